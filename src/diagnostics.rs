@@ -1,0 +1,231 @@
+//! Author diagnostics: what went wrong in a briefing's sources, where, and what to
+//! do about it.
+//!
+//! A [`Diagnostic`] is plain data carrying a file, a byte span, a message and an
+//! optional suggestion. Every pipeline stage collects them instead of stopping,
+//! so one build reports every mistake at once. This module owns the byte → line
+//! and column arithmetic ([`LineIndex`]), the did-you-mean search ([`suggest`]) and
+//! the rendering of a batch of diagnostics; it depends on no pipeline stage.
+
+use std::ops::Range;
+use std::path::PathBuf;
+
+use codespan_reporting::diagnostic::{Diagnostic as Report, Label, Severity as ReportSeverity};
+use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term::{self, Config};
+
+/// Index of a file in [`Files`]. Only the loader hands these out.
+pub type FileId = usize;
+
+/// Whether a diagnostic fails the build on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// One problem in the sources.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// A short stable name such as `unknown-party`, shown as `error[unknown-party]`.
+    pub code: &'static str,
+    pub file: FileId,
+    /// Byte range in the file's text; empty ranges point between two characters.
+    pub span: Range<usize>,
+    pub message: String,
+    /// What to write under the caret, e.g. "referenced here".
+    pub label: String,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(code: &'static str, file: FileId, span: Range<usize>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            code,
+            file,
+            span,
+            message: message.into(),
+            label: String::new(),
+            help: None,
+        }
+    }
+
+    pub fn warning(code: &'static str, file: FileId, span: Range<usize>, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, file, span, message) }
+    }
+
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = label.into();
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_help_opt(mut self, help: Option<String>) -> Self {
+        self.help = help;
+        self
+    }
+}
+
+/// The texts diagnostics point into, by [`FileId`]: the display path and the
+/// (possibly lossily decoded) text.
+#[derive(Debug, Default, Clone)]
+pub struct Files {
+    entries: Vec<(PathBuf, String)>,
+}
+
+impl Files {
+    pub fn add(&mut self, path: PathBuf, text: String) -> FileId {
+        self.entries.push((path, text));
+        self.entries.len() - 1
+    }
+
+    pub fn path(&self, id: FileId) -> &std::path::Path {
+        &self.entries[id].0
+    }
+
+    pub fn text(&self, id: FileId) -> &str {
+        &self.entries[id].1
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+/// Line starts of one text, for turning byte offsets into 1-based line and column.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    /// 1-based line and column (in characters) of `offset` in `text`. Offsets past
+    /// the end or inside a character are clamped to the nearest valid position.
+    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        let column = text[self.starts[line]..offset].chars().count() + 1;
+        (line + 1, column)
+    }
+}
+
+/// The candidate closest to `wanted`, if it is close enough to be a plausible typo.
+pub fn suggest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (wanted.chars().count() / 3).clamp(1, 4);
+    candidates
+        .into_iter()
+        .map(|c| (strsim::damerau_levenshtein(wanted, c), c))
+        .filter(|&(d, c)| d <= limit || (c.len() > 3 && (c.starts_with(wanted) || wanted.starts_with(c))))
+        .min()
+        .map(|(_, c)| c)
+}
+
+/// Renders diagnostics as plain text in the form
+/// `error[code]: message`, `┌─ file:line:col`, the source line, a caret, `= help`.
+pub fn render(files: &Files, diagnostics: &[Diagnostic]) -> String {
+    let mut db = SimpleFiles::new();
+    for (path, text) in &files.entries {
+        db.add(path.display().to_string(), text.as_str());
+    }
+    let config = Config::default();
+    let mut out = String::new();
+    for d in diagnostics {
+        let severity = match d.severity {
+            Severity::Error => ReportSeverity::Error,
+            Severity::Warning => ReportSeverity::Warning,
+        };
+        let text = files.text(d.file);
+        let mut start = d.span.start.min(text.len());
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = d.span.end.clamp(start, text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        let report = Report::new(severity)
+            .with_code(d.code)
+            .with_message(&d.message)
+            .with_labels(vec![Label::primary(d.file, start..end).with_message(&d.label)])
+            .with_notes(d.help.iter().map(|h| format!("help: {h}")).collect());
+        match term::emit_into_string(&config, &db, &report) {
+            Ok(s) => out.push_str(&s),
+            Err(_) => out.push_str(&format!("{}: {}\n", d.code, d.message)),
+        }
+    }
+    out
+}
+
+/// Sorts diagnostics by file and position and drops exact duplicates, so output
+/// is deterministic whatever order the stages ran in.
+pub fn normalize(diagnostics: &mut Vec<Diagnostic>) {
+    diagnostics.sort_by(|a, b| {
+        (a.file, a.span.start, a.span.end, &a.message).cmp(&(b.file, b.span.start, b.span.end, &b.message))
+    });
+    diagnostics.dedup();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_is_one_based_and_counts_characters() {
+        let text = "ab\nçd\n\nx";
+        let index = LineIndex::new(text);
+        assert_eq!(index.line_col(text, 0), (1, 1));
+        assert_eq!(index.line_col(text, 2), (1, 3));
+        assert_eq!(index.line_col(text, 3), (2, 1));
+        assert_eq!(index.line_col(text, 5), (2, 2), "ç is two bytes, one column");
+        assert_eq!(index.line_col(text, 7), (3, 1));
+        assert_eq!(index.line_col(text, 8), (4, 1));
+        assert_eq!(index.line_col(text, 99), (4, 2));
+    }
+
+    #[test]
+    fn line_col_clamps_inside_a_character() {
+        let text = "ç";
+        assert_eq!(LineIndex::new(text).line_col(text, 1), (1, 1));
+    }
+
+    #[test]
+    fn suggests_near_misses_only() {
+        let ids = ["microsoft", "openai", "amazon"];
+        assert_eq!(suggest("microsfot", ids), Some("microsoft"));
+        assert_eq!(suggest("opnai", ids), Some("openai"));
+        assert_eq!(suggest("google", ids), None);
+    }
+
+    #[test]
+    fn renders_location_caret_and_help() {
+        let mut files = Files::default();
+        let id = files.add("content/a.md".into(), "one\nsee [x](party:microsfot) now\n".into());
+        let d = Diagnostic::error("unknown-party", id, 8..28, "no party with id `microsfot`")
+            .with_label("referenced here")
+            .with_help("did you mean `microsoft`?");
+        let text = render(&files, &[d]);
+        assert!(text.starts_with("error[unknown-party]: no party with id `microsfot`\n"), "{text}");
+        assert!(text.contains("content/a.md:2:5"), "{text}");
+        assert!(text.contains("^^^^^^^^^^^^^^^^^^^^ referenced here"), "{text}");
+        assert!(text.contains("= help: did you mean `microsoft`?"), "{text}");
+    }
+}

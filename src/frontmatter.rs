@@ -1,0 +1,200 @@
+//! Front matter: splitting a content file into its TOML header and Markdown body,
+//! and deserialising the header into a typed value with located errors.
+//!
+//! Byte offsets are kept throughout so a TOML error lands on the right line of the
+//! original file. This module never touches the file system and knows nothing of
+//! what the keys mean beyond what serde's derive tells it.
+
+use std::ops::Range;
+
+use serde::de::DeserializeOwned;
+
+use crate::diagnostics::{Diagnostic, FileId, suggest};
+
+/// Where the front matter and the body sit in a file's text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Split {
+    /// Byte range of the TOML between the `+++` lines, if the file has front matter.
+    pub toml: Option<Range<usize>>,
+    /// Byte range of the opening `+++` line (or of the first line when absent).
+    pub opening: Range<usize>,
+    /// Byte offset where the Markdown body starts.
+    pub body_start: usize,
+}
+
+/// Lines of `text` as `(start, next line's start, line without its terminator)`.
+fn lines(text: &str) -> impl Iterator<Item = (usize, usize, &str)> {
+    let mut start = 0;
+    text.split_inclusive('\n').map(move |raw| {
+        let at = start;
+        start += raw.len();
+        (at, start, raw.trim_end_matches(['\n', '\r']))
+    })
+}
+
+/// Finds the `+++` block at the top of `text`. YAML (`---`) and an opening line
+/// without its closing line are errors.
+pub fn split(file: FileId, text: &str) -> Result<Split, Diagnostic> {
+    let mut it = lines(text);
+    let Some((_, toml_start, first)) = it.next() else {
+        return Ok(Split { toml: None, opening: 0..0, body_start: 0 });
+    };
+    let opening = 0..first.len();
+    if first.trim_end() == "---" {
+        return Err(Diagnostic::error("yaml-front-matter", file, opening, "front matter must be TOML between `+++` lines, not YAML")
+            .with_label("YAML front matter starts here")
+            .with_help("replace both `---` lines with `+++` and write the keys as TOML (`title = \"...\"`)"));
+    }
+    if first.trim_end() != "+++" {
+        return Ok(Split { toml: None, opening: 0..0, body_start: 0 });
+    }
+    for (at, next, line) in it {
+        if line.trim_end() == "+++" {
+            return Ok(Split { toml: Some(toml_start..at), opening, body_start: next });
+        }
+    }
+    Err(Diagnostic::error("unterminated-front-matter", file, opening, "front matter is not closed")
+        .with_label("this `+++` has no closing `+++` line")
+        .with_help("end the front matter with a line holding only `+++`"))
+}
+
+/// Deserialises the front matter of `text` (as found by [`split`]) into `T`.
+/// A file without front matter is parsed as an empty table, so required keys are
+/// reported as missing.
+pub fn parse<T: DeserializeOwned>(file: FileId, text: &str, split: &Split) -> Result<T, Diagnostic> {
+    let range = split.toml.clone().unwrap_or(0..0);
+    let source = &text[range.clone()];
+    toml::from_str(source).map_err(|err| {
+        let span = match err.span() {
+            Some(s) if !(s.start == 0 && s.end >= source.len().saturating_sub(1) && source.len() > 1) => {
+                range.start + s.start..range.start + s.end
+            }
+            _ => split.opening.clone(),
+        };
+        toml_diagnostic(file, span, err.message(), split.toml.is_none())
+    })
+}
+
+/// Turns one of toml/serde's messages into a diagnostic with a plain message and,
+/// for unknown keys and values, a suggestion taken from the expected list.
+pub fn toml_diagnostic(file: FileId, span: Range<usize>, message: &str, no_front_matter: bool) -> Diagnostic {
+    let message = message.trim();
+    if let Some(rest) = message.strip_prefix("unknown field ") {
+        let (field, expected) = split_expected(rest);
+        let help = suggest(&field, expected.iter().map(String::as_str))
+            .map(|s| format!("did you mean `{s}`?"))
+            .or_else(|| (!expected.is_empty()).then(|| format!("allowed keys: {}", quoted(&expected))));
+        return Diagnostic::error("unknown-key", file, span, format!("unknown key `{field}`"))
+            .with_label("not a key of this file")
+            .with_help_opt(help);
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant ") {
+        let (value, expected) = split_expected(rest);
+        let help = suggest(&value, expected.iter().map(String::as_str))
+            .map(|s| format!("did you mean `{s}`? allowed: {}", quoted(&expected)))
+            .or_else(|| Some(format!("allowed values: {}", quoted(&expected))));
+        return Diagnostic::error("bad-value", file, span, format!("`{value}` is not an allowed value"))
+            .with_label("not allowed here")
+            .with_help_opt(help);
+    }
+    if let Some(rest) = message.strip_prefix("missing field ") {
+        let field = rest.trim_matches('`');
+        let help = if no_front_matter {
+            format!("start the file with a `+++` block, e.g. `+++` / `{field} = \"...\"` / `+++`")
+        } else {
+            format!("add `{field} = ...` to the front matter")
+        };
+        return Diagnostic::error("missing-key", file, span, format!("required key `{field}` is missing"))
+            .with_label("in this front matter")
+            .with_help(help);
+    }
+    if let Some(rest) = message.strip_prefix("invalid type: ") {
+        return Diagnostic::error("wrong-type", file, span, format!("wrong type: {rest}")).with_label("this value");
+    }
+    Diagnostic::error("bad-toml", file, span, format!("invalid TOML: {message}")).with_label("here")
+}
+
+/// Splits "`x`, expected one of `a`, `b`" into `x` and `[a, b]`.
+fn split_expected(rest: &str) -> (String, Vec<String>) {
+    let (head, tail) = rest.split_once(", expected").unwrap_or((rest, ""));
+    let value = head.trim().trim_matches('`').to_string();
+    let expected = tail
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect();
+    (value, expected)
+}
+
+fn quoted(items: &[String]) -> String {
+    items.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Meta {
+        title: String,
+        #[allow(dead_code)]
+        weight: Option<i64>,
+    }
+
+    #[test]
+    fn splits_toml_and_body() {
+        let text = "+++\ntitle = \"A\"\n+++\nBody\n";
+        let s = split(0, text).unwrap();
+        assert_eq!(&text[s.toml.clone().unwrap()], "title = \"A\"\n");
+        assert_eq!(&text[s.body_start..], "Body\n");
+    }
+
+    #[test]
+    fn splits_crlf() {
+        let text = "+++\r\ntitle = \"A\"\r\n+++\r\nBody\r\n";
+        let s = split(0, text).unwrap();
+        assert_eq!(&text[s.body_start..], "Body\r\n");
+        let meta: Meta = parse(0, text, &s).unwrap();
+        assert_eq!(meta.title, "A");
+    }
+
+    #[test]
+    fn closing_line_at_end_of_file() {
+        let text = "+++\ntitle = \"A\"\n+++";
+        let s = split(0, text).unwrap();
+        assert_eq!(s.body_start, text.len());
+    }
+
+    #[test]
+    fn no_front_matter_is_all_body() {
+        let s = split(0, "# Hi\n").unwrap();
+        assert_eq!((s.toml, s.body_start), (None, 0));
+    }
+
+    #[test]
+    fn yaml_and_unterminated_are_errors() {
+        assert_eq!(split(0, "---\ntitle: x\n---\n").unwrap_err().code, "yaml-front-matter");
+        assert_eq!(split(0, "+++\ntitle = \"x\"\n").unwrap_err().code, "unterminated-front-matter");
+    }
+
+    #[test]
+    fn unknown_key_is_located_with_suggestion() {
+        let text = "+++\ntitle = \"A\"\nwieght = 3\n+++\n";
+        let s = split(0, text).unwrap();
+        let d = parse::<Meta>(0, text, &s).unwrap_err();
+        assert_eq!(d.message, "unknown key `wieght`");
+        assert_eq!(&text[d.span.clone()], "wieght");
+        assert_eq!(d.help.as_deref(), Some("did you mean `weight`?"));
+    }
+
+    #[test]
+    fn missing_key_points_at_opening_line() {
+        let text = "+++\nweight = 3\n+++\n";
+        let s = split(0, text).unwrap();
+        let d = parse::<Meta>(0, text, &s).unwrap_err();
+        assert_eq!(d.message, "required key `title` is missing");
+    }
+}

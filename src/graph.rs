@@ -1,0 +1,229 @@
+//! The entity graph: every mention of every entity, backlinks, the relations
+//! front matter declares, and print labels (P1, C1, Q1 …) numbered by first
+//! mention in reading order.
+//!
+//! The graph is built once from plain values and read by every renderer. It does
+//! no I/O and renders nothing.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use crate::annotate::{RawRef, Snippet};
+use crate::diagnostics::{Diagnostic, FileId};
+use crate::model::{Briefing, Doc, EntityKey, Kind};
+use crate::resolve::Relations;
+
+/// A page that can hold references: the front page or an entity's own page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PageId {
+    Front,
+    Entity(EntityKey),
+}
+
+/// One reference, bound to its entity.
+#[derive(Debug, Clone)]
+pub struct Mention {
+    pub page: PageId,
+    pub entity: EntityKey,
+    /// Element id of the reference on its page (`m-party-openai-2`).
+    pub anchor: String,
+    pub snippet: Snippet,
+    pub embed: bool,
+    /// Block sequence number within the page, for "nearby" checks.
+    pub block: usize,
+    pub file: FileId,
+    pub span: Range<usize>,
+}
+
+/// The references of one page as scanned and resolved.
+#[derive(Debug, Clone)]
+pub struct PageRefs {
+    pub page: PageId,
+    pub doc: Doc,
+    pub refs: Vec<RawRef>,
+    pub bound: Vec<Option<EntityKey>>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Graph {
+    pub mentions: Vec<Mention>,
+    pub relations: Relations,
+    by_entity: HashMap<EntityKey, Vec<usize>>,
+    by_page: HashMap<PageId, Vec<usize>>,
+    labels: HashMap<EntityKey, usize>,
+    /// Entities of each numbered kind in label order.
+    numbered: [Vec<EntityKey>; 3],
+    party_clauses: Vec<Vec<usize>>,
+    party_quotes: Vec<Vec<usize>>,
+    party_quoted_in: Vec<Vec<usize>>,
+    party_people: Vec<Vec<usize>>,
+    clause_quotes: Vec<Vec<usize>>,
+}
+
+impl Graph {
+    /// Builds the graph. `pages` must come in reading order (front page,
+    /// sections, then the other entity pages); labels follow that order.
+    pub fn build(briefing: &Briefing, relations: Relations, pages: Vec<PageRefs>) -> Graph {
+        let mut graph = Graph { relations, ..Graph::default() };
+        for page in pages {
+            for (r, bound) in page.refs.into_iter().zip(page.bound) {
+                let Some(entity) = bound else { continue };
+                let index = graph.mentions.len();
+                graph.by_entity.entry(entity).or_default().push(index);
+                graph.by_page.entry(page.page).or_default().push(index);
+                let start = page.doc.body_start;
+                graph.mentions.push(Mention {
+                    page: page.page,
+                    entity,
+                    anchor: r.anchor,
+                    snippet: r.snippet,
+                    embed: r.embed,
+                    block: r.block,
+                    file: page.doc.file,
+                    span: r.span.start + start..r.span.end + start,
+                });
+            }
+        }
+        graph.number(briefing);
+        graph.relate(briefing);
+        graph
+    }
+
+    fn number(&mut self, briefing: &Briefing) {
+        let mut order: Vec<EntityKey> = self.mentions.iter().map(|m| m.entity).collect();
+        order.extend(briefing.keys());
+        for key in order {
+            let slot = match key.kind {
+                Kind::Party => 0,
+                Kind::Clause => 1,
+                Kind::Quote => 2,
+                Kind::Section => continue,
+            };
+            if !self.labels.contains_key(&key) {
+                self.numbered[slot].push(key);
+                self.labels.insert(key, self.numbered[slot].len());
+            }
+        }
+    }
+
+    fn relate(&mut self, briefing: &Briefing) {
+        let parties = briefing.parties.len();
+        self.party_clauses = vec![Vec::new(); parties];
+        self.party_quotes = vec![Vec::new(); parties];
+        self.party_quoted_in = vec![Vec::new(); parties];
+        self.party_people = vec![Vec::new(); parties];
+        self.clause_quotes = vec![Vec::new(); briefing.clauses.len()];
+        for (clause, parties) in self.relations.clause_parties.iter().enumerate() {
+            for &p in parties {
+                self.party_clauses[p].push(clause);
+            }
+        }
+        for (quote, speaker) in self.relations.quote_speaker.iter().enumerate() {
+            if let Some(p) = speaker {
+                self.party_quotes[*p].push(quote);
+            }
+        }
+        for (quote, about) in self.relations.quote_about.iter().enumerate() {
+            for key in about {
+                match key.kind {
+                    Kind::Party => self.party_quoted_in[key.index].push(quote),
+                    Kind::Clause => self.clause_quotes[key.index].push(quote),
+                    _ => {}
+                }
+            }
+        }
+        for (person, affiliation) in self.relations.party_affiliation.iter().enumerate() {
+            if let Some(org) = affiliation {
+                self.party_people[*org].push(person);
+            }
+        }
+    }
+
+    /// Mentions of `key`, in reading order.
+    pub fn mentions_of(&self, key: EntityKey) -> impl Iterator<Item = &Mention> {
+        self.by_entity.get(&key).into_iter().flatten().map(|&i| &self.mentions[i])
+    }
+
+    pub fn mentions_on(&self, page: PageId) -> impl Iterator<Item = &Mention> {
+        self.by_page.get(&page).into_iter().flatten().map(|&i| &self.mentions[i])
+    }
+
+    /// The print label, `P2`, of a party, clause or quote.
+    pub fn label(&self, key: EntityKey) -> Option<String> {
+        let letter = key.kind.label_letter()?;
+        self.labels.get(&key).map(|n| format!("{letter}{n}"))
+    }
+
+    /// Parties, clauses or quotes in label order.
+    pub fn numbered(&self, kind: Kind) -> &[EntityKey] {
+        match kind {
+            Kind::Party => &self.numbered[0],
+            Kind::Clause => &self.numbered[1],
+            Kind::Quote => &self.numbered[2],
+            Kind::Section => &[],
+        }
+    }
+
+    pub fn party_clauses(&self, party: usize) -> &[usize] {
+        &self.party_clauses[party]
+    }
+    pub fn party_quotes(&self, party: usize) -> &[usize] {
+        &self.party_quotes[party]
+    }
+    pub fn party_quoted_in(&self, party: usize) -> &[usize] {
+        &self.party_quoted_in[party]
+    }
+    pub fn party_people(&self, party: usize) -> &[usize] {
+        &self.party_people[party]
+    }
+    pub fn clause_quotes(&self, clause: usize) -> &[usize] {
+        &self.clause_quotes[clause]
+    }
+
+    /// Warnings: parties, clauses and quotes that no other page references, and
+    /// quotes referenced where their speaker is not named nearby.
+    pub fn warnings(&self, briefing: &Briefing) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        for key in briefing.keys().filter(|k| k.kind != Kind::Section) {
+            if self.mentions_of(key).all(|m| m.page == PageId::Entity(key)) {
+                let doc = briefing.doc(key);
+                out.push(
+                    Diagnostic::warning(
+                        "unreferenced",
+                        doc.file,
+                        0..0,
+                        format!("{} `{}` is never referenced", key.kind.as_str(), briefing.id(key)),
+                    )
+                    .with_label("defined here")
+                    .with_help(format!("mention it somewhere, e.g. `[]({})`", briefing.key_string(key))),
+                );
+            }
+        }
+        for m in self.mentions.iter().filter(|m| m.entity.kind == Kind::Quote) {
+            let Some(speaker) = self.relations.quote_speaker.get(m.entity.index).copied().flatten() else { continue };
+            let speaker = EntityKey { kind: Kind::Party, index: speaker };
+            if m.page == PageId::Entity(m.entity) || m.page == PageId::Entity(speaker) {
+                continue;
+            }
+            let nearby = self
+                .mentions_on(m.page)
+                .any(|n| n.entity == speaker && (n.block == m.block || n.block + 1 == m.block));
+            if !nearby {
+                out.push(
+                    Diagnostic::warning(
+                        "speaker-not-linked",
+                        m.file,
+                        m.span.clone(),
+                        format!("the speaker of quote `{}` is not named nearby", briefing.id(m.entity)),
+                    )
+                    .with_label("quote referenced here")
+                    .with_help(format!(
+                        "reference the speaker in this paragraph or the one before, e.g. `[]({})`",
+                        briefing.key_string(speaker)
+                    )),
+                );
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,110 @@
+//! Fenced code blocks to HTML with syntect, marked up with CSS classes (never
+//! inline styles) so one light and one dark stylesheet colour them.
+//!
+//! The syntax set is loaded once per [`Highlighter`], lazily: a briefing without
+//! code never pays for it. An unknown or missing language renders as escaped
+//! plain text. This module knows nothing of references or pages.
+
+use std::sync::OnceLock;
+
+use pulldown_cmark_escape::escape_html_body_text;
+use syntect::highlighting::ThemeSet;
+use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
+use syntect::parsing::SyntaxSet;
+use syntect::util::LinesWithEndings;
+
+/// Class prefix for highlighted spans, so they cannot collide with the theme's.
+const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+
+/// Highlights code; cheap to create, loads syntaxes on first use.
+#[derive(Default)]
+pub struct Highlighter {
+    syntaxes: OnceLock<SyntaxSet>,
+}
+
+impl Highlighter {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A complete `<pre>` element for `code` in language `info` (the fence's info
+    /// string; only its first word counts).
+    pub fn block(&self, info: &str, code: &str) -> String {
+        let lang = info.split([' ', ',', '{']).next().unwrap_or("").trim();
+        let mut out = String::with_capacity(code.len() * 2 + 64);
+        if !lang.is_empty() {
+            let syntaxes = self.syntaxes.get_or_init(SyntaxSet::load_defaults_newlines);
+            if let Some(syntax) = syntaxes.find_syntax_by_token(lang) {
+                let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes, CLASS_STYLE);
+                let ok = LinesWithEndings::from(code)
+                    .all(|line| generator.parse_html_for_line_which_includes_newline(line).is_ok());
+                if ok {
+                    out.push_str("<pre class=\"code hl-code\" data-lang=\"");
+                    let _ = escape_html_body_text(&mut out, lang);
+                    out.push_str("\"><code>");
+                    out.push_str(&generator.finalize());
+                    out.push_str("</code></pre>\n");
+                    return out;
+                }
+                out.clear();
+            }
+        }
+        out.push_str("<pre class=\"code\"><code>");
+        let _ = escape_html_body_text(&mut out, code);
+        out.push_str("</code></pre>\n");
+        out
+    }
+}
+
+/// The stylesheet for highlighted code: a light theme, and a dark one applied
+/// under `prefers-color-scheme: dark`.
+pub fn stylesheet() -> String {
+    let themes = ThemeSet::load_defaults();
+    let css = |name: &str| {
+        themes
+            .themes
+            .get(name)
+            .and_then(|theme| css_for_theme_with_class_style(theme, CLASS_STYLE).ok())
+            .unwrap_or_default()
+    };
+    let dark = css("base16-ocean.dark");
+    let indented: String = dark.lines().map(|l| format!("  {l}\n")).collect();
+    format!(
+        "/* Code colours, generated from syntect's InspiredGitHub and base16-ocean.dark themes. */\n{}\n@media (prefers-color-scheme: dark) {{\n{}}}\n",
+        css("InspiredGitHub"),
+        indented
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_language_gets_classes_not_styles() {
+        let html = Highlighter::new().block("rust", "fn main() {}\n");
+        assert!(html.contains("class=\"hl-"), "{html}");
+        assert!(!html.contains("style="), "{html}");
+    }
+
+    #[test]
+    fn unknown_language_is_escaped_plain_text() {
+        let html = Highlighter::new().block("nosuchlang", "<b>&</b>\n");
+        assert_eq!(html, "<pre class=\"code\"><code>&lt;b&gt;&amp;&lt;/b&gt;\n</code></pre>\n");
+    }
+
+    #[test]
+    fn syntaxes_load_only_when_needed() {
+        let h = Highlighter::new();
+        h.block("", "plain\n");
+        assert!(h.syntaxes.get().is_none());
+        h.block("toml", "a = 1\n");
+        assert!(h.syntaxes.get().is_some());
+    }
+
+    #[test]
+    fn stylesheet_is_in_sync_with_the_shipped_file() {
+        let shipped = include_str!("../static/syntax.css");
+        assert_eq!(shipped, stylesheet(), "run `cargo run -- internal-syntax-css > static/syntax.css`");
+    }
+}

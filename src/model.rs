@@ -1,0 +1,349 @@
+//! The briefing's entities as typed values: sections, parties, clauses, quotes,
+//! their front matter, and the [`Briefing`] that owns them all with id lookup.
+//!
+//! These are plain data produced by `load`; nothing here parses Markdown, reads
+//! files or renders.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+use toml::value::Datetime;
+
+use crate::config::Config;
+use crate::diagnostics::FileId;
+
+/// The four kinds of things a reference can point at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Section,
+    Party,
+    Clause,
+    Quote,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 4] = [Kind::Section, Kind::Party, Kind::Clause, Kind::Quote];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Section => "section",
+            Kind::Party => "party",
+            Kind::Clause => "clause",
+            Kind::Quote => "quote",
+        }
+    }
+
+    /// The folder of this kind, both under `content/` and in the output.
+    pub fn dir(self) -> &'static str {
+        match self {
+            Kind::Section => "sections",
+            Kind::Party => "parties",
+            Kind::Clause => "clauses",
+            Kind::Quote => "quotes",
+        }
+    }
+
+    pub fn from_prefix(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// The letter of print labels (`P2`), for the kinds that are numbered.
+    pub fn label_letter(self) -> Option<char> {
+        match self {
+            Kind::Section => None,
+            Kind::Party => Some('P'),
+            Kind::Clause => Some('C'),
+            Kind::Quote => Some('Q'),
+        }
+    }
+
+    pub fn can_embed(self) -> bool {
+        matches!(self, Kind::Clause | Kind::Quote)
+    }
+
+    fn slot(self) -> usize {
+        self as usize
+    }
+}
+
+/// An entity: its kind and its index among the briefing's entities of that kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EntityKey {
+    pub kind: Kind,
+    pub index: usize,
+}
+
+/// Where a content file's parts live: the file, the offset of its TOML front
+/// matter (spans inside front matter are relative to it) and of its body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Doc {
+    pub file: FileId,
+    pub meta_start: usize,
+    pub body_start: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndexMeta {}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionMeta {
+    pub title: String,
+    pub summary: Option<String>,
+    pub weight: Option<i64>,
+    pub source: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PartyKind {
+    Company,
+    Person,
+    Government,
+    Organisation,
+    Product,
+}
+
+impl PartyKind {
+    pub const ALL: [PartyKind; 5] =
+        [PartyKind::Company, PartyKind::Person, PartyKind::Government, PartyKind::Organisation, PartyKind::Product];
+
+    pub fn plural(self) -> &'static str {
+        match self {
+            PartyKind::Company => "Companies",
+            PartyKind::Person => "People",
+            PartyKind::Government => "Governments",
+            PartyKind::Organisation => "Organisations",
+            PartyKind::Product => "Products",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartyMeta {
+    pub name: String,
+    pub kind: PartyKind,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub role: Option<String>,
+    pub affiliation: Option<Spanned<String>>,
+    pub position: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Added,
+    Removed,
+    Changed,
+    Unchanged,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClauseMeta {
+    pub title: String,
+    pub agreement: Option<String>,
+    pub status: Status,
+    pub parties: Spanned<Vec<Spanned<String>>>,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub effective: Option<Datetime>,
+    pub until: Option<Datetime>,
+    pub source: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum QuoteKind {
+    Direct,
+    Paraphrase,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuoteMeta {
+    pub speaker: Spanned<String>,
+    pub text: String,
+    pub kind: QuoteKind,
+    pub date: Option<Datetime>,
+    #[serde(default)]
+    pub about: Vec<Spanned<String>>,
+    pub source: Option<Spanned<String>>,
+}
+
+/// One content file of a given kind after its front matter parsed.
+#[derive(Debug, Clone)]
+pub struct Entity<M> {
+    pub id: String,
+    pub meta: M,
+    pub doc: Doc,
+}
+
+pub type Section = Entity<SectionMeta>;
+pub type Party = Entity<PartyMeta>;
+pub type Clause = Entity<ClauseMeta>;
+pub type Quote = Entity<QuoteMeta>;
+
+/// Everything loaded from a site: settings, the front page text and the entities,
+/// sections in reading order and the other kinds sorted by id.
+#[derive(Debug, Clone)]
+pub struct Briefing {
+    pub config: Config,
+    pub config_file: FileId,
+    pub front: Option<Doc>,
+    pub sections: Vec<Section>,
+    pub parties: Vec<Party>,
+    pub clauses: Vec<Clause>,
+    pub quotes: Vec<Quote>,
+    ids: [BTreeMap<String, usize>; 4],
+}
+
+impl Briefing {
+    pub fn new(
+        config: Config,
+        config_file: FileId,
+        front: Option<Doc>,
+        sections: Vec<Section>,
+        parties: Vec<Party>,
+        clauses: Vec<Clause>,
+        quotes: Vec<Quote>,
+    ) -> Self {
+        fn index<M>(items: &[Entity<M>]) -> BTreeMap<String, usize> {
+            items.iter().enumerate().map(|(i, e)| (e.id.clone(), i)).collect()
+        }
+        let ids = [index(&sections), index(&parties), index(&clauses), index(&quotes)];
+        Briefing { config, config_file, front, sections, parties, clauses, quotes, ids }
+    }
+
+    pub fn lookup(&self, kind: Kind, id: &str) -> Option<EntityKey> {
+        self.ids[kind.slot()].get(id).map(|&index| EntityKey { kind, index })
+    }
+
+    /// Every id of `kind`, sorted.
+    pub fn ids(&self, kind: Kind) -> impl Iterator<Item = &str> {
+        self.ids[kind.slot()].keys().map(String::as_str)
+    }
+
+    pub fn count(&self, kind: Kind) -> usize {
+        self.ids[kind.slot()].len()
+    }
+
+    /// Every entity, kind by kind, in each kind's order.
+    pub fn keys(&self) -> impl Iterator<Item = EntityKey> + '_ {
+        Kind::ALL.into_iter().flat_map(move |kind| (0..self.len(kind)).map(move |index| EntityKey { kind, index }))
+    }
+
+    pub fn len(&self, kind: Kind) -> usize {
+        match kind {
+            Kind::Section => self.sections.len(),
+            Kind::Party => self.parties.len(),
+            Kind::Clause => self.clauses.len(),
+            Kind::Quote => self.quotes.len(),
+        }
+    }
+
+    pub fn id(&self, key: EntityKey) -> &str {
+        match key.kind {
+            Kind::Section => &self.sections[key.index].id,
+            Kind::Party => &self.parties[key.index].id,
+            Kind::Clause => &self.clauses[key.index].id,
+            Kind::Quote => &self.quotes[key.index].id,
+        }
+    }
+
+    pub fn doc(&self, key: EntityKey) -> Doc {
+        match key.kind {
+            Kind::Section => self.sections[key.index].doc,
+            Kind::Party => self.parties[key.index].doc,
+            Kind::Clause => self.clauses[key.index].doc,
+            Kind::Quote => self.quotes[key.index].doc,
+        }
+    }
+
+    /// The name a reference with empty text shows: party name, clause or section
+    /// title, or a quote's speaker and opening words.
+    pub fn display_name(&self, key: EntityKey) -> String {
+        match key.kind {
+            Kind::Section => self.sections[key.index].meta.title.clone(),
+            Kind::Party => self.parties[key.index].meta.name.clone(),
+            Kind::Clause => self.clauses[key.index].meta.title.clone(),
+            Kind::Quote => {
+                let quote = &self.quotes[key.index].meta;
+                let speaker = self
+                    .lookup(Kind::Party, quote.speaker.get_ref())
+                    .map_or_else(|| quote.speaker.get_ref().clone(), |p| self.parties[p.index].meta.name.clone());
+                let words = shorten(&quote.text, 60);
+                match quote.kind {
+                    QuoteKind::Direct => format!("{speaker}: \u{201c}{words}\u{201d}"),
+                    QuoteKind::Paraphrase => format!("{speaker}, reported: {words}"),
+                }
+            }
+        }
+    }
+
+    /// `kind:id`, as written in references and used in JSON and HTML data.
+    pub fn key_string(&self, key: EntityKey) -> String {
+        format!("{}:{}", key.kind.as_str(), self.id(key))
+    }
+}
+
+/// `text` cut at a word boundary to at most about `max` characters, with `…`.
+pub fn shorten(text: &str, max: usize) -> String {
+    let text = text.trim();
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let cut = match cut.rfind(char::is_whitespace) {
+        Some(i) if i > max / 2 => &cut[..i],
+        _ => &cut[..],
+    };
+    format!("{}\u{2026}", cut.trim_end_matches([',', ';', ':', '.', ' ']))
+}
+
+/// Whether `id` follows the id syntax `[a-z0-9][a-z0-9-]*`.
+pub fn is_valid_id(id: &str) -> bool {
+    let mut chars = id.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// A valid id close to `id`, for suggestions: lowercase, runs of other characters
+/// turned into single hyphens.
+pub fn slugify(id: &str) -> String {
+    let mut out = String::new();
+    for c in id.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn id_syntax() {
+        assert!(is_valid_id("openai"));
+        assert!(is_valid_id("9-to-5"));
+        assert!(!is_valid_id("Bad_Name"));
+        assert!(!is_valid_id("-x"));
+        assert!(!is_valid_id(""));
+        assert_eq!(slugify("Bad_Name"), "bad-name");
+    }
+
+    #[test]
+    fn shorten_cuts_at_words() {
+        assert_eq!(shorten("short", 10), "short");
+        assert_eq!(shorten("one two three four five", 12), "one two\u{2026}");
+    }
+}

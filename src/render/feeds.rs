@@ -1,0 +1,123 @@
+//! Machine-readable outputs: `graph.json` (every entity and mention, for other
+//! tools; schema in `docs/graph-json.md`), `sitemap.xml` and the search index
+//! script that the search box reads without `fetch`, so it works from `file://`.
+
+use serde::Serialize;
+
+use super::views::{EntityView, front_link, link, LinkMode};
+use super::{OutFile, Renderer};
+use crate::annotate::Snippet;
+use crate::graph::PageId;
+use crate::model::Kind;
+
+#[derive(Serialize)]
+struct GraphJson<'a> {
+    version: u32,
+    title: &'a str,
+    entities: &'a [EntityView],
+    mentions: Vec<MentionJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct MentionJson<'a> {
+    entity: String,
+    page: String,
+    anchor: &'a str,
+    url: String,
+    embed: bool,
+    snippet: &'a Snippet,
+}
+
+pub fn graph_json(r: &Renderer) -> OutFile {
+    let mentions = r
+        .graph
+        .mentions
+        .iter()
+        .map(|m| {
+            let page = match m.page {
+                PageId::Front => front_link(r.briefing).href,
+                PageId::Entity(k) => link(r.briefing, None, k, LinkMode::Site).href,
+            };
+            MentionJson {
+                entity: r.briefing.key_string(m.entity),
+                url: format!("{page}#{}", m.anchor),
+                page,
+                anchor: &m.anchor,
+                embed: m.embed,
+                snippet: &m.snippet,
+            }
+        })
+        .collect();
+    let json = GraphJson { version: 1, title: &r.briefing.config.title, entities: &r.views, mentions };
+    let mut bytes = serde_json::to_vec_pretty(&json).unwrap_or_default();
+    bytes.push(b'\n');
+    OutFile { path: "graph.json".into(), bytes }
+}
+
+/// Every page's URL: absolute under `base_url` when set, else relative.
+pub fn sitemap(r: &Renderer) -> OutFile {
+    let base = r.base_url.clone().unwrap_or_default();
+    let mut paths = vec!["index.html".to_string(), "print.html".to_string()];
+    paths.extend(r.views.iter().map(|v| v.href.clone()));
+    paths.extend([Kind::Party, Kind::Clause, Kind::Quote].map(|k| format!("{}/index.html", k.dir())));
+    paths.sort();
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for path in paths {
+        xml.push_str("  <url><loc>");
+        xml.push_str(&xml_escape(&format!("{base}{path}")));
+        xml.push_str("</loc></url>\n");
+    }
+    xml.push_str("</urlset>\n");
+    OutFile { path: "sitemap.xml".into(), bytes: xml.into_bytes() }
+}
+
+fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct SearchEntry<'a> {
+    /// Kind, as in references.
+    k: Kind,
+    /// Title or name.
+    t: &'a str,
+    /// Other words that should find it: aliases, role, summary, quote text.
+    w: String,
+    /// Path from the site root.
+    u: &'a str,
+    l: Option<&'a str>,
+}
+
+/// `search-index.js`: assigns the index to `window.BRIEF_SEARCH`. A script, not
+/// JSON fetched at run time, so search works from `file://`.
+pub fn search_index(r: &Renderer) -> OutFile {
+    let entries: Vec<SearchEntry> = r
+        .views
+        .iter()
+        .map(|v| {
+            let words: Vec<&str> = v
+                .aliases
+                .iter()
+                .map(String::as_str)
+                .chain([&v.role, &v.position, &v.summary, &v.agreement, &v.before, &v.after, &v.text].into_iter().flatten().map(String::as_str))
+                .chain(v.speaker.as_ref().map(|s| s.name.as_str()))
+                .collect();
+            SearchEntry { k: v.kind, t: &v.name, w: words.join(" \u{b7} "), u: &v.href, l: v.label.as_deref() }
+        })
+        .collect();
+    let json = serde_json::to_string(&entries).unwrap_or_else(|_| "[]".into());
+    // `</` cannot end a script here, but escaping it keeps the file safe to inline.
+    let json = json.replace("</", "<\\/").replace('\u{2028}', "\\u2028").replace('\u{2029}', "\\u2029");
+    OutFile { path: "search-index.js".into(), bytes: format!("window.BRIEF_SEARCH = {json};\n").into_bytes() }
+}

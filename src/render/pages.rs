@@ -1,0 +1,274 @@
+//! The HTML pages of the site: front page, sections, entity pages, the three
+//! indexes, `print.html` and `404.html`, each from its template.
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::views::{self, EntityView, LinkMode, LinkView, MentionGroup, MentionView, Neighbours, RelatedGroup};
+use super::{OutFile, RenderError, Renderer};
+use crate::annotate::Heading;
+use crate::graph::PageId;
+use crate::model::{EntityKey, Kind, PartyKind};
+
+/// One page to render; rendering them is independent, so it runs in parallel.
+#[derive(Debug, Clone, Copy)]
+enum Job {
+    Front,
+    Entity(EntityKey),
+    Index(Kind),
+    Print,
+    NotFound,
+}
+
+pub fn all(r: &Renderer) -> Result<Vec<OutFile>, RenderError> {
+    let mut jobs = vec![Job::Front, Job::Print, Job::NotFound];
+    jobs.extend(r.briefing.keys().map(Job::Entity));
+    jobs.extend([Kind::Party, Kind::Clause, Kind::Quote].map(Job::Index));
+    jobs.par_iter()
+        .map(|job| match *job {
+            Job::Front => front(r),
+            Job::Entity(key) if key.kind == Kind::Section => section(r, key),
+            Job::Entity(key) => entity(r, key),
+            Job::Index(kind) => index(r, kind),
+            Job::Print => print(r),
+            Job::NotFound => r.page("404.html", "404.html", "Page not found", &[], ()),
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct FrontPage<'a> {
+    lede: String,
+    changes: Vec<&'a EntityView>,
+    sections: Vec<&'a EntityView>,
+    parties: Vec<&'a EntityView>,
+    quotes: Vec<&'a EntityView>,
+}
+
+fn front(r: &Renderer) -> Result<OutFile, RenderError> {
+    let rendered = match r.briefing.front {
+        Some(doc) => Some(r.markdown(doc, "", LinkMode::Site, "")?),
+        None => None,
+    };
+    let (lede, referenced) = rendered.map(|x| (x.html, x.referenced)).unwrap_or_default();
+    let page = FrontPage {
+        lede,
+        changes: numbered(r, Kind::Clause),
+        sections: keys(r, Kind::Section).map(|k| r.view(k)).collect(),
+        parties: numbered(r, Kind::Party),
+        quotes: numbered(r, Kind::Quote),
+    };
+    let mut previews = referenced;
+    previews.extend(page.changes.iter().map(|v| (v.kind, v.id.clone())));
+    r.page("index.html", "index.html", &r.briefing.config.title, &previews, page)
+}
+
+fn keys(r: &Renderer, kind: Kind) -> impl Iterator<Item = EntityKey> {
+    (0..r.briefing.len(kind)).map(move |index| EntityKey { kind, index })
+}
+
+fn numbered<'a>(r: &'a Renderer, kind: Kind) -> Vec<&'a EntityView> {
+    r.graph.numbered(kind).iter().map(|&k| r.view(k)).collect()
+}
+
+#[derive(Serialize)]
+struct SectionPage<'a> {
+    section: &'a EntityView,
+    html: String,
+    headings: Vec<Heading>,
+    neighbours: Neighbours,
+    related: Vec<RelatedGroup>,
+    mentioned_in: Vec<MentionGroup>,
+}
+
+fn section(r: &Renderer, key: EntityKey) -> Result<OutFile, RenderError> {
+    let view = r.view(key);
+    let rendered = r.markdown(r.briefing.doc(key), "../", LinkMode::Site, "")?;
+    let neighbour = |index: usize| views::link(r.briefing, Some(r.graph), EntityKey { kind: Kind::Section, index }, LinkMode::Site);
+    let neighbours = Neighbours {
+        previous: key.index.checked_sub(1).map(neighbour),
+        next: (key.index + 1 < r.briefing.sections.len()).then(|| neighbour(key.index + 1)),
+    };
+    let mut related = Vec::new();
+    for (kind, title) in [(Kind::Party, "Parties"), (Kind::Clause, "Clauses"), (Kind::Quote, "Quotes")] {
+        let items: Vec<LinkView> = rendered
+            .referenced
+            .iter()
+            .filter(|(k, _)| *k == kind)
+            .filter_map(|(k, id)| r.briefing.lookup(*k, id))
+            .map(|k| views::link(r.briefing, Some(r.graph), k, LinkMode::Site))
+            .collect();
+        if !items.is_empty() {
+            related.push(RelatedGroup { title: format!("{title} in this section"), items });
+        }
+    }
+    let page = SectionPage {
+        section: view,
+        html: rendered.html,
+        headings: rendered.headings,
+        neighbours,
+        related,
+        mentioned_in: mentioned_in(r, key),
+    };
+    r.page("section.html", &format!("sections/{}.html", view.id), &view.name, &rendered.referenced, page)
+}
+
+#[derive(Serialize)]
+struct EntityPage<'a> {
+    entity: &'a EntityView,
+    html: String,
+    mentioned_in: Vec<MentionGroup>,
+    related: Vec<RelatedGroup>,
+}
+
+fn entity(r: &Renderer, key: EntityKey) -> Result<OutFile, RenderError> {
+    let view = r.view(key);
+    let rendered = r.markdown(r.briefing.doc(key), "../", LinkMode::Site, "")?;
+    let page = EntityPage { entity: view, html: rendered.html, mentioned_in: mentioned_in(r, key), related: related(r, key) };
+    let template = format!("{}.html", key.kind.as_str());
+    let mut previews = rendered.referenced;
+    previews.extend(page.related.iter().flat_map(|g| g.items.iter()).filter_map(|l| {
+        let (kind, id) = l.key.split_once(':')?;
+        Some((Kind::from_prefix(kind)?, id.to_string()))
+    }));
+    previews.sort();
+    previews.dedup();
+    r.page(&template, &format!("{}/{}.html", key.kind.dir(), view.id), &view.name, &previews, page)
+}
+
+/// "Mentioned in": the entity's mentions on other pages, grouped by page in
+/// reading order, each linking to its anchor.
+fn mentioned_in(r: &Renderer, key: EntityKey) -> Vec<MentionGroup> {
+    let mut groups: Vec<MentionGroup> = Vec::new();
+    let mut last_page = None;
+    for m in r.graph.mentions_of(key).filter(|m| m.page != PageId::Entity(key)) {
+        let page = match m.page {
+            PageId::Front => views::front_link(r.briefing),
+            PageId::Entity(k) => views::link(r.briefing, Some(r.graph), k, LinkMode::Site),
+        };
+        let mention = MentionView { href: format!("../{}#{}", page.href, m.anchor), snippet: m.snippet.clone(), embed: m.embed };
+        if last_page == Some(m.page)
+            && let Some(group) = groups.last_mut()
+        {
+            group.mentions.push(mention);
+        } else {
+            groups.push(MentionGroup { page, mentions: vec![mention] });
+            last_page = Some(m.page);
+        }
+    }
+    groups
+}
+
+fn related(r: &Renderer, key: EntityKey) -> Vec<RelatedGroup> {
+    let link = |kind: Kind, index: usize| views::link(r.briefing, Some(r.graph), EntityKey { kind, index }, LinkMode::Site);
+    let group = |title: String, kind: Kind, items: &[usize]| RelatedGroup { title, items: items.iter().map(|&i| link(kind, i)).collect() };
+    let name = r.briefing.display_name(key);
+    let groups = match key.kind {
+        Kind::Party => vec![
+            group("Clauses binding this party".into(), Kind::Clause, r.graph.party_clauses(key.index)),
+            group(format!("Quotes by {name}"), Kind::Quote, r.graph.party_quotes(key.index)),
+            group(format!("Quotes about {name}"), Kind::Quote, r.graph.party_quoted_in(key.index)),
+            group("People".into(), Kind::Party, r.graph.party_people(key.index)),
+        ],
+        Kind::Clause => vec![
+            group("Parties".into(), Kind::Party, r.graph.relations.clause_parties.get(key.index).map_or(&[], Vec::as_slice)),
+            group("Quotes about this clause".into(), Kind::Quote, r.graph.clause_quotes(key.index)),
+        ],
+        Kind::Quote => {
+            let speaker: Vec<usize> = r.graph.relations.quote_speaker.get(key.index).copied().flatten().into_iter().collect();
+            let about = r.graph.relations.quote_about.get(key.index).map_or(&[][..], Vec::as_slice);
+            vec![
+                group("Speaker".into(), Kind::Party, &speaker),
+                RelatedGroup {
+                    title: "About".into(),
+                    items: about.iter().map(|k| views::link(r.briefing, Some(r.graph), *k, LinkMode::Site)).collect(),
+                },
+            ]
+        }
+        Kind::Section => Vec::new(),
+    };
+    groups.into_iter().filter(|g| !g.items.is_empty()).collect()
+}
+
+#[derive(Serialize)]
+struct IndexPage<'a> {
+    kind: Kind,
+    groups: Vec<IndexGroup<'a>>,
+}
+
+#[derive(Serialize)]
+struct IndexGroup<'a> {
+    title: String,
+    items: Vec<&'a EntityView>,
+}
+
+fn index(r: &Renderer, kind: Kind) -> Result<OutFile, RenderError> {
+    let all: Vec<&EntityView> = keys(r, kind).map(|k| r.view(k)).collect();
+    let mut groups: Vec<IndexGroup> = Vec::new();
+    let mut push = |title: String, view| match groups.iter_mut().find(|g| g.title == title) {
+            Some(g) => g.items.push(view),
+            None => groups.push(IndexGroup { title, items: vec![view] }),
+    };
+    let title = match kind {
+        Kind::Party => {
+            for party_kind in PartyKind::ALL {
+                for v in all.iter().filter(|v| v.party_kind == Some(party_kind)) {
+                    push(party_kind.plural().to_string(), *v);
+                }
+            }
+            "Parties"
+        }
+        Kind::Clause => {
+            for v in numbered(r, Kind::Clause) {
+                push(v.agreement.clone().unwrap_or_else(|| "Other terms".into()), v);
+            }
+            "What changed"
+        }
+        _ => {
+            for v in numbered(r, Kind::Quote) {
+                push(v.speaker.as_ref().map_or_else(|| "Unattributed".into(), |s| s.name.clone()), v);
+            }
+            "Quotes"
+        }
+    };
+    let referenced: Vec<(Kind, String)> = all.iter().map(|v| (v.kind, v.id.clone())).collect();
+    r.page(&format!("{}_index.html", kind.dir()), &format!("{}/index.html", kind.dir()), title, &referenced, IndexPage { kind, groups })
+}
+
+#[derive(Serialize)]
+struct PrintPage<'a> {
+    lede: String,
+    sections: Vec<PrintEntry<'a>>,
+    parties: Vec<PrintEntry<'a>>,
+    clauses: Vec<PrintEntry<'a>>,
+    quotes: Vec<PrintEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct PrintEntry<'a> {
+    entity: &'a EntityView,
+    html: String,
+}
+
+/// `print.html`: every section in order, then appendices of parties, clauses and
+/// quotes in label order, with references pointing inside the document.
+fn print(r: &Renderer) -> Result<OutFile, RenderError> {
+    let lede = match r.briefing.front {
+        Some(doc) => r.markdown(doc, "", LinkMode::Print, "front-")?.html,
+        None => String::new(),
+    };
+    let entry = |key: EntityKey| -> Result<PrintEntry, RenderError> {
+        let prefix = format!("{}-{}-", key.kind.as_str(), r.briefing.id(key));
+        let html = r.markdown(r.briefing.doc(key), "", LinkMode::Print, &prefix)?.html;
+        Ok(PrintEntry { entity: r.view_in(key, LinkMode::Print), html })
+    };
+    let entries = |keys: Vec<EntityKey>| keys.into_iter().map(entry).collect::<Result<Vec<_>, _>>();
+    let page = PrintPage {
+        lede,
+        sections: entries(keys(r, Kind::Section).collect())?,
+        parties: entries(r.graph.numbered(Kind::Party).to_vec())?,
+        clauses: entries(r.graph.numbered(Kind::Clause).to_vec())?,
+        quotes: entries(r.graph.numbered(Kind::Quote).to_vec())?,
+    };
+    r.page("print.html", "print.html", &r.briefing.config.title, &[], page)
+}

@@ -1,0 +1,245 @@
+//! View models: the typed, `Serialize` values templates see. Built from the
+//! briefing and the graph; templates never see the model or graph types.
+
+use serde::Serialize;
+
+use crate::annotate::Snippet;
+use crate::config::{Config, DateView};
+use crate::graph::{Graph, PageId};
+use crate::model::{Briefing, EntityKey, Kind, PartyKind, QuoteKind, Status};
+
+/// Site-wide values every page gets.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteView {
+    pub title: String,
+    pub dek: Option<String>,
+    pub date: Option<DateView>,
+    pub language: String,
+    pub sources: Vec<SourceView>,
+    pub sections: Vec<LinkView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceView {
+    pub id: String,
+    pub title: String,
+    pub publisher: Option<String>,
+    pub date: Option<DateView>,
+    pub url: Option<String>,
+}
+
+/// A link to an entity: enough for a list item or an inline reference.
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkView {
+    pub kind: Kind,
+    pub key: String,
+    pub href: String,
+    pub name: String,
+    pub label: Option<String>,
+}
+
+/// Everything a card, preview or entity page header shows about one entity.
+/// Fields that do not apply to the entity's kind are empty.
+#[derive(Debug, Clone, Serialize)]
+pub struct EntityView {
+    pub kind: Kind,
+    pub id: String,
+    pub key: String,
+    pub href: String,
+    pub name: String,
+    pub label: Option<String>,
+    pub number: Option<usize>,
+    pub mention_count: usize,
+    pub summary: Option<String>,
+    pub party_kind: Option<PartyKind>,
+    pub aliases: Vec<String>,
+    pub role: Option<String>,
+    pub position: Option<String>,
+    pub affiliation: Option<LinkView>,
+    pub agreement: Option<String>,
+    pub status: Option<Status>,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub effective: Option<DateView>,
+    pub until: Option<DateView>,
+    pub parties: Vec<LinkView>,
+    pub quote_kind: Option<QuoteKind>,
+    pub text: Option<String>,
+    pub speaker: Option<LinkView>,
+    pub date: Option<DateView>,
+    pub about: Vec<LinkView>,
+    pub source: Option<SourceView>,
+}
+
+/// Where entity links point: the site's pages or anchors inside `print.html`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkMode {
+    Site,
+    Print,
+}
+
+/// The path of an entity's page relative to the site root, or its anchor in print.
+pub fn entity_href(briefing: &Briefing, key: EntityKey, mode: LinkMode) -> String {
+    match mode {
+        LinkMode::Site => format!("{}/{}.html", key.kind.dir(), briefing.id(key)),
+        LinkMode::Print => format!("#{}-{}", key.kind.as_str(), briefing.id(key)),
+    }
+}
+
+pub fn site_view(briefing: &Briefing, mode: LinkMode) -> SiteView {
+    let config: &Config = &briefing.config;
+    SiteView {
+        title: config.title.clone(),
+        dek: config.dek.clone(),
+        date: config.date.as_ref().map(DateView::new),
+        language: config.language().to_string(),
+        sources: config.sources.iter().map(source_view).collect(),
+        sections: (0..briefing.sections.len())
+            .map(|index| link(briefing, None, EntityKey { kind: Kind::Section, index }, mode))
+            .collect(),
+    }
+}
+
+fn source_view(source: &crate::config::SourceRef) -> SourceView {
+    SourceView {
+        id: source.id.get_ref().clone(),
+        title: source.title.clone(),
+        publisher: source.publisher.clone(),
+        date: source.date.as_ref().map(DateView::new),
+        url: source.url.clone(),
+    }
+}
+
+pub fn link(briefing: &Briefing, graph: Option<&Graph>, key: EntityKey, mode: LinkMode) -> LinkView {
+    LinkView {
+        kind: key.kind,
+        key: briefing.key_string(key),
+        href: entity_href(briefing, key, mode),
+        name: briefing.display_name(key),
+        label: graph.and_then(|g| g.label(key)),
+    }
+}
+
+/// Views of every entity, indexed like `Briefing::keys()`.
+pub fn entity_views(briefing: &Briefing, graph: &Graph, mode: LinkMode) -> Vec<EntityView> {
+    briefing.keys().map(|key| entity_view(briefing, graph, key, mode)).collect()
+}
+
+fn entity_view(briefing: &Briefing, graph: &Graph, key: EntityKey, mode: LinkMode) -> EntityView {
+    let link_to = |kind: Kind, index: usize| link(briefing, Some(graph), EntityKey { kind, index }, mode);
+    let source_of = |id: Option<&toml::Spanned<String>>| id.and_then(|s| briefing.config.source(s.get_ref())).map(source_view);
+    let mention_count = graph.mentions_of(key).filter(|m| m.page != PageId::Entity(key)).count();
+    let mut view = EntityView {
+        kind: key.kind,
+        id: briefing.id(key).to_string(),
+        key: briefing.key_string(key),
+        href: entity_href(briefing, key, mode),
+        name: briefing.display_name(key),
+        label: graph.label(key),
+        number: None,
+        mention_count,
+        summary: None,
+        party_kind: None,
+        aliases: Vec::new(),
+        role: None,
+        position: None,
+        affiliation: None,
+        agreement: None,
+        status: None,
+        before: None,
+        after: None,
+        effective: None,
+        until: None,
+        parties: Vec::new(),
+        quote_kind: None,
+        text: None,
+        speaker: None,
+        date: None,
+        about: Vec::new(),
+        source: None,
+    };
+    match key.kind {
+        Kind::Section => {
+            let section = &briefing.sections[key.index];
+            view.number = Some(key.index + 1);
+            view.summary = section.meta.summary.clone();
+            view.source = source_of(section.meta.source.as_ref());
+        }
+        Kind::Party => {
+            let meta = &briefing.parties[key.index].meta;
+            view.party_kind = Some(meta.kind);
+            view.aliases = meta.aliases.clone();
+            view.role = meta.role.clone();
+            view.position = meta.position.clone();
+            view.affiliation = graph.relations.party_affiliation.get(key.index).copied().flatten().map(|p| link_to(Kind::Party, p));
+        }
+        Kind::Clause => {
+            let meta = &briefing.clauses[key.index].meta;
+            view.agreement = meta.agreement.clone();
+            view.status = Some(meta.status);
+            view.before = meta.before.clone();
+            view.after = meta.after.clone();
+            view.effective = meta.effective.as_ref().map(DateView::new);
+            view.until = meta.until.as_ref().map(DateView::new);
+            view.parties = graph.relations.clause_parties.get(key.index).into_iter().flatten().map(|&p| link_to(Kind::Party, p)).collect();
+            view.source = source_of(meta.source.as_ref());
+        }
+        Kind::Quote => {
+            let meta = &briefing.quotes[key.index].meta;
+            view.quote_kind = Some(meta.kind);
+            view.text = Some(meta.text.trim().to_string());
+            view.speaker = graph.relations.quote_speaker.get(key.index).copied().flatten().map(|p| link_to(Kind::Party, p));
+            view.date = meta.date.as_ref().map(DateView::new);
+            view.about = graph
+                .relations
+                .quote_about
+                .get(key.index)
+                .into_iter()
+                .flatten()
+                .map(|k| link(briefing, Some(graph), *k, mode))
+                .collect();
+            view.source = source_of(meta.source.as_ref());
+        }
+    }
+    view
+}
+
+/// A mention as listed under "Mentioned in".
+#[derive(Debug, Clone, Serialize)]
+pub struct MentionView {
+    pub href: String,
+    pub snippet: Snippet,
+    pub embed: bool,
+}
+
+/// The mentions of one entity on one page.
+#[derive(Debug, Clone, Serialize)]
+pub struct MentionGroup {
+    pub page: LinkView,
+    pub mentions: Vec<MentionView>,
+}
+
+/// A titled list of related entities.
+#[derive(Debug, Clone, Serialize)]
+pub struct RelatedGroup {
+    pub title: String,
+    pub items: Vec<LinkView>,
+}
+
+/// Previous / next navigation between sections.
+#[derive(Debug, Clone, Serialize)]
+pub struct Neighbours {
+    pub previous: Option<LinkView>,
+    pub next: Option<LinkView>,
+}
+
+/// A page link for the front page (not an entity).
+pub fn front_link(briefing: &Briefing) -> LinkView {
+    LinkView {
+        kind: Kind::Section,
+        key: "front".into(),
+        href: "index.html".into(),
+        name: briefing.config.title.clone(),
+        label: None,
+    }
+}

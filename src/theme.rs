@@ -1,0 +1,109 @@
+//! The theme: Tera templates and static files. The built-in ones are compiled
+//! into the binary; a site's own `templates/` and `static/` override them file
+//! by file and may add more.
+//!
+//! This module reads only the site's `templates/` and `static/` folders and
+//! renders templates; it knows nothing of what the pages mean.
+
+use std::collections::BTreeMap;
+use std::error::Error as _;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use tera::{Context, Tera};
+use walkdir::WalkDir;
+
+use crate::render::RenderError;
+
+macro_rules! embedded {
+    ($dir:literal: $($name:literal),* $(,)?) => {
+        [$(($name, include_str!(concat!("../", $dir, "/", $name)))),*]
+    };
+}
+
+/// The built-in templates, by name.
+pub const TEMPLATES: [(&str, &str); 13] = embedded!("templates":
+    "base.html", "macros.html", "card.html", "index.html", "section.html", "party.html", "clause.html",
+    "quote.html", "parties_index.html", "clauses_index.html", "quotes_index.html", "print.html", "404.html",
+);
+
+/// The built-in static files, by path under the output root.
+pub const STATIC: [(&str, &str); 3] = embedded!("static": "brief.css", "brief.js", "syntax.css");
+
+/// Templates ready to render and the static files to copy.
+pub struct Theme {
+    tera: Tera,
+    pub statics: BTreeMap<String, Vec<u8>>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ThemeError {
+    #[error("cannot read {path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("{0}")]
+    Template(String),
+}
+
+impl Theme {
+    /// The built-in theme with `root/templates` and `root/static` laid over it.
+    pub fn load(root: Option<&Path>) -> Result<Theme, ThemeError> {
+        let mut templates: BTreeMap<String, String> =
+            TEMPLATES.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
+        let mut statics: BTreeMap<String, Vec<u8>> =
+            STATIC.iter().map(|(n, t)| (n.to_string(), t.as_bytes().to_vec())).collect();
+        if let Some(root) = root {
+            for (name, bytes) in read_dir(&root.join("templates"))? {
+                let text = String::from_utf8(bytes)
+                    .map_err(|_| ThemeError::Template(format!("template `{name}` is not valid UTF-8")))?;
+                templates.insert(name, text);
+            }
+            statics.extend(read_dir(&root.join("static"))?);
+        }
+        let mut tera = Tera::default();
+        tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+            .map_err(|e| ThemeError::Template(chain(&e)))?;
+        Ok(Theme { tera, statics })
+    }
+
+    pub fn render(&self, template: &str, context: &impl Serialize) -> Result<String, RenderError> {
+        let fail = |message: String| RenderError { template: template.to_string(), message };
+        let context = Context::from_serialize(context).map_err(|e| fail(chain(&e)))?;
+        self.tera.render(template, &context).map_err(|e| fail(chain(&e)))
+    }
+}
+
+/// Tera's error and all its causes on one line each: the causes hold the
+/// template name, line and what went wrong.
+fn chain(err: &tera::Error) -> String {
+    let mut message = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        message.push_str("\n  caused by: ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    message
+}
+
+/// Every file under `dir` by its `/`-separated path relative to `dir`; nothing
+/// when `dir` does not exist.
+fn read_dir(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, ThemeError> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for entry in WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| ThemeError::Io {
+            path: e.path().unwrap_or(dir).to_path_buf(),
+            source: e.into_io_error().unwrap_or_else(|| std::io::Error::other("unreadable")),
+        })?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        let name = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+        let bytes = std::fs::read(entry.path()).map_err(|source| ThemeError::Io { path: entry.path().to_path_buf(), source })?;
+        out.push((name, bytes));
+    }
+    Ok(out)
+}
