@@ -318,6 +318,9 @@ pub fn render(body: &str, targets: &dyn Targets, highlighter: &Highlighter, opti
         ordered.sort();
         html.push_str("<aside class=\"endnotes\" aria-label=\"Notes\"><ol>\n");
         for (number, note) in ordered {
+            // The sidenote already carries the note's anchors; the print copy
+            // must not repeat them, so its ids become inert data attributes.
+            let note = note.replace(" id=\"", " data-note-id=\"");
             html.push_str(&format!("<li id=\"{}note-{number}\" value=\"{number}\">{note}</li>\n", options.id_prefix));
         }
         html.push_str("</ol></aside>\n");

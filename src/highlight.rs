@@ -102,9 +102,15 @@ mod tests {
         assert!(h.syntaxes.get().is_some());
     }
 
+    /// `static/syntax.css` is generated; `BRIEF_UPDATE_SYNTAX_CSS=1 cargo test`
+    /// rewrites it.
     #[test]
     fn stylesheet_is_in_sync_with_the_shipped_file() {
-        let shipped = include_str!("../static/syntax.css");
-        assert_eq!(shipped, stylesheet(), "run `cargo run -- internal-syntax-css > static/syntax.css`");
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/static/syntax.css");
+        if std::env::var_os("BRIEF_UPDATE_SYNTAX_CSS").is_some() {
+            std::fs::write(path, stylesheet()).unwrap();
+        }
+        let shipped = std::fs::read_to_string(path).unwrap();
+        assert!(shipped == stylesheet(), "static/syntax.css is stale: regenerate with BRIEF_UPDATE_SYNTAX_CSS=1 cargo test");
     }
 }

@@ -27,8 +27,9 @@ enum Command {
     Build {
         #[arg(long, default_value = ".")]
         root: PathBuf,
-        #[arg(long, default_value = "public")]
-        out: PathBuf,
+        /// Output folder [default: ROOT/public].
+        #[arg(long)]
+        out: Option<PathBuf>,
         /// Absolute URL the site will live at (for sitemap.xml and canonical links).
         #[arg(long)]
         base_url: Option<String>,
@@ -77,8 +78,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
     match cli.command {
         Command::Build { root, out, base_url, deny_warnings, force } => {
             let started = Instant::now();
-            let out = if out.is_absolute() { out } else { root.join(&out).canonicalize().unwrap_or_else(|_| root.join(&out)) };
-            let out = if out.is_absolute() { out } else { std::env::current_dir().map(|d| d.join(&out)).unwrap_or(out) };
+            let out = out.unwrap_or_else(|| root.join("public"));
             let options = BuildOptions { base_url, deny_warnings, force };
             let built = brief::build(&root, &out, &options).map_err(fail)?;
             let code = report(&built.compiled, deny_warnings);

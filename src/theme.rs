@@ -60,6 +60,7 @@ impl Theme {
             statics.extend(read_dir(&root.join("static"))?);
         }
         let mut tera = Tera::default();
+        tera.set_escape_fn(escape);
         tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| ThemeError::Template(chain(&e)))?;
         Ok(Theme { tera, statics })
@@ -70,6 +71,15 @@ impl Theme {
         let context = Context::from_serialize(context).map_err(|e| fail(chain(&e)))?;
         self.tera.render(template, &context).map_err(|e| fail(chain(&e)))
     }
+}
+
+/// HTML escaping for template output: `&`, `<`, `>`, `"` and `'`, which is all
+/// that text and quoted attributes need (Tera's default also escapes `/`, which
+/// makes every relative link unreadable in the source).
+fn escape(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + 16);
+    let _ = pulldown_cmark_escape::escape_html(&mut out, input);
+    out
 }
 
 /// Tera's error and all its causes on one line each: the causes hold the

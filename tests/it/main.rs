@@ -1,0 +1,7 @@
+//! Integration tests: one binary, a module per feature, each on tiny fixture
+//! sites under `tests/fixtures/<feature>/<case>/`.
+
+mod support;
+
+mod build;
+mod errors;

@@ -1,0 +1,108 @@
+//! Shared helpers: running the `brief` binary, copying fixtures, parsing output.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use scraper::{Html, Selector};
+
+pub fn fixture(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(path)
+}
+
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `brief` with `args` in `dir`.
+pub fn brief(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_brief"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("CLICOLOR_FORCE")
+        .output()
+        .expect("brief runs")
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Copies a fixture site into a fresh temporary folder, so builds never write
+/// into the source tree.
+pub fn site(name: &str) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    copy_dir(&fixture(name), tmp.path());
+    tmp
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.expect("walk fixture");
+        let rel = entry.path().strip_prefix(from).expect("inside");
+        let target = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// Builds the site in `dir` into `dir/public`, asserting success.
+pub fn build_ok(dir: &Path) -> PathBuf {
+    let out = brief(dir, &["build", "--quiet"]);
+    assert!(out.status.success(), "build failed:\n{}", stderr(&out));
+    dir.join("public")
+}
+
+pub fn page(out: &Path, path: &str) -> Html {
+    let text = std::fs::read_to_string(out.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
+    Html::parse_document(&text)
+}
+
+pub fn select<'a>(html: &'a Html, css: &str) -> Vec<scraper::ElementRef<'a>> {
+    let selector = Selector::parse(css).unwrap_or_else(|e| panic!("bad selector {css}: {e:?}"));
+    html.select(&selector).collect()
+}
+
+pub fn text(el: &scraper::ElementRef) -> String {
+    el.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Every internal `href`/`src` of every HTML page under `out`, as
+/// (page, target) where target is missing or has a missing `#fragment`.
+pub fn broken_links(out: &Path) -> Vec<(String, String)> {
+    let mut broken = Vec::new();
+    let pages: Vec<PathBuf> = walkdir::WalkDir::new(out)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .map(|e| e.path().to_path_buf())
+        .collect();
+    let links = Selector::parse("[href], [src]").expect("selector");
+    for page_path in &pages {
+        let html = Html::parse_document(&std::fs::read_to_string(page_path).expect("read page"));
+        for el in html.select(&links) {
+            let Some(target) = el.value().attr("href").or_else(|| el.value().attr("src")) else { continue };
+            if target.contains("://") || target.starts_with("mailto:") {
+                continue;
+            }
+            let (file, fragment) = target.split_once('#').unwrap_or((target, ""));
+            let resolved = if file.is_empty() {
+                page_path.clone()
+            } else {
+                page_path.parent().expect("parent").join(file)
+            };
+            let ok = resolved.is_file()
+                && (fragment.is_empty() || {
+                    let doc = Html::parse_document(&std::fs::read_to_string(&resolved).expect("read target"));
+                    let sel = Selector::parse(&format!("[id=\"{fragment}\"]")).expect("id selector");
+                    doc.select(&sel).next().is_some()
+                });
+            if !ok {
+                broken.push((page_path.strip_prefix(out).expect("inside").display().to_string(), target.to_string()));
+            }
+        }
+    }
+    broken
+}
