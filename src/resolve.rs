@@ -245,5 +245,8 @@ fn missing_side(file: FileId, doc: Doc, key: &str, status: Status) -> Diagnostic
     let opening = doc.meta_start.saturating_sub(4);
     Diagnostic::error("missing-key", file, opening..opening + 3, format!("a clause with status `{status}` needs `{key}`"))
         .with_label("in this front matter")
-        .with_help(format!("add `{key} = \"...\"` saying what the term was {}", if key == "before" { "before" } else { "after" }))
+        .with_help(format!(
+            "add `{key} = \"...\"` saying what the term {}",
+            if key == "before" { "was before the change" } else { "is after the change" }
+        ))
 }
