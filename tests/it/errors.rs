@@ -7,15 +7,26 @@ use crate::support::*;
 fn check_case(name: &str) {
     let site = site(&format!("errors/{name}"));
     let out = brief(site.path(), &["build"]);
-    assert_eq!(out.status.code(), Some(1), "{name}: exit code\n{}", stderr(&out));
-    assert!(!site.path().join("public").exists(), "{name}: a failed build wrote output");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{name}: exit code\n{}",
+        stderr(&out)
+    );
+    assert!(
+        !site.path().join("public").exists(),
+        "{name}: a failed build wrote output"
+    );
     let actual = stderr(&out);
     let expected_path = fixture(&format!("errors/{name}/expected.txt"));
     if std::env::var_os("BLESS").is_some() {
         std::fs::write(&expected_path, &actual).unwrap();
     }
     let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
-    assert!(actual == expected, "{name}: stderr differs\n--- expected\n{expected}\n--- actual\n{actual}");
+    assert!(
+        actual == expected,
+        "{name}: stderr differs\n--- expected\n{expected}\n--- actual\n{actual}"
+    );
 }
 
 #[test]
@@ -48,10 +59,18 @@ fn warnings_fail_only_when_denied() {
     let site = site("errors/warnings");
     let out = brief(site.path(), &["check"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(stderr(&out).contains("warning[unreferenced]: party `lonely` is never referenced"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("warning[unreferenced]: party `lonely` is never referenced"),
+        "{}",
+        stderr(&out)
+    );
     let out = brief(site.path(), &["check", "--deny-warnings"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("warning[speaker-not-linked]"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("warning[speaker-not-linked]"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -64,8 +83,15 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     std::fs::write(&section, text.replace("party:acme", "party:acmee")).unwrap();
     let run = brief(site.path(), &["build"]);
     assert_eq!(run.status.code(), Some(1));
-    assert!(stderr(&run).contains("did you mean `acme`?"), "{}", stderr(&run));
-    assert_eq!(std::fs::read(out.join("parties/acme.html")).unwrap(), before);
+    assert!(
+        stderr(&run).contains("did you mean `acme`?"),
+        "{}",
+        stderr(&run)
+    );
+    assert_eq!(
+        std::fs::read(out.join("parties/acme.html")).unwrap(),
+        before
+    );
 }
 
 #[test]
@@ -73,5 +99,9 @@ fn missing_config_is_an_environment_error() {
     let tmp = tempfile::tempdir().unwrap();
     let out = brief(tmp.path(), &["build"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).starts_with("error: no briefing.toml in ."), "{}", stderr(&out));
+    assert!(
+        stderr(&out).starts_with("error: no briefing.toml in ."),
+        "{}",
+        stderr(&out)
+    );
 }
