@@ -16,10 +16,52 @@ use std::fs;
 use std::path::Path;
 
 const WORDS: &[&str] = &[
-    "agreement", "cloud", "revenue", "share", "license", "exclusive", "partner", "market", "customer", "model",
-    "enterprise", "capacity", "compute", "investment", "stake", "board", "deal", "terms", "runtime", "platform",
-    "growth", "contract", "analyst", "demand", "pricing", "workload", "region", "latency", "margin", "quarter",
-    "the", "of", "and", "to", "in", "a", "with", "for", "on", "that", "by", "as", "from", "its", "under", "after",
+    "agreement",
+    "cloud",
+    "revenue",
+    "share",
+    "license",
+    "exclusive",
+    "partner",
+    "market",
+    "customer",
+    "model",
+    "enterprise",
+    "capacity",
+    "compute",
+    "investment",
+    "stake",
+    "board",
+    "deal",
+    "terms",
+    "runtime",
+    "platform",
+    "growth",
+    "contract",
+    "analyst",
+    "demand",
+    "pricing",
+    "workload",
+    "region",
+    "latency",
+    "margin",
+    "quarter",
+    "the",
+    "of",
+    "and",
+    "to",
+    "in",
+    "a",
+    "with",
+    "for",
+    "on",
+    "that",
+    "by",
+    "as",
+    "from",
+    "its",
+    "under",
+    "after",
 ];
 
 /// A small linear congruential generator: the corpus must be identical on every machine.
@@ -27,7 +69,10 @@ struct Rng(u64);
 
 impl Rng {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         self.0 >> 33
     }
     fn below(&mut self, n: usize) -> usize {
@@ -73,13 +118,55 @@ fn section_body(rng: &mut Rng, flavour: Flavour, n: usize, c: &Counts) -> String
     let mut refs = Vec::new();
     for _ in 0..5 {
         let s = rng.below(c.sections);
-        refs.push(link(flavour, "section", "sections", &format!("s{s}"), &rng.words(2)));
+        refs.push(link(
+            flavour,
+            "section",
+            "sections",
+            &format!("s{s}"),
+            &rng.words(2),
+        ));
     }
-    refs.push(link(flavour, "party", "parties", &format!("p{}", rng.below(c.parties)), &rng.words(1)));
-    refs.push(link(flavour, "party", "parties", &format!("p{}", rng.below(c.parties)), &rng.words(1)));
-    refs.push(link(flavour, "clause", "clauses", &format!("c{}", rng.below(c.clauses)), &rng.words(2)));
-    refs.push(link(flavour, "clause", "clauses", &format!("c{}", rng.below(c.clauses)), &rng.words(2)));
-    refs.push(link(flavour, "quote", "quotes", &format!("q{}", rng.below(c.quotes)), &rng.words(2)));
+    refs.push(link(
+        flavour,
+        "party",
+        "parties",
+        &format!("p{}", rng.below(c.parties)),
+        &rng.words(1),
+    ));
+    refs.push(link(
+        flavour,
+        "party",
+        "parties",
+        &format!("p{}", rng.below(c.parties)),
+        &rng.words(1),
+    ));
+    refs.push(link(
+        flavour,
+        "clause",
+        "clauses",
+        &format!("c{}", rng.below(c.clauses)),
+        &rng.words(2),
+    ));
+    refs.push(link(
+        flavour,
+        "clause",
+        "clauses",
+        &format!("c{}", rng.below(c.clauses)),
+        &rng.words(2),
+    ));
+    // A quote is referenced next to its speaker, as a careful author would.
+    let q = rng.below(c.quotes);
+    let speaker = link(
+        flavour,
+        "party",
+        "parties",
+        &format!("p{}", q % c.parties),
+        "the speaker",
+    );
+    refs.push(format!(
+        "{speaker} said {}",
+        link(flavour, "quote", "quotes", &format!("q{q}"), &rng.words(2))
+    ));
     let mut refs = refs.into_iter();
     for part in 0..4 {
         let _ = writeln!(body, "## {}\n", rng.words(3));
@@ -120,12 +207,20 @@ fn write(path: &Path, text: &str) {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let (Some(n), Some(out)) = (args.get(1).and_then(|n| n.parse::<usize>().ok()), args.get(2)) else {
+    let (Some(n), Some(out)) = (
+        args.get(1).and_then(|n| n.parse::<usize>().ok()),
+        args.get(2),
+    ) else {
         eprintln!("usage: corpus N OUTDIR");
         std::process::exit(2);
     };
     let out = Path::new(out);
-    let c = Counts { sections: n, parties: (n / 5).max(1), clauses: (n / 10).max(1), quotes: (n / 10).max(1) };
+    let c = Counts {
+        sections: n,
+        parties: (n / 5).max(1),
+        clauses: (n / 10).max(1),
+        quotes: (n / 10).max(1),
+    };
     for flavour in [Flavour::Brief, Flavour::Hugo, Flavour::MdBook] {
         let (root, content) = match flavour {
             Flavour::Brief => (out.join("brief"), out.join("brief/content")),
@@ -135,7 +230,12 @@ fn main() {
         let _ = fs::remove_dir_all(&root);
         let mut rng = Rng(42);
         let mut summary = String::from("# Summary\n\n");
-        let page = |dir: &str, id: &str, front: String, title: &str, body: String, summary: &mut String| {
+        let page = |dir: &str,
+                    id: &str,
+                    front: String,
+                    title: &str,
+                    body: String,
+                    summary: &mut String| {
             let path = content.join(dir).join(format!("{id}.md"));
             match flavour {
                 Flavour::Brief => write(&path, &format!("+++\n{front}+++\n{body}")),
@@ -152,14 +252,28 @@ fn main() {
             let front = format!("title = \"{title}\"\nsummary = \"{}\"\n", rng.words(12));
             let id = format!("s{i}");
             // Brief orders sections by a numeric prefix; the id stays `s{i}`.
-            let stem = if flavour == Flavour::Brief { format!("{i:05}-{id}") } else { id.clone() };
+            let stem = if flavour == Flavour::Brief {
+                format!("{i:05}-{id}")
+            } else {
+                id.clone()
+            };
             page("sections", &stem, front, &title, body, &mut summary);
         }
         for i in 0..c.parties {
             let name = format!("Party {i}");
-            let front = format!("name = \"{name}\"\nkind = \"company\"\nrole = \"{}\"\n", rng.words(6));
+            let front = format!(
+                "name = \"{name}\"\nkind = \"company\"\nrole = \"{}\"\n",
+                rng.words(6)
+            );
             let body = format!("{}\n", rng.words(60));
-            page("parties", &format!("p{i}"), front, &name, body, &mut summary);
+            page(
+                "parties",
+                &format!("p{i}"),
+                front,
+                &name,
+                body,
+                &mut summary,
+            );
         }
         for i in 0..c.clauses {
             let title = format!("Clause {i}");
@@ -170,17 +284,37 @@ fn main() {
                 rng.words(8)
             );
             let body = format!("{}\n", rng.words(60));
-            page("clauses", &format!("c{i}"), front, &title, body, &mut summary);
+            page(
+                "clauses",
+                &format!("c{i}"),
+                front,
+                &title,
+                body,
+                &mut summary,
+            );
         }
         for i in 0..c.quotes {
             let title = format!("Quote {i}");
-            let front =
-                format!("speaker = \"p{}\"\ntext = \"{}\"\nkind = \"direct\"\n", rng.below(c.parties), rng.words(15));
+            let front = format!(
+                "speaker = \"p{}\"\ntext = \"{}\"\nkind = \"direct\"\n",
+                i % c.parties,
+                rng.words(15)
+            );
             let body = format!("{}\n", rng.words(30));
-            page("quotes", &format!("q{i}"), front, &title, body, &mut summary);
+            page(
+                "quotes",
+                &format!("q{i}"),
+                front,
+                &title,
+                body,
+                &mut summary,
+            );
         }
         match flavour {
-            Flavour::Brief => write(&root.join("briefing.toml"), "title = \"Benchmark corpus\"\n"),
+            Flavour::Brief => write(
+                &root.join("briefing.toml"),
+                "title = \"Benchmark corpus\"\n",
+            ),
             Flavour::Hugo => {
                 write(
                     &root.join("hugo.toml"),
@@ -197,7 +331,10 @@ fn main() {
             }
             Flavour::MdBook => {
                 write(&content.join("SUMMARY.md"), &summary);
-                write(&root.join("book.toml"), "[book]\ntitle = \"Benchmark corpus\"\n[output.html]\nsearch.enable = false\n");
+                write(
+                    &root.join("book.toml"),
+                    "[book]\ntitle = \"Benchmark corpus\"\n[output.html]\nsearch.enable = false\n",
+                );
             }
         }
     }

@@ -136,7 +136,9 @@ pub fn scan(body: &str, name: &dyn Fn(Kind, &str) -> Option<String>) -> Vec<RawR
             events.iter().map(move |e| (e.clone(), at))
         })
         .collect();
-    let events = note_events.into_iter().chain(parsed.main.iter().map(|e| (e.clone(), None)));
+    let events = note_events
+        .into_iter()
+        .chain(parsed.main.iter().map(|e| (e.clone(), None)));
     let mut reading_order: Vec<usize> = Vec::new();
 
     for ((event, range), note_at) in events {
