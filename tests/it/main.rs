@@ -5,4 +5,5 @@ mod support;
 
 mod build;
 mod errors;
+mod properties;
 mod robustness;
