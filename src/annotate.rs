@@ -142,6 +142,16 @@ pub fn scan(body: &str, name: &dyn Fn(Kind, &str) -> Option<String>) -> Vec<RawR
     let mut reading_order: Vec<usize> = Vec::new();
 
     for ((event, range), note_at) in events {
+        // Inside an image's alt text there is nothing to link: `render` copies
+        // such text verbatim, so references there are not references.
+        if image_depth > 0 {
+            match event {
+                Event::Start(Tag::Image { .. }) => image_depth += 1,
+                Event::End(TagEnd::Image) => image_depth -= 1,
+                _ => {}
+            }
+            continue;
+        }
         if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &event
             && parse_reference(dest_url).is_some()
         {
@@ -544,8 +554,15 @@ impl RenderState<'_> {
                         i += 1;
                     }
                 }
-                Event::Start(Tag::Image { dest_url, .. }) if is_embed(dest_url) => {
+                Event::Start(Tag::Image { dest_url, .. })
+                    if parse_reference(dest_url).is_some() =>
+                {
                     i = self.embed(&events, i, &mut out, true);
+                }
+                Event::Start(Tag::Image { .. }) => {
+                    let end = find_end(&events, i);
+                    out.extend(events[i..=end].iter().cloned());
+                    i = end + 1;
                 }
                 Event::Start(Tag::Link {
                     link_type,

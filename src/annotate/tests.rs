@@ -186,3 +186,44 @@ fn scan_returns_references_in_reading_order_with_notes_where_called() {
     let ids: Vec<String> = scan(body, &no_names).into_iter().map(|r| r.id).collect();
     assert_eq!(ids, ["a", "c", "b"]);
 }
+
+/// Found by fuzzing: a reference inside an image's alt text. There is nothing to
+/// link there, so neither pass treats it as a reference (they used to disagree
+/// on anchors).
+#[test]
+fn references_inside_image_alt_text_are_plain_text() {
+    for body in [
+        "![[](party:e)]()",
+        "![[x](party:e) ![](quote:q)](pic.png) [y](party:e)",
+    ] {
+        let refs = scan(body, &no_names);
+        let out = html(body);
+        for r in &refs {
+            assert!(
+                out.contains(&format!("id=\"{}\"", r.anchor)),
+                "{body}: {} missing in {out}",
+                r.anchor
+            );
+        }
+    }
+    assert!(scan("![[](party:e)]()", &no_names).is_empty());
+    assert_eq!(
+        scan("![[x](party:e)](pic.png) [y](party:e)", &no_names)[0].anchor,
+        "m-party-e-1"
+    );
+}
+
+/// Found by fuzzing: an embed of a kind that cannot be embedded still takes
+/// its anchor, so later anchors line up with the scan.
+#[test]
+fn a_non_embeddable_embed_keeps_anchors_in_step() {
+    let body = "+![](party:acme)[](party:acme)";
+    let out = html(body);
+    for r in scan(body, &no_names).iter().filter(|r| !r.embed) {
+        assert!(
+            out.contains(&format!("id=\"{}\"", r.anchor)),
+            "{} missing in {out}",
+            r.anchor
+        );
+    }
+}

@@ -1,0 +1,17 @@
+//! The reference adapter: scanning and rendering any Markdown never panics,
+//! spans stay inside the text, and both passes agree on anchors.
+#![no_main]
+
+use brief::annotate::scan;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|text: &str| {
+    let refs = scan(text, &|_, id| Some(id.to_string()));
+    for r in &refs {
+        assert!(r.span.start <= r.span.end && r.span.end <= text.len());
+    }
+    let html = brief::render_fragment(text, None).unwrap_or_default();
+    for r in refs.iter().filter(|r| brief::model::is_valid_id(&r.id) && !r.embed) {
+        assert!(html.contains(&format!("id=\"{}\"", r.anchor)), "anchor {} missing", r.anchor);
+    }
+});
