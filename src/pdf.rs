@@ -1,0 +1,350 @@
+//! `brief pdf`: the print edition as a PDF, through a local Chromium.
+//!
+//! The site is built into a temporary folder, then Chromium's headless
+//! `--print-to-pdf` prints one page of it (`print.html` unless told otherwise)
+//! with the print stylesheet, no browser header or footer, and a document
+//! outline built from the page's headings. Chromium comes from `BRIEF_CHROMIUM`
+//! when that is set, else the first of [`CANDIDATES`] on `PATH`.
+//!
+//! This module drives the build and Chromium and checks what Chromium wrote; it
+//! renders nothing itself and never talks to the network.
+
+use std::ffi::OsString;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::{BuildOptions, Compiled, Error};
+
+/// The environment variable that names the Chromium binary to use.
+pub const ENV: &str = "BRIEF_CHROMIUM";
+
+/// Browser commands looked for on `PATH`, in order.
+pub const CANDIDATES: [&str; 5] = [
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+    "google-chrome-stable",
+    "chrome",
+];
+
+/// How to get a browser, appended to every "no Chromium" error.
+const INSTALL_HINT: &str = "install Chromium (Debian/Ubuntu: `apt-get install chromium`; macOS: `brew install --cask chromium`) \
+                            or set BRIEF_CHROMIUM to a Chromium or Chrome binary";
+
+/// How long one print may take before Chromium is stopped.
+const TIMEOUT: Duration = Duration::from_secs(120);
+
+/// Paper sizes the print stylesheet is laid out for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Paper {
+    #[default]
+    A4,
+    Letter,
+}
+
+impl Paper {
+    /// The CSS `@page` size keyword.
+    pub fn css(self) -> &'static str {
+        match self {
+            Paper::A4 => "A4",
+            Paper::Letter => "letter",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PdfError {
+    #[error("no Chromium found ({0}); {INSTALL_HINT}")]
+    NoChromium(String),
+    #[error(
+        "Chromium ({chromium}) failed to print {page}: {cause}; run it by hand with --headless --print-to-pdf to see why"
+    )]
+    Failed {
+        chromium: PathBuf,
+        page: PathBuf,
+        cause: String,
+    },
+    #[error(
+        "the built site has no page {0}; name one relative to the output folder, such as print.html or parties/ID.html"
+    )]
+    NoPage(String),
+    #[error("cannot write {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// What to print and how.
+#[derive(Debug, Clone)]
+pub struct PdfOptions {
+    /// The built page to print, relative to the output root.
+    pub page: String,
+    pub paper: Paper,
+    pub build: BuildOptions,
+}
+
+/// What `brief pdf` did.
+pub struct Printed {
+    pub compiled: Compiled,
+    /// The size of the PDF written; None when the build stopped on diagnostics.
+    pub bytes: Option<u64>,
+}
+
+/// Builds the site at `root` into a temporary folder and prints one of its
+/// pages to `out`. Finds Chromium first, so a missing browser fails fast.
+pub fn pdf(root: &Path, out: &Path, options: &PdfOptions) -> Result<Printed, Error> {
+    let chromium = find_chromium()?;
+    let scratch = tempfile::Builder::new()
+        .prefix("brief-pdf-")
+        .tempdir()
+        .map_err(|source| PdfError::Io {
+            path: std::env::temp_dir(),
+            source,
+        })?;
+    let site = scratch.path().join("site");
+    let built = crate::build(root, &site, &options.build)?;
+    if built.written.is_none() {
+        return Ok(Printed {
+            compiled: built.compiled,
+            bytes: None,
+        });
+    }
+    let page = site.join(&options.page);
+    let html =
+        std::fs::read_to_string(&page).map_err(|_| PdfError::NoPage(options.page.clone()))?;
+    let sized = html.replacen(
+        "</head>",
+        &format!("{}\n</head>", paper_style(options.paper)),
+        1,
+    );
+    std::fs::write(&page, sized).map_err(|source| PdfError::Io {
+        path: page.clone(),
+        source,
+    })?;
+    let printed = scratch.path().join("print.pdf");
+    print(&chromium, &page, &printed, scratch.path())?;
+    let bytes = place(&printed, out)?;
+    Ok(Printed {
+        compiled: built.compiled,
+        bytes: Some(bytes),
+    })
+}
+
+/// Moves the finished PDF to `out` whole: copied beside it, then renamed.
+fn place(pdf: &Path, out: &Path) -> Result<u64, PdfError> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| PdfError::Io { path, source }
+    };
+    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(io(parent))?;
+    }
+    let mut partial = out.as_os_str().to_owned();
+    partial.push(format!(".partial-{}", std::process::id()));
+    let partial = PathBuf::from(partial);
+    let bytes = std::fs::copy(pdf, &partial).map_err(io(&partial))?;
+    std::fs::rename(&partial, out).map_err(|e| {
+        let _ = std::fs::remove_file(&partial);
+        io(out)(e)
+    })?;
+    Ok(bytes)
+}
+
+/// Finds the browser: `BRIEF_CHROMIUM` when set (it must run), else the first
+/// candidate on `PATH`.
+pub fn find_chromium() -> Result<PathBuf, PdfError> {
+    if let Some(named) = std::env::var_os(ENV).filter(|v| !v.is_empty()) {
+        let path = PathBuf::from(&named);
+        return match Command::new(&path)
+            .arg("--version")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+        {
+            Ok(status) if status.success() => Ok(path),
+            Ok(status) => Err(PdfError::NoChromium(format!(
+                "{ENV}={} exits with {status} on --version",
+                path.display()
+            ))),
+            Err(e) => Err(PdfError::NoChromium(format!(
+                "{ENV}={} cannot be run: {e}",
+                path.display()
+            ))),
+        };
+    }
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    on_path(&path).ok_or_else(|| {
+        PdfError::NoChromium(format!("none of {} is on PATH", CANDIDATES.join(", ")))
+    })
+}
+
+/// The first candidate browser in the folders of `path`.
+fn on_path(path: &OsString) -> Option<PathBuf> {
+    CANDIDATES.iter().find_map(|name| {
+        std::env::split_paths(path)
+            .map(|dir| dir.join(name))
+            .find(|p| is_executable(p))
+    })
+}
+
+#[cfg(unix)]
+fn is_executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    path.metadata()
+        .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+#[cfg(not(unix))]
+fn is_executable(path: &Path) -> bool {
+    path.is_file()
+}
+
+/// Prints the HTML file `page` to `out` with `chromium`. `scratch` is an empty
+/// folder for the browser profile, which must not be shared between runs.
+pub fn print(chromium: &Path, page: &Path, out: &Path, scratch: &Path) -> Result<(), PdfError> {
+    let failed = |cause: String| PdfError::Failed {
+        chromium: chromium.to_path_buf(),
+        page: page.to_path_buf(),
+        cause,
+    };
+    let page_abs = std::path::absolute(page).map_err(|e| failed(e.to_string()))?;
+    let out_abs = std::path::absolute(out).map_err(|e| failed(e.to_string()))?;
+    let profile = scratch.join("profile");
+    std::fs::create_dir_all(&profile).map_err(|source| PdfError::Io {
+        path: profile.clone(),
+        source,
+    })?;
+    let _ = std::fs::remove_file(&out_abs);
+    let mut print_to = OsString::from("--print-to-pdf=");
+    print_to.push(&out_abs);
+    let mut user_data = OsString::from("--user-data-dir=");
+    user_data.push(&profile);
+    let mut child = Command::new(chromium)
+        // The page is our own output, offline and without scripts; the sandbox
+        // is off because Chromium refuses to start sandboxed as root (CI, containers).
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+        ])
+        .args([
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ])
+        .args([
+            "--disable-dev-shm-usage",
+            "--no-default-browser-check",
+            "--hide-scrollbars",
+        ])
+        .args(["--no-pdf-header-footer", "--generate-pdf-document-outline"])
+        .arg(user_data)
+        .arg(print_to)
+        .arg(file_url(&page_abs))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| failed(format!("cannot start it: {e}")))?;
+    // Read stderr on its own thread so a chatty browser never blocks on a full pipe.
+    let stderr = child.stderr.take();
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        if let Some(mut s) = stderr {
+            let _ = s.read_to_string(&mut text);
+        }
+        text
+    });
+    let started = Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if started.elapsed() > TIMEOUT => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(failed(format!(
+                    "no PDF after {} seconds",
+                    TIMEOUT.as_secs()
+                )));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(50)),
+            Err(e) => return Err(failed(e.to_string())),
+        }
+    };
+    let log = reader.join().unwrap_or_default();
+    // Chromium exits 0 even when the page fails to load, so the PDF itself is the
+    // evidence: it must exist and start like a PDF.
+    let written = std::fs::read(&out_abs)
+        .map(|b| b.starts_with(b"%PDF-"))
+        .unwrap_or(false);
+    if !status.success() || log.contains("Page load failed") || !written {
+        let last = log
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty() && !l.contains("dbus"))
+            .unwrap_or("no PDF was written");
+        return Err(failed(format!("{status}, {}", last.trim())));
+    }
+    Ok(())
+}
+
+/// A `file://` URL for an absolute path, percent-encoding what URLs cannot hold.
+pub fn file_url(path: &Path) -> String {
+    let text = path.to_string_lossy().replace('\\', "/");
+    let mut url = String::from(if text.starts_with('/') {
+        "file://"
+    } else {
+        "file:///"
+    });
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' | b':' => {
+                url.push(byte as char)
+            }
+            _ => url.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    url
+}
+
+/// The `@page` size rule that picks the paper, to add to the printed page.
+pub fn paper_style(paper: Paper) -> String {
+    format!("<style>@page {{ size: {}; }}</style>", paper.css())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_urls_escape_spaces_and_keep_slashes() {
+        assert_eq!(
+            file_url(Path::new("/tmp/a b/print.html")),
+            "file:///tmp/a%20b/print.html"
+        );
+        assert_eq!(
+            file_url(Path::new("/tmp/é.html")),
+            "file:///tmp/%C3%A9.html"
+        );
+    }
+
+    #[test]
+    fn path_search_takes_the_first_candidate_found() {
+        let tmp = tempfile::tempdir().unwrap();
+        let empty = OsString::from(tmp.path());
+        assert_eq!(on_path(&empty), None);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let chrome = tmp.path().join("google-chrome");
+            std::fs::write(&chrome, "#!/bin/sh\n").unwrap();
+            std::fs::set_permissions(&chrome, std::fs::Permissions::from_mode(0o755)).unwrap();
+            assert_eq!(on_path(&empty), Some(chrome));
+        }
+    }
+}
