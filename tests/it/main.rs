@@ -5,4 +5,5 @@ mod support;
 
 mod build;
 mod errors;
+mod print;
 mod robustness;

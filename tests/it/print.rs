@@ -1,0 +1,594 @@
+//! The print edition: `print.html` as a document that stands on its own, and
+//! `brief pdf` printing it through Chromium.
+//!
+//! PDF tests need Chromium, poppler-utils (pdftotext, pdfinfo, pdftoppm) and
+//! qpdf. Without them they print a loud SKIPPED line and pass, except in CI
+//! (`CI=true`), where a missing tool fails the test. Page images land in
+//! `tests/artifacts/print/` for people to look at.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use crate::support::*;
+
+// ---------- print.html, no browser needed ----------
+
+#[test]
+fn print_html_is_one_document_with_cover_contents_sections_and_appendices() {
+    let site = site("build/basic");
+    let out = build_ok(site.path());
+    let html = page(&out, "print.html");
+    assert_eq!(
+        select(&html, "title").first().map(text).as_deref(),
+        Some("Test Briefing")
+    );
+    assert_eq!(select(&html, ".cover h1").len(), 1);
+    let contents: Vec<String> = select(&html, ".contents li a").iter().map(text).collect();
+    assert_eq!(
+        contents,
+        [
+            "1 The deal",
+            "2 Reaction",
+            "A Parties",
+            "B What changed",
+            "C Quotes"
+        ],
+        "contents: numbered sections, then lettered appendices"
+    );
+    for id in [
+        "section-deal",
+        "section-reaction",
+        "appendix-parties",
+        "appendix-clauses",
+        "appendix-quotes",
+    ] {
+        assert_eq!(select(&html, &format!("#{id}")).len(), 1, "{id}");
+    }
+    let appendix_titles: Vec<String> = select(&html, ".appendix > h2").iter().map(text).collect();
+    assert_eq!(
+        appendix_titles,
+        [
+            "Appendix A. Parties",
+            "Appendix B. What changed",
+            "Appendix C. Quotes"
+        ]
+    );
+}
+
+#[test]
+fn every_print_reference_points_inside_the_document_and_carries_a_label() {
+    let site = site("build/basic");
+    let out = build_ok(site.path());
+    let html = page(&out, "print.html");
+    let refs = select(&html, "main a.ref");
+    assert!(!refs.is_empty());
+    for r in &refs {
+        let href = r.value().attr("href").unwrap_or("");
+        assert!(
+            href.starts_with('#'),
+            "print reference leaves the document: {href}"
+        );
+        let label = r.value().attr("data-label").unwrap_or("");
+        let kind = r
+            .value()
+            .attr("data-ref")
+            .and_then(|k| k.split(':').next())
+            .unwrap_or("");
+        let prefix = match kind {
+            "party" => "P",
+            "clause" => "C",
+            "quote" => "Q",
+            _ => "§",
+        };
+        assert!(
+            label.starts_with(prefix) && label.len() > prefix.len(),
+            "{kind} reference labelled {label:?}"
+        );
+    }
+    assert_eq!(broken_links(&out), Vec::<(String, String)>::new());
+}
+
+#[test]
+fn appendix_entries_sit_under_their_labels_in_order_of_first_mention() {
+    let site = site("build/basic");
+    let out = build_ok(site.path());
+    let html = page(&out, "print.html");
+    for (appendix, prefix) in [
+        ("appendix-parties", "P"),
+        ("appendix-clauses", "C"),
+        ("appendix-quotes", "Q"),
+    ] {
+        let labels: Vec<String> = select(
+            &html,
+            &format!("#{appendix} article.appendix-entry h3 .label"),
+        )
+        .iter()
+        .map(text)
+        .collect();
+        let expected: Vec<String> = (1..=labels.len()).map(|n| format!("{prefix}{n}")).collect();
+        assert!(!labels.is_empty(), "{appendix} is empty");
+        assert_eq!(labels, expected, "{appendix}");
+    }
+    let rows = select(&html, "#appendix-clauses table.changes tbody tr");
+    assert_eq!(
+        rows.len(),
+        select(&html, "#appendix-clauses article.appendix-entry").len(),
+        "one table row per clause"
+    );
+}
+
+#[test]
+fn every_page_links_the_print_stylesheet_and_running_heads_carry_the_title() {
+    let site = site("build/basic");
+    let out = build_ok(site.path());
+    for (path, href) in [
+        ("index.html", "print.css"),
+        ("parties/acme.html", "../print.css"),
+        ("print.html", "print.css"),
+    ] {
+        let html = page(&out, path);
+        let links = select(&html, "link[rel=stylesheet][media=print]");
+        assert_eq!(
+            links
+                .iter()
+                .filter_map(|l| l.value().attr("href"))
+                .collect::<Vec<_>>(),
+            [href],
+            "{path}"
+        );
+    }
+    let css = std::fs::read_to_string(out.join("print.css")).unwrap();
+    assert!(css.contains("@import url(\"print-running.css\")"));
+    assert!(css.contains("@page"));
+    let running = std::fs::read_to_string(out.join("print-running.css")).unwrap();
+    assert!(
+        running.contains("@top-left { content: \"Test Briefing\"; }"),
+        "{running}"
+    );
+    assert!(running.is_ascii());
+}
+
+// ---------- brief pdf without a browser ----------
+
+fn assert_install_hint(output: &std::process::Output) {
+    let err = stderr(output);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+    assert!(
+        err.contains("no Chromium found") && err.contains("apt-get install chromium"),
+        "{err}"
+    );
+}
+
+#[test]
+fn pdf_with_a_broken_brief_chromium_exits_2_with_the_install_hint() {
+    let tmp = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_brief"))
+        .args(["pdf", "--root", repo_root().to_str().unwrap(), "--out"])
+        .arg(tmp.path().join("x.pdf"))
+        .env("BRIEF_CHROMIUM", "/nonexistent/chromium")
+        .output()
+        .unwrap();
+    assert_install_hint(&output);
+    assert!(stderr(&output).contains("BRIEF_CHROMIUM=/nonexistent/chromium"));
+    assert!(!tmp.path().join("x.pdf").exists());
+}
+
+#[test]
+fn pdf_without_chromium_on_path_exits_2_with_the_install_hint() {
+    let tmp = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_brief"))
+        .args(["pdf", "--root", repo_root().to_str().unwrap(), "--out"])
+        .arg(tmp.path().join("x.pdf"))
+        .env_remove("BRIEF_CHROMIUM")
+        .env("PATH", tmp.path())
+        .output()
+        .unwrap();
+    assert_install_hint(&output);
+    assert!(!tmp.path().join("x.pdf").exists());
+}
+
+// ---------- brief pdf with Chromium ----------
+
+/// Whether every tool the PDF tests drive is here. In CI a missing one fails
+/// the test; elsewhere the test says loudly that it skipped.
+fn tools_present(test: &str) -> bool {
+    let browser = std::env::var_os("BRIEF_CHROMIUM").is_some()
+        || [
+            "chromium",
+            "chromium-browser",
+            "google-chrome",
+            "google-chrome-stable",
+            "chrome",
+        ]
+        .iter()
+        .any(|c| runs(c, "--version"));
+    let missing: Vec<&str> = [
+        ("chromium", browser),
+        ("pdftotext", runs("pdftotext", "-v")),
+        ("pdfinfo", runs("pdfinfo", "-v")),
+        ("pdftoppm", runs("pdftoppm", "-v")),
+        ("qpdf", runs("qpdf", "--version")),
+    ]
+    .into_iter()
+    .filter(|(_, ok)| !ok)
+    .map(|(name, _)| name)
+    .collect();
+    if missing.is_empty() {
+        return true;
+    }
+    let message = format!(
+        "{test}: missing {} (apt-get install chromium poppler-utils qpdf)",
+        missing.join(", ")
+    );
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "CI=true and {message}"
+    );
+    eprintln!("\n*** SKIPPED {message} ***\n");
+    false
+}
+
+fn runs(program: &str, arg: &str) -> bool {
+    Command::new(program).arg(arg).output().is_ok()
+}
+
+fn artifacts() -> PathBuf {
+    let dir = repo_root().join("tests/artifacts/print");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn tool(program: &str, args: &[&str]) -> String {
+    let out = Command::new(program).args(args).output().unwrap();
+    assert!(out.status.success(), "{program} {args:?}: {}", stderr(&out));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Prints `page` of the shipped briefing to `tests/artifacts/print/NAME`.
+fn print_shipped(name: &str, page: &str) -> PathBuf {
+    let pdf = artifacts().join(name);
+    let output = brief(
+        &repo_root(),
+        &[
+            "pdf",
+            "--quiet",
+            "--page",
+            page,
+            "--out",
+            pdf.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        output.status.success(),
+        "brief pdf failed: {}",
+        stderr(&output)
+    );
+    assert!(std::fs::metadata(&pdf).unwrap().len() > 1000);
+    pdf
+}
+
+/// The shipped briefing's PDF, printed once for all the tests that read it.
+fn briefing_pdf() -> &'static Path {
+    static PDF: OnceLock<PathBuf> = OnceLock::new();
+    PDF.get_or_init(|| print_shipped("briefing.pdf", "print.html"))
+}
+
+fn page_count(pdf: &Path) -> usize {
+    let info = tool("pdfinfo", &[pdf.to_str().unwrap()]);
+    info.lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap()
+}
+
+/// Text with every run of whitespace made one space, and typographic
+/// apostrophes made plain, so titles that wrap still match.
+fn normalise(text: &str) -> String {
+    text.replace(['\u{2019}', '\u{2018}'], "'")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `(key, value)` of each content file's front matter in `content/DIR`.
+fn front_matter(dir: &str) -> Vec<toml::Table> {
+    let mut tables = Vec::new();
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(repo_root().join("content").join(dir))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    paths.sort();
+    for path in paths {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let inner = text
+            .strip_prefix("+++")
+            .and_then(|t| t.split_once("\n+++"))
+            .map(|(fm, _)| fm)
+            .unwrap();
+        tables.push(inner.parse::<toml::Table>().unwrap());
+    }
+    tables
+}
+
+fn field(table: &toml::Table, key: &str) -> String {
+    table.get(key).and_then(|v| v.as_str()).unwrap().to_string()
+}
+
+#[test]
+fn pdf_of_the_shipped_briefing_holds_every_title_quote_and_label() {
+    if !tools_present("pdf_of_the_shipped_briefing_holds_every_title_quote_and_label") {
+        return;
+    }
+    let pdf = briefing_pdf();
+    let text = normalise(&tool("pdftotext", &[pdf.to_str().unwrap(), "-"]));
+    let sections = front_matter("sections");
+    let clauses = front_matter("clauses");
+    let quotes = front_matter("quotes");
+    let parties = front_matter("parties");
+    for title in sections.iter().chain(&clauses).map(|t| field(t, "title")) {
+        assert!(
+            text.contains(&normalise(&title)),
+            "title missing from the PDF: {title}"
+        );
+    }
+    for q in quotes.iter().filter(|q| field(q, "kind") == "direct") {
+        let quoted = normalise(&field(q, "text"));
+        assert!(
+            text.contains(&format!("“{quoted}”")),
+            "direct quote missing: {quoted}"
+        );
+    }
+    for (prefix, count) in [
+        ("P", parties.len()),
+        ("C", clauses.len()),
+        ("Q", quotes.len()),
+    ] {
+        for n in 1..=count {
+            let label = format!("{prefix}{n}");
+            assert!(
+                text.contains(&format!("[{label}]")),
+                "no reference labelled [{label}]"
+            );
+            assert!(
+                text.contains(&format!("{label} ")),
+                "no appendix entry under {label}"
+            );
+        }
+    }
+    for heading in [
+        "Contents",
+        "Appendix A. Parties",
+        "Appendix B. What changed",
+        "Appendix C. Quotes",
+    ] {
+        assert!(text.contains(heading), "{heading} missing");
+    }
+    assert!(!text.contains("http"), "a URL is printed");
+    for nav in [
+        "Skip to content",
+        "Back to the online briefing",
+        "Search the briefing",
+        "About this quote",
+        "About this statement",
+        "Print edition",
+    ] {
+        assert!(!text.contains(nav), "navigation text on paper: {nav}");
+    }
+    let pages = page_count(pdf);
+    assert!((12..=45).contains(&pages), "{pages} pages");
+    let info = tool("pdfinfo", &[pdf.to_str().unwrap()]);
+    assert!(
+        info.lines()
+            .any(|l| l.starts_with("Title:") && l.trim_end().ends_with(" Unbundled")),
+        "{info}"
+    );
+}
+
+#[test]
+fn pdf_outline_lists_every_section_and_appendix() {
+    if !tools_present("pdf_outline_lists_every_section_and_appendix") {
+        return;
+    }
+    let json = tool(
+        "qpdf",
+        &[
+            "--json",
+            "--json-key=outlines",
+            briefing_pdf().to_str().unwrap(),
+        ],
+    );
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let mut titles = Vec::new();
+    let mut stack: Vec<&serde_json::Value> = value["outlines"].as_array().unwrap().iter().collect();
+    while let Some(item) = stack.pop() {
+        titles.push(normalise(item["title"].as_str().unwrap_or("")));
+        stack.extend(item["kids"].as_array().into_iter().flatten());
+    }
+    for (n, section) in front_matter("sections").iter().enumerate() {
+        let expected = normalise(&format!("{}. {}", n + 1, field(section, "title")));
+        assert!(
+            titles.contains(&expected),
+            "outline lacks {expected:?}: {titles:?}"
+        );
+    }
+    for appendix in [
+        "Appendix A. Parties",
+        "Appendix B. What changed",
+        "Appendix C. Quotes",
+        "Contents",
+    ] {
+        assert!(
+            titles.iter().any(|t| t == appendix),
+            "outline lacks {appendix:?}: {titles:?}"
+        );
+    }
+}
+
+#[test]
+fn pdf_pages_are_neither_blank_nor_spill_past_the_margins() {
+    if !tools_present("pdf_pages_are_neither_blank_nor_spill_past_the_margins") {
+        return;
+    }
+    let pdf = briefing_pdf();
+    let dir = artifacts();
+    for old in std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()) {
+        if old.extension().is_some_and(|x| x == "png")
+            && old
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("briefing-"))
+        {
+            std::fs::remove_file(old).unwrap();
+        }
+    }
+    tool(
+        "pdftoppm",
+        &[
+            "-png",
+            "-r",
+            "60",
+            pdf.to_str().unwrap(),
+            dir.join("briefing").to_str().unwrap(),
+        ],
+    );
+    let gray = tempfile::tempdir().unwrap();
+    tool(
+        "pdftoppm",
+        &[
+            "-gray",
+            "-r",
+            "50",
+            pdf.to_str().unwrap(),
+            gray.path().join("p").to_str().unwrap(),
+        ],
+    );
+    let mut pages: Vec<PathBuf> = std::fs::read_dir(gray.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    pages.sort();
+    assert_eq!(pages.len(), page_count(pdf));
+    for (n, path) in pages.iter().enumerate() {
+        let image = Gray::read(path);
+        let ink = image.ink(0.0, 0.0, image.width_mm(), image.height_mm());
+        assert!(ink > 300, "page {} is blank ({ink} dark pixels)", n + 1);
+        // Nothing but the running heads and page number may sit in the margins:
+        // the side margins must be empty from top to bottom, and the outermost
+        // 8 mm of the top and bottom too.
+        let (w, h) = (image.width_mm(), image.height_mm());
+        for (what, x0, y0, x1, y1) in [
+            ("left margin", 0.0, 0.0, 15.0, h),
+            ("right margin", w - 15.0, 0.0, w, h),
+            ("top edge", 0.0, 0.0, w, 8.0),
+            ("bottom edge", 0.0, h - 8.0, w, h),
+        ] {
+            let spill = image.ink(x0, y0, x1, y1);
+            assert_eq!(
+                spill,
+                0,
+                "page {}: {spill} dark pixels in the {what}",
+                n + 1
+            );
+        }
+    }
+}
+
+#[test]
+fn printing_a_party_page_gives_a_clean_short_pdf() {
+    if !tools_present("printing_a_party_page_gives_a_clean_short_pdf") {
+        return;
+    }
+    let pdf = print_shipped("party-openai.pdf", "parties/openai.html");
+    let pages = page_count(&pdf);
+    assert!((1..=2).contains(&pages), "{pages} pages");
+    let text = normalise(&tool("pdftotext", &[pdf.to_str().unwrap(), "-"]));
+    assert!(text.contains("OpenAI"));
+    assert!(
+        text.contains("[P1]") || text.contains("[P2]"),
+        "references print with their labels"
+    );
+    assert!(!text.contains("http"), "a URL is printed");
+    for nav in [
+        "Skip to content",
+        "Search the briefing",
+        "Print edition",
+        "Sections Parties",
+    ] {
+        assert!(!text.contains(nav), "navigation text on paper: {nav}");
+    }
+    tool(
+        "pdftoppm",
+        &[
+            "-png",
+            "-r",
+            "60",
+            pdf.to_str().unwrap(),
+            artifacts().join("party-openai").to_str().unwrap(),
+        ],
+    );
+}
+
+/// A grayscale page image read from pdftoppm's binary PGM output.
+struct Gray {
+    width: usize,
+    height: usize,
+    dpmm: f64,
+    pixels: Vec<u8>,
+}
+
+impl Gray {
+    fn read(path: &Path) -> Gray {
+        let bytes = std::fs::read(path).unwrap();
+        // Header: "P5", width, height, maxval, each followed by whitespace.
+        let mut fields = Vec::new();
+        let mut at = 0;
+        while fields.len() < 4 {
+            while bytes[at].is_ascii_whitespace() {
+                at += 1;
+            }
+            let start = at;
+            while !bytes[at].is_ascii_whitespace() {
+                at += 1;
+            }
+            fields.push(String::from_utf8_lossy(&bytes[start..at]).into_owned());
+        }
+        assert_eq!(fields[0], "P5");
+        let (width, height): (usize, usize) =
+            (fields[1].parse().unwrap(), fields[2].parse().unwrap());
+        let pixels = bytes[at + 1..].to_vec();
+        assert_eq!(pixels.len(), width * height);
+        Gray {
+            width,
+            height,
+            dpmm: 50.0 / 25.4,
+            pixels,
+        }
+    }
+
+    fn width_mm(&self) -> f64 {
+        self.width as f64 / self.dpmm
+    }
+
+    fn height_mm(&self) -> f64 {
+        self.height as f64 / self.dpmm
+    }
+
+    /// Dark pixels inside a rectangle given in millimetres.
+    fn ink(&self, x0: f64, y0: f64, x1: f64, y1: f64) -> usize {
+        let px = |mm: f64, max: usize| ((mm * self.dpmm).round().max(0.0) as usize).min(max);
+        let (x0, x1, y0, y1) = (
+            px(x0, self.width),
+            px(x1, self.width),
+            px(y0, self.height),
+            px(y1, self.height),
+        );
+        (y0..y1)
+            .map(|y| {
+                (x0..x1)
+                    .filter(|&x| self.pixels[y * self.width + x] < 160)
+                    .count()
+            })
+            .sum()
+    }
+}
