@@ -17,6 +17,8 @@ use std::time::{Duration, Instant};
 
 use crate::{BuildOptions, Compiled, Error};
 
+mod outline;
+
 /// The environment variable that names the Chromium binary to use.
 pub const ENV: &str = "BRIEF_CHROMIUM";
 
@@ -120,17 +122,87 @@ pub fn pdf(root: &Path, out: &Path, options: &PdfOptions) -> Result<Printed, Err
         &format!("{}\n</head>", paper_style(options.paper)),
         1,
     );
-    std::fs::write(&page, sized).map_err(|source| PdfError::Io {
+    std::fs::write(&page, &sized).map_err(|source| PdfError::Io {
         path: page.clone(),
         source,
     })?;
     let printed = scratch.path().join("print.pdf");
-    print(&chromium, &page, &printed, scratch.path())?;
+    print(&chromium, &page, &printed, &scratch.path().join("first"))?;
+    // Chromium's CSS has no page references, so the contents get their page
+    // numbers from the first print's outline, and the page is printed again.
+    // The numbers sit in space the first print already reserved, so the pages
+    // do not move.
+    let first = std::fs::read(&printed).map_err(|source| PdfError::Io {
+        path: printed.clone(),
+        source,
+    })?;
+    if let Some(style) = contents_pages(&sized, &first) {
+        let numbered = sized.replacen("</head>", &format!("{style}\n</head>"), 1);
+        std::fs::write(&page, numbered).map_err(|source| PdfError::Io {
+            path: page.clone(),
+            source,
+        })?;
+        print(&chromium, &page, &printed, &scratch.path().join("second"))?;
+    }
     let bytes = place(&printed, out)?;
     Ok(Printed {
         compiled: built.compiled,
         bytes: Some(bytes),
     })
+}
+
+/// A `<style>` that writes each contents entry's page number, found by
+/// matching the heading text the entry names with the PDF's outline; None when
+/// the page has no contents or nothing matches.
+fn contents_pages(html: &str, pdf: &[u8]) -> Option<String> {
+    let normal = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+    let outline = outline::read(pdf);
+    let rules: Vec<String> = contents_entries(html)
+        .into_iter()
+        .filter(|(id, _)| id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+        .filter_map(|(id, heading)| {
+            let page = outline
+                .iter()
+                .find(|o| normal(&o.title) == normal(&heading))?
+                .page;
+            Some(format!(
+                ".toc-page[data-for=\"{id}\"]::after {{ content: \"{page}\"; }}"
+            ))
+        })
+        .collect();
+    (!rules.is_empty()).then(|| format!("<style>\n{}\n</style>", rules.join("\n")))
+}
+
+/// `(anchor, heading text)` of each `<span class="toc-page" data-for="…"
+/// data-heading="…">` that `print.html` writes in its contents list.
+fn contents_entries(html: &str) -> Vec<(String, String)> {
+    const OPEN: &str = "<span class=\"toc-page\" data-for=\"";
+    let mut entries = Vec::new();
+    let mut rest = html;
+    while let Some(at) = rest.find(OPEN) {
+        rest = &rest[at + OPEN.len()..];
+        let Some((id, after)) = rest.split_once('"') else {
+            break;
+        };
+        let Some(heading) = after
+            .strip_prefix(" data-heading=\"")
+            .and_then(|h| h.split_once('"'))
+            .map(|(h, _)| h)
+        else {
+            continue;
+        };
+        entries.push((id.to_string(), unescape(heading)));
+    }
+    entries
+}
+
+/// Undoes the escaping templates apply to attribute values.
+fn unescape(text: &str) -> String {
+    text.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }
 
 /// Moves the finished PDF to `out` whole: copied beside it, then renamed.
@@ -320,6 +392,23 @@ pub fn paper_style(paper: Paper) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn contents_entries_are_read_back_unescaped() {
+        let html = r#"<li><span class="toc-page" data-for="section-a" data-heading="1. Amazon&#39;s &amp; &quot;AWS&quot;"></span>
+            <span class="toc-page" data-for="appendix-parties" data-heading="Appendix A. Parties"></span>"#;
+        assert_eq!(
+            contents_entries(html),
+            [
+                ("section-a".to_string(), "1. Amazon's & \"AWS\"".to_string()),
+                (
+                    "appendix-parties".to_string(),
+                    "Appendix A. Parties".to_string()
+                )
+            ]
+        );
+        assert_eq!(contents_pages(html, b"not a pdf"), None);
+    }
 
     #[test]
     fn file_urls_escape_spaces_and_keep_slashes() {

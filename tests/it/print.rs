@@ -386,42 +386,96 @@ fn pdf_of_the_shipped_briefing_holds_every_title_quote_and_label() {
     );
 }
 
+/// Every outline entry, depth first: (title, 1-based page).
+fn outline(pdf: &Path) -> Vec<(String, u64)> {
+    let json = tool(
+        "qpdf",
+        &["--json", "--json-key=outlines", pdf.to_str().unwrap()],
+    );
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let mut entries = Vec::new();
+    let mut stack: Vec<&serde_json::Value> =
+        value["outlines"].as_array().unwrap().iter().rev().collect();
+    while let Some(item) = stack.pop() {
+        entries.push((
+            normalise(item["title"].as_str().unwrap_or("")),
+            item["destpageposfrom1"].as_u64().unwrap_or(0),
+        ));
+        stack.extend(item["kids"].as_array().into_iter().flatten().rev());
+    }
+    entries
+}
+
 #[test]
 fn pdf_outline_lists_every_section_and_appendix() {
     if !tools_present("pdf_outline_lists_every_section_and_appendix") {
         return;
     }
-    let json = tool(
-        "qpdf",
-        &[
-            "--json",
-            "--json-key=outlines",
-            briefing_pdf().to_str().unwrap(),
-        ],
-    );
-    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
-    let mut titles = Vec::new();
-    let mut stack: Vec<&serde_json::Value> = value["outlines"].as_array().unwrap().iter().collect();
-    while let Some(item) = stack.pop() {
-        titles.push(normalise(item["title"].as_str().unwrap_or("")));
-        stack.extend(item["kids"].as_array().into_iter().flatten());
-    }
+    let entries = outline(briefing_pdf());
+    let titles: Vec<&str> = entries.iter().map(|(t, _)| t.as_str()).collect();
     for (n, section) in front_matter("sections").iter().enumerate() {
         let expected = normalise(&format!("{}. {}", n + 1, field(section, "title")));
         assert!(
-            titles.contains(&expected),
+            titles.contains(&expected.as_str()),
             "outline lacks {expected:?}: {titles:?}"
         );
     }
     for appendix in [
+        "Contents",
         "Appendix A. Parties",
         "Appendix B. What changed",
         "Appendix C. Quotes",
-        "Contents",
     ] {
         assert!(
-            titles.iter().any(|t| t == appendix),
+            titles.contains(&appendix),
             "outline lacks {appendix:?}: {titles:?}"
+        );
+    }
+    let pages: Vec<u64> = entries.iter().map(|(_, p)| *p).collect();
+    assert!(
+        pages.windows(2).all(|w| w[0] <= w[1]),
+        "outline out of page order: {entries:?}"
+    );
+}
+
+#[test]
+fn pdf_contents_give_the_page_each_section_starts_on() {
+    if !tools_present("pdf_contents_give_the_page_each_section_starts_on") {
+        return;
+    }
+    let pdf = briefing_pdf();
+    let entries = outline(pdf);
+    let contents_page = entries
+        .iter()
+        .find(|(t, _)| t == "Contents")
+        .map(|(_, p)| *p)
+        .unwrap();
+    let page = contents_page.to_string();
+    let text = normalise(&tool(
+        "pdftotext",
+        &["-f", &page, "-l", &page, pdf.to_str().unwrap(), "-"],
+    ));
+    for (n, section) in front_matter("sections").iter().enumerate() {
+        let title = normalise(&field(section, "title"));
+        let starts = entries
+            .iter()
+            .find(|(t, _)| *t == format!("{}. {title}", n + 1))
+            .map(|(_, p)| *p)
+            .unwrap();
+        assert!(
+            text.contains(&format!("{} {title} {starts}", n + 1)),
+            "contents should list {title} on page {starts}: {text}"
+        );
+    }
+    for (letter, title) in [("A", "Parties"), ("B", "What changed"), ("C", "Quotes")] {
+        let starts = entries
+            .iter()
+            .find(|(t, _)| *t == format!("Appendix {letter}. {title}"))
+            .map(|(_, p)| *p)
+            .unwrap();
+        assert!(
+            text.contains(&format!("{letter} {title} {starts}")),
+            "contents should list appendix {letter} on page {starts}: {text}"
         );
     }
 }
