@@ -158,6 +158,9 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                     ..BuildOptions::default()
                 },
             };
+            if !cli.quiet && std::io::stderr().is_terminal() {
+                eprintln!("building {} and printing it with Chromium…", root.display());
+            }
             let printed = brief::pdf::pdf(&root, &out, &options).map_err(fail)?;
             let code = report(&printed.compiled, deny_warnings);
             if let Some(bytes) = printed.bytes

@@ -98,6 +98,14 @@ pub struct Printed {
 /// Builds the site at `root` into a temporary folder and prints one of its
 /// pages to `out`. Finds Chromium first, so a missing browser fails fast.
 pub fn pdf(root: &Path, out: &Path, options: &PdfOptions) -> Result<Printed, Error> {
+    // The page is edited in place before printing, so it must be one of the
+    // built pages, never a path that leads out of the temporary folder.
+    let inside = Path::new(&options.page)
+        .components()
+        .all(|c| matches!(c, std::path::Component::Normal(_)));
+    if !inside || !options.page.ends_with(".html") {
+        return Err(PdfError::NoPage(options.page.clone()).into());
+    }
     let chromium = find_chromium()?;
     let scratch = tempfile::Builder::new()
         .prefix("brief-pdf-")
@@ -114,41 +122,52 @@ pub fn pdf(root: &Path, out: &Path, options: &PdfOptions) -> Result<Printed, Err
             bytes: None,
         });
     }
-    let page = site.join(&options.page);
-    let html =
-        std::fs::read_to_string(&page).map_err(|_| PdfError::NoPage(options.page.clone()))?;
-    let sized = html.replacen(
-        "</head>",
-        &format!("{}\n</head>", paper_style(options.paper)),
-        1,
-    );
-    std::fs::write(&page, &sized).map_err(|source| PdfError::Io {
-        path: page.clone(),
-        source,
-    })?;
-    let printed = scratch.path().join("print.pdf");
-    print(&chromium, &page, &printed, &scratch.path().join("first"))?;
-    // Chromium's CSS has no page references, so the contents get their page
-    // numbers from the first print's outline, and the page is printed again.
-    // The numbers sit in space the first print already reserved, so the pages
-    // do not move.
-    let first = std::fs::read(&printed).map_err(|source| PdfError::Io {
-        path: printed.clone(),
-        source,
-    })?;
-    if let Some(style) = contents_pages(&sized, &first) {
-        let numbered = sized.replacen("</head>", &format!("{style}\n</head>"), 1);
-        std::fs::write(&page, numbered).map_err(|source| PdfError::Io {
-            path: page.clone(),
-            source,
-        })?;
-        print(&chromium, &page, &printed, &scratch.path().join("second"))?;
-    }
+    let printed = print_numbered(
+        &chromium,
+        &site.join(&options.page),
+        options,
+        scratch.path(),
+    )?;
     let bytes = place(&printed, out)?;
     Ok(Printed {
         compiled: built.compiled,
         bytes: Some(bytes),
     })
+}
+
+/// Prints `page` on the chosen paper into `scratch`; when the page has a
+/// contents list, prints it a second time with page numbers in the contents.
+/// Returns the PDF's path.
+fn print_numbered(
+    chromium: &Path,
+    page: &Path,
+    options: &PdfOptions,
+    scratch: &Path,
+) -> Result<PathBuf, PdfError> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| PdfError::Io { path, source }
+    };
+    let html = std::fs::read_to_string(page).map_err(|_| PdfError::NoPage(options.page.clone()))?;
+    let sized = html.replacen(
+        "</head>",
+        &format!("{}\n</head>", paper_style(options.paper)),
+        1,
+    );
+    std::fs::write(page, &sized).map_err(io(page))?;
+    let printed = scratch.join("print.pdf");
+    print(chromium, page, &printed, &scratch.join("first"))?;
+    // Chromium's CSS has no page references, so the contents get their page
+    // numbers from the first print's outline, and the page is printed again.
+    // The numbers sit in space the first print already reserved, so the pages
+    // do not move.
+    let first = std::fs::read(&printed).map_err(io(&printed))?;
+    if let Some(style) = contents_pages(&sized, &first) {
+        let numbered = sized.replacen("</head>", &format!("{style}\n</head>"), 1);
+        std::fs::write(page, numbered).map_err(io(page))?;
+        print(chromium, page, &printed, &scratch.join("second"))?;
+    }
+    Ok(printed)
 }
 
 /// A `<style>` that writes each contents entry's page number, found by

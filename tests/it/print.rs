@@ -583,6 +583,63 @@ fn printing_a_party_page_gives_a_clean_short_pdf() {
     );
 }
 
+#[test]
+fn pdf_prints_on_a4_by_default_and_on_letter_when_asked() {
+    if !tools_present("pdf_prints_on_a4_by_default_and_on_letter_when_asked") {
+        return;
+    }
+    let a4 = tool("pdfinfo", &[briefing_pdf().to_str().unwrap()]);
+    assert!(a4.contains("(A4)"), "{a4}");
+    let site = site("build/basic");
+    let pdf = site.path().join("letter.pdf");
+    let output = brief(
+        site.path(),
+        &[
+            "pdf",
+            "--quiet",
+            "--paper",
+            "letter",
+            "--out",
+            pdf.to_str().unwrap(),
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let letter = tool("pdfinfo", &[pdf.to_str().unwrap()]);
+    assert!(letter.contains("612 x 792 pts (letter)"), "{letter}");
+    assert!(
+        !site.path().join("public").exists(),
+        "brief pdf builds into a temporary folder"
+    );
+}
+
+#[test]
+fn pdf_refuses_a_page_outside_the_site() {
+    let tmp = tempfile::tempdir().unwrap();
+    for page in ["../../etc/passwd", "/etc/hosts.html", "missing.html"] {
+        let output = Command::new(env!("CARGO_BIN_EXE_brief"))
+            .args([
+                "pdf",
+                "--root",
+                repo_root().to_str().unwrap(),
+                "--page",
+                page,
+                "--out",
+            ])
+            .arg(tmp.path().join("x.pdf"))
+            .env("BRIEF_CHROMIUM", "/nonexistent/chromium")
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{page}");
+        if page != "missing.html" {
+            assert!(
+                stderr(&output).contains("has no page"),
+                "{page}: {}",
+                stderr(&output)
+            );
+        }
+    }
+}
+
 /// A grayscale page image read from pdftoppm's binary PGM output.
 struct Gray {
     width: usize,
