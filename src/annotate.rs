@@ -117,13 +117,36 @@ pub fn scan(body: &str, name: &dyn Fn(Kind, &str) -> Option<String>) -> Vec<RawR
     let mut open_links: Vec<Option<(usize, usize)>> = Vec::new();
     let mut image_depth = 0usize;
     let parsed = parse(body);
-    let events = parsed
+    // A note is read where it is called, so its references take the position of
+    // the note's first call when references are put in reading order.
+    let called_at: HashMap<&str, usize> = parsed
+        .main
+        .iter()
+        .rev()
+        .filter_map(|(e, r)| match e {
+            Event::FootnoteReference(label) => Some((label.as_ref(), r.start)),
+            _ => None,
+        })
+        .collect();
+    let note_events: Vec<(Located, Option<usize>)> = parsed
         .notes
+        .iter()
+        .flat_map(|(label, _, events)| {
+            let at = called_at.get(label.as_str()).copied();
+            events.iter().map(move |e| (e.clone(), at))
+        })
+        .collect();
+    let events = note_events
         .into_iter()
-        .flat_map(|(_, _, events)| events)
-        .chain(parsed.main);
+        .chain(parsed.main.iter().map(|e| (e.clone(), None)));
+    let mut reading_order: Vec<usize> = Vec::new();
 
-    for (event, range) in events {
+    for ((event, range), note_at) in events {
+        if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &event
+            && parse_reference(dest_url).is_some()
+        {
+            reading_order.push(note_at.unwrap_or(range.start));
+        }
         match event {
             Event::Start(tag) => {
                 if is_block(&tag) {
@@ -235,7 +258,11 @@ pub fn scan(body: &str, name: &dyn Fn(Kind, &str) -> Option<String>) -> Vec<RawR
     for (r, anchor) in refs.iter_mut().zip(anchors) {
         r.anchor = anchor;
     }
-    refs
+    // Anchors follow the notes-first walk that `render` also takes; the list
+    // itself is returned in reading order, which numbering and backlinks use.
+    let mut ordered: Vec<(usize, RawRef)> = reading_order.into_iter().zip(refs).collect();
+    ordered.sort_by_key(|(at, _)| *at);
+    ordered.into_iter().map(|(_, r)| r).collect()
 }
 
 /// The element id of the `n`th reference to `kind:id` in a body.

@@ -112,7 +112,7 @@ pub fn references(
                 &r.id,
                 doc.file,
                 span.clone(),
-                "referenced here",
+                REFERENCED,
                 &mut diagnostics,
             )?;
             if r.embed && !r.kind.can_embed() {
@@ -162,6 +162,9 @@ pub fn references(
     (bound, diagnostics)
 }
 
+/// The label under a reference in a body.
+const REFERENCED: &str = "referenced here";
+
 struct Cx<'a> {
     briefing: &'a Briefing,
 }
@@ -205,10 +208,17 @@ impl Cx<'_> {
                     .into_iter()
                     .find(|&k| k != kind && self.briefing.lookup(k, id).is_some());
                 match other {
-                    Some(other) => Some(format!(
+                    // In a body the kind is the author's to change; in front
+                    // matter the key decides it.
+                    Some(other) if label == REFERENCED => Some(format!(
                         "`{id}` is a {}: write `{}:{id}`",
                         other.as_str(),
                         other.as_str()
+                    )),
+                    Some(other) => Some(format!(
+                        "`{id}` is a {}, but this key takes a {}",
+                        other.as_str(),
+                        kind.as_str()
                     )),
                     None => Some(format!(
                         "create content/{}/{id}.md (`brief new {} {id}`)",

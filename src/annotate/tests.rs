@@ -179,3 +179,10 @@ fn scan_notes_places() {
     assert_eq!(refs[0].place, Place::Heading);
     assert_eq!(refs[1].place, Place::TableCell);
 }
+
+#[test]
+fn scan_returns_references_in_reading_order_with_notes_where_called() {
+    let body = "First [a](party:a).[^n] Then [b](party:b).\n\n[^n]: Note on [c](party:c).\n";
+    let ids: Vec<String> = scan(body, &no_names).into_iter().map(|r| r.id).collect();
+    assert_eq!(ids, ["a", "c", "b"]);
+}

@@ -16,8 +16,16 @@ pub struct SiteView {
     pub date: Option<DateView>,
     pub language: String,
     pub sources: Vec<SourceView>,
+    /// Every section, for navigation menus — but only while the briefing is
+    /// small enough that repeating the list on every page stays cheap (see
+    /// [`NAV_SECTIONS_MAX`]); otherwise empty, and pages link to the front
+    /// page's list instead.
     pub sections: Vec<LinkView>,
+    pub section_count: usize,
 }
+
+/// Up to this many sections, every page carries the full section list.
+pub const NAV_SECTIONS_MAX: usize = 60;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct SourceView {
@@ -94,19 +102,24 @@ pub fn site_view(briefing: &Briefing, mode: LinkMode) -> SiteView {
         date: config.date.as_ref().map(DateView::new),
         language: config.language().to_string(),
         sources: config.sources.iter().map(source_view).collect(),
-        sections: (0..briefing.sections.len())
-            .map(|index| {
-                link(
-                    briefing,
-                    None,
-                    EntityKey {
-                        kind: Kind::Section,
-                        index,
-                    },
-                    mode,
-                )
-            })
-            .collect(),
+        sections: if briefing.sections.len() <= NAV_SECTIONS_MAX {
+            (0..briefing.sections.len())
+                .map(|index| {
+                    link(
+                        briefing,
+                        None,
+                        EntityKey {
+                            kind: Kind::Section,
+                            index,
+                        },
+                        mode,
+                    )
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
+        section_count: briefing.sections.len(),
     }
 }
 
