@@ -188,7 +188,7 @@ fn section_body(rng: &mut Rng, flavour: Flavour, n: usize, c: &Counts) -> String
             let _ = writeln!(body, "{}.[^1]\n", rng.words(20));
         }
     }
-    if n % 10 == 0 {
+    if n.is_multiple_of(10) {
         body.push_str("```rust\nfn main() {\n    let total: u64 = (1..=10).sum();\n    println!(\"{total}\");\n}\n```\n\n");
     }
     for r in refs {
