@@ -121,13 +121,38 @@ pub fn running_heads(r: &Renderer) -> OutFile {
     let css = format!(
         "/* Written by brief for this briefing: running heads for print.css. */\n\
          @page {{\n  @top-left {{ content: {}; }}\n  @top-right {{ content: {}; }}\n}}\n",
-        css_string(&config.title),
+        css_string(&running_title(&config.title)),
         css_string(date),
     );
     OutFile {
         path: "print-running.css".into(),
         bytes: css.into_bytes(),
     }
+}
+
+/// The title as it fits a page margin: whole when short, else cut at a word
+/// boundary with an ellipsis.
+fn running_title(title: &str) -> String {
+    const FIT: usize = 70;
+    let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+    if title.chars().count() <= FIT {
+        return title;
+    }
+    let mut cut = String::new();
+    for word in title.split(' ') {
+        if cut.chars().count() + word.chars().count() + 1 > FIT - 1 {
+            break;
+        }
+        if !cut.is_empty() {
+            cut.push(' ');
+        }
+        cut.push_str(word);
+    }
+    if cut.is_empty() {
+        cut = title.chars().take(FIT - 1).collect();
+    }
+    cut.push('…');
+    cut
 }
 
 /// A CSS string literal holding `text` exactly: quotes, backslashes and anything
@@ -151,7 +176,21 @@ fn css_string(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::css_string;
+    use super::{css_string, running_title};
+
+    #[test]
+    fn running_titles_are_cut_at_a_word_to_fit_the_margin() {
+        assert_eq!(running_title("Unbundled"), "Unbundled");
+        let long =
+            "A briefing with a title long enough to test the running head in the page margin";
+        let cut = running_title(long);
+        assert!(
+            cut.chars().count() <= 70 && !cut.ends_with("margin…") && cut.ends_with('…'),
+            "{cut}"
+        );
+        assert!(long.starts_with(cut.trim_end_matches('…')));
+        assert_eq!(running_title(&"x".repeat(100)).chars().count(), 70);
+    }
 
     #[test]
     fn css_strings_escape_quotes_backslashes_and_non_ascii() {

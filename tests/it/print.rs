@@ -640,6 +640,119 @@ fn pdf_refuses_a_page_outside_the_site() {
     }
 }
 
+/// One word as `pdftotext -bbox` places it, in points from the top left.
+struct Word {
+    page: usize,
+    page_width: f64,
+    x0: f64,
+    y0: f64,
+    x1: f64,
+    y1: f64,
+    text: String,
+}
+
+/// Every word of the PDF with its box.
+fn words(pdf: &Path) -> Vec<Word> {
+    let xml = tool("pdftotext", &["-bbox", pdf.to_str().unwrap(), "-"]);
+    let attr = |tag: &str, name: &str| -> f64 {
+        let start = tag.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        tag[start..start + tag[start..].find('"').unwrap()]
+            .parse()
+            .unwrap()
+    };
+    let mut words = Vec::new();
+    let (mut page, mut page_width) = (0, 0.0);
+    for line in xml.lines().map(str::trim) {
+        if line.starts_with("<page ") {
+            page += 1;
+            page_width = attr(line, "width");
+        } else if line.starts_with("<word ") {
+            let text =
+                line[line.find('>').unwrap() + 1..line.rfind("</word>").unwrap()].to_string();
+            words.push(Word {
+                page,
+                page_width,
+                x0: attr(line, "xMin"),
+                y0: attr(line, "yMin"),
+                x1: attr(line, "xMax"),
+                y1: attr(line, "yMax"),
+                text,
+            });
+        }
+    }
+    words
+}
+
+/// Every word lies between the side margins (19 mm, with a hair for glyph
+/// overhang): nothing runs off the page or into the margin.
+fn assert_words_inside_margins(pdf: &Path) {
+    const MARGIN: f64 = 19.0 * 72.0 / 25.4 - 3.0;
+    for w in words(pdf) {
+        assert!(
+            w.x0 >= MARGIN && w.x1 <= w.page_width - MARGIN,
+            "page {}: {:?} runs into the margin ({:.1}–{:.1} of {:.1} pt)",
+            w.page,
+            w.text,
+            w.x0,
+            w.x1,
+            w.page_width
+        );
+    }
+}
+
+#[test]
+fn pdf_words_stay_inside_the_margins() {
+    if !tools_present("pdf_words_stay_inside_the_margins") {
+        return;
+    }
+    assert_words_inside_margins(briefing_pdf());
+}
+
+#[test]
+fn content_wider_than_paper_wraps_instead_of_shrinking_the_page() {
+    if !tools_present("content_wider_than_paper_wraps_instead_of_shrinking_the_page") {
+        return;
+    }
+    // An unbroken 240-letter word, long links, a wide code line and a
+    // twelve-column table: any of them, left alone, makes Chromium scale every
+    // page down to fit it.
+    let site = site("print/wide");
+    let pdf = site.path().join("wide.pdf");
+    let output = brief(
+        site.path(),
+        &["pdf", "--quiet", "--out", pdf.to_str().unwrap()],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_words_inside_margins(&pdf);
+    let all = words(&pdf);
+    let body = all
+        .iter()
+        .find(|w| w.text == "Acme")
+        .expect("the section's first word");
+    assert!(
+        body.y1 - body.y0 > 9.5,
+        "body text shrunk to {:.1} pt high",
+        body.y1 - body.y0
+    );
+    for n in [0, 11] {
+        assert!(
+            all.iter().any(|w| w.text == format!("value{n}-")),
+            "table column {n} missing"
+        );
+    }
+    let head = all
+        .iter()
+        .filter(|w| w.page == 2 && w.y1 < 57.0)
+        .map(|w| w.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        head.contains("…") && head.contains("28 April 2026"),
+        "running heads: {head}"
+    );
+    std::fs::copy(&pdf, artifacts().join("wide.pdf")).unwrap();
+}
+
 /// A grayscale page image read from pdftoppm's binary PGM output.
 struct Gray {
     width: usize,
