@@ -57,6 +57,7 @@ enum Command {
     /// Builds the site into a temporary folder, then prints its print.html: a
     /// cover, contents, the sections and the appendices, with a PDF outline.
     Pdf {
+        /// The briefing's folder (holding briefing.toml and content/).
         #[arg(long, default_value = ".")]
         root: PathBuf,
         /// The PDF to write [default: ROOT/briefing.pdf].
