@@ -247,7 +247,9 @@ struct Standalone;
 
 impl annotate::Targets for Standalone {
     fn target(&self, kind: Kind, id: &str) -> Option<annotate::Target> {
-        Some(annotate::Target {
+        // Only ids that could name a file keep their link: anything else could
+        // point outside the site.
+        model::is_valid_id(id).then(|| annotate::Target {
             href: format!("{}/{id}.html", kind.dir()),
             name: id.to_string(),
             label: None,

@@ -6,4 +6,5 @@ mod support;
 mod build;
 mod errors;
 mod print;
+mod properties;
 mod robustness;
