@@ -533,6 +533,22 @@ fn pdf_prints_on_a4_by_default_and_on_letter_when_asked() {
 }
 
 #[test]
+fn pdf_of_a_briefing_with_mistakes_reports_them_and_writes_nothing() {
+    if !tools_present("pdf_of_a_briefing_with_mistakes_reports_them_and_writes_nothing") {
+        return;
+    }
+    let site = site("errors/bad-enum");
+    let pdf = site.path().join("x.pdf");
+    let output = brief(
+        site.path(),
+        &["pdf", "--quiet", "--out", pdf.to_str().unwrap()],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(stderr(&output).contains("error"), "{}", stderr(&output));
+    assert!(!pdf.exists());
+}
+
+#[test]
 fn pdf_refuses_a_page_outside_the_site() {
     let tmp = tempfile::tempdir().unwrap();
     for page in ["../../etc/passwd", "/etc/hosts.html", "missing.html"] {
