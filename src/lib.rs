@@ -21,6 +21,7 @@ pub mod highlight;
 pub mod load;
 pub mod model;
 pub mod output;
+pub mod pdf;
 pub mod render;
 pub mod resolve;
 pub mod source;
@@ -48,6 +49,8 @@ pub enum Error {
     Render(#[from] render::RenderError),
     #[error(transparent)]
     Output(#[from] output::OutputError),
+    #[error(transparent)]
+    Pdf(#[from] pdf::PdfError),
 }
 
 impl Error {

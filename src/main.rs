@@ -51,6 +51,28 @@ enum Command {
         #[arg(long)]
         deny_warnings: bool,
     },
+    /// Print the briefing to PDF through a local Chromium (BRIEF_CHROMIUM, or
+    /// chromium / chromium-browser / google-chrome on PATH).
+    ///
+    /// Builds the site into a temporary folder, then prints its print.html: a
+    /// cover, contents, the sections and the appendices, with a PDF outline.
+    Pdf {
+        /// The briefing's folder (holding briefing.toml and content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The PDF to write [default: ROOT/briefing.pdf].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// The built page to print, relative to the output root.
+        #[arg(long, default_value = "print.html")]
+        page: String,
+        /// Paper size.
+        #[arg(long, value_enum, default_value_t)]
+        paper: brief::pdf::Paper,
+        /// Fail on warnings too.
+        #[arg(long)]
+        deny_warnings: bool,
+    },
     /// Render one Markdown file (or `-` for standard input) to an HTML fragment.
     Render {
         /// The file; standard input when absent or `-`.
@@ -117,6 +139,40 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             let code = report(&compiled, deny_warnings);
             if code == 0 && !cli.quiet {
                 eprintln!("ok: no errors, {} warning(s)", compiled.warnings());
+            }
+            Ok(code)
+        }
+        Command::Pdf {
+            root,
+            out,
+            page,
+            paper,
+            deny_warnings,
+        } => {
+            let started = Instant::now();
+            let out = out.unwrap_or_else(|| root.join("briefing.pdf"));
+            let options = brief::pdf::PdfOptions {
+                page,
+                paper,
+                build: BuildOptions {
+                    deny_warnings,
+                    ..BuildOptions::default()
+                },
+            };
+            if !cli.quiet && std::io::stderr().is_terminal() {
+                eprintln!("building {} and printing it with Chromium…", root.display());
+            }
+            let printed = brief::pdf::pdf(&root, &out, &options).map_err(fail)?;
+            let code = report(&printed.compiled, deny_warnings);
+            if let Some(bytes) = printed.bytes
+                && !cli.quiet
+            {
+                eprintln!(
+                    "wrote {} ({} KB) in {} ms",
+                    out.display(),
+                    bytes / 1024,
+                    started.elapsed().as_millis()
+                );
             }
             Ok(code)
         }

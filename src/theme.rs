@@ -28,7 +28,8 @@ pub const TEMPLATES: [(&str, &str); 13] = embedded!("templates":
 );
 
 /// The built-in static files, by path under the output root.
-pub const STATIC: [(&str, &str); 3] = embedded!("static": "brief.css", "brief.js", "syntax.css");
+pub const STATIC: [(&str, &str); 4] =
+    embedded!("static": "brief.css", "brief.js", "print.css", "syntax.css");
 
 /// Templates ready to render and the static files to copy.
 pub struct Theme {

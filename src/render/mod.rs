@@ -6,6 +6,7 @@
 
 mod feeds;
 mod pages;
+mod print;
 pub mod views;
 
 use std::collections::HashMap;
@@ -189,10 +190,16 @@ impl Targets for PageTargets<'_, '_> {
             LinkMode::Site => format!("{}{}", self.root, view.href),
             LinkMode::Print => view.href.clone(),
         };
+        // On paper a section is found by its number, so print references to
+        // sections carry `§N` where other kinds carry their label.
+        let label = match (self.mode, view.number) {
+            (LinkMode::Print, Some(n)) if kind == Kind::Section => Some(format!("§{n}")),
+            _ => view.label.clone(),
+        };
         Some(Target {
             href,
             name: view.name.clone(),
-            label: view.label.clone(),
+            label,
         })
     }
 
@@ -232,6 +239,7 @@ pub fn site(renderer: &Renderer) -> Result<Vec<OutFile>, RenderError> {
     files.push(feeds::graph_json(renderer));
     files.push(feeds::sitemap(renderer));
     files.push(feeds::search_index(renderer));
+    files.push(print::running_heads(renderer));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }

@@ -1,5 +1,6 @@
 //! The HTML pages of the site: front page, sections, entity pages, the three
-//! indexes, `print.html` and `404.html`, each from its template.
+//! indexes and `404.html`, each from its template (`print.html` is in
+//! [`super::print`]).
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -32,7 +33,7 @@ pub fn all(r: &Renderer) -> Result<Vec<OutFile>, RenderError> {
             Job::Entity(key) if key.kind == Kind::Section => section(r, key),
             Job::Entity(key) => entity(r, key),
             Job::Index(kind) => index(r, kind),
-            Job::Print => print(r),
+            Job::Print => super::print::page(r),
             Job::NotFound => r.page("404.html", "404.html", "Page not found", &[], ()),
         })
         .collect()
@@ -361,54 +362,5 @@ fn index(r: &Renderer, kind: Kind) -> Result<OutFile, RenderError> {
         title,
         &referenced,
         IndexPage { kind, groups },
-    )
-}
-
-#[derive(Serialize)]
-struct PrintPage<'a> {
-    lede: String,
-    sections: Vec<PrintEntry<'a>>,
-    parties: Vec<PrintEntry<'a>>,
-    clauses: Vec<PrintEntry<'a>>,
-    quotes: Vec<PrintEntry<'a>>,
-}
-
-#[derive(Serialize)]
-struct PrintEntry<'a> {
-    entity: &'a EntityView,
-    html: String,
-}
-
-/// `print.html`: every section in order, then appendices of parties, clauses and
-/// quotes in label order, with references pointing inside the document.
-fn print(r: &Renderer) -> Result<OutFile, RenderError> {
-    let lede = match r.briefing.front {
-        Some(doc) => r.markdown(doc, "", LinkMode::Print, "front-")?.html,
-        None => String::new(),
-    };
-    let entry = |key: EntityKey| -> Result<PrintEntry, RenderError> {
-        let prefix = format!("{}-{}-", key.kind.as_str(), r.briefing.id(key));
-        let html = r
-            .markdown(r.briefing.doc(key), "", LinkMode::Print, &prefix)?
-            .html;
-        Ok(PrintEntry {
-            entity: r.view_in(key, LinkMode::Print),
-            html,
-        })
-    };
-    let entries = |keys: Vec<EntityKey>| keys.into_iter().map(entry).collect::<Result<Vec<_>, _>>();
-    let page = PrintPage {
-        lede,
-        sections: entries(keys(r, Kind::Section).collect())?,
-        parties: entries(r.graph.numbered(Kind::Party).to_vec())?,
-        clauses: entries(r.graph.numbered(Kind::Clause).to_vec())?,
-        quotes: entries(r.graph.numbered(Kind::Quote).to_vec())?,
-    };
-    r.page(
-        "print.html",
-        "print.html",
-        &r.briefing.config.title,
-        &[],
-        page,
     )
 }

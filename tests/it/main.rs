@@ -5,5 +5,6 @@ mod support;
 
 mod build;
 mod errors;
+mod print;
 mod properties;
 mod robustness;

@@ -1,0 +1,201 @@
+//! The print edition: `print.html`, the whole briefing as one document, and
+//! `print-running.css`, the running heads every printed page carries.
+//!
+//! `print.html` is a cover, a contents list, the sections in order, then one
+//! appendix per kind of entity (parties, the clause table, quotes) in label
+//! order, so that every `[P2]` in the text can be looked up on paper. References
+//! point at anchors inside the document. The look is `static/print.css`; this
+//! module only decides what the document holds.
+
+use serde::Serialize;
+
+use super::views::{EntityView, LinkMode};
+use super::{OutFile, RenderError, Renderer};
+use crate::graph::PageId;
+use crate::model::{EntityKey, Kind};
+
+#[derive(Serialize)]
+struct PrintPage<'a> {
+    lede: String,
+    sections: Vec<PrintEntry<'a>>,
+    parties: Vec<PrintEntry<'a>>,
+    clauses: Vec<PrintEntry<'a>>,
+    quotes: Vec<PrintEntry<'a>>,
+    appendices: Vec<Appendix>,
+}
+
+#[derive(Serialize)]
+struct PrintEntry<'a> {
+    entity: &'a EntityView,
+    html: String,
+    /// The sections that mention the entity, as `§N`, in reading order.
+    sections: Vec<String>,
+}
+
+/// One appendix: its anchor, its letter (A, B, … over the appendices that
+/// have entries) and its title.
+#[derive(Serialize)]
+struct Appendix {
+    id: &'static str,
+    letter: char,
+    title: &'static str,
+}
+
+/// `print.html`: every section in order, then appendices of parties, clauses and
+/// quotes in label order, with references pointing inside the document.
+pub fn page(r: &Renderer) -> Result<OutFile, RenderError> {
+    let lede = match r.briefing.front {
+        Some(doc) => r.markdown(doc, "", LinkMode::Print, "front-")?.html,
+        None => String::new(),
+    };
+    let entries = |keys: Vec<EntityKey>| {
+        keys.into_iter()
+            .map(|k| entry(r, k))
+            .collect::<Result<Vec<_>, _>>()
+    };
+    let sections = (0..r.briefing.len(Kind::Section)).map(|index| EntityKey {
+        kind: Kind::Section,
+        index,
+    });
+    let mut page = PrintPage {
+        lede,
+        sections: entries(sections.collect())?,
+        parties: entries(r.graph.numbered(Kind::Party).to_vec())?,
+        clauses: entries(r.graph.numbered(Kind::Clause).to_vec())?,
+        quotes: entries(r.graph.numbered(Kind::Quote).to_vec())?,
+        appendices: Vec::new(),
+    };
+    let candidates = [
+        (!page.parties.is_empty(), "appendix-parties", "Parties"),
+        (!page.clauses.is_empty(), "appendix-clauses", "What changed"),
+        (!page.quotes.is_empty(), "appendix-quotes", "Quotes"),
+    ];
+    page.appendices = candidates
+        .into_iter()
+        .filter(|(present, _, _)| *present)
+        .zip('A'..)
+        .map(|((_, id, title), letter)| Appendix { id, letter, title })
+        .collect();
+    r.page(
+        "print.html",
+        "print.html",
+        &r.briefing.config.title,
+        &[],
+        page,
+    )
+}
+
+fn entry<'a>(r: &'a Renderer, key: EntityKey) -> Result<PrintEntry<'a>, RenderError> {
+    let prefix = format!("{}-{}-", key.kind.as_str(), r.briefing.id(key));
+    let html = r
+        .markdown(r.briefing.doc(key), "", LinkMode::Print, &prefix)?
+        .html;
+    Ok(PrintEntry {
+        entity: r.view_in(key, LinkMode::Print),
+        html,
+        sections: mentioning_sections(r, key),
+    })
+}
+
+/// `§N` for each section that mentions `key`, once each, in section order.
+fn mentioning_sections(r: &Renderer, key: EntityKey) -> Vec<String> {
+    let mut numbers: Vec<usize> = r
+        .graph
+        .mentions_of(key)
+        .filter_map(|m| match m.page {
+            PageId::Entity(k) if k.kind == Kind::Section && k != key => Some(k.index + 1),
+            _ => None,
+        })
+        .collect();
+    numbers.sort_unstable();
+    numbers.dedup();
+    numbers.into_iter().map(|n| format!("§{n}")).collect()
+}
+
+/// `print-running.css`: the briefing's title and date in the margins of every
+/// printed page. `print.css` imports it; it is generated because a static
+/// stylesheet cannot know the title.
+pub fn running_heads(r: &Renderer) -> OutFile {
+    let config = &r.briefing.config;
+    let date = r.site.date.as_ref().map(|d| d.human.as_str()).unwrap_or("");
+    let css = format!(
+        "/* Written by brief for this briefing: running heads for print.css. */\n\
+         @page {{\n  @top-left {{ content: {}; }}\n  @top-right {{ content: {}; }}\n}}\n",
+        css_string(&running_title(&config.title)),
+        css_string(date),
+    );
+    OutFile {
+        path: "print-running.css".into(),
+        bytes: css.into_bytes(),
+    }
+}
+
+/// The title as it fits a page margin: whole when short, else cut at a word
+/// boundary with an ellipsis.
+fn running_title(title: &str) -> String {
+    const FIT: usize = 70;
+    let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+    if title.chars().count() <= FIT {
+        return title;
+    }
+    let mut cut = String::new();
+    for word in title.split(' ') {
+        if cut.chars().count() + word.chars().count() + 1 > FIT - 1 {
+            break;
+        }
+        if !cut.is_empty() {
+            cut.push(' ');
+        }
+        cut.push_str(word);
+    }
+    if cut.is_empty() {
+        cut = title.chars().take(FIT - 1).collect();
+    }
+    cut.push('…');
+    cut
+}
+
+/// A CSS string literal holding `text` exactly: quotes, backslashes and anything
+/// outside printable ASCII are written as escapes, so the file is plain ASCII
+/// and nothing in a title can end the string or the rule.
+fn css_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            ' '..='~' => out.push(c),
+            _ => out.push_str(&format!("\\{:06X}", u32::from(c))),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{css_string, running_title};
+
+    #[test]
+    fn running_titles_are_cut_at_a_word_to_fit_the_margin() {
+        assert_eq!(running_title("Unbundled"), "Unbundled");
+        let long =
+            "A briefing with a title long enough to test the running head in the page margin";
+        let cut = running_title(long);
+        assert!(
+            cut.chars().count() <= 70 && !cut.ends_with("margin…") && cut.ends_with('…'),
+            "{cut}"
+        );
+        assert!(long.starts_with(cut.trim_end_matches('…')));
+        assert_eq!(running_title(&"x".repeat(100)).chars().count(), 70);
+    }
+
+    #[test]
+    fn css_strings_escape_quotes_backslashes_and_non_ascii() {
+        assert_eq!(css_string("Unbundled"), "\"Unbundled\"");
+        assert_eq!(css_string(r#"a "b" \ c"#), r#""a \"b\" \\ c""#);
+        assert_eq!(css_string("Ünd\n}"), "\"\\0000DCnd\\00000A}\"");
+    }
+}
