@@ -10,6 +10,7 @@ mod print;
 pub mod views;
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use serde::Serialize;
 
@@ -47,7 +48,21 @@ pub struct Renderer<'a> {
     pub views: Vec<EntityView>,
     pub print_views: Vec<EntityView>,
     view_index: HashMap<EntityKey, usize>,
+    /// Each entity's card, rendered at most once per [`CardVariant`] and
+    /// reused by every embed and preview: most pages show a dozen cards.
+    cards: Vec<[OnceLock<Result<String, String>>; 3]>,
     pub base_url: Option<String>,
+}
+
+/// Where a card's links start from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CardVariant {
+    /// On a page one folder down (`../`).
+    Nested,
+    /// On a page at the site root.
+    Top,
+    /// Inside `print.html`, linking to its own anchors.
+    Print,
 }
 
 impl<'a> Renderer<'a> {
@@ -68,9 +83,34 @@ impl<'a> Renderer<'a> {
             site: views::site_view(briefing, LinkMode::Site),
             views: views::entity_views(briefing, graph, LinkMode::Site),
             print_views: views::entity_views(briefing, graph, LinkMode::Print),
+            cards: briefing.keys().map(|_| Default::default()).collect(),
             view_index,
             base_url,
         }
+    }
+
+    /// The card of `key` as `card.html` renders it, cached.
+    pub fn card(&self, key: EntityKey, variant: CardVariant) -> Result<&str, RenderError> {
+        let index = self.view_index[&key];
+        let (mode, root) = match variant {
+            CardVariant::Nested => (LinkMode::Site, "../"),
+            CardVariant::Top => (LinkMode::Site, ""),
+            CardVariant::Print => (LinkMode::Print, ""),
+        };
+        let cached = self.cards[index][variant as usize].get_or_init(|| {
+            let context = CardContext {
+                entity: self.view_in(key, mode),
+                root,
+                anchor: "",
+            };
+            self.theme
+                .render("card.html", &context)
+                .map_err(|e| e.message)
+        });
+        cached.as_deref().map_err(|message| RenderError {
+            template: "card.html".into(),
+            message: message.clone(),
+        })
     }
 
     pub fn view(&self, key: EntityKey) -> &EntityView {
@@ -139,11 +179,23 @@ impl<'a> Renderer<'a> {
         page: P,
     ) -> Result<OutFile, RenderError> {
         let root = if path.contains('/') { "../" } else { "" };
-        let previews: Vec<&EntityView> = referenced
+        let variant = if root.is_empty() {
+            CardVariant::Top
+        } else {
+            CardVariant::Nested
+        };
+        let mut previews = String::new();
+        for key in referenced
             .iter()
             .filter_map(|(kind, id)| self.briefing.lookup(*kind, id))
-            .map(|k| self.view(k))
-            .collect();
+        {
+            let card = self.card(key, variant)?;
+            previews.push_str(&format!(
+                "<div class=\"preview\" id=\"preview-{}-{}\">{card}</div>\n",
+                key.kind.as_str(),
+                self.briefing.id(key)
+            ));
+        }
         let context = PageContext {
             site: &self.site,
             root,
@@ -169,7 +221,8 @@ struct PageContext<'a, P: Serialize> {
     path: &'a str,
     title: &'a str,
     canonical: Option<String>,
-    previews: Vec<&'a EntityView>,
+    /// The hidden preview cards of every entity the page references, as HTML.
+    previews: String,
     page: P,
 }
 
@@ -205,19 +258,16 @@ impl Targets for PageTargets<'_, '_> {
 
     fn card(&self, kind: Kind, id: &str, anchor: &str) -> Option<String> {
         let key = self.renderer.briefing.lookup(kind, id)?;
-        let view = self.renderer.view_in(key, self.mode);
-        let root = if self.mode == LinkMode::Print {
-            ""
-        } else {
-            self.root
+        let variant = match (self.mode, self.root) {
+            (LinkMode::Print, _) => CardVariant::Print,
+            (LinkMode::Site, "") => CardVariant::Top,
+            (LinkMode::Site, _) => CardVariant::Nested,
         };
-        let context = CardContext {
-            entity: view,
-            root,
-            anchor,
-        };
-        match self.renderer.theme.render("card.html", &context) {
-            Ok(html) => Some(html),
+        match self.renderer.card(key, variant) {
+            // The card is shared; the embed's anchor goes on a wrapper.
+            Ok(card) => Some(format!(
+                "<div class=\"embed\" id=\"{anchor}\">{card}</div>\n"
+            )),
             Err(err) => {
                 self.error.borrow_mut().get_or_insert(err);
                 None

@@ -136,9 +136,9 @@ fn embeds_render_cards_and_paraphrases_have_no_quotation_marks() {
     let site = site("build/basic");
     let out = build_ok(site.path());
     let html = page(&out, "sections/deal.html");
-    let card = select(&html, "main aside.card-quote#m-quote-roe-direct-1");
+    let card = select(&html, "main #m-quote-roe-direct-1 > aside.card-quote");
     assert!(text(&card[0]).contains("“We are done with exclusivity.”"));
-    let clause = select(&html, "main aside.card-clause#m-clause-exclusivity-2");
+    let clause = select(&html, "main #m-clause-exclusivity-2 > aside.card-clause");
     assert!(text(&clause[0]).contains("Acme supplied only Globex."));
     let reported = page(&out, "quotes/roe-reported.html");
     let body = text(&select(&reported, "main")[0]);
