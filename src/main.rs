@@ -11,8 +11,14 @@ use clap::{Parser, Subcommand};
 
 use brief::{BuildOptions, Compiled, diagnostics};
 
+mod progress;
+
 #[derive(Parser)]
-#[command(name = "brief", version, about = "Build annotated briefings into linked static sites")]
+#[command(
+    name = "brief",
+    version,
+    about = "Build annotated briefings into linked static sites"
+)]
 struct Cli {
     /// Print nothing but errors.
     #[arg(long, short, global = true)]
@@ -47,6 +53,24 @@ enum Command {
         #[arg(long)]
         deny_warnings: bool,
     },
+    /// Build in memory, serve on 127.0.0.1, rebuild and live-reload on edits.
+    Serve {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Port on 127.0.0.1; 0 picks a free one.
+        #[arg(long, default_value_t = 4040)]
+        port: u16,
+    },
+    /// Write a small working site into DIR (which must be absent or empty).
+    Init { dir: PathBuf },
+    /// Write a new content file with its front matter skeleton.
+    New {
+        kind: NewKind,
+        /// The id: lowercase letters, digits and hyphens.
+        id: String,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
     /// Render one Markdown file (or `-` for standard input) to an HTML fragment.
     Render {
         /// The file; standard input when absent or `-`.
@@ -55,6 +79,26 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum NewKind {
+    Party,
+    Clause,
+    Quote,
+    Section,
+}
+
+impl NewKind {
+    fn kind(self) -> brief::model::Kind {
+        use brief::model::Kind;
+        match self {
+            NewKind::Party => Kind::Party,
+            NewKind::Clause => Kind::Clause,
+            NewKind::Quote => Kind::Quote,
+            NewKind::Section => Kind::Section,
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -76,11 +120,24 @@ fn fail(err: brief::Error) -> Failure {
 
 fn run(cli: Cli) -> Result<u8, Failure> {
     match cli.command {
-        Command::Build { root, out, base_url, deny_warnings, force } => {
+        Command::Build {
+            root,
+            out,
+            base_url,
+            deny_warnings,
+            force,
+        } => {
             let started = Instant::now();
             let out = out.unwrap_or_else(|| root.join("public"));
-            let options = BuildOptions { base_url, deny_warnings, force };
-            let built = brief::build(&root, &out, &options).map_err(fail)?;
+            let options = BuildOptions {
+                base_url,
+                deny_warnings,
+                force,
+            };
+            let spinner = progress::Spinner::new(cli.quiet);
+            let built = brief::build_with(&root, &out, &options, &|stage| spinner.stage(stage));
+            spinner.finish();
+            let built = built.map_err(fail)?;
             let code = report(&built.compiled, deny_warnings);
             if let Some(written) = built.written
                 && !cli.quiet
@@ -95,19 +152,62 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             }
             Ok(code)
         }
-        Command::Check { root, deny_warnings } => {
-            let compiled = brief::compile(&root).map_err(fail)?;
-            let code = report(&compiled, deny_warnings);
+        Command::Check {
+            root,
+            deny_warnings,
+        } => {
+            let options = BuildOptions {
+                deny_warnings,
+                ..BuildOptions::default()
+            };
+            let spinner = progress::Spinner::new(cli.quiet);
+            let checked = brief::check(&root, &options, &|stage| spinner.stage(stage));
+            spinner.finish();
+            let checked = checked.map_err(fail)?;
+            let code = report(&checked.compiled, deny_warnings);
             if code == 0 && !cli.quiet {
-                eprintln!("ok: no errors, {} warning(s)", compiled.warnings());
+                let pages = checked.site.map_or(0, |s| s.files.len());
+                eprintln!(
+                    "ok: {pages} files render and every link resolves; {} warning(s)",
+                    checked.compiled.warnings()
+                );
             }
             Ok(code)
+        }
+        Command::Serve { root, port } => {
+            let options = brief::serve::ServeOptions {
+                port,
+                quiet: cli.quiet,
+            };
+            brief::serve::serve(&root, &options).map_err(fail)?;
+            Ok(0)
+        }
+        Command::Init { dir } => {
+            let written = brief::scaffold::init(&dir).map_err(|e| fail(e.into()))?;
+            if !cli.quiet {
+                eprintln!("wrote {} files into {}", written.len(), dir.display());
+                eprintln!(
+                    "next: brief serve --root {}   (or: brief build --root {})",
+                    dir.display(),
+                    dir.display()
+                );
+            }
+            Ok(0)
+        }
+        Command::New { kind, id, root } => {
+            let path = brief::scaffold::new(&root, kind.kind(), &id).map_err(|e| fail(e.into()))?;
+            if !cli.quiet {
+                eprintln!("wrote {}", path.display());
+            }
+            Ok(0)
         }
         Command::Render { file, root } => {
             let text = read_input(file.as_deref())?;
             let html = brief::render_fragment(&text, Some(&root)).map_err(fail)?;
             let mut stdout = std::io::stdout().lock();
-            stdout.write_all(html.as_bytes()).map_err(|e| (2, format!("cannot write output: {e}")))?;
+            stdout
+                .write_all(html.as_bytes())
+                .map_err(|e| (2, format!("cannot write output: {e}")))?;
             Ok(0)
         }
     }
@@ -119,7 +219,9 @@ fn read_input(file: Option<&Path>) -> Result<String, Failure> {
             .map_err(|e| (2, format!("cannot read {}: {e}", path.display()))),
         _ => {
             let mut text = String::new();
-            std::io::stdin().read_to_string(&mut text).map_err(|e| (2, format!("cannot read standard input: {e}")))?;
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|e| (2, format!("cannot read standard input: {e}")))?;
             Ok(text)
         }
     }
@@ -132,8 +234,15 @@ fn report(compiled: &Compiled, deny_warnings: bool) -> u8 {
     let _ = stderr.write_all(text.as_bytes());
     let (errors, warnings) = (compiled.errors(), compiled.warnings());
     if errors > 0 || (deny_warnings && warnings > 0) {
-        let denied = if deny_warnings && warnings > 0 { " (warnings denied)" } else { "" };
-        let _ = writeln!(stderr, "build failed: {errors} error(s), {warnings} warning(s){denied}");
+        let denied = if deny_warnings && warnings > 0 {
+            " (warnings denied)"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            stderr,
+            "build failed: {errors} error(s), {warnings} warning(s){denied}"
+        );
         let _ = std::io::stderr().is_terminal();
         1
     } else if compiled.site.is_none() {
