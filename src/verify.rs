@@ -334,6 +334,13 @@ pub fn locate(
     let mut links: HashMap<FileId, Vec<(String, Range<usize>)>> = HashMap::new();
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let mut left = Vec::new();
+    // A link's own page explains a miss best, so it speaks first.
+    let mut misses = misses;
+    misses.sort_by_key(|m| {
+        !docs
+            .iter()
+            .any(|d| d.page.as_deref() == Some(m.page.as_str()))
+    });
     for miss in misses {
         let own = docs
             .iter()

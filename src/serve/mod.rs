@@ -20,8 +20,8 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-use notify_debouncer_mini::notify::RecursiveMode;
-use notify_debouncer_mini::{DebounceEventResult, new_debouncer};
+use notify_debouncer_full::notify::{EventKind, RecursiveMode};
+use notify_debouncer_full::{DebounceEventResult, DebouncedEvent, new_debouncer};
 
 use crate::{BuildOptions, Checked, diagnostics};
 
@@ -129,13 +129,12 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), crate::Error> {
     rebuild(&root, &state, &log);
     let (tx, rx) = channel();
     let mut debouncer =
-        new_debouncer(Duration::from_millis(80), tx).map_err(|e| ServeError::Watch {
+        new_debouncer(Duration::from_millis(80), None, tx).map_err(|e| ServeError::Watch {
             path: root.clone(),
             message: e.to_string(),
         })?;
     for (path, mode) in watched(&root) {
         debouncer
-            .watcher()
             .watch(&path, mode)
             .map_err(|e| ServeError::Watch {
                 path: path.clone(),
@@ -202,17 +201,29 @@ fn watch(root: &Path, state: &State, log: &Log, rx: &Receiver<DebounceEventResul
             Err(RecvTimeoutError::Timeout) => continue,
             Err(RecvTimeoutError::Disconnected) => return,
         };
-        let mut relevant =
-            matches!(&events, Ok(list) if list.iter().any(|e| is_source(root, &e.path)));
-        if let Err(err) = &events {
-            log.error(&format!("watching for changes: {err}"));
-        }
+        let mut relevant = changes_sources(root, &events, log);
         // Coalesce whatever else arrived meanwhile into the same rebuild.
         while let Ok(more) = rx.try_recv() {
-            relevant |= matches!(&more, Ok(list) if list.iter().any(|e| is_source(root, &e.path)));
+            relevant |= changes_sources(root, &more, log);
         }
         if relevant {
             rebuild(root, state, log);
+        }
+    }
+}
+
+/// Whether a batch of events changed a source. Reads are not changes: a
+/// build opens every source, and counting that would rebuild forever.
+fn changes_sources(root: &Path, events: &DebounceEventResult, log: &Log) -> bool {
+    match events {
+        Ok(events) => events.iter().any(|e: &DebouncedEvent| {
+            !matches!(e.kind, EventKind::Access(_)) && e.paths.iter().any(|p| is_source(root, p))
+        }),
+        Err(errors) => {
+            for err in errors {
+                log.error(&format!("watching for changes: {err}"));
+            }
+            false
         }
     }
 }

@@ -5,3 +5,5 @@ mod support;
 
 mod build;
 mod errors;
+mod publish;
+mod serve;
