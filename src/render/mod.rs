@@ -99,7 +99,13 @@ impl<'a> Renderer<'a> {
 
     /// Renders `template` with a page context.
     pub fn page<P: Serialize>(&self, template: &str, path: &str, title: &str, referenced: &[(Kind, String)], page: P) -> Result<OutFile, RenderError> {
-        let root = if path.contains('/') { "../" } else { "" };
+        // A host serves 404.html at whatever address was missing, where links
+        // relative to the top level break; with a base_url it links absolutely.
+        let root = match (&self.base_url, path) {
+            (Some(base), "404.html") => base.as_str(),
+            _ if path.contains('/') => "../",
+            _ => "",
+        };
         let previews: Vec<&EntityView> = referenced
             .iter()
             .filter_map(|(kind, id)| self.briefing.lookup(*kind, id))

@@ -59,6 +59,10 @@ fn route(url: &str, state: &State) -> Reply {
         }
         return reply;
     }
+    if files.is_empty() {
+        let page = "<!doctype html><title>brief serve</title><body><p>No build has succeeded yet.</p></body>";
+        return html(503, &inject(page, state));
+    }
     match files.get("404.html") {
         Some(bytes) => file(404, "404.html", bytes, state),
         None => html(

@@ -44,6 +44,8 @@ pub enum ServeError {
     Bind { port: u16, source: std::io::Error },
     #[error("cannot watch {path} for changes: {message}")]
     Watch { path: PathBuf, message: String },
+    #[error("no briefing.toml in {0}: pass --root to a site, or create one with `brief init DIR`")]
+    NotASite(PathBuf),
     #[error("cannot start the HTTP server: {0}")]
     Server(String),
 }
@@ -112,6 +114,9 @@ impl State {
 
 /// Serves the site at `root` until the process is stopped.
 pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), crate::Error> {
+    if !root.join("briefing.toml").is_file() {
+        return Err(ServeError::NotASite(root.to_path_buf()).into());
+    }
     let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let listener = bind(options.port)?;
     let addr = listener.local_addr().map_err(|source| ServeError::Bind {
@@ -267,7 +272,11 @@ fn rebuild(root: &Path, state: &State, log: &Log) {
 
 fn fail(state: &State, log: &Log, text: String) {
     log.error(text.trim_end());
-    log.error("still serving the last good build");
+    if state.status().built > 0 {
+        log.error("still serving the last good build");
+    } else {
+        log.error("serving the error until a build succeeds");
+    }
     state.publish(None, Some(text));
 }
 
