@@ -350,7 +350,7 @@ pub fn locate(
                 .entry(doc.file)
                 .or_insert_with(|| markdown_links(files.text(doc.file), doc.body_start));
             list.iter()
-                .find(|(dest, _)| same_target(dest, &miss.target))
+                .find(|(dest, _)| same_target(dest, doc.page.as_deref(), &miss))
                 .map(|(_, span)| (doc.file, span.clone()))
         });
         match found {
@@ -389,8 +389,43 @@ fn diagnostic(miss: &Miss, file: FileId, span: Range<usize>, outputs: &[&str]) -
     .with_help_opt(help)
 }
 
-fn same_target(dest: &str, target: &str) -> bool {
-    dest == target || percent_decode(dest) == percent_decode(target)
+/// Whether a Markdown destination written for `doc_page` is the link that
+/// missed, either as written or as rebased onto another page (print.html).
+fn same_target(dest: &str, doc_page: Option<&str>, miss: &Miss) -> bool {
+    let (dest, target) = (percent_decode(dest), percent_decode(&miss.target));
+    if dest == target {
+        return true;
+    }
+    let Some(doc_page) = doc_page else {
+        return false;
+    };
+    // On print.html a body's own `#fragment` gains the body's id prefix.
+    if let (Some(fragment), Some(moved)) = (dest.strip_prefix('#'), target.strip_prefix('#')) {
+        return doc_page != miss.page && moved.ends_with(fragment);
+    }
+    let split = |s: &str| -> (String, String) {
+        let (path, fragment) = s.split_once('#').unwrap_or((s, ""));
+        (path.to_string(), fragment.to_string())
+    };
+    let ((dest_path, dest_fragment), (target_path, target_fragment)) =
+        (split(&dest), split(&target));
+    if dest_path.is_empty()
+        || is_external(&dest)
+        || dest.starts_with('/')
+        || dest_fragment != target_fragment
+    {
+        return false;
+    }
+    // Paths climbing out of the site resolve to nothing; compare what they
+    // climb to instead.
+    match (
+        resolve(doc_page, &dest_path),
+        resolve(&miss.page, &target_path),
+    ) {
+        (Some(a), Some(b)) => a == b,
+        (None, None) => dest_path.ends_with(target_path.trim_start_matches("../")),
+        _ => false,
+    }
 }
 
 /// Every link and image destination in a Markdown body, with its span in the file.

@@ -79,7 +79,7 @@ fn footnotes_become_sidenotes_and_endnotes() {
 
 #[test]
 fn headings_get_unique_ids_with_prefix() {
-    let out = render("## Money\n\n## Money\n", &Fixed, &Highlighter::new(), RenderOptions { id_prefix: "s-" });
+    let out = render("## Money\n\n## Money\n", &Fixed, &Highlighter::new(), RenderOptions { id_prefix: "s-", moved_from: None });
     assert!(out.html.contains("<h2 id=\"s-money\">Money</h2>"), "{}", out.html);
     assert!(out.html.contains("<h2 id=\"s-money-2\">Money</h2>"), "{}", out.html);
     assert_eq!(out.headings.len(), 2);
@@ -124,4 +124,14 @@ fn scan_notes_places() {
     let refs = scan("# [](party:a)\n\n| h |\n|---|\n| ![](quote:q) |\n", &no_names);
     assert_eq!(refs[0].place, Place::Heading);
     assert_eq!(refs[1].place, Place::TableCell);
+}
+
+#[test]
+fn moved_bodies_rebase_relative_links() {
+    let options = RenderOptions { id_prefix: "s-", moved_from: Some("sections/") };
+    let md = "[a](../parties/x.html) [b](memo.pdf) [c](#terms) [d](https://x.org/) ![e](./img/p.png) [f](/abs)";
+    let out = render(md, &Fixed, &Highlighter::new(), options).html;
+    for href in ["href=\"parties/x.html\"", "href=\"sections/memo.pdf\"", "href=\"#s-terms\"", "href=\"https://x.org/\"", "src=\"sections/img/p.png\"", "href=\"/abs\""] {
+        assert!(out.contains(href), "{href} in {out}");
+    }
 }

@@ -84,13 +84,21 @@ impl<'a> Renderer<'a> {
 
     /// Renders one body for a page at `root` ("" or "../").
     pub fn markdown(&self, doc: Doc, root: &str, mode: LinkMode, id_prefix: &str) -> Result<Rendered, RenderError> {
-        self.markdown_text(self.body(doc), root, mode, id_prefix)
+        // In print, a body leaves its own page for print.html at the root.
+        let page = self.briefing.keys().find(|k| self.briefing.doc(*k) == doc);
+        let folder = page.map(|k| format!("{}/", k.kind.dir())).filter(|_| mode == LinkMode::Print);
+        let options = RenderOptions { id_prefix, moved_from: folder.as_deref() };
+        self.markdown_with(self.body(doc), root, mode, options)
     }
 
     /// Renders Markdown text as if it stood on a page at `root`.
     pub fn markdown_text(&self, text: &str, root: &str, mode: LinkMode, id_prefix: &str) -> Result<Rendered, RenderError> {
+        self.markdown_with(text, root, mode, RenderOptions { id_prefix, moved_from: None })
+    }
+
+    fn markdown_with(&self, text: &str, root: &str, mode: LinkMode, options: RenderOptions) -> Result<Rendered, RenderError> {
         let targets = PageTargets { renderer: self, root, mode, error: std::cell::RefCell::new(None) };
-        let rendered = annotate::render(text, &targets, &self.highlighter, RenderOptions { id_prefix });
+        let rendered = annotate::render(text, &targets, &self.highlighter, options);
         match targets.error.into_inner() {
             Some(err) => Err(err),
             None => Ok(rendered),

@@ -496,3 +496,40 @@ fn new_writes_a_skeleton_and_never_overwrites() {
     assert!(stderr(&bad).contains("`bad-id`"), "{}", stderr(&bad));
     assert!(!root.join("content/quotes/Bad_Id.md").exists());
 }
+
+#[test]
+fn relative_links_in_content_resolve_on_their_page_and_in_print() {
+    let site = site("publish/relative-links");
+    let out = build_ok(site.path());
+    assert_eq!(broken_links(&out), Vec::<(String, String)>::new());
+    let section: Vec<String> = page_links(&page(&out, "sections/links.html"));
+    for href in [
+        "../parties/index.html",
+        "../graph.json",
+        "#terms",
+        "../logo.svg",
+        "links.html",
+        "../index.html",
+    ] {
+        assert!(section.contains(&href.to_string()), "{href} in {section:?}");
+    }
+    let print: Vec<String> = page_links(&page(&out, "print.html"));
+    for href in [
+        "parties/index.html",
+        "graph.json",
+        "logo.svg",
+        "sections/links.html",
+        "index.html",
+    ] {
+        assert!(
+            print.contains(&href.to_string()),
+            "{href} in print: {print:?}"
+        );
+    }
+    assert!(
+        print
+            .iter()
+            .any(|h| h.starts_with('#') && h.ends_with("terms")),
+        "{print:?}"
+    );
+}
