@@ -165,7 +165,7 @@ const SCRIPT: &str = r#"<script data-brief-serve>(function () {
       h.textContent = "brief serve: the last change does not build. The page below is the last good build.";
       h.style.cssText = "margin:0 0 1rem;font-weight:bold;color:#ff8a80";
       var pre = document.createElement("pre");
-      pre.style.whiteSpace = "pre-wrap";
+      pre.style.whiteSpace = "pre";
       o.appendChild(h);
       o.appendChild(pre);
       document.body.appendChild(o);

@@ -12,7 +12,7 @@
 
 mod http;
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::io::Write;
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
@@ -20,8 +20,8 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-use notify_debouncer_full::notify::{EventKind, RecursiveMode};
-use notify_debouncer_full::{DebounceEventResult, DebouncedEvent, new_debouncer};
+use notify_debouncer_full::notify::{EventKind, RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::{DebounceEventResult, DebouncedEvent, RecommendedCache, new_debouncer};
 
 use crate::{BuildOptions, Checked, diagnostics};
 
@@ -133,19 +133,8 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), crate::Error> {
     };
     rebuild(&root, &state, &log);
     let (tx, rx) = channel();
-    let mut debouncer =
-        new_debouncer(Duration::from_millis(80), None, tx).map_err(|e| ServeError::Watch {
-            path: root.clone(),
-            message: e.to_string(),
-        })?;
-    for (path, mode) in watched(&root) {
-        debouncer
-            .watch(&path, mode)
-            .map_err(|e| ServeError::Watch {
-                path: path.clone(),
-                message: e.to_string(),
-            })?;
-    }
+    let mut watcher = Watcher::new(&root, new_debouncer(Duration::from_millis(80), None, tx));
+    watcher.refresh()?;
     let server = tiny_http::Server::from_listener(listener, None)
         .map_err(|e| ServeError::Server(e.to_string()))?;
     log.info(&format!(
@@ -154,7 +143,7 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), crate::Error> {
     ));
     let http_state = Arc::clone(&state);
     std::thread::spawn(move || http::run(server, http_state));
-    watch(&root, &state, &log, &rx);
+    watch(&mut watcher, &state, &log, &rx);
     Ok(())
 }
 
@@ -168,18 +157,56 @@ fn bind(port: u16) -> Result<TcpListener, ServeError> {
     })
 }
 
-/// What to watch: the content, the theme folders that exist, and the root
-/// itself (not recursively) for `briefing.toml`, since editors often replace
-/// a file rather than write into it.
-fn watched(root: &Path) -> Vec<(PathBuf, RecursiveMode)> {
-    let mut paths = vec![(root.to_path_buf(), RecursiveMode::NonRecursive)];
-    for dir in ["content", "templates", "static"] {
-        let path = root.join(dir);
-        if path.is_dir() {
-            paths.push((path, RecursiveMode::Recursive));
+type Debouncer = notify_debouncer_full::Debouncer<RecommendedWatcher, RecommendedCache>;
+
+/// The file watches of one site: the root itself (not recursively, for
+/// `briefing.toml`, since editors often replace a file rather than write into
+/// it) and each of `content/`, `templates/` and `static/` that exists, added
+/// when such a folder appears after serving began.
+struct Watcher {
+    root: PathBuf,
+    debouncer: Result<Debouncer, String>,
+    folders: BTreeSet<PathBuf>,
+}
+
+impl Watcher {
+    fn new(
+        root: &Path,
+        debouncer: Result<Debouncer, notify_debouncer_full::notify::Error>,
+    ) -> Watcher {
+        let debouncer = debouncer.map_err(|e| e.to_string());
+        Watcher {
+            root: root.to_path_buf(),
+            debouncer,
+            folders: BTreeSet::new(),
         }
     }
-    paths
+
+    /// Watches what exists now and is not watched yet.
+    fn refresh(&mut self) -> Result<(), ServeError> {
+        let fail = |path: &Path, message: String| ServeError::Watch {
+            path: path.to_path_buf(),
+            message,
+        };
+        let debouncer = self
+            .debouncer
+            .as_mut()
+            .map_err(|m| fail(&self.root, m.clone()))?;
+        self.folders.retain(|f| f.is_dir());
+        let mut wanted = vec![(self.root.clone(), RecursiveMode::NonRecursive)];
+        for dir in ["content", "templates", "static"] {
+            wanted.push((self.root.join(dir), RecursiveMode::Recursive));
+        }
+        for (path, mode) in wanted {
+            if path.is_dir() && !self.folders.contains(&path) {
+                debouncer
+                    .watch(&path, mode)
+                    .map_err(|e| fail(&path, e.to_string()))?;
+                self.folders.insert(path);
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Whether a changed path is one of the site's sources.
@@ -199,7 +226,9 @@ fn is_source(root: &Path, path: &Path) -> bool {
 }
 
 /// Rebuilds on every batch of source changes, until the watcher goes away.
-fn watch(root: &Path, state: &State, log: &Log, rx: &Receiver<DebounceEventResult>) {
+fn watch(watcher: &mut Watcher, state: &State, log: &Log, rx: &Receiver<DebounceEventResult>) {
+    let root = watcher.root.clone();
+    let root = root.as_path();
     loop {
         let events = match rx.recv_timeout(Duration::from_secs(3600)) {
             Ok(events) => events,
@@ -210,6 +239,9 @@ fn watch(root: &Path, state: &State, log: &Log, rx: &Receiver<DebounceEventResul
         // Coalesce whatever else arrived meanwhile into the same rebuild.
         while let Ok(more) = rx.try_recv() {
             relevant |= changes_sources(root, &more, log);
+        }
+        if let Err(err) = watcher.refresh() {
+            log.error(&err.to_string());
         }
         if relevant {
             rebuild(root, state, log);

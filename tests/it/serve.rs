@@ -283,3 +283,24 @@ fn serve_on_a_port_in_use_exits_2_with_a_clear_message() {
         "{text}"
     );
 }
+
+#[test]
+fn serve_watches_a_theme_folder_made_while_serving() {
+    let tmp = new_site();
+    let root = tmp.path().join("site");
+    let server = Server::start(&root);
+    assert_eq!(server.get("/notes.txt").0, 404);
+    std::fs::create_dir(root.join("static")).unwrap();
+    std::fs::write(root.join("static/notes.txt"), "first").unwrap();
+    within(
+        Duration::from_secs(20),
+        "the new static file to be served",
+        || server.get("/notes.txt").1 == "first",
+    );
+    std::fs::write(root.join("static/notes.txt"), "second").unwrap();
+    within(
+        Duration::from_secs(20),
+        "an edit inside the new folder to show",
+        || server.get("/notes.txt").1 == "second",
+    );
+}
