@@ -76,8 +76,11 @@ const SNIPPET_CONTEXT: usize = 160;
 struct Parsed<'a> {
     main: Vec<(Event<'a>, Range<usize>)>,
     /// (label, number, events) in number order; notes never referenced are dropped.
-    notes: Vec<(String, usize, Vec<(Event<'a>, Range<usize>)>)>,
+    notes: Vec<(String, usize, SpannedEvents<'a>)>,
 }
+
+/// Events with the byte range each came from.
+type SpannedEvents<'a> = Vec<(Event<'a>, Range<usize>)>;
 
 fn parse(body: &str) -> Parsed<'_> {
     let events: Vec<(Event, Range<usize>)> = Parser::new_ext(body, options()).into_offset_iter().collect();
