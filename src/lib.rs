@@ -71,11 +71,7 @@ pub struct BrokenLinks(pub Vec<verify::Miss>);
 
 impl fmt::Display for BrokenLinks {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "the rendered site has {} broken link(s); fix the templates that make them:",
-            self.0.len()
-        )?;
+        write!(f, "the rendered site has {} broken link(s); fix the templates that make them:", self.0.len())?;
         for miss in &self.0 {
             write!(f, "\n  {miss}")?;
         }
@@ -102,10 +98,7 @@ pub struct Compiled {
 
 impl Compiled {
     pub fn errors(&self) -> usize {
-        self.diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count()
+        self.diagnostics.iter().filter(|d| d.severity == Severity::Error).count()
     }
 
     pub fn warnings(&self) -> usize {
@@ -125,11 +118,7 @@ pub fn compile(root: &Path) -> Result<Compiled, Error> {
     diagnostics.extend(found);
     let Some(briefing) = briefing else {
         diagnostics::normalize(&mut diagnostics);
-        return Ok(Compiled {
-            files: sources.files,
-            site: None,
-            diagnostics,
-        });
+        return Ok(Compiled { files: sources.files, site: None, diagnostics });
     };
     let (relations, found) = resolve::relations(&briefing);
     diagnostics.extend(found);
@@ -138,21 +127,13 @@ pub fn compile(root: &Path) -> Result<Compiled, Error> {
     let graph = Graph::build(&briefing, relations, pages);
     diagnostics.extend(graph.warnings(&briefing));
     diagnostics::normalize(&mut diagnostics);
-    Ok(Compiled {
-        files: sources.files,
-        site: Some((briefing, graph)),
-        diagnostics,
-    })
+    Ok(Compiled { files: sources.files, site: Some((briefing, graph)), diagnostics })
 }
 
 /// Every page with a body, in reading order: front page, sections, then the
 /// parties, clauses and quotes.
 fn pages(briefing: &Briefing) -> Vec<(PageId, Doc)> {
-    let mut pages: Vec<(PageId, Doc)> = briefing
-        .front
-        .map(|d| (PageId::Front, d))
-        .into_iter()
-        .collect();
+    let mut pages: Vec<(PageId, Doc)> = briefing.front.map(|d| (PageId::Front, d)).into_iter().collect();
     for kind in Kind::ALL {
         for index in 0..briefing.len(kind) {
             let key = EntityKey { kind, index };
@@ -170,15 +151,7 @@ fn scan_pages(files: &Files, briefing: &Briefing) -> (Vec<PageRefs>, Vec<Diagnos
             let body = files.text(doc.file).get(doc.body_start..).unwrap_or("");
             let refs = annotate::scan(body, &name);
             let (bound, diagnostics) = resolve::references(briefing, doc, &refs);
-            (
-                PageRefs {
-                    page,
-                    doc,
-                    refs,
-                    bound,
-                },
-                diagnostics,
-            )
+            (PageRefs { page, doc, refs, bound }, diagnostics)
         })
         .collect();
     let mut diagnostics = Vec::new();
@@ -225,26 +198,16 @@ pub struct Checked {
 }
 
 /// Everything a build does but writing: compile, render, verify the output.
-pub fn check(
-    root: &Path,
-    options: &BuildOptions,
-    progress: &dyn Fn(Stage),
-) -> Result<Checked, Error> {
+pub fn check(root: &Path, options: &BuildOptions, progress: &dyn Fn(Stage)) -> Result<Checked, Error> {
     progress(Stage::Compiling);
     let mut compiled = compile(root)?;
     if compiled.failed(options.deny_warnings) {
-        return Ok(Checked {
-            compiled,
-            site: None,
-        });
+        return Ok(Checked { compiled, site: None });
     }
     progress(Stage::Rendering);
     let theme = Theme::load(Some(root))?;
     let files = render_site(&compiled, &theme, options.base_url.clone())?;
-    let site = Site {
-        files,
-        statics: theme.statics,
-    };
+    let site = Site { files, statics: theme.statics };
     progress(Stage::Verifying);
     let found = verify_site(&compiled, &site)?;
     compiled.diagnostics.extend(found);
@@ -260,9 +223,7 @@ fn verify_site(compiled: &Compiled, site: &Site) -> Result<Vec<Diagnostic>, Erro
     if misses.is_empty() {
         return Ok(Vec::new());
     }
-    let Some((briefing, _)) = &compiled.site else {
-        return Ok(Vec::new());
-    };
+    let Some((briefing, _)) = &compiled.site else { return Ok(Vec::new()) };
     let docs: Vec<verify::SourceDoc> = pages(briefing)
         .into_iter()
         .map(|(page, doc)| {
@@ -270,21 +231,13 @@ fn verify_site(compiled: &Compiled, site: &Site) -> Result<Vec<Diagnostic>, Erro
                 PageId::Front => render::views::front_link(briefing).href,
                 PageId::Entity(key) => render::views::entity_href(briefing, key, LinkMode::Site),
             };
-            verify::SourceDoc {
-                file: doc.file,
-                body_start: doc.body_start,
-                page: Some(path),
-            }
+            verify::SourceDoc { file: doc.file, body_start: doc.body_start, page: Some(path) }
         })
         .collect();
     let mut outputs: Vec<&str> = site.files.iter().map(|f| f.path.as_str()).collect();
     outputs.extend(site.statics.keys().map(String::as_str));
     let (found, left) = verify::locate(misses, &compiled.files, &docs, &outputs);
-    if left.is_empty() {
-        Ok(found)
-    } else {
-        Err(BrokenLinks(left).into())
-    }
+    if left.is_empty() { Ok(found) } else { Err(BrokenLinks(left).into()) }
 }
 
 /// What a build did.
@@ -300,47 +253,20 @@ pub fn build(root: &Path, out: &Path, options: &BuildOptions) -> Result<Built, E
 }
 
 /// [`build`], announcing each stage to `progress`.
-pub fn build_with(
-    root: &Path,
-    out: &Path,
-    options: &BuildOptions,
-    progress: &dyn Fn(Stage),
-) -> Result<Built, Error> {
+pub fn build_with(root: &Path, out: &Path, options: &BuildOptions, progress: &dyn Fn(Stage)) -> Result<Built, Error> {
     let Checked { compiled, site } = check(root, options, progress)?;
-    let Some(site) = site else {
-        return Ok(Built {
-            compiled,
-            written: None,
-        });
-    };
+    let Some(site) = site else { return Ok(Built { compiled, written: None }) };
     output::check_target(root, out, options.force)?;
     progress(Stage::Writing);
     let written = output::write(out, &site.files, &site.statics)?;
-    Ok(Built {
-        compiled,
-        written: Some(written),
-    })
+    Ok(Built { compiled, written: Some(written) })
 }
 
 /// Renders every output file of a compiled, error-free briefing.
-pub fn render_site(
-    compiled: &Compiled,
-    theme: &Theme,
-    base_url: Option<String>,
-) -> Result<Vec<render::OutFile>, Error> {
-    let Some((briefing, graph)) = &compiled.site else {
-        return Ok(Vec::new());
-    };
-    let base_url = base_url
-        .filter(|u| !u.trim().is_empty())
-        .map(|u| format!("{}/", u.trim().trim_end_matches('/')));
-    let renderer = Renderer::new(
-        &compiled.files,
-        briefing,
-        graph,
-        theme,
-        base_url.or_else(|| briefing.config.base_url()),
-    );
+pub fn render_site(compiled: &Compiled, theme: &Theme, base_url: Option<String>) -> Result<Vec<render::OutFile>, Error> {
+    let Some((briefing, graph)) = &compiled.site else { return Ok(Vec::new()) };
+    let base_url = base_url.filter(|u| !u.trim().is_empty()).map(|u| format!("{}/", u.trim().trim_end_matches('/')));
+    let renderer = Renderer::new(&compiled.files, briefing, graph, theme, base_url.or_else(|| briefing.config.base_url()));
     Ok(render::site(&renderer)?)
 }
 
@@ -357,12 +283,7 @@ pub fn render_fragment(text: &str, root: Option<&Path>) -> Result<String, Error>
             return Ok(renderer.markdown_text(text, "", LinkMode::Site, "")?.html);
         }
     }
-    let rendered = annotate::render(
-        text,
-        &Standalone,
-        &highlighter,
-        annotate::RenderOptions::default(),
-    );
+    let rendered = annotate::render(text, &Standalone, &highlighter, annotate::RenderOptions::default());
     Ok(rendered.html)
 }
 
@@ -371,11 +292,7 @@ struct Standalone;
 
 impl annotate::Targets for Standalone {
     fn target(&self, kind: Kind, id: &str) -> Option<annotate::Target> {
-        Some(annotate::Target {
-            href: format!("{}/{id}.html", kind.dir()),
-            name: id.to_string(),
-            label: None,
-        })
+        Some(annotate::Target { href: format!("{}/{id}.html", kind.dir()), name: id.to_string(), label: None })
     }
 
     fn card(&self, _: Kind, _: &str, _: &str) -> Option<String> {

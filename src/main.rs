@@ -14,11 +14,7 @@ use brief::{BuildOptions, Compiled, diagnostics};
 mod progress;
 
 #[derive(Parser)]
-#[command(
-    name = "brief",
-    version,
-    about = "Build annotated briefings into linked static sites"
-)]
+#[command(name = "brief", version, about = "Build annotated briefings into linked static sites")]
 struct Cli {
     /// Print nothing but errors.
     #[arg(long, short, global = true)]
@@ -120,20 +116,10 @@ fn fail(err: brief::Error) -> Failure {
 
 fn run(cli: Cli) -> Result<u8, Failure> {
     match cli.command {
-        Command::Build {
-            root,
-            out,
-            base_url,
-            deny_warnings,
-            force,
-        } => {
+        Command::Build { root, out, base_url, deny_warnings, force } => {
             let started = Instant::now();
             let out = out.unwrap_or_else(|| root.join("public"));
-            let options = BuildOptions {
-                base_url,
-                deny_warnings,
-                force,
-            };
+            let options = BuildOptions { base_url, deny_warnings, force };
             let spinner = progress::Spinner::new(cli.quiet);
             let built = brief::build_with(&root, &out, &options, &|stage| spinner.stage(stage));
             spinner.finish();
@@ -152,14 +138,8 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             }
             Ok(code)
         }
-        Command::Check {
-            root,
-            deny_warnings,
-        } => {
-            let options = BuildOptions {
-                deny_warnings,
-                ..BuildOptions::default()
-            };
+        Command::Check { root, deny_warnings } => {
+            let options = BuildOptions { deny_warnings, ..BuildOptions::default() };
             let spinner = progress::Spinner::new(cli.quiet);
             let checked = brief::check(&root, &options, &|stage| spinner.stage(stage));
             spinner.finish();
@@ -167,18 +147,12 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             let code = report(&checked.compiled, deny_warnings);
             if code == 0 && !cli.quiet {
                 let pages = checked.site.map_or(0, |s| s.files.len());
-                eprintln!(
-                    "ok: {pages} files render and every link resolves; {} warning(s)",
-                    checked.compiled.warnings()
-                );
+                eprintln!("ok: {pages} files render and every link resolves; {} warning(s)", checked.compiled.warnings());
             }
             Ok(code)
         }
         Command::Serve { root, port } => {
-            let options = brief::serve::ServeOptions {
-                port,
-                quiet: cli.quiet,
-            };
+            let options = brief::serve::ServeOptions { port, quiet: cli.quiet };
             brief::serve::serve(&root, &options).map_err(fail)?;
             Ok(0)
         }
@@ -186,11 +160,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             let written = brief::scaffold::init(&dir).map_err(|e| fail(e.into()))?;
             if !cli.quiet {
                 eprintln!("wrote {} files into {}", written.len(), dir.display());
-                eprintln!(
-                    "next: brief serve --root {}   (or: brief build --root {})",
-                    dir.display(),
-                    dir.display()
-                );
+                eprintln!("next: brief serve --root {}   (or: brief build --root {})", dir.display(), dir.display());
             }
             Ok(0)
         }
@@ -205,9 +175,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             let text = read_input(file.as_deref())?;
             let html = brief::render_fragment(&text, Some(&root)).map_err(fail)?;
             let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(html.as_bytes())
-                .map_err(|e| (2, format!("cannot write output: {e}")))?;
+            stdout.write_all(html.as_bytes()).map_err(|e| (2, format!("cannot write output: {e}")))?;
             Ok(0)
         }
     }
@@ -219,9 +187,7 @@ fn read_input(file: Option<&Path>) -> Result<String, Failure> {
             .map_err(|e| (2, format!("cannot read {}: {e}", path.display()))),
         _ => {
             let mut text = String::new();
-            std::io::stdin()
-                .read_to_string(&mut text)
-                .map_err(|e| (2, format!("cannot read standard input: {e}")))?;
+            std::io::stdin().read_to_string(&mut text).map_err(|e| (2, format!("cannot read standard input: {e}")))?;
             Ok(text)
         }
     }
@@ -234,15 +200,8 @@ fn report(compiled: &Compiled, deny_warnings: bool) -> u8 {
     let _ = stderr.write_all(text.as_bytes());
     let (errors, warnings) = (compiled.errors(), compiled.warnings());
     if errors > 0 || (deny_warnings && warnings > 0) {
-        let denied = if deny_warnings && warnings > 0 {
-            " (warnings denied)"
-        } else {
-            ""
-        };
-        let _ = writeln!(
-            stderr,
-            "build failed: {errors} error(s), {warnings} warning(s){denied}"
-        );
+        let denied = if deny_warnings && warnings > 0 { " (warnings denied)" } else { "" };
+        let _ = writeln!(stderr, "build failed: {errors} error(s), {warnings} warning(s){denied}");
         let _ = std::io::stderr().is_terminal();
         1
     } else if compiled.site.is_none() {
