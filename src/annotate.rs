@@ -360,6 +360,11 @@ pub struct RenderOptions<'a> {
     /// Prepended to every id the body creates (anchors, headings, notes), so
     /// several bodies can share one page, as in `print.html`.
     pub id_prefix: &'a str,
+    /// The folder of the page this body belongs to (`sections/`), when it is
+    /// shown on a page at the output root instead, as in `print.html`: the
+    /// author's relative links are rebased from that folder, and links to
+    /// `#fragment`s on the same page gain `id_prefix`, so they still resolve.
+    pub moved_from: Option<&'a str>,
 }
 
 /// A heading of a rendered body, for contents lists.
@@ -401,6 +406,7 @@ pub fn render(
             &mut Vec::new(),
             &Notes::new(),
         );
+        let events = events.into_iter().map(|e| rebase(e, &options)).collect();
         notes.insert(label, (number, inline_note(events)));
     }
     let mut headings = Vec::new();
@@ -410,7 +416,7 @@ pub fn render(
         &notes,
     );
     let mut html = String::with_capacity(body.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|e| rebase(e, &options)));
     if !notes.is_empty() {
         let mut ordered: Vec<&(usize, String)> = notes.values().collect();
         ordered.sort();
@@ -698,6 +704,63 @@ impl RenderState<'_> {
             out.push(Event::Html(card.into()));
         }
         end + 1
+    }
+}
+
+/// A pass-through link or image as seen from the output root, when the body
+/// was moved there (see [`RenderOptions::moved_from`]). References are already
+/// HTML by now, so every `Link` and `Image` left is the author's own.
+fn rebase<'e>(event: Event<'e>, options: &RenderOptions) -> Event<'e> {
+    let Some(folder) = options.moved_from else {
+        return event;
+    };
+    let moved = |dest: CowStr<'e>| -> CowStr<'e> {
+        let end = dest.find(['/', '?', '#']).unwrap_or(dest.len());
+        if dest.is_empty() || dest.starts_with('/') || dest[..end].contains(':') {
+            return dest;
+        }
+        if let Some(fragment) = dest.strip_prefix('#') {
+            return format!("#{}{fragment}", options.id_prefix).into();
+        }
+        let mut parts: Vec<&str> = folder.split('/').filter(|p| !p.is_empty()).collect();
+        let mut rest = &*dest;
+        loop {
+            if let Some(r) = rest.strip_prefix("./") {
+                rest = r;
+            } else if let (Some(r), Some(_)) = (rest.strip_prefix("../"), parts.last()) {
+                parts.pop();
+                rest = r;
+            } else {
+                break;
+            }
+        }
+        parts.push(rest);
+        parts.join("/").into()
+    };
+    match event {
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: moved(dest_url),
+            title,
+            id,
+        }),
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Image {
+            link_type,
+            dest_url: moved(dest_url),
+            title,
+            id,
+        }),
+        other => other,
     }
 }
 

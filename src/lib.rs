@@ -6,8 +6,11 @@
 //!
 //! ```text
 //! source::read → load::load → resolve::relations ┐
-//!             annotate::scan → resolve::references ┴→ Graph::build → render::site → output::write
+//!             annotate::scan → resolve::references ┴→ Graph::build → render::site → verify → output::write
 //! ```
+//!
+//! `brief check` runs all of it but the write; `brief serve` keeps the verified
+//! site in memory.
 //!
 //! Author mistakes are [`Diagnostic`]s collected along the way; operational
 //! failures are [`Error`]s.
@@ -24,9 +27,14 @@ pub mod output;
 pub mod pdf;
 pub mod render;
 pub mod resolve;
+pub mod scaffold;
+pub mod serve;
 pub mod source;
 pub mod theme;
+pub mod verify;
 
+use std::collections::BTreeMap;
+use std::fmt;
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -51,13 +59,38 @@ pub enum Error {
     Output(#[from] output::OutputError),
     #[error(transparent)]
     Pdf(#[from] pdf::PdfError),
+    #[error(transparent)]
+    Links(#[from] BrokenLinks),
+    #[error(transparent)]
+    Serve(#[from] serve::ServeError),
+    #[error(transparent)]
+    Scaffold(#[from] scaffold::ScaffoldError),
+}
+
+/// Links the templates made that point at nothing (misses traced to content
+/// are diagnostics instead).
+#[derive(Debug, thiserror::Error)]
+pub struct BrokenLinks(pub Vec<verify::Miss>);
+
+impl fmt::Display for BrokenLinks {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the rendered site has {} broken link(s); fix the templates that make them:",
+            self.0.len()
+        )?;
+        for miss in &self.0 {
+            write!(f, "\n  {miss}")?;
+        }
+        Ok(())
+    }
 }
 
 impl Error {
     /// 1 for a broken template (the author's to fix), 2 for the environment.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Theme(theme::ThemeError::Template(_)) | Error::Render(_) => 1,
+            Error::Theme(theme::ThemeError::Template(_)) | Error::Render(_) | Error::Links(_) => 1,
             _ => 2,
         }
     }
@@ -172,6 +205,91 @@ pub struct BuildOptions {
     pub force: bool,
 }
 
+/// The steps of a build, announced to a progress display as each begins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Compiling,
+    Rendering,
+    Verifying,
+    Writing,
+}
+
+/// A rendered and verified site, in memory: what a build would write.
+#[derive(Debug, Clone, Default)]
+pub struct Site {
+    pub files: Vec<render::OutFile>,
+    pub statics: BTreeMap<String, Vec<u8>>,
+}
+
+/// What a check did: the diagnostics, and the site when nothing failed.
+pub struct Checked {
+    pub compiled: Compiled,
+    pub site: Option<Site>,
+}
+
+/// Everything a build does but writing: compile, render, verify the output.
+pub fn check(
+    root: &Path,
+    options: &BuildOptions,
+    progress: &dyn Fn(Stage),
+) -> Result<Checked, Error> {
+    progress(Stage::Compiling);
+    let mut compiled = compile(root)?;
+    if compiled.failed(options.deny_warnings) {
+        return Ok(Checked {
+            compiled,
+            site: None,
+        });
+    }
+    progress(Stage::Rendering);
+    let theme = Theme::load(Some(root))?;
+    let files = render_site(&compiled, &theme, options.base_url.clone())?;
+    let site = Site {
+        files,
+        statics: theme.statics,
+    };
+    progress(Stage::Verifying);
+    let found = verify_site(&compiled, &site)?;
+    compiled.diagnostics.extend(found);
+    diagnostics::normalize(&mut compiled.diagnostics);
+    let site = (!compiled.failed(options.deny_warnings)).then_some(site);
+    Ok(Checked { compiled, site })
+}
+
+/// Verifies the rendered site: misses traced to a Markdown link become
+/// diagnostics there; any other miss is a template's and fails with [`BrokenLinks`].
+fn verify_site(compiled: &Compiled, site: &Site) -> Result<Vec<Diagnostic>, Error> {
+    let misses = verify::verify(&site.files, &site.statics);
+    if misses.is_empty() {
+        return Ok(Vec::new());
+    }
+    let Some((briefing, _)) = &compiled.site else {
+        return Ok(Vec::new());
+    };
+    let docs: Vec<verify::SourceDoc> = pages(briefing)
+        .into_iter()
+        .map(|(page, doc)| {
+            let path = match page {
+                PageId::Front => render::views::front_link(briefing).href,
+                PageId::Entity(key) => render::views::entity_href(briefing, key, LinkMode::Site),
+            };
+            verify::SourceDoc {
+                file: doc.file,
+                body_start: doc.body_start,
+                page: Some(path),
+            }
+        })
+        .collect();
+    let mut outputs: Vec<&str> = site.files.iter().map(|f| f.path.as_str()).collect();
+    outputs.extend(site.statics.keys().map(String::as_str));
+    let (found, left) = verify::locate(misses, &compiled.files, &docs, &outputs);
+    if left.is_empty() {
+        Ok(found)
+    } else {
+        Err(BrokenLinks(left).into())
+    }
+}
+
 /// What a build did.
 pub struct Built {
     pub compiled: Compiled,
@@ -179,19 +297,28 @@ pub struct Built {
     pub written: Option<output::Written>,
 }
 
-/// Checks, renders and writes the site at `root` into `out`.
+/// Checks, renders, verifies and writes the site at `root` into `out`.
 pub fn build(root: &Path, out: &Path, options: &BuildOptions) -> Result<Built, Error> {
-    let compiled = compile(root)?;
-    if compiled.failed(options.deny_warnings) {
+    build_with(root, out, options, &|_| {})
+}
+
+/// [`build`], announcing each stage to `progress`.
+pub fn build_with(
+    root: &Path,
+    out: &Path,
+    options: &BuildOptions,
+    progress: &dyn Fn(Stage),
+) -> Result<Built, Error> {
+    let Checked { compiled, site } = check(root, options, progress)?;
+    let Some(site) = site else {
         return Ok(Built {
             compiled,
             written: None,
         });
-    }
+    };
     output::check_target(root, out, options.force)?;
-    let theme = Theme::load(Some(root))?;
-    let files = render_site(&compiled, &theme, options.base_url.clone())?;
-    let written = output::write(out, &files, &theme.statics)?;
+    progress(Stage::Writing);
+    let written = output::write(out, &site.files, &site.statics)?;
     Ok(Built {
         compiled,
         written: Some(written),

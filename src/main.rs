@@ -11,6 +11,8 @@ use clap::{Parser, Subcommand};
 
 use brief::{BuildOptions, Compiled, diagnostics};
 
+mod progress;
+
 #[derive(Parser)]
 #[command(
     name = "brief",
@@ -73,6 +75,24 @@ enum Command {
         #[arg(long)]
         deny_warnings: bool,
     },
+    /// Build in memory, serve on 127.0.0.1, rebuild and live-reload on edits.
+    Serve {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Port on 127.0.0.1; 0 picks a free one.
+        #[arg(long, default_value_t = 4040)]
+        port: u16,
+    },
+    /// Write a small working site into DIR (which must be absent or empty).
+    Init { dir: PathBuf },
+    /// Write a new content file with its front matter skeleton.
+    New {
+        kind: NewKind,
+        /// The id: lowercase letters, digits and hyphens.
+        id: String,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
     /// Render one Markdown file (or `-` for standard input) to an HTML fragment.
     Render {
         /// The file; standard input when absent or `-`.
@@ -81,6 +101,26 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum NewKind {
+    Party,
+    Clause,
+    Quote,
+    Section,
+}
+
+impl NewKind {
+    fn kind(self) -> brief::model::Kind {
+        use brief::model::Kind;
+        match self {
+            NewKind::Party => Kind::Party,
+            NewKind::Clause => Kind::Clause,
+            NewKind::Quote => Kind::Quote,
+            NewKind::Section => Kind::Section,
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -116,7 +156,10 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                 deny_warnings,
                 force,
             };
-            let built = brief::build(&root, &out, &options).map_err(fail)?;
+            let spinner = progress::Spinner::new(cli.quiet);
+            let built = brief::build_with(&root, &out, &options, &|stage| spinner.stage(stage));
+            spinner.finish();
+            let built = built.map_err(fail)?;
             let code = report(&built.compiled, deny_warnings);
             if let Some(written) = built.written
                 && !cli.quiet
@@ -135,10 +178,21 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             root,
             deny_warnings,
         } => {
-            let compiled = brief::compile(&root).map_err(fail)?;
-            let code = report(&compiled, deny_warnings);
+            let options = BuildOptions {
+                deny_warnings,
+                ..BuildOptions::default()
+            };
+            let spinner = progress::Spinner::new(cli.quiet);
+            let checked = brief::check(&root, &options, &|stage| spinner.stage(stage));
+            spinner.finish();
+            let checked = checked.map_err(fail)?;
+            let code = report(&checked.compiled, deny_warnings);
             if code == 0 && !cli.quiet {
-                eprintln!("ok: no errors, {} warning(s)", compiled.warnings());
+                let pages = checked.site.map_or(0, |s| s.files.len());
+                eprintln!(
+                    "ok: {pages} files render and every link resolves; {} warning(s)",
+                    checked.compiled.warnings()
+                );
             }
             Ok(code)
         }
@@ -175,6 +229,33 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                 );
             }
             Ok(code)
+        }
+        Command::Serve { root, port } => {
+            let options = brief::serve::ServeOptions {
+                port,
+                quiet: cli.quiet,
+            };
+            brief::serve::serve(&root, &options).map_err(fail)?;
+            Ok(0)
+        }
+        Command::Init { dir } => {
+            let written = brief::scaffold::init(&dir).map_err(|e| fail(e.into()))?;
+            if !cli.quiet {
+                eprintln!("wrote {} files into {}", written.len(), dir.display());
+                eprintln!(
+                    "next: brief serve --root {}   (or: brief build --root {})",
+                    dir.display(),
+                    dir.display()
+                );
+            }
+            Ok(0)
+        }
+        Command::New { kind, id, root } => {
+            let path = brief::scaffold::new(&root, kind.kind(), &id).map_err(|e| fail(e.into()))?;
+            if !cli.quiet {
+                eprintln!("wrote {}", path.display());
+            }
+            Ok(0)
         }
         Command::Render { file, root } => {
             let text = read_input(file.as_deref())?;

@@ -108,7 +108,10 @@ fn headings_get_unique_ids_with_prefix() {
         "## Money\n\n## Money\n",
         &Fixed,
         &Highlighter::new(),
-        RenderOptions { id_prefix: "s-" },
+        RenderOptions {
+            id_prefix: "s-",
+            moved_from: None,
+        },
     );
     assert!(
         out.html.contains("<h2 id=\"s-money\">Money</h2>"),
@@ -225,5 +228,25 @@ fn a_non_embeddable_embed_keeps_anchors_in_step() {
             "{} missing in {out}",
             r.anchor
         );
+    }
+}
+
+#[test]
+fn moved_bodies_rebase_relative_links() {
+    let options = RenderOptions {
+        id_prefix: "s-",
+        moved_from: Some("sections/"),
+    };
+    let md = "[a](../parties/x.html) [b](memo.pdf) [c](#terms) [d](https://x.org/) ![e](./img/p.png) [f](/abs)";
+    let out = render(md, &Fixed, &Highlighter::new(), options).html;
+    for href in [
+        "href=\"parties/x.html\"",
+        "href=\"sections/memo.pdf\"",
+        "href=\"#s-terms\"",
+        "href=\"https://x.org/\"",
+        "src=\"sections/img/p.png\"",
+        "href=\"/abs\"",
+    ] {
+        assert!(out.contains(href), "{href} in {out}");
     }
 }

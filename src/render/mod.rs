@@ -48,6 +48,8 @@ pub struct Renderer<'a> {
     pub views: Vec<EntityView>,
     pub print_views: Vec<EntityView>,
     view_index: HashMap<EntityKey, usize>,
+    /// The entity whose file each body comes from.
+    doc_pages: HashMap<crate::diagnostics::FileId, EntityKey>,
     /// Each entity's card, rendered at most once per [`CardVariant`] and
     /// reused by every embed and preview: most pages show a dozen cards.
     cards: Vec<[OnceLock<Result<String, String>>; 3]>,
@@ -84,6 +86,7 @@ impl<'a> Renderer<'a> {
             views: views::entity_views(briefing, graph, LinkMode::Site),
             print_views: views::entity_views(briefing, graph, LinkMode::Print),
             cards: briefing.keys().map(|_| Default::default()).collect(),
+            doc_pages: briefing.keys().map(|k| (briefing.doc(k).file, k)).collect(),
             view_index,
             base_url,
         }
@@ -140,7 +143,16 @@ impl<'a> Renderer<'a> {
         mode: LinkMode,
         id_prefix: &str,
     ) -> Result<Rendered, RenderError> {
-        self.markdown_text(self.body(doc), root, mode, id_prefix)
+        // In print, a body leaves its own page for print.html at the root.
+        let page = self.doc_pages.get(&doc.file);
+        let folder = page
+            .map(|k| format!("{}/", k.kind.dir()))
+            .filter(|_| mode == LinkMode::Print);
+        let options = RenderOptions {
+            id_prefix,
+            moved_from: folder.as_deref(),
+        };
+        self.markdown_with(self.body(doc), root, mode, options)
     }
 
     /// Renders Markdown text as if it stood on a page at `root`.
@@ -151,18 +163,31 @@ impl<'a> Renderer<'a> {
         mode: LinkMode,
         id_prefix: &str,
     ) -> Result<Rendered, RenderError> {
+        self.markdown_with(
+            text,
+            root,
+            mode,
+            RenderOptions {
+                id_prefix,
+                moved_from: None,
+            },
+        )
+    }
+
+    fn markdown_with(
+        &self,
+        text: &str,
+        root: &str,
+        mode: LinkMode,
+        options: RenderOptions,
+    ) -> Result<Rendered, RenderError> {
         let targets = PageTargets {
             renderer: self,
             root,
             mode,
             error: std::cell::RefCell::new(None),
         };
-        let rendered = annotate::render(
-            text,
-            &targets,
-            &self.highlighter,
-            RenderOptions { id_prefix },
-        );
+        let rendered = annotate::render(text, &targets, &self.highlighter, options);
         match targets.error.into_inner() {
             Some(err) => Err(err),
             None => Ok(rendered),
@@ -178,11 +203,17 @@ impl<'a> Renderer<'a> {
         referenced: &[(Kind, String)],
         page: P,
     ) -> Result<OutFile, RenderError> {
-        let root = if path.contains('/') { "../" } else { "" };
-        let variant = if root.is_empty() {
-            CardVariant::Top
-        } else {
+        // A host serves 404.html at whatever address was missing, where links
+        // relative to the top level break; with a base_url it links absolutely.
+        let root = match (&self.base_url, path) {
+            (Some(base), "404.html") => base.as_str(),
+            _ if path.contains('/') => "../",
+            _ => "",
+        };
+        let variant = if path.contains('/') {
             CardVariant::Nested
+        } else {
+            CardVariant::Top
         };
         let mut previews = String::new();
         for key in referenced

@@ -7,4 +7,6 @@ mod build;
 mod errors;
 mod print;
 mod properties;
+mod publish;
 mod robustness;
+mod serve;

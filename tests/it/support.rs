@@ -124,3 +124,67 @@ pub fn broken_links(out: &Path) -> Vec<(String, String)> {
     }
     broken
 }
+
+/// A minimal HTTP/1.1 GET over loopback: (status, body). `path` is sent
+/// exactly as given, so tests can send paths no client library would.
+pub fn http_get(addr: &str, path: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut stream =
+        std::net::TcpStream::connect(addr).unwrap_or_else(|e| panic!("connect {addr}: {e}"));
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(30)))
+        .expect("timeout");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("send request");
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).expect("read response");
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, body.to_string())
+}
+
+/// Every HTML page under `out`, as paths relative to it with `/` separators.
+pub fn html_pages(out: &Path) -> Vec<String> {
+    let mut pages: Vec<String> = walkdir::WalkDir::new(out)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .map(|e| {
+            e.path()
+                .strip_prefix(out)
+                .expect("inside")
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .collect();
+    pages.sort();
+    pages
+}
+
+/// Every URL-valued attribute of a page: `href`, `src`, `poster`, and each
+/// candidate of `srcset`.
+pub fn page_links(html: &Html) -> Vec<String> {
+    let mut links = Vec::new();
+    let selector = Selector::parse("[href], [src], [poster], [srcset]").expect("selector");
+    for el in html.select(&selector) {
+        for name in ["href", "src", "poster"] {
+            links.extend(el.value().attr(name).map(str::to_string));
+        }
+        if let Some(set) = el.value().attr("srcset") {
+            links.extend(
+                set.split(',')
+                    .filter_map(|c| c.split_whitespace().next())
+                    .map(str::to_string),
+            );
+        }
+    }
+    links
+}

@@ -1,0 +1,292 @@
+//! Starting points for authors: `brief init` writes a small site that builds
+//! and passes `brief check --deny-warnings`; `brief new` writes one content
+//! file with its front matter skeleton.
+//!
+//! Files are created with `create_new`, so nothing an author wrote is ever
+//! overwritten. This module only writes new files; it does not load, check or
+//! render the site it writes into.
+
+use std::fs::{self, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::model::{Kind, is_valid_id, slugify};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ScaffoldError {
+    #[error("refusing to write into {0}: the folder is not empty (choose a new or empty folder)")]
+    NotEmpty(PathBuf),
+    #[error("{0} already exists; choose another id or edit that file")]
+    Exists(PathBuf),
+    #[error(
+        "`{id}` is not a valid id: use lowercase letters, digits and hyphens, starting with a letter or digit (e.g. `{suggestion}`)"
+    )]
+    InvalidId { id: String, suggestion: String },
+    #[error("no briefing.toml in {0}: run `brief init DIR` first, or pass --root to a site")]
+    NotASite(PathBuf),
+    #[error("cannot write {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ScaffoldError + '_ {
+    move |source| ScaffoldError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+const INIT: [(&str, &str); 7] = [
+    (
+        "briefing.toml",
+        "title = \"My briefing\"\n\
+         dek = \"One sentence on what this briefing explains\"\n\
+         date = 2026-01-01\n\
+         language = \"en\"\n\
+         # base_url = \"https://example.org/briefing/\"   # only for sitemap.xml and canonical links\n\
+         \n\
+         [[sources]]\n\
+         id = \"source-1\"\n\
+         title = \"The article or document this briefing is based on\"\n\
+         publisher = \"Its publisher\"\n\
+         date = 2026-01-01\n",
+    ),
+    (
+        "content/_index.md",
+        "+++\n+++\nThe lede: what happened, in two sentences. Start with [the overview](section:overview).\n",
+    ),
+    (
+        "content/sections/01-overview.md",
+        "+++\n\
+         title = \"Overview\"\n\
+         summary = \"What changed and who is involved.\"\n\
+         source = \"source-1\"\n\
+         +++\n\
+         [Example Co](party:example-co) changed one of its terms: [](clause:supply-term).\n\
+         \n\
+         ![](clause:supply-term)\n\
+         \n\
+         [Example Co](party:example-co) said the change is routine ([](quote:example-statement)).[^1]\n\
+         \n\
+         ![](quote:example-statement)\n\
+         \n\
+         [^1]: Footnotes become margin notes.\n",
+    ),
+    (
+        "content/parties/example-co.md",
+        "+++\n\
+         name = \"Example Co\"\n\
+         kind = \"company\"\n\
+         role = \"The company whose terms changed\"\n\
+         +++\n\
+         Commentary about [Example Co](party:example-co) goes here.\n",
+    ),
+    (
+        "content/clauses/supply-term.md",
+        "+++\n\
+         title = \"Exclusive supply\"\n\
+         agreement = \"Example supply agreement\"\n\
+         status = \"changed\"\n\
+         parties = [\"example-co\"]\n\
+         before = \"Example Co bought from one supplier only.\"\n\
+         after = \"Example Co may buy from any supplier.\"\n\
+         source = \"source-1\"\n\
+         +++\n\
+         Why this term matters.\n",
+    ),
+    (
+        "content/quotes/example-statement.md",
+        "+++\n\
+         speaker = \"example-co\"\n\
+         text = \"Example Co said the change was routine.\"\n\
+         kind = \"paraphrase\"\n\
+         about = [\"supply-term\"]\n\
+         source = \"source-1\"\n\
+         +++\n\
+         Where and when [Example Co](party:example-co) said it.\n",
+    ),
+    (".gitignore", "/public/\n"),
+];
+
+/// Writes a starter site into `dir`, which must be absent or empty.
+pub fn init(dir: &Path) -> Result<Vec<PathBuf>, ScaffoldError> {
+    if dir.exists() {
+        let mut entries = fs::read_dir(dir).map_err(io(dir))?;
+        if entries.next().is_some() {
+            return Err(ScaffoldError::NotEmpty(dir.to_path_buf()));
+        }
+    }
+    INIT.iter()
+        .map(|(rel, text)| create(&dir.join(rel), text))
+        .collect()
+}
+
+/// Writes `content/<kind>/<id>.md` under `root` with a front matter skeleton.
+/// A new section gets the next `NN-` number.
+pub fn new(root: &Path, kind: Kind, id: &str) -> Result<PathBuf, ScaffoldError> {
+    if !is_valid_id(id) {
+        let suggestion = Some(slugify(id))
+            .filter(|s| is_valid_id(s))
+            .unwrap_or_else(|| "my-id".into());
+        return Err(ScaffoldError::InvalidId {
+            id: id.to_string(),
+            suggestion,
+        });
+    }
+    if !root.join("briefing.toml").is_file() {
+        return Err(ScaffoldError::NotASite(root.to_path_buf()));
+    }
+    let dir = root.join("content").join(kind.dir());
+    let existing = stems(&dir)?;
+    let name = match kind {
+        Kind::Section => {
+            if let Some(stem) = existing.iter().find(|s| section_id(s) == id) {
+                return Err(ScaffoldError::Exists(dir.join(format!("{stem}.md"))));
+            }
+            let next = existing
+                .iter()
+                .filter_map(|s| section_number(s))
+                .max()
+                .map_or(1, |n| n + 1);
+            format!("{next:02}-{id}.md")
+        }
+        _ => format!("{id}.md"),
+    };
+    let path = dir.join(name);
+    create(&path, &skeleton(kind, id))?;
+    Ok(path)
+}
+
+fn skeleton(kind: Kind, id: &str) -> String {
+    let name = id.split('-').map(capitalise).collect::<Vec<_>>().join(" ");
+    let meta = match kind {
+        Kind::Section => format!(
+            "title = \"{name}\"\n\
+             summary = \"\"            # optional: one line shown in lists\n\
+             # source = \"source-id\"   # optional: a [[sources]] id from briefing.toml\n"
+        ),
+        Kind::Party => format!(
+            "name = \"{name}\"\n\
+             kind = \"company\"        # company | person | government | organisation | product\n\
+             role = \"\"               # optional: one line on who this is\n\
+             aliases = []\n\
+             # affiliation = \"party-id\"   # a person's organisation\n\
+             # position = \"CEO\"           # a person's title there\n"
+        ),
+        Kind::Clause => format!(
+            "title = \"{name}\"\n\
+             agreement = \"\"          # groups clauses on the index\n\
+             status = \"changed\"      # added | removed | changed | unchanged\n\
+             parties = []            # party ids, at least one\n\
+             before = \"\"             # required unless status = \"added\"\n\
+             after = \"\"              # required unless status = \"removed\"\n\
+             # source = \"source-id\"\n"
+        ),
+        Kind::Quote => "speaker = \"\"            # a party id\n\
+             text = \"\"\n\
+             kind = \"direct\"         # direct | paraphrase\n\
+             about = []              # party or clause ids\n\
+             # source = \"source-id\"\n"
+            .to_string(),
+    };
+    format!("+++\n{meta}+++\n")
+}
+
+fn capitalise(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// File stems of the `.md` files directly in `dir`.
+fn stems(dir: &Path) -> Result<Vec<String>, ScaffoldError> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut stems = Vec::new();
+    for entry in fs::read_dir(dir).map_err(io(dir))? {
+        let path = entry.map_err(io(dir))?.path();
+        if path.extension().is_some_and(|e| e == "md")
+            && let Some(stem) = path.file_stem()
+        {
+            stems.push(stem.to_string_lossy().into_owned());
+        }
+    }
+    Ok(stems)
+}
+
+fn section_number(stem: &str) -> Option<u32> {
+    let (number, _) = stem.split_once('-')?;
+    (!number.is_empty() && number.chars().all(|c| c.is_ascii_digit()))
+        .then(|| number.parse().ok())
+        .flatten()
+}
+
+fn section_id(stem: &str) -> &str {
+    match (section_number(stem), stem.split_once('-')) {
+        (Some(_), Some((_, rest))) => rest,
+        _ => stem,
+    }
+}
+
+/// Creates `path` with `text`, failing if it exists.
+fn create(path: &Path, text: &str) -> Result<PathBuf, ScaffoldError> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(io(parent))?;
+    }
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|source| {
+            if source.kind() == std::io::ErrorKind::AlreadyExists {
+                ScaffoldError::Exists(path.to_path_buf())
+            } else {
+                ScaffoldError::Io {
+                    path: path.to_path_buf(),
+                    source,
+                }
+            }
+        })?;
+    file.write_all(text.as_bytes()).map_err(io(path))?;
+    Ok(path.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn section_numbers_and_ids() {
+        assert_eq!(section_number("03-enterprise"), Some(3));
+        assert_eq!(section_number("enterprise"), None);
+        assert_eq!(section_id("03-enterprise"), "enterprise");
+        assert_eq!(section_id("9-to-5"), "to-5");
+        assert_eq!(section_id("intro"), "intro");
+    }
+
+    #[test]
+    fn new_numbers_sections_and_refuses_duplicates() {
+        let tmp = tempfile::tempdir().unwrap();
+        init(tmp.path()).unwrap();
+        let path = new(tmp.path(), Kind::Section, "next-steps").unwrap();
+        assert!(
+            path.ends_with("content/sections/02-next-steps.md"),
+            "{}",
+            path.display()
+        );
+        assert!(matches!(
+            new(tmp.path(), Kind::Section, "overview"),
+            Err(ScaffoldError::Exists(_))
+        ));
+        assert!(matches!(
+            new(tmp.path(), Kind::Party, "Bad_Id"),
+            Err(ScaffoldError::InvalidId { .. })
+        ));
+        assert!(matches!(init(tmp.path()), Err(ScaffoldError::NotEmpty(_))));
+    }
+}

@@ -1,0 +1,374 @@
+//! `brief serve`: builds the site in memory, serves it on 127.0.0.1, watches
+//! the sources, rebuilds on every change and tells open pages to reload.
+//!
+//! A build that fails leaves the last good site being served; its located
+//! diagnostics go to the terminal and, through the live-reload channel, to an
+//! overlay in the browser that clears once a build succeeds again. Pages are
+//! served from the rendered bytes held in memory, so a request can only ever
+//! reach a file of the output, and nothing is written to disk.
+//!
+//! This module has no build logic of its own: it calls [`crate::check`] and
+//! keeps the result. HTTP details live in `http`.
+
+mod http;
+
+use std::collections::{BTreeSet, HashMap};
+use std::io::Write;
+use std::net::{SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::sync::{Arc, Condvar, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+use notify_debouncer_full::notify::{EventKind, RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::{DebounceEventResult, DebouncedEvent, RecommendedCache, new_debouncer};
+
+use crate::{BuildOptions, Checked, diagnostics};
+
+/// How to serve.
+#[derive(Debug, Clone, Default)]
+pub struct ServeOptions {
+    /// 0 picks any free port.
+    pub port: u16,
+    /// Print nothing but errors.
+    pub quiet: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error(
+        "port {0} on 127.0.0.1 is in use: stop what uses it, or pass --port with another number (0 picks a free one)"
+    )]
+    PortInUse(u16),
+    #[error("cannot listen on 127.0.0.1:{port}: {source}")]
+    Bind { port: u16, source: std::io::Error },
+    #[error("cannot watch {path} for changes: {message}")]
+    Watch { path: PathBuf, message: String },
+    #[error("no briefing.toml in {0}: pass --root to a site, or create one with `brief init DIR`")]
+    NotASite(PathBuf),
+    #[error("cannot start the HTTP server: {0}")]
+    Server(String),
+}
+
+/// The site being served: output path → bytes, from the last good build.
+type Files = HashMap<String, Arc<[u8]>>;
+
+/// What the browser's live-reload script asks about.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Status {
+    /// Bumped by every finished build, good or not.
+    version: u64,
+    /// The version of the last good build, the one being served.
+    built: u64,
+    /// The failed build's diagnostics, until a build succeeds.
+    error: Option<String>,
+}
+
+/// Shared between the watcher and the request threads.
+struct State {
+    files: RwLock<Arc<Files>>,
+    status: Mutex<Status>,
+    changed: Condvar,
+}
+
+impl State {
+    fn status(&self) -> Status {
+        self.status.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    fn files(&self) -> Arc<Files> {
+        self.files
+            .read()
+            .map(|f| Arc::clone(&f))
+            .unwrap_or_default()
+    }
+
+    /// Waits until the status version passes `since`, or `timeout`.
+    fn wait(&self, since: u64, timeout: Duration) -> Status {
+        let Ok(guard) = self.status.lock() else {
+            return Status::default();
+        };
+        match self
+            .changed
+            .wait_timeout_while(guard, timeout, |s| s.version <= since)
+        {
+            Ok((status, _)) => status.clone(),
+            Err(_) => Status::default(),
+        }
+    }
+
+    fn publish(&self, files: Option<Files>, error: Option<String>) {
+        if let (Some(files), Ok(mut slot)) = (files, self.files.write()) {
+            *slot = Arc::new(files);
+        }
+        if let Ok(mut status) = self.status.lock() {
+            status.version += 1;
+            if error.is_none() {
+                status.built = status.version;
+            }
+            status.error = error;
+        }
+        self.changed.notify_all();
+    }
+}
+
+/// Serves the site at `root` until the process is stopped.
+pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), crate::Error> {
+    if !root.join("briefing.toml").is_file() {
+        return Err(ServeError::NotASite(root.to_path_buf()).into());
+    }
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let listener = bind(options.port)?;
+    let addr = listener.local_addr().map_err(|source| ServeError::Bind {
+        port: options.port,
+        source,
+    })?;
+    let state = Arc::new(State {
+        files: RwLock::default(),
+        status: Mutex::default(),
+        changed: Condvar::new(),
+    });
+    let log = Log {
+        quiet: options.quiet,
+    };
+    rebuild(&root, &state, &log);
+    let (tx, rx) = channel();
+    let mut watcher = Watcher::new(&root, new_debouncer(Duration::from_millis(80), None, tx));
+    watcher.refresh()?;
+    let server = tiny_http::Server::from_listener(listener, None)
+        .map_err(|e| ServeError::Server(e.to_string()))?;
+    log.info(&format!(
+        "serving {} at http://{addr}/ (Ctrl-C to stop)",
+        root.display()
+    ));
+    let http_state = Arc::clone(&state);
+    std::thread::spawn(move || http::run(server, http_state));
+    watch(&mut watcher, &state, &log, &rx);
+    Ok(())
+}
+
+fn bind(port: u16) -> Result<TcpListener, ServeError> {
+    TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], port))).map_err(|source| {
+        if source.kind() == std::io::ErrorKind::AddrInUse {
+            ServeError::PortInUse(port)
+        } else {
+            ServeError::Bind { port, source }
+        }
+    })
+}
+
+type Debouncer = notify_debouncer_full::Debouncer<RecommendedWatcher, RecommendedCache>;
+
+/// The file watches of one site: the root itself (not recursively, for
+/// `briefing.toml`, since editors often replace a file rather than write into
+/// it) and each of `content/`, `templates/` and `static/` that exists, added
+/// when such a folder appears after serving began.
+struct Watcher {
+    root: PathBuf,
+    debouncer: Result<Debouncer, String>,
+    folders: BTreeSet<PathBuf>,
+}
+
+impl Watcher {
+    fn new(
+        root: &Path,
+        debouncer: Result<Debouncer, notify_debouncer_full::notify::Error>,
+    ) -> Watcher {
+        let debouncer = debouncer.map_err(|e| e.to_string());
+        Watcher {
+            root: root.to_path_buf(),
+            debouncer,
+            folders: BTreeSet::new(),
+        }
+    }
+
+    /// Watches what exists now and is not watched yet.
+    fn refresh(&mut self) -> Result<(), ServeError> {
+        let fail = |path: &Path, message: String| ServeError::Watch {
+            path: path.to_path_buf(),
+            message,
+        };
+        let debouncer = self
+            .debouncer
+            .as_mut()
+            .map_err(|m| fail(&self.root, m.clone()))?;
+        self.folders.retain(|f| f.is_dir());
+        let mut wanted = vec![(self.root.clone(), RecursiveMode::NonRecursive)];
+        for dir in ["content", "templates", "static"] {
+            wanted.push((self.root.join(dir), RecursiveMode::Recursive));
+        }
+        for (path, mode) in wanted {
+            if path.is_dir() && !self.folders.contains(&path) {
+                debouncer
+                    .watch(&path, mode)
+                    .map_err(|e| fail(&path, e.to_string()))?;
+                self.folders.insert(path);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Whether a changed path is one of the site's sources.
+fn is_source(root: &Path, path: &Path) -> bool {
+    let Ok(rel) = path.strip_prefix(root) else {
+        return false;
+    };
+    let first = rel
+        .components()
+        .next()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned());
+    match first.as_deref() {
+        Some("content" | "templates" | "static") => true,
+        Some("briefing.toml") => rel.components().count() == 1,
+        _ => false,
+    }
+}
+
+/// Rebuilds on every batch of source changes, until the watcher goes away.
+fn watch(watcher: &mut Watcher, state: &State, log: &Log, rx: &Receiver<DebounceEventResult>) {
+    let root = watcher.root.clone();
+    let root = root.as_path();
+    loop {
+        let events = match rx.recv_timeout(Duration::from_secs(3600)) {
+            Ok(events) => events,
+            Err(RecvTimeoutError::Timeout) => continue,
+            Err(RecvTimeoutError::Disconnected) => return,
+        };
+        let mut relevant = changes_sources(root, &events, log);
+        // Coalesce whatever else arrived meanwhile into the same rebuild.
+        while let Ok(more) = rx.try_recv() {
+            relevant |= changes_sources(root, &more, log);
+        }
+        if let Err(err) = watcher.refresh() {
+            log.error(&err.to_string());
+        }
+        if relevant {
+            rebuild(root, state, log);
+        }
+    }
+}
+
+/// Whether a batch of events changed a source. Reads are not changes: a
+/// build opens every source, and counting that would rebuild forever.
+fn changes_sources(root: &Path, events: &DebounceEventResult, log: &Log) -> bool {
+    match events {
+        Ok(events) => events.iter().any(|e: &DebouncedEvent| {
+            !matches!(e.kind, EventKind::Access(_)) && e.paths.iter().any(|p| is_source(root, p))
+        }),
+        Err(errors) => {
+            for err in errors {
+                log.error(&format!("watching for changes: {err}"));
+            }
+            false
+        }
+    }
+}
+
+/// Builds in memory and publishes the result: the new site, or the error
+/// while the last good site stays up.
+fn rebuild(root: &Path, state: &State, log: &Log) {
+    let started = Instant::now();
+    let options = BuildOptions::default();
+    match crate::check(root, &options, &|_| {}) {
+        Ok(Checked {
+            compiled,
+            site: Some(site),
+        }) => {
+            let text = diagnostics::render(&compiled.files, &compiled.diagnostics);
+            log.text(&text);
+            let mut files: Files = site
+                .statics
+                .into_iter()
+                .map(|(path, bytes)| (path, Arc::from(bytes)))
+                .collect();
+            files.extend(site.files.into_iter().map(|f| (f.path, Arc::from(f.bytes))));
+            let count = files.len();
+            state.publish(Some(files), None);
+            log.info(&format!(
+                "built {count} files in {} ms",
+                started.elapsed().as_millis()
+            ));
+        }
+        Ok(Checked {
+            compiled,
+            site: None,
+        }) => {
+            let mut text = diagnostics::render(&compiled.files, &compiled.diagnostics);
+            text.push_str(&format!("build failed: {} error(s)", compiled.errors()));
+            fail(state, log, text);
+        }
+        Err(err) => fail(state, log, format!("error: {err}")),
+    }
+}
+
+fn fail(state: &State, log: &Log, text: String) {
+    log.error(text.trim_end());
+    if state.status().built > 0 {
+        log.error("still serving the last good build");
+    } else {
+        log.error("serving the error until a build succeeds");
+    }
+    state.publish(None, Some(text));
+}
+
+/// The terminal side of serving.
+struct Log {
+    quiet: bool,
+}
+
+impl Log {
+    fn info(&self, line: &str) {
+        if !self.quiet {
+            self.error(line);
+        }
+    }
+
+    fn text(&self, text: &str) {
+        if !self.quiet && !text.is_empty() {
+            let _ = std::io::stderr().lock().write_all(text.as_bytes());
+        }
+    }
+
+    fn error(&self, line: &str) {
+        let _ = writeln!(std::io::stderr().lock(), "{line}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_sources_trigger_rebuilds() {
+        let root = Path::new("/site");
+        assert!(is_source(root, Path::new("/site/content/sections/01-a.md")));
+        assert!(is_source(root, Path::new("/site/briefing.toml")));
+        assert!(is_source(root, Path::new("/site/static/x.css")));
+        assert!(!is_source(root, Path::new("/site/public/index.html")));
+        assert!(!is_source(root, Path::new("/site/.public.staging-1/x")));
+        assert!(!is_source(root, Path::new("/elsewhere/content/a.md")));
+    }
+
+    #[test]
+    fn waiting_returns_when_a_build_finishes() {
+        let state = Arc::new(State {
+            files: RwLock::default(),
+            status: Mutex::default(),
+            changed: Condvar::new(),
+        });
+        let other = Arc::clone(&state);
+        let waiter = std::thread::spawn(move || other.wait(0, Duration::from_secs(5)));
+        std::thread::sleep(Duration::from_millis(20));
+        state.publish(None, Some("boom".into()));
+        let seen = waiter.join().unwrap();
+        assert_eq!(
+            seen,
+            Status {
+                version: 1,
+                built: 0,
+                error: Some("boom".into())
+            }
+        );
+    }
+}

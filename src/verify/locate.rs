@@ -1,0 +1,176 @@
+//! Traces a miss found in the rendered output back to the Markdown link that
+//! made it, so the author sees the file, line and column to fix. A miss on the
+//! link's own page and the same link rebased onto `print.html` are one
+//! mistake and become one diagnostic listing both pages.
+//!
+//! It reads only the source texts it is given; it never renders, and a miss
+//! it cannot trace (one a template made) is handed back untouched.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use pulldown_cmark::{Event, Options, Parser, Tag};
+
+use super::{Miss, Problem, is_external, percent_decode, resolve};
+use crate::diagnostics::{Diagnostic, FileId, Files, suggest};
+
+/// A content file whose body may have made links on some pages.
+#[derive(Debug, Clone)]
+pub struct SourceDoc {
+    pub file: FileId,
+    pub body_start: usize,
+    /// The page it renders to; its links can also appear on other pages.
+    pub page: Option<String>,
+}
+
+/// Turns misses into diagnostics at the Markdown link that made them, when one
+/// can be found; the misses left over came from templates.
+pub fn locate(
+    misses: Vec<Miss>,
+    files: &Files,
+    docs: &[SourceDoc],
+    outputs: &[&str],
+) -> (Vec<Diagnostic>, Vec<Miss>) {
+    let mut links: HashMap<FileId, Vec<(String, Range<usize>)>> = HashMap::new();
+    let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    let mut left = Vec::new();
+    // A link's own page explains a miss best, so it speaks first.
+    let mut misses = misses;
+    misses.sort_by_key(|m| {
+        !docs
+            .iter()
+            .any(|d| d.page.as_deref() == Some(m.page.as_str()))
+    });
+    for miss in misses {
+        let own = docs
+            .iter()
+            .filter(|d| d.page.as_deref() == Some(miss.page.as_str()));
+        let found = own.chain(docs.iter()).find_map(|doc| {
+            let list = links
+                .entry(doc.file)
+                .or_insert_with(|| markdown_links(files.text(doc.file), doc.body_start));
+            list.iter()
+                .find(|(dest, _)| same_target(dest, doc.page.as_deref(), &miss))
+                .map(|(_, span)| (doc.file, span.clone()))
+        });
+        match found {
+            // One link shown on several pages (its own and print.html) is one mistake.
+            Some((file, span)) => match diagnostics
+                .iter_mut()
+                .find(|d| d.file == file && d.span == span)
+            {
+                Some(seen) => seen.label = format!("{}, {}", seen.label, miss.page),
+                None => diagnostics.push(diagnostic(&miss, file, span, outputs)),
+            },
+            None => left.push(miss),
+        }
+    }
+    (diagnostics, left)
+}
+
+fn diagnostic(miss: &Miss, file: FileId, span: Range<usize>, outputs: &[&str]) -> Diagnostic {
+    let help = match &miss.problem {
+        Problem::NoFile(path) => suggest(path, outputs.iter().copied()).map(|s| {
+            let depth = miss.page.matches('/').count();
+            format!("did you mean `{}{s}`?", "../".repeat(depth))
+        }),
+        Problem::RootAbsolute => {
+            Some("use a path relative to the page, such as `../parties/x.html`".to_string())
+        }
+        _ => None,
+    };
+    Diagnostic::error(
+        "broken-link",
+        file,
+        span,
+        format!("broken link: {}", miss.problem),
+    )
+    .with_label(format!("linked here, on {}", miss.page))
+    .with_help_opt(help)
+}
+
+/// Whether a Markdown destination written for `doc_page` is the link that
+/// missed, either as written or as rebased onto another page (print.html).
+fn same_target(dest: &str, doc_page: Option<&str>, miss: &Miss) -> bool {
+    let (dest, target) = (percent_decode(dest), percent_decode(&miss.target));
+    if dest == target {
+        return true;
+    }
+    let Some(doc_page) = doc_page else {
+        return false;
+    };
+    // On print.html a body's own `#fragment` gains the body's id prefix.
+    if let (Some(fragment), Some(moved)) = (dest.strip_prefix('#'), target.strip_prefix('#')) {
+        return doc_page != miss.page && moved.ends_with(fragment);
+    }
+    let split = |s: &str| -> (String, String) {
+        let (path, fragment) = s.split_once('#').unwrap_or((s, ""));
+        (path.to_string(), fragment.to_string())
+    };
+    let ((dest_path, dest_fragment), (target_path, target_fragment)) =
+        (split(&dest), split(&target));
+    if dest_path.is_empty()
+        || is_external(&dest)
+        || dest.starts_with('/')
+        || dest_fragment != target_fragment
+    {
+        return false;
+    }
+    // Paths climbing out of the site resolve to nothing; compare what they
+    // climb to instead.
+    match (
+        resolve(doc_page, &dest_path),
+        resolve(&miss.page, &target_path),
+    ) {
+        (Some(a), Some(b)) => a == b,
+        (None, None) => dest_path.ends_with(target_path.trim_start_matches("../")),
+        _ => false,
+    }
+}
+
+/// Every link and image destination in a Markdown body, with its span in the file.
+fn markdown_links(text: &str, body_start: usize) -> Vec<(String, Range<usize>)> {
+    let body = text.get(body_start..).unwrap_or("");
+    let options =
+        Options::ENABLE_FOOTNOTES | Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    Parser::new_ext(body, options)
+        .into_offset_iter()
+        .filter_map(|(event, range)| match event {
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => Some((
+                dest_url.to_string(),
+                range.start + body_start..range.end + body_start,
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locates_a_miss_in_markdown() {
+        let mut files = Files::default();
+        let text = "+++\ntitle = \"x\"\n+++\nSee [the memo](../memo.html) now.\n";
+        let id = files.add("content/sections/01-a.md".into(), text.into());
+        let doc = SourceDoc {
+            file: id,
+            body_start: 20,
+            page: Some("sections/a.html".into()),
+        };
+        let miss = Miss {
+            page: "sections/a.html".into(),
+            line: 3,
+            target: "../memo.html".into(),
+            problem: Problem::NoFile("memo.html".into()),
+        };
+        let (diags, left) = locate(vec![miss], &files, &[doc], &["memos.html"]);
+        assert!(left.is_empty());
+        assert_eq!(&text[diags[0].span.clone()], "[the memo](../memo.html)");
+        assert_eq!(
+            diags[0].help.as_deref(),
+            Some("did you mean `../memos.html`?")
+        );
+    }
+}

@@ -1,0 +1,434 @@
+//! Verifies the rendered site itself, before anything is written: every
+//! internal `href`/`src` of every page, `print.html` included, must name a file
+//! of the output, and every `#anchor` an `id` on the page it points at.
+//!
+//! It works on the bytes a build is about to write (the rendered [`OutFile`]s
+//! plus the theme's static files), with html5ever's tokenizer and no tree
+//! building, pages in parallel, so it is cheap enough to run on every build and
+//! every `brief check`. Links with a scheme (`https:`, `mailto:`, `data:`) and
+//! protocol-relative ones are external and not followed; root-absolute links
+//! (`/x.html`) are misses, since they break under a subpath and from `file://`.
+//!
+//! Finding a miss is all this module does. Tracing a miss back to the Markdown
+//! link that made it is the job of [`locate`](locate::locate).
+
+mod locate;
+
+pub use locate::{SourceDoc, locate};
+
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt;
+
+use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::states::RawKind;
+use html5ever::tokenizer::{
+    BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer,
+};
+use rayon::prelude::*;
+
+use crate::render::OutFile;
+
+/// One internal link of the output that points at nothing.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Miss {
+    /// The page holding the link, relative to the output root.
+    pub page: String,
+    /// 1-based line of the link in the rendered page.
+    pub line: u64,
+    /// The link exactly as the page has it.
+    pub target: String,
+    pub problem: Problem,
+}
+
+/// Why a link misses.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Problem {
+    /// No output file at this path.
+    NoFile(String),
+    /// The file exists but has no element with this id.
+    NoAnchor { file: String, anchor: String },
+    /// A folder, which only a web server turns into its `index.html`.
+    Folder(String),
+    /// `..` climbs above the output root.
+    LeavesSite,
+    /// Starts with `/`: right only at a domain root, never from `file://`.
+    RootAbsolute,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Problem::NoFile(path) => write!(f, "the site has no file `{path}`"),
+            Problem::NoAnchor { file, anchor } => {
+                write!(f, "`{file}` has no element with id `{anchor}`")
+            }
+            Problem::Folder(path) => write!(f, "`{path}` is a folder; link to `{path}index.html`"),
+            Problem::LeavesSite => f.write_str("the path climbs out of the site"),
+            Problem::RootAbsolute => {
+                f.write_str("a link starting with `/` breaks under a subpath and from file://")
+            }
+        }
+    }
+}
+
+impl fmt::Display for Miss {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}: `{}`: {}",
+            self.page, self.line, self.target, self.problem
+        )
+    }
+}
+
+/// What one page offers and asks for.
+#[derive(Default)]
+struct Scan {
+    ids: BTreeSet<String>,
+    links: Vec<(u64, String)>,
+}
+
+/// Every miss in the site, sorted by page and line.
+pub fn verify(files: &[OutFile], statics: &BTreeMap<String, Vec<u8>>) -> Vec<Miss> {
+    // A rendered page replaces a static file of the same path, as on disk.
+    let mut pages: BTreeMap<&str, &[u8]> = statics
+        .iter()
+        .filter(|(p, _)| is_html(p))
+        .map(|(p, b)| (p.as_str(), b.as_slice()))
+        .collect();
+    pages.extend(
+        files
+            .iter()
+            .filter(|f| is_html(&f.path))
+            .map(|f| (f.path.as_str(), f.bytes.as_slice())),
+    );
+    let scans: HashMap<&str, Scan> = pages
+        .par_iter()
+        .map(|(path, bytes)| (*path, scan(&String::from_utf8_lossy(bytes))))
+        .collect();
+    let mut paths: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    paths.extend(statics.keys().map(String::as_str));
+    verify_scans(&scans, &paths)
+}
+
+fn verify_scans(scans: &HashMap<&str, Scan>, paths: &BTreeSet<&str>) -> Vec<Miss> {
+    let mut misses: Vec<Miss> = scans
+        .par_iter()
+        .flat_map_iter(|(page, s)| {
+            s.links.iter().filter_map(move |(line, target)| {
+                let problem = check_link(page, target, scans, paths)?;
+                Some(Miss {
+                    page: page.to_string(),
+                    line: *line,
+                    target: target.clone(),
+                    problem,
+                })
+            })
+        })
+        .collect();
+    misses.sort();
+    misses
+}
+
+fn is_html(path: &str) -> bool {
+    path.ends_with(".html") || path.ends_with(".htm")
+}
+
+/// What is wrong with `target` on `page`, if anything.
+fn check_link(
+    page: &str,
+    target: &str,
+    scans: &HashMap<&str, Scan>,
+    paths: &BTreeSet<&str>,
+) -> Option<Problem> {
+    let target = target.trim();
+    if is_external(target) {
+        return None;
+    }
+    if target.starts_with('/') {
+        return Some(Problem::RootAbsolute);
+    }
+    let (rest, fragment) = target.split_once('#').unwrap_or((target, ""));
+    let path = rest.split_once('?').map_or(rest, |(p, _)| p);
+    let file = if path.is_empty() {
+        page.to_string()
+    } else {
+        let Some(file) = resolve(page, &percent_decode(path)) else {
+            return Some(Problem::LeavesSite);
+        };
+        file
+    };
+    if !paths.contains(file.as_str()) {
+        let folder = format!("{}/", file.trim_end_matches('/'));
+        if file.is_empty() || file.ends_with('/') || paths.iter().any(|p| p.starts_with(&folder)) {
+            return Some(Problem::Folder(if file.is_empty() {
+                String::new()
+            } else {
+                folder
+            }));
+        }
+        return Some(Problem::NoFile(file));
+    }
+    let anchor = percent_decode(fragment);
+    if anchor.is_empty() || anchor.eq_ignore_ascii_case("top") {
+        return None;
+    }
+    let scan = scans.get(file.as_str())?;
+    if scan.ids.contains(anchor.as_ref()) {
+        None
+    } else {
+        Some(Problem::NoAnchor {
+            file,
+            anchor: anchor.into_owned(),
+        })
+    }
+}
+
+/// Whether a link leaves the site: it has a URL scheme or is protocol-relative.
+fn is_external(target: &str) -> bool {
+    if target.starts_with("//") {
+        return true;
+    }
+    let end = target.find(['/', '?', '#']).unwrap_or(target.len());
+    match target[..end].split_once(':') {
+        Some((scheme, _)) => {
+            let mut chars = scheme.chars();
+            chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+                && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        }
+        None => false,
+    }
+}
+
+/// `rel` seen from `page`, as a `/`-separated path from the output root, or
+/// None when it climbs out. A trailing `/` is kept: it names a folder.
+pub fn resolve(page: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = page.split('/').collect();
+    parts.pop();
+    let segments: Vec<&str> = rel.split('/').collect();
+    let last = segments.len() - 1;
+    for (i, segment) in segments.iter().enumerate() {
+        match *segment {
+            "" | "." if i < last => {}
+            ".." => {
+                parts.pop()?;
+                if i == last {
+                    parts.push("");
+                }
+            }
+            "." => parts.push(""),
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Decodes `%XX` escapes; anything malformed stays as it is.
+pub fn percent_decode(s: &str) -> Cow<'_, str> {
+    if !s.contains('%') {
+        return Cow::Borrowed(s);
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(hi), Some(lo)) => {
+                out.push((hi * 16 + lo) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    Cow::Owned(String::from_utf8_lossy(&out).into_owned())
+}
+
+/// The ids a page offers and the links it holds, with their lines.
+fn scan(html: &str) -> Scan {
+    let sink = Sink::default();
+    let tokenizer = Tokenizer::new(sink, Default::default());
+    let input = BufferQueue::default();
+    input.push_back(StrTendril::from_slice(html));
+    let _ = tokenizer.feed(&input);
+    tokenizer.end();
+    tokenizer.sink.found.into_inner()
+}
+
+#[derive(Default)]
+struct Sink {
+    found: RefCell<Scan>,
+}
+
+/// Attributes that hold a URL the browser loads or navigates to.
+const URL_ATTRS: [&str; 4] = ["href", "src", "poster", "srcset"];
+
+impl TokenSink for Sink {
+    type Handle = ();
+
+    fn process_token(&self, token: Token, line: u64) -> TokenSinkResult<()> {
+        let Token::TagToken(tag) = token else {
+            return TokenSinkResult::Continue;
+        };
+        if tag.kind == TagKind::EndTag {
+            return TokenSinkResult::Continue;
+        }
+        self.record(&tag, line);
+        // Without a tree builder the tokenizer must be told which elements
+        // hold raw text, or a `<a href>` inside a script would count as a link.
+        match &*tag.name {
+            "script" => TokenSinkResult::RawData(RawKind::ScriptData),
+            "style" | "xmp" | "iframe" | "noembed" | "noframes" => {
+                TokenSinkResult::RawData(RawKind::Rawtext)
+            }
+            "textarea" | "title" => TokenSinkResult::RawData(RawKind::Rcdata),
+            _ => TokenSinkResult::Continue,
+        }
+    }
+}
+
+impl Sink {
+    fn record(&self, tag: &Tag, line: u64) {
+        let mut found = self.found.borrow_mut();
+        for attr in &tag.attrs {
+            let name = &*attr.name.local;
+            let value = &*attr.value;
+            if name == "id" || (name == "name" && &*tag.name == "a") {
+                found.ids.insert(value.to_string());
+            } else if name == "srcset" {
+                let urls = value.split(',').filter_map(|c| c.split_whitespace().next());
+                found.links.extend(urls.map(|u| (line, u.to_string())));
+            } else if URL_ATTRS.contains(&name) && !(name == "href" && &*tag.name == "base") {
+                found.links.push((line, value.to_string()));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(path: &str, html: &str) -> OutFile {
+        OutFile {
+            path: path.into(),
+            bytes: html.as_bytes().to_vec(),
+        }
+    }
+
+    fn problems(files: &[OutFile]) -> Vec<(String, String, Problem)> {
+        verify(files, &BTreeMap::new())
+            .into_iter()
+            .map(|m| (m.page, m.target, m.problem))
+            .collect()
+    }
+
+    #[test]
+    fn resolves_relative_paths() {
+        assert_eq!(
+            resolve("parties/a.html", "../quotes/q.html").as_deref(),
+            Some("quotes/q.html")
+        );
+        assert_eq!(
+            resolve("index.html", "parties/a.html").as_deref(),
+            Some("parties/a.html")
+        );
+        assert_eq!(
+            resolve("parties/a.html", "./b.html").as_deref(),
+            Some("parties/b.html")
+        );
+        assert_eq!(resolve("parties/a.html", "../").as_deref(), Some(""));
+        assert_eq!(resolve("index.html", "../x.html"), None);
+    }
+
+    #[test]
+    fn good_links_and_anchors_pass() {
+        let files = [
+            page(
+                "index.html",
+                "<a href=\"parties/a.html#m-1\">a</a><a href=\"#top\">t</a><a href=\"https://x.org/\">x</a>",
+            ),
+            page(
+                "parties/a.html",
+                "<p id=\"m-1\"><a href=\"../index.html\">home</a><img src=\"../b%20c.png\"></p>",
+            ),
+            page("b c.png", ""),
+        ];
+        assert_eq!(problems(&files), []);
+    }
+
+    #[test]
+    fn misses_are_reported_with_their_problem() {
+        let files = [
+            page(
+                "index.html",
+                "<a href=\"parties/b.html\">\n<a href=\"parties/a.html#nope\"><a href=\"/abs.html\"><a href=\"parties/\">",
+            ),
+            page("parties/a.html", "<a href=\"../../up.html\">"),
+        ];
+        let found = problems(&files);
+        assert!(found.contains(&(
+            "index.html".into(),
+            "parties/b.html".into(),
+            Problem::NoFile("parties/b.html".into())
+        )));
+        assert!(found.contains(&(
+            "index.html".into(),
+            "parties/a.html#nope".into(),
+            Problem::NoAnchor {
+                file: "parties/a.html".into(),
+                anchor: "nope".into()
+            }
+        )));
+        assert!(found.contains(&(
+            "index.html".into(),
+            "/abs.html".into(),
+            Problem::RootAbsolute
+        )));
+        assert!(found.contains(&(
+            "index.html".into(),
+            "parties/".into(),
+            Problem::Folder("parties/".into())
+        )));
+        assert!(found.contains(&(
+            "parties/a.html".into(),
+            "../../up.html".into(),
+            Problem::LeavesSite
+        )));
+        assert_eq!(verify(&files, &BTreeMap::new())[0].line, 1);
+    }
+
+    #[test]
+    fn script_text_is_not_markup() {
+        let files = [page(
+            "index.html",
+            "<script>let s = '<a href=\"nope.html\">';</script>",
+        )];
+        assert_eq!(problems(&files), []);
+    }
+
+    #[test]
+    fn schemes_are_external() {
+        for t in [
+            "https://x",
+            "mailto:a@b",
+            "data:image/png;base64,xx",
+            "//cdn.example/x.js",
+            "tel:+1",
+        ] {
+            assert!(is_external(t), "{t}");
+        }
+        for t in ["a.html", "a/b:c.html", "#x", "?q"] {
+            assert!(!is_external(t), "{t}");
+        }
+    }
+}

@@ -1,0 +1,306 @@
+//! `brief serve` end to end over loopback: edits show up, a broken build is
+//! reported while the last good site stays up, paths that try to leave the
+//! site are refused, and a port in use is a clear exit 2. Every wait is
+//! bounded and every server is killed, even when an assertion fails.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
+
+use crate::support::*;
+
+/// A running `brief serve`, killed on drop.
+struct Server {
+    child: Child,
+    addr: String,
+    log: Receiver<String>,
+}
+
+impl Server {
+    fn start(root: &Path) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_brief"))
+            .args(["serve", "--port", "0", "--root"])
+            .arg(root)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("brief serve starts");
+        let stderr = child.stderr.take().expect("stderr");
+        let (tx, log) = channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut server = Server {
+            child,
+            addr: String::new(),
+            log,
+        };
+        let line = server.wait_for_line("serving ", Duration::from_secs(60));
+        let addr = line
+            .split("http://")
+            .nth(1)
+            .expect("an address")
+            .trim_end_matches(|c| c != '/');
+        server.addr = addr.trim_end_matches('/').to_string();
+        assert!(
+            server.addr.starts_with("127.0.0.1:"),
+            "binds loopback only: {line}"
+        );
+        server
+    }
+
+    fn wait_for_line(&self, needle: &str, limit: Duration) -> String {
+        let deadline = Instant::now() + limit;
+        let mut seen = Vec::new();
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            match self.log.recv_timeout(left) {
+                Ok(line) if line.contains(needle) => return line,
+                Ok(line) => seen.push(line),
+                Err(_) => break,
+            }
+        }
+        panic!(
+            "no line with {needle:?} within {limit:?}; saw:\n{}",
+            seen.join("\n")
+        );
+    }
+
+    fn get(&self, path: &str) -> (u16, String) {
+        http_get(&self.addr, path)
+    }
+
+    fn status(&self) -> serde_json::Value {
+        let (code, body) = self.get("/__brief/events");
+        assert_eq!(code, 200);
+        serde_json::from_str(&body).expect("events JSON")
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Polls `check` every 25 ms until it holds or `limit` passes; returns how long it took.
+fn within(limit: Duration, what: &str, mut check: impl FnMut() -> bool) -> Duration {
+    let started = Instant::now();
+    while started.elapsed() < limit {
+        if check() {
+            return started.elapsed();
+        }
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    panic!("{what}: not within {limit:?}");
+}
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{from:?} not in {}", path.display());
+    std::fs::write(path, text.replace(from, to)).unwrap();
+}
+
+fn new_site() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = brief(tmp.path(), &["init", "site", "--quiet"]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    tmp
+}
+
+#[test]
+fn serve_rebuilds_on_edits_and_keeps_the_last_good_build_on_errors() {
+    let tmp = new_site();
+    let root = tmp.path().join("site");
+    let section = root.join("content/sections/01-overview.md");
+    let server = Server::start(&root);
+
+    let (code, body) = server.get("/sections/overview.html");
+    assert_eq!(code, 200);
+    assert!(body.contains("changed one of its terms"), "{body}");
+    assert!(
+        body.contains("<script data-brief-serve>"),
+        "served pages get the live-reload script"
+    );
+    let built = server.status()["built"].as_u64().unwrap();
+
+    edit(
+        &section,
+        "changed one of its terms",
+        "rewrote one of its terms",
+    );
+    let took = within(Duration::from_secs(20), "the edit to show", || {
+        server
+            .get("/sections/overview.html")
+            .1
+            .contains("rewrote one of its terms")
+    });
+    eprintln!("serve: edit visible after {} ms", took.as_millis());
+    assert!(
+        server.status()["built"].as_u64().unwrap() > built,
+        "pages are told to reload"
+    );
+
+    edit(
+        &section,
+        "(party:example-co) rewrote",
+        "(party:example-cx) rewrote",
+    );
+    within(Duration::from_secs(20), "the error to be reported", || {
+        !server.status()["error"].is_null()
+    });
+    let error = server.status()["error"].as_str().unwrap().to_string();
+    assert!(error.contains("unknown party `example-cx`"), "{error}");
+    assert!(
+        error.contains("content/sections/01-overview.md:6:1"),
+        "located: {error}"
+    );
+    server.wait_for_line("still serving the last good build", Duration::from_secs(10));
+    let (code, body) = server.get("/sections/overview.html");
+    assert_eq!(code, 200, "the last good build is still served");
+    assert!(body.contains("rewrote one of its terms"), "{body}");
+
+    edit(
+        &section,
+        "(party:example-cx) rewrote",
+        "(party:example-co) rewrote again,",
+    );
+    within(Duration::from_secs(20), "the error to clear", || {
+        server.status()["error"].is_null()
+    });
+    assert!(
+        server
+            .get("/sections/overview.html")
+            .1
+            .contains("rewrote again,")
+    );
+}
+
+#[test]
+fn serve_waits_for_news_and_never_writes_the_script_into_built_files() {
+    let tmp = new_site();
+    let root = tmp.path().join("site");
+    let server = Server::start(&root);
+    let version = server.status()["version"].as_u64().unwrap();
+    let waited = std::thread::spawn({
+        let addr = server.addr.clone();
+        move || http_get(&addr, &format!("/__brief/events?since={version}"))
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    edit(&root.join("briefing.toml"), "My briefing", "Our briefing");
+    let (code, body) = waited.join().unwrap();
+    assert_eq!(code, 200);
+    let news: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert!(news["version"].as_u64().unwrap() > version, "{body}");
+    assert!(server.get("/").1.contains("Our briefing"));
+    drop(server);
+
+    let out = build_ok(&root);
+    for page in html_pages(&out) {
+        let text = std::fs::read_to_string(out.join(&page)).unwrap();
+        assert!(
+            !text.contains("data-brief-serve") && !text.contains("__brief"),
+            "{page}"
+        );
+    }
+}
+
+#[test]
+fn serve_refuses_paths_that_leave_the_site() {
+    let tmp = new_site();
+    let root = tmp.path().join("site");
+    std::fs::write(root.join("secret.txt"), "TOP-SECRET").unwrap();
+    std::fs::write(tmp.path().join("secret.txt"), "TOP-SECRET").unwrap();
+    let server = Server::start(&root);
+    for path in [
+        "/../secret.txt",
+        "/../../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E/%2E%2E/secret.txt",
+        "/sections/..%2f..%2fsecret.txt",
+        "/..%5csecret.txt",
+        "/%5c..%5csecret.txt",
+        "/sections/%2e%2e/%2e%2e/briefing.toml",
+        "/./briefing.toml",
+        "/index.html%00.txt",
+    ] {
+        let (code, body) = server.get(path);
+        assert_eq!(code, 400, "{path}: {body}");
+        assert!(
+            !body.contains("TOP-SECRET") && !body.contains("title ="),
+            "{path}: {body}"
+        );
+    }
+    for path in [
+        "/secret.txt",
+        "/briefing.toml",
+        "/content/sections/01-overview.md",
+    ] {
+        assert_eq!(server.get(path).0, 404, "{path} is not part of the output");
+    }
+    assert_eq!(server.get("/index.html").0, 200);
+    assert_eq!(server.get("/parties/").0, 200);
+}
+
+#[test]
+fn serve_on_a_port_in_use_exits_2_with_a_clear_message() {
+    let tmp = new_site();
+    let root = tmp.path().join("site");
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_brief"))
+        .args(["serve", "--port", &port, "--root"])
+        .arg(&root)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > Duration::from_secs(30) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("brief serve kept running on a taken port");
+        }
+        std::thread::sleep(Duration::from_millis(25));
+    };
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut text).unwrap();
+    assert_eq!(status.code(), Some(2), "{text}");
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(
+        text.contains(&format!("port {port} on 127.0.0.1 is in use")) && text.contains("--port"),
+        "{text}"
+    );
+}
+
+#[test]
+fn serve_watches_a_theme_folder_made_while_serving() {
+    let tmp = new_site();
+    let root = tmp.path().join("site");
+    let server = Server::start(&root);
+    assert_eq!(server.get("/notes.txt").0, 404);
+    std::fs::create_dir(root.join("static")).unwrap();
+    std::fs::write(root.join("static/notes.txt"), "first").unwrap();
+    within(
+        Duration::from_secs(20),
+        "the new static file to be served",
+        || server.get("/notes.txt").1 == "first",
+    );
+    std::fs::write(root.join("static/notes.txt"), "second").unwrap();
+    within(
+        Duration::from_secs(20),
+        "an edit inside the new folder to show",
+        || server.get("/notes.txt").1 == "second",
+    );
+}
