@@ -4,11 +4,11 @@
 
 use serde::Serialize;
 
-use super::views::{EntityView, front_link, link, LinkMode};
+use super::views::{EntityView, LinkMode, front_link, link};
 use super::{OutFile, Renderer};
 use crate::annotate::Snippet;
 use crate::graph::PageId;
-use crate::model::Kind;
+use crate::model::{EntityKey, Kind};
 
 #[derive(Serialize)]
 struct GraphJson<'a> {
@@ -48,10 +48,18 @@ pub fn graph_json(r: &Renderer) -> OutFile {
             }
         })
         .collect();
-    let json = GraphJson { version: 1, title: &r.briefing.config.title, entities: &r.views, mentions };
+    let json = GraphJson {
+        version: 1,
+        title: &r.briefing.config.title,
+        entities: &r.views,
+        mentions,
+    };
     let mut bytes = serde_json::to_vec_pretty(&json).unwrap_or_default();
     bytes.push(b'\n');
-    OutFile { path: "graph.json".into(), bytes }
+    OutFile {
+        path: "graph.json".into(),
+        bytes,
+    }
 }
 
 /// Every page's URL: absolute under `base_url` when set, else relative.
@@ -59,16 +67,23 @@ pub fn sitemap(r: &Renderer) -> OutFile {
     let base = r.base_url.clone().unwrap_or_default();
     let mut paths = vec!["index.html".to_string(), "print.html".to_string()];
     paths.extend(r.views.iter().map(|v| v.href.clone()));
-    paths.extend([Kind::Party, Kind::Clause, Kind::Quote].map(|k| format!("{}/index.html", k.dir())));
+    paths.extend(
+        [Kind::Party, Kind::Clause, Kind::Quote].map(|k| format!("{}/index.html", k.dir())),
+    );
     paths.sort();
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for path in paths {
         xml.push_str("  <url><loc>");
         xml.push_str(&xml_escape(&format!("{base}{path}")));
         xml.push_str("</loc></url>\n");
     }
     xml.push_str("</urlset>\n");
-    OutFile { path: "sitemap.xml".into(), bytes: xml.into_bytes() }
+    OutFile {
+        path: "sitemap.xml".into(),
+        bytes: xml.into_bytes(),
+    }
 }
 
 fn xml_escape(s: &str) -> String {
@@ -92,7 +107,8 @@ struct SearchEntry<'a> {
     k: Kind,
     /// Title or name.
     t: &'a str,
-    /// Other words that should find it: aliases, role, summary, quote text.
+    /// Other words that should find it: aliases, role, summary, quote text,
+    /// and the names of the entities its page refers to.
     w: String,
     /// Path from the site root.
     u: &'a str,
@@ -101,23 +117,69 @@ struct SearchEntry<'a> {
 
 /// `search-index.js`: assigns the index to `window.BRIEF_SEARCH`. A script, not
 /// JSON fetched at run time, so search works from `file://`.
+///
+/// Besides its own fields, each entry carries the names (and aliases) of the
+/// entities its page references, once each, so that searching for a party also
+/// finds the sections that discuss it. That keeps the index linear in the number
+/// of mentions rather than in the length of the text.
 pub fn search_index(r: &Renderer) -> OutFile {
     let entries: Vec<SearchEntry> = r
-        .views
-        .iter()
-        .map(|v| {
-            let words: Vec<&str> = v
-                .aliases
-                .iter()
-                .map(String::as_str)
-                .chain([&v.role, &v.position, &v.summary, &v.agreement, &v.before, &v.after, &v.text].into_iter().flatten().map(String::as_str))
-                .chain(v.speaker.as_ref().map(|s| s.name.as_str()))
+        .briefing
+        .keys()
+        .zip(&r.views)
+        .map(|(key, v)| {
+            let mut words: Vec<&str> = own_words(v).collect();
+            let mut referenced: Vec<EntityKey> = r
+                .graph
+                .mentions_on(PageId::Entity(key))
+                .map(|m| m.entity)
+                .filter(|&e| e != key)
                 .collect();
-            SearchEntry { k: v.kind, t: &v.name, w: words.join(" \u{b7} "), u: &v.href, l: v.label.as_deref() }
+            referenced.sort();
+            referenced.dedup();
+            for other in referenced {
+                let other = r.view(other);
+                words.push(&other.name);
+                words.extend(other.aliases.iter().map(String::as_str));
+            }
+            SearchEntry {
+                k: v.kind,
+                t: &v.name,
+                w: words.join(" \u{b7} "),
+                u: &v.href,
+                l: v.label.as_deref(),
+            }
         })
         .collect();
     let json = serde_json::to_string(&entries).unwrap_or_else(|_| "[]".into());
     // `</` cannot end a script here, but escaping it keeps the file safe to inline.
-    let json = json.replace("</", "<\\/").replace('\u{2028}', "\\u2028").replace('\u{2029}', "\\u2029");
-    OutFile { path: "search-index.js".into(), bytes: format!("window.BRIEF_SEARCH = {json};\n").into_bytes() }
+    let json = json
+        .replace("</", "<\\/")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029");
+    OutFile {
+        path: "search-index.js".into(),
+        bytes: format!("window.BRIEF_SEARCH = {json};\n").into_bytes(),
+    }
+}
+
+/// The words an entity brings to the index itself.
+fn own_words(v: &EntityView) -> impl Iterator<Item = &str> {
+    v.aliases
+        .iter()
+        .chain(
+            [
+                &v.role,
+                &v.position,
+                &v.summary,
+                &v.agreement,
+                &v.before,
+                &v.after,
+                &v.text,
+            ]
+            .into_iter()
+            .flatten(),
+        )
+        .map(String::as_str)
+        .chain(v.speaker.as_ref().map(|s| s.name.as_str()))
 }
