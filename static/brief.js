@@ -132,22 +132,27 @@
   function index() {
     if (!entries) {
       entries = (window.BRIEF_SEARCH || []).map(function (e) {
-        return { e: e, t: norm(e.t), w: norm(e.w + ' ' + (e.l || '')) };
+        return { e: e, t: norm(e.t), a: (e.a || []).map(norm), w: norm(e.w + ' ' + (e.l || '')) };
       });
     }
     return entries;
   }
 
-  // Every word of the query must occur; the title counts more than the other
-  // words, and a match at the start of a word more than one inside it.
+  // Where `t` occurs in `s`: 4 at the start of a word, 3 inside one, else 0.
+  function at(s, t) {
+    var i = s.indexOf(t);
+    return i < 0 ? 0 : i === 0 || /[^a-z0-9]/.test(s[i - 1]) ? 4 : 3;
+  }
+
+  // Every word of the query must occur. The name or an alias counts more than
+  // the other words, and the whole query being the name or an alias most.
   function search(q) {
-    var terms = norm(q).split(/\s+/).filter(Boolean), hits = [];
+    var whole = norm(q).trim(), terms = whole.split(/\s+/).filter(Boolean), hits = [];
     if (!terms.length) return hits;
     index().forEach(function (x, order) {
-      var score = 0;
+      var names = [x.t].concat(x.a), score = names.indexOf(whole) >= 0 ? 10 : 0;
       for (var i = 0; i < terms.length; i++) {
-        var t = terms[i], at = x.t.indexOf(t);
-        var s = at >= 0 ? (at === 0 || /[^a-z0-9]/.test(x.t[at - 1]) ? 4 : 3) : x.w.indexOf(t) >= 0 ? 1 : 0;
+        var s = Math.max.apply(null, names.map(function (n) { return at(n, terms[i]); })) || (x.w.indexOf(terms[i]) >= 0 ? 1 : 0);
         if (!s) return;
         score += s;
       }
@@ -210,8 +215,8 @@
       if (i < 0) input.focus();
       else all[Math.min(i, all.length - 1)].focus();
     } else if (e.key === 'Escape') {
-      close();
       input.focus();
+      close();
     }
   });
 

@@ -107,8 +107,11 @@ struct SearchEntry<'a> {
     k: Kind,
     /// Title or name.
     t: &'a str,
-    /// Other words that should find it: aliases, role, summary, quote text,
-    /// and the names of the entities its page refers to.
+    /// Other names (a party's aliases), which rank like the name.
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    a: &'a [String],
+    /// Other words that should find it: role, summary, quote text, and the
+    /// names and aliases of the entities its page refers to.
     w: String,
     /// Path from the site root.
     u: &'a str,
@@ -145,6 +148,7 @@ pub fn search_index(r: &Renderer) -> OutFile {
             SearchEntry {
                 k: v.kind,
                 t: &v.name,
+                a: &v.aliases,
                 w: words.join(" \u{b7} "),
                 u: &v.href,
                 l: v.label.as_deref(),
@@ -163,23 +167,19 @@ pub fn search_index(r: &Renderer) -> OutFile {
     }
 }
 
-/// The words an entity brings to the index itself.
+/// The words an entity brings to the index itself, besides its names.
 fn own_words(v: &EntityView) -> impl Iterator<Item = &str> {
-    v.aliases
-        .iter()
-        .chain(
-            [
-                &v.role,
-                &v.position,
-                &v.summary,
-                &v.agreement,
-                &v.before,
-                &v.after,
-                &v.text,
-            ]
-            .into_iter()
-            .flatten(),
-        )
-        .map(String::as_str)
-        .chain(v.speaker.as_ref().map(|s| s.name.as_str()))
+    [
+        &v.role,
+        &v.position,
+        &v.summary,
+        &v.agreement,
+        &v.before,
+        &v.after,
+        &v.text,
+    ]
+    .into_iter()
+    .flatten()
+    .map(String::as_str)
+    .chain(v.speaker.as_ref().map(|s| s.name.as_str()))
 }
