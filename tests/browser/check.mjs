@@ -293,6 +293,10 @@ await step('previews: hover and focus', async () => {
   const expected = focused && await cardText(page, focused);
   check('keyboard focus on a reference previews it', focused && shown && shown.ref === focused && shown.text.includes(expected), `${focused} ${JSON.stringify(shown && shown.text.slice(0, 60))}`);
   check('the focused reference is described by the preview', await page.evaluate(() => document.activeElement.getAttribute('aria-describedby') === 'ref-preview'));
+  await page.addScriptTag({ path: AXE });
+  const open = await page.evaluate(() => window.axe.run(document));
+  for (const v of open.violations) console.log(`     preview open: ${v.id} ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+  check('axe: zero violations with a preview open', open.violations.length === 0, `${open.violations.length} violation(s)`);
   await page.keyboard.press('Escape');
   check('Escape hides the keyboard preview', (await previewState(page)) === null);
   // A reference at the very bottom right of the viewport: the card flips up and stays inside.
