@@ -74,17 +74,26 @@ const SNIPPET_CONTEXT: usize = 160;
 /// first, then the main text, so they meet references in the same order and
 /// agree on every anchor.
 struct Parsed<'a> {
-    main: Vec<(Event<'a>, Range<usize>)>,
+    main: Vec<Located<'a>>,
     /// (label, number, events) in number order; notes never referenced are dropped.
-    notes: Vec<(String, usize, Vec<(Event<'a>, Range<usize>)>)>,
+    notes: Vec<(String, usize, Vec<Located<'a>>)>,
 }
 
+/// An event with the byte range of the source it came from.
+type Located<'a> = (Event<'a>, Range<usize>);
+
 fn parse(body: &str) -> Parsed<'_> {
-    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(body, options()).into_offset_iter().collect();
+    let events: Vec<Located> = Parser::new_ext(body, options())
+        .into_offset_iter()
+        .collect();
     let (main, mut definitions) = take_footnotes(events);
     let notes = note_order(&main)
         .into_iter()
-        .filter_map(|(label, number)| definitions.remove(&label).map(|events| (label, number, events)))
+        .filter_map(|(label, number)| {
+            definitions
+                .remove(&label)
+                .map(|events| (label, number, events))
+        })
         .collect();
     Parsed { main, notes }
 }
@@ -108,13 +117,44 @@ pub fn scan(body: &str, name: &dyn Fn(Kind, &str) -> Option<String>) -> Vec<RawR
     let mut open_links: Vec<Option<(usize, usize)>> = Vec::new();
     let mut image_depth = 0usize;
     let parsed = parse(body);
-    let events = parsed.notes.into_iter().flat_map(|(_, _, events)| events).chain(parsed.main);
+    // A note is read where it is called, so its references take the position of
+    // the note's first call when references are put in reading order.
+    let called_at: HashMap<&str, usize> = parsed
+        .main
+        .iter()
+        .rev()
+        .filter_map(|(e, r)| match e {
+            Event::FootnoteReference(label) => Some((label.as_ref(), r.start)),
+            _ => None,
+        })
+        .collect();
+    let note_events: Vec<(Located, Option<usize>)> = parsed
+        .notes
+        .iter()
+        .flat_map(|(label, _, events)| {
+            let at = called_at.get(label.as_str()).copied();
+            events.iter().map(move |e| (e.clone(), at))
+        })
+        .collect();
+    let events = note_events
+        .into_iter()
+        .chain(parsed.main.iter().map(|e| (e.clone(), None)));
+    let mut reading_order: Vec<usize> = Vec::new();
 
-    for (event, range) in events {
+    for ((event, range), note_at) in events {
+        if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &event
+            && parse_reference(dest_url).is_some()
+        {
+            reading_order.push(note_at.unwrap_or(range.start));
+        }
         match event {
             Event::Start(tag) => {
                 if is_block(&tag) {
-                    blocks.push(OpenBlock { number: next_block, text: String::new(), refs: Vec::new() });
+                    blocks.push(OpenBlock {
+                        number: next_block,
+                        text: String::new(),
+                        refs: Vec::new(),
+                    });
                     next_block += 1;
                 }
                 match tag {
@@ -172,7 +212,8 @@ pub fn scan(body: &str, name: &dyn Fn(Kind, &str) -> Option<String>) -> Vec<RawR
                         {
                             if open.text.len() == start {
                                 let r = &refs[index];
-                                open.text.push_str(&name(r.kind, &r.id).unwrap_or_else(|| r.id.clone()));
+                                open.text
+                                    .push_str(&name(r.kind, &r.id).unwrap_or_else(|| r.id.clone()));
                             }
                             open.refs.push((index, start, open.text.len()));
                         }
@@ -187,7 +228,10 @@ pub fn scan(body: &str, name: &dyn Fn(Kind, &str) -> Option<String>) -> Vec<RawR
                     }
                 }
             }
-            Event::Text(text) | Event::Code(text) | Event::InlineMath(text) | Event::DisplayMath(text) => {
+            Event::Text(text)
+            | Event::Code(text)
+            | Event::InlineMath(text)
+            | Event::DisplayMath(text) => {
                 if image_depth == 0
                     && let Some(open) = blocks.last_mut()
                 {
@@ -214,7 +258,11 @@ pub fn scan(body: &str, name: &dyn Fn(Kind, &str) -> Option<String>) -> Vec<RawR
     for (r, anchor) in refs.iter_mut().zip(anchors) {
         r.anchor = anchor;
     }
-    refs
+    // Anchors follow the notes-first walk that `render` also takes; the list
+    // itself is returned in reading order, which numbering and backlinks use.
+    let mut ordered: Vec<(usize, RawRef)> = reading_order.into_iter().zip(refs).collect();
+    ordered.sort_by_key(|(at, _)| *at);
+    ordered.into_iter().map(|(_, r)| r).collect()
 }
 
 /// The element id of the `n`th reference to `kind:id` in a body.
@@ -223,13 +271,24 @@ pub fn anchor_id(prefix: &str, kind: Kind, id: &str, n: usize) -> String {
 }
 
 fn is_block(tag: &Tag) -> bool {
-    matches!(tag, Tag::Paragraph | Tag::Heading { .. } | Tag::Item | Tag::TableCell | Tag::DefinitionListDefinition)
+    matches!(
+        tag,
+        Tag::Paragraph
+            | Tag::Heading { .. }
+            | Tag::Item
+            | Tag::TableCell
+            | Tag::DefinitionListDefinition
+    )
 }
 
 fn is_block_end(end: &TagEnd) -> bool {
     matches!(
         end,
-        TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell | TagEnd::DefinitionListDefinition
+        TagEnd::Paragraph
+            | TagEnd::Heading(_)
+            | TagEnd::Item
+            | TagEnd::TableCell
+            | TagEnd::DefinitionListDefinition
     )
 }
 
@@ -241,19 +300,29 @@ fn snippet(text: &str, start: usize, end: usize) -> Snippet {
     let before = if before.chars().count() > SNIPPET_CONTEXT {
         let skip = before.chars().count() - SNIPPET_CONTEXT;
         let tail: String = before.chars().skip(skip).collect();
-        let tail = tail.split_once(char::is_whitespace).map_or(tail.as_str(), |(_, rest)| rest).to_string();
+        let tail = tail
+            .split_once(char::is_whitespace)
+            .map_or(tail.as_str(), |(_, rest)| rest)
+            .to_string();
         format!("\u{2026}{tail}")
     } else {
         before.to_string()
     };
     let after = if after.chars().count() > SNIPPET_CONTEXT {
         let head: String = after.chars().take(SNIPPET_CONTEXT).collect();
-        let head = head.rsplit_once(char::is_whitespace).map_or(head.as_str(), |(keep, _)| keep).to_string();
+        let head = head
+            .rsplit_once(char::is_whitespace)
+            .map_or(head.as_str(), |(keep, _)| keep)
+            .to_string();
         format!("{head}\u{2026}")
     } else {
         after.to_string()
     };
-    Snippet { before: before.trim_start().to_string(), text: text[start..end].to_string(), after: after.trim_end().to_string() }
+    Snippet {
+        before: before.trim_start().to_string(),
+        text: text[start..end].to_string(),
+        after: after.trim_end().to_string(),
+    }
 }
 
 /// What a reference resolves to, for rendering.
@@ -301,16 +370,35 @@ pub struct Rendered {
 }
 
 /// Renders `body` to HTML, rewriting references, footnotes, headings and code.
-pub fn render(body: &str, targets: &dyn Targets, highlighter: &Highlighter, options: RenderOptions) -> Rendered {
+pub fn render(
+    body: &str,
+    targets: &dyn Targets,
+    highlighter: &Highlighter,
+    options: RenderOptions,
+) -> Rendered {
     let parsed = parse(body);
-    let mut state = RenderState { targets, highlighter, options, anchors: HashMap::new(), referenced: Vec::new() };
+    let mut state = RenderState {
+        targets,
+        highlighter,
+        options,
+        anchors: HashMap::new(),
+        referenced: Vec::new(),
+    };
     let mut notes = Notes::new();
     for (label, number, events) in parsed.notes {
-        let events = state.rewrite(events.into_iter().map(|(e, _)| e).collect(), &mut Vec::new(), &Notes::new());
+        let events = state.rewrite(
+            events.into_iter().map(|(e, _)| e).collect(),
+            &mut Vec::new(),
+            &Notes::new(),
+        );
         notes.insert(label, (number, inline_note(events)));
     }
     let mut headings = Vec::new();
-    let events = state.rewrite(parsed.main.into_iter().map(|(e, _)| e).collect(), &mut headings, &notes);
+    let events = state.rewrite(
+        parsed.main.into_iter().map(|(e, _)| e).collect(),
+        &mut headings,
+        &notes,
+    );
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     if !notes.is_empty() {
@@ -321,24 +409,30 @@ pub fn render(body: &str, targets: &dyn Targets, highlighter: &Highlighter, opti
             // The sidenote already carries the note's anchors; the print copy
             // must not repeat them, so its ids become inert data attributes.
             let note = note.replace(" id=\"", " data-note-id=\"");
-            html.push_str(&format!("<li id=\"{}note-{number}\" value=\"{number}\">{note}</li>\n", options.id_prefix));
+            html.push_str(&format!(
+                "<li id=\"{}note-{number}\" value=\"{number}\">{note}</li>\n",
+                options.id_prefix
+            ));
         }
         html.push_str("</ol></aside>\n");
     }
-    Rendered { html, headings, referenced: state.referenced }
+    Rendered {
+        html,
+        headings,
+        referenced: state.referenced,
+    }
 }
 
 /// Footnotes by label: their number and rendered inline HTML.
 type Notes = BTreeMap<String, (usize, String)>;
 
 /// Footnote definitions out of the stream, by label (the first wins).
-#[allow(clippy::type_complexity)]
 fn take_footnotes(
-    events: Vec<(Event<'_>, Range<usize>)>,
-) -> (Vec<(Event<'_>, Range<usize>)>, HashMap<String, Vec<(Event<'_>, Range<usize>)>>) {
+    events: Vec<Located<'_>>,
+) -> (Vec<Located<'_>>, HashMap<String, Vec<Located<'_>>>) {
     let mut main = Vec::with_capacity(events.len());
-    let mut notes: HashMap<String, Vec<(Event, Range<usize>)>> = HashMap::new();
-    let mut current: Option<(String, Vec<(Event, Range<usize>)>)> = None;
+    let mut notes: HashMap<String, Vec<Located>> = HashMap::new();
+    let mut current: Option<(String, Vec<Located>)> = None;
     let mut depth = 0usize;
     for (event, range) in events {
         match event {
@@ -368,7 +462,7 @@ fn take_footnotes(
 }
 
 /// Footnote labels in order of first reference, numbered from 1.
-fn note_order(events: &[(Event, Range<usize>)]) -> Vec<(String, usize)> {
+fn note_order(events: &[Located]) -> Vec<(String, usize)> {
     let mut order: Vec<(String, usize)> = Vec::new();
     for (event, _) in events {
         if let Event::FootnoteReference(label) = event
@@ -453,10 +547,19 @@ impl RenderState<'_> {
                 Event::Start(Tag::Image { dest_url, .. }) if is_embed(dest_url) => {
                     i = self.embed(&events, i, &mut out, true);
                 }
-                Event::Start(Tag::Link { link_type, dest_url, .. }) if parse_reference(dest_url).is_some() => {
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    ..
+                }) if parse_reference(dest_url).is_some() => {
                     i = self.link(&events, i, *link_type, &mut out);
                 }
-                Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+                Event::Start(Tag::Heading {
+                    level,
+                    id,
+                    classes,
+                    attrs,
+                }) => {
                     let end = find_end(&events, i);
                     let text = plain_text(&events[i + 1..end]);
                     let id = match id {
@@ -464,7 +567,11 @@ impl RenderState<'_> {
                         None => unique_slug(&text, &mut heading_ids),
                     };
                     let full = format!("{}{}", self.options.id_prefix, id);
-                    headings.push(Heading { level: *level as u8, id: full.clone(), text });
+                    headings.push(Heading {
+                        level: *level as u8,
+                        id: full.clone(),
+                        text,
+                    });
                     out.push(Event::Start(Tag::Heading {
                         level: *level,
                         id: Some(CowStr::from(full)),
@@ -477,7 +584,13 @@ impl RenderState<'_> {
                     let end = find_end(&events, i);
                     let code: String = events[i + 1..end]
                         .iter()
-                        .filter_map(|e| if let Event::Text(t) = e { Some(t.as_ref()) } else { None })
+                        .filter_map(|e| {
+                            if let Event::Text(t) = e {
+                                Some(t.as_ref())
+                            } else {
+                                None
+                            }
+                        })
                         .collect();
                     let info = match kind {
                         CodeBlockKind::Fenced(info) => info.as_ref(),
@@ -488,7 +601,9 @@ impl RenderState<'_> {
                 }
                 Event::FootnoteReference(label) => {
                     match notes.get(label.as_ref()) {
-                        Some((n, note)) => out.push(Event::InlineHtml(sidenote(self.options.id_prefix, *n, note).into())),
+                        Some((n, note)) => out.push(Event::InlineHtml(
+                            sidenote(self.options.id_prefix, *n, note).into(),
+                        )),
                         None => out.push(Event::Text(format!("[^{label}]").into())),
                     }
                     i += 1;
@@ -503,16 +618,28 @@ impl RenderState<'_> {
     }
 
     /// A reference link at `events[at]`; returns the index after its end.
-    fn link<'e>(&mut self, events: &[Event<'e>], at: usize, link_type: LinkType, out: &mut Vec<Event<'e>>) -> usize {
+    fn link<'e>(
+        &mut self,
+        events: &[Event<'e>],
+        at: usize,
+        link_type: LinkType,
+        out: &mut Vec<Event<'e>>,
+    ) -> usize {
         let end = find_end(events, at);
-        let Event::Start(Tag::Link { dest_url, .. }) = &events[at] else { return at + 1 };
-        let Some((kind, id)) = parse_reference(dest_url) else { return at + 1 };
+        let Event::Start(Tag::Link { dest_url, .. }) = &events[at] else {
+            return at + 1;
+        };
+        let Some((kind, id)) = parse_reference(dest_url) else {
+            return at + 1;
+        };
         let anchor = self.anchor(kind, id);
         let Some(target) = self.targets.target(kind, id) else {
             out.extend(events[at + 1..end].iter().cloned());
             return end + 1;
         };
-        out.push(Event::InlineHtml(open_ref_tag(kind, id, &anchor, &target).into()));
+        out.push(Event::InlineHtml(
+            open_ref_tag(kind, id, &anchor, &target).into(),
+        ));
         if end == at + 1 || link_type == LinkType::Autolink {
             out.push(Event::Text(target.name.into()));
         } else {
@@ -525,13 +652,26 @@ impl RenderState<'_> {
 
     /// An embed at `events[at]`; returns the index after its end. Inside a
     /// paragraph the card splits it, since a card is a block.
-    fn embed<'e>(&mut self, events: &[Event<'e>], at: usize, out: &mut Vec<Event<'e>>, in_paragraph: bool) -> usize {
+    fn embed<'e>(
+        &mut self,
+        events: &[Event<'e>],
+        at: usize,
+        out: &mut Vec<Event<'e>>,
+        in_paragraph: bool,
+    ) -> usize {
         let end = find_end(events, at);
-        let Event::Start(Tag::Image { dest_url, .. }) = &events[at] else { return at + 1 };
-        let Some((kind, id)) = parse_reference(dest_url) else { return at + 1 };
+        let Event::Start(Tag::Image { dest_url, .. }) = &events[at] else {
+            return at + 1;
+        };
+        let Some((kind, id)) = parse_reference(dest_url) else {
+            return at + 1;
+        };
         let anchor = self.anchor(kind, id);
         let Some(card) = self.targets.card(kind, id, &anchor) else {
-            let name = self.targets.target(kind, id).map_or_else(|| id.to_string(), |t| t.name);
+            let name = self
+                .targets
+                .target(kind, id)
+                .map_or_else(|| id.to_string(), |t| t.name);
             out.push(Event::Text(name.into()));
             return end + 1;
         };
@@ -606,7 +746,11 @@ fn unique_slug(text: &str, seen: &mut HashMap<String, usize>) -> String {
     }
     let count = seen.entry(slug.clone()).or_insert(0);
     *count += 1;
-    if *count > 1 { format!("{slug}-{count}") } else { slug }
+    if *count > 1 {
+        format!("{slug}-{count}")
+    } else {
+        slug
+    }
 }
 
 fn open_ref_tag(kind: Kind, id: &str, anchor: &str, target: &Target) -> String {

@@ -57,7 +57,17 @@ pub struct DateView {
 }
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
     "December",
 ];
 
@@ -66,9 +76,17 @@ impl DateView {
         match date.date {
             Some(d) => DateView {
                 iso: format!("{:04}-{:02}-{:02}", d.year, d.month, d.day),
-                human: format!("{} {} {}", d.day, MONTHS[usize::from(d.month.clamp(1, 12)) - 1], d.year),
+                human: format!(
+                    "{} {} {}",
+                    d.day,
+                    MONTHS[usize::from(d.month.clamp(1, 12)) - 1],
+                    d.year
+                ),
             },
-            None => DateView { iso: date.to_string(), human: date.to_string() },
+            None => DateView {
+                iso: date.to_string(),
+                human: date.to_string(),
+            },
         }
     }
 }
@@ -80,12 +98,19 @@ mod tests {
     #[test]
     fn dates_read_naturally() {
         let d: Datetime = "2026-04-28".parse().unwrap();
-        assert_eq!(DateView::new(&d), DateView { iso: "2026-04-28".into(), human: "28 April 2026".into() });
+        assert_eq!(
+            DateView::new(&d),
+            DateView {
+                iso: "2026-04-28".into(),
+                human: "28 April 2026".into()
+            }
+        );
     }
 
     #[test]
     fn base_url_gets_one_trailing_slash() {
-        let mut c: Config = toml::from_str("title = \"T\"\nbase_url = \"https://x.org/b\"").unwrap();
+        let mut c: Config =
+            toml::from_str("title = \"T\"\nbase_url = \"https://x.org/b\"").unwrap();
         assert_eq!(c.base_url().as_deref(), Some("https://x.org/b/"));
         c.base_url = Some(" ".into());
         assert_eq!(c.base_url(), None);

@@ -40,7 +40,12 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(code: &'static str, file: FileId, span: Range<usize>, message: impl Into<String>) -> Self {
+    pub fn error(
+        code: &'static str,
+        file: FileId,
+        span: Range<usize>,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             severity: Severity::Error,
             code,
@@ -52,8 +57,16 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(code: &'static str, file: FileId, span: Range<usize>, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, file, span, message) }
+    pub fn warning(
+        code: &'static str,
+        file: FileId,
+        span: Range<usize>,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, file, span, message)
+        }
     }
 
     pub fn with_label(mut self, label: impl Into<String>) -> Self {
@@ -134,7 +147,9 @@ pub fn suggest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) 
     candidates
         .into_iter()
         .map(|c| (strsim::damerau_levenshtein(wanted, c), c))
-        .filter(|&(d, c)| d <= limit || (c.len() > 3 && (c.starts_with(wanted) || wanted.starts_with(c))))
+        .filter(|&(d, c)| {
+            d <= limit || (c.len() > 3 && (c.starts_with(wanted) || wanted.starts_with(c)))
+        })
         .min()
         .map(|(_, c)| c)
 }
@@ -165,7 +180,9 @@ pub fn render(files: &Files, diagnostics: &[Diagnostic]) -> String {
         let report = Report::new(severity)
             .with_code(d.code)
             .with_message(&d.message)
-            .with_labels(vec![Label::primary(d.file, start..end).with_message(&d.label)])
+            .with_labels(vec![
+                Label::primary(d.file, start..end).with_message(&d.label),
+            ])
             .with_notes(d.help.iter().map(|h| format!("help: {h}")).collect());
         match term::emit_into_string(&config, &db, &report) {
             Ok(s) => out.push_str(&s),
@@ -179,7 +196,12 @@ pub fn render(files: &Files, diagnostics: &[Diagnostic]) -> String {
 /// is deterministic whatever order the stages ran in.
 pub fn normalize(diagnostics: &mut Vec<Diagnostic>) {
     diagnostics.sort_by(|a, b| {
-        (a.file, a.span.start, a.span.end, &a.message).cmp(&(b.file, b.span.start, b.span.end, &b.message))
+        (a.file, a.span.start, a.span.end, &a.message).cmp(&(
+            b.file,
+            b.span.start,
+            b.span.end,
+            &b.message,
+        ))
     });
     diagnostics.dedup();
 }
@@ -195,7 +217,11 @@ mod tests {
         assert_eq!(index.line_col(text, 0), (1, 1));
         assert_eq!(index.line_col(text, 2), (1, 3));
         assert_eq!(index.line_col(text, 3), (2, 1));
-        assert_eq!(index.line_col(text, 5), (2, 2), "ç is two bytes, one column");
+        assert_eq!(
+            index.line_col(text, 5),
+            (2, 2),
+            "ç is two bytes, one column"
+        );
         assert_eq!(index.line_col(text, 7), (3, 1));
         assert_eq!(index.line_col(text, 8), (4, 1));
         assert_eq!(index.line_col(text, 99), (4, 2));
@@ -218,14 +244,23 @@ mod tests {
     #[test]
     fn renders_location_caret_and_help() {
         let mut files = Files::default();
-        let id = files.add("content/a.md".into(), "one\nsee [x](party:microsfot) now\n".into());
+        let id = files.add(
+            "content/a.md".into(),
+            "one\nsee [x](party:microsfot) now\n".into(),
+        );
         let d = Diagnostic::error("unknown-party", id, 8..28, "no party with id `microsfot`")
             .with_label("referenced here")
             .with_help("did you mean `microsoft`?");
         let text = render(&files, &[d]);
-        assert!(text.starts_with("error[unknown-party]: no party with id `microsfot`\n"), "{text}");
+        assert!(
+            text.starts_with("error[unknown-party]: no party with id `microsfot`\n"),
+            "{text}"
+        );
         assert!(text.contains("content/a.md:2:5"), "{text}");
-        assert!(text.contains("^^^^^^^^^^^^^^^^^^^^ referenced here"), "{text}");
+        assert!(
+            text.contains("^^^^^^^^^^^^^^^^^^^^ referenced here"),
+            "{text}"
+        );
         assert!(text.contains("= help: did you mean `microsoft`?"), "{text}");
     }
 }

@@ -37,36 +37,68 @@ fn lines(text: &str) -> impl Iterator<Item = (usize, usize, &str)> {
 pub fn split(file: FileId, text: &str) -> Result<Split, Diagnostic> {
     let mut it = lines(text);
     let Some((_, toml_start, first)) = it.next() else {
-        return Ok(Split { toml: None, opening: 0..0, body_start: 0 });
+        return Ok(Split {
+            toml: None,
+            opening: 0..0,
+            body_start: 0,
+        });
     };
     let opening = 0..first.len();
     if first.trim_end() == "---" {
-        return Err(Diagnostic::error("yaml-front-matter", file, opening, "front matter must be TOML between `+++` lines, not YAML")
-            .with_label("YAML front matter starts here")
-            .with_help("replace both `---` lines with `+++` and write the keys as TOML (`title = \"...\"`)"));
+        return Err(Diagnostic::error(
+            "yaml-front-matter",
+            file,
+            opening,
+            "front matter must be TOML between `+++` lines, not YAML",
+        )
+        .with_label("YAML front matter starts here")
+        .with_help(
+            "replace both `---` lines with `+++` and write the keys as TOML (`title = \"...\"`)",
+        ));
     }
     if first.trim_end() != "+++" {
-        return Ok(Split { toml: None, opening: 0..0, body_start: 0 });
+        return Ok(Split {
+            toml: None,
+            opening: 0..0,
+            body_start: 0,
+        });
     }
     for (at, next, line) in it {
         if line.trim_end() == "+++" {
-            return Ok(Split { toml: Some(toml_start..at), opening, body_start: next });
+            return Ok(Split {
+                toml: Some(toml_start..at),
+                opening,
+                body_start: next,
+            });
         }
     }
-    Err(Diagnostic::error("unterminated-front-matter", file, opening, "front matter is not closed")
-        .with_label("this `+++` has no closing `+++` line")
-        .with_help("end the front matter with a line holding only `+++`"))
+    Err(Diagnostic::error(
+        "unterminated-front-matter",
+        file,
+        opening,
+        "front matter is not closed",
+    )
+    .with_label("this `+++` has no closing `+++` line")
+    .with_help("end the front matter with a line holding only `+++`"))
 }
 
 /// Deserialises the front matter of `text` (as found by [`split`]) into `T`.
 /// A file without front matter is parsed as an empty table, so required keys are
 /// reported as missing.
-pub fn parse<T: DeserializeOwned>(file: FileId, text: &str, split: &Split) -> Result<T, Diagnostic> {
+pub fn parse<T: DeserializeOwned>(
+    file: FileId,
+    text: &str,
+    split: &Split,
+) -> Result<T, Diagnostic> {
     let range = split.toml.clone().unwrap_or(0..0);
     let source = &text[range.clone()];
     toml::from_str(source).map_err(|err| {
         let span = match err.span() {
-            Some(s) if !(s.start == 0 && s.end >= source.len().saturating_sub(1) && source.len() > 1) => {
+            Some(s)
+                if !(s.start == 0
+                    && s.end >= source.len().saturating_sub(1)
+                    && source.len() > 1) =>
+            {
                 range.start + s.start..range.start + s.end
             }
             _ => split.opening.clone(),
@@ -77,13 +109,20 @@ pub fn parse<T: DeserializeOwned>(file: FileId, text: &str, split: &Split) -> Re
 
 /// Turns one of toml/serde's messages into a diagnostic with a plain message and,
 /// for unknown keys and values, a suggestion taken from the expected list.
-pub fn toml_diagnostic(file: FileId, span: Range<usize>, message: &str, no_front_matter: bool) -> Diagnostic {
+pub fn toml_diagnostic(
+    file: FileId,
+    span: Range<usize>,
+    message: &str,
+    no_front_matter: bool,
+) -> Diagnostic {
     let message = message.trim();
     if let Some(rest) = message.strip_prefix("unknown field ") {
         let (field, expected) = split_expected(rest);
         let help = suggest(&field, expected.iter().map(String::as_str))
             .map(|s| format!("did you mean `{s}`?"))
-            .or_else(|| (!expected.is_empty()).then(|| format!("allowed keys: {}", quoted(&expected))));
+            .or_else(|| {
+                (!expected.is_empty()).then(|| format!("allowed keys: {}", quoted(&expected)))
+            });
         return Diagnostic::error("unknown-key", file, span, format!("unknown key `{field}`"))
             .with_label("not a key of this file")
             .with_help_opt(help);
@@ -93,9 +132,14 @@ pub fn toml_diagnostic(file: FileId, span: Range<usize>, message: &str, no_front
         let help = suggest(&value, expected.iter().map(String::as_str))
             .map(|s| format!("did you mean `{s}`? allowed: {}", quoted(&expected)))
             .or_else(|| Some(format!("allowed values: {}", quoted(&expected))));
-        return Diagnostic::error("bad-value", file, span, format!("`{value}` is not an allowed value"))
-            .with_label("not allowed here")
-            .with_help_opt(help);
+        return Diagnostic::error(
+            "bad-value",
+            file,
+            span,
+            format!("`{value}` is not an allowed value"),
+        )
+        .with_label("not allowed here")
+        .with_help_opt(help);
     }
     if let Some(rest) = message.strip_prefix("missing field ") {
         let field = rest.trim_matches('`');
@@ -104,12 +148,18 @@ pub fn toml_diagnostic(file: FileId, span: Range<usize>, message: &str, no_front
         } else {
             format!("add `{field} = ...` to the front matter")
         };
-        return Diagnostic::error("missing-key", file, span, format!("required key `{field}` is missing"))
-            .with_label("in this front matter")
-            .with_help(help);
+        return Diagnostic::error(
+            "missing-key",
+            file,
+            span,
+            format!("required key `{field}` is missing"),
+        )
+        .with_label("in this front matter")
+        .with_help(help);
     }
     if let Some(rest) = message.strip_prefix("invalid type: ") {
-        return Diagnostic::error("wrong-type", file, span, format!("wrong type: {rest}")).with_label("this value");
+        return Diagnostic::error("wrong-type", file, span, format!("wrong type: {rest}"))
+            .with_label("this value");
     }
     Diagnostic::error("bad-toml", file, span, format!("invalid TOML: {message}")).with_label("here")
 }
@@ -128,7 +178,11 @@ fn split_expected(rest: &str) -> (String, Vec<String>) {
 }
 
 fn quoted(items: &[String]) -> String {
-    items.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+    items
+        .iter()
+        .map(|s| format!("`{s}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]
@@ -176,8 +230,14 @@ mod tests {
 
     #[test]
     fn yaml_and_unterminated_are_errors() {
-        assert_eq!(split(0, "---\ntitle: x\n---\n").unwrap_err().code, "yaml-front-matter");
-        assert_eq!(split(0, "+++\ntitle = \"x\"\n").unwrap_err().code, "unterminated-front-matter");
+        assert_eq!(
+            split(0, "---\ntitle: x\n---\n").unwrap_err().code,
+            "yaml-front-matter"
+        );
+        assert_eq!(
+            split(0, "+++\ntitle = \"x\"\n").unwrap_err().code,
+            "unterminated-front-matter"
+        );
     }
 
     #[test]

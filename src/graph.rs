@@ -64,7 +64,10 @@ impl Graph {
     /// Builds the graph. `pages` must come in reading order (front page,
     /// sections, then the other entity pages); labels follow that order.
     pub fn build(briefing: &Briefing, relations: Relations, pages: Vec<PageRefs>) -> Graph {
-        let mut graph = Graph { relations, ..Graph::default() };
+        let mut graph = Graph {
+            relations,
+            ..Graph::default()
+        };
         for page in pages {
             for (r, bound) in page.refs.into_iter().zip(page.bound) {
                 let Some(entity) = bound else { continue };
@@ -141,11 +144,19 @@ impl Graph {
 
     /// Mentions of `key`, in reading order.
     pub fn mentions_of(&self, key: EntityKey) -> impl Iterator<Item = &Mention> {
-        self.by_entity.get(&key).into_iter().flatten().map(|&i| &self.mentions[i])
+        self.by_entity
+            .get(&key)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.mentions[i])
     }
 
     pub fn mentions_on(&self, page: PageId) -> impl Iterator<Item = &Mention> {
-        self.by_page.get(&page).into_iter().flatten().map(|&i| &self.mentions[i])
+        self.by_page
+            .get(&page)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.mentions[i])
     }
 
     /// The print label, `P2`, of a party, clause or quote.
@@ -192,16 +203,38 @@ impl Graph {
                         "unreferenced",
                         doc.file,
                         0..0,
-                        format!("{} `{}` is never referenced", key.kind.as_str(), briefing.id(key)),
+                        format!(
+                            "{} `{}` is never referenced",
+                            key.kind.as_str(),
+                            briefing.id(key)
+                        ),
                     )
                     .with_label("defined here")
-                    .with_help(format!("mention it somewhere, e.g. `[]({})`", briefing.key_string(key))),
+                    .with_help(format!(
+                        "mention it somewhere, e.g. `[]({})`",
+                        briefing.key_string(key)
+                    )),
                 );
             }
         }
-        for m in self.mentions.iter().filter(|m| m.entity.kind == Kind::Quote) {
-            let Some(speaker) = self.relations.quote_speaker.get(m.entity.index).copied().flatten() else { continue };
-            let speaker = EntityKey { kind: Kind::Party, index: speaker };
+        for m in self
+            .mentions
+            .iter()
+            .filter(|m| m.entity.kind == Kind::Quote)
+        {
+            let Some(speaker) = self
+                .relations
+                .quote_speaker
+                .get(m.entity.index)
+                .copied()
+                .flatten()
+            else {
+                continue;
+            };
+            let speaker = EntityKey {
+                kind: Kind::Party,
+                index: speaker,
+            };
             if m.page == PageId::Entity(m.entity) || m.page == PageId::Entity(speaker) {
                 continue;
             }
@@ -214,7 +247,10 @@ impl Graph {
                         "speaker-not-linked",
                         m.file,
                         m.span.clone(),
-                        format!("the speaker of quote `{}` is not named nearby", briefing.id(m.entity)),
+                        format!(
+                            "the speaker of quote `{}` is not named nearby",
+                            briefing.id(m.entity)
+                        ),
                     )
                     .with_label("quote referenced here")
                     .with_help(format!(

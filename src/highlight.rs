@@ -35,9 +35,13 @@ impl Highlighter {
         if !lang.is_empty() {
             let syntaxes = self.syntaxes.get_or_init(SyntaxSet::load_defaults_newlines);
             if let Some(syntax) = syntaxes.find_syntax_by_token(lang) {
-                let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes, CLASS_STYLE);
-                let ok = LinesWithEndings::from(code)
-                    .all(|line| generator.parse_html_for_line_which_includes_newline(line).is_ok());
+                let mut generator =
+                    ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes, CLASS_STYLE);
+                let ok = LinesWithEndings::from(code).all(|line| {
+                    generator
+                        .parse_html_for_line_which_includes_newline(line)
+                        .is_ok()
+                });
                 if ok {
                     out.push_str("<pre class=\"code hl-code\" data-lang=\"");
                     let _ = escape_html_body_text(&mut out, lang);
@@ -90,7 +94,10 @@ mod tests {
     #[test]
     fn unknown_language_is_escaped_plain_text() {
         let html = Highlighter::new().block("nosuchlang", "<b>&</b>\n");
-        assert_eq!(html, "<pre class=\"code\"><code>&lt;b&gt;&amp;&lt;/b&gt;\n</code></pre>\n");
+        assert_eq!(
+            html,
+            "<pre class=\"code\"><code>&lt;b&gt;&amp;&lt;/b&gt;\n</code></pre>\n"
+        );
     }
 
     #[test]
@@ -111,6 +118,9 @@ mod tests {
             std::fs::write(path, stylesheet()).unwrap();
         }
         let shipped = std::fs::read_to_string(path).unwrap();
-        assert!(shipped == stylesheet(), "static/syntax.css is stale: regenerate with BRIEF_UPDATE_SYNTAX_CSS=1 cargo test");
+        assert!(
+            shipped == stylesheet(),
+            "static/syntax.css is stale: regenerate with BRIEF_UPDATE_SYNTAX_CSS=1 cargo test"
+        );
     }
 }

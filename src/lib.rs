@@ -69,7 +69,10 @@ pub struct Compiled {
 
 impl Compiled {
     pub fn errors(&self) -> usize {
-        self.diagnostics.iter().filter(|d| d.severity == Severity::Error).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
     }
 
     pub fn warnings(&self) -> usize {
@@ -89,7 +92,11 @@ pub fn compile(root: &Path) -> Result<Compiled, Error> {
     diagnostics.extend(found);
     let Some(briefing) = briefing else {
         diagnostics::normalize(&mut diagnostics);
-        return Ok(Compiled { files: sources.files, site: None, diagnostics });
+        return Ok(Compiled {
+            files: sources.files,
+            site: None,
+            diagnostics,
+        });
     };
     let (relations, found) = resolve::relations(&briefing);
     diagnostics.extend(found);
@@ -98,13 +105,21 @@ pub fn compile(root: &Path) -> Result<Compiled, Error> {
     let graph = Graph::build(&briefing, relations, pages);
     diagnostics.extend(graph.warnings(&briefing));
     diagnostics::normalize(&mut diagnostics);
-    Ok(Compiled { files: sources.files, site: Some((briefing, graph)), diagnostics })
+    Ok(Compiled {
+        files: sources.files,
+        site: Some((briefing, graph)),
+        diagnostics,
+    })
 }
 
 /// Every page with a body, in reading order: front page, sections, then the
 /// parties, clauses and quotes.
 fn pages(briefing: &Briefing) -> Vec<(PageId, Doc)> {
-    let mut pages: Vec<(PageId, Doc)> = briefing.front.map(|d| (PageId::Front, d)).into_iter().collect();
+    let mut pages: Vec<(PageId, Doc)> = briefing
+        .front
+        .map(|d| (PageId::Front, d))
+        .into_iter()
+        .collect();
     for kind in Kind::ALL {
         for index in 0..briefing.len(kind) {
             let key = EntityKey { kind, index };
@@ -122,7 +137,15 @@ fn scan_pages(files: &Files, briefing: &Briefing) -> (Vec<PageRefs>, Vec<Diagnos
             let body = files.text(doc.file).get(doc.body_start..).unwrap_or("");
             let refs = annotate::scan(body, &name);
             let (bound, diagnostics) = resolve::references(briefing, doc, &refs);
-            (PageRefs { page, doc, refs, bound }, diagnostics)
+            (
+                PageRefs {
+                    page,
+                    doc,
+                    refs,
+                    bound,
+                },
+                diagnostics,
+            )
         })
         .collect();
     let mut diagnostics = Vec::new();
@@ -157,20 +180,40 @@ pub struct Built {
 pub fn build(root: &Path, out: &Path, options: &BuildOptions) -> Result<Built, Error> {
     let compiled = compile(root)?;
     if compiled.failed(options.deny_warnings) {
-        return Ok(Built { compiled, written: None });
+        return Ok(Built {
+            compiled,
+            written: None,
+        });
     }
     output::check_target(root, out, options.force)?;
     let theme = Theme::load(Some(root))?;
     let files = render_site(&compiled, &theme, options.base_url.clone())?;
     let written = output::write(out, &files, &theme.statics)?;
-    Ok(Built { compiled, written: Some(written) })
+    Ok(Built {
+        compiled,
+        written: Some(written),
+    })
 }
 
 /// Renders every output file of a compiled, error-free briefing.
-pub fn render_site(compiled: &Compiled, theme: &Theme, base_url: Option<String>) -> Result<Vec<render::OutFile>, Error> {
-    let Some((briefing, graph)) = &compiled.site else { return Ok(Vec::new()) };
-    let base_url = base_url.filter(|u| !u.trim().is_empty()).map(|u| format!("{}/", u.trim().trim_end_matches('/')));
-    let renderer = Renderer::new(&compiled.files, briefing, graph, theme, base_url.or_else(|| briefing.config.base_url()));
+pub fn render_site(
+    compiled: &Compiled,
+    theme: &Theme,
+    base_url: Option<String>,
+) -> Result<Vec<render::OutFile>, Error> {
+    let Some((briefing, graph)) = &compiled.site else {
+        return Ok(Vec::new());
+    };
+    let base_url = base_url
+        .filter(|u| !u.trim().is_empty())
+        .map(|u| format!("{}/", u.trim().trim_end_matches('/')));
+    let renderer = Renderer::new(
+        &compiled.files,
+        briefing,
+        graph,
+        theme,
+        base_url.or_else(|| briefing.config.base_url()),
+    );
     Ok(render::site(&renderer)?)
 }
 
@@ -187,7 +230,12 @@ pub fn render_fragment(text: &str, root: Option<&Path>) -> Result<String, Error>
             return Ok(renderer.markdown_text(text, "", LinkMode::Site, "")?.html);
         }
     }
-    let rendered = annotate::render(text, &Standalone, &highlighter, annotate::RenderOptions::default());
+    let rendered = annotate::render(
+        text,
+        &Standalone,
+        &highlighter,
+        annotate::RenderOptions::default(),
+    );
     Ok(rendered.html)
 }
 
@@ -196,7 +244,13 @@ struct Standalone;
 
 impl annotate::Targets for Standalone {
     fn target(&self, kind: Kind, id: &str) -> Option<annotate::Target> {
-        Some(annotate::Target { href: format!("{}/{id}.html", kind.dir()), name: id.to_string(), label: None })
+        // Only ids that could name a file keep their link: anything else could
+        // point outside the site.
+        model::is_valid_id(id).then(|| annotate::Target {
+            href: format!("{}/{id}.html", kind.dir()),
+            name: id.to_string(),
+            label: None,
+        })
     }
 
     fn card(&self, _: Kind, _: &str, _: &str) -> Option<String> {

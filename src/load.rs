@@ -35,7 +35,11 @@ pub fn load(sources: &Sources) -> (Option<Briefing>, Vec<Diagnostic>) {
             }
         };
         let meta_start = split.toml.as_ref().map_or(0, |t| t.start);
-        let doc = Doc { file: content.file, meta_start, body_start: split.body_start };
+        let doc = Doc {
+            file: content.file,
+            meta_start,
+            body_start: split.body_start,
+        };
         match content.slot {
             Slot::Front => {
                 if let Err(d) = frontmatter::parse::<IndexMeta>(content.file, text, &split) {
@@ -79,7 +83,15 @@ pub fn load(sources: &Sources) -> (Option<Briefing>, Vec<Diagnostic>) {
     clauses.sort_by(|a, b| a.id.cmp(&b.id));
     quotes.sort_by(|a, b| a.id.cmp(&b.id));
     let briefing = config.map(|config| {
-        Briefing::new(config, sources.config_file, front, sections, parties, clauses, quotes)
+        Briefing::new(
+            config,
+            sources.config_file,
+            front,
+            sections,
+            parties,
+            clauses,
+            quotes,
+        )
     });
     (briefing, diagnostics)
 }
@@ -110,14 +122,20 @@ fn check_id(content: &ContentFile, id: &str, diagnostics: &mut Vec<Diagnostic>) 
     }
     let suggestion = slugify(id);
     let help = if suggestion.is_empty() {
-        "ids use lowercase letters a-z, digits and hyphens, starting with a letter or digit".to_string()
+        "ids use lowercase letters a-z, digits and hyphens, starting with a letter or digit"
+            .to_string()
     } else {
         format!("rename the file so its id reads `{suggestion}`")
     };
     diagnostics.push(
-        Diagnostic::error("invalid-id", content.file, 0..0, format!("`{id}` is not a valid id"))
-            .with_label("in this file's name")
-            .with_help(help),
+        Diagnostic::error(
+            "invalid-id",
+            content.file,
+            0..0,
+            format!("`{id}` is not a valid id"),
+        )
+        .with_label("in this file's name")
+        .with_help(help),
     );
     false
 }
@@ -142,15 +160,28 @@ fn parse_config(files: &Files, file: FileId, diagnostics: &mut Vec<Diagnostic>) 
                 let id = source.id.get_ref();
                 if !is_valid_id(id) {
                     diagnostics.push(
-                        Diagnostic::error("invalid-id", file, source.id.span(), format!("`{id}` is not a valid source id"))
-                            .with_label("here")
-                            .with_help(format!("ids use lowercase letters, digits and hyphens, e.g. `{}`", slugify(id))),
+                        Diagnostic::error(
+                            "invalid-id",
+                            file,
+                            source.id.span(),
+                            format!("`{id}` is not a valid source id"),
+                        )
+                        .with_label("here")
+                        .with_help(format!(
+                            "ids use lowercase letters, digits and hyphens, e.g. `{}`",
+                            slugify(id)
+                        )),
                     );
                 }
                 if seen.insert(id.clone(), ()).is_some() {
                     diagnostics.push(
-                        Diagnostic::error("duplicate-id", file, source.id.span(), format!("two sources have the id `{id}`"))
-                            .with_label("second use"),
+                        Diagnostic::error(
+                            "duplicate-id",
+                            file,
+                            source.id.span(),
+                            format!("two sources have the id `{id}`"),
+                        )
+                        .with_label("second use"),
                     );
                 }
             }
@@ -158,13 +189,23 @@ fn parse_config(files: &Files, file: FileId, diagnostics: &mut Vec<Diagnostic>) 
         }
         Err(err) => {
             let span = err.span().unwrap_or(0..0);
-            diagnostics.push(frontmatter::toml_diagnostic(file, span, err.message(), false));
+            diagnostics.push(frontmatter::toml_diagnostic(
+                file,
+                span,
+                err.message(),
+                false,
+            ));
             None
         }
     }
 }
 
-fn check_duplicates<M>(files: &Files, kind: Kind, items: &[Entity<M>], diagnostics: &mut Vec<Diagnostic>) {
+fn check_duplicates<M>(
+    files: &Files,
+    kind: Kind,
+    items: &[Entity<M>],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     let mut first: BTreeMap<&str, FileId> = BTreeMap::new();
     for item in items {
         if let Some(&other) = first.get(item.id.as_str()) {
@@ -176,7 +217,10 @@ fn check_duplicates<M>(files: &Files, kind: Kind, items: &[Entity<M>], diagnosti
                     format!("two {} have the id `{}`", kind.dir(), item.id),
                 )
                 .with_label("second file with this id")
-                .with_help(format!("{} has the same id; rename one of them", files.path(other).display())),
+                .with_help(format!(
+                    "{} has the same id; rename one of them",
+                    files.path(other).display()
+                )),
             );
         } else {
             first.insert(&item.id, item.doc.file);
@@ -190,7 +234,10 @@ mod tests {
 
     #[test]
     fn section_numbers_are_stripped() {
-        assert_eq!(section_order("03-enterprise"), (Some(3), "enterprise".into()));
+        assert_eq!(
+            section_order("03-enterprise"),
+            (Some(3), "enterprise".into())
+        );
         assert_eq!(section_order("intro"), (None, "intro".into()));
         assert_eq!(section_order("03"), (None, "03".into()));
         assert_eq!(section_order("2026-plan"), (Some(2026), "plan".into()));

@@ -12,7 +12,11 @@ use clap::{Parser, Subcommand};
 use brief::{BuildOptions, Compiled, diagnostics};
 
 #[derive(Parser)]
-#[command(name = "brief", version, about = "Build annotated briefings into linked static sites")]
+#[command(
+    name = "brief",
+    version,
+    about = "Build annotated briefings into linked static sites"
+)]
 struct Cli {
     /// Print nothing but errors.
     #[arg(long, short, global = true)]
@@ -76,10 +80,20 @@ fn fail(err: brief::Error) -> Failure {
 
 fn run(cli: Cli) -> Result<u8, Failure> {
     match cli.command {
-        Command::Build { root, out, base_url, deny_warnings, force } => {
+        Command::Build {
+            root,
+            out,
+            base_url,
+            deny_warnings,
+            force,
+        } => {
             let started = Instant::now();
             let out = out.unwrap_or_else(|| root.join("public"));
-            let options = BuildOptions { base_url, deny_warnings, force };
+            let options = BuildOptions {
+                base_url,
+                deny_warnings,
+                force,
+            };
             let built = brief::build(&root, &out, &options).map_err(fail)?;
             let code = report(&built.compiled, deny_warnings);
             if let Some(written) = built.written
@@ -95,7 +109,10 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             }
             Ok(code)
         }
-        Command::Check { root, deny_warnings } => {
+        Command::Check {
+            root,
+            deny_warnings,
+        } => {
             let compiled = brief::compile(&root).map_err(fail)?;
             let code = report(&compiled, deny_warnings);
             if code == 0 && !cli.quiet {
@@ -107,7 +124,9 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             let text = read_input(file.as_deref())?;
             let html = brief::render_fragment(&text, Some(&root)).map_err(fail)?;
             let mut stdout = std::io::stdout().lock();
-            stdout.write_all(html.as_bytes()).map_err(|e| (2, format!("cannot write output: {e}")))?;
+            stdout
+                .write_all(html.as_bytes())
+                .map_err(|e| (2, format!("cannot write output: {e}")))?;
             Ok(0)
         }
     }
@@ -119,7 +138,9 @@ fn read_input(file: Option<&Path>) -> Result<String, Failure> {
             .map_err(|e| (2, format!("cannot read {}: {e}", path.display()))),
         _ => {
             let mut text = String::new();
-            std::io::stdin().read_to_string(&mut text).map_err(|e| (2, format!("cannot read standard input: {e}")))?;
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|e| (2, format!("cannot read standard input: {e}")))?;
             Ok(text)
         }
     }
@@ -132,8 +153,15 @@ fn report(compiled: &Compiled, deny_warnings: bool) -> u8 {
     let _ = stderr.write_all(text.as_bytes());
     let (errors, warnings) = (compiled.errors(), compiled.warnings());
     if errors > 0 || (deny_warnings && warnings > 0) {
-        let denied = if deny_warnings && warnings > 0 { " (warnings denied)" } else { "" };
-        let _ = writeln!(stderr, "build failed: {errors} error(s), {warnings} warning(s){denied}");
+        let denied = if deny_warnings && warnings > 0 {
+            " (warnings denied)"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            stderr,
+            "build failed: {errors} error(s), {warnings} warning(s){denied}"
+        );
         let _ = std::io::stderr().is_terminal();
         1
     } else if compiled.site.is_none() {

@@ -108,8 +108,13 @@ pub enum PartyKind {
 }
 
 impl PartyKind {
-    pub const ALL: [PartyKind; 5] =
-        [PartyKind::Company, PartyKind::Person, PartyKind::Government, PartyKind::Organisation, PartyKind::Product];
+    pub const ALL: [PartyKind; 5] = [
+        PartyKind::Company,
+        PartyKind::Person,
+        PartyKind::Government,
+        PartyKind::Organisation,
+        PartyKind::Product,
+    ];
 
     pub fn plural(self) -> &'static str {
         match self {
@@ -214,14 +219,34 @@ impl Briefing {
         quotes: Vec<Quote>,
     ) -> Self {
         fn index<M>(items: &[Entity<M>]) -> BTreeMap<String, usize> {
-            items.iter().enumerate().map(|(i, e)| (e.id.clone(), i)).collect()
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (e.id.clone(), i))
+                .collect()
         }
-        let ids = [index(&sections), index(&parties), index(&clauses), index(&quotes)];
-        Briefing { config, config_file, front, sections, parties, clauses, quotes, ids }
+        let ids = [
+            index(&sections),
+            index(&parties),
+            index(&clauses),
+            index(&quotes),
+        ];
+        Briefing {
+            config,
+            config_file,
+            front,
+            sections,
+            parties,
+            clauses,
+            quotes,
+            ids,
+        }
     }
 
     pub fn lookup(&self, kind: Kind, id: &str) -> Option<EntityKey> {
-        self.ids[kind.slot()].get(id).map(|&index| EntityKey { kind, index })
+        self.ids[kind.slot()]
+            .get(id)
+            .map(|&index| EntityKey { kind, index })
     }
 
     /// Every id of `kind`, sorted.
@@ -235,7 +260,9 @@ impl Briefing {
 
     /// Every entity, kind by kind, in each kind's order.
     pub fn keys(&self) -> impl Iterator<Item = EntityKey> + '_ {
-        Kind::ALL.into_iter().flat_map(move |kind| (0..self.len(kind)).map(move |index| EntityKey { kind, index }))
+        Kind::ALL
+            .into_iter()
+            .flat_map(move |kind| (0..self.len(kind)).map(move |index| EntityKey { kind, index }))
     }
 
     pub fn len(&self, kind: Kind) -> usize {
@@ -276,7 +303,10 @@ impl Briefing {
                 let quote = &self.quotes[key.index].meta;
                 let speaker = self
                     .lookup(Kind::Party, quote.speaker.get_ref())
-                    .map_or_else(|| quote.speaker.get_ref().clone(), |p| self.parties[p.index].meta.name.clone());
+                    .map_or_else(
+                        || quote.speaker.get_ref().clone(),
+                        |p| self.parties[p.index].meta.name.clone(),
+                    );
                 let words = shorten(&quote.text, 60);
                 match quote.kind {
                     QuoteKind::Direct => format!("{speaker}: \u{201c}{words}\u{201d}"),
@@ -303,13 +333,18 @@ pub fn shorten(text: &str, max: usize) -> String {
         Some(i) if i > max / 2 => &cut[..i],
         _ => &cut[..],
     };
-    format!("{}\u{2026}", cut.trim_end_matches([',', ';', ':', '.', ' ']))
+    format!(
+        "{}\u{2026}",
+        cut.trim_end_matches([',', ';', ':', '.', ' '])
+    )
 }
 
 /// Whether `id` follows the id syntax `[a-z0-9][a-z0-9-]*`.
 pub fn is_valid_id(id: &str) -> bool {
     let mut chars = id.chars();
-    chars.next().is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 

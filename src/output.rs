@@ -19,13 +19,19 @@ pub const MARKER: &str = ".brief-output";
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
     #[error("cannot write {path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("refusing to write to {0}: {1}")]
     Refused(PathBuf, String),
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
-    move |source| OutputError::Io { path: path.to_path_buf(), source }
+    move |source| OutputError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 /// What was written.
@@ -42,7 +48,10 @@ pub fn check_target(root: &Path, out: &Path, force: bool) -> Result<(), OutputEr
     let out_c = canonical(out);
     let root_c = canonical(root);
     if out_c == root_c || out_c.starts_with(root_c.join("content")) || root_c.starts_with(&out_c) {
-        return Err(OutputError::Refused(out.to_path_buf(), "it is the site itself or holds its content".into()));
+        return Err(OutputError::Refused(
+            out.to_path_buf(),
+            "it is the site itself or holds its content".into(),
+        ));
     }
     if force || !out.exists() || out.join(MARKER).is_file() {
         return Ok(());
@@ -59,13 +68,19 @@ pub fn check_target(root: &Path, out: &Path, force: bool) -> Result<(), OutputEr
 }
 
 /// Writes `files` and `statics` as the new content of `out`.
-pub fn write(out: &Path, files: &[OutFile], statics: &BTreeMap<String, Vec<u8>>) -> Result<Written, OutputError> {
+pub fn write(
+    out: &Path,
+    files: &[OutFile],
+    statics: &BTreeMap<String, Vec<u8>>,
+) -> Result<Written, OutputError> {
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
     fs::create_dir_all(&parent).map_err(io(&parent))?;
-    let name = out.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    let name = out
+        .file_name()
+        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
     let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
     let old = parent.join(format!(".{name}.old-{}", std::process::id()));
     if staging.exists() {
@@ -93,14 +108,24 @@ pub fn write(out: &Path, files: &[OutFile], statics: &BTreeMap<String, Vec<u8>>)
     Ok(written)
 }
 
-fn fill(dir: &Path, files: &[OutFile], statics: &BTreeMap<String, Vec<u8>>) -> Result<Written, OutputError> {
+fn fill(
+    dir: &Path,
+    files: &[OutFile],
+    statics: &BTreeMap<String, Vec<u8>>,
+) -> Result<Written, OutputError> {
     let all: Vec<(&str, &[u8])> = statics
         .iter()
         .map(|(p, b)| (p.as_str(), b.as_slice()))
         .chain(files.iter().map(|f| (f.path.as_str(), f.bytes.as_slice())))
-        .chain([(MARKER, &b"This folder was written by brief and is replaced on every build.\n"[..])])
+        .chain([(
+            MARKER,
+            &b"This folder was written by brief and is replaced on every build.\n"[..],
+        )])
         .collect();
-    let mut folders: Vec<PathBuf> = all.iter().filter_map(|(p, _)| Path::new(p).parent().map(Path::to_path_buf)).collect();
+    let mut folders: Vec<PathBuf> = all
+        .iter()
+        .filter_map(|(p, _)| Path::new(p).parent().map(Path::to_path_buf))
+        .collect();
     folders.sort();
     folders.dedup();
     for folder in folders {
@@ -109,17 +134,25 @@ fn fill(dir: &Path, files: &[OutFile], statics: &BTreeMap<String, Vec<u8>>) -> R
     }
     all.par_iter().try_for_each(|(rel, bytes)| {
         if !is_inside(rel) {
-            return Err(OutputError::Refused(PathBuf::from(rel), "the path leaves the output folder".into()));
+            return Err(OutputError::Refused(
+                PathBuf::from(rel),
+                "the path leaves the output folder".into(),
+            ));
         }
         let path = dir.join(rel);
         fs::write(&path, bytes).map_err(io(&path))
     })?;
-    Ok(Written { files: all.len() - 1, bytes: all.iter().map(|(_, b)| b.len()).sum() })
+    Ok(Written {
+        files: all.len() - 1,
+        bytes: all.iter().map(|(_, b)| b.len()).sum(),
+    })
 }
 
 /// Whether a relative output path stays inside the output folder.
 fn is_inside(rel: &str) -> bool {
-    Path::new(rel).components().all(|c| matches!(c, Component::Normal(_)))
+    Path::new(rel)
+        .components()
+        .all(|c| matches!(c, Component::Normal(_)))
 }
 
 #[cfg(test)]
@@ -137,12 +170,22 @@ mod tests {
     fn replaces_previous_output_whole() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
-        let files = vec![OutFile { path: "a/b.html".into(), bytes: b"one".to_vec() }];
+        let files = vec![OutFile {
+            path: "a/b.html".into(),
+            bytes: b"one".to_vec(),
+        }];
         write(&out, &files, &BTreeMap::new()).unwrap();
-        let files = vec![OutFile { path: "c.html".into(), bytes: b"two".to_vec() }];
+        let files = vec![OutFile {
+            path: "c.html".into(),
+            bytes: b"two".to_vec(),
+        }];
         write(&out, &files, &BTreeMap::new()).unwrap();
         assert!(!out.join("a/b.html").exists());
         assert_eq!(fs::read(out.join("c.html")).unwrap(), b"two");
-        assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 1, "no staging folders left behind");
+        assert_eq!(
+            fs::read_dir(tmp.path()).unwrap().count(),
+            1,
+            "no staging folders left behind"
+        );
     }
 }

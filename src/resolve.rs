@@ -35,7 +35,9 @@ pub fn relations(briefing: &Briefing) -> (Relations, Vec<Diagnostic>) {
             .affiliation
             .as_ref()
             .and_then(|a| cx.bind(Kind::Party, a, party.doc, "affiliation", &mut diagnostics));
-        relations.party_affiliation.push(affiliation.map(|k| k.index));
+        relations
+            .party_affiliation
+            .push(affiliation.map(|k| k.index));
     }
     for clause in &briefing.clauses {
         let meta = &clause.meta;
@@ -48,9 +50,14 @@ pub fn relations(briefing: &Briefing) -> (Relations, Vec<Diagnostic>) {
             .collect();
         if meta.parties.get_ref().is_empty() {
             diagnostics.push(
-                Diagnostic::error("missing-key", clause.doc.file, shift(clause.doc, meta.parties.span()), "a clause needs at least one party")
-                    .with_label("empty list")
-                    .with_help("name the parties bound by this term, e.g. `parties = [\"microsoft\", \"openai\"]`"),
+                Diagnostic::error(
+                    "missing-key",
+                    clause.doc.file,
+                    shift(clause.doc, meta.parties.span()),
+                    "a clause needs at least one party",
+                )
+                .with_label("empty list")
+                .with_help("name the parties bound by this term, e.g. `parties = [\"microsoft\", \"openai\"]`"),
             );
         }
         relations.clause_parties.push(parties);
@@ -65,9 +72,19 @@ pub fn relations(briefing: &Briefing) -> (Relations, Vec<Diagnostic>) {
     }
     for quote in &briefing.quotes {
         let meta = &quote.meta;
-        let speaker = cx.bind(Kind::Party, &meta.speaker, quote.doc, "speaker", &mut diagnostics);
+        let speaker = cx.bind(
+            Kind::Party,
+            &meta.speaker,
+            quote.doc,
+            "speaker",
+            &mut diagnostics,
+        );
         relations.quote_speaker.push(speaker.map(|k| k.index));
-        let about = meta.about.iter().filter_map(|a| cx.bind_about(a, quote.doc, &mut diagnostics)).collect();
+        let about = meta
+            .about
+            .iter()
+            .filter_map(|a| cx.bind_about(a, quote.doc, &mut diagnostics))
+            .collect();
         relations.quote_about.push(about);
         cx.check_source(&meta.source, quote.doc, &mut diagnostics);
     }
@@ -79,38 +96,63 @@ pub fn relations(briefing: &Briefing) -> (Relations, Vec<Diagnostic>) {
 
 /// Binds the references of one body (scanned from `doc`) to entities. Each
 /// result lines up with `refs`; None where a diagnostic was produced.
-pub fn references(briefing: &Briefing, doc: Doc, refs: &[RawRef]) -> (Vec<Option<EntityKey>>, Vec<Diagnostic>) {
+pub fn references(
+    briefing: &Briefing,
+    doc: Doc,
+    refs: &[RawRef],
+) -> (Vec<Option<EntityKey>>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let cx = Cx { briefing };
     let bound = refs
         .iter()
         .map(|r| {
             let span = r.span.start + doc.body_start..r.span.end + doc.body_start;
-            let key = cx.lookup(r.kind, &r.id, doc.file, span.clone(), "referenced here", &mut diagnostics)?;
+            let key = cx.lookup(
+                r.kind,
+                &r.id,
+                doc.file,
+                span.clone(),
+                REFERENCED,
+                &mut diagnostics,
+            )?;
             if r.embed && !r.kind.can_embed() {
                 diagnostics.push(
-                    Diagnostic::error("bad-embed", doc.file, span, format!("a {} cannot be embedded as a card", r.kind.as_str()))
-                        .with_label("embedded here")
-                        .with_help(format!(
-                            "only quotes and clauses embed; link to it instead: `[]({}:{})`",
-                            r.kind.as_str(),
-                            r.id
-                        )),
+                    Diagnostic::error(
+                        "bad-embed",
+                        doc.file,
+                        span,
+                        format!("a {} cannot be embedded as a card", r.kind.as_str()),
+                    )
+                    .with_label("embedded here")
+                    .with_help(format!(
+                        "only quotes and clauses embed; link to it instead: `[]({}:{})`",
+                        r.kind.as_str(),
+                        r.id
+                    )),
                 );
                 return None;
             }
             if r.embed && r.place != Place::Flow {
-                let place = if r.place == Place::Heading { "a heading" } else { "a table cell" };
+                let place = if r.place == Place::Heading {
+                    "a heading"
+                } else {
+                    "a table cell"
+                };
                 diagnostics.push(
-                    Diagnostic::error("bad-embed", doc.file, span, format!("a card cannot be embedded in {place}"))
-                        .with_label("embedded here")
-                        .with_help(format!(
-                            "put `![]({}:{})` on a line of its own, or link with `[]({}:{})`",
-                            r.kind.as_str(),
-                            r.id,
-                            r.kind.as_str(),
-                            r.id
-                        )),
+                    Diagnostic::error(
+                        "bad-embed",
+                        doc.file,
+                        span,
+                        format!("a card cannot be embedded in {place}"),
+                    )
+                    .with_label("embedded here")
+                    .with_help(format!(
+                        "put `![]({}:{})` on a line of its own, or link with `[]({}:{})`",
+                        r.kind.as_str(),
+                        r.id,
+                        r.kind.as_str(),
+                        r.id
+                    )),
                 );
                 return None;
             }
@@ -120,14 +162,31 @@ pub fn references(briefing: &Briefing, doc: Doc, refs: &[RawRef]) -> (Vec<Option
     (bound, diagnostics)
 }
 
+/// The label under a reference in a body.
+const REFERENCED: &str = "referenced here";
+
 struct Cx<'a> {
     briefing: &'a Briefing,
 }
 
 impl Cx<'_> {
     /// Binds a front-matter id of `kind` (spans relative to the front matter).
-    fn bind(&self, kind: Kind, id: &Spanned<String>, doc: Doc, key: &str, out: &mut Vec<Diagnostic>) -> Option<EntityKey> {
-        self.lookup(kind, id.get_ref(), doc.file, shift(doc, id.span()), &format!("named in `{key}`"), out)
+    fn bind(
+        &self,
+        kind: Kind,
+        id: &Spanned<String>,
+        doc: Doc,
+        key: &str,
+        out: &mut Vec<Diagnostic>,
+    ) -> Option<EntityKey> {
+        self.lookup(
+            kind,
+            id.get_ref(),
+            doc.file,
+            shift(doc, id.span()),
+            &format!("named in `{key}`"),
+            out,
+        )
     }
 
     fn lookup(
@@ -142,19 +201,38 @@ impl Cx<'_> {
         if let Some(key) = self.briefing.lookup(kind, id) {
             return Some(key);
         }
-        let help = suggest(id, self.briefing.ids(kind)).map(|s| format!("did you mean `{s}`?")).or_else(|| {
-            let other = Kind::ALL.into_iter().find(|&k| k != kind && self.briefing.lookup(k, id).is_some());
-            match other {
-                Some(other) => Some(format!("`{id}` is a {}: write `{}:{id}`", other.as_str(), other.as_str())),
-                None => Some(format!(
-                    "create content/{}/{id}.md (`brief new {} {id}`)",
-                    kind.dir(),
-                    kind.as_str()
-                )),
-            }
-        });
+        let help = suggest(id, self.briefing.ids(kind))
+            .map(|s| format!("did you mean `{s}`?"))
+            .or_else(|| {
+                let other = Kind::ALL
+                    .into_iter()
+                    .find(|&k| k != kind && self.briefing.lookup(k, id).is_some());
+                match other {
+                    // In a body the kind is the author's to change; in front
+                    // matter the key decides it.
+                    Some(other) if label == REFERENCED => Some(format!(
+                        "`{id}` is a {}: write `{}:{id}`",
+                        other.as_str(),
+                        other.as_str()
+                    )),
+                    Some(other) => Some(format!(
+                        "`{id}` is a {}, but this key takes a {}",
+                        other.as_str(),
+                        kind.as_str()
+                    )),
+                    None => Some(format!(
+                        "create content/{}/{id}.md (`brief new {} {id}`)",
+                        kind.dir(),
+                        kind.as_str()
+                    )),
+                }
+            });
         let message = if id.is_empty() {
-            format!("a {} reference needs an id after `{}:`", kind.as_str(), kind.as_str())
+            format!(
+                "a {} reference needs an id after `{}:`",
+                kind.as_str(),
+                kind.as_str()
+            )
         } else {
             format!("unknown {} `{id}`", kind.as_str())
         };
@@ -164,13 +242,22 @@ impl Cx<'_> {
             Kind::Clause => "unknown-clause",
             Kind::Quote => "unknown-quote",
         };
-        out.push(Diagnostic::error(code, file, span, message).with_label(label).with_help_opt(help));
+        out.push(
+            Diagnostic::error(code, file, span, message)
+                .with_label(label)
+                .with_help_opt(help),
+        );
         None
     }
 
     /// `about` accepts `party:x`, `clause:x` or a bare id that names exactly one
     /// of a party and a clause.
-    fn bind_about(&self, item: &Spanned<String>, doc: Doc, out: &mut Vec<Diagnostic>) -> Option<EntityKey> {
+    fn bind_about(
+        &self,
+        item: &Spanned<String>,
+        doc: Doc,
+        out: &mut Vec<Diagnostic>,
+    ) -> Option<EntityKey> {
         let span = shift(doc, item.span());
         let value = item.get_ref();
         if let Some((prefix, id)) = value.split_once(':') {
@@ -180,9 +267,14 @@ impl Cx<'_> {
                 }
                 _ => {
                     out.push(
-                        Diagnostic::error("bad-about", doc.file, span, format!("`about` takes parties and clauses, not `{prefix}:`"))
-                            .with_label("here")
-                            .with_help("write `party:ID`, `clause:ID` or a bare id"),
+                        Diagnostic::error(
+                            "bad-about",
+                            doc.file,
+                            span,
+                            format!("`about` takes parties and clauses, not `{prefix}:`"),
+                        )
+                        .with_label("here")
+                        .with_help("write `party:ID`, `clause:ID` or a bare id"),
                     );
                     None
                 }
@@ -193,20 +285,33 @@ impl Cx<'_> {
         match (party, clause) {
             (Some(_), Some(_)) => {
                 out.push(
-                    Diagnostic::error("ambiguous-id", doc.file, span, format!("`{value}` names both a party and a clause"))
-                        .with_label("ambiguous")
-                        .with_help(format!("write `party:{value}` or `clause:{value}`")),
+                    Diagnostic::error(
+                        "ambiguous-id",
+                        doc.file,
+                        span,
+                        format!("`{value}` names both a party and a clause"),
+                    )
+                    .with_label("ambiguous")
+                    .with_help(format!("write `party:{value}` or `clause:{value}`")),
                 );
                 None
             }
             (Some(key), None) | (None, Some(key)) => Some(key),
             (None, None) => {
-                let candidates = self.briefing.ids(Kind::Party).chain(self.briefing.ids(Kind::Clause));
+                let candidates = self
+                    .briefing
+                    .ids(Kind::Party)
+                    .chain(self.briefing.ids(Kind::Clause));
                 let help = suggest(value, candidates).map(|s| format!("did you mean `{s}`?"));
                 out.push(
-                    Diagnostic::error("unknown-id", doc.file, span, format!("no party or clause has the id `{value}`"))
-                        .with_label("named in `about`")
-                        .with_help_opt(help),
+                    Diagnostic::error(
+                        "unknown-id",
+                        doc.file,
+                        span,
+                        format!("no party or clause has the id `{value}`"),
+                    )
+                    .with_label("named in `about`")
+                    .with_help_opt(help),
                 );
                 None
             }
@@ -219,14 +324,26 @@ impl Cx<'_> {
         if self.briefing.config.source(id).is_some() {
             return;
         }
-        let ids = self.briefing.config.sources.iter().map(|s| s.id.get_ref().as_str());
+        let ids = self
+            .briefing
+            .config
+            .sources
+            .iter()
+            .map(|s| s.id.get_ref().as_str());
         let help = suggest(id, ids)
             .map(|s| format!("did you mean `{s}`?"))
-            .unwrap_or_else(|| "add it to briefing.toml as `[[sources]]` with this `id`".to_string());
+            .unwrap_or_else(|| {
+                "add it to briefing.toml as `[[sources]]` with this `id`".to_string()
+            });
         out.push(
-            Diagnostic::error("unknown-source", doc.file, shift(doc, source.span()), format!("unknown source `{id}`"))
-                .with_label("named in `source`")
-                .with_help(help),
+            Diagnostic::error(
+                "unknown-source",
+                doc.file,
+                shift(doc, source.span()),
+                format!("unknown source `{id}`"),
+            )
+            .with_label("named in `source`")
+            .with_help(help),
         );
     }
 }
@@ -243,10 +360,19 @@ fn missing_side(file: FileId, doc: Doc, key: &str, status: Status) -> Diagnostic
         Status::Unchanged => "unchanged",
     };
     let opening = doc.meta_start.saturating_sub(4);
-    Diagnostic::error("missing-key", file, opening..opening + 3, format!("a clause with status `{status}` needs `{key}`"))
-        .with_label("in this front matter")
-        .with_help(format!(
-            "add `{key} = \"...\"` saying what the term {}",
-            if key == "before" { "was before the change" } else { "is after the change" }
-        ))
+    Diagnostic::error(
+        "missing-key",
+        file,
+        opening..opening + 3,
+        format!("a clause with status `{status}` needs `{key}`"),
+    )
+    .with_label("in this front matter")
+    .with_help(format!(
+        "add `{key} = \"...\"` saying what the term {}",
+        if key == "before" {
+            "was before the change"
+        } else {
+            "is after the change"
+        }
+    ))
 }

@@ -42,7 +42,10 @@ pub enum LoadError {
     #[error("no briefing.toml in {0}: is this a brief site? (`brief init DIR` creates one)")]
     NoConfig(PathBuf),
     #[error("cannot read {path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 /// Reads `root/briefing.toml` and `root/content/**.md`. Problems with individual
@@ -54,7 +57,12 @@ pub fn read(root: &Path) -> Result<(Sources, Vec<Diagnostic>), LoadError> {
     if !config_path.is_file() {
         return Err(LoadError::NoConfig(root.to_path_buf()));
     }
-    let config_file = match read_text(&mut files, &mut diagnostics, &config_path, PathBuf::from("briefing.toml"))? {
+    let config_file = match read_text(
+        &mut files,
+        &mut diagnostics,
+        &config_path,
+        PathBuf::from("briefing.toml"),
+    )? {
         Some(file) => file,
         None => files.len() - 1,
     };
@@ -62,19 +70,27 @@ pub fn read(root: &Path) -> Result<(Sources, Vec<Diagnostic>), LoadError> {
     let mut content = Vec::new();
     if content_root.is_dir() {
         let canonical_root = canonical(root)?;
-        let walk = WalkDir::new(&content_root).follow_links(true).sort_by_file_name();
+        let walk = WalkDir::new(&content_root)
+            .follow_links(true)
+            .sort_by_file_name();
         for entry in walk {
             let entry = match entry {
                 Ok(entry) => entry,
                 Err(err) => {
-                    let path = err.path().map(|p| display_path(root, p)).unwrap_or_else(|| "content".into());
+                    let path = err
+                        .path()
+                        .map(|p| display_path(root, p))
+                        .unwrap_or_else(|| "content".into());
                     let message = if err.loop_ancestor().is_some() {
-                        "symbolic link loop: this folder links back to one of its parents".to_string()
+                        "symbolic link loop: this folder links back to one of its parents"
+                            .to_string()
                     } else {
                         format!("cannot read: {err}")
                     };
                     let file = files.add(path, String::new());
-                    diagnostics.push(Diagnostic::error("unreadable", file, 0..0, message).with_label("here"));
+                    diagnostics.push(
+                        Diagnostic::error("unreadable", file, 0..0, message).with_label("here"),
+                    );
                     continue;
                 }
             };
@@ -90,28 +106,50 @@ pub fn read(root: &Path) -> Result<(Sources, Vec<Diagnostic>), LoadError> {
             if path_leaves(&canonical_root, path) {
                 let file = files.add(rel, String::new());
                 diagnostics.push(
-                    Diagnostic::error("outside-site", file, 0..0, "this file links to a place outside the site folder")
-                        .with_label("refused")
-                        .with_help("copy the file into content/ instead of linking to it"),
+                    Diagnostic::error(
+                        "outside-site",
+                        file,
+                        0..0,
+                        "this file links to a place outside the site folder",
+                    )
+                    .with_label("refused")
+                    .with_help("copy the file into content/ instead of linking to it"),
                 );
                 continue;
             }
             let Some(slot) = slot_of(entry.depth(), path) else {
                 let file = files.add(rel, String::new());
                 diagnostics.push(
-                    Diagnostic::warning("ignored-file", file, 0..0, "this file is not in a content folder and is ignored")
-                        .with_label("ignored")
-                        .with_help("content files go in content/sections, content/parties, content/clauses or content/quotes"),
+                    Diagnostic::warning(
+                        "ignored-file",
+                        file,
+                        0..0,
+                        "this file is not in a content folder and is ignored",
+                    )
+                    .with_label("ignored")
+                    .with_help(
+                        "content files go in content/sections, content/parties, content/clauses or content/quotes",
+                    ),
                 );
                 continue;
             };
-            let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
             if let Some(file) = read_text(&mut files, &mut diagnostics, path, rel)? {
                 content.push(ContentFile { file, slot, stem });
             }
         }
     }
-    Ok((Sources { files, config_file, content }, diagnostics))
+    Ok((
+        Sources {
+            files,
+            config_file,
+            content,
+        },
+        diagnostics,
+    ))
 }
 
 /// Which kind a file at `depth` under `content/` is, from its folder.
@@ -121,14 +159,20 @@ fn slot_of(depth: usize, path: &Path) -> Option<Slot> {
         1 if name == "_index.md" => Some(Slot::Front),
         2 => {
             let folder = path.parent()?.file_name()?.to_str()?;
-            Kind::ALL.into_iter().find(|k| k.dir() == folder).map(Slot::Entity)
+            Kind::ALL
+                .into_iter()
+                .find(|k| k.dir() == folder)
+                .map(Slot::Entity)
         }
         _ => None,
     }
 }
 
 fn canonical(path: &Path) -> Result<PathBuf, LoadError> {
-    path.canonicalize().map_err(|source| LoadError::Io { path: path.to_path_buf(), source })
+    path.canonicalize().map_err(|source| LoadError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 fn path_leaves(root: &Path, path: &Path) -> bool {
@@ -148,7 +192,10 @@ fn read_text(
     path: &Path,
     rel: PathBuf,
 ) -> Result<Option<FileId>, LoadError> {
-    let bytes = std::fs::read(path).map_err(|source| LoadError::Io { path: path.to_path_buf(), source })?;
+    let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok(Some(files.add(rel, text.to_string()))),
@@ -158,9 +205,14 @@ fn read_text(
             let lossy_at = String::from_utf8_lossy(&bytes[..at]).len();
             let file = files.add(rel, text);
             diagnostics.push(
-                Diagnostic::error("not-utf8", file, lossy_at..lossy_at + 1, "this file is not valid UTF-8 text")
-                    .with_label("first invalid byte")
-                    .with_help("save the file as UTF-8"),
+                Diagnostic::error(
+                    "not-utf8",
+                    file,
+                    lossy_at..lossy_at + 1,
+                    "this file is not valid UTF-8 text",
+                )
+                .with_label("first invalid byte")
+                .with_help("save the file as UTF-8"),
             );
             Ok(None)
         }

@@ -39,7 +39,10 @@ pub struct Theme {
 #[derive(Debug, thiserror::Error)]
 pub enum ThemeError {
     #[error("cannot read {path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{0}")]
     Template(String),
 }
@@ -47,14 +50,19 @@ pub enum ThemeError {
 impl Theme {
     /// The built-in theme with `root/templates` and `root/static` laid over it.
     pub fn load(root: Option<&Path>) -> Result<Theme, ThemeError> {
-        let mut templates: BTreeMap<String, String> =
-            TEMPLATES.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
-        let mut statics: BTreeMap<String, Vec<u8>> =
-            STATIC.iter().map(|(n, t)| (n.to_string(), t.as_bytes().to_vec())).collect();
+        let mut templates: BTreeMap<String, String> = TEMPLATES
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
+        let mut statics: BTreeMap<String, Vec<u8>> = STATIC
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.as_bytes().to_vec()))
+            .collect();
         if let Some(root) = root {
             for (name, bytes) in read_dir(&root.join("templates"))? {
-                let text = String::from_utf8(bytes)
-                    .map_err(|_| ThemeError::Template(format!("template `{name}` is not valid UTF-8")))?;
+                let text = String::from_utf8(bytes).map_err(|_| {
+                    ThemeError::Template(format!("template `{name}` is not valid UTF-8"))
+                })?;
                 templates.insert(name, text);
             }
             statics.extend(read_dir(&root.join("static"))?);
@@ -67,9 +75,14 @@ impl Theme {
     }
 
     pub fn render(&self, template: &str, context: &impl Serialize) -> Result<String, RenderError> {
-        let fail = |message: String| RenderError { template: template.to_string(), message };
+        let fail = |message: String| RenderError {
+            template: template.to_string(),
+            message,
+        };
         let context = Context::from_serialize(context).map_err(|e| fail(chain(&e)))?;
-        self.tera.render(template, &context).map_err(|e| fail(chain(&e)))
+        self.tera
+            .render(template, &context)
+            .map_err(|e| fail(chain(&e)))
     }
 }
 
@@ -105,14 +118,23 @@ fn read_dir(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, ThemeError> {
     for entry in WalkDir::new(dir).sort_by_file_name() {
         let entry = entry.map_err(|e| ThemeError::Io {
             path: e.path().unwrap_or(dir).to_path_buf(),
-            source: e.into_io_error().unwrap_or_else(|| std::io::Error::other("unreadable")),
+            source: e
+                .into_io_error()
+                .unwrap_or_else(|| std::io::Error::other("unreadable")),
         })?;
         if !entry.file_type().is_file() {
             continue;
         }
         let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        let name = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-        let bytes = std::fs::read(entry.path()).map_err(|source| ThemeError::Io { path: entry.path().to_path_buf(), source })?;
+        let name = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        let bytes = std::fs::read(entry.path()).map_err(|source| ThemeError::Io {
+            path: entry.path().to_path_buf(),
+            source,
+        })?;
         out.push((name, bytes));
     }
     Ok(out)

@@ -15,12 +15,21 @@ impl Targets for Fixed {
     }
 
     fn card(&self, kind: Kind, id: &str, anchor: &str) -> Option<String> {
-        Some(format!("<aside id=\"{anchor}\">card {}:{id}</aside>\n", kind.as_str()))
+        Some(format!(
+            "<aside id=\"{anchor}\">card {}:{id}</aside>\n",
+            kind.as_str()
+        ))
     }
 }
 
 fn html(markdown: &str) -> String {
-    render(markdown, &Fixed, &Highlighter::new(), RenderOptions::default()).html
+    render(
+        markdown,
+        &Fixed,
+        &Highlighter::new(),
+        RenderOptions::default(),
+    )
+    .html
 }
 
 fn no_names(_: Kind, id: &str) -> Option<String> {
@@ -55,33 +64,62 @@ fn anchors_count_per_entity() {
 
 #[test]
 fn other_links_pass_through() {
-    assert_eq!(html("[w](https://example.org) [m](mailto:a@b.c) [r](x.html) [u](unknown:thing)"),
-        "<p><a href=\"https://example.org\">w</a> <a href=\"mailto:a@b.c\">m</a> <a href=\"x.html\">r</a> <a href=\"unknown:thing\">u</a></p>\n");
+    assert_eq!(
+        html("[w](https://example.org) [m](mailto:a@b.c) [r](x.html) [u](unknown:thing)"),
+        "<p><a href=\"https://example.org\">w</a> <a href=\"mailto:a@b.c\">m</a> <a href=\"x.html\">r</a> <a href=\"unknown:thing\">u</a></p>\n"
+    );
 }
 
 #[test]
 fn sole_embed_replaces_its_paragraph() {
-    assert_eq!(html("![](quote:q)\n"), "<aside id=\"m-quote-q-1\">card quote:q</aside>\n");
+    assert_eq!(
+        html("![](quote:q)\n"),
+        "<aside id=\"m-quote-q-1\">card quote:q</aside>\n"
+    );
 }
 
 #[test]
 fn embed_inside_text_splits_the_paragraph() {
-    assert_eq!(html("Before ![](clause:c) after"), "<p>Before </p>\n<aside id=\"m-clause-c-1\">card clause:c</aside>\n<p> after</p>\n");
+    assert_eq!(
+        html("Before ![](clause:c) after"),
+        "<p>Before </p>\n<aside id=\"m-clause-c-1\">card clause:c</aside>\n<p> after</p>\n"
+    );
 }
 
 #[test]
 fn footnotes_become_sidenotes_and_endnotes() {
     let out = html("Text.[^a]\n\n[^a]: A *note* on [it](party:x).\n");
-    assert!(out.contains("<label for=\"sn-1\" class=\"sidenote-ref\" id=\"note-ref-1\">1</label>"), "{out}");
+    assert!(
+        out.contains("<label for=\"sn-1\" class=\"sidenote-ref\" id=\"note-ref-1\">1</label>"),
+        "{out}"
+    );
     assert!(out.contains("<span class=\"sidenote\" role=\"note\"><span class=\"sidenote-number\">1</span> A <em>note</em> on <a class=\"ref ref-party\""), "{out}");
-    assert!(out.contains("<aside class=\"endnotes\" aria-label=\"Notes\"><ol>\n<li id=\"note-1\" value=\"1\">A <em>note</em>"), "{out}");
+    assert!(
+        out.contains(
+            "<aside class=\"endnotes\" aria-label=\"Notes\"><ol>\n<li id=\"note-1\" value=\"1\">A <em>note</em>"
+        ),
+        "{out}"
+    );
 }
 
 #[test]
 fn headings_get_unique_ids_with_prefix() {
-    let out = render("## Money\n\n## Money\n", &Fixed, &Highlighter::new(), RenderOptions { id_prefix: "s-" });
-    assert!(out.html.contains("<h2 id=\"s-money\">Money</h2>"), "{}", out.html);
-    assert!(out.html.contains("<h2 id=\"s-money-2\">Money</h2>"), "{}", out.html);
+    let out = render(
+        "## Money\n\n## Money\n",
+        &Fixed,
+        &Highlighter::new(),
+        RenderOptions { id_prefix: "s-" },
+    );
+    assert!(
+        out.html.contains("<h2 id=\"s-money\">Money</h2>"),
+        "{}",
+        out.html
+    );
+    assert!(
+        out.html.contains("<h2 id=\"s-money-2\">Money</h2>"),
+        "{}",
+        out.html
+    );
     assert_eq!(out.headings.len(), 2);
 }
 
@@ -102,7 +140,14 @@ fn scan_records_spans_snippets_and_anchors() {
     let refs = scan(body, &no_names);
     assert_eq!(refs.len(), 3);
     assert_eq!(&body[refs[0].span.clone()], "[](party:microsoft)");
-    assert_eq!(refs[0].snippet, Snippet { before: "Intro ".into(), text: "MICROSOFT".into(), after: " and OpenAI.".into() });
+    assert_eq!(
+        refs[0].snippet,
+        Snippet {
+            before: "Intro ".into(),
+            text: "MICROSOFT".into(),
+            after: " and OpenAI.".into()
+        }
+    );
     assert_eq!(refs[1].anchor, "m-party-openai-1");
     assert!(refs[2].embed);
     assert_eq!(refs[2].block, refs[0].block + 1);
@@ -111,17 +156,33 @@ fn scan_records_spans_snippets_and_anchors() {
 #[test]
 fn scan_and_render_agree_on_anchors_with_footnotes() {
     let body = "A [x](party:p).[^1] B [y](party:p).\n\n[^1]: Note with [z](party:p).\n";
-    let scanned: Vec<String> = scan(body, &no_names).into_iter().map(|r| r.anchor).collect();
+    let scanned: Vec<String> = scan(body, &no_names)
+        .into_iter()
+        .map(|r| r.anchor)
+        .collect();
     let out = html(body);
     for anchor in &scanned {
-        assert!(out.contains(&format!("id=\"{anchor}\"")), "{anchor} missing in {out}");
+        assert!(
+            out.contains(&format!("id=\"{anchor}\"")),
+            "{anchor} missing in {out}"
+        );
     }
     assert_eq!(scanned.len(), 3);
 }
 
 #[test]
 fn scan_notes_places() {
-    let refs = scan("# [](party:a)\n\n| h |\n|---|\n| ![](quote:q) |\n", &no_names);
+    let refs = scan(
+        "# [](party:a)\n\n| h |\n|---|\n| ![](quote:q) |\n",
+        &no_names,
+    );
     assert_eq!(refs[0].place, Place::Heading);
     assert_eq!(refs[1].place, Place::TableCell);
+}
+
+#[test]
+fn scan_returns_references_in_reading_order_with_notes_where_called() {
+    let body = "First [a](party:a).[^n] Then [b](party:b).\n\n[^n]: Note on [c](party:c).\n";
+    let ids: Vec<String> = scan(body, &no_names).into_iter().map(|r| r.id).collect();
+    assert_eq!(ids, ["a", "c", "b"]);
 }

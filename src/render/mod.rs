@@ -50,7 +50,13 @@ pub struct Renderer<'a> {
 }
 
 impl<'a> Renderer<'a> {
-    pub fn new(files: &'a Files, briefing: &'a Briefing, graph: &'a Graph, theme: &'a Theme, base_url: Option<String>) -> Self {
+    pub fn new(
+        files: &'a Files,
+        briefing: &'a Briefing,
+        graph: &'a Graph,
+        theme: &'a Theme,
+        base_url: Option<String>,
+    ) -> Self {
         let view_index = briefing.keys().enumerate().map(|(i, k)| (k, i)).collect();
         Renderer {
             files,
@@ -79,18 +85,43 @@ impl<'a> Renderer<'a> {
 
     /// The Markdown body of a document.
     pub fn body(&self, doc: Doc) -> &'a str {
-        self.files.text(doc.file).get(doc.body_start..).unwrap_or("")
+        self.files
+            .text(doc.file)
+            .get(doc.body_start..)
+            .unwrap_or("")
     }
 
     /// Renders one body for a page at `root` ("" or "../").
-    pub fn markdown(&self, doc: Doc, root: &str, mode: LinkMode, id_prefix: &str) -> Result<Rendered, RenderError> {
+    pub fn markdown(
+        &self,
+        doc: Doc,
+        root: &str,
+        mode: LinkMode,
+        id_prefix: &str,
+    ) -> Result<Rendered, RenderError> {
         self.markdown_text(self.body(doc), root, mode, id_prefix)
     }
 
     /// Renders Markdown text as if it stood on a page at `root`.
-    pub fn markdown_text(&self, text: &str, root: &str, mode: LinkMode, id_prefix: &str) -> Result<Rendered, RenderError> {
-        let targets = PageTargets { renderer: self, root, mode, error: std::cell::RefCell::new(None) };
-        let rendered = annotate::render(text, &targets, &self.highlighter, RenderOptions { id_prefix });
+    pub fn markdown_text(
+        &self,
+        text: &str,
+        root: &str,
+        mode: LinkMode,
+        id_prefix: &str,
+    ) -> Result<Rendered, RenderError> {
+        let targets = PageTargets {
+            renderer: self,
+            root,
+            mode,
+            error: std::cell::RefCell::new(None),
+        };
+        let rendered = annotate::render(
+            text,
+            &targets,
+            &self.highlighter,
+            RenderOptions { id_prefix },
+        );
         match targets.error.into_inner() {
             Some(err) => Err(err),
             None => Ok(rendered),
@@ -98,7 +129,14 @@ impl<'a> Renderer<'a> {
     }
 
     /// Renders `template` with a page context.
-    pub fn page<P: Serialize>(&self, template: &str, path: &str, title: &str, referenced: &[(Kind, String)], page: P) -> Result<OutFile, RenderError> {
+    pub fn page<P: Serialize>(
+        &self,
+        template: &str,
+        path: &str,
+        title: &str,
+        referenced: &[(Kind, String)],
+        page: P,
+    ) -> Result<OutFile, RenderError> {
         let root = if path.contains('/') { "../" } else { "" };
         let previews: Vec<&EntityView> = referenced
             .iter()
@@ -115,7 +153,10 @@ impl<'a> Renderer<'a> {
             page,
         };
         let html = self.theme.render(template, &context)?;
-        Ok(OutFile { path: path.to_string(), bytes: html.into_bytes() })
+        Ok(OutFile {
+            path: path.to_string(),
+            bytes: html.into_bytes(),
+        })
     }
 }
 
@@ -148,14 +189,26 @@ impl Targets for PageTargets<'_, '_> {
             LinkMode::Site => format!("{}{}", self.root, view.href),
             LinkMode::Print => view.href.clone(),
         };
-        Some(Target { href, name: view.name.clone(), label: view.label.clone() })
+        Some(Target {
+            href,
+            name: view.name.clone(),
+            label: view.label.clone(),
+        })
     }
 
     fn card(&self, kind: Kind, id: &str, anchor: &str) -> Option<String> {
         let key = self.renderer.briefing.lookup(kind, id)?;
         let view = self.renderer.view_in(key, self.mode);
-        let root = if self.mode == LinkMode::Print { "" } else { self.root };
-        let context = CardContext { entity: view, root, anchor };
+        let root = if self.mode == LinkMode::Print {
+            ""
+        } else {
+            self.root
+        };
+        let context = CardContext {
+            entity: view,
+            root,
+            anchor,
+        };
         match self.renderer.theme.render("card.html", &context) {
             Ok(html) => Some(html),
             Err(err) => {

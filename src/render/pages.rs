@@ -4,7 +4,9 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::views::{self, EntityView, LinkMode, LinkView, MentionGroup, MentionView, Neighbours, RelatedGroup};
+use super::views::{
+    self, EntityView, LinkMode, LinkView, MentionGroup, MentionView, Neighbours, RelatedGroup,
+};
 use super::{OutFile, RenderError, Renderer};
 use crate::annotate::Heading;
 use crate::graph::PageId;
@@ -60,7 +62,13 @@ fn front(r: &Renderer) -> Result<OutFile, RenderError> {
     };
     let mut previews = referenced;
     previews.extend(page.changes.iter().map(|v| (v.kind, v.id.clone())));
-    r.page("index.html", "index.html", &r.briefing.config.title, &previews, page)
+    r.page(
+        "index.html",
+        "index.html",
+        &r.briefing.config.title,
+        &previews,
+        page,
+    )
 }
 
 fn keys(r: &Renderer, kind: Kind) -> impl Iterator<Item = EntityKey> {
@@ -84,13 +92,27 @@ struct SectionPage<'a> {
 fn section(r: &Renderer, key: EntityKey) -> Result<OutFile, RenderError> {
     let view = r.view(key);
     let rendered = r.markdown(r.briefing.doc(key), "../", LinkMode::Site, "")?;
-    let neighbour = |index: usize| views::link(r.briefing, Some(r.graph), EntityKey { kind: Kind::Section, index }, LinkMode::Site);
+    let neighbour = |index: usize| {
+        views::link(
+            r.briefing,
+            Some(r.graph),
+            EntityKey {
+                kind: Kind::Section,
+                index,
+            },
+            LinkMode::Site,
+        )
+    };
     let neighbours = Neighbours {
         previous: key.index.checked_sub(1).map(neighbour),
         next: (key.index + 1 < r.briefing.sections.len()).then(|| neighbour(key.index + 1)),
     };
     let mut related = Vec::new();
-    for (kind, title) in [(Kind::Party, "Parties"), (Kind::Clause, "Clauses"), (Kind::Quote, "Quotes")] {
+    for (kind, title) in [
+        (Kind::Party, "Parties"),
+        (Kind::Clause, "Clauses"),
+        (Kind::Quote, "Quotes"),
+    ] {
         let items: Vec<LinkView> = rendered
             .referenced
             .iter()
@@ -99,7 +121,10 @@ fn section(r: &Renderer, key: EntityKey) -> Result<OutFile, RenderError> {
             .map(|k| views::link(r.briefing, Some(r.graph), k, LinkMode::Site))
             .collect();
         if !items.is_empty() {
-            related.push(RelatedGroup { title: format!("{title} in this section"), items });
+            related.push(RelatedGroup {
+                title: format!("{title} in this section"),
+                items,
+            });
         }
     }
     let page = SectionPage {
@@ -110,7 +135,13 @@ fn section(r: &Renderer, key: EntityKey) -> Result<OutFile, RenderError> {
         related,
         mentioned_in: mentioned_in(r, key),
     };
-    r.page("section.html", &format!("sections/{}.html", view.id), &view.name, &rendered.referenced, page)
+    r.page(
+        "section.html",
+        &format!("sections/{}.html", view.id),
+        &view.name,
+        &rendered.referenced,
+        page,
+    )
 }
 
 #[derive(Serialize)]
@@ -124,16 +155,32 @@ struct EntityPage<'a> {
 fn entity(r: &Renderer, key: EntityKey) -> Result<OutFile, RenderError> {
     let view = r.view(key);
     let rendered = r.markdown(r.briefing.doc(key), "../", LinkMode::Site, "")?;
-    let page = EntityPage { entity: view, html: rendered.html, mentioned_in: mentioned_in(r, key), related: related(r, key) };
+    let page = EntityPage {
+        entity: view,
+        html: rendered.html,
+        mentioned_in: mentioned_in(r, key),
+        related: related(r, key),
+    };
     let template = format!("{}.html", key.kind.as_str());
     let mut previews = rendered.referenced;
-    previews.extend(page.related.iter().flat_map(|g| g.items.iter()).filter_map(|l| {
-        let (kind, id) = l.key.split_once(':')?;
-        Some((Kind::from_prefix(kind)?, id.to_string()))
-    }));
+    previews.extend(
+        page.related
+            .iter()
+            .flat_map(|g| g.items.iter())
+            .filter_map(|l| {
+                let (kind, id) = l.key.split_once(':')?;
+                Some((Kind::from_prefix(kind)?, id.to_string()))
+            }),
+    );
     previews.sort();
     previews.dedup();
-    r.page(&template, &format!("{}/{}.html", key.kind.dir(), view.id), &view.name, &previews, page)
+    r.page(
+        &template,
+        &format!("{}/{}.html", key.kind.dir(), view.id),
+        &view.name,
+        &previews,
+        page,
+    )
 }
 
 /// "Mentioned in": the entity's mentions on other pages, grouped by page in
@@ -141,18 +188,29 @@ fn entity(r: &Renderer, key: EntityKey) -> Result<OutFile, RenderError> {
 fn mentioned_in(r: &Renderer, key: EntityKey) -> Vec<MentionGroup> {
     let mut groups: Vec<MentionGroup> = Vec::new();
     let mut last_page = None;
-    for m in r.graph.mentions_of(key).filter(|m| m.page != PageId::Entity(key)) {
+    for m in r
+        .graph
+        .mentions_of(key)
+        .filter(|m| m.page != PageId::Entity(key))
+    {
         let page = match m.page {
             PageId::Front => views::front_link(r.briefing),
             PageId::Entity(k) => views::link(r.briefing, Some(r.graph), k, LinkMode::Site),
         };
-        let mention = MentionView { href: format!("../{}#{}", page.href, m.anchor), snippet: m.snippet.clone(), embed: m.embed };
+        let mention = MentionView {
+            href: format!("../{}#{}", page.href, m.anchor),
+            snippet: m.snippet.clone(),
+            embed: m.embed,
+        };
         if last_page == Some(m.page)
             && let Some(group) = groups.last_mut()
         {
             group.mentions.push(mention);
         } else {
-            groups.push(MentionGroup { page, mentions: vec![mention] });
+            groups.push(MentionGroup {
+                page,
+                mentions: vec![mention],
+            });
             last_page = Some(m.page);
         }
     }
@@ -160,28 +218,82 @@ fn mentioned_in(r: &Renderer, key: EntityKey) -> Vec<MentionGroup> {
 }
 
 fn related(r: &Renderer, key: EntityKey) -> Vec<RelatedGroup> {
-    let link = |kind: Kind, index: usize| views::link(r.briefing, Some(r.graph), EntityKey { kind, index }, LinkMode::Site);
-    let group = |title: String, kind: Kind, items: &[usize]| RelatedGroup { title, items: items.iter().map(|&i| link(kind, i)).collect() };
+    let link = |kind: Kind, index: usize| {
+        views::link(
+            r.briefing,
+            Some(r.graph),
+            EntityKey { kind, index },
+            LinkMode::Site,
+        )
+    };
+    let group = |title: String, kind: Kind, items: &[usize]| RelatedGroup {
+        title,
+        items: items.iter().map(|&i| link(kind, i)).collect(),
+    };
     let name = r.briefing.display_name(key);
     let groups = match key.kind {
         Kind::Party => vec![
-            group("Clauses binding this party".into(), Kind::Clause, r.graph.party_clauses(key.index)),
-            group(format!("Quotes by {name}"), Kind::Quote, r.graph.party_quotes(key.index)),
-            group(format!("Quotes about {name}"), Kind::Quote, r.graph.party_quoted_in(key.index)),
-            group("People".into(), Kind::Party, r.graph.party_people(key.index)),
+            group(
+                "Clauses binding this party".into(),
+                Kind::Clause,
+                r.graph.party_clauses(key.index),
+            ),
+            group(
+                format!("Quotes by {name}"),
+                Kind::Quote,
+                r.graph.party_quotes(key.index),
+            ),
+            group(
+                format!("Quotes about {name}"),
+                Kind::Quote,
+                r.graph.party_quoted_in(key.index),
+            ),
+            group(
+                "People".into(),
+                Kind::Party,
+                r.graph.party_people(key.index),
+            ),
         ],
         Kind::Clause => vec![
-            group("Parties".into(), Kind::Party, r.graph.relations.clause_parties.get(key.index).map_or(&[], Vec::as_slice)),
-            group("Quotes about this clause".into(), Kind::Quote, r.graph.clause_quotes(key.index)),
+            group(
+                "Parties".into(),
+                Kind::Party,
+                r.graph
+                    .relations
+                    .clause_parties
+                    .get(key.index)
+                    .map_or(&[], Vec::as_slice),
+            ),
+            group(
+                "Quotes about this clause".into(),
+                Kind::Quote,
+                r.graph.clause_quotes(key.index),
+            ),
         ],
         Kind::Quote => {
-            let speaker: Vec<usize> = r.graph.relations.quote_speaker.get(key.index).copied().flatten().into_iter().collect();
-            let about = r.graph.relations.quote_about.get(key.index).map_or(&[][..], Vec::as_slice);
+            let speaker: Vec<usize> = r
+                .graph
+                .relations
+                .quote_speaker
+                .get(key.index)
+                .copied()
+                .flatten()
+                .into_iter()
+                .collect();
+            let about = r
+                .graph
+                .relations
+                .quote_about
+                .get(key.index)
+                .map_or(&[][..], Vec::as_slice);
             vec![
                 group("Speaker".into(), Kind::Party, &speaker),
                 RelatedGroup {
                     title: "About".into(),
-                    items: about.iter().map(|k| views::link(r.briefing, Some(r.graph), *k, LinkMode::Site)).collect(),
+                    items: about
+                        .iter()
+                        .map(|k| views::link(r.briefing, Some(r.graph), *k, LinkMode::Site))
+                        .collect(),
                 },
             ]
         }
@@ -206,8 +318,11 @@ fn index(r: &Renderer, kind: Kind) -> Result<OutFile, RenderError> {
     let all: Vec<&EntityView> = keys(r, kind).map(|k| r.view(k)).collect();
     let mut groups: Vec<IndexGroup> = Vec::new();
     let mut push = |title: String, view| match groups.iter_mut().find(|g| g.title == title) {
-            Some(g) => g.items.push(view),
-            None => groups.push(IndexGroup { title, items: vec![view] }),
+        Some(g) => g.items.push(view),
+        None => groups.push(IndexGroup {
+            title,
+            items: vec![view],
+        }),
     };
     let title = match kind {
         Kind::Party => {
@@ -220,19 +335,33 @@ fn index(r: &Renderer, kind: Kind) -> Result<OutFile, RenderError> {
         }
         Kind::Clause => {
             for v in numbered(r, Kind::Clause) {
-                push(v.agreement.clone().unwrap_or_else(|| "Other terms".into()), v);
+                push(
+                    v.agreement.clone().unwrap_or_else(|| "Other terms".into()),
+                    v,
+                );
             }
             "What changed"
         }
         _ => {
             for v in numbered(r, Kind::Quote) {
-                push(v.speaker.as_ref().map_or_else(|| "Unattributed".into(), |s| s.name.clone()), v);
+                push(
+                    v.speaker
+                        .as_ref()
+                        .map_or_else(|| "Unattributed".into(), |s| s.name.clone()),
+                    v,
+                );
             }
             "Quotes"
         }
     };
     let referenced: Vec<(Kind, String)> = all.iter().map(|v| (v.kind, v.id.clone())).collect();
-    r.page(&format!("{}_index.html", kind.dir()), &format!("{}/index.html", kind.dir()), title, &referenced, IndexPage { kind, groups })
+    r.page(
+        &format!("{}_index.html", kind.dir()),
+        &format!("{}/index.html", kind.dir()),
+        title,
+        &referenced,
+        IndexPage { kind, groups },
+    )
 }
 
 #[derive(Serialize)]
@@ -259,8 +388,13 @@ fn print(r: &Renderer) -> Result<OutFile, RenderError> {
     };
     let entry = |key: EntityKey| -> Result<PrintEntry, RenderError> {
         let prefix = format!("{}-{}-", key.kind.as_str(), r.briefing.id(key));
-        let html = r.markdown(r.briefing.doc(key), "", LinkMode::Print, &prefix)?.html;
-        Ok(PrintEntry { entity: r.view_in(key, LinkMode::Print), html })
+        let html = r
+            .markdown(r.briefing.doc(key), "", LinkMode::Print, &prefix)?
+            .html;
+        Ok(PrintEntry {
+            entity: r.view_in(key, LinkMode::Print),
+            html,
+        })
     };
     let entries = |keys: Vec<EntityKey>| keys.into_iter().map(entry).collect::<Result<Vec<_>, _>>();
     let page = PrintPage {
@@ -270,5 +404,11 @@ fn print(r: &Renderer) -> Result<OutFile, RenderError> {
         clauses: entries(r.graph.numbered(Kind::Clause).to_vec())?,
         quotes: entries(r.graph.numbered(Kind::Quote).to_vec())?,
     };
-    r.page("print.html", "print.html", &r.briefing.config.title, &[], page)
+    r.page(
+        "print.html",
+        "print.html",
+        &r.briefing.config.title,
+        &[],
+        page,
+    )
 }

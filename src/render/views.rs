@@ -16,8 +16,16 @@ pub struct SiteView {
     pub date: Option<DateView>,
     pub language: String,
     pub sources: Vec<SourceView>,
+    /// Every section, for navigation menus — but only while the briefing is
+    /// small enough that repeating the list on every page stays cheap (see
+    /// [`NAV_SECTIONS_MAX`]); otherwise empty, and pages link to the front
+    /// page's list instead.
     pub sections: Vec<LinkView>,
+    pub section_count: usize,
 }
+
+/// Up to this many sections, every page carries the full section list.
+pub const NAV_SECTIONS_MAX: usize = 60;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct SourceView {
@@ -94,9 +102,24 @@ pub fn site_view(briefing: &Briefing, mode: LinkMode) -> SiteView {
         date: config.date.as_ref().map(DateView::new),
         language: config.language().to_string(),
         sources: config.sources.iter().map(source_view).collect(),
-        sections: (0..briefing.sections.len())
-            .map(|index| link(briefing, None, EntityKey { kind: Kind::Section, index }, mode))
-            .collect(),
+        sections: if briefing.sections.len() <= NAV_SECTIONS_MAX {
+            (0..briefing.sections.len())
+                .map(|index| {
+                    link(
+                        briefing,
+                        None,
+                        EntityKey {
+                            kind: Kind::Section,
+                            index,
+                        },
+                        mode,
+                    )
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
+        section_count: briefing.sections.len(),
     }
 }
 
@@ -110,7 +133,12 @@ fn source_view(source: &crate::config::SourceRef) -> SourceView {
     }
 }
 
-pub fn link(briefing: &Briefing, graph: Option<&Graph>, key: EntityKey, mode: LinkMode) -> LinkView {
+pub fn link(
+    briefing: &Briefing,
+    graph: Option<&Graph>,
+    key: EntityKey,
+    mode: LinkMode,
+) -> LinkView {
     LinkView {
         kind: key.kind,
         key: briefing.key_string(key),
@@ -122,13 +150,23 @@ pub fn link(briefing: &Briefing, graph: Option<&Graph>, key: EntityKey, mode: Li
 
 /// Views of every entity, indexed like `Briefing::keys()`.
 pub fn entity_views(briefing: &Briefing, graph: &Graph, mode: LinkMode) -> Vec<EntityView> {
-    briefing.keys().map(|key| entity_view(briefing, graph, key, mode)).collect()
+    briefing
+        .keys()
+        .map(|key| entity_view(briefing, graph, key, mode))
+        .collect()
 }
 
 fn entity_view(briefing: &Briefing, graph: &Graph, key: EntityKey, mode: LinkMode) -> EntityView {
-    let link_to = |kind: Kind, index: usize| link(briefing, Some(graph), EntityKey { kind, index }, mode);
-    let source_of = |id: Option<&toml::Spanned<String>>| id.and_then(|s| briefing.config.source(s.get_ref())).map(source_view);
-    let mention_count = graph.mentions_of(key).filter(|m| m.page != PageId::Entity(key)).count();
+    let link_to =
+        |kind: Kind, index: usize| link(briefing, Some(graph), EntityKey { kind, index }, mode);
+    let source_of = |id: Option<&toml::Spanned<String>>| {
+        id.and_then(|s| briefing.config.source(s.get_ref()))
+            .map(source_view)
+    };
+    let mention_count = graph
+        .mentions_of(key)
+        .filter(|m| m.page != PageId::Entity(key))
+        .count();
     let mut view = EntityView {
         kind: key.kind,
         id: briefing.id(key).to_string(),
@@ -171,7 +209,13 @@ fn entity_view(briefing: &Briefing, graph: &Graph, key: EntityKey, mode: LinkMod
             view.aliases = meta.aliases.clone();
             view.role = meta.role.clone();
             view.position = meta.position.clone();
-            view.affiliation = graph.relations.party_affiliation.get(key.index).copied().flatten().map(|p| link_to(Kind::Party, p));
+            view.affiliation = graph
+                .relations
+                .party_affiliation
+                .get(key.index)
+                .copied()
+                .flatten()
+                .map(|p| link_to(Kind::Party, p));
         }
         Kind::Clause => {
             let meta = &briefing.clauses[key.index].meta;
@@ -181,14 +225,27 @@ fn entity_view(briefing: &Briefing, graph: &Graph, key: EntityKey, mode: LinkMod
             view.after = meta.after.clone();
             view.effective = meta.effective.as_ref().map(DateView::new);
             view.until = meta.until.as_ref().map(DateView::new);
-            view.parties = graph.relations.clause_parties.get(key.index).into_iter().flatten().map(|&p| link_to(Kind::Party, p)).collect();
+            view.parties = graph
+                .relations
+                .clause_parties
+                .get(key.index)
+                .into_iter()
+                .flatten()
+                .map(|&p| link_to(Kind::Party, p))
+                .collect();
             view.source = source_of(meta.source.as_ref());
         }
         Kind::Quote => {
             let meta = &briefing.quotes[key.index].meta;
             view.quote_kind = Some(meta.kind);
             view.text = Some(meta.text.trim().to_string());
-            view.speaker = graph.relations.quote_speaker.get(key.index).copied().flatten().map(|p| link_to(Kind::Party, p));
+            view.speaker = graph
+                .relations
+                .quote_speaker
+                .get(key.index)
+                .copied()
+                .flatten()
+                .map(|p| link_to(Kind::Party, p));
             view.date = meta.date.as_ref().map(DateView::new);
             view.about = graph
                 .relations

@@ -43,7 +43,16 @@ fn every_internal_link_and_anchor_resolves() {
 fn the_repository_briefing_builds_and_links_resolve() {
     let tmp = tempfile::tempdir().unwrap();
     let out_dir = tmp.path().join("public");
-    let out = brief(&repo_root(), &["build", "--quiet", "--deny-warnings", "--out", out_dir.to_str().unwrap()]);
+    let out = brief(
+        &repo_root(),
+        &[
+            "build",
+            "--quiet",
+            "--deny-warnings",
+            "--out",
+            out_dir.to_str().unwrap(),
+        ],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(broken_links(&out_dir), Vec::<(String, String)>::new());
 }
@@ -76,15 +85,31 @@ fn mentioned_in_lists_snippets_linking_to_the_exact_spot() {
     let site = site("build/basic");
     let out = build_ok(site.path());
     let html = page(&out, "parties/acme.html");
-    let groups: Vec<String> = select(&html, ".mentions .mention-group h3").iter().map(text).collect();
+    let groups: Vec<String> = select(&html, ".mentions .mention-group h3")
+        .iter()
+        .map(text)
+        .collect();
     assert_eq!(groups, ["Test Briefing", "The deal", "Reaction"]);
     let links = select(&html, ".mentions li a");
-    let targets: Vec<&str> = links.iter().filter_map(|a| a.value().attr("href")).collect();
-    assert_eq!(targets, ["../index.html#m-party-acme-1", "../sections/deal.html#m-party-acme-1", "../sections/reaction.html#m-party-acme-1"]);
+    let targets: Vec<&str> = links
+        .iter()
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
+    assert_eq!(
+        targets,
+        [
+            "../index.html#m-party-acme-1",
+            "../sections/deal.html#m-party-acme-1",
+            "../sections/reaction.html#m-party-acme-1"
+        ]
+    );
     let marked = select(&html, ".mentions li mark");
     assert_eq!(text(&marked[1]), "Acme");
     let snippet = text(&select(&html, ".mentions li")[1]);
-    assert!(snippet.starts_with("Acme dropped Exclusive supply for Globex."), "{snippet}");
+    assert!(
+        snippet.starts_with("Acme dropped Exclusive supply for Globex."),
+        "{snippet}"
+    );
 }
 
 #[test]
@@ -93,8 +118,14 @@ fn related_entities_are_listed() {
     let out = build_ok(site.path());
     let acme = page(&out, "parties/acme.html");
     let related: Vec<String> = select(&acme, ".related li a").iter().map(text).collect();
-    assert!(related.contains(&"Exclusive supply".to_string()), "{related:?}");
-    assert!(related.contains(&"Jane Roe".to_string()), "affiliated people: {related:?}");
+    assert!(
+        related.contains(&"Exclusive supply".to_string()),
+        "{related:?}"
+    );
+    assert!(
+        related.contains(&"Jane Roe".to_string()),
+        "affiliated people: {related:?}"
+    );
     let quote = page(&out, "quotes/roe-direct.html");
     let related: Vec<String> = select(&quote, ".related li a").iter().map(text).collect();
     assert_eq!(related, ["Jane Roe", "Acme", "Exclusive supply"]);
@@ -123,9 +154,15 @@ fn sections_have_previous_and_next() {
     let out = build_ok(site.path());
     let first = page(&out, "sections/deal.html");
     assert!(select(&first, "a[rel=prev]").is_empty());
-    assert_eq!(select(&first, "a[rel=next]")[0].value().attr("href"), Some("../sections/reaction.html"));
+    assert_eq!(
+        select(&first, "a[rel=next]")[0].value().attr("href"),
+        Some("../sections/reaction.html")
+    );
     let second = page(&out, "sections/reaction.html");
-    assert_eq!(select(&second, "a[rel=prev]")[0].value().attr("href"), Some("../sections/deal.html"));
+    assert_eq!(
+        select(&second, "a[rel=prev]")[0].value().attr("href"),
+        Some("../sections/deal.html")
+    );
 }
 
 #[test]
@@ -158,7 +195,12 @@ fn clauses_index_is_the_change_table_by_agreement() {
     let rows = select(&html, "main table.changes tbody tr");
     assert_eq!(rows.len(), 2);
     let first = text(&rows[0]);
-    assert!(first.contains("Exclusive supply") && first.contains("removed") && first.contains("Acme supplied only Globex."), "{first}");
+    assert!(
+        first.contains("Exclusive supply")
+            && first.contains("removed")
+            && first.contains("Acme supplied only Globex."),
+        "{first}"
+    );
 }
 
 #[test]
@@ -167,7 +209,10 @@ fn print_holds_every_section_and_appendix_with_labels() {
     let out = build_ok(site.path());
     let html = page(&out, "print.html");
     assert_eq!(select(&html, "section.print-section").len(), 2);
-    let labels: Vec<String> = select(&html, "#appendix-parties h3 .label").iter().map(text).collect();
+    let labels: Vec<String> = select(&html, "#appendix-parties h3 .label")
+        .iter()
+        .map(text)
+        .collect();
     assert_eq!(labels, ["P1", "P2", "P3"]);
     assert_eq!(select(&html, "#appendix-clauses table tbody tr").len(), 2);
     assert_eq!(select(&html, "#appendix-quotes article").len(), 2);
@@ -179,7 +224,8 @@ fn print_holds_every_section_and_appendix_with_labels() {
 fn graph_json_lists_entities_and_mentions() {
     let site = site("build/basic");
     let out = build_ok(site.path());
-    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("graph.json")).unwrap()).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("graph.json")).unwrap()).unwrap();
     assert_eq!(json["version"], 1);
     let entities = json["entities"].as_array().unwrap();
     assert_eq!(entities.len(), 9);
@@ -194,7 +240,10 @@ fn output_is_deterministic() {
     let b = tempfile::tempdir().unwrap();
     for dir in [&a, &b] {
         let out = dir.path().join("out");
-        let run = brief(site.path(), &["build", "--quiet", "--out", out.to_str().unwrap()]);
+        let run = brief(
+            site.path(),
+            &["build", "--quiet", "--out", out.to_str().unwrap()],
+        );
         assert!(run.status.success());
     }
     let files = |root: &std::path::Path| -> Vec<(String, Vec<u8>)> {
@@ -202,12 +251,20 @@ fn output_is_deterministic() {
             .into_iter()
             .filter_map(Result::ok)
             .filter(|e| e.file_type().is_file())
-            .map(|e| (e.path().strip_prefix(root).unwrap().display().to_string(), std::fs::read(e.path()).unwrap()))
+            .map(|e| {
+                (
+                    e.path().strip_prefix(root).unwrap().display().to_string(),
+                    std::fs::read(e.path()).unwrap(),
+                )
+            })
             .collect();
         all.sort();
         all
     };
-    assert!(files(&a.path().join("out")) == files(&b.path().join("out")), "two builds differ");
+    assert!(
+        files(&a.path().join("out")) == files(&b.path().join("out")),
+        "two builds differ"
+    );
 }
 
 #[test]
@@ -215,22 +272,41 @@ fn sitemap_is_relative_without_base_url_and_absolute_with_it() {
     let site = site("build/basic");
     let out = build_ok(site.path());
     let xml = std::fs::read_to_string(out.join("sitemap.xml")).unwrap();
-    assert!(xml.contains("<loc>index.html</loc>") && !xml.contains("http://example"), "{xml}");
-    let run = brief(site.path(), &["build", "--quiet", "--base-url", "https://example.org/b"]);
+    assert!(
+        xml.contains("<loc>index.html</loc>") && !xml.contains("http://example"),
+        "{xml}"
+    );
+    let run = brief(
+        site.path(),
+        &["build", "--quiet", "--base-url", "https://example.org/b"],
+    );
     assert!(run.status.success());
     let xml = std::fs::read_to_string(out.join("sitemap.xml")).unwrap();
-    assert!(xml.contains("<loc>https://example.org/b/parties/acme.html</loc>"), "{xml}");
+    assert!(
+        xml.contains("<loc>https://example.org/b/parties/acme.html</loc>"),
+        "{xml}"
+    );
     let html = page(&out, "parties/acme.html");
-    assert_eq!(select(&html, "link[rel=canonical]")[0].value().attr("href"), Some("https://example.org/b/parties/acme.html"));
+    assert_eq!(
+        select(&html, "link[rel=canonical]")[0].value().attr("href"),
+        Some("https://example.org/b/parties/acme.html")
+    );
 }
 
 #[test]
 fn a_site_template_overrides_the_builtin_one() {
     let site = site("build/basic");
     std::fs::create_dir_all(site.path().join("templates")).unwrap();
-    std::fs::write(site.path().join("templates/404.html"), "<!DOCTYPE html><title>x</title><p>Custom {{ site.title }}</p>").unwrap();
+    std::fs::write(
+        site.path().join("templates/404.html"),
+        "<!DOCTYPE html><title>x</title><p>Custom {{ site.title }}</p>",
+    )
+    .unwrap();
     let out = build_ok(site.path());
-    assert_eq!(std::fs::read_to_string(out.join("404.html")).unwrap(), "<!DOCTYPE html><title>x</title><p>Custom Test Briefing</p>");
+    assert_eq!(
+        std::fs::read_to_string(out.join("404.html")).unwrap(),
+        "<!DOCTYPE html><title>x</title><p>Custom Test Briefing</p>"
+    );
 }
 
 #[test]
@@ -244,9 +320,17 @@ fn render_turns_stdin_into_a_fragment() {
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(b"Hi [](party:acme)").unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"Hi [](party:acme)")
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success());
     let html = String::from_utf8(out.stdout).unwrap();
-    assert!(html.contains(">Acme</a>") && html.contains("href=\"parties/acme.html\""), "{html}");
+    assert!(
+        html.contains(">Acme</a>") && html.contains("href=\"parties/acme.html\""),
+        "{html}"
+    );
 }

@@ -4,54 +4,63 @@
 
 use crate::support::*;
 
-fn check_case(name: &str) {
+/// Builds `tests/fixtures/errors/<name>` and compares stderr with its
+/// `expected.txt`; the exit code must be 1 and nothing may be written.
+fn check_case(name: &str) -> Result<(), String> {
     let site = site(&format!("errors/{name}"));
     let out = brief(site.path(), &["build"]);
-    assert_eq!(out.status.code(), Some(1), "{name}: exit code\n{}", stderr(&out));
-    assert!(!site.path().join("public").exists(), "{name}: a failed build wrote output");
     let actual = stderr(&out);
+    if out.status.code() != Some(1) {
+        return Err(format!("{name}: exit {:?}\n{actual}", out.status.code()));
+    }
+    if site.path().join("public").exists() {
+        return Err(format!("{name}: a failed build wrote output"));
+    }
     let expected_path = fixture(&format!("errors/{name}/expected.txt"));
     if std::env::var_os("BLESS").is_some() {
-        std::fs::write(&expected_path, &actual).unwrap();
+        std::fs::write(&expected_path, &actual).map_err(|e| e.to_string())?;
     }
     let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
-    assert!(actual == expected, "{name}: stderr differs\n--- expected\n{expected}\n--- actual\n{actual}");
+    if actual != expected {
+        return Err(format!(
+            "{name}: stderr differs\n--- expected\n{expected}\n--- actual\n{actual}"
+        ));
+    }
+    Ok(())
 }
 
+/// Every folder under `tests/fixtures/errors/` is a case.
 #[test]
-fn unknown_reference_with_suggestion() {
-    check_case("unknown-reference");
-}
-
-#[test]
-fn front_matter_mistakes() {
-    check_case("front-matter");
-}
-
-#[test]
-fn front_matter_ids_must_exist() {
-    check_case("front-matter-ids");
-}
-
-#[test]
-fn bad_file_names_and_duplicates() {
-    check_case("ids");
-}
-
-#[test]
-fn bad_embeds() {
-    check_case("embeds");
+fn every_error_fixture_fails_with_its_exact_message() {
+    let mut cases: Vec<String> = std::fs::read_dir(fixture("errors"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().join("briefing.toml").is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 15, "{cases:?}");
+    let failures: Vec<String> = cases.iter().filter_map(|c| check_case(c).err()).collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
 #[test]
 fn warnings_fail_only_when_denied() {
-    let site = site("errors/warnings");
+    let site = site("warnings/basic");
     let out = brief(site.path(), &["check"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(stderr(&out).contains("warning[unreferenced]: party `lonely` is never referenced"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("warning[unreferenced]: party `lonely` is never referenced"),
+        "{}",
+        stderr(&out)
+    );
     let out = brief(site.path(), &["check", "--deny-warnings"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("warning[speaker-not-linked]"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("warning[speaker-not-linked]"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -64,8 +73,15 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     std::fs::write(&section, text.replace("party:acme", "party:acmee")).unwrap();
     let run = brief(site.path(), &["build"]);
     assert_eq!(run.status.code(), Some(1));
-    assert!(stderr(&run).contains("did you mean `acme`?"), "{}", stderr(&run));
-    assert_eq!(std::fs::read(out.join("parties/acme.html")).unwrap(), before);
+    assert!(
+        stderr(&run).contains("did you mean `acme`?"),
+        "{}",
+        stderr(&run)
+    );
+    assert_eq!(
+        std::fs::read(out.join("parties/acme.html")).unwrap(),
+        before
+    );
 }
 
 #[test]
@@ -73,5 +89,9 @@ fn missing_config_is_an_environment_error() {
     let tmp = tempfile::tempdir().unwrap();
     let out = brief(tmp.path(), &["build"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).starts_with("error: no briefing.toml in ."), "{}", stderr(&out));
+    assert!(
+        stderr(&out).starts_with("error: no briefing.toml in ."),
+        "{}",
+        stderr(&out)
+    );
 }

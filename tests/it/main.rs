@@ -6,3 +6,5 @@ mod support;
 mod browser;
 mod build;
 mod errors;
+mod properties;
+mod robustness;

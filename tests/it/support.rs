@@ -6,7 +6,9 @@ use std::process::{Command, Output};
 use scraper::{Html, Selector};
 
 pub fn fixture(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(path)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(path)
 }
 
 pub fn repo_root() -> PathBuf {
@@ -66,7 +68,11 @@ pub fn select<'a>(html: &'a Html, css: &str) -> Vec<scraper::ElementRef<'a>> {
 }
 
 pub fn text(el: &scraper::ElementRef) -> String {
-    el.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ")
+    el.text()
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Every internal `href`/`src` of every HTML page under `out`, as
@@ -83,7 +89,9 @@ pub fn broken_links(out: &Path) -> Vec<(String, String)> {
     for page_path in &pages {
         let html = Html::parse_document(&std::fs::read_to_string(page_path).expect("read page"));
         for el in html.select(&links) {
-            let Some(target) = el.value().attr("href").or_else(|| el.value().attr("src")) else { continue };
+            let Some(target) = el.value().attr("href").or_else(|| el.value().attr("src")) else {
+                continue;
+            };
             if target.contains("://") || target.starts_with("mailto:") {
                 continue;
             }
@@ -95,12 +103,22 @@ pub fn broken_links(out: &Path) -> Vec<(String, String)> {
             };
             let ok = resolved.is_file()
                 && (fragment.is_empty() || {
-                    let doc = Html::parse_document(&std::fs::read_to_string(&resolved).expect("read target"));
-                    let sel = Selector::parse(&format!("[id=\"{fragment}\"]")).expect("id selector");
+                    let doc = Html::parse_document(
+                        &std::fs::read_to_string(&resolved).expect("read target"),
+                    );
+                    let sel =
+                        Selector::parse(&format!("[id=\"{fragment}\"]")).expect("id selector");
                     doc.select(&sel).next().is_some()
                 });
             if !ok {
-                broken.push((page_path.strip_prefix(out).expect("inside").display().to_string(), target.to_string()));
+                broken.push((
+                    page_path
+                        .strip_prefix(out)
+                        .expect("inside")
+                        .display()
+                        .to_string(),
+                    target.to_string(),
+                ));
             }
         }
     }

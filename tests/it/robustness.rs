@@ -1,0 +1,319 @@
+//! Hostile and unusual input: odd encodings, huge files, deep nesting, broken
+//! templates, symlinks, and strings that try to escape their context. Nothing
+//! may panic, every failure is located, and no field leaks out of its context.
+
+use std::path::Path;
+
+use crate::support::*;
+
+/// Writes a site from `(path, text)` pairs into a fresh temporary folder.
+fn write_site(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    for (path, bytes) in files {
+        let path = tmp.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+    tmp
+}
+
+const CONFIG: &[u8] = b"title = \"T\"\n";
+const PARTY: &[u8] = b"+++\nname = \"Acme\"\nkind = \"company\"\n+++\n";
+
+#[test]
+fn crlf_and_byte_order_mark_build() {
+    let site = write_site(&[
+        ("briefing.toml", b"\xEF\xBB\xBFtitle = \"T\"\r\n"),
+        (
+            "content/parties/acme.md",
+            b"\xEF\xBB\xBF+++\r\nname = \"Acme\"\r\nkind = \"company\"\r\n+++\r\nBody\r\n",
+        ),
+        (
+            "content/sections/01-a.md",
+            b"+++\r\ntitle = \"A\"\r\n+++\r\nSee [](party:acme).\r\n",
+        ),
+    ]);
+    let out = build_ok(site.path());
+    let html = page(&out, "sections/a.html");
+    assert_eq!(text(&select(&html, "main .prose a.ref-party")[0]), "Acme");
+}
+
+#[test]
+fn invalid_utf8_is_located() {
+    let site = write_site(&[
+        ("briefing.toml", CONFIG),
+        (
+            "content/sections/01-a.md",
+            b"+++\ntitle = \"A\"\n+++\nok\nbad \xFF byte\n",
+        ),
+    ]);
+    let out = brief(site.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("error[not-utf8]: this file is not valid UTF-8 text"),
+        "{err}"
+    );
+    assert!(err.contains("content/sections/01-a.md:5:5"), "{err}");
+}
+
+#[test]
+fn huge_section_and_many_references_build() {
+    let mut body = String::from("+++\ntitle = \"Big\"\n+++\n");
+    let paragraph =
+        "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor. "
+            .repeat(10);
+    while body.len() < 10 * 1024 * 1024 {
+        body.push_str(&paragraph);
+        body.push_str("\n\n");
+    }
+    let mut many = String::from("+++\ntitle = \"Many\"\n+++\n");
+    for i in 0..10_000 {
+        many.push_str(&format!("[{i}](party:acme) "));
+        if i % 50 == 49 {
+            many.push_str("\n\n");
+        }
+    }
+    let site = write_site(&[
+        ("briefing.toml", CONFIG),
+        ("content/parties/acme.md", PARTY),
+        ("content/sections/01-big.md", body.as_bytes()),
+        ("content/sections/02-many.md", many.as_bytes()),
+    ]);
+    let out = build_ok(site.path());
+    let html = page(&out, "sections/many.html");
+    assert_eq!(select(&html, "main .prose a.ref-party").len(), 10_000);
+    assert!(
+        std::fs::metadata(out.join("sections/big.html"))
+            .unwrap()
+            .len()
+            > 10 * 1024 * 1024
+    );
+    let acme = page(&out, "parties/acme.html");
+    assert_eq!(select(&acme, ".mentions li").len(), 10_000);
+}
+
+#[test]
+fn deep_nesting_builds() {
+    let mut body = String::from("+++\ntitle = \"Deep\"\n+++\n");
+    body.push_str(&">".repeat(2_000));
+    body.push_str(" [](party:acme)\n\n");
+    for depth in 0..500 {
+        body.push_str(&"  ".repeat(depth));
+        body.push_str("- item\n");
+    }
+    let site = write_site(&[
+        ("briefing.toml", CONFIG),
+        ("content/parties/acme.md", PARTY),
+        ("content/sections/01-deep.md", body.as_bytes()),
+    ]);
+    build_ok(site.path());
+}
+
+#[test]
+fn references_inside_headings_and_tables_work() {
+    let site = write_site(&[
+        ("briefing.toml", CONFIG),
+        ("content/parties/acme.md", PARTY),
+        ("content/sections/01-a.md", b"+++\ntitle = \"A\"\n+++\n## About [](party:acme)\n\n| who |\n|---|\n| [the firm](party:acme) |\n"),
+    ]);
+    let out = build_ok(site.path());
+    let html = page(&out, "sections/a.html");
+    assert_eq!(select(&html, "main h2 a.ref-party").len(), 1);
+    assert_eq!(select(&html, "main td a.ref-party").len(), 1);
+    assert_eq!(broken_links(&out), Vec::<(String, String)>::new());
+}
+
+#[test]
+fn a_broken_template_override_names_template_and_line() {
+    let site = write_site(&[
+        ("briefing.toml", CONFIG),
+        ("content/parties/acme.md", PARTY),
+        (
+            "content/sections/01-a.md",
+            b"+++\ntitle = \"A\"\n+++\n[](party:acme)\n",
+        ),
+        ("templates/404.html", b"<p>fine</p>\n<p>{{ broken </p>\n"),
+    ]);
+    let out = brief(site.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("404.html"), "{err}");
+    assert!(err.contains("2:"), "line number missing: {err}");
+    assert!(!site.path().join("public").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops_and_links_out_of_the_site_are_refused() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.md"), PARTY).unwrap();
+    let site = write_site(&[
+        ("briefing.toml", CONFIG),
+        ("content/sections/01-a.md", b"+++\ntitle = \"A\"\n+++\n"),
+    ]);
+    std::os::unix::fs::symlink(
+        site.path().join("content"),
+        site.path().join("content/sections/loop"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.md"),
+        site.path().join("content/parties/secret.md"),
+    )
+    .or_else(|_| {
+        std::fs::create_dir_all(site.path().join("content/parties"))?;
+        std::os::unix::fs::symlink(
+            outside.path().join("secret.md"),
+            site.path().join("content/parties/secret.md"),
+        )
+    })
+    .unwrap();
+    let out = brief(site.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("symbolic link loop"), "{err}");
+    assert!(err.contains("error[outside-site]"), "{err}");
+}
+
+#[test]
+fn output_never_replaces_the_site_or_a_foreign_folder() {
+    let site = write_site(&[
+        ("briefing.toml", CONFIG),
+        ("content/sections/01-a.md", b"+++\ntitle = \"A\"\n+++\n"),
+    ]);
+    let out = brief(site.path(), &["build", "--out", "."]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("refusing to write"),
+        "{}",
+        stderr(&out)
+    );
+    let out = brief(site.path(), &["build", "--out", "content"]);
+    assert_eq!(out.status.code(), Some(2));
+    std::fs::create_dir_all(site.path().join("mine")).unwrap();
+    std::fs::write(site.path().join("mine/keep.txt"), "precious").unwrap();
+    let out = brief(site.path(), &["build", "--out", "mine"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--force"), "{}", stderr(&out));
+    assert!(site.path().join("mine/keep.txt").exists());
+    let out = brief(site.path(), &["build", "--out", "mine", "--force"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // A folder brief made is replaced without --force.
+    let out = brief(site.path(), &["build", "--out", "mine"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+const PAYLOADS: [&str; 3] = [
+    "</script><script>alert(1)</script>",
+    "\"'><img src=x onerror=alert(1)>",
+    "]]> & <!-- -->",
+];
+
+/// A site where every front-matter string carries `payload`.
+fn hostile_site(payload: &str) -> tempfile::TempDir {
+    let p = toml::Value::String(payload.to_string()).to_string();
+    let config =
+        format!("title = {p}\ndek = {p}\n[[sources]]\nid = \"s\"\ntitle = {p}\npublisher = {p}\n");
+    let party = format!(
+        "+++\nname = {p}\nkind = \"person\"\naliases = [{p}]\nrole = {p}\nposition = {p}\naffiliation = \"org\"\n+++\n"
+    );
+    let org = format!("+++\nname = {p}\nkind = \"company\"\n+++\n");
+    let clause = format!(
+        "+++\ntitle = {p}\nagreement = {p}\nstatus = \"changed\"\nparties = [\"acme\"]\nbefore = {p}\nafter = {p}\nsource = \"s\"\n+++\n"
+    );
+    let quote =
+        format!("+++\nspeaker = \"acme\"\ntext = {p}\nkind = \"direct\"\nabout = [\"org\"]\n+++\n");
+    let section = format!(
+        "+++\ntitle = {p}\nsummary = {p}\n+++\n[](party:acme) [](party:org) [](clause:c) [](quote:q)\n\n![](quote:q)\n\n![](clause:c)\n"
+    );
+    write_site(&[
+        ("briefing.toml", config.as_bytes()),
+        ("content/parties/acme.md", party.as_bytes()),
+        ("content/parties/org.md", org.as_bytes()),
+        ("content/clauses/c.md", clause.as_bytes()),
+        ("content/quotes/q.md", quote.as_bytes()),
+        ("content/sections/01-s.md", section.as_bytes()),
+    ])
+}
+
+#[test]
+fn front_matter_strings_never_escape_their_context() {
+    for payload in PAYLOADS {
+        let site = hostile_site(payload);
+        let out = brief(
+            site.path(),
+            &["build", "--quiet", "--base-url", "https://example.org/a&b/"],
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+        let out = site.path().join("public");
+        for entry in walkdir::WalkDir::new(&out)
+            .into_iter()
+            .filter_map(Result::ok)
+        {
+            if entry.path().extension().is_none_or(|e| e != "html") {
+                continue;
+            }
+            let rel = entry
+                .path()
+                .strip_prefix(&out)
+                .unwrap()
+                .display()
+                .to_string();
+            let html = page(&out, &rel);
+            for script in select(&html, "script") {
+                let src = script.value().attr("src").unwrap_or("");
+                assert!(
+                    src.ends_with("brief.js") || src.ends_with("search-index.js"),
+                    "{rel}: injected script {src:?}"
+                );
+                assert_eq!(text(&script), "", "{rel}: inline script");
+            }
+            assert!(select(&html, "img").is_empty(), "{rel}: injected img");
+            assert!(
+                select(&html, "[onerror]").is_empty(),
+                "{rel}: injected handler"
+            );
+        }
+        let html = page(&out, "parties/acme.html");
+        assert_eq!(
+            text(&select(&html, "h1")[0]),
+            payload.split_whitespace().collect::<Vec<_>>().join(" ")
+        );
+        let json: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(out.join("graph.json")).unwrap()).unwrap();
+        assert_eq!(json["title"], payload);
+        assert!(
+            json["entities"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["before"] == payload)
+        );
+        let search = std::fs::read_to_string(out.join("search-index.js")).unwrap();
+        assert!(
+            !search.contains("</script"),
+            "search index can close a script"
+        );
+        let body = search
+            .trim()
+            .strip_prefix("window.BRIEF_SEARCH = ")
+            .unwrap()
+            .strip_suffix(';')
+            .unwrap();
+        let entries: serde_json::Value = serde_json::from_str(body).unwrap();
+        assert!(
+            entries
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["t"] == payload)
+        );
+        let sitemap = std::fs::read_to_string(out.join("sitemap.xml")).unwrap();
+        assert!(
+            sitemap.contains("<loc>https://example.org/a&amp;b/index.html</loc>"),
+            "{sitemap}"
+        );
+        assert!(!Path::new(&out).join("..").join("payload").exists());
+    }
+}
