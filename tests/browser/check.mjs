@@ -378,6 +378,7 @@ await step('no JavaScript', async () => {
     }
   }
   check('without JavaScript every reference is a link to an existing page', bad.length === 0, bad.slice(0, 5).join(', '));
+  check('without JavaScript the search box, which would do nothing, is hidden', !(await page.locator('#search-input').isVisible()));
   await page.goto(http_(sample.section));
   const link = page.locator('main .prose a.ref:visible').first();
   const href = await link.getAttribute('href');
