@@ -1,10 +1,10 @@
 /* brief.js: reference previews and search. Progressive enhancement only:
  * without this script every reference is a plain link, sidenotes open with
- * CSS, and the search box stays hidden. No dependencies, no network. */
+ * CSS, and the search box stays hidden (a CSS scripting media query). No
+ * dependencies, no network. */
 (function () {
   'use strict';
   var d = document, root = d.body.getAttribute('data-root') || '';
-  d.documentElement.classList.add('js');
 
   /* ---------- Reference previews ---------- */
 
