@@ -8,7 +8,7 @@ use super::views::{EntityView, LinkMode, front_link, link};
 use super::{OutFile, Renderer};
 use crate::annotate::Snippet;
 use crate::graph::PageId;
-use crate::model::Kind;
+use crate::model::{EntityKey, Kind};
 
 #[derive(Serialize)]
 struct GraphJson<'a> {
@@ -107,7 +107,11 @@ struct SearchEntry<'a> {
     k: Kind,
     /// Title or name.
     t: &'a str,
-    /// Other words that should find it: aliases, role, summary, quote text.
+    /// Other names (a party's aliases), which rank like the name.
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    a: &'a [String],
+    /// Other words that should find it: role, summary, quote text, and the
+    /// names and aliases of the entities its page refers to.
     w: String,
     /// Path from the site root.
     u: &'a str,
@@ -116,34 +120,35 @@ struct SearchEntry<'a> {
 
 /// `search-index.js`: assigns the index to `window.BRIEF_SEARCH`. A script, not
 /// JSON fetched at run time, so search works from `file://`.
+///
+/// Besides its own fields, each entry carries the names (and aliases) of the
+/// entities its page references, once each, so that searching for a party also
+/// finds the sections that discuss it. That keeps the index linear in the number
+/// of mentions rather than in the length of the text.
 pub fn search_index(r: &Renderer) -> OutFile {
     let entries: Vec<SearchEntry> = r
-        .views
-        .iter()
-        .map(|v| {
-            let words: Vec<&str> = v
-                .aliases
-                .iter()
-                .map(String::as_str)
-                .chain(
-                    [
-                        &v.role,
-                        &v.position,
-                        &v.summary,
-                        &v.agreement,
-                        &v.before,
-                        &v.after,
-                        &v.text,
-                    ]
-                    .into_iter()
-                    .flatten()
-                    .map(String::as_str),
-                )
-                .chain(v.speaker.as_ref().map(|s| s.name.as_str()))
+        .briefing
+        .keys()
+        .zip(&r.views)
+        .map(|(key, v)| {
+            let mut words: Vec<&str> = own_words(v).collect();
+            let mut referenced: Vec<EntityKey> = r
+                .graph
+                .mentions_on(PageId::Entity(key))
+                .map(|m| m.entity)
+                .filter(|&e| e != key)
                 .collect();
+            referenced.sort();
+            referenced.dedup();
+            for other in referenced {
+                let other = r.view(other);
+                words.push(&other.name);
+                words.extend(other.aliases.iter().map(String::as_str));
+            }
             SearchEntry {
                 k: v.kind,
                 t: &v.name,
+                a: &v.aliases,
                 w: words.join(" \u{b7} "),
                 u: &v.href,
                 l: v.label.as_deref(),
@@ -160,4 +165,21 @@ pub fn search_index(r: &Renderer) -> OutFile {
         path: "search-index.js".into(),
         bytes: format!("window.BRIEF_SEARCH = {json};\n").into_bytes(),
     }
+}
+
+/// The words an entity brings to the index itself, besides its names.
+fn own_words(v: &EntityView) -> impl Iterator<Item = &str> {
+    [
+        &v.role,
+        &v.position,
+        &v.summary,
+        &v.agreement,
+        &v.before,
+        &v.after,
+        &v.text,
+    ]
+    .into_iter()
+    .flatten()
+    .map(String::as_str)
+    .chain(v.speaker.as_ref().map(|s| s.name.as_str()))
 }

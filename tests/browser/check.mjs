@@ -1,0 +1,492 @@
+#!/usr/bin/env node
+// Browser checks for a built brief site, in headless Chromium:
+//   accessibility (axe-core, light and dark), HTML validity (Nu HTML checker),
+//   layout at 390 and 1280 px with screenshots, reference previews (hover,
+//   keyboard, Escape, touch, viewport), sidenotes, search (alias, "Bedrock",
+//   keyboard, file://), pages without JavaScript, and no request leaving the
+//   page's own origin.
+//
+// Usage: node check.mjs SITE_DIR
+// Env:   CHROMIUM   browser binary (default /usr/bin/chromium)
+//        ARTIFACTS  screenshot folder (default tests/artifacts next to this folder)
+//        JAVA       java binary (default: java on PATH)
+//        SKIP       comma-separated step names to skip (e.g. axe-core,layout)
+// Exit:  0 all checks pass; 1 a check failed; 2 usage or setup problem.
+//
+// The expectations about content (an alias, "Bedrock") are those of the
+// briefing shipped with brief; the rest holds for any site.
+
+import { chromium } from 'playwright-core';
+import { createRequire } from 'node:module';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+
+const require = createRequire(import.meta.url);
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const AXE = require.resolve('axe-core/axe.min.js');
+const VNU = path.join(path.dirname(require.resolve('vnu-jar/package.json')), 'build/dist/vnu.jar');
+const ARTIFACTS = path.resolve(process.env.ARTIFACTS || path.join(HERE, '..', 'artifacts'));
+const JS_BUDGET = 10 * 1024;
+
+const site = process.argv[2] && path.resolve(process.argv[2]);
+if (!site || !fs.existsSync(path.join(site, 'index.html'))) {
+  console.error('usage: node check.mjs SITE_DIR   (a built site: SITE_DIR/index.html must exist)');
+  process.exit(2);
+}
+
+/* ---------- Reporting ---------- */
+
+const failures = [];
+let passed = 0;
+function check(name, ok, detail = '') {
+  if (ok) passed++;
+  else failures.push(`${name}${detail ? `: ${detail}` : ''}`);
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${!ok && detail ? ` — ${detail}` : ''}`);
+  return ok;
+}
+// SKIP=axe-core,layout skips steps by name, for quick runs while editing the theme.
+const skipped = (process.env.SKIP || '').split(',').filter(Boolean);
+async function step(name, fn) {
+  if (skipped.some((s) => name.startsWith(s))) return console.log(`skip ${name}`);
+  try {
+    await fn();
+  } catch (err) {
+    check(name, false, String(err && err.stack || err).split('\n').slice(0, 4).join(' | '));
+  }
+}
+
+/* ---------- The site: files and a local server ---------- */
+
+function walk(dir, ext) {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? walk(p, ext) : p.endsWith(ext) ? [p] : [];
+  }).sort();
+}
+const rel = (p) => path.relative(site, p).split(path.sep).join('/');
+const pages = walk(site, '.html').map(rel);
+const graph = JSON.parse(fs.readFileSync(path.join(site, 'graph.json'), 'utf8'));
+const entities = graph.entities;
+const firstOf = (kind) => entities.find((e) => e.kind === kind);
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.css': 'text/css; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
+  '.json': 'application/json', '.xml': 'application/xml', '.svg': 'image/svg+xml', '.png': 'image/png',
+  '.jpg': 'image/jpeg', '.woff2': 'font/woff2', '.txt': 'text/plain; charset=utf-8',
+};
+const server = http.createServer((req, res) => {
+  let file;
+  try {
+    const p = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    file = path.join(site, p.endsWith('/') ? p + 'index.html' : p);
+  } catch {
+    file = null;
+  }
+  const inside = file && (file === site || file.startsWith(site + path.sep));
+  if (!inside || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+    res.writeHead(404, { 'content-type': TYPES['.html'] });
+    res.end(fs.readFileSync(path.join(site, '404.html')));
+    return;
+  }
+  res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' });
+  res.end(fs.readFileSync(file));
+});
+await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+const origin = `http://127.0.0.1:${server.address().port}`;
+const http_ = (p) => `${origin}/${p}`;
+const file_ = (p) => pathToFileURL(path.join(site, p)).href;
+const siteFileUrl = pathToFileURL(site).href;
+
+/* ---------- Browser, with every request checked ---------- */
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+});
+const foreign = [];
+// A request is ours when it goes to the local server or to a file of the site.
+const ours = (url) => url.startsWith(origin + '/') || url.startsWith(siteFileUrl + '/') || url.startsWith('data:') || url === 'about:blank';
+async function context(options = {}) {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+  await ctx.route('**/*', (route) => {
+    const url = route.request().url();
+    if (ours(url)) return route.continue();
+    foreign.push(url);
+    return route.abort('blockedbyclient');
+  });
+  ctx.on('request', (r) => { if (!ours(r.url())) foreign.push(r.url()); });
+  ctx.on('weberror', (e) => check('no script errors', false, String(e.error())));
+  return ctx;
+}
+
+const sample = {
+  front: 'index.html',
+  section: firstOf('section').href,
+  party: firstOf('party') && firstOf('party').href,
+  clause: firstOf('clause') && firstOf('clause').href,
+  quote: firstOf('quote') && firstOf('quote').href,
+  parties: 'parties/index.html',
+  clauses: 'clauses/index.html',
+  quotes: 'quotes/index.html',
+  print: 'print.html',
+  notfound: '404.html',
+};
+// The section with the most sidenotes shows them off best.
+const sidenoteCount = (p) => (fs.readFileSync(path.join(site, p), 'utf8').match(/class="sidenote"/g) || []).length;
+const sections = entities.filter((e) => e.kind === 'section').map((e) => e.href);
+const noteSection = sections.slice().sort((a, b) => sidenoteCount(b) - sidenoteCount(a))[0];
+
+/* ---------- 1. Static facts ---------- */
+
+await step('static files', async () => {
+  const js = fs.statSync(path.join(site, 'brief.js')).size;
+  check(`brief.js is under ${JS_BUDGET} bytes`, js < JS_BUDGET, `${js} bytes`);
+  console.log(`     brief.js: ${js} bytes, brief.css: ${fs.statSync(path.join(site, 'brief.css')).size} bytes`);
+  const html = pages.map((p) => fs.readFileSync(path.join(site, p), 'utf8')).join('\n');
+  check('no page loads a third-party script or stylesheet', !/<(script|link)[^>]+(src|href)="(https?:)?\/\//.test(html));
+  check('search-index.js assigns window.BRIEF_SEARCH', /^window\.BRIEF_SEARCH = \[/.test(fs.readFileSync(path.join(site, 'search-index.js'), 'utf8')));
+});
+
+/* ---------- 2. Nu HTML checker ---------- */
+
+await step('Nu HTML checker', async () => {
+  const java = process.env.JAVA || 'java';
+  const run = (args) => spawnSync(java, ['-jar', VNU, '--format', 'json', '--stdout', ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const messages = (r) => {
+    try { return JSON.parse(r.stdout || '{"messages":[]}').messages; } catch { return [{ type: 'error', message: `unreadable output: ${r.stdout} ${r.stderr}` }]; }
+  };
+  const htmlRun = run(['--skip-non-html', site]);
+  const errors = messages(htmlRun).filter((m) => m.type === 'error' || m.type === 'non-document-error');
+  for (const e of errors.slice(0, 20)) console.log(`     ${e.url ? rel(fileURLToPath(e.url)) : ''}:${e.lastLine || ''} ${e.message}`);
+  check(`vnu: zero HTML errors in ${pages.length} pages`, htmlRun.status !== null && errors.length === 0, `${errors.length} error(s)`);
+  const css = walk(site, '.css');
+  const cssErrors = messages(run(['--css', ...css])).filter((m) => m.type === 'error');
+  for (const e of cssErrors.slice(0, 10)) console.log(`     ${e.url ? rel(fileURLToPath(e.url)) : ''}:${e.lastLine || ''} ${e.message}`);
+  check(`vnu: zero CSS errors in ${css.length} stylesheets`, cssErrors.length === 0, `${cssErrors.length} error(s)`);
+});
+
+/* ---------- 3. axe-core on every page, light and dark ---------- */
+
+await step('axe-core', async () => {
+  for (const scheme of ['light', 'dark']) {
+    const ctx = await context({ colorScheme: scheme });
+    const page = await ctx.newPage();
+    let total = 0;
+    for (const p of pages) {
+      const resp = await page.goto(http_(p));
+      if (p !== '404.html') check(`HTTP 200 ${p}`, resp && resp.ok(), resp && String(resp.status()));
+      await page.addScriptTag({ path: AXE });
+      const res = await page.evaluate(() => window.axe.run(document));
+      total += res.violations.length;
+      for (const v of res.violations) {
+        console.log(`     [${scheme}] ${p}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+      }
+    }
+    check(`axe: zero violations on ${pages.length} pages, ${scheme}`, total === 0, `${total} violation(s)`);
+    await ctx.close();
+  }
+});
+
+/* ---------- 4. Layout: no horizontal scrolling; screenshots ---------- */
+
+await step('layout', async () => {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const shots = { ...sample, notes: noteSection };
+  for (const width of [390, 1280]) {
+    for (const scheme of ['light', 'dark']) {
+      const ctx = await context({ viewport: { width, height: width < 600 ? 844 : 900 }, colorScheme: scheme });
+      const page = await ctx.newPage();
+      for (const p of pages) {
+        await page.goto(http_(p));
+        const over = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        if (over > 0) check(`no horizontal scrolling at ${width}px (${scheme}): ${p}`, false, `${over}px too wide`);
+      }
+      for (const [name, p] of Object.entries(shots)) {
+        if (!p) continue;
+        await page.goto(http_(p));
+        await page.screenshot({ path: path.join(ARTIFACTS, `${name}-${width}-${scheme}.png`), fullPage: true });
+      }
+      await ctx.close();
+    }
+    check(`no horizontal scrolling at ${width}px on any page`, !failures.some((f) => f.startsWith(`no horizontal scrolling at ${width}px (`)));
+  }
+  console.log(`     screenshots in ${ARTIFACTS}`);
+});
+
+/* ---------- 5. Typography: the measure ---------- */
+
+await step('measure', async () => {
+  const ctx = await context();
+  const page = await ctx.newPage();
+  await page.goto(http_(noteSection));
+  // Characters per line of the longest paragraphs: their text (without
+  // sidenotes) over the number of lines they take.
+  const cpl = await page.evaluate(() => {
+    const out = [];
+    for (const p of document.querySelectorAll('main .prose > p')) {
+      const copy = p.cloneNode(true);
+      copy.querySelectorAll('.sidenote, .sidenote-ref, .sidenote-toggle').forEach((n) => n.remove());
+      const text = copy.textContent.replace(/\s+/g, ' ').trim();
+      const lines = Math.round(p.getBoundingClientRect().height / parseFloat(getComputedStyle(p).lineHeight));
+      if (lines >= 4) out.push(text.length / (lines - 0.5));
+    }
+    return out;
+  });
+  const mean = cpl.reduce((a, b) => a + b, 0) / (cpl.length || 1);
+  check('measure: 60–75 characters a line at 1280px', cpl.length > 0 && mean >= 58 && mean <= 78, `${mean.toFixed(1)} characters`);
+  console.log(`     ${mean.toFixed(1)} characters per line (mean of ${cpl.length} paragraphs)`);
+  await ctx.close();
+});
+
+/* ---------- 6. Reference previews ---------- */
+
+const previewSelector = '.ref-preview';
+async function previewState(page) {
+  return page.evaluate((sel) => {
+    const box = document.querySelector(sel);
+    if (!box || box.hidden) return null;
+    const r = box.getBoundingClientRect();
+    return { ref: box.getAttribute('data-ref'), text: box.textContent.replace(/\s+/g, ' ').trim(), left: r.left, right: r.right, top: r.top, bottom: r.bottom, vw: document.documentElement.clientWidth, vh: window.innerHeight };
+  }, previewSelector);
+}
+const cardText = (page, key) => page.evaluate((id) => {
+  const card = document.getElementById(id);
+  const head = card && (card.querySelector('.card-title') || card.querySelector('.quote-text'));
+  return head ? head.textContent.replace(/\s+/g, ' ').trim() : null;
+}, `preview-${key.replace(':', '-')}`);
+const inViewport = (s) => s && s.left >= 0 && s.top >= 0 && s.right <= s.vw + 0.5 && s.bottom <= s.vh + 0.5;
+
+await step('previews: hover and focus', async () => {
+  const ctx = await context();
+  const page = await ctx.newPage();
+  for (const kind of ['party', 'clause', 'quote', 'section']) {
+    // The first section with a visible reference of this kind.
+    const where = sections.find((p) => new RegExp(`<p>[^\\n]*class="ref ref-${kind}"`).test(fs.readFileSync(path.join(site, p), 'utf8')));
+    if (!check(`a section has a ${kind} reference in its text`, !!where)) continue;
+    await page.goto(http_(where));
+    const link = page.locator(`main .prose a.ref-${kind}:visible`).first();
+    const key = await link.getAttribute('data-ref');
+    const expected = await cardText(page, key);
+    await link.scrollIntoViewIfNeeded();
+    await link.hover();
+    await page.waitForFunction((sel) => { const b = document.querySelector(sel); return b && !b.hidden; }, previewSelector, { timeout: 3000 });
+    const shown = await previewState(page);
+    check(`hover on a ${kind} reference previews ${key}`, shown && shown.ref === key && expected && shown.text.includes(expected), JSON.stringify(shown && shown.text.slice(0, 80)));
+    check(`the ${kind} preview stays inside the viewport`, inViewport(shown), JSON.stringify(shown));
+    await page.keyboard.press('Escape');
+    check(`Escape hides the ${kind} preview`, (await previewState(page)) === null);
+    await page.mouse.move(0, 0);
+  }
+  // Keyboard: Tab from the start of the page until a reference has focus.
+  await page.goto(http_(noteSection));
+  let focused = null;
+  for (let i = 0; i < 80 && !focused; i++) {
+    await page.keyboard.press('Tab');
+    focused = await page.evaluate(() => { const a = document.activeElement; return a && a.matches('a.ref[data-ref]') ? a.getAttribute('data-ref') : null; });
+  }
+  const shown = await previewState(page);
+  const expected = focused && await cardText(page, focused);
+  check('keyboard focus on a reference previews it', focused && shown && shown.ref === focused && shown.text.includes(expected), `${focused} ${JSON.stringify(shown && shown.text.slice(0, 60))}`);
+  check('the focused reference is described by the preview', await page.evaluate(() => document.activeElement.getAttribute('aria-describedby') === 'ref-preview'));
+  await page.addScriptTag({ path: AXE });
+  const open = await page.evaluate(() => window.axe.run(document));
+  for (const v of open.violations) console.log(`     preview open: ${v.id} ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+  check('axe: zero violations with a preview open', open.violations.length === 0, `${open.violations.length} violation(s)`);
+  await page.keyboard.press('Escape');
+  check('Escape hides the keyboard preview', (await previewState(page)) === null);
+  // A reference at the very bottom right of the viewport: the card flips up and stays inside.
+  for (const width of [1280, 390]) {
+    await page.setViewportSize({ width, height: width < 600 ? 844 : 900 });
+    await page.goto(http_(noteSection));
+    const last = page.locator('main .prose a.ref:visible').last();
+    await last.evaluate((a) => { const r = a.getBoundingClientRect(); window.scrollBy(0, r.bottom - window.innerHeight + 4); });
+    await last.hover();
+    await page.waitForFunction((sel) => { const b = document.querySelector(sel); return b && !b.hidden; }, previewSelector, { timeout: 3000 });
+    const s = await previewState(page);
+    check(`a preview at the bottom of the viewport stays inside it (${width}px)`, inViewport(s), JSON.stringify(s));
+    await page.mouse.move(0, 0);
+  }
+  await ctx.close();
+});
+
+await step('previews: touch', async () => {
+  const ctx = await context({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  const page = await ctx.newPage();
+  await page.goto(http_(noteSection));
+  const link = page.locator('main .prose a.ref-party:visible').first();
+  const key = await link.getAttribute('data-ref');
+  const href = await link.getAttribute('href');
+  await link.scrollIntoViewIfNeeded();
+  await link.tap();
+  await page.waitForTimeout(300);
+  const shown = await previewState(page);
+  check('first tap on a reference previews it and stays on the page', shown && shown.ref === key && page.url() === http_(noteSection), `${page.url()} ${JSON.stringify(shown)}`);
+  check('the tapped preview stays inside the viewport', inViewport(shown), JSON.stringify(shown));
+  const cardLink = await page.evaluate((h) => [...document.querySelectorAll('.ref-preview a')].some((a) => a.getAttribute('href') === h), href);
+  check('the preview card links to the page', cardLink);
+  await Promise.all([page.waitForURL((u) => u.href !== http_(noteSection), { timeout: 5000 }), link.tap()]);
+  check('a second tap follows the reference', new URL(page.url()).pathname.endsWith(href.replace(/^(\.\.\/)+/, '')), page.url());
+  await ctx.close();
+});
+
+/* ---------- 7. Sidenotes ---------- */
+
+await step('sidenotes', async () => {
+  if (!sidenoteCount(noteSection)) return check('the briefing has sidenotes to check', false);
+  for (const js of [true, false]) {
+    const ctx = await context({ javaScriptEnabled: js });
+    const page = await ctx.newPage();
+    await page.goto(http_(noteSection));
+    const wide = await page.evaluate(() => {
+      const note = document.querySelector('main .sidenote');
+      const ref = note.closest('.sidenote-wrap').querySelector('.sidenote-ref');
+      const para = note.closest('p');
+      const n = note.getBoundingClientRect(), r = ref.getBoundingClientRect(), p = para.getBoundingClientRect();
+      return { visible: getComputedStyle(note).display !== 'none', inMargin: n.left >= p.right, dy: Math.abs(n.top - r.top) };
+    });
+    check(`wide screen${js ? '' : ', no JavaScript'}: the first sidenote sits in the margin beside its line`, wide.visible && wide.inMargin && wide.dy < 40, JSON.stringify(wide));
+    check(`endnotes are hidden on screen${js ? '' : ', no JavaScript'}`, await page.evaluate(() => [...document.querySelectorAll('.endnotes')].every((e) => getComputedStyle(e).display === 'none')));
+    await page.setViewportSize({ width: 390, height: 844 });
+    const note = page.locator('main .sidenote').first();
+    const before = await note.isVisible();
+    const label = page.locator('main .sidenote-ref').first();
+    await label.scrollIntoViewIfNeeded();
+    await label.click();
+    const after = await note.evaluate((n) => { const r = n.getBoundingClientRect(); return getComputedStyle(n).display !== 'none' && r.height > 0 && r.right <= document.documentElement.clientWidth; });
+    check(`narrow screen${js ? '' : ', no JavaScript'}: a sidenote opens inline on tap`, !before && after, `before ${before}, after ${after}`);
+    await ctx.close();
+  }
+});
+
+/* ---------- 8. Without JavaScript ---------- */
+
+await step('no JavaScript', async () => {
+  const ctx = await context({ javaScriptEnabled: false });
+  const page = await ctx.newPage();
+  let bad = [];
+  for (const p of Object.values(sample).filter(Boolean)) {
+    await page.goto(http_(p));
+    const refs = await page.evaluate(() => [...document.querySelectorAll('a.ref')].map((a) => ({ href: a.getAttribute('href'), url: a.href, visible: !!a.offsetParent || a.closest('.previews') !== null })));
+    for (const r of refs) {
+      const target = r.url.startsWith(origin) ? path.join(site, decodeURIComponent(new URL(r.url).pathname)) : null;
+      if (!r.href || !target || !fs.existsSync(target)) bad.push(`${p}: ${r.href}`);
+    }
+  }
+  check('without JavaScript every reference is a link to an existing page', bad.length === 0, bad.slice(0, 5).join(', '));
+  check('without JavaScript the search box, which would do nothing, is hidden', !(await page.locator('#search-input').isVisible()));
+  await page.goto(http_(sample.section));
+  const link = page.locator('main .prose a.ref:visible').first();
+  const href = await link.getAttribute('href');
+  await Promise.all([page.waitForURL((u) => !u.href.endsWith(sample.section)), link.click()]);
+  check('without JavaScript a reference click opens its page', page.url().endsWith(href.replace(/^(\.\.\/)+/, '')), page.url());
+  await ctx.close();
+});
+
+/* ---------- 9. Search, over HTTP and from file:// ---------- */
+
+async function searchFor(page, query) {
+  await page.fill('#search-input', '');
+  await page.locator('#search-input').pressSequentially(query, { delay: 10 });
+  await page.waitForTimeout(100);
+  return page.evaluate(() => [...document.querySelectorAll('#search-results a')].map((a) => ({ href: a.href, text: a.textContent })));
+}
+const hasHref = (results, p) => results.some((r) => r.href.endsWith('/' + p));
+
+for (const [how, url] of [['http', http_], ['file://', file_]]) {
+  await step(`search (${how})`, async () => {
+    const ctx = await context();
+    const page = await ctx.newPage();
+    await page.goto(url(noteSection));
+    check(`search box on the page (${how})`, await page.locator('input[type=search]#search-input').isVisible());
+    // An alias that is not part of the name finds its party.
+    const aliased = entities.find((e) => e.kind === 'party' && e.aliases.some((a) => !e.name.toLowerCase().includes(a.toLowerCase())));
+    if (aliased) {
+      const alias = aliased.aliases.find((a) => !aliased.name.toLowerCase().includes(a.toLowerCase()));
+      const res = await searchFor(page, alias);
+      check(`search for the alias "${alias}" finds ${aliased.name} (${how})`, hasHref(res, aliased.href), JSON.stringify(res.slice(0, 4)));
+    }
+    const bedrock = await searchFor(page, 'Bedrock');
+    const clause = entities.find((e) => e.kind === 'clause' && /bedrock/i.test(e.name));
+    const section = entities.find((e) => e.kind === 'section' && graph.mentions.some((m) => m.page === e.href && /bedrock/i.test(m.entity)));
+    check(`search for "Bedrock" finds the clause (${how})`, clause && hasHref(bedrock, clause.href), JSON.stringify(bedrock.map((r) => r.href.split('/').slice(-2).join('/'))));
+    check(`search for "Bedrock" finds the section that mentions it (${how})`, section && hasHref(bedrock, section.href), section && section.href);
+    // Keyboard: arrow into the results, arrow again, Enter opens that result.
+    await page.focus('#search-input');
+    await page.keyboard.press('ArrowDown');
+    const first = await page.evaluate(() => document.activeElement.closest('#search-results') && document.activeElement.href);
+    await page.keyboard.press('ArrowDown');
+    const second = await page.evaluate(() => document.activeElement.closest('#search-results') && document.activeElement.href);
+    check(`arrow keys move through the results (${how})`, first && second && first !== second, `${first} ${second}`);
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Escape');
+    check(`Escape closes the results and returns to the box (${how})`, await page.evaluate(() => document.getElementById('search-results').hidden && document.activeElement.id === 'search-input'));
+    await searchFor(page, 'Bedrock');
+    await page.keyboard.press('ArrowDown');
+    const target = await page.evaluate(() => document.activeElement.href);
+    await Promise.all([page.waitForURL(target, { timeout: 5000 }), page.keyboard.press('Enter')]);
+    const loaded = await page.evaluate(() => document.querySelector('h1') && document.querySelector('h1').textContent);
+    check(`Enter on a result opens it (${how})`, page.url() === target && !!loaded, `${page.url()} ${loaded}`);
+    await ctx.close();
+  });
+}
+
+/* ---------- 10. Paraphrases never in quotation marks ---------- */
+
+await step('quotation marks', async () => {
+  const ctx = await context();
+  const page = await ctx.newPage();
+  let bad = [];
+  for (const p of [sample.quotes, sample.front, ...entities.filter((e) => e.kind === 'quote').map((e) => e.href)]) {
+    await page.goto(http_(p));
+    bad = bad.concat(await page.evaluate((p) => {
+      const out = [];
+      for (const el of document.querySelectorAll('.quote-paraphrase')) {
+        const before = getComputedStyle(el, '::before').content, after = getComputedStyle(el, '::after').content;
+        if (/[“”"«»„]/.test(el.textContent + before + after)) out.push(`${p}: paraphrase in quotation marks`);
+      }
+      for (const el of document.querySelectorAll('.quote-direct')) {
+        if (!/^[“"]/.test(el.textContent.trim())) out.push(`${p}: direct quote without quotation marks`);
+      }
+      return out;
+    }, p));
+  }
+  check('direct quotes show quotation marks; paraphrases never do', bad.length === 0, bad.slice(0, 3).join(', '));
+  await ctx.close();
+});
+
+/* ---------- 11. Reference kinds differ by more than colour ---------- */
+
+await step('reference marks', async () => {
+  const ctx = await context();
+  const page = await ctx.newPage();
+  await page.goto(http_(sample.front));
+  const marks = await page.evaluate(() => {
+    const out = {};
+    for (const kind of ['party', 'clause', 'quote', 'section']) {
+      const a = document.querySelector(`a.ref-${kind}`);
+      if (!a) continue;
+      const s = getComputedStyle(a), after = getComputedStyle(a, '::after'), before = getComputedStyle(a, '::before');
+      out[kind] = [s.backgroundImage, after.content, before.content].join('|');
+    }
+    return out;
+  });
+  const values = Object.values(marks);
+  check('party, clause, quote and section references carry distinct marks', values.length >= 3 && new Set(values).size === values.length && values.every((v) => v !== 'none|normal|normal'), JSON.stringify(Object.keys(marks)));
+  const statuses = await page.evaluate(() => [...document.querySelectorAll('.status')].map((s) => [s.className, s.textContent.trim()]));
+  check('status badges carry their status as text', statuses.length > 0 && statuses.every(([c, t]) => c.includes(`status-${t}`)), JSON.stringify(statuses.slice(0, 3)));
+  await ctx.close();
+});
+
+/* ---------- Done ---------- */
+
+await browser.close();
+server.close();
+check('no request left the page\'s own origin', foreign.length === 0, [...new Set(foreign)].slice(0, 5).join(', '));
+console.log(`\n${passed} passed, ${failures.length} failed`);
+for (const f of failures) console.log(`  - ${f}`);
+process.exit(failures.length ? 1 : 0);
