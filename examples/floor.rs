@@ -33,7 +33,10 @@ fn main() {
     files.par_iter().for_each(|path| {
         let text = fs::read_to_string(path).unwrap_or_default();
         let html = render(&text, &syntaxes);
-        let rel = path.strip_prefix(content).unwrap_or(path).with_extension("html");
+        let rel = path
+            .strip_prefix(content)
+            .unwrap_or(path)
+            .with_extension("html");
         let target = out.join(rel);
         if let Some(parent) = target.parent() {
             let _ = fs::create_dir_all(parent);
@@ -69,12 +72,16 @@ fn render(text: &str, syntaxes: &SyntaxSet) -> String {
 }
 
 fn highlight(lang: &str, code: &str, syntaxes: &SyntaxSet) -> String {
-    let syntax = syntaxes.find_syntax_by_token(lang).unwrap_or_else(|| syntaxes.find_syntax_plain_text());
-    let mut generator =
-        ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes, ClassStyle::SpacedPrefixed { prefix: "hl-" });
+    let syntax = syntaxes
+        .find_syntax_by_token(lang)
+        .unwrap_or_else(|| syntaxes.find_syntax_plain_text());
+    let mut generator = ClassedHTMLGenerator::new_with_class_style(
+        syntax,
+        syntaxes,
+        ClassStyle::SpacedPrefixed { prefix: "hl-" },
+    );
     for line in LinesWithEndings::from(code) {
         let _ = generator.parse_html_for_line_which_includes_newline(line);
     }
     format!("<pre><code>{}</code></pre>", generator.finalize())
 }
-

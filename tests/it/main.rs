@@ -3,6 +3,7 @@
 
 mod support;
 
+mod bench;
 mod browser;
 mod build;
 mod errors;
