@@ -13,6 +13,11 @@ use brief::{BuildOptions, Compiled, diagnostics};
 
 mod progress;
 
+/// Rendering allocates many short-lived strings on every core; mimalloc
+/// handles that pattern far better than the system allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "brief",

@@ -7,6 +7,7 @@
 //! point at anchors inside the document. The look is `static/print.css`; this
 //! module only decides what the document holds.
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::views::{EntityView, LinkMode};
@@ -48,8 +49,10 @@ pub fn page(r: &Renderer) -> Result<OutFile, RenderError> {
         Some(doc) => r.markdown(doc, "", LinkMode::Print, "front-")?.html,
         None => String::new(),
     };
+    // Bodies render in parallel: print.html holds every page's text, and as
+    // one job it would be the long pole of a build.
     let entries = |keys: Vec<EntityKey>| {
-        keys.into_iter()
+        keys.into_par_iter()
             .map(|k| entry(r, k))
             .collect::<Result<Vec<_>, _>>()
     };

@@ -65,17 +65,7 @@ fn the_shipped_briefing_passes_the_browser_checks() {
     }
     let tmp = tempfile::tempdir().expect("tempdir");
     let site = tmp.path().join("public");
-    let out = brief(
-        &repo_root(),
-        &[
-            "build",
-            "--quiet",
-            "--deny-warnings",
-            "--out",
-            site.to_str().expect("utf-8 path"),
-        ],
-    );
-    assert!(out.status.success(), "build failed:\n{}", stderr(&out));
+    build_shipped(&site);
     let run = Command::new("node")
         .arg(browser_dir.join("check.mjs"))
         .arg(&site)

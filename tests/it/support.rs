@@ -15,6 +15,25 @@ pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Builds the shipped briefing, warnings denied, into `out`, asserting success.
+pub fn build_shipped(out: &Path) {
+    let run = brief(
+        &repo_root(),
+        &[
+            "build",
+            "--quiet",
+            "--deny-warnings",
+            "--out",
+            out.to_str().expect("utf-8 path"),
+        ],
+    );
+    assert!(
+        run.status.success(),
+        "building the shipped briefing failed:\n{}",
+        stderr(&run)
+    );
+}
+
 /// Runs `brief` with `args` in `dir`.
 pub fn brief(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_brief"))
