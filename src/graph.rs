@@ -263,3 +263,92 @@ impl Graph {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::EntityKey;
+
+    use crate::test_site::compile;
+
+    const PARTY_A: (&str, &str) = (
+        "parties/a.md",
+        "+++\nname = \"A\"\nkind = \"company\"\n+++\n",
+    );
+    const PARTY_B: (&str, &str) = (
+        "parties/b.md",
+        "+++\nname = \"B\"\nkind = \"person\"\naffiliation = \"a\"\n+++\n",
+    );
+    const QUOTE: (&str, &str) = (
+        "quotes/q.md",
+        "+++\nspeaker = \"b\"\ntext = \"x\"\nkind = \"direct\"\nabout = [\"a\"]\n+++\n",
+    );
+
+    fn party(c: &crate::Compiled, id: &str) -> EntityKey {
+        c.site.as_ref().unwrap().0.lookup(Kind::Party, id).unwrap()
+    }
+
+    #[test]
+    fn labels_follow_the_first_mention_in_reading_order() {
+        let c = compile(&[
+            PARTY_A,
+            PARTY_B,
+            QUOTE,
+            (
+                "sections/01-one.md",
+                "+++\ntitle = \"One\"\n+++\n[](party:b) said [](quote:q).\n",
+            ),
+            (
+                "sections/02-two.md",
+                "+++\ntitle = \"Two\"\n+++\n[](party:a)\n",
+            ),
+        ]);
+        let graph = &c.site.as_ref().unwrap().1;
+        assert_eq!(graph.label(party(&c, "b")).as_deref(), Some("P1"));
+        assert_eq!(graph.label(party(&c, "a")).as_deref(), Some("P2"));
+        assert_eq!(
+            graph.numbered(Kind::Party),
+            [party(&c, "b"), party(&c, "a")]
+        );
+    }
+
+    #[test]
+    fn relations_come_from_front_matter() {
+        let c = compile(&[
+            PARTY_A,
+            PARTY_B,
+            QUOTE,
+            (
+                "sections/01-one.md",
+                "+++\ntitle = \"One\"\n+++\n[](party:a) [](party:b) [](quote:q)\n",
+            ),
+        ]);
+        let graph = &c.site.as_ref().unwrap().1;
+        let (a, b) = (party(&c, "a"), party(&c, "b"));
+        assert_eq!(graph.party_people(a.index), [b.index]);
+        assert_eq!(graph.party_quotes(b.index), [0]);
+        assert_eq!(graph.party_quoted_in(a.index), [0]);
+        assert_eq!(graph.mentions_of(a).count(), 1);
+        assert!(c.diagnostics.is_empty(), "{:?}", c.diagnostics);
+    }
+
+    #[test]
+    fn warns_about_unreferenced_entities_and_far_away_speakers() {
+        let c = compile(&[
+            PARTY_A,
+            PARTY_B,
+            QUOTE,
+            (
+                "sections/01-one.md",
+                "+++\ntitle = \"One\"\n+++\n[](party:b)\n\nText.\n\n[](quote:q)\n",
+            ),
+        ]);
+        let codes: Vec<&str> = c.diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["unreferenced", "speaker-not-linked"]);
+        assert!(
+            c.diagnostics
+                .iter()
+                .all(|d| d.severity == crate::Severity::Warning)
+        );
+    }
+}

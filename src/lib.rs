@@ -33,6 +33,22 @@ pub mod source;
 pub mod theme;
 pub mod verify;
 
+/// Tiny sites for unit tests of stages that need a whole briefing.
+#[cfg(test)]
+pub(crate) mod test_site {
+    /// Compiles a site whose `content/` holds `(path, text)` pairs.
+    pub fn compile(files: &[(&str, &str)]) -> crate::Compiled {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("briefing.toml"), "title = \"T\"\n").unwrap();
+        for (path, text) in files {
+            let path = dir.path().join("content").join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        crate::compile(dir.path()).unwrap()
+    }
+}
+
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;

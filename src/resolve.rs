@@ -376,3 +376,73 @@ fn missing_side(file: FileId, doc: Doc, key: &str, status: Status) -> Diagnostic
         }
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::test_site::compile;
+
+    const PARTY: (&str, &str) = (
+        "parties/x.md",
+        "+++\nname = \"X\"\nkind = \"company\"\n+++\n",
+    );
+    const CLAUSE: (&str, &str) = (
+        "clauses/x.md",
+        "+++\ntitle = \"X\"\nstatus = \"added\"\nparties = [\"x\"]\nafter = \"y\"\n+++\n",
+    );
+
+    fn errors(files: &[(&str, &str)]) -> Vec<(&'static str, String)> {
+        let c = compile(files);
+        c.diagnostics
+            .into_iter()
+            .filter(|d| d.severity == crate::Severity::Error)
+            .map(|d| (d.code, d.message))
+            .collect()
+    }
+
+    #[test]
+    fn a_bare_about_id_naming_a_party_and_a_clause_is_ambiguous() {
+        let quote = (
+            "quotes/q.md",
+            "+++\nspeaker = \"x\"\ntext = \"t\"\nkind = \"direct\"\nabout = [\"x\"]\n+++\n",
+        );
+        assert_eq!(
+            errors(&[PARTY, CLAUSE, quote]),
+            [(
+                "ambiguous-id",
+                "`x` names both a party and a clause".to_string()
+            )]
+        );
+        let prefixed = (
+            "quotes/q.md",
+            "+++\nspeaker = \"x\"\ntext = \"t\"\nkind = \"direct\"\nabout = [\"clause:x\"]\n+++\n",
+        );
+        assert_eq!(errors(&[PARTY, CLAUSE, prefixed]), []);
+    }
+
+    #[test]
+    fn clause_sides_follow_status() {
+        let removed = (
+            "clauses/r.md",
+            "+++\ntitle = \"R\"\nstatus = \"removed\"\nparties = [\"x\"]\n+++\n",
+        );
+        assert_eq!(
+            errors(&[PARTY, removed]),
+            [(
+                "missing-key",
+                "a clause with status `removed` needs `before`".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn body_references_bind_or_suggest() {
+        let section = (
+            "sections/01-s.md",
+            "+++\ntitle = \"S\"\n+++\n[](party:x) [](party:xx) ![](party:x)\n",
+        );
+        let found = compile(&[PARTY, section]).diagnostics;
+        let codes: Vec<&str> = found.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["unknown-party", "bad-embed"]);
+        assert_eq!(found[0].help.as_deref(), Some("did you mean `x`?"));
+    }
+}
