@@ -49,7 +49,6 @@ pub(crate) mod test_site {
     }
 }
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
 
@@ -71,6 +70,8 @@ pub enum Error {
     Theme(#[from] theme::ThemeError),
     #[error(transparent)]
     Render(#[from] render::RenderError),
+    #[error(transparent)]
+    Site(#[from] render::SiteError),
     #[error(transparent)]
     Output(#[from] output::OutputError),
     #[error(transparent)]
@@ -106,7 +107,10 @@ impl Error {
     /// 1 for a broken template (the author's to fix), 2 for the environment.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Theme(theme::ThemeError::Template(_)) | Error::Render(_) | Error::Links(_) => 1,
+            Error::Theme(theme::ThemeError::Template(_))
+            | Error::Render(_)
+            | Error::Site(render::SiteError::Render(_))
+            | Error::Links(_) => 1,
             _ => 2,
         }
     }
@@ -230,11 +234,11 @@ pub enum Stage {
     Writing,
 }
 
-/// A rendered and verified site, in memory: what a build would write.
+/// A rendered and verified site, in memory: every file a build would write,
+/// static files included, sorted by path.
 #[derive(Debug, Clone, Default)]
 pub struct Site {
     pub files: Vec<render::OutFile>,
-    pub statics: BTreeMap<String, Vec<u8>>,
 }
 
 /// What a check did: the diagnostics, and the site when nothing failed.
@@ -244,38 +248,78 @@ pub struct Checked {
 }
 
 /// Everything a build does but writing: compile, render, verify the output.
+/// The rendered files are kept in memory (for `brief serve`).
 pub fn check(
     root: &Path,
     options: &BuildOptions,
     progress: &dyn Fn(Stage),
 ) -> Result<Checked, Error> {
+    let collect = render::Collect::default();
+    let compiled = produce(root, options, progress, &collect)?;
+    let site = (!compiled.failed(options.deny_warnings)).then(|| Site {
+        files: collect.into_files(),
+    });
+    Ok(Checked { compiled, site })
+}
+
+/// Compiles the site, renders every file into `sink` as it is done, and
+/// verifies the output on the way. Nothing reaches `sink` when compiling
+/// fails; whether what did reach it may be kept is for the caller to decide
+/// from the returned diagnostics.
+fn produce(
+    root: &Path,
+    options: &BuildOptions,
+    progress: &dyn Fn(Stage),
+    sink: &dyn render::Sink,
+) -> Result<Compiled, Error> {
     progress(Stage::Compiling);
     let mut compiled = compile(root)?;
     if compiled.failed(options.deny_warnings) {
-        return Ok(Checked {
-            compiled,
-            site: None,
-        });
+        return Ok(compiled);
     }
     progress(Stage::Rendering);
     let theme = Theme::load(Some(root))?;
-    let files = render_site(&compiled, &theme, options.base_url.clone())?;
-    let site = Site {
-        files,
-        statics: theme.statics,
+    let verifying = Verifying {
+        inner: sink,
+        collector: verify::Collector::default(),
     };
+    // Static files first: a rendered page of the same path replaces one.
+    for (path, bytes) in &theme.statics {
+        let file = render::OutFile {
+            path: path.clone(),
+            bytes: bytes.clone(),
+        };
+        render::Sink::put(&verifying, file).map_err(render::SiteError::from)?;
+    }
+    render_into(&compiled, &theme, options.base_url.clone(), &verifying)?;
     progress(Stage::Verifying);
-    let found = verify_site(&compiled, &site)?;
+    let found = verify_site(&compiled, verifying.collector)?;
     compiled.diagnostics.extend(found);
     diagnostics::normalize(&mut compiled.diagnostics);
-    let site = (!compiled.failed(options.deny_warnings)).then_some(site);
-    Ok(Checked { compiled, site })
+    Ok(compiled)
+}
+
+/// A sink that notes what each page links to and offers before passing it on.
+struct Verifying<'a> {
+    inner: &'a dyn render::Sink,
+    collector: verify::Collector,
+}
+
+impl render::Sink for Verifying<'_> {
+    fn put(&self, file: render::OutFile) -> Result<(), render::SinkError> {
+        self.collector.add(&file.path, &file.bytes);
+        self.inner.put(file)
+    }
 }
 
 /// Verifies the rendered site: misses traced to a Markdown link become
 /// diagnostics there; any other miss is a template's and fails with [`BrokenLinks`].
-fn verify_site(compiled: &Compiled, site: &Site) -> Result<Vec<Diagnostic>, Error> {
-    let misses = verify::verify(&site.files, &site.statics);
+fn verify_site(
+    compiled: &Compiled,
+    collector: verify::Collector,
+) -> Result<Vec<Diagnostic>, Error> {
+    let outputs = collector.paths();
+    let misses = collector.finish();
     if misses.is_empty() {
         return Ok(Vec::new());
     }
@@ -296,8 +340,7 @@ fn verify_site(compiled: &Compiled, site: &Site) -> Result<Vec<Diagnostic>, Erro
             }
         })
         .collect();
-    let mut outputs: Vec<&str> = site.files.iter().map(|f| f.path.as_str()).collect();
-    outputs.extend(site.statics.keys().map(String::as_str));
+    let outputs: Vec<&str> = outputs.iter().map(String::as_str).collect();
     let (found, left) = verify::locate(misses, &compiled.files, &docs, &outputs);
     if left.is_empty() {
         Ok(found)
@@ -325,30 +368,45 @@ pub fn build_with(
     options: &BuildOptions,
     progress: &dyn Fn(Stage),
 ) -> Result<Built, Error> {
-    let Checked { compiled, site } = check(root, options, progress)?;
-    let Some(site) = site else {
+    output::check_target(root, out, options.force)?;
+    // Pages go to disk as they are rendered, into a staging folder that only
+    // replaces the output once everything rendered and verified.
+    let staging = output::Staging::new(out)?;
+    let compiled = produce(root, options, progress, &staging)?;
+    if compiled.failed(options.deny_warnings) {
         return Ok(Built {
             compiled,
             written: None,
         });
-    };
-    output::check_target(root, out, options.force)?;
+    }
     progress(Stage::Writing);
-    let written = output::write(out, &site.files, &site.statics)?;
+    let written = staging.commit()?;
     Ok(Built {
         compiled,
         written: Some(written),
     })
 }
 
-/// Renders every output file of a compiled, error-free briefing.
+/// Renders every output file of a compiled, error-free briefing (templates
+/// only; the theme's static files are not included), sorted by path.
 pub fn render_site(
     compiled: &Compiled,
     theme: &Theme,
     base_url: Option<String>,
 ) -> Result<Vec<render::OutFile>, Error> {
+    let collect = render::Collect::default();
+    render_into(compiled, theme, base_url, &collect)?;
+    Ok(collect.into_files())
+}
+
+fn render_into(
+    compiled: &Compiled,
+    theme: &Theme,
+    base_url: Option<String>,
+    sink: &dyn render::Sink,
+) -> Result<(), Error> {
     let Some((briefing, graph)) = &compiled.site else {
-        return Ok(Vec::new());
+        return Ok(());
     };
     let base_url = base_url
         .filter(|u| !u.trim().is_empty())
@@ -360,7 +418,7 @@ pub fn render_site(
         theme,
         base_url.or_else(|| briefing.config.base_url()),
     );
-    Ok(render::site(&renderer)?)
+    Ok(render::site(&renderer, sink)?)
 }
 
 /// `brief render`: one Markdown text to an HTML fragment. References resolve

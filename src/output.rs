@@ -11,7 +11,9 @@ use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::render::OutFile;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::render::{OutFile, Sink, SinkError};
 
 /// Name of the file that marks an output folder as made by `brief`.
 pub const MARKER: &str = ".brief-output";
@@ -73,79 +75,129 @@ pub fn write(
     files: &[OutFile],
     statics: &BTreeMap<String, Vec<u8>>,
 ) -> Result<Written, OutputError> {
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&parent).map_err(io(&parent))?;
-    let name = out
-        .file_name()
-        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
-    let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
-    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-    if staging.exists() {
-        fs::remove_dir_all(&staging).map_err(io(&staging))?;
+    let staging = Staging::new(out)?;
+    for (path, bytes) in statics {
+        staging
+            .put(OutFile {
+                path: path.clone(),
+                bytes: bytes.clone(),
+            })
+            .map_err(sink_error)?;
     }
-    fs::create_dir_all(&staging).map_err(io(&staging))?;
-    let result = fill(&staging, files, statics);
-    let written = match result {
-        Ok(w) => w,
-        Err(e) => {
-            let _ = fs::remove_dir_all(&staging);
-            return Err(e);
-        }
-    };
-    if out.exists() {
-        fs::rename(out, &old).map_err(io(out))?;
-    }
-    if let Err(e) = fs::rename(&staging, out) {
-        let _ = fs::rename(&old, out);
-        return Err(io(out)(e));
-    }
-    if old.exists() {
-        fs::remove_dir_all(&old).map_err(io(&old))?;
-    }
-    Ok(written)
+    files
+        .par_iter()
+        .try_for_each(|f| staging.put(f.clone()))
+        .map_err(sink_error)?;
+    staging.commit()
 }
 
-fn fill(
-    dir: &Path,
-    files: &[OutFile],
-    statics: &BTreeMap<String, Vec<u8>>,
-) -> Result<Written, OutputError> {
-    let all: Vec<(&str, &[u8])> = statics
-        .iter()
-        .map(|(p, b)| (p.as_str(), b.as_slice()))
-        .chain(files.iter().map(|f| (f.path.as_str(), f.bytes.as_slice())))
-        .chain([(
-            MARKER,
-            &b"This folder was written by brief and is replaced on every build.\n"[..],
-        )])
-        .collect();
-    let mut folders: Vec<PathBuf> = all
-        .iter()
-        .filter_map(|(p, _)| Path::new(p).parent().map(Path::to_path_buf))
-        .collect();
-    folders.sort();
-    folders.dedup();
-    for folder in folders {
-        let path = dir.join(folder);
-        fs::create_dir_all(&path).map_err(io(&path))?;
+fn sink_error(e: SinkError) -> OutputError {
+    OutputError::Io {
+        path: PathBuf::from(e.path),
+        source: e.source,
     }
-    all.par_iter().try_for_each(|(rel, bytes)| {
-        if !is_inside(rel) {
-            return Err(OutputError::Refused(
-                PathBuf::from(rel),
-                "the path leaves the output folder".into(),
-            ));
+}
+
+/// A new output folder being filled beside the real one. Files go straight to
+/// disk as they are rendered; [`Staging::commit`] swaps the folder in by
+/// rename, and dropping it uncommitted removes it, leaving the previous output
+/// as it was.
+pub struct Staging {
+    dir: PathBuf,
+    out: PathBuf,
+    old: PathBuf,
+    files: AtomicUsize,
+    bytes: AtomicUsize,
+    committed: bool,
+}
+
+impl Staging {
+    pub fn new(out: &Path) -> Result<Staging, OutputError> {
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        fs::create_dir_all(&parent).map_err(io(&parent))?;
+        let name = out
+            .file_name()
+            .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+        let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
+        let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+        if dir.exists() {
+            fs::remove_dir_all(&dir).map_err(io(&dir))?;
         }
-        let path = dir.join(rel);
-        fs::write(&path, bytes).map_err(io(&path))
-    })?;
-    Ok(Written {
-        files: all.len() - 1,
-        bytes: all.iter().map(|(_, b)| b.len()).sum(),
-    })
+        fs::create_dir_all(&dir).map_err(io(&dir))?;
+        let marker = dir.join(MARKER);
+        fs::write(
+            &marker,
+            b"This folder was written by brief and is replaced on every build.\n",
+        )
+        .map_err(io(&marker))?;
+        Ok(Staging {
+            dir,
+            out: out.to_path_buf(),
+            old,
+            files: AtomicUsize::new(0),
+            bytes: AtomicUsize::new(0),
+            committed: false,
+        })
+    }
+
+    /// Replaces the output folder with the staged one.
+    pub fn commit(mut self) -> Result<Written, OutputError> {
+        if self.out.exists() {
+            fs::rename(&self.out, &self.old).map_err(io(&self.out))?;
+        }
+        if let Err(e) = fs::rename(&self.dir, &self.out) {
+            let _ = fs::rename(&self.old, &self.out);
+            return Err(io(&self.out)(e));
+        }
+        self.committed = true;
+        if self.old.exists() {
+            fs::remove_dir_all(&self.old).map_err(io(&self.old))?;
+        }
+        Ok(Written {
+            files: self.files.load(Ordering::Relaxed),
+            bytes: self.bytes.load(Ordering::Relaxed),
+        })
+    }
+}
+
+impl Sink for Staging {
+    fn put(&self, file: OutFile) -> Result<(), SinkError> {
+        let fail = |source| SinkError {
+            path: file.path.clone(),
+            source,
+        };
+        if !is_inside(&file.path) {
+            return Err(fail(std::io::Error::other(
+                "the path leaves the output folder",
+            )));
+        }
+        let path = self.dir.join(&file.path);
+        // Most files land in a folder that already exists; create it only
+        // when the write says it is missing.
+        if let Err(e) = fs::write(&path, &file.bytes) {
+            if e.kind() != std::io::ErrorKind::NotFound {
+                return Err(fail(e));
+            }
+            if let Some(parent) = path.parent() {
+                fs::create_dir_all(parent).map_err(fail)?;
+            }
+            fs::write(&path, &file.bytes).map_err(fail)?;
+        }
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(file.bytes.len(), Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
 }
 
 /// Whether a relative output path stays inside the output folder.

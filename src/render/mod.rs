@@ -314,13 +314,61 @@ struct CardContext<'a> {
     anchor: &'a str,
 }
 
-/// Renders every output file of the site.
-pub fn site(renderer: &Renderer) -> Result<Vec<OutFile>, RenderError> {
-    let mut files = pages::all(renderer)?;
-    files.push(feeds::graph_json(renderer));
-    files.push(feeds::sitemap(renderer));
-    files.push(feeds::search_index(renderer));
-    files.push(print::running_heads(renderer));
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+/// Where rendered files go as soon as each is done: a staging folder, memory,
+/// or nowhere. Rendering never holds the whole site itself, so a build's
+/// memory does not grow with the size of its output.
+pub trait Sink: Sync {
+    fn put(&self, file: OutFile) -> Result<(), SinkError>;
+}
+
+/// A sink could not take a file.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write {path}: {source}")]
+pub struct SinkError {
+    pub path: String,
+    pub source: std::io::Error,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SiteError {
+    #[error(transparent)]
+    Render(#[from] RenderError),
+    #[error(transparent)]
+    Sink(#[from] SinkError),
+}
+
+/// Keeps every file in memory, for `brief serve` and tests.
+#[derive(Default)]
+pub struct Collect(std::sync::Mutex<Vec<OutFile>>);
+
+impl Collect {
+    /// The files, sorted by path.
+    pub fn into_files(self) -> Vec<OutFile> {
+        let mut files = self
+            .0
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files
+    }
+}
+
+impl Sink for Collect {
+    fn put(&self, file: OutFile) -> Result<(), SinkError> {
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push(file);
+        Ok(())
+    }
+}
+
+/// Renders every output file of the site into `sink`.
+pub fn site(renderer: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
+    pages::all(renderer, sink)?;
+    sink.put(feeds::graph_json(renderer))?;
+    sink.put(feeds::sitemap(renderer))?;
+    sink.put(feeds::search_index(renderer))?;
+    sink.put(print::running_heads(renderer))?;
+    Ok(())
 }

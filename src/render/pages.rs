@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::views::{
     self, EntityView, LinkMode, LinkView, MentionGroup, MentionView, Neighbours, RelatedGroup,
 };
-use super::{OutFile, RenderError, Renderer};
+use super::{OutFile, RenderError, Renderer, Sink, SiteError};
 use crate::annotate::Heading;
 use crate::graph::PageId;
 use crate::model::{EntityKey, Kind, PartyKind};
@@ -23,20 +23,23 @@ enum Job {
     NotFound,
 }
 
-pub fn all(r: &Renderer) -> Result<Vec<OutFile>, RenderError> {
+/// Renders every page, in parallel, handing each to `sink` as soon as it is done.
+pub fn all(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
     let mut jobs = vec![Job::Front, Job::Print, Job::NotFound];
     jobs.extend(r.briefing.keys().map(Job::Entity));
     jobs.extend([Kind::Party, Kind::Clause, Kind::Quote].map(Job::Index));
-    jobs.par_iter()
-        .map(|job| match *job {
+    jobs.par_iter().try_for_each(|job| {
+        let file = match *job {
             Job::Front => front(r),
             Job::Entity(key) if key.kind == Kind::Section => section(r, key),
             Job::Entity(key) => entity(r, key),
             Job::Index(kind) => index(r, kind),
             Job::Print => super::print::page(r),
             Job::NotFound => r.page("404.html", "404.html", "Page not found", &[], ()),
-        })
-        .collect()
+        }?;
+        sink.put(file)?;
+        Ok(())
+    })
 }
 
 #[derive(Serialize)]

@@ -277,12 +277,11 @@ fn rebuild(root: &Path, state: &State, log: &Log) {
         }) => {
             let text = diagnostics::render(&compiled.files, &compiled.diagnostics);
             log.text(&text);
-            let mut files: Files = site
-                .statics
+            let files: Files = site
+                .files
                 .into_iter()
-                .map(|(path, bytes)| (path, Arc::from(bytes)))
+                .map(|f| (f.path, Arc::from(f.bytes)))
                 .collect();
-            files.extend(site.files.into_iter().map(|f| (f.path, Arc::from(f.bytes))));
             let count = files.len();
             state.publish(Some(files), None);
             log.info(&format!(

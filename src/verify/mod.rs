@@ -18,8 +18,9 @@ pub use locate::{SourceDoc, locate};
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt;
+use std::sync::Mutex;
 
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::states::RawKind;
@@ -86,34 +87,63 @@ impl fmt::Display for Miss {
 /// What one page offers and asks for.
 #[derive(Default)]
 struct Scan {
-    ids: BTreeSet<String>,
-    links: Vec<(u64, String)>,
+    ids: HashSet<Box<str>>,
+    /// Internal links only, each once, with the line it first appears on.
+    links: Vec<(u64, Box<str>)>,
+    seen: HashSet<Box<str>>,
 }
 
 /// Every miss in the site, sorted by page and line.
 pub fn verify(files: &[OutFile], statics: &BTreeMap<String, Vec<u8>>) -> Vec<Miss> {
+    let collector = Collector::default();
     // A rendered page replaces a static file of the same path, as on disk.
-    let mut pages: BTreeMap<&str, &[u8]> = statics
-        .iter()
-        .filter(|(p, _)| is_html(p))
-        .map(|(p, b)| (p.as_str(), b.as_slice()))
-        .collect();
-    pages.extend(
-        files
-            .iter()
-            .filter(|f| is_html(&f.path))
-            .map(|f| (f.path.as_str(), f.bytes.as_slice())),
-    );
-    let scans: HashMap<&str, Scan> = pages
+    for (path, bytes) in statics {
+        collector.add(path, bytes);
+    }
+    files
         .par_iter()
-        .map(|(path, bytes)| (*path, scan(&String::from_utf8_lossy(bytes))))
-        .collect();
-    let mut paths: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    paths.extend(statics.keys().map(String::as_str));
-    verify_scans(&scans, &paths)
+        .for_each(|f| collector.add(&f.path, &f.bytes));
+    collector.finish()
 }
 
-fn verify_scans(scans: &HashMap<&str, Scan>, paths: &BTreeSet<&str>) -> Vec<Miss> {
+/// Takes in pages as a build produces them and keeps only what verification
+/// needs — each page's ids and internal links — so the bytes can be written and
+/// dropped at once. Safe to feed from several threads.
+#[derive(Default)]
+pub struct Collector {
+    scans: Mutex<HashMap<String, Scan>>,
+    paths: Mutex<BTreeSet<String>>,
+}
+
+impl Collector {
+    pub fn add(&self, path: &str, bytes: &[u8]) {
+        lock(&self.paths).insert(path.to_string());
+        if is_html(path) {
+            let scan = scan(&String::from_utf8_lossy(bytes));
+            lock(&self.scans).insert(path.to_string(), scan);
+        }
+    }
+
+    /// Every output path added so far.
+    pub fn paths(&self) -> Vec<String> {
+        lock(&self.paths).iter().cloned().collect()
+    }
+
+    /// Every miss, sorted by page and line.
+    pub fn finish(self) -> Vec<Miss> {
+        let scans = self.scans.into_inner().unwrap_or_else(|p| p.into_inner());
+        let paths = self.paths.into_inner().unwrap_or_else(|p| p.into_inner());
+        verify_scans(&scans, &paths)
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn verify_scans(scans: &HashMap<String, Scan>, paths: &BTreeSet<String>) -> Vec<Miss> {
     let mut misses: Vec<Miss> = scans
         .par_iter()
         .flat_map_iter(|(page, s)| {
@@ -122,7 +152,7 @@ fn verify_scans(scans: &HashMap<&str, Scan>, paths: &BTreeSet<&str>) -> Vec<Miss
                 Some(Miss {
                     page: page.to_string(),
                     line: *line,
-                    target: target.clone(),
+                    target: target.to_string(),
                     problem,
                 })
             })
@@ -140,8 +170,8 @@ fn is_html(path: &str) -> bool {
 fn check_link(
     page: &str,
     target: &str,
-    scans: &HashMap<&str, Scan>,
-    paths: &BTreeSet<&str>,
+    scans: &HashMap<String, Scan>,
+    paths: &BTreeSet<String>,
 ) -> Option<Problem> {
     let target = target.trim();
     if is_external(target) {
@@ -261,7 +291,20 @@ fn scan(html: &str) -> Scan {
     input.push_back(StrTendril::from_slice(html));
     let _ = tokenizer.feed(&input);
     tokenizer.end();
-    tokenizer.sink.found.into_inner()
+    let mut found = tokenizer.sink.found.into_inner();
+    found.seen = HashSet::new();
+    found.links.shrink_to_fit();
+    found
+}
+
+impl Scan {
+    /// Records an internal link; external ones need no checking, and a link
+    /// repeated on the page (navigation, previews) is checked once.
+    fn link(&mut self, line: u64, target: &str) {
+        if !is_external(target.trim()) && self.seen.insert(target.into()) {
+            self.links.push((line, target.into()));
+        }
+    }
 }
 
 #[derive(Default)]
@@ -303,12 +346,14 @@ impl Sink {
             let name = &*attr.name.local;
             let value = &*attr.value;
             if name == "id" || (name == "name" && &*tag.name == "a") {
-                found.ids.insert(value.to_string());
+                found.ids.insert(value.into());
             } else if name == "srcset" {
                 let urls = value.split(',').filter_map(|c| c.split_whitespace().next());
-                found.links.extend(urls.map(|u| (line, u.to_string())));
+                for url in urls {
+                    found.link(line, url);
+                }
             } else if URL_ATTRS.contains(&name) && !(name == "href" && &*tag.name == "base") {
-                found.links.push((line, value.to_string()));
+                found.link(line, value);
             }
         }
     }
