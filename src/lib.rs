@@ -262,6 +262,30 @@ pub fn check(
     Ok(Checked { compiled, site })
 }
 
+/// `brief check`: everything a build does but writing, without keeping the
+/// rendered files (memory stays flat however large the briefing).
+/// Returns the diagnostics and how many files would be written.
+pub fn check_only(
+    root: &Path,
+    options: &BuildOptions,
+    progress: &dyn Fn(Stage),
+) -> Result<(Compiled, usize), Error> {
+    let discard = Discard::default();
+    let compiled = produce(root, options, progress, &discard)?;
+    Ok((compiled, discard.0.into_inner()))
+}
+
+/// A sink that counts files and drops them: verification has already seen them.
+#[derive(Default)]
+struct Discard(std::sync::atomic::AtomicUsize);
+
+impl render::Sink for Discard {
+    fn put(&self, _: render::OutFile) -> Result<(), render::SinkError> {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
+    }
+}
+
 /// Compiles the site, renders every file into `sink` as it is done, and
 /// verifies the output on the way. Nothing reaches `sink` when compiling
 /// fails; whether what did reach it may be kept is for the caller to decide

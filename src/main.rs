@@ -188,15 +188,14 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                 ..BuildOptions::default()
             };
             let spinner = progress::Spinner::new(cli.quiet);
-            let checked = brief::check(&root, &options, &|stage| spinner.stage(stage));
+            let checked = brief::check_only(&root, &options, &|stage| spinner.stage(stage));
             spinner.finish();
-            let checked = checked.map_err(fail)?;
-            let code = report(&checked.compiled, deny_warnings);
+            let (compiled, pages) = checked.map_err(fail)?;
+            let code = report(&compiled, deny_warnings);
             if code == 0 && !cli.quiet {
-                let pages = checked.site.map_or(0, |s| s.files.len());
                 eprintln!(
                     "ok: {pages} files render and every link resolves; {} warning(s)",
-                    checked.compiled.warnings()
+                    compiled.warnings()
                 );
             }
             Ok(code)
