@@ -51,10 +51,27 @@ pub fn page(r: &Renderer) -> Result<OutFile, RenderError> {
     };
     // Bodies render in parallel: print.html holds every page's text, and as
     // one job it would be the long pole of a build.
+    let bodies = std::sync::Mutex::new(Vec::new());
     let entries = |keys: Vec<EntityKey>| {
-        keys.into_par_iter()
+        let rendered = keys
+            .into_par_iter()
             .map(|k| entry(r, k))
-            .collect::<Result<Vec<_>, _>>()
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut bodies = bodies
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        Ok::<_, RenderError>(
+            rendered
+                .into_iter()
+                .map(|(mut entry, body)| {
+                    if !body.is_empty() {
+                        entry.html = format!("{BODY_MARK}{}-->", bodies.len());
+                        bodies.push(body);
+                    }
+                    entry
+                })
+                .collect::<Vec<_>>(),
+        )
     };
     let sections = (0..r.briefing.len(Kind::Section)).map(|index| EntityKey {
         kind: Kind::Section,
@@ -79,25 +96,67 @@ pub fn page(r: &Renderer) -> Result<OutFile, RenderError> {
         .zip('A'..)
         .map(|((_, id, title), letter)| Appendix { id, letter, title })
         .collect();
-    r.page(
+    let skeleton = r.page(
         "print.html",
         "print.html",
         &r.briefing.config.title,
         &[],
         page,
-    )
+    )?;
+    let bodies = bodies
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    Ok(OutFile {
+        path: skeleton.path,
+        bytes: splice(&skeleton.bytes, &bodies).into_bytes(),
+    })
 }
 
-fn entry<'a>(r: &'a Renderer, key: EntityKey) -> Result<PrintEntry<'a>, RenderError> {
+/// Stands in a print entry's `html` for its body while the template renders:
+/// the bodies are most of print.html, and passing them through the template
+/// context would copy every one of them twice.
+const BODY_MARK: &str = "<!--brief-body-";
+
+/// The rendered skeleton with each body mark replaced by its body.
+fn splice(skeleton: &[u8], bodies: &[String]) -> String {
+    let skeleton = String::from_utf8_lossy(skeleton);
+    let mut out =
+        String::with_capacity(skeleton.len() + bodies.iter().map(String::len).sum::<usize>());
+    let mut rest = skeleton.as_ref();
+    while let Some(at) = rest.find(BODY_MARK) {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + BODY_MARK.len()..];
+        let body = after
+            .find("-->")
+            .and_then(|end| Some((after[..end].parse::<usize>().ok()?, end)))
+            .and_then(|(n, end)| Some((bodies.get(n)?, end)));
+        match body {
+            Some((body, end)) => {
+                out.push_str(body);
+                rest = &after[end + 3..];
+            }
+            None => {
+                out.push_str(BODY_MARK);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A print entry and its rendered body.
+fn entry<'a>(r: &'a Renderer, key: EntityKey) -> Result<(PrintEntry<'a>, String), RenderError> {
     let prefix = format!("{}-{}-", key.kind.as_str(), r.briefing.id(key));
     let html = r
         .markdown(r.briefing.doc(key), "", LinkMode::Print, &prefix)?
         .html;
-    Ok(PrintEntry {
+    let entry = PrintEntry {
         entity: r.view_in(key, LinkMode::Print),
-        html,
+        html: String::new(),
         sections: mentioning_sections(r, key),
-    })
+    };
+    Ok((entry, html))
 }
 
 /// `§N` for each section that mentions `key`, once each, in section order.
@@ -200,5 +259,21 @@ mod tests {
         assert_eq!(css_string("Unbundled"), "\"Unbundled\"");
         assert_eq!(css_string(r#"a "b" \ c"#), r#""a \"b\" \\ c""#);
         assert_eq!(css_string("Ünd\n}"), "\"\\0000DCnd\\00000A}\"");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splice_puts_each_body_in_place_and_leaves_other_text_alone() {
+        let bodies = vec!["<p>one</p>".to_string(), "<p>two</p>".to_string()];
+        let skeleton =
+            format!("a {BODY_MARK}1--> b {BODY_MARK}0--> c {BODY_MARK}9--> d {BODY_MARK}x");
+        assert_eq!(
+            splice(skeleton.as_bytes(), &bodies),
+            format!("a <p>two</p> b <p>one</p> c {BODY_MARK}9--> d {BODY_MARK}x")
+        );
     }
 }
