@@ -238,7 +238,7 @@ fn css_string(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{css_string, running_title};
+    use super::{BODY_MARK, css_string, running_title, splice};
 
     #[test]
     fn running_titles_are_cut_at_a_word_to_fit_the_margin() {
@@ -260,11 +260,6 @@ mod tests {
         assert_eq!(css_string(r#"a "b" \ c"#), r#""a \"b\" \\ c""#);
         assert_eq!(css_string("Ünd\n}"), "\"\\0000DCnd\\00000A}\"");
     }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
 
     #[test]
     fn splice_puts_each_body_in_place_and_leaves_other_text_alone() {
