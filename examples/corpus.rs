@@ -126,34 +126,16 @@ fn section_body(rng: &mut Rng, flavour: Flavour, n: usize, c: &Counts) -> String
             &rng.words(2),
         ));
     }
-    refs.push(link(
-        flavour,
-        "party",
-        "parties",
-        &format!("p{}", rng.below(c.parties)),
-        &rng.words(1),
-    ));
-    refs.push(link(
-        flavour,
-        "party",
-        "parties",
-        &format!("p{}", rng.below(c.parties)),
-        &rng.words(1),
-    ));
-    refs.push(link(
-        flavour,
-        "clause",
-        "clauses",
-        &format!("c{}", rng.below(c.clauses)),
-        &rng.words(2),
-    ));
-    refs.push(link(
-        flavour,
-        "clause",
-        "clauses",
-        &format!("c{}", rng.below(c.clauses)),
-        &rng.words(2),
-    ));
+    let entity_refs = [
+        ("party", "parties", 'p', c.parties, 1),
+        ("party", "parties", 'p', c.parties, 1),
+        ("clause", "clauses", 'c', c.clauses, 2),
+        ("clause", "clauses", 'c', c.clauses, 2),
+    ];
+    for (kind, dir, prefix, count, words) in entity_refs {
+        let id = format!("{prefix}{}", rng.below(count));
+        refs.push(link(flavour, kind, dir, &id, &rng.words(words)));
+    }
     // A quote is referenced next to its speaker, as a careful author would.
     let q = rng.below(c.quotes);
     let speaker = link(

@@ -3,7 +3,7 @@
 //! of the output, and every `#anchor` an `id` on the page it points at.
 //!
 //! It works on the bytes a build is about to write (the rendered [`OutFile`]s
-//! plus the theme's static files), with html5ever's tokenizer and no tree
+//! plus the theme's static files), with html5gum's tokenizer and no tree
 //! building, pages in parallel, so it is cheap enough to run on every build and
 //! every `brief check`. Links with a scheme (`https:`, `mailto:`, `data:`) and
 //! protocol-relative ones are external and not followed; root-absolute links
@@ -17,16 +17,14 @@ mod locate;
 pub use locate::{SourceDoc, locate};
 
 use std::borrow::Cow;
-use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt;
 use std::sync::Mutex;
 
-use html5ever::tendril::StrTendril;
-use html5ever::tokenizer::states::RawKind;
-use html5ever::tokenizer::{
-    BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer,
-};
+use std::convert::Infallible;
+
+use html5gum::emitters::callback::{CallbackEmitter, CallbackEvent};
+use html5gum::{Span, Tokenizer};
 use rayon::prelude::*;
 
 use crate::render::OutFile;
@@ -295,77 +293,89 @@ fn id_hash(id: &str) -> u64 {
 }
 
 /// The ids a page offers and the links it holds, with their lines.
+///
+/// html5gum's callback emitter borrows every name and value from its buffer,
+/// so a page is read without allocating per tag; its naive state switching
+/// keeps `<script>`, `<style>` and the like as raw text, so a `<a href>` inside
+/// a script does not count as a link.
 fn scan(html: &str) -> Scan {
-    let sink = Sink::default();
-    let tokenizer = Tokenizer::new(sink, Default::default());
-    let input = BufferQueue::default();
-    input.push_back(StrTendril::from_slice(html));
-    let _ = tokenizer.feed(&input);
-    tokenizer.end();
-    let mut found = tokenizer.sink.found.into_inner();
+    let mut found = Scan::default();
+    let mut lines = Lines {
+        text: html.as_bytes(),
+        at: 0,
+        line: 1,
+    };
+    let mut tag: Vec<u8> = Vec::new();
+    let mut attribute: Vec<u8> = Vec::new();
+    let mut emitter = CallbackEmitter::new(
+        |event: CallbackEvent<'_>, span: Span<usize>| -> Option<Infallible> {
+            match event {
+                CallbackEvent::OpenStartTag { name } => {
+                    tag.clear();
+                    tag.extend(name.iter().map(u8::to_ascii_lowercase));
+                }
+                CallbackEvent::AttributeName { name } => {
+                    attribute.clear();
+                    attribute.extend(name.iter().map(u8::to_ascii_lowercase));
+                }
+                CallbackEvent::AttributeValue { value } => {
+                    let value = String::from_utf8_lossy(value);
+                    found.record(&tag, &attribute, &value, lines.at(span.start));
+                }
+                _ => {}
+            }
+            None
+        },
+    );
+    emitter.naively_switch_states(true);
+    for _ in Tokenizer::new_with_emitter(html, emitter) {}
     found.seen = HashSet::new();
     found.links.shrink_to_fit();
     found
 }
 
+/// Line numbers for byte offsets that only move forward.
+struct Lines<'a> {
+    text: &'a [u8],
+    at: usize,
+    line: u64,
+}
+
+impl Lines<'_> {
+    fn at(&mut self, offset: usize) -> u64 {
+        let offset = offset.min(self.text.len());
+        if offset > self.at {
+            self.line += self.text[self.at..offset]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count() as u64;
+            self.at = offset;
+        }
+        self.line
+    }
+}
+
+/// Attributes that hold a URL the browser loads or navigates to.
+const URL_ATTRS: [&[u8]; 4] = [b"href", b"src", b"poster", b"srcset"];
+
 impl Scan {
+    fn record(&mut self, tag: &[u8], name: &[u8], value: &str, line: u64) {
+        if name == b"id" || (name == b"name" && tag == b"a") {
+            self.ids.insert(id_hash(value));
+        } else if name == b"srcset" {
+            for url in value.split(',').filter_map(|c| c.split_whitespace().next()) {
+                self.link(line, url);
+            }
+        } else if URL_ATTRS.contains(&name) && !(name == b"href" && tag == b"base") {
+            self.link(line, value);
+        }
+    }
+
     /// Records an internal link; external ones need no checking, and a link
     /// repeated on the page (navigation, previews) is checked once.
     fn link(&mut self, line: u64, target: &str) {
         if !is_external(target.trim()) && self.seen.insert(target.into()) {
             self.links.push((line, target.into()));
-        }
-    }
-}
-
-#[derive(Default)]
-struct Sink {
-    found: RefCell<Scan>,
-}
-
-/// Attributes that hold a URL the browser loads or navigates to.
-const URL_ATTRS: [&str; 4] = ["href", "src", "poster", "srcset"];
-
-impl TokenSink for Sink {
-    type Handle = ();
-
-    fn process_token(&self, token: Token, line: u64) -> TokenSinkResult<()> {
-        let Token::TagToken(tag) = token else {
-            return TokenSinkResult::Continue;
-        };
-        if tag.kind == TagKind::EndTag {
-            return TokenSinkResult::Continue;
-        }
-        self.record(&tag, line);
-        // Without a tree builder the tokenizer must be told which elements
-        // hold raw text, or a `<a href>` inside a script would count as a link.
-        match &*tag.name {
-            "script" => TokenSinkResult::RawData(RawKind::ScriptData),
-            "style" | "xmp" | "iframe" | "noembed" | "noframes" => {
-                TokenSinkResult::RawData(RawKind::Rawtext)
-            }
-            "textarea" | "title" => TokenSinkResult::RawData(RawKind::Rcdata),
-            _ => TokenSinkResult::Continue,
-        }
-    }
-}
-
-impl Sink {
-    fn record(&self, tag: &Tag, line: u64) {
-        let mut found = self.found.borrow_mut();
-        for attr in &tag.attrs {
-            let name = &*attr.name.local;
-            let value = &*attr.value;
-            if name == "id" || (name == "name" && &*tag.name == "a") {
-                found.ids.insert(id_hash(value));
-            } else if name == "srcset" {
-                let urls = value.split(',').filter_map(|c| c.split_whitespace().next());
-                for url in urls {
-                    found.link(line, url);
-                }
-            } else if URL_ATTRS.contains(&name) && !(name == "href" && &*tag.name == "base") {
-                found.link(line, value);
-            }
         }
     }
 }

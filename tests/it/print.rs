@@ -358,6 +358,15 @@ fn pdf_outline_lists_every_section_and_appendix() {
     );
 }
 
+/// The page an outline entry titled `title` points at.
+fn page_of(entries: &[(String, u64)], title: &str) -> u64 {
+    entries
+        .iter()
+        .find(|(t, _)| t == title)
+        .map(|(_, p)| *p)
+        .unwrap_or_else(|| panic!("no outline entry {title:?}"))
+}
+
 #[test]
 fn pdf_contents_give_the_page_each_section_starts_on() {
     if !tools_present("pdf_contents_give_the_page_each_section_starts_on") {
@@ -365,11 +374,7 @@ fn pdf_contents_give_the_page_each_section_starts_on() {
     }
     let pdf = briefing_pdf();
     let entries = outline(pdf);
-    let contents_page = entries
-        .iter()
-        .find(|(t, _)| t == "Contents")
-        .map(|(_, p)| *p)
-        .unwrap();
+    let contents_page = page_of(&entries, "Contents");
     let page = contents_page.to_string();
     let text = normalise(&tool(
         "pdftotext",
@@ -377,22 +382,14 @@ fn pdf_contents_give_the_page_each_section_starts_on() {
     ));
     for (n, section) in front_matter("sections").iter().enumerate() {
         let title = normalise(&field(section, "title"));
-        let starts = entries
-            .iter()
-            .find(|(t, _)| *t == format!("{}. {title}", n + 1))
-            .map(|(_, p)| *p)
-            .unwrap();
+        let starts = page_of(&entries, &format!("{}. {title}", n + 1));
         assert!(
             text.contains(&format!("{} {title} {starts}", n + 1)),
             "contents should list {title} on page {starts}: {text}"
         );
     }
     for (letter, title) in [("A", "Parties"), ("B", "What changed"), ("C", "Quotes")] {
-        let starts = entries
-            .iter()
-            .find(|(t, _)| *t == format!("Appendix {letter}. {title}"))
-            .map(|(_, p)| *p)
-            .unwrap();
+        let starts = page_of(&entries, &format!("Appendix {letter}. {title}"));
         assert!(
             text.contains(&format!("{letter} {title} {starts}")),
             "contents should list appendix {letter} on page {starts}: {text}"
