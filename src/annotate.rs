@@ -542,7 +542,7 @@ impl RenderState<'_> {
     /// One pass over the events: references, embeds, headings, code, notes.
     fn rewrite<'e>(
         &mut self,
-        events: Vec<Event<'e>>,
+        mut events: Vec<Event<'e>>,
         headings: &mut Vec<Heading>,
         notes: &Notes,
     ) -> Vec<Event<'e>> {
@@ -556,7 +556,7 @@ impl RenderState<'_> {
                         self.embed(&events, i + 1 + embed_at, &mut out, false);
                         i += close_at + 2;
                     } else {
-                        out.push(events[i].clone());
+                        out.push(take(&mut events[i]));
                         i += 1;
                     }
                 }
@@ -632,7 +632,7 @@ impl RenderState<'_> {
                     i += 1;
                 }
                 _ => {
-                    out.push(events[i].clone());
+                    out.push(take(&mut events[i]));
                     i += 1;
                 }
             }
@@ -762,6 +762,11 @@ fn rebase<'e>(event: Event<'e>, options: &RenderOptions) -> Event<'e> {
         }),
         other => other,
     }
+}
+
+/// Moves an event out of the list; the rewrite never looks back at it.
+fn take<'e>(event: &mut Event<'e>) -> Event<'e> {
+    std::mem::replace(event, Event::SoftBreak)
 }
 
 fn is_embed(dest: &str) -> bool {
