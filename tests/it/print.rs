@@ -358,6 +358,11 @@ fn pdf_outline_lists_every_section_and_appendix() {
     );
 }
 
+/// Runs `brief pdf` on the site at `root`, writing `pdf`.
+fn pdf_into(root: &std::path::Path, pdf: &std::path::Path) -> std::process::Output {
+    brief(root, &["pdf", "--quiet", "--out", pdf.to_str().unwrap()])
+}
+
 /// The page an outline entry titled `title` points at.
 fn page_of(entries: &[(String, u64)], title: &str) -> u64 {
     entries
@@ -536,10 +541,7 @@ fn pdf_of_a_briefing_with_mistakes_reports_them_and_writes_nothing() {
     }
     let site = site("errors/bad-enum");
     let pdf = site.path().join("x.pdf");
-    let output = brief(
-        site.path(),
-        &["pdf", "--quiet", "--out", pdf.to_str().unwrap()],
-    );
+    let output = pdf_into(site.path(), &pdf);
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     assert!(stderr(&output).contains("error"), "{}", stderr(&output));
     assert!(!pdf.exists());
@@ -591,10 +593,7 @@ fn content_wider_than_paper_wraps_instead_of_shrinking_the_page() {
     // page down to fit it.
     let site = site("print/wide");
     let pdf = site.path().join("wide.pdf");
-    let output = brief(
-        site.path(),
-        &["pdf", "--quiet", "--out", pdf.to_str().unwrap()],
-    );
+    let output = pdf_into(site.path(), &pdf);
     assert!(output.status.success(), "{}", stderr(&output));
     assert_words_inside_margins(&pdf);
     let all = words(&pdf);
