@@ -6,7 +6,7 @@
 //!
 //! ```text
 //! source::read → load::load → resolve::relations ┐
-//!             annotate::scan → resolve::references ┴→ Graph::build → render::site → verify → output::write
+//!             annotate::scan → resolve::references ┴→ Graph::build → render::site → verify → output::Staging
 //! ```
 //!
 //! `brief check` runs all of it but the write; `brief serve` keeps the verified
@@ -409,18 +409,6 @@ pub fn build_with(
         compiled,
         written: Some(written),
     })
-}
-
-/// Renders every output file of a compiled, error-free briefing (templates
-/// only; the theme's static files are not included), sorted by path.
-pub fn render_site(
-    compiled: &Compiled,
-    theme: &Theme,
-    base_url: Option<String>,
-) -> Result<Vec<render::OutFile>, Error> {
-    let collect = render::Collect::default();
-    render_into(compiled, theme, base_url, &collect)?;
-    Ok(collect.into_files())
 }
 
 fn render_into(

@@ -5,11 +5,8 @@
 //! while writing, leaves the previous output untouched. A marker file records
 //! that `brief` made the folder, so it never replaces a folder it did not make.
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
-
-use rayon::prelude::*;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -66,35 +63,6 @@ pub fn check_target(root: &Path, out: &Path, force: bool) -> Result<(), OutputEr
             out.to_path_buf(),
             "the folder is not empty and was not made by brief (pass --force to replace it)".into(),
         ))
-    }
-}
-
-/// Writes `files` and `statics` as the new content of `out`.
-pub fn write(
-    out: &Path,
-    files: &[OutFile],
-    statics: &BTreeMap<String, Vec<u8>>,
-) -> Result<Written, OutputError> {
-    let staging = Staging::new(out)?;
-    for (path, bytes) in statics {
-        staging
-            .put(OutFile {
-                path: path.clone(),
-                bytes: bytes.clone(),
-            })
-            .map_err(sink_error)?;
-    }
-    files
-        .par_iter()
-        .try_for_each(|f| staging.put(f.clone()))
-        .map_err(sink_error)?;
-    staging.commit()
-}
-
-fn sink_error(e: SinkError) -> OutputError {
-    OutputError::Io {
-        path: PathBuf::from(e.path),
-        source: e.source,
     }
 }
 
@@ -218,26 +186,68 @@ mod tests {
         assert!(!is_inside("/etc/passwd"));
     }
 
+    fn build(out: &Path, path: &str, bytes: &[u8]) -> Written {
+        let staging = Staging::new(out).unwrap();
+        staging
+            .put(OutFile {
+                path: path.into(),
+                bytes: bytes.to_vec(),
+            })
+            .unwrap();
+        staging.commit().unwrap()
+    }
+
     #[test]
     fn replaces_previous_output_whole() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
-        let files = vec![OutFile {
-            path: "a/b.html".into(),
-            bytes: b"one".to_vec(),
-        }];
-        write(&out, &files, &BTreeMap::new()).unwrap();
-        let files = vec![OutFile {
-            path: "c.html".into(),
-            bytes: b"two".to_vec(),
-        }];
-        write(&out, &files, &BTreeMap::new()).unwrap();
+        build(&out, "a/b.html", b"one");
+        let written = build(&out, "c.html", b"two");
+        assert_eq!(written, Written { files: 1, bytes: 3 });
         assert!(!out.join("a/b.html").exists());
         assert_eq!(fs::read(out.join("c.html")).unwrap(), b"two");
+        assert!(out.join(MARKER).is_file());
         assert_eq!(
             fs::read_dir(tmp.path()).unwrap().count(),
             1,
             "no staging folders left behind"
         );
+    }
+
+    #[test]
+    fn an_uncommitted_staging_folder_leaves_the_output_alone() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        build(&out, "keep.html", b"old");
+        let staging = Staging::new(&out).unwrap();
+        staging
+            .put(OutFile {
+                path: "new.html".into(),
+                bytes: b"new".to_vec(),
+            })
+            .unwrap();
+        drop(staging);
+        assert_eq!(fs::read(out.join("keep.html")).unwrap(), b"old");
+        assert!(!out.join("new.html").exists());
+        assert_eq!(
+            fs::read_dir(tmp.path()).unwrap().count(),
+            1,
+            "the staging folder is removed"
+        );
+    }
+
+    #[test]
+    fn a_path_leaving_the_folder_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let staging = Staging::new(&tmp.path().join("public")).unwrap();
+        assert!(
+            staging
+                .put(OutFile {
+                    path: "../x.html".into(),
+                    bytes: Vec::new()
+                })
+                .is_err()
+        );
+        assert!(!tmp.path().join("x.html").exists());
     }
 }
