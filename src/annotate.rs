@@ -119,26 +119,24 @@ pub fn scan(body: &str, name: &dyn Fn(Kind, &str) -> Option<String>) -> Vec<RawR
     let parsed = parse(body);
     // A note is read where it is called, so its references take the position of
     // the note's first call when references are put in reading order.
-    let called_at: HashMap<&str, usize> = parsed
+    let called_at: HashMap<String, usize> = parsed
         .main
         .iter()
         .rev()
         .filter_map(|(e, r)| match e {
-            Event::FootnoteReference(label) => Some((label.as_ref(), r.start)),
+            Event::FootnoteReference(label) => Some((label.to_string(), r.start)),
             _ => None,
         })
         .collect();
-    let note_events: Vec<(Located, Option<usize>)> = parsed
+    // The events move through the walk; nothing is copied.
+    let events = parsed
         .notes
-        .iter()
-        .flat_map(|(label, _, events)| {
-            let at = called_at.get(label.as_str()).copied();
-            events.iter().map(move |e| (e.clone(), at))
-        })
-        .collect();
-    let events = note_events
         .into_iter()
-        .chain(parsed.main.iter().map(|e| (e.clone(), None)));
+        .flat_map(|(label, _, events)| {
+            let at = called_at.get(&label).copied();
+            events.into_iter().map(move |e| (e, at))
+        })
+        .chain(parsed.main.into_iter().map(|e| (e, None)));
     let mut reading_order: Vec<usize> = Vec::new();
 
     for ((event, range), note_at) in events {
@@ -648,11 +646,7 @@ impl RenderState<'_> {
         link_type: LinkType,
         out: &mut Vec<Event<'e>>,
     ) -> usize {
-        let end = find_end(events, at);
-        let Event::Start(Tag::Link { dest_url, .. }) = &events[at] else {
-            return at + 1;
-        };
-        let Some((kind, id)) = parse_reference(dest_url) else {
+        let Some((kind, id, end)) = reference_at(events, at) else {
             return at + 1;
         };
         let anchor = self.anchor(kind, id);
@@ -682,11 +676,7 @@ impl RenderState<'_> {
         out: &mut Vec<Event<'e>>,
         in_paragraph: bool,
     ) -> usize {
-        let end = find_end(events, at);
-        let Event::Start(Tag::Image { dest_url, .. }) = &events[at] else {
-            return at + 1;
-        };
-        let Some((kind, id)) = parse_reference(dest_url) else {
+        let Some((kind, id, end)) = reference_at(events, at) else {
             return at + 1;
         };
         let anchor = self.anchor(kind, id);
@@ -762,6 +752,18 @@ fn rebase<'e>(event: Event<'e>, options: &RenderOptions) -> Event<'e> {
         }),
         other => other,
     }
+}
+
+/// The reference a link or image opened at `events[at]` makes, and the index
+/// of the event that closes it.
+fn reference_at<'a>(events: &'a [Event], at: usize) -> Option<(Kind, &'a str, usize)> {
+    let (Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. })) =
+        &events[at]
+    else {
+        return None;
+    };
+    let (kind, id) = parse_reference(dest_url)?;
+    Some((kind, id, find_end(events, at)))
 }
 
 /// Moves an event out of the list; the rewrite never looks back at it.

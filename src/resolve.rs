@@ -112,7 +112,7 @@ pub fn references(
                 &r.id,
                 doc.file,
                 span.clone(),
-                REFERENCED,
+                Origin::Body,
                 &mut diagnostics,
             )?;
             if r.embed && !r.kind.can_embed() {
@@ -162,8 +162,15 @@ pub fn references(
     (bound, diagnostics)
 }
 
-/// The label under a reference in a body.
-const REFERENCED: &str = "referenced here";
+/// Where an id was written: a reference in a body, or a front-matter key.
+/// It decides the label under the caret and the hint when the id names an
+/// entity of another kind (in a body the kind is the author's to change; under
+/// a key, the key decides it).
+#[derive(Debug, Clone, Copy)]
+enum Origin<'k> {
+    Body,
+    Key(&'k str),
+}
 
 struct Cx<'a> {
     briefing: &'a Briefing,
@@ -184,7 +191,7 @@ impl Cx<'_> {
             id.get_ref(),
             doc.file,
             shift(doc, id.span()),
-            &format!("named in `{key}`"),
+            Origin::Key(key),
             out,
         )
     }
@@ -195,32 +202,34 @@ impl Cx<'_> {
         id: &str,
         file: FileId,
         span: Range<usize>,
-        label: &str,
+        origin: Origin,
         out: &mut Vec<Diagnostic>,
     ) -> Option<EntityKey> {
         if let Some(key) = self.briefing.lookup(kind, id) {
             return Some(key);
         }
+        let label = match origin {
+            Origin::Body => "referenced here".to_string(),
+            Origin::Key(key) => format!("named in `{key}`"),
+        };
         let help = suggest(id, self.briefing.ids(kind))
             .map(|s| format!("did you mean `{s}`?"))
             .or_else(|| {
                 let other = Kind::ALL
                     .into_iter()
                     .find(|&k| k != kind && self.briefing.lookup(k, id).is_some());
-                match other {
-                    // In a body the kind is the author's to change; in front
-                    // matter the key decides it.
-                    Some(other) if label == REFERENCED => Some(format!(
+                match (other, origin) {
+                    (Some(other), Origin::Body) => Some(format!(
                         "`{id}` is a {}: write `{}:{id}`",
                         other.as_str(),
                         other.as_str()
                     )),
-                    Some(other) => Some(format!(
+                    (Some(other), Origin::Key(_)) => Some(format!(
                         "`{id}` is a {}, but this key takes a {}",
                         other.as_str(),
                         kind.as_str()
                     )),
-                    None => Some(format!(
+                    (None, _) => Some(format!(
                         "create content/{}/{id}.md (`brief new {} {id}`)",
                         kind.dir(),
                         kind.as_str()
@@ -263,7 +272,7 @@ impl Cx<'_> {
         if let Some((prefix, id)) = value.split_once(':') {
             return match Kind::from_prefix(prefix) {
                 Some(kind @ (Kind::Party | Kind::Clause)) => {
-                    self.lookup(kind, id, doc.file, span, "named in `about`", out)
+                    self.lookup(kind, id, doc.file, span, Origin::Key("about"), out)
                 }
                 _ => {
                     out.push(
