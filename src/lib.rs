@@ -143,8 +143,8 @@ impl Compiled {
 
 /// Everything `brief check` does: read, parse, resolve, build the graph.
 pub fn compile(root: &Path) -> Result<Compiled, Error> {
-    let (sources, mut diagnostics) = source::read(root)?;
-    let (briefing, found) = load::load(&sources);
+    let (sources, mut diagnostics) = timed("read", || source::read(root))?;
+    let (briefing, found) = timed("load", || load::load(&sources));
     diagnostics.extend(found);
     let Some(briefing) = briefing else {
         diagnostics::normalize(&mut diagnostics);
@@ -156,9 +156,9 @@ pub fn compile(root: &Path) -> Result<Compiled, Error> {
     };
     let (relations, found) = resolve::relations(&briefing);
     diagnostics.extend(found);
-    let (pages, found) = scan_pages(&sources.files, &briefing);
+    let (pages, found) = timed("scan", || scan_pages(&sources.files, &briefing));
     diagnostics.extend(found);
-    let graph = Graph::build(&briefing, relations, pages);
+    let graph = timed("graph", || Graph::build(&briefing, relations, pages));
     diagnostics.extend(graph.warnings(&briefing));
     diagnostics::normalize(&mut diagnostics);
     Ok(Compiled {
@@ -297,7 +297,7 @@ fn produce(
     sink: &dyn render::Sink,
 ) -> Result<Compiled, Error> {
     progress(Stage::Compiling);
-    let mut compiled = compile(root)?;
+    let mut compiled = timed("compile", || compile(root))?;
     if compiled.failed(options.deny_warnings) {
         return Ok(compiled);
     }
@@ -315,12 +315,30 @@ fn produce(
         };
         render::Sink::put(&verifying, file).map_err(render::SiteError::from)?;
     }
-    render_into(&compiled, &theme, options.base_url.clone(), &verifying)?;
+    timed("render", || {
+        render_into(&compiled, &theme, options.base_url.clone(), &verifying)
+    })?;
     progress(Stage::Verifying);
-    let found = verify_site(&compiled, verifying.collector)?;
+    let found = timed("verify", || verify_site(&compiled, verifying.collector))?;
     compiled.diagnostics.extend(found);
     diagnostics::normalize(&mut compiled.diagnostics);
     Ok(compiled)
+}
+
+/// Runs `f`, printing how long it took to stderr when `BRIEF_TIMINGS` is set
+/// (for profiling builds; see BENCHMARKS.md).
+pub fn timed<T>(stage: &str, f: impl FnOnce() -> T) -> T {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    if !*ON.get_or_init(|| std::env::var_os("BRIEF_TIMINGS").is_some()) {
+        return f();
+    }
+    let started = std::time::Instant::now();
+    let value = f();
+    eprintln!(
+        "{stage:>16} {:8.1} ms",
+        started.elapsed().as_secs_f64() * 1e3
+    );
+    value
 }
 
 /// A sink that notes what each page links to and offers before passing it on.
@@ -404,7 +422,7 @@ pub fn build_with(
         });
     }
     progress(Stage::Writing);
-    let written = staging.commit()?;
+    let written = timed("commit", || staging.commit())?;
     Ok(Built {
         compiled,
         written: Some(written),
@@ -423,13 +441,15 @@ fn render_into(
     let base_url = base_url
         .filter(|u| !u.trim().is_empty())
         .map(|u| format!("{}/", u.trim().trim_end_matches('/')));
-    let renderer = Renderer::new(
-        &compiled.files,
-        briefing,
-        graph,
-        theme,
-        base_url.or_else(|| briefing.config.base_url()),
-    );
+    let renderer = timed("views", || {
+        Renderer::new(
+            &compiled.files,
+            briefing,
+            graph,
+            theme,
+            base_url.or_else(|| briefing.config.base_url()),
+        )
+    });
     Ok(render::site(&renderer, sink)?)
 }
 

@@ -365,10 +365,11 @@ impl Sink for Collect {
 
 /// Renders every output file of the site into `sink`.
 pub fn site(renderer: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
-    pages::all(renderer, sink)?;
-    sink.put(feeds::graph_json(renderer))?;
-    sink.put(feeds::sitemap(renderer))?;
-    sink.put(feeds::search_index(renderer))?;
+    use crate::timed;
+    timed("pages", || pages::all(renderer, sink))?;
+    timed("graph.json", || sink.put(feeds::graph_json(renderer)))?;
+    timed("sitemap", || sink.put(feeds::sitemap(renderer)))?;
+    timed("search index", || sink.put(feeds::search_index(renderer)))?;
     sink.put(print::running_heads(renderer))?;
     Ok(())
 }

@@ -34,7 +34,7 @@ pub fn all(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
             Job::Entity(key) if key.kind == Kind::Section => section(r, key),
             Job::Entity(key) => entity(r, key),
             Job::Index(kind) => index(r, kind),
-            Job::Print => super::print::page(r),
+            Job::Print => crate::timed("print.html", || super::print::page(r)),
             Job::NotFound => r.page("404.html", "404.html", "Page not found", &[], ()),
         }?;
         sink.put(file)?;
