@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::views::{EntityView, LinkMode, front_link, link};
+use super::views::{EntityView, LinkMode, entity_href, front_link};
 use super::{OutFile, Renderer};
 use crate::annotate::Snippet;
 use crate::graph::PageId;
@@ -15,12 +15,16 @@ struct GraphJson<'a> {
     version: u32,
     title: &'a str,
     entities: &'a [EntityView],
-    mentions: Vec<MentionJson<'a>>,
+    mentions: Mentions<'a>,
 }
+
+/// Every mention, serialised as it is read from the graph rather than
+/// gathered into a list first (a large briefing has hundreds of thousands).
+struct Mentions<'a>(&'a Renderer<'a>);
 
 #[derive(Serialize)]
 struct MentionJson<'a> {
-    entity: String,
+    entity: &'a str,
     page: String,
     anchor: &'a str,
     url: String,
@@ -28,33 +32,43 @@ struct MentionJson<'a> {
     snippet: &'a Snippet,
 }
 
-pub fn graph_json(r: &Renderer) -> OutFile {
-    let mentions = r
-        .graph
-        .mentions
-        .iter()
-        .map(|m| {
-            let page = match m.page {
-                PageId::Front => front_link(r.briefing).href,
-                PageId::Entity(k) => link(r.briefing, None, k, LinkMode::Site).href,
+impl Serialize for Mentions<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let r = self.0;
+        // Mentions come grouped by page: each page's address is made once.
+        let mut last: Option<(PageId, String)> = None;
+        serializer.collect_seq(r.graph.mentions.iter().map(|m| {
+            let page = match &last {
+                Some((id, href)) if *id == m.page => href.clone(),
+                _ => {
+                    let href = match m.page {
+                        PageId::Front => front_link(r.briefing).href,
+                        PageId::Entity(k) => entity_href(r.briefing, k, LinkMode::Site),
+                    };
+                    last = Some((m.page, href.clone()));
+                    href
+                }
             };
             MentionJson {
-                entity: r.briefing.key_string(m.entity),
+                entity: &r.view(m.entity).key,
                 url: format!("{page}#{}", m.anchor),
                 page,
                 anchor: &m.anchor,
                 embed: m.embed,
                 snippet: &m.snippet,
             }
-        })
-        .collect();
+        }))
+    }
+}
+
+pub fn graph_json(r: &Renderer) -> OutFile {
     let json = GraphJson {
         version: 1,
         title: &r.briefing.config.title,
         entities: &r.views,
-        mentions,
+        mentions: Mentions(r),
     };
-    let mut bytes = serde_json::to_vec_pretty(&json).unwrap_or_default();
+    let mut bytes = serde_json::to_vec(&json).unwrap_or_default();
     bytes.push(b'\n');
     OutFile {
         path: "graph.json".into(),

@@ -366,10 +366,19 @@ impl Sink for Collect {
 /// Renders every output file of the site into `sink`.
 pub fn site(renderer: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
     use crate::timed;
-    timed("pages", || pages::all(renderer, sink))?;
-    timed("graph.json", || sink.put(feeds::graph_json(renderer)))?;
-    timed("sitemap", || sink.put(feeds::sitemap(renderer)))?;
-    timed("search index", || sink.put(feeds::search_index(renderer)))?;
-    sink.put(print::running_heads(renderer))?;
+    // The feeds are single files made by one thread each: they run beside
+    // the pages rather than after them.
+    let (pages, feeds) = rayon::join(
+        || timed("pages", || pages::all(renderer, sink)),
+        || -> Result<(), SiteError> {
+            timed("graph.json", || sink.put(feeds::graph_json(renderer)))?;
+            timed("search index", || sink.put(feeds::search_index(renderer)))?;
+            sink.put(feeds::sitemap(renderer))?;
+            sink.put(print::running_heads(renderer))?;
+            Ok(())
+        },
+    );
+    pages?;
+    feeds?;
     Ok(())
 }

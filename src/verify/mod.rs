@@ -323,14 +323,13 @@ fn scan(html: &str) -> Scan {
             }
             continue;
         }
-        let tag = StartTag::read(html, start + 1);
         let line = lines.at(start);
-        for (name, value) in &tag.attributes {
-            found.record(tag.name.as_bytes(), name.as_bytes(), value, line);
-        }
-        i = tag.end;
-        if RAW_TEXT.contains(&tag.name.as_str()) {
-            i = find_end_tag(html, i, &tag.name);
+        let (name, end) = read_start_tag(html, start + 1, |tag, attribute, value| {
+            found.record(tag, attribute, &decode_references(value), line);
+        });
+        i = end;
+        if RAW_TEXT.iter().any(|raw| name.eq_ignore_ascii_case(raw)) {
+            i = find_end_tag(html, i, name);
         }
     }
     found.seen = HashSet::new();
@@ -343,70 +342,61 @@ const RAW_TEXT: [&str; 8] = [
     "script", "style", "xmp", "iframe", "noembed", "noframes", "textarea", "title",
 ];
 
-/// A start tag: its lowercased name, its attributes (lowercased names,
-/// decoded values) and the offset just past its `>`.
-struct StartTag {
-    name: String,
-    attributes: Vec<(String, String)>,
-    end: usize,
-}
-
-impl StartTag {
-    /// Reads the tag whose name starts at `at` (just after `<`).
-    fn read(html: &str, at: usize) -> StartTag {
-        let bytes = html.as_bytes();
-        let is_space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c');
-        let mut i = at;
-        while i < bytes.len() && !is_space(bytes[i]) && bytes[i] != b'>' && bytes[i] != b'/' {
+/// Reads the start tag whose name begins at `at` (just after `<`), calling
+/// `attribute(tag, name, raw value)` for each attribute, and returns the tag's
+/// name and the offset just past its `>`. Nothing is allocated: a build scans
+/// every tag of every page.
+fn read_start_tag<'h>(
+    html: &'h str,
+    at: usize,
+    mut attribute: impl FnMut(&str, &str, &str),
+) -> (&'h str, usize) {
+    let bytes = html.as_bytes();
+    let is_space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c');
+    let mut i = at;
+    while i < bytes.len() && !is_space(bytes[i]) && bytes[i] != b'>' && bytes[i] != b'/' {
+        i += 1;
+    }
+    let name = &html[at..i];
+    loop {
+        while i < bytes.len() && (is_space(bytes[i]) || bytes[i] == b'/') {
             i += 1;
         }
-        let name = html[at..i].to_ascii_lowercase();
-        let mut attributes = Vec::new();
-        loop {
-            while i < bytes.len() && (is_space(bytes[i]) || bytes[i] == b'/') {
-                i += 1;
-            }
-            if i >= bytes.len() || bytes[i] == b'>' {
-                return StartTag {
-                    name,
-                    attributes,
-                    end: (i + 1).min(bytes.len()),
-                };
-            }
-            let name_start = i;
-            while i < bytes.len() && !is_space(bytes[i]) && !matches!(bytes[i], b'=' | b'>' | b'/')
-            {
-                i += 1;
-            }
-            let attribute = html[name_start..i].to_ascii_lowercase();
+        if i >= bytes.len() || bytes[i] == b'>' {
+            return (name, (i + 1).min(bytes.len()));
+        }
+        let name_start = i;
+        while i < bytes.len() && !is_space(bytes[i]) && !matches!(bytes[i], b'=' | b'>' | b'/') {
+            i += 1;
+        }
+        let attribute_name = &html[name_start..i];
+        while i < bytes.len() && is_space(bytes[i]) {
+            i += 1;
+        }
+        let mut value = "";
+        if i < bytes.len() && bytes[i] == b'=' {
+            i += 1;
             while i < bytes.len() && is_space(bytes[i]) {
                 i += 1;
             }
-            let mut value = "";
-            if i < bytes.len() && bytes[i] == b'=' {
-                i += 1;
-                while i < bytes.len() && is_space(bytes[i]) {
-                    i += 1;
+            match bytes.get(i) {
+                Some(&quote @ (b'"' | b'\'')) => {
+                    let end = html[i + 1..]
+                        .find(quote as char)
+                        .map_or(html.len(), |e| i + 1 + e);
+                    value = &html[i + 1..end];
+                    i = (end + 1).min(bytes.len());
                 }
-                match bytes.get(i) {
-                    Some(&quote @ (b'"' | b'\'')) => {
-                        let end = html[i + 1..]
-                            .find(quote as char)
-                            .map_or(html.len(), |e| i + 1 + e);
-                        value = &html[i + 1..end];
-                        i = (end + 1).min(bytes.len());
+                _ => {
+                    let start = i;
+                    while i < bytes.len() && !is_space(bytes[i]) && bytes[i] != b'>' {
+                        i += 1;
                     }
-                    _ => {
-                        let start = i;
-                        while i < bytes.len() && !is_space(bytes[i]) && bytes[i] != b'>' {
-                            i += 1;
-                        }
-                        value = &html[start..i];
-                    }
+                    value = &html[start..i];
                 }
             }
-            attributes.push((attribute, decode_references(value)));
         }
+        attribute(name, attribute_name, value);
     }
 }
 
@@ -426,9 +416,9 @@ fn find_end_tag(html: &str, from: usize, name: &str) -> usize {
 
 /// Decodes the character references a URL or id can hold: the five XML ones
 /// and numeric ones. Others are left as written.
-fn decode_references(value: &str) -> String {
+fn decode_references(value: &str) -> Cow<'_, str> {
     if !value.contains('&') {
-        return value.to_string();
+        return Cow::Borrowed(value);
     }
     let mut out = String::with_capacity(value.len());
     let mut rest = value;
@@ -466,7 +456,7 @@ fn decode_references(value: &str) -> String {
         }
     }
     out.push_str(rest);
-    out
+    Cow::Owned(out)
 }
 
 /// Line numbers for byte offsets that only move forward.
@@ -491,17 +481,19 @@ impl Lines<'_> {
 }
 
 /// Attributes that hold a URL the browser loads or navigates to.
-const URL_ATTRS: [&[u8]; 4] = [b"href", b"src", b"poster", b"srcset"];
+const URL_ATTRS: [&str; 4] = ["href", "src", "poster", "srcset"];
 
 impl Scan {
-    fn record(&mut self, tag: &[u8], name: &[u8], value: &str, line: u64) {
-        if name == b"id" || (name == b"name" && tag == b"a") {
+    /// Notes one attribute; tag and attribute names in any case.
+    fn record(&mut self, tag: &str, name: &str, value: &str, line: u64) {
+        let is = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
+        if is(name, "id") || (is(name, "name") && is(tag, "a")) {
             self.ids.insert(id_hash(value));
-        } else if name == b"srcset" {
+        } else if is(name, "srcset") {
             for url in value.split(',').filter_map(|c| c.split_whitespace().next()) {
                 self.link(line, url);
             }
-        } else if URL_ATTRS.contains(&name) && !(name == b"href" && tag == b"base") {
+        } else if URL_ATTRS.iter().any(|a| is(name, a)) && !(is(name, "href") && is(tag, "base")) {
             self.link(line, value);
         }
     }
