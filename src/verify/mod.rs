@@ -346,11 +346,11 @@ const RAW_TEXT: [&str; 8] = [
 /// `attribute(tag, name, raw value)` for each attribute, and returns the tag's
 /// name and the offset just past its `>`. Nothing is allocated: a build scans
 /// every tag of every page.
-fn read_start_tag<'h>(
-    html: &'h str,
+fn read_start_tag(
+    html: &str,
     at: usize,
     mut attribute: impl FnMut(&str, &str, &str),
-) -> (&'h str, usize) {
+) -> (&str, usize) {
     let bytes = html.as_bytes();
     let is_space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c');
     let mut i = at;
