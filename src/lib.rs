@@ -284,6 +284,17 @@ impl render::Sink for Discard {
         self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Ok(())
     }
+
+    fn put_stream(&self, path: &str, produce: render::Produce) -> Result<(), render::SinkError> {
+        produce(&mut std::io::sink()).map_err(|source| render::SinkError {
+            path: path.to_string(),
+            source,
+        })?;
+        self.put(render::OutFile {
+            path: path.to_string(),
+            bytes: Vec::new(),
+        })
+    }
 }
 
 /// Compiles the site, renders every file into `sink` as it is done, and
@@ -334,8 +345,13 @@ pub fn timed<T>(stage: &str, f: impl FnOnce() -> T) -> T {
     }
     let started = std::time::Instant::now();
     let value = f();
+    // Resident memory when the stage ends, from /proc where there is one.
+    let resident = std::fs::read_to_string("/proc/self/statm")
+        .ok()
+        .and_then(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok())
+        .map_or(0, |pages| pages * 4096 / 1_000_000);
     eprintln!(
-        "{stage:>16} {:8.1} ms",
+        "{stage:>16} {:8.1} ms {resident:>6} MB resident",
         started.elapsed().as_secs_f64() * 1e3
     );
     value
@@ -349,8 +365,31 @@ struct Verifying<'a> {
 
 impl render::Sink for Verifying<'_> {
     fn put(&self, file: render::OutFile) -> Result<(), render::SinkError> {
-        self.collector.add(&file.path, &file.bytes);
+        if file.path == "print.html" {
+            timed("print verify", || {
+                self.collector.add(&file.path, &file.bytes)
+            });
+        } else {
+            self.collector.add(&file.path, &file.bytes);
+        }
         self.inner.put(file)
+    }
+
+    fn put_stream(&self, path: &str, produce: render::Produce) -> Result<(), render::SinkError> {
+        if verify::holds_links(path) {
+            // Links are checked on the whole page: take it whole.
+            let mut bytes = Vec::new();
+            produce(&mut bytes).map_err(|source| render::SinkError {
+                path: path.to_string(),
+                source,
+            })?;
+            return self.put(render::OutFile {
+                path: path.to_string(),
+                bytes,
+            });
+        }
+        self.collector.add(path, &[]);
+        self.inner.put_stream(path, produce)
     }
 }
 

@@ -10,7 +10,9 @@ use std::path::{Component, Path, PathBuf};
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::render::{OutFile, Sink, SinkError};
+use std::io::Write;
+
+use crate::render::{OutFile, Produce, Sink, SinkError};
 
 /// Name of the file that marks an output folder as made by `brief`.
 pub const MARKER: &str = ".brief-output";
@@ -157,6 +159,50 @@ impl Sink for Staging {
         self.files.fetch_add(1, Ordering::Relaxed);
         self.bytes.fetch_add(file.bytes.len(), Ordering::Relaxed);
         Ok(())
+    }
+
+    fn put_stream(&self, rel: &str, produce: Produce) -> Result<(), SinkError> {
+        let fail = |source| SinkError {
+            path: rel.to_string(),
+            source,
+        };
+        if !is_inside(rel) {
+            return Err(fail(std::io::Error::other(
+                "the path leaves the output folder",
+            )));
+        }
+        let path = self.dir.join(rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(fail)?;
+        }
+        let file = fs::File::create(&path).map_err(fail)?;
+        let mut out = Counting {
+            inner: std::io::BufWriter::with_capacity(1 << 18, file),
+            bytes: 0,
+        };
+        produce(&mut out).map_err(fail)?;
+        out.inner.flush().map_err(fail)?;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(out.bytes, Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+/// A writer that counts what passes through it.
+struct Counting<W> {
+    inner: W,
+    bytes: usize,
+}
+
+impl<W: Write> Write for Counting<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.bytes += n;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
     }
 }
 

@@ -61,19 +61,16 @@ impl Serialize for Mentions<'_> {
     }
 }
 
-pub fn graph_json(r: &Renderer) -> OutFile {
+/// Writes `graph.json` to `out` as it is serialised.
+pub fn graph_json(r: &Renderer, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let json = GraphJson {
         version: 1,
         title: &r.briefing.config.title,
         entities: &r.views,
         mentions: Mentions(r),
     };
-    let mut bytes = serde_json::to_vec(&json).unwrap_or_default();
-    bytes.push(b'\n');
-    OutFile {
-        path: "graph.json".into(),
-        bytes,
-    }
+    serde_json::to_writer(&mut *out, &json)?;
+    out.write_all(b"\n")
 }
 
 /// Every page's URL: absolute under `base_url` when set, else relative.

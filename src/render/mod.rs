@@ -319,7 +319,25 @@ struct CardContext<'a> {
 /// memory does not grow with the size of its output.
 pub trait Sink: Sync {
     fn put(&self, file: OutFile) -> Result<(), SinkError>;
+
+    /// Takes a large file as `produce` writes it, so that it need not be held
+    /// whole: `graph.json` of a large briefing runs to tens of megabytes.
+    /// Sinks that keep files in memory take this default.
+    fn put_stream(&self, path: &str, produce: Produce) -> Result<(), SinkError> {
+        let mut bytes = Vec::new();
+        produce(&mut bytes).map_err(|source| SinkError {
+            path: path.to_string(),
+            source,
+        })?;
+        self.put(OutFile {
+            path: path.to_string(),
+            bytes,
+        })
+    }
 }
+
+/// Writes a file's bytes, for [`Sink::put_stream`].
+pub type Produce<'a> = &'a mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>;
 
 /// A sink could not take a file.
 #[derive(Debug, thiserror::Error)]
@@ -371,7 +389,9 @@ pub fn site(renderer: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
     let (pages, feeds) = rayon::join(
         || timed("pages", || pages::all(renderer, sink)),
         || -> Result<(), SiteError> {
-            timed("graph.json", || sink.put(feeds::graph_json(renderer)))?;
+            timed("graph.json", || {
+                sink.put_stream("graph.json", &mut |w| feeds::graph_json(renderer, w))
+            })?;
             timed("search index", || sink.put(feeds::search_index(renderer)))?;
             sink.put(feeds::sitemap(renderer))?;
             sink.put(print::running_heads(renderer))?;

@@ -77,14 +77,16 @@ pub fn page(r: &Renderer) -> Result<OutFile, RenderError> {
         kind: Kind::Section,
         index,
     });
-    let mut page = PrintPage {
-        lede,
-        sections: entries(sections.collect())?,
-        parties: entries(r.graph.numbered(Kind::Party).to_vec())?,
-        clauses: entries(r.graph.numbered(Kind::Clause).to_vec())?,
-        quotes: entries(r.graph.numbered(Kind::Quote).to_vec())?,
-        appendices: Vec::new(),
-    };
+    let mut page = crate::timed("print bodies", || -> Result<PrintPage, RenderError> {
+        Ok(PrintPage {
+            lede,
+            sections: entries(sections.collect())?,
+            parties: entries(r.graph.numbered(Kind::Party).to_vec())?,
+            clauses: entries(r.graph.numbered(Kind::Clause).to_vec())?,
+            quotes: entries(r.graph.numbered(Kind::Quote).to_vec())?,
+            appendices: Vec::new(),
+        })
+    })?;
     let candidates = [
         (!page.parties.is_empty(), "appendix-parties", "Parties"),
         (!page.clauses.is_empty(), "appendix-clauses", "What changed"),
@@ -96,19 +98,21 @@ pub fn page(r: &Renderer) -> Result<OutFile, RenderError> {
         .zip('A'..)
         .map(|((_, id, title), letter)| Appendix { id, letter, title })
         .collect();
-    let skeleton = r.page(
-        "print.html",
-        "print.html",
-        &r.briefing.config.title,
-        &[],
-        page,
-    )?;
+    let skeleton = crate::timed("print skeleton", || {
+        r.page(
+            "print.html",
+            "print.html",
+            &r.briefing.config.title,
+            &[],
+            page,
+        )
+    })?;
     let bodies = bodies
         .into_inner()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     Ok(OutFile {
         path: skeleton.path,
-        bytes: splice(&skeleton.bytes, &bodies).into_bytes(),
+        bytes: crate::timed("print splice", || splice(&skeleton.bytes, &bodies)).into_bytes(),
     })
 }
 

@@ -157,6 +157,12 @@ fn verify_scans(scans: &HashMap<String, Scan>, paths: &BTreeSet<String>) -> Vec<
     misses
 }
 
+/// Whether verification reads the file at `path` (its HTML pages), rather
+/// than only noting that it exists.
+pub fn holds_links(path: &str) -> bool {
+    is_html(path)
+}
+
 fn is_html(path: &str) -> bool {
     path.ends_with(".html") || path.ends_with(".htm")
 }
