@@ -2,7 +2,8 @@
 # Build benchmark: brief against Hugo and mdBook on the same generated corpus,
 # plus two floors — the bare parse + highlight + write of the same pages
 # (examples/floor.rs) and copying brief's output — alternating the tools in
-# every round so background noise hits them alike.
+# every round so background noise hits them alike. Every tool writes into an
+# empty folder (the previous round's output is removed outside the timing).
 #
 # Usage: bench/run.sh [N ...]            default: 1000 10000
 # Env:   ROUNDS (default 5), WORK (default /dev/shm/brief-bench; a RAM disk),
@@ -39,7 +40,7 @@ for n in "${SIZES[@]}"; do
   target/release/examples/corpus "$n" "$corpus"
   "$BRIEF" build --quiet --force --root "$corpus/brief" --out "$WORK/ref-$n"   # the output the copy floor copies
   for round in $(seq "$ROUNDS"); do
-    measure "$n" brief "$BRIEF" build --quiet --force --root "$corpus/brief" --out "$WORK/out-brief"
+    rm -rf "$WORK/out-brief"; measure "$n" brief "$BRIEF" build --quiet --root "$corpus/brief" --out "$WORK/out-brief"
     if command -v hugo >/dev/null; then
       rm -rf "$WORK/out-hugo"; measure "$n" hugo hugo --quiet -s "$corpus/hugo" -d "$WORK/out-hugo"
     fi

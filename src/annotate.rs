@@ -11,7 +11,7 @@
 //! Neither pass looks at other documents: what a reference points at comes from
 //! the caller through [`Targets`].
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
@@ -69,23 +69,38 @@ pub struct Snippet {
 /// Longest stretch of context kept on either side of a reference in a snippet.
 const SNIPPET_CONTEXT: usize = 160;
 
-/// A body's events with byte ranges, footnote definitions taken out and put in
-/// the order their first reference gives them. Both passes walk the notes
-/// first, then the main text, so they meet references in the same order and
-/// agree on every anchor.
-struct Parsed<'a> {
-    main: Vec<Located<'a>>,
+/// A body's events, footnote definitions taken out and put in the order their
+/// first reference gives them. Both passes walk the notes first, then the main
+/// text, so they meet references in the same order and agree on every anchor.
+/// `E` is an event, with its byte range where the pass needs it.
+struct Parsed<E> {
+    main: Vec<E>,
     /// (label, number, events) in number order; notes never referenced are dropped.
-    notes: Vec<(String, usize, Vec<Located<'a>>)>,
+    notes: Vec<(String, usize, Vec<E>)>,
 }
 
 /// An event with the byte range of the source it came from.
 type Located<'a> = (Event<'a>, Range<usize>);
 
-fn parse(body: &str) -> Parsed<'_> {
-    let events: Vec<Located> = Parser::new_ext(body, options())
-        .into_offset_iter()
-        .collect();
+/// The event of an item of a parsed body.
+trait AsEvent<'a> {
+    fn event(&self) -> &Event<'a>;
+}
+
+impl<'a> AsEvent<'a> for Event<'a> {
+    fn event(&self) -> &Event<'a> {
+        self
+    }
+}
+
+impl<'a> AsEvent<'a> for Located<'a> {
+    fn event(&self) -> &Event<'a> {
+        &self.0
+    }
+}
+
+/// Splits `events` into the main text and its notes.
+fn parse<'a, E: AsEvent<'a>>(events: Vec<E>) -> Parsed<E> {
     let (main, mut definitions) = take_footnotes(events);
     let notes = note_order(&main)
         .into_iter()
@@ -116,7 +131,11 @@ pub fn scan(body: &str, name: &dyn Fn(Kind, &str) -> Option<String>) -> Vec<RawR
     // (index into refs, text length when the link opened) for open reference links.
     let mut open_links: Vec<Option<(usize, usize)>> = Vec::new();
     let mut image_depth = 0usize;
-    let parsed = parse(body);
+    let parsed = parse(
+        Parser::new_ext(body, options())
+            .into_offset_iter()
+            .collect(),
+    );
     // A note is read where it is called, so its references take the position of
     // the note's first call when references are put in reading order.
     let called_at: HashMap<String, usize> = parsed
@@ -389,7 +408,6 @@ pub fn render(
     highlighter: &Highlighter,
     options: RenderOptions,
 ) -> Rendered {
-    let parsed = parse(body);
     let mut state = RenderState {
         targets,
         highlighter,
@@ -397,24 +415,26 @@ pub fn render(
         anchors: HashMap::new(),
         referenced: Vec::new(),
     };
+    // Without notes the body streams from the parser; with them, the notes
+    // must be read (and their references numbered) before the main text.
+    let (main, parsed_notes): (Box<dyn Iterator<Item = Event>>, _) = if body.contains("[^") {
+        let parsed = parse(Parser::new_ext(body, self::options()).collect::<Vec<Event>>());
+        (Box::new(parsed.main.into_iter()), parsed.notes)
+    } else {
+        (Box::new(Parser::new_ext(body, self::options())), Vec::new())
+    };
     let mut notes = Notes::new();
-    for (label, number, events) in parsed.notes {
-        let events = state.rewrite(
-            events.into_iter().map(|(e, _)| e).collect(),
-            &mut Vec::new(),
-            &Notes::new(),
-        );
+    for (label, number, events) in parsed_notes {
+        let events = state.rewrite(events, &mut Vec::new(), &Notes::new(), &mut HashMap::new());
         let events = events.into_iter().map(|e| rebase(e, &options)).collect();
         notes.insert(label, (number, inline_note(events)));
     }
     let mut headings = Vec::new();
-    let events = state.rewrite(
-        parsed.main.into_iter().map(|(e, _)| e).collect(),
-        &mut headings,
-        &notes,
-    );
+    let mut heading_ids = HashMap::new();
     let mut html = String::with_capacity(body.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|e| rebase(e, &options)));
+    let events = blocks(main)
+        .flat_map(|block| state.rewrite(block, &mut headings, &notes, &mut heading_ids));
+    pulldown_cmark::html::push_html(&mut html, events.map(|e| rebase(e, &options)));
     if !notes.is_empty() {
         let mut ordered: Vec<&(usize, String)> = notes.values().collect();
         ordered.sort();
@@ -441,15 +461,13 @@ pub fn render(
 type Notes = BTreeMap<String, (usize, String)>;
 
 /// Footnote definitions out of the stream, by label (the first wins).
-fn take_footnotes(
-    events: Vec<Located<'_>>,
-) -> (Vec<Located<'_>>, HashMap<String, Vec<Located<'_>>>) {
+fn take_footnotes<'a, E: AsEvent<'a>>(events: Vec<E>) -> (Vec<E>, HashMap<String, Vec<E>>) {
     let mut main = Vec::with_capacity(events.len());
-    let mut notes: HashMap<String, Vec<Located>> = HashMap::new();
-    let mut current: Option<(String, Vec<Located>)> = None;
+    let mut notes: HashMap<String, Vec<E>> = HashMap::new();
+    let mut current: Option<(String, Vec<E>)> = None;
     let mut depth = 0usize;
-    for (event, range) in events {
-        match event {
+    for item in events {
+        match item.event() {
             Event::Start(Tag::FootnoteDefinition(label)) if current.is_none() => {
                 current = Some((label.to_string(), Vec::new()));
                 depth = 0;
@@ -461,14 +479,14 @@ fn take_footnotes(
             }
             event => match &mut current {
                 Some((_, body)) => {
-                    match &event {
+                    match event {
                         Event::Start(Tag::FootnoteDefinition(_)) => depth += 1,
                         Event::End(TagEnd::FootnoteDefinition) => depth -= 1,
                         _ => {}
                     }
-                    body.push((event, range));
+                    body.push(item);
                 }
-                None => main.push((event, range)),
+                None => main.push(item),
             },
         }
     }
@@ -476,16 +494,39 @@ fn take_footnotes(
 }
 
 /// Footnote labels in order of first reference, numbered from 1.
-fn note_order(events: &[Located]) -> Vec<(String, usize)> {
+fn note_order<'a, E: AsEvent<'a>>(events: &[E]) -> Vec<(String, usize)> {
     let mut order: Vec<(String, usize)> = Vec::new();
-    for (event, _) in events {
-        if let Event::FootnoteReference(label) = event
-            && !order.iter().any(|(l, _)| l == label.as_ref())
+    let mut seen: HashSet<&str> = HashSet::new();
+    for item in events {
+        if let Event::FootnoteReference(label) = item.event()
+            && seen.insert(label.as_ref())
         {
             order.push((label.to_string(), order.len() + 1));
         }
     }
     order
+}
+
+/// Splits an event stream into its top-level blocks (a start tag at depth 0
+/// through its end, or a lone event), so the rewrite can look ahead within a
+/// block while the document streams.
+fn blocks<'e>(mut events: impl Iterator<Item = Event<'e>>) -> impl Iterator<Item = Vec<Event<'e>>> {
+    std::iter::from_fn(move || {
+        let mut block = Vec::new();
+        let mut depth = 0usize;
+        for event in events.by_ref() {
+            match &event {
+                Event::Start(_) => depth += 1,
+                Event::End(_) => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            block.push(event);
+            if depth == 0 {
+                return Some(block);
+            }
+        }
+        (!block.is_empty()).then_some(block)
+    })
 }
 
 /// A footnote's events as inline HTML: paragraphs joined with line breaks, so
@@ -543,9 +584,9 @@ impl RenderState<'_> {
         mut events: Vec<Event<'e>>,
         headings: &mut Vec<Heading>,
         notes: &Notes,
+        heading_ids: &mut HashMap<String, usize>,
     ) -> Vec<Event<'e>> {
         let mut out: Vec<Event<'e>> = Vec::with_capacity(events.len());
-        let mut heading_ids: HashMap<String, usize> = HashMap::new();
         let mut i = 0;
         while i < events.len() {
             match &events[i] {
@@ -585,7 +626,7 @@ impl RenderState<'_> {
                     let text = plain_text(&events[i + 1..end]);
                     let id = match id {
                         Some(id) => id.to_string(),
-                        None => unique_slug(&text, &mut heading_ids),
+                        None => unique_slug(&text, heading_ids),
                     };
                     let full = format!("{}{}", self.options.id_prefix, id);
                     headings.push(Heading {
@@ -660,7 +701,12 @@ impl RenderState<'_> {
         if end == at + 1 || link_type == LinkType::Autolink {
             out.push(Event::Text(target.name.into()));
         } else {
-            let inner = self.rewrite(events[at + 1..end].to_vec(), &mut Vec::new(), &Notes::new());
+            let inner = self.rewrite(
+                events[at + 1..end].to_vec(),
+                &mut Vec::new(),
+                &Notes::new(),
+                &mut HashMap::new(),
+            );
             out.extend(inner);
         }
         out.push(Event::InlineHtml("</a>".into()));
