@@ -250,3 +250,20 @@ fn moved_bodies_rebase_relative_links() {
         assert!(out.contains(href), "{href} in {out}");
     }
 }
+
+#[test]
+fn bodies_with_and_without_notes_render_alike() {
+    // Without notes a body streams from the parser; with them it is read
+    // whole first. The text before the note must come out the same either way.
+    let plain = "## Money\n\nSee [OpenAI](party:openai) and ![](clause:ip).\n\n> ## Money\n\n```rust\nfn x() {}\n```\n";
+    let noted = format!("{plain}\nA note[^1].\n\n[^1]: The note.\n");
+    let options = || RenderOptions {
+        id_prefix: "",
+        moved_from: None,
+    };
+    let a = render(plain, &Fixed, &Highlighter::new(), options());
+    let b = render(&noted, &Fixed, &Highlighter::new(), options());
+    assert!(b.html.starts_with(&a.html), "{}\n---\n{}", a.html, b.html);
+    assert!(a.html.contains("id=\"money-2\""), "{}", a.html);
+    assert_eq!(a.headings, b.headings);
+}
