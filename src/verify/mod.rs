@@ -85,7 +85,8 @@ struct Scan {
     ids: HashSet<u64>,
     /// Internal links only, each once, with the line it first appears on.
     links: Vec<(u64, Box<str>)>,
-    seen: HashSet<Box<str>>,
+    /// Hashes of the links recorded so far, while the page is scanned.
+    seen: HashSet<u64>,
 }
 
 /// Every miss in the site, sorted by page and line.
@@ -114,7 +115,11 @@ impl Collector {
     pub fn add(&self, path: &str, bytes: &[u8]) {
         lock(&self.paths).insert(path.to_string());
         if is_html(path) {
-            let scan = scan(&String::from_utf8_lossy(bytes));
+            // Rendered pages are UTF-8; the lossy decoding is for anything else.
+            let scan = match std::str::from_utf8(bytes) {
+                Ok(html) => scan(html),
+                Err(_) => scan(&String::from_utf8_lossy(bytes)),
+            };
             lock(&self.scans).insert(path.to_string(), scan);
         }
     }
@@ -312,20 +317,19 @@ fn scan(html: &str) -> Scan {
     };
     let bytes = html.as_bytes();
     let mut i = 0;
-    while let Some(offset) = html[i..].find('<') {
+    while let Some(offset) = memchr::memchr(b'<', &bytes[i..]) {
         let start = i + offset;
         let rest = &bytes[start + 1..];
         i = start + 1;
         if rest.starts_with(b"!--") {
-            i = html[start + 4..]
-                .find("-->")
+            i = memchr::memmem::find(&bytes[start + 4..], b"-->")
                 .map_or(html.len(), |end| start + 4 + end + 3);
             continue;
         }
         if !rest.first().is_some_and(u8::is_ascii_alphabetic) {
             // `</x>`, `<!DOCTYPE>`, `<?x>` hold nothing to check; a bare `<` is text.
             if matches!(rest.first(), Some(b'/' | b'!' | b'?')) {
-                i = html[i..].find('>').map_or(html.len(), |end| i + end + 1);
+                i = memchr::memchr(b'>', &bytes[i..]).map_or(html.len(), |end| i + end + 1);
             }
             continue;
         }
@@ -387,9 +391,8 @@ fn read_start_tag(
             }
             match bytes.get(i) {
                 Some(&quote @ (b'"' | b'\'')) => {
-                    let end = html[i + 1..]
-                        .find(quote as char)
-                        .map_or(html.len(), |e| i + 1 + e);
+                    let end =
+                        memchr::memchr(quote, &bytes[i + 1..]).map_or(html.len(), |e| i + 1 + e);
                     value = &html[i + 1..end];
                     i = (end + 1).min(bytes.len());
                 }
@@ -507,7 +510,7 @@ impl Scan {
     /// Records an internal link; external ones need no checking, and a link
     /// repeated on the page (navigation, previews) is checked once.
     fn link(&mut self, line: u64, target: &str) {
-        if !is_external(target.trim()) && self.seen.insert(target.into()) {
+        if !is_external(target.trim()) && self.seen.insert(id_hash(target)) {
             self.links.push((line, target.into()));
         }
     }
