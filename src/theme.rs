@@ -35,6 +35,8 @@ pub const STATIC: [(&str, &str); 4] =
 pub struct Theme {
     tera: Tera,
     pub statics: BTreeMap<String, Vec<u8>>,
+    /// A digest of every template and static file, to tell themes apart.
+    digest: crate::incremental::Digest,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -68,11 +70,21 @@ impl Theme {
             }
             statics.extend(read_dir(&root.join("static"))?);
         }
+        let digest = crate::incremental::digest(&(&templates, &statics));
         let mut tera = Tera::default();
         tera.set_escape_fn(escape);
         tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| ThemeError::Template(chain(&e)))?;
-        Ok(Theme { tera, statics })
+        Ok(Theme {
+            tera,
+            statics,
+            digest,
+        })
+    }
+
+    /// Equal for two loads of the same templates and static files.
+    pub fn digest(&self) -> crate::incremental::Digest {
+        self.digest
     }
 
     pub fn render(&self, template: &str, context: &impl Serialize) -> Result<String, RenderError> {

@@ -10,7 +10,8 @@ mod print;
 pub mod views;
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::hash::Hash;
+use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 
@@ -18,6 +19,7 @@ use crate::annotate::{self, RenderOptions, Rendered, Target, Targets};
 use crate::diagnostics::Files;
 use crate::graph::Graph;
 use crate::highlight::Highlighter;
+use crate::incremental::{Asked, Body, Kept, Reuse, digest};
 use crate::model::{Briefing, Doc, EntityKey, Kind};
 use crate::theme::Theme;
 use views::{EntityView, LinkMode, SiteView};
@@ -27,6 +29,38 @@ use views::{EntityView, LinkMode, SiteView};
 pub struct OutFile {
     pub path: String,
     pub bytes: Vec<u8>,
+}
+
+/// A file as rendering hands it on: bytes of its own, or bytes shared with
+/// the reuse tables of an incremental build (and so perhaps with the build
+/// before it).
+#[derive(Debug, Clone)]
+pub enum Output {
+    Owned(OutFile),
+    Shared(String, Arc<[u8]>),
+}
+
+impl Output {
+    pub fn path(&self) -> &str {
+        match self {
+            Output::Owned(file) => &file.path,
+            Output::Shared(path, _) => path,
+        }
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        match self {
+            Output::Owned(file) => &file.bytes,
+            Output::Shared(_, bytes) => bytes,
+        }
+    }
+
+    pub fn put_into(self, sink: &dyn Sink) -> Result<(), SinkError> {
+        match self {
+            Output::Owned(file) => sink.put(file),
+            Output::Shared(path, bytes) => sink.put_shared(path, bytes),
+        }
+    }
 }
 
 /// A template failed to render; carries Tera's whole explanation.
@@ -54,6 +88,8 @@ pub struct Renderer<'a> {
     /// reused by every embed and preview: most pages show a dozen cards.
     cards: Vec<[OnceLock<Result<String, String>>; 3]>,
     pub base_url: Option<String>,
+    /// What the last build made, when rendering incrementally.
+    reuse: Option<&'a Reuse>,
 }
 
 /// Where a card's links start from.
@@ -89,7 +125,14 @@ impl<'a> Renderer<'a> {
             doc_pages: briefing.keys().map(|k| (briefing.doc(k).file, k)).collect(),
             view_index,
             base_url,
+            reuse: None,
         }
+    }
+
+    /// Reuses bodies, cards and pages from `reuse` wherever their inputs did
+    /// not change, and stores what it renders there for the next build.
+    pub fn reusing(self, reuse: Option<&'a Reuse>) -> Self {
+        Renderer { reuse, ..self }
     }
 
     /// The card of `key` as `card.html` renders it, cached.
@@ -106,9 +149,22 @@ impl<'a> Renderer<'a> {
                 root,
                 anchor: "",
             };
-            self.theme
+            let Some(reuse) = self.reuse else {
+                return self
+                    .theme
+                    .render("card.html", &context)
+                    .map_err(|e| e.message);
+            };
+            let inputs = digest(&context);
+            if let Some(card) = reuse.cards.get(&inputs, |_| true) {
+                return Ok(card.to_string());
+            }
+            let card = self
+                .theme
                 .render("card.html", &context)
-                .map_err(|e| e.message)
+                .map_err(|e| e.message)?;
+            reuse.cards.put(inputs, Arc::from(card.as_str()));
+            Ok(card)
         });
         cached.as_deref().map_err(|message| RenderError {
             template: "card.html".into(),
@@ -187,22 +243,84 @@ impl<'a> Renderer<'a> {
             mode,
             error: std::cell::RefCell::new(None),
         };
-        let rendered = annotate::render(text, &targets, &self.highlighter, options);
-        match targets.error.into_inner() {
-            Some(err) => Err(err),
-            None => Ok(rendered),
+        let Some(reuse) = self.reuse else {
+            let rendered = annotate::render(text, &targets, &self.highlighter, options);
+            return match targets.error.into_inner() {
+                Some(err) => Err(err),
+                None => Ok(rendered),
+            };
+        };
+        let key = digest(&(
+            text,
+            root,
+            mode == LinkMode::Print,
+            options.id_prefix,
+            options.moved_from,
+        ));
+        let still = |body: &Arc<Body>| body.asked.iter().all(|q| q.same_answer(&targets));
+        if let Some(body) = reuse.bodies.get(&key, still)
+            && targets.error.borrow().is_none()
+        {
+            return Ok(body.rendered.clone());
         }
+        let asking = Asking {
+            inner: &targets,
+            asked: std::cell::RefCell::new(Vec::new()),
+        };
+        let rendered = annotate::render(text, &asking, &self.highlighter, options);
+        let mut asked = asking.asked.into_inner();
+        if let Some(err) = targets.error.into_inner() {
+            return Err(err);
+        }
+        asked.dedup();
+        reuse.bodies.put(
+            key,
+            Arc::new(Body {
+                rendered: rendered.clone(),
+                asked,
+            }),
+        );
+        Ok(rendered)
+    }
+
+    /// The bytes of the file at `path`: made by `make`, or, when rendering
+    /// incrementally, the last build's bytes if the digest of its inputs is
+    /// the same.
+    pub fn output<E>(
+        &self,
+        path: &str,
+        inputs: impl FnOnce() -> crate::incremental::Digest,
+        make: impl FnOnce() -> Result<Vec<u8>, E>,
+    ) -> Result<Output, E> {
+        let Some(reuse) = self.reuse else {
+            return Ok(Output::Owned(OutFile {
+                path: path.to_string(),
+                bytes: make()?,
+            }));
+        };
+        let inputs = inputs();
+        let path = path.to_string();
+        if let Some(kept) = reuse.files.get(&path, |k| k.inputs == inputs) {
+            return Ok(Output::Shared(path, Arc::clone(&kept.bytes)));
+        }
+        let bytes: Arc<[u8]> = Arc::from(make()?);
+        let kept = Kept {
+            inputs,
+            bytes: Arc::clone(&bytes),
+        };
+        reuse.files.put(path.clone(), Arc::new(kept));
+        Ok(Output::Shared(path, bytes))
     }
 
     /// Renders `template` with a page context.
-    pub fn page<P: Serialize>(
+    pub fn page<P: Serialize + Hash>(
         &self,
         template: &str,
         path: &str,
         title: &str,
         referenced: &[(Kind, String)],
         page: P,
-    ) -> Result<OutFile, RenderError> {
+    ) -> Result<Output, RenderError> {
         // A host serves 404.html at whatever address was missing, where links
         // relative to the top level break; with a base_url it links absolutely.
         let root = match (&self.base_url, path) {
@@ -236,15 +354,15 @@ impl<'a> Renderer<'a> {
             previews,
             page,
         };
-        let html = self.theme.render(template, &context)?;
-        Ok(OutFile {
-            path: path.to_string(),
-            bytes: html.into_bytes(),
-        })
+        self.output(
+            path,
+            || digest(&(template, &context)),
+            || Ok(self.theme.render(template, &context)?.into_bytes()),
+        )
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct PageContext<'a, P: Serialize> {
     site: &'a SiteView,
     /// Prefix from this page to the site root: "" or "../".
@@ -307,7 +425,42 @@ impl Targets for PageTargets<'_, '_> {
     }
 }
 
-#[derive(Serialize)]
+/// Targets that note every question asked of them and a digest of each
+/// answer, so a reused body can be checked against this build's answers.
+struct Asking<'t> {
+    inner: &'t dyn Targets,
+    asked: std::cell::RefCell<Vec<Asked>>,
+}
+
+impl Targets for Asking<'_> {
+    fn target(&self, kind: Kind, id: &str) -> Option<Target> {
+        let answer = self.inner.target(kind, id);
+        let asked = Asked::Target(kind, id.to_string(), digest(&answer));
+        self.asked.borrow_mut().push(asked);
+        answer
+    }
+
+    fn card(&self, kind: Kind, id: &str, anchor: &str) -> Option<String> {
+        let answer = self.inner.card(kind, id, anchor);
+        let asked = Asked::Card(kind, id.to_string(), anchor.to_string(), digest(&answer));
+        self.asked.borrow_mut().push(asked);
+        answer
+    }
+}
+
+impl Asked {
+    /// Whether `targets` answers this question as it was answered before.
+    fn same_answer(&self, targets: &dyn Targets) -> bool {
+        match self {
+            Asked::Target(kind, id, answer) => digest(&targets.target(*kind, id)) == *answer,
+            Asked::Card(kind, id, anchor, answer) => {
+                digest(&targets.card(*kind, id, anchor)) == *answer
+            }
+        }
+    }
+}
+
+#[derive(Serialize, Hash)]
 struct CardContext<'a> {
     entity: &'a EntityView,
     root: &'a str,
@@ -319,6 +472,15 @@ struct CardContext<'a> {
 /// memory does not grow with the size of its output.
 pub trait Sink: Sync {
     fn put(&self, file: OutFile) -> Result<(), SinkError>;
+
+    /// Takes a file whose bytes are shared with an incremental build's reuse
+    /// tables. Sinks that keep files in memory can keep the bytes as they are.
+    fn put_shared(&self, path: String, bytes: Arc<[u8]>) -> Result<(), SinkError> {
+        self.put(OutFile {
+            path,
+            bytes: bytes.to_vec(),
+        })
+    }
 }
 
 /// A sink could not take a file.
@@ -367,9 +529,42 @@ impl Sink for Collect {
 pub fn site(renderer: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
     use crate::timed;
     timed("pages", || pages::all(renderer, sink))?;
-    timed("graph.json", || sink.put(feeds::graph_json(renderer)))?;
+    let inputs = std::cell::OnceCell::new();
+    let inputs = || *inputs.get_or_init(|| feed_inputs(renderer));
+    timed("graph.json", || {
+        feed(renderer, "graph.json", inputs, feeds::graph_json).put_into(sink)
+    })?;
     timed("sitemap", || sink.put(feeds::sitemap(renderer)))?;
-    timed("search index", || sink.put(feeds::search_index(renderer)))?;
+    timed("search index", || {
+        feed(renderer, "search-index.js", inputs, feeds::search_index).put_into(sink)
+    })?;
     sink.put(print::running_heads(renderer))?;
     Ok(())
+}
+
+/// A digest of what `graph.json` and the search index are made of: the title,
+/// the entity views (which also fix each entity's id and page) and the
+/// mentions. An edit that changes none of them leaves both files as they were.
+fn feed_inputs(r: &Renderer) -> crate::incremental::Digest {
+    let mentions: Vec<_> = (r.graph.mentions.iter())
+        .map(|m| (m.page, m.entity, &m.anchor, m.embed, &m.snippet))
+        .collect();
+    digest(&(&r.briefing.config.title, &r.views, mentions))
+}
+
+/// A feed from `make`, or the last build's bytes when rendering incrementally
+/// and `inputs` did not change.
+fn feed(
+    r: &Renderer,
+    path: &str,
+    inputs: impl FnOnce() -> crate::incremental::Digest,
+    make: fn(&Renderer) -> OutFile,
+) -> Output {
+    let made = r.output(path, inputs, || {
+        Ok::<_, std::convert::Infallible>(make(r).bytes)
+    });
+    match made {
+        Ok(output) => output,
+        Err(never) => match never {},
+    }
 }

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::views::{
     self, EntityView, LinkMode, LinkView, MentionGroup, MentionView, Neighbours, RelatedGroup,
 };
-use super::{OutFile, RenderError, Renderer, Sink, SiteError};
+use super::{Output, RenderError, Renderer, Sink, SiteError};
 use crate::annotate::Heading;
 use crate::graph::PageId;
 use crate::model::{EntityKey, Kind, PartyKind};
@@ -37,12 +37,12 @@ pub fn all(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
             Job::Print => crate::timed("print.html", || super::print::page(r)),
             Job::NotFound => r.page("404.html", "404.html", "Page not found", &[], ()),
         }?;
-        sink.put(file)?;
+        file.put_into(sink)?;
         Ok(())
     })
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct FrontPage<'a> {
     lede: String,
     changes: Vec<&'a EntityView>,
@@ -51,7 +51,7 @@ struct FrontPage<'a> {
     quotes: Vec<&'a EntityView>,
 }
 
-fn front(r: &Renderer) -> Result<OutFile, RenderError> {
+fn front(r: &Renderer) -> Result<Output, RenderError> {
     let rendered = match r.briefing.front {
         Some(doc) => Some(r.markdown(doc, "", LinkMode::Site, "")?),
         None => None,
@@ -83,7 +83,7 @@ fn numbered<'a>(r: &'a Renderer, kind: Kind) -> Vec<&'a EntityView> {
     r.graph.numbered(kind).iter().map(|&k| r.view(k)).collect()
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct SectionPage<'a> {
     section: &'a EntityView,
     html: String,
@@ -93,7 +93,7 @@ struct SectionPage<'a> {
     mentioned_in: Vec<MentionGroup>,
 }
 
-fn section(r: &Renderer, key: EntityKey) -> Result<OutFile, RenderError> {
+fn section(r: &Renderer, key: EntityKey) -> Result<Output, RenderError> {
     let view = r.view(key);
     let rendered = r.markdown(r.briefing.doc(key), "../", LinkMode::Site, "")?;
     let neighbour = |index: usize| {
@@ -148,7 +148,7 @@ fn section(r: &Renderer, key: EntityKey) -> Result<OutFile, RenderError> {
     )
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct EntityPage<'a> {
     entity: &'a EntityView,
     html: String,
@@ -156,7 +156,7 @@ struct EntityPage<'a> {
     related: Vec<RelatedGroup>,
 }
 
-fn entity(r: &Renderer, key: EntityKey) -> Result<OutFile, RenderError> {
+fn entity(r: &Renderer, key: EntityKey) -> Result<Output, RenderError> {
     let view = r.view(key);
     let rendered = r.markdown(r.briefing.doc(key), "../", LinkMode::Site, "")?;
     let page = EntityPage {
@@ -306,19 +306,19 @@ fn related(r: &Renderer, key: EntityKey) -> Vec<RelatedGroup> {
     groups.into_iter().filter(|g| !g.items.is_empty()).collect()
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct IndexPage<'a> {
     kind: Kind,
     groups: Vec<IndexGroup<'a>>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct IndexGroup<'a> {
     title: String,
     items: Vec<&'a EntityView>,
 }
 
-fn index(r: &Renderer, kind: Kind) -> Result<OutFile, RenderError> {
+fn index(r: &Renderer, kind: Kind) -> Result<Output, RenderError> {
     let all: Vec<&EntityView> = keys(r, kind).map(|k| r.view(k)).collect();
     let mut groups: Vec<IndexGroup> = Vec::new();
     let mut push = |title: String, view| match groups.iter_mut().find(|g| g.title == title) {

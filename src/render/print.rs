@@ -11,11 +11,11 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::views::{EntityView, LinkMode};
-use super::{OutFile, RenderError, Renderer};
+use super::{OutFile, Output, RenderError, Renderer};
 use crate::graph::PageId;
 use crate::model::{EntityKey, Kind};
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct PrintPage<'a> {
     lede: String,
     sections: Vec<PrintEntry<'a>>,
@@ -25,7 +25,7 @@ struct PrintPage<'a> {
     appendices: Vec<Appendix>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct PrintEntry<'a> {
     entity: &'a EntityView,
     html: String,
@@ -35,7 +35,7 @@ struct PrintEntry<'a> {
 
 /// One appendix: its anchor, its letter (A, B, … over the appendices that
 /// have entries) and its title.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct Appendix {
     id: &'static str,
     letter: char,
@@ -44,7 +44,7 @@ struct Appendix {
 
 /// `print.html`: every section in order, then appendices of parties, clauses and
 /// quotes in label order, with references pointing inside the document.
-pub fn page(r: &Renderer) -> Result<OutFile, RenderError> {
+pub fn page(r: &Renderer) -> Result<Output, RenderError> {
     let lede = match r.briefing.front {
         Some(doc) => r.markdown(doc, "", LinkMode::Print, "front-")?.html,
         None => String::new(),
@@ -96,6 +96,8 @@ pub fn page(r: &Renderer) -> Result<OutFile, RenderError> {
         .zip('A'..)
         .map(|((_, id, title), letter)| Appendix { id, letter, title })
         .collect();
+    // When rendering incrementally, the reuse tables keep this skeleton under
+    // print.html; the bodies come from their own table.
     let skeleton = r.page(
         "print.html",
         "print.html",
@@ -106,10 +108,10 @@ pub fn page(r: &Renderer) -> Result<OutFile, RenderError> {
     let bodies = bodies
         .into_inner()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    Ok(OutFile {
-        path: skeleton.path,
-        bytes: splice(&skeleton.bytes, &bodies).into_bytes(),
-    })
+    Ok(Output::Owned(OutFile {
+        path: skeleton.path().to_string(),
+        bytes: splice(skeleton.bytes(), &bodies).into_bytes(),
+    }))
 }
 
 /// Stands in a print entry's `html` for its body while the template renders:
