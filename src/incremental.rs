@@ -18,6 +18,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::hash::Hash;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::annotate::{self, RawRef};
@@ -42,6 +43,8 @@ pub fn digest<T: Hash + ?Sized>(value: &T) -> Digest {
 pub struct Table<K, V> {
     previous: HashMap<K, V>,
     next: Mutex<HashMap<K, V>>,
+    /// How many entries this build made rather than reused.
+    made: AtomicUsize,
 }
 
 impl<K, V> Default for Table<K, V> {
@@ -49,6 +52,7 @@ impl<K, V> Default for Table<K, V> {
         Table {
             previous: HashMap::new(),
             next: Mutex::new(HashMap::new()),
+            made: AtomicUsize::new(0),
         }
     }
 }
@@ -66,13 +70,16 @@ impl<K: Eq + Hash + Clone, V: Clone> Table<K, V> {
     }
 
     pub fn put(&self, key: K, value: V) {
+        self.made.fetch_add(1, Ordering::Relaxed);
         lock(&self.next).insert(key, value);
     }
 
-    /// Makes what this build stored the table the next build starts from.
-    fn advance(&mut self) {
+    /// Makes what this build stored the table the next build starts from,
+    /// and returns how many entries it made rather than reused.
+    fn advance(&mut self) -> usize {
         let next = std::mem::take(self.next.get_mut().unwrap_or_else(|p| p.into_inner()));
         self.previous = next;
+        std::mem::take(self.made.get_mut())
     }
 
     fn clear(&mut self) {
@@ -82,7 +89,9 @@ impl<K: Eq + Hash + Clone, V: Clone> Table<K, V> {
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// The references of one body as `annotate::scan` found them, and the names
@@ -144,7 +153,9 @@ impl Reuse {
         let names = std::cell::RefCell::new(Vec::new());
         let asking = |kind: Kind, id: &str| {
             let answer = name(kind, id);
-            names.borrow_mut().push((kind, id.to_string(), answer.clone()));
+            names
+                .borrow_mut()
+                .push((kind, id.to_string(), answer.clone()));
             answer
         };
         let refs = annotate::scan(body, &asking);
@@ -172,11 +183,13 @@ impl Reuse {
         }
     }
 
-    fn advance(&mut self) {
+    /// Moves every table on to the next build; returns how many pages and
+    /// feeds this build rendered.
+    fn advance(&mut self) -> usize {
         self.scans.advance();
         self.bodies.advance();
         self.cards.advance();
-        self.files.advance();
+        self.files.advance()
     }
 }
 
@@ -185,6 +198,7 @@ pub struct Incremental {
     root: PathBuf,
     options: BuildOptions,
     reuse: Reuse,
+    theme: Option<Theme>,
     verify: verify::Pages,
     /// The last good build's files.
     files: Arc<BTreeMap<String, Arc<[u8]>>>,
@@ -197,6 +211,9 @@ pub struct Rebuilt {
     pub files: Option<Arc<BTreeMap<String, Arc<[u8]>>>>,
     /// How many files differ from the last good build (added, changed or gone).
     pub changed: usize,
+    /// How many pages and feeds went through their templates or serialisers
+    /// again; the rest were reused as they were.
+    pub rendered: usize,
 }
 
 impl Incremental {
@@ -205,6 +222,7 @@ impl Incremental {
             root: root.to_path_buf(),
             options,
             reuse: Reuse::default(),
+            theme: None,
             verify: verify::Pages::default(),
             files: Arc::default(),
         }
@@ -221,10 +239,14 @@ impl Incremental {
                 compiled,
                 files: None,
                 changed: 0,
+                rendered: 0,
             });
         }
-        let theme = timed("theme", || Theme::load(Some(&self.root)))?;
+        let theme = timed("theme", || {
+            Theme::reload(Some(&self.root), self.theme.take())
+        })?;
         self.reuse.use_theme(theme.digest());
+        let theme = self.theme.insert(theme);
         let keep = Keep::default();
         for (path, bytes) in &theme.statics {
             let file = OutFile {
@@ -236,7 +258,7 @@ impl Incremental {
         let rendered = timed("render", || {
             crate::render_into(
                 &compiled,
-                &theme,
+                theme,
                 self.options.base_url.clone(),
                 &keep,
                 Some(&self.reuse),
@@ -245,7 +267,7 @@ impl Incremental {
         let files = keep.files.into_inner().unwrap_or_else(|p| p.into_inner());
         rendered?;
         // Everything rendered: what this build made is what the next reuses.
-        self.reuse.advance();
+        let rendered = self.reuse.advance();
         let changed = self.changes(&files);
         timed("verify", || {
             self.verify.update(
@@ -266,6 +288,7 @@ impl Incremental {
         }
         Ok(Rebuilt {
             changed: changed.len(),
+            rendered,
             files: (!compiled.failed(self.options.deny_warnings)).then_some(files),
             compiled,
         })
@@ -320,10 +343,10 @@ mod tests {
         let mut table: Table<u32, &str> = Table::default();
         table.put(1, "one");
         table.put(2, "two");
-        table.advance();
+        assert_eq!(table.advance(), 2);
         assert_eq!(table.get(&1, |_| true), Some("one"));
         assert_eq!(table.get(&2, |_| false), None, "a stale entry is refused");
-        table.advance();
+        assert_eq!(table.advance(), 0, "reused entries are not counted as made");
         assert_eq!(table.get(&1, |_| true), Some("one"));
         assert_eq!(table.get(&2, |_| true), None, "unused entries are dropped");
     }

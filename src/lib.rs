@@ -373,7 +373,11 @@ impl render::Sink for Verifying<'_> {
         self.inner.put(file)
     }
 
-    fn put_shared(&self, path: String, bytes: std::sync::Arc<[u8]>) -> Result<(), render::SinkError> {
+    fn put_shared(
+        &self,
+        path: String,
+        bytes: std::sync::Arc<[u8]>,
+    ) -> Result<(), render::SinkError> {
         self.collector.add(&path, &bytes);
         self.inner.put_shared(path, bytes)
     }

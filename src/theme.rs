@@ -53,6 +53,12 @@ pub enum ThemeError {
 impl Theme {
     /// The built-in theme with `root/templates` and `root/static` laid over it.
     pub fn load(root: Option<&Path>) -> Result<Theme, ThemeError> {
+        Theme::reload(root, None)
+    }
+
+    /// [`Theme::load`], but `current` itself when the files are the same as
+    /// the ones it was loaded from (compiling the templates is the slow part).
+    pub fn reload(root: Option<&Path>, current: Option<Theme>) -> Result<Theme, ThemeError> {
         let mut templates: BTreeMap<String, String> = TEMPLATES
             .iter()
             .map(|(n, t)| (n.to_string(), t.to_string()))
@@ -71,6 +77,9 @@ impl Theme {
             statics.extend(read_dir(&root.join("static"))?);
         }
         let digest = crate::incremental::digest(&(&templates, &statics));
+        if let Some(theme) = current.filter(|t| t.digest == digest) {
+            return Ok(theme);
+        }
         let mut tera = Tera::default();
         tera.set_escape_fn(escape);
         tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))

@@ -289,13 +289,14 @@ fn rebuild(site: &mut Incremental, state: &State, log: &Log) {
             compiled,
             files: Some(files),
             changed,
+            rendered,
         }) => {
             let text = diagnostics::render(&compiled.files, &compiled.diagnostics);
             log.text(&text);
             let count = files.len();
             state.publish(Some(files), None);
             log.info(&format!(
-                "built {count} files ({changed} changed) in {} ms",
+                "built {count} files ({changed} changed, {rendered} rendered) in {} ms",
                 started.elapsed().as_millis()
             ));
         }
