@@ -23,7 +23,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::annotate::{self, RawRef};
 use crate::model::Kind;
-use crate::render::{self, OutFile, Sink, SinkError};
+use crate::render::{self, Bytes, OutFile, Sink, SinkError};
 use crate::theme::Theme;
 use crate::{BuildOptions, Compiled, Error, diagnostics, timed, verify};
 
@@ -104,7 +104,7 @@ pub struct Scanned {
 
 /// A body as `annotate::render` made it, and what it asked of other entities.
 pub struct Body {
-    pub rendered: annotate::Rendered,
+    pub rendered: Arc<annotate::Rendered>,
     pub asked: Vec<Asked>,
 }
 
@@ -113,13 +113,13 @@ pub struct Body {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Asked {
     Target(Kind, String, Digest),
-    Card(Kind, String, String, Digest),
+    Card(Kind, String, Digest),
 }
 
 /// A page or feed as last made: the digest of its inputs and its bytes.
 pub struct Kept {
     pub inputs: Digest,
-    pub bytes: Arc<[u8]>,
+    pub bytes: Bytes,
 }
 
 /// Everything a build may reuse from the build before it.
@@ -200,16 +200,17 @@ pub struct Incremental {
     reuse: Reuse,
     theme: Option<Theme>,
     verify: verify::Pages,
-    /// The last good build's files.
-    files: Arc<BTreeMap<String, Arc<[u8]>>>,
+    /// The files of the last build that got as far as verification, good
+    /// or not: the pages verification last saw.
+    last: Arc<BTreeMap<String, Bytes>>,
 }
 
 /// What one rebuild did.
 pub struct Rebuilt {
     pub compiled: Compiled,
     /// Every output file by path, when the build succeeded.
-    pub files: Option<Arc<BTreeMap<String, Arc<[u8]>>>>,
-    /// How many files differ from the last good build (added, changed or gone).
+    pub files: Option<Arc<BTreeMap<String, Bytes>>>,
+    /// How many files differ from the last build's (added, changed or gone).
     pub changed: usize,
     /// How many pages and feeds went through their templates or serialisers
     /// again; the rest were reused as they were.
@@ -224,7 +225,7 @@ impl Incremental {
             reuse: Reuse::default(),
             theme: None,
             verify: verify::Pages::default(),
-            files: Arc::default(),
+            last: Arc::default(),
         }
     }
 
@@ -247,7 +248,11 @@ impl Incremental {
         })?;
         self.reuse.use_theme(theme.digest());
         let theme = self.theme.insert(theme);
-        let keep = Keep::default();
+        let keep = Keep {
+            previous: Arc::clone(&self.last),
+            files: Mutex::default(),
+            scanned: Mutex::default(),
+        };
         for (path, bytes) in &theme.statics {
             let file = OutFile {
                 path: path.clone(),
@@ -265,17 +270,20 @@ impl Incremental {
             )
         });
         let files = keep.files.into_inner().unwrap_or_else(|p| p.into_inner());
+        let scanned = keep.scanned.into_inner().unwrap_or_else(|p| p.into_inner());
         rendered?;
         // Everything rendered: what this build made is what the next reuses.
         let rendered = self.reuse.advance();
-        let changed = self.changes(&files);
+        let changed = scanned.len()
+            + (self.last.keys())
+                .filter(|path| !files.contains_key(*path))
+                .count();
+        let scanned = (scanned.into_iter())
+            .filter_map(|(path, scan)| Some((path, scan?)))
+            .collect();
         timed("verify", || {
-            self.verify.update(
-                files.keys().map(String::as_str),
-                changed
-                    .iter()
-                    .filter_map(|path| Some((path.as_str(), files.get(path)?.as_ref()))),
-            )
+            self.verify
+                .update(files.keys().map(String::as_str), scanned)
         });
         let misses = timed("links", || self.verify.misses());
         let outputs: Vec<&str> = files.keys().map(String::as_str).collect();
@@ -283,52 +291,44 @@ impl Incremental {
         compiled.diagnostics.extend(found);
         diagnostics::normalize(&mut compiled.diagnostics);
         let files = Arc::new(files);
-        if !compiled.failed(self.options.deny_warnings) {
-            self.files = Arc::clone(&files);
-        }
+        self.last = Arc::clone(&files);
+        let good = !compiled.failed(self.options.deny_warnings);
         Ok(Rebuilt {
-            changed: changed.len(),
+            changed,
             rendered,
-            files: (!compiled.failed(self.options.deny_warnings)).then_some(files),
+            files: good.then_some(files),
             compiled,
         })
-    }
-
-    /// The paths whose bytes differ from the last good build's, gone ones included.
-    fn changes(&self, files: &BTreeMap<String, Arc<[u8]>>) -> Vec<String> {
-        let mut changed: Vec<String> = files
-            .iter()
-            .filter(|(path, bytes)| {
-                self.files
-                    .get(*path)
-                    .is_none_or(|old| !Arc::ptr_eq(old, bytes) && old != *bytes)
-            })
-            .map(|(path, _)| path.clone())
-            .collect();
-        changed.extend(
-            self.files
-                .keys()
-                .filter(|path| !files.contains_key(*path))
-                .cloned(),
-        );
-        changed
     }
 }
 
 /// A sink that keeps every file in memory, sharing the bytes of files that
-/// came out of the reuse tables.
-#[derive(Default)]
+/// came out of the reuse tables, and scans each page that differs from the
+/// last build's for verification as soon as it arrives, while other pages
+/// are still rendering.
 struct Keep {
-    files: Mutex<BTreeMap<String, Arc<[u8]>>>,
+    previous: Arc<BTreeMap<String, Bytes>>,
+    files: Mutex<BTreeMap<String, Bytes>>,
+    /// Every file new or changed since the last build, with the scan of
+    /// each page among them. A later file of the same path (a page over a
+    /// static file) replaces an earlier one here too.
+    scanned: Mutex<HashMap<String, Option<verify::Scanned>>>,
 }
 
 impl Sink for Keep {
     fn put(&self, file: OutFile) -> Result<(), SinkError> {
-        lock(&self.files).insert(file.path, Arc::from(file.bytes));
-        Ok(())
+        self.put_shared(file.path, Arc::new(file.bytes))
     }
 
-    fn put_shared(&self, path: String, bytes: Arc<[u8]>) -> Result<(), SinkError> {
+    fn put_shared(&self, path: String, bytes: Bytes) -> Result<(), SinkError> {
+        let same =
+            (self.previous.get(&path)).is_some_and(|old| Arc::ptr_eq(old, &bytes) || *old == bytes);
+        if same {
+            lock(&self.scanned).remove(&path);
+        } else {
+            let scan = verify::scan_page(&path, &bytes);
+            lock(&self.scanned).insert(path.clone(), scan);
+        }
         lock(&self.files).insert(path, bytes);
         Ok(())
     }

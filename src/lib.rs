@@ -373,11 +373,7 @@ impl render::Sink for Verifying<'_> {
         self.inner.put(file)
     }
 
-    fn put_shared(
-        &self,
-        path: String,
-        bytes: std::sync::Arc<[u8]>,
-    ) -> Result<(), render::SinkError> {
+    fn put_shared(&self, path: String, bytes: render::Bytes) -> Result<(), render::SinkError> {
         self.collector.add(&path, &bytes);
         self.inner.put_shared(path, bytes)
     }

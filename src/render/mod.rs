@@ -31,13 +31,17 @@ pub struct OutFile {
     pub bytes: Vec<u8>,
 }
 
+/// Bytes shared between the files of successive incremental builds. A `Vec`
+/// behind the `Arc` lets freshly rendered bytes be shared without a copy.
+pub type Bytes = Arc<Vec<u8>>;
+
 /// A file as rendering hands it on: bytes of its own, or bytes shared with
 /// the reuse tables of an incremental build (and so perhaps with the build
 /// before it).
 #[derive(Debug, Clone)]
 pub enum Output {
     Owned(OutFile),
-    Shared(String, Arc<[u8]>),
+    Shared(String, Bytes),
 }
 
 impl Output {
@@ -87,6 +91,10 @@ pub struct Renderer<'a> {
     /// Each entity's card, rendered at most once per [`CardVariant`] and
     /// reused by every embed and preview: most pages show a dozen cards.
     cards: Vec<[OnceLock<Result<String, String>>; 3]>,
+    /// Digests of what references to each entity resolve to, per
+    /// [`CardVariant`]: the link target, then the card. Incremental builds
+    /// compare them with the answers a kept body was rendered with.
+    answers: Vec<[[OnceLock<crate::incremental::Digest>; 2]; 3]>,
     pub base_url: Option<String>,
     /// What the last build made, when rendering incrementally.
     reuse: Option<&'a Reuse>,
@@ -122,6 +130,7 @@ impl<'a> Renderer<'a> {
             views: views::entity_views(briefing, graph, LinkMode::Site),
             print_views: views::entity_views(briefing, graph, LinkMode::Print),
             cards: briefing.keys().map(|_| Default::default()).collect(),
+            answers: briefing.keys().map(|_| Default::default()).collect(),
             doc_pages: briefing.keys().map(|k| (briefing.doc(k).file, k)).collect(),
             view_index,
             base_url,
@@ -198,7 +207,7 @@ impl<'a> Renderer<'a> {
         root: &str,
         mode: LinkMode,
         id_prefix: &str,
-    ) -> Result<Rendered, RenderError> {
+    ) -> Result<Arc<Rendered>, RenderError> {
         // In print, a body leaves its own page for print.html at the root.
         let page = self.doc_pages.get(&doc.file);
         let folder = page
@@ -219,7 +228,7 @@ impl<'a> Renderer<'a> {
         mode: LinkMode,
         id_prefix: &str,
     ) -> Result<Rendered, RenderError> {
-        self.markdown_with(
+        let rendered = self.markdown_with(
             text,
             root,
             mode,
@@ -227,7 +236,8 @@ impl<'a> Renderer<'a> {
                 id_prefix,
                 moved_from: None,
             },
-        )
+        )?;
+        Ok(Arc::unwrap_or_clone(rendered))
     }
 
     fn markdown_with(
@@ -236,7 +246,7 @@ impl<'a> Renderer<'a> {
         root: &str,
         mode: LinkMode,
         options: RenderOptions,
-    ) -> Result<Rendered, RenderError> {
+    ) -> Result<Arc<Rendered>, RenderError> {
         let targets = PageTargets {
             renderer: self,
             root,
@@ -247,7 +257,7 @@ impl<'a> Renderer<'a> {
             let rendered = annotate::render(text, &targets, &self.highlighter, options);
             return match targets.error.into_inner() {
                 Some(err) => Err(err),
-                None => Ok(rendered),
+                None => Ok(Arc::new(rendered)),
             };
         };
         let key = digest(&(
@@ -261,7 +271,7 @@ impl<'a> Renderer<'a> {
         if let Some(body) = reuse.bodies.get(&key, still)
             && targets.error.borrow().is_none()
         {
-            return Ok(body.rendered.clone());
+            return Ok(Arc::clone(&body.rendered));
         }
         let asking = Asking {
             inner: &targets,
@@ -273,13 +283,12 @@ impl<'a> Renderer<'a> {
             return Err(err);
         }
         asked.dedup();
-        reuse.bodies.put(
-            key,
-            Arc::new(Body {
-                rendered: rendered.clone(),
-                asked,
-            }),
-        );
+        let rendered = Arc::new(rendered);
+        let body = Body {
+            rendered: Arc::clone(&rendered),
+            asked,
+        };
+        reuse.bodies.put(key, Arc::new(body));
         Ok(rendered)
     }
 
@@ -303,7 +312,7 @@ impl<'a> Renderer<'a> {
         if let Some(kept) = reuse.files.get(&path, |k| k.inputs == inputs) {
             return Ok(Output::Shared(path, Arc::clone(&kept.bytes)));
         }
-        let bytes: Arc<[u8]> = Arc::from(make()?);
+        let bytes: Bytes = Arc::new(make()?);
         let kept = Kept {
             inputs,
             bytes: Arc::clone(&bytes),
@@ -407,12 +416,7 @@ impl Targets for PageTargets<'_, '_> {
 
     fn card(&self, kind: Kind, id: &str, anchor: &str) -> Option<String> {
         let key = self.renderer.briefing.lookup(kind, id)?;
-        let variant = match (self.mode, self.root) {
-            (LinkMode::Print, _) => CardVariant::Print,
-            (LinkMode::Site, "") => CardVariant::Top,
-            (LinkMode::Site, _) => CardVariant::Nested,
-        };
-        match self.renderer.card(key, variant) {
+        match self.renderer.card(key, self.card_variant()) {
             // The card is shared; the embed's anchor goes on a wrapper.
             Ok(card) => Some(format!(
                 "<div class=\"embed\" id=\"{anchor}\">{card}</div>\n"
@@ -425,37 +429,76 @@ impl Targets for PageTargets<'_, '_> {
     }
 }
 
-/// Targets that note every question asked of them and a digest of each
-/// answer, so a reused body can be checked against this build's answers.
-struct Asking<'t> {
-    inner: &'t dyn Targets,
+impl PageTargets<'_, '_> {
+    /// The cards embeds show.
+    fn card_variant(&self) -> CardVariant {
+        match (self.mode, self.root) {
+            (LinkMode::Print, _) => CardVariant::Print,
+            (LinkMode::Site, "") => CardVariant::Top,
+            (LinkMode::Site, _) => CardVariant::Nested,
+        }
+    }
+
+    /// Which set of links and cards these targets give, when it is one of
+    /// the three every page uses.
+    fn variant(&self) -> Option<CardVariant> {
+        match (self.mode, self.root) {
+            (LinkMode::Print, _) => Some(CardVariant::Print),
+            (LinkMode::Site, "") => Some(CardVariant::Top),
+            (LinkMode::Site, "../") => Some(CardVariant::Nested),
+            (LinkMode::Site, _) => None,
+        }
+    }
+
+    /// A digest of the answer to `target(kind, id)` or, with `card`, of the
+    /// card an embed of it shows, worked out once per entity and variant.
+    fn answer(&self, kind: Kind, id: &str, card: bool) -> crate::incremental::Digest {
+        let compute = || match card {
+            false => digest(&self.target(kind, id)),
+            true => {
+                let key = self.renderer.briefing.lookup(kind, id);
+                let card = key.map(|k| self.renderer.card(k, self.card_variant()));
+                digest(&card.map(|c| c.ok()))
+            }
+        };
+        let (Some(key), Some(variant)) = (self.renderer.briefing.lookup(kind, id), self.variant())
+        else {
+            return compute();
+        };
+        let answers = &self.renderer.answers[self.renderer.view_index[&key]][variant as usize];
+        *answers[usize::from(card)].get_or_init(compute)
+    }
+}
+
+/// Targets that note every question asked of them, with a digest of the
+/// answer, so a body kept from the last build can be checked against this
+/// build's answers.
+struct Asking<'t, 'r, 'a> {
+    inner: &'t PageTargets<'r, 'a>,
     asked: std::cell::RefCell<Vec<Asked>>,
 }
 
-impl Targets for Asking<'_> {
+impl Targets for Asking<'_, '_, '_> {
     fn target(&self, kind: Kind, id: &str) -> Option<Target> {
-        let answer = self.inner.target(kind, id);
-        let asked = Asked::Target(kind, id.to_string(), digest(&answer));
+        let asked = Asked::Target(kind, id.to_string(), self.inner.answer(kind, id, false));
         self.asked.borrow_mut().push(asked);
-        answer
+        self.inner.target(kind, id)
     }
 
     fn card(&self, kind: Kind, id: &str, anchor: &str) -> Option<String> {
-        let answer = self.inner.card(kind, id, anchor);
-        let asked = Asked::Card(kind, id.to_string(), anchor.to_string(), digest(&answer));
+        // The anchor is part of the body's text, so only the card can change.
+        let asked = Asked::Card(kind, id.to_string(), self.inner.answer(kind, id, true));
         self.asked.borrow_mut().push(asked);
-        answer
+        self.inner.card(kind, id, anchor)
     }
 }
 
 impl Asked {
     /// Whether `targets` answers this question as it was answered before.
-    fn same_answer(&self, targets: &dyn Targets) -> bool {
+    fn same_answer(&self, targets: &PageTargets) -> bool {
         match self {
-            Asked::Target(kind, id, answer) => digest(&targets.target(*kind, id)) == *answer,
-            Asked::Card(kind, id, anchor, answer) => {
-                digest(&targets.card(*kind, id, anchor)) == *answer
-            }
+            Asked::Target(kind, id, answer) => targets.answer(*kind, id, false) == *answer,
+            Asked::Card(kind, id, answer) => targets.answer(*kind, id, true) == *answer,
         }
     }
 }
@@ -475,7 +518,7 @@ pub trait Sink: Sync {
 
     /// Takes a file whose bytes are shared with an incremental build's reuse
     /// tables. Sinks that keep files in memory can keep the bytes as they are.
-    fn put_shared(&self, path: String, bytes: Arc<[u8]>) -> Result<(), SinkError> {
+    fn put_shared(&self, path: String, bytes: Bytes) -> Result<(), SinkError> {
         self.put(OutFile {
             path,
             bytes: bytes.to_vec(),

@@ -56,7 +56,9 @@ fn front(r: &Renderer) -> Result<Output, RenderError> {
         Some(doc) => Some(r.markdown(doc, "", LinkMode::Site, "")?),
         None => None,
     };
-    let (lede, referenced) = rendered.map(|x| (x.html, x.referenced)).unwrap_or_default();
+    let (lede, referenced) = rendered
+        .map(|x| (x.html.clone(), x.referenced.clone()))
+        .unwrap_or_default();
     let page = FrontPage {
         lede,
         changes: numbered(r, Kind::Clause),
@@ -86,11 +88,11 @@ fn numbered<'a>(r: &'a Renderer, kind: Kind) -> Vec<&'a EntityView> {
 #[derive(Serialize, Hash)]
 struct SectionPage<'a> {
     section: &'a EntityView,
-    html: String,
-    headings: Vec<Heading>,
+    html: &'a str,
+    headings: &'a [Heading],
     neighbours: Neighbours,
     related: Vec<RelatedGroup>,
-    mentioned_in: Vec<MentionGroup>,
+    mentioned_in: Vec<MentionGroup<'a>>,
 }
 
 fn section(r: &Renderer, key: EntityKey) -> Result<Output, RenderError> {
@@ -133,8 +135,8 @@ fn section(r: &Renderer, key: EntityKey) -> Result<Output, RenderError> {
     }
     let page = SectionPage {
         section: view,
-        html: rendered.html,
-        headings: rendered.headings,
+        html: &rendered.html,
+        headings: &rendered.headings,
         neighbours,
         related,
         mentioned_in: mentioned_in(r, key),
@@ -151,8 +153,8 @@ fn section(r: &Renderer, key: EntityKey) -> Result<Output, RenderError> {
 #[derive(Serialize, Hash)]
 struct EntityPage<'a> {
     entity: &'a EntityView,
-    html: String,
-    mentioned_in: Vec<MentionGroup>,
+    html: &'a str,
+    mentioned_in: Vec<MentionGroup<'a>>,
     related: Vec<RelatedGroup>,
 }
 
@@ -161,12 +163,12 @@ fn entity(r: &Renderer, key: EntityKey) -> Result<Output, RenderError> {
     let rendered = r.markdown(r.briefing.doc(key), "../", LinkMode::Site, "")?;
     let page = EntityPage {
         entity: view,
-        html: rendered.html,
+        html: &rendered.html,
         mentioned_in: mentioned_in(r, key),
         related: related(r, key),
     };
     let template = format!("{}.html", key.kind.as_str());
-    let mut previews = rendered.referenced;
+    let mut previews = rendered.referenced.clone();
     previews.extend(
         page.related
             .iter()
@@ -189,7 +191,7 @@ fn entity(r: &Renderer, key: EntityKey) -> Result<Output, RenderError> {
 
 /// "Mentioned in": the entity's mentions on other pages, grouped by page in
 /// reading order, each linking to its anchor.
-fn mentioned_in(r: &Renderer, key: EntityKey) -> Vec<MentionGroup> {
+fn mentioned_in<'a>(r: &'a Renderer, key: EntityKey) -> Vec<MentionGroup<'a>> {
     let mut groups: Vec<MentionGroup> = Vec::new();
     let mut last_page = None;
     for m in r
@@ -203,7 +205,7 @@ fn mentioned_in(r: &Renderer, key: EntityKey) -> Vec<MentionGroup> {
         };
         let mention = MentionView {
             href: format!("../{}#{}", page.href, m.anchor),
-            snippet: m.snippet.clone(),
+            snippet: &m.snippet,
             embed: m.embed,
         };
         if last_page == Some(m.page)

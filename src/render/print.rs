@@ -7,11 +7,14 @@
 //! point at anchors inside the document. The look is `static/print.css`; this
 //! module only decides what the document holds.
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 use serde::Serialize;
 
 use super::views::{EntityView, LinkMode};
 use super::{OutFile, Output, RenderError, Renderer};
+use crate::annotate::Rendered;
 use crate::graph::PageId;
 use crate::model::{EntityKey, Kind};
 
@@ -46,7 +49,7 @@ struct Appendix {
 /// quotes in label order, with references pointing inside the document.
 pub fn page(r: &Renderer) -> Result<Output, RenderError> {
     let lede = match r.briefing.front {
-        Some(doc) => r.markdown(doc, "", LinkMode::Print, "front-")?.html,
+        Some(doc) => r.markdown(doc, "", LinkMode::Print, "front-")?.html.clone(),
         None => String::new(),
     };
     // Bodies render in parallel: print.html holds every page's text, and as
@@ -64,7 +67,7 @@ pub fn page(r: &Renderer) -> Result<Output, RenderError> {
             rendered
                 .into_iter()
                 .map(|(mut entry, body)| {
-                    if !body.is_empty() {
+                    if !body.html.is_empty() {
                         entry.html = format!("{BODY_MARK}{}-->", bodies.len());
                         bodies.push(body);
                     }
@@ -108,6 +111,7 @@ pub fn page(r: &Renderer) -> Result<Output, RenderError> {
     let bodies = bodies
         .into_inner()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let bodies: Vec<&str> = bodies.iter().map(|b| b.html.as_str()).collect();
     Ok(Output::Owned(OutFile {
         path: skeleton.path().to_string(),
         bytes: splice(skeleton.bytes(), &bodies).into_bytes(),
@@ -120,10 +124,10 @@ pub fn page(r: &Renderer) -> Result<Output, RenderError> {
 const BODY_MARK: &str = "<!--brief-body-";
 
 /// The rendered skeleton with each body mark replaced by its body.
-fn splice(skeleton: &[u8], bodies: &[String]) -> String {
+fn splice(skeleton: &[u8], bodies: &[&str]) -> String {
     let skeleton = String::from_utf8_lossy(skeleton);
     let mut out =
-        String::with_capacity(skeleton.len() + bodies.iter().map(String::len).sum::<usize>());
+        String::with_capacity(skeleton.len() + bodies.iter().map(|b| b.len()).sum::<usize>());
     let mut rest = skeleton.as_ref();
     while let Some(at) = rest.find(BODY_MARK) {
         out.push_str(&rest[..at]);
@@ -148,11 +152,12 @@ fn splice(skeleton: &[u8], bodies: &[String]) -> String {
 }
 
 /// A print entry and its rendered body.
-fn entry<'a>(r: &'a Renderer, key: EntityKey) -> Result<(PrintEntry<'a>, String), RenderError> {
+fn entry<'a>(
+    r: &'a Renderer,
+    key: EntityKey,
+) -> Result<(PrintEntry<'a>, Arc<Rendered>), RenderError> {
     let prefix = format!("{}-{}-", key.kind.as_str(), r.briefing.id(key));
-    let html = r
-        .markdown(r.briefing.doc(key), "", LinkMode::Print, &prefix)?
-        .html;
+    let html = r.markdown(r.briefing.doc(key), "", LinkMode::Print, &prefix)?;
     let entry = PrintEntry {
         entity: r.view_in(key, LinkMode::Print),
         html: String::new(),
@@ -265,7 +270,7 @@ mod tests {
 
     #[test]
     fn splice_puts_each_body_in_place_and_leaves_other_text_alone() {
-        let bodies = vec!["<p>one</p>".to_string(), "<p>two</p>".to_string()];
+        let bodies = ["<p>one</p>", "<p>two</p>"];
         let skeleton =
             format!("a {BODY_MARK}1--> b {BODY_MARK}0--> c {BODY_MARK}9--> d {BODY_MARK}x");
         assert_eq!(

@@ -263,17 +263,18 @@ fn entity_view(briefing: &Briefing, graph: &Graph, key: EntityKey, mode: LinkMod
 
 /// A mention as listed under "Mentioned in".
 #[derive(Debug, Clone, Hash, Serialize)]
-pub struct MentionView {
+pub struct MentionView<'a> {
     pub href: String,
-    pub snippet: Snippet,
+    /// Borrowed from the graph: a much-mentioned entity lists hundreds.
+    pub snippet: &'a Snippet,
     pub embed: bool,
 }
 
 /// The mentions of one entity on one page.
 #[derive(Debug, Clone, Hash, Serialize)]
-pub struct MentionGroup {
+pub struct MentionGroup<'a> {
     pub page: LinkView,
-    pub mentions: Vec<MentionView>,
+    pub mentions: Vec<MentionView<'a>>,
 }
 
 /// A titled list of related entities.

@@ -17,6 +17,15 @@ pub struct Pages {
     checked: HashMap<String, Checked>,
 }
 
+/// One page's ids and links, scanned as soon as the page is rendered.
+pub struct Scanned(Scan);
+
+/// Scans a page's bytes for [`Pages::update`]; None for a file that is not
+/// a page.
+pub fn scan_page(path: &str, bytes: &[u8]) -> Option<Scanned> {
+    is_html(path).then(|| Scanned(scan(&String::from_utf8_lossy(bytes))))
+}
+
 /// What checking one page's links found.
 struct Checked {
     misses: Vec<Miss>,
@@ -25,24 +34,20 @@ struct Checked {
 }
 
 impl Pages {
-    /// Makes `paths` the site's files and scans the pages in `changed`
-    /// (path and bytes): every page that is new or whose bytes differ from
-    /// the last build's. Then checks the links again of every page whose
-    /// result could differ: all of them when a file came or went, otherwise
-    /// the changed pages and those linking to a page whose ids changed.
+    /// Makes `paths` the site's files and takes the `scanned` pages: every
+    /// HTML page that is new or whose bytes differ from the last build's.
+    /// Then checks the links again of every page whose result could differ:
+    /// all of them when a file came or went, otherwise the changed pages and
+    /// those linking to a page whose ids changed.
     pub fn update<'a>(
         &mut self,
         paths: impl Iterator<Item = &'a str>,
-        changed: impl Iterator<Item = (&'a str, &'a [u8])>,
+        scanned: Vec<(String, Scanned)>,
     ) {
         let paths: BTreeSet<String> = paths.map(str::to_string).collect();
         let same_files = paths == self.paths;
         self.paths = paths;
-        let changed: Vec<(&str, &[u8])> = changed.filter(|(path, _)| is_html(path)).collect();
-        let scanned: Vec<(String, Scan)> = changed
-            .into_par_iter()
-            .map(|(path, bytes)| (path.to_string(), scan(&String::from_utf8_lossy(bytes))))
-            .collect();
+        let scanned = (scanned.into_iter()).map(|(path, Scanned(scan))| (path, scan));
         let mut recheck: HashSet<String> = HashSet::new();
         let mut new_ids: HashSet<String> = HashSet::new();
         for (path, scan) in scanned {
@@ -145,6 +150,12 @@ mod tests {
         super::super::verify(&files, &Default::default())
     }
 
+    fn scans(files: &[(&str, &str)]) -> Vec<(String, Scanned)> {
+        (files.iter())
+            .filter_map(|(path, html)| Some((path.to_string(), scan_page(path, html.as_bytes())?)))
+            .collect()
+    }
+
     #[test]
     fn rescanning_changed_pages_finds_what_a_full_check_finds() {
         let mut pages = Pages::default();
@@ -152,31 +163,22 @@ mod tests {
             ("index.html", "<a href=\"a.html#x\">a</a>"),
             ("a.html", "<p id=\"x\">x</p>"),
         ];
-        pages.update(
-            first.iter().map(|(p, _)| *p),
-            first.iter().map(|(p, h)| (*p, h.as_bytes())),
-        );
+        pages.update(first.iter().map(|(p, _)| *p), scans(&first));
         assert!(pages.misses().is_empty());
         // a.html loses its id: index.html, unchanged, now misses.
         let second = [
             ("index.html", "<a href=\"a.html#x\">a</a>"),
             ("a.html", "<p id=\"y\">x</p>"),
         ];
-        pages.update(
-            second.iter().map(|(p, _)| *p),
-            std::iter::once(("a.html", second[1].1.as_bytes())),
-        );
+        pages.update(second.iter().map(|(p, _)| *p), scans(&second[1..]));
         assert_eq!(pages.misses(), full(&second));
         assert_eq!(pages.misses().len(), 1);
         // a.html gets its id back, and index.html, unchanged, is checked again.
-        pages.update(
-            first.iter().map(|(p, _)| *p),
-            std::iter::once(("a.html", first[1].1.as_bytes())),
-        );
+        pages.update(first.iter().map(|(p, _)| *p), scans(&first[1..]));
         assert!(pages.misses().is_empty());
         // a.html is gone.
         let third = [("index.html", "<a href=\"a.html#x\">a</a>")];
-        pages.update(third.iter().map(|(p, _)| *p), std::iter::empty());
+        pages.update(third.iter().map(|(p, _)| *p), Vec::new());
         assert_eq!(pages.misses(), full(&third));
     }
 }

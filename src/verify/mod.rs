@@ -15,7 +15,7 @@
 mod incremental;
 mod locate;
 
-pub use incremental::Pages;
+pub use incremental::{Pages, Scanned, scan_page};
 pub use locate::{SourceDoc, locate};
 
 use std::borrow::Cow;

@@ -165,11 +165,19 @@ fn every_kind_of_edit_gives_what_a_full_build_gives() {
     // the heading it names to another page mends it, though the page with
     // the link did not change.
     let linking = root.join("content/sections/05-enterprise-race.md");
-    let mut text = std::fs::read_to_string(&linking).expect("read");
-    text.push_str("\nSee [the new heading](amazon-deal.html#a-new-heading).\n");
-    std::fs::write(&linking, text).expect("write");
+    let before = std::fs::read_to_string(&linking).expect("read");
+    let with_link = format!("{before}\nSee [the new heading](amazon-deal.html#a-new-heading).\n");
+    std::fs::write(&linking, &with_link).expect("write");
     assert_eq!(
         rebuild_and_compare(&mut site, root, "link to a missing anchor"),
+        None
+    );
+    // Taking the link out again brings back pages the failed build replaced.
+    std::fs::write(&linking, &before).expect("write");
+    assert!(rebuild_and_compare(&mut site, root, "take the link out").is_some());
+    std::fs::write(&linking, &with_link).expect("write");
+    assert_eq!(
+        rebuild_and_compare(&mut site, root, "put the link back"),
         None
     );
     edit(
