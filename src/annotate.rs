@@ -59,7 +59,7 @@ pub struct RawRef {
 }
 
 /// The text of the block around a reference, split at the reference.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct Snippet {
     pub before: String,
     pub text: String,
@@ -353,7 +353,7 @@ fn snippet(text: &str, start: usize, end: usize) -> Snippet {
 }
 
 /// What a reference resolves to, for rendering.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Target {
     /// Link target, already relative to the page being rendered.
     pub href: String,
@@ -385,7 +385,7 @@ pub struct RenderOptions<'a> {
 }
 
 /// A heading of a rendered body, for contents lists.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct Heading {
     pub level: u8,
     pub id: String,

@@ -48,7 +48,7 @@ impl Config {
 }
 
 /// A date as shown to readers and machines.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct DateView {
     /// `2026-04-28`, for `<time datetime>` and JSON.
     pub iso: String,

@@ -21,6 +21,7 @@ pub mod diagnostics;
 pub mod frontmatter;
 pub mod graph;
 pub mod highlight;
+pub mod incremental;
 pub mod load;
 pub mod model;
 pub mod output;
@@ -143,6 +144,12 @@ impl Compiled {
 
 /// Everything `brief check` does: read, parse, resolve, build the graph.
 pub fn compile(root: &Path) -> Result<Compiled, Error> {
+    compile_with(root, None)
+}
+
+/// [`compile`], reusing the references scanned from bodies that did not
+/// change since the build `reuse` remembers.
+fn compile_with(root: &Path, reuse: Option<&incremental::Reuse>) -> Result<Compiled, Error> {
     let (sources, mut diagnostics) = timed("read", || source::read(root))?;
     let (briefing, found) = timed("load", || load::load(&sources));
     diagnostics.extend(found);
@@ -156,7 +163,7 @@ pub fn compile(root: &Path) -> Result<Compiled, Error> {
     };
     let (relations, found) = resolve::relations(&briefing);
     diagnostics.extend(found);
-    let (pages, found) = timed("scan", || scan_pages(&sources.files, &briefing));
+    let (pages, found) = timed("scan", || scan_pages(&sources.files, &briefing, reuse));
     diagnostics.extend(found);
     let graph = timed("graph", || Graph::build(&briefing, relations, pages));
     diagnostics.extend(graph.warnings(&briefing));
@@ -185,13 +192,20 @@ fn pages(briefing: &Briefing) -> Vec<(PageId, Doc)> {
     pages
 }
 
-fn scan_pages(files: &Files, briefing: &Briefing) -> (Vec<PageRefs>, Vec<Diagnostic>) {
+fn scan_pages(
+    files: &Files,
+    briefing: &Briefing,
+    reuse: Option<&incremental::Reuse>,
+) -> (Vec<PageRefs>, Vec<Diagnostic>) {
     let name = |kind: Kind, id: &str| briefing.lookup(kind, id).map(|k| briefing.display_name(k));
     let scanned: Vec<(PageRefs, Vec<Diagnostic>)> = pages(briefing)
         .into_par_iter()
         .map(|(page, doc)| {
             let body = files.text(doc.file).get(doc.body_start..).unwrap_or("");
-            let refs = annotate::scan(body, &name);
+            let refs = match reuse {
+                Some(reuse) => reuse.scan(body, &name),
+                None => annotate::scan(body, &name),
+            };
             let (bound, diagnostics) = resolve::references(briefing, doc, &refs);
             (
                 PageRefs {
@@ -327,7 +341,13 @@ fn produce(
         render::Sink::put(&verifying, file).map_err(render::SiteError::from)?;
     }
     timed("render", || {
-        render_into(&compiled, &theme, options.base_url.clone(), &verifying)
+        render_into(
+            &compiled,
+            &theme,
+            options.base_url.clone(),
+            &verifying,
+            None,
+        )
     })?;
     progress(Stage::Verifying);
     let found = timed("verify", || verify_site(&compiled, verifying.collector))?;
@@ -391,6 +411,11 @@ impl render::Sink for Verifying<'_> {
         self.collector.add(path, &[]);
         self.inner.put_stream(path, produce)
     }
+
+    fn put_shared(&self, path: String, bytes: render::Bytes) -> Result<(), render::SinkError> {
+        self.collector.add(&path, &bytes);
+        self.inner.put_shared(path, bytes)
+    }
 }
 
 /// Verifies the rendered site: misses traced to a Markdown link become
@@ -401,6 +426,17 @@ fn verify_site(
 ) -> Result<Vec<Diagnostic>, Error> {
     let outputs = collector.paths();
     let misses = collector.finish();
+    let outputs: Vec<&str> = outputs.iter().map(String::as_str).collect();
+    locate_misses(compiled, misses, &outputs)
+}
+
+/// Misses traced to a Markdown link become diagnostics there; any other miss
+/// is a template's and fails with [`BrokenLinks`].
+fn locate_misses(
+    compiled: &Compiled,
+    misses: Vec<verify::Miss>,
+    outputs: &[&str],
+) -> Result<Vec<Diagnostic>, Error> {
     if misses.is_empty() {
         return Ok(Vec::new());
     }
@@ -421,8 +457,7 @@ fn verify_site(
             }
         })
         .collect();
-    let outputs: Vec<&str> = outputs.iter().map(String::as_str).collect();
-    let (found, left) = verify::locate(misses, &compiled.files, &docs, &outputs);
+    let (found, left) = verify::locate(misses, &compiled.files, &docs, outputs);
     if left.is_empty() {
         Ok(found)
     } else {
@@ -473,6 +508,7 @@ fn render_into(
     theme: &Theme,
     base_url: Option<String>,
     sink: &dyn render::Sink,
+    reuse: Option<&incremental::Reuse>,
 ) -> Result<(), Error> {
     let Some((briefing, graph)) = &compiled.site else {
         return Ok(());
@@ -488,6 +524,7 @@ fn render_into(
             theme,
             base_url.or_else(|| briefing.config.base_url()),
         )
+        .reusing(reuse)
     });
     Ok(render::site(&renderer, sink)?)
 }

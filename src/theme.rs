@@ -35,6 +35,8 @@ pub const STATIC: [(&str, &str); 4] =
 pub struct Theme {
     tera: Tera,
     pub statics: BTreeMap<String, Vec<u8>>,
+    /// A digest of every template and static file, to tell themes apart.
+    digest: crate::incremental::Digest,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -51,6 +53,12 @@ pub enum ThemeError {
 impl Theme {
     /// The built-in theme with `root/templates` and `root/static` laid over it.
     pub fn load(root: Option<&Path>) -> Result<Theme, ThemeError> {
+        Theme::reload(root, None)
+    }
+
+    /// [`Theme::load`], but `current` itself when the files are the same as
+    /// the ones it was loaded from (compiling the templates is the slow part).
+    pub fn reload(root: Option<&Path>, current: Option<Theme>) -> Result<Theme, ThemeError> {
         let mut templates: BTreeMap<String, String> = TEMPLATES
             .iter()
             .map(|(n, t)| (n.to_string(), t.to_string()))
@@ -68,11 +76,24 @@ impl Theme {
             }
             statics.extend(read_dir(&root.join("static"))?);
         }
+        let digest = crate::incremental::digest(&(&templates, &statics));
+        if let Some(theme) = current.filter(|t| t.digest == digest) {
+            return Ok(theme);
+        }
         let mut tera = Tera::default();
         tera.set_escape_fn(escape);
         tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| ThemeError::Template(chain(&e)))?;
-        Ok(Theme { tera, statics })
+        Ok(Theme {
+            tera,
+            statics,
+            digest,
+        })
+    }
+
+    /// Equal for two loads of the same templates and static files.
+    pub fn digest(&self) -> crate::incremental::Digest {
+        self.digest
     }
 
     pub fn render(&self, template: &str, context: &impl Serialize) -> Result<String, RenderError> {

@@ -10,7 +10,8 @@ mod print;
 pub mod views;
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::hash::Hash;
+use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 
@@ -18,6 +19,7 @@ use crate::annotate::{self, RenderOptions, Rendered, Target, Targets};
 use crate::diagnostics::Files;
 use crate::graph::Graph;
 use crate::highlight::Highlighter;
+use crate::incremental::{Asked, Body, Kept, Reuse, digest};
 use crate::model::{Briefing, Doc, EntityKey, Kind};
 use crate::theme::Theme;
 use views::{EntityView, LinkMode, SiteView};
@@ -27,6 +29,42 @@ use views::{EntityView, LinkMode, SiteView};
 pub struct OutFile {
     pub path: String,
     pub bytes: Vec<u8>,
+}
+
+/// Bytes shared between the files of successive incremental builds. A `Vec`
+/// behind the `Arc` lets freshly rendered bytes be shared without a copy.
+pub type Bytes = Arc<Vec<u8>>;
+
+/// A file as rendering hands it on: bytes of its own, or bytes shared with
+/// the reuse tables of an incremental build (and so perhaps with the build
+/// before it).
+#[derive(Debug, Clone)]
+pub enum Output {
+    Owned(OutFile),
+    Shared(String, Bytes),
+}
+
+impl Output {
+    pub fn path(&self) -> &str {
+        match self {
+            Output::Owned(file) => &file.path,
+            Output::Shared(path, _) => path,
+        }
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        match self {
+            Output::Owned(file) => &file.bytes,
+            Output::Shared(_, bytes) => bytes,
+        }
+    }
+
+    pub fn put_into(self, sink: &dyn Sink) -> Result<(), SinkError> {
+        match self {
+            Output::Owned(file) => sink.put(file),
+            Output::Shared(path, bytes) => sink.put_shared(path, bytes),
+        }
+    }
 }
 
 /// A template failed to render; carries Tera's whole explanation.
@@ -53,7 +91,13 @@ pub struct Renderer<'a> {
     /// Each entity's card, rendered at most once per [`CardVariant`] and
     /// reused by every embed and preview: most pages show a dozen cards.
     cards: Vec<[OnceLock<Result<String, String>>; 3]>,
+    /// Digests of what references to each entity resolve to, per
+    /// [`CardVariant`]: the link target, then the card. Incremental builds
+    /// compare them with the answers a kept body was rendered with.
+    answers: Vec<[[OnceLock<crate::incremental::Digest>; 2]; 3]>,
     pub base_url: Option<String>,
+    /// What the last build made, when rendering incrementally.
+    reuse: Option<&'a Reuse>,
 }
 
 /// Where a card's links start from.
@@ -86,10 +130,18 @@ impl<'a> Renderer<'a> {
             views: views::entity_views(briefing, graph, LinkMode::Site),
             print_views: views::entity_views(briefing, graph, LinkMode::Print),
             cards: briefing.keys().map(|_| Default::default()).collect(),
+            answers: briefing.keys().map(|_| Default::default()).collect(),
             doc_pages: briefing.keys().map(|k| (briefing.doc(k).file, k)).collect(),
             view_index,
             base_url,
+            reuse: None,
         }
+    }
+
+    /// Reuses bodies, cards and pages from `reuse` wherever their inputs did
+    /// not change, and stores what it renders there for the next build.
+    pub fn reusing(self, reuse: Option<&'a Reuse>) -> Self {
+        Renderer { reuse, ..self }
     }
 
     /// The card of `key` as `card.html` renders it, cached.
@@ -106,9 +158,22 @@ impl<'a> Renderer<'a> {
                 root,
                 anchor: "",
             };
-            self.theme
+            let Some(reuse) = self.reuse else {
+                return self
+                    .theme
+                    .render("card.html", &context)
+                    .map_err(|e| e.message);
+            };
+            let inputs = digest(&context);
+            if let Some(card) = reuse.cards.get(&inputs, |_| true) {
+                return Ok(card.to_string());
+            }
+            let card = self
+                .theme
                 .render("card.html", &context)
-                .map_err(|e| e.message)
+                .map_err(|e| e.message)?;
+            reuse.cards.put(inputs, Arc::from(card.as_str()));
+            Ok(card)
         });
         cached.as_deref().map_err(|message| RenderError {
             template: "card.html".into(),
@@ -142,7 +207,7 @@ impl<'a> Renderer<'a> {
         root: &str,
         mode: LinkMode,
         id_prefix: &str,
-    ) -> Result<Rendered, RenderError> {
+    ) -> Result<Arc<Rendered>, RenderError> {
         // In print, a body leaves its own page for print.html at the root.
         let page = self.doc_pages.get(&doc.file);
         let folder = page
@@ -163,7 +228,7 @@ impl<'a> Renderer<'a> {
         mode: LinkMode,
         id_prefix: &str,
     ) -> Result<Rendered, RenderError> {
-        self.markdown_with(
+        let rendered = self.markdown_with(
             text,
             root,
             mode,
@@ -171,7 +236,8 @@ impl<'a> Renderer<'a> {
                 id_prefix,
                 moved_from: None,
             },
-        )
+        )?;
+        Ok(Arc::unwrap_or_clone(rendered))
     }
 
     fn markdown_with(
@@ -180,29 +246,90 @@ impl<'a> Renderer<'a> {
         root: &str,
         mode: LinkMode,
         options: RenderOptions,
-    ) -> Result<Rendered, RenderError> {
+    ) -> Result<Arc<Rendered>, RenderError> {
         let targets = PageTargets {
             renderer: self,
             root,
             mode,
             error: std::cell::RefCell::new(None),
         };
-        let rendered = annotate::render(text, &targets, &self.highlighter, options);
-        match targets.error.into_inner() {
-            Some(err) => Err(err),
-            None => Ok(rendered),
+        let Some(reuse) = self.reuse else {
+            let rendered = annotate::render(text, &targets, &self.highlighter, options);
+            return match targets.error.into_inner() {
+                Some(err) => Err(err),
+                None => Ok(Arc::new(rendered)),
+            };
+        };
+        let key = digest(&(
+            text,
+            root,
+            mode == LinkMode::Print,
+            options.id_prefix,
+            options.moved_from,
+        ));
+        let still = |body: &Arc<Body>| body.asked.iter().all(|q| q.same_answer(&targets));
+        if let Some(body) = reuse.bodies.get(&key, still)
+            && targets.error.borrow().is_none()
+        {
+            return Ok(Arc::clone(&body.rendered));
         }
+        let asking = Asking {
+            inner: &targets,
+            asked: std::cell::RefCell::new(Vec::new()),
+        };
+        let rendered = annotate::render(text, &asking, &self.highlighter, options);
+        let mut asked = asking.asked.into_inner();
+        if let Some(err) = targets.error.into_inner() {
+            return Err(err);
+        }
+        asked.dedup();
+        let rendered = Arc::new(rendered);
+        let body = Body {
+            rendered: Arc::clone(&rendered),
+            asked,
+        };
+        reuse.bodies.put(key, Arc::new(body));
+        Ok(rendered)
+    }
+
+    /// The bytes of the file at `path`: made by `make`, or, when rendering
+    /// incrementally, the last build's bytes if the digest of its inputs is
+    /// the same.
+    pub fn output<E>(
+        &self,
+        path: &str,
+        inputs: impl FnOnce() -> crate::incremental::Digest,
+        make: impl FnOnce() -> Result<Vec<u8>, E>,
+    ) -> Result<Output, E> {
+        let Some(reuse) = self.reuse else {
+            return Ok(Output::Owned(OutFile {
+                path: path.to_string(),
+                bytes: make()?,
+            }));
+        };
+        let inputs = inputs();
+        let path = path.to_string();
+        if let Some(kept) = reuse.files.get(&path, |k| k.inputs == inputs) {
+            return Ok(Output::Shared(path, Arc::clone(&kept.bytes)));
+        }
+        let bytes: Bytes = Arc::new(make()?);
+        let kept = Kept {
+            inputs,
+            bytes: Arc::clone(&bytes),
+        };
+        reuse.files.put(path.clone(), Arc::new(kept));
+        Ok(Output::Shared(path, bytes))
     }
 
     /// Renders `template` with a page context.
-    pub fn page<P: Serialize>(
+    pub fn page<P: Serialize + Hash>(
         &self,
         template: &str,
         path: &str,
         title: &str,
         referenced: &[(Kind, String)],
         page: P,
-    ) -> Result<OutFile, RenderError> {
+    ) -> Result<Output, RenderError> {
         // A host serves 404.html at whatever address was missing, where links
         // relative to the top level break; with a base_url it links absolutely.
         let root = match (&self.base_url, path) {
@@ -236,15 +363,15 @@ impl<'a> Renderer<'a> {
             previews,
             page,
         };
-        let html = self.theme.render(template, &context)?;
-        Ok(OutFile {
-            path: path.to_string(),
-            bytes: html.into_bytes(),
-        })
+        self.output(
+            path,
+            || digest(&(template, &context)),
+            || Ok(self.theme.render(template, &context)?.into_bytes()),
+        )
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct PageContext<'a, P: Serialize> {
     site: &'a SiteView,
     /// Prefix from this page to the site root: "" or "../".
@@ -289,12 +416,7 @@ impl Targets for PageTargets<'_, '_> {
 
     fn card(&self, kind: Kind, id: &str, anchor: &str) -> Option<String> {
         let key = self.renderer.briefing.lookup(kind, id)?;
-        let variant = match (self.mode, self.root) {
-            (LinkMode::Print, _) => CardVariant::Print,
-            (LinkMode::Site, "") => CardVariant::Top,
-            (LinkMode::Site, _) => CardVariant::Nested,
-        };
-        match self.renderer.card(key, variant) {
+        match self.renderer.card(key, self.card_variant()) {
             // The card is shared; the embed's anchor goes on a wrapper.
             Ok(card) => Some(format!(
                 "<div class=\"embed\" id=\"{anchor}\">{card}</div>\n"
@@ -307,7 +429,81 @@ impl Targets for PageTargets<'_, '_> {
     }
 }
 
-#[derive(Serialize)]
+impl PageTargets<'_, '_> {
+    /// The cards embeds show.
+    fn card_variant(&self) -> CardVariant {
+        match (self.mode, self.root) {
+            (LinkMode::Print, _) => CardVariant::Print,
+            (LinkMode::Site, "") => CardVariant::Top,
+            (LinkMode::Site, _) => CardVariant::Nested,
+        }
+    }
+
+    /// Which set of links and cards these targets give, when it is one of
+    /// the three every page uses.
+    fn variant(&self) -> Option<CardVariant> {
+        match (self.mode, self.root) {
+            (LinkMode::Print, _) => Some(CardVariant::Print),
+            (LinkMode::Site, "") => Some(CardVariant::Top),
+            (LinkMode::Site, "../") => Some(CardVariant::Nested),
+            (LinkMode::Site, _) => None,
+        }
+    }
+
+    /// A digest of the answer to `target(kind, id)` or, with `card`, of the
+    /// card an embed of it shows, worked out once per entity and variant.
+    fn answer(&self, kind: Kind, id: &str, card: bool) -> crate::incremental::Digest {
+        let compute = || match card {
+            false => digest(&self.target(kind, id)),
+            true => {
+                let key = self.renderer.briefing.lookup(kind, id);
+                let card = key.map(|k| self.renderer.card(k, self.card_variant()));
+                digest(&card.map(|c| c.ok()))
+            }
+        };
+        let (Some(key), Some(variant)) = (self.renderer.briefing.lookup(kind, id), self.variant())
+        else {
+            return compute();
+        };
+        let answers = &self.renderer.answers[self.renderer.view_index[&key]][variant as usize];
+        *answers[usize::from(card)].get_or_init(compute)
+    }
+}
+
+/// Targets that note every question asked of them, with a digest of the
+/// answer, so a body kept from the last build can be checked against this
+/// build's answers.
+struct Asking<'t, 'r, 'a> {
+    inner: &'t PageTargets<'r, 'a>,
+    asked: std::cell::RefCell<Vec<Asked>>,
+}
+
+impl Targets for Asking<'_, '_, '_> {
+    fn target(&self, kind: Kind, id: &str) -> Option<Target> {
+        let asked = Asked::Target(kind, id.to_string(), self.inner.answer(kind, id, false));
+        self.asked.borrow_mut().push(asked);
+        self.inner.target(kind, id)
+    }
+
+    fn card(&self, kind: Kind, id: &str, anchor: &str) -> Option<String> {
+        // The anchor is part of the body's text, so only the card can change.
+        let asked = Asked::Card(kind, id.to_string(), self.inner.answer(kind, id, true));
+        self.asked.borrow_mut().push(asked);
+        self.inner.card(kind, id, anchor)
+    }
+}
+
+impl Asked {
+    /// Whether `targets` answers this question as it was answered before.
+    fn same_answer(&self, targets: &PageTargets) -> bool {
+        match self {
+            Asked::Target(kind, id, answer) => targets.answer(*kind, id, false) == *answer,
+            Asked::Card(kind, id, answer) => targets.answer(*kind, id, true) == *answer,
+        }
+    }
+}
+
+#[derive(Serialize, Hash)]
 struct CardContext<'a> {
     entity: &'a EntityView,
     root: &'a str,
@@ -332,6 +528,15 @@ pub trait Sink: Sync {
         self.put(OutFile {
             path: path.to_string(),
             bytes,
+        })
+    }
+
+    /// Takes a file whose bytes are shared with an incremental build's reuse
+    /// tables. Sinks that keep files in memory can keep the bytes as they are.
+    fn put_shared(&self, path: String, bytes: Bytes) -> Result<(), SinkError> {
+        self.put(OutFile {
+            path,
+            bytes: bytes.to_vec(),
         })
     }
 }
@@ -389,10 +594,26 @@ pub fn site(renderer: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
     let (pages, feeds) = rayon::join(
         || timed("pages", || pages::all(renderer, sink)),
         || -> Result<(), SiteError> {
-            timed("graph.json", || {
-                sink.put_stream("graph.json", &mut |w| feeds::graph_json(renderer, w))
+            let inputs = std::cell::OnceCell::new();
+            let inputs = || *inputs.get_or_init(|| feed_inputs(renderer));
+            timed("graph.json", || match renderer.reuse {
+                // A full build streams graph.json to its file; an incremental
+                // one keeps its bytes for the next build.
+                None => sink.put_stream("graph.json", &mut |w| feeds::graph_json(renderer, w)),
+                Some(_) => feed(renderer, "graph.json", inputs, |r| {
+                    let mut bytes = Vec::new();
+                    // Writing into memory cannot fail.
+                    let _ = feeds::graph_json(r, &mut bytes);
+                    OutFile {
+                        path: "graph.json".into(),
+                        bytes,
+                    }
+                })
+                .put_into(sink),
             })?;
-            timed("search index", || sink.put(feeds::search_index(renderer)))?;
+            timed("search index", || {
+                feed(renderer, "search-index.js", inputs, feeds::search_index).put_into(sink)
+            })?;
             sink.put(feeds::sitemap(renderer))?;
             sink.put(print::running_heads(renderer))?;
             Ok(())
@@ -401,4 +622,31 @@ pub fn site(renderer: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
     pages?;
     feeds?;
     Ok(())
+}
+
+/// A digest of what `graph.json` and the search index are made of: the title,
+/// the entity views (which also fix each entity's id and page) and the
+/// mentions. An edit that changes none of them leaves both files as they were.
+fn feed_inputs(r: &Renderer) -> crate::incremental::Digest {
+    let mentions: Vec<_> = (r.graph.mentions.iter())
+        .map(|m| (m.page, m.entity, &m.anchor, m.embed, &m.snippet))
+        .collect();
+    digest(&(&r.briefing.config.title, &r.views, mentions))
+}
+
+/// A feed from `make`, or the last build's bytes when rendering incrementally
+/// and `inputs` did not change.
+fn feed(
+    r: &Renderer,
+    path: &str,
+    inputs: impl FnOnce() -> crate::incremental::Digest,
+    make: fn(&Renderer) -> OutFile,
+) -> Output {
+    let made = r.output(path, inputs, || {
+        Ok::<_, std::convert::Infallible>(make(r).bytes)
+    });
+    match made {
+        Ok(output) => output,
+        Err(never) => match never {},
+    }
 }

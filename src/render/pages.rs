@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::views::{
     self, EntityView, LinkMode, LinkView, MentionGroup, MentionView, Neighbours, RelatedGroup,
 };
-use super::{OutFile, RenderError, Renderer, Sink, SiteError};
+use super::{Output, RenderError, Renderer, Sink, SiteError};
 use crate::annotate::Heading;
 use crate::graph::PageId;
 use crate::model::{EntityKey, Kind, PartyKind};
@@ -37,12 +37,12 @@ pub fn all(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
             Job::Print => crate::timed("print.html", || super::print::page(r)),
             Job::NotFound => r.page("404.html", "404.html", "Page not found", &[], ()),
         }?;
-        sink.put(file)?;
+        file.put_into(sink)?;
         Ok(())
     })
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct FrontPage<'a> {
     lede: String,
     changes: Vec<&'a EntityView>,
@@ -51,12 +51,14 @@ struct FrontPage<'a> {
     quotes: Vec<&'a EntityView>,
 }
 
-fn front(r: &Renderer) -> Result<OutFile, RenderError> {
+fn front(r: &Renderer) -> Result<Output, RenderError> {
     let rendered = match r.briefing.front {
         Some(doc) => Some(r.markdown(doc, "", LinkMode::Site, "")?),
         None => None,
     };
-    let (lede, referenced) = rendered.map(|x| (x.html, x.referenced)).unwrap_or_default();
+    let (lede, referenced) = rendered
+        .map(|x| (x.html.clone(), x.referenced.clone()))
+        .unwrap_or_default();
     let page = FrontPage {
         lede,
         changes: numbered(r, Kind::Clause),
@@ -83,17 +85,17 @@ fn numbered<'a>(r: &'a Renderer, kind: Kind) -> Vec<&'a EntityView> {
     r.graph.numbered(kind).iter().map(|&k| r.view(k)).collect()
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct SectionPage<'a> {
     section: &'a EntityView,
-    html: String,
-    headings: Vec<Heading>,
+    html: &'a str,
+    headings: &'a [Heading],
     neighbours: Neighbours,
     related: Vec<RelatedGroup>,
-    mentioned_in: Vec<MentionGroup>,
+    mentioned_in: Vec<MentionGroup<'a>>,
 }
 
-fn section(r: &Renderer, key: EntityKey) -> Result<OutFile, RenderError> {
+fn section(r: &Renderer, key: EntityKey) -> Result<Output, RenderError> {
     let view = r.view(key);
     let rendered = r.markdown(r.briefing.doc(key), "../", LinkMode::Site, "")?;
     let neighbour = |index: usize| {
@@ -133,8 +135,8 @@ fn section(r: &Renderer, key: EntityKey) -> Result<OutFile, RenderError> {
     }
     let page = SectionPage {
         section: view,
-        html: rendered.html,
-        headings: rendered.headings,
+        html: &rendered.html,
+        headings: &rendered.headings,
         neighbours,
         related,
         mentioned_in: mentioned_in(r, key),
@@ -148,25 +150,25 @@ fn section(r: &Renderer, key: EntityKey) -> Result<OutFile, RenderError> {
     )
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct EntityPage<'a> {
     entity: &'a EntityView,
-    html: String,
-    mentioned_in: Vec<MentionGroup>,
+    html: &'a str,
+    mentioned_in: Vec<MentionGroup<'a>>,
     related: Vec<RelatedGroup>,
 }
 
-fn entity(r: &Renderer, key: EntityKey) -> Result<OutFile, RenderError> {
+fn entity(r: &Renderer, key: EntityKey) -> Result<Output, RenderError> {
     let view = r.view(key);
     let rendered = r.markdown(r.briefing.doc(key), "../", LinkMode::Site, "")?;
     let page = EntityPage {
         entity: view,
-        html: rendered.html,
+        html: &rendered.html,
         mentioned_in: mentioned_in(r, key),
         related: related(r, key),
     };
     let template = format!("{}.html", key.kind.as_str());
-    let mut previews = rendered.referenced;
+    let mut previews = rendered.referenced.clone();
     previews.extend(
         page.related
             .iter()
@@ -189,7 +191,7 @@ fn entity(r: &Renderer, key: EntityKey) -> Result<OutFile, RenderError> {
 
 /// "Mentioned in": the entity's mentions on other pages, grouped by page in
 /// reading order, each linking to its anchor.
-fn mentioned_in(r: &Renderer, key: EntityKey) -> Vec<MentionGroup> {
+fn mentioned_in<'a>(r: &'a Renderer, key: EntityKey) -> Vec<MentionGroup<'a>> {
     let mut groups: Vec<MentionGroup> = Vec::new();
     let mut last_page = None;
     for m in r
@@ -203,7 +205,7 @@ fn mentioned_in(r: &Renderer, key: EntityKey) -> Vec<MentionGroup> {
         };
         let mention = MentionView {
             href: format!("../{}#{}", page.href, m.anchor),
-            snippet: m.snippet.clone(),
+            snippet: &m.snippet,
             embed: m.embed,
         };
         if last_page == Some(m.page)
@@ -306,19 +308,19 @@ fn related(r: &Renderer, key: EntityKey) -> Vec<RelatedGroup> {
     groups.into_iter().filter(|g| !g.items.is_empty()).collect()
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct IndexPage<'a> {
     kind: Kind,
     groups: Vec<IndexGroup<'a>>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct IndexGroup<'a> {
     title: String,
     items: Vec<&'a EntityView>,
 }
 
-fn index(r: &Renderer, kind: Kind) -> Result<OutFile, RenderError> {
+fn index(r: &Renderer, kind: Kind) -> Result<Output, RenderError> {
     let all: Vec<&EntityView> = keys(r, kind).map(|k| r.view(k)).collect();
     let mut groups: Vec<IndexGroup> = Vec::new();
     let mut push = |title: String, view| match groups.iter_mut().find(|g| g.title == title) {

@@ -7,15 +7,18 @@
 //! point at anchors inside the document. The look is `static/print.css`; this
 //! module only decides what the document holds.
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 use serde::Serialize;
 
 use super::views::{EntityView, LinkMode};
-use super::{OutFile, RenderError, Renderer};
+use super::{OutFile, Output, RenderError, Renderer};
+use crate::annotate::Rendered;
 use crate::graph::PageId;
 use crate::model::{EntityKey, Kind};
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct PrintPage<'a> {
     lede: String,
     sections: Vec<PrintEntry<'a>>,
@@ -25,7 +28,7 @@ struct PrintPage<'a> {
     appendices: Vec<Appendix>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct PrintEntry<'a> {
     entity: &'a EntityView,
     html: String,
@@ -35,7 +38,7 @@ struct PrintEntry<'a> {
 
 /// One appendix: its anchor, its letter (A, B, … over the appendices that
 /// have entries) and its title.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct Appendix {
     id: &'static str,
     letter: char,
@@ -44,9 +47,9 @@ struct Appendix {
 
 /// `print.html`: every section in order, then appendices of parties, clauses and
 /// quotes in label order, with references pointing inside the document.
-pub fn page(r: &Renderer) -> Result<OutFile, RenderError> {
+pub fn page(r: &Renderer) -> Result<Output, RenderError> {
     let lede = match r.briefing.front {
-        Some(doc) => r.markdown(doc, "", LinkMode::Print, "front-")?.html,
+        Some(doc) => r.markdown(doc, "", LinkMode::Print, "front-")?.html.clone(),
         None => String::new(),
     };
     // Bodies render in parallel: print.html holds every page's text, and as
@@ -64,7 +67,7 @@ pub fn page(r: &Renderer) -> Result<OutFile, RenderError> {
             rendered
                 .into_iter()
                 .map(|(mut entry, body)| {
-                    if !body.is_empty() {
+                    if !body.html.is_empty() {
                         entry.html = format!("{BODY_MARK}{}-->", bodies.len());
                         bodies.push(body);
                     }
@@ -98,6 +101,8 @@ pub fn page(r: &Renderer) -> Result<OutFile, RenderError> {
         .zip('A'..)
         .map(|((_, id, title), letter)| Appendix { id, letter, title })
         .collect();
+    // When rendering incrementally, the reuse tables keep this skeleton under
+    // print.html; the bodies come from their own table.
     let skeleton = crate::timed("print skeleton", || {
         r.page(
             "print.html",
@@ -110,10 +115,11 @@ pub fn page(r: &Renderer) -> Result<OutFile, RenderError> {
     let bodies = bodies
         .into_inner()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    Ok(OutFile {
-        path: skeleton.path,
-        bytes: crate::timed("print splice", || splice(&skeleton.bytes, &bodies)).into_bytes(),
-    })
+    let bodies: Vec<&str> = bodies.iter().map(|b| b.html.as_str()).collect();
+    Ok(Output::Owned(OutFile {
+        path: skeleton.path().to_string(),
+        bytes: crate::timed("print splice", || splice(skeleton.bytes(), &bodies)).into_bytes(),
+    }))
 }
 
 /// Stands in a print entry's `html` for its body while the template renders:
@@ -122,10 +128,10 @@ pub fn page(r: &Renderer) -> Result<OutFile, RenderError> {
 const BODY_MARK: &str = "<!--brief-body-";
 
 /// The rendered skeleton with each body mark replaced by its body.
-fn splice(skeleton: &[u8], bodies: &[String]) -> String {
+fn splice(skeleton: &[u8], bodies: &[&str]) -> String {
     let skeleton = String::from_utf8_lossy(skeleton);
     let mut out =
-        String::with_capacity(skeleton.len() + bodies.iter().map(String::len).sum::<usize>());
+        String::with_capacity(skeleton.len() + bodies.iter().map(|b| b.len()).sum::<usize>());
     let mut rest = skeleton.as_ref();
     while let Some(at) = rest.find(BODY_MARK) {
         out.push_str(&rest[..at]);
@@ -150,11 +156,12 @@ fn splice(skeleton: &[u8], bodies: &[String]) -> String {
 }
 
 /// A print entry and its rendered body.
-fn entry<'a>(r: &'a Renderer, key: EntityKey) -> Result<(PrintEntry<'a>, String), RenderError> {
+fn entry<'a>(
+    r: &'a Renderer,
+    key: EntityKey,
+) -> Result<(PrintEntry<'a>, Arc<Rendered>), RenderError> {
     let prefix = format!("{}-{}-", key.kind.as_str(), r.briefing.id(key));
-    let html = r
-        .markdown(r.briefing.doc(key), "", LinkMode::Print, &prefix)?
-        .html;
+    let html = r.markdown(r.briefing.doc(key), "", LinkMode::Print, &prefix)?;
     let entry = PrintEntry {
         entity: r.view_in(key, LinkMode::Print),
         html: String::new(),
@@ -267,7 +274,7 @@ mod tests {
 
     #[test]
     fn splice_puts_each_body_in_place_and_leaves_other_text_alone() {
-        let bodies = vec!["<p>one</p>".to_string(), "<p>two</p>".to_string()];
+        let bodies = ["<p>one</p>", "<p>two</p>"];
         let skeleton =
             format!("a {BODY_MARK}1--> b {BODY_MARK}0--> c {BODY_MARK}9--> d {BODY_MARK}x");
         assert_eq!(

@@ -9,7 +9,7 @@ use crate::graph::{Graph, PageId};
 use crate::model::{Briefing, EntityKey, Kind, PartyKind, QuoteKind, Status};
 
 /// Site-wide values every page gets.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct SiteView {
     pub title: String,
     pub dek: Option<String>,
@@ -27,7 +27,7 @@ pub struct SiteView {
 /// Up to this many sections, every page carries the full section list.
 pub const NAV_SECTIONS_MAX: usize = 60;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct SourceView {
     pub id: String,
     pub title: String,
@@ -37,7 +37,7 @@ pub struct SourceView {
 }
 
 /// A link to an entity: enough for a list item or an inline reference.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct LinkView {
     pub kind: Kind,
     pub key: String,
@@ -48,7 +48,7 @@ pub struct LinkView {
 
 /// Everything a card, preview or entity page header shows about one entity.
 /// Fields that do not apply to the entity's kind are empty.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct EntityView {
     pub kind: Kind,
     pub id: String,
@@ -262,29 +262,30 @@ fn entity_view(briefing: &Briefing, graph: &Graph, key: EntityKey, mode: LinkMod
 }
 
 /// A mention as listed under "Mentioned in".
-#[derive(Debug, Clone, Serialize)]
-pub struct MentionView {
+#[derive(Debug, Clone, Hash, Serialize)]
+pub struct MentionView<'a> {
     pub href: String,
-    pub snippet: Snippet,
+    /// Borrowed from the graph: a much-mentioned entity lists hundreds.
+    pub snippet: &'a Snippet,
     pub embed: bool,
 }
 
 /// The mentions of one entity on one page.
-#[derive(Debug, Clone, Serialize)]
-pub struct MentionGroup {
+#[derive(Debug, Clone, Hash, Serialize)]
+pub struct MentionGroup<'a> {
     pub page: LinkView,
-    pub mentions: Vec<MentionView>,
+    pub mentions: Vec<MentionView<'a>>,
 }
 
 /// A titled list of related entities.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct RelatedGroup {
     pub title: String,
     pub items: Vec<LinkView>,
 }
 
 /// Previous / next navigation between sections.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct Neighbours {
     pub previous: Option<LinkView>,
     pub next: Option<LinkView>,

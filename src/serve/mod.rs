@@ -7,12 +7,13 @@
 //! served from the rendered bytes held in memory, so a request can only ever
 //! reach a file of the output, and nothing is written to disk.
 //!
-//! This module has no build logic of its own: it calls [`crate::check`] and
-//! keeps the result. HTTP details live in `http`.
+//! This module has no build logic of its own: it keeps an
+//! [`Incremental`](crate::incremental::Incremental) build, which re-renders
+//! only what an edit changed, and serves its result. HTTP details live in `http`.
 
 mod http;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
@@ -23,7 +24,8 @@ use std::time::{Duration, Instant};
 use notify_debouncer_full::notify::{EventKind, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, DebouncedEvent, RecommendedCache, new_debouncer};
 
-use crate::{BuildOptions, Checked, diagnostics};
+use crate::incremental::{Incremental, Rebuilt};
+use crate::{BuildOptions, diagnostics};
 
 /// How to serve.
 #[derive(Debug, Clone, Default)]
@@ -51,7 +53,7 @@ pub enum ServeError {
 }
 
 /// The site being served: output path → bytes, from the last good build.
-type Files = HashMap<String, Arc<[u8]>>;
+type Files = BTreeMap<String, crate::render::Bytes>;
 
 /// What the browser's live-reload script asks about.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -97,9 +99,9 @@ impl State {
         }
     }
 
-    fn publish(&self, files: Option<Files>, error: Option<String>) {
+    fn publish(&self, files: Option<Arc<Files>>, error: Option<String>) {
         if let (Some(files), Ok(mut slot)) = (files, self.files.write()) {
-            *slot = Arc::new(files);
+            *slot = files;
         }
         if let Ok(mut status) = self.status.lock() {
             status.version += 1;
@@ -131,9 +133,10 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), crate::Error> {
     let log = Log {
         quiet: options.quiet,
     };
-    rebuild(&root, &state, &log);
+    let mut site = Incremental::new(&root, BuildOptions::default());
+    rebuild(&mut site, &state, &log);
     let (tx, rx) = channel();
-    let mut watcher = Watcher::new(&root, new_debouncer(Duration::from_millis(80), None, tx));
+    let mut watcher = Watcher::new(&root, new_debouncer(DEBOUNCE, None, tx));
     watcher.refresh()?;
     let server = tiny_http::Server::from_listener(listener, None)
         .map_err(|e| ServeError::Server(e.to_string()))?;
@@ -143,9 +146,15 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), crate::Error> {
     ));
     let http_state = Arc::clone(&state);
     std::thread::spawn(move || http::run(server, http_state));
-    watch(&mut watcher, &state, &log, &rx);
+    watch(&mut watcher, &mut site, &state, &log, &rx);
     Ok(())
 }
+
+/// How long the watcher waits for a burst of file events to end before
+/// rebuilding. Editors save in a few quick steps (write, or write a temporary
+/// file and rename it over the old one), which arrive within a millisecond or
+/// two; the wait is the floor of every edit's reload time.
+const DEBOUNCE: Duration = Duration::from_millis(15);
 
 fn bind(port: u16) -> Result<TcpListener, ServeError> {
     TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], port))).map_err(|source| {
@@ -226,7 +235,13 @@ fn is_source(root: &Path, path: &Path) -> bool {
 }
 
 /// Rebuilds on every batch of source changes, until the watcher goes away.
-fn watch(watcher: &mut Watcher, state: &State, log: &Log, rx: &Receiver<DebounceEventResult>) {
+fn watch(
+    watcher: &mut Watcher,
+    site: &mut Incremental,
+    state: &State,
+    log: &Log,
+    rx: &Receiver<DebounceEventResult>,
+) {
     let root = watcher.root.clone();
     let root = root.as_path();
     loop {
@@ -244,7 +259,7 @@ fn watch(watcher: &mut Watcher, state: &State, log: &Log, rx: &Receiver<Debounce
             log.error(&err.to_string());
         }
         if relevant {
-            rebuild(root, state, log);
+            rebuild(site, state, log);
         }
     }
 }
@@ -267,31 +282,28 @@ fn changes_sources(root: &Path, events: &DebounceEventResult, log: &Log) -> bool
 
 /// Builds in memory and publishes the result: the new site, or the error
 /// while the last good site stays up.
-fn rebuild(root: &Path, state: &State, log: &Log) {
+fn rebuild(site: &mut Incremental, state: &State, log: &Log) {
     let started = Instant::now();
-    let options = BuildOptions::default();
-    match crate::check(root, &options, &|_| {}) {
-        Ok(Checked {
+    match site.build() {
+        Ok(Rebuilt {
             compiled,
-            site: Some(site),
+            files: Some(files),
+            changed,
+            rendered,
         }) => {
             let text = diagnostics::render(&compiled.files, &compiled.diagnostics);
             log.text(&text);
-            let files: Files = site
-                .files
-                .into_iter()
-                .map(|f| (f.path, Arc::from(f.bytes)))
-                .collect();
             let count = files.len();
             state.publish(Some(files), None);
             log.info(&format!(
-                "built {count} files in {} ms",
+                "built {count} files ({changed} changed, {rendered} rendered) in {} ms",
                 started.elapsed().as_millis()
             ));
         }
-        Ok(Checked {
+        Ok(Rebuilt {
             compiled,
-            site: None,
+            files: None,
+            ..
         }) => {
             let mut text = diagnostics::render(&compiled.files, &compiled.diagnostics);
             text.push_str(&format!("build failed: {} error(s)", compiled.errors()));

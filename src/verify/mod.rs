@@ -12,8 +12,10 @@
 //! Finding a miss is all this module does. Tracing a miss back to the Markdown
 //! link that made it is the job of [`locate`](locate::locate).
 
+mod incremental;
 mod locate;
 
+pub use incremental::{Pages, Scanned, scan_page};
 pub use locate::{SourceDoc, locate};
 
 use std::borrow::Cow;

@@ -7,6 +7,7 @@ mod bench;
 mod browser;
 mod build;
 mod errors;
+mod incremental;
 mod print;
 mod properties;
 mod publish;
