@@ -150,7 +150,10 @@ pub fn compile(root: &Path) -> Result<Compiled, Error> {
 /// [`compile`], reusing the references scanned from bodies that did not
 /// change since the build `reuse` remembers.
 fn compile_with(root: &Path, reuse: Option<&incremental::Reuse>) -> Result<Compiled, Error> {
-    let (sources, mut diagnostics) = timed("read", || source::read(root))?;
+    let (sources, mut diagnostics) = timed("read", || match reuse {
+        Some(reuse) => source::read_known(root, Some(&mut incremental::lock(&reuse.sources))),
+        None => source::read(root),
+    })?;
     let (briefing, found) = timed("load", || load::load(&sources));
     diagnostics.extend(found);
     let Some(briefing) = briefing else {

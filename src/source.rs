@@ -6,8 +6,9 @@
 //! the four kinds by folder, and refuses paths that leave the site root. It does
 //! not parse front matter or Markdown.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
 
 use rayon::prelude::*;
 
@@ -54,6 +55,47 @@ pub enum LoadError {
 /// Reads `root/briefing.toml` and `root/content/**.md`. Problems with individual
 /// files (bad encoding, links out of the site, loops) are diagnostics.
 pub fn read(root: &Path) -> Result<(Sources, Vec<Diagnostic>), LoadError> {
+    read_known(root, None)
+}
+
+/// The content files one read found, for the next read of the same site: a
+/// file whose size and modification time are as they were is not read again.
+/// `brief serve` rereads the site on every save, and most files are unchanged.
+#[derive(Debug, Default)]
+pub struct Known {
+    /// When the read that found these began.
+    read_at: Option<SystemTime>,
+    files: HashMap<PathBuf, (u64, SystemTime, String)>,
+}
+
+/// How far before a read a file must have been modified for its time to be
+/// trusted: a file written during the same tick of a coarse clock as the read
+/// (some filesystems keep times to the second or two) is read again.
+const TRUST_MODIFIED_BEFORE: Duration = Duration::from_secs(3);
+
+impl Known {
+    /// Whether the text kept for `path` still holds: the file has the size and
+    /// time it had, and that time is old enough to trust.
+    fn holds(&self, path: &Path, metadata: &std::fs::Metadata) -> bool {
+        let (Some((len, modified, _)), Ok(now)) = (self.files.get(path), metadata.modified())
+        else {
+            return false;
+        };
+        let trusted = self
+            .read_at
+            .and_then(|at| at.checked_sub(TRUST_MODIFIED_BEFORE))
+            .is_some_and(|line| now < line);
+        trusted && *len == metadata.len() && *modified == now
+    }
+}
+
+/// [`read`], taking unchanged files' text from `known` and leaving there what
+/// this read found.
+pub fn read_known(
+    root: &Path,
+    mut known: Option<&mut Known>,
+) -> Result<(Sources, Vec<Diagnostic>), LoadError> {
+    let started = SystemTime::now();
     let mut files = Files::default();
     let mut diagnostics = Vec::new();
     let config_path = root.join("briefing.toml");
@@ -84,22 +126,56 @@ pub fn read(root: &Path) -> Result<(Sources, Vec<Diagnostic>), LoadError> {
         }
         // Reading is most of this stage's time on a large site: read in
         // parallel, then number the files in the walk's order.
-        let read: Vec<std::io::Result<Vec<u8>>> = pending
+        let previous = known.as_deref();
+        let read: Vec<std::io::Result<Read>> = pending
             .par_iter()
-            .map(|entry| std::fs::read(&entry.path))
+            .map(|entry| read_one(&entry.path, previous))
             .collect();
-        for (entry, bytes) in pending.into_iter().zip(read) {
-            let bytes = bytes.map_err(|source| LoadError::Io {
+        let mut old = known.as_mut().map(|k| std::mem::take(&mut k.files));
+        let mut next = HashMap::new();
+        for (entry, read) in pending.into_iter().zip(read) {
+            let read = read.map_err(|source| LoadError::Io {
                 path: entry.path.clone(),
                 source,
             })?;
-            if let Some(file) = decode(&mut files, &mut diagnostics, bytes, entry.rel) {
-                content.push(ContentFile {
-                    file,
-                    slot: entry.slot,
-                    stem: entry.stem,
-                });
+            let kept = match read.bytes {
+                None => old.as_mut().and_then(|o| o.remove(&entry.path)),
+                Some(_) => None,
+            };
+            let file = match (read.bytes, kept) {
+                (Some(bytes), _) => decode(&mut files, &mut diagnostics, bytes, entry.rel),
+                (None, Some((len, modified, text))) => {
+                    let file = files.add(entry.rel, text.clone());
+                    next.insert(entry.path.clone(), (len, modified, text));
+                    Some(file)
+                }
+                // Cannot happen (a kept text is only trusted when there is
+                // one), but reading the file is always right.
+                (None, None) => {
+                    let bytes = std::fs::read(&entry.path).map_err(|source| LoadError::Io {
+                        path: entry.path.clone(),
+                        source,
+                    })?;
+                    decode(&mut files, &mut diagnostics, bytes, entry.rel)
+                }
+            };
+            let Some(file) = file else { continue };
+            if let (Some(_), Some((len, modified)), false) =
+                (&old, read.stamp, next.contains_key(&entry.path))
+            {
+                next.insert(entry.path, (len, modified, files.text(file).to_string()));
             }
+            content.push(ContentFile {
+                file,
+                slot: entry.slot,
+                stem: entry.stem,
+            });
+        }
+        if let Some(known) = known {
+            *known = Known {
+                read_at: Some(started),
+                files: next,
+            };
         }
     }
     Ok((
@@ -127,6 +203,30 @@ struct Pending {
     rel: PathBuf,
     slot: Slot,
     stem: String,
+}
+
+/// One content file: its bytes, or None when the text a previous read kept
+/// for it still holds; and its size and modification time when there is a
+/// [`Known`].
+struct Read {
+    bytes: Option<Vec<u8>>,
+    stamp: Option<(u64, SystemTime)>,
+}
+
+fn read_one(path: &Path, known: Option<&Known>) -> std::io::Result<Read> {
+    let Some(known) = known else {
+        return Ok(Read {
+            bytes: Some(std::fs::read(path)?),
+            stamp: None,
+        });
+    };
+    let metadata = std::fs::metadata(path)?;
+    let stamp = metadata.modified().ok().map(|m| (metadata.len(), m));
+    let bytes = match known.holds(path, &metadata) {
+        true => None,
+        false => Some(std::fs::read(path)?),
+    };
+    Ok(Read { bytes, stamp })
 }
 
 /// Walks `content/` in sorted order. Only paths reached through a symbolic
@@ -298,5 +398,64 @@ fn decode(
             );
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A site with one section, `a.md`, whose text is `text` and whose
+    /// modification time is `age` before a fixed moment a little in the past.
+    fn write(root: &Path, text: &str, age: Duration) {
+        static BASE: std::sync::OnceLock<SystemTime> = std::sync::OnceLock::new();
+        let base = *BASE.get_or_init(SystemTime::now);
+        let dir = root.join("content/sections");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(root.join("briefing.toml"), "title = \"T\"\n").unwrap();
+        let path = dir.join("a.md");
+        std::fs::write(&path, text).unwrap();
+        let file = std::fs::File::options().write(true).open(&path).unwrap();
+        file.set_modified(base - age).unwrap();
+    }
+
+    fn section_text(root: &Path, known: &mut Known) -> String {
+        let (sources, _) = read_known(root, Some(known)).unwrap();
+        sources.files.text(sources.content[0].file).to_string()
+    }
+
+    #[test]
+    fn unchanged_files_are_not_read_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let hour = Duration::from_secs(3600);
+        let mut known = Known::default();
+        write(dir.path(), "one", hour);
+        assert_eq!(section_text(dir.path(), &mut known), "one");
+        // Same size, same time: the kept text is used (which is how we can
+        // tell the file was not read).
+        write(dir.path(), "two", hour);
+        assert_eq!(section_text(dir.path(), &mut known), "one");
+        // A new time is a new text.
+        write(dir.path(), "two", hour / 2);
+        assert_eq!(section_text(dir.path(), &mut known), "two");
+        // A new size too.
+        write(dir.path(), "three", hour / 2);
+        assert_eq!(section_text(dir.path(), &mut known), "three");
+    }
+
+    #[test]
+    fn recently_modified_files_are_always_read() {
+        // A coarse clock can give two writes in a row the same time; a file
+        // modified just before the last read is read again whatever its time.
+        let dir = tempfile::tempdir().unwrap();
+        let mut known = Known::default();
+        write(dir.path(), "one", Duration::ZERO);
+        assert_eq!(section_text(dir.path(), &mut known), "one");
+        write(dir.path(), "two", Duration::ZERO);
+        let path = dir.path().join("content/sections/a.md");
+        let (_, modified, _) = &known.files[&path];
+        let file = std::fs::File::options().write(true).open(&path).unwrap();
+        file.set_modified(*modified).unwrap();
+        assert_eq!(section_text(dir.path(), &mut known), "two");
     }
 }
