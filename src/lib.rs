@@ -302,6 +302,13 @@ impl render::Sink for Discard {
         Ok(())
     }
 
+    fn put_parts(&self, path: &str, _: &[&str]) -> Result<(), render::SinkError> {
+        self.put(render::OutFile {
+            path: path.to_string(),
+            bytes: Vec::new(),
+        })
+    }
+
     fn put_stream(&self, path: &str, produce: render::Produce) -> Result<(), render::SinkError> {
         produce(&mut std::io::sink()).map_err(|source| render::SinkError {
             path: path.to_string(),
@@ -396,6 +403,11 @@ impl render::Sink for Verifying<'_> {
             self.collector.add(&file.path, &file.bytes);
         }
         self.inner.put(file)
+    }
+
+    fn put_parts(&self, path: &str, parts: &[&str]) -> Result<(), render::SinkError> {
+        self.collector.add_parts(path, parts);
+        self.inner.put_parts(path, parts)
     }
 
     fn put_stream(&self, path: &str, produce: render::Produce) -> Result<(), render::SinkError> {

@@ -161,6 +161,14 @@ impl Sink for Staging {
         Ok(())
     }
 
+    fn put_parts(&self, rel: &str, parts: &[&str]) -> Result<(), SinkError> {
+        self.put_stream(rel, &mut |out| {
+            parts
+                .iter()
+                .try_for_each(|part| out.write_all(part.as_bytes()))
+        })
+    }
+
     fn put_stream(&self, rel: &str, produce: Produce) -> Result<(), SinkError> {
         let fail = |source| SinkError {
             path: rel.to_string(),

@@ -531,6 +531,17 @@ pub trait Sink: Sync {
         })
     }
 
+    /// Takes a file given as pieces that, joined, are its bytes, each piece
+    /// whole markup (never part of a tag): `print.html` is made of its
+    /// skeleton and every body, and need not be joined to be written or
+    /// checked. Sinks that keep files in memory take this default.
+    fn put_parts(&self, path: &str, parts: &[&str]) -> Result<(), SinkError> {
+        self.put(OutFile {
+            path: path.to_string(),
+            bytes: parts.concat().into_bytes(),
+        })
+    }
+
     /// Takes a file whose bytes are shared with an incremental build's reuse
     /// tables. Sinks that keep files in memory can keep the bytes as they are.
     fn put_shared(&self, path: String, bytes: Bytes) -> Result<(), SinkError> {

@@ -29,12 +29,15 @@ pub fn all(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
     jobs.extend(r.briefing.keys().map(Job::Entity));
     jobs.extend([Kind::Party, Kind::Clause, Kind::Quote].map(Job::Index));
     jobs.par_iter().try_for_each(|job| {
+        if let Job::Print = job {
+            return crate::timed("print.html", || super::print::page(r, sink));
+        }
         let file = match *job {
             Job::Front => front(r),
             Job::Entity(key) if key.kind == Kind::Section => section(r, key),
             Job::Entity(key) => entity(r, key),
             Job::Index(kind) => index(r, kind),
-            Job::Print => crate::timed("print.html", || super::print::page(r)),
+            Job::Print => unreachable!("print.html is put above"),
             Job::NotFound => r.page("404.html", "404.html", "Page not found", &[], ()),
         }?;
         file.put_into(sink)?;

@@ -126,6 +126,38 @@ impl Collector {
         }
     }
 
+    /// [`Collector::add`] for a page given in pieces that, joined, are the
+    /// page, each whole markup. The pieces are scanned in parallel, each from
+    /// its own first line, and the scans joined as one.
+    pub fn add_parts(&self, path: &str, parts: &[&str]) {
+        lock(&self.paths).insert(path.to_string());
+        if !is_html(path) {
+            return;
+        }
+        let scans: Vec<(Scan, u64)> = parts
+            .par_iter()
+            .map(|part| {
+                (
+                    scan(part),
+                    part.bytes().filter(|&b| b == b'\n').count() as u64,
+                )
+            })
+            .collect();
+        let mut joined = Scan::default();
+        let mut lines_before = 0;
+        for (scan, lines) in scans {
+            joined.ids.extend(scan.ids);
+            for (line, target) in scan.links {
+                if joined.seen.insert(id_hash(&target)) {
+                    joined.links.push((line + lines_before, target));
+                }
+            }
+            lines_before += lines;
+        }
+        joined.seen = HashSet::new();
+        lock(&self.scans).insert(path.to_string(), joined);
+    }
+
     /// Every output path added so far.
     pub fn paths(&self) -> Vec<String> {
         lock(&self.paths).iter().cloned().collect()
@@ -534,6 +566,25 @@ mod tests {
             .into_iter()
             .map(|m| (m.page, m.target, m.problem))
             .collect()
+    }
+
+    #[test]
+    fn a_page_in_parts_is_checked_as_the_whole_page() {
+        let parts = [
+            "<!DOCTYPE html>\n<p id=\"top\"><a href=\"#top\">up</a>\n",
+            "<a href=\"missing.html\">gone</a>\n<a href=\"#nowhere\">x</a>\n",
+            "<a href=\"missing.html\">again</a>\n<h2 id=\"nowhere\">late</h2>\n<img src=\"gone.png\">\n",
+        ];
+        let misses = |add: &dyn Fn(&Collector)| {
+            let collector = Collector::default();
+            add(&collector);
+            collector.finish()
+        };
+        let whole = misses(&|c| c.add("print.html", parts.concat().as_bytes()));
+        let pieces = misses(&|c| c.add_parts("print.html", &parts));
+        assert_eq!(whole, pieces);
+        let lines: Vec<u64> = whole.iter().map(|m| m.line).collect();
+        assert_eq!(lines, [3, 7], "{whole:?}");
     }
 
     #[test]
