@@ -440,7 +440,7 @@ fn verify_site(
     collector: verify::Collector,
 ) -> Result<Vec<Diagnostic>, Error> {
     let outputs = collector.paths();
-    let misses = collector.finish();
+    let misses = timed("check links", || collector.finish());
     let outputs: Vec<&str> = outputs.iter().map(String::as_str).collect();
     locate_misses(compiled, misses, &outputs)
 }

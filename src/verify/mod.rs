@@ -275,6 +275,11 @@ fn is_external(target: &str) -> bool {
 /// `rel` seen from `page`, as a `/`-separated path from the output root, or
 /// None when it climbs out. A trailing `/` is kept: it names a folder.
 pub fn resolve(page: &str, rel: &str) -> Option<String> {
+    resolve_plain(page, rel).or_else(|| resolve_segments(page, rel))
+}
+
+/// [`resolve`] segment by segment: every case.
+fn resolve_segments(page: &str, rel: &str) -> Option<String> {
     let mut parts: Vec<&str> = page.split('/').collect();
     parts.pop();
     let segments: Vec<&str> = rel.split('/').collect();
@@ -293,6 +298,34 @@ pub fn resolve(page: &str, rel: &str) -> Option<String> {
         }
     }
     Some(parts.join("/"))
+}
+
+/// [`resolve`] for the shape almost every generated link has — some `../`
+/// then plain names — without splitting and joining; None for anything else
+/// (including a climb out of the site, which the general case reports).
+fn resolve_plain(page: &str, rel: &str) -> Option<String> {
+    let mut rest = rel;
+    let mut dir = page.rfind('/').map_or("", |at| &page[..at]);
+    while let Some(after) = rest.strip_prefix("../") {
+        dir = match dir.rfind('/') {
+            Some(at) => &dir[..at],
+            None if !dir.is_empty() => "",
+            None => return None,
+        };
+        rest = after;
+    }
+    let plain = !rest.is_empty()
+        && rest
+            .split('/')
+            .all(|segment| !segment.is_empty() && segment != "." && segment != "..");
+    if !plain {
+        return None;
+    }
+    Some(if dir.is_empty() {
+        rest.to_string()
+    } else {
+        format!("{dir}/{rest}")
+    })
 }
 
 /// Decodes `%XX` escapes; anything malformed stays as it is.
@@ -327,10 +360,7 @@ pub fn percent_decode(s: &str) -> Cow<'_, str> {
 /// about a one in 10^13 chance even with a million ids, so a set of hashes
 /// answers "does this page have that id" as well as the ids themselves.
 fn id_hash(id: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::hash::DefaultHasher::new();
-    id.hash(&mut hasher);
-    hasher.finish()
+    xxhash_rust::xxh3::xxh3_64(id.as_bytes())
 }
 
 /// The ids a page offers and the links it holds, with their lines.
@@ -585,6 +615,40 @@ mod tests {
         assert_eq!(whole, pieces);
         let lines: Vec<u64> = whole.iter().map(|m| m.line).collect();
         assert_eq!(lines, [3, 7], "{whole:?}");
+    }
+
+    #[test]
+    fn the_plain_path_shortcut_agrees_with_the_general_case() {
+        let pages = ["index.html", "parties/a.html", "a/b/c.html"];
+        let rels = [
+            "x.html",
+            "../x.html",
+            "../../x.html",
+            "../../../x.html",
+            "../quotes/q.html",
+            "q/r/s.html",
+            "./x.html",
+            "../a/./b.html",
+            "a/../b.html",
+            "dir/",
+            "../",
+            "",
+            "a//b.html",
+            "..",
+            "../..",
+        ];
+        for page in pages {
+            for rel in rels {
+                if let Some(plain) = resolve_plain(page, rel) {
+                    assert_eq!(Some(plain), resolve_segments(page, rel), "{page} {rel}");
+                }
+            }
+        }
+        assert_eq!(
+            resolve_plain("a/b/c.html", "../../x.html").as_deref(),
+            Some("x.html")
+        );
+        assert_eq!(resolve_plain("index.html", "../x.html"), None);
     }
 
     #[test]
