@@ -11,6 +11,7 @@
 //! Neither pass looks at other documents: what a reference points at comes from
 //! the caller through [`Targets`].
 
+use std::borrow::Borrow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 
@@ -102,7 +103,7 @@ impl<'a> AsEvent<'a> for Located<'a> {
 /// Splits `events` into the main text and its notes.
 fn parse<'a, E: AsEvent<'a>>(events: Vec<E>) -> Parsed<E> {
     let (main, mut definitions) = take_footnotes(events);
-    let notes = note_order(&main)
+    let notes = note_order(main.iter().map(AsEvent::event))
         .into_iter()
         .filter_map(|(label, number)| {
             definitions
@@ -417,11 +418,21 @@ pub fn render(
     };
     // Without notes the body streams from the parser; with them, the notes
     // must be read (and their references numbered) before the main text.
-    let (main, parsed_notes): (Box<dyn Iterator<Item = Event>>, _) = if body.contains("[^") {
-        let parsed = parse(Parser::new_ext(body, self::options()).collect::<Vec<Event>>());
-        (Box::new(parsed.main.into_iter()), parsed.notes)
+    let parser = || Parser::new_ext(body, self::options());
+    let mut skipped = HashMap::new();
+    let (main, parsed_notes): (Box<dyn Iterator<Item = Event>>, _) = if !body.contains("[^") {
+        (Box::new(parser()), Vec::new())
+    } else if body.len() > PARSE_TWICE_ABOVE {
+        let mut definitions = HashMap::new();
+        let order = note_order(without_notes(parser(), &mut definitions));
+        let notes = order
+            .into_iter()
+            .filter_map(|(label, n)| definitions.remove(&label).map(|e| (label, n, e)))
+            .collect();
+        (Box::new(without_notes(parser(), &mut skipped)), notes)
     } else {
-        (Box::new(Parser::new_ext(body, self::options())), Vec::new())
+        let parsed = parse(parser().collect::<Vec<Event>>());
+        (Box::new(parsed.main.into_iter()), parsed.notes)
     };
     let mut notes = Notes::new();
     for (label, number, events) in parsed_notes {
@@ -462,50 +473,69 @@ type Notes = BTreeMap<String, (usize, String)>;
 
 /// Footnote definitions out of the stream, by label (the first wins).
 fn take_footnotes<'a, E: AsEvent<'a>>(events: Vec<E>) -> (Vec<E>, HashMap<String, Vec<E>>) {
+    let mut notes = HashMap::new();
     let mut main = Vec::with_capacity(events.len());
-    let mut notes: HashMap<String, Vec<E>> = HashMap::new();
-    let mut current: Option<(String, Vec<E>)> = None;
-    let mut depth = 0usize;
-    for item in events {
-        match item.event() {
-            Event::Start(Tag::FootnoteDefinition(label)) if current.is_none() => {
-                current = Some((label.to_string(), Vec::new()));
-                depth = 0;
-            }
-            Event::End(TagEnd::FootnoteDefinition) if current.is_some() && depth == 0 => {
-                if let Some((label, body)) = current.take() {
-                    notes.entry(label).or_insert(body);
-                }
-            }
-            event => match &mut current {
-                Some((_, body)) => {
-                    match event {
-                        Event::Start(Tag::FootnoteDefinition(_)) => depth += 1,
-                        Event::End(TagEnd::FootnoteDefinition) => depth -= 1,
-                        _ => {}
-                    }
-                    body.push(item);
-                }
-                None => main.push(item),
-            },
-        }
-    }
+    main.extend(without_notes(events.into_iter(), &mut notes));
     (main, notes)
 }
 
+/// The events of the main text, as they pass: each footnote definition's
+/// events go into `notes` by label instead (the first of a label wins).
+fn without_notes<'a, 'n, E: AsEvent<'a> + 'n>(
+    mut events: impl Iterator<Item = E> + 'n,
+    notes: &'n mut HashMap<String, Vec<E>>,
+) -> impl Iterator<Item = E> + 'n {
+    let mut current: Option<(String, Vec<E>)> = None;
+    let mut depth = 0usize;
+    std::iter::from_fn(move || {
+        for item in events.by_ref() {
+            match item.event() {
+                Event::Start(Tag::FootnoteDefinition(label)) if current.is_none() => {
+                    current = Some((label.to_string(), Vec::new()));
+                    depth = 0;
+                }
+                Event::End(TagEnd::FootnoteDefinition) if current.is_some() && depth == 0 => {
+                    if let Some((label, body)) = current.take() {
+                        notes.entry(label).or_insert(body);
+                    }
+                }
+                event => match &mut current {
+                    Some((_, body)) => {
+                        match event {
+                            Event::Start(Tag::FootnoteDefinition(_)) => depth += 1,
+                            Event::End(TagEnd::FootnoteDefinition) => depth -= 1,
+                            _ => {}
+                        }
+                        body.push(item);
+                    }
+                    None => return Some(item),
+                },
+            }
+        }
+        None
+    })
+}
+
 /// Footnote labels in order of first reference, numbered from 1.
-fn note_order<'a, E: AsEvent<'a>>(events: &[E]) -> Vec<(String, usize)> {
+fn note_order<'e, E: Borrow<Event<'e>>>(events: impl Iterator<Item = E>) -> Vec<(String, usize)> {
     let mut order: Vec<(String, usize)> = Vec::new();
-    let mut seen: HashSet<&str> = HashSet::new();
-    for item in events {
-        if let Event::FootnoteReference(label) = item.event()
-            && seen.insert(label.as_ref())
+    let mut seen: HashSet<String> = HashSet::new();
+    for event in events {
+        if let Event::FootnoteReference(label) = event.borrow()
+            && !seen.contains(label.as_ref())
         {
+            seen.insert(label.to_string());
             order.push((label.to_string(), order.len() + 1));
         }
     }
     order
 }
+
+/// A body longer than this that has notes is parsed twice, once for its
+/// notes and once for its text, rather than held as one list of events: for
+/// a whole book in one file, fresh memory for the list costs more than a
+/// second parse. Section-sized bodies are read once.
+const PARSE_TWICE_ABOVE: usize = 256 * 1024;
 
 /// Splits an event stream into its top-level blocks (a start tag at depth 0
 /// through its end, or a lone event), so the rewrite can look ahead within a

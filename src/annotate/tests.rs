@@ -267,3 +267,40 @@ fn bodies_with_and_without_notes_render_alike() {
     assert!(a.html.contains("id=\"money-2\""), "{}", a.html);
     assert_eq!(a.headings, b.headings);
 }
+
+#[test]
+fn a_long_body_with_notes_renders_as_a_short_one_does() {
+    // Past a quarter megabyte a body with notes is parsed twice instead of
+    // being held as one list of events. Note numbers and anchors must be what
+    // they are on the other path, which `scan` takes.
+    let count = 4000;
+    let body: String = (0..count)
+        .map(|i| {
+            format!("Para {i} names [x](party:p)[^n{i}].\n\n[^n{i}]: Note {i} on [z](party:p).\n\n")
+        })
+        .collect();
+    assert!(body.len() > 256 * 1024);
+    let out = html(&body);
+    let refs = scan(&body, &no_names);
+    assert_eq!(refs.len(), 2 * count);
+    for i in [0, 1, 2, count / 2, count - 1] {
+        // The note is numbered by its place, and sits in its paragraph.
+        let para = out.find(&format!("Para {i} names")).unwrap();
+        let rest = &out[para..];
+        let end = rest.find("</p>").unwrap();
+        assert!(
+            rest[..end].contains(&format!("Show note {}\"", i + 1)),
+            "{}",
+            &rest[..end]
+        );
+        // Its reference carries the anchor the scan gave it.
+        let note = format!("Note {i} on ");
+        let scanned = refs
+            .iter()
+            .find(|r| body[..r.span.start].ends_with(&note))
+            .unwrap();
+        let at = out.find(&note).unwrap() + note.len();
+        let tag = &out[at..at + out[at..].find('>').unwrap()];
+        assert!(tag.contains(&format!("id=\"{}\"", scanned.anchor)), "{tag}");
+    }
+}
