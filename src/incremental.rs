@@ -21,6 +21,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
+use rayon::prelude::*;
+
 use crate::annotate::{self, RawRef};
 use crate::model::Kind;
 use crate::render::{self, Bytes, OutFile, Sink, SinkError};
@@ -129,6 +131,9 @@ pub struct Scanned {
 pub struct Body {
     pub rendered: Arc<annotate::Rendered>,
     pub asked: Vec<Asked>,
+    /// `Renderer::face` when the body was rendered: while it is the same,
+    /// every question asked has the same answer.
+    pub face: Digest,
 }
 
 /// One question a body's rendering asked about another entity, and a digest
@@ -156,6 +161,13 @@ pub struct Reuse {
     pub cards: Table<Digest, Arc<str>>,
     /// By output path.
     pub files: Table<String, Arc<Kept>>,
+    /// Entity pages by output path, kept by a digest of what such a page
+    /// can show, checked before its context is built
+    /// (`Renderer::entity_page`).
+    pub pages: Table<String, Arc<Kept>>,
+    /// The scans of the pieces of pages given in pieces (`print.html`), by
+    /// digest of the piece: an edit changes one body, not the other pieces.
+    pub pieces: Table<Digest, Arc<verify::PieceScan>>,
     /// The theme the rendered entries were made with.
     theme: Option<Digest>,
     /// The sources the last build read.
@@ -204,6 +216,7 @@ impl Reuse {
             self.bodies.clear();
             self.cards.clear();
             self.files.clear();
+            self.pages.clear();
             self.theme = Some(theme);
         }
     }
@@ -214,6 +227,8 @@ impl Reuse {
         self.scans.advance();
         self.bodies.advance();
         self.cards.advance();
+        self.pages.advance();
+        self.pieces.advance();
         self.files.advance()
     }
 }
@@ -275,6 +290,7 @@ impl Incremental {
         let theme = self.theme.insert(theme);
         let keep = Keep {
             previous: Arc::clone(&self.last),
+            pieces: &self.reuse.pieces,
             files: Mutex::default(),
             scanned: Mutex::default(),
         };
@@ -331,8 +347,9 @@ impl Incremental {
 /// came out of the reuse tables, and scans each page that differs from the
 /// last build's for verification as soon as it arrives, while other pages
 /// are still rendering.
-struct Keep {
+struct Keep<'a> {
     previous: Arc<BTreeMap<String, Bytes>>,
+    pieces: &'a Table<Digest, Arc<verify::PieceScan>>,
     files: Mutex<BTreeMap<String, Bytes>>,
     /// Every file new or changed since the last build, with the scan of
     /// each page among them. A later file of the same path (a page over a
@@ -340,18 +357,51 @@ struct Keep {
     scanned: Mutex<HashMap<String, Option<verify::Scanned>>>,
 }
 
-impl Sink for Keep {
+impl Sink for Keep<'_> {
     fn put(&self, file: OutFile) -> Result<(), SinkError> {
         self.put_shared(file.path, Arc::new(file.bytes))
     }
 
     fn put_shared(&self, path: String, bytes: Bytes) -> Result<(), SinkError> {
+        self.keep(path, bytes, verify::scan_page)
+    }
+
+    fn put_parts(&self, path: &str, parts: &[&str]) -> Result<(), SinkError> {
+        let bytes = Arc::new(parts.concat().into_bytes());
+        // `print.html` changes with any body, but its other pieces do not:
+        // only new pieces are scanned, in parallel.
+        self.keep(path.to_string(), bytes, |path, _| {
+            let pieces: Vec<Arc<verify::PieceScan>> = parts
+                .par_iter()
+                .map(|part| {
+                    let key = digest(*part);
+                    self.pieces.get(&key, |_| true).unwrap_or_else(|| {
+                        let scan = Arc::new(verify::scan_piece(part));
+                        self.pieces.put(key, Arc::clone(&scan));
+                        scan
+                    })
+                })
+                .collect();
+            verify::scan_page_pieces(path, &pieces)
+        })
+    }
+}
+
+impl Keep<'_> {
+    /// Keeps a file, scanning it with `scan` only if it differs from the last
+    /// build's.
+    fn keep(
+        &self,
+        path: String,
+        bytes: Bytes,
+        scan: impl FnOnce(&str, &[u8]) -> Option<verify::Scanned>,
+    ) -> Result<(), SinkError> {
         let same =
             (self.previous.get(&path)).is_some_and(|old| Arc::ptr_eq(old, &bytes) || *old == bytes);
         if same {
             lock(&self.scanned).remove(&path);
         } else {
-            let scan = verify::scan_page(&path, &bytes);
+            let scan = scan(&path, &bytes);
             lock(&self.scanned).insert(path.clone(), scan);
         }
         lock(&self.files).insert(path, bytes);

@@ -98,6 +98,8 @@ pub struct Renderer<'a> {
     pub base_url: Option<String>,
     /// What the last build made, when rendering incrementally.
     reuse: Option<&'a Reuse>,
+    /// When rendering incrementally: [`Renderer::face`], made once.
+    face: OnceLock<crate::incremental::Digest>,
 }
 
 /// Where a card's links start from.
@@ -135,6 +137,7 @@ impl<'a> Renderer<'a> {
             view_index,
             base_url,
             reuse: None,
+            face: OnceLock::new(),
         }
     }
 
@@ -267,7 +270,12 @@ impl<'a> Renderer<'a> {
             options.id_prefix,
             options.moved_from,
         ));
-        let still = |body: &Arc<Body>| body.asked.iter().all(|q| q.same_answer(&targets));
+        // Whatever a body asked of other entities is answered from the views:
+        // when they are all as they were, so are the answers.
+        let face = self.face();
+        let still = |body: &Arc<Body>| {
+            body.face == face || body.asked.iter().all(|q| q.same_answer(&targets))
+        };
         if let Some(body) = reuse.bodies.get(&key, still)
             && targets.error.borrow().is_none()
         {
@@ -287,6 +295,7 @@ impl<'a> Renderer<'a> {
         let body = Body {
             rendered: Arc::clone(&rendered),
             asked,
+            face,
         };
         reuse.bodies.put(key, Arc::new(body));
         Ok(rendered)
@@ -319,6 +328,50 @@ impl<'a> Renderer<'a> {
         };
         reuse.files.put(path.clone(), Arc::new(kept));
         Ok(Output::Shared(path, bytes))
+    }
+
+    /// A digest of everything a body's references and cards can show, and
+    /// everything an entity page can show but its own body and mentions:
+    /// every entity's views (site and print), the site view and the base URL.
+    fn face(&self) -> crate::incremental::Digest {
+        *self
+            .face
+            .get_or_init(|| digest(&(&self.views, &self.print_views, &self.site, &self.base_url)))
+    }
+
+    /// The page of `key` at `path`, from `make`; or, when rendering
+    /// incrementally, the last build's bytes without building the page's
+    /// context, if none of what such a page can show changed: the views of
+    /// every entity (names, labels, relations, what cards show), the site
+    /// view, the entity's own body and the mentions of it. Most pages are
+    /// untouched by an edit to one section, and building every page's
+    /// context to find that out was most of a rebuild.
+    pub fn entity_page(
+        &self,
+        key: EntityKey,
+        path: &str,
+        make: impl FnOnce() -> Result<Output, RenderError>,
+    ) -> Result<Output, RenderError> {
+        let Some(reuse) = self.reuse else {
+            return make();
+        };
+        let face = self.face();
+        let mentions: Vec<_> = (self.graph.mentions_of(key))
+            .map(|m| (m.page, &m.anchor, &m.snippet, m.embed))
+            .collect();
+        let inputs = digest(&(face, self.body(self.briefing.doc(key)), mentions));
+        if let Some(kept) = reuse.pages.get(&path.to_string(), |k| k.inputs == inputs) {
+            return Ok(Output::Shared(path.to_string(), Arc::clone(&kept.bytes)));
+        }
+        let output = make()?;
+        let bytes = match &output {
+            Output::Shared(_, bytes) => Arc::clone(bytes),
+            Output::Owned(file) => Arc::new(file.bytes.clone()),
+        };
+        reuse
+            .pages
+            .put(path.to_string(), Arc::new(Kept { inputs, bytes }));
+        Ok(output)
     }
 
     /// Renders `template` with a page context.

@@ -34,8 +34,13 @@ pub fn all(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
         }
         let file = match *job {
             Job::Front => front(r),
-            Job::Entity(key) if key.kind == Kind::Section => section(r, key),
-            Job::Entity(key) => entity(r, key),
+            Job::Entity(key) => {
+                let path = views::entity_href(r.briefing, key, LinkMode::Site);
+                r.entity_page(key, &path, || match key.kind {
+                    Kind::Section => section(r, key),
+                    _ => entity(r, key),
+                })
+            }
             Job::Index(kind) => index(r, kind),
             Job::Print => unreachable!("print.html is put above"),
             Job::NotFound => r.page("404.html", "404.html", "Page not found", &[], ()),

@@ -3,10 +3,14 @@
 //! whose bytes changed, then checks every link as a full verification does.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::{Miss, Scan, check_link, is_external, is_html, percent_decode, resolve, scan};
+use super::{
+    Miss, PieceScan, Scan, check_link, is_external, is_html, join_pieces, percent_decode, resolve,
+    scan_bytes,
+};
 
 /// The output of the last build as verification saw it: its paths, each
 /// page's scan, and each page's misses and the files its links point at.
@@ -23,7 +27,13 @@ pub struct Scanned(Scan);
 /// Scans a page's bytes for [`Pages::update`]; None for a file that is not
 /// a page.
 pub fn scan_page(path: &str, bytes: &[u8]) -> Option<Scanned> {
-    is_html(path).then(|| Scanned(scan(&String::from_utf8_lossy(bytes))))
+    is_html(path).then(|| Scanned(scan_bytes(bytes)))
+}
+
+/// [`scan_page`] for a page given in pieces (see `Sink::put_parts`), from
+/// the scan of each piece ([`super::scan_piece`]).
+pub fn scan_page_pieces(path: &str, pieces: &[Arc<PieceScan>]) -> Option<Scanned> {
+    is_html(path).then(|| Scanned(join_pieces(pieces.iter().map(Arc::as_ref))))
 }
 
 /// What checking one page's links found.

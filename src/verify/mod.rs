@@ -15,7 +15,7 @@
 mod incremental;
 mod locate;
 
-pub use incremental::{Pages, Scanned, scan_page};
+pub use incremental::{Pages, Scanned, scan_page, scan_page_pieces};
 pub use locate::{SourceDoc, locate};
 
 use std::borrow::Cow;
@@ -117,11 +117,7 @@ impl Collector {
     pub fn add(&self, path: &str, bytes: &[u8]) {
         lock(&self.paths).insert(path.to_string());
         if is_html(path) {
-            // Rendered pages are UTF-8; the lossy decoding is for anything else.
-            let scan = match std::str::from_utf8(bytes) {
-                Ok(html) => scan(html),
-                Err(_) => scan(&String::from_utf8_lossy(bytes)),
-            };
+            let scan = scan_bytes(bytes);
             lock(&self.scans).insert(path.to_string(), scan);
         }
     }
@@ -134,27 +130,7 @@ impl Collector {
         if !is_html(path) {
             return;
         }
-        let scans: Vec<(Scan, u64)> = parts
-            .par_iter()
-            .map(|part| {
-                (
-                    scan(part),
-                    part.bytes().filter(|&b| b == b'\n').count() as u64,
-                )
-            })
-            .collect();
-        let mut joined = Scan::default();
-        let mut lines_before = 0;
-        for (scan, lines) in scans {
-            joined.ids.extend(scan.ids);
-            for (line, target) in scan.links {
-                if joined.seen.insert(id_hash(&target)) {
-                    joined.links.push((line + lines_before, target));
-                }
-            }
-            lines_before += lines;
-        }
-        joined.seen = HashSet::new();
+        let joined = scan_parts(parts);
         lock(&self.scans).insert(path.to_string(), joined);
     }
 
@@ -409,6 +385,51 @@ fn scan(html: &str) -> Scan {
     found.seen = HashSet::new();
     found.links.shrink_to_fit();
     found
+}
+
+/// [`scan`] of a page's bytes: rendered pages are UTF-8; the lossy decoding
+/// is for anything else.
+fn scan_bytes(bytes: &[u8]) -> Scan {
+    match std::str::from_utf8(bytes) {
+        Ok(html) => scan(html),
+        Err(_) => scan(&String::from_utf8_lossy(bytes)),
+    }
+}
+
+/// [`scan`] of a page given in pieces that, joined, are the page, each whole
+/// markup: the pieces are scanned in parallel, each from its own first line,
+/// and the scans joined as one.
+fn scan_parts(parts: &[&str]) -> Scan {
+    let scans: Vec<PieceScan> = parts.par_iter().map(|part| scan_piece(part)).collect();
+    join_pieces(scans.iter())
+}
+
+/// The scan of one piece of a page given in pieces, and how many lines the
+/// piece has.
+pub struct PieceScan(Scan, u64);
+
+pub fn scan_piece(text: &str) -> PieceScan {
+    PieceScan(
+        scan(text),
+        text.bytes().filter(|&b| b == b'\n').count() as u64,
+    )
+}
+
+/// The scans of a page's pieces, in order, as the scan of the whole page.
+fn join_pieces<'a>(pieces: impl Iterator<Item = &'a PieceScan>) -> Scan {
+    let mut joined = Scan::default();
+    let mut lines_before = 0;
+    for PieceScan(scan, lines) in pieces {
+        joined.ids.extend(&scan.ids);
+        for (line, target) in &scan.links {
+            if joined.seen.insert(id_hash(target)) {
+                joined.links.push((line + lines_before, target.clone()));
+            }
+        }
+        lines_before += lines;
+    }
+    joined.seen = HashSet::new();
+    joined
 }
 
 /// Elements whose content is text, not markup.
