@@ -109,6 +109,16 @@ fn every_kind_of_edit_gives_what_a_full_build_gives() {
         "a body edit re-renders {rendered} of {all} pages and feeds"
     );
 
+    // Words beside a reference: the snippet on the page of the party
+    // referenced changes, though nothing that party's page shows otherwise does.
+    edit(
+        root,
+        "content/sections/02-the-money.md",
+        "money moved in both directions between",
+        "money flowed both ways between",
+    );
+    assert!(rebuild_and_compare(&mut site, root, "edit beside a reference").is_some());
+
     // Nothing changed: nothing is rendered again.
     assert_eq!(rebuild_and_compare(&mut site, root, "no change"), Some(0));
 
