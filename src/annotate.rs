@@ -56,7 +56,8 @@ pub struct RawRef {
     pub block: usize,
     /// The element id the rendered reference carries (`m-party-openai-2`).
     pub anchor: String,
-    pub snippet: Snippet,
+    /// Shared: it is kept with the mention and reused from build to build.
+    pub snippet: std::sync::Arc<Snippet>,
 }
 
 /// The text of the block around a reference, split at the reference.
@@ -206,7 +207,7 @@ pub fn scan(body: &str, name: &dyn Fn(Kind, &str) -> Option<String>) -> Vec<RawR
                                 place,
                                 block,
                                 anchor: String::new(),
-                                snippet: Snippet::default(),
+                                snippet: Default::default(),
                             });
                         }
                     }
@@ -221,7 +222,7 @@ pub fn scan(body: &str, name: &dyn Fn(Kind, &str) -> Option<String>) -> Vec<RawR
                                 place,
                                 block,
                                 anchor: String::new(),
-                                snippet: Snippet::default(),
+                                snippet: Default::default(),
                             });
                             (refs.len() - 1, blocks.last().map_or(0, |b| b.text.len()))
                         });
@@ -252,7 +253,7 @@ pub fn scan(body: &str, name: &dyn Fn(Kind, &str) -> Option<String>) -> Vec<RawR
                     && let Some(done) = blocks.pop()
                 {
                     for (index, start, end) in done.refs {
-                        refs[index].snippet = snippet(&done.text, start, end);
+                        refs[index].snippet = std::sync::Arc::new(snippet(&done.text, start, end));
                     }
                 }
             }

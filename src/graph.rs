@@ -27,7 +27,7 @@ pub struct Mention {
     pub entity: EntityKey,
     /// Element id of the reference on its page (`m-party-openai-2`).
     pub anchor: String,
-    pub snippet: Snippet,
+    pub snippet: std::sync::Arc<Snippet>,
     pub embed: bool,
     /// Block sequence number within the page, for "nearby" checks.
     pub block: usize,

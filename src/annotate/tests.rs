@@ -144,7 +144,7 @@ fn scan_records_spans_snippets_and_anchors() {
     assert_eq!(refs.len(), 3);
     assert_eq!(&body[refs[0].span.clone()], "[](party:microsoft)");
     assert_eq!(
-        refs[0].snippet,
+        *refs[0].snippet,
         Snippet {
             before: "Intro ".into(),
             text: "MICROSOFT".into(),
