@@ -29,10 +29,9 @@ pub fn all(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
     jobs.extend(r.briefing.keys().map(Job::Entity));
     jobs.extend([Kind::Party, Kind::Clause, Kind::Quote].map(Job::Index));
     jobs.par_iter().try_for_each(|job| {
-        if let Job::Print = job {
-            return crate::timed("print.html", || super::print::page(r, sink));
-        }
         let file = match *job {
+            // print.html goes to the sink in pieces, by itself.
+            Job::Print => return crate::timed("print.html", || super::print::page(r, sink)),
             Job::Front => front(r),
             Job::Entity(key) => {
                 let path = views::entity_href(r.briefing, key, LinkMode::Site);
@@ -42,7 +41,6 @@ pub fn all(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
                 })
             }
             Job::Index(kind) => index(r, kind),
-            Job::Print => unreachable!("print.html is put above"),
             Job::NotFound => r.page("404.html", "404.html", "Page not found", &[], ()),
         }?;
         file.put_into(sink)?;
