@@ -302,11 +302,12 @@ impl render::Sink for Discard {
         Ok(())
     }
 
-    fn put_parts(&self, path: &str, _: &[&str]) -> Result<(), render::SinkError> {
-        self.put(render::OutFile {
+    fn put_batches(&self, path: &str, next: render::NextBatch) -> Result<(), render::SiteError> {
+        while next()?.is_some() {}
+        Ok(self.put(render::OutFile {
             path: path.to_string(),
             bytes: Vec::new(),
-        })
+        })?)
     }
 
     fn put_stream(&self, path: &str, produce: render::Produce) -> Result<(), render::SinkError> {
@@ -405,9 +406,18 @@ impl render::Sink for Verifying<'_> {
         self.inner.put(file)
     }
 
-    fn put_parts(&self, path: &str, parts: &[&str]) -> Result<(), render::SinkError> {
-        self.collector.add_parts(path, parts);
-        self.inner.put_parts(path, parts)
+    fn put_batches(&self, path: &str, next: render::NextBatch) -> Result<(), render::SiteError> {
+        // Each batch is scanned, in parallel, on its way to the inner sink.
+        let mut scans = Vec::new();
+        self.inner.put_batches(path, &mut || {
+            let batch = next()?;
+            if let Some(parts) = &batch {
+                scans.par_extend(parts.par_iter().map(|part| verify::scan_piece(part)));
+            }
+            Ok(batch)
+        })?;
+        self.collector.add_pieces(path, &scans);
+        Ok(())
     }
 
     fn put_stream(&self, path: &str, produce: render::Produce) -> Result<(), render::SinkError> {

@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use std::io::Write;
 
-use crate::render::{OutFile, Produce, Sink, SinkError};
+use crate::render::{NextBatch, OutFile, Produce, Sink, SinkError, SiteError};
 
 /// Name of the file that marks an output folder as made by `brief`.
 pub const MARKER: &str = ".brief-output";
@@ -161,12 +161,27 @@ impl Sink for Staging {
         Ok(())
     }
 
-    fn put_parts(&self, rel: &str, parts: &[&str]) -> Result<(), SinkError> {
+    fn put_batches(&self, rel: &str, next: NextBatch) -> Result<(), SiteError> {
+        // Rendering can fail between writes: the failure is kept and
+        // returned as itself, not as a write error.
+        let mut failed = None;
         self.put_stream(rel, &mut |out| {
-            parts
-                .iter()
-                .try_for_each(|part| out.write_all(part.as_bytes()))
+            loop {
+                match next() {
+                    Ok(Some(batch)) => {
+                        for part in batch {
+                            out.write_all(part.as_bytes())?;
+                        }
+                    }
+                    Ok(None) => return Ok(()),
+                    Err(err) => {
+                        failed = Some(err);
+                        return Err(std::io::Error::other("rendering failed"));
+                    }
+                }
+            }
         })
+        .map_err(|err| failed.take().unwrap_or(SiteError::Sink(err)))
     }
 
     fn put_stream(&self, rel: &str, produce: Produce) -> Result<(), SinkError> {
@@ -288,6 +303,43 @@ mod tests {
             1,
             "the staging folder is removed"
         );
+    }
+
+    #[test]
+    fn batches_are_written_in_order_and_a_failure_is_returned_as_itself() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let staging = Staging::new(&out).unwrap();
+        let mut batches =
+            vec![vec!["<p>a</p>".to_string(), "b".into()], vec!["c".into()]].into_iter();
+        staging
+            .put_batches("print.html", &mut || Ok(batches.next()))
+            .unwrap();
+        let written = staging.commit().unwrap();
+        assert_eq!(
+            fs::read_to_string(out.join("print.html")).unwrap(),
+            "<p>a</p>bc"
+        );
+        assert_eq!(written.bytes, 10);
+
+        let staging = Staging::new(&out).unwrap();
+        let mut calls = 0;
+        let failed = staging.put_batches("print.html", &mut || {
+            calls += 1;
+            match calls {
+                1 => Ok(Some(vec!["partial".to_string()])),
+                _ => Err(crate::render::SiteError::Render(
+                    crate::render::RenderError {
+                        template: "card.html".into(),
+                        message: "broken".into(),
+                    },
+                )),
+            }
+        });
+        match failed {
+            Err(crate::render::SiteError::Render(err)) => assert_eq!(err.template, "card.html"),
+            other => panic!("expected the render error, got {other:?}"),
+        }
     }
 
     #[test]

@@ -585,14 +585,26 @@ pub trait Sink: Sync {
     }
 
     /// Takes a file given as pieces that, joined, are its bytes, each piece
-    /// whole markup (never part of a tag): `print.html` is made of its
-    /// skeleton and every body, and need not be joined to be written or
-    /// checked. Sinks that keep files in memory take this default.
+    /// whole markup (never part of a tag). Sinks that keep files in memory
+    /// take this default.
     fn put_parts(&self, path: &str, parts: &[&str]) -> Result<(), SinkError> {
         self.put(OutFile {
             path: path.to_string(),
             bytes: parts.concat().into_bytes(),
         })
+    }
+
+    /// Takes a file made a batch of pieces at a time by `next` (None when it
+    /// is done), each piece whole markup: `print.html`, whose bodies are
+    /// rendered as they are written rather than all held at once. Sinks that
+    /// keep files in memory take this default, which joins the pieces.
+    fn put_batches(&self, path: &str, next: NextBatch) -> Result<(), SiteError> {
+        let mut parts = Vec::new();
+        while let Some(batch) = next()? {
+            parts.extend(batch);
+        }
+        let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+        Ok(self.put_parts(path, &parts)?)
     }
 
     /// Takes a file whose bytes are shared with an incremental build's reuse
@@ -604,6 +616,9 @@ pub trait Sink: Sync {
         })
     }
 }
+
+/// The next batch of a file's pieces, for [`Sink::put_batches`].
+pub type NextBatch<'a> = &'a mut dyn FnMut() -> Result<Option<Vec<String>>, SiteError>;
 
 /// Writes a file's bytes, for [`Sink::put_stream`].
 pub type Produce<'a> = &'a mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>;

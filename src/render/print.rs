@@ -14,7 +14,6 @@ use serde::Serialize;
 
 use super::views::{EntityView, LinkMode};
 use super::{OutFile, RenderError, Renderer, Sink, SiteError};
-use crate::annotate::Rendered;
 use crate::graph::PageId;
 use crate::model::{EntityKey, Kind};
 
@@ -47,49 +46,55 @@ struct Appendix {
 
 /// `print.html`: every section in order, then appendices of parties, clauses and
 /// quotes in label order, with references pointing inside the document.
+///
+/// The template renders a skeleton with a mark where each body goes; the
+/// bodies are then rendered a batch at a time, in parallel, and handed to the
+/// sink with the skeleton's text between them, so the document is never held
+/// whole: at 10,000 sections its bodies alone are 80 MB. Which entries have a
+/// body is decided from the source, before any is rendered; a body that is
+/// not blank yet renders to nothing (only link definitions, say) leaves its
+/// container empty.
 pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
     let lede = match r.briefing.front {
         Some(doc) => r.markdown(doc, "", LinkMode::Print, "front-")?.html.clone(),
         None => String::new(),
     };
-    // Bodies render in parallel: print.html holds every page's text, and as
-    // one job it would be the long pole of a build.
-    let bodies = std::sync::Mutex::new(Vec::new());
-    let entries = |keys: Vec<EntityKey>| {
-        let rendered = keys
-            .into_par_iter()
-            .map(|k| entry(r, k))
-            .collect::<Result<Vec<_>, _>>()?;
-        let mut bodies = bodies
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        Ok::<_, RenderError>(
-            rendered
-                .into_iter()
-                .map(|(mut entry, body)| {
-                    if !body.html.is_empty() {
-                        entry.html = format!("{BODY_MARK}{}-->", bodies.len());
-                        bodies.push(body);
-                    }
-                    entry
-                })
-                .collect::<Vec<_>>(),
-        )
+    let mut bodies: Vec<EntityKey> = Vec::new();
+    let mut entries = |keys: Vec<EntityKey>| -> Vec<PrintEntry> {
+        let made: Vec<(PrintEntry, bool)> = keys
+            .par_iter()
+            .map(|&key| {
+                let entry = PrintEntry {
+                    entity: r.view_in(key, LinkMode::Print),
+                    html: String::new(),
+                    sections: mentioning_sections(r, key),
+                };
+                (entry, !r.body(r.briefing.doc(key)).trim().is_empty())
+            })
+            .collect();
+        keys.into_iter()
+            .zip(made)
+            .map(|(key, (mut entry, has_body))| {
+                if has_body {
+                    entry.html = format!("{BODY_MARK}{}-->", bodies.len());
+                    bodies.push(key);
+                }
+                entry
+            })
+            .collect()
     };
     let sections = (0..r.briefing.len(Kind::Section)).map(|index| EntityKey {
         kind: Kind::Section,
         index,
     });
-    let mut page = crate::timed("print bodies", || -> Result<PrintPage, RenderError> {
-        Ok(PrintPage {
-            lede,
-            sections: entries(sections.collect())?,
-            parties: entries(r.graph.numbered(Kind::Party).to_vec())?,
-            clauses: entries(r.graph.numbered(Kind::Clause).to_vec())?,
-            quotes: entries(r.graph.numbered(Kind::Quote).to_vec())?,
-            appendices: Vec::new(),
-        })
-    })?;
+    let mut page = PrintPage {
+        lede,
+        sections: entries(sections.collect()),
+        parties: entries(r.graph.numbered(Kind::Party).to_vec()),
+        clauses: entries(r.graph.numbered(Kind::Clause).to_vec()),
+        quotes: entries(r.graph.numbered(Kind::Quote).to_vec()),
+        appendices: Vec::new(),
+    };
     let candidates = [
         (!page.parties.is_empty(), "appendix-parties", "Parties"),
         (!page.clauses.is_empty(), "appendix-clauses", "What changed"),
@@ -112,14 +117,51 @@ pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
             page,
         )
     })?;
-    let bodies = bodies
-        .into_inner()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    let bodies: Vec<&str> = bodies.iter().map(|b| b.html.as_str()).collect();
-    // The document is handed on in pieces, skeleton and bodies in turn, and
-    // never copied into one string: at 10,000 sections it is 80 MB.
     let skeleton = String::from_utf8_lossy(skeleton.bytes());
-    Ok(sink.put_parts("print.html", &pieces(&skeleton, &bodies))?)
+    let mut plan = pieces(&skeleton, bodies.len()).into_iter();
+    crate::timed("print bodies", || {
+        sink.put_batches("print.html", &mut || {
+            let mut batch = Vec::new();
+            let mut count = 0;
+            for piece in plan.by_ref() {
+                count += usize::from(matches!(piece, Piece::Body(_)));
+                batch.push(piece);
+                if count == BATCH {
+                    break;
+                }
+            }
+            if batch.is_empty() {
+                return Ok(None);
+            }
+            let parts = batch
+                .par_iter()
+                .map(|piece| match piece {
+                    Piece::Text(text) => Ok(text.to_string()),
+                    Piece::Body(n) => body(r, bodies[*n]),
+                })
+                .collect::<Result<Vec<String>, RenderError>>()?;
+            Ok(Some(parts))
+        })
+    })
+}
+
+/// How many bodies are rendered together, in parallel, before they are
+/// handed on.
+const BATCH: usize = 256;
+
+/// One piece of `print.html`: text of the rendered skeleton, or the body
+/// that stands at a mark.
+#[derive(Debug, PartialEq, Eq)]
+enum Piece<'a> {
+    Text(&'a str),
+    Body(usize),
+}
+
+/// The body of `key` as print shows it.
+fn body(r: &Renderer, key: EntityKey) -> Result<String, RenderError> {
+    let prefix = format!("{}-{}-", key.kind.as_str(), r.briefing.id(key));
+    let rendered = r.markdown(r.briefing.doc(key), "", LinkMode::Print, &prefix)?;
+    Ok(Arc::unwrap_or_clone(rendered).html)
 }
 
 /// Stands in a print entry's `html` for its body while the template renders:
@@ -127,47 +169,32 @@ pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
 /// context would copy every one of them twice.
 const BODY_MARK: &str = "<!--brief-body-";
 
-/// The rendered skeleton cut at each body mark, with the body in its place:
-/// the pieces that, joined, are the document.
-fn pieces<'a>(skeleton: &'a str, bodies: &[&'a str]) -> Vec<&'a str> {
-    let mut pieces = Vec::with_capacity(bodies.len() * 2 + 1);
+/// The rendered skeleton cut at each body mark: its text, with the number of
+/// the body at each of the `count` marks in between.
+fn pieces(skeleton: &str, count: usize) -> Vec<Piece<'_>> {
+    let mut pieces = Vec::with_capacity(count * 2 + 1);
     let mut rest = skeleton;
     while let Some(at) = rest.find(BODY_MARK) {
         let after = &rest[at + BODY_MARK.len()..];
         let body = after
             .find("-->")
             .and_then(|end| Some((after[..end].parse::<usize>().ok()?, end)))
-            .and_then(|(n, end)| Some((*bodies.get(n)?, end)));
+            .filter(|(n, _)| *n < count);
         match body {
-            Some((body, end)) => {
-                pieces.push(&rest[..at]);
-                pieces.push(body);
+            Some((n, end)) => {
+                pieces.push(Piece::Text(&rest[..at]));
+                pieces.push(Piece::Body(n));
                 rest = &after[end + 3..];
             }
             None => {
                 // Not a mark after all: keep it as text.
-                pieces.push(&rest[..at + BODY_MARK.len()]);
+                pieces.push(Piece::Text(&rest[..at + BODY_MARK.len()]));
                 rest = after;
             }
         }
     }
-    pieces.push(rest);
+    pieces.push(Piece::Text(rest));
     pieces
-}
-
-/// A print entry and its rendered body.
-fn entry<'a>(
-    r: &'a Renderer,
-    key: EntityKey,
-) -> Result<(PrintEntry<'a>, Arc<Rendered>), RenderError> {
-    let prefix = format!("{}-{}-", key.kind.as_str(), r.briefing.id(key));
-    let html = r.markdown(r.briefing.doc(key), "", LinkMode::Print, &prefix)?;
-    let entry = PrintEntry {
-        entity: r.view_in(key, LinkMode::Print),
-        html: String::new(),
-        sections: mentioning_sections(r, key),
-    };
-    Ok((entry, html))
 }
 
 /// `§N` for each section that mentions `key`, once each, in section order.
@@ -249,7 +276,7 @@ fn css_string(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{BODY_MARK, css_string, pieces, running_title};
+    use super::{BODY_MARK, Piece, css_string, pieces, running_title};
 
     #[test]
     fn running_titles_are_cut_at_a_word_to_fit_the_margin() {
@@ -273,13 +300,21 @@ mod tests {
     }
 
     #[test]
-    fn pieces_put_each_body_in_place_and_leave_other_text_alone() {
-        let bodies = ["<p>one</p>", "<p>two</p>"];
+    fn the_skeleton_is_cut_at_each_mark_and_other_text_is_left_alone() {
         let skeleton =
             format!("a {BODY_MARK}1--> b {BODY_MARK}0--> c {BODY_MARK}9--> d {BODY_MARK}x");
+        let cut = pieces(&skeleton, 2);
         assert_eq!(
-            pieces(&skeleton, &bodies).concat(),
-            format!("a <p>two</p> b <p>one</p> c {BODY_MARK}9--> d {BODY_MARK}x")
+            cut,
+            [
+                Piece::Text("a "),
+                Piece::Body(1),
+                Piece::Text(" b "),
+                Piece::Body(0),
+                Piece::Text(&format!(" c {BODY_MARK}")),
+                Piece::Text(&format!("9--> d {BODY_MARK}")),
+                Piece::Text("x"),
+            ]
         );
     }
 }

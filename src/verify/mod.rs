@@ -122,16 +122,13 @@ impl Collector {
         }
     }
 
-    /// [`Collector::add`] for a page given in pieces that, joined, are the
-    /// page, each whole markup. The pieces are scanned in parallel, each from
-    /// its own first line, and the scans joined as one.
-    pub fn add_parts(&self, path: &str, parts: &[&str]) {
+    /// [`Collector::add`] for a page given in pieces, from the scan of each
+    /// piece in order ([`scan_piece`]).
+    pub fn add_pieces(&self, path: &str, pieces: &[PieceScan]) {
         lock(&self.paths).insert(path.to_string());
-        if !is_html(path) {
-            return;
+        if is_html(path) {
+            lock(&self.scans).insert(path.to_string(), join_pieces(pieces.iter()));
         }
-        let joined = scan_parts(parts);
-        lock(&self.scans).insert(path.to_string(), joined);
     }
 
     /// Every output path added so far.
@@ -396,14 +393,6 @@ fn scan_bytes(bytes: &[u8]) -> Scan {
     }
 }
 
-/// [`scan`] of a page given in pieces that, joined, are the page, each whole
-/// markup: the pieces are scanned in parallel, each from its own first line,
-/// and the scans joined as one.
-fn scan_parts(parts: &[&str]) -> Scan {
-    let scans: Vec<PieceScan> = parts.par_iter().map(|part| scan_piece(part)).collect();
-    join_pieces(scans.iter())
-}
-
 /// The scan of one piece of a page given in pieces, and how many lines the
 /// piece has.
 pub struct PieceScan(Scan, u64);
@@ -632,7 +621,10 @@ mod tests {
             collector.finish()
         };
         let whole = misses(&|c| c.add("print.html", parts.concat().as_bytes()));
-        let pieces = misses(&|c| c.add_parts("print.html", &parts));
+        let pieces = misses(&|c| {
+            let scans: Vec<PieceScan> = parts.iter().map(|part| scan_piece(part)).collect();
+            c.add_pieces("print.html", &scans)
+        });
         assert_eq!(whole, pieces);
         let lines: Vec<u64> = whole.iter().map(|m| m.line).collect();
         assert_eq!(lines, [3, 7], "{whole:?}");
