@@ -59,13 +59,38 @@ pub fn read(root: &Path) -> Result<(Sources, Vec<Diagnostic>), LoadError> {
 }
 
 /// The content files one read found, for the next read of the same site: a
-/// file whose size and modification time are as they were is not read again.
-/// `brief serve` rereads the site on every save, and most files are unchanged.
+/// file whose [`Stamp`] is as it was is not read again. `brief serve` rereads
+/// the site on every save, and most files are unchanged.
 #[derive(Debug, Default)]
 pub struct Known {
     /// When the read that found these began.
     read_at: Option<SystemTime>,
-    files: HashMap<PathBuf, (u64, SystemTime, String)>,
+    files: HashMap<PathBuf, (Stamp, String)>,
+}
+
+/// What tells a file's text changed without reading it: its size and
+/// modification time, and on Unix also its inode and its status-change time,
+/// which no tool can set back (so a file copied over another with its old
+/// time kept is still seen as changed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: SystemTime,
+    #[cfg(unix)]
+    changed: (i64, i64, u64),
+}
+
+impl Stamp {
+    fn of(metadata: &std::fs::Metadata) -> Option<Stamp> {
+        #[cfg(unix)]
+        use std::os::unix::fs::MetadataExt;
+        Some(Stamp {
+            len: metadata.len(),
+            modified: metadata.modified().ok()?,
+            #[cfg(unix)]
+            changed: (metadata.ctime(), metadata.ctime_nsec(), metadata.ino()),
+        })
+    }
 }
 
 /// How far before a read a file must have been modified for its time to be
@@ -74,18 +99,17 @@ pub struct Known {
 const TRUST_MODIFIED_BEFORE: Duration = Duration::from_secs(3);
 
 impl Known {
-    /// Whether the text kept for `path` still holds: the file has the size and
-    /// time it had, and that time is old enough to trust.
-    fn holds(&self, path: &Path, metadata: &std::fs::Metadata) -> bool {
-        let (Some((len, modified, _)), Ok(now)) = (self.files.get(path), metadata.modified())
-        else {
+    /// Whether the text kept for `path` still holds: the file has the stamp
+    /// it had, and its modification time is old enough to trust.
+    fn holds(&self, path: &Path, stamp: Option<Stamp>) -> bool {
+        let (Some((kept, _)), Some(now)) = (self.files.get(path), stamp) else {
             return false;
         };
         let trusted = self
             .read_at
             .and_then(|at| at.checked_sub(TRUST_MODIFIED_BEFORE))
-            .is_some_and(|line| now < line);
-        trusted && *len == metadata.len() && *modified == now
+            .is_some_and(|line| now.modified < line);
+        trusted && *kept == now
     }
 }
 
@@ -144,9 +168,9 @@ pub fn read_known(
             };
             let file = match (read.bytes, kept) {
                 (Some(bytes), _) => decode(&mut files, &mut diagnostics, bytes, entry.rel),
-                (None, Some((len, modified, text))) => {
+                (None, Some((stamp, text))) => {
                     let file = files.add(entry.rel, text.clone());
-                    next.insert(entry.path.clone(), (len, modified, text));
+                    next.insert(entry.path.clone(), (stamp, text));
                     Some(file)
                 }
                 // Cannot happen (a kept text is only trusted when there is
@@ -160,10 +184,10 @@ pub fn read_known(
                 }
             };
             let Some(file) = file else { continue };
-            if let (Some(_), Some((len, modified)), false) =
+            if let (Some(_), Some(stamp), false) =
                 (&old, read.stamp, next.contains_key(&entry.path))
             {
-                next.insert(entry.path, (len, modified, files.text(file).to_string()));
+                next.insert(entry.path, (stamp, files.text(file).to_string()));
             }
             content.push(ContentFile {
                 file,
@@ -210,7 +234,7 @@ struct Pending {
 /// [`Known`].
 struct Read {
     bytes: Option<Vec<u8>>,
-    stamp: Option<(u64, SystemTime)>,
+    stamp: Option<Stamp>,
 }
 
 fn read_one(path: &Path, known: Option<&Known>) -> std::io::Result<Read> {
@@ -221,8 +245,8 @@ fn read_one(path: &Path, known: Option<&Known>) -> std::io::Result<Read> {
         });
     };
     let metadata = std::fs::metadata(path)?;
-    let stamp = metadata.modified().ok().map(|m| (metadata.len(), m));
-    let bytes = match known.holds(path, &metadata) {
+    let stamp = Stamp::of(&metadata);
+    let bytes = match known.holds(path, stamp) {
         true => None,
         false => Some(std::fs::read(path)?),
     };
@@ -425,19 +449,27 @@ mod tests {
     }
 
     #[test]
-    fn unchanged_files_are_not_read_again() {
+    fn unchanged_files_are_not_read_again_and_changed_ones_are() {
         let dir = tempfile::tempdir().unwrap();
         let hour = Duration::from_secs(3600);
+        let path = dir.path().join("content/sections/a.md");
+        let stamp = |path: &Path| Stamp::of(&std::fs::metadata(path).unwrap());
         let mut known = Known::default();
         write(dir.path(), "one", hour);
         assert_eq!(section_text(dir.path(), &mut known), "one");
-        // Same size, same time: the kept text is used (which is how we can
-        // tell the file was not read).
-        write(dir.path(), "two", hour);
+        // Untouched, the kept text stands in for the file.
+        assert!(known.holds(&path, stamp(&path)));
         assert_eq!(section_text(dir.path(), &mut known), "one");
+        // Rewritten with its size and its old time kept: on Unix the
+        // status-change time still tells.
+        write(dir.path(), "two", hour);
+        if cfg!(unix) {
+            assert!(!known.holds(&path, stamp(&path)));
+            assert_eq!(section_text(dir.path(), &mut known), "two");
+        }
         // A new time is a new text.
-        write(dir.path(), "two", hour / 2);
-        assert_eq!(section_text(dir.path(), &mut known), "two");
+        write(dir.path(), "six", hour / 2);
+        assert_eq!(section_text(dir.path(), &mut known), "six");
         // A new size too.
         write(dir.path(), "three", hour / 2);
         assert_eq!(section_text(dir.path(), &mut known), "three");
@@ -453,9 +485,9 @@ mod tests {
         assert_eq!(section_text(dir.path(), &mut known), "one");
         write(dir.path(), "two", Duration::ZERO);
         let path = dir.path().join("content/sections/a.md");
-        let (_, modified, _) = &known.files[&path];
+        let (stamp, _) = &known.files[&path];
         let file = std::fs::File::options().write(true).open(&path).unwrap();
-        file.set_modified(*modified).unwrap();
+        file.set_modified(stamp.modified).unwrap();
         assert_eq!(section_text(dir.path(), &mut known), "two");
     }
 }
