@@ -25,7 +25,7 @@ use rayon::prelude::*;
 
 use crate::annotate::{self, RawRef};
 use crate::model::Kind;
-use crate::render::{self, Bytes, OutFile, Sink, SinkError};
+use crate::render::{self, Bytes, NextBatch, OutFile, Sink, SinkError, SiteError};
 use crate::theme::Theme;
 use crate::{BuildOptions, Compiled, Error, diagnostics, timed, verify};
 
@@ -366,7 +366,11 @@ impl Sink for Keep<'_> {
         self.keep(path, bytes, verify::scan_page)
     }
 
-    fn put_parts(&self, path: &str, parts: &[&str]) -> Result<(), SinkError> {
+    fn put_batches(&self, path: &str, next: NextBatch) -> Result<(), SiteError> {
+        let mut parts = Vec::new();
+        while let Some(batch) = next()? {
+            parts.extend(batch);
+        }
         let bytes = Arc::new(parts.concat().into_bytes());
         // `print.html` changes with any body, but its other pieces do not:
         // only new pieces are scanned, in parallel.
@@ -374,7 +378,7 @@ impl Sink for Keep<'_> {
             let pieces: Vec<Arc<verify::PieceScan>> = parts
                 .par_iter()
                 .map(|part| {
-                    let key = digest(*part);
+                    let key = digest(part.as_str());
                     self.pieces.get(&key, |_| true).unwrap_or_else(|| {
                         let scan = Arc::new(verify::scan_piece(part));
                         self.pieces.put(key, Arc::clone(&scan));
@@ -383,7 +387,8 @@ impl Sink for Keep<'_> {
                 })
                 .collect();
             verify::scan_page_pieces(path, &pieces)
-        })
+        })?;
+        Ok(())
     }
 }
 

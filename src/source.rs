@@ -166,29 +166,30 @@ pub fn read_known(
                 None => old.as_mut().and_then(|o| o.remove(&entry.path)),
                 Some(_) => None,
             };
-            let file = match (read.bytes, kept) {
-                (Some(bytes), _) => decode(&mut files, &mut diagnostics, bytes, entry.rel),
-                (None, Some((stamp, text))) => {
+            let file = match kept {
+                // A kept text moves on to the next read as it is.
+                Some((stamp, text)) => {
                     let file = files.add(entry.rel, text.clone());
-                    next.insert(entry.path.clone(), (stamp, text));
-                    Some(file)
+                    next.insert(entry.path, (stamp, text));
+                    file
                 }
-                // Cannot happen (a kept text is only trusted when there is
-                // one), but reading the file is always right.
-                (None, None) => {
-                    let bytes = std::fs::read(&entry.path).map_err(|source| LoadError::Io {
-                        path: entry.path.clone(),
-                        source,
-                    })?;
-                    decode(&mut files, &mut diagnostics, bytes, entry.rel)
+                None => {
+                    let bytes = match read.bytes {
+                        Some(bytes) => bytes,
+                        None => std::fs::read(&entry.path).map_err(|source| LoadError::Io {
+                            path: entry.path.clone(),
+                            source,
+                        })?,
+                    };
+                    let Some(file) = decode(&mut files, &mut diagnostics, bytes, entry.rel) else {
+                        continue;
+                    };
+                    if let (Some(_), Some(stamp)) = (&old, read.stamp) {
+                        next.insert(entry.path, (stamp, files.text(file).to_string()));
+                    }
+                    file
                 }
             };
-            let Some(file) = file else { continue };
-            if let (Some(_), Some(stamp), false) =
-                (&old, read.stamp, next.contains_key(&entry.path))
-            {
-                next.insert(entry.path, (stamp, files.text(file).to_string()));
-            }
             content.push(ContentFile {
                 file,
                 slot: entry.slot,

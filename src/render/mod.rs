@@ -584,27 +584,21 @@ pub trait Sink: Sync {
         })
     }
 
-    /// Takes a file given as pieces that, joined, are its bytes, each piece
-    /// whole markup (never part of a tag). Sinks that keep files in memory
-    /// take this default.
-    fn put_parts(&self, path: &str, parts: &[&str]) -> Result<(), SinkError> {
-        self.put(OutFile {
-            path: path.to_string(),
-            bytes: parts.concat().into_bytes(),
-        })
-    }
-
     /// Takes a file made a batch of pieces at a time by `next` (None when it
     /// is done), each piece whole markup: `print.html`, whose bodies are
     /// rendered as they are written rather than all held at once. Sinks that
     /// keep files in memory take this default, which joins the pieces.
     fn put_batches(&self, path: &str, next: NextBatch) -> Result<(), SiteError> {
-        let mut parts = Vec::new();
+        let mut bytes = Vec::new();
         while let Some(batch) = next()? {
-            parts.extend(batch);
+            batch
+                .iter()
+                .for_each(|part| bytes.extend_from_slice(part.as_bytes()));
         }
-        let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
-        Ok(self.put_parts(path, &parts)?)
+        Ok(self.put(OutFile {
+            path: path.to_string(),
+            bytes,
+        })?)
     }
 
     /// Takes a file whose bytes are shared with an incremental build's reuse

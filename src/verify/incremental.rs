@@ -30,7 +30,7 @@ pub fn scan_page(path: &str, bytes: &[u8]) -> Option<Scanned> {
     is_html(path).then(|| Scanned(scan_bytes(bytes)))
 }
 
-/// [`scan_page`] for a page given in pieces (see `Sink::put_parts`), from
+/// [`scan_page`] for a page given in pieces (see `Sink::put_batches`), from
 /// the scan of each piece ([`super::scan_piece`]).
 pub fn scan_page_pieces(path: &str, pieces: &[Arc<PieceScan>]) -> Option<Scanned> {
     is_html(path).then(|| Scanned(join_pieces(pieces.iter().map(Arc::as_ref))))
