@@ -108,6 +108,17 @@ pub enum PartyKind {
 }
 
 impl PartyKind {
+    /// The name front matter gives the kind, as templates see it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PartyKind::Company => "company",
+            PartyKind::Person => "person",
+            PartyKind::Government => "government",
+            PartyKind::Organisation => "organisation",
+            PartyKind::Product => "product",
+        }
+    }
+
     pub const ALL: [PartyKind; 5] = [
         PartyKind::Company,
         PartyKind::Person,
@@ -146,6 +157,18 @@ pub enum Status {
     Removed,
     Changed,
     Unchanged,
+}
+
+impl Status {
+    /// The name front matter gives the status, as templates see it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Added => "added",
+            Status::Removed => "removed",
+            Status::Changed => "changed",
+            Status::Unchanged => "unchanged",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -380,5 +403,27 @@ mod tests {
     fn shorten_cuts_at_words() {
         assert_eq!(shorten("short", 10), "short");
         assert_eq!(shorten("one two three four five", 12), "one two\u{2026}");
+    }
+
+    #[test]
+    fn names_are_the_ones_serde_gives_templates() {
+        let serde_name = |v: serde_json::Value| v.as_str().map(str::to_string);
+        for kind in PartyKind::ALL {
+            let name = serde_name(serde_json::json!(kind));
+            assert_eq!(name.as_deref(), Some(kind.as_str()));
+        }
+        for status in [
+            Status::Added,
+            Status::Removed,
+            Status::Changed,
+            Status::Unchanged,
+        ] {
+            let name = serde_name(serde_json::json!(status));
+            assert_eq!(name.as_deref(), Some(status.as_str()));
+        }
+        for kind in Kind::ALL {
+            let name = serde_name(serde_json::json!(kind));
+            assert_eq!(name.as_deref(), Some(kind.as_str()));
+        }
     }
 }

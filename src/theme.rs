@@ -5,7 +5,7 @@
 //! This module reads only the site's `templates/` and `static/` folders and
 //! renders templates; it knows nothing of what the pages mean.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::error::Error as _;
 use std::path::{Path, PathBuf};
 
@@ -34,6 +34,10 @@ pub const STATIC: [(&str, &str); 4] =
 /// Templates ready to render and the static files to copy.
 pub struct Theme {
     tera: Tera,
+    /// The built-in templates the site does not override (or overrides with
+    /// the same text): pages may be written without Tera where they are all
+    /// a template is made of.
+    builtin: BTreeSet<&'static str>,
     pub statics: BTreeMap<String, Vec<u8>>,
     /// A digest of every template and static file, to tell themes apart.
     digest: crate::incremental::Digest,
@@ -80,12 +84,18 @@ impl Theme {
         if let Some(theme) = current.filter(|t| t.digest == digest) {
             return Ok(theme);
         }
+        let builtin = TEMPLATES
+            .iter()
+            .filter(|(name, text)| templates.get(*name).map(String::as_str) == Some(*text))
+            .map(|(name, _)| *name)
+            .collect();
         let mut tera = Tera::default();
         tera.set_escape_fn(escape);
         tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| ThemeError::Template(chain(&e)))?;
         Ok(Theme {
             tera,
+            builtin,
             statics,
             digest,
         })
@@ -94,6 +104,12 @@ impl Theme {
     /// Equal for two loads of the same templates and static files.
     pub fn digest(&self) -> crate::incremental::Digest {
         self.digest
+    }
+
+    /// Whether `template` is the built-in template of that name, as the
+    /// binary has it.
+    pub fn is_builtin(&self, template: &str) -> bool {
+        self.builtin.contains(template)
     }
 
     pub fn render(&self, template: &str, context: &impl Serialize) -> Result<String, RenderError> {

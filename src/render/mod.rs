@@ -4,6 +4,7 @@
 //! only with the view models of [`views`]; `graph.json` and `sitemap.xml` are
 //! serialised directly. Pages render in parallel. Nothing here writes files.
 
+mod builtin;
 mod feeds;
 mod pages;
 mod print;
@@ -147,6 +148,39 @@ impl<'a> Renderer<'a> {
         Renderer { reuse, ..self }
     }
 
+    /// Whether `template` can be written by [`builtin`] rather than Tera:
+    /// it and every template it builds on are the built-in ones.
+    fn native(&self, template: &str) -> bool {
+        let parts = builtin::made_of(template);
+        !parts.is_empty() && parts.iter().all(|t| self.theme.is_builtin(t))
+    }
+
+    /// `template` with `context`, written by [`builtin`] where it can be.
+    fn render_page<P: Serialize + builtin::Native>(
+        &self,
+        template: &str,
+        context: &PageContext<P>,
+    ) -> Result<String, RenderError> {
+        if self.native(template) {
+            let mut out = String::with_capacity(16 * 1024);
+            if P::write(context, template, &mut out) {
+                return Ok(out);
+            }
+        }
+        self.theme.render(template, context)
+    }
+
+    /// `card.html` for `context`, written by [`builtin`] where it can be.
+    fn render_card(&self, context: &CardContext) -> Result<String, String> {
+        if self.native("card.html") {
+            let mut out = String::with_capacity(1024);
+            builtin::card(&mut out, context.entity, context.root, context.anchor);
+            out.push('\n');
+            return Ok(out);
+        }
+        (self.theme.render("card.html", context)).map_err(|e| e.message)
+    }
+
     /// The card of `key` as `card.html` renders it, cached.
     pub fn card(&self, key: EntityKey, variant: CardVariant) -> Result<&str, RenderError> {
         let index = self.view_index[&key];
@@ -162,19 +196,13 @@ impl<'a> Renderer<'a> {
                 anchor: "",
             };
             let Some(reuse) = self.reuse else {
-                return self
-                    .theme
-                    .render("card.html", &context)
-                    .map_err(|e| e.message);
+                return self.render_card(&context);
             };
             let inputs = digest(&context);
             if let Some(card) = reuse.cards.get(&inputs, |_| true) {
                 return Ok(card.to_string());
             }
-            let card = self
-                .theme
-                .render("card.html", &context)
-                .map_err(|e| e.message)?;
+            let card = self.render_card(&context)?;
             reuse.cards.put(inputs, Arc::from(card.as_str()));
             Ok(card)
         });
@@ -375,7 +403,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// Renders `template` with a page context.
-    pub fn page<P: Serialize + Hash>(
+    fn page<P: Serialize + Hash + builtin::Native>(
         &self,
         template: &str,
         path: &str,
@@ -419,7 +447,7 @@ impl<'a> Renderer<'a> {
         self.output(
             path,
             || digest(&(template, &context)),
-            || Ok(self.theme.render(template, &context)?.into_bytes()),
+            || Ok(self.render_page(template, &context)?.into_bytes()),
         )
     }
 }

@@ -49,12 +49,12 @@ pub fn all(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
 }
 
 #[derive(Serialize, Hash)]
-struct FrontPage<'a> {
-    lede: String,
-    changes: Vec<&'a EntityView>,
-    sections: Vec<&'a EntityView>,
-    parties: Vec<&'a EntityView>,
-    quotes: Vec<&'a EntityView>,
+pub(super) struct FrontPage<'a> {
+    pub(super) lede: String,
+    pub(super) changes: Vec<&'a EntityView>,
+    pub(super) sections: Vec<&'a EntityView>,
+    pub(super) parties: Vec<&'a EntityView>,
+    pub(super) quotes: Vec<&'a EntityView>,
 }
 
 fn front(r: &Renderer) -> Result<Output, RenderError> {
@@ -92,13 +92,13 @@ fn numbered<'a>(r: &'a Renderer, kind: Kind) -> Vec<&'a EntityView> {
 }
 
 #[derive(Serialize, Hash)]
-struct SectionPage<'a> {
-    section: &'a EntityView,
-    html: &'a str,
-    headings: &'a [Heading],
-    neighbours: Neighbours,
-    related: Vec<RelatedGroup>,
-    mentioned_in: Vec<MentionGroup<'a>>,
+pub(super) struct SectionPage<'a> {
+    pub(super) section: &'a EntityView,
+    pub(super) html: &'a str,
+    pub(super) headings: &'a [Heading],
+    pub(super) neighbours: Neighbours,
+    pub(super) related: Vec<RelatedGroup>,
+    pub(super) mentioned_in: Vec<MentionGroup<'a>>,
 }
 
 fn section(r: &Renderer, key: EntityKey) -> Result<Output, RenderError> {
@@ -157,11 +157,11 @@ fn section(r: &Renderer, key: EntityKey) -> Result<Output, RenderError> {
 }
 
 #[derive(Serialize, Hash)]
-struct EntityPage<'a> {
-    entity: &'a EntityView,
-    html: &'a str,
-    mentioned_in: Vec<MentionGroup<'a>>,
-    related: Vec<RelatedGroup>,
+pub(super) struct EntityPage<'a> {
+    pub(super) entity: &'a EntityView,
+    pub(super) html: &'a str,
+    pub(super) mentioned_in: Vec<MentionGroup<'a>>,
+    pub(super) related: Vec<RelatedGroup>,
 }
 
 fn entity(r: &Renderer, key: EntityKey) -> Result<Output, RenderError> {
@@ -315,15 +315,15 @@ fn related(r: &Renderer, key: EntityKey) -> Vec<RelatedGroup> {
 }
 
 #[derive(Serialize, Hash)]
-struct IndexPage<'a> {
-    kind: Kind,
-    groups: Vec<IndexGroup<'a>>,
+pub(super) struct IndexPage<'a> {
+    pub(super) kind: Kind,
+    pub(super) groups: Vec<IndexGroup<'a>>,
 }
 
 #[derive(Serialize, Hash)]
-struct IndexGroup<'a> {
-    title: String,
-    items: Vec<&'a EntityView>,
+pub(super) struct IndexGroup<'a> {
+    pub(super) title: String,
+    pub(super) items: Vec<&'a EntityView>,
 }
 
 fn index(r: &Renderer, kind: Kind) -> Result<Output, RenderError> {

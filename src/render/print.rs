@@ -27,6 +27,13 @@ struct PrintPage<'a> {
     appendices: Vec<Appendix>,
 }
 
+/// `print.html` is one page; Tera renders it whatever the theme.
+impl super::builtin::Native for PrintPage<'_> {
+    fn write(_: &super::PageContext<'_, Self>, _: &str, _: &mut String) -> bool {
+        false
+    }
+}
+
 #[derive(Serialize, Hash)]
 struct PrintEntry<'a> {
     entity: &'a EntityView,

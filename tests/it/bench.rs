@@ -2,31 +2,9 @@
 //! no warnings, and the floor program runs on it. No timings here; those live
 //! in `bench/run.sh` and BENCHMARKS.md.
 
-use std::path::PathBuf;
 use std::process::Command;
 
 use crate::support::*;
-
-/// An example program next to the binary under test. A full `cargo test`
-/// builds examples; a filtered run (`--test it`) may not, so build it then.
-fn example(name: &str) -> PathBuf {
-    let brief = PathBuf::from(env!("CARGO_BIN_EXE_brief"));
-    let path = brief
-        .parent()
-        .expect("target folder")
-        .join("examples")
-        .join(name);
-    if !path.is_file() {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let built = Command::new(cargo)
-            .args(["build", "--example", name])
-            .current_dir(repo_root())
-            .status()
-            .unwrap();
-        assert!(built.success(), "cannot build example {name}");
-    }
-    path
-}
 
 #[test]
 fn the_benchmark_corpus_builds_cleanly_and_the_floor_runs() {

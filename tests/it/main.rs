@@ -13,3 +13,4 @@ mod properties;
 mod publish;
 mod robustness;
 mod serve;
+mod templates;

@@ -207,3 +207,24 @@ pub fn page_links(html: &Html) -> Vec<String> {
     }
     links
 }
+
+/// An example program next to the binary under test. A full `cargo test`
+/// builds examples; a filtered run (`--test it`) may not, so build it then.
+pub fn example(name: &str) -> PathBuf {
+    let brief = PathBuf::from(env!("CARGO_BIN_EXE_brief"));
+    let path = brief
+        .parent()
+        .expect("target folder")
+        .join("examples")
+        .join(name);
+    if !path.is_file() {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let built = Command::new(cargo)
+            .args(["build", "--example", name])
+            .current_dir(repo_root())
+            .status()
+            .unwrap();
+        assert!(built.success(), "cannot build example {name}");
+    }
+    path
+}
