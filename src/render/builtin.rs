@@ -19,6 +19,7 @@ use pulldown_cmark_escape::escape_html;
 
 use super::PageContext;
 use super::pages::{EntityPage, FrontPage, IndexPage, SectionPage};
+use super::print::{PrintEntry, PrintPage};
 use super::views::{EntityView, LinkView, MentionGroup, RelatedGroup, SiteView};
 use crate::config::DateView;
 use crate::model::{Kind, QuoteKind, Status};
@@ -71,6 +72,8 @@ pub fn made_of(template: &str) -> &'static [&'static str] {
         "parties_index.html" => &["parties_index.html", "base.html", "macros.html"],
         "clauses_index.html" => &["clauses_index.html", "base.html", "macros.html"],
         "quotes_index.html" => &["quotes_index.html", "base.html", "macros.html"],
+        "print.html" => &["print.html", "base.html", "macros.html"],
+        "404.html" => &["404.html", "base.html"],
         _ => &[],
     }
 }
@@ -85,8 +88,33 @@ pub(super) trait Native {
 }
 
 impl Native for () {
-    fn write(_: &PageContext<'_, Self>, _: &str, _: &mut String) -> bool {
-        false
+    fn write(ctx: &PageContext<'_, Self>, template: &str, out: &mut String) -> bool {
+        if template != "404.html" {
+            return false;
+        }
+        frame(ctx, &Blocks::page("page"), out, |out| {
+            out.push_str("<article class=\"not-found\">\n<h1>Page not found</h1>\n<p>There is no page at this address. It may have been renamed when the briefing was revised.</p>\n<p><a href=\"");
+            esc(out, ctx.root);
+            out.push_str("index.html\">Go to the front page of ");
+            esc(out, &ctx.site.title);
+            out.push_str("</a>, or use the search box above.</p>\n</article>\n");
+        });
+        true
+    }
+}
+
+impl Native for PrintPage<'_> {
+    fn write(ctx: &PageContext<'_, Self>, template: &str, out: &mut String) -> bool {
+        if template != "print.html" {
+            return false;
+        }
+        let blocks = Blocks {
+            site_title: true,
+            body_class: "print-edition",
+            print: true,
+        };
+        frame(ctx, &blocks, out, |out| print(ctx.site, &ctx.page, out));
+        true
     }
 }
 
@@ -123,6 +151,7 @@ impl Native for FrontPage<'_> {
         let blocks = Blocks {
             site_title: true,
             body_class: "page front",
+            print: false,
         };
         frame(ctx, &blocks, out, |out| front(ctx, out));
         true
@@ -149,6 +178,9 @@ struct Blocks {
     /// `title` is the site's title alone, not "page · site".
     site_title: bool,
     body_class: &'static str,
+    /// The print edition's frame: no scripts, a link back to the site for a
+    /// header, and no footer.
+    print: bool,
 }
 
 impl Blocks {
@@ -156,6 +188,7 @@ impl Blocks {
         Blocks {
             site_title: false,
             body_class,
+            print: false,
         }
     }
 }
@@ -186,18 +219,27 @@ fn frame<P: serde::Serialize>(
     }
     out.push_str("<meta name=\"generator\" content=\"brief\">\n<meta name=\"color-scheme\" content=\"light dark\">\n");
     fill(out, HEAD_LINKS, &root);
+    if !blocks.print {
+        fill(out, SCRIPTS, &root);
+    }
     out.push_str("</head>\n<body class=\"");
     out.push_str(blocks.body_class);
     out.push_str("\" data-root=\"");
     out.push_str(&root);
     out.push_str("\">\n<a class=\"skip-link\" href=\"#main\">Skip to content</a>\n");
-    fill(out, HEADER_START, &root);
-    esc(out, &site.title);
-    fill(out, HEADER_END, &root);
+    if blocks.print {
+        out.push_str("<nav class=\"print-back\" aria-label=\"Site\"><a href=\"index.html\">← Back to the online briefing</a></nav>\n");
+    } else {
+        fill(out, HEADER_START, &root);
+        esc(out, &site.title);
+        fill(out, HEADER_END, &root);
+    }
     out.push_str("<main id=\"main\" tabindex=\"-1\">\n");
     content(out);
     out.push_str("\n</main>\n");
-    footer(site, out);
+    if !blocks.print {
+        footer(site, out);
+    }
     if !ctx.previews.is_empty() {
         out.push_str("<div class=\"previews\" hidden>\n");
         out.push_str(&ctx.previews);
@@ -221,7 +263,9 @@ fn fill(out: &mut String, text: &str, root: &str) {
 const HEAD_LINKS: &str = r#"<link rel="stylesheet" href="{root}brief.css">
 <link rel="stylesheet" href="{root}syntax.css">
 <link rel="stylesheet" href="{root}print.css" media="print">
-<script src="{root}search-index.js" defer></script>
+"#;
+
+const SCRIPTS: &str = r#"<script src="{root}search-index.js" defer></script>
 <script src="{root}brief.js" defer></script>
 "#;
 
@@ -1030,4 +1074,344 @@ fn quotes_index(page: &IndexPage<'_>, root: &str, out: &mut String) {
         out.push_str("</ul>\n</section>\n");
     }
     out.push_str("</article>\n");
+}
+
+// ---- print.html ----
+
+/// Writes `n` followed by `one` when it is 1 and `many` otherwise: Tera's
+/// `pluralize`.
+fn counted(out: &mut String, n: usize, one: &str, many: &str) {
+    number(out, n);
+    out.push_str(if n == 1 { one } else { many });
+}
+
+/// The anchor of a print entry: its print link without the `#`.
+fn anchor(e: &EntityView) -> &str {
+    e.href.trim_start_matches('#')
+}
+
+fn print(site: &SiteView, page: &PrintPage<'_>, out: &mut String) {
+    out.push_str("<article class=\"print\">\n<header class=\"cover\">\n  <p class=\"kicker\">Briefing</p>\n  <h1>");
+    esc(out, &site.title);
+    out.push_str("</h1>\n  ");
+    if let Some(dek) = given(&site.dek) {
+        out.push_str("<p class=\"dek\">");
+        esc(out, dek);
+        out.push_str("</p>");
+    }
+    out.push_str("\n  ");
+    if let Some(date) = &site.date {
+        out.push_str("<p class=\"cover-date\">");
+        time(out, date);
+        out.push_str("</p>");
+    }
+    out.push_str("\n  <div class=\"cover-sources\">\n  ");
+    if !site.sources.is_empty() {
+        out.push_str("<p class=\"cover-heading\">Based on</p><ul>");
+        for s in &site.sources {
+            out.push_str("<li><cite>");
+            esc(out, &s.title);
+            out.push_str("</cite>");
+            if let Some(publisher) = given(&s.publisher) {
+                out.push_str(", ");
+                esc(out, publisher);
+            }
+            if let Some(date) = &s.date {
+                out.push_str(", ");
+                esc(out, &date.human);
+            }
+            out.push_str("</li>");
+        }
+        out.push_str("</ul>");
+    }
+    out.push_str("\n  <div class=\"cover-key\"><p class=\"cover-heading\">How to read this edition</p>\n  <p>");
+    how_to_read(page, out);
+    out.push_str("</p></div>\n  </div>\n</header>\n");
+    contents(page, out);
+    if !page.lede.is_empty() {
+        out.push_str("<section class=\"print-lede prose\" aria-labelledby=\"summary-title\">\n<h2 id=\"summary-title\">Summary</h2>\n");
+        out.push_str(&page.lede);
+        out.push_str("\n</section>");
+    }
+    out.push('\n');
+    for s in &page.sections {
+        let e = s.entity;
+        out.push_str("<section class=\"print-section\" id=\"");
+        esc(out, anchor(e));
+        out.push_str("\" aria-labelledby=\"");
+        esc(out, anchor(e));
+        out.push_str("-title\">\n<h2 id=\"");
+        esc(out, anchor(e));
+        out.push_str("-title\"><span class=\"section-number\">");
+        if let Some(n) = e.number {
+            number(out, n);
+        }
+        out.push_str(".</span> ");
+        esc(out, &e.name);
+        out.push_str("</h2>\n");
+        if let Some(summary) = given(&e.summary) {
+            out.push_str("<p class=\"dek\">");
+            esc(out, summary);
+            out.push_str("</p>");
+        }
+        out.push_str("\n<div class=\"prose\">\n");
+        out.push_str(&s.html);
+        out.push_str("\n</div>\n</section>\n");
+    }
+    out.push('\n');
+    for a in &page.appendices {
+        out.push_str("<section class=\"appendix\" id=\"");
+        esc(out, a.id);
+        out.push_str("\" aria-labelledby=\"");
+        esc(out, a.id);
+        out.push_str("-title\">\n<h2 id=\"");
+        esc(out, a.id);
+        out.push_str("-title\">Appendix ");
+        out.push(a.letter);
+        out.push_str(". ");
+        esc(out, a.title);
+        out.push_str("</h2>\n");
+        match a.id {
+            "appendix-parties" => party_appendix(page, out),
+            "appendix-clauses" => clause_appendix(page, out),
+            _ => quote_appendix(page, out),
+        }
+        out.push_str("</section>\n");
+    }
+    out.push_str("\n</article>\n");
+}
+
+/// The cover's note on how the edition is laid out.
+fn how_to_read(page: &PrintPage<'_>, out: &mut String) {
+    let n = page.sections.len();
+    let a = page.appendices.len();
+    counted(out, n, " section", " sections");
+    if a > 0 {
+        out.push_str(", then ");
+        counted(out, a, " appendix", " appendices");
+    }
+    out.push('.');
+    let (p, c, q) = (
+        !page.parties.is_empty(),
+        !page.clauses.is_empty(),
+        !page.quotes.is_empty(),
+    );
+    if p || c || q {
+        out.push_str(" Labels in brackets point to an appendix:");
+        if p {
+            out.push_str(" P for parties (");
+            number(out, page.parties.len());
+            out.push(')');
+        }
+        if c {
+            if p {
+                out.push(',');
+            }
+            out.push_str(" C for clauses (");
+            number(out, page.clauses.len());
+            out.push(')');
+        }
+        if q {
+            if p || c {
+                out.push(',');
+            }
+            out.push_str(" Q for quotes (");
+            number(out, page.quotes.len());
+            out.push(')');
+        }
+        out.push_str(", numbered in order of first mention.");
+    }
+    if n > 0 {
+        out.push_str(" § numbers point to sections.");
+    }
+    out.push_str(" Raised numbers are notes, printed at the end of their section.");
+}
+
+fn contents(page: &PrintPage<'_>, out: &mut String) {
+    out.push_str("<nav class=\"contents\" aria-labelledby=\"contents-title\">\n<h2 id=\"contents-title\">Contents</h2>\n<ol>");
+    for s in &page.sections {
+        let e = s.entity;
+        out.push_str("\n<li><a href=\"");
+        esc(out, &e.href);
+        out.push_str("\"><span class=\"toc-number\">");
+        if let Some(n) = e.number {
+            number(out, n);
+        }
+        out.push_str("</span> <span class=\"toc-title\">");
+        esc(out, &e.name);
+        out.push_str("</span> <span class=\"toc-page\" data-for=\"");
+        esc(out, anchor(e));
+        out.push_str("\" data-heading=\"");
+        if let Some(n) = e.number {
+            number(out, n);
+        }
+        out.push_str(". ");
+        esc(out, &e.name);
+        out.push_str("\"></span></a></li>");
+    }
+    out.push('\n');
+    if !page.appendices.is_empty() {
+        out.push_str("<li class=\"toc-group\" aria-hidden=\"true\">Appendices</li>\n");
+    }
+    for a in &page.appendices {
+        out.push_str("<li class=\"toc-appendix\"><a href=\"#");
+        esc(out, a.id);
+        out.push_str("\"><span class=\"toc-number\">");
+        out.push(a.letter);
+        out.push_str("</span> <span class=\"toc-title\">");
+        esc(out, a.title);
+        out.push_str("</span> <span class=\"toc-page\" data-for=\"");
+        esc(out, a.id);
+        out.push_str("\" data-heading=\"Appendix ");
+        out.push(a.letter);
+        out.push_str(". ");
+        esc(out, a.title);
+        out.push_str("\"></span></a></li>\n");
+    }
+    out.push_str("</ol>\n</nav>\n");
+}
+
+/// An appendix entry's opening, up to its heading's text.
+fn entry_start(out: &mut String, e: &EntityView) {
+    out.push_str("<article class=\"appendix-entry\" id=\"");
+    esc(out, anchor(e));
+    out.push_str("\">\n<h3><span class=\"label-slot\"><span class=\"label\">");
+    if let Some(label) = &e.label {
+        esc(out, label);
+    }
+    out.push_str("</span> </span>");
+}
+
+/// An appendix entry's body and the sections that mention it, to its end.
+fn entry_end(out: &mut String, entry: &PrintEntry<'_>) {
+    if !entry.html.is_empty() {
+        out.push_str("<div class=\"prose\">");
+        out.push_str(&entry.html);
+        out.push_str("</div>");
+    }
+    out.push('\n');
+    if !entry.sections.is_empty() {
+        out.push_str("<p class=\"in-sections\">Mentioned in ");
+        esc(out, &entry.sections.join(", "));
+        out.push_str("</p>");
+    }
+    out.push_str("\n</article>\n");
+}
+
+/// Names with their labels in brackets, comma-separated.
+fn labelled(out: &mut String, links: &[LinkView]) {
+    for (i, l) in links.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        esc(out, &l.name);
+        if let Some(label) = given(&l.label) {
+            out.push_str(" [");
+            esc(out, label);
+            out.push(']');
+        }
+    }
+}
+
+fn party_appendix(page: &PrintPage<'_>, out: &mut String) {
+    out.push_str("<p class=\"appendix-intro\">Everyone and everything the briefing names, in order of first mention, with the sections that mention them.</p>\n");
+    for p in &page.parties {
+        let e = p.entity;
+        entry_start(out, e);
+        esc(out, &e.name);
+        out.push_str("</h3>\n<p class=\"kicker\">");
+        capitalize(out, e.party_kind.map_or("", |k| k.as_str()));
+        out.push_str("</p>\n");
+        party_line(out, e, "");
+        out.push('\n');
+        if let Some(role) = given(&e.role) {
+            out.push_str("<p class=\"role\">");
+            esc(out, role);
+            out.push_str("</p>");
+        }
+        out.push('\n');
+        if !e.aliases.is_empty() {
+            out.push_str("<p class=\"aliases\">Also called: ");
+            esc(out, &e.aliases.join(", "));
+            out.push_str("</p>");
+        }
+        out.push('\n');
+        entry_end(out, p);
+    }
+}
+
+fn clause_appendix(page: &PrintPage<'_>, out: &mut String) {
+    out.push_str("<p class=\"appendix-intro\">Every term, in order of first mention: its status, what it was and what it is now. Notes on each term follow the table.</p>\n<table class=\"changes\">\n<thead><tr><th scope=\"col\">Label</th><th scope=\"col\">Term</th><th scope=\"col\">Status</th><th scope=\"col\">Before</th><th scope=\"col\">After</th></tr></thead>\n<tbody>");
+    for c in &page.clauses {
+        let e = c.entity;
+        out.push_str("\n<tr><td><span class=\"label\">");
+        if let Some(label) = &e.label {
+            esc(out, label);
+        }
+        out.push_str("</span></td><th scope=\"row\">");
+        esc(out, &e.name);
+        if let Some(agreement) = given(&e.agreement) {
+            out.push_str("<span class=\"entity-note\">");
+            esc(out, agreement);
+            out.push_str("</span>");
+        }
+        out.push_str("</th><td>");
+        status(out, e.status);
+        out.push_str("</td><td>");
+        esc(out, given(&e.before).unwrap_or("—"));
+        out.push_str("</td><td>");
+        esc(out, given(&e.after).unwrap_or("—"));
+        out.push_str("</td></tr>");
+    }
+    out.push_str("\n</tbody>\n</table>\n");
+    for c in &page.clauses {
+        let e = c.entity;
+        entry_start(out, e);
+        esc(out, &e.name);
+        out.push_str("</h3>\n<p class=\"clause-line\">");
+        status(out, e.status);
+        if let Some(agreement) = given(&e.agreement) {
+            out.push_str(" <span class=\"entity-note\">");
+            esc(out, agreement);
+            out.push_str("</span>");
+        }
+        if !e.parties.is_empty() {
+            out.push_str(" · ");
+            labelled(out, &e.parties);
+        }
+        out.push_str("</p>\n");
+        dates(out, e);
+        out.push('\n');
+        entry_end(out, c);
+    }
+}
+
+fn quote_appendix(page: &PrintPage<'_>, out: &mut String) {
+    out.push_str("<p class=\"appendix-intro\">Statements by the parties, in order of first mention. Direct quotes are in quotation marks; reported statements are not.</p>\n");
+    for q in &page.quotes {
+        let e = q.entity;
+        entry_start(out, e);
+        match &e.speaker {
+            Some(speaker) => labelled(out, std::slice::from_ref(speaker)),
+            None => out.push_str("Unattributed"),
+        }
+        out.push_str("</h3>\n");
+        quote_text(out, e);
+        out.push_str("\n<p class=\"dates\">");
+        out.push_str(if direct(e) {
+            "Direct quote"
+        } else {
+            "Reported statement"
+        });
+        if let Some(date) = &e.date {
+            out.push_str(", ");
+            time(out, date);
+        }
+        if !e.about.is_empty() {
+            out.push_str(" · About ");
+            labelled(out, &e.about);
+        }
+        out.push_str("</p>\n");
+        entry_end(out, q);
+    }
 }

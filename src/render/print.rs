@@ -18,37 +18,30 @@ use crate::graph::PageId;
 use crate::model::{EntityKey, Kind};
 
 #[derive(Serialize, Hash)]
-struct PrintPage<'a> {
-    lede: String,
-    sections: Vec<PrintEntry<'a>>,
-    parties: Vec<PrintEntry<'a>>,
-    clauses: Vec<PrintEntry<'a>>,
-    quotes: Vec<PrintEntry<'a>>,
-    appendices: Vec<Appendix>,
-}
-
-/// `print.html` is one page; Tera renders it whatever the theme.
-impl super::builtin::Native for PrintPage<'_> {
-    fn write(_: &super::PageContext<'_, Self>, _: &str, _: &mut String) -> bool {
-        false
-    }
+pub(super) struct PrintPage<'a> {
+    pub(super) lede: String,
+    pub(super) sections: Vec<PrintEntry<'a>>,
+    pub(super) parties: Vec<PrintEntry<'a>>,
+    pub(super) clauses: Vec<PrintEntry<'a>>,
+    pub(super) quotes: Vec<PrintEntry<'a>>,
+    pub(super) appendices: Vec<Appendix>,
 }
 
 #[derive(Serialize, Hash)]
-struct PrintEntry<'a> {
-    entity: &'a EntityView,
-    html: String,
+pub(super) struct PrintEntry<'a> {
+    pub(super) entity: &'a EntityView,
+    pub(super) html: String,
     /// The sections that mention the entity, as `§N`, in reading order.
-    sections: Vec<String>,
+    pub(super) sections: Vec<String>,
 }
 
 /// One appendix: its anchor, its letter (A, B, … over the appendices that
 /// have entries) and its title.
 #[derive(Serialize, Hash)]
-struct Appendix {
-    id: &'static str,
-    letter: char,
-    title: &'static str,
+pub(super) struct Appendix {
+    pub(super) id: &'static str,
+    pub(super) letter: char,
+    pub(super) title: &'static str,
 }
 
 /// `print.html`: every section in order, then appendices of parties, clauses and

@@ -77,8 +77,17 @@ fn escaping_and_missing_values_come_out_as_tera_makes_them() {
 }
 
 #[test]
-fn the_basic_site_comes_out_as_tera_makes_it() {
-    assert_same_as_tera(site("build/basic").path());
+fn small_sites_come_out_as_tera_makes_them() {
+    // Nothing but one section; one section, one party and a date; the basic
+    // site; a wide table in print.
+    for name in [
+        "templates/bare",
+        "templates/one",
+        "build/basic",
+        "print/wide",
+    ] {
+        assert_same_as_tera(site(name).path());
+    }
 }
 
 #[test]
