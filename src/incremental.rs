@@ -378,7 +378,7 @@ impl Sink for Keep<'_> {
             let pieces: Vec<Arc<verify::PieceScan>> = parts
                 .par_iter()
                 .map(|part| {
-                    let key = digest(part.as_str());
+                    let key = digest(&**part);
                     self.pieces.get(&key, |_| true).unwrap_or_else(|| {
                         let scan = Arc::new(verify::scan_piece(part));
                         self.pieces.put(key, Arc::clone(&scan));

@@ -310,8 +310,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
         let staging = Staging::new(&out).unwrap();
-        let mut batches =
-            vec![vec!["<p>a</p>".to_string(), "b".into()], vec!["c".into()]].into_iter();
+        let mut batches = vec![vec!["<p>a</p>".into(), "b".into()], vec!["c".into()]].into_iter();
         staging
             .put_batches("print.html", &mut || Ok(batches.next()))
             .unwrap();
@@ -327,7 +326,7 @@ mod tests {
         let failed = staging.put_batches("print.html", &mut || {
             calls += 1;
             match calls {
-                1 => Ok(Some(vec!["partial".to_string()])),
+                1 => Ok(Some(vec!["partial".into()])),
                 _ => Err(crate::render::SiteError::Render(
                     crate::render::RenderError {
                         template: "card.html".into(),

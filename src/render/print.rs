@@ -7,13 +7,11 @@
 //! point at anchors inside the document. The look is `static/print.css`; this
 //! module only decides what the document holds.
 
-use std::sync::Arc;
-
 use rayon::prelude::*;
 use serde::Serialize;
 
 use super::views::{EntityView, LinkMode};
-use super::{OutFile, RenderError, Renderer, Sink, SiteError};
+use super::{OutFile, Part, RenderError, Renderer, Sink, SiteError};
 use crate::graph::PageId;
 use crate::model::{EntityKey, Kind};
 
@@ -136,10 +134,10 @@ pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
             let parts = batch
                 .par_iter()
                 .map(|piece| match piece {
-                    Piece::Text(text) => Ok(text.to_string()),
+                    Piece::Text(text) => Ok(Part::from(*text)),
                     Piece::Body(n) => body(r, bodies[*n]),
                 })
-                .collect::<Result<Vec<String>, RenderError>>()?;
+                .collect::<Result<Vec<Part>, RenderError>>()?;
             Ok(Some(parts))
         })
     })
@@ -158,10 +156,10 @@ enum Piece<'a> {
 }
 
 /// The body of `key` as print shows it.
-fn body(r: &Renderer, key: EntityKey) -> Result<String, RenderError> {
+fn body(r: &Renderer, key: EntityKey) -> Result<Part, RenderError> {
     let prefix = format!("{}-{}-", key.kind.as_str(), r.briefing.id(key));
     let rendered = r.markdown(r.briefing.doc(key), "", LinkMode::Print, &prefix)?;
-    Ok(Arc::unwrap_or_clone(rendered).html)
+    Ok(Part::Body(rendered))
 }
 
 /// Stands in a print entry's `html` for its body while the template renders:
