@@ -123,6 +123,10 @@ impl<'a> Renderer<'a> {
         base_url: Option<String>,
     ) -> Self {
         let view_index = briefing.keys().enumerate().map(|(i, k)| (k, i)).collect();
+        let (views, print_views) = rayon::join(
+            || views::entity_views(briefing, graph, LinkMode::Site),
+            || views::entity_views(briefing, graph, LinkMode::Print),
+        );
         Renderer {
             files,
             briefing,
@@ -130,8 +134,8 @@ impl<'a> Renderer<'a> {
             theme,
             highlighter: Highlighter::new(),
             site: views::site_view(briefing, LinkMode::Site),
-            views: views::entity_views(briefing, graph, LinkMode::Site),
-            print_views: views::entity_views(briefing, graph, LinkMode::Print),
+            views,
+            print_views,
             cards: briefing.keys().map(|_| Default::default()).collect(),
             answers: briefing.keys().map(|_| Default::default()).collect(),
             doc_pages: briefing.keys().map(|k| (briefing.doc(k).file, k)).collect(),

@@ -150,9 +150,10 @@ pub fn link(
 
 /// Views of every entity, indexed like `Briefing::keys()`.
 pub fn entity_views(briefing: &Briefing, graph: &Graph, mode: LinkMode) -> Vec<EntityView> {
-    briefing
-        .keys()
-        .map(|key| entity_view(briefing, graph, key, mode))
+    use rayon::prelude::*;
+    let keys: Vec<EntityKey> = briefing.keys().collect();
+    keys.par_iter()
+        .map(|&key| entity_view(briefing, graph, key, mode))
         .collect()
 }
 
