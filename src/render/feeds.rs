@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::views::{EntityView, LinkMode, entity_href, front_link};
 use super::{OutFile, Renderer};
 use crate::annotate::Snippet;
-use crate::graph::PageId;
+use crate::graph::{Anchor, PageId};
 use crate::model::{EntityKey, Kind};
 
 #[derive(Serialize)]
@@ -26,7 +26,7 @@ struct Mentions<'a>(&'a Renderer<'a>);
 struct MentionJson<'a> {
     entity: &'a str,
     page: String,
-    anchor: &'a str,
+    anchor: &'a Anchor,
     url: String,
     embed: bool,
     snippet: &'a Snippet,
