@@ -144,7 +144,7 @@ pub fn scan_source(
 /// (as the parser's borrowed text is) rather than text made up.
 fn offset_in(body: &str, piece: &str) -> Option<usize> {
     let at = (piece.as_ptr() as usize).checked_sub(body.as_ptr() as usize)?;
-    (at + piece.len() <= body.len()).then_some(at)
+    (at.checked_add(piece.len())? <= body.len()).then_some(at)
 }
 
 fn scan_body(
