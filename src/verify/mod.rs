@@ -782,6 +782,28 @@ mod tests {
     }
 
     #[test]
+    fn one_link_text_on_several_pages_is_checked_from_each() {
+        let files = [
+            page("index.html", "<a href=\"a.html#x\">\n<a href=\"a.html\">"),
+            page("sub/p.html", "<a href=\"a.html#x\">"),
+            page("a.html", "<p id=\"x\">"),
+            page("sub/a.html", "<p id=\"y\">"),
+        ];
+        assert_eq!(
+            verify(&files, &BTreeMap::new()),
+            [Miss {
+                page: "sub/p.html".into(),
+                line: 1,
+                target: "a.html#x".into(),
+                problem: Problem::NoAnchor {
+                    file: "sub/a.html".into(),
+                    anchor: "x".into()
+                },
+            }]
+        );
+    }
+
+    #[test]
     fn script_text_is_not_markup() {
         let files = [page(
             "index.html",
