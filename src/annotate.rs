@@ -14,12 +14,18 @@
 use std::borrow::Borrow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
+use std::sync::Arc;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
 
 use crate::highlight::Highlighter;
 use crate::model::Kind;
+
+mod snippet;
+
+use snippet::BlockText;
+pub use snippet::Snippet;
 
 /// The parser options every body is read with.
 pub fn options() -> Options {
@@ -56,20 +62,12 @@ pub struct RawRef {
     pub block: usize,
     /// The element id the rendered reference carries (`m-party-openai-2`).
     pub anchor: String,
-    /// Shared: it is kept with the mention and reused from build to build.
-    pub snippet: std::sync::Arc<Snippet>,
+    /// Which reference to its `kind:id` in the body this is, from 1: the
+    /// number that ends its anchor.
+    pub nth: usize,
+    /// Kept with the mention and reused from build to build; cheap to clone.
+    pub snippet: Snippet,
 }
-
-/// The text of the block around a reference, split at the reference.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, serde::Serialize)]
-pub struct Snippet {
-    pub before: String,
-    pub text: String,
-    pub after: String,
-}
-
-/// Longest stretch of context kept on either side of a reference in a snippet.
-const SNIPPET_CONTEXT: usize = 160;
 
 /// A body's events, footnote definitions taken out and put in the order their
 /// first reference gives them. Both passes walk the notes first, then the main
@@ -119,13 +117,43 @@ fn parse<'a, E: AsEvent<'a>>(events: Vec<E>) -> Parsed<E> {
 /// as (index into refs, start byte in text, end byte in text).
 struct OpenBlock {
     number: usize,
-    text: String,
+    text: BlockText,
     refs: Vec<(usize, usize, usize)>,
 }
 
 /// Finds every reference in `body`. `name` gives the text shown for a
 /// reference with empty link text (None when the target does not exist).
 pub fn scan(body: &str, name: &dyn Fn(Kind, &str) -> Option<String>) -> Vec<RawRef> {
+    scan_body(body, None, name)
+}
+
+/// [`scan`] of the body that starts at `body_start` of `source`, whose
+/// snippets point into `source` wherever they are plain slices of it.
+pub fn scan_source(
+    source: &Arc<String>,
+    body_start: usize,
+    name: &dyn Fn(Kind, &str) -> Option<String>,
+) -> Vec<RawRef> {
+    match source.get(body_start..) {
+        Some(body) => scan_body(body, Some((source, body_start)), name),
+        None => scan_body("", None, name),
+    }
+}
+
+/// Where in `body` the text `piece` lies, when it is a slice of `body`
+/// (as the parser's borrowed text is) rather than text made up.
+fn offset_in(body: &str, piece: &str) -> Option<usize> {
+    let at = (piece.as_ptr() as usize).checked_sub(body.as_ptr() as usize)?;
+    (at.checked_add(piece.len())? <= body.len()).then_some(at)
+}
+
+fn scan_body(
+    body: &str,
+    source: Option<(&Arc<String>, usize)>,
+    name: &dyn Fn(Kind, &str) -> Option<String>,
+) -> Vec<RawRef> {
+    // A piece of block text as a slice of the source, by its offset there.
+    let at = |piece: &str| Some(offset_in(body, piece)? + source?.1);
     let mut refs: Vec<RawRef> = Vec::new();
     let mut blocks: Vec<OpenBlock> = Vec::new();
     let mut next_block = 0;
@@ -181,7 +209,7 @@ pub fn scan(body: &str, name: &dyn Fn(Kind, &str) -> Option<String>) -> Vec<RawR
                 if is_block(&tag) {
                     blocks.push(OpenBlock {
                         number: next_block,
-                        text: String::new(),
+                        text: BlockText::default(),
                         refs: Vec::new(),
                     });
                     next_block += 1;
@@ -196,7 +224,7 @@ pub fn scan(body: &str, name: &dyn Fn(Kind, &str) -> Option<String>) -> Vec<RawR
                             let text = name(kind, id).unwrap_or_else(|| id.to_string());
                             if let Some(open) = blocks.last_mut() {
                                 let start = open.text.len();
-                                open.text.push_str(&text);
+                                open.text.push(&text, None);
                                 open.refs.push((refs.len(), start, open.text.len()));
                             }
                             refs.push(RawRef {
@@ -207,7 +235,8 @@ pub fn scan(body: &str, name: &dyn Fn(Kind, &str) -> Option<String>) -> Vec<RawR
                                 place,
                                 block,
                                 anchor: String::new(),
-                                snippet: Default::default(),
+                                nth: 0,
+                                snippet: Snippet::default(),
                             });
                         }
                     }
@@ -222,7 +251,8 @@ pub fn scan(body: &str, name: &dyn Fn(Kind, &str) -> Option<String>) -> Vec<RawR
                                 place,
                                 block,
                                 anchor: String::new(),
-                                snippet: Default::default(),
+                                nth: 0,
+                                snippet: Snippet::default(),
                             });
                             (refs.len() - 1, blocks.last().map_or(0, |b| b.text.len()))
                         });
@@ -241,8 +271,8 @@ pub fn scan(body: &str, name: &dyn Fn(Kind, &str) -> Option<String>) -> Vec<RawR
                         {
                             if open.text.len() == start {
                                 let r = &refs[index];
-                                open.text
-                                    .push_str(&name(r.kind, &r.id).unwrap_or_else(|| r.id.clone()));
+                                let shown = name(r.kind, &r.id).unwrap_or_else(|| r.id.clone());
+                                open.text.push(&shown, None);
                             }
                             open.refs.push((index, start, open.text.len()));
                         }
@@ -253,7 +283,8 @@ pub fn scan(body: &str, name: &dyn Fn(Kind, &str) -> Option<String>) -> Vec<RawR
                     && let Some(done) = blocks.pop()
                 {
                     for (index, start, end) in done.refs {
-                        refs[index].snippet = std::sync::Arc::new(snippet(&done.text, start, end));
+                        let source = source.map(|(source, _)| source);
+                        refs[index].snippet = done.text.snippet(start, end, source);
                     }
                 }
             }
@@ -264,28 +295,29 @@ pub fn scan(body: &str, name: &dyn Fn(Kind, &str) -> Option<String>) -> Vec<RawR
                 if image_depth == 0
                     && let Some(open) = blocks.last_mut()
                 {
-                    open.text.push_str(&text);
+                    open.text.push(&text, at(&text));
                 }
             }
             Event::SoftBreak | Event::HardBreak => {
                 if let Some(open) = blocks.last_mut() {
-                    open.text.push(' ');
+                    open.text.push(" ", None);
                 }
             }
             _ => {}
         }
     }
     let mut counts: HashMap<(Kind, &str), usize> = HashMap::new();
-    let anchors: Vec<String> = refs
+    let numbers: Vec<usize> = refs
         .iter()
         .map(|r| {
             let n = counts.entry((r.kind, r.id.as_str())).or_insert(0);
             *n += 1;
-            anchor_id("", r.kind, &r.id, *n)
+            *n
         })
         .collect();
-    for (r, anchor) in refs.iter_mut().zip(anchors) {
-        r.anchor = anchor;
+    for (r, n) in refs.iter_mut().zip(numbers) {
+        r.anchor = anchor_id("", r.kind, &r.id, n);
+        r.nth = n;
     }
     // Anchors follow the notes-first walk that `render` also takes; the list
     // itself is returned in reading order, which numbering and backlinks use.
@@ -319,39 +351,6 @@ fn is_block_end(end: &TagEnd) -> bool {
             | TagEnd::TableCell
             | TagEnd::DefinitionListDefinition
     )
-}
-
-/// Cuts `text` around `start..end` to at most [`SNIPPET_CONTEXT`] characters a
-/// side, at word boundaries.
-fn snippet(text: &str, start: usize, end: usize) -> Snippet {
-    let before = &text[..start];
-    let after = &text[end..];
-    let before = if before.chars().count() > SNIPPET_CONTEXT {
-        let skip = before.chars().count() - SNIPPET_CONTEXT;
-        let tail: String = before.chars().skip(skip).collect();
-        let tail = tail
-            .split_once(char::is_whitespace)
-            .map_or(tail.as_str(), |(_, rest)| rest)
-            .to_string();
-        format!("\u{2026}{tail}")
-    } else {
-        before.to_string()
-    };
-    let after = if after.chars().count() > SNIPPET_CONTEXT {
-        let head: String = after.chars().take(SNIPPET_CONTEXT).collect();
-        let head = head
-            .rsplit_once(char::is_whitespace)
-            .map_or(head.as_str(), |(keep, _)| keep)
-            .to_string();
-        format!("{head}\u{2026}")
-    } else {
-        after.to_string()
-    };
-    Snippet {
-        before: before.trim_start().to_string(),
-        text: text[start..end].to_string(),
-        after: after.trim_end().to_string(),
-    }
 }
 
 /// What a reference resolves to, for rendering.

@@ -9,6 +9,7 @@
 
 use std::ops::Range;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use codespan_reporting::diagnostic::{Diagnostic as Report, Label, Severity as ReportSeverity};
 use codespan_reporting::files::SimpleFiles;
@@ -87,13 +88,22 @@ impl Diagnostic {
 
 /// The texts diagnostics point into, by [`FileId`]: the display path and the
 /// (possibly lossily decoded) text.
+///
+/// Each text is shared rather than owned: snippets of mentions point into
+/// the text they were cut from instead of copying it, and `brief serve`
+/// keeps the texts of unchanged files for the next read without a copy.
 #[derive(Debug, Default, Clone)]
 pub struct Files {
-    entries: Vec<(PathBuf, String)>,
+    entries: Vec<(PathBuf, Arc<String>)>,
 }
 
 impl Files {
     pub fn add(&mut self, path: PathBuf, text: String) -> FileId {
+        self.add_shared(path, Arc::new(text))
+    }
+
+    /// [`Files::add`] for a text that is shared already.
+    pub fn add_shared(&mut self, path: PathBuf, text: Arc<String>) -> FileId {
         self.entries.push((path, text));
         self.entries.len() - 1
     }
@@ -103,6 +113,11 @@ impl Files {
     }
 
     pub fn text(&self, id: FileId) -> &str {
+        &self.entries[id].1
+    }
+
+    /// The text of `id`, to keep beside (or point into) without a copy.
+    pub fn shared(&self, id: FileId) -> &Arc<String> {
         &self.entries[id].1
     }
 

@@ -6,7 +6,10 @@
 //! no I/O and renders nothing.
 
 use std::collections::HashMap;
+use std::fmt;
+use std::hash::{Hash, Hasher};
 use std::ops::Range;
+use std::sync::Arc;
 
 use crate::annotate::{RawRef, Snippet};
 use crate::diagnostics::{Diagnostic, FileId};
@@ -26,13 +29,44 @@ pub struct Mention {
     pub page: PageId,
     pub entity: EntityKey,
     /// Element id of the reference on its page (`m-party-openai-2`).
-    pub anchor: String,
-    pub snippet: std::sync::Arc<Snippet>,
+    pub anchor: Anchor,
+    pub snippet: Snippet,
     pub embed: bool,
     /// Block sequence number within the page, for "nearby" checks.
     pub block: usize,
     pub file: FileId,
     pub span: Range<usize>,
+}
+
+/// The element id of a mention on its page, `m-party-openai-2`, kept as its
+/// parts: the entity's id is shared by all its mentions rather than spelled
+/// out in a string for each of hundreds of thousands. It displays, hashes
+/// and serialises as the id it stands for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anchor {
+    kind: Kind,
+    id: Arc<str>,
+    nth: usize,
+}
+
+impl fmt::Display for Anchor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // As `annotate::anchor_id` spells it, which rendering puts on the page.
+        write!(f, "m-{}-{}-{}", self.kind.as_str(), self.id, self.nth)
+    }
+}
+
+/// Hashes the parts; equal anchors spell the same id.
+impl Hash for Anchor {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        (self.kind.as_str(), &*self.id, self.nth).hash(state);
+    }
+}
+
+impl serde::Serialize for Anchor {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
 }
 
 /// The references of one page as scanned and resolved.
@@ -68,6 +102,11 @@ impl Graph {
             relations,
             ..Graph::default()
         };
+        // A large briefing has hundreds of thousands of mentions: the list
+        // is made at its size rather than grown.
+        let count = pages.iter().flat_map(|p| &p.bound).flatten().count();
+        graph.mentions.reserve_exact(count);
+        let mut ids: HashMap<EntityKey, Arc<str>> = HashMap::new();
         for page in pages {
             for (r, bound) in page.refs.into_iter().zip(page.bound) {
                 let Some(entity) = bound else { continue };
@@ -75,10 +114,18 @@ impl Graph {
                 graph.by_entity.entry(entity).or_default().push(index);
                 graph.by_page.entry(page.page).or_default().push(index);
                 let start = page.doc.body_start;
+                // A bound reference names its entity's id exactly.
+                let id = ids
+                    .entry(entity)
+                    .or_insert_with(|| Arc::from(briefing.id(entity)));
                 graph.mentions.push(Mention {
                     page: page.page,
                     entity,
-                    anchor: r.anchor,
+                    anchor: Anchor {
+                        kind: entity.kind,
+                        id: Arc::clone(id),
+                        nth: r.nth,
+                    },
                     snippet: r.snippet,
                     embed: r.embed,
                     block: r.block,

@@ -177,8 +177,15 @@ pub struct Reuse {
 impl Reuse {
     /// The references in `body`, scanned again only when the body is new or
     /// a name it asked for changed.
-    pub fn scan(&self, body: &str, name: &dyn Fn(Kind, &str) -> Option<String>) -> Vec<RawRef> {
-        let key = digest(body);
+    pub fn scan(
+        &self,
+        source: &Arc<String>,
+        body_start: usize,
+        name: &dyn Fn(Kind, &str) -> Option<String>,
+    ) -> Vec<RawRef> {
+        // Snippets kept from the last build point into the text read then,
+        // which held this same body.
+        let key = digest(source.get(body_start..).unwrap_or(""));
         let still = |s: &Arc<Scanned>| {
             s.names
                 .iter()
@@ -195,7 +202,7 @@ impl Reuse {
                 .push((kind, id.to_string(), answer.clone()));
             answer
         };
-        let refs = annotate::scan(body, &asking);
+        let refs = annotate::scan_source(source, body_start, &asking);
         let mut names = names.into_inner();
         names.sort();
         names.dedup();

@@ -204,10 +204,10 @@ fn scan_pages(
     let scanned: Vec<(PageRefs, Vec<Diagnostic>)> = pages(briefing)
         .into_par_iter()
         .map(|(page, doc)| {
-            let body = files.text(doc.file).get(doc.body_start..).unwrap_or("");
+            let source = files.shared(doc.file);
             let refs = match reuse {
-                Some(reuse) => reuse.scan(body, &name),
-                None => annotate::scan(body, &name),
+                Some(reuse) => reuse.scan(source, doc.body_start, &name),
+                None => annotate::scan_source(source, doc.body_start, &name),
             };
             let (bound, diagnostics) = resolve::references(briefing, doc, &refs);
             (

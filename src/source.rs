@@ -8,6 +8,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use rayon::prelude::*;
@@ -65,7 +66,7 @@ pub fn read(root: &Path) -> Result<(Sources, Vec<Diagnostic>), LoadError> {
 pub struct Known {
     /// When the read that found these began.
     read_at: Option<SystemTime>,
-    files: HashMap<PathBuf, (Stamp, String)>,
+    files: HashMap<PathBuf, (Stamp, Arc<String>)>,
 }
 
 /// What tells a file's text changed without reading it: its size and
@@ -169,7 +170,7 @@ pub fn read_known(
             let file = match kept {
                 // A kept text moves on to the next read as it is.
                 Some((stamp, text)) => {
-                    let file = files.add(entry.rel, text.clone());
+                    let file = files.add_shared(entry.rel, Arc::clone(&text));
                     next.insert(entry.path, (stamp, text));
                     file
                 }
@@ -185,7 +186,7 @@ pub fn read_known(
                         continue;
                     };
                     if let (Some(_), Some(stamp)) = (&old, read.stamp) {
-                        next.insert(entry.path, (stamp, files.text(file).to_string()));
+                        next.insert(entry.path, (stamp, Arc::clone(files.shared(file))));
                     }
                     file
                 }

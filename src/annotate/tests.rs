@@ -144,12 +144,8 @@ fn scan_records_spans_snippets_and_anchors() {
     assert_eq!(refs.len(), 3);
     assert_eq!(&body[refs[0].span.clone()], "[](party:microsoft)");
     assert_eq!(
-        *refs[0].snippet,
-        Snippet {
-            before: "Intro ".into(),
-            text: "MICROSOFT".into(),
-            after: " and OpenAI.".into()
-        }
+        refs[0].snippet,
+        Snippet::new("Intro ", "MICROSOFT", " and OpenAI.")
     );
     assert_eq!(refs[1].anchor, "m-party-openai-1");
     assert!(refs[2].embed);
@@ -302,5 +298,35 @@ fn a_long_body_with_notes_renders_as_a_short_one_does() {
         let at = out.find(&note).unwrap() + note.len();
         let tag = &out[at..at + out[at..].find('>').unwrap()];
         assert!(tag.contains(&format!("id=\"{}\"", scanned.anchor)), "{tag}");
+    }
+}
+
+#[test]
+fn snippets_pointing_into_the_source_read_as_copied_ones_do() {
+    let long = "wörd ".repeat(50);
+    let bodies = [
+        "Intro [](party:microsoft) and [OpenAI](party:openai).\n".to_string(),
+        format!("{long}[x](party:a) {long}\n"),
+        format!("{long}\"quoted\" [x](party:a) it's *so* {long}\n"),
+        "A line\nbroken [x](party:a) `code` and **strong** [](party:b)\n\n- item [y](party:a)\n"
+            .to_string(),
+        format!("| a | b |\n|---|---|\n| {long} [x](party:a) | z |\n"),
+        "See [a [nested](party:b) link](party:a).[^1]\n\n[^1]: Note [n](party:a).\n".to_string(),
+    ];
+    for body in &bodies {
+        let source = std::sync::Arc::new(format!("+++\ntitle = \"x\"\n+++\n{body}"));
+        let copied = scan(body, &no_names);
+        let pointing = scan_source(&source, source.len() - body.len(), &no_names);
+        assert_eq!(copied, pointing, "{body}");
+        for (a, b) in copied.iter().zip(&pointing) {
+            assert_eq!(
+                serde_json::to_string(&a.snippet).unwrap(),
+                serde_json::to_string(&b.snippet).unwrap()
+            );
+            assert_eq!(
+                crate::incremental::digest(&a.snippet),
+                crate::incremental::digest(&b.snippet)
+            );
+        }
     }
 }

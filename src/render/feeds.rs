@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::views::{EntityView, LinkMode, entity_href, front_link};
 use super::{OutFile, Renderer};
 use crate::annotate::Snippet;
-use crate::graph::PageId;
+use crate::graph::{Anchor, PageId};
 use crate::model::{EntityKey, Kind};
 
 #[derive(Serialize)]
@@ -26,7 +26,7 @@ struct Mentions<'a>(&'a Renderer<'a>);
 struct MentionJson<'a> {
     entity: &'a str,
     page: String,
-    anchor: &'a str,
+    anchor: &'a Anchor,
     url: String,
     embed: bool,
     snippet: &'a Snippet,
@@ -136,12 +136,32 @@ struct SearchEntry<'a> {
 /// entities its page references, once each, so that searching for a party also
 /// finds the sections that discuss it. That keeps the index linear in the number
 /// of mentions rather than in the length of the text.
+///
+/// The entries are serialised one at a time straight into the file's bytes,
+/// made safe for a script on the way: the index of a large briefing runs to
+/// megabytes, and gathering it first, then copying it for each escape, held
+/// several copies at once.
 pub fn search_index(r: &Renderer) -> OutFile {
-    let entries: Vec<SearchEntry> = r
-        .briefing
-        .keys()
-        .zip(&r.views)
-        .map(|(key, v)| {
+    const START: &[u8] = b"window.BRIEF_SEARCH = ";
+    let mut bytes = START.to_vec();
+    if serde_json::to_writer(ScriptSafe(&mut bytes), &SearchEntries(r)).is_err() {
+        bytes.truncate(START.len());
+        bytes.extend_from_slice(b"[]");
+    }
+    bytes.extend_from_slice(b";\n");
+    OutFile {
+        path: "search-index.js".into(),
+        bytes,
+    }
+}
+
+/// Every entity's search entry, made as it is serialised.
+struct SearchEntries<'a>(&'a Renderer<'a>);
+
+impl Serialize for SearchEntries<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let r = self.0;
+        serializer.collect_seq(r.briefing.keys().zip(&r.views).map(|(key, v)| {
             let mut words: Vec<&str> = own_words(v).collect();
             let mut referenced: Vec<EntityKey> = r
                 .graph
@@ -164,17 +184,40 @@ pub fn search_index(r: &Renderer) -> OutFile {
                 u: &v.href,
                 l: v.label.as_deref(),
             }
-        })
-        .collect();
-    let json = serde_json::to_string(&entries).unwrap_or_else(|_| "[]".into());
-    // `</` cannot end a script here, but escaping it keeps the file safe to inline.
-    let json = json
-        .replace("</", "<\\/")
-        .replace('\u{2028}', "\\u2028")
-        .replace('\u{2029}', "\\u2029");
-    OutFile {
-        path: "search-index.js".into(),
-        bytes: format!("window.BRIEF_SEARCH = {json};\n").into_bytes(),
+        }))
+    }
+}
+
+/// Writes JSON into a script: `</` becomes `<\/` (it cannot end a script
+/// here, but escaping it keeps the file safe to inline), and U+2028 and U+2029,
+/// which JSON allows raw in strings, become escapes. Each replacement looks
+/// back at the bytes already written, so one split across two writes is
+/// still found.
+struct ScriptSafe<'a>(&'a mut Vec<u8>);
+
+impl std::io::Write for ScriptSafe<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let out = &mut *self.0;
+        let mut rest = buf;
+        // `/` may end `</`; 0xA8 and 0xA9 end U+2028 and U+2029 (E2 80 A8/A9).
+        while let Some(at) = memchr::memchr3(b'/', 0xA8, 0xA9, rest) {
+            out.extend_from_slice(&rest[..at]);
+            match rest[at] {
+                b'/' if out.last() == Some(&b'<') => out.extend_from_slice(b"\\/"),
+                last @ (0xA8 | 0xA9) if out.ends_with(&[0xE2, 0x80]) => {
+                    out.truncate(out.len() - 2);
+                    out.extend_from_slice(if last == 0xA8 { b"\\u2028" } else { b"\\u2029" });
+                }
+                byte => out.push(byte),
+            }
+            rest = &rest[at + 1..];
+        }
+        out.extend_from_slice(rest);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
@@ -193,4 +236,30 @@ fn own_words(v: &EntityView) -> impl Iterator<Item = &str> {
     .flatten()
     .map(String::as_str)
     .chain(v.speaker.as_ref().map(|s| s.name.as_str()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ScriptSafe;
+    use std::io::Write;
+
+    #[test]
+    fn script_escapes_are_made_however_the_json_is_split() {
+        let json = "[\"a</b\",\"<//\",\"x\u{2028}y\u{2029}z\",\"\u{e9}/\"]";
+        let expected = json
+            .replace("</", "<\\/")
+            .replace('\u{2028}', "\\u2028")
+            .replace('\u{2029}', "\\u2029");
+        for split in 0..=json.len() {
+            let mut out = Vec::new();
+            let mut writer = ScriptSafe(&mut out);
+            writer.write_all(&json.as_bytes()[..split]).unwrap();
+            writer.write_all(&json.as_bytes()[split..]).unwrap();
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                expected,
+                "split at {split}"
+            );
+        }
+    }
 }

@@ -113,8 +113,9 @@ fn check_page(
         misses: Vec::new(),
         linked: HashSet::new(),
     };
+    let has_id = |file: &str, id: u64| scans.get(file).map(|scan| scan.ids.contains(&id));
     for (line, target) in &scan.links {
-        if let Some(problem) = check_link(page, target, scans, paths) {
+        if let Some(problem) = check_link(page, target, &has_id, paths) {
             checked.misses.push(Miss {
                 page: page.to_string(),
                 line: *line,

@@ -107,40 +107,100 @@ pub fn verify(files: &[OutFile], statics: &BTreeMap<String, Vec<u8>>) -> Vec<Mis
 /// Takes in pages as a build produces them and keeps only what verification
 /// needs — each page's ids and internal links — so the bytes can be written and
 /// dropped at once. Safe to feed from several threads.
+///
+/// What it keeps is compact, since it grows with every page of the site: ids
+/// as sorted hashes, and links as their line and a number standing for their
+/// text, each text kept once however many pages hold it (every page links to
+/// the stylesheet, the indexes and much else that other pages link to).
 #[derive(Default)]
-pub struct Collector {
-    scans: Mutex<HashMap<String, Scan>>,
-    paths: Mutex<BTreeSet<String>>,
+pub struct Collector(Mutex<Kept>);
+
+#[derive(Default)]
+struct Kept {
+    pages: HashMap<String, PageLinks>,
+    paths: BTreeSet<String>,
+    /// Each link text seen, with its number in [`PageLinks::links`].
+    targets: HashMap<Box<str>, u32>,
+}
+
+/// One page as the collector keeps it.
+struct PageLinks {
+    /// [`id_hash`]es of the ids, sorted.
+    ids: Box<[u64]>,
+    /// (line, number of the link text), each link once, in page order. A
+    /// line past `u32::MAX` is kept as `u32::MAX`: no page is that long.
+    links: Box<[(u32, u32)]>,
 }
 
 impl Collector {
     pub fn add(&self, path: &str, bytes: &[u8]) {
-        lock(&self.paths).insert(path.to_string());
-        if is_html(path) {
-            let scan = scan_bytes(bytes);
-            lock(&self.scans).insert(path.to_string(), scan);
-        }
+        let scan = is_html(path).then(|| scan_bytes(bytes));
+        self.keep(path, scan);
     }
 
     /// [`Collector::add`] for a page given in pieces, from the scan of each
     /// piece in order ([`scan_piece`]).
     pub fn add_pieces(&self, path: &str, pieces: &[PieceScan]) {
-        lock(&self.paths).insert(path.to_string());
-        if is_html(path) {
-            lock(&self.scans).insert(path.to_string(), join_pieces(pieces.iter()));
-        }
+        let scan = is_html(path).then(|| join_pieces(pieces.iter()));
+        self.keep(path, scan);
+    }
+
+    fn keep(&self, path: &str, scan: Option<Scan>) {
+        let ids = scan.as_ref().map(|scan| {
+            let mut ids: Vec<u64> = scan.ids.iter().copied().collect();
+            ids.sort_unstable();
+            ids.into_boxed_slice()
+        });
+        let mut kept = lock(&self.0);
+        kept.paths.insert(path.to_string());
+        let (Some(scan), Some(ids)) = (scan, ids) else {
+            return;
+        };
+        let links = (scan.links.into_iter())
+            .map(|(line, target)| {
+                let next = u32::try_from(kept.targets.len()).unwrap_or(u32::MAX);
+                let number = *kept.targets.entry(target).or_insert(next);
+                (u32::try_from(line).unwrap_or(u32::MAX), number)
+            })
+            .collect();
+        kept.pages
+            .insert(path.to_string(), PageLinks { ids, links });
     }
 
     /// Every output path added so far.
     pub fn paths(&self) -> Vec<String> {
-        lock(&self.paths).iter().cloned().collect()
+        lock(&self.0).paths.iter().cloned().collect()
     }
 
     /// Every miss, sorted by page and line.
     pub fn finish(self) -> Vec<Miss> {
-        let scans = self.scans.into_inner().unwrap_or_else(|p| p.into_inner());
-        let paths = self.paths.into_inner().unwrap_or_else(|p| p.into_inner());
-        verify_scans(&scans, &paths)
+        let kept = self.0.into_inner().unwrap_or_else(|p| p.into_inner());
+        let mut texts: Vec<&str> = vec![""; kept.targets.len()];
+        for (text, &number) in &kept.targets {
+            if let Some(slot) = texts.get_mut(number as usize) {
+                *slot = text;
+            }
+        }
+        let has_id = |file: &str, id: u64| {
+            (kept.pages.get(file)).map(|page| page.ids.binary_search(&id).is_ok())
+        };
+        let (paths, texts, has_id) = (&kept.paths, &texts, &has_id);
+        let mut misses: Vec<Miss> = (kept.pages.par_iter())
+            .flat_map_iter(|(page, links)| {
+                links.links.iter().filter_map(move |&(line, number)| {
+                    let target = texts.get(number as usize).copied().unwrap_or("");
+                    let problem = check_link(page, target, has_id, paths)?;
+                    Some(Miss {
+                        page: page.to_string(),
+                        line: u64::from(line),
+                        target: target.to_string(),
+                        problem,
+                    })
+                })
+            })
+            .collect();
+        misses.sort();
+        misses
     }
 }
 
@@ -148,25 +208,6 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-fn verify_scans(scans: &HashMap<String, Scan>, paths: &BTreeSet<String>) -> Vec<Miss> {
-    let mut misses: Vec<Miss> = scans
-        .par_iter()
-        .flat_map_iter(|(page, s)| {
-            s.links.iter().filter_map(move |(line, target)| {
-                let problem = check_link(page, target, scans, paths)?;
-                Some(Miss {
-                    page: page.to_string(),
-                    line: *line,
-                    target: target.to_string(),
-                    problem,
-                })
-            })
-        })
-        .collect();
-    misses.sort();
-    misses
 }
 
 /// Whether verification reads the file at `path` (its HTML pages), rather
@@ -179,11 +220,13 @@ fn is_html(path: &str) -> bool {
     path.ends_with(".html") || path.ends_with(".htm")
 }
 
-/// What is wrong with `target` on `page`, if anything.
+/// What is wrong with `target` on `page`, if anything. `has_id(file, hash)`
+/// tells whether the page `file` has an id of that [`id_hash`] (None when
+/// `file` is not a page).
 fn check_link(
     page: &str,
     target: &str,
-    scans: &HashMap<String, Scan>,
+    has_id: &dyn Fn(&str, u64) -> Option<bool>,
     paths: &BTreeSet<String>,
 ) -> Option<Problem> {
     let target = target.trim();
@@ -218,8 +261,7 @@ fn check_link(
     if anchor.is_empty() || anchor.eq_ignore_ascii_case("top") {
         return None;
     }
-    let scan = scans.get(file.as_str())?;
-    if scan.ids.contains(&id_hash(&anchor)) {
+    if has_id(&file, id_hash(&anchor))? {
         None
     } else {
         Some(Problem::NoAnchor {
@@ -737,6 +779,28 @@ mod tests {
             Problem::LeavesSite
         )));
         assert_eq!(verify(&files, &BTreeMap::new())[0].line, 1);
+    }
+
+    #[test]
+    fn one_link_text_on_several_pages_is_checked_from_each() {
+        let files = [
+            page("index.html", "<a href=\"a.html#x\">\n<a href=\"a.html\">"),
+            page("sub/p.html", "<a href=\"a.html#x\">"),
+            page("a.html", "<p id=\"x\">"),
+            page("sub/a.html", "<p id=\"y\">"),
+        ];
+        assert_eq!(
+            verify(&files, &BTreeMap::new()),
+            [Miss {
+                page: "sub/p.html".into(),
+                line: 1,
+                target: "a.html#x".into(),
+                problem: Problem::NoAnchor {
+                    file: "sub/a.html".into(),
+                    anchor: "x".into()
+                },
+            }]
+        );
     }
 
     #[test]

@@ -1,0 +1,298 @@
+//! Snippets: the words around a reference, as "Mentioned in" lists and
+//! `graph.json` show them.
+//!
+//! A large briefing has hundreds of thousands of mentions, and their snippets
+//! are most of what the graph holds. A part of a snippet that is a plain
+//! stretch of its source (no markup, no smart quotes, no line break inside)
+//! is kept as a range of the source text, which is held for the whole build
+//! anyway; only the others are copied, and then all three parts into one
+//! string. Either way a snippet reads, compares, hashes and serialises as
+//! the three strings `before`, `text` and `after`.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::ops::Range;
+use std::sync::Arc;
+
+use serde::ser::{Serialize, SerializeStruct, Serializer};
+
+/// Longest stretch of context kept on either side of a reference in a snippet.
+const SNIPPET_CONTEXT: usize = 160;
+
+/// Put before a `before` that was cut short, and after an `after`.
+const ELLIPSIS: &str = "\u{2026}";
+
+/// The text of the block around a reference, split at the reference.
+#[derive(Clone)]
+pub struct Snippet(Repr);
+
+#[derive(Clone)]
+enum Repr {
+    /// Each part a range of `source`; `cut` says whether `before` and
+    /// `after` were cut short (and so carry an ellipsis).
+    Source {
+        source: Arc<String>,
+        parts: [(u32, u32); 3],
+        cut: [bool; 2],
+    },
+    /// `before`, `text` and `after` one after the other, with the lengths of
+    /// the first two.
+    Owned { joined: Arc<str>, cuts: [u32; 2] },
+}
+
+impl Default for Snippet {
+    fn default() -> Self {
+        Snippet::new("", "", "")
+    }
+}
+
+impl Snippet {
+    /// A snippet of the three parts as given.
+    pub fn new(before: &str, text: &str, after: &str) -> Snippet {
+        let joined: Arc<str> = Arc::from([before, text, after].concat());
+        match (u32::try_from(before.len()), u32::try_from(text.len())) {
+            (Ok(b), Ok(t)) => Snippet(Repr::Owned {
+                joined,
+                cuts: [b, t],
+            }),
+            // Past 4 GiB of context nothing is worth showing.
+            _ => Snippet(Repr::Owned {
+                joined: Arc::from(""),
+                cuts: [0, 0],
+            }),
+        }
+    }
+
+    /// Each part as a string and what goes before or after it: `before`
+    /// may start with an ellipsis, `after` end with one.
+    fn pieces(&self) -> [[&str; 2]; 3] {
+        match &self.0 {
+            Repr::Source { source, parts, cut } => {
+                let part = |(start, end): (u32, u32)| {
+                    source.get(start as usize..end as usize).unwrap_or("")
+                };
+                let ellipsis = |cut: bool| if cut { ELLIPSIS } else { "" };
+                [
+                    [ellipsis(cut[0]), part(parts[0])],
+                    [part(parts[1]), ""],
+                    [part(parts[2]), ellipsis(cut[1])],
+                ]
+            }
+            Repr::Owned { joined, cuts } => {
+                let (b, t) = (cuts[0] as usize, cuts[1] as usize);
+                let part = |range: Range<usize>| joined.get(range).unwrap_or("");
+                [
+                    [part(0..b), ""],
+                    [part(b..b + t), ""],
+                    [part(b + t..joined.len()), ""],
+                ]
+            }
+        }
+    }
+
+    pub fn before(&self) -> Cow<'_, str> {
+        joined(self.pieces()[0])
+    }
+
+    pub fn text(&self) -> Cow<'_, str> {
+        joined(self.pieces()[1])
+    }
+
+    pub fn after(&self) -> Cow<'_, str> {
+        joined(self.pieces()[2])
+    }
+}
+
+fn joined([a, b]: [&str; 2]) -> Cow<'_, str> {
+    match (a.is_empty(), b.is_empty()) {
+        (_, true) => Cow::Borrowed(a),
+        (true, false) => Cow::Borrowed(b),
+        (false, false) => Cow::Owned([a, b].concat()),
+    }
+}
+
+impl PartialEq for Snippet {
+    fn eq(&self, other: &Self) -> bool {
+        self.before() == other.before()
+            && self.text() == other.text()
+            && self.after() == other.after()
+    }
+}
+
+impl Eq for Snippet {}
+
+/// Hashes as the three strings would: each part's bytes, then the marker a
+/// `str` ends its hash with.
+impl Hash for Snippet {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        for [a, b] in self.pieces() {
+            state.write(a.as_bytes());
+            state.write(b.as_bytes());
+            state.write_u8(0xff);
+        }
+    }
+}
+
+impl fmt::Debug for Snippet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Snippet")
+            .field("before", &self.before())
+            .field("text", &self.text())
+            .field("after", &self.after())
+            .finish()
+    }
+}
+
+impl Serialize for Snippet {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let [before, text, after] = self.pieces();
+        let mut out = serializer.serialize_struct("Snippet", 3)?;
+        out.serialize_field("before", &Pieces(before))?;
+        out.serialize_field("text", &Pieces(text))?;
+        out.serialize_field("after", &Pieces(after))?;
+        out.end()
+    }
+}
+
+/// A string in two pieces, serialised as one.
+struct Pieces<'a>([&'a str; 2]);
+
+impl Serialize for Pieces<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            [a, ""] => serializer.serialize_str(a),
+            ["", b] => serializer.serialize_str(b),
+            [a, b] => serializer.collect_str(&format_args!("{a}{b}")),
+        }
+    }
+}
+
+/// The text of a block being read, and where each stretch of it came from.
+#[derive(Default)]
+pub(super) struct BlockText {
+    pub text: String,
+    /// (offset in `text`, offset in the source when the stretch is a slice
+    /// of it), one entry per stretch; a stretch runs to the next entry.
+    /// Slices that follow each other in the source make one stretch.
+    stretches: Vec<(usize, Option<usize>)>,
+}
+
+impl BlockText {
+    pub fn len(&self) -> usize {
+        self.text.len()
+    }
+
+    /// Appends `piece`, at `source` offset `at` when it is a slice of the
+    /// source.
+    pub fn push(&mut self, piece: &str, at: Option<usize>) {
+        if piece.is_empty() {
+            return;
+        }
+        let len = self.text.len();
+        let follows = match self.stretches.last() {
+            Some(&(start, Some(from))) => at == Some(from + (len - start)),
+            _ => false,
+        };
+        if !follows {
+            self.stretches.push((len, at));
+        }
+        self.text.push_str(piece);
+    }
+
+    /// The source range `range` of the text was read from, when it is one
+    /// stretch of the source.
+    fn source_range(&self, range: Range<usize>) -> Option<(u32, u32)> {
+        if range.is_empty() {
+            return Some((0, 0));
+        }
+        let index = self
+            .stretches
+            .partition_point(|&(start, _)| start <= range.start)
+            .checked_sub(1)?;
+        let (start, from) = self.stretches[index];
+        let from = from?;
+        let end = self
+            .stretches
+            .get(index + 1)
+            .map_or(self.text.len(), |s| s.0);
+        if range.end > end {
+            return None;
+        }
+        let at = from + (range.start - start);
+        Some((
+            u32::try_from(at).ok()?,
+            u32::try_from(at + range.len()).ok()?,
+        ))
+    }
+
+    /// The snippet of the reference at `start..end` of this block: at most
+    /// [`SNIPPET_CONTEXT`] characters a side, cut at word boundaries. It
+    /// points into `source` where it can.
+    pub fn snippet(&self, start: usize, end: usize, source: Option<&Arc<String>>) -> Snippet {
+        let text = self.text.as_str();
+        let (before, lead) = before_range(text, start);
+        let (after, trail) = after_range(text, end);
+        let parts = source.and_then(|source| {
+            let parts = [
+                self.source_range(before.clone())?,
+                self.source_range(start..end)?,
+                self.source_range(after.clone())?,
+            ];
+            Some((source, parts))
+        });
+        match parts {
+            Some((source, parts)) => Snippet(Repr::Source {
+                source: Arc::clone(source),
+                parts,
+                cut: [lead, trail],
+            }),
+            None => {
+                let before = format!("{}{}", if lead { ELLIPSIS } else { "" }, &text[before]);
+                let after = format!("{}{}", &text[after], if trail { ELLIPSIS } else { "" });
+                Snippet::new(&before, &text[start..end], &after)
+            }
+        }
+    }
+}
+
+/// The context kept before a reference starting at `start`, and whether it
+/// was cut short: the last [`SNIPPET_CONTEXT`] characters from the first
+/// word boundary among them, or all of it without leading white space.
+fn before_range(text: &str, start: usize) -> (Range<usize>, bool) {
+    let before = &text[..start];
+    let count = before.chars().count();
+    if count <= SNIPPET_CONTEXT {
+        return (start - before.trim_start().len()..start, false);
+    }
+    let at = before
+        .char_indices()
+        .nth(count - SNIPPET_CONTEXT)
+        .map_or(start, |(i, _)| i);
+    let from = before[at..]
+        .char_indices()
+        .find(|(_, c)| c.is_whitespace())
+        .map_or(at, |(i, c)| at + i + c.len_utf8());
+    (from..start, true)
+}
+
+/// The context kept after a reference ending at `end`, and whether it was cut
+/// short: the first [`SNIPPET_CONTEXT`] characters up to the last word
+/// boundary among them, or all of it without trailing white space.
+fn after_range(text: &str, end: usize) -> (Range<usize>, bool) {
+    let after = &text[end..];
+    let count = after.chars().count();
+    if count <= SNIPPET_CONTEXT {
+        return (end..end + after.trim_end().len(), false);
+    }
+    let head = &after[..after
+        .char_indices()
+        .nth(SNIPPET_CONTEXT)
+        .map_or(after.len(), |(i, _)| i)];
+    let keep = head
+        .char_indices()
+        .rev()
+        .find(|(_, c)| c.is_whitespace())
+        .map_or(head.len(), |(i, _)| i);
+    (end..end + keep, true)
+}
