@@ -65,8 +65,9 @@ impl Snippet {
     }
 
     /// Each part as a string and what goes before or after it: `before`
-    /// may start with an ellipsis, `after` end with one.
-    fn pieces(&self) -> [[&str; 2]; 3] {
+    /// may start with an ellipsis, `after` end with one. For writers that
+    /// take the parts in pieces rather than joined.
+    pub fn pieces(&self) -> [[&str; 2]; 3] {
         match &self.0 {
             Repr::Source { source, parts, cut } => {
                 let part = |(start, end): (u32, u32)| {

@@ -578,14 +578,15 @@ fn mentions(out: &mut String, groups: &[MentionGroup<'_>]) {
         esc(out, &g.page.name);
         out.push_str("</a></h3>\n<ul>");
         for x in &g.mentions {
+            let [before, text, after] = x.snippet.pieces();
             out.push_str("\n<li class=\"snippet\">");
-            esc(out, &x.snippet.before);
+            before.iter().for_each(|piece| esc(out, piece));
             out.push_str("<a href=\"");
             esc(out, &x.href);
             out.push_str("\"><mark>");
-            esc(out, &x.snippet.text);
+            text.iter().for_each(|piece| esc(out, piece));
             out.push_str("</mark></a>");
-            esc(out, &x.snippet.after);
+            after.iter().for_each(|piece| esc(out, piece));
             if x.embed {
                 out.push_str(" <span class=\"embed-note\">(card)</span>");
             }
