@@ -378,23 +378,27 @@ impl Sink for Keep<'_> {
         while let Some(batch) = next()? {
             parts.extend(batch);
         }
-        let bytes = Arc::new(parts.concat().into_bytes());
         // `print.html` changes with any body, but its other pieces do not:
-        // only new pieces are scanned, in parallel.
-        self.keep(path.to_string(), bytes, |path, _| {
-            let pieces: Vec<Arc<verify::PieceScan>> = parts
-                .par_iter()
-                .map(|part| {
-                    let key = digest(&**part);
-                    self.pieces.get(&key, |_| true).unwrap_or_else(|| {
-                        let scan = Arc::new(verify::scan_piece(part));
-                        self.pieces.put(key, Arc::clone(&scan));
-                        scan
+        // only new pieces are scanned, in parallel, while the pieces are
+        // joined into the page's bytes.
+        let (bytes, scanned) = rayon::join(
+            || Arc::new(parts.concat().into_bytes()),
+            || {
+                let pieces: Vec<Arc<verify::PieceScan>> = parts
+                    .par_iter()
+                    .map(|part| {
+                        let key = digest(&**part);
+                        self.pieces.get(&key, |_| true).unwrap_or_else(|| {
+                            let scan = Arc::new(verify::scan_piece(part));
+                            self.pieces.put(key, Arc::clone(&scan));
+                            scan
+                        })
                     })
-                })
-                .collect();
-            verify::scan_page_pieces(path, &pieces)
-        })?;
+                    .collect();
+                verify::scan_page_pieces(path, &pieces)
+            },
+        );
+        self.keep(path.to_string(), bytes, |_, _| scanned)?;
         Ok(())
     }
 }

@@ -154,7 +154,7 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), crate::Error> {
 /// rebuilding. Editors save in a few quick steps (write, or write a temporary
 /// file and rename it over the old one), which arrive within a millisecond or
 /// two; the wait is the floor of every edit's reload time.
-const DEBOUNCE: Duration = Duration::from_millis(10);
+const DEBOUNCE: Duration = Duration::from_millis(5);
 
 fn bind(port: u16) -> Result<TcpListener, ServeError> {
     TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], port))).map_err(|source| {
