@@ -180,6 +180,9 @@ impl<'a> Renderer<'a> {
             let mut out = String::with_capacity(1024);
             builtin::card(&mut out, context.entity, context.root, context.anchor);
             out.push('\n');
+            // Cards are kept for the whole build, every entity's in up to
+            // three variants: they keep only the room they use.
+            out.shrink_to_fit();
             return Ok(out);
         }
         (self.theme.render("card.html", context)).map_err(|e| e.message)
