@@ -19,11 +19,14 @@ pub use incremental::{Pages, Scanned, scan_page, scan_page_pieces};
 pub use locate::{SourceDoc, locate};
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::sync::Mutex;
 
 use rayon::prelude::*;
+// The link check hashes millions of short keys, most already hashes
+// themselves (ids are xxh3): Fx hashing is what that needs, not SipHash.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::render::OutFile;
 
@@ -421,7 +424,7 @@ fn scan(html: &str) -> Scan {
             i = find_end_tag(html, i, name);
         }
     }
-    found.seen = HashSet::new();
+    found.seen = HashSet::default();
     found.links.shrink_to_fit();
     found
 }
@@ -459,7 +462,7 @@ fn join_pieces<'a>(pieces: impl Iterator<Item = &'a PieceScan>) -> Scan {
         }
         lines_before += lines;
     }
-    joined.seen = HashSet::new();
+    joined.seen = HashSet::default();
     joined
 }
 
