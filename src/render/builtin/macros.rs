@@ -1,6 +1,6 @@
 //! `macros.html`: the pieces every page template is built from.
 
-use super::{capitalize, esc, given, number, time};
+use super::{capitalize, esc, given, number, time, wrap};
 use crate::model::{Kind, QuoteKind, Status};
 use crate::render::pages::EntityPage;
 use crate::render::views::{EntityView, LinkView, MentionGroup, RelatedGroup};
@@ -102,16 +102,18 @@ pub(super) fn attribution(out: &mut String, e: &EntityView, root: &str) {
 
 pub(super) fn change(out: &mut String, e: &EntityView) {
     out.push_str("<dl class=\"change\">");
-    if let Some(before) = given(&e.before) {
-        out.push_str("<div class=\"change-before\"><dt>Before</dt><dd>");
-        esc(out, before);
-        out.push_str("</dd></div>");
-    }
-    if let Some(after) = given(&e.after) {
-        out.push_str("<div class=\"change-after\"><dt>After</dt><dd>");
-        esc(out, after);
-        out.push_str("</dd></div>");
-    }
+    wrap(
+        out,
+        "<div class=\"change-before\"><dt>Before</dt><dd>",
+        &e.before,
+        "</dd></div>",
+    );
+    wrap(
+        out,
+        "<div class=\"change-after\"><dt>After</dt><dd>",
+        &e.after,
+        "</dd></div>",
+    );
     out.push_str("</dl>");
 }
 
@@ -233,11 +235,7 @@ fn card_details(out: &mut String, e: &EntityView, root: &str) {
     match e.kind {
         Kind::Party => {
             party_line(out, e, root);
-            if let Some(role) = given(&e.role) {
-                out.push_str("<p class=\"card-role\">");
-                esc(out, role);
-                out.push_str("</p>");
-            }
+            wrap(out, "<p class=\"card-role\">", &e.role, "</p>");
             out.push('\n');
         }
         Kind::Clause => {
@@ -251,11 +249,7 @@ fn card_details(out: &mut String, e: &EntityView, root: &str) {
             out.push('\n');
         }
         _ => {
-            if let Some(summary) = given(&e.summary) {
-                out.push_str("<p class=\"card-role\">");
-                esc(out, summary);
-                out.push_str("</p>\n");
-            }
+            wrap(out, "<p class=\"card-role\">", &e.summary, "</p>\n");
         }
     }
 }
@@ -305,11 +299,7 @@ pub(super) fn related(out: &mut String, groups: &[RelatedGroup], root: &str) {
         for l in &g.items {
             out.push_str("<li>");
             link(out, l, root);
-            if let Some(label) = given(&l.label) {
-                out.push_str(" <span class=\"label\">");
-                esc(out, label);
-                out.push_str("</span>");
-            }
+            wrap(out, " <span class=\"label\">", &l.label, "</span>");
             out.push_str("</li>");
         }
         out.push_str("</ul>\n</div>\n");
@@ -356,9 +346,14 @@ pub(super) fn entity_tail(out: &mut String, page: &EntityPage<'_>, root: &str) {
 
 /// ` <span class="label">…</span>` when the entity has a label.
 pub(super) fn label(out: &mut String, e: &EntityView) {
-    if let Some(label) = given(&e.label) {
-        out.push_str(" <span class=\"label\">");
-        esc(out, label);
-        out.push_str("</span>");
+    wrap(out, " <span class=\"label\">", &e.label, "</span>");
+}
+
+/// "Also called: …" when the party has other names.
+pub(super) fn aliases(out: &mut String, e: &EntityView) {
+    if !e.aliases.is_empty() {
+        out.push_str("<p class=\"aliases\">Also called: ");
+        esc(out, &e.aliases.join(", "));
+        out.push_str("</p>");
     }
 }

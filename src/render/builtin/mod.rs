@@ -32,7 +32,7 @@ use pulldown_cmark_escape::escape_html;
 use super::PageContext;
 use super::pages::{EntityPage, FrontPage, IndexPage, SectionPage};
 use super::print::PrintPage;
-use super::views::SiteView;
+use super::views::{SiteView, SourceView};
 use crate::config::DateView;
 
 /// Writes `text` escaped as the theme escapes template output.
@@ -44,6 +44,25 @@ pub(super) fn esc(out: &mut String, text: &str) {
 /// Tera's truth for an optional string: present and not empty.
 pub(super) fn given(value: &Option<String>) -> Option<&str> {
     value.as_deref().filter(|s| !s.is_empty())
+}
+
+/// `before`, the escaped value and `after`, when the value is given: the
+/// templates' `{% if v %}before{{ v }}after{% endif %}`.
+pub(super) fn wrap(out: &mut String, before: &str, value: &Option<String>, after: &str) {
+    if let Some(value) = given(value) {
+        out.push_str(before);
+        esc(out, value);
+        out.push_str(after);
+    }
+}
+
+/// ", publisher, date" of a source, as far as it has them.
+pub(super) fn publisher_and_date(out: &mut String, s: &SourceView) {
+    wrap(out, ", ", &s.publisher, "");
+    if let Some(date) = &s.date {
+        out.push_str(", ");
+        esc(out, &date.human);
+    }
 }
 
 /// Tera's `capitalize`: the first character upper case, the rest lower.
@@ -223,11 +242,12 @@ fn frame<P: serde::Serialize>(
     }
     esc(out, &site.title);
     out.push_str("</title>\n");
-    if let Some(canonical) = given(&ctx.canonical) {
-        out.push_str("<link rel=\"canonical\" href=\"");
-        esc(out, canonical);
-        out.push_str("\">\n");
-    }
+    wrap(
+        out,
+        "<link rel=\"canonical\" href=\"",
+        &ctx.canonical,
+        "\">\n",
+    );
     out.push_str("<meta name=\"generator\" content=\"brief\">\n<meta name=\"color-scheme\" content=\"light dark\">\n");
     fill(out, HEAD_LINKS, &root);
     if !blocks.print {
@@ -314,14 +334,7 @@ fn footer(site: &SiteView, out: &mut String) {
     for s in &site.sources {
         out.push_str(" · Source: ");
         esc(out, &s.title);
-        if let Some(publisher) = given(&s.publisher) {
-            out.push_str(", ");
-            esc(out, publisher);
-        }
-        if let Some(date) = &s.date {
-            out.push_str(", ");
-            esc(out, &date.human);
-        }
+        publisher_and_date(out, s);
     }
     out.push_str("</p>\n</footer>\n");
 }

@@ -1,7 +1,7 @@
 //! `print.html`: the cover, the contents, the sections and the appendices.
 
-use super::macros::{dates, direct, party_line, quote_text, status};
-use super::{capitalize, esc, given, number, time};
+use super::macros::{aliases, dates, direct, party_line, quote_text, status};
+use super::{capitalize, esc, given, number, publisher_and_date, time, wrap};
 use crate::render::print::{PrintEntry, PrintPage};
 use crate::render::views::{EntityView, LinkView, SiteView};
 
@@ -58,11 +58,7 @@ fn cover(site: &SiteView, page: &PrintPage<'_>, out: &mut String) {
     out.push_str("<header class=\"cover\">\n  <p class=\"kicker\">Briefing</p>\n  <h1>");
     esc(out, &site.title);
     out.push_str("</h1>\n  ");
-    if let Some(dek) = given(&site.dek) {
-        out.push_str("<p class=\"dek\">");
-        esc(out, dek);
-        out.push_str("</p>");
-    }
+    wrap(out, "<p class=\"dek\">", &site.dek, "</p>");
     out.push_str("\n  ");
     if let Some(date) = &site.date {
         out.push_str("<p class=\"cover-date\">");
@@ -76,14 +72,7 @@ fn cover(site: &SiteView, page: &PrintPage<'_>, out: &mut String) {
             out.push_str("<li><cite>");
             esc(out, &s.title);
             out.push_str("</cite>");
-            if let Some(publisher) = given(&s.publisher) {
-                out.push_str(", ");
-                esc(out, publisher);
-            }
-            if let Some(date) = &s.date {
-                out.push_str(", ");
-                esc(out, &date.human);
-            }
+            publisher_and_date(out, s);
             out.push_str("</li>");
         }
         out.push_str("</ul>");
@@ -109,11 +98,7 @@ fn section(s: &PrintEntry<'_>, out: &mut String) {
     out.push_str(".</span> ");
     esc(out, &e.name);
     out.push_str("</h2>\n");
-    if let Some(summary) = given(&e.summary) {
-        out.push_str("<p class=\"dek\">");
-        esc(out, summary);
-        out.push_str("</p>");
-    }
+    wrap(out, "<p class=\"dek\">", &e.summary, "</p>");
     out.push_str("\n<div class=\"prose\">\n");
     out.push_str(&s.html);
     out.push_str("\n</div>\n</section>\n");
@@ -262,17 +247,9 @@ fn party_appendix(page: &PrintPage<'_>, out: &mut String) {
         out.push_str("</p>\n");
         party_line(out, e, "");
         out.push('\n');
-        if let Some(role) = given(&e.role) {
-            out.push_str("<p class=\"role\">");
-            esc(out, role);
-            out.push_str("</p>");
-        }
+        wrap(out, "<p class=\"role\">", &e.role, "</p>");
         out.push('\n');
-        if !e.aliases.is_empty() {
-            out.push_str("<p class=\"aliases\">Also called: ");
-            esc(out, &e.aliases.join(", "));
-            out.push_str("</p>");
-        }
+        aliases(out, e);
         out.push('\n');
         entry_end(out, p);
     }
@@ -288,11 +265,7 @@ fn clause_appendix(page: &PrintPage<'_>, out: &mut String) {
         }
         out.push_str("</span></td><th scope=\"row\">");
         esc(out, &e.name);
-        if let Some(agreement) = given(&e.agreement) {
-            out.push_str("<span class=\"entity-note\">");
-            esc(out, agreement);
-            out.push_str("</span>");
-        }
+        wrap(out, "<span class=\"entity-note\">", &e.agreement, "</span>");
         out.push_str("</th><td>");
         status(out, e.status);
         out.push_str("</td><td>");
@@ -308,11 +281,12 @@ fn clause_appendix(page: &PrintPage<'_>, out: &mut String) {
         esc(out, &e.name);
         out.push_str("</h3>\n<p class=\"clause-line\">");
         status(out, e.status);
-        if let Some(agreement) = given(&e.agreement) {
-            out.push_str(" <span class=\"entity-note\">");
-            esc(out, agreement);
-            out.push_str("</span>");
-        }
+        wrap(
+            out,
+            " <span class=\"entity-note\">",
+            &e.agreement,
+            "</span>",
+        );
         if !e.parties.is_empty() {
             out.push_str(" · ");
             labelled(out, &e.parties);

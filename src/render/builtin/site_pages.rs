@@ -2,10 +2,10 @@
 //! `clause.html`, `quote.html`, `index.html` and the three indexes.
 
 use super::macros::{
-    attribution, breadcrumb, card, change, dates, direct, entity_tail, label, link, mentions,
-    parties, party_line, quote_text, related, source, status,
+    aliases, attribution, breadcrumb, card, change, dates, direct, entity_tail, label, link,
+    mentions, parties, party_line, quote_text, related, source, status,
 };
-use super::{capitalize, esc, given, number, time};
+use super::{capitalize, esc, given, number, time, wrap};
 use crate::render::PageContext;
 use crate::render::pages::{EntityPage, FrontPage, IndexPage, SectionPage};
 use crate::render::views::{Neighbours, SiteView};
@@ -24,11 +24,7 @@ pub(super) fn section(ctx: &PageContext<'_, SectionPage<'_>>, out: &mut String) 
     out.push_str("</p>\n  <h1>");
     esc(out, &s.name);
     out.push_str("</h1>\n  ");
-    if let Some(summary) = given(&s.summary) {
-        out.push_str("<p class=\"dek\">");
-        esc(out, summary);
-        out.push_str("</p>");
-    }
+    wrap(out, "<p class=\"dek\">", &s.summary, "</p>");
     out.push_str("\n</header>\n");
     if page.headings.len() > 1 {
         out.push_str("<nav class=\"toc\" aria-label=\"On this page\"><ul>");
@@ -120,17 +116,9 @@ pub(super) fn party(ctx: &PageContext<'_, EntityPage<'_>>, out: &mut String) {
     out.push_str("</h1>\n  ");
     party_line(out, e, ctx.root);
     out.push_str("\n  ");
-    if let Some(role) = given(&e.role) {
-        out.push_str("<p class=\"dek\">");
-        esc(out, role);
-        out.push_str("</p>");
-    }
+    wrap(out, "<p class=\"dek\">", &e.role, "</p>");
     out.push_str("\n  ");
-    if !e.aliases.is_empty() {
-        out.push_str("<p class=\"aliases\">Also called: ");
-        esc(out, &e.aliases.join(", "));
-        out.push_str("</p>");
-    }
+    aliases(out, e);
     out.push_str("\n</header>\n");
     entity_end(ctx, out);
 }
@@ -210,11 +198,7 @@ pub(super) fn front(ctx: &PageContext<'_, FrontPage<'_>>, out: &mut String) {
         out.push_str("\">");
         esc(out, &s.name);
         out.push_str("</a>");
-        if let Some(summary) = given(&s.summary) {
-            out.push_str("<p>");
-            esc(out, summary);
-            out.push_str("</p>");
-        }
+        wrap(out, "<p>", &s.summary, "</p>");
         out.push_str("</li>");
     }
     out.push_str("\n</ol>\n</section>\n");
@@ -245,11 +229,7 @@ fn front_header(site: &SiteView, out: &mut String) {
     out.push_str("<article class=\"front\">\n<header class=\"front-header\">\n  <h1>");
     esc(out, &site.title);
     out.push_str("</h1>\n  ");
-    if let Some(dek) = given(&site.dek) {
-        out.push_str("<p class=\"dek\">");
-        esc(out, dek);
-        out.push_str("</p>");
-    }
+    wrap(out, "<p class=\"dek\">", &site.dek, "</p>");
     out.push_str("\n  <p class=\"meta\">");
     if let Some(date) = &site.date {
         time(out, date);
@@ -361,11 +341,7 @@ pub(super) fn parties_index(page: &IndexPage<'_>, root: &str, out: &mut String) 
                 }
                 out.push_str("</span>");
             }
-            if let Some(role) = given(&e.role) {
-                out.push_str("<span class=\"entity-note\">");
-                esc(out, role);
-                out.push_str("</span>");
-            }
+            wrap(out, "<span class=\"entity-note\">", &e.role, "</span>");
             out.push_str("<span class=\"count\">");
             number(out, e.mention_count);
             out.push_str(" mention");
