@@ -47,7 +47,9 @@ pub struct LinkView {
 }
 
 /// Everything a card, preview or entity page header shows about one entity.
-/// Fields that do not apply to the entity's kind are empty.
+/// Fields that do not apply to the entity's kind are empty; the larger ones
+/// are boxed, since a large briefing holds two views of every entity (for
+/// the site and for print) and most fields are empty for most kinds.
 #[derive(Debug, Clone, Hash, Serialize)]
 pub struct EntityView {
     pub kind: Kind,
@@ -63,20 +65,20 @@ pub struct EntityView {
     pub aliases: Vec<String>,
     pub role: Option<String>,
     pub position: Option<String>,
-    pub affiliation: Option<LinkView>,
+    pub affiliation: Option<Box<LinkView>>,
     pub agreement: Option<String>,
     pub status: Option<Status>,
     pub before: Option<String>,
     pub after: Option<String>,
-    pub effective: Option<DateView>,
-    pub until: Option<DateView>,
+    pub effective: Option<Box<DateView>>,
+    pub until: Option<Box<DateView>>,
     pub parties: Vec<LinkView>,
     pub quote_kind: Option<QuoteKind>,
     pub text: Option<String>,
-    pub speaker: Option<LinkView>,
-    pub date: Option<DateView>,
+    pub speaker: Option<Box<LinkView>>,
+    pub date: Option<Box<DateView>>,
     pub about: Vec<LinkView>,
-    pub source: Option<SourceView>,
+    pub source: Option<Box<SourceView>>,
 }
 
 /// Where entity links point: the site's pages or anchors inside `print.html`.
@@ -162,7 +164,7 @@ fn entity_view(briefing: &Briefing, graph: &Graph, key: EntityKey, mode: LinkMod
         |kind: Kind, index: usize| link(briefing, Some(graph), EntityKey { kind, index }, mode);
     let source_of = |id: Option<&toml::Spanned<String>>| {
         id.and_then(|s| briefing.config.source(s.get_ref()))
-            .map(source_view)
+            .map(|s| Box::new(source_view(s)))
     };
     let mention_count = graph
         .mentions_of(key)
@@ -216,7 +218,7 @@ fn entity_view(briefing: &Briefing, graph: &Graph, key: EntityKey, mode: LinkMod
                 .get(key.index)
                 .copied()
                 .flatten()
-                .map(|p| link_to(Kind::Party, p));
+                .map(|p| Box::new(link_to(Kind::Party, p)));
         }
         Kind::Clause => {
             let meta = &briefing.clauses[key.index].meta;
@@ -224,8 +226,8 @@ fn entity_view(briefing: &Briefing, graph: &Graph, key: EntityKey, mode: LinkMod
             view.status = Some(meta.status);
             view.before = meta.before.clone();
             view.after = meta.after.clone();
-            view.effective = meta.effective.as_ref().map(DateView::new);
-            view.until = meta.until.as_ref().map(DateView::new);
+            view.effective = meta.effective.as_ref().map(|d| Box::new(DateView::new(d)));
+            view.until = meta.until.as_ref().map(|d| Box::new(DateView::new(d)));
             view.parties = graph
                 .relations
                 .clause_parties
@@ -246,8 +248,8 @@ fn entity_view(briefing: &Briefing, graph: &Graph, key: EntityKey, mode: LinkMod
                 .get(key.index)
                 .copied()
                 .flatten()
-                .map(|p| link_to(Kind::Party, p));
-            view.date = meta.date.as_ref().map(DateView::new);
+                .map(|p| Box::new(link_to(Kind::Party, p)));
+            view.date = meta.date.as_ref().map(|d| Box::new(DateView::new(d)));
             view.about = graph
                 .relations
                 .quote_about

@@ -89,7 +89,7 @@ pub(super) fn quote_text(out: &mut String, e: &EntityView) {
 pub(super) fn attribution(out: &mut String, e: &EntityView, root: &str) {
     let Some(speaker) = &e.speaker else { return };
     out.push_str("<p class=\"attribution\">— ");
-    link(out, speaker, root);
+    link(out, &**speaker, root);
     if let Some(date) = &e.date {
         out.push_str(", ");
         time(out, date);
@@ -158,7 +158,7 @@ pub(super) fn party_line(out: &mut String, e: &EntityView, root: &str) {
         out.push_str(", ");
     }
     if let Some(affiliation) = &e.affiliation {
-        link(out, affiliation, root);
+        link(out, &**affiliation, root);
     }
     out.push_str("</p>");
 }
