@@ -188,11 +188,19 @@ impl Collector {
             (kept.pages.get(file)).map(|page| page.ids.binary_search(&id).is_ok())
         };
         let (paths, texts, has_id) = (&kept.paths, &texts, &has_id);
+        let text = |number: u32| texts.get(number as usize).copied().unwrap_or("");
+        let shared = &shared_misses(&kept.pages, texts, &|page, target| {
+            check_link(page, target, has_id, paths)
+        });
         let mut misses: Vec<Miss> = (kept.pages.par_iter())
             .flat_map_iter(|(page, links)| {
+                let folder = shared.get(folder_of(page));
                 links.links.iter().filter_map(move |&(line, number)| {
-                    let target = texts.get(number as usize).copied().unwrap_or("");
-                    let problem = check_link(page, target, has_id, paths)?;
+                    let target = text(number);
+                    let problem = match folder {
+                        Some(found) if !points_into_itself(target) => found.get(&number).cloned(),
+                        _ => check_link(page, target, has_id, paths),
+                    }?;
                     Some(Miss {
                         page: page.to_string(),
                         line: u64::from(line),
@@ -272,6 +280,76 @@ fn check_link(
             anchor: anchor.into_owned(),
         })
     }
+}
+
+/// What each link found that does not point into its own page, by folder
+/// and then by link number, for the links that miss. Such a link finds the
+/// same from every page of a folder, and the pages of a folder share most
+/// of their links (the indexes, the stylesheet, every entity's page), so
+/// each is checked once per folder rather than once per page.
+fn shared_misses<'p>(
+    pages: &'p HashMap<String, PageLinks>,
+    texts: &[&str],
+    check: &(dyn Fn(&str, &str) -> Option<Problem> + Sync),
+) -> HashMap<&'p str, HashMap<u32, Problem>> {
+    let mut folders: HashMap<&str, Vec<&PageLinks>> = HashMap::default();
+    let mut seen_from: HashMap<&str, &str> = HashMap::default();
+    for (page, links) in pages {
+        folders.entry(folder_of(page)).or_default().push(links);
+        seen_from.entry(folder_of(page)).or_insert(page);
+    }
+    let text = |number: u32| texts.get(number as usize).copied().unwrap_or("");
+    let words = texts.len().div_ceil(64);
+    folders
+        .into_iter()
+        .map(|(folder, links)| {
+            // The link numbers the folder's pages use, as a bit set.
+            let used = (links.par_iter())
+                .fold(
+                    || vec![0u64; words],
+                    |mut used, page| {
+                        for &(_, number) in page.links.iter() {
+                            let n = number as usize;
+                            if let Some(word) = used.get_mut(n / 64) {
+                                *word |= 1 << (n % 64);
+                            }
+                        }
+                        used
+                    },
+                )
+                .reduce(
+                    || vec![0u64; words],
+                    |mut a, b| {
+                        a.iter_mut().zip(b).for_each(|(x, y)| *x |= y);
+                        a
+                    },
+                );
+            let page = seen_from.get(folder).copied().unwrap_or(folder);
+            let found = (used.par_iter().enumerate())
+                .flat_map_iter(|(at, &word)| {
+                    (0..64)
+                        .filter(move |bit| word & (1 << bit) != 0)
+                        .map(move |bit| (at * 64 + bit) as u32)
+                })
+                .filter(|&number| !points_into_itself(text(number)))
+                .filter_map(|number| Some((number, check(page, text(number))?)))
+                .collect();
+            (folder, found)
+        })
+        .collect()
+}
+
+/// The folder of an output path: everything before its last `/`.
+fn folder_of(page: &str) -> &str {
+    page.rfind('/').map_or("", |at| &page[..at])
+}
+
+/// Whether `target` names no file, only a place in the page holding it
+/// (`#id`, `?q`, or nothing), so that what it finds depends on that page.
+fn points_into_itself(target: &str) -> bool {
+    let target = target.trim();
+    let end = target.find(['#', '?']).unwrap_or(target.len());
+    target[..end].is_empty()
 }
 
 /// Whether a link leaves the site: it has a URL scheme or is protocol-relative.
@@ -803,6 +881,33 @@ mod tests {
                     anchor: "x".into()
                 },
             }]
+        );
+    }
+
+    #[test]
+    fn links_into_their_own_page_are_checked_on_each_page_of_a_folder() {
+        // The same text, `#x` or `?q#x`, finds a different place on each
+        // page, while `../gone.html` misses alike from every page of `s/`.
+        let files = [
+            page("s/a.html", "<p id=\"x\"><a href=\"#x\"><a href=\"?q#x\">"),
+            page("s/b.html", "<p id=\"y\"><a href=\"#x\">\n<a href=\"?q#x\">"),
+            page("s/c.html", "<a href=\"../gone.html\">"),
+            page("s/d.html", "\n\n<a href=\"../gone.html\">"),
+        ];
+        let found: Vec<(String, u64, String)> = verify(&files, &BTreeMap::new())
+            .into_iter()
+            .map(|m| (m.page, m.line, m.problem.to_string()))
+            .collect();
+        let no_x = "`s/b.html` has no element with id `x`".to_string();
+        let gone = "the site has no file `gone.html`".to_string();
+        assert_eq!(
+            found,
+            [
+                ("s/b.html".to_string(), 1, no_x.clone()),
+                ("s/b.html".to_string(), 2, no_x),
+                ("s/c.html".to_string(), 1, gone.clone()),
+                ("s/d.html".to_string(), 3, gone),
+            ]
         );
     }
 
