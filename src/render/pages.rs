@@ -205,25 +205,24 @@ fn mentioned_in<'a>(r: &'a Renderer, key: EntityKey) -> Vec<MentionGroup<'a>> {
         .mentions_of(key)
         .filter(|m| m.page != PageId::Entity(key))
     {
-        let page = match m.page {
-            PageId::Front => views::front_link(r.briefing),
-            PageId::Entity(k) => views::link(r.briefing, Some(r.graph), k, LinkMode::Site),
-        };
-        let mention = MentionView {
-            href: format!("../{}#{}", page.href, m.anchor),
-            snippet: &m.snippet,
-            embed: m.embed,
-        };
-        if last_page == Some(m.page)
-            && let Some(group) = groups.last_mut()
-        {
-            group.mentions.push(mention);
-        } else {
+        // The page's link is made once for its group, not for each mention.
+        if last_page != Some(m.page) {
+            let page = match m.page {
+                PageId::Front => views::front_link(r.briefing),
+                PageId::Entity(k) => views::link(r.briefing, Some(r.graph), k, LinkMode::Site),
+            };
             groups.push(MentionGroup {
                 page,
-                mentions: vec![mention],
+                mentions: Vec::new(),
             });
             last_page = Some(m.page);
+        }
+        if let Some(group) = groups.last_mut() {
+            group.mentions.push(MentionView {
+                href: format!("../{}#{}", group.page.href, m.anchor),
+                snippet: &m.snippet,
+                embed: m.embed,
+            });
         }
     }
     groups
