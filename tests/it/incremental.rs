@@ -208,4 +208,15 @@ fn every_kind_of_edit_gives_what_a_full_build_gives() {
     )
     .expect("write");
     assert!(rebuild_and_compare(&mut site, root, "override a template").is_some());
+    // Overriding base.html sends every page through Tera; taking the
+    // overrides away brings back the built-in templates written in Rust.
+    let base = std::fs::read_to_string(repo_root().join("templates/base.html")).expect("read");
+    std::fs::write(
+        root.join("templates/base.html"),
+        base.replace("<main id=\"main\"", "<main class=\"own\" id=\"main\""),
+    )
+    .expect("write");
+    assert!(rebuild_and_compare(&mut site, root, "override base.html").is_some());
+    std::fs::remove_dir_all(root.join("templates")).expect("remove");
+    assert!(rebuild_and_compare(&mut site, root, "remove the overrides").is_some());
 }
