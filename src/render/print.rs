@@ -7,6 +7,7 @@
 //! point at anchors inside the document. The look is `static/print.css`; this
 //! module only decides what the document holds.
 
+use pulldown_cmark::{Event, Tag, TagEnd};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -49,9 +50,8 @@ pub(super) struct Appendix {
 /// bodies are then rendered a batch at a time, in parallel, and handed to the
 /// sink with the skeleton's text between them, so the document is never held
 /// whole: at 10,000 sections its bodies alone are 80 MB. Which entries have a
-/// body is decided from the source, before any is rendered; a body that is
-/// not blank yet renders to nothing (only link definitions, say) leaves its
-/// container empty.
+/// body is decided from the source, before any is rendered
+/// ([`shows_something`]).
 pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
     let lede = match r.briefing.front {
         Some(doc) => r.markdown(doc, "", LinkMode::Print, "front-")?.html.clone(),
@@ -67,7 +67,10 @@ pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
                     html: String::new(),
                     sections: mentioning_sections(r, key),
                 };
-                (entry, !r.body(r.briefing.doc(key)).trim().is_empty())
+                (
+                    entry,
+                    shows_something(r.body(r.briefing.doc(key)), key.kind),
+                )
             })
             .collect();
         keys.into_iter()
@@ -141,6 +144,30 @@ pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
             Ok(Some(parts))
         })
     })
+}
+
+/// Whether a body renders to anything, decided before it is rendered: the
+/// skeleton puts an appendix entry's body in a container only when it does.
+/// A section always has its container, so its text need not be parsed here.
+fn shows_something(body: &str, kind: Kind) -> bool {
+    if body.trim().is_empty() {
+        return false;
+    }
+    if kind == Kind::Section {
+        return true;
+    }
+    // Link definitions make no events, and a note nobody calls is dropped:
+    // anything else is rendered.
+    let mut in_note = 0usize;
+    for event in pulldown_cmark::Parser::new_ext(body, crate::annotate::options()) {
+        match event {
+            Event::Start(Tag::FootnoteDefinition(_)) => in_note += 1,
+            Event::End(TagEnd::FootnoteDefinition) => in_note = in_note.saturating_sub(1),
+            _ if in_note == 0 => return true,
+            _ => {}
+        }
+    }
+    false
 }
 
 /// How many bodies are rendered together, in parallel, before they are

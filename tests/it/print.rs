@@ -122,6 +122,24 @@ fn appendix_entries_sit_under_their_labels_in_order_of_first_mention() {
 }
 
 #[test]
+fn an_appendix_entry_holds_a_body_only_when_it_renders_to_something() {
+    let site = site("build/basic");
+    let party = |id: &str| site.path().join(format!("content/parties/{id}.md"));
+    // Globex: only a link definition; Jane Roe: only a note nobody calls.
+    let add = |id: &str, body: &str| {
+        let text = std::fs::read_to_string(party(id)).unwrap();
+        std::fs::write(party(id), format!("{text}{body}")).unwrap();
+    };
+    add("globex", "\n[site]: https://example.org/\n");
+    add("jane-roe", "\n[^1]: Never called.\n");
+    let html = page(&build_ok(site.path()), "print.html");
+    let bodies = |id: &str| select(&html, &format!("#party-{id} .prose")).len();
+    assert_eq!(bodies("globex"), 0);
+    assert_eq!(bodies("jane-roe"), 0);
+    assert_eq!(bodies("acme"), 1);
+}
+
+#[test]
 fn every_page_links_the_print_stylesheet_and_running_heads_carry_the_title() {
     let site = site("build/basic");
     let out = build_ok(site.path());
