@@ -23,6 +23,7 @@ use crate::highlight::Highlighter;
 use crate::incremental::{Asked, Body, Kept, Reuse, digest};
 use crate::model::{Briefing, Doc, EntityKey, Kind};
 use crate::theme::Theme;
+use builtin::Base;
 use views::{EntityView, LinkMode, SiteView};
 
 /// One file of the built site: its path relative to the output root.
@@ -85,7 +86,9 @@ pub struct Renderer<'a> {
     pub highlighter: Highlighter,
     pub site: SiteView,
     pub views: Vec<EntityView>,
-    pub print_views: Vec<EntityView>,
+    /// The views with print links, for templates Tera renders (see
+    /// [`Renderer::view_in`]).
+    print_views: OnceLock<Vec<EntityView>>,
     view_index: HashMap<EntityKey, usize>,
     /// The entity whose file each body comes from.
     doc_pages: HashMap<crate::diagnostics::FileId, EntityKey>,
@@ -123,10 +126,7 @@ impl<'a> Renderer<'a> {
         base_url: Option<String>,
     ) -> Self {
         let view_index = briefing.keys().enumerate().map(|(i, k)| (k, i)).collect();
-        let (views, print_views) = rayon::join(
-            || views::entity_views(briefing, graph, LinkMode::Site),
-            || views::entity_views(briefing, graph, LinkMode::Print),
-        );
+        let views = views::entity_views(briefing, graph, LinkMode::Site);
         Renderer {
             files,
             briefing,
@@ -135,7 +135,7 @@ impl<'a> Renderer<'a> {
             highlighter: Highlighter::new(),
             site: views::site_view(briefing, LinkMode::Site),
             views,
-            print_views,
+            print_views: OnceLock::new(),
             cards: briefing.keys().map(|_| Default::default()).collect(),
             answers: briefing.keys().map(|_| Default::default()).collect(),
             doc_pages: briefing.keys().map(|k| (briefing.doc(k).file, k)).collect(),
@@ -174,42 +174,49 @@ impl<'a> Renderer<'a> {
         self.theme.render(template, context)
     }
 
-    /// `card.html` for `context`, written by [`builtin`] where it can be.
-    fn render_card(&self, context: &CardContext) -> Result<String, String> {
+    /// `card.html` for `key` in `variant`: written by [`builtin`] from the
+    /// site's view of the entity where it can be, else by Tera from the view
+    /// of the variant's links.
+    fn render_card(&self, key: EntityKey, variant: CardVariant) -> Result<String, String> {
+        let base = match variant {
+            CardVariant::Nested => Base::Site("../"),
+            CardVariant::Top => Base::Site(""),
+            CardVariant::Print => Base::Print,
+        };
         if self.native("card.html") {
             let mut out = String::with_capacity(1024);
-            builtin::card(&mut out, context.entity, context.root, context.anchor);
+            builtin::card(&mut out, self.view(key), base, "");
             out.push('\n');
             // Cards are kept for the whole build, every entity's in up to
             // three variants: they keep only the room they use.
             out.shrink_to_fit();
             return Ok(out);
         }
-        (self.theme.render("card.html", context)).map_err(|e| e.message)
+        let (mode, root) = match base {
+            Base::Site(root) => (LinkMode::Site, root),
+            Base::Print => (LinkMode::Print, ""),
+        };
+        let context = CardContext {
+            entity: self.view_in(key, mode),
+            root,
+            anchor: "",
+        };
+        (self.theme.render("card.html", &context)).map_err(|e| e.message)
     }
 
     /// The card of `key` as `card.html` renders it, cached.
     pub fn card(&self, key: EntityKey, variant: CardVariant) -> Result<&str, RenderError> {
         let index = self.view_index[&key];
-        let (mode, root) = match variant {
-            CardVariant::Nested => (LinkMode::Site, "../"),
-            CardVariant::Top => (LinkMode::Site, ""),
-            CardVariant::Print => (LinkMode::Print, ""),
-        };
         let cached = self.cards[index][variant as usize].get_or_init(|| {
-            let context = CardContext {
-                entity: self.view_in(key, mode),
-                root,
-                anchor: "",
-            };
             let Some(reuse) = self.reuse else {
-                return self.render_card(&context);
+                return self.render_card(key, variant);
             };
-            let inputs = digest(&context);
+            // The views decide every card; the variant decides its links.
+            let inputs = digest(&(self.view(key), variant as u8));
             if let Some(card) = reuse.cards.get(&inputs, |_| true) {
                 return Ok(card.to_string());
             }
-            let card = self.render_card(&context)?;
+            let card = self.render_card(key, variant)?;
             reuse.cards.put(inputs, Arc::from(card.as_str()));
             Ok(card)
         });
@@ -223,11 +230,29 @@ impl<'a> Renderer<'a> {
         &self.views[self.view_index[&key]]
     }
 
+    /// The view of `key` with links of `mode`. Views with print links are
+    /// made only when a template Tera renders needs them: the Rust templates
+    /// derive print links from the site's views.
     pub fn view_in(&self, key: EntityKey, mode: LinkMode) -> &EntityView {
         match mode {
             LinkMode::Site => self.view(key),
-            LinkMode::Print => &self.print_views[self.view_index[&key]],
+            LinkMode::Print => {
+                let views = self.print_views.get_or_init(|| {
+                    views::entity_views(self.briefing, self.graph, LinkMode::Print)
+                });
+                &views[self.view_index[&key]]
+            }
         }
+    }
+
+    /// The view `print.html`'s template is given for `key`: the site's view
+    /// when the Rust template writes it, else the view with print links.
+    pub fn print_view(&self, key: EntityKey) -> &EntityView {
+        let mode = match self.native("print.html") {
+            true => LinkMode::Site,
+            false => LinkMode::Print,
+        };
+        self.view_in(key, mode)
     }
 
     /// The Markdown body of a document.
@@ -367,11 +392,12 @@ impl<'a> Renderer<'a> {
 
     /// A digest of everything a body's references and cards can show, and
     /// everything an entity page can show but its own body and mentions:
-    /// every entity's views (site and print), the site view and the base URL.
+    /// every entity's view (which also decides its print links), the site
+    /// view and the base URL.
     fn face(&self) -> crate::incremental::Digest {
         *self
             .face
-            .get_or_init(|| digest(&(&self.views, &self.print_views, &self.site, &self.base_url)))
+            .get_or_init(|| digest(&(&self.views, &self.site, &self.base_url)))
     }
 
     /// The page of `key` at `path`, from `make`; or, when rendering
@@ -484,10 +510,10 @@ struct PageTargets<'r, 'a> {
 impl Targets for PageTargets<'_, '_> {
     fn target(&self, kind: Kind, id: &str) -> Option<Target> {
         let key = self.renderer.briefing.lookup(kind, id)?;
-        let view = self.renderer.view_in(key, self.mode);
+        let view = self.renderer.view(key);
         let href = match self.mode {
             LinkMode::Site => format!("{}{}", self.root, view.href),
-            LinkMode::Print => view.href.clone(),
+            LinkMode::Print => views::entity_href(self.renderer.briefing, key, LinkMode::Print),
         };
         // On paper a section is found by its number, so print references to
         // sections carry `§N` where other kinds carry their label.

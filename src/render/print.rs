@@ -63,7 +63,7 @@ pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
             .par_iter()
             .map(|&key| {
                 let entry = PrintEntry {
-                    entity: r.view_in(key, LinkMode::Print),
+                    entity: r.print_view(key),
                     html: String::new(),
                     sections: mentioning_sections(r, key),
                 };

@@ -5,6 +5,41 @@ use crate::model::{Kind, QuoteKind, Status};
 use crate::render::pages::EntityPage;
 use crate::render::views::{EntityView, LinkView, MentionGroup, RelatedGroup};
 
+/// Where entity links point: the site's pages, seen from a page `root`
+/// away from the site's root (`""` or `"../"`), or the entities' anchors
+/// inside `print.html`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Base<'a> {
+    Site(&'a str),
+    Print,
+}
+
+/// The link to the entity whose page is `page` and whose key is `key`.
+fn href(out: &mut String, base: Base, page: &str, key: &str) {
+    match base {
+        Base::Site(root) => {
+            esc(out, root);
+            esc(out, page);
+        }
+        Base::Print => {
+            out.push('#');
+            print_anchor(out, key);
+        }
+    }
+}
+
+/// An entity's anchor in `print.html`, `party-openai` for `party:openai`.
+pub(super) fn print_anchor(out: &mut String, key: &str) {
+    match key.split_once(':') {
+        Some((kind, id)) => {
+            esc(out, kind);
+            out.push('-');
+            esc(out, id);
+        }
+        None => esc(out, key),
+    }
+}
+
 /// The fields `link` reads, from a link or an entity view alike.
 pub(super) struct Link<'v> {
     kind: Kind,
@@ -38,13 +73,12 @@ impl<'v> From<&'v EntityView> for Link<'v> {
     }
 }
 
-pub(super) fn link<'v>(out: &mut String, l: impl Into<Link<'v>>, root: &str) {
+pub(super) fn link<'v>(out: &mut String, l: impl Into<Link<'v>>, base: Base) {
     let l = l.into();
     out.push_str("<a class=\"ref ref-");
     out.push_str(l.kind.as_str());
     out.push_str("\" href=\"");
-    esc(out, root);
-    esc(out, l.href);
+    href(out, base, l.href, l.key);
     out.push_str("\" data-ref=\"");
     esc(out, l.key);
     out.push('"');
@@ -86,10 +120,10 @@ pub(super) fn quote_text(out: &mut String, e: &EntityView) {
     }
 }
 
-pub(super) fn attribution(out: &mut String, e: &EntityView, root: &str) {
+pub(super) fn attribution(out: &mut String, e: &EntityView, base: Base) {
     let Some(speaker) = &e.speaker else { return };
     out.push_str("<p class=\"attribution\">— ");
-    link(out, &**speaker, root);
+    link(out, &**speaker, base);
     if let Some(date) = &e.date {
         out.push_str(", ");
         time(out, date);
@@ -117,12 +151,12 @@ pub(super) fn change(out: &mut String, e: &EntityView) {
     out.push_str("</dl>");
 }
 
-pub(super) fn parties(out: &mut String, list: &[LinkView], root: &str) {
+pub(super) fn parties(out: &mut String, list: &[LinkView], base: Base) {
     for (i, p) in list.iter().enumerate() {
         if i > 0 {
             out.push_str(", ");
         }
-        link(out, p, root);
+        link(out, p, base);
     }
 }
 
@@ -145,7 +179,7 @@ pub(super) fn dates(out: &mut String, e: &EntityView) {
     out.push_str("</p>");
 }
 
-pub(super) fn party_line(out: &mut String, e: &EntityView, root: &str) {
+pub(super) fn party_line(out: &mut String, e: &EntityView, base: Base) {
     let position = given(&e.position);
     if position.is_none() && e.affiliation.is_none() {
         return;
@@ -158,13 +192,13 @@ pub(super) fn party_line(out: &mut String, e: &EntityView, root: &str) {
         out.push_str(", ");
     }
     if let Some(affiliation) = &e.affiliation {
-        link(out, &**affiliation, root);
+        link(out, &**affiliation, base);
     }
     out.push_str("</p>");
 }
 
 /// The `card` macro, and so `card.html`.
-pub fn card(out: &mut String, e: &EntityView, root: &str, anchor: &str) {
+pub fn card(out: &mut String, e: &EntityView, base: Base, anchor: &str) {
     out.push_str("<aside class=\"card card-");
     out.push_str(e.kind.as_str());
     out.push('"');
@@ -184,17 +218,15 @@ pub fn card(out: &mut String, e: &EntityView, root: &str, anchor: &str) {
     if e.kind == Kind::Quote {
         quote_text(out, e);
         out.push('\n');
-        attribution(out, e, root);
+        attribution(out, e, base);
         out.push_str("\n<p class=\"card-more\"><a href=\"");
-        esc(out, root);
-        esc(out, &e.href);
+        href(out, base, &e.href, &e.key);
         out.push_str("\">About this ");
         out.push_str(if direct(e) { "quote" } else { "statement" });
         out.push_str("</a></p>\n");
     } else {
         out.push_str("<p class=\"card-title\"><a href=\"");
-        esc(out, root);
-        esc(out, &e.href);
+        href(out, base, &e.href, &e.key);
         out.push_str("\">");
         esc(out, &e.name);
         out.push_str("</a>");
@@ -203,7 +235,7 @@ pub fn card(out: &mut String, e: &EntityView, root: &str, anchor: &str) {
             status(out, e.status);
         }
         out.push_str("</p>\n");
-        card_details(out, e, root);
+        card_details(out, e, base);
     }
     out.push_str("</aside>");
 }
@@ -231,10 +263,10 @@ fn card_kind(out: &mut String, e: &EntityView) {
 }
 
 /// A card's lines under its title, for every kind but quotes.
-fn card_details(out: &mut String, e: &EntityView, root: &str) {
+fn card_details(out: &mut String, e: &EntityView, base: Base) {
     match e.kind {
         Kind::Party => {
-            party_line(out, e, root);
+            party_line(out, e, base);
             wrap(out, "<p class=\"card-role\">", &e.role, "</p>");
             out.push('\n');
         }
@@ -243,7 +275,7 @@ fn card_details(out: &mut String, e: &EntityView, root: &str) {
             dates(out, e);
             if !e.parties.is_empty() {
                 out.push_str("<p class=\"card-parties\">Parties: ");
-                parties(out, &e.parties, root);
+                parties(out, &e.parties, base);
                 out.push_str("</p>");
             }
             out.push('\n');
@@ -298,7 +330,7 @@ pub(super) fn related(out: &mut String, groups: &[RelatedGroup], root: &str) {
         out.push_str("</h3>\n<ul>");
         for l in &g.items {
             out.push_str("<li>");
-            link(out, l, root);
+            link(out, l, Base::Site(root));
             wrap(out, " <span class=\"label\">", &l.label, "</span>");
             out.push_str("</li>");
         }

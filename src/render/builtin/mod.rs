@@ -19,7 +19,7 @@ mod macros;
 mod print_edition;
 mod site_pages;
 
-pub use macros::card;
+pub use macros::{Base, card};
 use print_edition::print;
 use site_pages::{
     clause, clauses_index, front, parties_index, party, quote, quotes_index, section,

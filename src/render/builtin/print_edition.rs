@@ -1,6 +1,6 @@
 //! `print.html`: the cover, the contents, the sections and the appendices.
 
-use super::macros::{aliases, dates, direct, party_line, quote_text, status};
+use super::macros::{Base, aliases, dates, direct, party_line, print_anchor, quote_text, status};
 use super::{capitalize, esc, given, number, publisher_and_date, time, wrap};
 use crate::render::print::{PrintEntry, PrintPage};
 use crate::render::views::{EntityView, LinkView, SiteView};
@@ -10,11 +10,6 @@ use crate::render::views::{EntityView, LinkView, SiteView};
 fn counted(out: &mut String, n: usize, one: &str, many: &str) {
     number(out, n);
     out.push_str(if n == 1 { one } else { many });
-}
-
-/// The anchor of a print entry: its print link without the `#`.
-fn anchor(e: &EntityView) -> &str {
-    e.href.trim_start_matches('#')
 }
 
 pub(super) fn print(site: &SiteView, page: &PrintPage<'_>, out: &mut String) {
@@ -86,11 +81,11 @@ fn cover(site: &SiteView, page: &PrintPage<'_>, out: &mut String) {
 fn section(s: &PrintEntry<'_>, out: &mut String) {
     let e = s.entity;
     out.push_str("<section class=\"print-section\" id=\"");
-    esc(out, anchor(e));
+    print_anchor(out, &e.key);
     out.push_str("\" aria-labelledby=\"");
-    esc(out, anchor(e));
+    print_anchor(out, &e.key);
     out.push_str("-title\">\n<h2 id=\"");
-    esc(out, anchor(e));
+    print_anchor(out, &e.key);
     out.push_str("-title\"><span class=\"section-number\">");
     if let Some(n) = e.number {
         number(out, n);
@@ -155,7 +150,8 @@ fn contents(page: &PrintPage<'_>, out: &mut String) {
     for s in &page.sections {
         let e = s.entity;
         out.push_str("\n<li><a href=\"");
-        esc(out, &e.href);
+        out.push('#');
+        print_anchor(out, &e.key);
         out.push_str("\"><span class=\"toc-number\">");
         if let Some(n) = e.number {
             number(out, n);
@@ -163,7 +159,7 @@ fn contents(page: &PrintPage<'_>, out: &mut String) {
         out.push_str("</span> <span class=\"toc-title\">");
         esc(out, &e.name);
         out.push_str("</span> <span class=\"toc-page\" data-for=\"");
-        esc(out, anchor(e));
+        print_anchor(out, &e.key);
         out.push_str("\" data-heading=\"");
         if let Some(n) = e.number {
             number(out, n);
@@ -197,7 +193,7 @@ fn contents(page: &PrintPage<'_>, out: &mut String) {
 /// An appendix entry's opening, up to its heading's text.
 fn entry_start(out: &mut String, e: &EntityView) {
     out.push_str("<article class=\"appendix-entry\" id=\"");
-    esc(out, anchor(e));
+    print_anchor(out, &e.key);
     out.push_str("\">\n<h3><span class=\"label-slot\"><span class=\"label\">");
     if let Some(label) = &e.label {
         esc(out, label);
@@ -245,7 +241,7 @@ fn party_appendix(page: &PrintPage<'_>, out: &mut String) {
         out.push_str("</h3>\n<p class=\"kicker\">");
         capitalize(out, e.party_kind.map_or("", |k| k.as_str()));
         out.push_str("</p>\n");
-        party_line(out, e, "");
+        party_line(out, e, Base::Print);
         out.push('\n');
         wrap(out, "<p class=\"role\">", &e.role, "</p>");
         out.push('\n');

@@ -2,7 +2,7 @@
 //! `clause.html`, `quote.html`, `index.html` and the three indexes.
 
 use super::macros::{
-    aliases, attribution, breadcrumb, card, change, dates, direct, entity_tail, label, link,
+    Base, aliases, attribution, breadcrumb, card, change, dates, direct, entity_tail, label, link,
     mentions, parties, party_line, quote_text, related, source, status,
 };
 use super::{capitalize, esc, given, number, time, wrap};
@@ -114,7 +114,7 @@ pub(super) fn party(ctx: &PageContext<'_, EntityPage<'_>>, out: &mut String) {
     out.push_str("</p>\n  <h1>");
     esc(out, &e.name);
     out.push_str("</h1>\n  ");
-    party_line(out, e, ctx.root);
+    party_line(out, e, Base::Site(ctx.root));
     out.push_str("\n  ");
     wrap(out, "<p class=\"dek\">", &e.role, "</p>");
     out.push_str("\n  ");
@@ -168,7 +168,7 @@ pub(super) fn quote(ctx: &PageContext<'_, EntityPage<'_>>, out: &mut String) {
     out.push_str("</h1>\n</header>\n");
     quote_text(out, e);
     out.push('\n');
-    attribution(out, e, ctx.root);
+    attribution(out, e, Base::Site(ctx.root));
     out.push('\n');
     source(out, e);
     out.push('\n');
@@ -206,7 +206,7 @@ pub(super) fn front(ctx: &PageContext<'_, FrontPage<'_>>, out: &mut String) {
         out.push_str("<section class=\"party-list\" aria-labelledby=\"parties-title\">\n<h2 id=\"parties-title\">Parties</h2>\n<ul class=\"chips\">");
         for p in &page.parties {
             out.push_str("<li>");
-            link(out, *p, root);
+            link(out, *p, Base::Site(root));
             out.push_str("</li>");
         }
         out.push_str("</ul>\n</section>");
@@ -216,7 +216,7 @@ pub(super) fn front(ctx: &PageContext<'_, FrontPage<'_>>, out: &mut String) {
         out.push_str("<section class=\"quote-list\" aria-labelledby=\"quotes-title\">\n<h2 id=\"quotes-title\">Who said what</h2>\n<ul>");
         for q in &page.quotes {
             out.push_str("<li>");
-            card(out, q, root, "");
+            card(out, q, Base::Site(root), "");
             out.push_str("</li>");
         }
         out.push_str("</ul>\n</section>");
@@ -277,7 +277,7 @@ fn key_changes(page: &FrontPage<'_>, root: &str, out: &mut String) {
         out.push_str("\n<li>");
         status(out, c.status);
         out.push_str(" <span class=\"change-name\">");
-        link(out, *c, root);
+        link(out, *c, Base::Site(root));
         out.push_str("</span>");
         if let Some(after) = given(&c.after) {
             out.push_str("<span class=\"change-after-text\">");
@@ -324,7 +324,7 @@ pub(super) fn parties_index(page: &IndexPage<'_>, root: &str, out: &mut String) 
         out.push_str("<ul class=\"entity-list\">");
         for e in &g.items {
             out.push_str("\n<li><span class=\"entity-name\">");
-            link(out, *e, root);
+            link(out, *e, Base::Site(root));
             label(out, e);
             out.push_str("</span>");
             let position = given(&e.position);
@@ -366,7 +366,7 @@ pub(super) fn clauses_index(page: &IndexPage<'_>, root: &str, out: &mut String) 
         out.push_str("<div class=\"table-wrap\"><table class=\"changes\">\n<thead><tr><th scope=\"col\">Term</th><th scope=\"col\">Status</th><th scope=\"col\">Before</th><th scope=\"col\">After</th><th scope=\"col\">Parties</th></tr></thead>\n<tbody>");
         for c in &g.items {
             out.push_str("\n<tr><th scope=\"row\">");
-            link(out, *c, root);
+            link(out, *c, Base::Site(root));
             label(out, c);
             out.push_str("</th><td data-label=\"Status\">");
             status(out, c.status);
@@ -380,7 +380,7 @@ pub(super) fn clauses_index(page: &IndexPage<'_>, root: &str, out: &mut String) 
                 out.push_str(")</span>");
             }
             out.push_str("</td><td data-label=\"Parties\">");
-            parties(out, &c.parties, root);
+            parties(out, &c.parties, Base::Site(root));
             out.push_str("</td></tr>");
         }
         out.push_str("\n</tbody>\n</table></div>\n</section>\n");
@@ -407,7 +407,7 @@ pub(super) fn quotes_index(page: &IndexPage<'_>, root: &str, out: &mut String) {
         out.push_str("<ul class=\"card-list\">");
         for q in &g.items {
             out.push_str("<li>");
-            card(out, q, root, "");
+            card(out, q, Base::Site(root), "");
             out.push_str("</li>");
         }
         out.push_str("</ul>\n</section>\n");
