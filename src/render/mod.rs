@@ -1,8 +1,10 @@
 //! Rendering: from the briefing and its graph to the bytes of every output file.
 //!
-//! Page bodies go through `annotate::render`, pages through Tera templates fed
-//! only with the view models of [`views`]; `graph.json` and `sitemap.xml` are
-//! serialised directly. Pages render in parallel. Nothing here writes files.
+//! Page bodies go through `annotate::render`, pages through the templates fed
+//! only with the view models of [`views`]: the built-in ones written in Rust
+//! (`builtin`), or Tera for whatever the site overrides. `graph.json` and
+//! `sitemap.xml` are serialised directly. Pages render in parallel. Nothing
+//! here writes files.
 
 mod builtin;
 mod feeds;
