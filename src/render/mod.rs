@@ -235,7 +235,7 @@ impl<'a> Renderer<'a> {
     /// The view of `key` with links of `mode`. Views with print links are
     /// made only when a template Tera renders needs them: the Rust templates
     /// derive print links from the site's views.
-    pub fn view_in(&self, key: EntityKey, mode: LinkMode) -> &EntityView {
+    fn view_in(&self, key: EntityKey, mode: LinkMode) -> &EntityView {
         match mode {
             LinkMode::Site => self.view(key),
             LinkMode::Print => {
@@ -249,7 +249,7 @@ impl<'a> Renderer<'a> {
 
     /// The view `print.html`'s template is given for `key`: the site's view
     /// when the Rust template writes it, else the view with print links.
-    pub fn print_view(&self, key: EntityKey) -> &EntityView {
+    fn print_view(&self, key: EntityKey) -> &EntityView {
         let mode = match self.native("print.html") {
             true => LinkMode::Site,
             false => LinkMode::Print,
