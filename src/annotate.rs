@@ -11,13 +11,15 @@
 //! Neither pass looks at other documents: what a reference points at comes from
 //! the caller through [`Targets`].
 
-use std::borrow::Borrow;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::cell::Cell;
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
 use std::ops::Range;
 use std::sync::Arc;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
-use pulldown_cmark_escape::{escape_href, escape_html};
+use pulldown_cmark_escape::{escape_href, escape_html, escape_html_body_text};
+use rustc_hash::FxHashMap;
 
 use crate::highlight::Highlighter;
 use crate::model::Kind;
@@ -69,16 +71,6 @@ pub struct RawRef {
     pub snippet: Snippet,
 }
 
-/// A body's events, footnote definitions taken out and put in the order their
-/// first reference gives them. Both passes walk the notes first, then the main
-/// text, so they meet references in the same order and agree on every anchor.
-/// `E` is an event, with its byte range where the pass needs it.
-struct Parsed<E> {
-    main: Vec<E>,
-    /// (label, number, events) in number order; notes never referenced are dropped.
-    notes: Vec<(String, usize, Vec<E>)>,
-}
-
 /// An event with the byte range of the source it came from.
 type Located<'a> = (Event<'a>, Range<usize>);
 
@@ -99,18 +91,26 @@ impl<'a> AsEvent<'a> for Located<'a> {
     }
 }
 
-/// Splits `events` into the main text and its notes.
-fn parse<'a, E: AsEvent<'a>>(events: Vec<E>) -> Parsed<E> {
-    let (main, mut definitions) = take_footnotes(events);
-    let notes = note_order(main.iter().map(AsEvent::event))
-        .into_iter()
-        .filter_map(|(label, number)| {
-            definitions
-                .remove(&label)
-                .map(|events| (label, number, events))
-        })
-        .collect();
-    Parsed { main, notes }
+/// The footnotes a body's main text calls, in the order of their first call:
+/// the order both passes number them in. Both passes walk the main text first
+/// and then the notes in this order, so they meet references in the same
+/// order and agree on every anchor.
+#[derive(Default)]
+struct Calls {
+    /// (label, byte offset of its first call), in order of first call.
+    first: Vec<(String, usize)>,
+    seen: HashSet<String>,
+}
+
+impl Calls {
+    fn note<'a>(&mut self, event: &Event<'a>, at: usize) {
+        if let Event::FootnoteReference(label) = event
+            && !self.seen.contains(label.as_ref())
+        {
+            self.seen.insert(label.to_string());
+            self.first.push((label.to_string(), at));
+        }
+    }
 }
 
 /// A block being read: its text so far and the references that stand in it,
@@ -152,87 +152,104 @@ fn scan_body(
     source: Option<(&Arc<String>, usize)>,
     name: &dyn Fn(Kind, &str) -> Option<String>,
 ) -> Vec<RawRef> {
-    // A piece of block text as a slice of the source, by its offset there.
-    let at = |piece: &str| Some(offset_in(body, piece)? + source?.1);
-    let mut refs: Vec<RawRef> = Vec::new();
-    let mut blocks: Vec<OpenBlock> = Vec::new();
-    let mut next_block = 0;
-    let mut place = Place::Flow;
-    // (index into refs, text length when the link opened) for open reference links.
-    let mut open_links: Vec<Option<(usize, usize)>> = Vec::new();
-    let mut image_depth = 0usize;
-    let parsed = parse(
-        Parser::new_ext(body, options())
-            .into_offset_iter()
-            .collect(),
-    );
-    // A note is read where it is called, so its references take the position of
-    // the note's first call when references are put in reading order.
-    let called_at: HashMap<String, usize> = parsed
-        .main
-        .iter()
-        .rev()
-        .filter_map(|(e, r)| match e {
-            Event::FootnoteReference(label) => Some((label.to_string(), r.start)),
-            _ => None,
-        })
-        .collect();
-    // The events move through the walk; nothing is copied.
-    let events = parsed
-        .notes
-        .into_iter()
-        .flat_map(|(label, _, events)| {
-            let at = called_at.get(&label).copied();
-            events.into_iter().map(move |e| (e, at))
-        })
-        .chain(parsed.main.into_iter().map(|e| (e, None)));
-    let mut reading_order: Vec<usize> = Vec::new();
+    let mut walk = ScanWalk {
+        body,
+        source,
+        name,
+        refs: Vec::new(),
+        blocks: Vec::new(),
+        next_block: 0,
+        place: Place::Flow,
+        open_links: Vec::new(),
+        image_depth: 0,
+        reading_order: Vec::new(),
+    };
+    let mut definitions = HashMap::new();
+    let mut calls = Calls::default();
+    // The main text streams from the parser; only footnote definitions are
+    // held, to be walked after it.
+    let events = Parser::new_ext(body, options()).into_offset_iter();
+    for (event, range) in without_notes(events, &mut definitions) {
+        calls.note(&event, range.start);
+        walk.step(event, range, None);
+    }
+    // A note is read where it is called, so its references take the position
+    // of the note's first call when references are put in reading order.
+    for (label, called_at) in calls.first {
+        for (event, range) in definitions.remove(&label).into_iter().flatten() {
+            walk.step(event, range, Some(called_at));
+        }
+    }
+    walk.finish()
+}
 
-    for ((event, range), note_at) in events {
+/// The state of [`scan`]'s walk over one body's events.
+struct ScanWalk<'b, 'n> {
+    body: &'b str,
+    source: Option<(&'b Arc<String>, usize)>,
+    name: &'n dyn Fn(Kind, &str) -> Option<String>,
+    refs: Vec<RawRef>,
+    blocks: Vec<OpenBlock>,
+    next_block: usize,
+    place: Place,
+    /// (index into refs, text length when the link opened) for open reference links.
+    open_links: Vec<Option<(usize, usize)>>,
+    image_depth: usize,
+    /// Where each reference stands in reading order (its note's call, in a note).
+    reading_order: Vec<usize>,
+}
+
+impl ScanWalk<'_, '_> {
+    /// A piece of block text as a slice of the source, by its offset there.
+    fn at(&self, piece: &str) -> Option<usize> {
+        Some(offset_in(self.body, piece)? + self.source?.1)
+    }
+
+    fn step(&mut self, event: Event, range: Range<usize>, note_at: Option<usize>) {
         // Inside an image's alt text there is nothing to link: `render` copies
         // such text verbatim, so references there are not references.
-        if image_depth > 0 {
+        if self.image_depth > 0 {
             match event {
-                Event::Start(Tag::Image { .. }) => image_depth += 1,
-                Event::End(TagEnd::Image) => image_depth -= 1,
+                Event::Start(Tag::Image { .. }) => self.image_depth += 1,
+                Event::End(TagEnd::Image) => self.image_depth -= 1,
                 _ => {}
             }
-            continue;
+            return;
         }
         if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &event
             && parse_reference(dest_url).is_some()
         {
-            reading_order.push(note_at.unwrap_or(range.start));
+            self.reading_order.push(note_at.unwrap_or(range.start));
         }
         match event {
             Event::Start(tag) => {
                 if is_block(&tag) {
-                    blocks.push(OpenBlock {
-                        number: next_block,
+                    self.blocks.push(OpenBlock {
+                        number: self.next_block,
                         text: BlockText::default(),
                         refs: Vec::new(),
                     });
-                    next_block += 1;
+                    self.next_block += 1;
                 }
                 match tag {
-                    Tag::Heading { .. } => place = Place::Heading,
-                    Tag::TableCell => place = Place::TableCell,
+                    Tag::Heading { .. } => self.place = Place::Heading,
+                    Tag::TableCell => self.place = Place::TableCell,
                     Tag::Image { dest_url, .. } => {
-                        image_depth += 1;
+                        self.image_depth += 1;
                         if let Some((kind, id)) = parse_reference(&dest_url) {
-                            let block = blocks.last().map_or(0, |b| b.number);
-                            let text = name(kind, id).unwrap_or_else(|| id.to_string());
-                            if let Some(open) = blocks.last_mut() {
+                            let block = self.blocks.last().map_or(0, |b| b.number);
+                            let text = (self.name)(kind, id).unwrap_or_else(|| id.to_string());
+                            if let Some(open) = self.blocks.last_mut() {
                                 let start = open.text.len();
                                 open.text.push(&text, None);
-                                open.refs.push((refs.len(), start, open.text.len()));
+                                open.refs.push((self.refs.len(), start, open.text.len()));
                             }
-                            refs.push(RawRef {
+                            self.refs.push(RawRef {
                                 kind,
                                 id: id.to_string(),
                                 span: range,
                                 embed: true,
-                                place,
+                                place: self.place,
                                 block,
                                 anchor: String::new(),
                                 nth: 0,
@@ -242,36 +259,38 @@ fn scan_body(
                     }
                     Tag::Link { dest_url, .. } => {
                         let reference = parse_reference(&dest_url).map(|(kind, id)| {
-                            let block = blocks.last().map_or(0, |b| b.number);
-                            refs.push(RawRef {
+                            let block = self.blocks.last().map_or(0, |b| b.number);
+                            self.refs.push(RawRef {
                                 kind,
                                 id: id.to_string(),
                                 span: range,
                                 embed: false,
-                                place,
+                                place: self.place,
                                 block,
                                 anchor: String::new(),
                                 nth: 0,
                                 snippet: Snippet::default(),
                             });
-                            (refs.len() - 1, blocks.last().map_or(0, |b| b.text.len()))
+                            let open = self.blocks.last().map_or(0, |b| b.text.len());
+                            (self.refs.len() - 1, open)
                         });
-                        open_links.push(reference);
+                        self.open_links.push(reference);
                     }
                     _ => {}
                 }
             }
             Event::End(end) => {
                 match end {
-                    TagEnd::Heading(_) | TagEnd::TableCell => place = Place::Flow,
-                    TagEnd::Image => image_depth = image_depth.saturating_sub(1),
+                    TagEnd::Heading(_) | TagEnd::TableCell => self.place = Place::Flow,
+                    TagEnd::Image => self.image_depth = self.image_depth.saturating_sub(1),
                     TagEnd::Link => {
-                        if let Some(Some((index, start))) = open_links.pop()
-                            && let Some(open) = blocks.last_mut()
+                        if let Some(Some((index, start))) = self.open_links.pop()
+                            && let Some(open) = self.blocks.last_mut()
                         {
                             if open.text.len() == start {
-                                let r = &refs[index];
-                                let shown = name(r.kind, &r.id).unwrap_or_else(|| r.id.clone());
+                                let r = &self.refs[index];
+                                let shown =
+                                    (self.name)(r.kind, &r.id).unwrap_or_else(|| r.id.clone());
                                 open.text.push(&shown, None);
                             }
                             open.refs.push((index, start, open.text.len()));
@@ -280,11 +299,11 @@ fn scan_body(
                     _ => {}
                 }
                 if is_block_end(&end)
-                    && let Some(done) = blocks.pop()
+                    && let Some(done) = self.blocks.pop()
                 {
+                    let source = self.source.map(|(source, _)| source);
                     for (index, start, end) in done.refs {
-                        let source = source.map(|(source, _)| source);
-                        refs[index].snippet = done.text.snippet(start, end, source);
+                        self.refs[index].snippet = done.text.snippet(start, end, source);
                     }
                 }
             }
@@ -292,43 +311,57 @@ fn scan_body(
             | Event::Code(text)
             | Event::InlineMath(text)
             | Event::DisplayMath(text) => {
-                if image_depth == 0
-                    && let Some(open) = blocks.last_mut()
-                {
-                    open.text.push(&text, at(&text));
+                let at = self.at(&text);
+                if let Some(open) = self.blocks.last_mut() {
+                    open.text.push(&text, at);
                 }
             }
             Event::SoftBreak | Event::HardBreak => {
-                if let Some(open) = blocks.last_mut() {
+                if let Some(open) = self.blocks.last_mut() {
                     open.text.push(" ", None);
                 }
             }
             _ => {}
         }
     }
-    let mut counts: HashMap<(Kind, &str), usize> = HashMap::new();
-    let numbers: Vec<usize> = refs
-        .iter()
-        .map(|r| {
-            let n = counts.entry((r.kind, r.id.as_str())).or_insert(0);
-            *n += 1;
-            *n
-        })
-        .collect();
-    for (r, n) in refs.iter_mut().zip(numbers) {
-        r.anchor = anchor_id("", r.kind, &r.id, n);
-        r.nth = n;
+
+    /// The references with their anchors, in reading order.
+    fn finish(self) -> Vec<RawRef> {
+        let mut refs = self.refs;
+        let mut counts: HashMap<(Kind, &str), usize> = HashMap::new();
+        let numbers: Vec<usize> = refs
+            .iter()
+            .map(|r| {
+                let n = counts.entry((r.kind, r.id.as_str())).or_insert(0);
+                *n += 1;
+                *n
+            })
+            .collect();
+        for (r, n) in refs.iter_mut().zip(numbers) {
+            r.anchor = anchor_id("", r.kind, &r.id, n);
+            r.nth = n;
+        }
+        // Anchors follow the main-text-then-notes walk that `render` also
+        // takes; the list itself is returned in reading order, which
+        // numbering and backlinks use.
+        let mut ordered: Vec<(usize, RawRef)> = self.reading_order.into_iter().zip(refs).collect();
+        ordered.sort_by_key(|(at, _)| *at);
+        ordered.into_iter().map(|(_, r)| r).collect()
     }
-    // Anchors follow the notes-first walk that `render` also takes; the list
-    // itself is returned in reading order, which numbering and backlinks use.
-    let mut ordered: Vec<(usize, RawRef)> = reading_order.into_iter().zip(refs).collect();
-    ordered.sort_by_key(|(at, _)| *at);
-    ordered.into_iter().map(|(_, r)| r).collect()
 }
 
 /// The element id of the `n`th reference to `kind:id` in a body.
 pub fn anchor_id(prefix: &str, kind: Kind, id: &str, n: usize) -> String {
-    format!("{prefix}m-{}-{id}-{n}", kind.as_str())
+    let kind = kind.as_str();
+    let mut anchor = String::with_capacity(prefix.len() + kind.len() + id.len() + 8);
+    anchor.push_str(prefix);
+    anchor.push_str("m-");
+    anchor.push_str(kind);
+    anchor.push('-');
+    anchor.push_str(id);
+    anchor.push('-');
+    let _ = write!(anchor, "{n}");
+    anchor
 }
 
 fn is_block(tag: &Tag) -> bool {
@@ -403,6 +436,11 @@ pub struct Rendered {
 }
 
 /// Renders `body` to HTML, rewriting references, footnotes, headings and code.
+///
+/// The body streams from the parser to the HTML writer a top-level block at
+/// a time, each block rewritten as it passes. Footnote definitions are held
+/// back and rendered after the main text; where each note is called, the
+/// place in the HTML is remembered, and its sidenote is put there at the end.
 pub fn render(
     body: &str,
     targets: &dyn Targets,
@@ -413,70 +451,198 @@ pub fn render(
         targets,
         highlighter,
         options,
-        anchors: HashMap::new(),
+        anchors: Default::default(),
         referenced: Vec::new(),
     };
-    // Without notes the body streams from the parser; with them, the notes
-    // must be read (and their references numbered) before the main text.
-    let parser = || Parser::new_ext(body, self::options());
-    let mut skipped = HashMap::new();
-    let (main, parsed_notes): (Box<dyn Iterator<Item = Event>>, _) = if !body.contains("[^") {
-        (Box::new(parser()), Vec::new())
-    } else if body.len() > PARSE_TWICE_ABOVE {
-        let mut definitions = HashMap::new();
-        let order = note_order(without_notes(parser(), &mut definitions));
-        let notes = order
-            .into_iter()
-            .filter_map(|(label, n)| definitions.remove(&label).map(|e| (label, n, e)))
-            .collect();
-        (Box::new(without_notes(parser(), &mut skipped)), notes)
-    } else {
-        let parsed = parse(parser().collect::<Vec<Event>>());
-        (Box::new(parsed.main.into_iter()), parsed.notes)
-    };
-    let mut notes = Notes::new();
-    for (label, number, events) in parsed_notes {
-        let events = state.rewrite(events, &mut Vec::new(), &Notes::new(), &mut HashMap::new());
-        let events = events.into_iter().map(|e| rebase(e, &options)).collect();
-        notes.insert(label, (number, inline_note(events)));
-    }
-    let mut headings = Vec::new();
-    let mut heading_ids = HashMap::new();
     let mut html = String::with_capacity(body.len() * 3 / 2);
-    let events = blocks(main)
-        .flat_map(|block| state.rewrite(block, &mut headings, &notes, &mut heading_ids));
-    pulldown_cmark::html::push_html(&mut html, events.map(|e| rebase(e, &options)));
+    let mut main = Scope {
+        main: true,
+        ..Scope::default()
+    };
+    let mut calls = Calls::default();
+    let mut places = Vec::new();
+    let mut definitions = HashMap::new();
+    let parser = Parser::new_ext(body, self::options());
+    let written = Cell::new(0);
+    let out = Counted {
+        out: &mut html,
+        written: &written,
+    };
+    let rewrite = Rewrite {
+        state: &mut state,
+        scope: &mut main,
+        calls: &mut calls,
+        places: &mut places,
+        written: &written,
+    };
+    // A body without notes needs no watch for their definitions.
+    if body.contains("[^") {
+        write(out, rewrite.over(without_notes(parser, &mut definitions)));
+    } else {
+        write(out, rewrite.over(parser));
+    }
+    if calls.first.is_empty() {
+        return Rendered {
+            html,
+            headings: main.headings,
+            referenced: state.referenced,
+        };
+    }
+
+    // The notes, numbered in the order of their first call.
+    let mut notes: Vec<String> = Vec::new();
+    let mut numbers: HashMap<&str, usize> = HashMap::new();
+    for (label, _) in &calls.first {
+        let Some(mut events) = definitions.remove(label) else {
+            continue;
+        };
+        let mut out = Vec::with_capacity(events.len());
+        state.rewrite(&mut events, &mut out, &mut Scope::default());
+        notes.push(inline_note(out.into_iter().map(|e| rebase(e, &options))));
+        numbers.insert(label, notes.len());
+    }
+    let prefix = options.id_prefix;
+    let mut spliced = String::with_capacity(html.len() + 1024 * places.len());
+    let mut done = 0;
+    for (at, label) in &places {
+        spliced.push_str(&html[done..*at]);
+        match numbers.get(label.as_ref()) {
+            Some(&n) => spliced.push_str(&sidenote(prefix, n, &notes[n - 1])),
+            None => {
+                spliced.push_str("[^");
+                let _ = escape_html_body_text(&mut spliced, label);
+                spliced.push(']');
+            }
+        }
+        done = *at;
+    }
+    spliced.push_str(&html[done..]);
     if !notes.is_empty() {
-        let mut ordered: Vec<&(usize, String)> = notes.values().collect();
-        ordered.sort();
-        html.push_str("<aside class=\"endnotes\" aria-label=\"Notes\"><ol>\n");
-        for (number, note) in ordered {
+        spliced.push_str("<aside class=\"endnotes\" aria-label=\"Notes\"><ol>\n");
+        for (i, note) in notes.iter().enumerate() {
+            let number = i + 1;
             // The sidenote already carries the note's anchors; the print copy
             // must not repeat them, so its ids become inert data attributes.
             let note = note.replace(" id=\"", " data-note-id=\"");
-            html.push_str(&format!(
-                "<li id=\"{}note-{number}\" value=\"{number}\">{note}</li>\n",
-                options.id_prefix
+            spliced.push_str(&format!(
+                "<li id=\"{prefix}note-{number}\" value=\"{number}\">{note}</li>\n"
             ));
         }
-        html.push_str("</ol></aside>\n");
+        spliced.push_str("</ol></aside>\n");
     }
     Rendered {
-        html,
-        headings,
+        html: spliced,
+        headings: main.headings,
         referenced: state.referenced,
     }
 }
 
-/// Footnotes by label: their number and rendered inline HTML.
-type Notes = BTreeMap<String, (usize, String)>;
+/// Writes HTML from `events`. Writing to a `String` cannot fail.
+fn write<'e>(out: Counted, events: impl Iterator<Item = Event<'e>>) {
+    let _ = pulldown_cmark::html::write_html_fmt(out, events);
+}
 
-/// Footnote definitions out of the stream, by label (the first wins).
-fn take_footnotes<'a, E: AsEvent<'a>>(events: Vec<E>) -> (Vec<E>, HashMap<String, Vec<E>>) {
-    let mut notes = HashMap::new();
-    let mut main = Vec::with_capacity(events.len());
-    main.extend(without_notes(events.into_iter(), &mut notes));
-    (main, notes)
+/// The HTML being written, counting its length where the rewrite can see it.
+struct Counted<'a> {
+    out: &'a mut String,
+    written: &'a Cell<usize>,
+}
+
+impl std::fmt::Write for Counted<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.out.push_str(s);
+        self.written.set(self.out.len());
+        Ok(())
+    }
+}
+
+/// What a stream's rewrite works with, before it is given the stream.
+struct Rewrite<'r, 'a, 'e> {
+    state: &'r mut RenderState<'a>,
+    scope: &'r mut Scope,
+    calls: &'r mut Calls,
+    /// (length of the HTML written, label) where a sidenote goes.
+    places: &'r mut Vec<(usize, CowStr<'e>)>,
+    written: &'r Cell<usize>,
+}
+
+impl<'r, 'a, 'e> Rewrite<'r, 'a, 'e> {
+    fn over<I: Iterator<Item = Event<'e>>>(self, input: I) -> Rewritten<'r, 'a, 'e, I> {
+        Rewritten {
+            input,
+            with: self,
+            block: Vec::new(),
+            out: Vec::new(),
+            next: 0,
+        }
+    }
+}
+
+/// The main text's events rewritten, a top-level block (a start tag at depth
+/// 0 through its end, or a lone event) at a time, so the rewrite can look
+/// ahead within a block while the document streams. The two buffers are
+/// reused from block to block.
+struct Rewritten<'r, 'a, 'e, I> {
+    input: I,
+    with: Rewrite<'r, 'a, 'e>,
+    block: Vec<Event<'e>>,
+    out: Vec<Event<'e>>,
+    /// The next event of `out` to hand on.
+    next: usize,
+}
+
+impl<'e, I: Iterator<Item = Event<'e>>> Iterator for Rewritten<'_, '_, 'e, I> {
+    type Item = Event<'e>;
+
+    fn next(&mut self) -> Option<Event<'e>> {
+        loop {
+            if let Some(event) = self.out.get_mut(self.next) {
+                self.next += 1;
+                return Some(match take(event) {
+                    // Everything before the call is written by now: its
+                    // sidenote goes here. The empty stand-in leaves the
+                    // writer as inline markup would.
+                    Event::FootnoteReference(label) => {
+                        self.with.places.push((self.with.written.get(), label));
+                        Event::InlineHtml(CowStr::Borrowed(""))
+                    }
+                    event if self.with.state.options.moved_from.is_none() => event,
+                    event => rebase(event, &self.with.state.options),
+                });
+            }
+            self.out.clear();
+            self.next = 0;
+            self.block.clear();
+            let mut depth = 0usize;
+            for event in self.input.by_ref() {
+                match &event {
+                    Event::Start(_) => depth += 1,
+                    Event::End(_) => depth = depth.saturating_sub(1),
+                    _ => {}
+                }
+                self.with.calls.note(&event, 0);
+                self.block.push(event);
+                if depth == 0 {
+                    break;
+                }
+            }
+            if self.block.is_empty() {
+                return None;
+            }
+            let with = &mut self.with;
+            with.state
+                .rewrite(&mut self.block, &mut self.out, with.scope);
+        }
+    }
+}
+
+/// Where a rewrite is. The main text collects its headings, and its footnote
+/// calls become sidenotes; link text and notes keep neither.
+#[derive(Default)]
+struct Scope {
+    main: bool,
+    headings: Vec<Heading>,
+    heading_ids: HashMap<String, usize>,
 }
 
 /// The events of the main text, as they pass: each footnote definition's
@@ -516,52 +682,9 @@ fn without_notes<'a, 'n, E: AsEvent<'a> + 'n>(
     })
 }
 
-/// Footnote labels in order of first reference, numbered from 1.
-fn note_order<'e, E: Borrow<Event<'e>>>(events: impl Iterator<Item = E>) -> Vec<(String, usize)> {
-    let mut order: Vec<(String, usize)> = Vec::new();
-    let mut seen: HashSet<String> = HashSet::new();
-    for event in events {
-        if let Event::FootnoteReference(label) = event.borrow()
-            && !seen.contains(label.as_ref())
-        {
-            seen.insert(label.to_string());
-            order.push((label.to_string(), order.len() + 1));
-        }
-    }
-    order
-}
-
-/// A body longer than this that has notes is parsed twice, once for its
-/// notes and once for its text, rather than held as one list of events: for
-/// a whole book in one file, fresh memory for the list costs more than a
-/// second parse. Section-sized bodies are read once.
-const PARSE_TWICE_ABOVE: usize = 256 * 1024;
-
-/// Splits an event stream into its top-level blocks (a start tag at depth 0
-/// through its end, or a lone event), so the rewrite can look ahead within a
-/// block while the document streams.
-fn blocks<'e>(mut events: impl Iterator<Item = Event<'e>>) -> impl Iterator<Item = Vec<Event<'e>>> {
-    std::iter::from_fn(move || {
-        let mut block = Vec::new();
-        let mut depth = 0usize;
-        for event in events.by_ref() {
-            match &event {
-                Event::Start(_) => depth += 1,
-                Event::End(_) => depth = depth.saturating_sub(1),
-                _ => {}
-            }
-            block.push(event);
-            if depth == 0 {
-                return Some(block);
-            }
-        }
-        (!block.is_empty()).then_some(block)
-    })
-}
-
 /// A footnote's events as inline HTML: paragraphs joined with line breaks, so
 /// the note can sit inside the paragraph that calls it.
-fn inline_note(events: Vec<Event>) -> String {
+fn inline_note<'e>(events: impl IntoIterator<Item = Event<'e>>) -> String {
     let mut out = String::new();
     let mut paragraphs = 0;
     let events = events.into_iter().filter_map(|e| match e {
@@ -592,37 +715,43 @@ struct RenderState<'a> {
     targets: &'a dyn Targets,
     highlighter: &'a Highlighter,
     options: RenderOptions<'a>,
-    /// How many references to each `(kind, id)` this body has rendered so far,
-    /// for stable anchors `m-party-openai-1`, `-2`, ….
-    anchors: HashMap<(Kind, String), usize>,
+    /// How many references to each id of each kind this body has rendered so
+    /// far, for stable anchors `m-party-openai-1`, `-2`, ….
+    anchors: [FxHashMap<String, usize>; 4],
     referenced: Vec<(Kind, String)>,
 }
 
 impl RenderState<'_> {
     fn anchor(&mut self, kind: Kind, id: &str) -> String {
-        let count = self.anchors.entry((kind, id.to_string())).or_insert(0);
-        *count += 1;
-        if *count == 1 {
-            self.referenced.push((kind, id.to_string()));
-        }
-        anchor_id(self.options.id_prefix, kind, id, *count)
+        let counts = &mut self.anchors[kind as usize];
+        let count = match counts.get_mut(id) {
+            Some(count) => {
+                *count += 1;
+                *count
+            }
+            None => {
+                counts.insert(id.to_string(), 1);
+                self.referenced.push((kind, id.to_string()));
+                1
+            }
+        };
+        anchor_id(self.options.id_prefix, kind, id, count)
     }
 
-    /// One pass over the events: references, embeds, headings, code, notes.
+    /// One pass over a block's events, moving them to `out`: references,
+    /// embeds, headings, code, notes.
     fn rewrite<'e>(
         &mut self,
-        mut events: Vec<Event<'e>>,
-        headings: &mut Vec<Heading>,
-        notes: &Notes,
-        heading_ids: &mut HashMap<String, usize>,
-    ) -> Vec<Event<'e>> {
-        let mut out: Vec<Event<'e>> = Vec::with_capacity(events.len());
+        events: &mut [Event<'e>],
+        out: &mut Vec<Event<'e>>,
+        scope: &mut Scope,
+    ) {
         let mut i = 0;
         while i < events.len() {
             match &events[i] {
                 Event::Start(Tag::Paragraph) => {
                     if let Some((embed_at, close_at)) = sole_embed(&events[i + 1..]) {
-                        self.embed(&events, i + 1 + embed_at, &mut out, false);
+                        self.embed(events, i + 1 + embed_at, out, false);
                         i += close_at + 2;
                     } else {
                         out.push(take(&mut events[i]));
@@ -632,11 +761,18 @@ impl RenderState<'_> {
                 Event::Start(Tag::Image { dest_url, .. })
                     if parse_reference(dest_url).is_some() =>
                 {
-                    i = self.embed(&events, i, &mut out, true);
+                    i = self.embed(events, i, out, true);
                 }
                 Event::Start(Tag::Image { .. }) => {
-                    let end = find_end(&events, i);
-                    out.extend(events[i..=end].iter().cloned());
+                    // Alt text is written as plain text: a footnote call
+                    // there is its label.
+                    let end = find_end(events, i);
+                    out.extend(events[i..=end].iter_mut().map(|e| match take(e) {
+                        Event::FootnoteReference(label) => {
+                            Event::Text(format!("[^{label}]").into())
+                        }
+                        e => e,
+                    }));
                     i = end + 1;
                 }
                 Event::Start(Tag::Link {
@@ -644,36 +780,40 @@ impl RenderState<'_> {
                     dest_url,
                     ..
                 }) if parse_reference(dest_url).is_some() => {
-                    i = self.link(&events, i, *link_type, &mut out);
+                    let link_type = *link_type;
+                    i = self.link(events, i, link_type, out);
                 }
-                Event::Start(Tag::Heading {
-                    level,
-                    id,
-                    classes,
-                    attrs,
-                }) => {
-                    let end = find_end(&events, i);
+                Event::Start(Tag::Heading { .. }) => {
+                    let end = find_end(events, i);
                     let text = plain_text(&events[i + 1..end]);
-                    let id = match id {
-                        Some(id) => id.to_string(),
-                        None => unique_slug(&text, heading_ids),
-                    };
-                    let full = format!("{}{}", self.options.id_prefix, id);
-                    headings.push(Heading {
-                        level: *level as u8,
-                        id: full.clone(),
-                        text,
-                    });
-                    out.push(Event::Start(Tag::Heading {
-                        level: *level,
-                        id: Some(CowStr::from(full)),
-                        classes: classes.clone(),
-                        attrs: attrs.clone(),
-                    }));
+                    if let Event::Start(Tag::Heading {
+                        level,
+                        id,
+                        classes,
+                        attrs,
+                    }) = take(&mut events[i])
+                    {
+                        let id = match id {
+                            Some(id) => id.to_string(),
+                            None => unique_slug(&text, &mut scope.heading_ids),
+                        };
+                        let full = format!("{}{}", self.options.id_prefix, id);
+                        out.push(Event::Start(Tag::Heading {
+                            level,
+                            id: Some(CowStr::from(full.clone())),
+                            classes,
+                            attrs,
+                        }));
+                        scope.headings.push(Heading {
+                            level: level as u8,
+                            id: full,
+                            text,
+                        });
+                    }
                     i += 1;
                 }
                 Event::Start(Tag::CodeBlock(kind)) => {
-                    let end = find_end(&events, i);
+                    let end = find_end(events, i);
                     let code: String = events[i + 1..end]
                         .iter()
                         .filter_map(|e| {
@@ -691,13 +831,8 @@ impl RenderState<'_> {
                     out.push(Event::Html(self.highlighter.block(info, &code).into()));
                     i = end + 1;
                 }
-                Event::FootnoteReference(label) => {
-                    match notes.get(label.as_ref()) {
-                        Some((n, note)) => out.push(Event::InlineHtml(
-                            sidenote(self.options.id_prefix, *n, note).into(),
-                        )),
-                        None => out.push(Event::Text(format!("[^{label}]").into())),
-                    }
+                Event::FootnoteReference(label) if !scope.main => {
+                    out.push(Event::Text(format!("[^{label}]").into()));
                     i += 1;
                 }
                 _ => {
@@ -706,13 +841,12 @@ impl RenderState<'_> {
                 }
             }
         }
-        out
     }
 
     /// A reference link at `events[at]`; returns the index after its end.
     fn link<'e>(
         &mut self,
-        events: &[Event<'e>],
+        events: &mut [Event<'e>],
         at: usize,
         link_type: LinkType,
         out: &mut Vec<Event<'e>>,
@@ -722,7 +856,7 @@ impl RenderState<'_> {
         };
         let anchor = self.anchor(kind, id);
         let Some(target) = self.targets.target(kind, id) else {
-            out.extend(events[at + 1..end].iter().cloned());
+            out.extend(events[at + 1..end].iter_mut().map(take));
             return end + 1;
         };
         out.push(Event::InlineHtml(
@@ -731,13 +865,7 @@ impl RenderState<'_> {
         if end == at + 1 || link_type == LinkType::Autolink {
             out.push(Event::Text(target.name.into()));
         } else {
-            let inner = self.rewrite(
-                events[at + 1..end].to_vec(),
-                &mut Vec::new(),
-                &Notes::new(),
-                &mut HashMap::new(),
-            );
-            out.extend(inner);
+            self.rewrite(&mut events[at + 1..end], out, &mut Scope::default());
         }
         out.push(Event::InlineHtml("</a>".into()));
         end + 1
@@ -745,11 +873,11 @@ impl RenderState<'_> {
 
     /// An embed at `events[at]`; returns the index after its end. Inside a
     /// paragraph the card splits it, since a card is a block.
-    fn embed<'e>(
+    fn embed(
         &mut self,
-        events: &[Event<'e>],
+        events: &[Event],
         at: usize,
-        out: &mut Vec<Event<'e>>,
+        out: &mut Vec<Event>,
         in_paragraph: bool,
     ) -> usize {
         let Some((kind, id, end)) = reference_at(events, at) else {
@@ -917,7 +1045,10 @@ fn unique_slug(text: &str, seen: &mut HashMap<String, usize>) -> String {
 }
 
 fn open_ref_tag(kind: Kind, id: &str, anchor: &str, target: &Target) -> String {
-    let mut tag = String::from("<a class=\"ref ref-");
+    let label = target.label.as_ref().map_or(0, |l| l.len() + 14);
+    let mut tag =
+        String::with_capacity(64 + target.href.len() + anchor.len() + 2 * id.len() + label);
+    tag.push_str("<a class=\"ref ref-");
     tag.push_str(kind.as_str());
     tag.push_str("\" href=\"");
     let _ = escape_href(&mut tag, &target.href);

@@ -582,7 +582,7 @@ impl annotate::Targets for Standalone {
         // Only ids that could name a file keep their link: anything else could
         // point outside the site.
         model::is_valid_id(id).then(|| annotate::Target {
-            href: format!("{}/{id}.html", kind.dir()),
+            href: [kind.dir(), "/", id, ".html"].concat(),
             name: id.to_string(),
             label: None,
         })

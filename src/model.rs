@@ -374,15 +374,24 @@ pub fn is_valid_id(id: &str) -> bool {
 /// A valid id close to `id`, for suggestions: lowercase, runs of other characters
 /// turned into single hyphens.
 pub fn slugify(id: &str) -> String {
-    let mut out = String::new();
-    for c in id.chars().flat_map(char::to_lowercase) {
+    let mut out = String::with_capacity(id.len());
+    let mut push = |c: char| {
         if c.is_ascii_lowercase() || c.is_ascii_digit() {
             out.push(c);
         } else if !out.is_empty() && !out.ends_with('-') {
             out.push('-');
         }
+    };
+    for c in id.chars() {
+        if c.is_ascii() {
+            push(c.to_ascii_lowercase());
+        } else {
+            c.to_lowercase().for_each(&mut push);
+        }
     }
-    out.trim_end_matches('-').to_string()
+    let kept = out.trim_end_matches('-').len();
+    out.truncate(kept);
+    out
 }
 
 #[cfg(test)]
