@@ -12,14 +12,13 @@
 //! the caller through [`Targets`].
 
 use std::cell::Cell;
-use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::ops::Range;
 use std::sync::Arc;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html, escape_html_body_text};
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::highlight::Highlighter;
 use crate::model::Kind;
@@ -99,7 +98,7 @@ impl<'a> AsEvent<'a> for Located<'a> {
 struct Calls {
     /// (label, byte offset of its first call), in order of first call.
     first: Vec<(String, usize)>,
-    seen: HashSet<String>,
+    seen: FxHashSet<String>,
 }
 
 impl Calls {
@@ -164,7 +163,7 @@ fn scan_body(
         image_depth: 0,
         reading_order: Vec::new(),
     };
-    let mut definitions = HashMap::new();
+    let mut definitions = FxHashMap::default();
     let mut calls = Calls::default();
     // The main text streams from the parser; only footnote definitions are
     // held, to be walked after it.
@@ -328,7 +327,7 @@ impl ScanWalk<'_, '_> {
     /// The references with their anchors, in reading order.
     fn finish(self) -> Vec<RawRef> {
         let mut refs = self.refs;
-        let mut counts: HashMap<(Kind, &str), usize> = HashMap::new();
+        let mut counts: FxHashMap<(Kind, &str), usize> = FxHashMap::default();
         let numbers: Vec<usize> = refs
             .iter()
             .map(|r| {
@@ -461,7 +460,7 @@ pub fn render(
     };
     let mut calls = Calls::default();
     let mut places = Vec::new();
-    let mut definitions = HashMap::new();
+    let mut definitions = FxHashMap::default();
     let parser = Parser::new_ext(body, self::options());
     let written = Cell::new(0);
     let out = Counted {
@@ -491,7 +490,7 @@ pub fn render(
 
     // The notes, numbered in the order of their first call.
     let mut notes: Vec<String> = Vec::new();
-    let mut numbers: HashMap<&str, usize> = HashMap::new();
+    let mut numbers: FxHashMap<&str, usize> = FxHashMap::default();
     for (label, _) in &calls.first {
         let Some(mut events) = definitions.remove(label) else {
             continue;
@@ -502,21 +501,22 @@ pub fn render(
         numbers.insert(label, notes.len());
     }
     let prefix = options.id_prefix;
-    let mut spliced = String::with_capacity(html.len() + 1024 * places.len());
-    let mut done = 0;
-    for (at, label) in &places {
-        spliced.push_str(&html[done..*at]);
-        match numbers.get(label.as_ref()) {
-            Some(&n) => spliced.push_str(&sidenote(prefix, n, &notes[n - 1])),
-            None => {
-                spliced.push_str("[^");
-                let _ = escape_html_body_text(&mut spliced, label);
-                spliced.push(']');
-            }
-        }
-        done = *at;
-    }
-    spliced.push_str(&html[done..]);
+    let inserts: Vec<(usize, String)> = places
+        .iter()
+        .map(|(at, label)| {
+            let markup = match numbers.get(label.as_ref()) {
+                Some(&n) => sidenote(prefix, n, &notes[n - 1]),
+                None => {
+                    let mut text = String::from("[^");
+                    let _ = escape_html_body_text(&mut text, label);
+                    text.push(']');
+                    text
+                }
+            };
+            (*at, markup)
+        })
+        .collect();
+    let mut spliced = splice(html, &inserts);
     if !notes.is_empty() {
         spliced.push_str("<aside class=\"endnotes\" aria-label=\"Notes\"><ol>\n");
         for (i, note) in notes.iter().enumerate() {
@@ -535,6 +535,26 @@ pub fn render(
         headings: main.headings,
         referenced: state.referenced,
     }
+}
+
+/// `html` with each insert put at its byte offset (in order, on character
+/// boundaries). The text moves up in place, one pass from the end, instead of
+/// being copied to a second buffer as large: a body's HTML can run to
+/// megabytes.
+fn splice(html: String, inserts: &[(usize, String)]) -> String {
+    let extra: usize = inserts.iter().map(|(_, text)| text.len()).sum();
+    let mut bytes = html.into_bytes();
+    let mut end = bytes.len();
+    bytes.resize(end + extra, 0);
+    let mut shift = extra;
+    for (at, text) in inserts.iter().rev() {
+        bytes.copy_within(*at..end, at + shift);
+        shift -= text.len();
+        bytes[at + shift..at + shift + text.len()].copy_from_slice(text.as_bytes());
+        end = *at;
+    }
+    // Whole pieces of text put between whole pieces of text: still UTF-8.
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// Writes HTML from `events`. Writing to a `String` cannot fail.
@@ -642,14 +662,14 @@ impl<'e, I: Iterator<Item = Event<'e>>> Iterator for Rewritten<'_, '_, 'e, I> {
 struct Scope {
     main: bool,
     headings: Vec<Heading>,
-    heading_ids: HashMap<String, usize>,
+    heading_ids: FxHashMap<String, usize>,
 }
 
 /// The events of the main text, as they pass: each footnote definition's
 /// events go into `notes` by label instead (the first of a label wins).
 fn without_notes<'a, 'n, E: AsEvent<'a> + 'n>(
     mut events: impl Iterator<Item = E> + 'n,
-    notes: &'n mut HashMap<String, Vec<E>>,
+    notes: &'n mut FxHashMap<String, Vec<E>>,
 ) -> impl Iterator<Item = E> + 'n {
     let mut current: Option<(String, Vec<E>)> = None;
     let mut depth = 0usize;
@@ -1030,17 +1050,20 @@ fn plain_text(events: &[Event]) -> String {
 }
 
 /// A heading id from its text, unique within the body.
-fn unique_slug(text: &str, seen: &mut HashMap<String, usize>) -> String {
+fn unique_slug(text: &str, seen: &mut FxHashMap<String, usize>) -> String {
     let mut slug = crate::model::slugify(text);
     if slug.is_empty() {
         slug = "section".to_string();
     }
-    let count = seen.entry(slug.clone()).or_insert(0);
-    *count += 1;
-    if *count > 1 {
-        format!("{slug}-{count}")
-    } else {
-        slug
+    match seen.get_mut(&slug) {
+        Some(count) => {
+            *count += 1;
+            format!("{slug}-{count}")
+        }
+        None => {
+            seen.insert(slug.clone(), 1);
+            slug
+        }
     }
 }
 

@@ -278,13 +278,32 @@ fn read_input(file: Option<&Path>) -> Result<String, Failure> {
         Some(path) if path != Path::new("-") => std::fs::read_to_string(path)
             .map_err(|e| (2, format!("cannot read {}: {e}", path.display()))),
         _ => {
-            let mut text = String::new();
+            let mut text = String::with_capacity(stdin_size());
             std::io::stdin()
                 .read_to_string(&mut text)
                 .map_err(|e| (2, format!("cannot read standard input: {e}")))?;
             Ok(text)
         }
     }
+}
+
+/// The size of standard input when it is a file (`brief render - < big.md`),
+/// so the text is read into one buffer instead of a growing one; 0 otherwise.
+fn stdin_size() -> usize {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        let file = std::io::stdin()
+            .as_fd()
+            .try_clone_to_owned()
+            .map(std::fs::File::from);
+        if let Ok(meta) = file.and_then(|f| f.metadata())
+            && meta.is_file()
+        {
+            return usize::try_from(meta.len()).unwrap_or(0);
+        }
+    }
+    0
 }
 
 /// Prints the diagnostics and returns the exit code they call for.

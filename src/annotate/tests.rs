@@ -332,6 +332,8 @@ fn snippets_pointing_into_the_source_read_as_copied_ones_do() {
 }
 
 mod agreement {
+    use std::collections::HashSet;
+
     use proptest::prelude::*;
 
     use super::*;
