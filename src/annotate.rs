@@ -12,6 +12,7 @@
 //! the caller through [`Targets`].
 
 use std::cell::Cell;
+use std::collections::VecDeque;
 use std::fmt::Write as _;
 use std::ops::Range;
 use std::sync::Arc;
@@ -436,10 +437,10 @@ pub struct Rendered {
 
 /// Renders `body` to HTML, rewriting references, footnotes, headings and code.
 ///
-/// The body streams from the parser to the HTML writer a top-level block at
-/// a time, each block rewritten as it passes. Footnote definitions are held
-/// back and rendered after the main text; where each note is called, the
-/// place in the HTML is remembered, and its sidenote is put there at the end.
+/// The body streams from the parser through the rewrite to the HTML
+/// writer. Footnote definitions are held back and rendered after the main
+/// text; where each note is called, the place in the HTML is remembered, and
+/// its sidenote is put there at the end.
 pub fn render(
     body: &str,
     targets: &dyn Targets,
@@ -453,33 +454,21 @@ pub fn render(
         anchors: Default::default(),
         referenced: Vec::new(),
     };
-    let mut html = String::with_capacity(body.len() * 3 / 2);
     let mut main = Scope {
         main: true,
         ..Scope::default()
     };
     let mut calls = Calls::default();
-    let mut places = Vec::new();
     let mut definitions = FxHashMap::default();
     let parser = Parser::new_ext(body, self::options());
-    let written = Cell::new(0);
-    let out = Counted {
-        out: &mut html,
-        written: &written,
-    };
-    let rewrite = Rewrite {
+    let events = Rewrite {
         state: &mut state,
         scope: &mut main,
-        calls: &mut calls,
-        places: &mut places,
-        written: &written,
-    };
-    // A body without notes needs no watch for their definitions.
-    if body.contains("[^") {
-        write(out, rewrite.over(without_notes(parser, &mut definitions)));
-    } else {
-        write(out, rewrite.over(parser));
+        calls: Some(&mut calls),
+        definitions: Some(&mut definitions),
     }
+    .over(parser);
+    let (html, places) = write_html(events, body.len() * 3 / 2);
     if calls.first.is_empty() {
         return Rendered {
             html,
@@ -492,12 +481,18 @@ pub fn render(
     let mut notes: Vec<String> = Vec::new();
     let mut numbers: FxHashMap<&str, usize> = FxHashMap::default();
     for (label, _) in &calls.first {
-        let Some(mut events) = definitions.remove(label) else {
+        let Some(mut events) = definitions.remove(label.as_str()) else {
             continue;
         };
-        let mut out = Vec::with_capacity(events.len());
-        state.rewrite(&mut events, &mut out, &mut Scope::default());
-        notes.push(inline_note(out.into_iter().map(|e| rebase(e, &options))));
+        let mut scope = Scope::default();
+        let note = Rewrite {
+            state: &mut state,
+            scope: &mut scope,
+            calls: None,
+            definitions: None,
+        }
+        .over(events.drain(..));
+        notes.push(inline_note(note));
         numbers.insert(label, notes.len());
     }
     let prefix = options.id_prefix;
@@ -557,9 +552,32 @@ fn splice(html: String, inserts: &[(usize, String)]) -> String {
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
-/// Writes HTML from `events`. Writing to a `String` cannot fail.
-fn write<'e>(out: Counted, events: impl Iterator<Item = Event<'e>>) {
+/// The HTML of the rewritten `events`, in a buffer with `room` to start
+/// with, and (length of the HTML written, label) for each footnote call
+/// left in them: where its sidenote goes.
+fn write_html<'e>(
+    events: impl Iterator<Item = Event<'e>>,
+    room: usize,
+) -> (String, Vec<(usize, CowStr<'e>)>) {
+    let mut html = String::with_capacity(room);
+    let mut places = Vec::new();
+    let written = Cell::new(0);
+    let events = events.map(|event| match event {
+        // Everything before the call is written by now. The empty stand-in
+        // leaves the writer as inline markup would.
+        Event::FootnoteReference(label) => {
+            places.push((written.get(), label));
+            Event::InlineHtml(CowStr::Borrowed(""))
+        }
+        event => event,
+    });
+    let out = Counted {
+        out: &mut html,
+        written: &written,
+    };
+    // Writing to a `String` cannot fail.
     let _ = pulldown_cmark::html::write_html_fmt(out, events);
+    (html, places)
 }
 
 /// The HTML being written, counting its length where the rewrite can see it.
@@ -580,10 +598,11 @@ impl std::fmt::Write for Counted<'_> {
 struct Rewrite<'r, 'a, 'e> {
     state: &'r mut RenderState<'a>,
     scope: &'r mut Scope,
-    calls: &'r mut Calls,
-    /// (length of the HTML written, label) where a sidenote goes.
-    places: &'r mut Vec<(usize, CowStr<'e>)>,
-    written: &'r Cell<usize>,
+    /// The main text's footnote calls, as they are read.
+    calls: Option<&'r mut Calls>,
+    /// The main text's footnote definitions, held back by label as they are
+    /// read (the first of a label wins).
+    definitions: Option<&'r mut FxHashMap<String, Vec<Event<'e>>>>,
 }
 
 impl<'r, 'a, 'e> Rewrite<'r, 'a, 'e> {
@@ -591,24 +610,47 @@ impl<'r, 'a, 'e> Rewrite<'r, 'a, 'e> {
         Rewritten {
             input,
             with: self,
-            block: Vec::new(),
-            out: Vec::new(),
-            next: 0,
+            ready: VecDeque::new(),
+            again: VecDeque::new(),
+            look: Vec::new(),
+            links: Vec::new(),
+            in_ref: 0,
+            in_alt: 0,
         }
     }
 }
 
-/// The main text's events rewritten, a top-level block (a start tag at depth
-/// 0 through its end, or a lone event) at a time, so the rewrite can look
-/// ahead within a block while the document streams. The two buffers are
-/// reused from block to block.
+/// A body's events, rewritten as they stream: references become links or
+/// cards, footnote calls become sidenotes, headings get ids and code is
+/// highlighted. Events are held back only where the rewrite must look ahead:
+/// a paragraph that may be nothing but an embed, a heading (its id comes from
+/// its text), a code block, and the event after a reference link opens.
 struct Rewritten<'r, 'a, 'e, I> {
     input: I,
     with: Rewrite<'r, 'a, 'e>,
-    block: Vec<Event<'e>>,
-    out: Vec<Event<'e>>,
-    /// The next event of `out` to hand on.
-    next: usize,
+    /// Rewritten events waiting to be handed on.
+    ready: VecDeque<Event<'e>>,
+    /// Events read ahead and put back, to be rewritten before the input's next.
+    again: VecDeque<Event<'e>>,
+    /// What a paragraph's start reads ahead, kept for its room.
+    look: Vec<Event<'e>>,
+    /// What the end of each open link becomes.
+    links: Vec<LinkEnd>,
+    /// How deep in a reference's link text the stream is: no sidenote there.
+    in_ref: usize,
+    /// How deep in an image's alt text, which is written as plain text.
+    in_alt: usize,
+}
+
+/// What the end of an open link becomes.
+#[derive(Clone, Copy)]
+enum LinkEnd {
+    /// The author's own link: its end as it is.
+    Keep,
+    /// A reference written as an `<a>` tag: the tag's close.
+    Close,
+    /// A reference to nothing, shown as its text: nothing.
+    Drop,
 }
 
 impl<'e, I: Iterator<Item = Event<'e>>> Iterator for Rewritten<'_, '_, 'e, I> {
@@ -616,48 +658,290 @@ impl<'e, I: Iterator<Item = Event<'e>>> Iterator for Rewritten<'_, '_, 'e, I> {
 
     fn next(&mut self) -> Option<Event<'e>> {
         loop {
-            if let Some(event) = self.out.get_mut(self.next) {
-                self.next += 1;
-                return Some(match take(event) {
-                    // Everything before the call is written by now: its
-                    // sidenote goes here. The empty stand-in leaves the
-                    // writer as inline markup would.
-                    Event::FootnoteReference(label) => {
-                        self.with.places.push((self.with.written.get(), label));
-                        Event::InlineHtml(CowStr::Borrowed(""))
+            let event = match self.ready.pop_front() {
+                Some(event) => event,
+                None => {
+                    let event = self.pull()?;
+                    match self.step(event) {
+                        Some(event) => event,
+                        None => continue,
                     }
-                    event if self.with.state.options.moved_from.is_none() => event,
-                    event => rebase(event, &self.with.state.options),
-                });
-            }
-            self.out.clear();
-            self.next = 0;
-            self.block.clear();
-            let mut depth = 0usize;
-            for event in self.input.by_ref() {
-                match &event {
-                    Event::Start(_) => depth += 1,
-                    Event::End(_) => depth = depth.saturating_sub(1),
-                    _ => {}
                 }
-                self.with.calls.note(&event, 0);
-                self.block.push(event);
-                if depth == 0 {
-                    break;
-                }
-            }
-            if self.block.is_empty() {
-                return None;
-            }
-            let with = &mut self.with;
-            with.state
-                .rewrite(&mut self.block, &mut self.out, with.scope);
+            };
+            // A footnote call left in the stream is where a sidenote goes.
+            return Some(match event {
+                event if self.with.state.options.moved_from.is_none() => event,
+                event => rebase(event, &self.with.state.options),
+            });
         }
     }
 }
 
+impl<'e, I: Iterator<Item = Event<'e>>> Rewritten<'_, '_, 'e, I> {
+    /// The next event to rewrite: one put back, or the input's next.
+    fn pull(&mut self) -> Option<Event<'e>> {
+        if let Some(event) = self.again.pop_front() {
+            return Some(event);
+        }
+        loop {
+            let event = self.input.next()?;
+            match &event {
+                Event::FootnoteReference(_) => {
+                    if let Some(calls) = self.with.calls.as_deref_mut() {
+                        calls.note(&event, 0);
+                    }
+                }
+                Event::Start(Tag::FootnoteDefinition(_)) if self.with.definitions.is_some() => {
+                    self.hold_note(event);
+                    continue;
+                }
+                _ => {}
+            }
+            return Some(event);
+        }
+    }
+
+    /// Holds back the footnote definition that `start` opens: its events,
+    /// by label, to be rendered after the main text.
+    fn hold_note(&mut self, start: Event<'e>) {
+        let Event::Start(Tag::FootnoteDefinition(label)) = start else {
+            return;
+        };
+        let mut body = Vec::new();
+        // Definitions inside a definition stay in it.
+        let mut depth = 0usize;
+        for event in self.input.by_ref() {
+            match &event {
+                Event::Start(Tag::FootnoteDefinition(_)) => depth += 1,
+                Event::End(TagEnd::FootnoteDefinition) if depth == 0 => break,
+                Event::End(TagEnd::FootnoteDefinition) => depth -= 1,
+                _ => {}
+            }
+            body.push(event);
+        }
+        if let Some(definitions) = self.with.definitions.as_deref_mut() {
+            definitions.entry(label.into_string()).or_insert(body);
+        }
+    }
+
+    /// Puts `events` back, to be read again before anything else.
+    fn put_back(&mut self, events: impl DoubleEndedIterator<Item = Event<'e>>) {
+        for event in events.rev() {
+            self.again.push_front(event);
+        }
+    }
+
+    /// Reads through the end of the tag just opened, keeping what `keep`
+    /// says to (its end included).
+    fn read_to_end(&mut self, mut keep: impl FnMut(Event<'e>)) {
+        let mut depth = 1usize;
+        while depth > 0 {
+            let Some(event) = self.pull() else {
+                return;
+            };
+            match &event {
+                Event::Start(_) => depth += 1,
+                Event::End(_) => depth -= 1,
+                _ => {}
+            }
+            keep(event);
+        }
+    }
+
+    /// Rewrites one event: the event it becomes (None for nothing), with any
+    /// that follow it in `ready`.
+    fn step(&mut self, event: Event<'e>) -> Option<Event<'e>> {
+        if self.in_alt > 0 {
+            match &event {
+                Event::Start(Tag::Image { .. }) => self.in_alt += 1,
+                Event::End(TagEnd::Image) => self.in_alt -= 1,
+                _ => {}
+            }
+            return Some(match event {
+                Event::FootnoteReference(label) => note_text(&label),
+                event => event,
+            });
+        }
+        match event {
+            Event::Start(Tag::Paragraph) => Some(self.paragraph()),
+            Event::Start(Tag::Image { ref dest_url, .. }) => {
+                if let Some((kind, id)) = parse_reference(dest_url) {
+                    let shown = self.embed(kind, id, true);
+                    self.read_to_end(drop);
+                    Some(shown)
+                } else {
+                    self.in_alt = 1;
+                    Some(event)
+                }
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                ref dest_url,
+                ..
+            }) => match parse_reference(dest_url) {
+                Some((kind, id)) => self.link(kind, id, link_type),
+                None => {
+                    self.links.push(LinkEnd::Keep);
+                    Some(event)
+                }
+            },
+            Event::End(TagEnd::Link) => match self.links.pop() {
+                Some(LinkEnd::Close) => {
+                    self.in_ref -= 1;
+                    Some(Event::InlineHtml("</a>".into()))
+                }
+                Some(LinkEnd::Drop) => None,
+                _ => Some(event),
+            },
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
+                // The id comes from the heading's text, which is read ahead
+                // and then rewritten as usual.
+                let mut inner = Vec::new();
+                self.read_to_end(|e| inner.push(e));
+                let text = plain_text(&inner);
+                let scope = &mut *self.with.scope;
+                let id = match id {
+                    Some(id) => id.to_string(),
+                    None => unique_slug(&text, &mut scope.heading_ids),
+                };
+                let full = format!("{}{}", self.with.state.options.id_prefix, id);
+                let start = Event::Start(Tag::Heading {
+                    level,
+                    id: Some(CowStr::from(full.clone())),
+                    classes,
+                    attrs,
+                });
+                scope.headings.push(Heading {
+                    level: level as u8,
+                    id: full,
+                    text,
+                });
+                self.put_back(inner.into_iter());
+                Some(start)
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let mut code = String::new();
+                self.read_to_end(|e| {
+                    if let Event::Text(text) = e {
+                        code.push_str(&text);
+                    }
+                });
+                let info = match &kind {
+                    CodeBlockKind::Fenced(info) => info.as_ref(),
+                    CodeBlockKind::Indented => "",
+                };
+                Some(Event::Html(
+                    self.with.state.highlighter.block(info, &code).into(),
+                ))
+            }
+            Event::FootnoteReference(label) if !self.with.scope.main || self.in_ref > 0 => {
+                Some(note_text(&label))
+            }
+            event => Some(event),
+        }
+    }
+
+    /// A paragraph just opened. One that holds an embed and nothing else but
+    /// whitespace becomes the embed's card; any other opens as usual, and
+    /// what was read ahead is rewritten after it.
+    fn paragraph(&mut self) -> Event<'e> {
+        let mut look = std::mem::take(&mut self.look);
+        let mut embed = None;
+        while let Some(event) = self.pull() {
+            match &event {
+                Event::End(TagEnd::Paragraph) if embed.is_some() => {
+                    let shown = embed.and_then(|at| match &look[at] {
+                        Event::Start(Tag::Image { dest_url, .. }) => {
+                            parse_reference(dest_url).map(|(kind, id)| self.embed(kind, id, false))
+                        }
+                        _ => None,
+                    });
+                    look.clear();
+                    self.look = look;
+                    if let Some(shown) = shown {
+                        return shown;
+                    }
+                    return Event::Text(CowStr::Borrowed(""));
+                }
+                Event::SoftBreak => look.push(event),
+                Event::Text(text) if text.trim().is_empty() => look.push(event),
+                Event::Start(Tag::Image { dest_url, .. })
+                    if embed.is_none() && is_embed(dest_url) =>
+                {
+                    embed = Some(look.len());
+                    look.push(event);
+                    self.read_to_end(|e| look.push(e));
+                }
+                _ => {
+                    look.push(event);
+                    break;
+                }
+            }
+        }
+        self.put_back(look.drain(..));
+        self.look = look;
+        Event::Start(Tag::Paragraph)
+    }
+
+    /// A reference link just opened: its `<a>` tag, or nothing when the
+    /// reference points nowhere (its text then stands alone).
+    fn link(&mut self, kind: Kind, id: &str, link_type: LinkType) -> Option<Event<'e>> {
+        let state = &mut *self.with.state;
+        let anchor = state.anchor(kind, id);
+        let Some(target) = state.targets.target(kind, id) else {
+            self.links.push(LinkEnd::Drop);
+            return None;
+        };
+        let open = Event::InlineHtml(open_ref_tag(kind, id, &anchor, &target).into());
+        let next = self.pull();
+        if link_type == LinkType::Autolink || matches!(next, Some(Event::End(TagEnd::Link))) {
+            // Shown by its name: an autolink's text is its address.
+            if !matches!(next, Some(Event::End(TagEnd::Link)) | None) {
+                self.read_to_end(drop);
+            }
+            self.ready.push_back(Event::Text(target.name.into()));
+            self.ready.push_back(Event::InlineHtml("</a>".into()));
+        } else {
+            self.put_back(next.into_iter());
+            self.links.push(LinkEnd::Close);
+            self.in_ref += 1;
+        }
+        Some(open)
+    }
+
+    /// An embed: its card with the reference's anchor, or its name when there
+    /// is no card. Inside a paragraph the card splits it, since a card is a
+    /// block.
+    fn embed(&mut self, kind: Kind, id: &str, in_paragraph: bool) -> Event<'e> {
+        let state = &mut *self.with.state;
+        let anchor = state.anchor(kind, id);
+        let Some(card) = state.targets.card(kind, id, &anchor) else {
+            let name = state
+                .targets
+                .target(kind, id)
+                .map_or_else(|| id.to_string(), |t| t.name);
+            return Event::Text(name.into());
+        };
+        if in_paragraph {
+            Event::Html(format!("</p>\n{card}<p>").into())
+        } else {
+            Event::Html(card.into())
+        }
+    }
+}
+
+/// A footnote call where no sidenote can go, shown as written.
+fn note_text<'e>(label: &str) -> Event<'e> {
+    Event::Text(format!("[^{label}]").into())
+}
+
 /// Where a rewrite is. The main text collects its headings, and its footnote
-/// calls become sidenotes; link text and notes keep neither.
+/// calls become sidenotes; notes keep neither.
 #[derive(Default)]
 struct Scope {
     main: bool,
@@ -757,168 +1041,6 @@ impl RenderState<'_> {
         };
         anchor_id(self.options.id_prefix, kind, id, count)
     }
-
-    /// One pass over a block's events, moving them to `out`: references,
-    /// embeds, headings, code, notes.
-    fn rewrite<'e>(
-        &mut self,
-        events: &mut [Event<'e>],
-        out: &mut Vec<Event<'e>>,
-        scope: &mut Scope,
-    ) {
-        let mut i = 0;
-        while i < events.len() {
-            match &events[i] {
-                Event::Start(Tag::Paragraph) => {
-                    if let Some((embed_at, close_at)) = sole_embed(&events[i + 1..]) {
-                        self.embed(events, i + 1 + embed_at, out, false);
-                        i += close_at + 2;
-                    } else {
-                        out.push(take(&mut events[i]));
-                        i += 1;
-                    }
-                }
-                Event::Start(Tag::Image { dest_url, .. })
-                    if parse_reference(dest_url).is_some() =>
-                {
-                    i = self.embed(events, i, out, true);
-                }
-                Event::Start(Tag::Image { .. }) => {
-                    // Alt text is written as plain text: a footnote call
-                    // there is its label.
-                    let end = find_end(events, i);
-                    out.extend(events[i..=end].iter_mut().map(|e| match take(e) {
-                        Event::FootnoteReference(label) => {
-                            Event::Text(format!("[^{label}]").into())
-                        }
-                        e => e,
-                    }));
-                    i = end + 1;
-                }
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    ..
-                }) if parse_reference(dest_url).is_some() => {
-                    let link_type = *link_type;
-                    i = self.link(events, i, link_type, out);
-                }
-                Event::Start(Tag::Heading { .. }) => {
-                    let end = find_end(events, i);
-                    let text = plain_text(&events[i + 1..end]);
-                    if let Event::Start(Tag::Heading {
-                        level,
-                        id,
-                        classes,
-                        attrs,
-                    }) = take(&mut events[i])
-                    {
-                        let id = match id {
-                            Some(id) => id.to_string(),
-                            None => unique_slug(&text, &mut scope.heading_ids),
-                        };
-                        let full = format!("{}{}", self.options.id_prefix, id);
-                        out.push(Event::Start(Tag::Heading {
-                            level,
-                            id: Some(CowStr::from(full.clone())),
-                            classes,
-                            attrs,
-                        }));
-                        scope.headings.push(Heading {
-                            level: level as u8,
-                            id: full,
-                            text,
-                        });
-                    }
-                    i += 1;
-                }
-                Event::Start(Tag::CodeBlock(kind)) => {
-                    let end = find_end(events, i);
-                    let code: String = events[i + 1..end]
-                        .iter()
-                        .filter_map(|e| {
-                            if let Event::Text(t) = e {
-                                Some(t.as_ref())
-                            } else {
-                                None
-                            }
-                        })
-                        .collect();
-                    let info = match kind {
-                        CodeBlockKind::Fenced(info) => info.as_ref(),
-                        CodeBlockKind::Indented => "",
-                    };
-                    out.push(Event::Html(self.highlighter.block(info, &code).into()));
-                    i = end + 1;
-                }
-                Event::FootnoteReference(label) if !scope.main => {
-                    out.push(Event::Text(format!("[^{label}]").into()));
-                    i += 1;
-                }
-                _ => {
-                    out.push(take(&mut events[i]));
-                    i += 1;
-                }
-            }
-        }
-    }
-
-    /// A reference link at `events[at]`; returns the index after its end.
-    fn link<'e>(
-        &mut self,
-        events: &mut [Event<'e>],
-        at: usize,
-        link_type: LinkType,
-        out: &mut Vec<Event<'e>>,
-    ) -> usize {
-        let Some((kind, id, end)) = reference_at(events, at) else {
-            return at + 1;
-        };
-        let anchor = self.anchor(kind, id);
-        let Some(target) = self.targets.target(kind, id) else {
-            out.extend(events[at + 1..end].iter_mut().map(take));
-            return end + 1;
-        };
-        out.push(Event::InlineHtml(
-            open_ref_tag(kind, id, &anchor, &target).into(),
-        ));
-        if end == at + 1 || link_type == LinkType::Autolink {
-            out.push(Event::Text(target.name.into()));
-        } else {
-            self.rewrite(&mut events[at + 1..end], out, &mut Scope::default());
-        }
-        out.push(Event::InlineHtml("</a>".into()));
-        end + 1
-    }
-
-    /// An embed at `events[at]`; returns the index after its end. Inside a
-    /// paragraph the card splits it, since a card is a block.
-    fn embed(
-        &mut self,
-        events: &[Event],
-        at: usize,
-        out: &mut Vec<Event>,
-        in_paragraph: bool,
-    ) -> usize {
-        let Some((kind, id, end)) = reference_at(events, at) else {
-            return at + 1;
-        };
-        let anchor = self.anchor(kind, id);
-        let Some(card) = self.targets.card(kind, id, &anchor) else {
-            let name = self
-                .targets
-                .target(kind, id)
-                .map_or_else(|| id.to_string(), |t| t.name);
-            out.push(Event::Text(name.into()));
-            return end + 1;
-        };
-        if in_paragraph {
-            out.push(Event::Html(format!("</p>\n{card}<p>").into()));
-        } else {
-            out.push(Event::Html(card.into()));
-        }
-        end + 1
-    }
 }
 
 /// A pass-through link or image as seen from the output root, when the body
@@ -978,63 +1100,8 @@ fn rebase<'e>(event: Event<'e>, options: &RenderOptions) -> Event<'e> {
     }
 }
 
-/// The reference a link or image opened at `events[at]` makes, and the index
-/// of the event that closes it.
-fn reference_at<'a>(events: &'a [Event], at: usize) -> Option<(Kind, &'a str, usize)> {
-    let (Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. })) =
-        &events[at]
-    else {
-        return None;
-    };
-    let (kind, id) = parse_reference(dest_url)?;
-    Some((kind, id, find_end(events, at)))
-}
-
-/// Moves an event out of the list; the rewrite never looks back at it.
-fn take<'e>(event: &mut Event<'e>) -> Event<'e> {
-    std::mem::replace(event, Event::SoftBreak)
-}
-
 fn is_embed(dest: &str) -> bool {
     parse_reference(dest).is_some_and(|(kind, _)| kind.can_embed())
-}
-
-/// If a paragraph (whose events start at `rest[0]`) holds one embed and nothing
-/// but whitespace, the embed's offset in `rest` and the offset of the paragraph's end.
-fn sole_embed(rest: &[Event]) -> Option<(usize, usize)> {
-    let mut embed = None;
-    let mut i = 0;
-    while i < rest.len() {
-        match &rest[i] {
-            Event::End(TagEnd::Paragraph) => return embed.map(|e| (e, i)),
-            Event::Start(Tag::Image { dest_url, .. }) if is_embed(dest_url) && embed.is_none() => {
-                embed = Some(i);
-                i = find_end(rest, i) + 1;
-            }
-            Event::SoftBreak => i += 1,
-            Event::Text(t) if t.trim().is_empty() => i += 1,
-            _ => return None,
-        }
-    }
-    None
-}
-
-/// Index of the event closing the tag opened at `events[at]`.
-fn find_end(events: &[Event], at: usize) -> usize {
-    let mut depth = 0usize;
-    for (i, event) in events.iter().enumerate().skip(at) {
-        match event {
-            Event::Start(_) => depth += 1,
-            Event::End(_) => {
-                depth -= 1;
-                if depth == 0 {
-                    return i;
-                }
-            }
-            _ => {}
-        }
-    }
-    events.len().saturating_sub(1).max(at)
 }
 
 fn plain_text(events: &[Event]) -> String {
