@@ -13,7 +13,6 @@
 
 use std::cell::Cell;
 use std::collections::VecDeque;
-use std::fmt::Write as _;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -353,15 +352,23 @@ impl ScanWalk<'_, '_> {
 /// The element id of the `n`th reference to `kind:id` in a body.
 pub fn anchor_id(prefix: &str, kind: Kind, id: &str, n: usize) -> String {
     let kind = kind.as_str();
-    let mut anchor = String::with_capacity(prefix.len() + kind.len() + id.len() + 8);
+    let mut anchor = String::with_capacity(prefix.len() + kind.len() + id.len() + 24);
     anchor.push_str(prefix);
     anchor.push_str("m-");
     anchor.push_str(kind);
     anchor.push('-');
     anchor.push_str(id);
     anchor.push('-');
-    let _ = write!(anchor, "{n}");
-    anchor
+    // The number's digits, most significant first.
+    let start = anchor.len();
+    let mut rest = n;
+    loop {
+        anchor.insert(start, char::from(b'0' + (rest % 10) as u8));
+        rest /= 10;
+        if rest == 0 {
+            break anchor;
+        }
+    }
 }
 
 fn is_block(tag: &Tag) -> bool {
@@ -460,15 +467,26 @@ pub fn render(
     };
     let mut calls = Calls::default();
     let mut definitions = FxHashMap::default();
-    let parser = Parser::new_ext(body, self::options());
+    let mut places = Vec::new();
+    let written = Cell::new(0);
     let events = Rewrite {
         state: &mut state,
         scope: &mut main,
         calls: Some(&mut calls),
         definitions: Some(&mut definitions),
+        places: Some(Places {
+            at: &mut places,
+            written: &written,
+        }),
     }
-    .over(parser);
-    let (html, places) = write_html(events, body.len() * 3 / 2);
+    .over(Parser::new_ext(body, self::options()));
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    let out = Counted {
+        out: &mut html,
+        written: &written,
+    };
+    // Writing to a `String` cannot fail.
+    let _ = pulldown_cmark::html::write_html_fmt(out, events);
     if calls.first.is_empty() {
         return Rendered {
             html,
@@ -490,6 +508,7 @@ pub fn render(
             scope: &mut scope,
             calls: None,
             definitions: None,
+            places: None,
         }
         .over(events.drain(..));
         notes.push(inline_note(note));
@@ -552,34 +571,6 @@ fn splice(html: String, inserts: &[(usize, String)]) -> String {
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
-/// The HTML of the rewritten `events`, in a buffer with `room` to start
-/// with, and (length of the HTML written, label) for each footnote call
-/// left in them: where its sidenote goes.
-fn write_html<'e>(
-    events: impl Iterator<Item = Event<'e>>,
-    room: usize,
-) -> (String, Vec<(usize, CowStr<'e>)>) {
-    let mut html = String::with_capacity(room);
-    let mut places = Vec::new();
-    let written = Cell::new(0);
-    let events = events.map(|event| match event {
-        // Everything before the call is written by now. The empty stand-in
-        // leaves the writer as inline markup would.
-        Event::FootnoteReference(label) => {
-            places.push((written.get(), label));
-            Event::InlineHtml(CowStr::Borrowed(""))
-        }
-        event => event,
-    });
-    let out = Counted {
-        out: &mut html,
-        written: &written,
-    };
-    // Writing to a `String` cannot fail.
-    let _ = pulldown_cmark::html::write_html_fmt(out, events);
-    (html, places)
-}
-
 /// The HTML being written, counting its length where the rewrite can see it.
 struct Counted<'a> {
     out: &'a mut String,
@@ -603,6 +594,15 @@ struct Rewrite<'r, 'a, 'e> {
     /// The main text's footnote definitions, held back by label as they are
     /// read (the first of a label wins).
     definitions: Option<&'r mut FxHashMap<String, Vec<Event<'e>>>>,
+    /// Where the main text's sidenotes go.
+    places: Option<Places<'r, 'e>>,
+}
+
+/// Where each footnote call of the main text stands in its HTML, as it is
+/// written: (length of the HTML written, label).
+struct Places<'r, 'e> {
+    at: &'r mut Vec<(usize, CowStr<'e>)>,
+    written: &'r Cell<usize>,
 }
 
 impl<'r, 'a, 'e> Rewrite<'r, 'a, 'e> {
@@ -668,8 +668,17 @@ impl<'e, I: Iterator<Item = Event<'e>>> Iterator for Rewritten<'_, '_, 'e, I> {
                     }
                 }
             };
-            // A footnote call left in the stream is where a sidenote goes.
             return Some(match event {
+                // Everything before the call is written by now: its sidenote
+                // goes here. The empty stand-in leaves the writer as inline
+                // markup would.
+                Event::FootnoteReference(label) => match self.with.places.as_mut() {
+                    Some(places) => {
+                        places.at.push((places.written.get(), label));
+                        Event::InlineHtml(CowStr::Borrowed(""))
+                    }
+                    None => note_text(&label),
+                },
                 event if self.with.state.options.moved_from.is_none() => event,
                 event => rebase(event, &self.with.state.options),
             });
@@ -869,7 +878,7 @@ impl<'e, I: Iterator<Item = Event<'e>>> Rewritten<'_, '_, 'e, I> {
                     return Event::Text(CowStr::Borrowed(""));
                 }
                 Event::SoftBreak => look.push(event),
-                Event::Text(text) if text.trim().is_empty() => look.push(event),
+                Event::Text(text) if text.chars().all(char::is_whitespace) => look.push(event),
                 Event::Start(Tag::Image { dest_url, .. })
                     if embed.is_none() && is_embed(dest_url) =>
                 {
