@@ -5,8 +5,9 @@
 //! byte span, the block it stands in and a snippet of that block's text — the raw
 //! material of mentions. [`render`] walks the events again and rewrites them:
 //! references become links or cards, footnotes become sidenotes plus print
-//! endnotes, headings get ids and fenced code is highlighted. Each rewrite is its
-//! own small step over the event list; `render` composes them in one place.
+//! endnotes, headings get ids and fenced code is highlighted. Both passes
+//! stream: a body's text first, then its notes in the order of their first
+//! call, so they meet references in the same order and agree on every anchor.
 //!
 //! Neither pass looks at other documents: what a reference points at comes from
 //! the caller through [`Targets`].
