@@ -663,9 +663,13 @@ impl<'e, I: Iterator<Item = Event<'e>>> Iterator for Rewritten<'_, '_, 'e, I> {
                 Some(event) => event,
                 None => {
                     let event = self.pull()?;
-                    match self.step(event) {
-                        Some(event) => event,
-                        None => continue,
+                    if self.in_alt == 0 && passes(&event) {
+                        event
+                    } else {
+                        match self.step(event) {
+                            Some(event) => event,
+                            None => continue,
+                        }
                     }
                 }
             };
@@ -760,6 +764,7 @@ impl<'e, I: Iterator<Item = Event<'e>>> Rewritten<'_, '_, 'e, I> {
 
     /// Rewrites one event: the event it becomes (None for nothing), with any
     /// that follow it in `ready`.
+    #[inline(never)]
     fn step(&mut self, event: Event<'e>) -> Option<Event<'e>> {
         if self.in_alt > 0 {
             match &event {
@@ -942,6 +947,29 @@ impl<'e, I: Iterator<Item = Event<'e>>> Rewritten<'_, '_, 'e, I> {
         } else {
             Event::Html(card.into())
         }
+    }
+}
+
+/// Whether the rewrite leaves `event` as it is wherever it stands (outside
+/// alt text): most of a body's events, which then take no detour.
+fn passes(event: &Event) -> bool {
+    match event {
+        Event::Text(_) | Event::Code(_) | Event::SoftBreak | Event::HardBreak => true,
+        Event::Start(tag) => matches!(
+            tag,
+            Tag::Emphasis
+                | Tag::Strong
+                | Tag::Strikethrough
+                | Tag::Item
+                | Tag::List(_)
+                | Tag::BlockQuote(_)
+                | Tag::Table(_)
+                | Tag::TableHead
+                | Tag::TableRow
+                | Tag::TableCell
+        ),
+        Event::End(end) => !matches!(end, TagEnd::Link),
+        _ => false,
     }
 }
 
