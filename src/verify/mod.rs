@@ -83,13 +83,15 @@ impl fmt::Display for Miss {
     }
 }
 
+/// A page's internal links, each once, with the line it first appears on.
+type Links = Vec<(u64, Box<str>)>;
+
 /// What one page offers and asks for.
 #[derive(Default)]
 struct Scan {
     /// The ids, as [`id_hash`]es: a large site has hundreds of thousands.
     ids: HashSet<u64>,
-    /// Internal links only, each once, with the line it first appears on.
-    links: Vec<(u64, Box<str>)>,
+    links: Links,
     /// Hashes of the links recorded so far, while the page is scanned.
     seen: HashSet<u64>,
 }
@@ -137,29 +139,33 @@ struct PageLinks {
 
 impl Collector {
     pub fn add(&self, path: &str, bytes: &[u8]) {
-        let scan = is_html(path).then(|| scan_bytes(bytes));
-        self.keep(path, scan);
+        let found = is_html(path).then(|| {
+            let scan = scan_bytes(bytes);
+            (scan.ids.into_iter().collect(), scan.links)
+        });
+        self.keep(path, found);
     }
 
-    /// [`Collector::add`] for a page given in pieces, from the scan of each
-    /// piece in order ([`scan_piece`]).
-    pub fn add_pieces(&self, path: &str, pieces: &[PieceScan]) {
-        let scan = is_html(path).then(|| join_pieces(pieces.iter()));
-        self.keep(path, scan);
+    /// [`Collector::add`] for a page given in pieces, from the scans of its
+    /// pieces joined as they came ([`Joined`]).
+    pub fn add_pieces(&self, path: &str, pieces: Joined) {
+        let found = is_html(path).then_some((pieces.ids, pieces.links));
+        self.keep(path, found);
     }
 
-    fn keep(&self, path: &str, scan: Option<Scan>) {
-        let ids = scan.as_ref().map(|scan| {
-            let mut ids: Vec<u64> = scan.ids.iter().copied().collect();
+    /// Keeps a page's ids (in any order, perhaps repeated) and links.
+    fn keep(&self, path: &str, found: Option<(Vec<u64>, Links)>) {
+        let found = found.map(|(mut ids, links)| {
             ids.sort_unstable();
-            ids.into_boxed_slice()
+            ids.dedup();
+            (ids.into_boxed_slice(), links)
         });
         let mut kept = lock(&self.0);
         kept.paths.insert(path.to_string());
-        let (Some(scan), Some(ids)) = (scan, ids) else {
+        let Some((ids, links)) = found else {
             return;
         };
-        let links = (scan.links.into_iter())
+        let links = (links.into_iter())
             .map(|(line, target)| {
                 let next = u32::try_from(kept.targets.len()).unwrap_or(u32::MAX);
                 let number = *kept.targets.entry(target).or_insert(next);
@@ -529,19 +535,43 @@ pub fn scan_piece(text: &str) -> PieceScan {
 
 /// The scans of a page's pieces, in order, as the scan of the whole page.
 fn join_pieces<'a>(pieces: impl Iterator<Item = &'a PieceScan>) -> Scan {
-    let mut joined = Scan::default();
-    let mut lines_before = 0;
-    for PieceScan(scan, lines) in pieces {
-        joined.ids.extend(&scan.ids);
+    let mut joined = Joined::default();
+    pieces.for_each(|piece| joined.push(piece));
+    Scan {
+        ids: joined.ids.into_iter().collect(),
+        links: joined.links,
+        seen: HashSet::default(),
+    }
+}
+
+/// The scans of a page's pieces joined one piece at a time, in order, so
+/// that each piece's scan can be dropped as soon as it is joined:
+/// `print.html` of a large briefing has hundreds of thousands of ids, and
+/// its pieces' scans held until the last was done were most of what
+/// verifying it kept.
+#[derive(Default)]
+pub struct Joined {
+    /// The ids as they came, repeats and all: a list is smaller than a set,
+    /// and [`Collector`] sorts it anyway.
+    ids: Vec<u64>,
+    links: Links,
+    /// Hashes of the links joined so far.
+    seen: HashSet<u64>,
+    /// Lines in the pieces joined so far.
+    lines: u64,
+}
+
+impl Joined {
+    /// Joins the scan of the next piece.
+    pub fn push(&mut self, PieceScan(scan, lines): &PieceScan) {
+        self.ids.extend(&scan.ids);
         for (line, target) in &scan.links {
-            if joined.seen.insert(id_hash(target)) {
-                joined.links.push((line + lines_before, target.clone()));
+            if self.seen.insert(id_hash(target)) {
+                self.links.push((line + self.lines, target.clone()));
             }
         }
-        lines_before += lines;
+        self.lines += lines;
     }
-    joined.seen = HashSet::default();
-    joined
 }
 
 /// Elements whose content is text, not markup.
@@ -745,8 +775,9 @@ mod tests {
         };
         let whole = misses(&|c| c.add("print.html", parts.concat().as_bytes()));
         let pieces = misses(&|c| {
-            let scans: Vec<PieceScan> = parts.iter().map(|part| scan_piece(part)).collect();
-            c.add_pieces("print.html", &scans)
+            let mut joined = Joined::default();
+            parts.iter().for_each(|part| joined.push(&scan_piece(part)));
+            c.add_pieces("print.html", joined)
         });
         assert_eq!(whole, pieces);
         let lines: Vec<u64> = whole.iter().map(|m| m.line).collect();
