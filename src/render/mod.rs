@@ -99,7 +99,8 @@ pub struct Renderer<'a> {
     cards: Vec<[OnceLock<Result<String, String>>; 3]>,
     /// Digests of what references to each entity resolve to, per
     /// [`CardVariant`]: the link target, then the card. Incremental builds
-    /// compare them with the answers a kept body was rendered with.
+    /// compare them with the answers a kept body was rendered with; a full
+    /// build asks for none and leaves this empty.
     answers: Vec<[[OnceLock<crate::incremental::Digest>; 2]; 3]>,
     pub base_url: Option<String>,
     /// What the last build made, when rendering incrementally.
@@ -139,7 +140,7 @@ impl<'a> Renderer<'a> {
             views,
             print_views: OnceLock::new(),
             cards: briefing.keys().map(|_| Default::default()).collect(),
-            answers: briefing.keys().map(|_| Default::default()).collect(),
+            answers: Vec::new(),
             doc_pages: briefing.keys().map(|k| (briefing.doc(k).file, k)).collect(),
             view_index,
             base_url,
@@ -151,7 +152,15 @@ impl<'a> Renderer<'a> {
     /// Reuses bodies, cards and pages from `reuse` wherever their inputs did
     /// not change, and stores what it renders there for the next build.
     pub fn reusing(self, reuse: Option<&'a Reuse>) -> Self {
-        Renderer { reuse, ..self }
+        let answers = match reuse {
+            Some(_) => self.briefing.keys().map(|_| Default::default()).collect(),
+            None => Vec::new(),
+        };
+        Renderer {
+            reuse,
+            answers,
+            ..self
+        }
     }
 
     /// Whether `template` can be written by [`builtin`] rather than Tera:
@@ -581,8 +590,10 @@ impl PageTargets<'_, '_> {
         else {
             return compute();
         };
-        let answers = &self.renderer.answers[self.renderer.view_index[&key]][variant as usize];
-        *answers[usize::from(card)].get_or_init(compute)
+        let Some(answers) = self.renderer.answers.get(self.renderer.view_index[&key]) else {
+            return compute();
+        };
+        *answers[variant as usize][usize::from(card)].get_or_init(compute)
     }
 }
 
