@@ -14,6 +14,7 @@
 
 mod incremental;
 mod locate;
+mod texts;
 
 pub use incremental::{Pages, Scanned, scan_page, scan_page_pieces};
 pub use locate::{SourceDoc, locate};
@@ -29,6 +30,7 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::render::OutFile;
+use texts::Texts;
 
 /// One internal link of the output that points at nothing.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -124,8 +126,8 @@ pub struct Collector(Mutex<Kept>);
 struct Kept {
     pages: HashMap<String, PageLinks>,
     paths: BTreeSet<String>,
-    /// Each link text seen, with its number in [`PageLinks::links`].
-    targets: HashMap<Box<str>, u32>,
+    /// Each link text seen, by its number in [`PageLinks::links`].
+    targets: Texts,
 }
 
 /// One page as the collector keeps it.
@@ -167,8 +169,7 @@ impl Collector {
         };
         let links = (links.into_iter())
             .map(|(line, target)| {
-                let next = u32::try_from(kept.targets.len()).unwrap_or(u32::MAX);
-                let number = *kept.targets.entry(target).or_insert(next);
+                let number = kept.targets.number(&target);
                 (u32::try_from(line).unwrap_or(u32::MAX), number)
             })
             .collect();
@@ -184,17 +185,11 @@ impl Collector {
     /// Every miss, sorted by page and line.
     pub fn finish(self) -> Vec<Miss> {
         let kept = self.0.into_inner().unwrap_or_else(|p| p.into_inner());
-        let mut texts: Vec<&str> = vec![""; kept.targets.len()];
-        for (text, &number) in &kept.targets {
-            if let Some(slot) = texts.get_mut(number as usize) {
-                *slot = text;
-            }
-        }
         let has_id = |file: &str, id: u64| {
             (kept.pages.get(file)).map(|page| page.ids.binary_search(&id).is_ok())
         };
-        let (paths, texts, has_id) = (&kept.paths, &texts, &has_id);
-        let text = |number: u32| texts.get(number as usize).copied().unwrap_or("");
+        let (paths, texts, has_id) = (&kept.paths, &kept.targets, &has_id);
+        let text = |number: u32| texts.get(number);
         let shared = &shared_misses(&kept.pages, texts, &|page, target| {
             check_link(page, target, has_id, paths)
         });
@@ -295,7 +290,7 @@ fn check_link(
 /// each is checked once per folder rather than once per page.
 fn shared_misses<'p>(
     pages: &'p HashMap<String, PageLinks>,
-    texts: &[&str],
+    texts: &Texts,
     check: &(dyn Fn(&str, &str) -> Option<Problem> + Sync),
 ) -> HashMap<&'p str, HashMap<u32, Problem>> {
     let mut folders: HashMap<&str, Vec<&PageLinks>> = HashMap::default();
@@ -304,7 +299,7 @@ fn shared_misses<'p>(
         folders.entry(folder_of(page)).or_default().push(links);
         seen_from.entry(folder_of(page)).or_insert(page);
     }
-    let text = |number: u32| texts.get(number as usize).copied().unwrap_or("");
+    let text = |number: u32| texts.get(number);
     let words = texts.len().div_ceil(64);
     folders
         .into_iter()
