@@ -23,7 +23,8 @@ pub enum PageId {
     Entity(EntityKey),
 }
 
-/// One reference, bound to its entity.
+/// One reference, bound to its entity: what pages and feeds show of it.
+/// Where it stands in its source is only for the warnings ([`Place`]).
 #[derive(Debug, Clone)]
 pub struct Mention {
     pub page: PageId,
@@ -32,10 +33,16 @@ pub struct Mention {
     pub anchor: Anchor,
     pub snippet: Snippet,
     pub embed: bool,
+}
+
+/// Where a mention stands in its source, by the same index as the mention:
+/// only the warnings need it, so it is dropped once they are made rather
+/// than kept with each of hundreds of thousands of mentions for the build.
+struct Place {
     /// Block sequence number within the page, for "nearby" checks.
-    pub block: usize,
-    pub file: FileId,
-    pub span: Range<usize>,
+    block: usize,
+    file: FileId,
+    span: Range<usize>,
 }
 
 /// The element id of a mention on its page, `m-party-openai-2`, kept as its
@@ -95,9 +102,14 @@ pub struct Graph {
 }
 
 impl Graph {
-    /// Builds the graph. `pages` must come in reading order (front page,
-    /// sections, then the other entity pages); labels follow that order.
-    pub fn build(briefing: &Briefing, relations: Relations, pages: Vec<PageRefs>) -> Graph {
+    /// Builds the graph, with its warnings. `pages` must come in reading
+    /// order (front page, sections, then the other entity pages); labels
+    /// follow that order.
+    pub fn build(
+        briefing: &Briefing,
+        relations: Relations,
+        pages: Vec<PageRefs>,
+    ) -> (Graph, Vec<Diagnostic>) {
         let mut graph = Graph {
             relations,
             ..Graph::default()
@@ -106,6 +118,7 @@ impl Graph {
         // is made at its size rather than grown.
         let count = pages.iter().flat_map(|p| &p.bound).flatten().count();
         graph.mentions.reserve_exact(count);
+        let mut places = Vec::with_capacity(count);
         let mut ids: HashMap<EntityKey, Arc<str>> = HashMap::new();
         for page in pages {
             for (r, bound) in page.refs.into_iter().zip(page.bound) {
@@ -128,6 +141,8 @@ impl Graph {
                     },
                     snippet: r.snippet,
                     embed: r.embed,
+                });
+                places.push(Place {
                     block: r.block,
                     file: page.doc.file,
                     span: r.span.start + start..r.span.end + start,
@@ -136,7 +151,8 @@ impl Graph {
         }
         graph.number(briefing);
         graph.relate(briefing);
-        graph
+        let warnings = graph.warnings(briefing, &places);
+        (graph, warnings)
     }
 
     fn number(&mut self, briefing: &Briefing) {
@@ -240,7 +256,7 @@ impl Graph {
 
     /// Warnings: parties, clauses and quotes that no other page references, and
     /// quotes referenced where their speaker is not named nearby.
-    pub fn warnings(&self, briefing: &Briefing) -> Vec<Diagnostic> {
+    fn warnings(&self, briefing: &Briefing, places: &[Place]) -> Vec<Diagnostic> {
         let mut out = Vec::new();
         for key in briefing.keys().filter(|k| k.kind != Kind::Section) {
             if self.mentions_of(key).all(|m| m.page == PageId::Entity(key)) {
@@ -264,10 +280,8 @@ impl Graph {
                 );
             }
         }
-        for m in self
-            .mentions
-            .iter()
-            .filter(|m| m.entity.kind == Kind::Quote)
+        for (m, place) in
+            (self.mentions.iter().zip(places)).filter(|(m, _)| m.entity.kind == Kind::Quote)
         {
             let Some(speaker) = self
                 .relations
@@ -285,15 +299,17 @@ impl Graph {
             if m.page == PageId::Entity(m.entity) || m.page == PageId::Entity(speaker) {
                 continue;
             }
-            let nearby = self
-                .mentions_on(m.page)
-                .any(|n| n.entity == speaker && (n.block == m.block || n.block + 1 == m.block));
+            let nearby = (self.by_page.get(&m.page).into_iter().flatten()).any(|&n| {
+                let block = places.get(n).map(|p| p.block);
+                self.mentions[n].entity == speaker
+                    && (block == Some(place.block) || block.map(|b| b + 1) == Some(place.block))
+            });
             if !nearby {
                 out.push(
                     Diagnostic::warning(
                         "speaker-not-linked",
-                        m.file,
-                        m.span.clone(),
+                        place.file,
+                        place.span.clone(),
                         format!(
                             "the speaker of quote `{}` is not named nearby",
                             briefing.id(m.entity)

@@ -168,8 +168,8 @@ fn compile_with(root: &Path, reuse: Option<&incremental::Reuse>) -> Result<Compi
     diagnostics.extend(found);
     let (pages, found) = timed("scan", || scan_pages(&sources.files, &briefing, reuse));
     diagnostics.extend(found);
-    let graph = timed("graph", || Graph::build(&briefing, relations, pages));
-    diagnostics.extend(graph.warnings(&briefing));
+    let (graph, found) = timed("graph", || Graph::build(&briefing, relations, pages));
+    diagnostics.extend(found);
     diagnostics::normalize(&mut diagnostics);
     Ok(Compiled {
         files: sources.files,
