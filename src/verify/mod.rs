@@ -14,6 +14,7 @@
 
 mod incremental;
 mod locate;
+mod packed;
 mod texts;
 
 pub use incremental::{Pages, Scanned, scan_page, scan_page_pieces};
@@ -30,6 +31,7 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::render::OutFile;
+use packed::PackedLinks;
 use texts::Texts;
 
 /// One internal link of the output that points at nothing.
@@ -136,7 +138,7 @@ struct PageLinks {
     ids: Box<[u64]>,
     /// (line, number of the link text), each link once, in page order. A
     /// line past `u32::MAX` is kept as `u32::MAX`: no page is that long.
-    links: Box<[(u32, u32)]>,
+    links: PackedLinks,
 }
 
 impl Collector {
@@ -167,12 +169,13 @@ impl Collector {
         let Some((ids, links)) = found else {
             return;
         };
-        let links = (links.into_iter())
+        let links: Vec<(u32, u32)> = (links.into_iter())
             .map(|(line, target)| {
                 let number = kept.targets.number(&target);
                 (u32::try_from(line).unwrap_or(u32::MAX), number)
             })
             .collect();
+        let links = PackedLinks::pack(&links);
         kept.pages
             .insert(path.to_string(), PageLinks { ids, links });
     }
@@ -196,7 +199,7 @@ impl Collector {
         let mut misses: Vec<Miss> = (kept.pages.par_iter())
             .flat_map_iter(|(page, links)| {
                 let folder = shared.get(folder_of(page));
-                links.links.iter().filter_map(move |&(line, number)| {
+                links.links.iter().filter_map(move |(line, number)| {
                     let target = text(number);
                     let problem = match folder {
                         Some(found) if !points_into_itself(target) => found.get(&number).cloned(),
@@ -309,7 +312,7 @@ fn shared_misses<'p>(
                 .fold(
                     || vec![0u64; words],
                     |mut used, page| {
-                        for &(_, number) in page.links.iter() {
+                        for (_, number) in page.links.iter() {
                             let n = number as usize;
                             if let Some(word) = used.get_mut(n / 64) {
                                 *word |= 1 << (n % 64);
