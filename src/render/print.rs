@@ -183,8 +183,10 @@ fn shows_something(body: &str, kind: Kind) -> bool {
 }
 
 /// How many bodies are rendered together, in parallel, before they are
-/// handed on.
-const BATCH: usize = 256;
+/// handed on: enough to keep every core busy, few enough that a batch's
+/// bodies take little memory and it is reused at once by the next batch
+/// rather than given back to the system and taken again.
+const BATCH: usize = 64;
 
 /// One piece of `print.html`: text of the rendered skeleton, or the body
 /// that stands at a mark.
