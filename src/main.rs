@@ -135,8 +135,9 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// How long, in milliseconds, mimalloc keeps memory that was freed before it
 /// gives it back to the system. Its default, a second, is most of a large
 /// build: every stage's freed scratch memory stays resident beside the next
-/// stage's, some 40 MB at the peak of a 10,000-section build. A short delay
-/// still keeps memory that is freed and reused at once.
+/// stage's, some 30 MB at the peak of a 10,000-section build. A short delay
+/// still keeps memory that is freed and reused at once (see BENCHMARKS.md
+/// for what it costs).
 const PURGE_DELAY_MS: std::ffi::c_long = 25;
 
 fn main() -> ExitCode {
