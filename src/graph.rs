@@ -9,7 +9,6 @@ use std::collections::HashMap;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::ops::Range;
-use std::sync::Arc;
 
 use crate::annotate::{RawRef, Snippet};
 use crate::diagnostics::{Diagnostic, FileId};
@@ -29,10 +28,23 @@ pub enum PageId {
 pub struct Mention {
     pub page: PageId,
     pub entity: EntityKey,
-    /// Element id of the reference on its page (`m-party-openai-2`).
-    pub anchor: Anchor,
+    /// Which reference to its entity on its page this is, from 1: the
+    /// number that ends its element id ([`Mention::anchor`]).
+    pub nth: usize,
     pub snippet: Snippet,
     pub embed: bool,
+}
+
+impl Mention {
+    /// Element id of the reference on its page (`m-party-openai-2`).
+    pub fn anchor<'a>(&self, briefing: &'a Briefing) -> Anchor<'a> {
+        // A bound reference names its entity's id exactly.
+        Anchor {
+            kind: self.entity.kind,
+            id: briefing.id(self.entity),
+            nth: self.nth,
+        }
+    }
 }
 
 /// Where a mention stands in its source, by the same index as the mention:
@@ -45,18 +57,18 @@ struct Place {
     span: Range<usize>,
 }
 
-/// The element id of a mention on its page, `m-party-openai-2`, kept as its
-/// parts: the entity's id is shared by all its mentions rather than spelled
-/// out in a string for each of hundreds of thousands. It displays, hashes
-/// and serialises as the id it stands for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Anchor {
+/// The element id of a mention on its page, `m-party-openai-2`, as its
+/// parts: a mention keeps only its number, rather than the id spelled out
+/// in a string for each of hundreds of thousands. It displays, hashes and
+/// serialises as the id it stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Anchor<'a> {
     kind: Kind,
-    id: Arc<str>,
+    id: &'a str,
     nth: usize,
 }
 
-impl fmt::Display for Anchor {
+impl fmt::Display for Anchor<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // As `annotate::anchor_id` spells it, which rendering puts on the page.
         write!(f, "m-{}-{}-{}", self.kind.as_str(), self.id, self.nth)
@@ -64,13 +76,13 @@ impl fmt::Display for Anchor {
 }
 
 /// Hashes the parts; equal anchors spell the same id.
-impl Hash for Anchor {
+impl Hash for Anchor<'_> {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        (self.kind.as_str(), &*self.id, self.nth).hash(state);
+        (self.kind.as_str(), self.id, self.nth).hash(state);
     }
 }
 
-impl serde::Serialize for Anchor {
+impl serde::Serialize for Anchor<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)
     }
@@ -119,7 +131,6 @@ impl Graph {
         let count = pages.iter().flat_map(|p| &p.bound).flatten().count();
         graph.mentions.reserve_exact(count);
         let mut places = Vec::with_capacity(count);
-        let mut ids: HashMap<EntityKey, Arc<str>> = HashMap::new();
         for page in pages {
             for (r, bound) in page.refs.into_iter().zip(page.bound) {
                 let Some(entity) = bound else { continue };
@@ -127,18 +138,10 @@ impl Graph {
                 graph.by_entity.entry(entity).or_default().push(index);
                 graph.by_page.entry(page.page).or_default().push(index);
                 let start = page.doc.body_start;
-                // A bound reference names its entity's id exactly.
-                let id = ids
-                    .entry(entity)
-                    .or_insert_with(|| Arc::from(briefing.id(entity)));
                 graph.mentions.push(Mention {
                     page: page.page,
                     entity,
-                    anchor: Anchor {
-                        kind: entity.kind,
-                        id: Arc::clone(id),
-                        nth: r.nth,
-                    },
+                    nth: r.nth,
                     snippet: r.snippet,
                     embed: r.embed,
                 });

@@ -429,7 +429,7 @@ impl<'a> Renderer<'a> {
         };
         let face = self.face();
         let mentions: Vec<_> = (self.graph.mentions_of(key))
-            .map(|m| (m.page, &m.anchor, &m.snippet, m.embed))
+            .map(|m| (m.page, m.anchor(self.briefing), &m.snippet, m.embed))
             .collect();
         let inputs = digest(&(face, self.body(self.briefing.doc(key)), mentions));
         if let Some(kept) = reuse.pages.get(&path.to_string(), |k| k.inputs == inputs) {
@@ -814,7 +814,7 @@ pub fn site(renderer: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
 /// mentions. An edit that changes none of them leaves both files as they were.
 fn feed_inputs(r: &Renderer) -> crate::incremental::Digest {
     let mentions: Vec<_> = (r.graph.mentions.iter())
-        .map(|m| (m.page, m.entity, &m.anchor, m.embed, &m.snippet))
+        .map(|m| (m.page, m.entity, m.anchor(r.briefing), m.embed, &m.snippet))
         .collect();
     digest(&(&r.briefing.config.title, &r.views, mentions))
 }
