@@ -9,7 +9,6 @@ use std::collections::HashMap;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::ops::Range;
-use std::sync::Arc;
 
 use crate::annotate::{RawRef, Snippet};
 use crate::diagnostics::{Diagnostic, FileId};
@@ -23,33 +22,53 @@ pub enum PageId {
     Entity(EntityKey),
 }
 
-/// One reference, bound to its entity.
+/// One reference, bound to its entity: what pages and feeds show of it.
+/// Where it stands in its source is only for the warnings ([`Place`]).
 #[derive(Debug, Clone)]
 pub struct Mention {
     pub page: PageId,
     pub entity: EntityKey,
-    /// Element id of the reference on its page (`m-party-openai-2`).
-    pub anchor: Anchor,
+    /// Which reference to its entity on its page this is, from 1: the
+    /// number that ends its element id ([`Mention::anchor`]).
+    pub nth: usize,
     pub snippet: Snippet,
     pub embed: bool,
-    /// Block sequence number within the page, for "nearby" checks.
-    pub block: usize,
-    pub file: FileId,
-    pub span: Range<usize>,
 }
 
-/// The element id of a mention on its page, `m-party-openai-2`, kept as its
-/// parts: the entity's id is shared by all its mentions rather than spelled
-/// out in a string for each of hundreds of thousands. It displays, hashes
-/// and serialises as the id it stands for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Anchor {
+impl Mention {
+    /// Element id of the reference on its page (`m-party-openai-2`).
+    pub fn anchor<'a>(&self, briefing: &'a Briefing) -> Anchor<'a> {
+        // A bound reference names its entity's id exactly.
+        Anchor {
+            kind: self.entity.kind,
+            id: briefing.id(self.entity),
+            nth: self.nth,
+        }
+    }
+}
+
+/// Where a mention stands in its source, by the same index as the mention:
+/// only the warnings need it, so it is dropped once they are made rather
+/// than kept with each of hundreds of thousands of mentions for the build.
+struct Place {
+    /// Block sequence number within the page, for "nearby" checks.
+    block: usize,
+    file: FileId,
+    span: Range<usize>,
+}
+
+/// The element id of a mention on its page, `m-party-openai-2`, as its
+/// parts: a mention keeps only its number, rather than the id spelled out
+/// in a string for each of hundreds of thousands. It displays, hashes and
+/// serialises as the id it stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Anchor<'a> {
     kind: Kind,
-    id: Arc<str>,
+    id: &'a str,
     nth: usize,
 }
 
-impl fmt::Display for Anchor {
+impl fmt::Display for Anchor<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // As `annotate::anchor_id` spells it, which rendering puts on the page.
         write!(f, "m-{}-{}-{}", self.kind.as_str(), self.id, self.nth)
@@ -57,13 +76,13 @@ impl fmt::Display for Anchor {
 }
 
 /// Hashes the parts; equal anchors spell the same id.
-impl Hash for Anchor {
+impl Hash for Anchor<'_> {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        (self.kind.as_str(), &*self.id, self.nth).hash(state);
+        (self.kind.as_str(), self.id, self.nth).hash(state);
     }
 }
 
-impl serde::Serialize for Anchor {
+impl serde::Serialize for Anchor<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)
     }
@@ -95,9 +114,14 @@ pub struct Graph {
 }
 
 impl Graph {
-    /// Builds the graph. `pages` must come in reading order (front page,
-    /// sections, then the other entity pages); labels follow that order.
-    pub fn build(briefing: &Briefing, relations: Relations, pages: Vec<PageRefs>) -> Graph {
+    /// Builds the graph, with its warnings. `pages` must come in reading
+    /// order (front page, sections, then the other entity pages); labels
+    /// follow that order.
+    pub fn build(
+        briefing: &Briefing,
+        relations: Relations,
+        pages: Vec<PageRefs>,
+    ) -> (Graph, Vec<Diagnostic>) {
         let mut graph = Graph {
             relations,
             ..Graph::default()
@@ -106,7 +130,7 @@ impl Graph {
         // is made at its size rather than grown.
         let count = pages.iter().flat_map(|p| &p.bound).flatten().count();
         graph.mentions.reserve_exact(count);
-        let mut ids: HashMap<EntityKey, Arc<str>> = HashMap::new();
+        let mut places = Vec::with_capacity(count);
         for page in pages {
             for (r, bound) in page.refs.into_iter().zip(page.bound) {
                 let Some(entity) = bound else { continue };
@@ -114,20 +138,14 @@ impl Graph {
                 graph.by_entity.entry(entity).or_default().push(index);
                 graph.by_page.entry(page.page).or_default().push(index);
                 let start = page.doc.body_start;
-                // A bound reference names its entity's id exactly.
-                let id = ids
-                    .entry(entity)
-                    .or_insert_with(|| Arc::from(briefing.id(entity)));
                 graph.mentions.push(Mention {
                     page: page.page,
                     entity,
-                    anchor: Anchor {
-                        kind: entity.kind,
-                        id: Arc::clone(id),
-                        nth: r.nth,
-                    },
+                    nth: r.nth,
                     snippet: r.snippet,
                     embed: r.embed,
+                });
+                places.push(Place {
                     block: r.block,
                     file: page.doc.file,
                     span: r.span.start + start..r.span.end + start,
@@ -136,7 +154,8 @@ impl Graph {
         }
         graph.number(briefing);
         graph.relate(briefing);
-        graph
+        let warnings = graph.warnings(briefing, &places);
+        (graph, warnings)
     }
 
     fn number(&mut self, briefing: &Briefing) {
@@ -240,7 +259,7 @@ impl Graph {
 
     /// Warnings: parties, clauses and quotes that no other page references, and
     /// quotes referenced where their speaker is not named nearby.
-    pub fn warnings(&self, briefing: &Briefing) -> Vec<Diagnostic> {
+    fn warnings(&self, briefing: &Briefing, places: &[Place]) -> Vec<Diagnostic> {
         let mut out = Vec::new();
         for key in briefing.keys().filter(|k| k.kind != Kind::Section) {
             if self.mentions_of(key).all(|m| m.page == PageId::Entity(key)) {
@@ -264,10 +283,8 @@ impl Graph {
                 );
             }
         }
-        for m in self
-            .mentions
-            .iter()
-            .filter(|m| m.entity.kind == Kind::Quote)
+        for (m, place) in
+            (self.mentions.iter().zip(places)).filter(|(m, _)| m.entity.kind == Kind::Quote)
         {
             let Some(speaker) = self
                 .relations
@@ -285,15 +302,17 @@ impl Graph {
             if m.page == PageId::Entity(m.entity) || m.page == PageId::Entity(speaker) {
                 continue;
             }
-            let nearby = self
-                .mentions_on(m.page)
-                .any(|n| n.entity == speaker && (n.block == m.block || n.block + 1 == m.block));
+            let nearby = (self.by_page.get(&m.page).into_iter().flatten()).any(|&n| {
+                let block = places.get(n).map(|p| p.block);
+                self.mentions[n].entity == speaker
+                    && (block == Some(place.block) || block.map(|b| b + 1) == Some(place.block))
+            });
             if !nearby {
                 out.push(
                     Diagnostic::warning(
                         "speaker-not-linked",
-                        m.file,
-                        m.span.clone(),
+                        place.file,
+                        place.span.clone(),
                         format!(
                             "the speaker of quote `{}` is not named nearby",
                             briefing.id(m.entity)

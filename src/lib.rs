@@ -168,8 +168,8 @@ fn compile_with(root: &Path, reuse: Option<&incremental::Reuse>) -> Result<Compi
     diagnostics.extend(found);
     let (pages, found) = timed("scan", || scan_pages(&sources.files, &briefing, reuse));
     diagnostics.extend(found);
-    let graph = timed("graph", || Graph::build(&briefing, relations, pages));
-    diagnostics.extend(graph.warnings(&briefing));
+    let (graph, found) = timed("graph", || Graph::build(&briefing, relations, pages));
+    diagnostics.extend(found);
     diagnostics::normalize(&mut diagnostics);
     Ok(Compiled {
         files: sources.files,
@@ -405,16 +405,21 @@ impl render::Sink for Verifying<'_> {
     }
 
     fn put_batches(&self, path: &str, next: render::NextBatch) -> Result<(), render::SiteError> {
-        // Each batch is scanned, in parallel, on its way to the inner sink.
-        let mut scans = Vec::new();
+        // Each batch is scanned, in parallel, on its way to the inner sink,
+        // and its scans joined to those of the batches before it.
+        let mut joined = verify::Joined::default();
         self.inner.put_batches(path, &mut || {
             let batch = next()?;
             if let Some(parts) = &batch {
-                scans.par_extend(parts.par_iter().map(|part| verify::scan_piece(part)));
+                let scans: Vec<verify::PieceScan> = parts
+                    .par_iter()
+                    .map(|part| verify::scan_piece(part))
+                    .collect();
+                scans.iter().for_each(|scan| joined.push(scan));
             }
             Ok(batch)
         })?;
-        self.collector.add_pieces(path, &scans);
+        self.collector.add_pieces(path, joined);
         Ok(())
     }
 

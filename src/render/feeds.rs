@@ -26,7 +26,7 @@ struct Mentions<'a>(&'a Renderer<'a>);
 struct MentionJson<'a> {
     entity: &'a str,
     page: String,
-    anchor: &'a Anchor,
+    anchor: Anchor<'a>,
     url: String,
     embed: bool,
     snippet: &'a Snippet,
@@ -49,11 +49,12 @@ impl Serialize for Mentions<'_> {
                     href
                 }
             };
+            let anchor = m.anchor(r.briefing);
             MentionJson {
                 entity: &r.view(m.entity).key,
-                url: format!("{page}#{}", m.anchor),
+                url: format!("{page}#{anchor}"),
                 page,
-                anchor: &m.anchor,
+                anchor,
                 embed: m.embed,
                 snippet: &m.snippet,
             }

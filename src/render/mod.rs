@@ -99,7 +99,8 @@ pub struct Renderer<'a> {
     cards: Vec<[OnceLock<Result<String, String>>; 3]>,
     /// Digests of what references to each entity resolve to, per
     /// [`CardVariant`]: the link target, then the card. Incremental builds
-    /// compare them with the answers a kept body was rendered with.
+    /// compare them with the answers a kept body was rendered with; a full
+    /// build asks for none and leaves this empty.
     answers: Vec<[[OnceLock<crate::incremental::Digest>; 2]; 3]>,
     pub base_url: Option<String>,
     /// What the last build made, when rendering incrementally.
@@ -139,7 +140,7 @@ impl<'a> Renderer<'a> {
             views,
             print_views: OnceLock::new(),
             cards: briefing.keys().map(|_| Default::default()).collect(),
-            answers: briefing.keys().map(|_| Default::default()).collect(),
+            answers: Vec::new(),
             doc_pages: briefing.keys().map(|k| (briefing.doc(k).file, k)).collect(),
             view_index,
             base_url,
@@ -151,7 +152,15 @@ impl<'a> Renderer<'a> {
     /// Reuses bodies, cards and pages from `reuse` wherever their inputs did
     /// not change, and stores what it renders there for the next build.
     pub fn reusing(self, reuse: Option<&'a Reuse>) -> Self {
-        Renderer { reuse, ..self }
+        let answers = match reuse {
+            Some(_) => self.briefing.keys().map(|_| Default::default()).collect(),
+            None => Vec::new(),
+        };
+        Renderer {
+            reuse,
+            answers,
+            ..self
+        }
     }
 
     /// Whether `template` can be written by [`builtin`] rather than Tera:
@@ -420,7 +429,7 @@ impl<'a> Renderer<'a> {
         };
         let face = self.face();
         let mentions: Vec<_> = (self.graph.mentions_of(key))
-            .map(|m| (m.page, &m.anchor, &m.snippet, m.embed))
+            .map(|m| (m.page, m.anchor(self.briefing), &m.snippet, m.embed))
             .collect();
         let inputs = digest(&(face, self.body(self.briefing.doc(key)), mentions));
         if let Some(kept) = reuse.pages.get(&path.to_string(), |k| k.inputs == inputs) {
@@ -581,8 +590,10 @@ impl PageTargets<'_, '_> {
         else {
             return compute();
         };
-        let answers = &self.renderer.answers[self.renderer.view_index[&key]][variant as usize];
-        *answers[usize::from(card)].get_or_init(compute)
+        let Some(answers) = self.renderer.answers.get(self.renderer.view_index[&key]) else {
+            return compute();
+        };
+        *answers[variant as usize][usize::from(card)].get_or_init(compute)
     }
 }
 
@@ -803,7 +814,7 @@ pub fn site(renderer: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
 /// mentions. An edit that changes none of them leaves both files as they were.
 fn feed_inputs(r: &Renderer) -> crate::incremental::Digest {
     let mentions: Vec<_> = (r.graph.mentions.iter())
-        .map(|m| (m.page, m.entity, &m.anchor, m.embed, &m.snippet))
+        .map(|m| (m.page, m.entity, m.anchor(r.briefing), m.embed, &m.snippet))
         .collect();
     digest(&(&r.briefing.config.title, &r.views, mentions))
 }

@@ -219,7 +219,7 @@ fn mentioned_in<'a>(r: &'a Renderer, key: EntityKey) -> Vec<MentionGroup<'a>> {
         }
         if let Some(group) = groups.last_mut() {
             group.mentions.push(MentionView {
-                href: format!("../{}#{}", group.page.href, m.anchor),
+                href: format!("../{}#{}", group.page.href, m.anchor(r.briefing)),
                 snippet: &m.snippet,
                 embed: m.embed,
             });

@@ -118,8 +118,20 @@ pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
             page,
         )
     })?;
-    let skeleton = String::from_utf8_lossy(skeleton.bytes());
-    let mut plan = pieces(&skeleton, bodies.len()).into_iter();
+    // Each piece of the skeleton's text is a string of its own, freed once
+    // it is handed on, rather than the whole skeleton (megabytes at 10,000
+    // sections) held until the last body.
+    let mut plan = {
+        let text = String::from_utf8_lossy(skeleton.bytes());
+        let plan: Vec<Piece<String>> = (pieces(&text, bodies.len()).into_iter())
+            .map(|piece| match piece {
+                Piece::Text(text) => Piece::Text(text.to_string()),
+                Piece::Body(n) => Piece::Body(n),
+            })
+            .collect();
+        plan.into_iter()
+    };
+    drop(skeleton);
     crate::timed("print bodies", || {
         sink.put_batches("print.html", &mut || {
             let mut batch = Vec::new();
@@ -135,10 +147,10 @@ pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
                 return Ok(None);
             }
             let parts = batch
-                .par_iter()
+                .into_par_iter()
                 .map(|piece| match piece {
-                    Piece::Text(text) => Ok(Part::from(*text)),
-                    Piece::Body(n) => body(r, bodies[*n]),
+                    Piece::Text(text) => Ok(Part::Owned(text)),
+                    Piece::Body(n) => body(r, bodies[n]),
                 })
                 .collect::<Result<Vec<Part>, RenderError>>()?;
             Ok(Some(parts))
@@ -171,14 +183,16 @@ fn shows_something(body: &str, kind: Kind) -> bool {
 }
 
 /// How many bodies are rendered together, in parallel, before they are
-/// handed on.
-const BATCH: usize = 256;
+/// handed on: enough to keep every core busy, few enough that a batch's
+/// bodies take little memory and it is reused at once by the next batch
+/// rather than given back to the system and taken again.
+const BATCH: usize = 64;
 
 /// One piece of `print.html`: text of the rendered skeleton, or the body
 /// that stands at a mark.
 #[derive(Debug, PartialEq, Eq)]
-enum Piece<'a> {
-    Text(&'a str),
+enum Piece<T> {
+    Text(T),
     Body(usize),
 }
 
@@ -196,7 +210,7 @@ const BODY_MARK: &str = "<!--brief-body-";
 
 /// The rendered skeleton cut at each body mark: its text, with the number of
 /// the body at each of the `count` marks in between.
-fn pieces(skeleton: &str, count: usize) -> Vec<Piece<'_>> {
+fn pieces(skeleton: &str, count: usize) -> Vec<Piece<&str>> {
     let mut pieces = Vec::with_capacity(count * 2 + 1);
     let mut rest = skeleton;
     while let Some(at) = rest.find(BODY_MARK) {

@@ -14,6 +14,8 @@
 
 mod incremental;
 mod locate;
+mod packed;
+mod texts;
 
 pub use incremental::{Pages, Scanned, scan_page, scan_page_pieces};
 pub use locate::{SourceDoc, locate};
@@ -29,6 +31,8 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::render::OutFile;
+use packed::PackedLinks;
+use texts::Texts;
 
 /// One internal link of the output that points at nothing.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -83,13 +87,15 @@ impl fmt::Display for Miss {
     }
 }
 
+/// A page's internal links, each once, with the line it first appears on.
+type Links = Vec<(u64, Box<str>)>;
+
 /// What one page offers and asks for.
 #[derive(Default)]
 struct Scan {
     /// The ids, as [`id_hash`]es: a large site has hundreds of thousands.
     ids: HashSet<u64>,
-    /// Internal links only, each once, with the line it first appears on.
-    links: Vec<(u64, Box<str>)>,
+    links: Links,
     /// Hashes of the links recorded so far, while the page is scanned.
     seen: HashSet<u64>,
 }
@@ -122,8 +128,8 @@ pub struct Collector(Mutex<Kept>);
 struct Kept {
     pages: HashMap<String, PageLinks>,
     paths: BTreeSet<String>,
-    /// Each link text seen, with its number in [`PageLinks::links`].
-    targets: HashMap<Box<str>, u32>,
+    /// Each link text seen, by its number in [`PageLinks::links`].
+    targets: Texts,
 }
 
 /// One page as the collector keeps it.
@@ -132,40 +138,44 @@ struct PageLinks {
     ids: Box<[u64]>,
     /// (line, number of the link text), each link once, in page order. A
     /// line past `u32::MAX` is kept as `u32::MAX`: no page is that long.
-    links: Box<[(u32, u32)]>,
+    links: PackedLinks,
 }
 
 impl Collector {
     pub fn add(&self, path: &str, bytes: &[u8]) {
-        let scan = is_html(path).then(|| scan_bytes(bytes));
-        self.keep(path, scan);
+        let found = is_html(path).then(|| {
+            let scan = scan_bytes(bytes);
+            (scan.ids.into_iter().collect(), scan.links)
+        });
+        self.keep(path, found);
     }
 
-    /// [`Collector::add`] for a page given in pieces, from the scan of each
-    /// piece in order ([`scan_piece`]).
-    pub fn add_pieces(&self, path: &str, pieces: &[PieceScan]) {
-        let scan = is_html(path).then(|| join_pieces(pieces.iter()));
-        self.keep(path, scan);
+    /// [`Collector::add`] for a page given in pieces, from the scans of its
+    /// pieces joined as they came ([`Joined`]).
+    pub fn add_pieces(&self, path: &str, pieces: Joined) {
+        let found = is_html(path).then_some((pieces.ids, pieces.links));
+        self.keep(path, found);
     }
 
-    fn keep(&self, path: &str, scan: Option<Scan>) {
-        let ids = scan.as_ref().map(|scan| {
-            let mut ids: Vec<u64> = scan.ids.iter().copied().collect();
+    /// Keeps a page's ids (in any order, perhaps repeated) and links.
+    fn keep(&self, path: &str, found: Option<(Vec<u64>, Links)>) {
+        let found = found.map(|(mut ids, links)| {
             ids.sort_unstable();
-            ids.into_boxed_slice()
+            ids.dedup();
+            (ids.into_boxed_slice(), links)
         });
         let mut kept = lock(&self.0);
         kept.paths.insert(path.to_string());
-        let (Some(scan), Some(ids)) = (scan, ids) else {
+        let Some((ids, links)) = found else {
             return;
         };
-        let links = (scan.links.into_iter())
+        let links: Vec<(u32, u32)> = (links.into_iter())
             .map(|(line, target)| {
-                let next = u32::try_from(kept.targets.len()).unwrap_or(u32::MAX);
-                let number = *kept.targets.entry(target).or_insert(next);
+                let number = kept.targets.number(&target);
                 (u32::try_from(line).unwrap_or(u32::MAX), number)
             })
             .collect();
+        let links = PackedLinks::pack(&links);
         kept.pages
             .insert(path.to_string(), PageLinks { ids, links });
     }
@@ -178,24 +188,18 @@ impl Collector {
     /// Every miss, sorted by page and line.
     pub fn finish(self) -> Vec<Miss> {
         let kept = self.0.into_inner().unwrap_or_else(|p| p.into_inner());
-        let mut texts: Vec<&str> = vec![""; kept.targets.len()];
-        for (text, &number) in &kept.targets {
-            if let Some(slot) = texts.get_mut(number as usize) {
-                *slot = text;
-            }
-        }
         let has_id = |file: &str, id: u64| {
             (kept.pages.get(file)).map(|page| page.ids.binary_search(&id).is_ok())
         };
-        let (paths, texts, has_id) = (&kept.paths, &texts, &has_id);
-        let text = |number: u32| texts.get(number as usize).copied().unwrap_or("");
+        let (paths, texts, has_id) = (&kept.paths, &kept.targets, &has_id);
+        let text = |number: u32| texts.get(number);
         let shared = &shared_misses(&kept.pages, texts, &|page, target| {
             check_link(page, target, has_id, paths)
         });
         let mut misses: Vec<Miss> = (kept.pages.par_iter())
             .flat_map_iter(|(page, links)| {
                 let folder = shared.get(folder_of(page));
-                links.links.iter().filter_map(move |&(line, number)| {
+                links.links.iter().filter_map(move |(line, number)| {
                     let target = text(number);
                     let problem = match folder {
                         Some(found) if !points_into_itself(target) => found.get(&number).cloned(),
@@ -289,7 +293,7 @@ fn check_link(
 /// each is checked once per folder rather than once per page.
 fn shared_misses<'p>(
     pages: &'p HashMap<String, PageLinks>,
-    texts: &[&str],
+    texts: &Texts,
     check: &(dyn Fn(&str, &str) -> Option<Problem> + Sync),
 ) -> HashMap<&'p str, HashMap<u32, Problem>> {
     let mut folders: HashMap<&str, Vec<&PageLinks>> = HashMap::default();
@@ -298,7 +302,7 @@ fn shared_misses<'p>(
         folders.entry(folder_of(page)).or_default().push(links);
         seen_from.entry(folder_of(page)).or_insert(page);
     }
-    let text = |number: u32| texts.get(number as usize).copied().unwrap_or("");
+    let text = |number: u32| texts.get(number);
     let words = texts.len().div_ceil(64);
     folders
         .into_iter()
@@ -308,7 +312,7 @@ fn shared_misses<'p>(
                 .fold(
                     || vec![0u64; words],
                     |mut used, page| {
-                        for &(_, number) in page.links.iter() {
+                        for (_, number) in page.links.iter() {
                             let n = number as usize;
                             if let Some(word) = used.get_mut(n / 64) {
                                 *word |= 1 << (n % 64);
@@ -529,19 +533,43 @@ pub fn scan_piece(text: &str) -> PieceScan {
 
 /// The scans of a page's pieces, in order, as the scan of the whole page.
 fn join_pieces<'a>(pieces: impl Iterator<Item = &'a PieceScan>) -> Scan {
-    let mut joined = Scan::default();
-    let mut lines_before = 0;
-    for PieceScan(scan, lines) in pieces {
-        joined.ids.extend(&scan.ids);
+    let mut joined = Joined::default();
+    pieces.for_each(|piece| joined.push(piece));
+    Scan {
+        ids: joined.ids.into_iter().collect(),
+        links: joined.links,
+        seen: HashSet::default(),
+    }
+}
+
+/// The scans of a page's pieces joined one piece at a time, in order, so
+/// that each piece's scan can be dropped as soon as it is joined:
+/// `print.html` of a large briefing has hundreds of thousands of ids, and
+/// its pieces' scans held until the last was done were most of what
+/// verifying it kept.
+#[derive(Default)]
+pub struct Joined {
+    /// The ids as they came, repeats and all: a list is smaller than a set,
+    /// and [`Collector`] sorts it anyway.
+    ids: Vec<u64>,
+    links: Links,
+    /// Hashes of the links joined so far.
+    seen: HashSet<u64>,
+    /// Lines in the pieces joined so far.
+    lines: u64,
+}
+
+impl Joined {
+    /// Joins the scan of the next piece.
+    pub fn push(&mut self, PieceScan(scan, lines): &PieceScan) {
+        self.ids.extend(&scan.ids);
         for (line, target) in &scan.links {
-            if joined.seen.insert(id_hash(target)) {
-                joined.links.push((line + lines_before, target.clone()));
+            if self.seen.insert(id_hash(target)) {
+                self.links.push((line + self.lines, target.clone()));
             }
         }
-        lines_before += lines;
+        self.lines += lines;
     }
-    joined.seen = HashSet::default();
-    joined
 }
 
 /// Elements whose content is text, not markup.
@@ -745,8 +773,9 @@ mod tests {
         };
         let whole = misses(&|c| c.add("print.html", parts.concat().as_bytes()));
         let pieces = misses(&|c| {
-            let scans: Vec<PieceScan> = parts.iter().map(|part| scan_piece(part)).collect();
-            c.add_pieces("print.html", &scans)
+            let mut joined = Joined::default();
+            parts.iter().for_each(|part| joined.push(&scan_piece(part)));
+            c.add_pieces("print.html", joined)
         });
         assert_eq!(whole, pieces);
         let lines: Vec<u64> = whole.iter().map(|m| m.line).collect();
