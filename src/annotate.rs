@@ -12,8 +12,10 @@
 //! Neither pass looks at other documents: what a reference points at comes from
 //! the caller through [`Targets`].
 
+use std::borrow::Cow;
 use std::cell::Cell;
 use std::collections::VecDeque;
+use std::fmt::Write as _;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -538,10 +540,14 @@ pub fn render(
             let number = i + 1;
             // The sidenote already carries the note's anchors; the print copy
             // must not repeat them, so its ids become inert data attributes.
-            let note = note.replace(" id=\"", " data-note-id=\"");
-            spliced.push_str(&format!(
-                "<li id=\"{prefix}note-{number}\" value=\"{number}\">{note}</li>\n"
-            ));
+            let note = match note.contains(" id=\"") {
+                true => Cow::Owned(note.replace(" id=\"", " data-note-id=\"")),
+                false => Cow::Borrowed(note.as_str()),
+            };
+            let _ = writeln!(
+                spliced,
+                "<li id=\"{prefix}note-{number}\" value=\"{number}\">{note}</li>"
+            );
         }
         spliced.push_str("</ol></aside>\n");
     }
@@ -816,15 +822,16 @@ impl<'e, I: Iterator<Item = Event<'e>>> Rewritten<'_, '_, 'e, I> {
             }) => {
                 // The id comes from the heading's text, which is read ahead
                 // and then rewritten as usual.
-                let mut inner = Vec::new();
+                let mut inner = std::mem::take(&mut self.look);
                 self.read_to_end(|e| inner.push(e));
                 let text = plain_text(&inner);
                 let scope = &mut *self.with.scope;
-                let id = match id {
-                    Some(id) => id.to_string(),
-                    None => unique_slug(&text, &mut scope.heading_ids),
+                let prefix = self.with.state.options.id_prefix;
+                let full = match id {
+                    Some(id) => [prefix, &id].concat(),
+                    None if prefix.is_empty() => unique_slug(&text, &mut scope.heading_ids),
+                    None => [prefix, &unique_slug(&text, &mut scope.heading_ids)].concat(),
                 };
-                let full = format!("{}{}", self.with.state.options.id_prefix, id);
                 let start = Event::Start(Tag::Heading {
                     level,
                     id: Some(CowStr::from(full.clone())),
@@ -836,7 +843,8 @@ impl<'e, I: Iterator<Item = Event<'e>>> Rewritten<'_, '_, 'e, I> {
                     id: full,
                     text,
                 });
-                self.put_back(inner.into_iter());
+                self.put_back(inner.drain(..));
+                self.look = inner;
                 Some(start)
             }
             Event::Start(Tag::CodeBlock(kind)) => {
@@ -1038,7 +1046,9 @@ fn inline_note<'e>(events: impl IntoIterator<Item = Event<'e>>) -> String {
         other => Some(other),
     });
     pulldown_cmark::html::push_html(&mut out, events);
-    out.trim().to_string()
+    out.truncate(out.trim_end().len());
+    out.drain(..out.len() - out.trim_start().len());
+    out
 }
 
 /// The sidenote markup for note `number`: a numbered toggle that opens the note
