@@ -5,7 +5,7 @@
 //! The graph is built once from plain values and read by every renderer. It does
 //! no I/O and renders nothing.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::ops::Range;

@@ -288,6 +288,12 @@ impl Briefing {
             .flat_map(move |kind| (0..self.len(kind)).map(move |index| EntityKey { kind, index }))
     }
 
+    /// Where `key` comes in [`Briefing::keys`].
+    pub fn position(&self, key: EntityKey) -> usize {
+        let before = Kind::ALL.into_iter().take_while(|&kind| kind != key.kind);
+        before.map(|kind| self.len(kind)).sum::<usize>() + key.index
+    }
+
     pub fn len(&self, kind: Kind) -> usize {
         match kind {
             Kind::Section => self.sections.len(),

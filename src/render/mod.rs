@@ -12,7 +12,7 @@ mod pages;
 mod print;
 pub mod views;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::hash::Hash;
 use std::sync::{Arc, OnceLock};
 
@@ -91,7 +91,6 @@ pub struct Renderer<'a> {
     /// The views with print links, for templates Tera renders (see
     /// [`Renderer::view_in`]).
     print_views: OnceLock<Vec<EntityView>>,
-    view_index: HashMap<EntityKey, usize>,
     /// The entity whose file each body comes from.
     doc_pages: HashMap<crate::diagnostics::FileId, EntityKey>,
     /// Each entity's card, rendered at most once per [`CardVariant`] and
@@ -128,7 +127,6 @@ impl<'a> Renderer<'a> {
         theme: &'a Theme,
         base_url: Option<String>,
     ) -> Self {
-        let view_index = briefing.keys().enumerate().map(|(i, k)| (k, i)).collect();
         let views = views::entity_views(briefing, graph, LinkMode::Site);
         Renderer {
             files,
@@ -142,7 +140,6 @@ impl<'a> Renderer<'a> {
             cards: briefing.keys().map(|_| Default::default()).collect(),
             answers: Vec::new(),
             doc_pages: briefing.keys().map(|k| (briefing.doc(k).file, k)).collect(),
-            view_index,
             base_url,
             reuse: None,
             face: OnceLock::new(),
@@ -217,7 +214,7 @@ impl<'a> Renderer<'a> {
 
     /// The card of `key` as `card.html` renders it, cached.
     pub fn card(&self, key: EntityKey, variant: CardVariant) -> Result<&str, RenderError> {
-        let index = self.view_index[&key];
+        let index = self.briefing.position(key);
         let cached = self.cards[index][variant as usize].get_or_init(|| {
             let Some(reuse) = self.reuse else {
                 return self.render_card(key, variant);
@@ -238,7 +235,7 @@ impl<'a> Renderer<'a> {
     }
 
     pub fn view(&self, key: EntityKey) -> &EntityView {
-        &self.views[self.view_index[&key]]
+        &self.views[self.briefing.position(key)]
     }
 
     /// The view of `key` with links of `mode`. Views with print links are
@@ -251,7 +248,7 @@ impl<'a> Renderer<'a> {
                 let views = self.print_views.get_or_init(|| {
                     views::entity_views(self.briefing, self.graph, LinkMode::Print)
                 });
-                &views[self.view_index[&key]]
+                &views[self.briefing.position(key)]
             }
         }
     }
@@ -590,7 +587,11 @@ impl PageTargets<'_, '_> {
         else {
             return compute();
         };
-        let Some(answers) = self.renderer.answers.get(self.renderer.view_index[&key]) else {
+        let Some(answers) = self
+            .renderer
+            .answers
+            .get(self.renderer.briefing.position(key))
+        else {
             return compute();
         };
         *answers[variant as usize][usize::from(card)].get_or_init(compute)
