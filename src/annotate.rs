@@ -623,6 +623,7 @@ impl<'r, 'a, 'e> Rewrite<'r, 'a, 'e> {
             links: Vec::new(),
             in_ref: 0,
             in_alt: 0,
+            in_paragraph: false,
         }
     }
 }
@@ -647,6 +648,9 @@ struct Rewritten<'r, 'a, 'e, I> {
     in_ref: usize,
     /// How deep in an image's alt text, which is written as plain text.
     in_alt: usize,
+    /// Whether a paragraph is open, which an embed's card must close: a
+    /// tight list item's text stands in no paragraph.
+    in_paragraph: bool,
 }
 
 /// What the end of an open link becomes.
@@ -784,10 +788,18 @@ impl<'e, I: Iterator<Item = Event<'e>>> Rewritten<'_, '_, 'e, I> {
             });
         }
         match event {
-            Event::Start(Tag::Paragraph) => Some(self.paragraph()),
+            Event::Start(Tag::Paragraph) => {
+                let start = self.paragraph();
+                self.in_paragraph = matches!(start, Event::Start(Tag::Paragraph));
+                Some(start)
+            }
+            Event::End(TagEnd::Paragraph) => {
+                self.in_paragraph = false;
+                Some(event)
+            }
             Event::Start(Tag::Image { ref dest_url, .. }) => {
                 if let Some((kind, id)) = parse_reference(dest_url) {
-                    let shown = self.embed(kind, id, true);
+                    let shown = self.embed(kind, id, self.in_paragraph);
                     self.read_to_end(drop);
                     Some(shown)
                 } else {
@@ -976,7 +988,7 @@ fn passes(event: &Event) -> bool {
                 | Tag::TableRow
                 | Tag::TableCell
         ),
-        Event::End(end) => !matches!(end, TagEnd::Link),
+        Event::End(end) => !matches!(end, TagEnd::Link | TagEnd::Paragraph),
         _ => false,
     }
 }

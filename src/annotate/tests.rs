@@ -86,6 +86,22 @@ fn embed_inside_text_splits_the_paragraph() {
     );
 }
 
+/// A tight list item's text stands in no paragraph: its card goes in the
+/// item as it is, with no paragraph to close (a stray `</p>` is invalid).
+#[test]
+fn embed_in_a_tight_list_item_closes_no_paragraph() {
+    assert_eq!(
+        html("- one\n- Said ![](quote:q) today\n- three\n"),
+        "<ul>\n<li>one</li>\n<li>Said <aside id=\"m-quote-q-1\">card quote:q</aside>\n today</li>\n<li>three</li>\n</ul>\n"
+    );
+    // In a loose list the item's text is a paragraph, which the card splits.
+    assert!(
+        html("- one\n\n- Said ![](quote:q) today\n").contains(
+            "<p>Said </p>\n<aside id=\"m-quote-q-1\">card quote:q</aside>\n<p> today</p>"
+        )
+    );
+}
+
 #[test]
 fn footnotes_become_sidenotes_and_endnotes() {
     let out = html("Text.[^a]\n\n[^a]: A *note* on [it](party:x).\n");
