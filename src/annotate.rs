@@ -51,6 +51,7 @@ pub enum Place {
     Flow,
     Heading,
     TableCell,
+    LinkText,
 }
 
 /// One reference found by [`scan`].
@@ -251,7 +252,11 @@ impl ScanWalk<'_, '_> {
                                 id: id.to_string(),
                                 span: range,
                                 embed: true,
-                                place: self.place,
+                                // A card is a block: no link's text can hold one.
+                                place: match self.open_links.is_empty() {
+                                    true => self.place,
+                                    false => Place::LinkText,
+                                },
                                 block,
                                 anchor: String::new(),
                                 nth: 0,

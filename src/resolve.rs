@@ -133,10 +133,10 @@ pub fn references(
                 return None;
             }
             if r.embed && r.place != Place::Flow {
-                let place = if r.place == Place::Heading {
-                    "a heading"
-                } else {
-                    "a table cell"
+                let place = match r.place {
+                    Place::Heading => "a heading",
+                    Place::TableCell => "a table cell",
+                    _ => "a link's text",
                 };
                 diagnostics.push(
                     Diagnostic::error(
