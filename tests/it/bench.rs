@@ -8,19 +8,7 @@ use crate::support::*;
 
 #[test]
 fn the_benchmark_corpus_builds_cleanly_and_the_floor_runs() {
-    let work = tempfile::tempdir().unwrap();
-    let corpus = example("corpus");
-    assert!(corpus.is_file(), "{} not built", corpus.display());
-    let run = Command::new(&corpus)
-        .arg("30")
-        .arg(work.path())
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    let work = corpus(30);
     for flavour in ["brief", "hugo", "mdbook"] {
         assert!(
             work.path().join(flavour).is_dir(),
@@ -50,17 +38,7 @@ fn the_benchmark_corpus_builds_cleanly_and_the_floor_runs() {
 /// and through `brief render` with no site, each footnote label made unique.
 #[test]
 fn the_render_comparison_renders_the_corpus_text_both_ways() {
-    let work = tempfile::tempdir().unwrap();
-    let run = Command::new(example("corpus"))
-        .arg("30")
-        .arg(work.path())
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    let work = corpus(30);
     let sections = work.path().join("brief/content/sections");
     let mut names: Vec<_> = std::fs::read_dir(&sections)
         .unwrap()

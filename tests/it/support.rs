@@ -228,3 +228,16 @@ pub fn example(name: &str) -> PathBuf {
     }
     path
 }
+
+/// A benchmark corpus of `sections` sections (`examples/corpus`) in a new
+/// temporary folder: `brief/`, `hugo/` and `mdbook/` inside it.
+pub fn corpus(sections: usize) -> tempfile::TempDir {
+    let work = tempfile::tempdir().unwrap();
+    let run = Command::new(example("corpus"))
+        .arg(sections.to_string())
+        .arg(work.path())
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", stderr(&run));
+    work
+}

@@ -6,7 +6,6 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 
 use crate::support::*;
 
@@ -104,13 +103,7 @@ fn the_shipped_briefing_comes_out_as_tera_makes_it() {
 
 #[test]
 fn a_generated_corpus_comes_out_as_tera_makes_it() {
-    let work = tempfile::tempdir().unwrap();
-    let run = Command::new(example("corpus"))
-        .arg("40")
-        .arg(work.path())
-        .output()
-        .unwrap();
-    assert!(run.status.success(), "{}", stderr(&run));
+    let work = corpus(40);
     assert_same_as_tera(&work.path().join("brief"));
 }
 
