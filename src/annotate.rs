@@ -481,13 +481,15 @@ pub fn render(
         state: &mut state,
         scope: &mut main,
         calls: Some(&mut calls),
-        definitions: Some(&mut definitions),
         places: Some(Places {
             at: &mut places,
             written: &written,
         }),
     }
-    .over(Parser::new_ext(body, self::options()));
+    .over(without_notes(
+        Parser::new_ext(body, self::options()),
+        &mut definitions,
+    ));
     let mut html = String::with_capacity(body.len() * 3 / 2);
     let out = Counted {
         out: &mut html,
@@ -515,7 +517,6 @@ pub fn render(
             state: &mut state,
             scope: &mut scope,
             calls: None,
-            definitions: None,
             places: None,
         }
         .over(events.drain(..));
@@ -603,9 +604,6 @@ struct Rewrite<'r, 'a, 'e> {
     scope: &'r mut Scope,
     /// The main text's footnote calls, as they are read.
     calls: Option<&'r mut Calls>,
-    /// The main text's footnote definitions, held back by label as they are
-    /// read (the first of a label wins).
-    definitions: Option<&'r mut FxHashMap<String, Vec<Event<'e>>>>,
     /// Where the main text's sidenotes go.
     places: Option<Places<'r, 'e>>,
 }
@@ -712,45 +710,12 @@ impl<'e, I: Iterator<Item = Event<'e>>> Rewritten<'_, '_, 'e, I> {
         if let Some(event) = self.again.pop_front() {
             return Some(event);
         }
-        loop {
-            let event = self.input.next()?;
-            match &event {
-                Event::FootnoteReference(_) => {
-                    if let Some(calls) = self.with.calls.as_deref_mut() {
-                        calls.note(&event, 0);
-                    }
-                }
-                Event::Start(Tag::FootnoteDefinition(_)) if self.with.definitions.is_some() => {
-                    self.hold_note(event);
-                    continue;
-                }
-                _ => {}
-            }
-            return Some(event);
+        let event = self.input.next()?;
+        if let (Event::FootnoteReference(_), Some(calls)) = (&event, self.with.calls.as_deref_mut())
+        {
+            calls.note(&event, 0);
         }
-    }
-
-    /// Holds back the footnote definition that `start` opens: its events,
-    /// by label, to be rendered after the main text.
-    fn hold_note(&mut self, start: Event<'e>) {
-        let Event::Start(Tag::FootnoteDefinition(label)) = start else {
-            return;
-        };
-        let mut body = Vec::new();
-        // Definitions inside a definition stay in it.
-        let mut depth = 0usize;
-        for event in self.input.by_ref() {
-            match &event {
-                Event::Start(Tag::FootnoteDefinition(_)) => depth += 1,
-                Event::End(TagEnd::FootnoteDefinition) if depth == 0 => break,
-                Event::End(TagEnd::FootnoteDefinition) => depth -= 1,
-                _ => {}
-            }
-            body.push(event);
-        }
-        if let Some(definitions) = self.with.definitions.as_deref_mut() {
-            definitions.entry(label.into_string()).or_insert(body);
-        }
+        Some(event)
     }
 
     /// Puts `events` back, to be read again before anything else.
