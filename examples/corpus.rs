@@ -171,7 +171,12 @@ fn section_body(rng: &mut Rng, flavour: Flavour, n: usize, c: &Counts) -> String
         }
     }
     if n.is_multiple_of(10) {
-        body.push_str("```rust\nfn main() {\n    let total: u64 = (1..=10).sum();\n    println!(\"{total}\");\n}\n```\n\n");
+        // Each block its own code, as in a real briefing: no cache can
+        // highlight one block for all.
+        let _ = writeln!(
+            body,
+            "```rust\nfn main() {{\n    let total: u64 = (1..={n}).sum();\n    println!(\"{{total}}\");\n}}\n```\n"
+        );
     }
     for r in refs {
         let _ = writeln!(body, "{} {r}.\n", rng.words(12));

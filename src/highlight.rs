@@ -2,10 +2,13 @@
 //! inline styles) so one light and one dark stylesheet colour them.
 //!
 //! The syntax set is loaded once per [`Highlighter`], lazily: a briefing without
-//! code never pays for it. An unknown or missing language renders as escaped
-//! plain text. This module knows nothing of references or pages.
+//! code never pays for it, and each block is highlighted once, since a page and
+//! `print.html` show the same code. An unknown or missing language renders as
+//! escaped plain text. This module knows nothing of references or pages.
 
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
+
+use rustc_hash::FxHashMap;
 
 use pulldown_cmark_escape::escape_html_body_text;
 use syntect::highlighting::ThemeSet;
@@ -20,6 +23,8 @@ const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 #[derive(Default)]
 pub struct Highlighter {
     syntaxes: OnceLock<SyntaxSet>,
+    /// Highlighted blocks by the digest of their language and code.
+    done: Mutex<FxHashMap<crate::incremental::Digest, String>>,
 }
 
 impl Highlighter {
@@ -31,33 +36,58 @@ impl Highlighter {
     /// string; only its first word counts).
     pub fn block(&self, info: &str, code: &str) -> String {
         let lang = info.split([' ', ',', '{']).next().unwrap_or("").trim();
-        let mut out = String::with_capacity(code.len() * 2 + 64);
-        if !lang.is_empty() {
-            let syntaxes = self.syntaxes.get_or_init(SyntaxSet::load_defaults_newlines);
-            if let Some(syntax) = syntaxes.find_syntax_by_token(lang) {
-                let mut generator =
-                    ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes, CLASS_STYLE);
-                let ok = LinesWithEndings::from(code).all(|line| {
-                    generator
-                        .parse_html_for_line_which_includes_newline(line)
-                        .is_ok()
-                });
-                if ok {
-                    out.push_str("<pre class=\"code hl-code\" data-lang=\"");
-                    let _ = escape_html_body_text(&mut out, lang);
-                    out.push_str("\"><code>");
-                    out.push_str(&generator.finalize());
-                    out.push_str("</code></pre>\n");
-                    return out;
-                }
-                out.clear();
-            }
+        if lang.is_empty() {
+            return plain(code);
         }
-        out.push_str("<pre class=\"code\"><code>");
-        let _ = escape_html_body_text(&mut out, code);
+        let key = crate::incremental::digest(&(lang, code));
+        if let Some(html) = self
+            .done
+            .lock()
+            .ok()
+            .and_then(|done| done.get(&key).cloned())
+        {
+            return html;
+        }
+        let html = self.highlight(lang, code);
+        if let Ok(mut done) = self.done.lock() {
+            done.insert(key, html.clone());
+        }
+        html
+    }
+
+    /// [`Highlighter::block`] for a language that is named, done afresh.
+    fn highlight(&self, lang: &str, code: &str) -> String {
+        let syntaxes = self.syntaxes.get_or_init(SyntaxSet::load_defaults_newlines);
+        let Some(syntax) = syntaxes.find_syntax_by_token(lang) else {
+            return plain(code);
+        };
+        let mut generator =
+            ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes, CLASS_STYLE);
+        let ok = LinesWithEndings::from(code).all(|line| {
+            generator
+                .parse_html_for_line_which_includes_newline(line)
+                .is_ok()
+        });
+        if !ok {
+            return plain(code);
+        }
+        let mut out = String::with_capacity(code.len() * 2 + 64);
+        out.push_str("<pre class=\"code hl-code\" data-lang=\"");
+        let _ = escape_html_body_text(&mut out, lang);
+        out.push_str("\"><code>");
+        out.push_str(&generator.finalize());
         out.push_str("</code></pre>\n");
         out
     }
+}
+
+/// A block of code as escaped plain text.
+fn plain(code: &str) -> String {
+    let mut out = String::with_capacity(code.len() + 64);
+    out.push_str("<pre class=\"code\"><code>");
+    let _ = escape_html_body_text(&mut out, code);
+    out.push_str("</code></pre>\n");
+    out
 }
 
 /// The stylesheet for highlighted code: a light theme, and a dark one applied
@@ -98,6 +128,19 @@ mod tests {
             html,
             "<pre class=\"code\"><code>&lt;b&gt;&amp;&lt;/b&gt;\n</code></pre>\n"
         );
+    }
+
+    #[test]
+    fn a_block_is_highlighted_once_and_given_again() {
+        let h = Highlighter::new();
+        let first = h.block("rust", "fn main() {}\n");
+        assert_eq!(h.done.lock().unwrap().len(), 1);
+        assert_eq!(h.block("rust ignore", "fn main() {}\n"), first);
+        assert_eq!(h.done.lock().unwrap().len(), 1);
+        // Another language or other code is another block.
+        assert_ne!(h.block("toml", "fn main() {}\n"), first);
+        h.block("rust", "fn other() {}\n");
+        assert_eq!(h.done.lock().unwrap().len(), 3);
     }
 
     #[test]
