@@ -448,6 +448,10 @@ pub struct Rendered {
     pub headings: Vec<Heading>,
     /// Every entity referenced, in order of first reference, as `(kind, id)`.
     pub referenced: Vec<(Kind, String)>,
+    /// Whether the body holds markup of the author's own that may point into
+    /// the site: raw HTML, or a link or image that is not external. Every
+    /// other link in it was made from the briefing's references.
+    pub authored_links: bool,
 }
 
 /// Renders `body` to HTML, rewriting references, footnotes, headings and code.
@@ -468,6 +472,7 @@ pub fn render(
         options,
         anchors: Default::default(),
         referenced: Vec::new(),
+        authored_links: false,
     };
     let mut main = Scope {
         main: true,
@@ -502,6 +507,7 @@ pub fn render(
             html,
             headings: main.headings,
             referenced: state.referenced,
+            authored_links: state.authored_links,
         };
     }
 
@@ -561,6 +567,7 @@ pub fn render(
         html: spliced,
         headings: main.headings,
         referenced: state.referenced,
+        authored_links: state.authored_links,
     }
 }
 
@@ -746,6 +753,7 @@ impl<'e, I: Iterator<Item = Event<'e>>> Rewritten<'_, '_, 'e, I> {
     /// that follow it in `ready`.
     #[inline(never)]
     fn step(&mut self, event: Event<'e>) -> Option<Event<'e>> {
+        self.with.state.authored_links |= authored(&event);
         if self.in_alt > 0 {
             match &event {
                 Event::Start(Tag::Image { .. }) => self.in_alt += 1,
@@ -963,6 +971,19 @@ fn passes(event: &Event) -> bool {
     }
 }
 
+/// Whether `event`, as the author wrote it, is raw HTML or a link or image
+/// that may point into the site. A reference's destination (`party:x`) reads
+/// as a URL scheme, so it counts as external.
+fn authored(event: &Event) -> bool {
+    match event {
+        Event::Html(_) | Event::InlineHtml(_) => true,
+        Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+            !crate::verify::is_external(dest_url.trim())
+        }
+        _ => false,
+    }
+}
+
 /// A footnote call where no sidenote can go, shown as written.
 fn note_text<'e>(label: &str) -> Event<'e> {
     Event::Text(format!("[^{label}]").into())
@@ -1053,6 +1074,8 @@ struct RenderState<'a> {
     /// far, for stable anchors `m-party-openai-1`, `-2`, ….
     anchors: [FxHashMap<String, usize>; 4],
     referenced: Vec<(Kind, String)>,
+    /// See [`Rendered::authored_links`].
+    authored_links: bool,
 }
 
 impl RenderState<'_> {

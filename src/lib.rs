@@ -404,6 +404,11 @@ impl render::Sink for Verifying<'_> {
         self.inner.put(file)
     }
 
+    fn put_made(&self, file: render::OutFile) -> Result<(), render::SinkError> {
+        self.collector.add_made(&file.path, &file.bytes);
+        self.inner.put_made(file)
+    }
+
     fn put_batches(&self, path: &str, next: render::NextBatch) -> Result<(), render::SiteError> {
         // Each batch is scanned, in parallel, on its way to the inner sink,
         // and its scans joined to those of the batches before it.
@@ -413,7 +418,10 @@ impl render::Sink for Verifying<'_> {
             if let Some(parts) = &batch {
                 let scans: Vec<verify::PieceScan> = parts
                     .par_iter()
-                    .map(|part| verify::scan_piece(part))
+                    .map(|part| match part.origin() {
+                        render::Origin::Brief => verify::made::scan_piece(part),
+                        render::Origin::Author => verify::scan_piece(part),
+                    })
                     .collect();
                 scans.iter().for_each(|scan| joined.push(scan));
             }

@@ -39,33 +39,64 @@ pub struct OutFile {
 /// behind the `Arc` lets freshly rendered bytes be shared without a copy.
 pub type Bytes = Arc<Vec<u8>>;
 
+/// Who wrote the markup of a file or a piece of one, which decides how its
+/// links are verified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// brief's own writers made every tag of it, each link from the graph
+    /// to a page the build writes: verification reads only its ids, as
+    /// targets for the author's links (see [`crate::verify::made`]).
+    Brief,
+    /// It may hold markup of the author's (a link or raw HTML in Markdown, a
+    /// template of the site's, a source's URL): every link in it is checked.
+    Author,
+}
+
 /// A file as rendering hands it on: bytes of its own, or bytes shared with
 /// the reuse tables of an incremental build (and so perhaps with the build
 /// before it).
 #[derive(Debug, Clone)]
 pub enum Output {
-    Owned(OutFile),
+    Owned(OutFile, Origin),
     Shared(String, Bytes),
 }
 
 impl Output {
     pub fn path(&self) -> &str {
         match self {
-            Output::Owned(file) => &file.path,
+            Output::Owned(file, _) => &file.path,
             Output::Shared(path, _) => path,
         }
     }
 
     pub fn bytes(&self) -> &[u8] {
         match self {
-            Output::Owned(file) => &file.bytes,
+            Output::Owned(file, _) => &file.bytes,
             Output::Shared(_, bytes) => bytes,
+        }
+    }
+
+    /// Who made the file's bytes: shared bytes come from the reuse tables of
+    /// an incremental build, which verifies whatever changed in full.
+    pub fn origin(&self) -> Origin {
+        match self {
+            Output::Owned(_, origin) => *origin,
+            Output::Shared(..) => Origin::Author,
+        }
+    }
+
+    /// The file with its bytes of its own marked as made by `origin`.
+    fn made_by(self, origin: Origin) -> Output {
+        match self {
+            Output::Owned(file, _) => Output::Owned(file, origin),
+            shared => shared,
         }
     }
 
     pub fn put_into(self, sink: &dyn Sink) -> Result<(), SinkError> {
         match self {
-            Output::Owned(file) => sink.put(file),
+            Output::Owned(file, Origin::Brief) => sink.put_made(file),
+            Output::Owned(file, Origin::Author) => sink.put(file),
             Output::Shared(path, bytes) => sink.put_shared(path, bytes),
         }
     }
@@ -165,6 +196,21 @@ impl<'a> Renderer<'a> {
     fn native(&self, template: &str) -> bool {
         let parts = builtin::made_of(template);
         !parts.is_empty() && parts.iter().all(|t| self.theme.is_builtin(t))
+    }
+
+    /// Who wrote a page of `template` showing Markdown that holds
+    /// `authored` links ([`Rendered::authored_links`]): brief, when it,
+    /// every template it builds on and the cards it shows are the built-in
+    /// ones, its Markdown holds no link of the author's and no source's URL
+    /// points into the site.
+    fn origin(&self, template: &str, authored: bool) -> Origin {
+        let sources_inside = (self.site.sources.iter())
+            .filter_map(|s| s.url.as_deref())
+            .any(|url| !crate::verify::is_external(url.trim()));
+        match !authored && !sources_inside && self.native(template) && self.native("card.html") {
+            true => Origin::Brief,
+            false => Origin::Author,
+        }
     }
 
     /// `template` with `context`, written by [`builtin`] where it can be.
@@ -379,10 +425,13 @@ impl<'a> Renderer<'a> {
         make: impl FnOnce() -> Result<Vec<u8>, E>,
     ) -> Result<Output, E> {
         let Some(reuse) = self.reuse else {
-            return Ok(Output::Owned(OutFile {
-                path: path.to_string(),
-                bytes: make()?,
-            }));
+            return Ok(Output::Owned(
+                OutFile {
+                    path: path.to_string(),
+                    bytes: make()?,
+                },
+                Origin::Author,
+            ));
         };
         let inputs = inputs();
         let path = path.to_string();
@@ -435,7 +484,7 @@ impl<'a> Renderer<'a> {
         let output = make()?;
         let bytes = match &output {
             Output::Shared(_, bytes) => Arc::clone(bytes),
-            Output::Owned(file) => Arc::new(file.bytes.clone()),
+            Output::Owned(file, _) => Arc::new(file.bytes.clone()),
         };
         reuse
             .pages
@@ -443,13 +492,16 @@ impl<'a> Renderer<'a> {
         Ok(output)
     }
 
-    /// Renders `template` with a page context.
+    /// Renders `template` with a page context; `authored` tells whether the
+    /// Markdown it shows holds links of the author's
+    /// ([`Rendered::authored_links`]).
     fn page<P: Serialize + Hash + builtin::Native>(
         &self,
         template: &str,
         path: &str,
         title: &str,
         referenced: &[(Kind, String)],
+        authored: bool,
         page: P,
     ) -> Result<Output, RenderError> {
         // A host serves 404.html at whatever address was missing, where links
@@ -485,11 +537,12 @@ impl<'a> Renderer<'a> {
             previews,
             page,
         };
-        self.output(
+        let output = self.output(
             path,
             || digest(&(template, &context)),
             || Ok(self.render_page(template, &context)?.into_bytes()),
-        )
+        )?;
+        Ok(output.made_by(self.origin(template, authored)))
     }
 }
 
@@ -644,6 +697,12 @@ struct CardContext<'a> {
 pub trait Sink: Sync {
     fn put(&self, file: OutFile) -> Result<(), SinkError>;
 
+    /// Takes a page brief's own writers made ([`Origin::Brief`]). Sinks that
+    /// do not verify take it as any other.
+    fn put_made(&self, file: OutFile) -> Result<(), SinkError> {
+        self.put(file)
+    }
+
     /// Takes a large file as `produce` writes it, so that it need not be held
     /// whole: `graph.json` of a large briefing runs to tens of megabytes.
     /// Sinks that keep files in memory take this default.
@@ -694,8 +753,16 @@ pub type NextBatch<'a> = &'a mut dyn FnMut() -> Result<Option<Vec<Part>>, SiteEr
 /// to be handed on (`print.html` at 1,000 sections is 8 MB of them).
 #[derive(Debug, Clone)]
 pub enum Part {
-    Owned(String),
-    Body(Arc<Rendered>),
+    Owned(String, Origin),
+    Body(Arc<Rendered>, Origin),
+}
+
+impl Part {
+    pub fn origin(&self) -> Origin {
+        match self {
+            Part::Owned(_, origin) | Part::Body(_, origin) => *origin,
+        }
+    }
 }
 
 impl std::ops::Deref for Part {
@@ -703,8 +770,8 @@ impl std::ops::Deref for Part {
 
     fn deref(&self) -> &str {
         match self {
-            Part::Owned(text) => text,
-            Part::Body(rendered) => &rendered.html,
+            Part::Owned(text, _) => text,
+            Part::Body(rendered, _) => &rendered.html,
         }
     }
 }
@@ -717,13 +784,13 @@ impl std::borrow::Borrow<str> for Part {
 
 impl From<String> for Part {
     fn from(text: String) -> Part {
-        Part::Owned(text)
+        Part::Owned(text, Origin::Author)
     }
 }
 
 impl From<&str> for Part {
     fn from(text: &str) -> Part {
-        Part::Owned(text.to_string())
+        Part::Owned(text.to_string(), Origin::Author)
     }
 }
 

@@ -41,7 +41,7 @@ pub fn all(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
                 })
             }
             Job::Index(kind) => index(r, kind),
-            Job::NotFound => r.page("404.html", "404.html", "Page not found", &[], ()),
+            Job::NotFound => r.page("404.html", "404.html", "Page not found", &[], false, ()),
         }?;
         file.put_into(sink)?;
         Ok(())
@@ -62,8 +62,8 @@ fn front(r: &Renderer) -> Result<Output, RenderError> {
         Some(doc) => Some(r.markdown(doc, "", LinkMode::Site, "")?),
         None => None,
     };
-    let (lede, referenced) = rendered
-        .map(|x| (x.html.clone(), x.referenced.clone()))
+    let (lede, referenced, authored) = rendered
+        .map(|x| (x.html.clone(), x.referenced.clone(), x.authored_links))
         .unwrap_or_default();
     let page = FrontPage {
         lede,
@@ -79,6 +79,7 @@ fn front(r: &Renderer) -> Result<Output, RenderError> {
         "index.html",
         &r.briefing.config.title,
         &previews,
+        authored,
         page,
     )
 }
@@ -152,6 +153,7 @@ fn section(r: &Renderer, key: EntityKey) -> Result<Output, RenderError> {
         &format!("sections/{}.html", view.id),
         &view.name,
         &rendered.referenced,
+        rendered.authored_links,
         page,
     )
 }
@@ -191,6 +193,7 @@ fn entity(r: &Renderer, key: EntityKey) -> Result<Output, RenderError> {
         &format!("{}/{}.html", key.kind.dir(), view.id),
         &view.name,
         &previews,
+        rendered.authored_links,
         page,
     )
 }
@@ -371,6 +374,7 @@ fn index(r: &Renderer, kind: Kind) -> Result<Output, RenderError> {
         &format!("{}/index.html", kind.dir()),
         title,
         &referenced,
+        false,
         IndexPage { kind, groups },
     )
 }

@@ -53,9 +53,12 @@ pub(super) struct Appendix {
 /// body is decided from the source, before any is rendered
 /// ([`shows_something`]).
 pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
-    let lede = match r.briefing.front {
-        Some(doc) => r.markdown(doc, "", LinkMode::Print, "front-")?.html.clone(),
-        None => String::new(),
+    let (lede, authored) = match r.briefing.front {
+        Some(doc) => {
+            let rendered = r.markdown(doc, "", LinkMode::Print, "front-")?;
+            (rendered.html.clone(), rendered.authored_links)
+        }
+        None => (String::new(), false),
     };
     let mut bodies: Vec<EntityKey> = Vec::new();
     let mut entries = |keys: Vec<EntityKey>| -> Vec<PrintEntry> {
@@ -115,6 +118,7 @@ pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
             "print.html",
             &r.briefing.config.title,
             &[],
+            authored,
             page,
         )
     })?;
@@ -131,6 +135,7 @@ pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
             .collect();
         plan.into_iter()
     };
+    let origin = skeleton.origin();
     drop(skeleton);
     crate::timed("print bodies", || {
         sink.put_batches("print.html", &mut || {
@@ -149,7 +154,7 @@ pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
             let parts = batch
                 .into_par_iter()
                 .map(|piece| match piece {
-                    Piece::Text(text) => Ok(Part::Owned(text)),
+                    Piece::Text(text) => Ok(Part::Owned(text, origin)),
                     Piece::Body(n) => body(r, bodies[n]),
                 })
                 .collect::<Result<Vec<Part>, RenderError>>()?;
@@ -200,7 +205,8 @@ enum Piece<T> {
 fn body(r: &Renderer, key: EntityKey) -> Result<Part, RenderError> {
     let prefix = format!("{}-{}-", key.kind.as_str(), r.briefing.id(key));
     let rendered = r.markdown(r.briefing.doc(key), "", LinkMode::Print, &prefix)?;
-    Ok(Part::Body(rendered))
+    let origin = r.origin("print.html", rendered.authored_links);
+    Ok(Part::Body(rendered, origin))
 }
 
 /// Stands in a print entry's `html` for its body while the template renders:

@@ -24,6 +24,15 @@ pub struct Pages {
 /// One page's ids and links, scanned as soon as the page is rendered.
 pub struct Scanned(Scan);
 
+impl Scanned {
+    /// The [`super::id_hash`]es of the page's ids, sorted, each once.
+    pub fn ids(&self) -> Vec<u64> {
+        let mut ids: Vec<u64> = self.0.ids.iter().copied().collect();
+        ids.sort_unstable();
+        ids
+    }
+}
+
 /// Scans a page's bytes for [`Pages::update`]; None for a file that is not
 /// a page.
 pub fn scan_page(path: &str, bytes: &[u8]) -> Option<Scanned> {

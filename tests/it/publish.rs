@@ -388,6 +388,73 @@ fn a_broken_markdown_link_fails_the_build_at_its_source() {
     );
 }
 
+/// A page brief made from the graph alone is not link-checked on every
+/// build, only read for its ids (the quick way: `verify::made`). These are
+/// the checks that stand in for it: on the shipped briefing and a generated
+/// corpus, every link of every page resolves when the full scanner reads it,
+/// and the ids read the quick way are the ones the full scanner finds.
+#[test]
+fn pages_brief_made_link_soundly_and_their_ids_read_the_quick_way_are_all_there_are() {
+    let corpus = corpus(60);
+    for root in [repo_root(), corpus.path().join("brief")] {
+        let checked = brief::check(&root, &brief::BuildOptions::default(), &|_| {}).unwrap();
+        let files = checked.site.expect("the site builds").files;
+        let misses = brief::verify::verify(&files, &Default::default());
+        assert_eq!(misses, vec![], "{}", root.display());
+        let mut pages = 0;
+        for file in &files {
+            let Some(full) = brief::verify::scan_page(&file.path, &file.bytes) else {
+                continue;
+            };
+            let mut quick = brief::verify::made::ids(&file.bytes);
+            quick.sort_unstable();
+            quick.dedup();
+            assert_eq!(quick, full.ids(), "{}", file.path);
+            pages += 1;
+        }
+        assert!(pages > 50, "{pages} pages in {}", root.display());
+    }
+}
+
+#[test]
+fn a_markdown_link_into_a_page_brief_made_is_checked_against_its_ids() {
+    let site = site("publish/broken-link");
+    let section = site.path().join("content/sections/01-links.md");
+    let text = std::fs::read_to_string(&section).unwrap();
+    let fixed = "[the memo](../parties/acme.html#main), [the list](../parties/index.html#main)";
+    std::fs::write(&section, text.replace("[the memo](../memo.html)", fixed)).unwrap();
+    build_ok(site.path());
+    let wrong = "[the memo](../parties/acme.html#memo)";
+    std::fs::write(&section, text.replace("[the memo](../memo.html)", wrong)).unwrap();
+    let run = brief(site.path(), &["check"]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    assert!(
+        stderr(&run).contains(
+            "error[broken-link]: broken link: `parties/acme.html` has no element with id `memo`"
+        ),
+        "{}",
+        stderr(&run)
+    );
+}
+
+#[test]
+fn a_link_in_raw_html_is_checked_like_a_markdown_link() {
+    let site = site("publish/broken-link");
+    let section = site.path().join("content/sections/01-links.md");
+    let text = std::fs::read_to_string(&section).unwrap().replace(
+        "[the memo](../memo.html)",
+        "<a href=\"../memo.html\">the memo</a>",
+    );
+    std::fs::write(&section, text).unwrap();
+    let run = brief(site.path(), &["check"]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    assert!(
+        stderr(&run).contains("sections/links.html:") && stderr(&run).contains("`../memo.html`"),
+        "{}",
+        stderr(&run)
+    );
+}
+
 #[test]
 fn a_broken_template_link_is_listed_with_page_and_target() {
     let site = site("publish/broken-link");
