@@ -70,8 +70,43 @@ pub fn graph_json(r: &Renderer, out: &mut dyn std::io::Write) -> std::io::Result
         entities: &r.views,
         mentions: Mentions(r),
     };
-    serde_json::to_writer(&mut *out, &json)?;
-    out.write_all(b"\n")
+    let mut chunked = Chunked {
+        buffer: Vec::with_capacity(CHUNK + 4096),
+        out,
+    };
+    serde_json::to_writer(&mut chunked, &json)?;
+    chunked.buffer.push(b'\n');
+    chunked.out.write_all(&chunked.buffer)
+}
+
+/// How much of `graph.json` is gathered before it is handed on.
+const CHUNK: usize = 1 << 16;
+
+/// Gathers the serialiser's many small writes into chunks, so that each
+/// goes to the file's writer (behind a `dyn`) once per [`CHUNK`] rather than
+/// once per token.
+struct Chunked<'a> {
+    buffer: Vec<u8>,
+    out: &'a mut dyn std::io::Write,
+}
+
+impl std::io::Write for Chunked<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.buffer.extend_from_slice(buf);
+        if self.buffer.len() >= CHUNK {
+            self.out.write_all(&self.buffer)?;
+            self.buffer.clear();
+        }
+        Ok(buf.len())
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.write(buf).map(drop)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Every page's URL: absolute under `base_url` when set, else relative.
