@@ -12,7 +12,6 @@
 //! Neither pass looks at other documents: what a reference points at comes from
 //! the caller through [`Targets`].
 
-use std::borrow::Cow;
 use std::cell::Cell;
 use std::collections::VecDeque;
 use std::fmt::Write as _;
@@ -466,14 +465,76 @@ pub fn render(
     highlighter: &Highlighter,
     options: RenderOptions,
 ) -> Rendered {
-    let mut state = RenderState {
-        targets,
-        highlighter,
-        options,
-        anchors: Default::default(),
-        referenced: Vec::new(),
-        authored_links: false,
+    render_with(body, RenderState::new(targets, highlighter, options, None)).0
+}
+
+/// Renders `body` for two places at once, as [`render`] would for each
+/// (its own page, and `print.html`, which shows every section again),
+/// parsing and rewriting it once. What differs between the two (each
+/// reference's link, each embedded card, the prefix of every id) is kept
+/// as a hole holding each place's text, filled in for each at the end.
+///
+/// None when the two must be rendered one by one: the body holds links or
+/// raw HTML of the author's (which [`RenderOptions::moved_from`] rebases),
+/// or the places differ in more than the holes cover.
+pub fn render_pair(
+    body: &str,
+    targets: [&dyn Targets; 2],
+    highlighter: &Highlighter,
+    options: [RenderOptions; 2],
+) -> Option<[Rendered; 2]> {
+    if body.contains('\0') {
+        return None;
+    }
+    let prefix = hole(0);
+    let second = Second {
+        targets: targets[1],
+        holes: vec![options.map(|o| o.id_prefix.to_string())],
+        apart: false,
     };
+    let shared = RenderOptions {
+        id_prefix: &prefix,
+        moved_from: None,
+    };
+    let state = RenderState::new(targets[0], highlighter, shared, Some(second));
+    let (shared, second) = render_with(body, state);
+    let holes = second.filter(|s| !s.apart && !shared.authored_links)?.holes;
+    Some([0, 1].map(|place| {
+        Rendered {
+            html: fill(&shared.html, &holes, place),
+            headings: (shared.headings.iter())
+                .map(|h| Heading {
+                    id: fill(&h.id, &holes, place),
+                    ..h.clone()
+                })
+                .collect(),
+            referenced: shared.referenced.clone(),
+            authored_links: false,
+        }
+    }))
+}
+
+/// `html` with each hole's mark replaced by `place`'s text of it.
+fn fill(html: &str, holes: &[[String; 2]], place: usize) -> String {
+    let mut out = String::with_capacity(html.len() + html.len() / 8);
+    let mut rest = html;
+    while let Some(at) = memchr::memchr(0, rest.as_bytes()) {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        let end = memchr::memchr(0, after.as_bytes()).unwrap_or(after.len());
+        let text = (after[..end].parse::<usize>().ok())
+            .and_then(|n| holes.get(n))
+            .map_or("", |texts| texts[place].as_str());
+        out.push_str(text);
+        rest = after.get(end + 1..).unwrap_or("");
+    }
+    out.push_str(rest);
+    out
+}
+
+/// [`render`] with `state`, handing back the second place's holes when there is one.
+fn render_with<'a>(body: &str, mut state: RenderState<'a>) -> (Rendered, Option<Second<'a>>) {
+    let options = state.options;
     let mut main = Scope {
         main: true,
         ..Scope::default()
@@ -503,12 +564,13 @@ pub fn render(
     // Writing to a `String` cannot fail.
     let _ = pulldown_cmark::html::write_html_fmt(out, events);
     if calls.first.is_empty() {
-        return Rendered {
+        let rendered = Rendered {
             html,
             headings: main.headings,
             referenced: state.referenced,
             authored_links: state.authored_links,
         };
+        return (rendered, state.second);
     }
 
     // The notes, numbered in the order of their first call.
@@ -551,10 +613,18 @@ pub fn render(
         for (i, note) in notes.iter().enumerate() {
             let number = i + 1;
             // The sidenote already carries the note's anchors; the print copy
-            // must not repeat them, so its ids become inert data attributes.
-            let note = match note.contains(" id=\"") {
-                true => Cow::Owned(note.replace(" id=\"", " data-note-id=\"")),
-                false => Cow::Borrowed(note.as_str()),
+            // must not repeat them, so its ids become inert data attributes,
+            // in the holes of a pair's rendering too.
+            let inert = |note: &str| match note.contains(" id=\"") {
+                true => note.replace(" id=\"", " data-note-id=\""),
+                false => note.to_string(),
+            };
+            let note = match &mut state.second {
+                Some(second) if note.contains('\0') => {
+                    let texts = [0, 1].map(|place| inert(&fill(note, &second.holes, place)));
+                    second.hole(texts)
+                }
+                _ => inert(note),
             };
             let _ = writeln!(
                 spliced,
@@ -563,12 +633,13 @@ pub fn render(
         }
         spliced.push_str("</ol></aside>\n");
     }
-    Rendered {
+    let rendered = Rendered {
         html: spliced,
         headings: main.headings,
         referenced: state.referenced,
         authored_links: state.authored_links,
-    }
+    };
+    (rendered, state.second)
 }
 
 /// `html` with each insert put at its byte offset (in order, on character
@@ -904,46 +975,34 @@ impl<'e, I: Iterator<Item = Event<'e>>> Rewritten<'_, '_, 'e, I> {
     /// A reference link just opened: its `<a>` tag, or nothing when the
     /// reference points nowhere (its text then stands alone).
     fn link(&mut self, kind: Kind, id: &str, link_type: LinkType) -> Option<Event<'e>> {
-        let state = &mut *self.with.state;
-        let anchor = state.anchor(kind, id);
-        let Some(target) = state.targets.target(kind, id) else {
+        let Some((open, name)) = self.with.state.open_ref(kind, id) else {
             self.links.push(LinkEnd::Drop);
             return None;
         };
-        let open = Event::InlineHtml(open_ref_tag(kind, id, &anchor, &target).into());
         let next = self.pull();
         if link_type == LinkType::Autolink || matches!(next, Some(Event::End(TagEnd::Link))) {
             // Shown by its name: an autolink's text is its address.
             if !matches!(next, Some(Event::End(TagEnd::Link)) | None) {
                 self.read_to_end(drop);
             }
-            self.ready.push_back(Event::Text(target.name.into()));
+            self.ready.push_back(Event::Text(name.into()));
             self.ready.push_back(Event::InlineHtml("</a>".into()));
         } else {
             self.put_back(next.into_iter());
             self.links.push(LinkEnd::Close);
             self.in_ref += 1;
         }
-        Some(open)
+        Some(Event::InlineHtml(open.into()))
     }
 
     /// An embed: its card with the reference's anchor, or its name when there
     /// is no card. Inside a paragraph the card splits it, since a card is a
     /// block.
     fn embed(&mut self, kind: Kind, id: &str, in_paragraph: bool) -> Event<'e> {
-        let state = &mut *self.with.state;
-        let anchor = state.anchor(kind, id);
-        let Some(card) = state.targets.card(kind, id, &anchor) else {
-            let name = state
-                .targets
-                .target(kind, id)
-                .map_or_else(|| id.to_string(), |t| t.name);
-            return Event::Text(name.into());
-        };
-        if in_paragraph {
-            Event::Html(format!("</p>\n{card}<p>").into())
-        } else {
-            Event::Html(card.into())
+        match self.with.state.embed(kind, id) {
+            Err(name) => Event::Text(name.into()),
+            Ok(card) if in_paragraph => Event::Html(format!("</p>\n{card}<p>").into()),
+            Ok(card) => Event::Html(card.into()),
         }
     }
 }
@@ -1076,12 +1135,70 @@ struct RenderState<'a> {
     referenced: Vec<(Kind, String)>,
     /// See [`Rendered::authored_links`].
     authored_links: bool,
+    /// The second place the body is rendered for, with [`render_pair`].
+    second: Option<Second<'a>>,
 }
 
-impl RenderState<'_> {
-    fn anchor(&mut self, kind: Kind, id: &str) -> String {
+/// The second place a body is rendered for by [`render_pair`], and what
+/// differs between the two.
+struct Second<'a> {
+    targets: &'a dyn Targets,
+    /// Each stretch of HTML that differs: the first place's, the second's.
+    /// The HTML holds [`hole`] where each goes; the first is the ids'
+    /// prefix, which [`RenderOptions::id_prefix`] then holds.
+    holes: Vec<[String; 2]>,
+    /// Set when the two cannot share a rendering after all.
+    apart: bool,
+}
+
+impl Second<'_> {
+    /// Keeps `texts` as a hole and returns its mark. The HTML writer notes
+    /// whether what it wrote ends a line, and writes what follows by it:
+    /// a closing newline moves out of the texts into the mark.
+    fn hole(&mut self, mut texts: [String; 2]) -> String {
+        let mut mark = hole(self.holes.len());
+        match texts.each_ref().map(|t| t.ends_with('\n')) {
+            [true, true] => {
+                texts.iter_mut().for_each(|t| t.truncate(t.len() - 1));
+                mark.push('\n');
+            }
+            [false, false] => {}
+            _ => self.apart = true,
+        }
+        self.holes.push(texts);
+        mark
+    }
+}
+
+/// Marks hole `n` in a rendering shared by two places: a NUL, the number, a
+/// NUL. Markdown cannot put a NUL in the HTML (the parser replaces it), and
+/// a name that holds one keeps the two places apart.
+fn hole(n: usize) -> String {
+    format!("\0{n}\0")
+}
+
+impl<'a> RenderState<'a> {
+    fn new(
+        targets: &'a dyn Targets,
+        highlighter: &'a Highlighter,
+        options: RenderOptions<'a>,
+        second: Option<Second<'a>>,
+    ) -> Self {
+        RenderState {
+            targets,
+            highlighter,
+            options,
+            anchors: Default::default(),
+            referenced: Vec::new(),
+            authored_links: false,
+            second,
+        }
+    }
+
+    /// Counts one more reference to `id` of `kind`: its number among them.
+    fn count(&mut self, kind: Kind, id: &str) -> usize {
         let counts = &mut self.anchors[kind as usize];
-        let count = match counts.get_mut(id) {
+        match counts.get_mut(id) {
             Some(count) => {
                 *count += 1;
                 *count
@@ -1091,8 +1208,68 @@ impl RenderState<'_> {
                 self.referenced.push((kind, id.to_string()));
                 1
             }
+        }
+    }
+
+    /// The opening `<a>` of the next reference to `id`, and the name it
+    /// shows when it has no text of its own; None when it points at nothing.
+    fn open_ref(&mut self, kind: Kind, id: &str) -> Option<(String, String)> {
+        let n = self.count(kind, id);
+        let first = self.targets.target(kind, id);
+        let Some(second) = &mut self.second else {
+            let target = first?;
+            let anchor = anchor_id(self.options.id_prefix, kind, id, n);
+            return Some((open_ref_tag(kind, id, &anchor, &target), target.name));
         };
-        anchor_id(self.options.id_prefix, kind, id, count)
+        match (first, second.targets.target(kind, id)) {
+            (Some(a), Some(b)) => {
+                let [p, q] = &second.holes[0];
+                let tags = [
+                    open_ref_tag(kind, id, &anchor_id(p, kind, id, n), &a),
+                    open_ref_tag(kind, id, &anchor_id(q, kind, id, n), &b),
+                ];
+                second.apart |= a.name != b.name || a.name.contains('\0');
+                Some((second.hole(tags), a.name))
+            }
+            (None, None) => None,
+            _ => {
+                second.apart = true;
+                None
+            }
+        }
+    }
+
+    /// The card the next embed of `id` shows, with its anchor; or, when
+    /// there is none, the name it shows instead.
+    fn embed(&mut self, kind: Kind, id: &str) -> Result<String, String> {
+        let n = self.count(kind, id);
+        let name = |targets: &dyn Targets| {
+            (targets.target(kind, id)).map_or_else(|| id.to_string(), |t| t.name)
+        };
+        let Some(second) = &mut self.second else {
+            let anchor = anchor_id(self.options.id_prefix, kind, id, n);
+            return self
+                .targets
+                .card(kind, id, &anchor)
+                .ok_or_else(|| name(self.targets));
+        };
+        let [p, q] = &second.holes[0];
+        let cards = [
+            self.targets.card(kind, id, &anchor_id(p, kind, id, n)),
+            second.targets.card(kind, id, &anchor_id(q, kind, id, n)),
+        ];
+        match cards {
+            [Some(a), Some(b)] => Ok(second.hole([a, b])),
+            [None, None] => {
+                let shown = name(self.targets);
+                second.apart |= shown != name(second.targets) || shown.contains('\0');
+                Err(shown)
+            }
+            _ => {
+                second.apart = true;
+                Err(name(self.targets))
+            }
+        }
     }
 }
 

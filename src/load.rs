@@ -7,12 +7,15 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, FileId, Files};
 use crate::frontmatter;
-use crate::model::{Briefing, Doc, Entity, IndexMeta, Kind, Section, is_valid_id, slugify};
+use crate::model::{
+    Briefing, Clause, Doc, Entity, IndexMeta, Kind, Party, Quote, Section, is_valid_id, slugify,
+};
 use crate::source::{ContentFile, Slot, Sources};
 
 /// Builds the briefing from the sources; `None` when `briefing.toml` itself
@@ -22,55 +25,27 @@ pub fn load(sources: &Sources) -> (Option<Briefing>, Vec<Diagnostic>) {
     let files = &sources.files;
     let config = parse_config(files, sources.config_file, &mut diagnostics);
 
+    // Each file's front matter is parsed on its own, in parallel; what
+    // they give is gathered in the walk's order.
+    let loaded: Vec<(Loaded, Vec<Diagnostic>)> = (sources.content.par_iter())
+        .map(|content| {
+            let mut diagnostics = Vec::new();
+            let loaded = load_one(files, content, &mut diagnostics);
+            (loaded, diagnostics)
+        })
+        .collect();
     let mut front = None;
     let mut sections: Vec<(SectionOrder, Section)> = Vec::new();
     let (mut parties, mut clauses, mut quotes) = (Vec::new(), Vec::new(), Vec::new());
-    for content in &sources.content {
-        let text = files.text(content.file);
-        let split = match frontmatter::split(content.file, text) {
-            Ok(split) => split,
-            Err(d) => {
-                diagnostics.push(d);
-                continue;
-            }
-        };
-        let meta_start = split.toml.as_ref().map_or(0, |t| t.start);
-        let doc = Doc {
-            file: content.file,
-            meta_start,
-            body_start: split.body_start,
-        };
-        match content.slot {
-            Slot::Front => {
-                if let Err(d) = frontmatter::parse::<IndexMeta>(content.file, text, &split) {
-                    diagnostics.push(d);
-                }
-                front = Some(doc);
-            }
-            Slot::Entity(kind) => {
-                let (order, id) = match kind {
-                    Kind::Section => section_order(&content.stem),
-                    _ => (None, content.stem.clone()),
-                };
-                if !check_id(content, &id, &mut diagnostics) {
-                    continue;
-                }
-                let result = match kind {
-                    Kind::Section => parse(content, text, &split, id, doc).map(|s: Section| {
-                        let order = match (s.meta.weight, order) {
-                            (Some(w), _) | (None, Some(w)) => SectionOrder::Ranked(w),
-                            (None, None) => SectionOrder::Last,
-                        };
-                        sections.push((order, s));
-                    }),
-                    Kind::Party => parse(content, text, &split, id, doc).map(|p| parties.push(p)),
-                    Kind::Clause => parse(content, text, &split, id, doc).map(|c| clauses.push(c)),
-                    Kind::Quote => parse(content, text, &split, id, doc).map(|q| quotes.push(q)),
-                };
-                if let Err(d) = result {
-                    diagnostics.push(d);
-                }
-            }
+    for (loaded, found) in loaded {
+        diagnostics.extend(found);
+        match loaded {
+            Loaded::Front(doc) => front = Some(doc),
+            Loaded::Section(order, section) => sections.push((order, section)),
+            Loaded::Party(party) => parties.push(party),
+            Loaded::Clause(clause) => clauses.push(clause),
+            Loaded::Quote(quote) => quotes.push(quote),
+            Loaded::Nothing => {}
         }
     }
     sections.sort_by(|(a, x), (b, y)| a.cmp(b).then_with(|| x.id.cmp(&y.id)));
@@ -94,6 +69,67 @@ pub fn load(sources: &Sources) -> (Option<Briefing>, Vec<Diagnostic>) {
         )
     });
     (briefing, diagnostics)
+}
+
+/// What one content file gives the briefing.
+enum Loaded {
+    Front(Doc),
+    Section(SectionOrder, Section),
+    Party(Party),
+    Clause(Clause),
+    Quote(Quote),
+    /// Nothing usable: its diagnostics say why.
+    Nothing,
+}
+
+/// Parses one content file's front matter into what it gives.
+fn load_one(files: &Files, content: &ContentFile, diagnostics: &mut Vec<Diagnostic>) -> Loaded {
+    let text = files.text(content.file);
+    let split = match frontmatter::split(content.file, text) {
+        Ok(split) => split,
+        Err(d) => {
+            diagnostics.push(d);
+            return Loaded::Nothing;
+        }
+    };
+    let meta_start = split.toml.as_ref().map_or(0, |t| t.start);
+    let doc = Doc {
+        file: content.file,
+        meta_start,
+        body_start: split.body_start,
+    };
+    let kind = match content.slot {
+        Slot::Front => {
+            if let Err(d) = frontmatter::parse::<IndexMeta>(content.file, text, &split) {
+                diagnostics.push(d);
+            }
+            return Loaded::Front(doc);
+        }
+        Slot::Entity(kind) => kind,
+    };
+    let (order, id) = match kind {
+        Kind::Section => section_order(&content.stem),
+        _ => (None, content.stem.clone()),
+    };
+    if !check_id(content, &id, diagnostics) {
+        return Loaded::Nothing;
+    }
+    let result = match kind {
+        Kind::Section => parse(content, text, &split, id, doc).map(|s: Section| {
+            let order = match (s.meta.weight, order) {
+                (Some(w), _) | (None, Some(w)) => SectionOrder::Ranked(w),
+                (None, None) => SectionOrder::Last,
+            };
+            Loaded::Section(order, s)
+        }),
+        Kind::Party => parse(content, text, &split, id, doc).map(Loaded::Party),
+        Kind::Clause => parse(content, text, &split, id, doc).map(Loaded::Clause),
+        Kind::Quote => parse(content, text, &split, id, doc).map(Loaded::Quote),
+    };
+    result.unwrap_or_else(|d| {
+        diagnostics.push(d);
+        Loaded::Nothing
+    })
 }
 
 /// Sections with a number come first, by number; the rest follow by id.

@@ -162,26 +162,48 @@ impl Sink for Staging {
     }
 
     fn put_batches(&self, rel: &str, next: NextBatch) -> Result<(), SiteError> {
-        // Rendering can fail between writes: the failure is kept and
-        // returned as itself, not as a write error.
-        let mut failed = None;
-        self.put_stream(rel, &mut |out| {
-            loop {
-                match next() {
-                    Ok(Some(batch)) => {
-                        for part in batch {
-                            out.write_all(part.as_bytes())?;
-                        }
-                    }
-                    Ok(None) => return Ok(()),
-                    Err(err) => {
-                        failed = Some(err);
-                        return Err(std::io::Error::other("rendering failed"));
+        let fail = |source| SinkError {
+            path: rel.to_string(),
+            source,
+        };
+        let mut out = self.create(rel).map_err(fail)?;
+        // The file is written on a thread of its own, a batch behind, so
+        // that the next batch renders meanwhile. Rendering can fail between
+        // writes: the failure is kept and returned as itself.
+        let (written, rendered) = std::thread::scope(|scope| {
+            let (send, batches) = std::sync::mpsc::sync_channel::<Vec<crate::render::Part>>(1);
+            let writer = scope.spawn(move || -> std::io::Result<Counting<_>> {
+                for batch in batches {
+                    for part in batch {
+                        out.write_all(part.as_bytes())?;
                     }
                 }
-            }
-        })
-        .map_err(|err| failed.take().unwrap_or(SiteError::Sink(err)))
+                out.inner.flush()?;
+                Ok(out)
+            });
+            let rendered = loop {
+                match next() {
+                    Ok(Some(batch)) => {
+                        // A writer that stopped has its error to tell.
+                        if send.send(batch).is_err() {
+                            break Ok(());
+                        }
+                    }
+                    Ok(None) => break Ok(()),
+                    Err(err) => break Err(err),
+                }
+            };
+            drop(send);
+            let written = writer
+                .join()
+                .unwrap_or_else(|_| Err(std::io::Error::other("the writer stopped")));
+            (written, rendered)
+        });
+        rendered?;
+        let out = written.map_err(fail)?;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(out.bytes, Ordering::Relaxed);
+        Ok(())
     }
 
     fn put_stream(&self, rel: &str, produce: Produce) -> Result<(), SinkError> {
@@ -189,25 +211,30 @@ impl Sink for Staging {
             path: rel.to_string(),
             source,
         };
-        if !is_inside(rel) {
-            return Err(fail(std::io::Error::other(
-                "the path leaves the output folder",
-            )));
-        }
-        let path = self.dir.join(rel);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(fail)?;
-        }
-        let file = fs::File::create(&path).map_err(fail)?;
-        let mut out = Counting {
-            inner: std::io::BufWriter::with_capacity(1 << 18, file),
-            bytes: 0,
-        };
+        let mut out = self.create(rel).map_err(fail)?;
         produce(&mut out).map_err(fail)?;
         out.inner.flush().map_err(fail)?;
         self.files.fetch_add(1, Ordering::Relaxed);
         self.bytes.fetch_add(out.bytes, Ordering::Relaxed);
         Ok(())
+    }
+}
+
+impl Staging {
+    /// A new file at `rel` in the staging folder, written through a buffer.
+    fn create(&self, rel: &str) -> std::io::Result<Counting<std::io::BufWriter<fs::File>>> {
+        if !is_inside(rel) {
+            return Err(std::io::Error::other("the path leaves the output folder"));
+        }
+        let path = self.dir.join(rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        let file = fs::File::create(&path)?;
+        Ok(Counting {
+            inner: std::io::BufWriter::with_capacity(1 << 18, file),
+            bytes: 0,
+        })
     }
 }
 

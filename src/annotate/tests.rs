@@ -421,4 +421,65 @@ mod agreement {
             }
         }
     }
+
+    /// Like [`Fixed`] as `print.html` sees it: links into the document,
+    /// other labels, other cards; one entity has no card there.
+    struct Printed;
+
+    impl Targets for Printed {
+        fn target(&self, kind: Kind, id: &str) -> Option<Target> {
+            (id != "missing").then(|| Target {
+                href: format!("#{}-{id}", kind.as_str()),
+                name: id.to_uppercase(),
+                label: Some(format!("§{}", id.len())),
+            })
+        }
+
+        fn card(&self, kind: Kind, id: &str, anchor: &str) -> Option<String> {
+            Some(format!(
+                "<div id=\"{anchor}\">print card {}:{id}</div>\n",
+                kind.as_str()
+            ))
+        }
+    }
+
+    fn pair_piece() -> impl Strategy<Value = String> {
+        prop_oneof![
+            4 => piece(),
+            1 => Just("\n```rust\nfn main() {}\n```\n".to_string()),
+            1 => Just("\n## Terms {#terms}\n".to_string()),
+            1 => Just("[back](#terms)".to_string()),
+            1 => Just("<b>raw</b>".to_string()),
+            1 => Just("[out](https://example.org)".to_string()),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        /// A body rendered for two places at once is what rendering it for
+        /// each gives, byte for byte; and it is rendered at once whenever it
+        /// holds no link or raw HTML of the author's.
+        #[test]
+        fn a_pair_renders_as_each_place_alone(pieces in prop::collection::vec(pair_piece(), 0..24)) {
+            let body = pieces.concat();
+            let highlighter = Highlighter::new();
+            let options = [
+                RenderOptions::default(),
+                RenderOptions { id_prefix: "section-s-", moved_from: Some("sections/") },
+            ];
+            let page = render(&body, &Fixed, &highlighter, options[0]);
+            let print = render(&body, &Printed, &highlighter, options[1]);
+            let pair = render_pair(&body, [&Fixed, &Printed], &highlighter, options);
+            prop_assert_eq!(pair.is_some(), !page.authored_links, "{}", body);
+            if let Some([a, b]) = pair {
+                prop_assert_eq!(&a.html, &page.html);
+                prop_assert_eq!(&b.html, &print.html);
+                prop_assert_eq!(&a.headings, &page.headings);
+                prop_assert_eq!(&b.headings, &print.headings);
+                prop_assert_eq!(&a.referenced, &page.referenced);
+                prop_assert_eq!(&b.referenced, &print.referenced);
+            }
+        }
+    }
 }

@@ -337,6 +337,41 @@ impl<'a> Renderer<'a> {
         self.markdown_with(self.body(doc), root, mode, options)
     }
 
+    /// The body of `key` for its own page and for `print.html` (with ids
+    /// prefixed by `prefix`), rendered once for both
+    /// ([`annotate::render_pair`]); None when each must be rendered on its
+    /// own, with [`Renderer::markdown`], as an incremental build always does
+    /// (its reuse tables keep each place's rendering).
+    pub fn markdown_pair(
+        &self,
+        key: EntityKey,
+        prefix: &str,
+    ) -> Result<Option<[Arc<Rendered>; 2]>, RenderError> {
+        if self.reuse.is_some() {
+            return Ok(None);
+        }
+        let targets = |root, mode| PageTargets {
+            renderer: self,
+            root,
+            mode,
+            error: std::cell::RefCell::new(None),
+        };
+        let (own, print) = (targets("../", LinkMode::Site), targets("", LinkMode::Print));
+        let folder = format!("{}/", key.kind.dir());
+        let options = [
+            RenderOptions::default(),
+            RenderOptions {
+                id_prefix: prefix,
+                moved_from: Some(&folder),
+            },
+        ];
+        let body = self.body(self.briefing.doc(key));
+        let pair = annotate::render_pair(body, [&own, &print], &self.highlighter, options);
+        // A card that failed is reported by rendering each place alone.
+        let failed = own.error.into_inner().is_some() || print.error.into_inner().is_some();
+        Ok(pair.filter(|_| !failed).map(|pair| pair.map(Arc::new)))
+    }
+
     /// Renders Markdown text as if it stood on a page at `root`.
     pub fn markdown_text(
         &self,

@@ -9,7 +9,9 @@ use super::views::{
     self, EntityView, LinkMode, LinkView, MentionGroup, MentionView, Neighbours, RelatedGroup,
 };
 use super::{Output, RenderError, Renderer, Sink, SiteError};
-use crate::annotate::Heading;
+use std::sync::Arc;
+
+use crate::annotate::{Heading, Rendered};
 use crate::graph::PageId;
 use crate::model::{EntityKey, Kind, PartyKind};
 
@@ -23,28 +25,43 @@ enum Job {
     NotFound,
 }
 
-/// Renders every page, in parallel, handing each to `sink` as soon as it is done.
+/// Renders every page, in parallel, handing each to `sink` as soon as it is
+/// done. The pages of entities whose body `print.html` shows are rendered
+/// with it, by [`super::print::page`].
 pub fn all(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
+    let printed = super::print::Printed::of(r);
     let mut jobs = vec![Job::Front, Job::Print, Job::NotFound];
-    jobs.extend(r.briefing.keys().map(Job::Entity));
+    jobs.extend((r.briefing.keys().filter(|&key| !printed.shows(r, key))).map(Job::Entity));
     jobs.extend([Kind::Party, Kind::Clause, Kind::Quote].map(Job::Index));
     jobs.par_iter().try_for_each(|job| {
         let file = match *job {
             // print.html goes to the sink in pieces, by itself.
-            Job::Print => return crate::timed("print.html", || super::print::page(r, sink)),
-            Job::Front => front(r),
-            Job::Entity(key) => {
-                let path = views::entity_href(r.briefing, key, LinkMode::Site);
-                r.entity_page(key, &path, || match key.kind {
-                    Kind::Section => section(r, key),
-                    _ => entity(r, key),
-                })
+            Job::Print => {
+                return crate::timed("print.html", || super::print::page(r, sink, &printed));
             }
+            Job::Front => front(r),
+            Job::Entity(key) => entity_page(r, key, || {
+                r.markdown(r.briefing.doc(key), "../", LinkMode::Site, "")
+            }),
             Job::Index(kind) => index(r, kind),
             Job::NotFound => r.page("404.html", "404.html", "Page not found", &[], false, ()),
         }?;
         file.put_into(sink)?;
         Ok(())
+    })
+}
+
+/// The page of entity `key`, showing its body as `body` renders it for the
+/// page (asked for only when the page is made, not kept from a last build).
+pub(super) fn entity_page(
+    r: &Renderer,
+    key: EntityKey,
+    body: impl FnOnce() -> Result<Arc<Rendered>, RenderError>,
+) -> Result<Output, RenderError> {
+    let path = views::entity_href(r.briefing, key, LinkMode::Site);
+    r.entity_page(key, &path, || match key.kind {
+        Kind::Section => section(r, key, &*body()?),
+        _ => entity(r, key, &*body()?),
     })
 }
 
@@ -102,9 +119,8 @@ pub(super) struct SectionPage<'a> {
     pub(super) mentioned_in: Vec<MentionGroup<'a>>,
 }
 
-fn section(r: &Renderer, key: EntityKey) -> Result<Output, RenderError> {
+fn section(r: &Renderer, key: EntityKey, rendered: &Rendered) -> Result<Output, RenderError> {
     let view = r.view(key);
-    let rendered = r.markdown(r.briefing.doc(key), "../", LinkMode::Site, "")?;
     let neighbour = |index: usize| {
         views::link(
             r.briefing,
@@ -166,9 +182,8 @@ pub(super) struct EntityPage<'a> {
     pub(super) related: Vec<RelatedGroup>,
 }
 
-fn entity(r: &Renderer, key: EntityKey) -> Result<Output, RenderError> {
+fn entity(r: &Renderer, key: EntityKey, rendered: &Rendered) -> Result<Output, RenderError> {
     let view = r.view(key);
-    let rendered = r.markdown(r.briefing.doc(key), "../", LinkMode::Site, "")?;
     let page = EntityPage {
         entity: view,
         html: &rendered.html,

@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::views::{EntityView, LinkMode};
-use super::{OutFile, Part, RenderError, Renderer, Sink, SiteError};
+use super::{OutFile, Part, Renderer, Sink, SiteError};
 use crate::graph::PageId;
 use crate::model::{EntityKey, Kind};
 
@@ -52,7 +52,11 @@ pub(super) struct Appendix {
 /// whole: at 10,000 sections its bodies alone are 80 MB. Which entries have a
 /// body is decided from the source, before any is rendered
 /// ([`shows_something`]).
-pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
+///
+/// Each entity's own page shows the same body as print does, so the page of
+/// every entity `printed` marks is rendered here too, with its print body
+/// ([`Renderer::markdown_pair`]), and handed to `sink` at once.
+pub fn page(r: &Renderer, sink: &dyn Sink, printed: &Printed) -> Result<(), SiteError> {
     let (lede, authored) = match r.briefing.front {
         Some(doc) => {
             let rendered = r.markdown(doc, "", LinkMode::Print, "front-")?;
@@ -70,10 +74,7 @@ pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
                     html: String::new(),
                     sections: mentioning_sections(r, key),
                 };
-                (
-                    entry,
-                    shows_something(r.body(r.briefing.doc(key)), key.kind),
-                )
+                (entry, printed.shows(r, key))
             })
             .collect();
         keys.into_iter()
@@ -155,9 +156,9 @@ pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
                 .into_par_iter()
                 .map(|piece| match piece {
                     Piece::Text(text) => Ok(Part::Owned(text, origin)),
-                    Piece::Body(n) => body(r, bodies[n]),
+                    Piece::Body(n) => body(r, sink, bodies[n]),
                 })
-                .collect::<Result<Vec<Part>, RenderError>>()?;
+                .collect::<Result<Vec<Part>, SiteError>>()?;
             Ok(Some(parts))
         })
     })
@@ -201,12 +202,62 @@ enum Piece<T> {
     Body(usize),
 }
 
-/// The body of `key` as print shows it.
-fn body(r: &Renderer, key: EntityKey) -> Result<Part, RenderError> {
-    let prefix = format!("{}-{}-", key.kind.as_str(), r.briefing.id(key));
-    let rendered = r.markdown(r.briefing.doc(key), "", LinkMode::Print, &prefix)?;
-    let origin = r.origin("print.html", rendered.authored_links);
-    Ok(Part::Body(rendered, origin))
+/// The body of `key` as print shows it. The entity's own page shows the
+/// same body: it is rendered with it, and handed to `sink`.
+fn body(r: &Renderer, sink: &dyn Sink, key: EntityKey) -> Result<Part, SiteError> {
+    let doc = r.briefing.doc(key);
+    let prefix = prefix(r, key);
+    let (own, print) = match r.markdown_pair(key, &prefix)? {
+        Some([own, print]) => (Some(own), print),
+        None => (None, r.markdown(doc, "", LinkMode::Print, &prefix)?),
+    };
+    let own = || match own {
+        Some(own) => Ok(own),
+        None => r.markdown(doc, "../", LinkMode::Site, ""),
+    };
+    super::pages::entity_page(r, key, own)?.put_into(sink)?;
+    let origin = r.origin("print.html", print.authored_links);
+    Ok(Part::Body(print, origin))
+}
+
+/// What print puts before every id of `key`'s body: the body shares the
+/// document with every other.
+fn prefix(r: &Renderer, key: EntityKey) -> String {
+    format!("{}-{}-", key.kind.as_str(), r.briefing.id(key))
+}
+
+/// Which entities' bodies `print.html` shows, by their position among the
+/// briefing's keys: every section's, and those of the entities print lists
+/// in its appendices (the ones mentioned), when they render to anything.
+pub struct Printed(Vec<bool>);
+
+impl Printed {
+    pub fn of(r: &Renderer) -> Printed {
+        let mut listed = vec![false; r.briefing.keys().count()];
+        let sections = (0..r.briefing.len(Kind::Section)).map(|index| EntityKey {
+            kind: Kind::Section,
+            index,
+        });
+        let numbered = [Kind::Party, Kind::Clause, Kind::Quote]
+            .into_iter()
+            .flat_map(|kind| r.graph.numbered(kind).iter().copied());
+        for key in sections.chain(numbered) {
+            listed[r.briefing.position(key)] = true;
+        }
+        let keys: Vec<EntityKey> = r.briefing.keys().collect();
+        Printed(
+            (keys.par_iter().zip(listed))
+                .map(|(&key, listed)| {
+                    listed && shows_something(r.body(r.briefing.doc(key)), key.kind)
+                })
+                .collect(),
+        )
+    }
+
+    /// Whether `print.html` shows `key`'s body (and so renders its page).
+    pub fn shows(&self, r: &Renderer, key: EntityKey) -> bool {
+        self.0[r.briefing.position(key)]
+    }
 }
 
 /// Stands in a print entry's `html` for its body while the template renders:
