@@ -358,22 +358,27 @@ impl ScanWalk<'_, '_> {
 
 /// The element id of the `n`th reference to `kind:id` in a body.
 pub fn anchor_id(prefix: &str, kind: Kind, id: &str, n: usize) -> String {
-    let kind = kind.as_str();
-    let mut anchor = String::with_capacity(prefix.len() + kind.len() + id.len() + 24);
-    anchor.push_str(prefix);
-    anchor.push_str("m-");
-    anchor.push_str(kind);
-    anchor.push('-');
-    anchor.push_str(id);
-    anchor.push('-');
+    let mut anchor = String::with_capacity(prefix.len() + kind.as_str().len() + id.len() + 24);
+    push_anchor_id(&mut anchor, prefix, kind, id, n);
+    anchor
+}
+
+/// [`anchor_id`], appended to `out`.
+pub fn push_anchor_id(out: &mut String, prefix: &str, kind: Kind, id: &str, n: usize) {
+    out.push_str(prefix);
+    out.push_str("m-");
+    out.push_str(kind.as_str());
+    out.push('-');
+    out.push_str(id);
+    out.push('-');
     // The number's digits, most significant first.
-    let start = anchor.len();
+    let start = out.len();
     let mut rest = n;
     loop {
-        anchor.insert(start, char::from(b'0' + (rest % 10) as u8));
+        out.insert(start, char::from(b'0' + (rest % 10) as u8));
         rest /= 10;
         if rest == 0 {
-            break anchor;
+            break;
         }
     }
 }

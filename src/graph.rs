@@ -68,6 +68,13 @@ pub struct Anchor<'a> {
     nth: usize,
 }
 
+impl Anchor<'_> {
+    /// Appends the id to `out`, as it displays.
+    pub fn push_to(&self, out: &mut String) {
+        crate::annotate::push_anchor_id(out, "", self.kind, self.id, self.nth);
+    }
+}
+
 impl fmt::Display for Anchor<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // As `annotate::anchor_id` spells it, which rendering puts on the page.

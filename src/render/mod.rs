@@ -284,6 +284,19 @@ impl<'a> Renderer<'a> {
         &self.views[self.briefing.position(key)]
     }
 
+    /// A link to `key`'s page, from its view: what `views::link` makes,
+    /// without spelling out its name and address again.
+    pub fn link(&self, key: EntityKey) -> views::LinkView {
+        let view = self.view(key);
+        views::LinkView {
+            kind: view.kind,
+            key: view.key.clone(),
+            href: view.href.clone(),
+            name: view.name.clone(),
+            label: view.label.clone(),
+        }
+    }
+
     /// The view of `key` with links of `mode`. Views with print links are
     /// made only when a template Tera renders needs them: the Rust templates
     /// derive print links from the site's views.
@@ -551,17 +564,20 @@ impl<'a> Renderer<'a> {
         } else {
             CardVariant::Top
         };
-        let mut previews = String::new();
+        // A card is about half a kilobyte.
+        let mut previews = String::with_capacity(referenced.len() * 512);
         for key in referenced
             .iter()
             .filter_map(|(kind, id)| self.briefing.lookup(*kind, id))
         {
             let card = self.card(key, variant)?;
-            previews.push_str(&format!(
-                "<div class=\"preview\" id=\"preview-{}-{}\">{card}</div>\n",
-                key.kind.as_str(),
-                self.briefing.id(key)
-            ));
+            previews.push_str("<div class=\"preview\" id=\"preview-");
+            previews.push_str(key.kind.as_str());
+            previews.push('-');
+            previews.push_str(self.briefing.id(key));
+            previews.push_str("\">");
+            previews.push_str(card);
+            previews.push_str("</div>\n");
         }
         let context = PageContext {
             site: &self.site,

@@ -122,15 +122,10 @@ pub(super) struct SectionPage<'a> {
 fn section(r: &Renderer, key: EntityKey, rendered: &Rendered) -> Result<Output, RenderError> {
     let view = r.view(key);
     let neighbour = |index: usize| {
-        views::link(
-            r.briefing,
-            Some(r.graph),
-            EntityKey {
-                kind: Kind::Section,
-                index,
-            },
-            LinkMode::Site,
-        )
+        r.link(EntityKey {
+            kind: Kind::Section,
+            index,
+        })
     };
     let neighbours = Neighbours {
         previous: key.index.checked_sub(1).map(neighbour),
@@ -147,7 +142,7 @@ fn section(r: &Renderer, key: EntityKey, rendered: &Rendered) -> Result<Output, 
             .iter()
             .filter(|(k, _)| *k == kind)
             .filter_map(|(k, id)| r.briefing.lookup(*k, id))
-            .map(|k| views::link(r.briefing, Some(r.graph), k, LinkMode::Site))
+            .map(|k| r.link(k))
             .collect();
         if !items.is_empty() {
             related.push(RelatedGroup {
@@ -227,7 +222,7 @@ fn mentioned_in<'a>(r: &'a Renderer, key: EntityKey) -> Vec<MentionGroup<'a>> {
         if last_page != Some(m.page) {
             let page = match m.page {
                 PageId::Front => views::front_link(r.briefing),
-                PageId::Entity(k) => views::link(r.briefing, Some(r.graph), k, LinkMode::Site),
+                PageId::Entity(k) => r.link(k),
             };
             groups.push(MentionGroup {
                 page,
@@ -236,8 +231,13 @@ fn mentioned_in<'a>(r: &'a Renderer, key: EntityKey) -> Vec<MentionGroup<'a>> {
             last_page = Some(m.page);
         }
         if let Some(group) = groups.last_mut() {
+            let mut href = String::with_capacity(group.page.href.len() + 40);
+            href.push_str("../");
+            href.push_str(&group.page.href);
+            href.push('#');
+            m.anchor(r.briefing).push_to(&mut href);
             group.mentions.push(MentionView {
-                href: format!("../{}#{}", group.page.href, m.anchor(r.briefing)),
+                href,
                 snippet: &m.snippet,
                 embed: m.embed,
             });
@@ -247,14 +247,7 @@ fn mentioned_in<'a>(r: &'a Renderer, key: EntityKey) -> Vec<MentionGroup<'a>> {
 }
 
 fn related(r: &Renderer, key: EntityKey) -> Vec<RelatedGroup> {
-    let link = |kind: Kind, index: usize| {
-        views::link(
-            r.briefing,
-            Some(r.graph),
-            EntityKey { kind, index },
-            LinkMode::Site,
-        )
-    };
+    let link = |kind: Kind, index: usize| r.link(EntityKey { kind, index });
     let group = |title: String, kind: Kind, items: &[usize]| RelatedGroup {
         title,
         items: items.iter().map(|&i| link(kind, i)).collect(),
@@ -321,7 +314,7 @@ fn related(r: &Renderer, key: EntityKey) -> Vec<RelatedGroup> {
                     title: "About".into(),
                     items: about
                         .iter()
-                        .map(|k| views::link(r.briefing, Some(r.graph), *k, LinkMode::Site))
+                        .map(|k| r.link(*k))
                         .collect(),
                 },
             ]
