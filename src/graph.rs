@@ -5,6 +5,7 @@
 //! The graph is built once from plain values and read by every renderer. It does
 //! no I/O and renders nothing.
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 use std::fmt;
 use std::hash::{Hash, Hasher};
@@ -95,6 +96,58 @@ impl serde::Serialize for Anchor<'_> {
     }
 }
 
+/// The mentions of every entity, found by the entity's slot (its place
+/// among the briefing's keys) without hashing: a list of mention numbers
+/// sorted by entity, and where each entity's run starts.
+#[derive(Debug, Clone, Default)]
+struct ByEntity {
+    /// Where each kind's slots start, in [`Kind::ALL`] order.
+    kinds: [usize; 4],
+    starts: Vec<u32>,
+    order: Vec<u32>,
+}
+
+impl ByEntity {
+    fn new(briefing: &Briefing, mentions: &[Mention]) -> ByEntity {
+        let mut kinds = [0; 4];
+        let mut next = 0;
+        for kind in Kind::ALL {
+            kinds[kind as usize] = next;
+            next += briefing.len(kind);
+        }
+        let slot = |key: EntityKey| kinds[key.kind as usize] + key.index;
+        // Count each entity's mentions, turn the counts into starts, then
+        // put each mention at its entity's next free place.
+        let mut starts = vec![0u32; next + 1];
+        for m in mentions {
+            starts[slot(m.entity) + 1] += 1;
+        }
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        let mut free = starts.clone();
+        let mut order = vec![0u32; mentions.len()];
+        for (n, m) in mentions.iter().enumerate() {
+            let at = &mut free[slot(m.entity)];
+            order[*at as usize] = n as u32;
+            *at += 1;
+        }
+        ByEntity {
+            kinds,
+            starts,
+            order,
+        }
+    }
+
+    fn of(&self, key: EntityKey) -> &[u32] {
+        let slot = self.kinds[key.kind as usize] + key.index;
+        match (self.starts.get(slot), self.starts.get(slot + 1)) {
+            (Some(&start), Some(&end)) => &self.order[start as usize..end as usize],
+            _ => &[],
+        }
+    }
+}
+
 /// The references of one page as scanned and resolved.
 #[derive(Debug, Clone)]
 pub struct PageRefs {
@@ -108,8 +161,12 @@ pub struct PageRefs {
 pub struct Graph {
     pub mentions: Vec<Mention>,
     pub relations: Relations,
-    by_entity: HashMap<EntityKey, Vec<usize>>,
-    by_page: HashMap<PageId, Vec<usize>>,
+    /// Each entity's mentions, in reading order: the numbers in `order`
+    /// from `starts[slot]` to `starts[slot + 1]`, where an entity's slot is
+    /// its place among the briefing's keys.
+    by_entity: ByEntity,
+    /// Each page's mentions, which stand together in `mentions`.
+    by_page: HashMap<PageId, Range<usize>>,
     labels: HashMap<EntityKey, usize>,
     /// Entities of each numbered kind in label order.
     numbered: [Vec<EntityKey>; 3],
@@ -133,32 +190,47 @@ impl Graph {
             relations,
             ..Graph::default()
         };
-        // A large briefing has hundreds of thousands of mentions: the list
-        // is made at its size rather than grown.
-        let count = pages.iter().flat_map(|p| &p.bound).flatten().count();
+        // A large briefing has hundreds of thousands of mentions. Each page's
+        // are taken from its scan in parallel (dropping what the scan kept
+        // for itself with the thread that made it), then laid end to end.
+        let found: Vec<(PageId, Vec<(Mention, Place)>)> = pages
+            .into_par_iter()
+            .map(|page| {
+                let start = page.doc.body_start;
+                let mentions = (page.refs.into_iter().zip(page.bound))
+                    .filter_map(|(r, bound)| {
+                        let mention = Mention {
+                            page: page.page,
+                            entity: bound?,
+                            nth: r.nth,
+                            snippet: r.snippet,
+                            embed: r.embed,
+                        };
+                        let place = Place {
+                            block: r.block,
+                            file: page.doc.file,
+                            span: r.span.start + start..r.span.end + start,
+                        };
+                        Some((mention, place))
+                    })
+                    .collect();
+                (page.page, mentions)
+            })
+            .collect();
+        let count = found.iter().map(|(_, m)| m.len()).sum();
         graph.mentions.reserve_exact(count);
         let mut places = Vec::with_capacity(count);
-        for page in pages {
-            for (r, bound) in page.refs.into_iter().zip(page.bound) {
-                let Some(entity) = bound else { continue };
-                let index = graph.mentions.len();
-                graph.by_entity.entry(entity).or_default().push(index);
-                graph.by_page.entry(page.page).or_default().push(index);
-                let start = page.doc.body_start;
-                graph.mentions.push(Mention {
-                    page: page.page,
-                    entity,
-                    nth: r.nth,
-                    snippet: r.snippet,
-                    embed: r.embed,
-                });
-                places.push(Place {
-                    block: r.block,
-                    file: page.doc.file,
-                    span: r.span.start + start..r.span.end + start,
-                });
+        for (page, mentions) in found {
+            let first = graph.mentions.len();
+            for (mention, place) in mentions {
+                graph.mentions.push(mention);
+                places.push(place);
+            }
+            if graph.mentions.len() > first {
+                graph.by_page.insert(page, first..graph.mentions.len());
             }
         }
+        graph.by_entity = ByEntity::new(briefing, &graph.mentions);
         graph.number(briefing);
         graph.relate(briefing);
         let warnings = graph.warnings(briefing, &places);
@@ -218,18 +290,14 @@ impl Graph {
     /// Mentions of `key`, in reading order.
     pub fn mentions_of(&self, key: EntityKey) -> impl Iterator<Item = &Mention> {
         self.by_entity
-            .get(&key)
-            .into_iter()
-            .flatten()
-            .map(|&i| &self.mentions[i])
+            .of(key)
+            .iter()
+            .filter_map(|&i| self.mentions.get(i as usize))
     }
 
     pub fn mentions_on(&self, page: PageId) -> impl Iterator<Item = &Mention> {
-        self.by_page
-            .get(&page)
-            .into_iter()
-            .flatten()
-            .map(|&i| &self.mentions[i])
+        let range = self.by_page.get(&page).cloned().unwrap_or_default();
+        self.mentions[range].iter()
     }
 
     /// The print label, `P2`, of a party, clause or quote.
@@ -309,7 +377,7 @@ impl Graph {
             if m.page == PageId::Entity(m.entity) || m.page == PageId::Entity(speaker) {
                 continue;
             }
-            let nearby = (self.by_page.get(&m.page).into_iter().flatten()).any(|&n| {
+            let nearby = (self.by_page.get(&m.page).cloned().unwrap_or_default()).any(|n| {
                 let block = places.get(n).map(|p| p.block);
                 self.mentions[n].entity == speaker
                     && (block == Some(place.block) || block.map(|b| b + 1) == Some(place.block))
