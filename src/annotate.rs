@@ -1042,9 +1042,26 @@ fn authored(event: &Event) -> bool {
     match event {
         Event::Html(_) | Event::InlineHtml(_) => true,
         Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
-            !crate::verify::is_external(dest_url.trim())
+            !is_external(dest_url.trim())
         }
         _ => false,
+    }
+}
+
+/// Whether a link leaves the site: it has a URL scheme (as a reference's
+/// `party:x` does) or is protocol-relative.
+pub fn is_external(target: &str) -> bool {
+    if target.starts_with("//") {
+        return true;
+    }
+    let end = target.find(['/', '?', '#']).unwrap_or(target.len());
+    match target[..end].split_once(':') {
+        Some((scheme, _)) => {
+            let mut chars = scheme.chars();
+            chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+                && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        }
+        None => false,
     }
 }
 

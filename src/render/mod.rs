@@ -206,7 +206,7 @@ impl<'a> Renderer<'a> {
     fn origin(&self, template: &str, authored: bool) -> Origin {
         let sources_inside = (self.site.sources.iter())
             .filter_map(|s| s.url.as_deref())
-            .any(|url| !crate::verify::is_external(url.trim()));
+            .any(|url| !annotate::is_external(url.trim()));
         match !authored && !sources_inside && self.native(template) && self.native("card.html") {
             true => Origin::Brief,
             false => Origin::Author,

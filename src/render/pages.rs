@@ -312,10 +312,7 @@ fn related(r: &Renderer, key: EntityKey) -> Vec<RelatedGroup> {
                 group("Speaker".into(), Kind::Party, &speaker),
                 RelatedGroup {
                     title: "About".into(),
-                    items: about
-                        .iter()
-                        .map(|k| r.link(*k))
-                        .collect(),
+                    items: about.iter().map(|k| r.link(*k)).collect(),
                 },
             ]
         }

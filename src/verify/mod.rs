@@ -40,6 +40,7 @@ use rayon::prelude::*;
 // themselves (ids are xxh3): Fx hashing is what that needs, not SipHash.
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
+use crate::annotate::is_external;
 use crate::render::OutFile;
 use packed::PackedLinks;
 use texts::Texts;
@@ -372,22 +373,6 @@ fn points_into_itself(target: &str) -> bool {
     let target = target.trim();
     let end = target.find(['#', '?']).unwrap_or(target.len());
     target[..end].is_empty()
-}
-
-/// Whether a link leaves the site: it has a URL scheme or is protocol-relative.
-pub fn is_external(target: &str) -> bool {
-    if target.starts_with("//") {
-        return true;
-    }
-    let end = target.find(['/', '?', '#']).unwrap_or(target.len());
-    match target[..end].split_once(':') {
-        Some((scheme, _)) => {
-            let mut chars = scheme.chars();
-            chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-                && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-        }
-        None => false,
-    }
 }
 
 /// `rel` seen from `page`, as a `/`-separated path from the output root, or
