@@ -482,4 +482,33 @@ mod agreement {
             }
         }
     }
+
+    /// Targets whose names hold a NUL, which marks the holes of a pair.
+    struct Nul;
+
+    impl Targets for Nul {
+        fn target(&self, kind: Kind, id: &str) -> Option<Target> {
+            Fixed.target(kind, id).map(|t| Target {
+                name: format!("{}\0", t.name),
+                ..t
+            })
+        }
+
+        fn card(&self, _: Kind, _: &str, _: &str) -> Option<String> {
+            None
+        }
+    }
+
+    #[test]
+    fn a_nul_in_the_text_or_a_name_keeps_the_places_apart() {
+        let highlighter = Highlighter::new();
+        let options = [RenderOptions::default(); 2];
+        let pair = |body: &str, targets: [&dyn Targets; 2]| {
+            render_pair(body, targets, &highlighter, options).is_some()
+        };
+        assert!(pair("[](party:p) and ![](quote:c)", [&Fixed, &Printed]));
+        assert!(!pair("a\0b [](party:p)", [&Fixed, &Printed]));
+        assert!(!pair("[](party:p)", [&Nul, &Nul]));
+        assert!(!pair("![](quote:c)", [&Nul, &Nul]));
+    }
 }

@@ -141,6 +141,34 @@ fn a_broken_template_override_names_template_and_line() {
     assert!(!site.path().join("public").exists());
 }
 
+/// A card template that fails, for an embed in a body (rendered for its page
+/// and print at once) as for the previews, fails the build with the
+/// template's own error.
+#[test]
+fn a_card_template_that_fails_inside_a_body_fails_the_build() {
+    let site = write_site(&[
+        ("briefing.toml", CONFIG),
+        ("content/parties/acme.md", PARTY),
+        (
+            "content/clauses/fee.md",
+            b"+++\ntitle = \"Fee\"\nstatus = \"removed\"\nbefore = \"A fee.\"\nparties = [\"acme\"]\n+++\n",
+        ),
+        (
+            "content/sections/01-a.md",
+            b"+++\ntitle = \"A\"\n+++\nBefore.\n\n![](clause:fee)\n\nAfter [Acme](party:acme).\n",
+        ),
+        ("templates/card.html", b"<p>{{ entity.nope.deeper }}</p>\n"),
+    ]);
+    let out = brief(site.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("template `card.html` failed") && err.contains("entity.nope.deeper"),
+        "{err}"
+    );
+    assert!(!site.path().join("public").exists());
+}
+
 #[cfg(unix)]
 #[test]
 fn symlink_loops_and_links_out_of_the_site_are_refused() {
