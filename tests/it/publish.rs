@@ -416,6 +416,18 @@ fn pages_brief_made_link_soundly_and_their_ids_read_the_quick_way_are_all_there_
     }
 }
 
+/// The broken-link fixture with its memo link written as `link` instead,
+/// and what `brief check` says of it, having failed with exit code 1.
+fn check_with_memo_link(link: &str) -> String {
+    let site = site("publish/broken-link");
+    let section = site.path().join("content/sections/01-links.md");
+    let text = std::fs::read_to_string(&section).unwrap();
+    std::fs::write(&section, text.replace("[the memo](../memo.html)", link)).unwrap();
+    let run = brief(site.path(), &["check"]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    stderr(&run)
+}
+
 #[test]
 fn a_markdown_link_into_a_page_brief_made_is_checked_against_its_ids() {
     let site = site("publish/broken-link");
@@ -424,34 +436,21 @@ fn a_markdown_link_into_a_page_brief_made_is_checked_against_its_ids() {
     let fixed = "[the memo](../parties/acme.html#main), [the list](../parties/index.html#main)";
     std::fs::write(&section, text.replace("[the memo](../memo.html)", fixed)).unwrap();
     build_ok(site.path());
-    let wrong = "[the memo](../parties/acme.html#memo)";
-    std::fs::write(&section, text.replace("[the memo](../memo.html)", wrong)).unwrap();
-    let run = brief(site.path(), &["check"]);
-    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    let err = check_with_memo_link("[the memo](../parties/acme.html#memo)");
     assert!(
-        stderr(&run).contains(
+        err.contains(
             "error[broken-link]: broken link: `parties/acme.html` has no element with id `memo`"
         ),
-        "{}",
-        stderr(&run)
+        "{err}"
     );
 }
 
 #[test]
 fn a_link_in_raw_html_is_checked_like_a_markdown_link() {
-    let site = site("publish/broken-link");
-    let section = site.path().join("content/sections/01-links.md");
-    let text = std::fs::read_to_string(&section).unwrap().replace(
-        "[the memo](../memo.html)",
-        "<a href=\"../memo.html\">the memo</a>",
-    );
-    std::fs::write(&section, text).unwrap();
-    let run = brief(site.path(), &["check"]);
-    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    let err = check_with_memo_link("<a href=\"../memo.html\">the memo</a>");
     assert!(
-        stderr(&run).contains("sections/links.html:") && stderr(&run).contains("`../memo.html`"),
-        "{}",
-        stderr(&run)
+        err.contains("sections/links.html:") && err.contains("`../memo.html`"),
+        "{err}"
     );
 }
 
