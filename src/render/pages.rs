@@ -2,6 +2,8 @@
 //! indexes and `404.html`, each from its template (`print.html` is in
 //! [`super::print`]).
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -9,8 +11,6 @@ use super::views::{
     self, EntityView, LinkMode, LinkView, MentionGroup, MentionView, Neighbours, RelatedGroup,
 };
 use super::{Output, RenderError, Renderer, Sink, SiteError};
-use std::sync::Arc;
-
 use crate::annotate::{Heading, Rendered};
 use crate::graph::PageId;
 use crate::model::{EntityKey, Kind, PartyKind};
