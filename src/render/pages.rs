@@ -26,12 +26,17 @@ enum Job {
 }
 
 /// Renders every page, in parallel, handing each to `sink` as soon as it is
-/// done. The pages of entities whose body `print.html` shows are rendered
-/// with it, by [`super::print::page`].
+/// done. In a full build the pages of entities whose body `print.html`
+/// shows are rendered with it, by [`super::print::page`].
 pub fn all(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
     let printed = super::print::Printed::of(r);
     let mut jobs = vec![Job::Front, Job::Print, Job::NotFound];
-    jobs.extend((r.briefing.keys().filter(|&key| !printed.shows(r, key))).map(Job::Entity));
+    jobs.extend(
+        (r.briefing
+            .keys()
+            .filter(|&key| !printed.renders_page(r, key)))
+        .map(Job::Entity),
+    );
     jobs.extend([Kind::Party, Kind::Clause, Kind::Quote].map(Job::Index));
     jobs.par_iter().try_for_each(|job| {
         let file = match *job {

@@ -156,7 +156,7 @@ pub fn page(r: &Renderer, sink: &dyn Sink, printed: &Printed) -> Result<(), Site
                 .into_par_iter()
                 .map(|piece| match piece {
                     Piece::Text(text) => Ok(Part::Owned(text, origin)),
-                    Piece::Body(n) => body(r, sink, bodies[n]),
+                    Piece::Body(n) => body(r, sink, printed, bodies[n]),
                 })
                 .collect::<Result<Vec<Part>, SiteError>>()?;
             Ok(Some(parts))
@@ -203,19 +203,31 @@ enum Piece<T> {
 }
 
 /// The body of `key` as print shows it. The entity's own page shows the
-/// same body: it is rendered with it, and handed to `sink`.
-fn body(r: &Renderer, sink: &dyn Sink, key: EntityKey) -> Result<Part, SiteError> {
+/// same body: when print renders the pages ([`Printed::renders_page`]), it
+/// is rendered with it and handed to `sink`.
+fn body(
+    r: &Renderer,
+    sink: &dyn Sink,
+    printed: &Printed,
+    key: EntityKey,
+) -> Result<Part, SiteError> {
     let doc = r.briefing.doc(key);
     let prefix = prefix(r, key);
-    let (own, print) = match r.markdown_pair(key, &prefix)? {
+    let pair = match printed.renders_page(r, key) {
+        true => r.markdown_pair(key, &prefix)?,
+        false => None,
+    };
+    let (own, print) = match pair {
         Some([own, print]) => (Some(own), print),
         None => (None, r.markdown(doc, "", LinkMode::Print, &prefix)?),
     };
-    let own = || match own {
-        Some(own) => Ok(own),
-        None => r.markdown(doc, "../", LinkMode::Site, ""),
-    };
-    super::pages::entity_page(r, key, own)?.put_into(sink)?;
+    if printed.renders_page(r, key) {
+        let own = || match own {
+            Some(own) => Ok(own),
+            None => r.markdown(doc, "../", LinkMode::Site, ""),
+        };
+        super::pages::entity_page(r, key, own)?.put_into(sink)?;
+    }
     let origin = r.origin("print.html", print.authored_links);
     Ok(Part::Body(print, origin))
 }
@@ -229,7 +241,13 @@ fn prefix(r: &Renderer, key: EntityKey) -> String {
 /// Which entities' bodies `print.html` shows, by their position among the
 /// briefing's keys: every section's, and those of the entities print lists
 /// in its appendices (the ones mentioned), when they render to anything.
-pub struct Printed(Vec<bool>);
+pub struct Printed {
+    shows: Vec<bool>,
+    /// Whether print renders the pages of the bodies it shows, with them: a
+    /// full build does; an incremental one keeps each place's rendering
+    /// apart anyway, and its pages need not wait for print's batches.
+    pages: bool,
+}
 
 impl Printed {
     pub fn of(r: &Renderer) -> Printed {
@@ -245,18 +263,24 @@ impl Printed {
             listed[r.briefing.position(key)] = true;
         }
         let keys: Vec<EntityKey> = r.briefing.keys().collect();
-        Printed(
-            (keys.par_iter().zip(listed))
+        Printed {
+            shows: (keys.par_iter().zip(listed))
                 .map(|(&key, listed)| {
                     listed && shows_something(r.body(r.briefing.doc(key)), key.kind)
                 })
                 .collect(),
-        )
+            pages: r.reuse.is_none(),
+        }
     }
 
-    /// Whether `print.html` shows `key`'s body (and so renders its page).
+    /// Whether `print.html` shows `key`'s body.
     pub fn shows(&self, r: &Renderer, key: EntityKey) -> bool {
-        self.0[r.briefing.position(key)]
+        self.shows[r.briefing.position(key)]
+    }
+
+    /// Whether `print.html` renders `key`'s page, with its body.
+    pub fn renders_page(&self, r: &Renderer, key: EntityKey) -> bool {
+        self.pages && self.shows(r, key)
     }
 }
 
