@@ -213,7 +213,8 @@ fn body(
 ) -> Result<Part, SiteError> {
     let doc = r.briefing.doc(key);
     let prefix = prefix(r, key);
-    let pair = match printed.renders_page(r, key) {
+    let with_page = printed.renders_page(r, key);
+    let pair = match with_page {
         true => r.markdown_pair(key, &prefix)?,
         false => None,
     };
@@ -221,7 +222,7 @@ fn body(
         Some([own, print]) => (Some(own), print),
         None => (None, r.markdown(doc, "", LinkMode::Print, &prefix)?),
     };
-    if printed.renders_page(r, key) {
+    if with_page {
         let own = || match own {
             Some(own) => Ok(own),
             None => r.markdown(doc, "../", LinkMode::Site, ""),
