@@ -137,6 +137,10 @@ pub struct Renderer<'a> {
     reuse: Option<&'a Reuse>,
     /// When rendering incrementally: [`Renderer::face`], made once.
     face: OnceLock<crate::incremental::Digest>,
+    /// Whether the cards every page shows are the built-in template's and no
+    /// source's URL points into the site: what [`Renderer::origin`] asks of
+    /// every page, worked out once.
+    cards_and_sources_brief: bool,
 }
 
 /// Where a card's links start from.
@@ -159,7 +163,7 @@ impl<'a> Renderer<'a> {
         base_url: Option<String>,
     ) -> Self {
         let views = views::entity_views(briefing, graph, LinkMode::Site);
-        Renderer {
+        let mut renderer = Renderer {
             files,
             briefing,
             graph,
@@ -174,7 +178,13 @@ impl<'a> Renderer<'a> {
             base_url,
             reuse: None,
             face: OnceLock::new(),
-        }
+            cards_and_sources_brief: false,
+        };
+        let sources_inside = (renderer.site.sources.iter())
+            .filter_map(|s| s.url.as_deref())
+            .any(|url| !annotate::is_external(url.trim()));
+        renderer.cards_and_sources_brief = !sources_inside && renderer.native("card.html");
+        renderer
     }
 
     /// Reuses bodies, cards and pages from `reuse` wherever their inputs did
@@ -204,10 +214,7 @@ impl<'a> Renderer<'a> {
     /// ones, its Markdown holds no link of the author's and no source's URL
     /// points into the site.
     fn origin(&self, template: &str, authored: bool) -> Origin {
-        let sources_inside = (self.site.sources.iter())
-            .filter_map(|s| s.url.as_deref())
-            .any(|url| !annotate::is_external(url.trim()));
-        match !authored && !sources_inside && self.native(template) && self.native("card.html") {
+        match !authored && self.cards_and_sources_brief && self.native(template) {
             true => Origin::Brief,
             false => Origin::Author,
         }

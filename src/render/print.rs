@@ -244,10 +244,6 @@ fn prefix(r: &Renderer, key: EntityKey) -> String {
 /// in its appendices (the ones mentioned), when they render to anything.
 pub struct Printed {
     shows: Vec<bool>,
-    /// Whether print renders the pages of the bodies it shows, with them: a
-    /// full build does; an incremental one keeps each place's rendering
-    /// apart anyway, and its pages need not wait for print's batches.
-    pages: bool,
 }
 
 impl Printed {
@@ -270,7 +266,6 @@ impl Printed {
                     listed && shows_something(r.body(r.briefing.doc(key)), key.kind)
                 })
                 .collect(),
-            pages: r.reuse.is_none(),
         }
     }
 
@@ -279,9 +274,11 @@ impl Printed {
         self.shows[r.briefing.position(key)]
     }
 
-    /// Whether `print.html` renders `key`'s page, with its body.
+    /// Whether `print.html` renders `key`'s page, with its body: in a full
+    /// build. An incremental one keeps each place's rendering apart anyway,
+    /// and its pages need not wait for print's batches.
     pub fn renders_page(&self, r: &Renderer, key: EntityKey) -> bool {
-        self.pages && self.shows(r, key)
+        r.reuse.is_none() && self.shows(r, key)
     }
 }
 
