@@ -7,12 +7,13 @@
 //! and column arithmetic ([`LineIndex`]), the did-you-mean search ([`suggest`]) and
 //! the rendering of a batch of diagnostics; it depends on no pipeline stage.
 
+use std::collections::HashMap;
 use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use codespan_reporting::diagnostic::{Diagnostic as Report, Label, Severity as ReportSeverity};
-use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term::{self, Config};
 
 /// Index of a file in [`Files`]. Only the loader hands these out.
@@ -172,13 +173,17 @@ pub fn suggest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) 
 /// Renders diagnostics as plain text in the form
 /// `error[code]: message`, `┌─ file:line:col`, the source line, a caret, `= help`.
 pub fn render(files: &Files, diagnostics: &[Diagnostic]) -> String {
-    let mut db = SimpleFiles::new();
-    for (path, text) in &files.entries {
-        db.add(path.display().to_string(), text.as_str());
-    }
+    // Only the files the diagnostics point at are indexed: finding the line
+    // starts of every file would cost a pass over the whole site when there
+    // is nothing to say, which is most builds.
+    let mut db: HashMap<FileId, SimpleFile<String, &str>> = HashMap::new();
     let config = Config::default();
     let mut out = String::new();
     for d in diagnostics {
+        let (path, text) = &files.entries[d.file];
+        let file = db
+            .entry(d.file)
+            .or_insert_with(|| SimpleFile::new(path.display().to_string(), text.as_str()));
         let severity = match d.severity {
             Severity::Error => ReportSeverity::Error,
             Severity::Warning => ReportSeverity::Warning,
@@ -196,10 +201,10 @@ pub fn render(files: &Files, diagnostics: &[Diagnostic]) -> String {
             .with_code(d.code)
             .with_message(&d.message)
             .with_labels(vec![
-                Label::primary(d.file, start..end).with_message(&d.label),
+                Label::primary((), start..end).with_message(&d.label),
             ])
             .with_notes(d.help.iter().map(|h| format!("help: {h}")).collect());
-        match term::emit_into_string(&config, &db, &report) {
+        match term::emit_into_string(&config, &*file, &report) {
             Ok(s) => out.push_str(&s),
             Err(_) => out.push_str(&format!("{}: {}\n", d.code, d.message)),
         }
