@@ -200,9 +200,7 @@ pub fn render(files: &Files, diagnostics: &[Diagnostic]) -> String {
         let report = Report::new(severity)
             .with_code(d.code)
             .with_message(&d.message)
-            .with_labels(vec![
-                Label::primary((), start..end).with_message(&d.label),
-            ])
+            .with_labels(vec![Label::primary((), start..end).with_message(&d.label)])
             .with_notes(d.help.iter().map(|h| format!("help: {h}")).collect());
         match term::emit_into_string(&config, &*file, &report) {
             Ok(s) => out.push_str(&s),

@@ -4,7 +4,7 @@
 //! These are plain data produced by `load`; nothing here parses Markdown, reads
 //! files or renders.
 
-use std::collections::BTreeMap;
+use rustc_hash::FxHashMap;
 
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
@@ -228,7 +228,7 @@ pub struct Briefing {
     pub parties: Vec<Party>,
     pub clauses: Vec<Clause>,
     pub quotes: Vec<Quote>,
-    ids: [BTreeMap<String, usize>; 4],
+    ids: [FxHashMap<String, usize>; 4],
 }
 
 impl Briefing {
@@ -241,7 +241,7 @@ impl Briefing {
         clauses: Vec<Clause>,
         quotes: Vec<Quote>,
     ) -> Self {
-        fn index<M>(items: &[Entity<M>]) -> BTreeMap<String, usize> {
+        fn index<M>(items: &[Entity<M>]) -> FxHashMap<String, usize> {
             items
                 .iter()
                 .enumerate()
@@ -272,7 +272,7 @@ impl Briefing {
             .map(|&index| EntityKey { kind, index })
     }
 
-    /// Every id of `kind`, sorted.
+    /// Every id of `kind`, in no particular order.
     pub fn ids(&self, kind: Kind) -> impl Iterator<Item = &str> {
         self.ids[kind.slot()].keys().map(String::as_str)
     }

@@ -6,97 +6,156 @@ use serde::Serialize;
 
 use super::views::{EntityView, LinkMode, entity_href, front_link};
 use super::{OutFile, Renderer};
-use crate::annotate::Snippet;
-use crate::graph::{Anchor, PageId};
+use crate::graph::PageId;
 use crate::model::{EntityKey, Kind};
 
-#[derive(Serialize)]
-struct GraphJson<'a> {
-    version: u32,
-    title: &'a str,
-    entities: &'a [EntityView],
-    mentions: Mentions<'a>,
-}
-
-/// Every mention, serialised as it is read from the graph rather than
-/// gathered into a list first (a large briefing has hundreds of thousands).
-struct Mentions<'a>(&'a Renderer<'a>);
-
-#[derive(Serialize)]
-struct MentionJson<'a> {
-    entity: &'a str,
-    page: String,
-    anchor: Anchor<'a>,
-    url: String,
-    embed: bool,
-    snippet: &'a Snippet,
-}
-
-impl Serialize for Mentions<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let r = self.0;
-        // Mentions come grouped by page: each page's address is made once.
-        let mut last: Option<(PageId, String)> = None;
-        serializer.collect_seq(r.graph.mentions.iter().map(|m| {
-            let page = match &last {
-                Some((id, href)) if *id == m.page => href.clone(),
-                _ => {
-                    let href = match m.page {
-                        PageId::Front => front_link(r.briefing).href,
-                        PageId::Entity(k) => entity_href(r.briefing, k, LinkMode::Site),
-                    };
-                    last = Some((m.page, href.clone()));
-                    href
-                }
-            };
-            let anchor = m.anchor(r.briefing);
-            MentionJson {
-                entity: &r.view(m.entity).key,
-                url: format!("{page}#{anchor}"),
-                page,
-                anchor,
-                embed: m.embed,
-                snippet: &m.snippet,
-            }
-        }))
-    }
-}
-
-/// Writes `graph.json` to `out` as it is serialised.
+/// Writes `graph.json` to `out` as it is made.
+///
+/// The entities go through serde; the mentions, which are most of the file
+/// (a snippet of text each, hundreds of thousands of them), are written here
+/// with [`json_str`], byte for byte as serde_json would write them.
 pub fn graph_json(r: &Renderer, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let json = GraphJson {
-        version: 1,
-        title: &r.briefing.config.title,
-        entities: &r.views,
-        mentions: Mentions(r),
-    };
     let mut chunked = Chunked {
         buffer: Vec::with_capacity(CHUNK + 4096),
         out,
     };
-    serde_json::to_writer(&mut chunked, &json)?;
-    chunked.buffer.push(b'\n');
+    chunked
+        .buffer
+        .extend_from_slice(b"{\"version\":1,\"title\":");
+    serde_json::to_writer(&mut chunked, &r.briefing.config.title)?;
+    chunked.buffer.extend_from_slice(b",\"entities\":");
+    serde_json::to_writer(&mut chunked, &r.views)?;
+    chunked.buffer.extend_from_slice(b",\"mentions\":[");
+    // Mentions come grouped by page: each page's address is made once.
+    let mut last: Option<(PageId, String)> = None;
+    let mut anchor = String::new();
+    for (i, m) in r.graph.mentions.iter().enumerate() {
+        let page = match &last {
+            Some((id, href)) if *id == m.page => href,
+            _ => {
+                let href = match m.page {
+                    PageId::Front => front_link(r.briefing).href,
+                    PageId::Entity(k) => entity_href(r.briefing, k, LinkMode::Site),
+                };
+                &last.insert((m.page, href)).1
+            }
+        };
+        anchor.clear();
+        m.anchor(r.briefing).push_to(&mut anchor);
+        let [before, text, after] = m.snippet.pieces();
+        let json = &mut chunked.buffer;
+        json.extend_from_slice(if i == 0 {
+            b"{\"entity\":"
+        } else {
+            b",{\"entity\":"
+        });
+        json_str(json, &[&r.view(m.entity).key]);
+        json.extend_from_slice(b",\"page\":");
+        json_str(json, &[page]);
+        json.extend_from_slice(b",\"anchor\":");
+        json_str(json, &[&anchor]);
+        json.extend_from_slice(b",\"url\":");
+        json_str(json, &[page, "#", &anchor]);
+        json.extend_from_slice(if m.embed {
+            b",\"embed\":true,\"snippet\":{\"before\":"
+        } else {
+            b",\"embed\":false,\"snippet\":{\"before\":"
+        });
+        json_str(json, &before);
+        json.extend_from_slice(b",\"text\":");
+        json_str(json, &text);
+        json.extend_from_slice(b",\"after\":");
+        json_str(json, &after);
+        json.extend_from_slice(b"}}");
+        chunked.pass_on()?;
+    }
+    chunked.buffer.extend_from_slice(b"]}\n");
     chunked.out.write_all(&chunked.buffer)
+}
+
+/// Appends `pieces`, joined, as one JSON string, escaped exactly as
+/// serde_json escapes: `"` and `\\`, the short escapes `\\b \\f \\n \\r \\t`,
+/// other control characters as `\\u00xx`, everything else as it is.
+fn json_str(out: &mut Vec<u8>, pieces: &[&str]) {
+    out.push(b'"');
+    for piece in pieces {
+        let bytes = piece.as_bytes();
+        let mut clean = 0;
+        let mut i = 0;
+        while i < bytes.len() {
+            // Skips a block without escapes at once: the compiler makes the
+            // fold one vector compare.
+            if let Some(block) = bytes.get(i..i + 16)
+                && !block
+                    .iter()
+                    .fold(false, |any, &b| any | needs_json_escape(b))
+            {
+                i += 16;
+                continue;
+            }
+            let byte = bytes[i];
+            if needs_json_escape(byte) {
+                out.extend_from_slice(&bytes[clean..i]);
+                push_json_escape(out, byte);
+                clean = i + 1;
+            }
+            i += 1;
+        }
+        out.extend_from_slice(&bytes[clean..]);
+    }
+    out.push(b'"');
+}
+
+fn needs_json_escape(byte: u8) -> bool {
+    byte < 0x20 || byte == b'"' || byte == b'\\'
+}
+
+fn push_json_escape(out: &mut Vec<u8>, byte: u8) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    match byte {
+        b'"' => out.extend_from_slice(b"\\\""),
+        b'\\' => out.extend_from_slice(b"\\\\"),
+        0x08 => out.extend_from_slice(b"\\b"),
+        0x0C => out.extend_from_slice(b"\\f"),
+        b'\n' => out.extend_from_slice(b"\\n"),
+        b'\r' => out.extend_from_slice(b"\\r"),
+        b'\t' => out.extend_from_slice(b"\\t"),
+        _ => out.extend_from_slice(&[
+            b'\\',
+            b'u',
+            b'0',
+            b'0',
+            HEX[usize::from(byte >> 4)],
+            HEX[usize::from(byte & 0xF)],
+        ]),
+    }
 }
 
 /// How much of `graph.json` is gathered before it is handed on.
 const CHUNK: usize = 1 << 16;
 
-/// Gathers the serialiser's many small writes into chunks, so that each
-/// goes to the file's writer (behind a `dyn`) once per [`CHUNK`] rather than
-/// once per token.
+/// Gathers many small writes into chunks, so that each goes to the file's
+/// writer (behind a `dyn`) once per [`CHUNK`] rather than once per token.
 struct Chunked<'a> {
     buffer: Vec<u8>,
     out: &'a mut dyn std::io::Write,
 }
 
-impl std::io::Write for Chunked<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.buffer.extend_from_slice(buf);
+impl Chunked<'_> {
+    /// Hands the buffer on once it holds a chunk.
+    fn pass_on(&mut self) -> std::io::Result<()> {
         if self.buffer.len() >= CHUNK {
             self.out.write_all(&self.buffer)?;
             self.buffer.clear();
         }
+        Ok(())
+    }
+}
+
+impl std::io::Write for Chunked<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.buffer.extend_from_slice(buf);
+        self.pass_on()?;
         Ok(buf.len())
     }
 
@@ -276,8 +335,38 @@ fn own_words(v: &EntityView) -> impl Iterator<Item = &str> {
 
 #[cfg(test)]
 mod tests {
-    use super::ScriptSafe;
+    use super::{ScriptSafe, json_str};
+    use proptest::prelude::*;
     use std::io::Write;
+
+    proptest! {
+        #[test]
+        fn a_json_string_is_written_as_serde_json_writes_it(
+            text in "(\\PC|[\\x00-\\x1f\"\\\\\\x7f\u{2028}])*",
+            split in any::<prop::sample::Index>(),
+        ) {
+            let at = split.index(text.len() + 1);
+            let at = (0..=at).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+            let mut out = Vec::new();
+            json_str(&mut out, &[&text[..at], &text[at..]]);
+            prop_assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(&text).unwrap());
+        }
+    }
+
+    #[test]
+    fn every_escape_is_serde_jsons() {
+        let all: String = (0u8..0x80)
+            .map(char::from)
+            .chain(['é', '\u{2028}'])
+            .collect();
+        let mut out = Vec::new();
+        json_str(&mut out, &[&all, &all]);
+        let twice = format!("{all}{all}");
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            serde_json::to_string(&twice).unwrap()
+        );
+    }
 
     #[test]
     fn script_escapes_are_made_however_the_json_is_split() {

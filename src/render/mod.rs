@@ -227,7 +227,9 @@ impl<'a> Renderer<'a> {
         context: &PageContext<P>,
     ) -> Result<String, RenderError> {
         if self.native(template) {
-            let mut out = String::with_capacity(16 * 1024);
+            // Room for the frame and the body around the previews, so that
+            // most pages are written without growing the buffer.
+            let mut out = String::with_capacity(context.previews.len() + 24 * 1024);
             if P::write(context, template, &mut out) {
                 return Ok(out);
             }

@@ -27,7 +27,11 @@ pub fn ids(html: &[u8]) -> Vec<u64> {
         }
         let start = at + 4;
         let end = memchr::memchr(b'"', &html[start..]).map_or(html.len(), |n| start + n);
-        let value = String::from_utf8_lossy(&html[start..end]);
+        let value = &html[start..end];
+        let value = match std::str::from_utf8(value) {
+            Ok(value) => std::borrow::Cow::Borrowed(value),
+            Err(_) => String::from_utf8_lossy(value),
+        };
         ids.push(id_hash(&decode_references(&value)));
     }
     ids
