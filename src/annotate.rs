@@ -371,6 +371,11 @@ pub fn push_anchor_id(out: &mut String, prefix: &str, kind: Kind, id: &str, n: u
     out.push('-');
     out.push_str(id);
     out.push('-');
+    push_decimal(out, n);
+}
+
+/// Appends `n` in decimal, without going through `fmt`.
+pub fn push_decimal(out: &mut String, n: usize) {
     // The number's digits, most significant first.
     let start = out.len();
     let mut rest = n;
@@ -1196,7 +1201,11 @@ impl Second<'_> {
 /// NUL. Markdown cannot put a NUL in the HTML (the parser replaces it), and
 /// a name that holds one keeps the two places apart.
 fn hole(n: usize) -> String {
-    format!("\0{n}\0")
+    let mut mark = String::with_capacity(8);
+    mark.push('\0');
+    push_decimal(&mut mark, n);
+    mark.push('\0');
+    mark
 }
 
 impl<'a> RenderState<'a> {

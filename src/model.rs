@@ -347,7 +347,7 @@ impl Briefing {
 
     /// `kind:id`, as written in references and used in JSON and HTML data.
     pub fn key_string(&self, key: EntityKey) -> String {
-        format!("{}:{}", key.kind.as_str(), self.id(key))
+        [key.kind.as_str(), ":", self.id(key)].concat()
     }
 }
 

@@ -8,6 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::error::Error as _;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use serde::Serialize;
 use tera::{Context, Tera};
@@ -33,7 +34,12 @@ pub const STATIC: [(&str, &str); 4] =
 
 /// Templates ready to render and the static files to copy.
 pub struct Theme {
-    tera: Tera,
+    /// The templates compiled, once one is rendered with Tera. A theme of
+    /// the built-in templates alone compiles them only then, which a build
+    /// whose pages brief writes itself never does; a site's own templates
+    /// are compiled as they load, so their mistakes are reported at once.
+    tera: OnceLock<Result<Tera, String>>,
+    templates: BTreeMap<String, String>,
     /// The built-in templates the site does not override (or overrides with
     /// the same text): pages may be written without Tera where they are all
     /// a template is made of.
@@ -84,17 +90,19 @@ impl Theme {
         if let Some(theme) = current.filter(|t| t.digest == digest) {
             return Ok(theme);
         }
-        let builtin = TEMPLATES
+        let builtin: BTreeSet<&str> = TEMPLATES
             .iter()
             .filter(|(name, text)| templates.get(*name).map(String::as_str) == Some(*text))
             .map(|(name, _)| *name)
             .collect();
-        let mut tera = Tera::default();
-        tera.set_escape_fn(escape);
-        tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
-            .map_err(|e| ThemeError::Template(chain(&e)))?;
+        let tera = OnceLock::new();
+        if templates.len() != TEMPLATES.len() || builtin.len() != TEMPLATES.len() {
+            let compiled = compile(&templates).map_err(ThemeError::Template)?;
+            let _ = tera.set(Ok(compiled));
+        }
         Ok(Theme {
             tera,
+            templates,
             builtin,
             statics,
             digest,
@@ -118,10 +126,19 @@ impl Theme {
             message,
         };
         let context = Context::from_serialize(context).map_err(|e| fail(chain(&e)))?;
-        self.tera
-            .render(template, &context)
-            .map_err(|e| fail(chain(&e)))
+        let tera = self.tera.get_or_init(|| compile(&self.templates));
+        let tera = tera.as_ref().map_err(|e| fail(e.clone()))?;
+        tera.render(template, &context).map_err(|e| fail(chain(&e)))
     }
+}
+
+/// `templates` compiled by Tera, or Tera's account of the first mistake.
+fn compile(templates: &BTreeMap<String, String>) -> Result<Tera, String> {
+    let mut tera = Tera::default();
+    tera.set_escape_fn(escape);
+    tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+        .map_err(|e| chain(&e))?;
+    Ok(tera)
 }
 
 /// HTML escaping for template output: `&`, `<`, `>`, `"` and `'`, which is all
@@ -176,4 +193,37 @@ fn read_dir(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, ThemeError> {
         out.push((name, bytes));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_built_in_templates_compile_when_first_rendered() {
+        let theme = Theme::load(None).unwrap();
+        assert!(theme.tera.get().is_none(), "compiled before it was needed");
+        let html = theme
+            .render("404.html", &serde_json::json!({}))
+            .unwrap_err();
+        assert_eq!(
+            html.template, "404.html",
+            "Tera ran and reported a missing value"
+        );
+        assert!(matches!(theme.tera.get(), Some(Ok(_))));
+    }
+
+    #[test]
+    fn a_sites_own_template_is_compiled_as_it_loads() {
+        let site = tempfile::tempdir().unwrap();
+        std::fs::create_dir(site.path().join("templates")).unwrap();
+        std::fs::write(site.path().join("templates/extra.html"), "{% if %}").unwrap();
+        match Theme::load(Some(site.path())) {
+            Err(ThemeError::Template(message)) => {
+                assert!(message.contains("extra.html"), "{message}")
+            }
+            Err(other) => panic!("{other}"),
+            Ok(_) => panic!("a broken template loaded"),
+        }
+    }
 }

@@ -633,13 +633,17 @@ impl Targets for PageTargets<'_, '_> {
         let key = self.renderer.briefing.lookup(kind, id)?;
         let view = self.renderer.view(key);
         let href = match self.mode {
-            LinkMode::Site => format!("{}{}", self.root, view.href),
+            LinkMode::Site => [self.root, &view.href].concat(),
             LinkMode::Print => views::entity_href(self.renderer.briefing, key, LinkMode::Print),
         };
         // On paper a section is found by its number, so print references to
         // sections carry `§N` where other kinds carry their label.
         let label = match (self.mode, view.number) {
-            (LinkMode::Print, Some(n)) if kind == Kind::Section => Some(format!("§{n}")),
+            (LinkMode::Print, Some(n)) if kind == Kind::Section => {
+                let mut label = String::from("§");
+                crate::annotate::push_decimal(&mut label, n);
+                Some(label)
+            }
             _ => view.label.clone(),
         };
         Some(Target {

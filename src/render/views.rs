@@ -91,8 +91,8 @@ pub enum LinkMode {
 /// The path of an entity's page relative to the site root, or its anchor in print.
 pub fn entity_href(briefing: &Briefing, key: EntityKey, mode: LinkMode) -> String {
     match mode {
-        LinkMode::Site => format!("{}/{}.html", key.kind.dir(), briefing.id(key)),
-        LinkMode::Print => format!("#{}-{}", key.kind.as_str(), briefing.id(key)),
+        LinkMode::Site => [key.kind.dir(), "/", briefing.id(key), ".html"].concat(),
+        LinkMode::Print => ["#", key.kind.as_str(), "-", briefing.id(key)].concat(),
     }
 }
 

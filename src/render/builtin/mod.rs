@@ -281,14 +281,14 @@ fn frame<P: serde::Serialize>(
 
 /// Writes `text` with each `{root}` replaced by `root`.
 fn fill(out: &mut String, text: &str, root: &str) {
-    let mut parts = text.split("{root}");
-    if let Some(first) = parts.next() {
-        out.push_str(first);
-    }
-    for part in parts {
+    const SLOT: &str = "{root}";
+    let mut written = 0;
+    for at in memchr::memmem::find_iter(text.as_bytes(), SLOT) {
+        out.push_str(&text[written..at]);
         out.push_str(root);
-        out.push_str(part);
+        written = at + SLOT.len();
     }
+    out.push_str(&text[written..]);
 }
 
 const HEAD_LINKS: &str = r#"<link rel="stylesheet" href="{root}brief.css">
