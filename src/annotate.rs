@@ -427,6 +427,26 @@ pub trait Targets {
     fn target(&self, kind: Kind, id: &str) -> Option<Target>;
     /// The HTML of an embedded card, with `anchor` as its element id.
     fn card(&self, kind: Kind, id: &str, anchor: &str) -> Option<String>;
+
+    /// Appends the opening `<a>` of a reference to `id`, with `anchor` as
+    /// its element id, as [`push_ref_tag_start`] and [`push_ref_tag_end`]
+    /// make it from [`Targets::target`]; false, appending nothing, when
+    /// nothing has that id. Rendering asks this for every reference, so
+    /// targets that can answer from tags made beforehand do.
+    fn open_tag(&self, out: &mut String, kind: Kind, id: &str, anchor: &str) -> bool {
+        let Some(target) = self.target(kind, id) else {
+            return false;
+        };
+        push_ref_tag_start(out, kind, &target.href);
+        let _ = escape_html(&mut *out, anchor);
+        push_ref_tag_end(out, kind, id, target.label.as_deref());
+        true
+    }
+
+    /// The name a reference to `id` shows when it has no text of its own.
+    fn name(&self, kind: Kind, id: &str) -> Option<String> {
+        self.target(kind, id).map(|t| t.name)
+    }
 }
 
 /// How one body is rendered.
@@ -985,7 +1005,7 @@ impl<'e, I: Iterator<Item = Event<'e>>> Rewritten<'_, '_, 'e, I> {
     /// A reference link just opened: its `<a>` tag, or nothing when the
     /// reference points nowhere (its text then stands alone).
     fn link(&mut self, kind: Kind, id: &str, link_type: LinkType) -> Option<Event<'e>> {
-        let Some((open, name)) = self.with.state.open_ref(kind, id) else {
+        let Some(open) = self.with.state.open_ref(kind, id) else {
             self.links.push(LinkEnd::Drop);
             return None;
         };
@@ -995,6 +1015,7 @@ impl<'e, I: Iterator<Item = Event<'e>>> Rewritten<'_, '_, 'e, I> {
             if !matches!(next, Some(Event::End(TagEnd::Link)) | None) {
                 self.read_to_end(drop);
             }
+            let name = self.with.state.ref_name(kind, id);
             self.ready.push_back(Event::Text(name.into()));
             self.ready.push_back(Event::InlineHtml("</a>".into()));
         } else {
@@ -1242,27 +1263,25 @@ impl<'a> RenderState<'a> {
         }
     }
 
-    /// The opening `<a>` of the next reference to `id`, and the name it
-    /// shows when it has no text of its own; None when it points at nothing.
-    fn open_ref(&mut self, kind: Kind, id: &str) -> Option<(String, String)> {
+    /// The opening `<a>` of the next reference to `id`; None when it points
+    /// at nothing.
+    fn open_ref(&mut self, kind: Kind, id: &str) -> Option<String> {
         let n = self.count(kind, id);
-        let first = self.targets.target(kind, id);
+        let room = 96 + 3 * id.len();
         let Some(second) = &mut self.second else {
-            let target = first?;
             let anchor = anchor_id(self.options.id_prefix, kind, id, n);
-            return Some((open_ref_tag(kind, id, &anchor, &target), target.name));
+            let mut tag = String::with_capacity(room);
+            return (self.targets.open_tag(&mut tag, kind, id, &anchor)).then_some(tag);
         };
-        match (first, second.targets.target(kind, id)) {
-            (Some(a), Some(b)) => {
-                let [p, q] = &second.holes[0];
-                let tags = [
-                    open_ref_tag(kind, id, &anchor_id(p, kind, id, n), &a),
-                    open_ref_tag(kind, id, &anchor_id(q, kind, id, n), &b),
-                ];
-                second.apart |= a.name != b.name || a.name.contains('\0');
-                Some((second.hole(tags), a.name))
-            }
-            (None, None) => None,
+        let [p, q] = &second.holes[0];
+        let mut tags = [String::with_capacity(room), String::with_capacity(room)];
+        let found = [
+            (self.targets).open_tag(&mut tags[0], kind, id, &anchor_id(p, kind, id, n)),
+            (second.targets).open_tag(&mut tags[1], kind, id, &anchor_id(q, kind, id, n)),
+        ];
+        match found {
+            [true, true] => Some(second.hole(tags)),
+            [false, false] => None,
             _ => {
                 second.apart = true;
                 None
@@ -1270,13 +1289,22 @@ impl<'a> RenderState<'a> {
         }
     }
 
+    /// The name a reference to `id` shows when it has no text of its own:
+    /// the same in both places of a pair, or the pair is kept apart.
+    fn ref_name(&mut self, kind: Kind, id: &str) -> String {
+        let name = |targets: &dyn Targets| targets.name(kind, id).unwrap_or_else(|| id.to_string());
+        let shown = name(self.targets);
+        if let Some(second) = &mut self.second {
+            second.apart |= shown != name(second.targets) || shown.contains('\0');
+        }
+        shown
+    }
+
     /// The card the next embed of `id` shows, with its anchor; or, when
     /// there is none, the name it shows instead.
     fn embed(&mut self, kind: Kind, id: &str) -> Result<String, String> {
         let n = self.count(kind, id);
-        let name = |targets: &dyn Targets| {
-            (targets.target(kind, id)).map_or_else(|| id.to_string(), |t| t.name)
-        };
+        let name = |targets: &dyn Targets| targets.name(kind, id).unwrap_or_else(|| id.to_string());
         let Some(second) = &mut self.second else {
             let anchor = anchor_id(self.options.id_prefix, kind, id, n);
             return self
@@ -1395,28 +1423,29 @@ fn unique_slug(text: &str, seen: &mut FxHashMap<String, usize>) -> String {
     }
 }
 
-fn open_ref_tag(kind: Kind, id: &str, anchor: &str, target: &Target) -> String {
-    let label = target.label.as_ref().map_or(0, |l| l.len() + 14);
-    let mut tag =
-        String::with_capacity(64 + target.href.len() + anchor.len() + 2 * id.len() + label);
+/// The opening `<a>` of a reference up to its element id: the id's escaped
+/// text goes next, then [`push_ref_tag_end`].
+pub fn push_ref_tag_start(tag: &mut String, kind: Kind, href: &str) {
     tag.push_str("<a class=\"ref ref-");
     tag.push_str(kind.as_str());
     tag.push_str("\" href=\"");
-    let _ = escape_href(&mut tag, &target.href);
+    let _ = escape_href(&mut *tag, href);
     tag.push_str("\" id=\"");
-    let _ = escape_html(&mut tag, anchor);
+}
+
+/// The rest of the opening `<a>` of a reference after its element id.
+pub fn push_ref_tag_end(tag: &mut String, kind: Kind, id: &str, label: Option<&str>) {
     tag.push_str("\" data-ref=\"");
     tag.push_str(kind.as_str());
     tag.push(':');
-    let _ = escape_html(&mut tag, id);
+    let _ = escape_html(&mut *tag, id);
     tag.push('"');
-    if let Some(label) = &target.label {
+    if let Some(label) = label {
         tag.push_str(" data-label=\"");
-        let _ = escape_html(&mut tag, label);
+        let _ = escape_html(&mut *tag, label);
         tag.push('"');
     }
     tag.push('>');
-    tag
 }
 
 #[cfg(test)]

@@ -262,14 +262,12 @@ impl BlockText {
 /// word boundary among them, or all of it without leading white space.
 fn before_range(text: &str, start: usize) -> (Range<usize>, bool) {
     let before = &text[..start];
-    let count = before.chars().count();
-    if count <= SNIPPET_CONTEXT {
+    // Read from the reference back, never the whole block: the character
+    // that starts the kept stretch, when there is one more before it.
+    let mut back = before.char_indices().rev().skip(SNIPPET_CONTEXT - 1);
+    let (Some((at, _)), Some(_)) = (back.next(), back.next()) else {
         return (start - before.trim_start().len()..start, false);
-    }
-    let at = before
-        .char_indices()
-        .nth(count - SNIPPET_CONTEXT)
-        .map_or(start, |(i, _)| i);
+    };
     let from = before[at..]
         .char_indices()
         .find(|(_, c)| c.is_whitespace())
@@ -282,18 +280,68 @@ fn before_range(text: &str, start: usize) -> (Range<usize>, bool) {
 /// boundary among them, or all of it without trailing white space.
 fn after_range(text: &str, end: usize) -> (Range<usize>, bool) {
     let after = &text[end..];
-    let count = after.chars().count();
-    if count <= SNIPPET_CONTEXT {
+    let Some((cut, _)) = after.char_indices().nth(SNIPPET_CONTEXT) else {
         return (end..end + after.trim_end().len(), false);
-    }
-    let head = &after[..after
-        .char_indices()
-        .nth(SNIPPET_CONTEXT)
-        .map_or(after.len(), |(i, _)| i)];
+    };
+    let head = &after[..cut];
     let keep = head
         .char_indices()
         .rev()
         .find(|(_, c)| c.is_whitespace())
         .map_or(head.len(), |(i, _)| i);
     (end..end + keep, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The context by its definition: counted in characters from the ends.
+    fn by_counting(text: &str, start: usize, end: usize) -> (String, String, bool, bool) {
+        let before: Vec<char> = text[..start].chars().collect();
+        let after: Vec<char> = text[end..].chars().collect();
+        let lead = before.len() > SNIPPET_CONTEXT;
+        let trail = after.len() > SNIPPET_CONTEXT;
+        let mut before: String = before[before.len().saturating_sub(SNIPPET_CONTEXT)..]
+            .iter()
+            .collect();
+        if lead {
+            before = match before.find(char::is_whitespace) {
+                Some(i) => before[i..].chars().skip(1).collect(),
+                None => before,
+            };
+        }
+        let mut after: String = after.iter().take(SNIPPET_CONTEXT).collect();
+        if trail {
+            after.truncate(after.rfind(char::is_whitespace).unwrap_or(after.len()));
+        }
+        let before = if lead {
+            before
+        } else {
+            before.trim_start().to_string()
+        };
+        let after = if trail {
+            after
+        } else {
+            after.trim_end().to_string()
+        };
+        (before, after, lead, trail)
+    }
+
+    proptest! {
+        #[test]
+        fn context_is_cut_where_counting_characters_cuts_it(
+            text in "[a é\u{2003}語]{0,400}",
+            at in any::<prop::sample::Index>(),
+        ) {
+            let starts: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
+            let start = starts[at.index(starts.len())];
+            let (before, lead) = before_range(&text, start);
+            let (after, trail) = after_range(&text, start);
+            let (want_before, want_after, want_lead, want_trail) = by_counting(&text, start, start);
+            prop_assert_eq!((&text[before], lead), (want_before.as_str(), want_lead));
+            prop_assert_eq!((&text[after], trail), (want_after.as_str(), want_trail));
+        }
+    }
 }

@@ -16,6 +16,7 @@ use rustc_hash::FxHashMap as HashMap;
 use std::hash::Hash;
 use std::sync::{Arc, OnceLock};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::annotate::{self, RenderOptions, Rendered, Target, Targets};
@@ -141,6 +142,44 @@ pub struct Renderer<'a> {
     /// source's URL points into the site: what [`Renderer::origin`] asks of
     /// every page, worked out once.
     cards_and_sources_brief: bool,
+    /// Every entity's reference tags, by its place among the keys.
+    ref_tags: Vec<RefTags>,
+}
+
+/// The opening tags of references to one entity, on a page one folder down
+/// and in print, split where the reference's element id goes: made once for
+/// the whole build, in one string, so that rendering a reference reads one
+/// place rather than the entity's view, its strings and its label.
+struct RefTags {
+    text: String,
+    /// Where the site tag's halves and the print tag's halves end.
+    ends: [usize; 4],
+}
+
+impl RefTags {
+    fn new(renderer: &Renderer, key: EntityKey) -> RefTags {
+        let (kind, id) = (key.kind, renderer.briefing.id(key));
+        let mut text = String::with_capacity(256);
+        let mut ends = [0; 4];
+        for (mode, root, at) in [(LinkMode::Site, "../", 0), (LinkMode::Print, "", 2)] {
+            let target = renderer.target(key, root, mode);
+            annotate::push_ref_tag_start(&mut text, kind, &target.href);
+            ends[at] = text.len();
+            annotate::push_ref_tag_end(&mut text, kind, id, target.label.as_deref());
+            ends[at + 1] = text.len();
+        }
+        RefTags { text, ends }
+    }
+
+    fn site(&self) -> [&str; 2] {
+        let [a, b, ..] = self.ends;
+        [&self.text[..a], &self.text[a..b]]
+    }
+
+    fn print(&self) -> [&str; 2] {
+        let [_, b, c, d] = self.ends;
+        [&self.text[b..c], &self.text[c..d]]
+    }
 }
 
 /// Where a card's links start from.
@@ -179,12 +218,43 @@ impl<'a> Renderer<'a> {
             reuse: None,
             face: OnceLock::new(),
             cards_and_sources_brief: false,
+            ref_tags: Vec::new(),
         };
+        let keys: Vec<EntityKey> = briefing.keys().collect();
+        renderer.ref_tags = keys
+            .par_iter()
+            .map(|&k| RefTags::new(&renderer, k))
+            .collect();
         let sources_inside = (renderer.site.sources.iter())
             .filter_map(|s| s.url.as_deref())
             .any(|url| !annotate::is_external(url.trim()));
         renderer.cards_and_sources_brief = !sources_inside && renderer.native("card.html");
         renderer
+    }
+
+    /// Where a reference to `key` points from a page `root` away from the
+    /// site's root, or in print, and what it shows.
+    fn target(&self, key: EntityKey, root: &str, mode: LinkMode) -> Target {
+        let view = self.view(key);
+        let href = match mode {
+            LinkMode::Site => [root, &view.href].concat(),
+            LinkMode::Print => views::entity_href(self.briefing, key, LinkMode::Print),
+        };
+        // On paper a section is found by its number, so print references to
+        // sections carry `§N` where other kinds carry their label.
+        let label = match (mode, view.number) {
+            (LinkMode::Print, Some(n)) if key.kind == Kind::Section => {
+                let mut label = String::from("§");
+                annotate::push_decimal(&mut label, n);
+                Some(label)
+            }
+            _ => view.label.clone(),
+        };
+        Target {
+            href,
+            name: view.name.clone(),
+            label,
+        }
     }
 
     /// Reuses bodies, cards and pages from `reuse` wherever their inputs did
@@ -631,26 +701,37 @@ struct PageTargets<'r, 'a> {
 impl Targets for PageTargets<'_, '_> {
     fn target(&self, kind: Kind, id: &str) -> Option<Target> {
         let key = self.renderer.briefing.lookup(kind, id)?;
-        let view = self.renderer.view(key);
-        let href = match self.mode {
-            LinkMode::Site => [self.root, &view.href].concat(),
-            LinkMode::Print => views::entity_href(self.renderer.briefing, key, LinkMode::Print),
+        Some(self.renderer.target(key, self.root, self.mode))
+    }
+
+    fn open_tag(&self, out: &mut String, kind: Kind, id: &str, anchor: &str) -> bool {
+        let Some(key) = self.renderer.briefing.lookup(kind, id) else {
+            return false;
         };
-        // On paper a section is found by its number, so print references to
-        // sections carry `§N` where other kinds carry their label.
-        let label = match (self.mode, view.number) {
-            (LinkMode::Print, Some(n)) if kind == Kind::Section => {
-                let mut label = String::from("§");
-                crate::annotate::push_decimal(&mut label, n);
-                Some(label)
+        let made = self
+            .renderer
+            .ref_tags
+            .get(self.renderer.briefing.position(key));
+        let [start, end] = match (made, self.mode, self.root) {
+            (Some(tags), LinkMode::Site, "../") => tags.site(),
+            (Some(tags), LinkMode::Print, _) => tags.print(),
+            _ => {
+                let target = self.renderer.target(key, self.root, self.mode);
+                annotate::push_ref_tag_start(out, kind, &target.href);
+                let _ = pulldown_cmark_escape::escape_html(&mut *out, anchor);
+                annotate::push_ref_tag_end(out, kind, id, target.label.as_deref());
+                return true;
             }
-            _ => view.label.clone(),
         };
-        Some(Target {
-            href,
-            name: view.name.clone(),
-            label,
-        })
+        out.push_str(start);
+        let _ = pulldown_cmark_escape::escape_html(&mut *out, anchor);
+        out.push_str(end);
+        true
+    }
+
+    fn name(&self, kind: Kind, id: &str) -> Option<String> {
+        let key = self.renderer.briefing.lookup(kind, id)?;
+        Some(self.renderer.view(key).name.clone())
     }
 
     fn card(&self, kind: Kind, id: &str, anchor: &str) -> Option<String> {
