@@ -359,7 +359,9 @@ fn produce(
         )
     })?;
     progress(Stage::Verifying);
-    let found = timed("verify", || verify_site(&compiled, verifying.collector))?;
+    let found = timed("verify", || {
+        verify_site(&compiled, verifying.collector, sink)
+    })?;
     compiled.diagnostics.extend(found);
     diagnostics::normalize(&mut compiled.diagnostics);
     Ok(compiled)
@@ -405,7 +407,10 @@ impl render::Sink for Verifying<'_> {
     }
 
     fn put_made(&self, file: render::OutFile) -> Result<(), render::SinkError> {
-        self.collector.add_made(&file.path, &file.bytes);
+        match self.inner.reads_back() {
+            true => self.collector.add_unread(&file.path),
+            false => self.collector.add_made(&file.path, &file.bytes),
+        }
         self.inner.put_made(file)
     }
 
@@ -413,12 +418,14 @@ impl render::Sink for Verifying<'_> {
         // Each batch is scanned, in parallel, on its way to the inner sink,
         // and its scans joined to those of the batches before it.
         let mut joined = verify::Joined::default();
+        let reads_back = self.inner.reads_back();
         self.inner.put_batches(path, &mut || {
             let batch = next()?;
             if let Some(parts) = &batch {
                 let scans: Vec<verify::PieceScan> = parts
                     .par_iter()
                     .map(|part| match part.origin() {
+                        render::Origin::Brief if reads_back => verify::PieceScan::unread(part),
                         render::Origin::Brief => verify::made::scan_piece(part),
                         render::Origin::Author => verify::scan_piece(part),
                     })
@@ -459,9 +466,11 @@ impl render::Sink for Verifying<'_> {
 fn verify_site(
     compiled: &Compiled,
     collector: verify::Collector,
+    written: &dyn render::Sink,
 ) -> Result<Vec<Diagnostic>, Error> {
     let outputs = collector.paths();
-    let misses = timed("check links", || collector.finish());
+    let read = |path: &str| written.read_back(path);
+    let misses = timed("check links", || collector.finish_reading(&read));
     let outputs: Vec<&str> = outputs.iter().map(String::as_str).collect();
     locate_misses(compiled, misses, &outputs)
 }

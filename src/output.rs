@@ -134,6 +134,16 @@ impl Staging {
 }
 
 impl Sink for Staging {
+    fn reads_back(&self) -> bool {
+        true
+    }
+
+    fn read_back(&self, path: &str) -> Option<Vec<u8>> {
+        is_inside(path)
+            .then(|| fs::read(self.dir.join(path)).ok())
+            .flatten()
+    }
+
     fn put(&self, file: OutFile) -> Result<(), SinkError> {
         let fail = |source| SinkError {
             path: file.path.clone(),

@@ -848,6 +848,18 @@ pub trait Sink: Sync {
         self.put(file)
     }
 
+    /// Whether [`Sink::read_back`] gives back what was put: then verifying
+    /// need not read the ids of brief's own pages as they pass, only those
+    /// of the few an author's link points into, once all are done.
+    fn reads_back(&self) -> bool {
+        false
+    }
+
+    /// The bytes put at `path`, read back.
+    fn read_back(&self, _path: &str) -> Option<Vec<u8>> {
+        None
+    }
+
     /// Takes a large file as `produce` writes it, so that it need not be held
     /// whole: `graph.json` of a large briefing runs to tens of megabytes.
     /// Sinks that keep files in memory take this default.

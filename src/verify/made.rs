@@ -46,6 +46,7 @@ pub fn scan_piece(text: &str) -> PieceScan {
     PieceScan(
         scan,
         memchr::memchr_iter(b'\n', text.as_bytes()).count() as u64,
+        false,
     )
 }
 
@@ -68,7 +69,7 @@ mod tests {
 
     #[test]
     fn a_piece_counts_its_lines() {
-        let PieceScan(scan, lines) = scan_piece("<p id=\"a\">x</p>\n<p>y</p>\n");
+        let PieceScan(scan, lines, _) = scan_piece("<p id=\"a\">x</p>\n<p>y</p>\n");
         assert_eq!(lines, 2);
         assert!(scan.links.is_empty());
         assert_eq!(scan.ids.into_iter().collect::<Vec<_>>(), hashes(&["a"]));

@@ -16,7 +16,9 @@
 //! links to pages the build writes; it is read just for its ids, the targets
 //! of the author's links ([`made`]). Its links are checked by the test suite,
 //! not on every build: scanning every tag of every page was a quarter of the
-//! time of a large build.
+//! time of a large build. When the pages are written where they can be read
+//! back (a build's staging folder), even its ids are read only if an
+//! author's link with a `#fragment` points into it, once all pages are done.
 //!
 //! Finding a miss is all this module does. Tracing a miss back to the Markdown
 //! link that made it is the job of [`locate`](locate::locate).
@@ -33,7 +35,7 @@ pub use locate::{SourceDoc, locate};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 use rayon::prelude::*;
 // The link check hashes millions of short keys, most already hashes
@@ -145,8 +147,10 @@ struct Kept {
 
 /// One page as the collector keeps it.
 struct PageLinks {
-    /// [`id_hash`]es of the ids, sorted.
-    ids: Box<[u64]>,
+    /// [`id_hash`]es of the ids, sorted; unset for a page of brief's own
+    /// whose ids are read back only if a link points into it
+    /// ([`Collector::add_unread`]).
+    ids: OnceLock<Box<[u64]>>,
     /// (line, number of the link text), each link once, in page order. A
     /// line past `u32::MAX` is kept as `u32::MAX`: no page is that long.
     links: PackedLinks,
@@ -156,32 +160,42 @@ impl Collector {
     pub fn add(&self, path: &str, bytes: &[u8]) {
         let found = is_html(path).then(|| {
             let scan = scan_bytes(bytes);
-            (scan.ids.into_iter().collect(), scan.links)
+            (Some(scan.ids.into_iter().collect()), scan.links)
         });
         self.keep(path, found);
+    }
+
+    /// [`Collector::add_made`] for a page whose bytes can be read back when
+    /// the links are checked: its ids are read then, and only if a link
+    /// points into it.
+    pub fn add_unread(&self, path: &str) {
+        self.keep(path, is_html(path).then(|| (None, Links::new())));
     }
 
     /// [`Collector::add`] for a page brief's own writers made
     /// (`render::Origin::Brief`): it holds no link of the author's, so only
     /// its ids are read, as targets for the links the author wrote.
     pub fn add_made(&self, path: &str, bytes: &[u8]) {
-        let found = is_html(path).then(|| (made::ids(bytes), Links::new()));
+        let found = is_html(path).then(|| (Some(made::ids(bytes)), Links::new()));
         self.keep(path, found);
     }
 
     /// [`Collector::add`] for a page given in pieces, from the scans of its
     /// pieces joined as they came ([`Joined`]).
     pub fn add_pieces(&self, path: &str, pieces: Joined) {
-        let found = is_html(path).then_some((pieces.ids, pieces.links));
-        self.keep(path, found);
+        let ids = (!pieces.unread).then_some(pieces.ids);
+        self.keep(path, is_html(path).then_some((ids, pieces.links)));
     }
 
-    /// Keeps a page's ids (in any order, perhaps repeated) and links.
-    fn keep(&self, path: &str, found: Option<(Vec<u64>, Links)>) {
-        let found = found.map(|(mut ids, links)| {
-            ids.sort_unstable();
-            ids.dedup();
-            (ids.into_boxed_slice(), links)
+    /// Keeps a page's ids (in any order, perhaps repeated; None when they
+    /// are to be read back) and links.
+    fn keep(&self, path: &str, found: Option<(Option<Vec<u64>>, Links)>) {
+        let found = found.map(|(ids, links)| {
+            let kept = OnceLock::new();
+            if let Some(ids) = ids {
+                let _ = kept.set(sorted(ids));
+            }
+            (kept, links)
         });
         let mut kept = lock(&self.0);
         kept.paths.insert(path.to_string());
@@ -206,9 +220,22 @@ impl Collector {
 
     /// Every miss, sorted by page and line.
     pub fn finish(self) -> Vec<Miss> {
+        self.finish_reading(&|_| None)
+    }
+
+    /// [`Collector::finish`], reading back with `read` the pages whose ids
+    /// were left unread, when a link points into one.
+    pub fn finish_reading(self, read: &(dyn Fn(&str) -> Option<Vec<u8>> + Sync)) -> Vec<Miss> {
         let kept = self.0.into_inner().unwrap_or_else(|p| p.into_inner());
         let has_id = |file: &str, id: u64| {
-            (kept.pages.get(file)).map(|page| page.ids.binary_search(&id).is_ok())
+            (kept.pages.get(file)).map(|page| {
+                let ids = page.ids.get_or_init(|| {
+                    // Read in full: a page read back is rarely read at all.
+                    let ids = read(file).map(|bytes| scan_bytes(&bytes).ids);
+                    sorted(ids.into_iter().flatten().collect())
+                });
+                ids.binary_search(&id).is_ok()
+            })
         };
         let (paths, texts, has_id) = (&kept.paths, &kept.targets, &has_id);
         let text = |number: u32| texts.get(number);
@@ -236,6 +263,12 @@ impl Collector {
         misses.sort();
         misses
     }
+}
+
+fn sorted(mut ids: Vec<u64>) -> Box<[u64]> {
+    ids.sort_unstable();
+    ids.dedup();
+    ids.into_boxed_slice()
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -525,12 +558,22 @@ fn scan_bytes(bytes: &[u8]) -> Scan {
 
 /// The scan of one piece of a page given in pieces, and how many lines the
 /// piece has.
-pub struct PieceScan(Scan, u64);
+pub struct PieceScan(Scan, u64, bool);
+
+impl PieceScan {
+    /// A piece of brief's own whose ids are not read now: its lines, and a
+    /// mark that the page's ids are to be read back.
+    pub fn unread(text: &str) -> PieceScan {
+        let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count() as u64;
+        PieceScan(Scan::default(), lines, true)
+    }
+}
 
 pub fn scan_piece(text: &str) -> PieceScan {
     PieceScan(
         scan(text),
         text.bytes().filter(|&b| b == b'\n').count() as u64,
+        false,
     )
 }
 
@@ -560,11 +603,14 @@ pub struct Joined {
     seen: HashSet<u64>,
     /// Lines in the pieces joined so far.
     lines: u64,
+    /// Whether a piece's ids were left unread ([`PieceScan::unread`]).
+    unread: bool,
 }
 
 impl Joined {
     /// Joins the scan of the next piece.
-    pub fn push(&mut self, PieceScan(scan, lines): &PieceScan) {
+    pub fn push(&mut self, PieceScan(scan, lines, unread): &PieceScan) {
+        self.unread |= unread;
         self.ids.extend(&scan.ids);
         for (line, target) in &scan.links {
             if self.seen.insert(id_hash(target)) {
@@ -753,6 +799,51 @@ mod tests {
             path: path.into(),
             bytes: html.as_bytes().to_vec(),
         }
+    }
+
+    #[test]
+    fn ids_left_unread_are_read_back_only_for_pages_a_link_points_into() {
+        let collector = Collector::default();
+        collector.add(
+            "a.html",
+            br#"<a href="b.html#there">x</a><a href="b.html#gone">y</a><a href="c.html">z</a>"#,
+        );
+        collector.add_unread("b.html");
+        collector.add_unread("c.html");
+        let mut joined = Joined::default();
+        joined.push(&PieceScan::unread("<p id=\"p1\">\n"));
+        joined.push(&scan_piece(
+            "<a href=\"#p1\">one</a> <a href=\"#p2\">two</a>\n",
+        ));
+        collector.add_pieces("print.html", joined);
+        let asked = Mutex::new(Vec::new());
+        let read = |path: &str| {
+            lock(&asked).push(path.to_string());
+            match path {
+                "b.html" => Some(br#"<h2 id="there">t</h2>"#.to_vec()),
+                "print.html" => Some(
+                    b"<p id=\"p1\">\n<a href=\"#p1\">one</a> <a href=\"#p2\">two</a>\n".to_vec(),
+                ),
+                _ => None,
+            }
+        };
+        let misses: Vec<(String, u64, String)> = (collector.finish_reading(&read).into_iter())
+            .map(|m| (m.page, m.line, m.target))
+            .collect();
+        assert_eq!(
+            misses,
+            [
+                ("a.html".to_string(), 1, "b.html#gone".to_string()),
+                ("print.html".to_string(), 2, "#p2".to_string()),
+            ]
+        );
+        let mut asked = asked.into_inner().unwrap();
+        asked.sort();
+        assert_eq!(
+            asked,
+            ["b.html", "print.html"],
+            "c.html is linked without a fragment"
+        );
     }
 
     fn problems(files: &[OutFile]) -> Vec<(String, String, Problem)> {
