@@ -2,8 +2,6 @@
 //! tools; schema in `docs/graph-json.md`), `sitemap.xml` and the search index
 //! script that the search box reads without `fetch`, so it works from `file://`.
 
-use serde::Serialize;
-
 use super::views::{EntityView, LinkMode, entity_href, front_link};
 use super::{OutFile, Renderer};
 use crate::graph::PageId;
@@ -79,31 +77,36 @@ pub fn graph_json(r: &Renderer, out: &mut dyn std::io::Write) -> std::io::Result
 fn json_str(out: &mut Vec<u8>, pieces: &[&str]) {
     out.push(b'"');
     for piece in pieces {
-        let bytes = piece.as_bytes();
-        let mut clean = 0;
-        let mut i = 0;
-        while i < bytes.len() {
-            // Skips a block without escapes at once: the compiler makes the
-            // fold one vector compare.
-            if let Some(block) = bytes.get(i..i + 16)
-                && !block
-                    .iter()
-                    .fold(false, |any, &b| any | needs_json_escape(b))
-            {
-                i += 16;
-                continue;
-            }
-            let byte = bytes[i];
-            if needs_json_escape(byte) {
-                out.extend_from_slice(&bytes[clean..i]);
-                push_json_escape(out, byte);
-                clean = i + 1;
-            }
-            i += 1;
-        }
-        out.extend_from_slice(&bytes[clean..]);
+        json_str_contents(out, piece);
     }
     out.push(b'"');
+}
+
+/// The inside of a JSON string holding `text`, as [`json_str`] writes it.
+fn json_str_contents(out: &mut Vec<u8>, text: &str) {
+    let bytes = text.as_bytes();
+    let mut clean = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        // Skips a block without escapes at once: the compiler makes the
+        // fold one vector compare.
+        if let Some(block) = bytes.get(i..i + 16)
+            && !block
+                .iter()
+                .fold(false, |any, &b| any | needs_json_escape(b))
+        {
+            i += 16;
+            continue;
+        }
+        let byte = bytes[i];
+        if needs_json_escape(byte) {
+            out.extend_from_slice(&bytes[clean..i]);
+            push_json_escape(out, byte);
+            clean = i + 1;
+        }
+        i += 1;
+    }
+    out.extend_from_slice(&bytes[clean..]);
 }
 
 fn needs_json_escape(byte: u8) -> bool {
@@ -207,23 +210,6 @@ fn xml_escape(s: &str) -> String {
     out
 }
 
-#[derive(Serialize)]
-struct SearchEntry<'a> {
-    /// Kind, as in references.
-    k: Kind,
-    /// Title or name.
-    t: &'a str,
-    /// Other names (a party's aliases), which rank like the name.
-    #[serde(skip_serializing_if = "<[String]>::is_empty")]
-    a: &'a [String],
-    /// Other words that should find it: role, summary, quote text, and the
-    /// names and aliases of the entities its page refers to.
-    w: String,
-    /// Path from the site root.
-    u: &'a str,
-    l: Option<&'a str>,
-}
-
 /// `search-index.js`: assigns the index to `window.BRIEF_SEARCH`. A script, not
 /// JSON fetched at run time, so search works from `file://`.
 ///
@@ -232,54 +218,69 @@ struct SearchEntry<'a> {
 /// finds the sections that discuss it. That keeps the index linear in the number
 /// of mentions rather than in the length of the text.
 ///
-/// The entries are serialised one at a time straight into the file's bytes,
-/// made safe for a script on the way: the index of a large briefing runs to
-/// megabytes, and gathering it first, then copying it for each escape, held
-/// several copies at once.
+/// An entry is `{"k": kind, "t": title or name, "a": other names (a party's
+/// aliases, left out when there are none), "w": other words that should find
+/// it (role, summary, quote text, and the names and aliases of the entities
+/// its page refers to), "u": path from the site root, "l": print label or
+/// null}`. The entries are written one at a time, with [`json_str`], straight
+/// into the file's bytes, made safe for a script on the way: the index of a
+/// large briefing runs to megabytes.
 pub fn search_index(r: &Renderer) -> OutFile {
+    use std::io::Write;
     const START: &[u8] = b"window.BRIEF_SEARCH = ";
     let mut bytes = START.to_vec();
-    if serde_json::to_writer(ScriptSafe(&mut bytes), &SearchEntries(r)).is_err() {
-        bytes.truncate(START.len());
-        bytes.extend_from_slice(b"[]");
+    let mut entry = Vec::with_capacity(4096);
+    let mut script = ScriptSafe(&mut bytes);
+    for (i, (key, v)) in r.briefing.keys().zip(&r.views).enumerate() {
+        let mut words: Vec<&str> = own_words(v).collect();
+        let mut referenced: Vec<EntityKey> = r
+            .graph
+            .mentions_on(PageId::Entity(key))
+            .map(|m| m.entity)
+            .filter(|&e| e != key)
+            .collect();
+        referenced.sort();
+        referenced.dedup();
+        for other in referenced {
+            let other = r.view(other);
+            words.push(&other.name);
+            words.extend(other.aliases.iter().map(String::as_str));
+        }
+        entry.clear();
+        entry.extend_from_slice(if i == 0 { b"[{\"k\":" } else { b",{\"k\":" });
+        json_str(&mut entry, &[v.kind.as_str()]);
+        entry.extend_from_slice(b",\"t\":");
+        json_str(&mut entry, &[&v.name]);
+        if !v.aliases.is_empty() {
+            entry.extend_from_slice(b",\"a\":[");
+            for (n, alias) in v.aliases.iter().enumerate() {
+                if n > 0 {
+                    entry.push(b',');
+                }
+                json_str(&mut entry, &[alias]);
+            }
+            entry.push(b']');
+        }
+        entry.extend_from_slice(b",\"w\":\"");
+        for (n, word) in words.iter().enumerate() {
+            json_str_contents(&mut entry, if n > 0 { " \u{b7} " } else { "" });
+            json_str_contents(&mut entry, word);
+        }
+        entry.extend_from_slice(b"\",\"u\":");
+        json_str(&mut entry, &[&v.href]);
+        entry.extend_from_slice(b",\"l\":");
+        match &v.label {
+            Some(label) => json_str(&mut entry, &[label]),
+            None => entry.extend_from_slice(b"null"),
+        }
+        entry.push(b'}');
+        let _ = script.write_all(&entry);
     }
+    let _ = script.write_all(if r.views.is_empty() { &b"[]"[..] } else { b"]" });
     bytes.extend_from_slice(b";\n");
     OutFile {
         path: "search-index.js".into(),
         bytes,
-    }
-}
-
-/// Every entity's search entry, made as it is serialised.
-struct SearchEntries<'a>(&'a Renderer<'a>);
-
-impl Serialize for SearchEntries<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let r = self.0;
-        serializer.collect_seq(r.briefing.keys().zip(&r.views).map(|(key, v)| {
-            let mut words: Vec<&str> = own_words(v).collect();
-            let mut referenced: Vec<EntityKey> = r
-                .graph
-                .mentions_on(PageId::Entity(key))
-                .map(|m| m.entity)
-                .filter(|&e| e != key)
-                .collect();
-            referenced.sort();
-            referenced.dedup();
-            for other in referenced {
-                let other = r.view(other);
-                words.push(&other.name);
-                words.extend(other.aliases.iter().map(String::as_str));
-            }
-            SearchEntry {
-                k: v.kind,
-                t: &v.name,
-                a: &v.aliases,
-                w: words.join(" \u{b7} "),
-                u: &v.href,
-                l: v.label.as_deref(),
-            }
-        }))
     }
 }
 

@@ -335,6 +335,19 @@ fn front_matter_strings_never_escape_their_context() {
                 .iter()
                 .any(|e| e["t"] == payload)
         );
+        for e in entries.as_array().unwrap() {
+            let e = e.as_object().unwrap();
+            let keys: Vec<&str> = e.keys().map(String::as_str).collect();
+            assert!(
+                ["k", "t", "w", "u", "l"].iter().all(|k| keys.contains(k)),
+                "{e:?}"
+            );
+            assert!(
+                e.get("a").is_none_or(|a| !a.as_array().unwrap().is_empty()),
+                "{e:?}"
+            );
+            assert!(e["l"].is_null() || e["l"].is_string(), "{e:?}");
+        }
         let sitemap = std::fs::read_to_string(out.join("sitemap.xml")).unwrap();
         assert!(
             sitemap.contains("<loc>https://example.org/a&amp;b/index.html</loc>"),
