@@ -546,7 +546,8 @@ pub fn render_pair(
 
 /// `html` with each hole's mark replaced by `place`'s text of it.
 fn fill(html: &str, holes: &[[String; 2]], place: usize) -> String {
-    let mut out = String::with_capacity(html.len() + html.len() / 8);
+    let filled: usize = holes.iter().map(|texts| texts[place].len()).sum();
+    let mut out = String::with_capacity(html.len() + filled);
     let mut rest = html;
     while let Some(at) = memchr::memchr(0, rest.as_bytes()) {
         out.push_str(&rest[..at]);
