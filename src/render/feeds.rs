@@ -222,15 +222,14 @@ fn xml_escape(s: &str) -> String {
 /// aliases, left out when there are none), "w": other words that should find
 /// it (role, summary, quote text, and the names and aliases of the entities
 /// its page refers to), "u": path from the site root, "l": print label or
-/// null}`. The entries are written one at a time, with [`json_str`], straight
-/// into the file's bytes, made safe for a script on the way: the index of a
-/// large briefing runs to megabytes.
-pub fn search_index(r: &Renderer) -> OutFile {
+/// null}`. The entries are written one at a time, with [`json_str`], made
+/// safe for a script on the way, and handed to `out` a chunk at a time: the
+/// index of a large briefing runs to megabytes.
+pub fn search_index(r: &Renderer, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     use std::io::Write;
-    const START: &[u8] = b"window.BRIEF_SEARCH = ";
-    let mut bytes = START.to_vec();
+    let mut bytes = Vec::with_capacity(CHUNK + 4096);
+    bytes.extend_from_slice(b"window.BRIEF_SEARCH = ");
     let mut entry = Vec::with_capacity(4096);
-    let mut script = ScriptSafe(&mut bytes);
     for (i, (key, v)) in r.briefing.keys().zip(&r.views).enumerate() {
         let mut words: Vec<&str> = own_words(v).collect();
         let mut referenced: Vec<EntityKey> = r
@@ -274,10 +273,26 @@ pub fn search_index(r: &Renderer) -> OutFile {
             None => entry.extend_from_slice(b"null"),
         }
         entry.push(b'}');
-        let _ = script.write_all(&entry);
+        ScriptSafe(&mut bytes).write_all(&entry)?;
+        // An entry ends in `}`, so no escape looks back across a chunk.
+        if bytes.len() >= CHUNK {
+            out.write_all(&bytes)?;
+            bytes.clear();
+        }
     }
-    let _ = script.write_all(if r.views.is_empty() { &b"[]"[..] } else { b"]" });
-    bytes.extend_from_slice(b";\n");
+    bytes.extend_from_slice(if r.views.is_empty() {
+        b"[];\n"
+    } else {
+        b"];\n"
+    });
+    out.write_all(&bytes)
+}
+
+/// `search-index.js` whole, for builds that keep the bytes.
+pub fn search_index_file(r: &Renderer) -> OutFile {
+    let mut bytes = Vec::new();
+    // Writing into memory cannot fail.
+    let _ = search_index(r, &mut bytes);
     OutFile {
         path: "search-index.js".into(),
         bytes,

@@ -1021,8 +1021,17 @@ pub fn site(renderer: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
                 })
                 .put_into(sink),
             })?;
-            timed("search index", || {
-                feed(renderer, "search-index.js", inputs, feeds::search_index).put_into(sink)
+            timed("search index", || match renderer.reuse {
+                None => {
+                    sink.put_stream("search-index.js", &mut |w| feeds::search_index(renderer, w))
+                }
+                Some(_) => feed(
+                    renderer,
+                    "search-index.js",
+                    inputs,
+                    feeds::search_index_file,
+                )
+                .put_into(sink),
             })?;
             sink.put(feeds::sitemap(renderer))?;
             sink.put(print::running_heads(renderer))?;
