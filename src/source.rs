@@ -8,6 +8,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::string::FromUtf8Error;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -177,10 +178,12 @@ pub fn read_known(
                 None => {
                     let bytes = match read.bytes {
                         Some(bytes) => bytes,
-                        None => std::fs::read(&entry.path).map_err(|source| LoadError::Io {
-                            path: entry.path.clone(),
-                            source,
-                        })?,
+                        None => {
+                            utf8(std::fs::read(&entry.path).map_err(|source| LoadError::Io {
+                                path: entry.path.clone(),
+                                source,
+                            })?)
+                        }
                     };
                     let Some(file) = decode(&mut files, &mut diagnostics, bytes, entry.rel) else {
                         continue;
@@ -235,14 +238,16 @@ struct Pending {
 /// for it still holds; and its size and modification time when there is a
 /// [`Known`].
 struct Read {
-    bytes: Option<Vec<u8>>,
+    /// The text, checked as UTF-8 where it was read (in parallel), or None
+    /// when the text kept from the last read still holds.
+    bytes: Option<Result<String, FromUtf8Error>>,
     stamp: Option<Stamp>,
 }
 
 fn read_one(path: &Path, known: Option<&Known>) -> std::io::Result<Read> {
     let Some(known) = known else {
         return Ok(Read {
-            bytes: Some(std::fs::read(path)?),
+            bytes: Some(utf8(std::fs::read(path)?)),
             stamp: None,
         });
     };
@@ -250,7 +255,7 @@ fn read_one(path: &Path, known: Option<&Known>) -> std::io::Result<Read> {
     let stamp = Stamp::of(&metadata);
     let bytes = match known.holds(path, stamp) {
         true => None,
-        false => Some(std::fs::read(path)?),
+        false => Some(utf8(std::fs::read(path)?)),
     };
     Ok(Read { bytes, stamp })
 }
@@ -390,22 +395,27 @@ fn read_text(
         path: path.to_path_buf(),
         source,
     })?;
-    Ok(decode(files, diagnostics, bytes, rel))
+    Ok(decode(files, diagnostics, utf8(bytes), rel))
 }
 
-/// Keeps `bytes` as UTF-8 text without a byte-order mark. Invalid UTF-8 is a
+/// `bytes` as UTF-8 text without a byte-order mark, or why they are not.
+fn utf8(mut bytes: Vec<u8>) -> Result<String, FromUtf8Error> {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    String::from_utf8(bytes)
+}
+
+/// Keeps checked text, without a byte-order mark. Invalid UTF-8 is a
 /// diagnostic pointing at the first bad byte; the text is kept lossily decoded so
 /// the diagnostic can show the line.
 fn decode(
     files: &mut Files,
     diagnostics: &mut Vec<Diagnostic>,
-    mut bytes: Vec<u8>,
+    text: Result<String, FromUtf8Error>,
     rel: PathBuf,
 ) -> Option<FileId> {
-    if bytes.starts_with(b"\xEF\xBB\xBF") {
-        bytes.drain(..3);
-    }
-    match String::from_utf8(bytes) {
+    match text {
         Ok(text) => Some(files.add(rel, text)),
         Err(err) => {
             let at = err.utf8_error().valid_up_to();
