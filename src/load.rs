@@ -7,6 +7,8 @@
 
 use std::collections::BTreeMap;
 
+use rustc_hash::FxHashMap;
+
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 
@@ -242,7 +244,8 @@ fn check_duplicates<M>(
     items: &[Entity<M>],
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let mut first: BTreeMap<&str, FileId> = BTreeMap::new();
+    let mut first: FxHashMap<&str, FileId> = FxHashMap::default();
+    first.reserve(items.len());
     for item in items {
         if let Some(&other) = first.get(item.id.as_str()) {
             diagnostics.push(
