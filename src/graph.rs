@@ -167,7 +167,9 @@ pub struct Graph {
     by_entity: ByEntity,
     /// Each page's mentions, which stand together in `mentions`.
     by_page: HashMap<PageId, Range<usize>>,
-    labels: HashMap<EntityKey, usize>,
+    /// Each party's, clause's and quote's label number by its index among
+    /// its kind (slots as in `numbered`); 0 for one never numbered.
+    labels: [Vec<usize>; 3],
     /// Entities of each numbered kind in label order.
     numbered: [Vec<EntityKey>; 3],
     party_clauses: Vec<Vec<usize>>,
@@ -238,18 +240,21 @@ impl Graph {
     }
 
     fn number(&mut self, briefing: &Briefing) {
-        let mut order: Vec<EntityKey> = self.mentions.iter().map(|m| m.entity).collect();
-        order.extend(briefing.keys());
-        for key in order {
-            let slot = match key.kind {
-                Kind::Party => 0,
-                Kind::Clause => 1,
-                Kind::Quote => 2,
-                Kind::Section => continue,
+        for kind in [Kind::Party, Kind::Clause, Kind::Quote] {
+            if let Some(slot) = label_slot(kind) {
+                self.labels[slot] = vec![0; briefing.len(kind)];
+            }
+        }
+        let mentioned = self.mentions.iter().map(|m| m.entity);
+        for key in mentioned.chain(briefing.keys()) {
+            let Some(slot) = label_slot(key.kind) else {
+                continue;
             };
-            if !self.labels.contains_key(&key) {
+            if let Some(label) = self.labels[slot].get_mut(key.index)
+                && *label == 0
+            {
                 self.numbered[slot].push(key);
-                self.labels.insert(key, self.numbered[slot].len());
+                *label = self.numbered[slot].len();
             }
         }
     }
@@ -303,7 +308,8 @@ impl Graph {
     /// The print label, `P2`, of a party, clause or quote.
     pub fn label(&self, key: EntityKey) -> Option<String> {
         let letter = key.kind.label_letter()?;
-        self.labels.get(&key).map(|n| format!("{letter}{n}"))
+        let n = *self.labels[label_slot(key.kind)?].get(key.index)?;
+        (n > 0).then(|| format!("{letter}{n}"))
     }
 
     /// Parties, clauses or quotes in label order.
@@ -402,6 +408,16 @@ impl Graph {
             }
         }
         out
+    }
+}
+
+/// Where a numbered kind's labels are kept; sections have none.
+fn label_slot(kind: Kind) -> Option<usize> {
+    match kind {
+        Kind::Party => Some(0),
+        Kind::Clause => Some(1),
+        Kind::Quote => Some(2),
+        Kind::Section => None,
     }
 }
 
