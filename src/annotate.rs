@@ -437,9 +437,7 @@ pub trait Targets {
         let Some(target) = self.target(kind, id) else {
             return false;
         };
-        push_ref_tag_start(out, kind, &target.href);
-        let _ = escape_html(&mut *out, anchor);
-        push_ref_tag_end(out, kind, id, target.label.as_deref());
+        push_ref_tag(out, kind, id, anchor, &target);
         true
     }
 
@@ -1422,6 +1420,13 @@ fn unique_slug(text: &str, seen: &mut FxHashMap<String, usize>) -> String {
             slug
         }
     }
+}
+
+/// The opening `<a>` of a reference to `target` with element id `anchor`.
+pub fn push_ref_tag(out: &mut String, kind: Kind, id: &str, anchor: &str, target: &Target) {
+    push_ref_tag_start(out, kind, &target.href);
+    let _ = escape_html(&mut *out, anchor);
+    push_ref_tag_end(out, kind, id, target.label.as_deref());
 }
 
 /// The opening `<a>` of a reference up to its element id: the id's escaped

@@ -717,9 +717,7 @@ impl Targets for PageTargets<'_, '_> {
             (Some(tags), LinkMode::Print, _) => tags.print(),
             _ => {
                 let target = self.renderer.target(key, self.root, self.mode);
-                annotate::push_ref_tag_start(out, kind, &target.href);
-                let _ = pulldown_cmark_escape::escape_html(&mut *out, anchor);
-                annotate::push_ref_tag_end(out, kind, id, target.label.as_deref());
+                annotate::push_ref_tag(out, kind, id, anchor, &target);
                 return true;
             }
         };
