@@ -64,13 +64,19 @@ pub struct RawRef {
     pub place: Place,
     /// Sequence number of the innermost block holding the reference.
     pub block: usize,
-    /// The element id the rendered reference carries (`m-party-openai-2`).
-    pub anchor: String,
     /// Which reference to its `kind:id` in the body this is, from 1: the
-    /// number that ends its anchor.
+    /// number that ends its anchor ([`RawRef::anchor`]).
     pub nth: usize,
     /// Kept with the mention and reused from build to build; cheap to clone.
     pub snippet: Snippet,
+}
+
+impl RawRef {
+    /// The element id the rendered reference carries (`m-party-openai-2`),
+    /// spelled out only where it is shown.
+    pub fn anchor(&self) -> String {
+        anchor_id("", self.kind, &self.id, self.nth)
+    }
 }
 
 /// An event with the byte range of the source it came from.
@@ -257,7 +263,6 @@ impl ScanWalk<'_, '_> {
                                     false => Place::LinkText,
                                 },
                                 block,
-                                anchor: String::new(),
                                 nth: 0,
                                 snippet: Snippet::default(),
                             });
@@ -273,7 +278,6 @@ impl ScanWalk<'_, '_> {
                                 embed: false,
                                 place: self.place,
                                 block,
-                                anchor: String::new(),
                                 nth: 0,
                                 snippet: Snippet::default(),
                             });
@@ -344,7 +348,6 @@ impl ScanWalk<'_, '_> {
             })
             .collect();
         for (r, n) in refs.iter_mut().zip(numbers) {
-            r.anchor = anchor_id("", r.kind, &r.id, n);
             r.nth = n;
         }
         // Anchors follow the main-text-then-notes walk that `render` also

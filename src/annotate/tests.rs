@@ -163,7 +163,7 @@ fn scan_records_spans_snippets_and_anchors() {
         refs[0].snippet,
         Snippet::new("Intro ", "MICROSOFT", " and OpenAI.")
     );
-    assert_eq!(refs[1].anchor, "m-party-openai-1");
+    assert_eq!(refs[1].anchor(), "m-party-openai-1");
     assert!(refs[2].embed);
     assert_eq!(refs[2].block, refs[0].block + 1);
 }
@@ -173,7 +173,7 @@ fn scan_and_render_agree_on_anchors_with_footnotes() {
     let body = "A [x](party:p).[^1] B [y](party:p).\n\n[^1]: Note with [z](party:p).\n";
     let scanned: Vec<String> = scan(body, &no_names)
         .into_iter()
-        .map(|r| r.anchor)
+        .map(|r| r.anchor())
         .collect();
     let out = html(body);
     for anchor in &scanned {
@@ -215,15 +215,15 @@ fn references_inside_image_alt_text_are_plain_text() {
         let out = html(body);
         for r in &refs {
             assert!(
-                out.contains(&format!("id=\"{}\"", r.anchor)),
+                out.contains(&format!("id=\"{}\"", r.anchor())),
                 "{body}: {} missing in {out}",
-                r.anchor
+                r.anchor()
             );
         }
     }
     assert!(scan("![[](party:e)]()", &no_names).is_empty());
     assert_eq!(
-        scan("![[x](party:e)](pic.png) [y](party:e)", &no_names)[0].anchor,
+        scan("![[x](party:e)](pic.png) [y](party:e)", &no_names)[0].anchor(),
         "m-party-e-1"
     );
 }
@@ -236,9 +236,9 @@ fn a_non_embeddable_embed_keeps_anchors_in_step() {
     let out = html(body);
     for r in scan(body, &no_names).iter().filter(|r| !r.embed) {
         assert!(
-            out.contains(&format!("id=\"{}\"", r.anchor)),
+            out.contains(&format!("id=\"{}\"", r.anchor())),
             "{} missing in {out}",
-            r.anchor
+            r.anchor()
         );
     }
 }
@@ -313,7 +313,10 @@ fn a_long_body_with_notes_renders_as_a_short_one_does() {
             .unwrap();
         let at = out.find(&note).unwrap() + note.len();
         let tag = &out[at..at + out[at..].find('>').unwrap()];
-        assert!(tag.contains(&format!("id=\"{}\"", scanned.anchor)), "{tag}");
+        assert!(
+            tag.contains(&format!("id=\"{}\"", scanned.anchor())),
+            "{tag}"
+        );
     }
 }
 
@@ -395,9 +398,9 @@ mod agreement {
                 .filter(|r| !r.embed && r.id != "missing")
                 .collect();
             for r in &refs {
-                let tag = format!("id=\"{}\"", r.anchor);
+                let tag = format!("id=\"{}\"", r.anchor());
                 let at = out.find(&tag);
-                prop_assert!(at.is_some(), "{} missing in {}", r.anchor, out);
+                prop_assert!(at.is_some(), "{} missing in {}", r.anchor(), out);
                 // The anchor sits on this very reference: its link text.
                 let text = body[r.span.clone()]
                     .strip_prefix('[')
@@ -407,10 +410,10 @@ mod agreement {
                 if let (Some(text), Some(at)) = (text, at) {
                     let rest = &out[at..];
                     let shown = rest[rest.find('>').unwrap_or(0) + 1..].split('<').next();
-                    prop_assert_eq!(shown, Some(text), "{} in {}", r.anchor, out);
+                    prop_assert_eq!(shown, Some(text), "{} in {}", r.anchor(), out);
                 }
             }
-            let scanned: HashSet<String> = refs.into_iter().map(|r| r.anchor).collect();
+            let scanned: HashSet<String> = refs.into_iter().map(|r| r.anchor()).collect();
             let rendered = out
                 .split(" id=\"m-")
                 .skip(1)
