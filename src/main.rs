@@ -137,8 +137,10 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// build: every stage's freed scratch memory stays resident beside the next
 /// stage's, some 30 MB at the peak of a 10,000-section build. A short delay
 /// still keeps memory that is freed and reused at once (see BENCHMARKS.md
-/// for what it costs).
-const PURGE_DELAY_MS: std::ffi::c_long = 25;
+/// for what it costs). The faster the stages run, the sooner one's freed
+/// memory meets the next one's: 15 ms rather than 25 keeps the peak about
+/// 10 MB lower at the same speed.
+const PURGE_DELAY_MS: std::ffi::c_long = 15;
 
 fn main() -> ExitCode {
     // SAFETY: sets one of mimalloc's options before any thread but this one
