@@ -60,8 +60,8 @@ struct Place {
 
 /// The element id of a mention on its page, `m-party-openai-2`, as its
 /// parts: a mention keeps only its number, rather than the id spelled out
-/// in a string for each of hundreds of thousands. It displays, hashes and
-/// serialises as the id it stands for.
+/// in a string for each of hundreds of thousands. It displays and hashes
+/// as the id it stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Anchor<'a> {
     kind: Kind,
@@ -87,12 +87,6 @@ impl fmt::Display for Anchor<'_> {
 impl Hash for Anchor<'_> {
     fn hash<H: Hasher>(&self, state: &mut H) {
         (self.kind.as_str(), self.id, self.nth).hash(state);
-    }
-}
-
-impl serde::Serialize for Anchor<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
     }
 }
 
@@ -240,7 +234,7 @@ impl Graph {
     }
 
     fn number(&mut self, briefing: &Briefing) {
-        for kind in [Kind::Party, Kind::Clause, Kind::Quote] {
+        for kind in Kind::ALL {
             if let Some(slot) = label_slot(kind) {
                 self.labels[slot] = vec![0; briefing.len(kind)];
             }
@@ -314,12 +308,7 @@ impl Graph {
 
     /// Parties, clauses or quotes in label order.
     pub fn numbered(&self, kind: Kind) -> &[EntityKey] {
-        match kind {
-            Kind::Party => &self.numbered[0],
-            Kind::Clause => &self.numbered[1],
-            Kind::Quote => &self.numbered[2],
-            Kind::Section => &[],
-        }
+        label_slot(kind).map_or(&[], |slot| &self.numbered[slot])
     }
 
     pub fn party_clauses(&self, party: usize) -> &[usize] {

@@ -134,7 +134,8 @@ fn push_json_escape(out: &mut Vec<u8>, byte: u8) {
     }
 }
 
-/// How much of `graph.json` is gathered before it is handed on.
+/// How much of `graph.json` or the search index is gathered before it is
+/// handed on.
 const CHUNK: usize = 1 << 16;
 
 /// Gathers many small writes into chunks, so that each goes to the file's
@@ -227,8 +228,11 @@ fn xml_escape(s: &str) -> String {
 /// index of a large briefing runs to megabytes.
 pub fn search_index(r: &Renderer, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     use std::io::Write;
-    let mut bytes = Vec::with_capacity(CHUNK + 4096);
-    bytes.extend_from_slice(b"window.BRIEF_SEARCH = ");
+    let mut chunked = Chunked {
+        buffer: Vec::with_capacity(CHUNK + 4096),
+        out,
+    };
+    chunked.buffer.extend_from_slice(b"window.BRIEF_SEARCH = ");
     let mut entry = Vec::with_capacity(4096);
     for (i, (key, v)) in r.briefing.keys().zip(&r.views).enumerate() {
         let mut words: Vec<&str> = own_words(v).collect();
@@ -273,19 +277,16 @@ pub fn search_index(r: &Renderer, out: &mut dyn std::io::Write) -> std::io::Resu
             None => entry.extend_from_slice(b"null"),
         }
         entry.push(b'}');
-        ScriptSafe(&mut bytes).write_all(&entry)?;
+        ScriptSafe(&mut chunked.buffer).write_all(&entry)?;
         // An entry ends in `}`, so no escape looks back across a chunk.
-        if bytes.len() >= CHUNK {
-            out.write_all(&bytes)?;
-            bytes.clear();
-        }
+        chunked.pass_on()?;
     }
-    bytes.extend_from_slice(if r.views.is_empty() {
+    chunked.buffer.extend_from_slice(if r.views.is_empty() {
         b"[];\n"
     } else {
         b"];\n"
     });
-    out.write_all(&bytes)
+    chunked.out.write_all(&chunked.buffer)
 }
 
 /// `search-index.js` whole, for builds that keep the bytes.
