@@ -579,15 +579,13 @@ fn render_with<'a>(body: &str, mut state: RenderState<'a>) -> (Rendered, Option<
         state: &mut state,
         scope: &mut main,
         calls: Some(&mut calls),
+        definitions: Some(&mut definitions),
         places: Some(Places {
             at: &mut places,
             written: &written,
         }),
     }
-    .over(without_notes(
-        Parser::new_ext(body, self::options()),
-        &mut definitions,
-    ));
+    .over(Parser::new_ext(body, self::options()));
     let mut html = String::with_capacity(body.len() * 3 / 2);
     let out = Counted {
         out: &mut html,
@@ -617,6 +615,7 @@ fn render_with<'a>(body: &str, mut state: RenderState<'a>) -> (Rendered, Option<
             state: &mut state,
             scope: &mut scope,
             calls: None,
+            definitions: None,
             places: None,
         }
         .over(events.drain(..));
@@ -714,6 +713,9 @@ struct Rewrite<'r, 'a, 'e> {
     scope: &'r mut Scope,
     /// The main text's footnote calls, as they are read.
     calls: Option<&'r mut Calls>,
+    /// The main text's footnote definitions, set aside by label as they are
+    /// read (the first of a label wins), to be rendered after it.
+    definitions: Option<&'r mut FxHashMap<String, Vec<Event<'e>>>>,
     /// Where the main text's sidenotes go.
     places: Option<Places<'r, 'e>>,
 }
@@ -785,14 +787,27 @@ impl<'e, I: Iterator<Item = Event<'e>>> Iterator for Rewritten<'_, '_, 'e, I> {
             let event = match self.ready.pop_front() {
                 Some(event) => event,
                 None => {
-                    let event = self.pull()?;
-                    if self.in_alt == 0 && passes(&event) {
-                        event
-                    } else {
-                        match self.step(event) {
-                            Some(event) => event,
-                            None => continue,
+                    let event = match self.again.pop_front() {
+                        Some(event) => event,
+                        None => {
+                            // Most events come straight from the input and
+                            // pass as they are: they take no detour at all.
+                            let event = self.input.next()?;
+                            if self.in_alt == 0 && passes(&event) {
+                                return Some(event);
+                            }
+                            match self.admit(event) {
+                                Some(event) => event,
+                                None => continue,
+                            }
                         }
+                    };
+                    if self.in_alt == 0 && passes(&event) {
+                        return Some(event);
+                    }
+                    match self.step(event) {
+                        Some(event) => event,
+                        None => continue,
                     }
                 }
             };
@@ -820,12 +835,45 @@ impl<'e, I: Iterator<Item = Event<'e>>> Rewritten<'_, '_, 'e, I> {
         if let Some(event) = self.again.pop_front() {
             return Some(event);
         }
-        let event = self.input.next()?;
-        if let (Event::FootnoteReference(_), Some(calls)) = (&event, self.with.calls.as_deref_mut())
-        {
-            calls.note(&event, 0);
+        loop {
+            let event = self.input.next()?;
+            if let Some(event) = self.admit(event) {
+                return Some(event);
+            }
         }
-        Some(event)
+    }
+
+    /// An event just read from the input: a footnote call is noted; a
+    /// footnote definition of the main text is read whole and set aside
+    /// (None).
+    fn admit(&mut self, event: Event<'e>) -> Option<Event<'e>> {
+        match &event {
+            Event::FootnoteReference(_) => {
+                if let Some(calls) = self.with.calls.as_deref_mut() {
+                    calls.note(&event, 0);
+                }
+                Some(event)
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) if self.with.definitions.is_some() => {
+                let label = label.to_string();
+                let mut body = Vec::new();
+                let mut depth = 0usize;
+                for event in self.input.by_ref() {
+                    match &event {
+                        Event::Start(Tag::FootnoteDefinition(_)) => depth += 1,
+                        Event::End(TagEnd::FootnoteDefinition) if depth == 0 => break,
+                        Event::End(TagEnd::FootnoteDefinition) => depth -= 1,
+                        _ => {}
+                    }
+                    body.push(event);
+                }
+                if let Some(definitions) = self.with.definitions.as_deref_mut() {
+                    definitions.entry(label).or_insert(body);
+                }
+                None
+            }
+            _ => Some(event),
+        }
     }
 
     /// Puts `events` back, to be read again before anything else.
@@ -1079,17 +1127,23 @@ fn authored(event: &Event) -> bool {
 /// Whether a link leaves the site: it has a URL scheme (as a reference's
 /// `party:x` does) or is protocol-relative.
 pub fn is_external(target: &str) -> bool {
-    if target.starts_with("//") {
+    let bytes = target.as_bytes();
+    if bytes.starts_with(b"//") {
         return true;
     }
-    let end = target.find(['/', '?', '#']).unwrap_or(target.len());
-    match target[..end].split_once(':') {
-        Some((scheme, _)) => {
-            let mut chars = scheme.chars();
-            chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-                && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    // A scheme: a letter, then letters, digits, `+`, `-` or `.`, up to a
+    // colon that comes before any `/`, `?` or `#`.
+    match bytes
+        .iter()
+        .position(|&b| matches!(b, b':' | b'/' | b'?' | b'#'))
+    {
+        Some(colon) if bytes[colon] == b':' => {
+            let scheme = &bytes[..colon];
+            scheme.first().is_some_and(u8::is_ascii_alphabetic)
+                && (scheme.iter())
+                    .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
         }
-        None => false,
+        _ => false,
     }
 }
 

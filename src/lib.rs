@@ -613,4 +613,64 @@ impl annotate::Targets for Standalone {
     fn card(&self, _: Kind, _: &str, _: &str) -> Option<String> {
         None
     }
+
+    /// The tag [`annotate::push_ref_tag`] makes from [`Standalone::target`],
+    /// written without making the target: a valid id needs no escaping.
+    fn open_tag(&self, out: &mut String, kind: Kind, id: &str, anchor: &str) -> bool {
+        if !model::is_valid_id(id) {
+            return false;
+        }
+        for piece in [
+            "<a class=\"ref ref-",
+            kind.as_str(),
+            "\" href=\"",
+            kind.dir(),
+            "/",
+            id,
+        ] {
+            out.push_str(piece);
+        }
+        out.push_str(".html\" id=\"");
+        let _ = pulldown_cmark_escape::escape_html(&mut *out, anchor);
+        for piece in ["\" data-ref=\"", kind.as_str(), ":", id, "\">"] {
+            out.push_str(piece);
+        }
+        true
+    }
+
+    fn name(&self, _: Kind, id: &str) -> Option<String> {
+        model::is_valid_id(id).then(|| id.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use annotate::Targets;
+
+    /// Standalone writes its tags itself; they must be the tags the default
+    /// method makes from its targets.
+    #[test]
+    fn standalone_tags_are_the_tags_of_its_targets() {
+        struct Plain;
+        impl Targets for Plain {
+            fn target(&self, kind: Kind, id: &str) -> Option<annotate::Target> {
+                Standalone.target(kind, id)
+            }
+            fn card(&self, _: Kind, _: &str, _: &str) -> Option<String> {
+                None
+            }
+        }
+        for kind in Kind::ALL {
+            for id in ["openai", "9-to-5", "Bad_Name", "a\"b", "../x", ""] {
+                for anchor in ["m-party-openai-1", "p<&\"-m-x-2"] {
+                    let [mut fast, mut made] = [String::new(), String::new()];
+                    let found = Standalone.open_tag(&mut fast, kind, id, anchor);
+                    assert_eq!(found, Plain.open_tag(&mut made, kind, id, anchor));
+                    assert_eq!(fast, made, "{kind:?} {id} {anchor}");
+                    assert_eq!(Standalone.name(kind, id), Plain.name(kind, id));
+                }
+            }
+        }
+    }
 }

@@ -514,4 +514,26 @@ mod agreement {
         assert!(!pair("[](party:p)", [&Nul, &Nul]));
         assert!(!pair("![](quote:c)", [&Nul, &Nul]));
     }
+
+    /// `is_external` as the URL standard words it, one character at a time.
+    fn has_scheme(target: &str) -> bool {
+        if target.starts_with("//") {
+            return true;
+        }
+        let end = target.find(['/', '?', '#']).unwrap_or(target.len());
+        target[..end].split_once(':').is_some_and(|(scheme, _)| {
+            let mut chars = scheme.chars();
+            chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+                && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2048, ..ProptestConfig::default() })]
+
+        #[test]
+        fn is_external_finds_a_scheme_as_the_standard_does(target in "[a-zA-Z0-9+.:/?#é-]{0,12}") {
+            prop_assert_eq!(is_external(&target), has_scheme(&target), "{}", target);
+        }
+    }
 }
