@@ -730,7 +730,7 @@ struct Places<'r, 'e> {
 impl<'r, 'a, 'e> Rewrite<'r, 'a, 'e> {
     fn over<I: Iterator<Item = Event<'e>>>(self, input: I) -> Rewritten<'r, 'a, 'e, I> {
         Rewritten {
-            input,
+            input: input.peekable(),
             with: self,
             ready: VecDeque::new(),
             again: VecDeque::new(),
@@ -748,8 +748,8 @@ impl<'r, 'a, 'e> Rewrite<'r, 'a, 'e> {
 /// highlighted. Events are held back only where the rewrite must look ahead:
 /// a paragraph that may be nothing but an embed, a heading (its id comes from
 /// its text), a code block, and the event after a reference link opens.
-struct Rewritten<'r, 'a, 'e, I> {
-    input: I,
+struct Rewritten<'r, 'a, 'e, I: Iterator> {
+    input: std::iter::Peekable<I>,
     with: Rewrite<'r, 'a, 'e>,
     /// Rewritten events waiting to be handed on.
     ready: VecDeque<Event<'e>>,
@@ -783,24 +783,39 @@ impl<'e, I: Iterator<Item = Event<'e>>> Iterator for Rewritten<'_, '_, 'e, I> {
     type Item = Event<'e>;
 
     fn next(&mut self) -> Option<Event<'e>> {
+        if self.ready.is_empty() && self.again.is_empty() {
+            // Most events come straight from the input and pass as they
+            // are: they are handed on from where the input put them.
+            let read = self.input.next();
+            match &read {
+                Some(Event::End(TagEnd::Paragraph | TagEnd::Link)) if self.in_alt == 0 => {
+                    return match read.and_then(|event| self.close(event)) {
+                        Some(event) => Some(event),
+                        None => self.rewrite(None),
+                    };
+                }
+                Some(event) if self.in_alt > 0 || !passes(event) => {}
+                _ => return read,
+            }
+            return self.rewrite(read);
+        }
+        self.rewrite(None)
+    }
+}
+
+impl<'e, I: Iterator<Item = Event<'e>>> Rewritten<'_, '_, 'e, I> {
+    /// The next event handed on when it is not one that simply passes:
+    /// `read`, just read from the input, is rewritten first.
+    #[inline(never)]
+    fn rewrite(&mut self, mut read: Option<Event<'e>>) -> Option<Event<'e>> {
         loop {
             let event = match self.ready.pop_front() {
                 Some(event) => event,
                 None => {
-                    let event = match self.again.pop_front() {
+                    let event = match read.take() {
+                        Some(event) if self.set_aside(&event) => continue,
                         Some(event) => event,
-                        None => {
-                            // Most events come straight from the input and
-                            // pass as they are: they take no detour at all.
-                            let event = self.input.next()?;
-                            if self.in_alt == 0 && passes(&event) {
-                                return Some(event);
-                            }
-                            match self.admit(event) {
-                                Some(event) => event,
-                                None => continue,
-                            }
-                        }
+                        None => self.pull()?,
                     };
                     if self.in_alt == 0 && passes(&event) {
                         return Some(event);
@@ -837,25 +852,27 @@ impl<'e, I: Iterator<Item = Event<'e>>> Rewritten<'_, '_, 'e, I> {
         }
         loop {
             let event = self.input.next()?;
-            if let Some(event) = self.admit(event) {
+            if !self.set_aside(&event) {
                 return Some(event);
             }
         }
     }
 
-    /// An event just read from the input: a footnote call is noted; a
-    /// footnote definition of the main text is read whole and set aside
-    /// (None).
-    fn admit(&mut self, event: Event<'e>) -> Option<Event<'e>> {
-        match &event {
+    /// Takes in an event just read from the input: a footnote call is noted;
+    /// a footnote definition of the main text is read whole and set aside,
+    /// and true is returned.
+    fn set_aside(&mut self, event: &Event<'e>) -> bool {
+        match event {
             Event::FootnoteReference(_) => {
                 if let Some(calls) = self.with.calls.as_deref_mut() {
-                    calls.note(&event, 0);
+                    calls.note(event, 0);
                 }
-                Some(event)
+                false
             }
-            Event::Start(Tag::FootnoteDefinition(label)) if self.with.definitions.is_some() => {
-                let label = label.to_string();
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                let Some(definitions) = self.with.definitions.as_deref_mut() else {
+                    return false;
+                };
                 let mut body = Vec::new();
                 let mut depth = 0usize;
                 for event in self.input.by_ref() {
@@ -867,12 +884,18 @@ impl<'e, I: Iterator<Item = Event<'e>>> Rewritten<'_, '_, 'e, I> {
                     }
                     body.push(event);
                 }
-                if let Some(definitions) = self.with.definitions.as_deref_mut() {
-                    definitions.entry(label).or_insert(body);
-                }
-                None
+                definitions.entry(label.to_string()).or_insert(body);
+                true
             }
-            _ => Some(event),
+            _ => false,
+        }
+    }
+
+    /// The next event [`Rewritten::pull`] would give, left in place.
+    fn peek(&mut self) -> Option<&Event<'e>> {
+        match self.again.front() {
+            Some(event) => Some(event),
+            None => self.input.peek(),
         }
     }
 
@@ -922,10 +945,7 @@ impl<'e, I: Iterator<Item = Event<'e>>> Rewritten<'_, '_, 'e, I> {
                 self.in_paragraph = matches!(start, Event::Start(Tag::Paragraph));
                 Some(start)
             }
-            Event::End(TagEnd::Paragraph) => {
-                self.in_paragraph = false;
-                Some(event)
-            }
+            Event::End(TagEnd::Paragraph | TagEnd::Link) => self.close(event),
             Event::Start(Tag::Image { ref dest_url, .. }) => {
                 if let Some((kind, id)) = parse_reference(dest_url) {
                     let shown = self.embed(kind, id, self.in_paragraph);
@@ -946,14 +966,6 @@ impl<'e, I: Iterator<Item = Event<'e>>> Rewritten<'_, '_, 'e, I> {
                     self.links.push(LinkEnd::Keep);
                     Some(event)
                 }
-            },
-            Event::End(TagEnd::Link) => match self.links.pop() {
-                Some(LinkEnd::Close) => {
-                    self.in_ref -= 1;
-                    Some(Event::InlineHtml("</a>".into()))
-                }
-                Some(LinkEnd::Drop) => None,
-                _ => Some(event),
             },
             Event::Start(Tag::Heading {
                 level,
@@ -1010,15 +1022,48 @@ impl<'e, I: Iterator<Item = Event<'e>>> Rewritten<'_, '_, 'e, I> {
         }
     }
 
+    /// The end of a paragraph or a link: what it becomes, None for nothing.
+    fn close(&mut self, event: Event<'e>) -> Option<Event<'e>> {
+        match event {
+            Event::End(TagEnd::Link) => match self.links.pop() {
+                Some(LinkEnd::Close) => {
+                    self.in_ref -= 1;
+                    Some(Event::InlineHtml("</a>".into()))
+                }
+                Some(LinkEnd::Drop) => None,
+                _ => Some(event),
+            },
+            event => {
+                self.in_paragraph = false;
+                Some(event)
+            }
+        }
+    }
+
     /// A paragraph just opened. One that holds an embed and nothing else but
     /// whitespace becomes the embed's card; any other opens as usual, and
     /// what was read ahead is rewritten after it.
     fn paragraph(&mut self) -> Event<'e> {
         let mut look = std::mem::take(&mut self.look);
         let mut embed = None;
-        while let Some(event) = self.pull() {
+        // Only what may belong to a lone embed is read; the first event that
+        // cannot is left where it is.
+        while let Some(next) = self.peek() {
+            let part = match next {
+                Event::End(TagEnd::Paragraph) => embed.is_some(),
+                Event::SoftBreak => true,
+                Event::Text(text) => text.chars().all(char::is_whitespace),
+                Event::Start(Tag::Image { dest_url, .. }) => embed.is_none() && is_embed(dest_url),
+                _ => false,
+            };
+            if !part {
+                break;
+            }
+            let Some(event) = self.pull() else {
+                break;
+            };
             match &event {
-                Event::End(TagEnd::Paragraph) if embed.is_some() => {
+                Event::End(TagEnd::Paragraph) => {
                     let shown = embed.and_then(|at| match &look[at] {
                         Event::Start(Tag::Image { dest_url, .. }) => {
                             parse_reference(dest_url).map(|(kind, id)| self.embed(kind, id, false))
@@ -1027,24 +1072,14 @@ impl<'e, I: Iterator<Item = Event<'e>>> Rewritten<'_, '_, 'e, I> {
                     });
                     look.clear();
                     self.look = look;
-                    if let Some(shown) = shown {
-                        return shown;
-                    }
-                    return Event::Text(CowStr::Borrowed(""));
+                    return shown.unwrap_or(Event::Text(CowStr::Borrowed("")));
                 }
-                Event::SoftBreak => look.push(event),
-                Event::Text(text) if text.chars().all(char::is_whitespace) => look.push(event),
-                Event::Start(Tag::Image { dest_url, .. })
-                    if embed.is_none() && is_embed(dest_url) =>
-                {
+                Event::Start(Tag::Image { .. }) => {
                     embed = Some(look.len());
                     look.push(event);
                     self.read_to_end(|e| look.push(e));
                 }
-                _ => {
-                    look.push(event);
-                    break;
-                }
+                _ => look.push(event),
             }
         }
         self.put_back(look.drain(..));
@@ -1059,17 +1094,14 @@ impl<'e, I: Iterator<Item = Event<'e>>> Rewritten<'_, '_, 'e, I> {
             self.links.push(LinkEnd::Drop);
             return None;
         };
-        let next = self.pull();
-        if link_type == LinkType::Autolink || matches!(next, Some(Event::End(TagEnd::Link))) {
+        let empty = matches!(self.peek(), Some(Event::End(TagEnd::Link)));
+        if link_type == LinkType::Autolink || empty {
             // Shown by its name: an autolink's text is its address.
-            if !matches!(next, Some(Event::End(TagEnd::Link)) | None) {
-                self.read_to_end(drop);
-            }
+            self.read_to_end(drop);
             let name = self.with.state.ref_name(kind, id);
             self.ready.push_back(Event::Text(name.into()));
             self.ready.push_back(Event::InlineHtml("</a>".into()));
         } else {
-            self.put_back(next.into_iter());
             self.links.push(LinkEnd::Close);
             self.in_ref += 1;
         }
