@@ -496,7 +496,23 @@ pub fn render(
     highlighter: &Highlighter,
     options: RenderOptions,
 ) -> Rendered {
-    render_with(body, RenderState::new(targets, highlighter, options, None)).0
+    render_with(body, RenderState::new(targets, highlighter, options, None))
+        .0
+        .joined()
+}
+
+/// [`render`]'s HTML in the pieces it is made in, for a caller that writes
+/// them out as they are instead of joining them: `brief render`, whose one
+/// body may run to megabytes.
+pub fn render_pieces(
+    body: &str,
+    targets: &dyn Targets,
+    highlighter: &Highlighter,
+    options: RenderOptions,
+) -> Pieces {
+    render_with(body, RenderState::new(targets, highlighter, options, None))
+        .0
+        .html
 }
 
 /// Renders `body` for two places at once, as [`render`] would for each
@@ -529,6 +545,7 @@ pub fn render_pair(
     };
     let state = RenderState::new(targets[0], highlighter, shared, Some(second));
     let (shared, second) = render_with(body, state);
+    let shared = shared.joined();
     let holes = second.filter(|s| !s.apart && !shared.authored_links)?.holes;
     Some([0, 1].map(|place| {
         Rendered {
@@ -565,7 +582,7 @@ fn fill(html: &str, holes: &[[String; 2]], place: usize) -> String {
 }
 
 /// [`render`] with `state`, handing back the second place's holes when there is one.
-fn render_with<'a>(body: &str, mut state: RenderState<'a>) -> (Rendered, Option<Second<'a>>) {
+fn render_with<'a>(body: &str, mut state: RenderState<'a>) -> (Made, Option<Second<'a>>) {
     let options = state.options;
     let mut main = Scope {
         main: true,
@@ -594,13 +611,13 @@ fn render_with<'a>(body: &str, mut state: RenderState<'a>) -> (Rendered, Option<
     // Writing to a `String` cannot fail.
     let _ = pulldown_cmark::html::write_html_fmt(out, events);
     if calls.first.is_empty() {
-        let rendered = Rendered {
-            html,
+        let made = Made {
+            html: Pieces::from(html),
             headings: main.headings,
             referenced: state.referenced,
             authored_links: state.authored_links,
         };
-        return (rendered, state.second);
+        return (made, state.second);
     }
 
     // The notes, numbered in the order of their first call.
@@ -638,9 +655,9 @@ fn render_with<'a>(body: &str, mut state: RenderState<'a>) -> (Rendered, Option<
             (*at, markup)
         })
         .collect();
-    let mut spliced = splice(html, &inserts);
+    let mut endnotes = String::new();
     if !notes.is_empty() {
-        spliced.push_str("<aside class=\"endnotes\" aria-label=\"Notes\"><ol>\n");
+        endnotes.push_str("<aside class=\"endnotes\" aria-label=\"Notes\"><ol>\n");
         for (i, note) in notes.iter().enumerate() {
             let number = i + 1;
             // The sidenote already carries the note's anchors; the print copy
@@ -658,19 +675,108 @@ fn render_with<'a>(body: &str, mut state: RenderState<'a>) -> (Rendered, Option<
                 _ => inert(note),
             };
             let _ = writeln!(
-                spliced,
+                endnotes,
                 "<li id=\"{prefix}note-{number}\" value=\"{number}\">{note}</li>"
             );
         }
-        spliced.push_str("</ol></aside>\n");
+        endnotes.push_str("</ol></aside>\n");
     }
-    let rendered = Rendered {
-        html: spliced,
+    let made = Made {
+        html: Pieces {
+            main: html,
+            inserts,
+            tail: endnotes,
+        },
         headings: main.headings,
         referenced: state.referenced,
         authored_links: state.authored_links,
     };
-    (rendered, state.second)
+    (made, state.second)
+}
+
+/// A rendered body as [`render_with`] makes it: [`Rendered`] with its HTML
+/// still in pieces.
+struct Made {
+    html: Pieces,
+    headings: Vec<Heading>,
+    referenced: Vec<(Kind, String)>,
+    authored_links: bool,
+}
+
+impl Made {
+    fn joined(self) -> Rendered {
+        Rendered {
+            html: self.html.join(),
+            headings: self.headings,
+            referenced: self.referenced,
+            authored_links: self.authored_links,
+        }
+    }
+}
+
+/// A body's HTML in the pieces it is made in: the main text, the sidenotes
+/// that go at places in it, and the endnotes after it.
+#[derive(Debug, Default)]
+pub struct Pieces {
+    main: String,
+    /// (byte offset in `main`, text), in order of offset.
+    inserts: Vec<(usize, String)>,
+    tail: String,
+}
+
+impl From<String> for Pieces {
+    fn from(html: String) -> Self {
+        Pieces {
+            main: html,
+            ..Pieces::default()
+        }
+    }
+}
+
+impl Pieces {
+    /// The HTML as one string.
+    pub fn join(self) -> String {
+        let mut html = match self.inserts.is_empty() {
+            true => self.main,
+            false => splice(self.main, &self.inserts),
+        };
+        html.push_str(&self.tail);
+        html
+    }
+
+    /// The pieces in the order they are read.
+    fn in_order(&self) -> Vec<&str> {
+        let mut pieces = Vec::with_capacity(2 * self.inserts.len() + 2);
+        let mut from = 0;
+        for (at, text) in &self.inserts {
+            pieces.push(&self.main[from..*at]);
+            pieces.push(text.as_str());
+            from = *at;
+        }
+        pieces.push(&self.main[from..]);
+        pieces.push(&self.tail);
+        pieces
+    }
+
+    /// Writes the HTML to `out` as [`Pieces::join`] would make it, without
+    /// making it: the pieces go out as they are, many to a write.
+    pub fn write_to(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        let pieces = self.in_order();
+        let mut slices: Vec<std::io::IoSlice> = (pieces.iter())
+            .filter(|piece| !piece.is_empty())
+            .map(|piece| std::io::IoSlice::new(piece.as_bytes()))
+            .collect();
+        let mut rest = &mut slices[..];
+        while !rest.is_empty() {
+            match out.write_vectored(rest) {
+                Ok(0) => return Err(std::io::ErrorKind::WriteZero.into()),
+                Ok(n) => std::io::IoSlice::advance_slices(&mut rest, n),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        out.flush()
+    }
 }
 
 /// `html` with each insert put at its byte offset (in order, on character

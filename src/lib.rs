@@ -577,23 +577,23 @@ fn render_into(
 /// `brief render`: one Markdown text to an HTML fragment. References resolve
 /// against the site at `root` when there is one that compiles; otherwise they
 /// link to where such entities' pages would be.
-pub fn render_fragment(text: &str, root: Option<&Path>) -> Result<String, Error> {
+pub fn render_fragment(text: &str, root: Option<&Path>) -> Result<annotate::Pieces, Error> {
     let highlighter = highlight::Highlighter::new();
     if let Some(root) = root.filter(|r| r.join("briefing.toml").is_file()) {
         let compiled = compile(root)?;
         if let (0, Some((briefing, graph))) = (compiled.errors(), &compiled.site) {
             let theme = Theme::load(Some(root))?;
             let renderer = Renderer::new(&compiled.files, briefing, graph, &theme, None);
-            return Ok(renderer.markdown_text(text, "", LinkMode::Site, "")?.html);
+            let html = renderer.markdown_text(text, "", LinkMode::Site, "")?.html;
+            return Ok(annotate::Pieces::from(html));
         }
     }
-    let rendered = annotate::render(
+    Ok(annotate::render_pieces(
         text,
         &Standalone,
         &highlighter,
         annotate::RenderOptions::default(),
-    );
-    Ok(rendered.html)
+    ))
 }
 
 /// Targets when there is no site: a link to where the entity's page would be.

@@ -285,9 +285,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Render { file, root } => {
             let text = read_input(file.as_deref())?;
             let html = brief::render_fragment(&text, Some(&root)).map_err(fail)?;
-            let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(html.as_bytes())
+            html.write_to(&mut std::io::stdout().lock())
                 .map_err(|e| (2, format!("cannot write output: {e}")))?;
             Ok(0)
         }

@@ -118,6 +118,51 @@ fn footnotes_become_sidenotes_and_endnotes() {
     );
 }
 
+/// A writer that takes at most a few bytes of at most two pieces a call, as
+/// a pipe may.
+struct Trickle(Vec<u8>);
+
+impl std::io::Write for Trickle {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = buf.len().min(3);
+        self.0.extend_from_slice(&buf[..n]);
+        Ok(n)
+    }
+
+    fn write_vectored(&mut self, bufs: &[std::io::IoSlice]) -> std::io::Result<usize> {
+        let mut n = 0;
+        for buf in bufs.iter().take(2) {
+            n += self.write(buf)?;
+            if n < buf.len() {
+                break;
+            }
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn pieces_written_out_are_the_html_joined() {
+    let body = "[^a]Text.[^b][^a] and [^none]\n\n> Quoted[^b].\n\n[^a]: A *note*.\n[^b]: B.\n";
+    let highlighter = Highlighter::new();
+    let pieces = render_pieces(body, &Fixed, &highlighter, RenderOptions::default());
+    let mut out = Trickle(Vec::new());
+    pieces.write_to(&mut out).unwrap();
+    let joined = pieces.join();
+    assert_eq!(String::from_utf8(out.0).unwrap(), joined);
+    assert_eq!(joined, html(body));
+    assert_eq!(
+        joined.matches("class=\"sidenote-ref\"").count(),
+        4,
+        "{joined}"
+    );
+    assert!(joined.contains("and [^none]"), "{joined}");
+}
+
 #[test]
 fn headings_get_unique_ids_with_prefix() {
     let out = render(
