@@ -1252,6 +1252,7 @@ fn passes(event: &Event) -> bool {
 /// Whether `event`, as the author wrote it, is raw HTML or a link or image
 /// that may point into the site. A reference's destination (`party:x`) reads
 /// as a URL scheme, so it counts as external.
+#[inline]
 fn authored(event: &Event) -> bool {
     match event {
         Event::Html(_) | Event::InlineHtml(_) => true,
@@ -1374,6 +1375,8 @@ struct RenderState<'a> {
     /// How many references to each id of each kind this body has rendered so
     /// far, for stable anchors `m-party-openai-1`, `-2`, ….
     anchors: [FxHashMap<String, usize>; 4],
+    /// Room to spell out the anchor of each reference in.
+    anchor: String,
     referenced: Vec<(Kind, String)>,
     /// See [`Rendered::authored_links`].
     authored_links: bool,
@@ -1435,6 +1438,7 @@ impl<'a> RenderState<'a> {
             highlighter,
             options,
             anchors: Default::default(),
+            anchor: String::new(),
             referenced: Vec::new(),
             authored_links: false,
             second,
@@ -1463,9 +1467,11 @@ impl<'a> RenderState<'a> {
         let n = self.count(kind, id);
         let room = 96 + 3 * id.len();
         let Some(second) = &mut self.second else {
-            let anchor = anchor_id(self.options.id_prefix, kind, id, n);
+            let anchor = &mut self.anchor;
+            anchor.clear();
+            push_anchor_id(anchor, self.options.id_prefix, kind, id, n);
             let mut tag = String::with_capacity(room);
-            return (self.targets.open_tag(&mut tag, kind, id, &anchor)).then_some(tag);
+            return (self.targets.open_tag(&mut tag, kind, id, anchor)).then_some(tag);
         };
         let [p, q] = &second.holes[0];
         let mut tags = [String::with_capacity(room), String::with_capacity(room)];

@@ -631,7 +631,13 @@ impl annotate::Targets for Standalone {
             out.push_str(piece);
         }
         out.push_str(".html\" id=\"");
-        let _ = pulldown_cmark_escape::escape_html(&mut *out, anchor);
+        match anchor
+            .bytes()
+            .any(|b| matches!(b, b'<' | b'>' | b'&' | b'"' | b'\''))
+        {
+            true => drop(pulldown_cmark_escape::escape_html(&mut *out, anchor)),
+            false => out.push_str(anchor),
+        }
         for piece in ["\" data-ref=\"", kind.as_str(), ":", id, "\">"] {
             out.push_str(piece);
         }
@@ -663,7 +669,7 @@ mod tests {
         }
         for kind in Kind::ALL {
             for id in ["openai", "9-to-5", "Bad_Name", "a\"b", "../x", ""] {
-                for anchor in ["m-party-openai-1", "p<&\"-m-x-2"] {
+                for anchor in ["m-party-openai-1", "p<&\"-m-x-2", "it's"] {
                     let [mut fast, mut made] = [String::new(), String::new()];
                     let found = Standalone.open_tag(&mut fast, kind, id, anchor);
                     assert_eq!(found, Plain.open_tag(&mut made, kind, id, anchor));

@@ -381,22 +381,26 @@ pub fn is_valid_id(id: &str) -> bool {
 /// turned into single hyphens.
 pub fn slugify(id: &str) -> String {
     let mut out = String::with_capacity(id.len());
-    let mut push = |c: char| {
+    // Whether other characters came since the last one kept: they become one
+    // hyphen before the next one kept, so none is left at either end.
+    let mut gap = false;
+    let mut keep = |c: char, out: &mut String| {
         if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            if gap && !out.is_empty() {
+                out.push('-');
+            }
+            gap = false;
             out.push(c);
-        } else if !out.is_empty() && !out.ends_with('-') {
-            out.push('-');
+        } else {
+            gap = true;
         }
     };
     for c in id.chars() {
-        if c.is_ascii() {
-            push(c.to_ascii_lowercase());
-        } else {
-            c.to_lowercase().for_each(&mut push);
+        match c.is_ascii() {
+            true => keep(c.to_ascii_lowercase(), &mut out),
+            false => c.to_lowercase().for_each(|c| keep(c, &mut out)),
         }
     }
-    let kept = out.trim_end_matches('-').len();
-    out.truncate(kept);
     out
 }
 
@@ -412,6 +416,27 @@ mod tests {
         assert!(!is_valid_id("-x"));
         assert!(!is_valid_id(""));
         assert_eq!(slugify("Bad_Name"), "bad-name");
+    }
+
+    /// Slugs as the words say: runs of other characters become hyphens,
+    /// which are then trimmed from the ends.
+    fn slug_by_the_words(id: &str) -> String {
+        let mut out = String::new();
+        for c in id.chars().flat_map(char::to_lowercase) {
+            match c.is_ascii_lowercase() || c.is_ascii_digit() {
+                true => out.push(c),
+                false if !out.ends_with('-') => out.push('-'),
+                false => {}
+            }
+        }
+        out.trim_matches('-').to_string()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn slugs_are_runs_of_kept_characters(id in "[a-zA-Z0-9 _.:/İÉé-]{0,16}") {
+            proptest::prop_assert_eq!(slugify(&id), slug_by_the_words(&id));
+        }
     }
 
     #[test]
