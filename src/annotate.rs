@@ -12,7 +12,7 @@
 //! Neither pass looks at other documents: what a reference points at comes from
 //! the caller through [`Targets`].
 
-use std::cell::Cell;
+use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::fmt::Write as _;
 use std::ops::Range;
@@ -591,7 +591,7 @@ fn render_with<'a>(body: &str, mut state: RenderState<'a>) -> (Made, Option<Seco
     let mut calls = Calls::default();
     let mut definitions = FxHashMap::default();
     let mut places = Vec::new();
-    let written = Cell::new(0);
+    let html = RefCell::new(String::with_capacity(body.len() * 3 / 2));
     let events = Rewrite {
         state: &mut state,
         scope: &mut main,
@@ -599,17 +599,13 @@ fn render_with<'a>(body: &str, mut state: RenderState<'a>) -> (Made, Option<Seco
         definitions: Some(&mut definitions),
         places: Some(Places {
             at: &mut places,
-            written: &written,
+            html: &html,
         }),
     }
     .over(Parser::new_ext(body, self::options()));
-    let mut html = String::with_capacity(body.len() * 3 / 2);
-    let out = Counted {
-        out: &mut html,
-        written: &written,
-    };
     // Writing to a `String` cannot fail.
-    let _ = pulldown_cmark::html::write_html_fmt(out, events);
+    let _ = pulldown_cmark::html::write_html_fmt(Shared(&html), events);
+    let html = html.into_inner();
     if calls.first.is_empty() {
         let made = Made {
             html: Pieces::from(html),
@@ -799,16 +795,12 @@ fn splice(html: String, inserts: &[(usize, String)]) -> String {
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
-/// The HTML being written, counting its length where the rewrite can see it.
-struct Counted<'a> {
-    out: &'a mut String,
-    written: &'a Cell<usize>,
-}
+/// The HTML being written, where the rewrite can see it and write to it.
+struct Shared<'a>(&'a RefCell<String>);
 
-impl std::fmt::Write for Counted<'_> {
+impl std::fmt::Write for Shared<'_> {
     fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        self.out.push_str(s);
-        self.written.set(self.out.len());
+        self.0.borrow_mut().push_str(s);
         Ok(())
     }
 }
@@ -826,11 +818,13 @@ struct Rewrite<'r, 'a, 'e> {
     places: Option<Places<'r, 'e>>,
 }
 
-/// Where each footnote call of the main text stands in its HTML, as it is
-/// written: (length of the HTML written, label).
+/// The main text's HTML as it is written, and where each footnote call
+/// stands in it: (length of the HTML written, label).
 struct Places<'r, 'e> {
     at: &'r mut Vec<(usize, CowStr<'e>)>,
-    written: &'r Cell<usize>,
+    /// Everything handed on is written here before the next event is asked
+    /// for, so what the rewrite makes itself can go straight in.
+    html: &'r RefCell<String>,
 }
 
 impl<'r, 'a, 'e> Rewrite<'r, 'a, 'e> {
@@ -938,7 +932,7 @@ impl<'e, I: Iterator<Item = Event<'e>>> Rewritten<'_, '_, 'e, I> {
                 // markup would.
                 Event::FootnoteReference(label) => match self.with.places.as_mut() {
                     Some(places) => {
-                        places.at.push((places.written.get(), label));
+                        places.at.push((places.html.borrow().len(), label));
                         Event::InlineHtml(CowStr::Borrowed(""))
                     }
                     None => note_text(&label),
@@ -1194,12 +1188,19 @@ impl<'e, I: Iterator<Item = Event<'e>>> Rewritten<'_, '_, 'e, I> {
     }
 
     /// A reference link just opened: its `<a>` tag, or nothing when the
-    /// reference points nowhere (its text then stands alone).
+    /// reference points nowhere (its text then stands alone). In the main
+    /// text, where everything before is written by now, the tag is written
+    /// straight into the HTML, and nothing is handed on for it.
     fn link(&mut self, kind: Kind, id: &str, link_type: LinkType) -> Option<Event<'e>> {
-        let Some(open) = self.with.state.open_ref(kind, id) else {
+        let mut tag = String::new();
+        let found = match &self.with.places {
+            Some(places) => (self.with.state).open_ref(&mut places.html.borrow_mut(), kind, id),
+            None => self.with.state.open_ref(&mut tag, kind, id),
+        };
+        if !found {
             self.links.push(LinkEnd::Drop);
             return None;
-        };
+        }
         let empty = matches!(self.peek(), Some(Event::End(TagEnd::Link)));
         if link_type == LinkType::Autolink || empty {
             // Shown by its name: an autolink's text is its address.
@@ -1211,7 +1212,7 @@ impl<'e, I: Iterator<Item = Event<'e>>> Rewritten<'_, '_, 'e, I> {
             self.links.push(LinkEnd::Close);
             self.in_ref += 1;
         }
-        Some(Event::InlineHtml(open.into()))
+        (!tag.is_empty()).then(|| Event::InlineHtml(tag.into()))
     }
 
     /// An embed: its card with the reference's anchor, or its name when there
@@ -1461,18 +1462,17 @@ impl<'a> RenderState<'a> {
         }
     }
 
-    /// The opening `<a>` of the next reference to `id`; None when it points
-    /// at nothing.
-    fn open_ref(&mut self, kind: Kind, id: &str) -> Option<String> {
+    /// Appends the opening `<a>` of the next reference to `id` to `out`;
+    /// false, appending nothing, when it points at nothing.
+    fn open_ref(&mut self, out: &mut String, kind: Kind, id: &str) -> bool {
         let n = self.count(kind, id);
-        let room = 96 + 3 * id.len();
         let Some(second) = &mut self.second else {
             let anchor = &mut self.anchor;
             anchor.clear();
             push_anchor_id(anchor, self.options.id_prefix, kind, id, n);
-            let mut tag = String::with_capacity(room);
-            return (self.targets.open_tag(&mut tag, kind, id, anchor)).then_some(tag);
+            return self.targets.open_tag(out, kind, id, anchor);
         };
+        let room = 96 + 3 * id.len();
         let [p, q] = &second.holes[0];
         let mut tags = [String::with_capacity(room), String::with_capacity(room)];
         let found = [
@@ -1480,11 +1480,14 @@ impl<'a> RenderState<'a> {
             (second.targets).open_tag(&mut tags[1], kind, id, &anchor_id(q, kind, id, n)),
         ];
         match found {
-            [true, true] => Some(second.hole(tags)),
-            [false, false] => None,
+            [true, true] => {
+                out.push_str(&second.hole(tags));
+                true
+            }
+            [false, false] => false,
             _ => {
                 second.apart = true;
-                None
+                false
             }
         }
     }

@@ -45,6 +45,23 @@ fn reference_with_text() {
     );
 }
 
+/// A reference's tag goes straight into the HTML; the writer's sense of
+/// where lines end must survive it: here the tag follows a line break and
+/// is followed, once closed, by a nested list.
+#[test]
+fn a_reference_after_a_line_break_leaves_the_lines_as_they_were() {
+    assert_eq!(
+        html("- a\n  [x](party:p)\n  - b\n"),
+        "<ul>\n<li>a\n<a class=\"ref ref-party\" href=\"../parties/p.html\" id=\"m-party-p-1\" \
+         data-ref=\"party:p\" data-label=\"P1\">x</a>\n<ul>\n<li>b</li>\n</ul>\n</li>\n</ul>\n"
+    );
+    assert_eq!(
+        html("a\n[](party:p)\n\n---\n"),
+        "<p>a\n<a class=\"ref ref-party\" href=\"../parties/p.html\" id=\"m-party-p-1\" \
+         data-ref=\"party:p\" data-label=\"P1\">P</a></p>\n<hr />\n"
+    );
+}
+
 #[test]
 fn empty_text_is_filled_with_the_name() {
     assert_eq!(
