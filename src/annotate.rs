@@ -82,23 +82,6 @@ impl RawRef {
 /// An event with the byte range of the source it came from.
 type Located<'a> = (Event<'a>, Range<usize>);
 
-/// The event of an item of a parsed body.
-trait AsEvent<'a> {
-    fn event(&self) -> &Event<'a>;
-}
-
-impl<'a> AsEvent<'a> for Event<'a> {
-    fn event(&self) -> &Event<'a> {
-        self
-    }
-}
-
-impl<'a> AsEvent<'a> for Located<'a> {
-    fn event(&self) -> &Event<'a> {
-        &self.0
-    }
-}
-
 /// The footnotes a body's main text calls, in the order of their first call:
 /// the order both passes number them in. Both passes walk the main text first
 /// and then the notes in this order, so they meet references in the same
@@ -1301,17 +1284,19 @@ struct Scope {
     heading_ids: FxHashMap<String, usize>,
 }
 
-/// The events of the main text, as they pass: each footnote definition's
-/// events go into `notes` by label instead (the first of a label wins).
-fn without_notes<'a, 'n, E: AsEvent<'a> + 'n>(
-    mut events: impl Iterator<Item = E> + 'n,
-    notes: &'n mut FxHashMap<String, Vec<E>>,
-) -> impl Iterator<Item = E> + 'n {
-    let mut current: Option<(String, Vec<E>)> = None;
+/// The events of the main text, as [`scan`] walks them: each footnote
+/// definition's events go into `notes` by label instead (the first of a
+/// label wins). [`render`]'s rewrite sets them aside itself
+/// ([`Rewritten::set_aside`]).
+fn without_notes<'a, 'n>(
+    mut events: impl Iterator<Item = Located<'a>> + 'n,
+    notes: &'n mut FxHashMap<String, Vec<Located<'a>>>,
+) -> impl Iterator<Item = Located<'a>> + 'n {
+    let mut current: Option<(String, Vec<Located<'a>>)> = None;
     let mut depth = 0usize;
     std::iter::from_fn(move || {
         for item in events.by_ref() {
-            match item.event() {
+            match &item.0 {
                 Event::Start(Tag::FootnoteDefinition(label)) if current.is_none() => {
                     current = Some((label.to_string(), Vec::new()));
                     depth = 0;
