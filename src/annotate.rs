@@ -1459,10 +1459,16 @@ impl<'a> RenderState<'a> {
         };
         let room = 96 + 3 * id.len();
         let [p, q] = &second.holes[0];
+        let anchor = &mut self.anchor;
+        let mut open = |targets: &dyn Targets, prefix: &str, tag: &mut String| {
+            anchor.clear();
+            push_anchor_id(anchor, prefix, kind, id, n);
+            targets.open_tag(tag, kind, id, anchor)
+        };
         let mut tags = [String::with_capacity(room), String::with_capacity(room)];
         let found = [
-            (self.targets).open_tag(&mut tags[0], kind, id, &anchor_id(p, kind, id, n)),
-            (second.targets).open_tag(&mut tags[1], kind, id, &anchor_id(q, kind, id, n)),
+            open(self.targets, p, &mut tags[0]),
+            open(second.targets, q, &mut tags[1]),
         ];
         match found {
             [true, true] => {
@@ -1611,10 +1617,23 @@ fn unique_slug(text: &str, seen: &mut FxHashMap<String, usize>) -> String {
     }
 }
 
+/// Appends `text` escaped for an attribute value, as pulldown-cmark's
+/// `escape_html` does it, but without its setup when there is nothing to
+/// escape: the anchors of references, which are made of ids, seldom have.
+pub fn push_attribute(out: &mut String, text: &str) {
+    match text
+        .bytes()
+        .any(|b| matches!(b, b'<' | b'>' | b'&' | b'"' | b'\''))
+    {
+        true => drop(escape_html(&mut *out, text)),
+        false => out.push_str(text),
+    }
+}
+
 /// The opening `<a>` of a reference to `target` with element id `anchor`.
 pub fn push_ref_tag(out: &mut String, kind: Kind, id: &str, anchor: &str, target: &Target) {
     push_ref_tag_start(out, kind, &target.href);
-    let _ = escape_html(&mut *out, anchor);
+    push_attribute(out, anchor);
     push_ref_tag_end(out, kind, id, target.label.as_deref());
 }
 

@@ -631,13 +631,7 @@ impl annotate::Targets for Standalone {
             out.push_str(piece);
         }
         out.push_str(".html\" id=\"");
-        match anchor
-            .bytes()
-            .any(|b| matches!(b, b'<' | b'>' | b'&' | b'"' | b'\''))
-        {
-            true => drop(pulldown_cmark_escape::escape_html(&mut *out, anchor)),
-            false => out.push_str(anchor),
-        }
+        annotate::push_attribute(out, anchor);
         for piece in ["\" data-ref=\"", kind.as_str(), ":", id, "\">"] {
             out.push_str(piece);
         }

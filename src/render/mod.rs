@@ -722,7 +722,7 @@ impl Targets for PageTargets<'_, '_> {
             }
         };
         out.push_str(start);
-        let _ = pulldown_cmark_escape::escape_html(&mut *out, anchor);
+        annotate::push_attribute(out, anchor);
         out.push_str(end);
         true
     }
