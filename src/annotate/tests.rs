@@ -599,3 +599,24 @@ mod agreement {
         }
     }
 }
+
+#[test]
+fn attributes_are_escaped_as_pulldown_cmark_escapes_them() {
+    for text in [
+        "m-party-openai-1",
+        "",
+        "a<b",
+        "a>b",
+        "a&b",
+        "a\"b",
+        "it's",
+        "\0n\0m-x-1",
+        "é",
+    ] {
+        let mut ours = String::from("x");
+        push_attribute(&mut ours, text);
+        let mut theirs = String::from("x");
+        escape_html(&mut theirs, text).unwrap();
+        assert_eq!(ours, theirs, "{text:?}");
+    }
+}
