@@ -24,6 +24,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::highlight::Highlighter;
 use crate::model::Kind;
+use crate::texts::Tally;
 
 mod snippet;
 
@@ -1281,7 +1282,7 @@ fn note_text<'e>(label: &str) -> Event<'e> {
 struct Scope {
     main: bool,
     headings: Vec<Heading>,
-    heading_ids: FxHashMap<String, usize>,
+    heading_ids: Tally,
 }
 
 /// The events of the main text, as [`scan`] walks them: each footnote
@@ -1360,7 +1361,7 @@ struct RenderState<'a> {
     options: RenderOptions<'a>,
     /// How many references to each id of each kind this body has rendered so
     /// far, for stable anchors `m-party-openai-1`, `-2`, ….
-    anchors: [FxHashMap<String, usize>; 4],
+    anchors: [Tally; 4],
     /// Room to spell out the anchor of each reference in.
     anchor: String,
     referenced: Vec<(Kind, String)>,
@@ -1433,18 +1434,11 @@ impl<'a> RenderState<'a> {
 
     /// Counts one more reference to `id` of `kind`: its number among them.
     fn count(&mut self, kind: Kind, id: &str) -> usize {
-        let counts = &mut self.anchors[kind as usize];
-        match counts.get_mut(id) {
-            Some(count) => {
-                *count += 1;
-                *count
-            }
-            None => {
-                counts.insert(id.to_string(), 1);
-                self.referenced.push((kind, id.to_string()));
-                1
-            }
+        let n = self.anchors[kind as usize].count(id);
+        if n == 1 {
+            self.referenced.push((kind, id.to_string()));
         }
+        n
     }
 
     /// Appends the opening `<a>` of the next reference to `id` to `out`;
@@ -1600,18 +1594,16 @@ fn plain_text(events: &[Event]) -> String {
 }
 
 /// A heading id from its text, unique within the body.
-fn unique_slug(text: &str, seen: &mut FxHashMap<String, usize>) -> String {
+fn unique_slug(text: &str, seen: &mut Tally) -> String {
     let mut slug = crate::model::slugify(text);
     if slug.is_empty() {
         slug = "section".to_string();
     }
-    match seen.get_mut(&slug) {
-        Some(count) => {
-            *count += 1;
-            format!("{slug}-{count}")
-        }
-        None => {
-            seen.insert(slug.clone(), 1);
+    match seen.count(&slug) {
+        1 => slug,
+        count => {
+            slug.push('-');
+            push_decimal(&mut slug, count);
             slug
         }
     }

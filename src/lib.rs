@@ -31,6 +31,7 @@ pub mod resolve;
 pub mod scaffold;
 pub mod serve;
 pub mod source;
+pub(crate) mod texts;
 pub mod theme;
 pub mod verify;
 

@@ -27,7 +27,6 @@ mod incremental;
 mod locate;
 pub mod made;
 mod packed;
-mod texts;
 
 pub use incremental::{Pages, Scanned, scan_page, scan_page_pieces};
 pub use locate::{SourceDoc, locate};
@@ -44,8 +43,8 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::annotate::is_external;
 use crate::render::OutFile;
+use crate::texts::Texts;
 use packed::PackedLinks;
-use texts::Texts;
 
 /// One internal link of the output that points at nothing.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

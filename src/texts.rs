@@ -1,16 +1,17 @@
-//! The link texts verification keeps: every distinct text once, numbered in
-//! the order first seen, so that each page keeps a number per link.
+//! Distinct texts, each kept once and numbered in the order first seen.
 //!
 //! A large briefing has hundreds of thousands of distinct link texts, short
-//! and alike; kept as one string with a table of where each ends, and found
-//! again through a hash table of their numbers alone, they take about half
-//! of what a map from boxed strings to numbers does. It does not decide what
-//! a link is; the scanner does.
+//! and alike, and a long body thousands of ids and heading slugs; kept as one
+//! string with a table of where each ends, and found again through a hash
+//! table of their numbers alone, they take about half of what a map from
+//! boxed strings does, and are found without chasing a pointer per key. The
+//! link check numbers its link texts with [`Texts`]; rendering counts the
+//! references to each id and the headings of each slug with [`Tally`].
 
 use hashbrown::HashTable;
 
 #[derive(Default)]
-pub(super) struct Texts {
+pub(crate) struct Texts {
     /// The texts one after another.
     joined: String,
     /// Where each text ends in `joined`, by number.
@@ -22,7 +23,7 @@ pub(super) struct Texts {
 impl Texts {
     /// The number of `text`, given it when it is new. Past `u32::MAX`
     /// texts, every new one is `u32::MAX`, which reads as "".
-    pub(super) fn number(&mut self, text: &str) -> u32 {
+    pub(crate) fn number(&mut self, text: &str) -> u32 {
         let Texts {
             joined,
             ends,
@@ -45,13 +46,39 @@ impl Texts {
     }
 
     /// The text of `number`, or "" for a number never given.
-    pub(super) fn get(&self, number: u32) -> &str {
+    pub(crate) fn get(&self, number: u32) -> &str {
         get(&self.joined, &self.ends, number)
     }
 
     /// How many texts there are.
-    pub(super) fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.ends.len()
+    }
+}
+
+/// How many times each distinct text has been counted.
+#[derive(Default)]
+pub(crate) struct Tally {
+    texts: Texts,
+    /// The count of each text, by its number.
+    counts: Vec<usize>,
+}
+
+impl Tally {
+    /// Counts `text` once more: how many times it has been counted now, 1
+    /// the first time.
+    pub(crate) fn count(&mut self, text: &str) -> usize {
+        let number = self.texts.number(text) as usize;
+        match self.counts.get_mut(number) {
+            Some(count) => {
+                *count += 1;
+                *count
+            }
+            None => {
+                self.counts.push(1);
+                1
+            }
+        }
     }
 }
 
@@ -71,7 +98,17 @@ fn hash(text: &str) -> u64 {
 
 #[cfg(test)]
 mod tests {
-    use super::Texts;
+    use super::{Tally, Texts};
+
+    #[test]
+    fn a_tally_counts_each_text_apart() {
+        let mut tally = Tally::default();
+        let counts: Vec<usize> = ["s", "t", "s", "", "s", "t", ""]
+            .iter()
+            .map(|t| tally.count(t))
+            .collect();
+        assert_eq!(counts, [1, 1, 2, 1, 3, 2, 2]);
+    }
 
     #[test]
     fn each_text_is_numbered_once_in_the_order_first_seen() {
