@@ -872,13 +872,31 @@ impl<'e, I: Iterator<Item = Event<'e>>> Iterator for Rewritten<'_, '_, 'e, I> {
             // are: they are handed on from where the input put them.
             let read = self.input.next();
             match &read {
-                Some(Event::End(TagEnd::Paragraph | TagEnd::Link)) if self.in_alt == 0 => {
+                Some(_) if self.in_alt > 0 => {}
+                Some(Event::End(TagEnd::Paragraph | TagEnd::Link)) => {
                     return match read.and_then(|event| self.close(event)) {
                         Some(event) => Some(event),
                         None => self.rewrite(None),
                     };
                 }
-                Some(event) if self.in_alt > 0 || !passes(event) => {}
+                // A paragraph that cannot be a lone embed opens as it is.
+                Some(Event::Start(Tag::Paragraph)) if !self.may_be_embed() => {
+                    self.in_paragraph = true;
+                    return read;
+                }
+                Some(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    ..
+                })) => {
+                    if let Some((kind, id)) = parse_reference(dest_url) {
+                        return match self.link(kind, id, *link_type) {
+                            Some(event) => Some(event),
+                            None => self.rewrite(None),
+                        };
+                    }
+                }
+                Some(event) if !passes(event) => {}
                 _ => return read,
             }
             return self.rewrite(read);
@@ -1124,6 +1142,12 @@ impl<'e, I: Iterator<Item = Event<'e>>> Rewritten<'_, '_, 'e, I> {
         }
     }
 
+    /// Whether the paragraph just opened may hold a lone embed: whether what
+    /// comes first may be part of one.
+    fn may_be_embed(&mut self) -> bool {
+        self.peek().is_some_and(|next| part_of_embed(next, false))
+    }
+
     /// A paragraph just opened. One that holds an embed and nothing else but
     /// whitespace becomes the embed's card; any other opens as usual, and
     /// what was read ahead is rewritten after it.
@@ -1133,14 +1157,7 @@ impl<'e, I: Iterator<Item = Event<'e>>> Rewritten<'_, '_, 'e, I> {
         // Only what may belong to a lone embed is read; the first event that
         // cannot is left where it is.
         while let Some(next) = self.peek() {
-            let part = match next {
-                Event::End(TagEnd::Paragraph) => embed.is_some(),
-                Event::SoftBreak => true,
-                Event::Text(text) => text.chars().all(char::is_whitespace),
-                Event::Start(Tag::Image { dest_url, .. }) => embed.is_none() && is_embed(dest_url),
-                _ => false,
-            };
-            if !part {
+            if !part_of_embed(next, embed.is_some()) {
                 break;
             }
             let Some(event) = self.pull() else {
@@ -1208,6 +1225,18 @@ impl<'e, I: Iterator<Item = Event<'e>>> Rewritten<'_, '_, 'e, I> {
             Ok(card) if in_paragraph => Event::Html(format!("</p>\n{card}<p>").into()),
             Ok(card) => Event::Html(card.into()),
         }
+    }
+}
+
+/// Whether `next` may belong to a paragraph that holds a lone embed and
+/// nothing else but whitespace, given whether the embed has been met.
+fn part_of_embed(next: &Event, embed_met: bool) -> bool {
+    match next {
+        Event::End(TagEnd::Paragraph) => embed_met,
+        Event::SoftBreak => true,
+        Event::Text(text) => text.chars().all(char::is_whitespace),
+        Event::Start(Tag::Image { dest_url, .. }) => !embed_met && is_embed(dest_url),
+        _ => false,
     }
 }
 
