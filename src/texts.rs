@@ -101,17 +101,7 @@ mod tests {
     use super::{Tally, Texts};
 
     #[test]
-    fn a_tally_counts_each_text_apart() {
-        let mut tally = Tally::default();
-        let counts: Vec<usize> = ["s", "t", "s", "", "s", "t", ""]
-            .iter()
-            .map(|t| tally.count(t))
-            .collect();
-        assert_eq!(counts, [1, 1, 2, 1, 3, 2, 2]);
-    }
-
-    #[test]
-    fn each_text_is_numbered_once_in_the_order_first_seen() {
+    fn texts_are_numbered_and_tallied_in_the_order_first_seen() {
         let mut texts = Texts::default();
         let numbers: Vec<u32> = ["a.html", "", "b.html#x", "a.html", "", "b.html#x", "ab"]
             .iter()
@@ -122,5 +112,10 @@ mod tests {
         let back: Vec<&str> = (0..5).map(|n| texts.get(n)).collect();
         assert_eq!(back, ["a.html", "", "b.html#x", "ab", ""]);
         assert_eq!(texts.get(u32::MAX), "");
+
+        // A tally counts each text apart, 1 the first time.
+        let mut tally = Tally::default();
+        let counts = ["s", "t", "s", "", "s", "t", ""].map(|t| tally.count(t));
+        assert_eq!(counts, [1, 1, 2, 1, 3, 2, 2]);
     }
 }
