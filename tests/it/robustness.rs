@@ -45,9 +45,7 @@ fn invalid_utf8_is_located() {
             b"+++\ntitle = \"A\"\n+++\nok\nbad \xFF byte\n",
         ),
     ]);
-    let out = brief(site.path(), &["build"]);
-    assert_eq!(out.status.code(), Some(1));
-    let err = stderr(&out);
+    let err = build_fails(site.path());
     assert!(
         err.contains("error[not-utf8]: this file is not valid UTF-8 text"),
         "{err}"
@@ -133,12 +131,9 @@ fn a_broken_template_override_names_template_and_line() {
         ),
         ("templates/404.html", b"<p>fine</p>\n<p>{{ broken </p>\n"),
     ]);
-    let out = brief(site.path(), &["build"]);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    let err = stderr(&out);
+    let err = build_fails(site.path());
     assert!(err.contains("404.html"), "{err}");
     assert!(err.contains("2:"), "line number missing: {err}");
-    assert!(!site.path().join("public").exists());
 }
 
 /// A card template that fails, for an embed in a body (rendered for its page
@@ -159,14 +154,11 @@ fn a_card_template_that_fails_inside_a_body_fails_the_build() {
         ),
         ("templates/card.html", b"<p>{{ entity.nope.deeper }}</p>\n"),
     ]);
-    let out = brief(site.path(), &["build"]);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    let err = stderr(&out);
+    let err = build_fails(site.path());
     assert!(
         err.contains("template `card.html` failed") && err.contains("entity.nope.deeper"),
         "{err}"
     );
-    assert!(!site.path().join("public").exists());
 }
 
 #[cfg(unix)]
@@ -195,9 +187,7 @@ fn symlink_loops_and_links_out_of_the_site_are_refused() {
         )
     })
     .unwrap();
-    let out = brief(site.path(), &["build"]);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    let err = stderr(&out);
+    let err = build_fails(site.path());
     assert!(err.contains("symbolic link loop"), "{err}");
     assert!(err.contains("error[outside-site]"), "{err}");
 }

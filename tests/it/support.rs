@@ -76,6 +76,16 @@ pub fn build_ok(dir: &Path) -> PathBuf {
     dir.join("public")
 }
 
+/// Builds the site in `dir`, asserting that the build fails with exit 1 and
+/// writes nothing; returns what it printed on standard error.
+pub fn build_fails(dir: &Path) -> String {
+    let out = brief(dir, &["build"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(!dir.join("public").exists(), "a failed build wrote output");
+    err
+}
+
 pub fn page(out: &Path, path: &str) -> Html {
     let text = std::fs::read_to_string(out.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
     Html::parse_document(&text)
