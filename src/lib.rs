@@ -493,7 +493,7 @@ fn locate_misses(
         .into_iter()
         .map(|(page, doc)| {
             let path = match page {
-                PageId::Front => render::views::front_link(briefing).href,
+                PageId::Front => render::views::front_link(briefing).href.into_owned(),
                 PageId::Entity(key) => render::views::entity_href(briefing, key, LinkMode::Site),
             };
             verify::SourceDoc {

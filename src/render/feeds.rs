@@ -32,7 +32,7 @@ pub fn graph_json(r: &Renderer, out: &mut dyn std::io::Write) -> std::io::Result
             Some((id, href)) if *id == m.page => href,
             _ => {
                 let href = match m.page {
-                    PageId::Front => front_link(r.briefing).href,
+                    PageId::Front => front_link(r.briefing).href.into_owned(),
                     PageId::Entity(k) => entity_href(r.briefing, k, LinkMode::Site),
                 };
                 &last.insert((m.page, href)).1
@@ -347,7 +347,7 @@ fn own_words(v: &EntityView) -> impl Iterator<Item = &str> {
     .into_iter()
     .flatten()
     .map(String::as_str)
-    .chain(v.speaker.as_ref().map(|s| s.name.as_str()))
+    .chain(v.speaker.as_ref().map(|s| &*s.name))
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ mod print;
 pub mod views;
 
 use rustc_hash::FxHashMap as HashMap;
+use std::borrow::Cow;
 use std::hash::Hash;
 use std::sync::{Arc, OnceLock};
 
@@ -365,14 +366,14 @@ impl<'a> Renderer<'a> {
 
     /// A link to `key`'s page, from its view: what `views::link` makes,
     /// without spelling out its name and address again.
-    pub fn link(&self, key: EntityKey) -> views::LinkView {
+    pub fn link(&self, key: EntityKey) -> views::LinkView<'_> {
         let view = self.view(key);
         views::LinkView {
             kind: view.kind,
-            key: view.key.clone(),
-            href: view.href.clone(),
-            name: view.name.clone(),
-            label: view.label.clone(),
+            key: view.key.as_str().into(),
+            href: view.href.as_str().into(),
+            name: view.name.as_str().into(),
+            label: view.label.as_deref().map(Cow::Borrowed),
         }
     }
 

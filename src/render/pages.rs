@@ -119,8 +119,8 @@ pub(super) struct SectionPage<'a> {
     pub(super) section: &'a EntityView,
     pub(super) html: &'a str,
     pub(super) headings: &'a [Heading],
-    pub(super) neighbours: Neighbours,
-    pub(super) related: Vec<RelatedGroup>,
+    pub(super) neighbours: Neighbours<'a>,
+    pub(super) related: Vec<RelatedGroup<'a>>,
     pub(super) mentioned_in: Vec<MentionGroup<'a>>,
 }
 
@@ -179,7 +179,7 @@ pub(super) struct EntityPage<'a> {
     pub(super) entity: &'a EntityView,
     pub(super) html: &'a str,
     pub(super) mentioned_in: Vec<MentionGroup<'a>>,
-    pub(super) related: Vec<RelatedGroup>,
+    pub(super) related: Vec<RelatedGroup<'a>>,
 }
 
 fn entity(r: &Renderer, key: EntityKey, rendered: &Rendered) -> Result<Output, RenderError> {
@@ -263,7 +263,7 @@ fn mentioned_in<'a>(r: &'a Renderer, key: EntityKey) -> Vec<MentionGroup<'a>> {
     groups
 }
 
-fn related(r: &Renderer, key: EntityKey) -> Vec<RelatedGroup> {
+fn related<'a>(r: &'a Renderer, key: EntityKey) -> Vec<RelatedGroup<'a>> {
     let link = |kind: Kind, index: usize| r.link(EntityKey { kind, index });
     let group = |title: String, kind: Kind, items: &[usize]| RelatedGroup {
         title,
@@ -383,7 +383,7 @@ fn index(r: &Renderer, kind: Kind) -> Result<Output, RenderError> {
                 push(
                     v.speaker
                         .as_ref()
-                        .map_or_else(|| "Unattributed".into(), |s| s.name.clone()),
+                        .map_or_else(|| "Unattributed".into(), |s| s.name.to_string()),
                     v,
                 );
             }

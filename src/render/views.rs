@@ -1,6 +1,8 @@
 //! View models: the typed, `Serialize` values templates see. Built from the
 //! briefing and the graph; templates never see the model or graph types.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use crate::annotate::Snippet;
@@ -20,7 +22,7 @@ pub struct SiteView {
     /// small enough that repeating the list on every page stays cheap (see
     /// [`NAV_SECTIONS_MAX`]); otherwise empty, and pages link to the front
     /// page's list instead.
-    pub sections: Vec<LinkView>,
+    pub sections: Vec<LinkView<'static>>,
     pub section_count: usize,
 }
 
@@ -37,13 +39,15 @@ pub struct SourceView {
 }
 
 /// A link to an entity: enough for a list item or an inline reference.
+/// Its text is borrowed from the entity's view where there is one: pages
+/// list tens of thousands of links between them.
 #[derive(Debug, Clone, Hash, Serialize)]
-pub struct LinkView {
+pub struct LinkView<'a> {
     pub kind: Kind,
-    pub key: String,
-    pub href: String,
-    pub name: String,
-    pub label: Option<String>,
+    pub key: Cow<'a, str>,
+    pub href: Cow<'a, str>,
+    pub name: Cow<'a, str>,
+    pub label: Option<Cow<'a, str>>,
 }
 
 /// Everything a card, preview or entity page header shows about one entity.
@@ -65,19 +69,19 @@ pub struct EntityView {
     pub aliases: Vec<String>,
     pub role: Option<String>,
     pub position: Option<String>,
-    pub affiliation: Option<Box<LinkView>>,
+    pub affiliation: Option<Box<LinkView<'static>>>,
     pub agreement: Option<String>,
     pub status: Option<Status>,
     pub before: Option<String>,
     pub after: Option<String>,
     pub effective: Option<Box<DateView>>,
     pub until: Option<Box<DateView>>,
-    pub parties: Vec<LinkView>,
+    pub parties: Vec<LinkView<'static>>,
     pub quote_kind: Option<QuoteKind>,
     pub text: Option<String>,
-    pub speaker: Option<Box<LinkView>>,
+    pub speaker: Option<Box<LinkView<'static>>>,
     pub date: Option<Box<DateView>>,
-    pub about: Vec<LinkView>,
+    pub about: Vec<LinkView<'static>>,
     pub source: Option<Box<SourceView>>,
 }
 
@@ -140,13 +144,13 @@ pub fn link(
     graph: Option<&Graph>,
     key: EntityKey,
     mode: LinkMode,
-) -> LinkView {
+) -> LinkView<'static> {
     LinkView {
         kind: key.kind,
-        key: briefing.key_string(key),
-        href: entity_href(briefing, key, mode),
-        name: briefing.display_name(key),
-        label: graph.and_then(|g| g.label(key)),
+        key: briefing.key_string(key).into(),
+        href: entity_href(briefing, key, mode).into(),
+        name: briefing.display_name(key).into(),
+        label: graph.and_then(|g| g.label(key)).map(Cow::Owned),
     }
 }
 
@@ -276,31 +280,31 @@ pub struct MentionView<'a> {
 /// The mentions of one entity on one page.
 #[derive(Debug, Clone, Hash, Serialize)]
 pub struct MentionGroup<'a> {
-    pub page: LinkView,
+    pub page: LinkView<'a>,
     pub mentions: Vec<MentionView<'a>>,
 }
 
 /// A titled list of related entities.
 #[derive(Debug, Clone, Hash, Serialize)]
-pub struct RelatedGroup {
+pub struct RelatedGroup<'a> {
     pub title: String,
-    pub items: Vec<LinkView>,
+    pub items: Vec<LinkView<'a>>,
 }
 
 /// Previous / next navigation between sections.
 #[derive(Debug, Clone, Hash, Serialize)]
-pub struct Neighbours {
-    pub previous: Option<LinkView>,
-    pub next: Option<LinkView>,
+pub struct Neighbours<'a> {
+    pub previous: Option<LinkView<'a>>,
+    pub next: Option<LinkView<'a>>,
 }
 
 /// A page link for the front page (not an entity).
-pub fn front_link(briefing: &Briefing) -> LinkView {
+pub fn front_link(briefing: &Briefing) -> LinkView<'_> {
     LinkView {
         kind: Kind::Section,
         key: "front".into(),
         href: "index.html".into(),
-        name: briefing.config.title.clone(),
+        name: briefing.config.title.as_str().into(),
         label: None,
     }
 }

@@ -46,17 +46,17 @@ pub(super) struct Link<'v> {
     key: &'v str,
     href: &'v str,
     name: &'v str,
-    label: &'v Option<String>,
+    label: Option<&'v str>,
 }
 
-impl<'v> From<&'v LinkView> for Link<'v> {
-    fn from(l: &'v LinkView) -> Self {
+impl<'v> From<&'v LinkView<'_>> for Link<'v> {
+    fn from(l: &'v LinkView<'_>) -> Self {
         Link {
             kind: l.kind,
             key: &l.key,
             href: &l.href,
             name: &l.name,
-            label: &l.label,
+            label: l.label.as_deref(),
         }
     }
 }
@@ -68,7 +68,7 @@ impl<'v> From<&'v EntityView> for Link<'v> {
             key: &e.key,
             href: &e.href,
             name: &e.name,
-            label: &e.label,
+            label: e.label.as_deref(),
         }
     }
 }
@@ -82,7 +82,7 @@ pub(super) fn link<'v>(out: &mut String, l: impl Into<Link<'v>>, base: Base) {
     out.push_str("\" data-ref=\"");
     esc(out, l.key);
     out.push('"');
-    if let Some(label) = given(l.label) {
+    if let Some(label) = l.label.filter(|s| !s.is_empty()) {
         out.push_str(" data-label=\"");
         esc(out, label);
         out.push('"');
@@ -151,7 +151,7 @@ pub(super) fn change(out: &mut String, e: &EntityView) {
     out.push_str("</dl>");
 }
 
-pub(super) fn parties(out: &mut String, list: &[LinkView], base: Base) {
+pub(super) fn parties(out: &mut String, list: &[LinkView<'_>], base: Base) {
     for (i, p) in list.iter().enumerate() {
         if i > 0 {
             out.push_str(", ");
@@ -317,7 +317,7 @@ pub(super) fn mentions(out: &mut String, groups: &[MentionGroup<'_>]) {
     out.push_str("</section>\n");
 }
 
-pub(super) fn related(out: &mut String, groups: &[RelatedGroup], root: &str) {
+pub(super) fn related(out: &mut String, groups: &[RelatedGroup<'_>], root: &str) {
     if groups.is_empty() {
         return;
     }

@@ -42,13 +42,13 @@ pub(super) fn esc(out: &mut String, text: &str) {
 }
 
 /// Tera's truth for an optional string: present and not empty.
-pub(super) fn given(value: &Option<String>) -> Option<&str> {
-    value.as_deref().filter(|s| !s.is_empty())
+pub(super) fn given<S: AsRef<str>>(value: &Option<S>) -> Option<&str> {
+    value.as_ref().map(S::as_ref).filter(|s| !s.is_empty())
 }
 
 /// `before`, the escaped value and `after`, when the value is given: the
 /// templates' `{% if v %}before{{ v }}after{% endif %}`.
-pub(super) fn wrap(out: &mut String, before: &str, value: &Option<String>, after: &str) {
+pub(super) fn wrap<S: AsRef<str>>(out: &mut String, before: &str, value: &Option<S>, after: &str) {
     if let Some(value) = given(value) {
         out.push_str(before);
         esc(out, value);

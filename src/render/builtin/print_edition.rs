@@ -218,7 +218,7 @@ fn entry_end(out: &mut String, entry: &PrintEntry<'_>) {
 }
 
 /// Names with their labels in brackets, comma-separated.
-fn labelled(out: &mut String, links: &[LinkView]) {
+fn labelled(out: &mut String, links: &[LinkView<'_>]) {
     for (i, l) in links.iter().enumerate() {
         if i > 0 {
             out.push_str(", ");

@@ -50,7 +50,7 @@ pub(super) fn section(ctx: &PageContext<'_, SectionPage<'_>>, out: &mut String) 
 }
 
 /// Links to the previous and next sections.
-fn pager(neighbours: &Neighbours, out: &mut String) {
+fn pager(neighbours: &Neighbours<'_>, out: &mut String) {
     out.push_str("<nav class=\"pager\" aria-label=\"Sections\">\n");
     if let Some(previous) = &neighbours.previous {
         out.push_str("<a class=\"pager-prev\" rel=\"prev\" href=\"../");
