@@ -247,7 +247,7 @@ struct Read {
 fn read_one(path: &Path, known: Option<&Known>) -> std::io::Result<Read> {
     let Some(known) = known else {
         return Ok(Read {
-            bytes: Some(utf8(std::fs::read(path)?)),
+            bytes: Some(utf8(read_whole(path)?)),
             stamp: None,
         });
     };
@@ -255,7 +255,7 @@ fn read_one(path: &Path, known: Option<&Known>) -> std::io::Result<Read> {
     let stamp = Stamp::of(&metadata);
     let bytes = match known.holds(path, stamp) {
         true => None,
-        false => Some(utf8(std::fs::read(path)?)),
+        false => Some(utf8(read_whole(path)?)),
     };
     Ok(Read { bytes, stamp })
 }
@@ -399,6 +399,34 @@ fn read_text(
 }
 
 /// `bytes` as UTF-8 text without a byte-order mark, or why they are not.
+/// The bytes of the file at `path`, as `std::fs::read` reads them, but in
+/// one `read` call where that takes two: the buffer has room for a byte more
+/// than the file's size, so a read that stops at exactly that size has met
+/// the end. A file that is not that size when read (it grew or shrank since
+/// its size was taken, or is not a regular file) is read on to its end as
+/// `std::fs::read` would. A build reads every content file.
+fn read_whole(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let size = (file.metadata().ok())
+        .and_then(|m| usize::try_from(m.len()).ok())
+        .unwrap_or(0);
+    let mut bytes = Vec::new();
+    bytes.try_reserve_exact(size.saturating_add(1))?;
+    bytes.resize(size.saturating_add(1), 0);
+    let first = loop {
+        match file.read(&mut bytes) {
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => continue,
+            read => break read?,
+        }
+    };
+    bytes.truncate(first);
+    if first != size {
+        file.read_to_end(&mut bytes)?;
+    }
+    Ok(bytes)
+}
+
 fn utf8(mut bytes: Vec<u8>) -> Result<String, FromUtf8Error> {
     if bytes.starts_with(b"\xEF\xBB\xBF") {
         bytes.drain(..3);
@@ -453,6 +481,24 @@ mod tests {
         std::fs::write(&path, text).unwrap();
         let file = std::fs::File::options().write(true).open(&path).unwrap();
         file.set_modified(base - age).unwrap();
+    }
+
+    #[test]
+    fn read_whole_reads_what_std_reads() {
+        let dir = tempfile::tempdir().unwrap();
+        for size in [0, 1, 4095, 4096, 4097, 300_000] {
+            let path = dir.path().join(format!("f{size}"));
+            let bytes: Vec<u8> = (0..size).map(|i| (i % 251) as u8).collect();
+            std::fs::write(&path, &bytes).unwrap();
+            assert_eq!(read_whole(&path).unwrap(), bytes, "{size} bytes");
+        }
+        // A file whose metadata gives no size (0) but that has text: read on.
+        #[cfg(target_os = "linux")]
+        assert_eq!(
+            read_whole(Path::new("/proc/self/cmdline")).unwrap(),
+            std::fs::read("/proc/self/cmdline").unwrap()
+        );
+        assert!(read_whole(&dir.path().join("missing")).is_err());
     }
 
     fn section_text(root: &Path, known: &mut Known) -> String {
