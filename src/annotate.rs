@@ -517,12 +517,18 @@ pub fn render_pair(
     if body.contains('\0') {
         return None;
     }
-    let prefix = hole(0);
-    let second = Second {
+    let mut prefix = String::new();
+    hole(&mut prefix, 0);
+    let prefixes = options.map(|o| o.id_prefix.to_string());
+    let mut second = Second {
         targets: targets[1],
-        holes: vec![options.map(|o| o.id_prefix.to_string())],
+        holes: Holes::default(),
+        prefixes,
         apart: false,
     };
+    second
+        .holes
+        .push(second.prefixes.each_ref().map(String::as_str));
     let shared = RenderOptions {
         id_prefix: &prefix,
         moved_from: None,
@@ -547,17 +553,15 @@ pub fn render_pair(
 }
 
 /// `html` with each hole's mark replaced by `place`'s text of it.
-fn fill(html: &str, holes: &[[String; 2]], place: usize) -> String {
-    let filled: usize = holes.iter().map(|texts| texts[place].len()).sum();
+fn fill(html: &str, holes: &Holes, place: usize) -> String {
+    let filled: usize = holes.spans.iter().map(|spans| spans[place].len()).sum();
     let mut out = String::with_capacity(html.len() + filled);
     let mut rest = html;
     while let Some(at) = memchr::memchr(0, rest.as_bytes()) {
         out.push_str(&rest[..at]);
         let after = &rest[at + 1..];
         let end = memchr::memchr(0, after.as_bytes()).unwrap_or(after.len());
-        let text = (after[..end].parse::<usize>().ok())
-            .and_then(|n| holes.get(n))
-            .map_or("", |texts| texts[place].as_str());
+        let text = (after[..end].parse::<usize>().ok()).map_or("", |n| holes.get(n, place));
         out.push_str(text);
         rest = after.get(end + 1..).unwrap_or("");
     }
@@ -1407,39 +1411,76 @@ struct Second<'a> {
     /// Each stretch of HTML that differs: the first place's, the second's.
     /// The HTML holds [`hole`] where each goes; the first is the ids'
     /// prefix, which [`RenderOptions::id_prefix`] then holds.
-    holes: Vec<[String; 2]>,
+    holes: Holes,
+    /// The ids' prefix in each place: hole 0.
+    prefixes: [String; 2],
     /// Set when the two cannot share a rendering after all.
     apart: bool,
 }
 
+/// The texts of a pair's holes, each place's in turn, kept end to end in
+/// one string: a body has a hole for every reference in it.
+#[derive(Debug, Default)]
+struct Holes {
+    text: String,
+    spans: Vec<[Range<usize>; 2]>,
+}
+
+impl Holes {
+    fn push(&mut self, texts: [&str; 2]) {
+        let spans = texts.map(|t| {
+            let start = self.text.len();
+            self.text.push_str(t);
+            start..self.text.len()
+        });
+        self.spans.push(spans);
+    }
+
+    /// The text of hole `n` in `place`; empty when there is no such hole.
+    fn get(&self, n: usize, place: usize) -> &str {
+        (self.spans.get(n))
+            .and_then(|spans| self.text.get(spans[place].clone()))
+            .unwrap_or("")
+    }
+}
+
 impl Second<'_> {
-    /// Keeps `texts` as a hole and returns its mark. The HTML writer notes
-    /// whether what it wrote ends a line, and writes what follows by it:
-    /// a closing newline moves out of the texts into the mark.
-    fn hole(&mut self, mut texts: [String; 2]) -> String {
-        let mut mark = hole(self.holes.len());
-        match texts.each_ref().map(|t| t.ends_with('\n')) {
+    /// Keeps `texts` as a hole and returns its mark.
+    fn hole(&mut self, texts: [String; 2]) -> String {
+        let start = self.holes.text.len();
+        texts.iter().for_each(|t| self.holes.text.push_str(t));
+        let middle = start + texts[0].len();
+        let mut mark = String::with_capacity(8);
+        self.mark(&mut mark, [start..middle, middle..self.holes.text.len()]);
+        mark
+    }
+
+    /// Keeps the texts at `spans` of [`Holes::text`] as a hole, and appends
+    /// its mark to `out`. The HTML writer notes whether what it wrote ends a
+    /// line, and writes what follows by it: a closing newline moves out of
+    /// the texts into the mark.
+    fn mark(&mut self, out: &mut String, mut spans: [Range<usize>; 2]) {
+        hole(out, self.holes.spans.len());
+        let text = &self.holes.text;
+        match spans.each_ref().map(|s| text[s.clone()].ends_with('\n')) {
             [true, true] => {
-                texts.iter_mut().for_each(|t| t.truncate(t.len() - 1));
-                mark.push('\n');
+                spans.iter_mut().for_each(|s| s.end -= 1);
+                out.push('\n');
             }
             [false, false] => {}
             _ => self.apart = true,
         }
-        self.holes.push(texts);
-        mark
+        self.holes.spans.push(spans);
     }
 }
 
-/// Marks hole `n` in a rendering shared by two places: a NUL, the number, a
-/// NUL. Markdown cannot put a NUL in the HTML (the parser replaces it), and
-/// a name that holds one keeps the two places apart.
-fn hole(n: usize) -> String {
-    let mut mark = String::with_capacity(8);
-    mark.push('\0');
-    push_decimal(&mut mark, n);
-    mark.push('\0');
-    mark
+/// Appends the mark of hole `n` in a rendering shared by two places: a NUL,
+/// the number, a NUL. Markdown cannot put a NUL in the HTML (the parser
+/// replaces it), and a name that holds one keeps the two places apart.
+fn hole(out: &mut String, n: usize) {
+    out.push('\0');
+    push_decimal(out, n);
+    out.push('\0');
 }
 
 impl<'a> RenderState<'a> {
@@ -1480,27 +1521,25 @@ impl<'a> RenderState<'a> {
             push_anchor_id(anchor, self.options.id_prefix, kind, id, n);
             return self.targets.open_tag(out, kind, id, anchor);
         };
-        let room = 96 + 3 * id.len();
-        let [p, q] = &second.holes[0];
+        // Both places' tags are written straight into the holes' text.
         let anchor = &mut self.anchor;
-        let mut open = |targets: &dyn Targets, prefix: &str, tag: &mut String| {
+        let text = &mut second.holes.text;
+        let mut open = |targets: &dyn Targets, prefix: &str| {
             anchor.clear();
             push_anchor_id(anchor, prefix, kind, id, n);
-            targets.open_tag(tag, kind, id, anchor)
+            let start = text.len();
+            (targets.open_tag(text, kind, id, anchor), start..text.len())
         };
-        let mut tags = [String::with_capacity(room), String::with_capacity(room)];
-        let found = [
-            open(self.targets, p, &mut tags[0]),
-            open(second.targets, q, &mut tags[1]),
-        ];
-        match found {
+        let (first, a) = open(self.targets, &second.prefixes[0]);
+        let (other, b) = open(second.targets, &second.prefixes[1]);
+        match [first, other] {
             [true, true] => {
-                out.push_str(&second.hole(tags));
+                second.mark(out, [a, b]);
                 true
             }
-            [false, false] => false,
-            _ => {
-                second.apart = true;
+            found => {
+                second.holes.text.truncate(a.start);
+                second.apart |= found != [false, false];
                 false
             }
         }
@@ -1529,7 +1568,7 @@ impl<'a> RenderState<'a> {
                 .card(kind, id, &anchor)
                 .ok_or_else(|| name(self.targets));
         };
-        let [p, q] = &second.holes[0];
+        let [p, q] = &second.prefixes;
         let cards = [
             self.targets.card(kind, id, &anchor_id(p, kind, id, n)),
             second.targets.card(kind, id, &anchor_id(q, kind, id, n)),
