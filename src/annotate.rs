@@ -107,6 +107,7 @@ impl Calls {
 
 /// A block being read: its text so far and the references that stand in it,
 /// as (index into refs, start byte in text, end byte in text).
+#[derive(Default)]
 struct OpenBlock {
     number: usize,
     text: BlockText,
@@ -155,6 +156,7 @@ fn scan_body(
         open_links: Vec::new(),
         image_depth: 0,
         reading_order: Vec::new(),
+        spare: Vec::new(),
     };
     let mut definitions = FxHashMap::default();
     let mut calls = Calls::default();
@@ -189,6 +191,9 @@ struct ScanWalk<'b, 'n> {
     image_depth: usize,
     /// Where each reference stands in reading order (its note's call, in a note).
     reading_order: Vec<usize>,
+    /// Blocks that ended, emptied, for the next blocks to reuse: a body has
+    /// hundreds of blocks, and each block's text grows as it is read.
+    spare: Vec<OpenBlock>,
 }
 
 impl ScanWalk<'_, '_> {
@@ -216,11 +221,9 @@ impl ScanWalk<'_, '_> {
         match event {
             Event::Start(tag) => {
                 if is_block(&tag) {
-                    self.blocks.push(OpenBlock {
-                        number: self.next_block,
-                        text: BlockText::default(),
-                        refs: Vec::new(),
-                    });
+                    let mut block = self.spare.pop().unwrap_or_default();
+                    block.number = self.next_block;
+                    self.blocks.push(block);
                     self.next_block += 1;
                 }
                 match tag {
@@ -293,12 +296,15 @@ impl ScanWalk<'_, '_> {
                     _ => {}
                 }
                 if is_block_end(&end)
-                    && let Some(done) = self.blocks.pop()
+                    && let Some(mut done) = self.blocks.pop()
                 {
                     let source = self.source.map(|(source, _)| source);
-                    for (index, start, end) in done.refs {
+                    for &(index, start, end) in &done.refs {
                         self.refs[index].snippet = done.text.snippet(start, end, source);
                     }
+                    done.text.clear();
+                    done.refs.clear();
+                    self.spare.push(done);
                 }
             }
             Event::Text(text)
