@@ -149,13 +149,13 @@ fn scan_body(
         body,
         source,
         name,
-        refs: Vec::new(),
+        refs: Vec::with_capacity(16),
         blocks: Vec::new(),
         next_block: 0,
         place: Place::Flow,
         open_links: Vec::new(),
         image_depth: 0,
-        reading_order: Vec::new(),
+        reading_order: Vec::with_capacity(16),
         spare: Vec::new(),
     };
     let mut definitions = FxHashMap::default();
@@ -560,8 +560,11 @@ pub fn render_pair(
 
 /// `html` with each hole's mark replaced by `place`'s text of it.
 fn fill(html: &str, holes: &Holes, place: usize) -> String {
+    // Room for each hole once, and some for the ids' prefix (hole 0), which
+    // stands before every id.
     let filled: usize = holes.spans.iter().map(|spans| spans[place].len()).sum();
-    let mut out = String::with_capacity(html.len() + filled);
+    let prefix = holes.get(0, place).len();
+    let mut out = String::with_capacity(html.len() + filled + 32 * prefix);
     let mut rest = html;
     while let Some(at) = memchr::memchr(0, rest.as_bytes()) {
         out.push_str(&rest[..at]);

@@ -12,7 +12,7 @@ use super::views::{
 };
 use super::{Output, RenderError, Renderer, Sink, SiteError};
 use crate::annotate::{Heading, Rendered};
-use crate::graph::PageId;
+use crate::graph::{Mention, PageId};
 use crate::model::{EntityKey, Kind, PartyKind};
 
 /// One page to render; rendering them is independent, so it runs in parallel.
@@ -228,39 +228,34 @@ fn mentioned_in<'a>(r: &'a Renderer, key: EntityKey) -> Vec<MentionGroup<'a>> {
         }
     }
     std::hint::black_box(touched);
-    let mut groups: Vec<MentionGroup> = Vec::new();
-    let mut last_page = None;
-    for m in r
-        .graph
-        .mentions_of(key)
+    let mentions: Vec<&Mention> = (r.graph.mentions_of(key))
         .filter(|m| m.page != PageId::Entity(key))
-    {
-        // The page's link is made once for its group, not for each mention.
-        if last_page != Some(m.page) {
-            let page = match m.page {
+        .collect();
+    // A page's mentions stand together: each run makes a group, whose page
+    // link is made once.
+    (mentions.chunk_by(|a, b| a.page == b.page))
+        .filter_map(|run| {
+            let page = match run.first()?.page {
                 PageId::Front => views::front_link(r.briefing),
                 PageId::Entity(k) => r.link(k),
             };
-            groups.push(MentionGroup {
-                page,
-                mentions: Vec::new(),
-            });
-            last_page = Some(m.page);
-        }
-        if let Some(group) = groups.last_mut() {
-            let mut href = String::with_capacity(group.page.href.len() + 40);
-            href.push_str("../");
-            href.push_str(&group.page.href);
-            href.push('#');
-            m.anchor(r.briefing).push_to(&mut href);
-            group.mentions.push(MentionView {
-                href,
-                snippet: &m.snippet,
-                embed: m.embed,
-            });
-        }
-    }
-    groups
+            let mentions = (run.iter())
+                .map(|m| {
+                    let mut href = String::with_capacity(page.href.len() + 40);
+                    href.push_str("../");
+                    href.push_str(&page.href);
+                    href.push('#');
+                    m.anchor(r.briefing).push_to(&mut href);
+                    MentionView {
+                        href,
+                        snippet: &m.snippet,
+                        embed: m.embed,
+                    }
+                })
+                .collect();
+            Some(MentionGroup { page, mentions })
+        })
+        .collect()
 }
 
 fn related<'a>(r: &'a Renderer, key: EntityKey) -> Vec<RelatedGroup<'a>> {
