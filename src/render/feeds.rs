@@ -89,12 +89,17 @@ fn json_str_contents(out: &mut Vec<u8>, text: &str) {
     let mut i = 0;
     while i < bytes.len() {
         // Skips a block without escapes at once: the compiler makes the
-        // fold one vector compare.
-        if let Some(block) = bytes.get(i..i + 16)
-            && !block
-                .iter()
-                .fold(false, |any, &b| any | needs_json_escape(b))
-        {
+        // fold one vector compare. The last block is padded with spaces.
+        let block = match bytes.get(i..i + 16) {
+            Some(block) => <[u8; 16]>::try_from(block).unwrap_or([0; 16]),
+            None => {
+                let mut block = [b' '; 16];
+                let rest = &bytes[i..];
+                block[..rest.len()].copy_from_slice(rest);
+                block
+            }
+        };
+        if !block.iter().fold(false, |any, &b| any | needs_json_escape(b)) {
             i += 16;
             continue;
         }
