@@ -543,35 +543,51 @@ pub fn render_pair(
     let (shared, second) = render_with(body, state);
     let shared = shared.joined();
     let holes = second.filter(|s| !s.apart && !shared.authored_links)?.holes;
-    Some([0, 1].map(|place| {
-        Rendered {
-            html: fill(&shared.html, &holes, place),
-            headings: (shared.headings.iter())
-                .map(|h| Heading {
-                    id: fill(&h.id, &holes, place),
-                    ..h.clone()
-                })
-                .collect(),
-            referenced: shared.referenced.clone(),
-            authored_links: false,
-        }
-    }))
+    // Room for each hole once, and for the ids' prefix (hole 0) before
+    // every id.
+    let room = |place: usize| {
+        let prefix = holes.get(0, place).len();
+        holes.lens[place] + prefix * (8 + 2 * shared.headings.len())
+    };
+    let filled = |place: usize, headings: &[Heading], referenced| Rendered {
+        html: fill(&shared.html, &holes, place, room(place)),
+        headings: (headings.iter())
+            .map(|h| Heading {
+                level: h.level,
+                id: fill(&h.id, &holes, place, holes.get(0, place).len()),
+                text: h.text.clone(),
+            })
+            .collect(),
+        referenced,
+        authored_links: false,
+    };
+    let first = filled(0, &shared.headings, shared.referenced.clone());
+    let second = filled(1, &shared.headings, shared.referenced);
+    Some([first, second])
 }
 
 /// `html` with each hole's mark replaced by `place`'s text of it.
-fn fill(html: &str, holes: &Holes, place: usize) -> String {
-    // Room for each hole once, and some for the ids' prefix (hole 0), which
-    // stands before every id.
-    let filled: usize = holes.spans.iter().map(|spans| spans[place].len()).sum();
-    let prefix = holes.get(0, place).len();
-    let mut out = String::with_capacity(html.len() + filled + 32 * prefix);
+/// `room` is what to leave for the holes' texts beyond `html`'s own length.
+fn fill(html: &str, holes: &Holes, place: usize, room: usize) -> String {
+    let mut out = String::with_capacity(html.len() + room);
     let mut rest = html;
     while let Some(at) = memchr::memchr(0, rest.as_bytes()) {
         out.push_str(&rest[..at]);
         let after = &rest[at + 1..];
-        let end = memchr::memchr(0, after.as_bytes()).unwrap_or(after.len());
-        let text = (after[..end].parse::<usize>().ok()).map_or("", |n| holes.get(n, place));
-        out.push_str(text);
+        // The number runs to the next NUL; anything but digits makes no hole.
+        let mut number = Some(0usize);
+        let mut end = 0;
+        for &byte in after.as_bytes() {
+            if byte == 0 {
+                break;
+            }
+            number = number
+                .filter(|_| byte.is_ascii_digit())
+                .and_then(|n| n.checked_mul(10)?.checked_add(usize::from(byte - b'0')));
+            end += 1;
+        }
+        let number = number.filter(|_| end > 0);
+        out.push_str(number.map_or("", |n| holes.get(n, place)));
         rest = after.get(end + 1..).unwrap_or("");
     }
     out.push_str(rest);
@@ -662,7 +678,9 @@ fn render_with<'a>(body: &str, mut state: RenderState<'a>) -> (Made, Option<Seco
             };
             let note = match &mut state.second {
                 Some(second) if note.contains('\0') => {
-                    let texts = [0, 1].map(|place| inert(&fill(note, &second.holes, place)));
+                    let texts = [0, 1].map(|place| {
+                        inert(&fill(note, &second.holes, place, second.holes.lens[place]))
+                    });
                     second.hole(texts)
                 }
                 _ => inert(note),
@@ -1433,6 +1451,8 @@ struct Second<'a> {
 struct Holes {
     text: String,
     spans: Vec<[Range<usize>; 2]>,
+    /// The length of every hole's text in each place, together.
+    lens: [usize; 2],
 }
 
 impl Holes {
@@ -1442,6 +1462,8 @@ impl Holes {
             self.text.push_str(t);
             start..self.text.len()
         });
+        self.lens[0] += spans[0].len();
+        self.lens[1] += spans[1].len();
         self.spans.push(spans);
     }
 
@@ -1479,6 +1501,8 @@ impl Second<'_> {
             [false, false] => {}
             _ => self.apart = true,
         }
+        self.holes.lens[0] += spans[0].len();
+        self.holes.lens[1] += spans[1].len();
         self.holes.spans.push(spans);
     }
 }

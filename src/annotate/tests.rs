@@ -620,3 +620,14 @@ fn attributes_are_escaped_as_pulldown_cmark_escapes_them() {
         assert_eq!(ours, theirs, "{text:?}");
     }
 }
+
+#[test]
+fn fill_puts_each_place_s_text_at_its_marks_and_nothing_at_a_broken_mark() {
+    let mut holes = Holes::default();
+    holes.push(["a", "b"]);
+    holes.push(["xx", "yy"]);
+    let html = "p\00\0q\01\0r\0\0s\0x1\0t\09999\0u\012";
+    assert_eq!(fill(html, &holes, 0, 0), "paqxxrstu");
+    assert_eq!(fill(html, &holes, 1, 0), "pbqyyrstu");
+    assert_eq!(holes.lens, [3, 3]);
+}

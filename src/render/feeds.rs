@@ -99,7 +99,10 @@ fn json_str_contents(out: &mut Vec<u8>, text: &str) {
                 block
             }
         };
-        if !block.iter().fold(false, |any, &b| any | needs_json_escape(b)) {
+        if !block
+            .iter()
+            .fold(false, |any, &b| any | needs_json_escape(b))
+        {
             i += 16;
             continue;
         }
