@@ -626,7 +626,7 @@ fn fill_puts_each_place_s_text_at_its_marks_and_nothing_at_a_broken_mark() {
     let mut holes = Holes::default();
     holes.push(["a", "b"]);
     holes.push(["xx", "yy"]);
-    let html = "p\00\0q\01\0r\0\0s\0x1\0t\09999\0u\012";
+    let html = "p\x000\x00q\x001\x00r\x00\x00s\x00x1\x00t\x009999\x00u\x0012";
     assert_eq!(fill(html, &holes, 0, 0), "paqxxrstu");
     assert_eq!(fill(html, &holes, 1, 0), "pbqyyrstu");
     assert_eq!(holes.lens, [3, 3]);
