@@ -278,6 +278,16 @@ impl BlockText {
 /// word boundary among them, or all of it without leading white space.
 fn before_range(text: &str, start: usize) -> (Range<usize>, bool) {
     let before = &text[..start];
+    // Most text is ASCII, where a character is a byte: no decoding.
+    if let Some(window) = before.len().checked_sub(SNIPPET_CONTEXT + 1)
+        && before.as_bytes()[window..].is_ascii()
+    {
+        let at = window + 1;
+        let from = (before.as_bytes()[at..].iter())
+            .position(|&b| is_ascii_space(b))
+            .map_or(at, |i| at + i + 1);
+        return (from..start, true);
+    }
     // Read from the reference back, never the whole block: the character
     // that starts the kept stretch, when there is one more before it.
     let mut back = before.char_indices().rev().skip(SNIPPET_CONTEXT - 1);
@@ -296,6 +306,11 @@ fn before_range(text: &str, start: usize) -> (Range<usize>, bool) {
 /// boundary among them, or all of it without trailing white space.
 fn after_range(text: &str, end: usize) -> (Range<usize>, bool) {
     let after = &text[end..];
+    if after.len() > SNIPPET_CONTEXT && after.as_bytes()[..=SNIPPET_CONTEXT].is_ascii() {
+        let head = &after.as_bytes()[..SNIPPET_CONTEXT];
+        let keep = (head.iter().rposition(|&b| is_ascii_space(b))).unwrap_or(head.len());
+        return (end..end + keep, true);
+    }
     let Some((cut, _)) = after.char_indices().nth(SNIPPET_CONTEXT) else {
         return (end..end + after.trim_end().len(), false);
     };
@@ -306,6 +321,11 @@ fn after_range(text: &str, end: usize) -> (Range<usize>, bool) {
         .find(|(_, c)| c.is_whitespace())
         .map_or(head.len(), |(i, _)| i);
     (end..end + keep, true)
+}
+
+/// Whether an ASCII byte is a character `char::is_whitespace` holds for.
+fn is_ascii_space(byte: u8) -> bool {
+    byte == b' ' || (b'\t'..=b'\r').contains(&byte)
 }
 
 #[cfg(test)]
@@ -345,19 +365,40 @@ mod tests {
         (before, after, lead, trail)
     }
 
+    /// The context at the character `at` of `text`, against [`by_counting`].
+    fn cut_as_counted(text: &str, at: prop::sample::Index) -> Result<(), TestCaseError> {
+        let starts: Vec<usize> = text
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([text.len()])
+            .collect();
+        let start = starts[at.index(starts.len())];
+        let (before, lead) = before_range(text, start);
+        let (after, trail) = after_range(text, start);
+        let (want_before, want_after, want_lead, want_trail) = by_counting(text, start, start);
+        prop_assert_eq!((&text[before], lead), (want_before.as_str(), want_lead));
+        prop_assert_eq!((&text[after], trail), (want_after.as_str(), want_trail));
+        Ok(())
+    }
+
     proptest! {
         #[test]
         fn context_is_cut_where_counting_characters_cuts_it(
             text in "[a é\u{2003}語]{0,400}",
             at in any::<prop::sample::Index>(),
         ) {
-            let starts: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
-            let start = starts[at.index(starts.len())];
-            let (before, lead) = before_range(&text, start);
-            let (after, trail) = after_range(&text, start);
-            let (want_before, want_after, want_lead, want_trail) = by_counting(&text, start, start);
-            prop_assert_eq!((&text[before], lead), (want_before.as_str(), want_lead));
-            prop_assert_eq!((&text[after], trail), (want_after.as_str(), want_trail));
+            cut_as_counted(&text, at)?;
+        }
+
+        /// Mostly ASCII: words of up to 170 letters, every ASCII space
+        /// `char::is_whitespace` knows, now and then a character that is not
+        /// ASCII.
+        #[test]
+        fn ascii_context_is_cut_where_counting_characters_cuts_it(
+            text in "(([ab]{1,170}|[ \t\n\u{b}\u{c}\r]){0,6}[é\u{2003}]?){0,4}",
+            at in any::<prop::sample::Index>(),
+        ) {
+            cut_as_counted(&text, at)?;
         }
     }
 }
