@@ -127,7 +127,12 @@ pub fn page(r: &Renderer, sink: &dyn Sink, printed: &Printed) -> Result<(), Site
     // it is handed on, rather than the whole skeleton (megabytes at 10,000
     // sections) held until the last body.
     let mut plan = {
-        let text = String::from_utf8_lossy(skeleton.bytes());
+        // Rendered text is UTF-8: the check's fast path takes it at once,
+        // where the lossy decoder would go through it in chunks.
+        let text = match std::str::from_utf8(skeleton.bytes()) {
+            Ok(text) => std::borrow::Cow::Borrowed(text),
+            Err(_) => String::from_utf8_lossy(skeleton.bytes()),
+        };
         let plan: Vec<Piece<String>> = (pieces(&text, bodies.len()).into_iter())
             .map(|piece| match piece {
                 Piece::Text(text) => Piece::Text(text.to_string()),
