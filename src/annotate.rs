@@ -528,7 +528,10 @@ pub fn render_pair(
     let prefixes = options.map(|o| o.id_prefix.to_string());
     let mut second = Second {
         targets: targets[1],
-        holes: Holes::default(),
+        holes: Holes {
+            text: String::with_capacity(body.len() / 2),
+            ..Holes::default()
+        },
         prefixes,
         apart: false,
     };
@@ -604,7 +607,7 @@ fn render_with<'a>(body: &str, mut state: RenderState<'a>) -> (Made, Option<Seco
     let mut calls = Calls::default();
     let mut definitions = FxHashMap::default();
     let mut places = Vec::new();
-    let html = RefCell::new(String::with_capacity(body.len() * 3 / 2));
+    let html = RefCell::new(String::with_capacity(body.len() * 2));
     let events = Rewrite {
         state: &mut state,
         scope: &mut main,
