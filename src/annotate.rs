@@ -544,8 +544,10 @@ pub fn render_pair(
     };
     let state = RenderState::new(targets[0], highlighter, shared, Some(second));
     let (shared, second) = render_with(body, state);
-    let shared = shared.joined();
     let holes = second.filter(|s| !s.apart && !shared.authored_links)?.holes;
+    // Each place is filled from the pieces as they are, not from them
+    // joined first: that would move the text after every sidenote.
+    let pieces = shared.html.in_order();
     // Room for each hole once, and for the ids' prefix (hole 0) before
     // every id.
     let room = |place: usize| {
@@ -553,11 +555,11 @@ pub fn render_pair(
         holes.lens[place] + prefix * (8 + 2 * shared.headings.len())
     };
     let filled = |place: usize, headings: &[Heading], referenced| Rendered {
-        html: fill(&shared.html, &holes, place, room(place)),
+        html: fill(&pieces, &holes, place, room(place)),
         headings: (headings.iter())
             .map(|h| Heading {
                 level: h.level,
-                id: fill(&h.id, &holes, place, holes.get(0, place).len()),
+                id: fill(&[&h.id], &holes, place, holes.get(0, place).len()),
                 text: h.text.clone(),
             })
             .collect(),
@@ -569,10 +571,20 @@ pub fn render_pair(
     Some([first, second])
 }
 
-/// `html` with each hole's mark replaced by `place`'s text of it.
-/// `room` is what to leave for the holes' texts beyond `html`'s own length.
-fn fill(html: &str, holes: &Holes, place: usize, room: usize) -> String {
-    let mut out = String::with_capacity(html.len() + room);
+/// The pieces of `html`, joined, with each hole's mark replaced by
+/// `place`'s text of it. `room` is what to leave for the holes' texts beyond
+/// `html`'s own length.
+fn fill(html: &[&str], holes: &Holes, place: usize, room: usize) -> String {
+    let len: usize = html.iter().map(|piece| piece.len()).sum();
+    let mut out = String::with_capacity(len + room);
+    html.iter()
+        .for_each(|piece| fill_into(&mut out, piece, holes, place));
+    out
+}
+
+/// Appends `html` to `out` with each hole's mark replaced by `place`'s text
+/// of it. A mark never spans two pieces of a body.
+fn fill_into(out: &mut String, html: &str, holes: &Holes, place: usize) {
     let mut rest = html;
     while let Some(at) = memchr::memchr(0, rest.as_bytes()) {
         out.push_str(&rest[..at]);
@@ -594,7 +606,6 @@ fn fill(html: &str, holes: &Holes, place: usize, room: usize) -> String {
         rest = after.get(end + 1..).unwrap_or("");
     }
     out.push_str(rest);
-    out
 }
 
 /// [`render`] with `state`, handing back the second place's holes when there is one.
@@ -682,7 +693,12 @@ fn render_with<'a>(body: &str, mut state: RenderState<'a>) -> (Made, Option<Seco
             let note = match &mut state.second {
                 Some(second) if note.contains('\0') => {
                     let texts = [0, 1].map(|place| {
-                        inert(&fill(note, &second.holes, place, second.holes.lens[place]))
+                        inert(&fill(
+                            &[note],
+                            &second.holes,
+                            place,
+                            second.holes.lens[place],
+                        ))
                     });
                     second.hole(texts)
                 }

@@ -627,7 +627,10 @@ fn fill_puts_each_place_s_text_at_its_marks_and_nothing_at_a_broken_mark() {
     holes.push(["a", "b"]);
     holes.push(["xx", "yy"]);
     let html = "p\x000\x00q\x001\x00r\x00\x00s\x00x1\x00t\x009999\x00u\x0012";
-    assert_eq!(fill(html, &holes, 0, 0), "paqxxrstu");
-    assert_eq!(fill(html, &holes, 1, 0), "pbqyyrstu");
+    assert_eq!(fill(&[html], &holes, 0, 0), "paqxxrstu");
+    assert_eq!(fill(&[html], &holes, 1, 0), "pbqyyrstu");
+    // Pieces are filled in turn, as if joined.
+    let (a, b) = html.split_at(8);
+    assert_eq!(fill(&[a, "-", b], &holes, 1, 0), "pbqyy-rstu");
     assert_eq!(holes.lens, [3, 3]);
 }
