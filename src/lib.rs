@@ -18,6 +18,7 @@
 pub mod annotate;
 pub mod config;
 pub mod diagnostics;
+pub mod folder;
 pub mod frontmatter;
 pub mod graph;
 pub mod highlight;

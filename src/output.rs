@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use std::io::Write;
 
+use crate::folder::Folder;
 use crate::render::{NextBatch, OutFile, Produce, Sink, SinkError, SiteError};
 
 /// Name of the file that marks an output folder as made by `brief`.
@@ -74,6 +75,8 @@ pub fn check_target(root: &Path, out: &Path, force: bool) -> Result<(), OutputEr
 /// as it was.
 pub struct Staging {
     dir: PathBuf,
+    /// The staging folder, held open: files are made by their path in it.
+    folder: Folder,
     out: PathBuf,
     old: PathBuf,
     files: AtomicUsize,
@@ -104,6 +107,7 @@ impl Staging {
         )
         .map_err(io(&marker))?;
         Ok(Staging {
+            folder: Folder::open(&dir).map_err(io(&dir))?,
             dir,
             out: out.to_path_buf(),
             old,
@@ -154,18 +158,9 @@ impl Sink for Staging {
                 "the path leaves the output folder",
             )));
         }
-        let path = self.dir.join(&file.path);
-        // Most files land in a folder that already exists; create it only
-        // when the write says it is missing.
-        if let Err(e) = fs::write(&path, &file.bytes) {
-            if e.kind() != std::io::ErrorKind::NotFound {
-                return Err(fail(e));
-            }
-            if let Some(parent) = path.parent() {
-                fs::create_dir_all(parent).map_err(fail)?;
-            }
-            fs::write(&path, &file.bytes).map_err(fail)?;
-        }
+        self.create_file(&file.path)
+            .and_then(|mut made| made.write_all(&file.bytes))
+            .map_err(fail)?;
         self.files.fetch_add(1, Ordering::Relaxed);
         self.bytes.fetch_add(file.bytes.len(), Ordering::Relaxed);
         Ok(())
@@ -231,16 +226,27 @@ impl Sink for Staging {
 }
 
 impl Staging {
+    /// A new file at `rel` in the staging folder. Most files land in a
+    /// folder that already exists: it is made only when opening the file
+    /// says it is missing.
+    fn create_file(&self, rel: &str) -> std::io::Result<fs::File> {
+        match self.folder.create_file(Path::new(rel)) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if let Some(parent) = self.dir.join(rel).parent() {
+                    fs::create_dir_all(parent)?;
+                }
+                self.folder.create_file(Path::new(rel))
+            }
+            made => made,
+        }
+    }
+
     /// A new file at `rel` in the staging folder, written through a buffer.
     fn create(&self, rel: &str) -> std::io::Result<Counting<std::io::BufWriter<fs::File>>> {
         if !is_inside(rel) {
             return Err(std::io::Error::other("the path leaves the output folder"));
         }
-        let path = self.dir.join(rel);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
-        }
-        let file = fs::File::create(&path)?;
+        let file = self.create_file(rel)?;
         Ok(Counting {
             inner: std::io::BufWriter::with_capacity(1 << 18, file),
             bytes: 0,
