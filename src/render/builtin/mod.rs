@@ -249,9 +249,9 @@ fn frame<P: serde::Serialize>(
         "\">\n",
     );
     out.push_str("<meta name=\"generator\" content=\"brief\">\n<meta name=\"color-scheme\" content=\"light dark\">\n");
-    fill(out, HEAD_LINKS, &root);
+    fill(out, Fixed::HeadLinks, &root);
     if !blocks.print {
-        fill(out, SCRIPTS, &root);
+        fill(out, Fixed::Scripts, &root);
     }
     out.push_str("</head>\n<body class=\"");
     out.push_str(blocks.body_class);
@@ -261,9 +261,9 @@ fn frame<P: serde::Serialize>(
     if blocks.print {
         out.push_str("<nav class=\"print-back\" aria-label=\"Site\"><a href=\"index.html\">← Back to the online briefing</a></nav>\n");
     } else {
-        fill(out, HEADER_START, &root);
+        fill(out, Fixed::HeaderStart, &root);
         esc(out, &site.title);
-        fill(out, HEADER_END, &root);
+        fill(out, Fixed::HeaderEnd, &root);
     }
     out.push_str("<main id=\"main\" tabindex=\"-1\">\n");
     content(out);
@@ -279,8 +279,54 @@ fn frame<P: serde::Serialize>(
     out.push_str("</body>\n</html>\n");
 }
 
+/// The frame's fixed pieces that hold the way to the site's root.
+#[derive(Clone, Copy)]
+enum Fixed {
+    HeadLinks,
+    Scripts,
+    HeaderStart,
+    HeaderEnd,
+}
+
+impl Fixed {
+    const ALL: [Fixed; 4] = [
+        Fixed::HeadLinks,
+        Fixed::Scripts,
+        Fixed::HeaderStart,
+        Fixed::HeaderEnd,
+    ];
+
+    fn text(self) -> &'static str {
+        match self {
+            Fixed::HeadLinks => HEAD_LINKS,
+            Fixed::Scripts => SCRIPTS,
+            Fixed::HeaderStart => HEADER_START,
+            Fixed::HeaderEnd => HEADER_END,
+        }
+    }
+}
+
+/// Writes `piece` with each `{root}` replaced by `root`. Pages one folder
+/// down and at the top, nearly all of them, take it filled in already.
+fn fill(out: &mut String, piece: Fixed, root: &str) {
+    static FILLED: std::sync::LazyLock<[[String; 4]; 2]> = std::sync::LazyLock::new(|| {
+        ["../", ""].map(|root| {
+            Fixed::ALL.map(|piece| {
+                let mut filled = String::new();
+                fill_slots(&mut filled, piece.text(), root);
+                filled
+            })
+        })
+    });
+    match root {
+        "../" => out.push_str(&FILLED[0][piece as usize]),
+        "" => out.push_str(&FILLED[1][piece as usize]),
+        _ => fill_slots(out, piece.text(), root),
+    }
+}
+
 /// Writes `text` with each `{root}` replaced by `root`.
-fn fill(out: &mut String, text: &str, root: &str) {
+fn fill_slots(out: &mut String, text: &str, root: &str) {
     const SLOT: &str = "{root}";
     let mut written = 0;
     for at in memchr::memmem::find_iter(text.as_bytes(), SLOT) {
