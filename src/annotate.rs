@@ -1481,6 +1481,11 @@ impl Holes {
             self.text.push_str(t);
             start..self.text.len()
         });
+        self.keep(spans);
+    }
+
+    /// Keeps the texts at `spans` of [`Holes::text`] as the next hole.
+    fn keep(&mut self, spans: [Range<usize>; 2]) {
         self.lens[0] += spans[0].len();
         self.lens[1] += spans[1].len();
         self.spans.push(spans);
@@ -1520,9 +1525,7 @@ impl Second<'_> {
             [false, false] => {}
             _ => self.apart = true,
         }
-        self.holes.lens[0] += spans[0].len();
-        self.holes.lens[1] += spans[1].len();
-        self.holes.spans.push(spans);
+        self.holes.keep(spans);
     }
 }
 
