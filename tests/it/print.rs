@@ -624,11 +624,13 @@ fn content_wider_than_paper_wraps_instead_of_shrinking_the_page() {
         "body text shrunk to {:.1} pt high",
         body.y1 - body.y0
     );
-    for n in [0, 11] {
-        assert!(
-            all.iter().any(|w| w.text == format!("value{n}-")),
-            "table column {n} missing"
-        );
+    // Every column is printed: each cell starts with a short word of its
+    // own (`v0` … `v11`) that no wrap can split, so where the long words after
+    // it break (which depends on the fonts) does not matter. Words outside
+    // the margins already failed above.
+    for n in 0..12 {
+        let cells = all.iter().filter(|w| w.text == format!("v{n}")).count();
+        assert_eq!(cells, 2, "table column {n}: cells printed");
     }
     let head = all
         .iter()
