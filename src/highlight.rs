@@ -27,7 +27,7 @@ const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 pub struct Highlighter {
     syntaxes: OnceLock<SyntaxSet>,
     /// Highlighted blocks by the digest of their language and code.
-    done: Mutex<FxHashMap<crate::incremental::Digest, String>>,
+    done: Mutex<FxHashMap<crate::cache::Digest, String>>,
     /// Which highlighter this is, for the lines each thread keeps ([`LINES`]).
     id: u64,
 }
@@ -82,7 +82,7 @@ impl Highlighter {
         if lang.is_empty() {
             return plain(code);
         }
-        let key = crate::incremental::digest(&(lang, code));
+        let key = crate::cache::digest(&(lang, code));
         if let Some(html) = self
             .done
             .lock()

@@ -16,9 +16,9 @@
 //! failures are [`Error`]s.
 
 pub mod annotate;
+pub mod cache;
 pub mod config;
 pub mod diagnostics;
-pub mod folder;
 pub mod frontmatter;
 pub mod graph;
 pub mod highlight;
@@ -57,6 +57,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
+use cache::Cache;
 pub use diagnostics::{Diagnostic, Files, Severity};
 use graph::{Graph, PageId, PageRefs};
 use model::{Briefing, Doc, EntityKey, Kind};
@@ -144,16 +145,17 @@ impl Compiled {
     }
 }
 
-/// Everything `brief check` does: read, parse, resolve, build the graph.
+/// Everything `brief check` does before rendering: read, parse, resolve,
+/// build the graph.
 pub fn compile(root: &Path) -> Result<Compiled, Error> {
     compile_with(root, None)
 }
 
-/// [`compile`], reusing the references scanned from bodies that did not
-/// change since the build `reuse` remembers.
-fn compile_with(root: &Path, reuse: Option<&incremental::Reuse>) -> Result<Compiled, Error> {
-    let (sources, mut diagnostics) = timed("read", || match reuse {
-        Some(reuse) => source::read_known(root, Some(&mut incremental::lock(&reuse.sources))),
+/// [`compile`], reusing from `cache` the sources and scans that did not
+/// change since the last build.
+fn compile_with(root: &Path, cache: Option<&Cache>) -> Result<Compiled, Error> {
+    let (sources, mut diagnostics) = timed("read", || match cache {
+        Some(cache) => source::read_known(root, Some(&mut cache::lock(&cache.sources))),
         None => source::read(root),
     })?;
     let (briefing, found) = timed("load", || load::load(&sources));
@@ -168,7 +170,7 @@ fn compile_with(root: &Path, reuse: Option<&incremental::Reuse>) -> Result<Compi
     };
     let (relations, found) = resolve::relations(&briefing);
     diagnostics.extend(found);
-    let (pages, found) = timed("scan", || scan_pages(&sources.files, &briefing, reuse));
+    let (pages, found) = timed("scan", || scan_pages(&sources.files, &briefing, cache));
     diagnostics.extend(found);
     let (graph, found) = timed("graph", || Graph::build(&briefing, relations, pages));
     diagnostics.extend(found);
@@ -200,16 +202,33 @@ fn pages(briefing: &Briefing) -> Vec<(PageId, Doc)> {
 fn scan_pages(
     files: &Files,
     briefing: &Briefing,
-    reuse: Option<&incremental::Reuse>,
+    cache: Option<&Cache>,
 ) -> (Vec<PageRefs>, Vec<Diagnostic>) {
     let name = |kind: Kind, id: &str| briefing.lookup(kind, id).map(|k| briefing.display_name(k));
+    // What a scan asks of other entities is their names: a kept scan holds
+    // while every name is as it was.
+    let names = cache.map(|_| {
+        let names: Vec<String> = briefing.keys().map(|k| briefing.key_string(k)).collect();
+        let shown: Vec<String> = briefing.keys().map(|k| briefing.display_name(k)).collect();
+        cache::digest(&(names, shown))
+    });
     let scanned: Vec<(PageRefs, Vec<Diagnostic>)> = pages(briefing)
         .into_par_iter()
         .map(|(page, doc)| {
             let source = files.shared(doc.file);
-            let refs = match reuse {
-                Some(reuse) => reuse.scan(source, doc.body_start, &name),
-                None => annotate::scan_source(source, doc.body_start, &name),
+            let scan = || annotate::scan_source(source, doc.body_start, &name);
+            let refs = match (cache, names) {
+                (Some(cache), Some(names)) => {
+                    let key = cache::digest(&(source.get(doc.body_start..), names));
+                    let kept = cache.scans.get_or_make(key, || {
+                        Ok::<_, std::convert::Infallible>(std::sync::Arc::new(scan()))
+                    });
+                    match kept {
+                        Ok(refs) => refs.as_ref().clone(),
+                        Err(never) => match never {},
+                    }
+                }
+                _ => scan(),
             };
             let (bound, diagnostics) = resolve::references(briefing, doc, &refs);
             (
@@ -267,14 +286,14 @@ pub struct Checked {
 }
 
 /// Everything a build does but writing: compile, render, verify the output.
-/// The rendered files are kept in memory (for `brief serve`).
+/// The rendered files are kept in memory.
 pub fn check(
     root: &Path,
     options: &BuildOptions,
     progress: &dyn Fn(Stage),
 ) -> Result<Checked, Error> {
     let collect = render::Collect::default();
-    let compiled = produce(root, options, progress, &collect)?;
+    let compiled = run(root, options, None, progress, &collect)?;
     let site = (!compiled.failed(options.deny_warnings)).then(|| Site {
         files: collect.into_files(),
     });
@@ -290,7 +309,7 @@ pub fn check_only(
     progress: &dyn Fn(Stage),
 ) -> Result<(Compiled, usize), Error> {
     let discard = Discard::default();
-    let compiled = produce(root, options, progress, &discard)?;
+    let compiled = run(root, options, None, progress, &discard)?;
     Ok((compiled, discard.0.into_inner()))
 }
 
@@ -304,36 +323,32 @@ impl render::Sink for Discard {
         Ok(())
     }
 
-    fn put_batches(&self, path: &str, next: render::NextBatch) -> Result<(), render::SiteError> {
-        while next()?.is_some() {}
-        Ok(self.put(render::OutFile {
-            path: path.to_string(),
-            bytes: Vec::new(),
-        })?)
-    }
-
-    /// A streamed file is a feed (`graph.json`) with nothing to check: it is
-    /// not even made.
-    fn put_stream(&self, path: &str, _: render::Produce) -> Result<(), render::SinkError> {
-        self.put(render::OutFile {
-            path: path.to_string(),
-            bytes: Vec::new(),
-        })
+    fn put_pieces(&self, _: &str, pieces: render::Pieces) -> Result<(), render::SiteError> {
+        for piece in pieces {
+            piece?;
+        }
+        self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
     }
 }
 
-/// Compiles the site, renders every file into `sink` as it is done, and
-/// verifies the output on the way. Nothing reaches `sink` when compiling
-/// fails; whether what did reach it may be kept is for the caller to decide
-/// from the returned diagnostics.
-fn produce(
+/// The pipeline every command runs: compile the site, render every file
+/// into `sink` as it is done, and verify the output on the way. Nothing
+/// reaches `sink` when compiling fails; whether what did reach it may be
+/// kept is for the caller to decide from the returned diagnostics. `cache`
+/// is what `brief serve` keeps between builds.
+pub fn run(
     root: &Path,
     options: &BuildOptions,
+    cache: Option<&Cache>,
     progress: &dyn Fn(Stage),
     sink: &dyn render::Sink,
 ) -> Result<Compiled, Error> {
     progress(Stage::Compiling);
-    let mut compiled = timed("compile", || compile(root))?;
+    let mut compiled = timed("compile", || compile_with(root, cache))?;
+    let Some((briefing, graph)) = compiled.site.as_ref() else {
+        return Ok(compiled);
+    };
     if compiled.failed(options.deny_warnings) {
         return Ok(compiled);
     }
@@ -351,19 +366,20 @@ fn produce(
         };
         render::Sink::put(&verifying, file).map_err(render::SiteError::from)?;
     }
-    timed("render", || {
-        render_into(
-            &compiled,
-            &theme,
-            options.base_url.clone(),
-            &verifying,
-            None,
-        )
-    })?;
+    let base_url = (options.base_url.as_deref())
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+        .map(|u| format!("{}/", u.trim_end_matches('/')))
+        .or_else(|| briefing.config.base_url());
+    let renderer = timed("views", || {
+        Renderer::new(&compiled.files, briefing, graph, &theme, base_url, cache)
+    });
+    timed("render", || render::site(&renderer, &verifying))?;
     progress(Stage::Verifying);
-    let found = timed("verify", || {
-        verify_site(&compiled, verifying.collector, sink)
-    })?;
+    let outputs = verifying.collector.paths();
+    let misses = timed("verify", || verifying.collector.finish());
+    let outputs: Vec<&str> = outputs.iter().map(String::as_str).collect();
+    let found = locate_misses(&compiled, misses, &outputs)?;
     compiled.diagnostics.extend(found);
     diagnostics::normalize(&mut compiled.diagnostics);
     Ok(compiled)
@@ -390,7 +406,7 @@ pub fn timed<T>(stage: &str, f: impl FnOnce() -> T) -> T {
     value
 }
 
-/// A sink that notes what each page links to and offers before passing it on.
+/// A sink that shows every file to the link check before passing it on.
 struct Verifying<'a> {
     inner: &'a dyn render::Sink,
     collector: verify::Collector,
@@ -398,83 +414,22 @@ struct Verifying<'a> {
 
 impl render::Sink for Verifying<'_> {
     fn put(&self, file: render::OutFile) -> Result<(), render::SinkError> {
-        if file.path == "print.html" {
-            timed("print verify", || {
-                self.collector.add(&file.path, &file.bytes)
-            });
-        } else {
-            self.collector.add(&file.path, &file.bytes);
-        }
+        self.collector.add(&file.path, &file.bytes);
         self.inner.put(file)
     }
 
-    fn put_made(&self, file: render::OutFile) -> Result<(), render::SinkError> {
-        match self.inner.reads_back() {
-            true => self.collector.add_unread(&file.path),
-            false => self.collector.add_made(&file.path, &file.bytes),
-        }
-        self.inner.put_made(file)
-    }
-
-    fn put_batches(&self, path: &str, next: render::NextBatch) -> Result<(), render::SiteError> {
-        // Each batch is scanned, in parallel, on its way to the inner sink,
-        // and its scans joined to those of the batches before it.
-        let mut joined = verify::Joined::default();
-        let reads_back = self.inner.reads_back();
-        self.inner.put_batches(path, &mut || {
-            let batch = next()?;
-            if let Some(parts) = &batch {
-                let scans: Vec<verify::PieceScan> = parts
-                    .par_iter()
-                    .map(|part| match part.origin() {
-                        render::Origin::Brief if reads_back => verify::PieceScan::unread(part),
-                        render::Origin::Brief => verify::made::scan_piece(part),
-                        render::Origin::Author => verify::scan_piece(part),
-                    })
-                    .collect();
-                scans.iter().for_each(|scan| joined.push(scan));
+    fn put_pieces(&self, path: &str, pieces: render::Pieces) -> Result<(), render::SiteError> {
+        let mut page = Vec::new();
+        let mut seen = pieces.map(|piece| {
+            if let Ok(piece) = &piece {
+                page.extend_from_slice(piece.as_bytes());
             }
-            Ok(batch)
-        })?;
-        self.collector.add_pieces(path, joined);
+            piece
+        });
+        self.inner.put_pieces(path, &mut seen)?;
+        self.collector.add(path, &page);
         Ok(())
     }
-
-    fn put_stream(&self, path: &str, produce: render::Produce) -> Result<(), render::SinkError> {
-        if verify::holds_links(path) {
-            // Links are checked on the whole page: take it whole.
-            let mut bytes = Vec::new();
-            produce(&mut bytes).map_err(|source| render::SinkError {
-                path: path.to_string(),
-                source,
-            })?;
-            return self.put(render::OutFile {
-                path: path.to_string(),
-                bytes,
-            });
-        }
-        self.collector.add(path, &[]);
-        self.inner.put_stream(path, produce)
-    }
-
-    fn put_shared(&self, path: String, bytes: render::Bytes) -> Result<(), render::SinkError> {
-        self.collector.add(&path, &bytes);
-        self.inner.put_shared(path, bytes)
-    }
-}
-
-/// Verifies the rendered site: misses traced to a Markdown link become
-/// diagnostics there; any other miss is a template's and fails with [`BrokenLinks`].
-fn verify_site(
-    compiled: &Compiled,
-    collector: verify::Collector,
-    written: &dyn render::Sink,
-) -> Result<Vec<Diagnostic>, Error> {
-    let outputs = collector.paths();
-    let read = |path: &str| written.read_back(path);
-    let misses = timed("check links", || collector.finish_reading(&read));
-    let outputs: Vec<&str> = outputs.iter().map(String::as_str).collect();
-    locate_misses(compiled, misses, &outputs)
 }
 
 /// Misses traced to a Markdown link become diagnostics there; any other miss
@@ -535,7 +490,7 @@ pub fn build_with(
     // Pages go to disk as they are rendered, into a staging folder that only
     // replaces the output once everything rendered and verified.
     let staging = output::Staging::new(out)?;
-    let compiled = produce(root, options, progress, &staging)?;
+    let compiled = run(root, options, None, progress, &staging)?;
     if compiled.failed(options.deny_warnings) {
         return Ok(Built {
             compiled,
@@ -550,52 +505,23 @@ pub fn build_with(
     })
 }
 
-fn render_into(
-    compiled: &Compiled,
-    theme: &Theme,
-    base_url: Option<String>,
-    sink: &dyn render::Sink,
-    reuse: Option<&incremental::Reuse>,
-) -> Result<(), Error> {
-    let Some((briefing, graph)) = &compiled.site else {
-        return Ok(());
-    };
-    let base_url = base_url
-        .filter(|u| !u.trim().is_empty())
-        .map(|u| format!("{}/", u.trim().trim_end_matches('/')));
-    let renderer = timed("views", || {
-        Renderer::new(
-            &compiled.files,
-            briefing,
-            graph,
-            theme,
-            base_url.or_else(|| briefing.config.base_url()),
-        )
-        .reusing(reuse)
-    });
-    Ok(render::site(&renderer, sink)?)
-}
-
 /// `brief render`: one Markdown text to an HTML fragment. References resolve
 /// against the site at `root` when there is one that compiles; otherwise they
 /// link to where such entities' pages would be.
-pub fn render_fragment(text: &str, root: Option<&Path>) -> Result<annotate::Pieces, Error> {
-    let highlighter = highlight::Highlighter::new();
+pub fn render_fragment(text: &str, root: Option<&Path>) -> Result<String, Error> {
     if let Some(root) = root.filter(|r| r.join("briefing.toml").is_file()) {
         let compiled = compile(root)?;
         if let (0, Some((briefing, graph))) = (compiled.errors(), &compiled.site) {
             let theme = Theme::load(Some(root))?;
-            let renderer = Renderer::new(&compiled.files, briefing, graph, &theme, None);
-            let html = renderer.markdown_text(text, "", LinkMode::Site, "")?.html;
-            return Ok(annotate::Pieces::from(html));
+            let renderer = Renderer::new(&compiled.files, briefing, graph, &theme, None, None);
+            let options = annotate::RenderOptions::default();
+            let rendered = renderer.markdown(text, "", LinkMode::Site, options)?;
+            return Ok(std::sync::Arc::unwrap_or_clone(rendered).html);
         }
     }
-    Ok(annotate::render_pieces(
-        text,
-        &Standalone,
-        &highlighter,
-        annotate::RenderOptions::default(),
-    ))
+    let highlighter = highlight::Highlighter::new();
+    let options = annotate::RenderOptions::default();
+    Ok(annotate::render(text, &Standalone, &highlighter, options).html)
 }
 
 /// Targets when there is no site: a link to where the entity's page would be.
@@ -614,65 +540,5 @@ impl annotate::Targets for Standalone {
 
     fn card(&self, _: Kind, _: &str, _: &str) -> Option<String> {
         None
-    }
-
-    /// The tag [`annotate::push_ref_tag`] makes from [`Standalone::target`],
-    /// written without making the target: a valid id needs no escaping.
-    fn open_tag(&self, out: &mut String, kind: Kind, id: &str, anchor: &str) -> bool {
-        if !model::is_valid_id(id) {
-            return false;
-        }
-        for piece in [
-            "<a class=\"ref ref-",
-            kind.as_str(),
-            "\" href=\"",
-            kind.dir(),
-            "/",
-            id,
-        ] {
-            out.push_str(piece);
-        }
-        out.push_str(".html\" id=\"");
-        annotate::push_attribute(out, anchor);
-        for piece in ["\" data-ref=\"", kind.as_str(), ":", id, "\">"] {
-            out.push_str(piece);
-        }
-        true
-    }
-
-    fn name(&self, _: Kind, id: &str) -> Option<String> {
-        model::is_valid_id(id).then(|| id.to_string())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use annotate::Targets;
-
-    /// Standalone writes its tags itself; they must be the tags the default
-    /// method makes from its targets.
-    #[test]
-    fn standalone_tags_are_the_tags_of_its_targets() {
-        struct Plain;
-        impl Targets for Plain {
-            fn target(&self, kind: Kind, id: &str) -> Option<annotate::Target> {
-                Standalone.target(kind, id)
-            }
-            fn card(&self, _: Kind, _: &str, _: &str) -> Option<String> {
-                None
-            }
-        }
-        for kind in Kind::ALL {
-            for id in ["openai", "9-to-5", "Bad_Name", "a\"b", "../x", ""] {
-                for anchor in ["m-party-openai-1", "p<&\"-m-x-2", "it's"] {
-                    let [mut fast, mut made] = [String::new(), String::new()];
-                    let found = Standalone.open_tag(&mut fast, kind, id, anchor);
-                    assert_eq!(found, Plain.open_tag(&mut made, kind, id, anchor));
-                    assert_eq!(fast, made, "{kind:?} {id} {anchor}");
-                    assert_eq!(Standalone.name(kind, id), Plain.name(kind, id));
-                }
-            }
-        }
     }
 }

@@ -128,25 +128,7 @@ impl NewKind {
     }
 }
 
-/// `mi_option_purge_delay` in mimalloc's `mi_option_t` (`mimalloc.h`), for
-/// which `libmimalloc-sys` has no constant.
-const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-
-/// How long, in milliseconds, mimalloc keeps memory that was freed before it
-/// gives it back to the system. Its default, a second, is most of a large
-/// build: every stage's freed scratch memory stays resident beside the next
-/// stage's, some 30 MB at the peak of a 10,000-section build. A short delay
-/// still keeps memory that is freed and reused at once (see BENCHMARKS.md
-/// for what it costs). The faster the stages run, the sooner one's freed
-/// memory meets the next one's: 15 ms rather than 25 keeps the peak about
-/// 10 MB lower at the same speed.
-const PURGE_DELAY_MS: std::ffi::c_long = 15;
-
 fn main() -> ExitCode {
-    // SAFETY: sets one of mimalloc's options before any thread but this one
-    // exists, as `mi_option_set_default` requires (it is not thread safe).
-    // A `MIMALLOC_PURGE_DELAY` in the environment still takes precedence.
-    unsafe { libmimalloc_sys::mi_option_set_default(MI_OPTION_PURGE_DELAY, PURGE_DELAY_MS) };
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => ExitCode::from(code),
@@ -195,9 +177,6 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                     started.elapsed().as_millis()
                 );
             }
-            // The process ends here: the system takes back the site's memory
-            // at once, where freeing it piece by piece takes milliseconds.
-            std::mem::forget(built);
             Ok(code)
         }
         Command::Check {
@@ -285,7 +264,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Render { file, root } => {
             let text = read_input(file.as_deref())?;
             let html = brief::render_fragment(&text, Some(&root)).map_err(fail)?;
-            html.write_to(&mut std::io::stdout().lock())
+            (std::io::stdout().lock().write_all(html.as_bytes()))
                 .map_err(|e| (2, format!("cannot write output: {e}")))?;
             Ok(0)
         }

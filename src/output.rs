@@ -12,8 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use std::io::Write;
 
-use crate::folder::Folder;
-use crate::render::{NextBatch, OutFile, Produce, Sink, SinkError, SiteError};
+use crate::render::{OutFile, Pieces, Sink, SinkError, SiteError};
 
 /// Name of the file that marks an output folder as made by `brief`.
 pub const MARKER: &str = ".brief-output";
@@ -75,8 +74,6 @@ pub fn check_target(root: &Path, out: &Path, force: bool) -> Result<(), OutputEr
 /// as it was.
 pub struct Staging {
     dir: PathBuf,
-    /// The staging folder, held open: files are made by their path in it.
-    folder: Folder,
     out: PathBuf,
     old: PathBuf,
     files: AtomicUsize,
@@ -107,7 +104,6 @@ impl Staging {
         )
         .map_err(io(&marker))?;
         Ok(Staging {
-            folder: Folder::open(&dir).map_err(io(&dir))?,
             dir,
             out: out.to_path_buf(),
             old,
@@ -138,27 +134,12 @@ impl Staging {
 }
 
 impl Sink for Staging {
-    fn reads_back(&self) -> bool {
-        true
-    }
-
-    fn read_back(&self, path: &str) -> Option<Vec<u8>> {
-        is_inside(path)
-            .then(|| fs::read(self.dir.join(path)).ok())
-            .flatten()
-    }
-
     fn put(&self, file: OutFile) -> Result<(), SinkError> {
         let fail = |source| SinkError {
             path: file.path.clone(),
             source,
         };
-        if !is_inside(&file.path) {
-            return Err(fail(std::io::Error::other(
-                "the path leaves the output folder",
-            )));
-        }
-        self.create_file(&file.path)
+        self.create(&file.path)
             .and_then(|mut made| made.write_all(&file.bytes))
             .map_err(fail)?;
         self.files.fetch_add(1, Ordering::Relaxed);
@@ -166,109 +147,36 @@ impl Sink for Staging {
         Ok(())
     }
 
-    fn put_batches(&self, rel: &str, next: NextBatch) -> Result<(), SiteError> {
+    fn put_pieces(&self, rel: &str, pieces: Pieces) -> Result<(), SiteError> {
         let fail = |source| SinkError {
             path: rel.to_string(),
             source,
         };
-        let mut out = self.create(rel).map_err(fail)?;
-        // The file is written on a thread of its own, a batch behind, so
-        // that the next batch renders meanwhile. Rendering can fail between
-        // writes: the failure is kept and returned as itself.
-        let (written, rendered) = std::thread::scope(|scope| {
-            let (send, batches) = std::sync::mpsc::sync_channel::<Vec<crate::render::Part>>(1);
-            let writer = scope.spawn(move || -> std::io::Result<Counting<_>> {
-                for batch in batches {
-                    for part in batch {
-                        out.write_all(part.as_bytes())?;
-                    }
-                }
-                out.inner.flush()?;
-                Ok(out)
-            });
-            let rendered = loop {
-                match next() {
-                    Ok(Some(batch)) => {
-                        // A writer that stopped has its error to tell.
-                        if send.send(batch).is_err() {
-                            break Ok(());
-                        }
-                    }
-                    Ok(None) => break Ok(()),
-                    Err(err) => break Err(err),
-                }
-            };
-            drop(send);
-            let written = writer
-                .join()
-                .unwrap_or_else(|_| Err(std::io::Error::other("the writer stopped")));
-            (written, rendered)
-        });
-        rendered?;
-        let out = written.map_err(fail)?;
+        let mut out = std::io::BufWriter::new(self.create(rel).map_err(fail)?);
+        let mut bytes = 0;
+        for piece in pieces {
+            let piece = piece?;
+            out.write_all(piece.as_bytes()).map_err(fail)?;
+            bytes += piece.len();
+        }
+        out.flush().map_err(fail)?;
         self.files.fetch_add(1, Ordering::Relaxed);
-        self.bytes.fetch_add(out.bytes, Ordering::Relaxed);
-        Ok(())
-    }
-
-    fn put_stream(&self, rel: &str, produce: Produce) -> Result<(), SinkError> {
-        let fail = |source| SinkError {
-            path: rel.to_string(),
-            source,
-        };
-        let mut out = self.create(rel).map_err(fail)?;
-        produce(&mut out).map_err(fail)?;
-        out.inner.flush().map_err(fail)?;
-        self.files.fetch_add(1, Ordering::Relaxed);
-        self.bytes.fetch_add(out.bytes, Ordering::Relaxed);
+        self.bytes.fetch_add(bytes, Ordering::Relaxed);
         Ok(())
     }
 }
 
 impl Staging {
-    /// A new file at `rel` in the staging folder. Most files land in a
-    /// folder that already exists: it is made only when opening the file
-    /// says it is missing.
-    fn create_file(&self, rel: &str) -> std::io::Result<fs::File> {
-        match self.folder.create_file(Path::new(rel)) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                if let Some(parent) = self.dir.join(rel).parent() {
-                    fs::create_dir_all(parent)?;
-                }
-                self.folder.create_file(Path::new(rel))
-            }
-            made => made,
-        }
-    }
-
-    /// A new file at `rel` in the staging folder, written through a buffer.
-    fn create(&self, rel: &str) -> std::io::Result<Counting<std::io::BufWriter<fs::File>>> {
+    /// A new file at `rel` in the staging folder, and the folders it needs.
+    fn create(&self, rel: &str) -> std::io::Result<fs::File> {
         if !is_inside(rel) {
             return Err(std::io::Error::other("the path leaves the output folder"));
         }
-        let file = self.create_file(rel)?;
-        Ok(Counting {
-            inner: std::io::BufWriter::with_capacity(1 << 18, file),
-            bytes: 0,
-        })
-    }
-}
-
-/// A writer that counts what passes through it.
-struct Counting<W> {
-    inner: W,
-    bytes: usize,
-}
-
-impl<W: Write> Write for Counting<W> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.bytes += n;
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.inner.flush()
+        let path = self.dir.join(rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::File::create(path)
     }
 }
 

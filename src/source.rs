@@ -17,7 +17,6 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::diagnostics::{Diagnostic, FileId, Files};
-use crate::folder::Folder;
 use crate::model::Kind;
 
 /// Where a content file belongs.
@@ -154,10 +153,9 @@ pub fn read_known(
         // Reading is most of this stage's time on a large site: read in
         // parallel, then number the files in the walk's order.
         let previous = known.as_deref();
-        let folder = Folder::open(&content_root).ok();
         let read: Vec<std::io::Result<Read>> = pending
             .par_iter()
-            .map(|entry| read_one(folder.as_ref(), &entry.path, previous))
+            .map(|entry| read_one(&entry.path, previous))
             .collect();
         let mut old = known.as_mut().map(|k| std::mem::take(&mut k.files));
         let mut next = HashMap::new();
@@ -246,15 +244,11 @@ struct Read {
     stamp: Option<Stamp>,
 }
 
-/// Reads the content file at `path`, which is in `folder` when there is one.
-fn read_one(folder: Option<&Folder>, path: &Path, known: Option<&Known>) -> std::io::Result<Read> {
-    let open = || match folder.and_then(|f| Some((f, path.strip_prefix(f.path()).ok()?))) {
-        Some((folder, rel)) => folder.open_file(rel),
-        None => std::fs::File::open(path),
-    };
+/// Reads the content file at `path`, unless `known` holds its text.
+fn read_one(path: &Path, known: Option<&Known>) -> std::io::Result<Read> {
     let Some(known) = known else {
         return Ok(Read {
-            bytes: Some(utf8(read_whole(open()?)?)),
+            bytes: Some(utf8(std::fs::read(path)?)),
             stamp: None,
         });
     };
@@ -262,7 +256,7 @@ fn read_one(folder: Option<&Folder>, path: &Path, known: Option<&Known>) -> std:
     let stamp = Stamp::of(&metadata);
     let bytes = match known.holds(path, stamp) {
         true => None,
-        false => Some(utf8(read_whole(open()?)?)),
+        false => Some(utf8(std::fs::read(path)?)),
     };
     Ok(Read { bytes, stamp })
 }
@@ -405,33 +399,6 @@ fn read_text(
     Ok(decode(files, diagnostics, utf8(bytes), rel))
 }
 
-/// The bytes of `file`, as `std::fs::read` reads a file, but in
-/// one `read` call where that takes two: the buffer has room for a byte more
-/// than the file's size, so a read that stops at exactly that size has met
-/// the end. A file that is not that size when read (it grew or shrank since
-/// its size was taken, or is not a regular file) is read on to its end as
-/// `std::fs::read` would. A build reads every content file.
-fn read_whole(mut file: std::fs::File) -> std::io::Result<Vec<u8>> {
-    use std::io::Read;
-    let size = (file.metadata().ok())
-        .and_then(|m| usize::try_from(m.len()).ok())
-        .unwrap_or(0);
-    let mut bytes = Vec::new();
-    bytes.try_reserve_exact(size.saturating_add(1))?;
-    bytes.resize(size.saturating_add(1), 0);
-    let first = loop {
-        match file.read(&mut bytes) {
-            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => continue,
-            read => break read?,
-        }
-    };
-    bytes.truncate(first);
-    if first != size {
-        file.read_to_end(&mut bytes)?;
-    }
-    Ok(bytes)
-}
-
 /// `bytes` as UTF-8 text without a byte-order mark, or why they are not.
 fn utf8(mut bytes: Vec<u8>) -> Result<String, FromUtf8Error> {
     if bytes.starts_with(b"\xEF\xBB\xBF") {
@@ -487,29 +454,6 @@ mod tests {
         std::fs::write(&path, text).unwrap();
         let file = std::fs::File::options().write(true).open(&path).unwrap();
         file.set_modified(base - age).unwrap();
-    }
-
-    #[test]
-    fn read_whole_reads_what_std_reads() {
-        let dir = tempfile::tempdir().unwrap();
-        for size in [0, 1, 4095, 4096, 4097, 300_000] {
-            let path = dir.path().join(format!("f{size}"));
-            let bytes: Vec<u8> = (0..size).map(|i| (i % 251) as u8).collect();
-            std::fs::write(&path, &bytes).unwrap();
-            let file = std::fs::File::open(&path).unwrap();
-            assert_eq!(read_whole(file).unwrap(), bytes, "{size} bytes");
-        }
-        // A file whose metadata gives no size (0) but that has text: read on.
-        #[cfg(target_os = "linux")]
-        assert_eq!(
-            read_whole(std::fs::File::open("/proc/self/cmdline").unwrap()).unwrap(),
-            std::fs::read("/proc/self/cmdline").unwrap()
-        );
-    }
-
-    fn section_text(root: &Path, known: &mut Known) -> String {
-        let (sources, _) = read_known(root, Some(known)).unwrap();
-        sources.files.text(sources.content[0].file).to_string()
     }
 
     #[test]

@@ -5,10 +5,9 @@
 //! This module reads only the site's `templates/` and `static/` folders and
 //! renders templates; it knows nothing of what the pages mean.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::error::Error as _;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
 use serde::Serialize;
 use tera::{Context, Tera};
@@ -34,19 +33,9 @@ pub const STATIC: [(&str, &str); 4] =
 
 /// Templates ready to render and the static files to copy.
 pub struct Theme {
-    /// The templates compiled, once one is rendered with Tera. A theme of
-    /// the built-in templates alone compiles them only then, which a build
-    /// whose pages brief writes itself never does; a site's own templates
-    /// are compiled as they load, so their mistakes are reported at once.
-    tera: OnceLock<Result<Tera, String>>,
-    templates: BTreeMap<String, String>,
-    /// The built-in templates the site does not override (or overrides with
-    /// the same text): pages may be written without Tera where they are all
-    /// a template is made of.
-    builtin: BTreeSet<&'static str>,
+    /// Every template, compiled once and shared by the threads that render.
+    tera: Tera,
     pub statics: BTreeMap<String, Vec<u8>>,
-    /// A digest of every template and static file, to tell themes apart.
-    digest: crate::incremental::Digest,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -63,12 +52,6 @@ pub enum ThemeError {
 impl Theme {
     /// The built-in theme with `root/templates` and `root/static` laid over it.
     pub fn load(root: Option<&Path>) -> Result<Theme, ThemeError> {
-        Theme::reload(root, None)
-    }
-
-    /// [`Theme::load`], but `current` itself when the files are the same as
-    /// the ones it was loaded from (compiling the templates is the slow part).
-    pub fn reload(root: Option<&Path>, current: Option<Theme>) -> Result<Theme, ThemeError> {
         let mut templates: BTreeMap<String, String> = TEMPLATES
             .iter()
             .map(|(n, t)| (n.to_string(), t.to_string()))
@@ -86,53 +69,23 @@ impl Theme {
             }
             statics.extend(read_dir(&root.join("static"))?);
         }
-        let digest = crate::incremental::digest(&(&templates, &statics));
-        if let Some(theme) = current.filter(|t| t.digest == digest) {
-            return Ok(theme);
-        }
-        let builtin: BTreeSet<&str> = TEMPLATES
-            .iter()
-            .filter(|(name, text)| templates.get(*name).map(String::as_str) == Some(*text))
-            .map(|(name, _)| *name)
-            .collect();
-        let tera = OnceLock::new();
-        if templates.len() != TEMPLATES.len() || builtin.len() != TEMPLATES.len() {
-            let compiled = compile(&templates).map_err(ThemeError::Template)?;
-            let _ = tera.set(Ok(compiled));
-        }
-        Ok(Theme {
-            tera,
-            templates,
-            builtin,
-            statics,
-            digest,
-        })
+        let tera = compile(&templates).map_err(ThemeError::Template)?;
+        Ok(Theme { tera, statics })
     }
 
-    /// Equal for two loads of the same templates and static files.
-    pub fn digest(&self) -> crate::incremental::Digest {
-        self.digest
-    }
-
-    /// Whether `template` is the built-in template of that name, as the
-    /// binary has it.
-    pub fn is_builtin(&self, template: &str) -> bool {
-        self.builtin.contains(template)
-    }
-
+    /// Renders `template` with `context`.
     pub fn render(&self, template: &str, context: &impl Serialize) -> Result<String, RenderError> {
         let fail = |message: String| RenderError {
             template: template.to_string(),
             message,
         };
         let context = Context::from_serialize(context).map_err(|e| fail(chain(&e)))?;
-        let tera = self.tera.get_or_init(|| compile(&self.templates));
-        let tera = tera.as_ref().map_err(|e| fail(e.clone()))?;
-        tera.render(template, &context).map_err(|e| fail(chain(&e)))
+        self.tera
+            .render(template, &context)
+            .map_err(|e| fail(chain(&e)))
     }
 }
 
-/// `templates` compiled by Tera, or Tera's account of the first mistake.
 fn compile(templates: &BTreeMap<String, String>) -> Result<Tera, String> {
     let mut tera = Tera::default();
     tera.set_escape_fn(escape);
@@ -198,20 +151,6 @@ fn read_dir(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, ThemeError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_built_in_templates_compile_when_first_rendered() {
-        let theme = Theme::load(None).unwrap();
-        assert!(theme.tera.get().is_none(), "compiled before it was needed");
-        let html = theme
-            .render("404.html", &serde_json::json!({}))
-            .unwrap_err();
-        assert_eq!(
-            html.template, "404.html",
-            "Tera ran and reported a missing value"
-        );
-        assert!(matches!(theme.tera.get(), Some(Ok(_))));
-    }
 
     #[test]
     fn a_sites_own_template_is_compiled_as_it_loads() {

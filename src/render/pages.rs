@@ -2,15 +2,16 @@
 //! indexes and `404.html`, each from its template (`print.html` is in
 //! [`super::print`]).
 
-use std::sync::Arc;
+use std::hash::Hash;
 
 use rayon::prelude::*;
 use serde::Serialize;
 
 use super::views::{
     self, EntityView, LinkMode, LinkView, MentionGroup, MentionView, Neighbours, RelatedGroup,
+    SiteView,
 };
-use super::{Output, RenderError, Renderer, Sink, SiteError};
+use super::{CardVariant, OutFile, RenderError, Renderer, Sink, SiteError};
 use crate::annotate::{Heading, Rendered};
 use crate::graph::{Mention, PageId};
 use crate::model::{EntityKey, Kind, PartyKind};
@@ -21,71 +22,112 @@ enum Job {
     Front,
     Entity(EntityKey),
     Index(Kind),
-    Print,
     NotFound,
 }
 
-/// Renders every page, in parallel, handing each to `sink` as soon as it is
-/// done. In a full build the pages of entities whose body `print.html`
-/// shows are rendered with it, by [`super::print::page`].
+/// Renders every page but `print.html`, in parallel, handing each to `sink`
+/// as soon as it is done.
 pub fn all(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
-    let printed = super::print::Printed::of(r);
-    let mut jobs = vec![Job::Front, Job::Print, Job::NotFound];
-    jobs.extend(
-        (r.briefing
-            .keys()
-            .filter(|&key| !printed.renders_page(r, key)))
-        .map(Job::Entity),
-    );
+    let mut jobs = vec![Job::Front, Job::NotFound];
+    jobs.extend(r.briefing.keys().map(Job::Entity));
     jobs.extend([Kind::Party, Kind::Clause, Kind::Quote].map(Job::Index));
     jobs.par_iter().try_for_each(|job| {
         let file = match *job {
-            // print.html goes to the sink in pieces, by itself.
-            Job::Print => {
-                return crate::timed("print.html", || super::print::page(r, sink, &printed));
-            }
             Job::Front => front(r),
-            Job::Entity(key) => entity_page(r, key, || {
-                r.markdown(r.briefing.doc(key), "../", LinkMode::Site, "")
-            }),
+            Job::Entity(key) => {
+                let body = r.page_body(r.briefing.doc(key))?;
+                match key.kind {
+                    Kind::Section => section(r, key, &body),
+                    _ => entity(r, key, &body),
+                }
+            }
             Job::Index(kind) => index(r, kind),
-            Job::NotFound => r.page("404.html", "404.html", "Page not found", &[], false, ()),
+            Job::NotFound => page(r, "404.html", "404.html", "Page not found", &[], ()),
         }?;
-        file.put_into(sink)?;
+        sink.put(file)?;
         Ok(())
     })
 }
 
-/// The page of entity `key`, showing its body as `body` renders it for the
-/// page (asked for only when the page is made, not kept from a last build).
-pub(super) fn entity_page(
+/// Everything a page's template sees: the site, where the page stands, and
+/// the page's own view.
+#[derive(Serialize, Hash)]
+struct PageContext<'a, P: Serialize> {
+    site: &'a SiteView,
+    /// Prefix from this page to the site root: "" or "../" (or the base URL
+    /// on `404.html`).
+    root: &'a str,
+    path: &'a str,
+    title: &'a str,
+    canonical: Option<String>,
+    /// The hidden preview cards of every entity the page references, as HTML.
+    previews: String,
+    page: P,
+}
+
+/// `template` at `path` with `page` as its view; `referenced` are the
+/// entities whose preview cards the page carries.
+pub(super) fn page<P: Serialize + Hash>(
     r: &Renderer,
-    key: EntityKey,
-    body: impl FnOnce() -> Result<Arc<Rendered>, RenderError>,
-) -> Result<Output, RenderError> {
-    let path = views::entity_href(r.briefing, key, LinkMode::Site);
-    r.entity_page(key, &path, || match key.kind {
-        Kind::Section => section(r, key, &*body()?),
-        _ => entity(r, key, &*body()?),
+    template: &str,
+    path: &str,
+    title: &str,
+    referenced: &[(Kind, String)],
+    page: P,
+) -> Result<OutFile, RenderError> {
+    // A host serves 404.html at whatever address was missing, where links
+    // relative to the top level break; with a base_url it links absolutely.
+    let root = match (&r.base_url, path) {
+        (Some(base), "404.html") => base.as_str(),
+        _ if path.contains('/') => "../",
+        _ => "",
+    };
+    let variant = CardVariant::of(root, LinkMode::Site);
+    let mut previews = String::new();
+    for key in referenced
+        .iter()
+        .filter_map(|(kind, id)| r.briefing.lookup(*kind, id))
+    {
+        let card = r.card(key, variant)?;
+        previews.push_str("<div class=\"preview\" id=\"preview-");
+        previews.push_str(key.kind.as_str());
+        previews.push('-');
+        previews.push_str(r.briefing.id(key));
+        previews.push_str("\">");
+        previews.push_str(card);
+        previews.push_str("</div>\n");
+    }
+    let context = PageContext {
+        site: &r.site,
+        root,
+        path,
+        title,
+        canonical: r.base_url.as_ref().map(|b| format!("{b}{path}")),
+        previews,
+        page,
+    };
+    Ok(OutFile {
+        path: path.to_string(),
+        bytes: r.template(template, &context)?,
     })
 }
 
 #[derive(Serialize, Hash)]
-pub(super) struct FrontPage<'a> {
-    pub(super) lede: String,
-    pub(super) changes: Vec<&'a EntityView>,
-    pub(super) sections: Vec<&'a EntityView>,
-    pub(super) parties: Vec<&'a EntityView>,
-    pub(super) quotes: Vec<&'a EntityView>,
+struct FrontPage<'a> {
+    lede: String,
+    changes: Vec<&'a EntityView>,
+    sections: Vec<&'a EntityView>,
+    parties: Vec<&'a EntityView>,
+    quotes: Vec<&'a EntityView>,
 }
 
-fn front(r: &Renderer) -> Result<Output, RenderError> {
+fn front(r: &Renderer) -> Result<OutFile, RenderError> {
     let rendered = match r.briefing.front {
-        Some(doc) => Some(r.markdown(doc, "", LinkMode::Site, "")?),
+        Some(doc) => Some(r.markdown(r.body(doc), "", LinkMode::Site, Default::default())?),
         None => None,
     };
-    let (lede, referenced, authored) = rendered
-        .map(|x| (x.html.clone(), x.referenced.clone(), x.authored_links))
+    let (lede, referenced) = rendered
+        .map(|x| (x.html.clone(), x.referenced.clone()))
         .unwrap_or_default();
     let page = FrontPage {
         lede,
@@ -96,12 +138,12 @@ fn front(r: &Renderer) -> Result<Output, RenderError> {
     };
     let mut previews = referenced;
     previews.extend(page.changes.iter().map(|v| (v.kind, v.id.clone())));
-    r.page(
+    self::page(
+        r,
         "index.html",
         "index.html",
         &r.briefing.config.title,
         &previews,
-        authored,
         page,
     )
 }
@@ -115,16 +157,16 @@ fn numbered<'a>(r: &'a Renderer, kind: Kind) -> Vec<&'a EntityView> {
 }
 
 #[derive(Serialize, Hash)]
-pub(super) struct SectionPage<'a> {
-    pub(super) section: &'a EntityView,
-    pub(super) html: &'a str,
-    pub(super) headings: &'a [Heading],
-    pub(super) neighbours: Neighbours<'a>,
-    pub(super) related: Vec<RelatedGroup<'a>>,
-    pub(super) mentioned_in: Vec<MentionGroup<'a>>,
+struct SectionPage<'a> {
+    section: &'a EntityView,
+    html: &'a str,
+    headings: &'a [Heading],
+    neighbours: Neighbours<'a>,
+    related: Vec<RelatedGroup<'a>>,
+    mentioned_in: Vec<MentionGroup<'a>>,
 }
 
-fn section(r: &Renderer, key: EntityKey, rendered: &Rendered) -> Result<Output, RenderError> {
+fn section(r: &Renderer, key: EntityKey, rendered: &Rendered) -> Result<OutFile, RenderError> {
     let view = r.view(key);
     let neighbour = |index: usize| {
         r.link(EntityKey {
@@ -164,25 +206,25 @@ fn section(r: &Renderer, key: EntityKey, rendered: &Rendered) -> Result<Output, 
         related,
         mentioned_in: mentioned_in(r, key),
     };
-    r.page(
+    self::page(
+        r,
         "section.html",
         &format!("sections/{}.html", view.id),
         &view.name,
         &rendered.referenced,
-        rendered.authored_links,
         page,
     )
 }
 
 #[derive(Serialize, Hash)]
-pub(super) struct EntityPage<'a> {
-    pub(super) entity: &'a EntityView,
-    pub(super) html: &'a str,
-    pub(super) mentioned_in: Vec<MentionGroup<'a>>,
-    pub(super) related: Vec<RelatedGroup<'a>>,
+struct EntityPage<'a> {
+    entity: &'a EntityView,
+    html: &'a str,
+    mentioned_in: Vec<MentionGroup<'a>>,
+    related: Vec<RelatedGroup<'a>>,
 }
 
-fn entity(r: &Renderer, key: EntityKey, rendered: &Rendered) -> Result<Output, RenderError> {
+fn entity(r: &Renderer, key: EntityKey, rendered: &Rendered) -> Result<OutFile, RenderError> {
     let view = r.view(key);
     let page = EntityPage {
         entity: view,
@@ -203,12 +245,12 @@ fn entity(r: &Renderer, key: EntityKey, rendered: &Rendered) -> Result<Output, R
     );
     previews.sort();
     previews.dedup();
-    r.page(
+    self::page(
+        r,
         &template,
         &format!("{}/{}.html", key.kind.dir(), view.id),
         &view.name,
         &previews,
-        rendered.authored_links,
         page,
     )
 }
@@ -216,18 +258,6 @@ fn entity(r: &Renderer, key: EntityKey, rendered: &Rendered) -> Result<Output, R
 /// "Mentioned in": the entity's mentions on other pages, grouped by page in
 /// reading order, each linking to its anchor.
 fn mentioned_in<'a>(r: &'a Renderer, key: EntityKey) -> Vec<MentionGroup<'a>> {
-    // Each mention's snippet points into the text of another page, and its
-    // page's view lies elsewhere again: a large briefing's are far apart in
-    // memory. One byte of each is read first, all in one go, so that the
-    // processor fetches them side by side rather than one after another.
-    let mut touched = 0u8;
-    for m in r.graph.mentions_of(key) {
-        touched ^= m.snippet.first_byte();
-        if let PageId::Entity(page) = m.page {
-            touched ^= r.view(page).name.as_bytes().first().map_or(0, |b| *b);
-        }
-    }
-    std::hint::black_box(touched);
     let mentions: Vec<&Mention> = (r.graph.mentions_of(key))
         .filter(|m| m.page != PageId::Entity(key))
         .collect();
@@ -334,18 +364,18 @@ fn related<'a>(r: &'a Renderer, key: EntityKey) -> Vec<RelatedGroup<'a>> {
 }
 
 #[derive(Serialize, Hash)]
-pub(super) struct IndexPage<'a> {
-    pub(super) kind: Kind,
-    pub(super) groups: Vec<IndexGroup<'a>>,
+struct IndexPage<'a> {
+    kind: Kind,
+    groups: Vec<IndexGroup<'a>>,
 }
 
 #[derive(Serialize, Hash)]
-pub(super) struct IndexGroup<'a> {
-    pub(super) title: String,
-    pub(super) items: Vec<&'a EntityView>,
+struct IndexGroup<'a> {
+    title: String,
+    items: Vec<&'a EntityView>,
 }
 
-fn index(r: &Renderer, kind: Kind) -> Result<Output, RenderError> {
+fn index(r: &Renderer, kind: Kind) -> Result<OutFile, RenderError> {
     let all: Vec<&EntityView> = keys(r, kind).map(|k| r.view(k)).collect();
     let mut groups: Vec<IndexGroup> = Vec::new();
     let mut push = |title: String, view| match groups.iter_mut().find(|g| g.title == title) {
@@ -386,12 +416,12 @@ fn index(r: &Renderer, kind: Kind) -> Result<Output, RenderError> {
         }
     };
     let referenced: Vec<(Kind, String)> = all.iter().map(|v| (v.kind, v.id.clone())).collect();
-    r.page(
+    self::page(
+        r,
         &format!("{}_index.html", kind.dir()),
         &format!("{}/index.html", kind.dir()),
         title,
         &referenced,
-        false,
         IndexPage { kind, groups },
     )
 }

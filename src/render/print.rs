@@ -11,36 +11,39 @@ use pulldown_cmark::{Event, Tag, TagEnd};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use std::sync::Arc;
+
 use super::views::{EntityView, LinkMode};
-use super::{OutFile, Part, Renderer, Sink, SiteError};
+use super::{OutFile, Renderer, Sink, SiteError};
+use crate::annotate::RenderOptions;
 use crate::graph::PageId;
 use crate::model::{EntityKey, Kind};
 
 #[derive(Serialize, Hash)]
-pub(super) struct PrintPage<'a> {
-    pub(super) lede: String,
-    pub(super) sections: Vec<PrintEntry<'a>>,
-    pub(super) parties: Vec<PrintEntry<'a>>,
-    pub(super) clauses: Vec<PrintEntry<'a>>,
-    pub(super) quotes: Vec<PrintEntry<'a>>,
-    pub(super) appendices: Vec<Appendix>,
+struct PrintPage<'a> {
+    lede: String,
+    sections: Vec<PrintEntry<'a>>,
+    parties: Vec<PrintEntry<'a>>,
+    clauses: Vec<PrintEntry<'a>>,
+    quotes: Vec<PrintEntry<'a>>,
+    appendices: Vec<Appendix>,
 }
 
 #[derive(Serialize, Hash)]
-pub(super) struct PrintEntry<'a> {
-    pub(super) entity: &'a EntityView,
-    pub(super) html: String,
+struct PrintEntry<'a> {
+    entity: &'a EntityView,
+    html: String,
     /// The sections that mention the entity, as `§N`, in reading order.
-    pub(super) sections: Vec<String>,
+    sections: Vec<String>,
 }
 
 /// One appendix: its anchor, its letter (A, B, … over the appendices that
 /// have entries) and its title.
 #[derive(Serialize, Hash)]
-pub(super) struct Appendix {
-    pub(super) id: &'static str,
-    pub(super) letter: char,
-    pub(super) title: &'static str,
+struct Appendix {
+    id: &'static str,
+    letter: char,
+    title: &'static str,
 }
 
 /// `print.html`: every section in order, then appendices of parties, clauses and
@@ -49,20 +52,22 @@ pub(super) struct Appendix {
 /// The template renders a skeleton with a mark where each body goes; the
 /// bodies are then rendered a batch at a time, in parallel, and handed to the
 /// sink with the skeleton's text between them, so the document is never held
-/// whole: at 10,000 sections its bodies alone are 80 MB. Which entries have a
-/// body is decided from the source, before any is rendered
+/// whole: at 10,000 sections its bodies alone are 80 MB, and passing them
+/// through the template context would copy each twice more. Which entries
+/// have a body is decided from the source, before any is rendered
 /// ([`shows_something`]).
-///
-/// Each entity's own page shows the same body as print does, so the page of
-/// every entity `printed` marks is rendered here too, with its print body
-/// ([`Renderer::markdown_pair`]), and handed to `sink` at once.
-pub fn page(r: &Renderer, sink: &dyn Sink, printed: &Printed) -> Result<(), SiteError> {
-    let (lede, authored) = match r.briefing.front {
+pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
+    let lede = match r.briefing.front {
         Some(doc) => {
-            let rendered = r.markdown(doc, "", LinkMode::Print, "front-")?;
-            (rendered.html.clone(), rendered.authored_links)
+            let options = RenderOptions {
+                id_prefix: "front-",
+                moved_from: None,
+            };
+            r.markdown(r.body(doc), "", LinkMode::Print, options)?
+                .html
+                .clone()
         }
-        None => (String::new(), false),
+        None => String::new(),
     };
     let mut bodies: Vec<EntityKey> = Vec::new();
     let mut entries = |keys: Vec<EntityKey>| -> Vec<PrintEntry> {
@@ -70,11 +75,11 @@ pub fn page(r: &Renderer, sink: &dyn Sink, printed: &Printed) -> Result<(), Site
             .par_iter()
             .map(|&key| {
                 let entry = PrintEntry {
-                    entity: r.print_view(key),
+                    entity: r.view_in(key, LinkMode::Print),
                     html: String::new(),
                     sections: mentioning_sections(r, key),
                 };
-                (entry, printed.shows(r, key))
+                (entry, shows_body(r, key))
             })
             .collect();
         keys.into_iter()
@@ -111,62 +116,69 @@ pub fn page(r: &Renderer, sink: &dyn Sink, printed: &Printed) -> Result<(), Site
         .zip('A'..)
         .map(|((_, id, title), letter)| Appendix { id, letter, title })
         .collect();
-    // When rendering incrementally, the reuse tables keep this skeleton under
-    // print.html; the bodies come from their own table.
+    let title = &r.briefing.config.title;
     let skeleton = crate::timed("print skeleton", || {
-        r.page(
-            "print.html",
-            "print.html",
-            &r.briefing.config.title,
-            &[],
-            authored,
-            page,
-        )
+        super::pages::page(r, "print.html", "print.html", title, &[], page)
     })?;
-    // Each piece of the skeleton's text is a string of its own, freed once
-    // it is handed on, rather than the whole skeleton (megabytes at 10,000
-    // sections) held until the last body.
-    let mut plan = {
-        // Rendered text is UTF-8: the check's fast path takes it at once,
-        // where the lossy decoder would go through it in chunks.
-        let text = match std::str::from_utf8(skeleton.bytes()) {
-            Ok(text) => std::borrow::Cow::Borrowed(text),
-            Err(_) => String::from_utf8_lossy(skeleton.bytes()),
-        };
-        let plan: Vec<Piece<String>> = (pieces(&text, bodies.len()).into_iter())
+    let skeleton = String::from_utf8_lossy(&skeleton.bytes);
+    // The pieces of text between the bodies, each a string of its own that
+    // is freed once handed on.
+    let mut plan: Vec<Piece<String>> = pieces(&skeleton, bodies.len())
+        .into_iter()
+        .map(|piece| match piece {
+            Piece::Text(text) => Piece::Text(text.to_string()),
+            Piece::Body(n) => Piece::Body(n),
+        })
+        .collect();
+    drop(skeleton);
+    plan.reverse();
+    let mut batch: std::vec::IntoIter<Result<String, SiteError>> = Vec::new().into_iter();
+    let mut next = std::iter::from_fn(|| {
+        if let Some(piece) = batch.next() {
+            return Some(piece);
+        }
+        // The next batch: pieces up to BATCH bodies, rendered in parallel.
+        let mut pieces = Vec::new();
+        let mut count = 0;
+        while count < BATCH {
+            let Some(piece) = plan.pop() else { break };
+            count += usize::from(matches!(piece, Piece::Body(_)));
+            pieces.push(piece);
+        }
+        let made: Vec<Result<String, SiteError>> = pieces
+            .into_par_iter()
             .map(|piece| match piece {
-                Piece::Text(text) => Piece::Text(text.to_string()),
-                Piece::Body(n) => Piece::Body(n),
+                Piece::Text(text) => Ok(text),
+                Piece::Body(n) => body(r, bodies[n]),
             })
             .collect();
-        plan.into_iter()
+        batch = made.into_iter();
+        batch.next()
+    });
+    crate::timed("print bodies", || sink.put_pieces("print.html", &mut next))
+}
+
+/// The body of `key` as print shows it: its ids prefixed, since it shares
+/// the document with every other body, and its author's relative links
+/// rebased from its page's folder.
+fn body(r: &Renderer, key: EntityKey) -> Result<String, SiteError> {
+    let prefix = format!("{}-{}-", key.kind.as_str(), r.briefing.id(key));
+    let folder = format!("{}/", key.kind.dir());
+    let options = RenderOptions {
+        id_prefix: &prefix,
+        moved_from: Some(&folder),
     };
-    let origin = skeleton.origin();
-    drop(skeleton);
-    crate::timed("print bodies", || {
-        sink.put_batches("print.html", &mut || {
-            let mut batch = Vec::new();
-            let mut count = 0;
-            for piece in plan.by_ref() {
-                count += usize::from(matches!(piece, Piece::Body(_)));
-                batch.push(piece);
-                if count == BATCH {
-                    break;
-                }
-            }
-            if batch.is_empty() {
-                return Ok(None);
-            }
-            let parts = batch
-                .into_par_iter()
-                .map(|piece| match piece {
-                    Piece::Text(text) => Ok(Part::Owned(text, origin)),
-                    Piece::Body(n) => body(r, sink, printed, bodies[n]),
-                })
-                .collect::<Result<Vec<Part>, SiteError>>()?;
-            Ok(Some(parts))
-        })
-    })
+    let text = r.body(r.briefing.doc(key));
+    let rendered = r.markdown(text, "", LinkMode::Print, options)?;
+    Ok(Arc::unwrap_or_clone(rendered).html)
+}
+
+/// Whether `print.html` shows `key`'s body: every section's, and those of
+/// the entities it lists in its appendices (the ones mentioned), when they
+/// render to anything.
+fn shows_body(r: &Renderer, key: EntityKey) -> bool {
+    let listed = key.kind == Kind::Section || r.graph.label(key).is_some();
+    listed && shows_something(r.body(r.briefing.doc(key)), key.kind)
 }
 
 /// Whether a body renders to anything, decided before it is rendered: the
@@ -205,86 +217,6 @@ const BATCH: usize = 64;
 enum Piece<T> {
     Text(T),
     Body(usize),
-}
-
-/// The body of `key` as print shows it. The entity's own page shows the
-/// same body: when print renders the pages ([`Printed::renders_page`]), it
-/// is rendered with it and handed to `sink`.
-fn body(
-    r: &Renderer,
-    sink: &dyn Sink,
-    printed: &Printed,
-    key: EntityKey,
-) -> Result<Part, SiteError> {
-    let doc = r.briefing.doc(key);
-    let prefix = prefix(r, key);
-    let with_page = printed.renders_page(r, key);
-    let pair = match with_page {
-        true => r.markdown_pair(key, &prefix)?,
-        false => None,
-    };
-    let (own, print) = match pair {
-        Some([own, print]) => (Some(own), print),
-        None => (None, r.markdown(doc, "", LinkMode::Print, &prefix)?),
-    };
-    if with_page {
-        let own = || match own {
-            Some(own) => Ok(own),
-            None => r.markdown(doc, "../", LinkMode::Site, ""),
-        };
-        super::pages::entity_page(r, key, own)?.put_into(sink)?;
-    }
-    let origin = r.origin("print.html", print.authored_links);
-    Ok(Part::Body(print, origin))
-}
-
-/// What print puts before every id of `key`'s body: the body shares the
-/// document with every other.
-fn prefix(r: &Renderer, key: EntityKey) -> String {
-    format!("{}-{}-", key.kind.as_str(), r.briefing.id(key))
-}
-
-/// Which entities' bodies `print.html` shows, by their position among the
-/// briefing's keys: every section's, and those of the entities print lists
-/// in its appendices (the ones mentioned), when they render to anything.
-pub struct Printed {
-    shows: Vec<bool>,
-}
-
-impl Printed {
-    pub fn of(r: &Renderer) -> Printed {
-        let mut listed = vec![false; r.briefing.keys().count()];
-        let sections = (0..r.briefing.len(Kind::Section)).map(|index| EntityKey {
-            kind: Kind::Section,
-            index,
-        });
-        let numbered = [Kind::Party, Kind::Clause, Kind::Quote]
-            .into_iter()
-            .flat_map(|kind| r.graph.numbered(kind).iter().copied());
-        for key in sections.chain(numbered) {
-            listed[r.briefing.position(key)] = true;
-        }
-        let keys: Vec<EntityKey> = r.briefing.keys().collect();
-        Printed {
-            shows: (keys.par_iter().zip(listed))
-                .map(|(&key, listed)| {
-                    listed && shows_something(r.body(r.briefing.doc(key)), key.kind)
-                })
-                .collect(),
-        }
-    }
-
-    /// Whether `print.html` shows `key`'s body.
-    pub fn shows(&self, r: &Renderer, key: EntityKey) -> bool {
-        self.shows[r.briefing.position(key)]
-    }
-
-    /// Whether `print.html` renders `key`'s page, with its body: in a full
-    /// build. An incremental one keeps each place's rendering apart anyway,
-    /// and its pages need not wait for print's batches.
-    pub fn renders_page(&self, r: &Renderer, key: EntityKey) -> bool {
-        r.reuse.is_none() && self.shows(r, key)
-    }
 }
 
 /// Stands in a print entry's `html` for its body while the template renders:

@@ -53,7 +53,7 @@ pub enum ServeError {
 }
 
 /// The site being served: output path → bytes, from the last good build.
-type Files = BTreeMap<String, crate::render::Bytes>;
+type Files = BTreeMap<String, crate::incremental::Bytes>;
 
 /// What the browser's live-reload script asks about.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

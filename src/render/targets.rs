@@ -1,0 +1,81 @@
+//! What a body's references point at, as seen from one page: the
+//! [`annotate::Targets`] that rendering a body asks. It answers from the
+//! entity views and the cards the [`Renderer`] keeps; it renders nothing
+//! itself but cards, through the renderer's cache.
+
+use std::cell::RefCell;
+
+use super::views::LinkMode;
+use super::{CardVariant, RenderError, Renderer};
+use crate::annotate::{Rendered, Target, Targets};
+use crate::model::{EntityKey, Kind};
+
+/// Reference targets as seen from a page `root` away from the site root, or
+/// from `print.html`.
+pub(super) struct PageTargets<'r, 'a> {
+    renderer: &'r Renderer<'a>,
+    root: &'r str,
+    mode: LinkMode,
+    /// The first card that failed to render, reported once the body is done.
+    error: RefCell<Option<RenderError>>,
+}
+
+impl<'r, 'a> PageTargets<'r, 'a> {
+    pub(super) fn new(renderer: &'r Renderer<'a>, root: &'r str, mode: LinkMode) -> Self {
+        PageTargets {
+            renderer,
+            root,
+            mode,
+            error: RefCell::new(None),
+        }
+    }
+
+    /// `rendered`, or the first card template failure met while rendering it.
+    pub(super) fn finish(self, rendered: Rendered) -> Result<Rendered, RenderError> {
+        match self.error.into_inner() {
+            Some(err) => Err(err),
+            None => Ok(rendered),
+        }
+    }
+
+    fn lookup(&self, kind: Kind, id: &str) -> Option<EntityKey> {
+        self.renderer.briefing.lookup(kind, id)
+    }
+}
+
+impl Targets for PageTargets<'_, '_> {
+    fn target(&self, kind: Kind, id: &str) -> Option<Target> {
+        let key = self.lookup(kind, id)?;
+        let view = self.renderer.view_in(key, self.mode);
+        let href = match self.mode {
+            LinkMode::Site => [self.root, &view.href].concat(),
+            LinkMode::Print => view.href.clone(),
+        };
+        // On paper a section is found by its number, so print references to
+        // sections carry `§N` where other kinds carry their label.
+        let label = match (self.mode, view.number) {
+            (LinkMode::Print, Some(n)) if kind == Kind::Section => Some(format!("§{n}")),
+            _ => view.label.clone(),
+        };
+        Some(Target {
+            href,
+            name: view.name.clone(),
+            label,
+        })
+    }
+
+    fn card(&self, kind: Kind, id: &str, anchor: &str) -> Option<String> {
+        let key = self.lookup(kind, id)?;
+        let variant = CardVariant::of(self.root, self.mode);
+        match self.renderer.card(key, variant) {
+            // The card is shared; the embed's anchor goes on a wrapper.
+            Ok(card) => Some(format!(
+                "<div class=\"embed\" id=\"{anchor}\">{card}</div>\n"
+            )),
+            Err(err) => {
+                self.error.borrow_mut().get_or_insert(err);
+                None
+            }
+        }
+    }
+}
