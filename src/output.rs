@@ -257,14 +257,14 @@ mod tests {
     }
 
     #[test]
-    fn batches_are_written_in_order_and_a_failure_is_returned_as_itself() {
+    fn pieces_are_written_in_order_and_a_failure_is_returned_as_itself() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
         let staging = Staging::new(&out).unwrap();
-        let mut batches = vec![vec!["<p>a</p>".into(), "b".into()], vec!["c".into()]].into_iter();
-        staging
-            .put_batches("print.html", &mut || Ok(batches.next()))
-            .unwrap();
+        let mut pieces = ["<p>a</p>", "b", "c"]
+            .map(|p| Ok(p.to_string()))
+            .into_iter();
+        staging.put_pieces("print.html", &mut pieces).unwrap();
         let written = staging.commit().unwrap();
         assert_eq!(
             fs::read_to_string(out.join("print.html")).unwrap(),
@@ -273,19 +273,12 @@ mod tests {
         assert_eq!(written.bytes, 10);
 
         let staging = Staging::new(&out).unwrap();
-        let mut calls = 0;
-        let failed = staging.put_batches("print.html", &mut || {
-            calls += 1;
-            match calls {
-                1 => Ok(Some(vec!["partial".into()])),
-                _ => Err(crate::render::SiteError::Render(
-                    crate::render::RenderError {
-                        template: "card.html".into(),
-                        message: "broken".into(),
-                    },
-                )),
-            }
+        let broken = crate::render::SiteError::Render(crate::render::RenderError {
+            template: "card.html".into(),
+            message: "broken".into(),
         });
+        let mut pieces = [Ok("partial".to_string()), Err(broken)].into_iter();
+        let failed = staging.put_pieces("print.html", &mut pieces);
         match failed {
             Err(crate::render::SiteError::Render(err)) => assert_eq!(err.template, "card.html"),
             other => panic!("expected the render error, got {other:?}"),

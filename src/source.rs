@@ -456,6 +456,11 @@ mod tests {
         file.set_modified(base - age).unwrap();
     }
 
+    fn section_text(root: &Path, known: &mut Known) -> String {
+        let (sources, _) = read_known(root, Some(known)).unwrap();
+        sources.files.text(sources.content[0].file).to_string()
+    }
+
     #[test]
     fn unchanged_files_are_not_read_again_and_changed_ones_are() {
         let dir = tempfile::tempdir().unwrap();

@@ -35,6 +35,9 @@ pub const STATIC: [(&str, &str); 4] =
 pub struct Theme {
     /// Every template, compiled once and shared by the threads that render.
     tera: Tera,
+    /// A digest of every template's name and text: what a page or card
+    /// kept from the last build was rendered with.
+    pub digest: crate::cache::Digest,
     pub statics: BTreeMap<String, Vec<u8>>,
 }
 
@@ -70,7 +73,11 @@ impl Theme {
             statics.extend(read_dir(&root.join("static"))?);
         }
         let tera = compile(&templates).map_err(ThemeError::Template)?;
-        Ok(Theme { tera, statics })
+        Ok(Theme {
+            tera,
+            digest: crate::cache::digest(&templates),
+            statics,
+        })
     }
 
     /// Renders `template` with `context`.

@@ -405,8 +405,8 @@ fn snippets_pointing_into_the_source_read_as_copied_ones_do() {
                 serde_json::to_string(&b.snippet).unwrap()
             );
             assert_eq!(
-                crate::incremental::digest(&a.snippet),
-                crate::incremental::digest(&b.snippet)
+                crate::cache::digest(&a.snippet),
+                crate::cache::digest(&b.snippet)
             );
         }
     }

@@ -202,7 +202,7 @@ impl<'a> Renderer<'a> {
         };
         let face = *self
             .face
-            .get_or_init(|| digest(&(&self.views, &self.print_views, &self.site)));
+            .get_or_init(|| digest(&(&self.views, &self.print_views, self.theme.digest)));
         let key = digest(&(
             text,
             root,
@@ -233,9 +233,10 @@ impl<'a> Renderer<'a> {
     ) -> Result<Vec<u8>, RenderError> {
         let render = || Ok(Arc::new(self.theme.render(template, context)?.into_bytes()));
         let bytes = match self.cache {
-            Some(cache) => cache
-                .pages
-                .get_or_make(digest(&(template, context)), render)?,
+            Some(cache) => {
+                let key = digest(&(self.theme.digest, template, context));
+                cache.pages.get_or_make(key, render)?
+            }
             None => render()?,
         };
         Ok(Arc::unwrap_or_clone(bytes))

@@ -56,6 +56,20 @@ fn rebuild_and_compare(site: &mut Incremental, root: &Path, step: &str) -> Optio
                 .filter(|(path, bytes)| theirs.get(*path) != Some(*bytes))
                 .map(|(path, _)| path)
                 .collect();
+            if let Some(first) = differing.first() {
+                let ours = String::from_utf8_lossy(&ours[*first]).into_owned();
+                let theirs = String::from_utf8_lossy(&theirs[*first]).into_owned();
+                let at = ours
+                    .bytes()
+                    .zip(theirs.bytes())
+                    .take_while(|(a, b)| a == b)
+                    .count();
+                eprintln!(
+                    "{first} at {at}: ours {:?}\ntheirs {:?}",
+                    &ours[at.saturating_sub(80)..(at + 120).min(ours.len())],
+                    &theirs[at.saturating_sub(80)..(at + 120).min(theirs.len())]
+                );
+            }
             assert!(differing.is_empty(), "{step}: files differ: {differing:?}");
         }
         (None, None) => {}
@@ -208,8 +222,8 @@ fn every_kind_of_edit_gives_what_a_full_build_gives() {
     )
     .expect("write");
     assert!(rebuild_and_compare(&mut site, root, "override a template").is_some());
-    // Overriding base.html sends every page through Tera; taking the
-    // overrides away brings back the built-in templates written in Rust.
+    // Overriding base.html changes every page; taking the overrides away
+    // brings back the built-in templates' pages.
     let base = std::fs::read_to_string(repo_root().join("templates/base.html")).expect("read");
     std::fs::write(
         root.join("templates/base.html"),
