@@ -93,6 +93,12 @@ pub enum PdfError {
         "{TIMEOUT_ENV}={0:?} is not a number of seconds; set it to one such as 60, or unset it"
     )]
     BadTimeout(String),
+    #[error("stopped on request; Chromium was stopped too")]
+    Stopped,
+    #[error(
+        "cannot watch for Ctrl-C while Chromium runs: {0}; run brief pdf where it may handle signals"
+    )]
+    Signals(std::io::Error),
     #[error(
         "the built site has no page {0}; name one relative to the output folder, such as print.html or parties/ID.html"
     )]
@@ -284,6 +290,7 @@ impl Job<'_> {
                     seconds: self.browser.timeout.as_secs_f64(),
                 });
             }
+            Ok(Ended::Stopped) => return Err(PdfError::Stopped),
             Err(e) => return Err(failed(format!("cannot run it: {e}"))),
         };
         let log = std::fs::read(&log).unwrap_or_default();

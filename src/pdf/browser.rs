@@ -1,7 +1,8 @@
 //! Finding Chromium and running it so that it can neither hang `brief pdf`
 //! nor outlive it: every run has a time limit, and the browser starts in a
 //! process group of its own, which is killed whole when the run ends (on
-//! time or not), so no helper process it leaves behind keeps running.
+//! time, late, or because brief was asked to stop), so no helper process it
+//! leaves behind keeps running.
 //!
 //! This module knows how to start and stop the browser and where its messages
 //! go; what page it prints, and what it may load, is decided by the caller.
@@ -10,6 +11,8 @@ use std::ffi::OsString;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use super::{ENV, PdfError};
@@ -28,34 +31,59 @@ pub const CANDIDATES: [&str; 5] = [
 pub struct Browser {
     pub path: PathBuf,
     pub timeout: Duration,
+    /// Set when brief is asked to stop (Ctrl-C, `kill`, a closed terminal).
+    /// The browser is in a group of its own, which such a signal sent to
+    /// brief's group does not reach, so brief ends the run itself.
+    stop: Arc<AtomicBool>,
 }
 
 /// How a run ended.
 pub enum Ended {
     Exited(ExitStatus),
     TimedOut,
+    /// Brief was asked to stop.
+    Stopped,
+}
+
+/// Watches for the signals that ask brief to stop, for as long as the
+/// process lives: the first sets `stop`; a second, when `stop` is already
+/// set, has its usual effect at once. (Watching cannot be undone: a signal
+/// whose last watcher is taken away is ignored from then on.)
+fn watch_stop_signals() -> std::io::Result<Arc<AtomicBool>> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut signals = signal_hook::consts::TERM_SIGNALS.to_vec();
+    #[cfg(unix)]
+    signals.push(signal_hook::consts::SIGHUP);
+    for signal in signals {
+        signal_hook::flag::register_conditional_default(signal, Arc::clone(&stop))?;
+        signal_hook::flag::register(signal, Arc::clone(&stop))?;
+    }
+    Ok(stop)
 }
 
 impl Browser {
     /// Finds the browser: `BRIEF_CHROMIUM` when set (it must answer
     /// `--version` in time), else the first candidate on `PATH`.
     pub fn find(timeout: Duration) -> Result<Browser, PdfError> {
-        if let Some(named) = std::env::var_os(ENV).filter(|v| !v.is_empty()) {
-            let browser = Browser {
-                path: PathBuf::from(named),
-                timeout,
-            };
-            browser.check_version()?;
-            return Ok(browser);
-        }
-        let path = std::env::var_os("PATH").unwrap_or_default();
-        let found = on_path(&path).ok_or_else(|| {
-            PdfError::NoChromium(format!("none of {} is on PATH", CANDIDATES.join(", ")))
-        })?;
-        Ok(Browser {
-            path: found,
+        let named = std::env::var_os(ENV).filter(|v| !v.is_empty());
+        let path = match &named {
+            Some(named) => PathBuf::from(named),
+            None => {
+                let path = std::env::var_os("PATH").unwrap_or_default();
+                on_path(&path).ok_or_else(|| {
+                    PdfError::NoChromium(format!("none of {} is on PATH", CANDIDATES.join(", ")))
+                })?
+            }
+        };
+        let browser = Browser {
+            path,
             timeout,
-        })
+            stop: watch_stop_signals().map_err(PdfError::Signals)?,
+        };
+        if named.is_some() {
+            browser.check_version()?;
+        }
+        Ok(browser)
     }
 
     /// Runs `--version`, so a `BRIEF_CHROMIUM` that names no browser fails
@@ -74,6 +102,7 @@ impl Browser {
                 step: "answer --version",
                 seconds: self.timeout.as_secs_f64(),
             }),
+            Ok(Ended::Stopped) => Err(PdfError::Stopped),
             Err(e) => Err(PdfError::NoChromium(format!(
                 "{ENV}={shown} cannot be run: {e}"
             ))),
@@ -84,6 +113,9 @@ impl Browser {
     /// of its own, its output into `log` (or nowhere), for at most the
     /// timeout; the group is killed when the run ends either way.
     pub fn run(&self, mut command: Command, log: Option<&Path>) -> std::io::Result<Ended> {
+        if self.stop.load(Ordering::SeqCst) {
+            return Ok(Ended::Stopped);
+        }
         // Output goes to a file rather than a pipe: a helper process that
         // keeps a pipe open would keep a reader waiting after the browser
         // is gone.
@@ -96,7 +128,7 @@ impl Browser {
         };
         command.stdin(Stdio::null()).stdout(stdout).stderr(stderr);
         let mut group = Group::spawn(command)?;
-        group.wait(self.timeout)
+        group.wait(self.timeout, &self.stop)
     }
 }
 
@@ -115,8 +147,9 @@ impl Group {
         })
     }
 
-    /// Waits for the child to exit, at most `timeout`.
-    fn wait(&mut self, timeout: Duration) -> std::io::Result<Ended> {
+    /// Waits for the child to exit, at most `timeout` and only until `stop`
+    /// is set.
+    fn wait(&mut self, timeout: Duration, stop: &AtomicBool) -> std::io::Result<Ended> {
         let started = Instant::now();
         loop {
             if let Some(status) = self.child.try_wait()? {
@@ -124,6 +157,9 @@ impl Group {
             }
             if started.elapsed() >= timeout {
                 return Ok(Ended::TimedOut);
+            }
+            if stop.load(Ordering::SeqCst) {
+                return Ok(Ended::Stopped);
             }
             std::thread::sleep(Duration::from_millis(20));
         }
@@ -193,6 +229,7 @@ mod tests {
         let browser = Browser {
             path: PathBuf::from("/bin/sh"),
             timeout: Duration::from_millis(300),
+            stop: Arc::new(AtomicBool::new(false)),
         };
         let mut command = Command::new(&browser.path);
         command

@@ -12,7 +12,7 @@ use std::path::{Component, Path, PathBuf};
 use super::PdfError;
 
 /// The site's inputs, relative to its root, as the contract names them.
-const INPUTS: [&str; 4] = ["briefing.toml", "content", "templates", "static"];
+const INPUTS: [&str; 4] = ["briefing.toml", "content/", "templates/", "static/"];
 
 /// Refuses an `out` that is, or lies inside, one of the inputs of the site
 /// at `root`.

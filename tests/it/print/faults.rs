@@ -134,6 +134,49 @@ mod browser {
     }
 
     #[test]
+    fn brief_asked_to_stop_while_the_browser_prints_stops_the_browser_too() {
+        let tmp = tempfile::tempdir().unwrap();
+        let body = format!("{ANSWERS_VERSION}\n{}\nwait", helper(tmp.path()));
+        let chromium = fake_chromium(tmp.path(), &body);
+        let site = site("build/basic");
+        let mut brief = Command::new(env!("CARGO_BIN_EXE_brief"))
+            .args(["pdf", "--quiet", "--root"])
+            .arg(site.path())
+            .arg("--out")
+            .arg(site.path().join("x.pdf"))
+            .env("BRIEF_CHROMIUM", &chromium)
+            .env("BRIEF_PDF_TIMEOUT", "60")
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The version check's process, then the print's and its helper.
+        let printing = (0..1000).any(|_| {
+            std::thread::sleep(Duration::from_millis(20));
+            let pids = std::fs::read_to_string(tmp.path().join("pids")).unwrap_or_default();
+            pids.lines().count() >= 3
+        });
+        assert!(printing, "the fake browser never started printing");
+        let started = Instant::now();
+        let sent = Command::new("kill")
+            .args(["-INT", &brief.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        while brief.try_wait().unwrap().is_none() && started.elapsed() < Duration::from_secs(10) {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = brief.kill();
+        let output = brief.wait_with_output().unwrap();
+        assert_one_line_error(&output, &["stopped on request"]);
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{:?}",
+            started.elapsed()
+        );
+        assert_all_stopped(tmp.path());
+    }
+
+    #[test]
     fn a_browser_that_leaves_a_helper_holding_its_output_is_not_waited_for() {
         let tmp = tempfile::tempdir().unwrap();
         // The helper keeps the browser's standard output and error open after
