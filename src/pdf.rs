@@ -29,7 +29,7 @@ mod place;
 pub use browser::CANDIDATES;
 use browser::{Browser, Ended};
 use loopback::Loopback;
-use outline::{Printed as PrintedPdf, ReadError};
+use outline::{ReadBack, ReadError};
 
 /// The environment variable that names the Chromium binary to use.
 pub const ENV: &str = "BRIEF_CHROMIUM";
@@ -355,7 +355,7 @@ fn contents_pages(entries: &[(String, String)], path: &Path) -> Result<Vec<u32>,
         path: path.to_path_buf(),
         source,
     })?;
-    let pdf = PrintedPdf::parse(&bytes).map_err(unreadable)?;
+    let pdf = ReadBack::parse(&bytes).map_err(unreadable)?;
     let destinations = pdf.destinations().map_err(unreadable)?;
     let outline = pdf.outline().map_err(unreadable)?;
     let normal = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");

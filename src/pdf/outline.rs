@@ -52,25 +52,25 @@ const MAX_DEPTH: usize = 64;
 const MAX_ENTRIES: usize = 1_000_000;
 
 /// A printed PDF, parsed, with the number of each page object.
-pub struct Printed {
+pub struct ReadBack {
     doc: Document,
     pages: HashMap<ObjectId, u32>,
 }
 
 /// Each named destination of `pdf` with its 1-based page.
 pub fn destinations(pdf: &[u8]) -> Result<BTreeMap<String, u32>, ReadError> {
-    Printed::parse(pdf)?.destinations()
+    ReadBack::parse(pdf)?.destinations()
 }
 
-impl Printed {
-    pub fn parse(pdf: &[u8]) -> Result<Printed, ReadError> {
+impl ReadBack {
+    pub fn parse(pdf: &[u8]) -> Result<ReadBack, ReadError> {
         let doc = Document::load_mem(pdf).map_err(ReadError::Parse)?;
         let pages: HashMap<ObjectId, u32> =
             doc.get_pages().into_iter().map(|(n, id)| (id, n)).collect();
         if pages.is_empty() {
             return Err(ReadError::NoPages);
         }
-        Ok(Printed { doc, pages })
+        Ok(ReadBack { doc, pages })
     }
 
     /// Every outline entry in document order (an entry, its children, then

@@ -10,7 +10,7 @@ const SAMPLE: &[u8] = include_bytes!("../../../tests/fixtures/print/outline/samp
 
 #[test]
 fn reads_chromiums_outline_in_document_order_with_pages() {
-    let printed = Printed::parse(SAMPLE).unwrap();
+    let printed = ReadBack::parse(SAMPLE).unwrap();
     let got: Vec<(String, u32)> = printed
         .outline()
         .unwrap()
@@ -45,7 +45,7 @@ fn reads_chromiums_named_destinations_one_per_linked_id() {
 
 #[test]
 fn reads_chromiums_links_with_the_page_each_sits_on() {
-    let links: Vec<(u32, String)> = Printed::parse(SAMPLE)
+    let links: Vec<(u32, String)> = ReadBack::parse(SAMPLE)
         .unwrap()
         .links()
         .unwrap()
@@ -68,12 +68,12 @@ fn what_does_not_parse_is_an_error_not_an_empty_outline() {
         b"%PDF-1.4 garbage 0 obj << /Root",
         &SAMPLE[..1000],
     ] {
-        let read = Printed::parse(bytes).and_then(|p| p.outline());
+        let read = ReadBack::parse(bytes).and_then(|p| p.outline());
         assert!(read.is_err(), "{} bytes read as {read:?}", bytes.len());
     }
     // lopdf rebuilds a damaged cross-reference table from the objects it
     // finds, so a file cut short after its structure still reads right.
-    let cut = Printed::parse(&SAMPLE[..SAMPLE.len() / 2]).unwrap();
+    let cut = ReadBack::parse(&SAMPLE[..SAMPLE.len() / 2]).unwrap();
     assert_eq!(cut.outline().unwrap().len(), 5);
 }
 
@@ -133,7 +133,7 @@ fn reads_goto_actions_and_a_names_tree() {
         );
         dictionary! { "Names" => names, "Outlines" => outlines }
     });
-    let printed = Printed::parse(&pdf).unwrap();
+    let printed = ReadBack::parse(&pdf).unwrap();
     assert_eq!(
         printed.outline().unwrap(),
         [
@@ -157,7 +157,7 @@ fn reads_goto_actions_and_a_names_tree() {
 #[test]
 fn a_pdf_without_outline_or_destinations_reads_as_empty() {
     let pdf = made(1, |_, _| Dictionary::new());
-    let printed = Printed::parse(&pdf).unwrap();
+    let printed = ReadBack::parse(&pdf).unwrap();
     assert_eq!(printed.outline().unwrap(), []);
     assert!(printed.destinations().unwrap().is_empty());
 }
@@ -165,7 +165,7 @@ fn a_pdf_without_outline_or_destinations_reads_as_empty() {
 #[test]
 fn a_pdf_without_pages_is_an_error() {
     let pdf = made(0, |_, _| Dictionary::new());
-    assert!(matches!(Printed::parse(&pdf), Err(ReadError::NoPages)));
+    assert!(matches!(ReadBack::parse(&pdf), Err(ReadError::NoPages)));
 }
 
 #[test]
@@ -178,7 +178,7 @@ fn entries_that_point_nowhere_or_loop_are_errors() {
             .insert(outlines, dictionary! { "First" => item }.into());
         dictionary! { "Outlines" => outlines }
     });
-    let err = Printed::parse(&pdf).unwrap().outline().unwrap_err();
+    let err = ReadBack::parse(&pdf).unwrap().outline().unwrap_err();
     assert_eq!(
         err.to_string(),
         "outline entry \"Lost\" points at no page of the document"
@@ -212,6 +212,6 @@ fn entries_that_point_nowhere_or_loop_are_errors() {
             .insert(outlines, dictionary! { "First" => a }.into());
         dictionary! { "Outlines" => outlines }
     });
-    let err = Printed::parse(&pdf).unwrap().outline().unwrap_err();
+    let err = ReadBack::parse(&pdf).unwrap().outline().unwrap_err();
     assert!(matches!(err, ReadError::Loop("outline")), "{err}");
 }
