@@ -277,8 +277,8 @@ impl Job<'_> {
         let mut command = Command::new(chromium);
         command
             .args(chromium_flags(&self.server.proxy()))
-            .arg(format!("--user-data-dir={}", profile.display()))
-            .arg(format!("--print-to-pdf={}", out.display()))
+            .arg(flag("--user-data-dir=", &profile))
+            .arg(flag("--print-to-pdf=", &out))
             .arg(self.server.url(self.page));
         let log = folder.join("chromium.log");
         let status = match self.browser.run(command, Some(&log)) {
@@ -308,6 +308,13 @@ impl Job<'_> {
         }
         Ok(())
     }
+}
+
+/// `--name=` and a path, which need not be UTF-8.
+fn flag(name: &str, path: &Path) -> std::ffi::OsString {
+    let mut flag = std::ffi::OsString::from(name);
+    flag.push(path);
+    flag
 }
 
 /// Chromium's flags for printing: headless, with none of its own network

@@ -257,14 +257,18 @@ impl ReadBack {
             }
         }
         if let Ok(names) = node.get_deref(b"Names", &self.doc) {
+            // Keys and values alternate; a key left without a value has a
+            // destination that points nowhere.
             for pair in names.as_array().map_err(malformed)?.chunks(2) {
-                let [key, dest] = pair else {
-                    return Err(ReadError::Nowhere(
-                        "a destination name without a destination".to_string(),
-                    ));
+                let Some((key, value)) = pair.split_first() else {
+                    continue;
                 };
                 let name = String::from_utf8_lossy(key.as_str().map_err(malformed)?).into_owned();
-                let page = self.explicit_page(dest, &format!("destination \"{name}\""))?;
+                let what = format!("destination \"{name}\"");
+                let page = match value.first() {
+                    Some(dest) => self.explicit_page(dest, &what)?,
+                    None => return Err(ReadError::Nowhere(what)),
+                };
                 found.insert(name, page);
             }
         }

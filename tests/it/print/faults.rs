@@ -157,11 +157,8 @@ mod browser {
         });
         assert!(printing, "the fake browser never started printing");
         let started = Instant::now();
-        let sent = Command::new("kill")
-            .args(["-INT", &brief.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(sent.success());
+        let pid = rustix::process::Pid::from_child(&brief);
+        rustix::process::kill_process(pid, rustix::process::Signal::INT).unwrap();
         while brief.try_wait().unwrap().is_none() && started.elapsed() < Duration::from_secs(10) {
             std::thread::sleep(Duration::from_millis(20));
         }
