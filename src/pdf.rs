@@ -299,12 +299,18 @@ impl Job<'_> {
         // is the evidence: it must exist and start like a PDF.
         let written = std::fs::read(&out).is_ok_and(|b| b.starts_with(b"%PDF-"));
         if !status.success() || log.contains("Page load failed") || !written {
+            let ended = if written {
+                status.to_string()
+            } else {
+                format!("{status} without writing a PDF")
+            };
             let last = log
                 .lines()
                 .rev()
                 .find(|l| !l.trim().is_empty() && !l.contains("dbus"))
-                .unwrap_or("no PDF was written");
-            return Err(failed(format!("{status}, {}", last.trim())));
+                .map(|l| format!("; its last message: {}", l.trim()))
+                .unwrap_or_default();
+            return Err(failed(format!("{ended}{last}")));
         }
         Ok(())
     }
