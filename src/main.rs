@@ -63,6 +63,8 @@ enum Command {
     ///
     /// Builds the site into a temporary folder, then prints its print.html: a
     /// cover, contents, the sections and the appendices, with a PDF outline.
+    /// The browser loads nothing but the built site, and each run of it may
+    /// take BRIEF_PDF_TIMEOUT seconds (default 60).
     Pdf {
         /// The briefing's folder (holding briefing.toml and content/).
         #[arg(long, default_value = ".")]

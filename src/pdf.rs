@@ -1,42 +1,55 @@
 //! `brief pdf`: the print edition as a PDF, through a local Chromium.
 //!
-//! The site is built into a temporary folder, then Chromium's headless
-//! `--print-to-pdf` prints one page of it (`print.html` unless told otherwise)
-//! with the print stylesheet, no browser header or footer, and a document
-//! outline built from the page's headings. Chromium comes from `BRIEF_CHROMIUM`
-//! when that is set, else the first of [`CANDIDATES`] on `PATH`.
+//! The site is built into a temporary folder, which a server on 127.0.0.1
+//! serves to the browser (`loopback`); Chromium's headless `--print-to-pdf`
+//! prints one page of it (`print.html` unless told otherwise) with the print
+//! stylesheet, no browser header or footer, and a document outline built from
+//! the page's headings. The browser can load nothing but that folder: the
+//! server is also its proxy for every other address and refuses them, and an
+//! `http://` page may not load `file://`. When the page has a contents list,
+//! the PDF is read back (`outline`) and printed again with the page numbers.
+//! Chromium comes from `BRIEF_CHROMIUM` when that is set, else the first of
+//! [`CANDIDATES`] on `PATH`; every run of it has a time limit (`browser`).
 //!
 //! This module drives the build and Chromium and checks what Chromium wrote; it
-//! renders nothing itself and never talks to the network.
+//! renders nothing itself and never talks to the network. It writes only its
+//! temporary folder and the PDF, and never into the site's inputs (`place`).
 
-use std::ffi::OsString;
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use crate::{BuildOptions, Compiled, Error};
 
-mod outline;
+mod browser;
+mod loopback;
+pub mod outline;
+mod place;
+
+pub use browser::CANDIDATES;
+use browser::{Browser, Ended};
+use loopback::Loopback;
+use outline::{ReadBack, ReadError};
 
 /// The environment variable that names the Chromium binary to use.
 pub const ENV: &str = "BRIEF_CHROMIUM";
 
-/// Browser commands looked for on `PATH`, in order.
-pub const CANDIDATES: [&str; 5] = [
-    "chromium",
-    "chromium-browser",
-    "google-chrome",
-    "google-chrome-stable",
-    "chrome",
-];
+/// The environment variable that sets how many seconds one run of the
+/// browser (its version check, each print) may take.
+pub const TIMEOUT_ENV: &str = "BRIEF_PDF_TIMEOUT";
+
+/// How long one run of the browser may take unless `BRIEF_PDF_TIMEOUT` says
+/// otherwise: the shipped briefing prints in a few seconds.
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// How many times the page is printed with page numbers before giving up on
+/// them settling (they sit in space the first print reserved, so the first
+/// numbered print is normally the last).
+const NUMBERED_PRINTS: usize = 3;
 
 /// How to get a browser, appended to every "no Chromium" error.
 const INSTALL_HINT: &str = "install Chromium (Debian/Ubuntu: `apt-get install chromium`; macOS: `brew install --cask chromium`) \
                             or set BRIEF_CHROMIUM to a Chromium or Chrome binary";
-
-/// How long one print may take before Chromium is stopped.
-const TIMEOUT: Duration = Duration::from_secs(120);
 
 /// Paper sizes the print stylesheet is laid out for.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -65,13 +78,55 @@ pub enum PdfError {
     )]
     Failed {
         chromium: PathBuf,
-        page: PathBuf,
+        page: String,
         cause: String,
     },
+    #[error(
+        "Chromium ({chromium}) did not {step} within {seconds} s and was stopped; set {TIMEOUT_ENV} to a number of seconds to allow more, or check that it runs headless"
+    )]
+    TimedOut {
+        chromium: PathBuf,
+        step: &'static str,
+        seconds: f64,
+    },
+    #[error(
+        "{TIMEOUT_ENV}={0:?} is not a number of seconds; set it to one such as 60, or unset it"
+    )]
+    BadTimeout(String),
+    #[error("stopped on request; Chromium was stopped too")]
+    Stopped,
+    #[error(
+        "cannot watch for Ctrl-C while Chromium runs: {0}; run brief pdf where it may handle signals"
+    )]
+    Signals(std::io::Error),
     #[error(
         "the built site has no page {0}; name one relative to the output folder, such as print.html or parties/ID.html"
     )]
     NoPage(String),
+    #[error(
+        "--out {out} would write into the site's input {input}, which brief pdf never does; write the PDF elsewhere, such as {suggestion}"
+    )]
+    OutInInputs {
+        out: PathBuf,
+        input: &'static str,
+        suggestion: PathBuf,
+    },
+    #[error(
+        "cannot read back the PDF Chromium printed ({path}): {cause}; this Chromium writes PDFs brief does not understand, so report it with the output of `chromium --version`"
+    )]
+    Unreadable { path: PathBuf, cause: ReadError },
+    #[error(
+        "the printed PDF gives no page for the contents entry \"{heading}\" (#{id}): no link destination or outline entry leads there; check that the entry links to #{id} and the heading is printed"
+    )]
+    NoPageNumber { id: String, heading: String },
+    #[error(
+        "the contents' page numbers did not settle after {NUMBERED_PRINTS} prints (adding them moves the pages); make room for them in the print stylesheet's .toc-page"
+    )]
+    Unsettled,
+    #[error(
+        "cannot serve the built site to Chromium on 127.0.0.1: {0}; check that the loopback interface is up"
+    )]
+    Loopback(String),
     #[error("cannot write {path}: {source}")]
     Io {
         path: PathBuf,
@@ -96,7 +151,8 @@ pub struct Printed {
 }
 
 /// Builds the site at `root` into a temporary folder and prints one of its
-/// pages to `out`. Finds Chromium first, so a missing browser fails fast.
+/// pages to `out`. Checks the page, `out` and Chromium first, so that those
+/// mistakes fail fast.
 pub fn pdf(root: &Path, out: &Path, options: &PdfOptions) -> Result<Printed, Error> {
     // The page is edited in place before printing, so it must be one of the
     // built pages, never a path that leads out of the temporary folder.
@@ -106,7 +162,8 @@ pub fn pdf(root: &Path, out: &Path, options: &PdfOptions) -> Result<Printed, Err
     if !inside || !options.page.ends_with(".html") {
         return Err(PdfError::NoPage(options.page.clone()).into());
     }
-    let chromium = find_chromium()?;
+    place::refuse_inputs(root, out)?;
+    let browser = Browser::find(timeout(std::env::var_os(TIMEOUT_ENV))?)?;
     let scratch = tempfile::Builder::new()
         .prefix("brief-pdf-")
         .tempdir()
@@ -122,74 +179,245 @@ pub fn pdf(root: &Path, out: &Path, options: &PdfOptions) -> Result<Printed, Err
             bytes: None,
         });
     }
-    let printed = print_numbered(
-        &chromium,
-        &site.join(&options.page),
-        options,
-        scratch.path(),
-    )?;
-    let bytes = place(&printed, out)?;
+    let server = Loopback::start(&site)?;
+    let job = Job {
+        browser: &browser,
+        server: &server,
+        page: &options.page,
+        scratch: scratch.path(),
+    };
+    let printed = job.print_numbered(&site.join(&options.page), options.paper)?;
+    let bytes = place::place(&printed, out)?;
     Ok(Printed {
         compiled: built.compiled,
         bytes: Some(bytes),
     })
 }
 
-/// Prints `page` on the chosen paper into `scratch`; when the page has a
-/// contents list, prints it a second time with page numbers in the contents.
-/// Returns the PDF's path.
-fn print_numbered(
-    chromium: &Path,
-    page: &Path,
-    options: &PdfOptions,
-    scratch: &Path,
-) -> Result<PathBuf, PdfError> {
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| PdfError::Io { path, source }
+/// The time one run of the browser may take: `BRIEF_PDF_TIMEOUT` seconds
+/// when set (`value`), else the default.
+fn timeout(value: Option<std::ffi::OsString>) -> Result<Duration, PdfError> {
+    let Some(value) = value.filter(|v| !v.is_empty()) else {
+        return Ok(DEFAULT_TIMEOUT);
     };
-    let html = std::fs::read_to_string(page).map_err(|_| PdfError::NoPage(options.page.clone()))?;
-    let sized = html.replacen(
-        "</head>",
-        &format!("{}\n</head>", paper_style(options.paper)),
-        1,
-    );
-    std::fs::write(page, &sized).map_err(io(page))?;
-    let printed = scratch.join("print.pdf");
-    print(chromium, page, &printed, &scratch.join("first"))?;
-    // Chromium's CSS has no page references, so the contents get their page
-    // numbers from the first print's outline, and the page is printed again.
-    // The numbers sit in space the first print already reserved, so the pages
-    // do not move.
-    let first = std::fs::read(&printed).map_err(io(&printed))?;
-    if let Some(style) = contents_pages(&sized, &first) {
-        let numbered = sized.replacen("</head>", &format!("{style}\n</head>"), 1);
-        std::fs::write(page, numbered).map_err(io(page))?;
-        print(chromium, page, &printed, &scratch.join("second"))?;
-    }
-    Ok(printed)
+    let text = value.to_string_lossy();
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .and_then(|s| Duration::try_from_secs_f64(s).ok())
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| PdfError::BadTimeout(text.into_owned()))
 }
 
-/// A `<style>` that writes each contents entry's page number, found by
-/// matching the heading text the entry names with the PDF's outline; None when
-/// the page has no contents or nothing matches.
-fn contents_pages(html: &str, pdf: &[u8]) -> Option<String> {
+/// One page of the built site, printed by one browser from one server.
+struct Job<'a> {
+    browser: &'a Browser,
+    server: &'a Loopback,
+    /// The page, relative to the site's folder.
+    page: &'a str,
+    scratch: &'a Path,
+}
+
+impl Job<'_> {
+    /// Prints the page at `file` on the chosen paper; when it has a contents
+    /// list, prints it again with page numbers in the contents, until the
+    /// numbers name the pages the entries land on. Returns the PDF's path.
+    fn print_numbered(&self, file: &Path, paper: Paper) -> Result<PathBuf, PdfError> {
+        let io = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| PdfError::Io { path, source }
+        };
+        let html =
+            std::fs::read_to_string(file).map_err(|_| PdfError::NoPage(self.page.to_string()))?;
+        let sized = html.replacen("</head>", &format!("{}\n</head>", paper_style(paper)), 1);
+        std::fs::write(file, &sized).map_err(io(file))?;
+        let printed = self.scratch.join("print.pdf");
+        self.print(&printed, "first")?;
+        let entries = contents_entries(&sized);
+        if entries.is_empty() {
+            return Ok(printed);
+        }
+        // Chromium's CSS has no page references, so the contents get their
+        // page numbers from the print before, and the page is printed again.
+        let mut pages = contents_pages(&entries, &printed)?;
+        for attempt in 0..NUMBERED_PRINTS {
+            let numbered = sized.replacen(
+                "</head>",
+                &format!("{}\n</head>", numbers_style(&entries, &pages)),
+                1,
+            );
+            std::fs::write(file, numbered).map_err(io(file))?;
+            self.print(&printed, &format!("numbered-{attempt}"))?;
+            let now = contents_pages(&entries, &printed)?;
+            if now == pages {
+                return Ok(printed);
+            }
+            pages = now;
+        }
+        Err(PdfError::Unsettled)
+    }
+
+    /// Prints the page to `out`. `run` names a fresh folder in the scratch
+    /// space for the browser's profile and log, which runs must not share.
+    fn print(&self, out: &Path, run: &str) -> Result<(), PdfError> {
+        let chromium = &self.browser.path;
+        let failed = |cause: String| PdfError::Failed {
+            chromium: chromium.clone(),
+            page: self.page.to_string(),
+            cause,
+        };
+        let folder = self.scratch.join(run);
+        let profile = folder.join("profile");
+        std::fs::create_dir_all(&profile).map_err(|source| PdfError::Io {
+            path: profile.clone(),
+            source,
+        })?;
+        let out = std::path::absolute(out).map_err(|e| failed(e.to_string()))?;
+        let _ = std::fs::remove_file(&out);
+        let mut command = Command::new(chromium);
+        command
+            .args(chromium_flags(&self.server.proxy()))
+            .arg(flag("--user-data-dir=", &profile))
+            .arg(flag("--print-to-pdf=", &out))
+            .arg(self.server.url(self.page));
+        let log = folder.join("chromium.log");
+        let status = match self.browser.run(command, Some(&log)) {
+            Ok(Ended::Exited(status)) => status,
+            Ok(Ended::TimedOut) => {
+                return Err(PdfError::TimedOut {
+                    chromium: chromium.clone(),
+                    step: "print the page",
+                    seconds: self.browser.timeout.as_secs_f64(),
+                });
+            }
+            Ok(Ended::Stopped) => return Err(PdfError::Stopped),
+            Err(e) => return Err(failed(format!("cannot run it: {e}"))),
+        };
+        let log = std::fs::read(&log).unwrap_or_default();
+        let log = String::from_utf8_lossy(&log);
+        // Chromium exits 0 even when the page fails to load, so the PDF itself
+        // is the evidence: it must exist and start like a PDF.
+        let written = std::fs::read(&out).is_ok_and(|b| b.starts_with(b"%PDF-"));
+        if !status.success() || log.contains("Page load failed") || !written {
+            let ended = if written {
+                status.to_string()
+            } else {
+                format!("{status} without writing a PDF")
+            };
+            let last = log
+                .lines()
+                .rev()
+                .find(|l| !l.trim().is_empty() && !l.contains("dbus"))
+                .map(|l| format!("; its last message: {}", l.trim()))
+                .unwrap_or_default();
+            return Err(failed(format!("{ended}{last}")));
+        }
+        Ok(())
+    }
+}
+
+/// `--name=` and a path, which need not be UTF-8.
+fn flag(name: &str, path: &Path) -> std::ffi::OsString {
+    let mut flag = std::ffi::OsString::from(name);
+    flag.push(path);
+    flag
+}
+
+/// Chromium's flags for printing: headless, with none of its own network
+/// traffic, a proxy (the site's server) for every address including
+/// loopback ones, no name lookups, and no WebRTC traffic around the proxy.
+fn chromium_flags(proxy: &str) -> Vec<String> {
+    [
+        // The sandbox is off because Chromium refuses to start sandboxed as
+        // root (CI, containers); what the page can reach is limited below.
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--no-default-browser-check",
+        "--hide-scrollbars",
+        "--no-pdf-header-footer",
+        "--generate-pdf-document-outline",
+        // Chromium sends loopback addresses past a proxy unless told not to
+        // (`<-loopback>`), so without it a page could reach other servers on
+        // this machine.
+        "--proxy-bypass-list=<-loopback>",
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+        "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
+    ]
+    .into_iter()
+    .map(String::from)
+    .chain([format!("--proxy-server={proxy}")])
+    .collect()
+}
+
+/// The page of each contents entry in the PDF at `path`: the page of the
+/// named destination its link makes (Chromium writes one for each id a link
+/// targets), else of the outline entry with its heading's text.
+fn contents_pages(entries: &[(String, String)], path: &Path) -> Result<Vec<u32>, PdfError> {
+    let unreadable = |cause| PdfError::Unreadable {
+        path: path.to_path_buf(),
+        cause,
+    };
+    let bytes = std::fs::read(path).map_err(|source| PdfError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let pdf = ReadBack::parse(&bytes).map_err(unreadable)?;
+    let destinations = pdf.destinations().map_err(unreadable)?;
+    let outline = pdf.outline().map_err(unreadable)?;
     let normal = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
-    let outline = outline::read(pdf);
-    let rules: Vec<String> = contents_entries(html)
-        .into_iter()
-        .filter(|(id, _)| id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
-        .filter_map(|(id, heading)| {
-            let page = outline
-                .iter()
-                .find(|o| normal(&o.title) == normal(&heading))?
-                .page;
-            Some(format!(
-                ".toc-page[data-for=\"{id}\"]::after {{ content: \"{page}\"; }}"
-            ))
+    entries
+        .iter()
+        .map(|(id, heading)| {
+            destinations
+                .get(id)
+                .copied()
+                .or_else(|| {
+                    let heading = normal(heading);
+                    outline
+                        .iter()
+                        .find(|o| normal(&o.title) == heading)
+                        .map(|o| o.page)
+                })
+                .ok_or_else(|| PdfError::NoPageNumber {
+                    id: id.clone(),
+                    heading: heading.clone(),
+                })
+        })
+        .collect()
+}
+
+/// A `<style>` that writes each contents entry's page number after it.
+fn numbers_style(entries: &[(String, String)], pages: &[u32]) -> String {
+    let rules: Vec<String> = entries
+        .iter()
+        .zip(pages)
+        .map(|((id, _), page)| {
+            format!(
+                ".toc-page[data-for=\"{}\"]::after {{ content: \"{page}\"; }}",
+                css_string(id)
+            )
         })
         .collect();
-    (!rules.is_empty()).then(|| format!("<style>\n{}\n</style>", rules.join("\n")))
+    format!("<style>\n{}\n</style>", rules.join("\n"))
+}
+
+/// `text` escaped to sit inside a CSS string in a `<style>` element: anything
+/// but letters, digits, `-` and `_` as a hex escape, so no quote ends the
+/// string and no `</style>` ends the element.
+fn css_string(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            'a'..='z' | 'A'..='Z' | '0'..='9' | '-' | '_' => c.to_string(),
+            _ => format!("\\{:x} ", u32::from(c)),
+        })
+        .collect()
 }
 
 /// `(anchor, heading text)` of each `<span class="toc-page" data-for="…"
@@ -210,7 +438,7 @@ fn contents_entries(html: &str) -> Vec<(String, String)> {
         else {
             continue;
         };
-        entries.push((id.to_string(), unescape(heading)));
+        entries.push((unescape(id), unescape(heading)));
     }
     entries
 }
@@ -224,187 +452,8 @@ fn unescape(text: &str) -> String {
         .replace("&amp;", "&")
 }
 
-/// Moves the finished PDF to `out` whole: copied beside it, then renamed.
-fn place(pdf: &Path, out: &Path) -> Result<u64, PdfError> {
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| PdfError::Io { path, source }
-    };
-    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(io(parent))?;
-    }
-    let mut partial = out.as_os_str().to_owned();
-    partial.push(format!(".partial-{}", std::process::id()));
-    let partial = PathBuf::from(partial);
-    let bytes = std::fs::copy(pdf, &partial).map_err(io(&partial))?;
-    std::fs::rename(&partial, out).map_err(|e| {
-        let _ = std::fs::remove_file(&partial);
-        io(out)(e)
-    })?;
-    Ok(bytes)
-}
-
-/// Finds the browser: `BRIEF_CHROMIUM` when set (it must run), else the first
-/// candidate on `PATH`.
-pub fn find_chromium() -> Result<PathBuf, PdfError> {
-    if let Some(named) = std::env::var_os(ENV).filter(|v| !v.is_empty()) {
-        let path = PathBuf::from(&named);
-        return match Command::new(&path)
-            .arg("--version")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-        {
-            Ok(status) if status.success() => Ok(path),
-            Ok(status) => Err(PdfError::NoChromium(format!(
-                "{ENV}={} exits with {status} on --version",
-                path.display()
-            ))),
-            Err(e) => Err(PdfError::NoChromium(format!(
-                "{ENV}={} cannot be run: {e}",
-                path.display()
-            ))),
-        };
-    }
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    on_path(&path).ok_or_else(|| {
-        PdfError::NoChromium(format!("none of {} is on PATH", CANDIDATES.join(", ")))
-    })
-}
-
-/// The first candidate browser in the folders of `path`.
-fn on_path(path: &OsString) -> Option<PathBuf> {
-    CANDIDATES.iter().find_map(|name| {
-        std::env::split_paths(path)
-            .map(|dir| dir.join(name))
-            .find(|p| is_executable(p))
-    })
-}
-
-#[cfg(unix)]
-fn is_executable(path: &Path) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    path.metadata()
-        .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-}
-
-#[cfg(not(unix))]
-fn is_executable(path: &Path) -> bool {
-    path.is_file()
-}
-
-/// Prints the HTML file `page` to `out` with `chromium`. `scratch` is an empty
-/// folder for the browser profile, which must not be shared between runs.
-pub fn print(chromium: &Path, page: &Path, out: &Path, scratch: &Path) -> Result<(), PdfError> {
-    let failed = |cause: String| PdfError::Failed {
-        chromium: chromium.to_path_buf(),
-        page: page.to_path_buf(),
-        cause,
-    };
-    let page_abs = std::path::absolute(page).map_err(|e| failed(e.to_string()))?;
-    let out_abs = std::path::absolute(out).map_err(|e| failed(e.to_string()))?;
-    let profile = scratch.join("profile");
-    std::fs::create_dir_all(&profile).map_err(|source| PdfError::Io {
-        path: profile.clone(),
-        source,
-    })?;
-    let _ = std::fs::remove_file(&out_abs);
-    let mut print_to = OsString::from("--print-to-pdf=");
-    print_to.push(&out_abs);
-    let mut user_data = OsString::from("--user-data-dir=");
-    user_data.push(&profile);
-    let mut child = Command::new(chromium)
-        // The page is our own output, offline and without scripts; the sandbox
-        // is off because Chromium refuses to start sandboxed as root (CI, containers).
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-        ])
-        .args([
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-        ])
-        .args([
-            "--disable-dev-shm-usage",
-            "--no-default-browser-check",
-            "--hide-scrollbars",
-        ])
-        .args(["--no-pdf-header-footer", "--generate-pdf-document-outline"])
-        .arg(user_data)
-        .arg(print_to)
-        .arg(file_url(&page_abs))
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| failed(format!("cannot start it: {e}")))?;
-    // Read stderr on its own thread so a chatty browser never blocks on a full pipe.
-    let stderr = child.stderr.take();
-    let reader = std::thread::spawn(move || {
-        let mut text = String::new();
-        if let Some(mut s) = stderr {
-            let _ = s.read_to_string(&mut text);
-        }
-        text
-    });
-    let started = Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if started.elapsed() > TIMEOUT => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(failed(format!(
-                    "no PDF after {} seconds",
-                    TIMEOUT.as_secs()
-                )));
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(50)),
-            Err(e) => return Err(failed(e.to_string())),
-        }
-    };
-    let log = reader.join().unwrap_or_default();
-    // Chromium exits 0 even when the page fails to load, so the PDF itself is the
-    // evidence: it must exist and start like a PDF.
-    let written = std::fs::read(&out_abs)
-        .map(|b| b.starts_with(b"%PDF-"))
-        .unwrap_or(false);
-    if !status.success() || log.contains("Page load failed") || !written {
-        let last = log
-            .lines()
-            .rev()
-            .find(|l| !l.trim().is_empty() && !l.contains("dbus"))
-            .unwrap_or("no PDF was written");
-        return Err(failed(format!("{status}, {}", last.trim())));
-    }
-    Ok(())
-}
-
-/// A `file://` URL for an absolute path, percent-encoding what URLs cannot hold.
-pub fn file_url(path: &Path) -> String {
-    let text = path.to_string_lossy().replace('\\', "/");
-    let mut url = String::from(if text.starts_with('/') {
-        "file://"
-    } else {
-        "file:///"
-    });
-    for byte in text.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' | b':' => {
-                url.push(byte as char)
-            }
-            _ => url.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    url
-}
-
 /// The `@page` size rule that picks the paper, to add to the printed page.
-pub fn paper_style(paper: Paper) -> String {
+fn paper_style(paper: Paper) -> String {
     format!("<style>@page {{ size: {}; }}</style>", paper.css())
 }
 
@@ -426,33 +475,47 @@ mod tests {
                 )
             ]
         );
-        assert_eq!(contents_pages(html, b"not a pdf"), None);
     }
 
     #[test]
-    fn file_urls_escape_spaces_and_keep_slashes() {
-        assert_eq!(
-            file_url(Path::new("/tmp/a b/print.html")),
-            "file:///tmp/a%20b/print.html"
-        );
-        assert_eq!(
-            file_url(Path::new("/tmp/é.html")),
-            "file:///tmp/%C3%A9.html"
-        );
-    }
-
-    #[test]
-    fn path_search_takes_the_first_candidate_found() {
+    fn contents_pages_come_from_destinations_then_the_outline_and_never_silently_miss() {
+        let sample =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/print/outline/sample.pdf");
+        let entry = |id: &str, heading: &str| (id.to_string(), heading.to_string());
+        // `section-deal` is a link's destination; `contents` is only a heading.
+        let entries = [
+            entry("section-deal", "ignored"),
+            entry("contents", " Contents "),
+        ];
+        assert_eq!(contents_pages(&entries, &sample).unwrap(), [2, 1]);
+        let err = contents_pages(&[entry("gone", "Gone")], &sample).unwrap_err();
+        assert!(matches!(err, PdfError::NoPageNumber { .. }), "{err}");
         let tmp = tempfile::tempdir().unwrap();
-        let empty = OsString::from(tmp.path());
-        assert_eq!(on_path(&empty), None);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let chrome = tmp.path().join("google-chrome");
-            std::fs::write(&chrome, "#!/bin/sh\n").unwrap();
-            std::fs::set_permissions(&chrome, std::fs::Permissions::from_mode(0o755)).unwrap();
-            assert_eq!(on_path(&empty), Some(chrome));
+        let broken = tmp.path().join("broken.pdf");
+        std::fs::write(&broken, b"%PDF-1.4 not really").unwrap();
+        let err = contents_pages(&entries, &broken).unwrap_err();
+        assert!(matches!(err, PdfError::Unreadable { .. }), "{err}");
+        assert_eq!(err.to_string().lines().count(), 1);
+    }
+
+    #[test]
+    fn page_numbers_are_css_that_no_id_can_break_out_of() {
+        let style = numbers_style(&[("a\"</style>é".to_string(), String::new())], &[7]);
+        assert_eq!(
+            style,
+            "<style>\n.toc-page[data-for=\"a\\22 \\3c \\2f style\\3e \\e9 \"]::after { content: \"7\"; }\n</style>"
+        );
+    }
+
+    #[test]
+    fn timeouts_are_positive_seconds() {
+        let seconds = |v: &str| timeout(Some(v.into())).map(|d| d.as_secs_f64()).ok();
+        assert_eq!(seconds("2"), Some(2.0));
+        assert_eq!(seconds(" 0.5 "), Some(0.5));
+        assert_eq!(seconds(""), Some(DEFAULT_TIMEOUT.as_secs_f64()));
+        assert_eq!(timeout(None).ok(), Some(DEFAULT_TIMEOUT));
+        for bad in ["0", "-1", "soon", "inf", "NaN"] {
+            assert_eq!(seconds(bad), None, "{bad}");
         }
     }
 }

@@ -12,6 +12,8 @@ use std::sync::OnceLock;
 
 use crate::support::*;
 
+mod confined;
+mod faults;
 mod tools;
 use tools::*;
 

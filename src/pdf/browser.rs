@@ -1,0 +1,264 @@
+//! Finding Chromium and running it so that it can neither hang `brief pdf`
+//! nor outlive it: every run has a time limit, and the browser starts in a
+//! process group of its own, which is killed whole when the run ends (on
+//! time, late, or because brief was asked to stop), so no helper process it
+//! leaves behind keeps running.
+//!
+//! This module knows how to start and stop the browser and where its messages
+//! go; what page it prints, and what it may load, is decided by the caller.
+
+use std::ffi::OsString;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use super::{ENV, PdfError};
+
+/// Browser commands looked for on `PATH`, in order.
+pub const CANDIDATES: [&str; 5] = [
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+    "google-chrome-stable",
+    "chrome",
+];
+
+/// A browser to run, and how long any one run of it may take.
+#[derive(Debug, Clone)]
+pub struct Browser {
+    pub path: PathBuf,
+    pub timeout: Duration,
+    /// Set when brief is asked to stop (Ctrl-C, `kill`, a closed terminal).
+    /// The browser is in a group of its own, which such a signal sent to
+    /// brief's group does not reach, so brief ends the run itself.
+    stop: Arc<AtomicBool>,
+}
+
+/// How a run ended.
+pub enum Ended {
+    Exited(ExitStatus),
+    TimedOut,
+    /// Brief was asked to stop.
+    Stopped,
+}
+
+/// Watches for the signals that ask brief to stop, for as long as the
+/// process lives: the first sets `stop`; a second, when `stop` is already
+/// set, has its usual effect at once. (Watching cannot be undone: a signal
+/// whose last watcher is taken away is ignored from then on.)
+fn watch_stop_signals() -> std::io::Result<Arc<AtomicBool>> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut signals = signal_hook::consts::TERM_SIGNALS.to_vec();
+    #[cfg(unix)]
+    signals.push(signal_hook::consts::SIGHUP);
+    for signal in signals {
+        signal_hook::flag::register_conditional_default(signal, Arc::clone(&stop))?;
+        signal_hook::flag::register(signal, Arc::clone(&stop))?;
+    }
+    Ok(stop)
+}
+
+impl Browser {
+    /// Finds the browser: `BRIEF_CHROMIUM` when set (it must answer
+    /// `--version` in time), else the first candidate on `PATH`.
+    pub fn find(timeout: Duration) -> Result<Browser, PdfError> {
+        let named = std::env::var_os(ENV).filter(|v| !v.is_empty());
+        let path = match &named {
+            Some(named) => PathBuf::from(named),
+            None => {
+                let path = std::env::var_os("PATH").unwrap_or_default();
+                on_path(&path).ok_or_else(|| {
+                    PdfError::NoChromium(format!("none of {} is on PATH", CANDIDATES.join(", ")))
+                })?
+            }
+        };
+        let browser = Browser {
+            path,
+            timeout,
+            stop: watch_stop_signals().map_err(PdfError::Signals)?,
+        };
+        if named.is_some() {
+            browser.check_version()?;
+        }
+        Ok(browser)
+    }
+
+    /// Runs `--version`, so a `BRIEF_CHROMIUM` that names no browser fails
+    /// before the site is built.
+    fn check_version(&self) -> Result<(), PdfError> {
+        let shown = self.path.display();
+        let mut command = Command::new(&self.path);
+        command.arg("--version");
+        match self.run(command, None) {
+            Ok(Ended::Exited(status)) if status.success() => Ok(()),
+            Ok(Ended::Exited(status)) => Err(PdfError::NoChromium(format!(
+                "{ENV}={shown} exits with {status} on --version"
+            ))),
+            Ok(Ended::TimedOut) => Err(PdfError::TimedOut {
+                chromium: self.path.clone(),
+                step: "answer --version",
+                seconds: self.timeout.as_secs_f64(),
+            }),
+            Ok(Ended::Stopped) => Err(PdfError::Stopped),
+            Err(e) => Err(PdfError::NoChromium(format!(
+                "{ENV}={shown} cannot be run: {e}"
+            ))),
+        }
+    }
+
+    /// Runs `command` (this browser with its arguments) in a process group
+    /// of its own, its output into `log` (or nowhere), for at most the
+    /// timeout; the group is killed when the run ends either way.
+    pub fn run(&self, mut command: Command, log: Option<&Path>) -> std::io::Result<Ended> {
+        if self.stop.load(Ordering::SeqCst) {
+            return Ok(Ended::Stopped);
+        }
+        // Output goes to a file rather than a pipe: a helper process that
+        // keeps a pipe open would keep a reader waiting after the browser
+        // is gone.
+        let (stdout, stderr) = match log {
+            Some(path) => {
+                let file = File::create(path)?;
+                (Stdio::from(file.try_clone()?), Stdio::from(file))
+            }
+            None => (Stdio::null(), Stdio::null()),
+        };
+        command.stdin(Stdio::null()).stdout(stdout).stderr(stderr);
+        let mut group = Group::spawn(command)?;
+        group.wait(self.timeout, &self.stop)
+    }
+}
+
+/// A child process leading a process group of its own; dropping it kills
+/// the whole group and reaps the child.
+struct Group {
+    child: Child,
+}
+
+impl Group {
+    fn spawn(mut command: Command) -> std::io::Result<Group> {
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        Ok(Group {
+            child: command.spawn()?,
+        })
+    }
+
+    /// Waits for the child to exit, at most `timeout` and only until `stop`
+    /// is set.
+    fn wait(&mut self, timeout: Duration, stop: &AtomicBool) -> std::io::Result<Ended> {
+        let started = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait()? {
+                return Ok(Ended::Exited(status));
+            }
+            if started.elapsed() >= timeout {
+                return Ok(Ended::TimedOut);
+            }
+            if stop.load(Ordering::SeqCst) {
+                return Ok(Ended::Stopped);
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Group {
+    fn drop(&mut self) {
+        // The group's id is the leader's process id. Linux and the BSDs do
+        // not hand out a process id that is still some group's id, so the
+        // group is either this run's or gone (the signal then finds nobody).
+        #[cfg(unix)]
+        {
+            let group = rustix::process::Pid::from_child(&self.child);
+            let _ = rustix::process::kill_process_group(group, rustix::process::Signal::KILL);
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The first candidate browser in the folders of `path`.
+fn on_path(path: &OsString) -> Option<PathBuf> {
+    CANDIDATES.iter().find_map(|name| {
+        std::env::split_paths(path)
+            .map(|dir| dir.join(name))
+            .find(|p| is_executable(p))
+    })
+}
+
+#[cfg(unix)]
+fn is_executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    path.metadata()
+        .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+#[cfg(not(unix))]
+fn is_executable(path: &Path) -> bool {
+    path.is_file()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_search_takes_the_first_candidate_found() {
+        let tmp = tempfile::tempdir().unwrap();
+        let empty = OsString::from(tmp.path());
+        assert_eq!(on_path(&empty), None);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let chrome = tmp.path().join("google-chrome");
+            std::fs::write(&chrome, "#!/bin/sh\n").unwrap();
+            std::fs::set_permissions(&chrome, std::fs::Permissions::from_mode(0o755)).unwrap();
+            assert_eq!(on_path(&empty), Some(chrome));
+        }
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_run_that_outlasts_its_time_is_stopped_with_its_helpers() {
+        let tmp = tempfile::tempdir().unwrap();
+        let helper = tmp.path().join("helper.pid");
+        let browser = Browser {
+            path: PathBuf::from("/bin/sh"),
+            timeout: Duration::from_secs(2),
+            stop: Arc::new(AtomicBool::new(false)),
+        };
+        let mut command = Command::new(&browser.path);
+        command
+            .arg("-c")
+            .arg(format!("sleep 30 & echo $! > {}; wait", helper.display()));
+        let started = Instant::now();
+        let ended = browser.run(command, None).unwrap();
+        assert!(matches!(ended, Ended::TimedOut));
+        assert!(started.elapsed() < Duration::from_secs(10));
+        let pid = std::fs::read_to_string(&helper).unwrap();
+        // SIGKILL is delivered at once, but the process may take a moment to
+        // be scheduled and die.
+        let gone = (0..100).any(|_| {
+            std::thread::sleep(Duration::from_millis(10));
+            !running(pid.trim())
+        });
+        assert!(gone, "helper {pid} still runs");
+    }
+
+    /// Whether the process `pid` exists and is not a zombie waiting to be reaped.
+    #[cfg(target_os = "linux")]
+    fn running(pid: &str) -> bool {
+        std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+            !stat
+                .rsplit(')')
+                .next()
+                .unwrap_or("")
+                .trim_start()
+                .starts_with('Z')
+        })
+    }
+}

@@ -1,0 +1,267 @@
+//! The only door between the printing browser and the world: a small HTTP
+//! server on 127.0.0.1 that serves the files of one folder (the site built
+//! for printing) and is also the browser's proxy for every other address,
+//! which it refuses. So a page of the author's that embeds
+//! `http://elsewhere/…` asks this server, and gets nothing; `file://` from an
+//! `http://` page is blocked by Chromium itself.
+//!
+//! It serves only regular files that resolve to inside the folder, for GET and
+//! HEAD; it does not list folders, follow links out of the folder, or tunnel
+//! (`CONNECT`).
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+use tiny_http::{Header, Method, Request, Response, Server};
+use url::Url;
+
+use super::PdfError;
+
+/// A running server; dropping it stops the server and waits for its thread.
+pub struct Loopback {
+    server: Arc<Server>,
+    origin: Url,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Loopback {
+    /// Serves `folder` on a free port of 127.0.0.1, on a thread of its own.
+    pub fn start(folder: &Path) -> Result<Loopback, PdfError> {
+        let failed = |cause: String| PdfError::Loopback(cause);
+        let folder = folder
+            .canonicalize()
+            .map_err(|e| failed(format!("cannot open {}: {e}", folder.display())))?;
+        let server = Server::http("127.0.0.1:0").map_err(|e| failed(e.to_string()))?;
+        let address = server
+            .server_addr()
+            .to_ip()
+            .ok_or_else(|| failed("it has no IP address".to_string()))?;
+        let origin = origin(address).map_err(|e| failed(e.to_string()))?;
+        let server = Arc::new(server);
+        let site = Site {
+            folder,
+            origin: origin.clone(),
+        };
+        let serving = Arc::clone(&server);
+        let thread = std::thread::Builder::new()
+            .name("brief-pdf-site".to_string())
+            .spawn(move || {
+                for request in serving.incoming_requests() {
+                    site.respond(request);
+                }
+            })
+            .map_err(|e| failed(e.to_string()))?;
+        Ok(Loopback {
+            server,
+            origin,
+            thread: Some(thread),
+        })
+    }
+
+    /// The address of `page`, a path relative to the folder with `/` between
+    /// its parts.
+    pub fn url(&self, page: &str) -> String {
+        let mut url = self.origin.clone();
+        if let Ok(mut segments) = url.path_segments_mut() {
+            segments.clear().extend(page.split('/'));
+        }
+        url.into()
+    }
+
+    /// The proxy address to give the browser: this server.
+    pub fn proxy(&self) -> String {
+        self.origin.as_str().trim_end_matches('/').to_string()
+    }
+}
+
+impl Drop for Loopback {
+    fn drop(&mut self) {
+        self.server.unblock();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn origin(address: SocketAddr) -> Result<Url, url::ParseError> {
+    Url::parse(&format!("http://{address}/"))
+}
+
+/// What the server serves.
+struct Site {
+    folder: PathBuf,
+    origin: Url,
+}
+
+impl Site {
+    fn respond(&self, request: Request) {
+        let reply = match request.method() {
+            Method::Get | Method::Head => match self.file(&request) {
+                Some(path) => file(&path),
+                None => refused(),
+            },
+            _ => refused(),
+        };
+        let _ = request.respond(reply);
+    }
+
+    /// The file a request names, when it is one of the folder's. A request
+    /// comes either straight (`GET /print.html`, with a `Host` header) or as
+    /// to a proxy (`GET http://host:port/print.html`); either way its host and
+    /// port must be this server's.
+    fn file(&self, request: &Request) -> Option<PathBuf> {
+        let target = request.url();
+        let url = if target.starts_with('/') {
+            let host = request
+                .headers()
+                .iter()
+                .find(|h| h.field.equiv("Host"))?
+                .value
+                .as_str();
+            Url::parse(&format!("http://{host}{target}")).ok()?
+        } else {
+            Url::parse(target).ok()?
+        };
+        if url.scheme() != "http"
+            || url.host() != self.origin.host()
+            || url.port_or_known_default() != self.origin.port_or_known_default()
+        {
+            return None;
+        }
+        let mut path = self.folder.clone();
+        // The URL parser has already taken out `.` and `..` segments; a
+        // segment that decodes to one, or to a separator, is refused.
+        for segment in url.path_segments()? {
+            let segment = percent_encoding::percent_decode_str(segment)
+                .decode_utf8()
+                .ok()?;
+            if segment.is_empty()
+                || segment == "."
+                || segment == ".."
+                || segment.contains(['/', '\\', '\0'])
+            {
+                return None;
+            }
+            path.push(segment.as_ref());
+        }
+        // A symbolic link is followed only if it stays inside the folder.
+        let real = path.canonicalize().ok()?;
+        (real.starts_with(&self.folder) && real.is_file()).then_some(real)
+    }
+}
+
+type Reply = Response<Box<dyn std::io::Read + Send>>;
+
+fn file(path: &Path) -> Reply {
+    let Ok(opened) = std::fs::File::open(path) else {
+        return refused();
+    };
+    let length = opened
+        .metadata()
+        .ok()
+        .and_then(|m| usize::try_from(m.len()).ok());
+    let kind = mime_guess::from_path(path).first_or_octet_stream();
+    let mut reply = Response::new(
+        200.into(),
+        Vec::new(),
+        Box::new(opened) as Box<dyn std::io::Read + Send>,
+        length,
+        None,
+    );
+    if let Ok(header) = Header::from_bytes("Content-Type", kind.essence_str()) {
+        reply.add_header(header);
+    }
+    reply
+}
+
+/// What every request the server does not serve gets: nothing.
+fn refused() -> Reply {
+    Response::new(
+        403.into(),
+        Vec::new(),
+        Box::new(std::io::empty()) as Box<dyn std::io::Read + Send>,
+        Some(0),
+        None,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Read, Write};
+    use std::net::TcpStream;
+
+    use super::*;
+
+    /// The status line and body of a raw HTTP/1.0 request to the server.
+    fn ask(server: &Loopback, request: &str) -> (String, String) {
+        let address = format!(
+            "{}:{}",
+            server.origin.host_str().unwrap(),
+            server.origin.port().unwrap()
+        );
+        let mut stream = TcpStream::connect(address).unwrap();
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        let status = answer.lines().next().unwrap_or("").to_string();
+        let body = answer
+            .split_once("\r\n\r\n")
+            .map(|(_, b)| b.to_string())
+            .unwrap_or_default();
+        (status, body)
+    }
+
+    #[test]
+    fn serves_the_folders_files_and_refuses_everything_else() {
+        let tmp = tempfile::tempdir().unwrap();
+        let site = tmp.path().join("site");
+        std::fs::create_dir_all(site.join("parties")).unwrap();
+        std::fs::write(site.join("print.html"), "PRINT").unwrap();
+        std::fs::write(site.join("parties/a b.html"), "PARTY").unwrap();
+        std::fs::write(tmp.path().join("secret.txt"), "SECRET").unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(tmp.path().join("secret.txt"), site.join("link.txt")).unwrap();
+        let server = Loopback::start(&site).unwrap();
+        let me = server.proxy();
+        let host = me.trim_start_matches("http://");
+        assert_eq!(
+            server.url("parties/a b.html"),
+            format!("{me}/parties/a%20b.html")
+        );
+
+        let ok = |request: String, body: &str| {
+            let (status, got) = ask(&server, &request);
+            assert!(status.contains(" 200 "), "{request}: {status}");
+            assert_eq!(got, body, "{request}");
+        };
+        ok(
+            format!("GET /print.html HTTP/1.0\r\nHost: {host}\r\n\r\n"),
+            "PRINT",
+        );
+        ok(
+            format!("GET {me}/parties/a%20b.html HTTP/1.0\r\n\r\n"),
+            "PARTY",
+        );
+
+        for request in [
+            // Another host, asked of the server as a proxy.
+            "GET http://127.0.0.2:80/print.html HTTP/1.0\r\n\r\n".to_string(),
+            "GET http://example.org/ HTTP/1.0\r\n\r\n".to_string(),
+            "CONNECT example.org:443 HTTP/1.0\r\nHost: example.org:443\r\n\r\n".to_string(),
+            // Ways out of the folder.
+            format!("GET /../secret.txt HTTP/1.0\r\nHost: {host}\r\n\r\n"),
+            format!("GET /%2e%2e/secret.txt HTTP/1.0\r\nHost: {host}\r\n\r\n"),
+            format!("GET /parties%2f..%2f..%2fsecret.txt HTTP/1.0\r\nHost: {host}\r\n\r\n"),
+            format!("GET /link.txt HTTP/1.0\r\nHost: {host}\r\n\r\n"),
+            format!("GET / HTTP/1.0\r\nHost: {host}\r\n\r\n"),
+            "GET /print.html HTTP/1.0\r\nHost: example.org\r\n\r\n".to_string(),
+            format!("POST /print.html HTTP/1.0\r\nHost: {host}\r\n\r\n"),
+        ] {
+            let (status, body) = ask(&server, &request);
+            assert!(status.contains(" 403 "), "{request}: {status}");
+            assert!(!body.contains("SECRET"), "{request}");
+        }
+    }
+}
