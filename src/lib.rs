@@ -17,6 +17,7 @@
 
 pub mod annotate;
 pub mod config;
+pub mod date;
 pub mod diagnostics;
 pub mod folder;
 pub mod frontmatter;
