@@ -5,7 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
-use toml::value::Datetime;
+
+use crate::date::Date;
 
 /// The site settings.
 #[derive(Debug, Clone, Deserialize)]
@@ -13,7 +14,7 @@ use toml::value::Datetime;
 pub struct Config {
     pub title: String,
     pub dek: Option<String>,
-    pub date: Option<Datetime>,
+    pub date: Option<Date>,
     pub base_url: Option<String>,
     pub language: Option<String>,
     #[serde(default)]
@@ -27,7 +28,7 @@ pub struct SourceRef {
     pub id: Spanned<String>,
     pub title: String,
     pub publisher: Option<String>,
-    pub date: Option<Datetime>,
+    pub date: Option<Date>,
     pub url: Option<String>,
 }
 
@@ -47,12 +48,12 @@ impl Config {
     }
 }
 
-/// A date as shown to readers and machines.
+/// A date as shown to readers and machines, to the precision it was written with.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct DateView {
-    /// `2026-04-28`, for `<time datetime>` and JSON.
+    /// `2026-04-28`, `2026-04` or `2030`, for `<time datetime>` and JSON.
     pub iso: String,
-    /// `28 April 2026`.
+    /// `28 April 2026`, `April 2026` or `2030`.
     pub human: String,
 }
 
@@ -72,21 +73,17 @@ const MONTHS: [&str; 12] = [
 ];
 
 impl DateView {
-    pub fn new(date: &Datetime) -> Self {
-        match date.date {
-            Some(d) => DateView {
-                iso: format!("{:04}-{:02}-{:02}", d.year, d.month, d.day),
-                human: format!(
-                    "{} {} {}",
-                    d.day,
-                    MONTHS[usize::from(d.month.clamp(1, 12)) - 1],
-                    d.year
-                ),
-            },
-            None => DateView {
-                iso: date.to_string(),
-                human: date.to_string(),
-            },
+    pub fn new(date: &Date) -> Self {
+        // A month is always 1 to 12 once read; the clamp keeps indexing total.
+        let month = |m: u8| MONTHS[usize::from(m.clamp(1, 12)) - 1];
+        let human = match (date.month(), date.day()) {
+            (Some(m), Some(d)) => format!("{d} {} {:04}", month(m), date.year()),
+            (Some(m), None) => format!("{} {:04}", month(m), date.year()),
+            (None, _) => format!("{:04}", date.year()),
+        };
+        DateView {
+            iso: date.to_string(),
+            human,
         }
     }
 }
@@ -96,15 +93,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn dates_read_naturally() {
-        let d: Datetime = "2026-04-28".parse().unwrap();
-        assert_eq!(
-            DateView::new(&d),
-            DateView {
-                iso: "2026-04-28".into(),
-                human: "28 April 2026".into()
-            }
-        );
+    fn dates_read_naturally_to_the_precision_written() {
+        let c: Config = toml::from_str(
+            "title = \"T\"\ndate = 2026-04-28\n\
+             [[sources]]\nid = \"a\"\ntitle = \"A\"\ndate = \"2026-04\"\n\
+             [[sources]]\nid = \"b\"\ntitle = \"B\"\ndate = \"2030\"\n",
+        )
+        .unwrap();
+        let view = |d: &Option<Date>| d.as_ref().map(DateView::new).unwrap();
+        let shown = |iso: &str, human: &str| DateView {
+            iso: iso.into(),
+            human: human.into(),
+        };
+        assert_eq!(view(&c.date), shown("2026-04-28", "28 April 2026"));
+        assert_eq!(view(&c.sources[0].date), shown("2026-04", "April 2026"));
+        assert_eq!(view(&c.sources[1].date), shown("2030", "2030"));
     }
 
     #[test]

@@ -157,6 +157,13 @@ pub fn toml_diagnostic(
         .with_label("in this front matter")
         .with_help(help);
     }
+    if let Some(rest) = message.strip_prefix(crate::date::EXPECTED) {
+        // `Date` words its own refusals: the forms, then any hint after "; ".
+        let hint = rest.strip_prefix("; ").map(str::to_string);
+        return Diagnostic::error("bad-date", file, span, crate::date::EXPECTED)
+            .with_label("not a date in one of these forms")
+            .with_help_opt(hint);
+    }
     if let Some(rest) = message.strip_prefix("invalid type: ") {
         return Diagnostic::error("wrong-type", file, span, format!("wrong type: {rest}"))
             .with_label("this value");

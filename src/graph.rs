@@ -327,8 +327,9 @@ impl Graph {
         &self.clause_quotes[clause]
     }
 
-    /// Warnings: parties, clauses and quotes that no other page references, and
-    /// quotes referenced where their speaker is not named nearby.
+    /// Warnings: parties, clauses and quotes that no other page references,
+    /// entities whose own page references them, and quotes referenced where
+    /// their speaker is not named nearby.
     fn warnings(&self, briefing: &Briefing, places: &[Place]) -> Vec<Diagnostic> {
         let mut out = Vec::new();
         for key in briefing.keys().filter(|k| k.kind != Kind::Section) {
@@ -353,6 +354,7 @@ impl Graph {
                 );
             }
         }
+        out.extend(self.self_references(briefing, places));
         for (m, place) in
             (self.mentions.iter().zip(places)).filter(|(m, _)| m.entity.kind == Kind::Quote)
         {
@@ -397,6 +399,33 @@ impl Graph {
             }
         }
         out
+    }
+
+    /// A reference from an entity's own body to itself: on its page it is a
+    /// link that goes nowhere, and it counts for nothing in "Mentioned in"
+    /// (which is why the unreferenced check above ignores it too).
+    fn self_references<'a>(
+        &'a self,
+        briefing: &'a Briefing,
+        places: &'a [Place],
+    ) -> impl Iterator<Item = Diagnostic> + 'a {
+        let own = |m: &&Mention| m.page == PageId::Entity(m.entity);
+        (self.mentions.iter().zip(places))
+            .filter(move |(m, _)| own(m))
+            .map(move |(m, place)| {
+                Diagnostic::warning(
+                    "self-reference",
+                    place.file,
+                    place.span.clone(),
+                    format!(
+                        "{} `{}` references itself",
+                        m.entity.kind.as_str(),
+                        briefing.id(m.entity)
+                    ),
+                )
+                .with_label("a link to the page it is on")
+                .with_help("write the name as plain text: the page is already about it")
+            })
     }
 }
 
@@ -476,6 +505,32 @@ mod tests {
         assert_eq!(graph.party_quoted_in(a.index), [0]);
         assert_eq!(graph.mentions_of(a).count(), 1);
         assert!(c.diagnostics.is_empty(), "{:?}", c.diagnostics);
+    }
+
+    #[test]
+    fn warns_about_an_entity_that_references_itself() {
+        let c = compile(&[
+            (
+                "parties/a.md",
+                "+++\nname = \"A\"\nkind = \"company\"\n+++\nAbout [A](party:a).\n",
+            ),
+            (
+                "sections/01-one.md",
+                "+++\ntitle = \"One\"\n+++\n[](party:a), see [](section:one).\n",
+            ),
+        ]);
+        let found: Vec<(&str, &str)> = c
+            .diagnostics
+            .iter()
+            .map(|d| (d.code, d.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("self-reference", "party `a` references itself"),
+                ("self-reference", "section `one` references itself"),
+            ]
+        );
     }
 
     #[test]

@@ -18,6 +18,7 @@
 pub mod annotate;
 pub mod cache;
 pub mod config;
+pub mod date;
 pub mod diagnostics;
 pub mod frontmatter;
 pub mod graph;

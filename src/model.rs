@@ -8,9 +8,9 @@ use rustc_hash::FxHashMap;
 
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
-use toml::value::Datetime;
 
 use crate::config::Config;
+use crate::date::Date;
 use crate::diagnostics::FileId;
 
 /// The four kinds of things a reference can point at.
@@ -180,8 +180,8 @@ pub struct ClauseMeta {
     pub parties: Spanned<Vec<Spanned<String>>>,
     pub before: Option<String>,
     pub after: Option<String>,
-    pub effective: Option<Datetime>,
-    pub until: Option<Datetime>,
+    pub effective: Option<Date>,
+    pub until: Option<Date>,
     pub source: Option<Spanned<String>>,
 }
 
@@ -198,7 +198,7 @@ pub struct QuoteMeta {
     pub speaker: Spanned<String>,
     pub text: String,
     pub kind: QuoteKind,
-    pub date: Option<Datetime>,
+    pub date: Option<Date>,
     #[serde(default)]
     pub about: Vec<Spanned<String>>,
     pub source: Option<Spanned<String>>,

@@ -51,7 +51,7 @@ const INIT: [(&str, &str); 7] = [
          id = \"source-1\"\n\
          title = \"The article or document this briefing is based on\"\n\
          publisher = \"Its publisher\"\n\
-         date = 2026-01-01\n",
+         date = 2026-01-01   # or \"2026-01\" or \"2026\": only as precise as you know\n",
     ),
     (
         "content/_index.md",
@@ -81,7 +81,7 @@ const INIT: [(&str, &str); 7] = [
          kind = \"company\"\n\
          role = \"The company whose terms changed\"\n\
          +++\n\
-         Commentary about [Example Co](party:example-co) goes here.\n",
+         Commentary about Example Co goes here, linking what it is party to, such as [its supply term](clause:supply-term).\n",
     ),
     (
         "content/clauses/supply-term.md",

@@ -155,6 +155,26 @@ fn sections_have_previous_and_next() {
     );
 }
 
+/// `fee.md` gives only a month and a year, as a source might: they are shown as
+/// written, never padded out to a day nobody wrote.
+#[test]
+fn partial_dates_are_shown_as_written() {
+    let site = site("build/basic");
+    let out = build_ok(site.path());
+    let html = page(&out, "clauses/fee.html");
+    let times: Vec<(Option<&str>, String)> = select(&html, "main .dates time")
+        .iter()
+        .map(|t| (t.value().attr("datetime"), text(t)))
+        .collect();
+    assert_eq!(
+        times,
+        [
+            (Some("2026-05"), "May 2026".to_string()),
+            (Some("2030"), "2030".to_string())
+        ]
+    );
+}
+
 #[test]
 fn footnotes_are_sidenotes_with_print_endnotes() {
     let site = site("build/basic");

@@ -63,6 +63,53 @@ fn warnings_fail_only_when_denied() {
     );
 }
 
+/// `brief check` on `tests/fixtures/warnings/<name>` prints exactly its
+/// `expected.txt` and passes, and fails once warnings are denied.
+fn check_warning_case(name: &str) -> Result<(), String> {
+    let site = site(&format!("warnings/{name}"));
+    let out = brief(site.path(), &["check"]);
+    let actual = stderr(&out);
+    if out.status.code() != Some(0) {
+        return Err(format!("{name}: exit {:?}\n{actual}", out.status.code()));
+    }
+    let expected_path = fixture(&format!("warnings/{name}/expected.txt"));
+    if std::env::var_os("BLESS").is_some() {
+        std::fs::write(&expected_path, &actual).map_err(|e| e.to_string())?;
+    }
+    let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+    if actual != expected {
+        return Err(format!(
+            "{name}: stderr differs\n--- expected\n{expected}\n--- actual\n{actual}"
+        ));
+    }
+    let denied = brief(site.path(), &["check", "--deny-warnings"]);
+    if denied.status.code() != Some(1) {
+        return Err(format!(
+            "{name}: denied warnings exit {:?}",
+            denied.status.code()
+        ));
+    }
+    Ok(())
+}
+
+/// Every folder under `tests/fixtures/warnings/` with an `expected.txt` is a case.
+#[test]
+fn every_warning_fixture_warns_with_its_exact_message() {
+    let mut cases: Vec<String> = std::fs::read_dir(fixture("warnings"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().join("expected.txt").is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    cases.sort();
+    assert!(cases.contains(&"self-reference".to_string()), "{cases:?}");
+    let failures: Vec<String> = cases
+        .iter()
+        .filter_map(|c| check_warning_case(c).err())
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
 #[test]
 fn a_failed_build_leaves_the_previous_output_untouched() {
     let site = site("build/basic");

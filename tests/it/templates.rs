@@ -153,8 +153,14 @@ mod random {
         ]
     }
 
+    /// A day, a month, a year or nothing: every precision a date may have.
     fn date(key: &'static str) -> impl Strategy<Value = String> {
-        prop_oneof![Just(format!("{key} = 2026-04-28\n")), Just(String::new())]
+        prop_oneof![
+            Just(format!("{key} = 2026-04-28\n")),
+            Just(format!("{key} = \"2026-04\"\n")),
+            Just(format!("{key} = \"2030\"\n")),
+            Just(String::new()),
+        ]
     }
 
     #[derive(Debug, Clone)]
