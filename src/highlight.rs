@@ -3,71 +3,27 @@
 //!
 //! The syntax set is loaded once per [`Highlighter`], lazily: a briefing without
 //! code never pays for it, and each block is highlighted once, since a page and
-//! `print.html` show the same code. Lines are highlighted as syntect's
-//! `ClassedHTMLGenerator` does it, and a line met again in the same state is
-//! taken from the lines done before. An unknown or missing language renders as
+//! `print.html` show the same code. An unknown or missing language renders as
 //! escaped plain text. This module knows nothing of references or pages.
 
-use std::cell::RefCell;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
-
-use rustc_hash::FxHashMap;
 
 use pulldown_cmark_escape::escape_html_body_text;
 use syntect::highlighting::ThemeSet;
-use syntect::html::{ClassStyle, css_for_theme_with_class_style, line_tokens_to_classed_spans};
-use syntect::parsing::{ParseState, ScopeStack, SyntaxSet};
+use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
+use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
 /// Class prefix for highlighted spans, so they cannot collide with the theme's.
 const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
 /// Highlights code; cheap to create, loads syntaxes on first use.
+#[derive(Default)]
 pub struct Highlighter {
     syntaxes: OnceLock<SyntaxSet>,
     /// Highlighted blocks by the digest of their language and code.
-    done: Mutex<FxHashMap<crate::cache::Digest, String>>,
-    /// Which highlighter this is, for the lines each thread keeps ([`LINES`]).
-    id: u64,
-}
-
-impl Default for Highlighter {
-    fn default() -> Self {
-        static NEXT: AtomicU64 = AtomicU64::new(0);
-        Highlighter {
-            syntaxes: OnceLock::new(),
-            done: Mutex::default(),
-            id: NEXT.fetch_add(1, Ordering::Relaxed),
-        }
-    }
-}
-
-/// Highlighted lines by their language and text, each with the state the
-/// highlighter was in before it: code repeats lines (`}`, a function's
-/// opening, an import) from block to block. Kept by each thread, since the
-/// states hold the regex engine's match data, which may not cross threads,
-/// and for one highlighter at a time (its id first).
-type Lines = (u64, FxHashMap<(String, String), Vec<(State, Line)>>);
-
-thread_local! {
-    static LINES: RefCell<Lines> = RefCell::default();
-}
-
-/// Where the highlighter stands between two lines.
-#[derive(Clone, PartialEq, Eq)]
-struct State {
-    parse: ParseState,
-    scopes: ScopeStack,
-}
-
-/// One line highlighted: its HTML, how many spans it opens (or, below
-/// zero, closes), and the state after it.
-#[derive(Clone)]
-struct Line {
-    html: String,
-    opened: isize,
-    after: State,
+    done: Mutex<HashMap<crate::cache::Digest, String>>,
 }
 
 impl Highlighter {
@@ -104,64 +60,23 @@ impl Highlighter {
         let Some(syntax) = syntaxes.find_syntax_by_token(lang) else {
             return plain(code);
         };
-        // As syntect's `ClassedHTMLGenerator` does it, a line at a time,
-        // taking lines seen before in the same state from `lines`.
+        let mut generator =
+            ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes, CLASS_STYLE);
+        for line in LinesWithEndings::from(code) {
+            if generator
+                .parse_html_for_line_which_includes_newline(line)
+                .is_err()
+            {
+                return plain(code);
+            }
+        }
         let mut out = String::with_capacity(code.len() * 8 + 64);
         out.push_str("<pre class=\"code hl-code\" data-lang=\"");
         let _ = escape_html_body_text(&mut out, lang);
         out.push_str("\"><code>");
-        let mut state = State {
-            parse: ParseState::new(syntax),
-            scopes: ScopeStack::new(),
-        };
-        let mut open = 0;
-        for text in LinesWithEndings::from(code) {
-            let Some(line) = self.line(lang, syntaxes, &state, text) else {
-                return plain(code);
-            };
-            out.push_str(&line.html);
-            open += line.opened;
-            state = line.after;
-        }
-        for _ in 0..open {
-            out.push_str("</span>");
-        }
+        out.push_str(&generator.finalize());
         out.push_str("</code></pre>\n");
         out
-    }
-
-    /// `text`, a line of `lang` with its newline, highlighted from `before`;
-    /// None when syntect fails on it.
-    fn line(&self, lang: &str, syntaxes: &SyntaxSet, before: &State, text: &str) -> Option<Line> {
-        let key = (lang.to_string(), text.to_string());
-        let seen = LINES.with_borrow_mut(|(id, lines)| {
-            if *id != self.id {
-                *id = self.id;
-                lines.clear();
-            }
-            let states = lines.get(&key)?;
-            let (_, line) = states.iter().find(|(state, _)| state == before)?;
-            Some(line.clone())
-        });
-        if seen.is_some() {
-            return seen;
-        }
-        let mut after = before.clone();
-        let ops = after.parse.parse_line(text, syntaxes).ok()?;
-        let (html, opened) =
-            line_tokens_to_classed_spans(text, &ops, CLASS_STYLE, &mut after.scopes).ok()?;
-        let line = Line {
-            html,
-            opened,
-            after,
-        };
-        LINES.with_borrow_mut(|(_, lines)| {
-            lines
-                .entry(key)
-                .or_default()
-                .push((before.clone(), line.clone()));
-        });
-        Some(line)
     }
 }
 
@@ -246,7 +161,7 @@ mod tests {
     }
 
     #[test]
-    fn lines_seen_before_come_out_as_syntect_makes_them_in_any_state() {
+    fn blocks_come_out_as_syntect_makes_them() {
         // The same lines inside and outside a comment, a string and a block.
         let blocks = [
             "fn main() {\n    let x = 1;\n}\n",
@@ -256,12 +171,8 @@ mod tests {
             "fn main() {\n    let x = 1;\n",
         ];
         let h = Highlighter::new();
-        for round in 0..2 {
-            for code in blocks {
-                // Past the first round every line is one seen before.
-                let code = format!("{code}// round {round}\n");
-                assert_eq!(h.block("rust", &code), by_syntect("rust", &code), "{code}");
-            }
+        for code in blocks {
+            assert_eq!(h.block("rust", code), by_syntect("rust", code), "{code}");
         }
     }
 

@@ -288,6 +288,27 @@ fn mentioned_in<'a>(r: &'a Renderer, key: EntityKey) -> Vec<MentionGroup<'a>> {
         .collect()
 }
 
+/// The parties affiliated with party `key`, a group for each kind of
+/// party: "People", "Products", and so on.
+fn affiliated<'a>(r: &'a Renderer, key: EntityKey) -> Vec<RelatedGroup<'a>> {
+    let members = r.graph.party_people(key.index);
+    PartyKind::ALL
+        .into_iter()
+        .map(|kind| RelatedGroup {
+            title: kind.plural().to_string(),
+            items: (members.iter())
+                .filter(|&&p| r.briefing.parties[p].meta.kind == kind)
+                .map(|&index| {
+                    r.link(EntityKey {
+                        kind: Kind::Party,
+                        index,
+                    })
+                })
+                .collect(),
+        })
+        .collect()
+}
+
 fn related<'a>(r: &'a Renderer, key: EntityKey) -> Vec<RelatedGroup<'a>> {
     let link = |kind: Kind, index: usize| r.link(EntityKey { kind, index });
     let group = |title: String, kind: Kind, items: &[usize]| RelatedGroup {
@@ -312,12 +333,10 @@ fn related<'a>(r: &'a Renderer, key: EntityKey) -> Vec<RelatedGroup<'a>> {
                 Kind::Quote,
                 r.graph.party_quoted_in(key.index),
             ),
-            group(
-                "People".into(),
-                Kind::Party,
-                r.graph.party_people(key.index),
-            ),
-        ],
+        ]
+        .into_iter()
+        .chain(affiliated(r, key))
+        .collect(),
         Kind::Clause => vec![
             group(
                 "Parties".into(),
