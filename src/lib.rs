@@ -579,23 +579,18 @@ fn render_into(
 /// `brief render`: one Markdown text to an HTML fragment. References resolve
 /// against the site at `root` when there is one that compiles; otherwise they
 /// link to where such entities' pages would be.
-pub fn render_fragment(text: &str, root: Option<&Path>) -> Result<annotate::Pieces, Error> {
+pub fn render_fragment(text: &str, root: Option<&Path>) -> Result<String, Error> {
     let highlighter = highlight::Highlighter::new();
     if let Some(root) = root.filter(|r| r.join("briefing.toml").is_file()) {
         let compiled = compile(root)?;
         if let (0, Some((briefing, graph))) = (compiled.errors(), &compiled.site) {
             let theme = Theme::load(Some(root))?;
             let renderer = Renderer::new(&compiled.files, briefing, graph, &theme, None);
-            let html = renderer.markdown_text(text, "", LinkMode::Site, "")?.html;
-            return Ok(annotate::Pieces::from(html));
+            return Ok(renderer.markdown_text(text, "", LinkMode::Site, "")?.html);
         }
     }
-    Ok(annotate::render_pieces(
-        text,
-        &Standalone,
-        &highlighter,
-        annotate::RenderOptions::default(),
-    ))
+    let options = annotate::RenderOptions::default();
+    Ok(annotate::render(text, &Standalone, &highlighter, options).html)
 }
 
 /// Targets when there is no site: a link to where the entity's page would be.
@@ -614,65 +609,5 @@ impl annotate::Targets for Standalone {
 
     fn card(&self, _: Kind, _: &str, _: &str) -> Option<String> {
         None
-    }
-
-    /// The tag [`annotate::push_ref_tag`] makes from [`Standalone::target`],
-    /// written without making the target: a valid id needs no escaping.
-    fn open_tag(&self, out: &mut String, kind: Kind, id: &str, anchor: &str) -> bool {
-        if !model::is_valid_id(id) {
-            return false;
-        }
-        for piece in [
-            "<a class=\"ref ref-",
-            kind.as_str(),
-            "\" href=\"",
-            kind.dir(),
-            "/",
-            id,
-        ] {
-            out.push_str(piece);
-        }
-        out.push_str(".html\" id=\"");
-        annotate::push_attribute(out, anchor);
-        for piece in ["\" data-ref=\"", kind.as_str(), ":", id, "\">"] {
-            out.push_str(piece);
-        }
-        true
-    }
-
-    fn name(&self, _: Kind, id: &str) -> Option<String> {
-        model::is_valid_id(id).then(|| id.to_string())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use annotate::Targets;
-
-    /// Standalone writes its tags itself; they must be the tags the default
-    /// method makes from its targets.
-    #[test]
-    fn standalone_tags_are_the_tags_of_its_targets() {
-        struct Plain;
-        impl Targets for Plain {
-            fn target(&self, kind: Kind, id: &str) -> Option<annotate::Target> {
-                Standalone.target(kind, id)
-            }
-            fn card(&self, _: Kind, _: &str, _: &str) -> Option<String> {
-                None
-            }
-        }
-        for kind in Kind::ALL {
-            for id in ["openai", "9-to-5", "Bad_Name", "a\"b", "../x", ""] {
-                for anchor in ["m-party-openai-1", "p<&\"-m-x-2", "it's"] {
-                    let [mut fast, mut made] = [String::new(), String::new()];
-                    let found = Standalone.open_tag(&mut fast, kind, id, anchor);
-                    assert_eq!(found, Plain.open_tag(&mut made, kind, id, anchor));
-                    assert_eq!(fast, made, "{kind:?} {id} {anchor}");
-                    assert_eq!(Standalone.name(kind, id), Plain.name(kind, id));
-                }
-            }
-        }
     }
 }

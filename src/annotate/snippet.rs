@@ -195,11 +195,6 @@ impl BlockText {
         self.text.len()
     }
 
-    pub fn clear(&mut self) {
-        self.text.clear();
-        self.stretches.clear();
-    }
-
     /// Appends `piece`, at `source` offset `at` when it is a slice of the
     /// source.
     pub fn push(&mut self, piece: &str, at: Option<usize>) {

@@ -17,7 +17,6 @@ use std::borrow::Cow;
 use std::hash::Hash;
 use std::sync::{Arc, OnceLock};
 
-use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::annotate::{self, RenderOptions, Rendered, Target, Targets};
@@ -143,44 +142,6 @@ pub struct Renderer<'a> {
     /// source's URL points into the site: what [`Renderer::origin`] asks of
     /// every page, worked out once.
     cards_and_sources_brief: bool,
-    /// Every entity's reference tags, by its place among the keys.
-    ref_tags: Vec<RefTags>,
-}
-
-/// The opening tags of references to one entity, on a page one folder down
-/// and in print, split where the reference's element id goes: made once for
-/// the whole build, in one string, so that rendering a reference reads one
-/// place rather than the entity's view, its strings and its label.
-struct RefTags {
-    text: String,
-    /// Where the site tag's halves and the print tag's halves end.
-    ends: [usize; 4],
-}
-
-impl RefTags {
-    fn new(renderer: &Renderer, key: EntityKey) -> RefTags {
-        let (kind, id) = (key.kind, renderer.briefing.id(key));
-        let mut text = String::with_capacity(256);
-        let mut ends = [0; 4];
-        for (mode, root, at) in [(LinkMode::Site, "../", 0), (LinkMode::Print, "", 2)] {
-            let target = renderer.target(key, root, mode);
-            annotate::push_ref_tag_start(&mut text, kind, &target.href);
-            ends[at] = text.len();
-            annotate::push_ref_tag_end(&mut text, kind, id, target.label.as_deref());
-            ends[at + 1] = text.len();
-        }
-        RefTags { text, ends }
-    }
-
-    fn site(&self) -> [&str; 2] {
-        let [a, b, ..] = self.ends;
-        [&self.text[..a], &self.text[a..b]]
-    }
-
-    fn print(&self) -> [&str; 2] {
-        let [_, b, c, d] = self.ends;
-        [&self.text[b..c], &self.text[c..d]]
-    }
 }
 
 /// Where a card's links start from.
@@ -219,13 +180,7 @@ impl<'a> Renderer<'a> {
             reuse: None,
             face: OnceLock::new(),
             cards_and_sources_brief: false,
-            ref_tags: Vec::new(),
         };
-        let keys: Vec<EntityKey> = briefing.keys().collect();
-        renderer.ref_tags = keys
-            .par_iter()
-            .map(|&k| RefTags::new(&renderer, k))
-            .collect();
         let sources_inside = (renderer.site.sources.iter())
             .filter_map(|s| s.url.as_deref())
             .any(|url| !annotate::is_external(url.trim()));
@@ -244,11 +199,7 @@ impl<'a> Renderer<'a> {
         // On paper a section is found by its number, so print references to
         // sections carry `§N` where other kinds carry their label.
         let label = match (mode, view.number) {
-            (LinkMode::Print, Some(n)) if key.kind == Kind::Section => {
-                let mut label = String::from("§");
-                annotate::push_decimal(&mut label, n);
-                Some(label)
-            }
+            (LinkMode::Print, Some(n)) if key.kind == Kind::Section => Some(format!("§{n}")),
             _ => view.label.clone(),
         };
         Target {
@@ -428,41 +379,6 @@ impl<'a> Renderer<'a> {
             moved_from: folder.as_deref(),
         };
         self.markdown_with(self.body(doc), root, mode, options)
-    }
-
-    /// The body of `key` for its own page and for `print.html` (with ids
-    /// prefixed by `prefix`), rendered once for both
-    /// ([`annotate::render_pair`]); None when each must be rendered on its
-    /// own, with [`Renderer::markdown`], as an incremental build always does
-    /// (its reuse tables keep each place's rendering).
-    pub fn markdown_pair(
-        &self,
-        key: EntityKey,
-        prefix: &str,
-    ) -> Result<Option<[Arc<Rendered>; 2]>, RenderError> {
-        if self.reuse.is_some() {
-            return Ok(None);
-        }
-        let targets = |root, mode| PageTargets {
-            renderer: self,
-            root,
-            mode,
-            error: std::cell::RefCell::new(None),
-        };
-        let (own, print) = (targets("../", LinkMode::Site), targets("", LinkMode::Print));
-        let folder = format!("{}/", key.kind.dir());
-        let options = [
-            RenderOptions::default(),
-            RenderOptions {
-                id_prefix: prefix,
-                moved_from: Some(&folder),
-            },
-        ];
-        let body = self.body(self.briefing.doc(key));
-        let pair = annotate::render_pair(body, [&own, &print], &self.highlighter, options);
-        // A card that failed is reported by rendering each place alone.
-        let failed = own.error.into_inner().is_some() || print.error.into_inner().is_some();
-        Ok(pair.filter(|_| !failed).map(|pair| pair.map(Arc::new)))
     }
 
     /// Renders Markdown text as if it stood on a page at `root`.
@@ -703,34 +619,6 @@ impl Targets for PageTargets<'_, '_> {
     fn target(&self, kind: Kind, id: &str) -> Option<Target> {
         let key = self.renderer.briefing.lookup(kind, id)?;
         Some(self.renderer.target(key, self.root, self.mode))
-    }
-
-    fn open_tag(&self, out: &mut String, kind: Kind, id: &str, anchor: &str) -> bool {
-        let Some(key) = self.renderer.briefing.lookup(kind, id) else {
-            return false;
-        };
-        let made = self
-            .renderer
-            .ref_tags
-            .get(self.renderer.briefing.position(key));
-        let [start, end] = match (made, self.mode, self.root) {
-            (Some(tags), LinkMode::Site, "../") => tags.site(),
-            (Some(tags), LinkMode::Print, _) => tags.print(),
-            _ => {
-                let target = self.renderer.target(key, self.root, self.mode);
-                annotate::push_ref_tag(out, kind, id, anchor, &target);
-                return true;
-            }
-        };
-        out.push_str(start);
-        annotate::push_attribute(out, anchor);
-        out.push_str(end);
-        true
-    }
-
-    fn name(&self, kind: Kind, id: &str) -> Option<String> {
-        let key = self.renderer.briefing.lookup(kind, id)?;
-        Some(self.renderer.view(key).name.clone())
     }
 
     fn card(&self, kind: Kind, id: &str, anchor: &str) -> Option<String> {

@@ -54,8 +54,8 @@ pub(super) struct Appendix {
 /// ([`shows_something`]).
 ///
 /// Each entity's own page shows the same body as print does, so the page of
-/// every entity `printed` marks is rendered here too, with its print body
-/// ([`Renderer::markdown_pair`]), and handed to `sink` at once.
+/// every entity `printed` marks is rendered here too, beside its print body,
+/// and handed to `sink` at once.
 pub fn page(r: &Renderer, sink: &dyn Sink, printed: &Printed) -> Result<(), SiteError> {
     let (lede, authored) = match r.briefing.front {
         Some(doc) => {
@@ -218,20 +218,9 @@ fn body(
 ) -> Result<Part, SiteError> {
     let doc = r.briefing.doc(key);
     let prefix = prefix(r, key);
-    let with_page = printed.renders_page(r, key);
-    let pair = match with_page {
-        true => r.markdown_pair(key, &prefix)?,
-        false => None,
-    };
-    let (own, print) = match pair {
-        Some([own, print]) => (Some(own), print),
-        None => (None, r.markdown(doc, "", LinkMode::Print, &prefix)?),
-    };
-    if with_page {
-        let own = || match own {
-            Some(own) => Ok(own),
-            None => r.markdown(doc, "../", LinkMode::Site, ""),
-        };
+    let print = r.markdown(doc, "", LinkMode::Print, &prefix)?;
+    if printed.renders_page(r, key) {
+        let own = || r.markdown(doc, "../", LinkMode::Site, "");
         super::pages::entity_page(r, key, own)?.put_into(sink)?;
     }
     let origin = r.origin("print.html", print.authored_links);
