@@ -5,10 +5,10 @@
 //! and records every reference (`[text](party:id)`, `![](quote:id)`) with its
 //! byte span, the block it stands in and a snippet of that block's text — the
 //! raw material of mentions (`scan.rs`, `snippet.rs`). [`render`] walks the
-//! events again through a chain of adapters composed here: heading ids,
-//! references to links and cards, code highlighting and link rebasing
-//! (`rewrite.rs`), and footnotes to sidenotes plus print endnotes
-//! (`notes.rs`). Both passes take a body's text first, then its notes in the
+//! events again through a chain of adapters composed here: heading ids
+//! (`rewrite.rs`), references to links and embeds to cards
+//! (`references.rs`), code highlighting and link rebasing (`rewrite.rs`),
+//! and footnotes to sidenotes plus print endnotes (`notes.rs`). Both passes take a body's text first, then its notes in the
 //! order of their first call, so they meet references in the same order and
 //! agree on every anchor.
 //!
@@ -26,6 +26,7 @@ use crate::highlight::Highlighter;
 use crate::model::Kind;
 
 mod notes;
+mod references;
 mod rewrite;
 mod scan;
 mod snippet;
@@ -175,7 +176,7 @@ pub fn render(
     highlighter: &Highlighter,
     options: RenderOptions,
 ) -> Rendered {
-    let mut references = rewrite::References::new(targets, options);
+    let mut references = references::References::new(targets, options);
     let mut headings = Vec::new();
     let mut definitions = HashMap::new();
     let mut calls = notes::Calls::default();
@@ -216,7 +217,7 @@ pub fn render(
 /// references, then code highlighting, then rebasing of the author's links.
 fn rewrite<'e>(
     events: impl Iterator<Item = Event<'e>>,
-    references: &mut rewrite::References,
+    references: &mut references::References,
     highlighter: &Highlighter,
     headings: &mut Vec<Heading>,
 ) -> impl Iterator<Item = Event<'e>> {
