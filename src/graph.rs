@@ -8,6 +8,7 @@
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 use std::fmt;
+use std::fmt::Write as _;
 use std::hash::{Hash, Hasher};
 use std::ops::Range;
 
@@ -72,7 +73,8 @@ pub struct Anchor<'a> {
 impl Anchor<'_> {
     /// Appends the id to `out`, as it displays.
     pub fn push_to(&self, out: &mut String) {
-        crate::annotate::push_anchor_id(out, "", self.kind, self.id, self.nth);
+        // Writing to a `String` cannot fail.
+        let _ = write!(out, "{self}");
     }
 }
 

@@ -266,7 +266,8 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Render { file, root } => {
             let text = read_input(file.as_deref())?;
             let html = brief::render_fragment(&text, Some(&root)).map_err(fail)?;
-            (std::io::stdout().lock().write_all(html.as_bytes()))
+            let mut out = std::io::stdout().lock();
+            (out.write_all(html.as_bytes()).and_then(|()| out.flush()))
                 .map_err(|e| (2, format!("cannot write output: {e}")))?;
             Ok(0)
         }

@@ -1,12 +1,11 @@
 //! Distinct texts, each kept once and numbered in the order first seen.
 //!
 //! A large briefing has hundreds of thousands of distinct link texts, short
-//! and alike, and a long body thousands of ids and heading slugs; kept as one
+//! and alike; kept as one
 //! string with a table of where each ends, and found again through a hash
 //! table of their numbers alone, they take about half of what a map from
 //! boxed strings does, and are found without chasing a pointer per key. The
-//! link check numbers its link texts with [`Texts`]; rendering counts the
-//! references to each id and the headings of each slug with [`Tally`].
+//! link check numbers its link texts with [`Texts`].
 
 use hashbrown::HashTable;
 
@@ -56,32 +55,6 @@ impl Texts {
     }
 }
 
-/// How many times each distinct text has been counted.
-#[derive(Default)]
-pub(crate) struct Tally {
-    texts: Texts,
-    /// The count of each text, by its number.
-    counts: Vec<usize>,
-}
-
-impl Tally {
-    /// Counts `text` once more: how many times it has been counted now, 1
-    /// the first time.
-    pub(crate) fn count(&mut self, text: &str) -> usize {
-        let number = self.texts.number(text) as usize;
-        match self.counts.get_mut(number) {
-            Some(count) => {
-                *count += 1;
-                *count
-            }
-            None => {
-                self.counts.push(1);
-                1
-            }
-        }
-    }
-}
-
 fn get<'a>(joined: &'a str, ends: &[usize], number: u32) -> &'a str {
     let at = number as usize;
     let start = match at.checked_sub(1) {
@@ -98,10 +71,10 @@ fn hash(text: &str) -> u64 {
 
 #[cfg(test)]
 mod tests {
-    use super::{Tally, Texts};
+    use super::Texts;
 
     #[test]
-    fn texts_are_numbered_and_tallied_in_the_order_first_seen() {
+    fn texts_are_numbered_in_the_order_first_seen() {
         let mut texts = Texts::default();
         let numbers: Vec<u32> = ["a.html", "", "b.html#x", "a.html", "", "b.html#x", "ab"]
             .iter()
@@ -112,10 +85,5 @@ mod tests {
         let back: Vec<&str> = (0..5).map(|n| texts.get(n)).collect();
         assert_eq!(back, ["a.html", "", "b.html#x", "ab", ""]);
         assert_eq!(texts.get(u32::MAX), "");
-
-        // A tally counts each text apart, 1 the first time.
-        let mut tally = Tally::default();
-        let counts = ["s", "t", "s", "", "s", "t", ""].map(|t| tally.count(t));
-        assert_eq!(counts, [1, 1, 2, 1, 3, 2, 2]);
     }
 }

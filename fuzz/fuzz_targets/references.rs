@@ -12,6 +12,7 @@ fuzz_target!(|text: &str| {
     }
     let html = brief::render_fragment(text, None).unwrap_or_default();
     for r in refs.iter().filter(|r| brief::model::is_valid_id(&r.id) && !r.embed) {
-        assert!(html.contains(&format!("id=\"{}\"", r.anchor)), "anchor {} missing", r.anchor);
+        let anchor = r.anchor();
+        assert!(html.contains(&format!("id=\"{anchor}\"")), "anchor {anchor} missing");
     }
 });

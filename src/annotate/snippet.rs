@@ -195,11 +195,6 @@ impl BlockText {
         self.text.len()
     }
 
-    pub fn clear(&mut self) {
-        self.text.clear();
-        self.stretches.clear();
-    }
-
     /// Appends `piece`, at `source` offset `at` when it is a slice of the
     /// source.
     pub fn push(&mut self, piece: &str, at: Option<usize>) {
@@ -278,16 +273,6 @@ impl BlockText {
 /// word boundary among them, or all of it without leading white space.
 fn before_range(text: &str, start: usize) -> (Range<usize>, bool) {
     let before = &text[..start];
-    // Most text is ASCII, where a character is a byte: no decoding.
-    if let Some(window) = before.len().checked_sub(SNIPPET_CONTEXT + 1)
-        && before.as_bytes()[window..].is_ascii()
-    {
-        let at = window + 1;
-        let from = (before.as_bytes()[at..].iter())
-            .position(|&b| is_ascii_space(b))
-            .map_or(at, |i| at + i + 1);
-        return (from..start, true);
-    }
     // Read from the reference back, never the whole block: the character
     // that starts the kept stretch, when there is one more before it.
     let mut back = before.char_indices().rev().skip(SNIPPET_CONTEXT - 1);
@@ -306,11 +291,6 @@ fn before_range(text: &str, start: usize) -> (Range<usize>, bool) {
 /// boundary among them, or all of it without trailing white space.
 fn after_range(text: &str, end: usize) -> (Range<usize>, bool) {
     let after = &text[end..];
-    if after.len() > SNIPPET_CONTEXT && after.as_bytes()[..=SNIPPET_CONTEXT].is_ascii() {
-        let head = &after.as_bytes()[..SNIPPET_CONTEXT];
-        let keep = (head.iter().rposition(|&b| is_ascii_space(b))).unwrap_or(head.len());
-        return (end..end + keep, true);
-    }
     let Some((cut, _)) = after.char_indices().nth(SNIPPET_CONTEXT) else {
         return (end..end + after.trim_end().len(), false);
     };
@@ -321,11 +301,6 @@ fn after_range(text: &str, end: usize) -> (Range<usize>, bool) {
         .find(|(_, c)| c.is_whitespace())
         .map_or(head.len(), |(i, _)| i);
     (end..end + keep, true)
-}
-
-/// Whether an ASCII byte is a character `char::is_whitespace` holds for.
-fn is_ascii_space(byte: u8) -> bool {
-    byte == b' ' || (b'\t'..=b'\r').contains(&byte)
 }
 
 #[cfg(test)]

@@ -45,9 +45,9 @@ fn reference_with_text() {
     );
 }
 
-/// A reference's tag goes straight into the HTML; the writer's sense of
-/// where lines end must survive it: here the tag follows a line break and
-/// is followed, once closed, by a nested list.
+/// A reference's tag is handed to the writer as inline HTML; the writer's
+/// sense of where lines end must come out right: here the tag follows a line
+/// break and is followed, once closed, by a nested list.
 #[test]
 fn a_reference_after_a_line_break_leaves_the_lines_as_they_were() {
     assert_eq!(
@@ -135,49 +135,22 @@ fn footnotes_become_sidenotes_and_endnotes() {
     );
 }
 
-/// A writer that takes at most a few bytes of at most two pieces a call, as
-/// a pipe may.
-struct Trickle(Vec<u8>);
-
-impl std::io::Write for Trickle {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let n = buf.len().min(3);
-        self.0.extend_from_slice(&buf[..n]);
-        Ok(n)
-    }
-
-    fn write_vectored(&mut self, bufs: &[std::io::IoSlice]) -> std::io::Result<usize> {
-        let mut n = 0;
-        for buf in bufs.iter().take(2) {
-            n += self.write(buf)?;
-            if n < buf.len() {
-                break;
-            }
-        }
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
+/// Each call gets its note's sidenote where it stands, a note called twice
+/// included; a call to no note is shown as written.
 #[test]
-fn pieces_written_out_are_the_html_joined() {
+fn every_call_gets_its_sidenote_in_place() {
     let body = "[^a]Text.[^b][^a] and [^none]\n\n> Quoted[^b].\n\n[^a]: A *note*.\n[^b]: B.\n";
-    let highlighter = Highlighter::new();
-    let pieces = render_pieces(body, &Fixed, &highlighter, RenderOptions::default());
-    let mut out = Trickle(Vec::new());
-    pieces.write_to(&mut out).unwrap();
-    let joined = pieces.join();
-    assert_eq!(String::from_utf8(out.0).unwrap(), joined);
-    assert_eq!(joined, html(body));
-    assert_eq!(
-        joined.matches("class=\"sidenote-ref\"").count(),
-        4,
-        "{joined}"
+    let out = html(body);
+    assert_eq!(out.matches("class=\"sidenote-ref\"").count(), 4, "{out}");
+    assert!(
+        out.starts_with("<p><span class=\"sidenote-wrap\"><label for=\"sn-1\""),
+        "{out}"
     );
-    assert!(joined.contains("and [^none]"), "{joined}");
+    assert!(out.contains("and [^none]</p>"), "{out}");
+    assert!(
+        out.contains("<li id=\"note-2\" value=\"2\">B.</li>"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -327,8 +300,8 @@ fn moved_bodies_rebase_relative_links() {
 
 #[test]
 fn bodies_with_and_without_notes_render_alike() {
-    // Without notes a body streams from the parser; with them it is read
-    // whole first. The text before the note must come out the same either way.
+    // Notes are rendered after the text and put in place at the end. The
+    // text before the note must come out as it does with no notes at all.
     let plain = "## Money\n\nSee [OpenAI](party:openai) and ![](clause:ip).\n\n> ## Money\n\n```rust\nfn x() {}\n```\n";
     let noted = format!("{plain}\nA note[^1].\n\n[^1]: The note.\n");
     let options = || RenderOptions {
@@ -344,9 +317,8 @@ fn bodies_with_and_without_notes_render_alike() {
 
 #[test]
 fn a_long_body_with_notes_renders_as_a_short_one_does() {
-    // Past a quarter megabyte a body with notes is parsed twice instead of
-    // being held as one list of events. Note numbers and anchors must be what
-    // they are on the other path, which `scan` takes.
+    // Thousands of notes, each called once: note numbers and anchors must be
+    // the ones `scan` gives, and each sidenote must sit in its paragraph.
     let count = 4000;
     let body: String = (0..count)
         .map(|i| {
@@ -487,96 +459,6 @@ mod agreement {
         }
     }
 
-    /// Like [`Fixed`] as `print.html` sees it: links into the document,
-    /// other labels, other cards; one entity has no card there.
-    struct Printed;
-
-    impl Targets for Printed {
-        fn target(&self, kind: Kind, id: &str) -> Option<Target> {
-            (id != "missing").then(|| Target {
-                href: format!("#{}-{id}", kind.as_str()),
-                name: id.to_uppercase(),
-                label: Some(format!("§{}", id.len())),
-            })
-        }
-
-        fn card(&self, kind: Kind, id: &str, anchor: &str) -> Option<String> {
-            Some(format!(
-                "<div id=\"{anchor}\">print card {}:{id}</div>\n",
-                kind.as_str()
-            ))
-        }
-    }
-
-    fn pair_piece() -> impl Strategy<Value = String> {
-        prop_oneof![
-            4 => piece(),
-            1 => Just("\n```rust\nfn main() {}\n```\n".to_string()),
-            1 => Just("\n## Terms {#terms}\n".to_string()),
-            1 => Just("[back](#terms)".to_string()),
-            1 => Just("<b>raw</b>".to_string()),
-            1 => Just("[out](https://example.org)".to_string()),
-        ]
-    }
-
-    proptest! {
-        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
-
-        /// A body rendered for two places at once is what rendering it for
-        /// each gives, byte for byte; and it is rendered at once whenever it
-        /// holds no link or raw HTML of the author's.
-        #[test]
-        fn a_pair_renders_as_each_place_alone(pieces in prop::collection::vec(pair_piece(), 0..24)) {
-            let body = pieces.concat();
-            let highlighter = Highlighter::new();
-            let options = [
-                RenderOptions::default(),
-                RenderOptions { id_prefix: "section-s-", moved_from: Some("sections/") },
-            ];
-            let page = render(&body, &Fixed, &highlighter, options[0]);
-            let print = render(&body, &Printed, &highlighter, options[1]);
-            let pair = render_pair(&body, [&Fixed, &Printed], &highlighter, options);
-            prop_assert_eq!(pair.is_some(), !page.authored_links, "{}", body);
-            if let Some([a, b]) = pair {
-                prop_assert_eq!(&a.html, &page.html);
-                prop_assert_eq!(&b.html, &print.html);
-                prop_assert_eq!(&a.headings, &page.headings);
-                prop_assert_eq!(&b.headings, &print.headings);
-                prop_assert_eq!(&a.referenced, &page.referenced);
-                prop_assert_eq!(&b.referenced, &print.referenced);
-            }
-        }
-    }
-
-    /// Targets whose names hold a NUL, which marks the holes of a pair.
-    struct Nul;
-
-    impl Targets for Nul {
-        fn target(&self, kind: Kind, id: &str) -> Option<Target> {
-            Fixed.target(kind, id).map(|t| Target {
-                name: format!("{}\0", t.name),
-                ..t
-            })
-        }
-
-        fn card(&self, _: Kind, _: &str, _: &str) -> Option<String> {
-            None
-        }
-    }
-
-    #[test]
-    fn a_nul_in_the_text_or_a_name_keeps_the_places_apart() {
-        let highlighter = Highlighter::new();
-        let options = [RenderOptions::default(); 2];
-        let pair = |body: &str, targets: [&dyn Targets; 2]| {
-            render_pair(body, targets, &highlighter, options).is_some()
-        };
-        assert!(pair("[](party:p) and ![](quote:c)", [&Fixed, &Printed]));
-        assert!(!pair("a\0b [](party:p)", [&Fixed, &Printed]));
-        assert!(!pair("[](party:p)", [&Nul, &Nul]));
-        assert!(!pair("![](quote:c)", [&Nul, &Nul]));
-    }
-
     /// `is_external` as the URL standard words it, one character at a time.
     fn has_scheme(target: &str) -> bool {
         if target.starts_with("//") {
@@ -598,39 +480,4 @@ mod agreement {
             prop_assert_eq!(is_external(&target), has_scheme(&target), "{}", target);
         }
     }
-}
-
-#[test]
-fn attributes_are_escaped_as_pulldown_cmark_escapes_them() {
-    for text in [
-        "m-party-openai-1",
-        "",
-        "a<b",
-        "a>b",
-        "a&b",
-        "a\"b",
-        "it's",
-        "\0n\0m-x-1",
-        "é",
-    ] {
-        let mut ours = String::from("x");
-        push_attribute(&mut ours, text);
-        let mut theirs = String::from("x");
-        escape_html(&mut theirs, text).unwrap();
-        assert_eq!(ours, theirs, "{text:?}");
-    }
-}
-
-#[test]
-fn fill_puts_each_place_s_text_at_its_marks_and_nothing_at_a_broken_mark() {
-    let mut holes = Holes::default();
-    holes.push(["a", "b"]);
-    holes.push(["xx", "yy"]);
-    let html = "p\x000\x00q\x001\x00r\x00\x00s\x00x1\x00t\x009999\x00u\x0012";
-    assert_eq!(fill(&[html], &holes, 0, 0), "paqxxrstu");
-    assert_eq!(fill(&[html], &holes, 1, 0), "pbqyyrstu");
-    // Pieces are filled in turn, as if joined.
-    let (a, b) = html.split_at(8);
-    assert_eq!(fill(&[a, "-", b], &holes, 1, 0), "pbqyy-rstu");
-    assert_eq!(holes.lens, [3, 3]);
 }

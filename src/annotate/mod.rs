@@ -1,0 +1,232 @@
+//! The Markdown layer of `brief`: pulldown-cmark's event stream, read for
+//! references and rewritten into HTML.
+//!
+//! Two passes share one parser configuration. [`scan`] walks a body's events
+//! and records every reference (`[text](party:id)`, `![](quote:id)`) with its
+//! byte span, the block it stands in and a snippet of that block's text — the
+//! raw material of mentions (`scan.rs`, `snippet.rs`). [`render`] walks the
+//! events again through a chain of adapters composed here: heading ids
+//! (`rewrite.rs`), references to links and embeds to cards
+//! (`references.rs`), code highlighting and link rebasing (`rewrite.rs`),
+//! and footnotes to sidenotes plus print endnotes (`notes.rs`). Both passes take a body's text first, then its notes in the
+//! order of their first call, so they meet references in the same order and
+//! agree on every anchor.
+//!
+//! Neither pass looks at other documents: what a reference points at comes
+//! from the caller through [`Targets`]. Nor does this module decide whether a
+//! reference is allowed where it stands; `resolve` does, from [`Place`].
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::ops::Range;
+
+use pulldown_cmark::{Event, Options, Parser};
+
+use crate::highlight::Highlighter;
+use crate::model::Kind;
+
+mod notes;
+mod references;
+mod rewrite;
+mod scan;
+mod snippet;
+
+pub use scan::{scan, scan_source};
+pub use snippet::Snippet;
+
+/// The parser options every body is read with.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_SMART_PUNCTUATION
+}
+
+/// `party:openai` → `(Party, "openai")`, for the four reserved kinds only.
+pub fn parse_reference(dest: &str) -> Option<(Kind, &str)> {
+    let (prefix, id) = dest.split_once(':')?;
+    Some((Kind::from_prefix(prefix)?, id))
+}
+
+/// Where in a document a reference stands, as far as embedding cares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    Flow,
+    Heading,
+    TableCell,
+    LinkText,
+}
+
+/// One reference found by [`scan`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawRef {
+    pub kind: Kind,
+    pub id: String,
+    /// Byte range of the whole link or image, relative to the scanned text.
+    pub span: Range<usize>,
+    pub embed: bool,
+    pub place: Place,
+    /// Sequence number of the innermost block holding the reference.
+    pub block: usize,
+    /// Which reference to its `kind:id` in the body this is, from 1: the
+    /// number that ends its anchor ([`RawRef::anchor`]).
+    pub nth: usize,
+    /// Kept with the mention and reused from build to build; cheap to clone.
+    pub snippet: Snippet,
+}
+
+impl RawRef {
+    /// The element id the rendered reference carries (`m-party-openai-2`),
+    /// spelled out only where it is shown.
+    pub fn anchor(&self) -> String {
+        anchor_id("", self.kind, &self.id, self.nth)
+    }
+}
+
+/// The element id of the `n`th reference to `kind:id` in a body.
+pub fn anchor_id(prefix: &str, kind: Kind, id: &str, n: usize) -> String {
+    format!("{prefix}m-{}-{id}-{n}", kind.as_str())
+}
+
+/// Whether a link leaves the site: it has a URL scheme (as a reference's
+/// `party:x` does) or is protocol-relative.
+pub fn is_external(target: &str) -> bool {
+    let bytes = target.as_bytes();
+    if bytes.starts_with(b"//") {
+        return true;
+    }
+    // A scheme: a letter, then letters, digits, `+`, `-` or `.`, up to a
+    // colon that comes before any `/`, `?` or `#`.
+    match bytes
+        .iter()
+        .position(|&b| matches!(b, b':' | b'/' | b'?' | b'#'))
+    {
+        Some(colon) if bytes[colon] == b':' => {
+            let scheme = &bytes[..colon];
+            scheme.first().is_some_and(u8::is_ascii_alphabetic)
+                && (scheme.iter())
+                    .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
+        }
+        _ => false,
+    }
+}
+
+/// What a reference resolves to, for rendering.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Target {
+    /// Link target, already relative to the page being rendered.
+    pub href: String,
+    /// Text for a reference written with empty link text.
+    pub name: String,
+    /// Print label such as `P2`, for numbered kinds.
+    pub label: Option<String>,
+}
+
+/// The caller's view of the rest of the briefing.
+pub trait Targets {
+    /// Where a reference points, or None if nothing has that id.
+    fn target(&self, kind: Kind, id: &str) -> Option<Target>;
+    /// The HTML of an embedded card, with `anchor` as its element id.
+    fn card(&self, kind: Kind, id: &str, anchor: &str) -> Option<String>;
+}
+
+/// How one body is rendered.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RenderOptions<'a> {
+    /// Prepended to every id the body creates (anchors, headings, notes), so
+    /// several bodies can share one page, as in `print.html`.
+    pub id_prefix: &'a str,
+    /// The folder of the page this body belongs to (`sections/`), when it is
+    /// shown on a page at the output root instead, as in `print.html`: the
+    /// author's relative links are rebased from that folder, and links to
+    /// `#fragment`s on the same page gain `id_prefix`, so they still resolve.
+    pub moved_from: Option<&'a str>,
+}
+
+/// A heading of a rendered body, for contents lists.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+/// A rendered body.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub headings: Vec<Heading>,
+    /// Every entity referenced, in order of first reference, as `(kind, id)`.
+    pub referenced: Vec<(Kind, String)>,
+    /// Whether the body holds markup of the author's own that may point into
+    /// the site: raw HTML, or a link or image that is not external. Every
+    /// other link in it was made from the briefing's references.
+    pub authored_links: bool,
+}
+
+/// Renders `body` to HTML, rewriting references, footnotes, headings and code.
+///
+/// The main text streams from the parser through the adapters to the HTML
+/// writer, with footnote definitions set aside as they are met. The notes
+/// are rendered after it, in the order of their first call, and each call's
+/// sidenote is then put where the call stands in the HTML.
+pub fn render(
+    body: &str,
+    targets: &dyn Targets,
+    highlighter: &Highlighter,
+    options: RenderOptions,
+) -> Rendered {
+    let mut references = references::References::new(targets, options);
+    let mut headings = Vec::new();
+    let mut definitions = HashMap::new();
+    let mut calls = notes::Calls::default();
+    let mut places = Vec::new();
+    let html = RefCell::new(String::with_capacity(body.len() * 2));
+    {
+        let parsed = Parser::new_ext(body, self::options()).into_offset_iter();
+        let main_text = notes::without_notes(parsed, &mut definitions).map(|(event, range)| {
+            calls.note(&event, range.start);
+            event
+        });
+        let events = rewrite(main_text, &mut references, highlighter, &mut headings);
+        notes::write_html(&html, notes::mark_calls(events, &html, &mut places));
+    }
+
+    let mut notes = notes::Notes::default();
+    for (label, _) in &calls.first {
+        if let Some(events) = definitions.remove(label) {
+            let events = events.into_iter().map(|(event, _)| event);
+            // A note's headings are not the body's, and a call inside a note
+            // has no place for a sidenote: it is shown as written.
+            let mut headings = Vec::new();
+            let events = rewrite(events, &mut references, highlighter, &mut headings);
+            notes.add(label, events.map(notes::call_as_text));
+        }
+    }
+    let (referenced, authored_links) = references.finish();
+    Rendered {
+        html: notes.place(&html.into_inner(), &places, options.id_prefix),
+        headings,
+        referenced,
+        authored_links,
+    }
+}
+
+/// The rewrite of one stream of events, the main text's or a note's: heading
+/// ids (from the text as written, before references add names to it), then
+/// references, then code highlighting, then rebasing of the author's links.
+fn rewrite<'e>(
+    events: impl Iterator<Item = Event<'e>>,
+    references: &mut references::References,
+    highlighter: &Highlighter,
+    headings: &mut Vec<Heading>,
+) -> impl Iterator<Item = Event<'e>> {
+    let options = references.options();
+    let events = rewrite::HeadingIds::new(events, options.id_prefix, headings);
+    let events = references.rewrite(events);
+    let events = rewrite::highlight_code(events, highlighter);
+    events.map(move |event| rewrite::rebase(event, &options))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,213 @@
+//! Footnotes: set aside from a body's main text, numbered in the order of
+//! their first call, and shown twice, as a sidenote where each is called
+//! (in the margin on wide screens, behind a toggle on narrow ones) and as an
+//! endnote after the text, which print shows instead.
+//!
+//! Both passes use [`without_notes`] and [`Calls`], so they walk the notes
+//! in the same order. Rendering a note's own events is the rewrite's job
+//! (`rewrite.rs`); this module only decides where each note goes.
+
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
+use pulldown_cmark_escape::escape_html_body_text;
+
+/// An event with the byte range of the source it came from.
+pub(super) type Located<'a> = (Event<'a>, Range<usize>);
+
+/// The footnotes a body's main text calls, in the order of their first call:
+/// the order both passes number and walk them in.
+#[derive(Default)]
+pub(super) struct Calls {
+    /// (label, byte offset of its first call), in order of first call.
+    pub first: Vec<(String, usize)>,
+    seen: HashSet<String>,
+}
+
+impl Calls {
+    /// Notes `event` if it is a footnote call, made at byte `at`.
+    pub fn note(&mut self, event: &Event, at: usize) {
+        if let Event::FootnoteReference(label) = event
+            && self.seen.insert(label.to_string())
+        {
+            self.first.push((label.to_string(), at));
+        }
+    }
+}
+
+/// The events of the main text: each footnote definition's events go into
+/// `notes` by label instead (the first of a label wins).
+pub(super) fn without_notes<'a, 'n>(
+    mut events: impl Iterator<Item = Located<'a>> + 'n,
+    notes: &'n mut HashMap<String, Vec<Located<'a>>>,
+) -> impl Iterator<Item = Located<'a>> + 'n {
+    let mut current: Option<(String, Vec<Located<'a>>)> = None;
+    let mut depth = 0usize;
+    std::iter::from_fn(move || {
+        for item in events.by_ref() {
+            match &item.0 {
+                Event::Start(Tag::FootnoteDefinition(label)) if current.is_none() => {
+                    current = Some((label.to_string(), Vec::new()));
+                    depth = 0;
+                }
+                Event::End(TagEnd::FootnoteDefinition) if current.is_some() && depth == 0 => {
+                    if let Some((label, body)) = current.take() {
+                        notes.entry(label).or_insert(body);
+                    }
+                }
+                event => match &mut current {
+                    Some((_, body)) => {
+                        match event {
+                            Event::Start(Tag::FootnoteDefinition(_)) => depth += 1,
+                            Event::End(TagEnd::FootnoteDefinition) => depth -= 1,
+                            _ => {}
+                        }
+                        body.push(item);
+                    }
+                    None => return Some(item),
+                },
+            }
+        }
+        None
+    })
+}
+
+/// A footnote call shown as written, where no sidenote can go: in a note, in
+/// a reference's link text, in an image's alt text. Any other event passes.
+pub(super) fn call_as_text(event: Event) -> Event {
+    match event {
+        Event::FootnoteReference(label) => Event::Text(format!("[^{label}]").into()),
+        event => event,
+    }
+}
+
+/// Writes `events` as HTML into `html`.
+pub(super) fn write_html<'e>(html: &RefCell<String>, events: impl Iterator<Item = Event<'e>>) {
+    // Writing to a `String` cannot fail.
+    let _ = pulldown_cmark::html::write_html_fmt(Written(html), events);
+}
+
+/// The HTML being written, where [`mark_calls`] can see how far it has got.
+struct Written<'a>(&'a RefCell<String>);
+
+impl std::fmt::Write for Written<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.borrow_mut().push_str(s);
+        Ok(())
+    }
+}
+
+/// Takes each footnote call out of the main text, noting in `places` where
+/// it stands in `html` and its label, for its sidenote to be put there once
+/// the notes are rendered.
+///
+/// This must be the last adapter before the writer: the writer writes each
+/// event before it asks for the next, so the HTML's length when a call is
+/// handed on is where its sidenote goes. The call is handed on as an empty
+/// stand-in, which leaves the writer as it was.
+pub(super) fn mark_calls<'e, 'p>(
+    events: impl Iterator<Item = Event<'e>> + 'p,
+    html: &'p RefCell<String>,
+    places: &'p mut Vec<(usize, CowStr<'e>)>,
+) -> impl Iterator<Item = Event<'e>> + 'p {
+    events.map(move |event| match event {
+        Event::FootnoteReference(label) => {
+            places.push((html.borrow().len(), label));
+            Event::InlineHtml(CowStr::Borrowed(""))
+        }
+        event => event,
+    })
+}
+
+/// The rendered notes of a body, numbered in the order they are added.
+#[derive(Default)]
+pub(super) struct Notes {
+    /// Each note's inline HTML, note 1 first.
+    html: Vec<String>,
+    /// Where each note is in `html`, by label.
+    numbers: HashMap<String, usize>,
+}
+
+impl Notes {
+    /// Renders the note `label` from its rewritten events as the next note.
+    pub fn add<'e>(&mut self, label: &str, events: impl Iterator<Item = Event<'e>>) {
+        self.numbers.insert(label.to_string(), self.html.len());
+        self.html.push(inline_note(events));
+    }
+
+    /// `main`, the main text's HTML, with each call's sidenote at its place
+    /// (as [`mark_calls`] noted them, in order) and the endnotes after it. A
+    /// call to a note that does not exist is shown as written.
+    pub fn place(&self, main: &str, places: &[(usize, CowStr)], prefix: &str) -> String {
+        let mut html = String::with_capacity(main.len());
+        let mut from = 0;
+        for (at, label) in places {
+            if let Some(before) = main.get(from..*at) {
+                html.push_str(before);
+                from = *at;
+            }
+            let index = self.numbers.get(label.as_ref());
+            match index.and_then(|&i| Some((i + 1, self.html.get(i)?))) {
+                Some((number, note)) => html.push_str(&sidenote(prefix, number, note)),
+                None => {
+                    html.push_str("[^");
+                    let _ = escape_html_body_text(&mut html, label);
+                    html.push(']');
+                }
+            }
+        }
+        html.push_str(main.get(from..).unwrap_or(""));
+        if !self.html.is_empty() {
+            self.push_endnotes(&mut html, prefix);
+        }
+        html
+    }
+
+    /// Appends the notes as a numbered list after the text, for print.
+    fn push_endnotes(&self, html: &mut String, prefix: &str) {
+        html.push_str("<aside class=\"endnotes\" aria-label=\"Notes\"><ol>\n");
+        for (i, note) in self.html.iter().enumerate() {
+            let number = i + 1;
+            // The sidenote already carries the note's anchors; the print copy
+            // must not repeat them, so its ids become inert data attributes.
+            let note = note.replace(" id=\"", " data-note-id=\"");
+            let _ = writeln!(
+                html,
+                "<li id=\"{prefix}note-{number}\" value=\"{number}\">{note}</li>"
+            );
+        }
+        html.push_str("</ol></aside>\n");
+    }
+}
+
+/// A footnote's events as inline HTML: paragraphs joined with line breaks, so
+/// the note can sit inside the paragraph that calls it.
+fn inline_note<'e>(events: impl Iterator<Item = Event<'e>>) -> String {
+    let mut out = String::new();
+    let mut paragraphs = 0;
+    let events = events.filter_map(|e| match e {
+        Event::Start(Tag::Paragraph) => {
+            paragraphs += 1;
+            (paragraphs > 1).then_some(Event::Html("<br>".into()))
+        }
+        Event::End(TagEnd::Paragraph) => None,
+        other => Some(other),
+    });
+    pulldown_cmark::html::push_html(&mut out, events);
+    out.trim().to_string()
+}
+
+/// The sidenote markup for note `number`: a numbered toggle that opens the note
+/// on narrow screens (a checkbox, so it works without JavaScript) and the note
+/// itself, which wide screens float into the margin.
+fn sidenote(prefix: &str, number: usize, note: &str) -> String {
+    format!(
+        "<span class=\"sidenote-wrap\"><label for=\"{prefix}sn-{number}\" class=\"sidenote-ref\" \
+         id=\"{prefix}note-ref-{number}\">{number}</label>\
+         <input type=\"checkbox\" id=\"{prefix}sn-{number}\" class=\"sidenote-toggle\" aria-label=\"Show note {number}\">\
+         <span class=\"sidenote\" role=\"note\"><span class=\"sidenote-number\">{number}</span> {note}</span></span>"
+    )
+}

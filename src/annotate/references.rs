@@ -1,0 +1,365 @@
+//! References rewritten as a body's events stream to the HTML writer: a
+//! reference link becomes an `<a>` tag carrying the reference's anchor, a
+//! reference with no text of its own shows its target's name, and an embed
+//! becomes its card. [`References`] holds what a whole body's rendering
+//! knows of its references (their anchor numbers, which entities it names);
+//! [`ReferenceRewrite`] is the adapter over one stream of its events.
+//!
+//! What a reference points at, and the card it shows, come from
+//! [`Targets`]; whether a reference or embed is allowed where it stands is
+//! `resolve`'s business. Anything that is not a reference passes as it is.
+
+use std::collections::{HashMap, VecDeque};
+
+use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
+use pulldown_cmark_escape::{escape_href, escape_html};
+
+use super::notes::call_as_text;
+use super::{RenderOptions, Target, Targets, anchor_id, is_external, parse_reference};
+use crate::model::Kind;
+
+/// The references of one body as rendering meets them, in its main text and
+/// then in its notes: what each points at, the number that ends its anchor
+/// (`m-party-openai-1`, `-2`, …), which entities the body references, and
+/// whether the author wrote markup of their own.
+pub(super) struct References<'a> {
+    targets: &'a dyn Targets,
+    options: RenderOptions<'a>,
+    /// How many references to each entity have been met so far.
+    counts: HashMap<(Kind, String), usize>,
+    /// See [`super::Rendered::referenced`].
+    referenced: Vec<(Kind, String)>,
+    /// See [`super::Rendered::authored_links`].
+    authored_links: bool,
+}
+
+impl<'a> References<'a> {
+    pub(super) fn new(targets: &'a dyn Targets, options: RenderOptions<'a>) -> Self {
+        References {
+            targets,
+            options,
+            counts: HashMap::new(),
+            referenced: Vec::new(),
+            authored_links: false,
+        }
+    }
+
+    pub(super) fn options(&self) -> RenderOptions<'a> {
+        self.options
+    }
+
+    /// Rewrites the references in `events`, one stream of the body's.
+    pub(super) fn rewrite<'r, 'e, I: Iterator<Item = Event<'e>>>(
+        &'r mut self,
+        events: I,
+    ) -> ReferenceRewrite<'r, 'a, 'e, I> {
+        ReferenceRewrite {
+            references: self,
+            input: events,
+            again: VecDeque::new(),
+            ready: VecDeque::new(),
+            links: Vec::new(),
+            in_ref: 0,
+            in_alt: 0,
+            in_paragraph: false,
+        }
+    }
+
+    /// The entities referenced, in order of first reference, and whether the
+    /// author wrote markup of their own.
+    pub(super) fn finish(self) -> (Vec<(Kind, String)>, bool) {
+        (self.referenced, self.authored_links)
+    }
+
+    /// Counts one more reference to `id` of `kind`: its number among them.
+    fn count(&mut self, kind: Kind, id: &str) -> usize {
+        let n = self.counts.entry((kind, id.to_string())).or_insert(0);
+        *n += 1;
+        if *n == 1 {
+            self.referenced.push((kind, id.to_string()));
+        }
+        *n
+    }
+
+    /// The opening `<a>` of the next reference to `id`, and the name it shows
+    /// when it has no text of its own; None when it points at nothing.
+    fn open(&mut self, kind: Kind, id: &str) -> Option<(String, String)> {
+        let n = self.count(kind, id);
+        let target = self.targets.target(kind, id)?;
+        let anchor = anchor_id(self.options.id_prefix, kind, id, n);
+        Some((ref_tag(kind, id, &anchor, &target), target.name))
+    }
+
+    /// The card the next embed of `id` shows, with its anchor; or, when
+    /// there is none, the name it shows instead.
+    fn embed(&mut self, kind: Kind, id: &str) -> Result<String, String> {
+        let n = self.count(kind, id);
+        let anchor = anchor_id(self.options.id_prefix, kind, id, n);
+        self.targets.card(kind, id, &anchor).ok_or_else(|| {
+            let target = self.targets.target(kind, id);
+            target.map_or_else(|| id.to_string(), |t| t.name)
+        })
+    }
+}
+
+/// The opening `<a>` of a reference to `target` with element id `anchor`.
+fn ref_tag(kind: Kind, id: &str, anchor: &str, target: &Target) -> String {
+    let kind = kind.as_str();
+    let mut tag = format!("<a class=\"ref ref-{kind}\" href=\"");
+    // Writing to a `String` cannot fail.
+    let _ = escape_href(&mut tag, &target.href);
+    tag.push_str("\" id=\"");
+    let _ = escape_html(&mut tag, anchor);
+    tag.push_str("\" data-ref=\"");
+    tag.push_str(kind);
+    tag.push(':');
+    let _ = escape_html(&mut tag, id);
+    tag.push('"');
+    if let Some(label) = &target.label {
+        tag.push_str(" data-label=\"");
+        let _ = escape_html(&mut tag, label);
+        tag.push('"');
+    }
+    tag.push('>');
+    tag
+}
+
+/// One stream's events with references rewritten: a reference link becomes
+/// an `<a>` tag (or its bare text, when it points at nothing), a reference
+/// with no text of its own shows its target's name, and an embed becomes a
+/// card. A paragraph that holds nothing but an embed becomes the card; an
+/// embed inside a paragraph splits it, since a card is a block.
+///
+/// Events are read ahead only where the rewrite must look: after a
+/// paragraph opens (is it a lone embed?) and after a reference link opens
+/// (has it text of its own?).
+pub(super) struct ReferenceRewrite<'r, 'a, 'e, I: Iterator<Item = Event<'e>>> {
+    references: &'r mut References<'a>,
+    input: I,
+    /// Events read ahead, to be rewritten before the input's next.
+    again: VecDeque<Event<'e>>,
+    /// Rewritten events waiting to be handed on.
+    ready: VecDeque<Event<'e>>,
+    /// What the end of each open link becomes.
+    links: Vec<LinkEnd>,
+    /// How deep in a reference's link text the stream is: a footnote call
+    /// there is shown as text, since no sidenote can stand inside a link.
+    in_ref: usize,
+    /// How deep in an image's alt text, which the writer writes as plain
+    /// text: nothing there is rewritten.
+    in_alt: usize,
+    /// Whether a paragraph is open, which an embed's card must close: a
+    /// tight list item's text stands in no paragraph.
+    in_paragraph: bool,
+}
+
+/// What the end of an open link becomes.
+#[derive(Clone, Copy)]
+enum LinkEnd {
+    /// The author's own link: its end as it is.
+    Keep,
+    /// A reference written as an `<a>` tag: the tag's close.
+    Close,
+    /// A reference to nothing, shown as its text: nothing.
+    Drop,
+}
+
+impl<'e, I: Iterator<Item = Event<'e>>> Iterator for ReferenceRewrite<'_, '_, 'e, I> {
+    type Item = Event<'e>;
+
+    fn next(&mut self) -> Option<Event<'e>> {
+        loop {
+            if let Some(event) = self.ready.pop_front() {
+                return Some(event);
+            }
+            let event = self.pull()?;
+            if let Some(event) = self.step(event) {
+                return Some(event);
+            }
+        }
+    }
+}
+
+impl<'e, I: Iterator<Item = Event<'e>>> ReferenceRewrite<'_, '_, 'e, I> {
+    /// Rewrites one event: the event it becomes (None for nothing), with any
+    /// that follow it in `ready`.
+    fn step(&mut self, event: Event<'e>) -> Option<Event<'e>> {
+        self.references.authored_links |= authored(&event);
+        if self.in_alt > 0 {
+            match &event {
+                Event::Start(Tag::Image { .. }) => self.in_alt += 1,
+                Event::End(TagEnd::Image) => self.in_alt -= 1,
+                _ => {}
+            }
+            return Some(call_as_text(event));
+        }
+        match event {
+            Event::Start(Tag::Paragraph) => {
+                let start = self.paragraph();
+                self.in_paragraph = matches!(start, Event::Start(Tag::Paragraph));
+                Some(start)
+            }
+            Event::End(TagEnd::Paragraph) => {
+                self.in_paragraph = false;
+                Some(event)
+            }
+            Event::End(TagEnd::Link) => match self.links.pop() {
+                Some(LinkEnd::Close) => {
+                    self.in_ref -= 1;
+                    Some(Event::InlineHtml("</a>".into()))
+                }
+                Some(LinkEnd::Drop) => None,
+                _ => Some(event),
+            },
+            Event::Start(Tag::Image { ref dest_url, .. }) => match parse_reference(dest_url) {
+                Some((kind, id)) => {
+                    let shown = self.embed(kind, id, self.in_paragraph);
+                    self.read_to_end(drop);
+                    Some(shown)
+                }
+                None => {
+                    self.in_alt = 1;
+                    Some(event)
+                }
+            },
+            Event::Start(Tag::Link {
+                link_type,
+                ref dest_url,
+                ..
+            }) => match parse_reference(dest_url) {
+                Some((kind, id)) => self.link(kind, id, link_type),
+                None => {
+                    self.links.push(LinkEnd::Keep);
+                    Some(event)
+                }
+            },
+            Event::FootnoteReference(_) if self.in_ref > 0 => Some(call_as_text(event)),
+            event => Some(event),
+        }
+    }
+
+    /// The next event to rewrite: one put back, or the input's next.
+    fn pull(&mut self) -> Option<Event<'e>> {
+        self.again.pop_front().or_else(|| self.input.next())
+    }
+
+    /// The next event [`ReferenceRewrite::pull`] would give, left in place.
+    fn peek(&mut self) -> Option<&Event<'e>> {
+        if self.again.is_empty() {
+            let event = self.input.next()?;
+            self.again.push_back(event);
+        }
+        self.again.front()
+    }
+
+    /// Reads through the end of the tag just opened, keeping what `keep`
+    /// says to (its end included).
+    fn read_to_end(&mut self, mut keep: impl FnMut(Event<'e>)) {
+        let mut depth = 1usize;
+        while depth > 0 {
+            let Some(event) = self.pull() else {
+                return;
+            };
+            match &event {
+                Event::Start(_) => depth += 1,
+                Event::End(_) => depth -= 1,
+                _ => {}
+            }
+            keep(event);
+        }
+    }
+
+    /// A paragraph just opened. One that holds an embed and nothing else but
+    /// whitespace becomes the embed's card; any other opens as usual, and
+    /// what was read ahead is rewritten after it.
+    fn paragraph(&mut self) -> Event<'e> {
+        let mut look = Vec::new();
+        let mut embed: Option<CowStr<'e>> = None;
+        // Only what may belong to a lone embed is read; the first event that
+        // cannot is left where it is.
+        while let Some(next) = self.peek() {
+            if !part_of_embed(next, embed.is_some()) {
+                break;
+            }
+            let Some(event) = self.pull() else {
+                break;
+            };
+            match event {
+                Event::End(TagEnd::Paragraph) => {
+                    let shown = (embed.as_deref())
+                        .and_then(parse_reference)
+                        .map(|(kind, id)| self.embed(kind, id, false));
+                    return shown.unwrap_or(Event::Text(CowStr::Borrowed("")));
+                }
+                Event::Start(Tag::Image { ref dest_url, .. }) => {
+                    embed = Some(dest_url.clone());
+                    look.push(event);
+                    self.read_to_end(|e| look.push(e));
+                }
+                event => look.push(event),
+            }
+        }
+        for event in look.into_iter().rev() {
+            self.again.push_front(event);
+        }
+        Event::Start(Tag::Paragraph)
+    }
+
+    /// A reference link just opened: its `<a>` tag, or nothing when the
+    /// reference points nowhere (its text then stands alone).
+    fn link(&mut self, kind: Kind, id: &str, link_type: LinkType) -> Option<Event<'e>> {
+        let Some((tag, name)) = self.references.open(kind, id) else {
+            self.links.push(LinkEnd::Drop);
+            return None;
+        };
+        let empty = matches!(self.peek(), Some(Event::End(TagEnd::Link)));
+        if link_type == LinkType::Autolink || empty {
+            // Shown by its name: an autolink's text is its address.
+            self.read_to_end(drop);
+            self.ready.push_back(Event::Text(name.into()));
+            self.ready.push_back(Event::InlineHtml("</a>".into()));
+        } else {
+            self.links.push(LinkEnd::Close);
+            self.in_ref += 1;
+        }
+        Some(Event::InlineHtml(tag.into()))
+    }
+
+    /// An embed: its card with the reference's anchor, or its name when there
+    /// is no card. Inside a paragraph the card splits it, since a card is a
+    /// block.
+    fn embed(&mut self, kind: Kind, id: &str, in_paragraph: bool) -> Event<'e> {
+        match self.references.embed(kind, id) {
+            Err(name) => Event::Text(name.into()),
+            Ok(card) if in_paragraph => Event::Html(format!("</p>\n{card}<p>").into()),
+            Ok(card) => Event::Html(card.into()),
+        }
+    }
+}
+
+/// Whether `next` may belong to a paragraph that holds a lone embed and
+/// nothing else but whitespace, given whether the embed has been met.
+fn part_of_embed(next: &Event, embed_met: bool) -> bool {
+    match next {
+        Event::End(TagEnd::Paragraph) => embed_met,
+        Event::SoftBreak => true,
+        Event::Text(text) => text.chars().all(char::is_whitespace),
+        Event::Start(Tag::Image { dest_url, .. }) => {
+            !embed_met && parse_reference(dest_url).is_some_and(|(kind, _)| kind.can_embed())
+        }
+        _ => false,
+    }
+}
+
+/// Whether `event`, as the author wrote it, is raw HTML or a link or image
+/// that may point into the site. A reference's destination (`party:x`) reads
+/// as a URL scheme, so it counts as external.
+fn authored(event: &Event) -> bool {
+    match event {
+        Event::Html(_) | Event::InlineHtml(_) => true,
+        Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+            !is_external(dest_url.trim())
+        }
+        _ => false,
+    }
+}

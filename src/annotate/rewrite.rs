@@ -1,0 +1,199 @@
+//! The rewrites of what the author wrote besides references, as iterator
+//! adapters over a body's events: [`HeadingIds`] gives headings ids,
+//! [`highlight_code`] highlights code blocks and [`rebase`] moves the
+//! author's relative links for a body shown away from its own page.
+//!
+//! Each adapter does one of these and passes every other event on as it is;
+//! `annotate::render` composes them with the reference rewrite
+//! (`references.rs`) and the footnotes (`notes.rs`). None of them looks at
+//! references.
+
+use std::collections::{HashMap, VecDeque};
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag, TagEnd};
+
+use super::{Heading, RenderOptions};
+use crate::highlight::Highlighter;
+
+/// Gives every heading an id: the one the author wrote (`{#terms}`), or a
+/// slug of its text, unique within the stream. Both carry the body's id
+/// prefix. Each heading is also noted in `headings`, for contents lists.
+pub(super) struct HeadingIds<'h, 'p, 'e, I> {
+    input: I,
+    prefix: &'p str,
+    headings: &'h mut Vec<Heading>,
+    /// How many headings have been given each slug so far.
+    slugs: HashMap<String, usize>,
+    /// The events of the heading just opened, read ahead for its text.
+    held: VecDeque<Event<'e>>,
+}
+
+impl<'h, 'p, 'e, I> HeadingIds<'h, 'p, 'e, I> {
+    pub(super) fn new(input: I, prefix: &'p str, headings: &'h mut Vec<Heading>) -> Self {
+        HeadingIds {
+            input,
+            prefix,
+            headings,
+            slugs: HashMap::new(),
+            held: VecDeque::new(),
+        }
+    }
+}
+
+impl<'e, I: Iterator<Item = Event<'e>>> Iterator for HeadingIds<'_, '_, 'e, I> {
+    type Item = Event<'e>;
+
+    fn next(&mut self) -> Option<Event<'e>> {
+        if let Some(event) = self.held.pop_front() {
+            return Some(event);
+        }
+        let (level, id, classes, attrs) = match self.input.next()? {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => (level, id, classes, attrs),
+            event => return Some(event),
+        };
+        let mut depth = 1usize;
+        while depth > 0 {
+            let Some(event) = self.input.next() else {
+                break;
+            };
+            match &event {
+                Event::Start(_) => depth += 1,
+                Event::End(_) => depth -= 1,
+                _ => {}
+            }
+            self.held.push_back(event);
+        }
+        let text = plain_text(&self.held);
+        let id = match id {
+            Some(id) => [self.prefix, &id].concat(),
+            None => [self.prefix, &unique_slug(&text, &mut self.slugs)].concat(),
+        };
+        self.headings.push(Heading {
+            level: level as u8,
+            id: id.clone(),
+            text,
+        });
+        Some(Event::Start(Tag::Heading {
+            level,
+            id: Some(id.into()),
+            classes,
+            attrs,
+        }))
+    }
+}
+
+/// The text of a heading's events, as its id and contents entry read it.
+fn plain_text<'a>(events: impl IntoIterator<Item = &'a Event<'a>>) -> String {
+    let mut text = String::new();
+    for event in events {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            _ => {}
+        }
+    }
+    text
+}
+
+/// A heading id from its text, unique within the stream.
+fn unique_slug(text: &str, seen: &mut HashMap<String, usize>) -> String {
+    let mut slug = crate::model::slugify(text);
+    if slug.is_empty() {
+        slug = "section".to_string();
+    }
+    let count = seen.entry(slug.clone()).or_insert(0);
+    *count += 1;
+    match *count {
+        1 => slug,
+        n => format!("{slug}-{n}"),
+    }
+}
+
+/// Replaces each fenced or indented code block with its highlighted HTML.
+pub(super) fn highlight_code<'e>(
+    mut events: impl Iterator<Item = Event<'e>>,
+    highlighter: &Highlighter,
+) -> impl Iterator<Item = Event<'e>> {
+    std::iter::from_fn(move || {
+        let kind = match events.next()? {
+            Event::Start(Tag::CodeBlock(kind)) => kind,
+            event => return Some(event),
+        };
+        let mut code = String::new();
+        for event in events.by_ref() {
+            match event {
+                Event::Text(text) => code.push_str(&text),
+                Event::End(TagEnd::CodeBlock) => break,
+                _ => {}
+            }
+        }
+        let info = match &kind {
+            CodeBlockKind::Fenced(info) => info.as_ref(),
+            CodeBlockKind::Indented => "",
+        };
+        Some(Event::Html(highlighter.block(info, &code).into()))
+    })
+}
+
+/// A link or image of the author's as seen from the output root, when the
+/// body was moved there (see [`RenderOptions::moved_from`]). References are
+/// HTML by the time an event gets here, so every `Link` and `Image` left is
+/// the author's own.
+pub(super) fn rebase<'e>(event: Event<'e>, options: &RenderOptions) -> Event<'e> {
+    let Some(folder) = options.moved_from else {
+        return event;
+    };
+    let moved = |dest: CowStr<'e>| -> CowStr<'e> {
+        let end = dest.find(['/', '?', '#']).unwrap_or(dest.len());
+        if dest.is_empty() || dest.starts_with('/') || dest[..end].contains(':') {
+            return dest;
+        }
+        if let Some(fragment) = dest.strip_prefix('#') {
+            return format!("#{}{fragment}", options.id_prefix).into();
+        }
+        let mut parts: Vec<&str> = folder.split('/').filter(|p| !p.is_empty()).collect();
+        let mut rest = &*dest;
+        loop {
+            if let Some(r) = rest.strip_prefix("./") {
+                rest = r;
+            } else if let (Some(r), Some(_)) = (rest.strip_prefix("../"), parts.last()) {
+                parts.pop();
+                rest = r;
+            } else {
+                break;
+            }
+        }
+        parts.push(rest);
+        parts.join("/").into()
+    };
+    match event {
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: moved(dest_url),
+            title,
+            id,
+        }),
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Image {
+            link_type,
+            dest_url: moved(dest_url),
+            title,
+            id,
+        }),
+        other => other,
+    }
+}

@@ -1,0 +1,295 @@
+//! The scan: every reference in a body, with its byte span, the block it
+//! stands in, its place (flow text, heading, table cell, link text), its
+//! anchor number and a snippet of its block's text.
+//!
+//! The scan walks the main text and then the notes in the order of their
+//! first call, as `render` does, so the anchors it numbers are the ones the
+//! rendered page carries; the list it returns is in reading order, with a
+//! note's references where the note is first called. It renders nothing and
+//! resolves nothing: the name it shows for a reference with no text of its
+//! own comes from the caller.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::Arc;
+
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+
+use super::notes::{Calls, without_notes};
+use super::snippet::BlockText;
+use super::{Place, RawRef, Snippet, options, parse_reference};
+use crate::model::Kind;
+
+/// Finds every reference in `body`. `name` gives the text shown for a
+/// reference with empty link text (None when the target does not exist).
+pub fn scan(body: &str, name: &dyn Fn(Kind, &str) -> Option<String>) -> Vec<RawRef> {
+    scan_body(body, None, name)
+}
+
+/// [`scan`] of the body that starts at `body_start` of `source`, whose
+/// snippets point into `source` wherever they are plain slices of it.
+pub fn scan_source(
+    source: &Arc<String>,
+    body_start: usize,
+    name: &dyn Fn(Kind, &str) -> Option<String>,
+) -> Vec<RawRef> {
+    match source.get(body_start..) {
+        Some(body) => scan_body(body, Some((source, body_start)), name),
+        None => scan_body("", None, name),
+    }
+}
+
+fn scan_body(
+    body: &str,
+    source: Option<(&Arc<String>, usize)>,
+    name: &dyn Fn(Kind, &str) -> Option<String>,
+) -> Vec<RawRef> {
+    let mut walk = ScanWalk {
+        body,
+        source,
+        name,
+        refs: Vec::new(),
+        blocks: Vec::new(),
+        next_block: 0,
+        place: Place::Flow,
+        open_links: Vec::new(),
+        image_depth: 0,
+        reading_order: Vec::new(),
+    };
+    let mut definitions = HashMap::new();
+    let mut calls = Calls::default();
+    let events = Parser::new_ext(body, options()).into_offset_iter();
+    for (event, range) in without_notes(events, &mut definitions) {
+        calls.note(&event, range.start);
+        walk.step(event, range, None);
+    }
+    // A note is read where it is called, so its references take the position
+    // of the note's first call when references are put in reading order.
+    for (label, called_at) in calls.first {
+        for (event, range) in definitions.remove(&label).into_iter().flatten() {
+            walk.step(event, range, Some(called_at));
+        }
+    }
+    walk.finish()
+}
+
+/// Where in `body` the text `piece` lies, when it is a slice of `body`
+/// (as the parser's borrowed text is) rather than text made up.
+fn offset_in(body: &str, piece: &str) -> Option<usize> {
+    let at = (piece.as_ptr() as usize).checked_sub(body.as_ptr() as usize)?;
+    (at.checked_add(piece.len())? <= body.len()).then_some(at)
+}
+
+/// A block being read: its text so far and the references that stand in it,
+/// as (index into refs, start byte in text, end byte in text).
+#[derive(Default)]
+struct OpenBlock {
+    number: usize,
+    text: BlockText,
+    refs: Vec<(usize, usize, usize)>,
+}
+
+/// The state of [`scan`]'s walk over one body's events.
+struct ScanWalk<'b, 'n> {
+    body: &'b str,
+    source: Option<(&'b Arc<String>, usize)>,
+    name: &'n dyn Fn(Kind, &str) -> Option<String>,
+    refs: Vec<RawRef>,
+    blocks: Vec<OpenBlock>,
+    next_block: usize,
+    place: Place,
+    /// (index into refs, text length when the link opened) for open reference links.
+    open_links: Vec<Option<(usize, usize)>>,
+    image_depth: usize,
+    /// Where each reference stands in reading order (its note's call, in a note).
+    reading_order: Vec<usize>,
+}
+
+impl ScanWalk<'_, '_> {
+    /// A piece of block text as a slice of the source, by its offset there.
+    fn at(&self, piece: &str) -> Option<usize> {
+        Some(offset_in(self.body, piece)? + self.source?.1)
+    }
+
+    /// The number of the innermost open block.
+    fn block(&self) -> usize {
+        self.blocks.last().map_or(0, |b| b.number)
+    }
+
+    /// The name a reference to `id` shows when it has no text of its own.
+    fn shown(&self, kind: Kind, id: &str) -> String {
+        (self.name)(kind, id).unwrap_or_else(|| id.to_string())
+    }
+
+    fn step(&mut self, event: Event, range: Range<usize>, note_at: Option<usize>) {
+        // Inside an image's alt text there is nothing to link: `render` copies
+        // such text verbatim, so references there are not references.
+        if self.image_depth > 0 {
+            match event {
+                Event::Start(Tag::Image { .. }) => self.image_depth += 1,
+                Event::End(TagEnd::Image) => self.image_depth -= 1,
+                _ => {}
+            }
+            return;
+        }
+        if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &event
+            && parse_reference(dest_url).is_some()
+        {
+            self.reading_order.push(note_at.unwrap_or(range.start));
+        }
+        match event {
+            Event::Start(tag) => self.start(tag, range),
+            Event::End(end) => self.end(end),
+            Event::Text(text)
+            | Event::Code(text)
+            | Event::InlineMath(text)
+            | Event::DisplayMath(text) => {
+                let at = self.at(&text);
+                if let Some(open) = self.blocks.last_mut() {
+                    open.text.push(&text, at);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some(open) = self.blocks.last_mut() {
+                    open.text.push(" ", None);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn start(&mut self, tag: Tag, range: Range<usize>) {
+        if is_block(&tag) {
+            self.blocks.push(OpenBlock {
+                number: self.next_block,
+                ..OpenBlock::default()
+            });
+            self.next_block += 1;
+        }
+        match tag {
+            Tag::Heading { .. } => self.place = Place::Heading,
+            Tag::TableCell => self.place = Place::TableCell,
+            Tag::Image { dest_url, .. } => {
+                self.image_depth += 1;
+                if let Some((kind, id)) = parse_reference(&dest_url) {
+                    // An embed shows its target's name in the block's text.
+                    let text = self.shown(kind, id);
+                    if let Some(open) = self.blocks.last_mut() {
+                        let start = open.text.len();
+                        open.text.push(&text, None);
+                        open.refs.push((self.refs.len(), start, open.text.len()));
+                    }
+                    self.refs.push(RawRef {
+                        kind,
+                        id: id.to_string(),
+                        span: range,
+                        embed: true,
+                        // A card is a block: no link's text can hold one.
+                        place: match self.open_links.is_empty() {
+                            true => self.place,
+                            false => Place::LinkText,
+                        },
+                        block: self.block(),
+                        nth: 0,
+                        snippet: Snippet::default(),
+                    });
+                }
+            }
+            Tag::Link { dest_url, .. } => {
+                let reference = parse_reference(&dest_url).map(|(kind, id)| {
+                    self.refs.push(RawRef {
+                        kind,
+                        id: id.to_string(),
+                        span: range,
+                        embed: false,
+                        place: self.place,
+                        block: self.block(),
+                        nth: 0,
+                        snippet: Snippet::default(),
+                    });
+                    let open = self.blocks.last().map_or(0, |b| b.text.len());
+                    (self.refs.len() - 1, open)
+                });
+                self.open_links.push(reference);
+            }
+            _ => {}
+        }
+    }
+
+    fn end(&mut self, end: TagEnd) {
+        match end {
+            TagEnd::Heading(_) | TagEnd::TableCell => self.place = Place::Flow,
+            TagEnd::Image => self.image_depth = self.image_depth.saturating_sub(1),
+            TagEnd::Link => {
+                if let Some(Some((index, start))) = self.open_links.pop() {
+                    self.close_link(index, start);
+                }
+            }
+            _ => {}
+        }
+        if is_block_end(&end)
+            && let Some(done) = self.blocks.pop()
+        {
+            let source = self.source.map(|(source, _)| source);
+            for &(index, start, end) in &done.refs {
+                if let Some(r) = self.refs.get_mut(index) {
+                    r.snippet = done.text.snippet(start, end, source);
+                }
+            }
+        }
+    }
+
+    /// The reference link `refs[index]` closed, its text having started at
+    /// `start` of its block's: a link with no text of its own shows its
+    /// target's name there.
+    fn close_link(&mut self, index: usize, start: usize) {
+        let empty = self.blocks.last().is_some_and(|b| b.text.len() == start);
+        let shown = match self.refs.get(index) {
+            Some(r) if empty => self.shown(r.kind, &r.id),
+            _ => String::new(),
+        };
+        if let Some(open) = self.blocks.last_mut() {
+            open.text.push(&shown, None);
+            open.refs.push((index, start, open.text.len()));
+        }
+    }
+
+    /// The references with their anchors, in reading order.
+    fn finish(self) -> Vec<RawRef> {
+        let mut refs = self.refs;
+        let mut counts: HashMap<(Kind, String), usize> = HashMap::new();
+        for r in &mut refs {
+            let n = counts.entry((r.kind, r.id.clone())).or_insert(0);
+            *n += 1;
+            r.nth = *n;
+        }
+        // Anchors follow the main-text-then-notes walk that `render` also
+        // takes; the list itself is returned in reading order, which
+        // numbering and backlinks use.
+        let mut ordered: Vec<(usize, RawRef)> = self.reading_order.into_iter().zip(refs).collect();
+        ordered.sort_by_key(|(at, _)| *at);
+        ordered.into_iter().map(|(_, r)| r).collect()
+    }
+}
+
+fn is_block(tag: &Tag) -> bool {
+    matches!(
+        tag,
+        Tag::Paragraph
+            | Tag::Heading { .. }
+            | Tag::Item
+            | Tag::TableCell
+            | Tag::DefinitionListDefinition
+    )
+}
+
+fn is_block_end(end: &TagEnd) -> bool {
+    matches!(
+        end,
+        TagEnd::Paragraph
+            | TagEnd::Heading(_)
+            | TagEnd::Item
+            | TagEnd::TableCell
+            | TagEnd::DefinitionListDefinition
+    )
+}
