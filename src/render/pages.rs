@@ -84,9 +84,12 @@ pub(super) fn page<P: Serialize + Hash>(
     };
     let variant = CardVariant::of(root, LinkMode::Site);
     let mut previews = String::new();
+    // Each entity's preview once, however often the page refers to it.
+    let mut shown = std::collections::HashSet::new();
     for key in referenced
         .iter()
         .filter_map(|(kind, id)| r.briefing.lookup(*kind, id))
+        .filter(|&key| shown.insert(key))
     {
         let card = r.card(key, variant)?;
         previews.push_str("<div class=\"preview\" id=\"preview-");

@@ -224,16 +224,22 @@ await step('measure', async () => {
   const ctx = await context();
   const page = await ctx.newPage();
   await page.goto(http_(noteSection));
-  // Characters per line of the longest paragraphs: their text (without
-  // sidenotes) over the number of lines they take.
+  // Characters per line of the paragraphs: the column's width over the
+  // mean width of a character of their text in their own font, measured on
+  // one unbroken line (a canvas), so that where lines happen to break does
+  // not matter.
   const cpl = await page.evaluate(() => {
     const out = [];
+    const canvas = document.createElement('canvas').getContext('2d');
     for (const p of document.querySelectorAll('main .prose > p')) {
       const copy = p.cloneNode(true);
       copy.querySelectorAll('.sidenote, .sidenote-ref, .sidenote-toggle').forEach((n) => n.remove());
       const text = copy.textContent.replace(/\s+/g, ' ').trim();
-      const lines = Math.round(p.getBoundingClientRect().height / parseFloat(getComputedStyle(p).lineHeight));
-      if (lines >= 4) out.push(text.length / (lines - 0.5));
+      if (text.length < 200) continue;
+      const style = getComputedStyle(p);
+      canvas.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+      const perChar = canvas.measureText(text).width / text.length;
+      out.push(p.clientWidth / perChar);
     }
     return out;
   });
