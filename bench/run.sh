@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Build benchmark: brief against Hugo and mdBook on the same generated corpus,
-# plus two floors — the bare parse + highlight + write of the same pages
+# Build benchmark: brief (with the stock theme, and with a site's own
+# base.html that adds one line) against Hugo and mdBook on the same generated
+# corpus, plus two floors — the bare parse + highlight + write of the same pages
 # (examples/floor.rs) and copying brief's output — alternating the tools in
 # every round so background noise hits them alike. Every tool writes into an
 # empty folder (the previous round's output is removed outside the timing).
@@ -39,8 +40,14 @@ for n in "${SIZES[@]}"; do
   corpus="$WORK/corpus-$n"
   target/release/examples/corpus "$n" "$corpus"
   "$BRIEF" build --quiet --force --root "$corpus/brief" --out "$WORK/ref-$n"   # the output the copy floor copies
+  # The same site with a base.html of its own: one line more in every page.
+  rm -rf "$corpus/brief-custom"; cp -r "$corpus/brief" "$corpus/brief-custom"
+  mkdir -p "$corpus/brief-custom/templates"
+  sed 's|<footer class="site-footer">|<footer class="site-footer"><p class="local">Internal briefing</p>|' \
+    templates/base.html > "$corpus/brief-custom/templates/base.html"
   for round in $(seq "$ROUNDS"); do
     rm -rf "$WORK/out-brief"; measure "$n" brief "$BRIEF" build --quiet --root "$corpus/brief" --out "$WORK/out-brief"
+    rm -rf "$WORK/out-brief"; measure "$n" "brief, own base.html" "$BRIEF" build --quiet --root "$corpus/brief-custom" --out "$WORK/out-brief"
     if command -v hugo >/dev/null; then
       rm -rf "$WORK/out-hugo"; measure "$n" hugo hugo --quiet -s "$corpus/hugo" -d "$WORK/out-hugo"
     fi
