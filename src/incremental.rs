@@ -4,7 +4,7 @@
 //! An [`Incremental`] runs the same pipeline as a full build, but keeps what
 //! each build made so the next one can reuse it: the references scanned from
 //! each body, each Markdown body rendered, each card, each page and feed, and
-//! each page's links and ids for verification. Reuse is decided by content,
+//! the scan of each page for verification ([`verify::ScanCache`]). Reuse is decided by content,
 //! never by guessing what an edit affects: a scanned or rendered body is keyed
 //! by a digest of its text and options and reused only if every question it
 //! asked about other entities (a name, a link target, a card) still gets the
@@ -15,13 +15,11 @@
 //! It reads the sources afresh on every build (reading is cheap next to
 //! rendering) and writes nothing: the files are handed back in memory.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::Hash;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-
-use rayon::prelude::*;
 
 use crate::annotate::{self, RawRef};
 use crate::model::Kind;
@@ -165,9 +163,6 @@ pub struct Reuse {
     /// can show, checked before its context is built
     /// (`Renderer::entity_page`).
     pub pages: Table<String, Arc<Kept>>,
-    /// The scans of the pieces of pages given in pieces (`print.html`), by
-    /// digest of the piece: an edit changes one body, not the other pieces.
-    pub pieces: Table<Digest, Arc<verify::PieceScan>>,
     /// The theme the rendered entries were made with.
     theme: Option<Digest>,
     /// The sources the last build read.
@@ -235,7 +230,6 @@ impl Reuse {
         self.bodies.advance();
         self.cards.advance();
         self.pages.advance();
-        self.pieces.advance();
         self.files.advance()
     }
 }
@@ -246,7 +240,8 @@ pub struct Incremental {
     options: BuildOptions,
     reuse: Reuse,
     theme: Option<Theme>,
-    verify: verify::Pages,
+    /// Each page's scan for verification, by a digest of its bytes.
+    scans: verify::ScanCache,
     /// The files of the last build that got as far as verification, good
     /// or not: the pages verification last saw.
     last: Arc<BTreeMap<String, Bytes>>,
@@ -271,7 +266,7 @@ impl Incremental {
             options,
             reuse: Reuse::default(),
             theme: None,
-            verify: verify::Pages::default(),
+            scans: verify::ScanCache::default(),
             last: Arc::default(),
         }
     }
@@ -297,9 +292,9 @@ impl Incremental {
         let theme = self.theme.insert(theme);
         let keep = Keep {
             previous: Arc::clone(&self.last),
-            pieces: &self.reuse.pieces,
+            collector: verify::Collector::new(Some(&self.scans)),
             files: Mutex::default(),
-            scanned: Mutex::default(),
+            changed: Mutex::default(),
         };
         for (path, bytes) in &theme.statics {
             let file = OutFile {
@@ -318,22 +313,15 @@ impl Incremental {
             )
         });
         let files = keep.files.into_inner().unwrap_or_else(|p| p.into_inner());
-        let scanned = keep.scanned.into_inner().unwrap_or_else(|p| p.into_inner());
+        let changed = keep.changed.into_inner().unwrap_or_else(|p| p.into_inner());
         rendered?;
         // Everything rendered: what this build made is what the next reuses.
         let rendered = self.reuse.advance();
-        let changed = scanned.len()
+        let changed = changed.len()
             + (self.last.keys())
                 .filter(|path| !files.contains_key(*path))
                 .count();
-        let scanned = (scanned.into_iter())
-            .filter_map(|(path, scan)| Some((path, scan?)))
-            .collect();
-        timed("verify", || {
-            self.verify
-                .update(files.keys().map(String::as_str), scanned)
-        });
-        let misses = timed("links", || self.verify.misses());
+        let misses = timed("verify", || keep.collector.finish());
         let outputs: Vec<&str> = files.keys().map(String::as_str).collect();
         let found = crate::locate_misses(&compiled, misses, &outputs)?;
         compiled.diagnostics.extend(found);
@@ -351,17 +339,15 @@ impl Incremental {
 }
 
 /// A sink that keeps every file in memory, sharing the bytes of files that
-/// came out of the reuse tables, and scans each page that differs from the
-/// last build's for verification as soon as it arrives, while other pages
-/// are still rendering.
+/// came out of the reuse tables, and hands each to verification as soon as
+/// it arrives, while other pages are still rendering.
 struct Keep<'a> {
     previous: Arc<BTreeMap<String, Bytes>>,
-    pieces: &'a Table<Digest, Arc<verify::PieceScan>>,
+    collector: verify::Collector<'a>,
     files: Mutex<BTreeMap<String, Bytes>>,
-    /// Every file new or changed since the last build, with the scan of
-    /// each page among them. A later file of the same path (a page over a
-    /// static file) replaces an earlier one here too.
-    scanned: Mutex<HashMap<String, Option<verify::Scanned>>>,
+    /// Every file new or changed since the last build. A later file of the
+    /// same path (a page over a static file) decides for that path.
+    changed: Mutex<HashSet<String>>,
 }
 
 impl Sink for Keep<'_> {
@@ -370,7 +356,7 @@ impl Sink for Keep<'_> {
     }
 
     fn put_shared(&self, path: String, bytes: Bytes) -> Result<(), SinkError> {
-        self.keep(path, bytes, verify::scan_page)
+        self.keep(path, bytes)
     }
 
     fn put_batches(&self, path: &str, next: NextBatch) -> Result<(), SiteError> {
@@ -378,47 +364,22 @@ impl Sink for Keep<'_> {
         while let Some(batch) = next()? {
             parts.extend(batch);
         }
-        // `print.html` changes with any body, but its other pieces do not:
-        // only new pieces are scanned, in parallel, while the pieces are
-        // joined into the page's bytes.
-        let (bytes, scanned) = rayon::join(
-            || Arc::new(parts.concat().into_bytes()),
-            || {
-                let pieces: Vec<Arc<verify::PieceScan>> = parts
-                    .par_iter()
-                    .map(|part| {
-                        let key = digest(&**part);
-                        self.pieces.get(&key, |_| true).unwrap_or_else(|| {
-                            let scan = Arc::new(verify::scan_piece(part));
-                            self.pieces.put(key, Arc::clone(&scan));
-                            scan
-                        })
-                    })
-                    .collect();
-                verify::scan_page_pieces(path, &pieces)
-            },
-        );
-        self.keep(path.to_string(), bytes, |_, _| scanned)?;
+        let bytes = Arc::new(parts.concat().into_bytes());
+        self.keep(path.to_string(), bytes)?;
         Ok(())
     }
 }
 
 impl Keep<'_> {
-    /// Keeps a file, scanning it with `scan` only if it differs from the last
-    /// build's.
-    fn keep(
-        &self,
-        path: String,
-        bytes: Bytes,
-        scan: impl FnOnce(&str, &[u8]) -> Option<verify::Scanned>,
-    ) -> Result<(), SinkError> {
+    /// Keeps a file, noting whether it differs from the last build's.
+    fn keep(&self, path: String, bytes: Bytes) -> Result<(), SinkError> {
+        self.collector.add(&path, &bytes);
         let same =
             (self.previous.get(&path)).is_some_and(|old| Arc::ptr_eq(old, &bytes) || *old == bytes);
         if same {
-            lock(&self.scanned).remove(&path);
+            lock(&self.changed).remove(&path);
         } else {
-            let scan = scan(&path, &bytes);
-            lock(&self.scanned).insert(path.clone(), scan);
+            lock(&self.changed).insert(path.clone());
         }
         lock(&self.files).insert(path, bytes);
         Ok(())

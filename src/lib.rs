@@ -361,9 +361,7 @@ fn produce(
         )
     })?;
     progress(Stage::Verifying);
-    let found = timed("verify", || {
-        verify_site(&compiled, verifying.collector, sink)
-    })?;
+    let found = timed("verify", || verify_site(&compiled, verifying.collector))?;
     compiled.diagnostics.extend(found);
     diagnostics::normalize(&mut compiled.diagnostics);
     Ok(compiled)
@@ -393,7 +391,7 @@ pub fn timed<T>(stage: &str, f: impl FnOnce() -> T) -> T {
 /// A sink that notes what each page links to and offers before passing it on.
 struct Verifying<'a> {
     inner: &'a dyn render::Sink,
-    collector: verify::Collector,
+    collector: verify::Collector<'a>,
 }
 
 impl render::Sink for Verifying<'_> {
@@ -409,39 +407,27 @@ impl render::Sink for Verifying<'_> {
     }
 
     fn put_made(&self, file: render::OutFile) -> Result<(), render::SinkError> {
-        match self.inner.reads_back() {
-            true => self.collector.add_unread(&file.path),
-            false => self.collector.add_made(&file.path, &file.bytes),
-        }
+        self.collector.add(&file.path, &file.bytes);
         self.inner.put_made(file)
     }
 
     fn put_batches(&self, path: &str, next: render::NextBatch) -> Result<(), render::SiteError> {
-        // Each batch is scanned, in parallel, on its way to the inner sink,
-        // and its scans joined to those of the batches before it.
-        let mut joined = verify::Joined::default();
-        let reads_back = self.inner.reads_back();
+        // Each batch is scanned on its way to the inner sink; the page is
+        // never held whole.
+        let mut scan = self.collector.start(path);
         self.inner.put_batches(path, &mut || {
             let batch = next()?;
             if let Some(parts) = &batch {
-                let scans: Vec<verify::PieceScan> = parts
-                    .par_iter()
-                    .map(|part| match part.origin() {
-                        render::Origin::Brief if reads_back => verify::PieceScan::unread(part),
-                        render::Origin::Brief => verify::made::scan_piece(part),
-                        render::Origin::Author => verify::scan_piece(part),
-                    })
-                    .collect();
-                scans.iter().for_each(|scan| joined.push(scan));
+                parts.iter().for_each(|part| scan.feed(part));
             }
             Ok(batch)
         })?;
-        self.collector.add_pieces(path, joined);
+        self.collector.end(scan);
         Ok(())
     }
 
     fn put_stream(&self, path: &str, produce: render::Produce) -> Result<(), render::SinkError> {
-        if verify::holds_links(path) {
+        if path.ends_with(".html") {
             // Links are checked on the whole page: take it whole.
             let mut bytes = Vec::new();
             produce(&mut bytes).map_err(|source| render::SinkError {
@@ -468,11 +454,9 @@ impl render::Sink for Verifying<'_> {
 fn verify_site(
     compiled: &Compiled,
     collector: verify::Collector,
-    written: &dyn render::Sink,
 ) -> Result<Vec<Diagnostic>, Error> {
     let outputs = collector.paths();
-    let read = |path: &str| written.read_back(path);
-    let misses = timed("check links", || collector.finish_reading(&read));
+    let misses = timed("check links", || collector.finish());
     let outputs: Vec<&str> = outputs.iter().map(String::as_str).collect();
     locate_misses(compiled, misses, &outputs)
 }

@@ -41,13 +41,12 @@ pub struct OutFile {
 /// behind the `Arc` lets freshly rendered bytes be shared without a copy.
 pub type Bytes = Arc<Vec<u8>>;
 
-/// Who wrote the markup of a file or a piece of one, which decides how its
-/// links are verified.
+/// Who wrote the markup of a file or a piece of one. Verification no longer
+/// asks: it scans every page in full.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Origin {
     /// brief's own writers made every tag of it, each link from the graph
-    /// to a page the build writes: verification reads only its ids, as
-    /// targets for the author's links (see [`crate::verify::made`]).
+    /// to a page the build writes.
     Brief,
     /// It may hold markup of the author's (a link or raw HTML in Markdown, a
     /// template of the site's, a source's URL): every link in it is checked.

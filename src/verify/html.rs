@@ -1,0 +1,355 @@
+//! Reads what verification needs out of HTML: the ids a page offers and the
+//! internal links it holds, each with its line.
+//!
+//! Verification only needs start tags and their attributes, so this is a tag
+//! scanner rather than a full tokenizer: it skips text, comments, doctypes and
+//! end tags, reads attributes in all three quoting styles, decodes character
+//! references in values, and treats the content of `<script>`, `<style>` and
+//! the other raw-text elements as text, so an `<a href>` inside a script does
+//! not count. Measured against html5ever and html5gum on a 10,000-section
+//! briefing, it is what makes checking every link on every build affordable.
+//!
+//! It does not judge links; whether one points anywhere is for the
+//! [collector](super::Collector) to say once every page is in.
+
+use std::borrow::Cow;
+
+// Pages repeat their links (navigation, previews) many times over, and
+// `print.html` holds hundreds of thousands: Fx hashing is what this needs.
+use rustc_hash::FxHashMap as HashMap;
+
+use crate::annotate::is_external;
+
+/// A fixed 64-bit hash of an id. Two different ids on one page colliding is
+/// about a one in 10^13 chance even with a million ids, so a set of hashes
+/// answers "does this page have that id" as well as the ids themselves.
+pub(super) fn id_hash(id: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(id.as_bytes())
+}
+
+/// What the markup of one page has shown so far, read a piece at a time.
+#[derive(Default)]
+pub(super) struct Found {
+    /// [`id_hash`]es of the ids, in page order, repeats and all: a list is
+    /// smaller than a set, and it is sorted once the page is done.
+    pub ids: Vec<u64>,
+    /// Each internal link once, with the line it first appears on.
+    pub links: HashMap<Box<str>, u64>,
+    /// Line breaks in the pieces read so far.
+    lines: u64,
+}
+
+impl Found {
+    /// Reads the next piece of the page: whole markup, cut between tags.
+    /// Line numbers continue from the pieces before it.
+    pub fn read(&mut self, html: &str) {
+        let bytes = html.as_bytes();
+        let mut lines = Lines {
+            text: bytes,
+            at: 0,
+            line: self.lines + 1,
+        };
+        let mut i = 0;
+        while let Some(offset) = memchr::memchr(b'<', &bytes[i..]) {
+            let start = i + offset;
+            let rest = &bytes[start + 1..];
+            i = start + 1;
+            if rest.starts_with(b"!--") {
+                i = memchr::memmem::find(&bytes[start + 4..], b"-->")
+                    .map_or(html.len(), |end| start + 4 + end + 3);
+                continue;
+            }
+            if !rest.first().is_some_and(u8::is_ascii_alphabetic) {
+                // `</x>`, `<!DOCTYPE>`, `<?x>` hold nothing to check; a bare `<` is text.
+                if matches!(rest.first(), Some(b'/' | b'!' | b'?')) {
+                    i = memchr::memchr(b'>', &bytes[i..]).map_or(html.len(), |end| i + end + 1);
+                }
+                continue;
+            }
+            let line = lines.at(start);
+            let (name, end) = read_start_tag(html, start + 1, |tag, attribute, value| {
+                self.record(tag, attribute, &decode_references(value), line);
+            });
+            i = end;
+            if RAW_TEXT.iter().any(|raw| name.eq_ignore_ascii_case(raw)) {
+                i = find_end_tag(html, i, name);
+            }
+        }
+        self.lines = lines.at(html.len()) - 1;
+    }
+
+    /// Notes one attribute; tag and attribute names in any case.
+    fn record(&mut self, tag: &str, name: &str, value: &str, line: u64) {
+        let is = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
+        if is(name, "id") || (is(name, "name") && is(tag, "a")) {
+            self.ids.push(id_hash(value));
+        } else if is(name, "srcset") {
+            for url in value.split(',').filter_map(|c| c.split_whitespace().next()) {
+                self.link(line, url);
+            }
+        } else if URL_ATTRS.iter().any(|a| is(name, a)) && !(is(name, "href") && is(tag, "base")) {
+            self.link(line, value);
+        }
+    }
+
+    /// Records an internal link; external ones need no checking, and a link
+    /// repeated on the page is checked once, at its first line.
+    fn link(&mut self, line: u64, target: &str) {
+        if !is_external(target.trim()) && !self.links.contains_key(target) {
+            self.links.insert(target.into(), line);
+        }
+    }
+}
+
+/// Attributes that hold a URL the browser loads or navigates to.
+const URL_ATTRS: [&str; 4] = ["href", "src", "poster", "srcset"];
+
+/// Elements whose content is text, not markup.
+const RAW_TEXT: [&str; 8] = [
+    "script", "style", "xmp", "iframe", "noembed", "noframes", "textarea", "title",
+];
+
+/// Reads the start tag whose name begins at `at` (just after `<`), calling
+/// `attribute(tag, name, raw value)` for each attribute, and returns the tag's
+/// name and the offset just past its `>`. Nothing is allocated: a build scans
+/// every tag of every page.
+fn read_start_tag(
+    html: &str,
+    at: usize,
+    mut attribute: impl FnMut(&str, &str, &str),
+) -> (&str, usize) {
+    let bytes = html.as_bytes();
+    let is_space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c');
+    let mut i = at;
+    while i < bytes.len() && !is_space(bytes[i]) && bytes[i] != b'>' && bytes[i] != b'/' {
+        i += 1;
+    }
+    let name = &html[at..i];
+    loop {
+        while i < bytes.len() && (is_space(bytes[i]) || bytes[i] == b'/') {
+            i += 1;
+        }
+        if i >= bytes.len() || bytes[i] == b'>' {
+            return (name, (i + 1).min(bytes.len()));
+        }
+        let name_start = i;
+        while i < bytes.len() && !is_space(bytes[i]) && !matches!(bytes[i], b'=' | b'>' | b'/') {
+            i += 1;
+        }
+        let attribute_name = &html[name_start..i];
+        while i < bytes.len() && is_space(bytes[i]) {
+            i += 1;
+        }
+        let mut value = "";
+        if i < bytes.len() && bytes[i] == b'=' {
+            i += 1;
+            while i < bytes.len() && is_space(bytes[i]) {
+                i += 1;
+            }
+            match bytes.get(i) {
+                Some(&quote @ (b'"' | b'\'')) => {
+                    let end =
+                        memchr::memchr(quote, &bytes[i + 1..]).map_or(html.len(), |e| i + 1 + e);
+                    value = &html[i + 1..end];
+                    i = (end + 1).min(bytes.len());
+                }
+                _ => {
+                    let start = i;
+                    while i < bytes.len() && !is_space(bytes[i]) && bytes[i] != b'>' {
+                        i += 1;
+                    }
+                    value = &html[start..i];
+                }
+            }
+        }
+        attribute(name, attribute_name, value);
+    }
+}
+
+/// Offset of the `</name` that closes a raw-text element opened before `from`.
+fn find_end_tag(html: &str, from: usize, name: &str) -> usize {
+    let mut i = from;
+    while let Some(offset) = html[i..].find("</") {
+        let at = i + offset;
+        let candidate = html.get(at + 2..at + 2 + name.len());
+        if candidate.is_some_and(|c| c.eq_ignore_ascii_case(name)) {
+            return at;
+        }
+        i = at + 2;
+    }
+    html.len()
+}
+
+/// Decodes the character references a URL or id can hold: the five XML ones
+/// and numeric ones. Others are left as written.
+fn decode_references(value: &str) -> Cow<'_, str> {
+    if !value.contains('&') {
+        return Cow::Borrowed(value);
+    }
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        let decoded = after
+            .find(';')
+            .filter(|&end| end <= 10)
+            .and_then(|end| Some((reference(&after[..end])?, end)));
+        match decoded {
+            Some((c, end)) => {
+                out.push(c);
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// The character a reference names, from what stands between `&` and `;`.
+fn reference(entity: &str) -> Option<char> {
+    match entity {
+        "amp" => Some('&'),
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "quot" => Some('"'),
+        "apos" => Some('\''),
+        _ => {
+            let number = entity.strip_prefix('#')?;
+            let code = match number.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                None => number.parse().ok()?,
+            };
+            char::from_u32(code)
+        }
+    }
+}
+
+/// Line numbers for byte offsets that only move forward.
+struct Lines<'a> {
+    text: &'a [u8],
+    at: usize,
+    line: u64,
+}
+
+impl Lines<'_> {
+    fn at(&mut self, offset: usize) -> u64 {
+        let offset = offset.min(self.text.len());
+        if offset > self.at {
+            let newlines = memchr::memchr_iter(b'\n', &self.text[self.at..offset]).count();
+            self.line += newlines as u64;
+            self.at = offset;
+        }
+        self.line
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scan(html: &str) -> Found {
+        let mut found = Found::default();
+        found.read(html);
+        found
+    }
+
+    fn links(found: &Found) -> Vec<(u64, &str)> {
+        let mut links: Vec<(u64, &str)> = (found.links.iter())
+            .map(|(target, line)| (*line, target.as_ref()))
+            .collect();
+        links.sort();
+        links
+    }
+
+    #[test]
+    fn the_scanner_reads_every_quoting_style_and_skips_what_is_not_markup() {
+        let html = "<!DOCTYPE html>\n<!-- <a href=\"commented.html\"> -->\n<P ID=Up>a < b</P>\n\
+                    <a href='single.html' class=x>s</a><img src=bare.png alt=\"x > y\">\n\
+                    <style>a[href=\"style.html\"]{}</style><textarea><a href=\"text.html\"></textarea>\n\
+                    <a\nhref = \"spaced.html?a=1&amp;b=2#top\" >x</a><div data-id=\"no\" id=\"&#x61;nchor\"></div>";
+        let found = scan(html);
+        assert_eq!(
+            links(&found),
+            [
+                (4, "bare.png"),
+                (4, "single.html"),
+                (6, "spaced.html?a=1&b=2#top")
+            ]
+        );
+        for id in ["up", "Up", "anchor"] {
+            assert_eq!(found.ids.contains(&id_hash(id)), id != "up", "{id}");
+        }
+        assert!(!found.ids.contains(&id_hash("no")));
+    }
+
+    #[test]
+    fn srcset_candidates_and_posters_are_links_and_a_base_href_is_not() {
+        let found = scan(
+            "<base href=\"base/\"><img srcset=\"a.png 1x, b.png 2x\">\
+             <video poster=\"p.png\"></video><a name=\"named\">",
+        );
+        assert_eq!(links(&found), [(1, "a.png"), (1, "b.png"), (1, "p.png")]);
+        assert!(found.ids.contains(&id_hash("named")));
+    }
+
+    #[test]
+    fn external_and_repeated_links_are_kept_out() {
+        let found = scan(
+            "<a href=\"https://x.org/\"><a href=\"//cdn/x.js\">\
+             <a href=\"mailto:a@b\"><a href=\"a.html\">\n<a href=\"a.html\">",
+        );
+        assert_eq!(links(&found), [(1, "a.html")]);
+    }
+
+    #[test]
+    fn pieces_read_in_order_count_lines_as_the_whole_page() {
+        let parts = [
+            "<!DOCTYPE html>\n<p id=\"top\"><a href=\"#top\">up</a>\n",
+            "<a href=\"missing.html\">gone</a>\n<a href=\"#nowhere\">x</a>\n",
+            "no tags here\n\n",
+            "<a href=\"missing.html\">again</a>\n<h2 id=\"nowhere\">late</h2>\n<img src=\"gone.png\">",
+        ];
+        let whole = scan(&parts.concat());
+        let mut pieces = Found::default();
+        parts.iter().for_each(|part| pieces.read(part));
+        assert_eq!(links(&whole), links(&pieces));
+        assert_eq!(whole.ids, pieces.ids);
+        assert_eq!(
+            links(&pieces),
+            [
+                (2, "#top"),
+                (3, "missing.html"),
+                (4, "#nowhere"),
+                (9, "gone.png")
+            ]
+        );
+    }
+
+    #[test]
+    fn references_decode_and_unknown_ones_stay() {
+        assert_eq!(
+            decode_references("a&amp;b&#39;c&#x2F;d&nbsp;e&f"),
+            "a&b'c/d&nbsp;e&f"
+        );
+    }
+
+    #[test]
+    fn an_unclosed_tag_or_comment_ends_the_scan_quietly() {
+        assert!(scan("<a href=\"x.html\"").links.len() == 1);
+        assert!(
+            scan("<!-- never closed <a href=\"y.html\">")
+                .links
+                .is_empty()
+        );
+        assert!(
+            scan("<script>never closed <a href=\"z.html\">")
+                .links
+                .is_empty()
+        );
+    }
+}
