@@ -14,27 +14,31 @@
 
 use std::borrow::Cow;
 
-// Pages repeat their links (navigation, previews) many times over, and
-// `print.html` holds hundreds of thousands: Fx hashing is what this needs.
-use rustc_hash::FxHashMap as HashMap;
+// The keys are hashes already: Fx hashing is all they need.
+use rustc_hash::FxHashSet as HashSet;
 
 use crate::annotate::is_external;
 
-/// A fixed 64-bit hash of an id. Two different ids on one page colliding is
-/// about a one in 10^13 chance even with a million ids, so a set of hashes
-/// answers "does this page have that id" as well as the ids themselves.
-pub(super) fn id_hash(id: &str) -> u64 {
-    xxhash_rust::xxh3::xxh3_64(id.as_bytes())
+/// A fixed 64-bit hash of an id or a link. Two different texts on one page
+/// colliding is about a one in 10^13 chance even with a million of them, so
+/// a set of hashes answers "does this page have that id" (or "has this link
+/// been seen on the page") as well as the texts themselves.
+fn hash(text: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(text.as_bytes())
 }
 
 /// What the markup of one page has shown so far, read a piece at a time.
 #[derive(Default)]
 pub(super) struct Found {
-    /// [`id_hash`]es of the ids, in page order, repeats and all: a list is
+    /// [`hash`]es of the ids, in page order, repeats and all: a list is
     /// smaller than a set, and it is sorted once the page is done.
-    pub ids: Vec<u64>,
-    /// Each internal link once, with the line it first appears on.
-    pub links: HashMap<Box<str>, u64>,
+    ids: Vec<u64>,
+    /// The texts of the internal links, each once, in page order, and
+    /// for each the line it first appears on and where it ends in `texts`.
+    texts: String,
+    ends: Vec<(u32, u32)>,
+    /// [`hash`]es of the links in `texts`.
+    seen: HashSet<u64>,
     /// Line breaks in the pieces read so far.
     lines: u64,
 }
@@ -66,9 +70,10 @@ impl Found {
                 }
                 continue;
             }
-            let line = lines.at(start);
+            // Lines are counted only up to a link that is new to the page.
+            let mut line = || lines.at(start);
             let (name, end) = read_start_tag(html, start + 1, |tag, attribute, value| {
-                self.record(tag, attribute, &decode_references(value), line);
+                self.record(tag, attribute, value, &mut line);
             });
             i = end;
             if RAW_TEXT.iter().any(|raw| name.eq_ignore_ascii_case(raw)) {
@@ -78,27 +83,91 @@ impl Found {
         self.lines = lines.at(html.len()) - 1;
     }
 
-    /// Notes one attribute; tag and attribute names in any case.
-    fn record(&mut self, tag: &str, name: &str, value: &str, line: u64) {
+    /// Notes one attribute, its value as written; tag and attribute names
+    /// in any case. `line` tells the line of the tag.
+    fn record(&mut self, tag: &str, name: &str, value: &str, line: &mut impl FnMut() -> u64) {
         let is = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
         if is(name, "id") || (is(name, "name") && is(tag, "a")) {
-            self.ids.push(id_hash(value));
+            self.ids.push(hash(&decode_references(value)));
         } else if is(name, "srcset") {
+            let value = decode_references(value);
             for url in value.split(',').filter_map(|c| c.split_whitespace().next()) {
-                self.link(line, url);
+                self.link(url, line);
             }
         } else if URL_ATTRS.iter().any(|a| is(name, a)) && !(is(name, "href") && is(tag, "base")) {
-            self.link(line, value);
+            self.link(&decode_references(value), line);
         }
     }
 
     /// Records an internal link; external ones need no checking, and a link
     /// repeated on the page is checked once, at its first line.
-    fn link(&mut self, line: u64, target: &str) {
-        if !is_external(target.trim()) && !self.links.contains_key(target) {
-            self.links.insert(target.into(), line);
+    fn link(&mut self, target: &str, line: &mut impl FnMut() -> u64) {
+        if !is_external(target.trim()) && self.seen.insert(hash(target)) {
+            self.texts.push_str(target);
+            self.ends
+                .push((saturate(line()), saturate(self.texts.len())));
         }
     }
+
+    /// What is kept of the page once its last piece is read.
+    pub fn done(self) -> Scanned {
+        let mut ids = self.ids;
+        ids.sort_unstable();
+        ids.dedup();
+        Scanned {
+            ids: ids.into_boxed_slice(),
+            texts: self.texts.into_boxed_str(),
+            ends: self.ends.into_boxed_slice(),
+        }
+    }
+}
+
+/// What verification keeps of one page once it is scanned; never its bytes.
+pub(super) struct Scanned {
+    /// [`hash`]es of the page's ids, sorted, each once.
+    ids: Box<[u64]>,
+    /// The texts of the page's internal links, each once, one after another:
+    /// one string a page rather than an allocation a link, since a large
+    /// site has hundreds of thousands of them.
+    texts: Box<str>,
+    /// For each link, the line it first appears on and where its text ends
+    /// in `texts`.
+    ends: Box<[(u32, u32)]>,
+}
+
+impl Scanned {
+    /// Scans a whole page.
+    pub fn of(bytes: &[u8]) -> Scanned {
+        let mut found = Found::default();
+        // Rendered pages are UTF-8; the lossy decoding is for anything else.
+        match std::str::from_utf8(bytes) {
+            Ok(html) => found.read(html),
+            Err(_) => found.read(&String::from_utf8_lossy(bytes)),
+        }
+        found.done()
+    }
+
+    pub fn has_id(&self, id: &str) -> bool {
+        self.ids.binary_search(&hash(id)).is_ok()
+    }
+
+    /// Each internal link with the line it first appears on.
+    pub fn links(&self) -> impl Iterator<Item = (u64, &str)> {
+        let mut start = 0;
+        self.ends.iter().map(move |&(line, end)| {
+            let end = end as usize;
+            let text = self.texts.get(start..end).unwrap_or("");
+            start = end;
+            (u64::from(line), text)
+        })
+    }
+}
+
+/// `n` as a `u32`, or `u32::MAX` past it: no page runs to four billion
+/// lines or bytes of links, and one that did would lose only the lines or
+/// links past the limit.
+fn saturate(n: impl TryInto<u32>) -> u32 {
+    n.try_into().unwrap_or(u32::MAX)
 }
 
 /// Attributes that hold a URL the browser loads or navigates to.
@@ -252,16 +321,12 @@ impl Lines<'_> {
 mod tests {
     use super::*;
 
-    fn scan(html: &str) -> Found {
-        let mut found = Found::default();
-        found.read(html);
-        found
+    fn scan(html: &str) -> Scanned {
+        Scanned::of(html.as_bytes())
     }
 
-    fn links(found: &Found) -> Vec<(u64, &str)> {
-        let mut links: Vec<(u64, &str)> = (found.links.iter())
-            .map(|(target, line)| (*line, target.as_ref()))
-            .collect();
+    fn links(scanned: &Scanned) -> Vec<(u64, &str)> {
+        let mut links: Vec<(u64, &str)> = scanned.links().collect();
         links.sort();
         links
     }
@@ -282,9 +347,9 @@ mod tests {
             ]
         );
         for id in ["up", "Up", "anchor"] {
-            assert_eq!(found.ids.contains(&id_hash(id)), id != "up", "{id}");
+            assert_eq!(found.has_id(id), id != "up", "{id}");
         }
-        assert!(!found.ids.contains(&id_hash("no")));
+        assert!(!found.has_id("no"));
     }
 
     #[test]
@@ -294,7 +359,7 @@ mod tests {
              <video poster=\"p.png\"></video><a name=\"named\">",
         );
         assert_eq!(links(&found), [(1, "a.png"), (1, "b.png"), (1, "p.png")]);
-        assert!(found.ids.contains(&id_hash("named")));
+        assert!(found.has_id("named"));
     }
 
     #[test]
@@ -315,8 +380,9 @@ mod tests {
             "<a href=\"missing.html\">again</a>\n<h2 id=\"nowhere\">late</h2>\n<img src=\"gone.png\">",
         ];
         let whole = scan(&parts.concat());
-        let mut pieces = Found::default();
-        parts.iter().for_each(|part| pieces.read(part));
+        let mut found = Found::default();
+        parts.iter().for_each(|part| found.read(part));
+        let pieces = found.done();
         assert_eq!(links(&whole), links(&pieces));
         assert_eq!(whole.ids, pieces.ids);
         assert_eq!(
@@ -340,16 +406,8 @@ mod tests {
 
     #[test]
     fn an_unclosed_tag_or_comment_ends_the_scan_quietly() {
-        assert!(scan("<a href=\"x.html\"").links.len() == 1);
-        assert!(
-            scan("<!-- never closed <a href=\"y.html\">")
-                .links
-                .is_empty()
-        );
-        assert!(
-            scan("<script>never closed <a href=\"z.html\">")
-                .links
-                .is_empty()
-        );
+        assert_eq!(links(&scan("<a href=\"x.html\"")), [(1, "x.html")]);
+        assert_eq!(links(&scan("<!-- never closed <a href=\"y.html\">")), []);
+        assert_eq!(links(&scan("<script>never closed <a href=\"z.html\">")), []);
     }
 }

@@ -22,7 +22,6 @@ pub use paths::{percent_decode, resolve};
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::ops::Bound;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use rayon::prelude::*;
@@ -30,8 +29,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::annotate::is_external;
 use crate::render::OutFile;
-use html::{Found, id_hash};
-use paths::{folder_of, points_into_itself};
+use html::{Found, Scanned};
 
 /// One internal link of the output that points at nothing.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -99,39 +97,8 @@ pub fn verify(files: &[OutFile], statics: &BTreeMap<String, Vec<u8>>) -> Vec<Mis
     collector.finish()
 }
 
-/// What verification keeps of one page once it is scanned: a large site has
-/// hundreds of thousands of ids and links, and no page's bytes are kept.
-struct Scanned {
-    /// [`id_hash`]es of the page's ids, sorted, each once.
-    ids: Box<[u64]>,
-    /// Each internal link once, with the line it first appears on.
-    links: Box<[(u64, Box<str>)]>,
-}
-
-impl Scanned {
-    fn of(bytes: &[u8]) -> Scanned {
-        let mut found = Found::default();
-        // Rendered pages are UTF-8; the lossy decoding is for anything else.
-        found.read(&String::from_utf8_lossy(bytes));
-        Scanned::from(found)
-    }
-
-    fn from(found: Found) -> Scanned {
-        let mut ids = found.ids;
-        ids.sort_unstable();
-        ids.dedup();
-        let links = (found.links.into_iter())
-            .map(|(target, line)| (line, target))
-            .collect();
-        Scanned {
-            ids: ids.into_boxed_slice(),
-            links,
-        }
-    }
-}
-
 /// Every output path, with the scan of each HTML page.
-type Files = BTreeMap<String, Option<Arc<Scanned>>>;
+type Files = HashMap<String, Option<Arc<Scanned>>>;
 
 /// Takes in files as a build produces them and keeps only what verification
 /// needs — every path, and each page's ids and internal links — so the bytes
@@ -192,7 +159,7 @@ impl<'c> Collector<'c> {
 
     /// Takes a page started with [`Collector::start`] once its last piece is in.
     pub fn end(&self, page: PageScan) {
-        let scanned = page.found.map(|found| Arc::new(Scanned::from(found)));
+        let scanned = page.found.map(|found| Arc::new(found.done()));
         self.keep(&page.path, scanned);
     }
 
@@ -202,7 +169,9 @@ impl<'c> Collector<'c> {
 
     /// Every output path taken so far, sorted.
     pub fn paths(&self) -> Vec<String> {
-        lock(&self.files).keys().cloned().collect()
+        let mut paths: Vec<String> = lock(&self.files).keys().cloned().collect();
+        paths.sort_unstable();
+        paths
     }
 
     /// Every miss, sorted by page and line.
@@ -266,26 +235,23 @@ fn is_html(path: &str) -> bool {
     path.ends_with(".html") || path.ends_with(".htm")
 }
 
-/// Every miss among the links of `files`, sorted by page and line.
+/// Every miss among the links of `files`, sorted by page and line. Each
+/// link is checked on each page that holds it: simple, and quick next to
+/// scanning the pages.
 fn check(files: &Files) -> Vec<Miss> {
+    let site = Site::new(files);
     let pages: Vec<(&str, &Scanned)> = (files.iter())
         .filter_map(|(path, scanned)| Some((path.as_str(), scanned.as_deref()?)))
         .collect();
-    let shared = shared_misses(files, &pages);
     let mut misses: Vec<Miss> = (pages.par_iter())
         .flat_map_iter(|&(page, scanned)| {
-            let shared = &shared;
-            scanned.links.iter().filter_map(move |(line, target)| {
-                let problem = if points_into_itself(target) {
-                    check_link(files, page, target)
-                } else {
-                    shared.get(&(folder_of(page), &**target)).cloned()
-                }?;
+            let site = &site;
+            scanned.links().filter_map(move |(line, target)| {
                 Some(Miss {
+                    problem: site.check(page, target)?,
                     page: page.to_string(),
-                    line: *line,
+                    line,
                     target: target.to_string(),
-                    problem,
                 })
             })
         })
@@ -294,94 +260,70 @@ fn check(files: &Files) -> Vec<Miss> {
     misses
 }
 
-/// The misses of the links that name a file, by the folder of the page
-/// holding them and their text. Such a link finds the same from every page
-/// of a folder, and the pages of a folder share most of their links (the
-/// indexes, the stylesheet, every entity's page), so each is checked once
-/// per folder rather than once per page.
-fn shared_misses<'a>(
-    files: &Files,
-    pages: &[(&'a str, &'a Scanned)],
-) -> HashMap<(&'a str, &'a str), Problem> {
-    type Distinct<'a> = HashMap<&'a str, (&'a str, HashSet<&'a str>)>;
-    // Each folder's distinct links, with a page of the folder to check them from.
-    let distinct: Distinct = (pages.par_iter())
-        .fold(Distinct::default, |mut folders, &(page, scanned)| {
-            let (_, links) =
-                (folders.entry(folder_of(page))).or_insert_with(|| (page, HashSet::default()));
-            let named = scanned.links.iter().map(|(_, target)| &**target);
-            links.extend(named.filter(|target| !points_into_itself(target)));
-            folders
-        })
-        .reduce(Distinct::default, |mut all, some| {
-            for (folder, (page, links)) in some {
-                let (_, kept) = all
-                    .entry(folder)
-                    .or_insert_with(|| (page, HashSet::default()));
-                kept.extend(links);
-            }
-            all
-        });
-    (distinct.into_par_iter())
-        .flat_map(|(folder, (page, links))| {
-            (links.into_par_iter()).filter_map(move |target| {
-                Some(((folder, target), check_link(files, page, target)?))
-            })
-        })
-        .collect()
+/// The output as links are checked against it.
+struct Site<'a> {
+    files: &'a Files,
+    /// Every folder holding a file: `a` and `a/b` for `a/b/c.html`.
+    folders: HashSet<&'a str>,
 }
 
-/// What is wrong with `target`, a link on `page`, if anything.
-fn check_link(files: &Files, page: &str, target: &str) -> Option<Problem> {
-    let target = target.trim();
-    if is_external(target) {
-        return None;
+impl<'a> Site<'a> {
+    fn new(files: &'a Files) -> Site<'a> {
+        let folders = (files.keys())
+            .flat_map(|path| path.match_indices('/').map(|(at, _)| &path[..at]))
+            .collect();
+        Site { files, folders }
     }
-    if target.starts_with('/') {
-        return Some(Problem::RootAbsolute);
-    }
-    let (rest, fragment) = target.split_once('#').unwrap_or((target, ""));
-    let path = rest.split_once('?').map_or(rest, |(p, _)| p);
-    let file = if path.is_empty() {
-        page.to_string()
-    } else {
-        let Some(file) = resolve(page, &percent_decode(path)) else {
-            return Some(Problem::LeavesSite);
+
+    /// What is wrong with `target`, a link on `page`, if anything.
+    fn check(&self, page: &str, target: &str) -> Option<Problem> {
+        let target = target.trim();
+        if is_external(target) {
+            return None;
+        }
+        if target.starts_with('/') {
+            return Some(Problem::RootAbsolute);
+        }
+        let (rest, fragment) = target.split_once('#').unwrap_or((target, ""));
+        let path = rest.split_once('?').map_or(rest, |(p, _)| p);
+        let file = if path.is_empty() {
+            page.to_string()
+        } else {
+            let Some(file) = resolve(page, &percent_decode(path)) else {
+                return Some(Problem::LeavesSite);
+            };
+            file
         };
-        file
-    };
-    let Some(scanned) = files.get(file.as_str()) else {
-        return Some(missing(files, file));
-    };
-    let anchor = percent_decode(fragment);
-    if anchor.is_empty() || anchor.eq_ignore_ascii_case("top") {
-        return None;
-    }
-    // A fragment into a file that is not a page (an image, a PDF) is the
-    // browser's business, not an id to look for.
-    let ids = &scanned.as_ref()?.ids;
-    match ids.binary_search(&id_hash(&anchor)) {
-        Ok(_) => None,
-        Err(_) => Some(Problem::NoAnchor {
+        let Some(scanned) = self.files.get(&file) else {
+            return Some(self.missing(file));
+        };
+        let anchor = percent_decode(fragment);
+        if anchor.is_empty() || anchor.eq_ignore_ascii_case("top") {
+            return None;
+        }
+        // A fragment into a file that is not a page (an image, a PDF) is the
+        // browser's business, not an id to look for.
+        if scanned.as_ref()?.has_id(&anchor) {
+            return None;
+        }
+        Some(Problem::NoAnchor {
             file,
             anchor: anchor.into_owned(),
-        }),
+        })
     }
-}
 
-/// Why `file`, which the site does not have, misses: a folder of the site
-/// is [`Problem::Folder`], anything else [`Problem::NoFile`].
-fn missing(files: &Files, file: String) -> Problem {
-    if file.is_empty() {
-        return Problem::Folder(String::new());
-    }
-    let folder = format!("{}/", file.trim_end_matches('/'));
-    let first_after = files.range::<str, _>((Bound::Included(folder.as_str()), Bound::Unbounded));
-    let has_files = first_after.into_iter().next();
-    if file.ends_with('/') || has_files.is_some_and(|(path, _)| path.starts_with(&folder)) {
-        Problem::Folder(folder)
-    } else {
-        Problem::NoFile(file)
+    /// Why `file`, which the site does not have, misses: a folder of the
+    /// site is [`Problem::Folder`], anything else [`Problem::NoFile`].
+    fn missing(&self, file: String) -> Problem {
+        if file.is_empty() {
+            return Problem::Folder(String::new());
+        }
+        let folder = file.trim_end_matches('/');
+        if file.ends_with('/') || self.folders.contains(folder) {
+            Problem::Folder(format!("{folder}/"))
+        } else {
+            Problem::NoFile(file)
+        }
     }
 }
 

@@ -69,16 +69,8 @@ pub fn percent_decode(s: &str) -> Cow<'_, str> {
 }
 
 /// The folder of an output path: everything before its last `/`.
-pub(super) fn folder_of(page: &str) -> &str {
+fn folder_of(page: &str) -> &str {
     page.rfind('/').map_or("", |at| &page[..at])
-}
-
-/// Whether `target` names no file, only a place in the page holding it
-/// (`#id`, `?q`, or nothing), so that what it finds depends on that page.
-pub(super) fn points_into_itself(target: &str) -> bool {
-    let target = target.trim();
-    let end = target.find(['#', '?']).unwrap_or(target.len());
-    target[..end].is_empty()
 }
 
 #[cfg(test)]
@@ -145,15 +137,5 @@ mod tests {
         assert_eq!(percent_decode("%zz%4"), "%zz%4");
         assert_eq!(percent_decode("%FF"), "\u{FFFD}");
         assert!(matches!(percent_decode("plain.html"), Cow::Borrowed(_)));
-    }
-
-    #[test]
-    fn links_into_their_own_page_name_no_file() {
-        for target in ["#x", "?q#x", "", " #x"] {
-            assert!(points_into_itself(target), "{target}");
-        }
-        for target in ["a.html#x", "../#x", "a/"] {
-            assert!(!points_into_itself(target), "{target}");
-        }
     }
 }
