@@ -846,9 +846,8 @@ pub trait Sink: Sync {
         self.put(file)
     }
 
-    /// Whether [`Sink::read_back`] gives back what was put: then verifying
-    /// need not read the ids of brief's own pages as they pass, only those
-    /// of the few an author's link points into, once all are done.
+    /// Whether [`Sink::read_back`] gives back what was put. Nothing asks
+    /// since verification scans every page as it passes.
     fn reads_back(&self) -> bool {
         false
     }

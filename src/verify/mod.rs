@@ -1,9 +1,9 @@
-//! Verifies the rendered site itself, before anything is written: every
+//! Verifies the rendered site itself, before it replaces the last one: every
 //! internal `href`/`src`/`srcset` a page holds must name a file of the
 //! output, and every `#fragment` an `id` on the page it points at.
 //!
 //! One policy for every page of every site: each HTML page the build makes
-//! is scanned in full ([`html`]) as it streams past, and once all are in,
+//! is scanned in full (`html.rs`) as it streams past, and once all are in,
 //! every link is checked against the files and ids the site has. Links with
 //! a scheme (`https:`, `mailto:`, `data:`) and protocol-relative ones are
 //! external and not followed; root-absolute links (`/x.html`) and links to
@@ -25,6 +25,8 @@ use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use rayon::prelude::*;
+// Keys are paths, folders and digests, looked up hundreds of thousands of
+// times: Fx hashing, as elsewhere in brief.
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::annotate::is_external;
