@@ -341,16 +341,16 @@ impl Incremental {
 /// A sink that keeps every file in memory, sharing the bytes of files that
 /// came out of the reuse tables, and hands each to verification as soon as
 /// it arrives, while other pages are still rendering.
-struct Keep<'a> {
+struct Keep {
     previous: Arc<BTreeMap<String, Bytes>>,
-    collector: verify::Collector<'a>,
+    collector: verify::Collector,
     files: Mutex<BTreeMap<String, Bytes>>,
     /// Every file new or changed since the last build. A later file of the
     /// same path (a page over a static file) decides for that path.
     changed: Mutex<HashSet<String>>,
 }
 
-impl Sink for Keep<'_> {
+impl Sink for Keep {
     fn put(&self, file: OutFile) -> Result<(), SinkError> {
         self.put_shared(file.path, Arc::new(file.bytes))
     }
@@ -370,7 +370,7 @@ impl Sink for Keep<'_> {
     }
 }
 
-impl Keep<'_> {
+impl Keep {
     /// Keeps a file, noting whether it differs from the last build's.
     fn keep(&self, path: String, bytes: Bytes) -> Result<(), SinkError> {
         self.collector.add(&path, &bytes);

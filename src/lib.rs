@@ -391,7 +391,7 @@ pub fn timed<T>(stage: &str, f: impl FnOnce() -> T) -> T {
 /// A sink that notes what each page links to and offers before passing it on.
 struct Verifying<'a> {
     inner: &'a dyn render::Sink,
-    collector: verify::Collector<'a>,
+    collector: verify::Collector,
 }
 
 impl render::Sink for Verifying<'_> {

@@ -107,8 +107,9 @@ type Files = HashMap<String, Option<Arc<Scanned>>>;
 /// can be written and dropped at once. Safe to feed from several threads;
 /// a file added again under the same path replaces the first.
 #[derive(Default)]
-pub struct Collector<'c> {
-    cache: Option<&'c ScanCache>,
+pub struct Collector {
+    /// The cache handed to [`Collector::new`], shared with its owner.
+    cache: Option<ScanCache>,
     files: Mutex<Files>,
 }
 
@@ -129,10 +130,11 @@ impl PageScan {
     }
 }
 
-impl<'c> Collector<'c> {
+impl Collector {
     /// A collector that takes the scans of pages it has seen before from
-    /// `cache`, when there is one.
-    pub fn new(cache: Option<&'c ScanCache>) -> Collector<'c> {
+    /// `cache`, when there is one, and leaves its own scans there.
+    pub fn new(cache: Option<&ScanCache>) -> Collector {
+        let cache = cache.map(|cache| ScanCache(Arc::clone(&cache.0)));
         Collector {
             cache,
             files: Mutex::default(),
@@ -142,7 +144,7 @@ impl<'c> Collector<'c> {
     /// Takes any output file: notes that it exists, and scans it in full if
     /// it is an HTML page.
     pub fn add(&self, path: &str, bytes: &[u8]) {
-        let scanned = is_html(path).then(|| match self.cache {
+        let scanned = is_html(path).then(|| match &self.cache {
             Some(cache) => cache.scan(bytes),
             None => Arc::new(Scanned::of(bytes)),
         });
@@ -179,7 +181,7 @@ impl<'c> Collector<'c> {
     /// Every miss, sorted by page and line.
     pub fn finish(self) -> Vec<Miss> {
         let files = self.files.into_inner().unwrap_or_else(|p| p.into_inner());
-        if let Some(cache) = self.cache {
+        if let Some(cache) = &self.cache {
             cache.advance();
         }
         check(&files)
@@ -189,9 +191,10 @@ impl<'c> Collector<'c> {
 /// What `brief serve` keeps from one build to the next: the scan of each
 /// page by a digest of its bytes, so that a page an edit left as it was is
 /// not scanned again. Only whole pages ([`Collector::add`]) are looked up;
-/// each [`Collector::finish`] drops the scans its build did not use.
+/// each [`Collector::finish`] drops the scans its build did not use. The
+/// `Arc` lets a collector hold the cache it is given without borrowing it.
 #[derive(Default)]
-pub struct ScanCache(Mutex<Generations>);
+pub struct ScanCache(Arc<Mutex<Generations>>);
 
 #[derive(Default)]
 struct Generations {
