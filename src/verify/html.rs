@@ -400,6 +400,36 @@ mod tests {
     }
 
     #[test]
+    fn any_cuts_between_tags_read_as_the_whole_page() {
+        let html = "<!DOCTYPE html>\n<html><head><link href=\"a.css\">\n</head>\n<body id=\"b\">\
+                    <a href=\"x.html#1\">x</a>\n\n<p id=\"p\">t\n<img srcset=\"i.png 1x,\nj.png 2x\">\
+                    </p>\n<a href=\"x.html#1\">again</a><a\nhref=\"#p\">up</a></body></html>\n";
+        let whole = scan(html);
+        let cuts: Vec<usize> = html.match_indices('<').map(|(at, _)| at).collect();
+        for (n, &first) in cuts.iter().enumerate() {
+            for &second in &cuts[n..] {
+                let mut found = Found::default();
+                for piece in [&html[..first], &html[first..second], &html[second..]] {
+                    found.read(piece);
+                }
+                let pieces = found.done();
+                assert_eq!(links(&pieces), links(&whole), "cut at {first} and {second}");
+                assert_eq!(pieces.ids, whole.ids, "cut at {first} and {second}");
+            }
+        }
+        assert_eq!(
+            links(&whole),
+            [
+                (2, "a.css"),
+                (4, "x.html#1"),
+                (7, "i.png"),
+                (7, "j.png"),
+                (9, "#p")
+            ]
+        );
+    }
+
+    #[test]
     fn references_decode_and_unknown_ones_stay() {
         assert_eq!(
             decode_references("a&amp;b&#39;c&#x2F;d&nbsp;e&f"),
