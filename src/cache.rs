@@ -97,6 +97,8 @@ pub struct Cache {
     pub bodies: Table<Digest, Arc<Rendered>>,
     /// A rendered page, by a digest of its template's name and its context.
     pub pages: Table<Digest, Arc<Vec<u8>>>,
+    /// Each page's links and ids, by a digest of its bytes.
+    pub links: crate::verify::ScanCache,
 }
 
 impl Cache {

@@ -33,7 +33,6 @@ pub mod resolve;
 pub mod scaffold;
 pub mod serve;
 pub mod source;
-pub(crate) mod texts;
 pub mod theme;
 pub mod verify;
 
@@ -357,7 +356,7 @@ pub fn run(
     let theme = Theme::load(Some(root))?;
     let verifying = Verifying {
         inner: sink,
-        collector: verify::Collector::default(),
+        collector: verify::Collector::new(cache.map(|c| &c.links)),
     };
     // Static files first: a rendered page of the same path replaces one.
     for (path, bytes) in &theme.statics {
@@ -420,15 +419,15 @@ impl render::Sink for Verifying<'_> {
     }
 
     fn put_pieces(&self, path: &str, pieces: render::Pieces) -> Result<(), render::SiteError> {
-        let mut page = Vec::new();
+        let mut page = self.collector.start(path);
         let mut seen = pieces.map(|piece| {
             if let Ok(piece) = &piece {
-                page.extend_from_slice(piece.as_bytes());
+                page.feed(piece);
             }
             piece
         });
         self.inner.put_pieces(path, &mut seen)?;
-        self.collector.add(path, &page);
+        self.collector.end(page);
         Ok(())
     }
 }

@@ -11,7 +11,8 @@ use std::ops::Range;
 
 use pulldown_cmark::{Event, Options, Parser, Tag};
 
-use super::{Miss, Problem, is_external, percent_decode, resolve};
+use super::{Miss, Problem, percent_decode, resolve};
+use crate::annotate::is_external;
 use crate::diagnostics::{Diagnostic, FileId, Files, suggest};
 
 /// A content file whose body may have made links on some pages.

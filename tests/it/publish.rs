@@ -388,30 +388,18 @@ fn a_broken_markdown_link_fails_the_build_at_its_source() {
     );
 }
 
-/// A page brief made from the graph alone is not link-checked on every
-/// build, only read for its ids (the quick way: `verify::made`). These are
-/// the checks that stand in for it: on the shipped briefing and a generated
-/// corpus, every link of every page resolves when the full scanner reads it,
-/// and the ids read the quick way are the ones the full scanner finds.
+/// Every link of every page of the shipped briefing and of a generated
+/// corpus resolves: verification, which scans every page in full, finds no
+/// miss in what `brief check` renders.
 #[test]
-fn pages_brief_made_link_soundly_and_their_ids_read_the_quick_way_are_all_there_are() {
+fn the_shipped_briefing_and_a_corpus_link_soundly() {
     let corpus = corpus(60);
     for root in [repo_root(), corpus.path().join("brief")] {
         let checked = brief::check(&root, &brief::BuildOptions::default(), &|_| {}).unwrap();
         let files = checked.site.expect("the site builds").files;
         let misses = brief::verify::verify(&files, &Default::default());
         assert_eq!(misses, vec![], "{}", root.display());
-        let mut pages = 0;
-        for file in &files {
-            let Some(full) = brief::verify::scan_page(&file.path, &file.bytes) else {
-                continue;
-            };
-            let mut quick = brief::verify::made::ids(&file.bytes);
-            quick.sort_unstable();
-            quick.dedup();
-            assert_eq!(quick, full.ids(), "{}", file.path);
-            pages += 1;
-        }
+        let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
         assert!(pages > 50, "{pages} pages in {}", root.display());
     }
 }

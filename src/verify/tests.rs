@@ -1,0 +1,260 @@
+//! Tests of the link check as a whole: pages in, misses out, whether pages
+//! come whole, in pieces, or through a [`ScanCache`] across builds.
+
+use super::*;
+
+fn page(path: &str, html: &str) -> OutFile {
+    OutFile {
+        path: path.into(),
+        bytes: html.as_bytes().to_vec(),
+    }
+}
+
+fn problems(files: &[OutFile]) -> Vec<(String, String, Problem)> {
+    verify(files, &BTreeMap::new())
+        .into_iter()
+        .map(|m| (m.page, m.target, m.problem))
+        .collect()
+}
+
+#[test]
+fn a_page_in_pieces_is_checked_as_the_whole_page() {
+    let parts = [
+        "<!DOCTYPE html>\n<p id=\"top\"><a href=\"#top\">up</a>\n",
+        "<a href=\"missing.html\">gone</a>\n<a href=\"#nowhere\">x</a>\n",
+        "<a href=\"missing.html\">again</a>\n<h2 id=\"nowhere\">late</h2>\n<img src=\"gone.png\">\n",
+    ];
+    let whole = Collector::default();
+    whole.add("print.html", parts.concat().as_bytes());
+    let whole = whole.finish();
+    let pieces = Collector::default();
+    let mut scan = pieces.start("print.html");
+    parts.iter().for_each(|part| scan.feed(part));
+    pieces.end(scan);
+    assert_eq!(whole, pieces.finish());
+    let lines: Vec<u64> = whole.iter().map(|m| m.line).collect();
+    assert_eq!(lines, [3, 7], "{whole:?}");
+}
+
+#[test]
+fn a_file_in_pieces_that_is_not_a_page_is_only_noted() {
+    let collector = Collector::default();
+    let mut scan = collector.start("graph.json");
+    scan.feed("{\"href\": \"<a href='nowhere.html'>\"}");
+    collector.end(scan);
+    collector.add("index.html", b"<a href=\"graph.json#x\">");
+    assert_eq!(collector.paths(), ["graph.json", "index.html"]);
+    assert_eq!(collector.finish(), []);
+}
+
+#[test]
+fn a_page_added_again_replaces_the_first() {
+    let collector = Collector::default();
+    collector.add("index.html", b"<a href=\"gone.html\"><p id=\"old\">");
+    collector.add("index.html", b"<p id=\"new\"><a href=\"#new\">");
+    collector.add("a.html", b"<a href=\"index.html#old\">");
+    let targets: Vec<String> = collector.finish().into_iter().map(|m| m.target).collect();
+    assert_eq!(targets, ["index.html#old"]);
+}
+
+#[test]
+fn good_links_and_anchors_pass() {
+    let files = [
+        page(
+            "index.html",
+            "<a href=\"parties/a.html#m-1\">a</a><a href=\"#top\">t</a><a href=\"https://x.org/\">x</a>",
+        ),
+        page(
+            "parties/a.html",
+            "<p id=\"m-1\"><a href=\"../index.html\">home</a><img src=\"../b%20c.png\"></p>",
+        ),
+        page("b c.png", ""),
+    ];
+    assert_eq!(problems(&files), []);
+}
+
+#[test]
+fn misses_are_reported_with_their_problem() {
+    let files = [
+        page(
+            "index.html",
+            "<a href=\"parties/b.html\">\n<a href=\"parties/a.html#nope\"><a href=\"/abs.html\"><a href=\"parties/\"><a href=\"parties\">",
+        ),
+        page(
+            "parties/a.html",
+            "<a href=\"../../up.html\"><a href=\"../\">",
+        ),
+    ];
+    let found = problems(&files);
+    let expected = [
+        (
+            "index.html",
+            "parties/b.html",
+            Problem::NoFile("parties/b.html".into()),
+        ),
+        (
+            "index.html",
+            "parties/a.html#nope",
+            Problem::NoAnchor {
+                file: "parties/a.html".into(),
+                anchor: "nope".into(),
+            },
+        ),
+        ("index.html", "/abs.html", Problem::RootAbsolute),
+        ("index.html", "parties/", Problem::Folder("parties/".into())),
+        ("index.html", "parties", Problem::Folder("parties/".into())),
+        ("parties/a.html", "../../up.html", Problem::LeavesSite),
+        ("parties/a.html", "../", Problem::Folder(String::new())),
+    ];
+    for (page, target, problem) in &expected {
+        assert!(
+            found.contains(&((*page).into(), (*target).into(), problem.clone())),
+            "{page} {target} {problem}: {found:?}"
+        );
+    }
+    assert_eq!(found.len(), expected.len(), "{found:?}");
+    assert_eq!(verify(&files, &BTreeMap::new())[0].line, 1);
+}
+
+#[test]
+fn one_link_text_on_several_pages_is_checked_from_each() {
+    let files = [
+        page("index.html", "<a href=\"a.html#x\">\n<a href=\"a.html\">"),
+        page("sub/p.html", "<a href=\"a.html#x\">"),
+        page("a.html", "<p id=\"x\">"),
+        page("sub/a.html", "<p id=\"y\">"),
+    ];
+    assert_eq!(
+        verify(&files, &BTreeMap::new()),
+        [Miss {
+            page: "sub/p.html".into(),
+            line: 1,
+            target: "a.html#x".into(),
+            problem: Problem::NoAnchor {
+                file: "sub/a.html".into(),
+                anchor: "x".into()
+            },
+        }]
+    );
+}
+
+#[test]
+fn links_into_their_own_page_are_checked_on_each_page_of_a_folder() {
+    // The same text, `#x` or `?q#x`, finds a different place on each
+    // page, while `../gone.html` misses alike from every page of `s/`.
+    let files = [
+        page("s/a.html", "<p id=\"x\"><a href=\"#x\"><a href=\"?q#x\">"),
+        page("s/b.html", "<p id=\"y\"><a href=\"#x\">\n<a href=\"?q#x\">"),
+        page("s/c.html", "<a href=\"../gone.html\">"),
+        page("s/d.html", "\n\n<a href=\"../gone.html\">"),
+    ];
+    let found: Vec<(String, u64, String)> = verify(&files, &BTreeMap::new())
+        .into_iter()
+        .map(|m| (m.page, m.line, m.problem.to_string()))
+        .collect();
+    let no_x = "`s/b.html` has no element with id `x`".to_string();
+    let gone = "the site has no file `gone.html`".to_string();
+    assert_eq!(
+        found,
+        [
+            ("s/b.html".to_string(), 1, no_x.clone()),
+            ("s/b.html".to_string(), 2, no_x),
+            ("s/c.html".to_string(), 1, gone.clone()),
+            ("s/d.html".to_string(), 3, gone),
+        ]
+    );
+}
+
+#[test]
+fn a_static_file_is_a_target_and_a_fragment_into_it_is_not_checked() {
+    let statics = BTreeMap::from([("logo.svg".to_string(), b"<svg/>".to_vec())]);
+    let files = [page("index.html", "<img src=\"logo.svg#part\">")];
+    assert_eq!(verify(&files, &statics), []);
+}
+
+#[test]
+fn script_text_is_not_markup() {
+    let files = [page(
+        "index.html",
+        "<script>let s = '<a href=\"nope.html\">';</script>",
+    )];
+    assert_eq!(problems(&files), []);
+}
+
+#[test]
+fn schemes_are_external() {
+    for t in [
+        "https://x",
+        "mailto:a@b",
+        "data:image/png;base64,xx",
+        "//cdn.example/x.js",
+        "tel:+1",
+    ] {
+        assert!(is_external(t), "{t}");
+    }
+    for t in ["a.html", "a/b:c.html", "#x", "?q"] {
+        assert!(!is_external(t), "{t}");
+    }
+}
+
+/// One build through a collector with `cache`.
+fn build(cache: &ScanCache, files: &[(&str, &str)]) -> Vec<Miss> {
+    let collector = Collector::new(Some(cache));
+    for (path, html) in files {
+        collector.add(path, html.as_bytes());
+    }
+    collector.finish()
+}
+
+fn full(files: &[(&str, &str)]) -> Vec<Miss> {
+    let files: Vec<OutFile> = files.iter().map(|(path, html)| page(path, html)).collect();
+    verify(&files, &BTreeMap::new())
+}
+
+#[test]
+fn builds_through_a_scan_cache_find_what_full_checks_find() {
+    let cache = ScanCache::default();
+    let first = [
+        ("index.html", "<a href=\"a.html#x\">a</a>"),
+        ("a.html", "<p id=\"x\">x</p>"),
+    ];
+    assert_eq!(build(&cache, &first), []);
+    // a.html loses its id: index.html, unchanged, now misses.
+    let second = [first[0], ("a.html", "<p id=\"y\">x</p>")];
+    assert_eq!(build(&cache, &second), full(&second));
+    assert_eq!(build(&cache, &second).len(), 1);
+    // a.html gets its id back.
+    assert_eq!(build(&cache, &first), []);
+    // a.html is gone.
+    let third = [first[0]];
+    assert_eq!(build(&cache, &third), full(&third));
+}
+
+#[test]
+fn a_scan_cache_keeps_what_the_last_build_used_and_nothing_else() {
+    let cache = ScanCache::default();
+    let kept = |cache: &ScanCache| lock(&cache.0).last.len();
+    build(
+        &cache,
+        &[("a.html", "<p id=\"a\">"), ("b.html", "<p id=\"b\">")],
+    );
+    assert_eq!(kept(&cache), 2);
+    let scan_of_a = |cache: &ScanCache| {
+        let digest = xxhash_rust::xxh3::xxh3_128(b"<p id=\"a\">");
+        lock(&cache.0).last.get(&digest).cloned()
+    };
+    let before = scan_of_a(&cache).expect("a.html was scanned");
+    build(
+        &cache,
+        &[("a.html", "<p id=\"a\">"), ("c.html", "<p id=\"c\">")],
+    );
+    let after = scan_of_a(&cache).expect("a.html is kept");
+    assert!(
+        Arc::ptr_eq(&before, &after),
+        "an unchanged page is not scanned again"
+    );
+    assert_eq!(kept(&cache), 2, "b.html's scan is dropped");
+    // Identical pages share one scan.
+    build(&cache, &[("a.html", "<p>"), ("b.html", "<p>")]);
+    assert_eq!(kept(&cache), 1);
+}
