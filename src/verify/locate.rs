@@ -35,18 +35,28 @@ pub fn locate(
     let mut links: HashMap<FileId, Vec<(String, Range<usize>)>> = HashMap::new();
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let mut left = Vec::new();
+    let mut by_page: HashMap<&str, Vec<&SourceDoc>> = HashMap::new();
+    for doc in docs {
+        if let Some(page) = doc.page.as_deref() {
+            by_page.entry(page).or_default().push(doc);
+        }
+    }
     // A link's own page explains a miss best, so it speaks first.
     let mut misses = misses;
-    misses.sort_by_key(|m| {
-        !docs
-            .iter()
-            .any(|d| d.page.as_deref() == Some(m.page.as_str()))
-    });
+    misses.sort_by_key(|m| !by_page.contains_key(m.page.as_str()));
     for miss in misses {
-        let own = docs
-            .iter()
-            .filter(|d| d.page.as_deref() == Some(miss.page.as_str()));
-        let found = own.chain(docs.iter()).find_map(|doc| {
+        // An author's link stands on its own page, and every body is shown
+        // again in print.html; no other page holds one.
+        let own = by_page
+            .get(miss.page.as_str())
+            .into_iter()
+            .flatten()
+            .copied();
+        let print: &[SourceDoc] = match miss.page.as_str() {
+            "print.html" => docs,
+            _ => &[],
+        };
+        let found = own.chain(print).find_map(|doc| {
             let list = links
                 .entry(doc.file)
                 .or_insert_with(|| markdown_links(files.text(doc.file), doc.body_start));
