@@ -184,4 +184,34 @@ mod tests {
             Some("did you mean `../memos.html`?")
         );
     }
+
+    #[test]
+    fn a_miss_is_traced_only_to_bodies_shown_on_its_page() {
+        let mut files = Files::default();
+        let text = "+++\ntitle = \"x\"\n+++\nSee [the memo](../memo.html) now.\n";
+        let id = files.add("content/sections/01-a.md".into(), text.into());
+        let doc = SourceDoc {
+            file: id,
+            body_start: 20,
+            page: Some("sections/a.html".into()),
+        };
+        let miss_on = |page: &str| Miss {
+            page: page.into(),
+            line: 3,
+            target: "../memo.html".into(),
+            problem: Problem::NoFile("memo.html".into()),
+        };
+        // Another page one folder down makes the same link: a template's.
+        let docs = [doc];
+        let (found, left) = locate(vec![miss_on("sections/b.html")], &files, &docs, &[]);
+        assert!(found.is_empty());
+        assert_eq!(left.len(), 1);
+        // print.html shows every body, rebased to the root.
+        let print = Miss {
+            target: "memo.html".into(),
+            ..miss_on("print.html")
+        };
+        let (found, left) = locate(vec![print], &files, &docs, &[]);
+        assert_eq!(found.len(), 1, "{left:?}");
+    }
 }
