@@ -9,7 +9,7 @@ use std::ops::Range;
 
 use toml::Spanned;
 
-use crate::annotate::{Place, RawRef};
+use crate::annotate::{Flaw, Place, RawRef};
 use crate::diagnostics::{Diagnostic, FileId, suggest};
 use crate::model::{Briefing, Doc, EntityKey, Kind, Status};
 
@@ -72,13 +72,17 @@ pub fn relations(briefing: &Briefing) -> (Relations, Vec<Diagnostic>) {
     }
     for quote in &briefing.quotes {
         let meta = &quote.meta;
-        let speaker = cx.bind(
-            Kind::Party,
-            &meta.speaker,
-            quote.doc,
-            "speaker",
-            &mut diagnostics,
-        );
+        // A blank speaker is `load`'s to report, as a key left to fill in.
+        let speaker = match meta.speaker.get_ref().trim().is_empty() {
+            true => None,
+            false => cx.bind(
+                Kind::Party,
+                &meta.speaker,
+                quote.doc,
+                "speaker",
+                &mut diagnostics,
+            ),
+        };
         relations.quote_speaker.push(speaker.map(|k| k.index));
         let about = meta
             .about
@@ -107,6 +111,10 @@ pub fn references(
         .iter()
         .map(|r| {
             let span = r.span.start + doc.body_start..r.span.end + doc.body_start;
+            if let Some(flaw) = &r.flaw {
+                diagnostics.push(flawed(doc.file, span, r, flaw));
+                return None;
+            }
             let key = cx.lookup(
                 r.kind,
                 &r.id,
@@ -160,6 +168,34 @@ pub fn references(
         })
         .collect();
     (bound, diagnostics)
+}
+
+/// The error for a link that is no reference but must not be published.
+fn flawed(file: FileId, span: Range<usize>, r: &RawRef, flaw: &Flaw) -> Diagnostic {
+    match flaw {
+        Flaw::Script(scheme) => Diagnostic::error(
+            "script-link",
+            file,
+            span,
+            format!("a `{scheme}` link runs script in the reader's browser"),
+        )
+        .with_label("this link")
+        .with_help("link to a page instead (`https://…`), or remove the link"),
+        Flaw::Misspelt(written) => {
+            let kind = r.kind.as_str();
+            Diagnostic::error(
+                "unknown-kind",
+                file,
+                span,
+                format!("`{written}:` is not a kind of reference"),
+            )
+            .with_label("would be a dead link")
+            .with_help(format!(
+                "did you mean `{kind}:`? write `{kind}:{}`; the kinds are `party:`, `clause:`, `quote:` and `section:`",
+                r.id
+            ))
+        }
+    }
 }
 
 /// Where an id was written: a reference in a body, or a front-matter key.

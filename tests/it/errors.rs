@@ -142,3 +142,52 @@ fn missing_config_is_an_environment_error() {
         stderr(&out)
     );
 }
+
+/// Links and images a browser would run as script, in a body and as a
+/// source's `url`, are errors at the link, not published.
+#[test]
+fn script_scheme_links_are_errors() {
+    check_case("script-links").unwrap();
+}
+
+/// `parties:`, `Party:`, `clauses:`, `qoute:` are misspelt reference kinds,
+/// reported with the kind meant, not published as dead links.
+#[test]
+fn misspelt_reference_kinds_are_errors_with_a_suggestion() {
+    check_case("misspelt-kinds").unwrap();
+}
+
+/// Required text left blank (`title = ""`, `name = "  "`, a `before` the
+/// status needs) is an error at the value saying which key to fill.
+#[test]
+fn empty_required_fields_are_errors_at_the_value() {
+    check_case("empty-fields").unwrap();
+}
+
+/// What `brief new` writes for a quote and a clause does not build until
+/// its blanks are filled, and the errors say which.
+#[test]
+fn brief_new_skeletons_must_be_filled_before_they_build() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("site");
+    let run = |args: &[&str]| brief(tmp.path(), args);
+    assert_eq!(run(&["init", "site"]).status.code(), Some(0));
+    let site = dir.to_str().unwrap();
+    for (kind, id) in [
+        ("party", "new-co"),
+        ("clause", "new-term"),
+        ("quote", "new-words"),
+    ] {
+        let out = run(&["new", kind, id, "--root", site]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    }
+    let out = brief(&dir, &["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    for key in ["speaker", "text", "before", "after"] {
+        assert!(
+            err.contains(&format!("`{key}` is empty: fill it in")),
+            "{key}: {err}"
+        );
+    }
+}
