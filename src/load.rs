@@ -43,9 +43,14 @@ pub fn load(sources: &Sources) -> (Option<Briefing>, Vec<Diagnostic>) {
     let mut front = None;
     let mut sections: Vec<(SectionOrder, Section)> = Vec::new();
     let (mut parties, mut clauses, mut quotes) = (Vec::new(), Vec::new(), Vec::new());
+    let mut unloaded = FxHashMap::default();
     for (loaded, found) in loaded {
         diagnostics.extend(found);
         match loaded {
+            Loaded::Failed(kind, id, file) => {
+                let path = files.path(file).display().to_string();
+                unloaded.insert((kind, id), path);
+            }
             Loaded::Front(doc) => front = Some(doc),
             Loaded::Section(order, section) => sections.push((order, section)),
             Loaded::Party(party) => parties.push(party),
@@ -64,7 +69,7 @@ pub fn load(sources: &Sources) -> (Option<Briefing>, Vec<Diagnostic>) {
     clauses.sort_by(|a, b| a.id.cmp(&b.id));
     quotes.sort_by(|a, b| a.id.cmp(&b.id));
     let briefing = config.map(|config| {
-        Briefing::new(
+        let mut briefing = Briefing::new(
             config,
             sources.config_file,
             front,
@@ -72,7 +77,11 @@ pub fn load(sources: &Sources) -> (Option<Briefing>, Vec<Diagnostic>) {
             parties,
             clauses,
             quotes,
-        )
+        );
+        // A duplicate id is loaded once, so it is not missing.
+        unloaded.retain(|(kind, id): &(Kind, String), _| briefing.lookup(*kind, id).is_none());
+        briefing.unloaded = unloaded;
+        briefing
     });
     (briefing, diagnostics)
 }
@@ -84,6 +93,9 @@ enum Loaded {
     Party(Party),
     Clause(Clause),
     Quote(Quote),
+    /// An entity with a valid id whose front matter could not be read: its
+    /// diagnostics say why, and references to it are told to look there.
+    Failed(Kind, String, FileId),
     /// Nothing usable: its diagnostics say why.
     Nothing,
 }
@@ -91,11 +103,26 @@ enum Loaded {
 /// Parses one content file's front matter into what it gives.
 fn load_one(files: &Files, content: &ContentFile, diagnostics: &mut Vec<Diagnostic>) -> Loaded {
     let text = files.text(content.file);
+    // What a file that fails to load leaves behind: its id, if it has a
+    // valid one, so that references to it point here.
+    let failed = || match content.slot {
+        Slot::Entity(kind) => {
+            let id = match kind {
+                Kind::Section => section_order(&content.stem).1,
+                _ => content.stem.clone(),
+            };
+            match is_valid_id(&id) {
+                true => Loaded::Failed(kind, id, content.file),
+                false => Loaded::Nothing,
+            }
+        }
+        Slot::Front => Loaded::Nothing,
+    };
     let split = match frontmatter::split(content.file, text) {
         Ok(split) => split,
         Err(d) => {
             diagnostics.push(d);
-            return Loaded::Nothing;
+            return failed();
         }
     };
     let meta_start = split.toml.as_ref().map_or(0, |t| t.start);
@@ -149,7 +176,7 @@ fn load_one(files: &Files, content: &ContentFile, diagnostics: &mut Vec<Diagnost
     };
     result.unwrap_or_else(|d| {
         diagnostics.push(d);
-        Loaded::Nothing
+        failed()
     })
 }
 

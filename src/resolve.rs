@@ -10,7 +10,7 @@ use std::ops::Range;
 use toml::Spanned;
 
 use crate::annotate::{Flaw, Place, RawRef};
-use crate::diagnostics::{Diagnostic, FileId, suggest};
+use crate::diagnostics::{Diagnostic, FileId, NOT_LOADED, suggest};
 use crate::model::{Briefing, Doc, EntityKey, Kind, Status};
 
 /// The links between entities that front matter declares.
@@ -248,6 +248,10 @@ impl Cx<'_> {
             Origin::Body => "referenced here".to_string(),
             Origin::Key(key) => format!("named in `{key}`"),
         };
+        if let Some(path) = self.briefing.unloaded.get(&(kind, id.to_string())) {
+            out.push(not_loaded(kind, id, path, file, span, label));
+            return None;
+        }
         let help = suggest(id, self.briefing.ids(kind))
             .map(|s| format!("did you mean `{s}`?"))
             .or_else(|| {
@@ -343,6 +347,15 @@ impl Cx<'_> {
             }
             (Some(key), None) | (None, Some(key)) => Some(key),
             (None, None) => {
+                let unloaded = [Kind::Party, Kind::Clause].into_iter().find_map(|kind| {
+                    let path = self.briefing.unloaded.get(&(kind, value.clone()))?;
+                    Some((kind, path))
+                });
+                if let Some((kind, path)) = unloaded {
+                    let label = "named in `about`".to_string();
+                    out.push(not_loaded(kind, value, path, doc.file, span, label));
+                    return None;
+                }
                 let candidates = self
                     .briefing
                     .ids(Kind::Party)
@@ -391,6 +404,28 @@ impl Cx<'_> {
             .with_help(help),
         );
     }
+}
+
+/// A reference to an entity whose file exists but has an error of its own:
+/// that error is the one to fix, and is reported before this one.
+fn not_loaded(
+    kind: Kind,
+    id: &str,
+    path: &str,
+    file: FileId,
+    span: Range<usize>,
+    label: String,
+) -> Diagnostic {
+    Diagnostic::error(
+        NOT_LOADED,
+        file,
+        span,
+        format!(
+            "{} `{id}` could not be loaded: see the error in {path}",
+            kind.as_str()
+        ),
+    )
+    .with_label(label)
 }
 
 fn shift(doc: Doc, span: Range<usize>) -> Range<usize> {

@@ -191,3 +191,10 @@ fn brief_new_skeletons_must_be_filled_before_they_build() {
         );
     }
 }
+
+/// References to an entity whose own file has an error say so, in one line,
+/// after that error, instead of calling it unknown.
+#[test]
+fn references_to_an_entity_that_failed_to_load_point_at_its_error() {
+    check_case("cascade").unwrap();
+}
