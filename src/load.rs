@@ -256,13 +256,13 @@ impl Fill<'_> {
             let span = self.span("until");
             out.push(
                 Diagnostic::error(
-                    "bad-date",
+                    "date-order",
                     self.file,
                     span,
-                    format!("the clause ends (`until = {until}`) before it takes effect (`effective = {effective}`)"),
+                    format!("the clause ends (`until`, {until}) before it takes effect (`effective`, {effective})"),
                 )
                 .with_label("before `effective`")
-                .with_help("check both dates: `until` is when the term stops applying"),
+                .with_help("check both dates: `until` is when the term stops applying, `effective` when it starts"),
             );
         }
     }

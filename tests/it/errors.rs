@@ -198,3 +198,60 @@ fn brief_new_skeletons_must_be_filled_before_they_build() {
 fn references_to_an_entity_that_failed_to_load_point_at_its_error() {
     check_case("cascade").unwrap();
 }
+
+/// A clause whose `until` ends before its `effective` starts is an error at
+/// `until`; one that ends within the year it starts is not.
+#[test]
+fn until_before_effective_is_an_error_at_until() {
+    check_case("until-before-effective").unwrap();
+}
+
+/// A date in quotes or in another form names the forms accepted (this was
+/// already so; the case is kept under its own name).
+#[test]
+fn a_bad_date_names_the_accepted_forms() {
+    check_case("bad-date").unwrap();
+}
+
+/// `--base-url` must be a web address: a usage error (exit 2) in one line.
+#[test]
+fn base_url_must_start_with_http() {
+    let site = site("build/basic");
+    let out = brief(site.path(), &["build", "--base-url", "example.org/brief/"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let first = stderr(&out).lines().next().unwrap_or_default().to_string();
+    assert!(
+        first.contains("is not a web address: give one starting with https:// or http://"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!site.path().join("public").exists());
+    let out = brief(
+        site.path(),
+        &["build", "--base-url", "https://example.org/brief/"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+/// Every command that takes `--root` or `--deny-warnings` says what it does.
+#[test]
+fn root_and_deny_warnings_have_help() {
+    let tmp = tempfile::tempdir().unwrap();
+    for command in ["build", "check", "pdf", "serve", "new", "render"] {
+        let out = brief(tmp.path(), &[command, "-h"]);
+        let help = String::from_utf8_lossy(&out.stdout).into_owned();
+        let flags = help.lines().filter(|l| {
+            let l = l.trim_start();
+            l.starts_with("--root") || l.starts_with("--deny-warnings")
+        });
+        for line in flags {
+            // What is left once the flag, its value's name and its default go.
+            let before_default = line.split("[default").next().unwrap_or_default();
+            let words = (before_default.split_whitespace())
+                .filter(|w| !w.starts_with('-') && !w.starts_with('<'))
+                .count();
+            assert!(words > 0, "{command}: {line:?} has no help\n{help}");
+        }
+        assert!(help.contains("--root"), "{command}\n{help}");
+    }
+}
