@@ -78,23 +78,26 @@ pub fn script_scheme(url: &str) -> Option<&'static str> {
     // Browsers strip C0 controls and spaces around a URL and remove ASCII
     // tabs and newlines inside it before reading the scheme, so
     // "\tjava\nscript:" runs as "javascript:". A scheme is short, so only
-    // its first characters are looked at.
-    let read: String = url
-        .trim_start_matches(|c: char| c <= ' ')
-        .chars()
-        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
-        .take(32)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    if read.starts_with("javascript:") {
+    // the first bytes so read are looked at, lowercased, without allocating:
+    // every link of every page passes through here.
+    let mut head = [0u8; 24];
+    let mut len = 0;
+    let read = (url.trim_start_matches(|c: char| c <= ' ').bytes())
+        .filter(|b| !matches!(b, b'\t' | b'\n' | b'\r'));
+    for (slot, byte) in head.iter_mut().zip(read) {
+        *slot = byte.to_ascii_lowercase();
+        len += 1;
+    }
+    let head = &head[..len];
+    if head.starts_with(b"javascript:") {
         return Some("javascript:");
     }
-    if read.starts_with("vbscript:") {
+    if head.starts_with(b"vbscript:") {
         return Some("vbscript:");
     }
-    // A data URL's type may have spaces around it (`data: text/html,`).
-    let kind = read.strip_prefix("data:")?.trim_start();
-    kind.starts_with("text/html").then_some("data:text/html")
+    // A data URL's type may have spaces before it (`data: text/html,`).
+    let kind = head.strip_prefix(b"data:")?.trim_ascii_start();
+    kind.starts_with(b"text/html").then_some("data:text/html")
 }
 
 /// `parties:x`, `Party:x`, `qoute:x`: a destination whose scheme is not a
