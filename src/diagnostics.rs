@@ -210,16 +210,29 @@ pub fn render(files: &Files, diagnostics: &[Diagnostic]) -> String {
     out
 }
 
+/// The code of a reference to an entity whose own file has an error: a
+/// consequence of that error, reported after every cause.
+pub const NOT_LOADED: &str = "not-loaded";
+
 /// Sorts diagnostics by file and position and drops exact duplicates, so output
-/// is deterministic whatever order the stages ran in.
+/// is deterministic whatever order the stages ran in. Consequences of another
+/// error ([`NOT_LOADED`]) come last, so the cause is read first.
 pub fn normalize(diagnostics: &mut Vec<Diagnostic>) {
     diagnostics.sort_by(|a, b| {
-        (a.file, a.span.start, a.span.end, &a.message).cmp(&(
-            b.file,
-            b.span.start,
-            b.span.end,
-            &b.message,
-        ))
+        (
+            a.code == NOT_LOADED,
+            a.file,
+            a.span.start,
+            a.span.end,
+            &a.message,
+        )
+            .cmp(&(
+                b.code == NOT_LOADED,
+                b.file,
+                b.span.start,
+                b.span.end,
+                &b.message,
+            ))
     });
     diagnostics.dedup();
 }

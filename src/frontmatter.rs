@@ -5,6 +5,7 @@
 //! original file. This module never touches the file system and knows nothing of
 //! what the keys mean beyond what serde's derive tells it.
 
+use std::collections::BTreeMap;
 use std::ops::Range;
 
 use serde::de::DeserializeOwned;
@@ -105,6 +106,25 @@ pub fn parse<T: DeserializeOwned>(
         };
         toml_diagnostic(file, span, err.message(), split.toml.is_none())
     })
+}
+
+/// Where the value of each top-level key of the front matter lies in `text`.
+/// Typed front matter keeps no spans for plain text; this reads the block
+/// again for them, so only a file with something to report pays for it.
+pub fn value_spans(text: &str, split: &Split) -> BTreeMap<String, Range<usize>> {
+    let range = split.toml.clone().unwrap_or(0..0);
+    let Some(source) = text.get(range.clone()) else {
+        return BTreeMap::new();
+    };
+    let table: BTreeMap<String, toml::Spanned<toml::Value>> =
+        toml::from_str(source).unwrap_or_default();
+    table
+        .into_iter()
+        .map(|(key, value)| {
+            let span = value.span();
+            (key, range.start + span.start..range.start + span.end)
+        })
+        .collect()
 }
 
 /// Turns one of toml/serde's messages into a diagnostic with a plain message and,

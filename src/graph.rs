@@ -335,7 +335,14 @@ impl Graph {
     fn warnings(&self, briefing: &Briefing, places: &[Place]) -> Vec<Diagnostic> {
         let mut out = Vec::new();
         for key in briefing.keys().filter(|k| k.kind != Kind::Section) {
-            if self.mentions_of(key).all(|m| m.page == PageId::Entity(key)) {
+            // A party a clause binds is referenced by that clause: its page
+            // lists the clause, and the clause's page links to it.
+            let bound = key.kind == Kind::Party
+                && self
+                    .party_clauses
+                    .get(key.index)
+                    .is_some_and(|c| !c.is_empty());
+            if !bound && self.mentions_of(key).all(|m| m.page == PageId::Entity(key)) {
                 let doc = briefing.doc(key);
                 out.push(
                     Diagnostic::warning(
@@ -447,6 +454,25 @@ mod tests {
     use crate::model::EntityKey;
 
     use crate::test_site::compile;
+
+    #[test]
+    fn a_party_named_only_in_a_clause_is_not_unreferenced() {
+        let clause = (
+            "clauses/fee.md",
+            "+++\ntitle = \"Fee\"\nstatus = \"added\"\nparties = [\"a\"]\nafter = \"F\"\n+++\n",
+        );
+        let section = (
+            "sections/01-s.md",
+            "+++\ntitle = \"S\"\n+++\n[](clause:fee)\n",
+        );
+        let lonely = (
+            "parties/c.md",
+            "+++\nname = \"C\"\nkind = \"company\"\n+++\n",
+        );
+        let found = compile(&[PARTY_A, lonely, clause, section]).diagnostics;
+        let messages: Vec<&str> = found.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages, ["party `c` is never referenced"]);
+    }
 
     const PARTY_A: (&str, &str) = (
         "parties/a.md",

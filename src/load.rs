@@ -6,17 +6,21 @@
 //! matter (`speaker`, `parties`, …) are checked later, by `resolve`.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 
 use rustc_hash::FxHashMap;
 
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 
+use crate::annotate;
 use crate::config::Config;
+use crate::date::Date;
 use crate::diagnostics::{Diagnostic, FileId, Files};
 use crate::frontmatter;
 use crate::model::{
-    Briefing, Clause, Doc, Entity, IndexMeta, Kind, Party, Quote, Section, is_valid_id, slugify,
+    Briefing, Clause, Doc, Entity, IndexMeta, Kind, Party, Quote, Section, Status, is_valid_id,
+    slugify,
 };
 use crate::source::{ContentFile, Slot, Sources};
 
@@ -39,9 +43,14 @@ pub fn load(sources: &Sources) -> (Option<Briefing>, Vec<Diagnostic>) {
     let mut front = None;
     let mut sections: Vec<(SectionOrder, Section)> = Vec::new();
     let (mut parties, mut clauses, mut quotes) = (Vec::new(), Vec::new(), Vec::new());
+    let mut unloaded = FxHashMap::default();
     for (loaded, found) in loaded {
         diagnostics.extend(found);
         match loaded {
+            Loaded::Failed(kind, id, file) => {
+                let path = files.path(file).display().to_string();
+                unloaded.insert((kind, id), path);
+            }
             Loaded::Front(doc) => front = Some(doc),
             Loaded::Section(order, section) => sections.push((order, section)),
             Loaded::Party(party) => parties.push(party),
@@ -60,7 +69,7 @@ pub fn load(sources: &Sources) -> (Option<Briefing>, Vec<Diagnostic>) {
     clauses.sort_by(|a, b| a.id.cmp(&b.id));
     quotes.sort_by(|a, b| a.id.cmp(&b.id));
     let briefing = config.map(|config| {
-        Briefing::new(
+        let mut briefing = Briefing::new(
             config,
             sources.config_file,
             front,
@@ -68,7 +77,11 @@ pub fn load(sources: &Sources) -> (Option<Briefing>, Vec<Diagnostic>) {
             parties,
             clauses,
             quotes,
-        )
+        );
+        // A duplicate id is loaded once, so it is not missing.
+        unloaded.retain(|(kind, id): &(Kind, String), _| briefing.lookup(*kind, id).is_none());
+        briefing.unloaded = unloaded;
+        briefing
     });
     (briefing, diagnostics)
 }
@@ -80,6 +93,9 @@ enum Loaded {
     Party(Party),
     Clause(Clause),
     Quote(Quote),
+    /// An entity with a valid id whose front matter could not be read: its
+    /// diagnostics say why, and references to it are told to look there.
+    Failed(Kind, String, FileId),
     /// Nothing usable: its diagnostics say why.
     Nothing,
 }
@@ -87,11 +103,26 @@ enum Loaded {
 /// Parses one content file's front matter into what it gives.
 fn load_one(files: &Files, content: &ContentFile, diagnostics: &mut Vec<Diagnostic>) -> Loaded {
     let text = files.text(content.file);
+    // What a file that fails to load leaves behind: its id, if it has a
+    // valid one, so that references to it point here.
+    let failed = || match content.slot {
+        Slot::Entity(kind) => {
+            let id = match kind {
+                Kind::Section => section_order(&content.stem).1,
+                _ => content.stem.clone(),
+            };
+            match is_valid_id(&id) {
+                true => Loaded::Failed(kind, id, content.file),
+                false => Loaded::Nothing,
+            }
+        }
+        Slot::Front => Loaded::Nothing,
+    };
     let split = match frontmatter::split(content.file, text) {
         Ok(split) => split,
         Err(d) => {
             diagnostics.push(d);
-            return Loaded::Nothing;
+            return failed();
         }
     };
     let meta_start = split.toml.as_ref().map_or(0, |t| t.start);
@@ -116,22 +147,199 @@ fn load_one(files: &Files, content: &ContentFile, diagnostics: &mut Vec<Diagnost
     if !check_id(content, &id, diagnostics) {
         return Loaded::Nothing;
     }
+    let fill = Fill {
+        file: content.file,
+        text,
+        split: &split,
+    };
     let result = match kind {
-        Kind::Section => parse(content, text, &split, id, doc).map(|s: Section| {
+        Kind::Section => parse(content, text, &split, id, doc).map(|mut s: Section| {
             let order = match (s.meta.weight, order) {
                 (Some(w), _) | (None, Some(w)) => SectionOrder::Ranked(w),
                 (None, None) => SectionOrder::Last,
             };
+            fill.section(&mut s, diagnostics);
             Loaded::Section(order, s)
         }),
-        Kind::Party => parse(content, text, &split, id, doc).map(Loaded::Party),
-        Kind::Clause => parse(content, text, &split, id, doc).map(Loaded::Clause),
-        Kind::Quote => parse(content, text, &split, id, doc).map(Loaded::Quote),
+        Kind::Party => parse(content, text, &split, id, doc).map(|mut p: Party| {
+            fill.party(&mut p, diagnostics);
+            Loaded::Party(p)
+        }),
+        Kind::Clause => parse(content, text, &split, id, doc).map(|mut c: Clause| {
+            fill.clause(&mut c, diagnostics);
+            Loaded::Clause(c)
+        }),
+        Kind::Quote => parse(content, text, &split, id, doc).map(|q: Quote| {
+            fill.quote(&q, diagnostics);
+            Loaded::Quote(q)
+        }),
     };
     result.unwrap_or_else(|d| {
         diagnostics.push(d);
-        Loaded::Nothing
+        failed()
     })
+}
+
+/// The checks of what front matter says that its types cannot make: text
+/// a page needs left blank, as `brief new` leaves some for the author to
+/// fill (`text = ""`), and a clause that ends before it takes effect.
+/// Optional text left blank counts as absent, so that it never shows as an
+/// empty heading or line.
+struct Fill<'a> {
+    file: FileId,
+    text: &'a str,
+    split: &'a frontmatter::Split,
+}
+
+/// A required key, its value, and what to write there.
+type Required<'v> = (&'static str, &'v str, &'static str);
+
+impl Fill<'_> {
+    fn section(&self, section: &mut Section, out: &mut Vec<Diagnostic>) {
+        let meta = &mut section.meta;
+        drop_blank(&mut meta.summary);
+        let title = (
+            "title",
+            meta.title.as_str(),
+            "give the section the title its page shows",
+        );
+        self.required(&[title], out);
+    }
+
+    fn party(&self, party: &mut Party, out: &mut Vec<Diagnostic>) {
+        let meta = &mut party.meta;
+        drop_blank(&mut meta.role);
+        drop_blank(&mut meta.position);
+        let name = (
+            "name",
+            meta.name.as_str(),
+            "write the party's name as readers should see it",
+        );
+        self.required(&[name], out);
+    }
+
+    fn clause(&self, clause: &mut Clause, out: &mut Vec<Diagnostic>) {
+        let meta = &mut clause.meta;
+        drop_blank(&mut meta.agreement);
+        // A side the status does not need may be left blank, as `brief new`
+        // writes it; one it needs is required, and its absence is `resolve`'s
+        // to report.
+        if meta.status == Status::Added {
+            drop_blank(&mut meta.before);
+        }
+        if meta.status == Status::Removed {
+            drop_blank(&mut meta.after);
+        }
+        let mut required = vec![(
+            "title",
+            meta.title.as_str(),
+            "give the term a short title, e.g. \"Revenue share\"",
+        )];
+        if let Some(before) = &meta.before {
+            required.push((
+                "before",
+                before,
+                "say what the term was before the change (or set `status = \"added\"`)",
+            ));
+        }
+        if let Some(after) = &meta.after {
+            required.push((
+                "after",
+                after,
+                "say what the term is after the change (or set `status = \"removed\"`)",
+            ));
+        }
+        self.required(&required, out);
+        if let (Some(effective), Some(until)) = (&meta.effective, &meta.until)
+            && ends(until) < starts(effective)
+        {
+            let span = self.span("until");
+            out.push(
+                Diagnostic::error(
+                    "date-order",
+                    self.file,
+                    span,
+                    format!("the clause ends (`until`, {until}) before it takes effect (`effective`, {effective})"),
+                )
+                .with_label("before `effective`")
+                .with_help("check both dates: `until` is when the term stops applying, `effective` when it starts"),
+            );
+        }
+    }
+
+    fn quote(&self, quote: &Quote, out: &mut Vec<Diagnostic>) {
+        let meta = &quote.meta;
+        let required = [
+            (
+                "speaker",
+                meta.speaker.get_ref().as_str(),
+                "name who said it by the party's id, e.g. `speaker = \"openai\"`",
+            ),
+            (
+                "text",
+                meta.text.as_str(),
+                "write the words said (with `kind = \"paraphrase\"`, what was said)",
+            ),
+        ];
+        self.required(&required, out);
+    }
+
+    /// Reports each of `fields` whose value is blank, at the value.
+    fn required(&self, fields: &[Required], out: &mut Vec<Diagnostic>) {
+        let mut blank = fields
+            .iter()
+            .filter(|(_, value, _)| value.trim().is_empty());
+        let Some(first) = blank.next() else { return };
+        let spans = frontmatter::value_spans(self.text, self.split);
+        for (key, _, help) in std::iter::once(first).chain(blank) {
+            let span = spans
+                .get(*key)
+                .cloned()
+                .unwrap_or(self.split.opening.clone());
+            out.push(
+                Diagnostic::error(
+                    "empty-value",
+                    self.file,
+                    span,
+                    format!("`{key}` is empty: fill it in"),
+                )
+                .with_label("empty")
+                .with_help(*help),
+            );
+        }
+    }
+
+    fn span(&self, key: &str) -> Range<usize> {
+        let spans = frontmatter::value_spans(self.text, self.split);
+        spans
+            .get(key)
+            .cloned()
+            .unwrap_or(self.split.opening.clone())
+    }
+}
+
+fn drop_blank(text: &mut Option<String>) {
+    if text.as_deref().is_some_and(|t| t.trim().is_empty()) {
+        *text = None;
+    }
+}
+
+/// The first and last day a date can mean, as (year, month, day): "2030"
+/// runs from 1 January to 31 December.
+fn starts(date: &Date) -> (u16, u8, u8) {
+    (
+        date.year(),
+        date.month().unwrap_or(1),
+        date.day().unwrap_or(1),
+    )
+}
+
+fn ends(date: &Date) -> (u16, u8, u8) {
+    (
+        date.year(),
+        date.month().unwrap_or(12),
+        date.day().unwrap_or(31),
+    )
 }
 
 /// Sections with a number come first, by number; the rest follow by id.
@@ -223,6 +431,9 @@ fn parse_config(files: &Files, file: FileId, diagnostics: &mut Vec<Diagnostic>) 
                     );
                 }
             }
+            if config.sources.iter().any(|s| script_url(s).is_some()) {
+                script_urls(text, file, diagnostics);
+            }
             Some(config)
         }
         Err(err) => {
@@ -234,6 +445,41 @@ fn parse_config(files: &Files, file: FileId, diagnostics: &mut Vec<Diagnostic>) 
                 false,
             ));
             None
+        }
+    }
+}
+
+fn script_url(source: &crate::config::SourceRef) -> Option<&'static str> {
+    source.url.as_deref().and_then(annotate::script_scheme)
+}
+
+/// Reports each `[[sources]] url` that would run script. The urls are read
+/// again with their spans, which only a briefing.toml with such a url pays for.
+fn script_urls(text: &str, file: FileId, diagnostics: &mut Vec<Diagnostic>) {
+    #[derive(serde::Deserialize)]
+    struct Urls {
+        #[serde(default)]
+        sources: Vec<Url>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Url {
+        url: Option<toml::Spanned<String>>,
+    }
+    let Ok(urls) = toml::from_str::<Urls>(text) else {
+        return;
+    };
+    for url in urls.sources.iter().filter_map(|s| s.url.as_ref()) {
+        if let Some(scheme) = annotate::script_scheme(url.get_ref()) {
+            diagnostics.push(
+                Diagnostic::error(
+                    "script-link",
+                    file,
+                    url.span(),
+                    format!("a `{scheme}` url runs script in the reader's browser"),
+                )
+                .with_label("this url")
+                .with_help("give the source's web address (`https://…`), or leave `url` out"),
+            );
         }
     }
 }

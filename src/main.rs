@@ -36,15 +36,17 @@ struct Cli {
 enum Command {
     /// Build the site into the output folder.
     Build {
+        /// The briefing's folder (holding briefing.toml and content/).
         #[arg(long, default_value = ".")]
         root: PathBuf,
         /// Output folder [default: ROOT/public].
         #[arg(long)]
         out: Option<PathBuf>,
-        /// Absolute URL the site will live at (for sitemap.xml and canonical links).
-        #[arg(long)]
+        /// Absolute URL the site will live at, starting with http:// or https://
+        /// (for sitemap.xml and canonical links).
+        #[arg(long, value_parser = web_address)]
         base_url: Option<String>,
-        /// Fail on warnings too.
+        /// Fail on warnings too (exit 1), as a publishing pipeline should.
         #[arg(long)]
         deny_warnings: bool,
         /// Replace an output folder that brief did not create.
@@ -53,8 +55,10 @@ enum Command {
     },
     /// Check everything a build checks; write nothing.
     Check {
+        /// The briefing's folder (holding briefing.toml and content/).
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// Fail on warnings too (exit 1), as a publishing pipeline should.
         #[arg(long)]
         deny_warnings: bool,
     },
@@ -78,12 +82,13 @@ enum Command {
         /// Paper size.
         #[arg(long, value_enum, default_value_t)]
         paper: brief::pdf::Paper,
-        /// Fail on warnings too.
+        /// Fail on warnings too (exit 1), as a publishing pipeline should.
         #[arg(long)]
         deny_warnings: bool,
     },
     /// Build in memory, serve on 127.0.0.1, rebuild and live-reload on edits.
     Serve {
+        /// The briefing's folder (holding briefing.toml and content/).
         #[arg(long, default_value = ".")]
         root: PathBuf,
         /// Port on 127.0.0.1; 0 picks a free one.
@@ -97,6 +102,7 @@ enum Command {
         kind: NewKind,
         /// The id: lowercase letters, digits and hyphens.
         id: String,
+        /// The briefing's folder (holding briefing.toml and content/).
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
@@ -108,6 +114,19 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+}
+
+/// `--base-url` names where the site is published, so it must be a web
+/// address: anything else would be written into sitemap.xml and canonical
+/// links as a broken absolute URL.
+fn web_address(url: &str) -> Result<String, String> {
+    let lower = url.trim().to_ascii_lowercase();
+    match lower.starts_with("https://") || lower.starts_with("http://") {
+        true => Ok(url.trim().to_string()),
+        false => Err(format!(
+            "`{url}` is not a web address: give one starting with https:// or http://, e.g. https://example.org/briefing/"
+        )),
+    }
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]

@@ -228,6 +228,10 @@ pub struct Briefing {
     pub parties: Vec<Party>,
     pub clauses: Vec<Clause>,
     pub quotes: Vec<Quote>,
+    /// Entities whose file exists but could not be loaded (its front matter
+    /// has an error), by kind and id, with the file's path as shown in
+    /// diagnostics: a reference to one is reported as such, not as unknown.
+    pub unloaded: FxHashMap<(Kind, String), String>,
     ids: [FxHashMap<String, usize>; 4],
 }
 
@@ -262,6 +266,7 @@ impl Briefing {
             parties,
             clauses,
             quotes,
+            unloaded: FxHashMap::default(),
             ids,
         }
     }

@@ -9,8 +9,8 @@ use std::ops::Range;
 
 use toml::Spanned;
 
-use crate::annotate::{Place, RawRef};
-use crate::diagnostics::{Diagnostic, FileId, suggest};
+use crate::annotate::{Flaw, Place, RawRef};
+use crate::diagnostics::{Diagnostic, FileId, NOT_LOADED, suggest};
 use crate::model::{Briefing, Doc, EntityKey, Kind, Status};
 
 /// The links between entities that front matter declares.
@@ -72,13 +72,17 @@ pub fn relations(briefing: &Briefing) -> (Relations, Vec<Diagnostic>) {
     }
     for quote in &briefing.quotes {
         let meta = &quote.meta;
-        let speaker = cx.bind(
-            Kind::Party,
-            &meta.speaker,
-            quote.doc,
-            "speaker",
-            &mut diagnostics,
-        );
+        // A blank speaker is `load`'s to report, as a key left to fill in.
+        let speaker = match meta.speaker.get_ref().trim().is_empty() {
+            true => None,
+            false => cx.bind(
+                Kind::Party,
+                &meta.speaker,
+                quote.doc,
+                "speaker",
+                &mut diagnostics,
+            ),
+        };
         relations.quote_speaker.push(speaker.map(|k| k.index));
         let about = meta
             .about
@@ -107,6 +111,10 @@ pub fn references(
         .iter()
         .map(|r| {
             let span = r.span.start + doc.body_start..r.span.end + doc.body_start;
+            if let Some(flaw) = &r.flaw {
+                diagnostics.push(flawed(doc.file, span, r, flaw));
+                return None;
+            }
             let key = cx.lookup(
                 r.kind,
                 &r.id,
@@ -162,6 +170,34 @@ pub fn references(
     (bound, diagnostics)
 }
 
+/// The error for a link that is no reference but must not be published.
+fn flawed(file: FileId, span: Range<usize>, r: &RawRef, flaw: &Flaw) -> Diagnostic {
+    match flaw {
+        Flaw::Script(scheme) => Diagnostic::error(
+            "script-link",
+            file,
+            span,
+            format!("a `{scheme}` link runs script in the reader's browser"),
+        )
+        .with_label("this link")
+        .with_help("link to a page instead (`https://…`), or remove the link"),
+        Flaw::Misspelt(written) => {
+            let kind = r.kind.as_str();
+            Diagnostic::error(
+                "unknown-kind",
+                file,
+                span,
+                format!("`{written}:` is not a kind of reference"),
+            )
+            .with_label("would be a dead link")
+            .with_help(format!(
+                "did you mean `{kind}:`? write `{kind}:{}`; the kinds are `party:`, `clause:`, `quote:` and `section:`",
+                r.id
+            ))
+        }
+    }
+}
+
 /// Where an id was written: a reference in a body, or a front-matter key.
 /// It decides the label under the caret and the hint when the id names an
 /// entity of another kind (in a body the kind is the author's to change; under
@@ -212,6 +248,10 @@ impl Cx<'_> {
             Origin::Body => "referenced here".to_string(),
             Origin::Key(key) => format!("named in `{key}`"),
         };
+        if let Some(path) = self.briefing.unloaded.get(&(kind, id.to_string())) {
+            out.push(not_loaded(kind, id, path, file, span, label));
+            return None;
+        }
         let help = suggest(id, self.briefing.ids(kind))
             .map(|s| format!("did you mean `{s}`?"))
             .or_else(|| {
@@ -307,6 +347,15 @@ impl Cx<'_> {
             }
             (Some(key), None) | (None, Some(key)) => Some(key),
             (None, None) => {
+                let unloaded = [Kind::Party, Kind::Clause].into_iter().find_map(|kind| {
+                    let path = self.briefing.unloaded.get(&(kind, value.clone()))?;
+                    Some((kind, path))
+                });
+                if let Some((kind, path)) = unloaded {
+                    let label = "named in `about`".to_string();
+                    out.push(not_loaded(kind, value, path, doc.file, span, label));
+                    return None;
+                }
                 let candidates = self
                     .briefing
                     .ids(Kind::Party)
@@ -355,6 +404,28 @@ impl Cx<'_> {
             .with_help(help),
         );
     }
+}
+
+/// A reference to an entity whose file exists but has an error of its own:
+/// that error is the one to fix, and is reported before this one.
+fn not_loaded(
+    kind: Kind,
+    id: &str,
+    path: &str,
+    file: FileId,
+    span: Range<usize>,
+    label: String,
+) -> Diagnostic {
+    Diagnostic::error(
+        NOT_LOADED,
+        file,
+        span,
+        format!(
+            "{} `{id}` could not be loaded: see the error in {path}",
+            kind.as_str()
+        ),
+    )
+    .with_label(label)
 }
 
 fn shift(doc: Doc, span: Range<usize>) -> Range<usize> {

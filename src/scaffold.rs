@@ -107,7 +107,7 @@ const INIT: [(&str, &str); 7] = [
          +++\n\
          Where and when [Example Co](party:example-co) said it.\n",
     ),
-    (".gitignore", "/public/\n"),
+    (".gitignore", "/public/\n/briefing.pdf\n"),
 ];
 
 /// Writes a starter site into `dir`, which must be absent or empty.
@@ -140,19 +140,27 @@ pub fn new(root: &Path, kind: Kind, id: &str) -> Result<PathBuf, ScaffoldError> 
     }
     let dir = root.join("content").join(kind.dir());
     let existing = stems(&dir)?;
-    let name = match kind {
+    let (name, id) = match kind {
         Kind::Section => {
+            // `05-annex` asks for section `annex` at number 5: the number
+            // is the file's, as the loader reads it, never part of the id.
+            let (number, id) = match section_number(id) {
+                Some(n) => (Some(n), section_id(id)),
+                None => (None, id),
+            };
             if let Some(stem) = existing.iter().find(|s| section_id(s) == id) {
                 return Err(ScaffoldError::Exists(dir.join(format!("{stem}.md"))));
             }
-            let next = existing
-                .iter()
-                .filter_map(|s| section_number(s))
-                .max()
-                .map_or(1, |n| n + 1);
-            format!("{next:02}-{id}.md")
+            let next = number.unwrap_or_else(|| {
+                existing
+                    .iter()
+                    .filter_map(|s| section_number(s))
+                    .max()
+                    .map_or(1, |n| n + 1)
+            });
+            (format!("{next:02}-{id}.md"), id)
         }
-        _ => format!("{id}.md"),
+        _ => (format!("{id}.md"), id),
     };
     let path = dir.join(name);
     create(&path, &skeleton(kind, id))?;
@@ -288,5 +296,36 @@ mod tests {
             Err(ScaffoldError::InvalidId { .. })
         ));
         assert!(matches!(init(tmp.path()), Err(ScaffoldError::NotEmpty(_))));
+    }
+
+    #[test]
+    fn a_section_id_given_with_its_number_keeps_that_number_once() {
+        let tmp = tempfile::tempdir().unwrap();
+        init(tmp.path()).unwrap();
+        let path = new(tmp.path(), Kind::Section, "05-annex").unwrap();
+        assert!(
+            path.ends_with("content/sections/05-annex.md"),
+            "{}",
+            path.display()
+        );
+        let text = fs::read_to_string(&path).unwrap();
+        assert!(text.contains("title = \"Annex\""), "{text}");
+        assert!(matches!(
+            new(tmp.path(), Kind::Section, "07-annex"),
+            Err(ScaffoldError::Exists(_))
+        ));
+        assert!(matches!(
+            new(tmp.path(), Kind::Section, "03-overview"),
+            Err(ScaffoldError::Exists(_))
+        ));
+    }
+
+    #[test]
+    fn init_ignores_the_output_and_the_pdf() {
+        let tmp = tempfile::tempdir().unwrap();
+        init(tmp.path()).unwrap();
+        let ignore = fs::read_to_string(tmp.path().join(".gitignore")).unwrap();
+        let lines: Vec<&str> = ignore.lines().collect();
+        assert_eq!(lines, ["/public/", "/briefing.pdf"]);
     }
 }

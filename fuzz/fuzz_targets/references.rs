@@ -11,7 +11,7 @@ fuzz_target!(|text: &str| {
         assert!(r.span.start <= r.span.end && r.span.end <= text.len());
     }
     let html = brief::render_fragment(text, None).unwrap_or_default();
-    for r in refs.iter().filter(|r| brief::model::is_valid_id(&r.id) && !r.embed) {
+    for r in refs.iter().filter(|r| brief::model::is_valid_id(&r.id) && !r.embed && r.flaw.is_none()) {
         let anchor = r.anchor();
         assert!(html.contains(&format!("id=\"{anchor}\"")), "anchor {anchor} missing");
     }

@@ -48,6 +48,89 @@ pub fn parse_reference(dest: &str) -> Option<(Kind, &str)> {
     Some((Kind::from_prefix(prefix)?, id))
 }
 
+/// What is wrong with a link the scan records although it is no reference:
+/// `resolve` reports it, and a build never publishes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Flaw {
+    /// A destination a browser would run as script (`javascript:`,
+    /// `vbscript:`, `data:text/html`), named by its scheme as read.
+    Script(&'static str),
+    /// A reserved kind misspelt, in another case or in the plural
+    /// (`parties:x`, `Party:x`, `qoute:x`), as written; the reference's
+    /// `kind` is the one meant. As a link it would lead nowhere.
+    Misspelt(String),
+}
+
+/// The flaw of a link destination that is not a reference, if it has one.
+pub fn flaw(dest: &str) -> Option<Flaw> {
+    if let Some(scheme) = script_scheme(dest) {
+        return Some(Flaw::Script(scheme));
+    }
+    misspelt_kind(dest).map(|(written, _, _)| Flaw::Misspelt(written.to_string()))
+}
+
+/// The scheme of a URL a browser would run as script, as browsers read it:
+/// leading spaces and control characters are dropped, tabs and line breaks
+/// anywhere are ignored, and the scheme is not case-sensitive. Only the
+/// schemes that run script where a link or image may be followed count;
+/// other `data:` types open as data.
+pub fn script_scheme(url: &str) -> Option<&'static str> {
+    // Browsers strip C0 controls and spaces around a URL and remove ASCII
+    // tabs and newlines inside it before reading the scheme, so
+    // "\tjava\nscript:" runs as "javascript:". A scheme is short, so only
+    // the first bytes so read are looked at, lowercased, without allocating:
+    // every link of every page passes through here.
+    let mut head = [0u8; 24];
+    let mut len = 0;
+    let read = (url.trim_start_matches(|c: char| c <= ' ').bytes())
+        .filter(|b| !matches!(b, b'\t' | b'\n' | b'\r'));
+    for (slot, byte) in head.iter_mut().zip(read) {
+        *slot = byte.to_ascii_lowercase();
+        len += 1;
+    }
+    let head = &head[..len];
+    if head.starts_with(b"javascript:") {
+        return Some("javascript:");
+    }
+    if head.starts_with(b"vbscript:") {
+        return Some("vbscript:");
+    }
+    // A data URL's type may have spaces before it (`data: text/html,`).
+    let kind = head.strip_prefix(b"data:")?.trim_ascii_start();
+    kind.starts_with(b"text/html").then_some("data:text/html")
+}
+
+/// `parties:x`, `Party:x`, `qoute:x`: a destination whose scheme is not a
+/// reserved kind but close to one (in another case, in the plural, or
+/// within two edits) and whose rest reads as an id, so no real URL scheme
+/// (`https:`, `mailto:a@b`, `tel:`) is taken for one. Returns the scheme
+/// as written, the kind meant and the id.
+pub fn misspelt_kind(dest: &str) -> Option<(&str, Kind, &str)> {
+    let (scheme, id) = dest.split_once(':')?;
+    if Kind::from_prefix(scheme).is_some()
+        || scheme.is_empty()
+        || !scheme.bytes().all(|b| b.is_ascii_alphabetic())
+        || !id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'))
+    {
+        return None;
+    }
+    let lower = scheme.to_ascii_lowercase();
+    let exact = Kind::ALL
+        .into_iter()
+        .find(|k| lower == k.as_str() || lower == k.dir() || lower == format!("{}s", k.as_str()));
+    let kind = exact.or_else(|| {
+        Kind::ALL
+            .into_iter()
+            .map(|k| (strsim::damerau_levenshtein(&lower, k.as_str()), k))
+            .filter(|&(d, _)| d <= 2)
+            .min()
+            .map(|(_, k)| k)
+    })?;
+    Some((scheme, kind, id))
+}
+
 /// Where in a document a reference stands, as far as embedding cares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Place {
@@ -73,6 +156,10 @@ pub struct RawRef {
     pub nth: usize,
     /// Kept with the mention and reused from build to build; cheap to clone.
     pub snippet: Snippet,
+    /// Set on a link that is no reference but must not be published as it
+    /// stands; such a link has no anchor (`nth` is 0) and, for a script
+    /// link, no meaningful `kind` or `id`.
+    pub flaw: Option<Flaw>,
 }
 
 impl RawRef {

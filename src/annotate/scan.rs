@@ -17,7 +17,7 @@ use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 use super::notes::{Calls, without_notes};
 use super::snippet::BlockText;
-use super::{Place, RawRef, Snippet, options, parse_reference};
+use super::{Flaw, Place, RawRef, Snippet, flaw, misspelt_kind, options, parse_reference};
 use crate::model::Kind;
 
 /// Finds every reference in `body`. `name` gives the text shown for a
@@ -132,10 +132,13 @@ impl ScanWalk<'_, '_> {
             }
             return;
         }
-        if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &event
-            && parse_reference(dest_url).is_some()
-        {
-            self.reading_order.push(note_at.unwrap_or(range.start));
+        if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &event {
+            if parse_reference(dest_url).is_some() {
+                self.reading_order.push(note_at.unwrap_or(range.start));
+            } else if let Some(flaw) = flaw(dest_url) {
+                self.reading_order.push(note_at.unwrap_or(range.start));
+                self.flawed(dest_url, flaw, range.clone());
+            }
         }
         match event {
             Event::Start(tag) => self.start(tag, range),
@@ -156,6 +159,26 @@ impl ScanWalk<'_, '_> {
             }
             _ => {}
         }
+    }
+
+    /// Records a link that is no reference but must not be published: it
+    /// is reported, never shown, so it takes no anchor and no snippet.
+    fn flawed(&mut self, dest: &str, flaw: Flaw, span: Range<usize>) {
+        let (kind, id) = match misspelt_kind(dest) {
+            Some((_, kind, id)) if matches!(flaw, Flaw::Misspelt(_)) => (kind, id.to_string()),
+            _ => (Kind::Section, String::new()),
+        };
+        self.refs.push(RawRef {
+            kind,
+            id,
+            span,
+            embed: false,
+            place: self.place,
+            block: self.block(),
+            nth: 0,
+            snippet: Snippet::default(),
+            flaw: Some(flaw),
+        });
     }
 
     fn start(&mut self, tag: Tag, range: Range<usize>) {
@@ -192,6 +215,7 @@ impl ScanWalk<'_, '_> {
                         block: self.block(),
                         nth: 0,
                         snippet: Snippet::default(),
+                        flaw: None,
                     });
                 }
             }
@@ -206,6 +230,7 @@ impl ScanWalk<'_, '_> {
                         block: self.block(),
                         nth: 0,
                         snippet: Snippet::default(),
+                        flaw: None,
                     });
                     let open = self.blocks.last().map_or(0, |b| b.text.len());
                     (self.refs.len() - 1, open)
@@ -258,7 +283,7 @@ impl ScanWalk<'_, '_> {
     fn finish(self) -> Vec<RawRef> {
         let mut refs = self.refs;
         let mut counts: HashMap<(Kind, String), usize> = HashMap::new();
-        for r in &mut refs {
+        for r in refs.iter_mut().filter(|r| r.flaw.is_none()) {
             let n = counts.entry((r.kind, r.id.clone())).or_insert(0);
             *n += 1;
             r.nth = *n;

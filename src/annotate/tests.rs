@@ -481,3 +481,53 @@ mod agreement {
         }
     }
 }
+
+#[test]
+fn script_schemes_are_read_as_browsers_read_them() {
+    use super::script_scheme;
+    for url in [
+        "javascript:alert(1)",
+        " \u{1}JavaScript:x",
+        "java\tscript:x",
+        "jav\nascript:x",
+        "VBScript:x",
+        "data:text/html,<b>",
+        "DATA: text/html;base64,AA==",
+    ] {
+        assert!(script_scheme(url).is_some(), "{url:?}");
+    }
+    for url in [
+        "https://x.org/javascript:",
+        "data:image/png;base64,AA==",
+        "mailto:a@b",
+        "#javascript:",
+    ] {
+        assert_eq!(script_scheme(url), None, "{url:?}");
+    }
+}
+
+#[test]
+fn misspelt_kinds_are_near_a_reserved_kind_and_real_schemes_are_not() {
+    use super::misspelt_kind;
+    for (dest, kind) in [
+        ("parties:x", Kind::Party),
+        ("Party:x", Kind::Party),
+        ("clauses:x", Kind::Clause),
+        ("qoute:x", Kind::Quote),
+        ("QUOTES:x", Kind::Quote),
+        ("sectoin:x", Kind::Section),
+    ] {
+        assert_eq!(misspelt_kind(dest).map(|(_, k, _)| k), Some(kind), "{dest}");
+    }
+    for dest in [
+        "party:x",
+        "https://x.org",
+        "mailto:a@example.org",
+        "tel:+1555",
+        "data:text/plain,x",
+        "ftp://x",
+        "news:comp.lang",
+    ] {
+        assert_eq!(misspelt_kind(dest), None, "{dest}");
+    }
+}

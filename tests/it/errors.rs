@@ -142,3 +142,116 @@ fn missing_config_is_an_environment_error() {
         stderr(&out)
     );
 }
+
+/// Links and images a browser would run as script, in a body and as a
+/// source's `url`, are errors at the link, not published.
+#[test]
+fn script_scheme_links_are_errors() {
+    check_case("script-links").unwrap();
+}
+
+/// `parties:`, `Party:`, `clauses:`, `qoute:` are misspelt reference kinds,
+/// reported with the kind meant, not published as dead links.
+#[test]
+fn misspelt_reference_kinds_are_errors_with_a_suggestion() {
+    check_case("misspelt-kinds").unwrap();
+}
+
+/// Required text left blank (`title = ""`, `name = "  "`, a `before` the
+/// status needs) is an error at the value saying which key to fill.
+#[test]
+fn empty_required_fields_are_errors_at_the_value() {
+    check_case("empty-fields").unwrap();
+}
+
+/// What `brief new` writes for a quote and a clause does not build until
+/// its blanks are filled, and the errors say which.
+#[test]
+fn brief_new_skeletons_must_be_filled_before_they_build() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("site");
+    let run = |args: &[&str]| brief(tmp.path(), args);
+    assert_eq!(run(&["init", "site"]).status.code(), Some(0));
+    let site = dir.to_str().unwrap();
+    for (kind, id) in [
+        ("party", "new-co"),
+        ("clause", "new-term"),
+        ("quote", "new-words"),
+    ] {
+        let out = run(&["new", kind, id, "--root", site]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    }
+    let out = brief(&dir, &["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    for key in ["speaker", "text", "before", "after"] {
+        assert!(
+            err.contains(&format!("`{key}` is empty: fill it in")),
+            "{key}: {err}"
+        );
+    }
+}
+
+/// References to an entity whose own file has an error say so, in one line,
+/// after that error, instead of calling it unknown.
+#[test]
+fn references_to_an_entity_that_failed_to_load_point_at_its_error() {
+    check_case("cascade").unwrap();
+}
+
+/// A clause whose `until` ends before its `effective` starts is an error at
+/// `until`; one that ends within the year it starts is not.
+#[test]
+fn until_before_effective_is_an_error_at_until() {
+    check_case("until-before-effective").unwrap();
+}
+
+/// A date in quotes or in another form names the forms accepted (this was
+/// already so; the case is kept under its own name).
+#[test]
+fn a_bad_date_names_the_accepted_forms() {
+    check_case("bad-date").unwrap();
+}
+
+/// `--base-url` must be a web address: a usage error (exit 2) in one line.
+#[test]
+fn base_url_must_start_with_http() {
+    let site = site("build/basic");
+    let out = brief(site.path(), &["build", "--base-url", "example.org/brief/"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let first = stderr(&out).lines().next().unwrap_or_default().to_string();
+    assert!(
+        first.contains("is not a web address: give one starting with https:// or http://"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!site.path().join("public").exists());
+    let out = brief(
+        site.path(),
+        &["build", "--base-url", "https://example.org/brief/"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+/// Every command that takes `--root` or `--deny-warnings` says what it does.
+#[test]
+fn root_and_deny_warnings_have_help() {
+    let tmp = tempfile::tempdir().unwrap();
+    for command in ["build", "check", "pdf", "serve", "new", "render"] {
+        let out = brief(tmp.path(), &[command, "-h"]);
+        let help = String::from_utf8_lossy(&out.stdout).into_owned();
+        let flags = help.lines().filter(|l| {
+            let l = l.trim_start();
+            l.starts_with("--root") || l.starts_with("--deny-warnings")
+        });
+        for line in flags {
+            // What is left once the flag, its value's name and its default go.
+            let before_default = line.split("[default").next().unwrap_or_default();
+            let words = (before_default.split_whitespace())
+                .filter(|w| !w.starts_with('-') && !w.starts_with('<'))
+                .count();
+            assert!(words > 0, "{command}: {line:?} has no help\n{help}");
+        }
+        assert!(help.contains("--root"), "{command}\n{help}");
+    }
+}

@@ -244,6 +244,12 @@ mod random {
                     2 => ("changed", format!("before = {before}\n"), format!("after = {after}\n")),
                     _ => ("unchanged", format!("before = {before}\n"), format!("after = {before}\n")),
                 };
+                // A clause may not end before it takes effect (an error of
+                // its own): after an effective 2030, it ends in 2030.
+                let until = match effective.contains("2030") && !until.is_empty() {
+                    true => "until = \"2030\"\n".to_string(),
+                    false => until,
+                };
                 format!(
                     "title = {title}\n{agreement}status = \"{status}\"\nparties = [\"org\", \"ann\"]\n{before}{after}{effective}{until}"
                 )
