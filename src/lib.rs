@@ -420,11 +420,10 @@ impl render::Sink for Verifying<'_> {
 
     fn put_pieces(&self, path: &str, pieces: render::Pieces) -> Result<(), render::SiteError> {
         let mut page = self.collector.start(path);
-        let mut seen = pieces.map(|piece| {
-            if let Ok(piece) = &piece {
+        let mut seen = pieces.inspect(|piece| {
+            if let Ok(piece) = piece {
                 page.feed(piece);
             }
-            piece
         });
         self.inner.put_pieces(path, &mut seen)?;
         self.collector.end(page);
