@@ -318,7 +318,10 @@ impl Staging {
 impl Drop for Staging {
     fn drop(&mut self) {
         // Undone in every case: a later signal must not find this build's
-        // flag, and an uncommitted folder is never kept.
+        // flag, and an uncommitted folder is never kept. (signal-hook cannot
+        // restore a signal's usual effect: with no other watcher, such as
+        // `brief pdf`'s, a stop signal is ignored from here on, which for
+        // `brief build` is the moment before it exits.)
         for watch in self.watches.drain(..) {
             signal_hook::low_level::unregister(watch);
         }

@@ -449,3 +449,31 @@ fn serve_recovers_when_idle_connections_exhaust_its_file_descriptors() {
     );
     drop(held);
 }
+
+#[test]
+fn serve_survives_a_template_macro_that_calls_itself() {
+    let tmp = new_site();
+    let root = tmp.path().join("site");
+    let server = Server::start(&root);
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    std::fs::write(
+        root.join("templates/404.html"),
+        "{% macro again() %}{{ self::again() }}{% endmacro again %}{{ self::again() }}",
+    )
+    .unwrap();
+    within(
+        Duration::from_secs(20),
+        "the template error to show",
+        || !server.status()["error"].is_null(),
+    );
+    let error = server.status()["error"].as_str().unwrap().to_string();
+    assert!(
+        error.contains("404.html") && error.contains("calls itself"),
+        "{error}"
+    );
+    assert_eq!(
+        server.get("/").0,
+        200,
+        "the last good build is still served"
+    );
+}
