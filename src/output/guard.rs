@@ -17,20 +17,26 @@ pub const INPUTS: [&str; 4] = ["briefing.toml", "content", "templates", "static"
 /// How an output relates to the site's inputs, when it must not be written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Overlap {
+    /// The output is the site's folder or holds it.
+    Site,
     /// The output is this input or lies inside it.
     Inside(&'static str),
-    /// The output holds this input (or the whole site): replacing it would
-    /// remove the input.
+    /// The output holds this input (a folder elsewhere that an input links
+    /// into): replacing it would remove the input.
     Holds(&'static str),
 }
 
 impl std::fmt::Display for Overlap {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            Overlap::Site => write!(f, "it is the site's folder, or holds it"),
             Overlap::Inside(input) => {
-                write!(f, "it is or lies inside {input}, an input of the site")
+                write!(
+                    f,
+                    "it is, or lies inside, {input}, one of the site's inputs"
+                )
             }
-            Overlap::Holds(input) => write!(f, "it holds {input}, an input of the site"),
+            Overlap::Holds(input) => write!(f, "it holds {input}, one of the site's inputs"),
         }
     }
 }
@@ -52,7 +58,7 @@ pub fn overlap(root: &Path, out: &Path) -> std::io::Result<Option<Overlap>> {
     };
     let root = resolve(root)?;
     if root.starts_with(&target) {
-        return Ok(Some(Overlap::Holds("the site folder")));
+        return Ok(Some(Overlap::Site));
     }
     for input in INPUTS {
         let path = resolve(&root.join(input))?;
@@ -182,5 +188,22 @@ mod tests {
         std::os::unix::fs::symlink(root.join("static"), tmp.path().join("link")).unwrap();
         let err = check_target(&root, &tmp.path().join("link/out"), false).unwrap_err();
         assert!(matches!(err, OutputError::Refused(..)), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_output_holding_an_input_linked_from_elsewhere_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("site");
+        let elsewhere = tmp.path().join("elsewhere");
+        fs::create_dir_all(elsewhere.join("real-content")).unwrap();
+        fs::create_dir_all(&root).unwrap();
+        std::os::unix::fs::symlink(elsewhere.join("real-content"), root.join("content")).unwrap();
+        assert_eq!(
+            overlap(&root, &elsewhere).unwrap(),
+            Some(Overlap::Holds("content"))
+        );
+        assert_eq!(overlap(&root, tmp.path()).unwrap(), Some(Overlap::Site));
+        assert_eq!(overlap(&root, &tmp.path().join("public")).unwrap(), None);
     }
 }
