@@ -130,7 +130,7 @@ impl Staging {
         let name = out
             .file_name()
             .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
-        remove_stale(&parent, &name);
+        remove_stale(&parent, &name, out);
         let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
         let old = parent.join(format!(".{name}.old-{}", std::process::id()));
         // This process's own leftovers, from an earlier build into the same
@@ -216,8 +216,10 @@ impl Staging {
 /// killed: `.NAME.staging-PID` and `.NAME.old-PID` folders that hold brief's
 /// marker and whose process is gone. A folder of a build still running, or
 /// one brief did not make, is left alone. Failing to remove one is not this
-/// build's failure: it stays for the next.
-fn remove_stale(parent: &Path, name: &str) {
+/// build's failure: it stays for the next. A build killed between moving the
+/// output aside and putting the new one in its place left no output at all:
+/// its old output is put back rather than removed.
+fn remove_stale(parent: &Path, name: &str, out: &Path) {
     let Ok(entries) = fs::read_dir(parent) else {
         return;
     };
@@ -237,7 +239,12 @@ fn remove_stale(parent: &Path, name: &str) {
         let path = entry.path();
         let ours =
             fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) && path.join(MARKER).is_file();
-        if ours && pid != std::process::id() && !alive(pid) {
+        if !ours || pid == std::process::id() || alive(pid) {
+            continue;
+        }
+        let old = file_name.starts_with(prefixes[1].as_str());
+        let restored = old && fs::symlink_metadata(out).is_err() && fs::rename(&path, out).is_ok();
+        if !restored {
             let _ = fs::remove_dir_all(&path);
         }
     }
@@ -513,5 +520,20 @@ mod tests {
         assert!(matches!(staging.commit(), Err(OutputError::Interrupted)));
         assert!(!out.exists());
         assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn an_output_moved_aside_by_a_killed_build_is_put_back() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let old = tmp.path().join(".public.old-999999999");
+        fs::create_dir_all(&old).unwrap();
+        fs::write(old.join(MARKER), "").unwrap();
+        fs::write(old.join("index.html"), "previous").unwrap();
+        let staging = Staging::new(&out).unwrap();
+        assert_eq!(fs::read(out.join("index.html")).unwrap(), b"previous");
+        assert!(!old.exists());
+        drop(staging);
+        assert_eq!(fs::read(out.join("index.html")).unwrap(), b"previous");
     }
 }
