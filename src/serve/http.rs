@@ -96,9 +96,7 @@ impl Drop for Slot {
 
 /// Reads one request from `stream`, answers it and closes the connection.
 fn connection(mut stream: TcpStream, state: &State) {
-    let timeouts = (stream.set_read_timeout(Some(HEAD_TIMEOUT)))
-        .and_then(|()| stream.set_write_timeout(Some(WRITE_TIMEOUT)));
-    if timeouts.is_err() {
+    if stream.set_write_timeout(Some(WRITE_TIMEOUT)).is_err() {
         return;
     }
     let Some(head) = read_head(&mut stream) else {
@@ -112,12 +110,20 @@ fn connection(mut stream: TcpStream, state: &State) {
     let _ = stream.flush();
 }
 
-/// The request head, up to its blank line; None when the client sends
-/// nothing in time, closes early, or sends more than [`MAX_HEAD`].
+/// The request head, up to its blank line; None when the client does not
+/// send it whole within [`HEAD_TIMEOUT`] (counted from the first read, so
+/// that trickling a byte at a time does not hold the connection), closes
+/// early, or sends more than [`MAX_HEAD`].
 fn read_head(stream: &mut TcpStream) -> Option<String> {
+    let deadline = std::time::Instant::now() + HEAD_TIMEOUT;
     let mut head = Vec::new();
     let mut buf = [0u8; 2048];
     while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+        let left = deadline.checked_duration_since(std::time::Instant::now())?;
+        // A zero timeout means none at all to the standard library.
+        stream
+            .set_read_timeout(Some(left.max(Duration::from_millis(1))))
+            .ok()?;
         let n = stream.read(&mut buf).ok()?;
         if n == 0 || head.len() + n > MAX_HEAD {
             return None;

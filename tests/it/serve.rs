@@ -477,3 +477,32 @@ fn serve_survives_a_template_macro_that_calls_itself() {
         "the last good build is still served"
     );
 }
+
+#[test]
+fn serve_closes_a_connection_that_trickles_its_request() {
+    use std::io::{ErrorKind, Read, Write};
+    let tmp = new_site();
+    let server = Server::start(&tmp.path().join("site"));
+    let mut stream = std::net::TcpStream::connect(&server.addr).unwrap();
+    let _ = stream.write_all(b"GET / HTTP/1.1\r\n");
+    // A header line a little at a time, never the blank line that ends the
+    // head: each read is quick, the whole takes longer than a head may.
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(8) {
+        if stream.write_all(b"X").is_err() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    stream
+        .set_read_timeout(Some(Duration::from_secs(2)))
+        .unwrap();
+    let mut byte = [0u8; 1];
+    let closed = match stream.read(&mut byte) {
+        Ok(0) => true,
+        Ok(_) => false,
+        Err(e) => !matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut),
+    };
+    assert!(closed, "the server still waits for the request head");
+    assert_eq!(server.get("/").0, 200);
+}
