@@ -482,11 +482,24 @@ pub fn build_with(
     options: &BuildOptions,
     progress: &dyn Fn(Stage),
 ) -> Result<Built, Error> {
+    // Checked before anything is made: a mistyped --root must not become a
+    // folder, and a site without content/ must not replace the output with
+    // an empty one.
+    if !root.join("briefing.toml").is_file() {
+        return Err(source::LoadError::NoConfig(root.to_path_buf()).into());
+    }
+    if !root.join("content").is_dir() {
+        return Err(output::OutputError::NoContent(root.to_path_buf()).into());
+    }
     output::check_target(root, out, options.force)?;
     // Pages go to disk as they are rendered, into a staging folder that only
     // replaces the output once everything rendered and verified.
     let staging = output::Staging::new(out)?;
-    let compiled = run(root, options, None, progress, &staging)?;
+    let ran = run(root, options, None, progress, &staging);
+    if staging.interrupted() {
+        return Err(output::OutputError::Interrupted.into());
+    }
+    let compiled = ran?;
     if compiled.failed(options.deny_warnings) {
         return Ok(Built {
             compiled,

@@ -187,6 +187,9 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             spinner.finish();
             let built = built.map_err(fail)?;
             let code = report(&built.compiled, deny_warnings);
+            if let Some(left) = built.written.as_ref().and_then(|w| w.left_behind.as_ref()) {
+                eprintln!("warning: {left}");
+            }
             if let Some(written) = &built.written
                 && !cli.quiet
             {

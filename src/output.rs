@@ -1,18 +1,25 @@
 //! The only writer: puts a rendered site on disk all at once.
 //!
 //! Files are written into a staging folder beside the output folder, which then
-//! replaces the old output by rename. A build that fails before this point, or
-//! while writing, leaves the previous output untouched. A marker file records
-//! that `brief` made the folder, so it never replaces a folder it did not make.
+//! replaces the old output by rename. A build that fails before this point, is
+//! interrupted (SIGINT, SIGTERM, SIGHUP), or fails while writing leaves the
+//! previous output untouched and removes its staging folder; what a killed
+//! build could not remove, the next build does. A marker file records that
+//! `brief` made a folder, so it never replaces or removes a folder it did not
+//! make. [`check_target`] keeps every output off the site's inputs. This module
+//! does not render or resolve anything.
 
 use std::fs;
 use std::path::{Component, Path, PathBuf};
-
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use std::io::Write;
 
 use crate::render::{OutFile, Pieces, Sink, SinkError, SiteError};
+
+mod guard;
+pub use guard::{INPUTS, Overlap, check_target, overlap};
 
 /// Name of the file that marks an output folder as made by `brief`.
 pub const MARKER: &str = ".brief-output";
@@ -26,6 +33,12 @@ pub enum OutputError {
     },
     #[error("refusing to write to {0}: {1}")]
     Refused(PathBuf, String),
+    #[error(
+        "no content/ folder in {0}: a build would replace the output with an empty site; create content/ or pass --root to the site's folder"
+    )]
+    NoContent(PathBuf),
+    #[error("the build was interrupted; the previous output is as it was")]
+    Interrupted,
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
@@ -36,35 +49,30 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
 }
 
 /// What was written.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Written {
     pub files: usize,
     pub bytes: usize,
+    /// The previous output, when the new one is in place but the old one
+    /// could not be removed: where it was left and why.
+    pub left_behind: Option<LeftBehind>,
 }
 
-/// Checks that `out` may be replaced: not the site root or `content/`, and
-/// either absent, empty, or made by `brief` (unless `force`).
-pub fn check_target(root: &Path, out: &Path, force: bool) -> Result<(), OutputError> {
-    let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
-    let out_c = canonical(out);
-    let root_c = canonical(root);
-    if out_c == root_c || out_c.starts_with(root_c.join("content")) || root_c.starts_with(&out_c) {
-        return Err(OutputError::Refused(
-            out.to_path_buf(),
-            "it is the site itself or holds its content".into(),
-        ));
-    }
-    if force || !out.exists() || out.join(MARKER).is_file() {
-        return Ok(());
-    }
-    let empty = fs::read_dir(out).map_err(io(out))?.next().is_none();
-    if empty {
-        Ok(())
-    } else {
-        Err(OutputError::Refused(
-            out.to_path_buf(),
-            "the folder is not empty and was not made by brief (pass --force to replace it)".into(),
-        ))
+/// A previous output that stayed on disk after the new one replaced it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeftBehind {
+    pub path: PathBuf,
+    pub cause: String,
+}
+
+impl std::fmt::Display for LeftBehind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the new output is in place, but the previous one could not be removed ({}); it is left at {}: delete it, or the next build will try again",
+            self.cause,
+            self.path.display()
+        )
     }
 }
 
@@ -79,6 +87,37 @@ pub struct Staging {
     files: AtomicUsize,
     bytes: AtomicUsize,
     committed: bool,
+    /// Set when brief is asked to stop: the next file refuses to be written,
+    /// so the build ends and the staging folder is removed on the way out.
+    stop: Arc<AtomicBool>,
+    /// The signal watches that set `stop`, undone when the staging ends.
+    watches: Vec<signal_hook::SigId>,
+    /// How the previous output is removed (a failing one in tests, since a
+    /// folder its owner cannot remove is hard to make when tests run as root).
+    remove: fn(&Path) -> std::io::Result<()>,
+}
+
+/// The signals that ask brief to stop.
+fn stop_signals() -> Vec<std::ffi::c_int> {
+    let mut signals = signal_hook::consts::TERM_SIGNALS.to_vec();
+    #[cfg(unix)]
+    signals.push(signal_hook::consts::SIGHUP);
+    signals
+}
+
+/// Watches the stop signals into `stop`: the first sets it and the build winds
+/// down, removing its staging folder; a second, with `stop` already set, has
+/// its usual effect at once (the next build then removes the folder). A
+/// signal that cannot be watched keeps its usual effect, which leaves the
+/// staging folder to the next build, so failing to watch is not an error.
+fn watch_stop(stop: &Arc<AtomicBool>) -> Vec<signal_hook::SigId> {
+    let mut watches = Vec::new();
+    for signal in stop_signals() {
+        let conditional = signal_hook::flag::register_conditional_default(signal, Arc::clone(stop));
+        let flag = signal_hook::flag::register(signal, Arc::clone(stop));
+        watches.extend(conditional.into_iter().chain(flag));
+    }
+    watches
 }
 
 impl Staging {
@@ -91,31 +130,52 @@ impl Staging {
         let name = out
             .file_name()
             .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+        remove_stale(&parent, &name, out);
         let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
         let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-        if dir.exists() {
-            fs::remove_dir_all(&dir).map_err(io(&dir))?;
+        // This process's own leftovers, from an earlier build into the same
+        // output, are in no one's use.
+        for leftover in [&dir, &old] {
+            if fs::symlink_metadata(leftover).is_ok() {
+                fs::remove_dir_all(leftover).map_err(io(leftover))?;
+            }
         }
-        fs::create_dir_all(&dir).map_err(io(&dir))?;
-        let marker = dir.join(MARKER);
-        fs::write(
-            &marker,
-            b"This folder was written by brief and is replaced on every build.\n",
-        )
-        .map_err(io(&marker))?;
-        Ok(Staging {
+        let stop = Arc::new(AtomicBool::new(false));
+        let staging = Staging {
+            watches: watch_stop(&stop),
+            stop,
             dir,
             out: out.to_path_buf(),
             old,
             files: AtomicUsize::new(0),
             bytes: AtomicUsize::new(0),
             committed: false,
-        })
+            remove: |path| fs::remove_dir_all(path),
+        };
+        fs::create_dir_all(&staging.dir).map_err(io(&staging.dir))?;
+        let marker = staging.dir.join(MARKER);
+        fs::write(
+            &marker,
+            b"This folder was written by brief and is replaced on every build.\n",
+        )
+        .map_err(io(&marker))?;
+        Ok(staging)
     }
 
-    /// Replaces the output folder with the staged one.
+    /// Whether brief was asked to stop while this staging folder was filled.
+    pub fn interrupted(&self) -> bool {
+        self.stop.load(Ordering::SeqCst)
+    }
+
+    /// Replaces the output folder with the staged one. The build counts as
+    /// done once the new output is in place: a previous output that cannot
+    /// then be removed is reported in [`Written::left_behind`], not as a
+    /// failure.
     pub fn commit(mut self) -> Result<Written, OutputError> {
-        if self.out.exists() {
+        if self.interrupted() {
+            return Err(OutputError::Interrupted);
+        }
+        if fs::symlink_metadata(&self.out).is_ok() {
             fs::rename(&self.out, &self.old).map_err(io(&self.out))?;
         }
         if let Err(e) = fs::rename(&self.dir, &self.out) {
@@ -123,18 +183,99 @@ impl Staging {
             return Err(io(&self.out)(e));
         }
         self.committed = true;
-        if self.old.exists() {
-            fs::remove_dir_all(&self.old).map_err(io(&self.old))?;
-        }
+        let left_behind = match fs::symlink_metadata(&self.old) {
+            Ok(_) => (self.remove)(&self.old).err().map(|e| LeftBehind {
+                path: self.old.clone(),
+                cause: e.to_string(),
+            }),
+            Err(_) => None,
+        };
         Ok(Written {
             files: self.files.load(Ordering::Relaxed),
             bytes: self.bytes.load(Ordering::Relaxed),
+            left_behind,
         })
+    }
+
+    /// Refuses new files once brief is asked to stop.
+    fn check_stop(&self, rel: &str) -> Result<(), SinkError> {
+        if self.interrupted() {
+            return Err(SinkError {
+                path: rel.to_string(),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::Interrupted,
+                    "brief was asked to stop",
+                ),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Removes what builds into `parent/name` left beside it when they were
+/// killed: `.NAME.staging-PID` and `.NAME.old-PID` folders that hold brief's
+/// marker and whose process is gone. A folder of a build still running, or
+/// one brief did not make, is left alone. Failing to remove one is not this
+/// build's failure: it stays for the next. A build killed between moving the
+/// output aside and putting the new one in its place left no output at all:
+/// its old output is put back rather than removed.
+fn remove_stale(parent: &Path, name: &str, out: &Path) {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    let prefixes = [format!(".{name}.staging-"), format!(".{name}.old-")];
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(file_name) = file_name.to_str() else {
+            continue;
+        };
+        let Some(pid) = prefixes
+            .iter()
+            .find_map(|p| file_name.strip_prefix(p.as_str()))
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let path = entry.path();
+        let ours =
+            fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) && path.join(MARKER).is_file();
+        if !ours || pid == std::process::id() || alive(pid) {
+            continue;
+        }
+        let old = file_name.starts_with(prefixes[1].as_str());
+        let restored = old && fs::symlink_metadata(out).is_err() && fs::rename(&path, out).is_ok();
+        if !restored {
+            let _ = fs::remove_dir_all(&path);
+        }
+    }
+}
+
+/// Whether process `pid` is running. Where this cannot be told, every
+/// process counts as running, so no folder of a live build is removed.
+fn alive(pid: u32) -> bool {
+    #[cfg(unix)]
+    {
+        let Some(pid) = i32::try_from(pid)
+            .ok()
+            .and_then(rustix::process::Pid::from_raw)
+        else {
+            return false;
+        };
+        !matches!(
+            rustix::process::test_kill_process(pid),
+            Err(rustix::io::Errno::SRCH)
+        )
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pid;
+        true
     }
 }
 
 impl Sink for Staging {
     fn put(&self, file: OutFile) -> Result<(), SinkError> {
+        self.check_stop(&file.path)?;
         let fail = |source| SinkError {
             path: file.path.clone(),
             source,
@@ -148,6 +289,7 @@ impl Sink for Staging {
     }
 
     fn put_pieces(&self, rel: &str, pieces: Pieces) -> Result<(), SiteError> {
+        self.check_stop(rel)?;
         let fail = |source| SinkError {
             path: rel.to_string(),
             source,
@@ -182,6 +324,14 @@ impl Staging {
 
 impl Drop for Staging {
     fn drop(&mut self) {
+        // Undone in every case: a later signal must not find this build's
+        // flag, and an uncommitted folder is never kept. (signal-hook cannot
+        // restore a signal's usual effect: with no other watcher, such as
+        // `brief pdf`'s, a stop signal is ignored from here on, which for
+        // `brief build` is the moment before it exits.)
+        for watch in self.watches.drain(..) {
+            signal_hook::low_level::unregister(watch);
+        }
         if !self.committed {
             let _ = fs::remove_dir_all(&self.dir);
         }
@@ -223,7 +373,14 @@ mod tests {
         let out = tmp.path().join("public");
         build(&out, "a/b.html", b"one");
         let written = build(&out, "c.html", b"two");
-        assert_eq!(written, Written { files: 1, bytes: 3 });
+        assert_eq!(
+            written,
+            Written {
+                files: 1,
+                bytes: 3,
+                left_behind: None
+            }
+        );
         assert!(!out.join("a/b.html").exists());
         assert_eq!(fs::read(out.join("c.html")).unwrap(), b"two");
         assert!(out.join(MARKER).is_file());
@@ -298,5 +455,85 @@ mod tests {
                 .is_err()
         );
         assert!(!tmp.path().join("x.html").exists());
+    }
+
+    #[test]
+    fn stale_folders_of_dead_builds_are_removed_and_others_kept() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let make = |name: &str, marked: bool| {
+            let dir = tmp.path().join(name);
+            fs::create_dir_all(dir.join("sections")).unwrap();
+            if marked {
+                fs::write(dir.join(MARKER), "").unwrap();
+            }
+            dir
+        };
+        let dead_staging = make(".public.staging-999999999", true);
+        let dead_old = make(".public.old-999999999", true);
+        let foreign = make(".public.staging-999999998", false);
+        // Process 1 runs as long as the system does.
+        let live = make(".public.staging-1", true);
+        let other_name = make(".site.staging-999999999", true);
+        build(&out, "a.html", b"a");
+        assert!(!dead_staging.exists() && !dead_old.exists());
+        assert!(live.exists(), "a running build's folder is kept");
+        assert!(foreign.exists(), "a folder brief did not make is kept");
+        assert!(other_name.exists(), "another output's folders are kept");
+    }
+
+    #[test]
+    fn an_old_output_that_cannot_be_removed_is_reported_not_hidden() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        build(&out, "old.html", b"old");
+        let mut staging = Staging::new(&out).unwrap();
+        staging.remove = |_| Err(std::io::Error::other("device busy"));
+        staging
+            .put(OutFile {
+                path: "new.html".into(),
+                bytes: b"new".to_vec(),
+            })
+            .unwrap();
+        let written = staging.commit().unwrap();
+        let left = written.left_behind.expect("the old output is reported");
+        assert!(left.cause.contains("device busy"), "{left}");
+        assert!(left.path.join("old.html").is_file(), "{left}");
+        assert!(out.join("new.html").is_file());
+        assert!(left.to_string().contains(&left.path.display().to_string()));
+        // The next build removes it.
+        build(&out, "newer.html", b"newer");
+        assert!(!left.path.exists());
+    }
+
+    #[test]
+    fn an_interrupted_staging_refuses_files_and_commit() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let staging = Staging::new(&out).unwrap();
+        staging.stop.store(true, Ordering::SeqCst);
+        let put = staging.put(OutFile {
+            path: "a.html".into(),
+            bytes: Vec::new(),
+        });
+        assert!(put.is_err());
+        assert!(matches!(staging.commit(), Err(OutputError::Interrupted)));
+        assert!(!out.exists());
+        assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn an_output_moved_aside_by_a_killed_build_is_put_back() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let old = tmp.path().join(".public.old-999999999");
+        fs::create_dir_all(&old).unwrap();
+        fs::write(old.join(MARKER), "").unwrap();
+        fs::write(old.join("index.html"), "previous").unwrap();
+        let staging = Staging::new(&out).unwrap();
+        assert_eq!(fs::read(out.join("index.html")).unwrap(), b"previous");
+        assert!(!old.exists());
+        drop(staging);
+        assert_eq!(fs::read(out.join("index.html")).unwrap(), b"previous");
     }
 }

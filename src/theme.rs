@@ -2,8 +2,10 @@
 //! into the binary; a site's own `templates/` and `static/` override them file
 //! by file and may add more.
 //!
-//! This module reads only the site's `templates/` and `static/` folders and
-//! renders templates; it knows nothing of what the pages mean.
+//! This module reads only the site's `templates/` and `static/` folders (never
+//! through a symbolic link that leaves the site) and renders templates; it
+//! refuses templates that would call themselves without end. It knows nothing
+//! of what the pages mean.
 
 use std::collections::BTreeMap;
 use std::error::Error as _;
@@ -14,6 +16,8 @@ use tera::{Context, Tera};
 use walkdir::WalkDir;
 
 use crate::render::RenderError;
+
+mod cycles;
 
 macro_rules! embedded {
     ($dir:literal: $($name:literal),* $(,)?) => {
@@ -51,6 +55,12 @@ pub enum ThemeError {
     },
     #[error("{0}")]
     Template(String),
+    #[error(
+        "{0} is a symbolic link to a place outside the site folder, which brief does not read; copy what it points at into the site instead"
+    )]
+    OutsideSite(PathBuf),
+    #[error("{0} is a symbolic link loop (it links back to one of its parents); remove the link")]
+    LinkLoop(PathBuf),
 }
 
 impl Theme {
@@ -65,13 +75,13 @@ impl Theme {
             .map(|(n, t)| (n.to_string(), t.as_bytes().to_vec()))
             .collect();
         if let Some(root) = root {
-            for (name, bytes) in read_dir(&root.join("templates"))? {
+            for (name, bytes) in read_dir(root, "templates")? {
                 let text = String::from_utf8(bytes).map_err(|_| {
                     ThemeError::Template(format!("template `{name}` is not valid UTF-8"))
                 })?;
                 templates.insert(name, text);
             }
-            statics.extend(read_dir(&root.join("static"))?);
+            statics.extend(read_dir(root, "static")?);
         }
         let tera = compile(&templates).map_err(ThemeError::Template)?;
         Ok(Theme {
@@ -99,6 +109,7 @@ fn compile(templates: &BTreeMap<String, String>) -> Result<Tera, String> {
     tera.set_escape_fn(escape);
     tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
         .map_err(|e| chain(&e))?;
+    cycles::refuse_cycles(&tera)?;
     Ok(tera)
 }
 
@@ -124,33 +135,51 @@ fn chain(err: &tera::Error) -> String {
     message
 }
 
-/// Every file under `dir` by its `/`-separated path relative to `dir`; nothing
-/// when `dir` does not exist.
-fn read_dir(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, ThemeError> {
+/// Every file under `root/folder` by its `/`-separated path relative to it;
+/// nothing when the folder does not exist. Symbolic links are followed, as in
+/// `content/`, but only while they stay inside the site: a link out of it is
+/// refused rather than published or read, and so is a loop.
+fn read_dir(root: &Path, folder: &str) -> Result<Vec<(String, Vec<u8>)>, ThemeError> {
+    let dir = root.join(folder);
     if !dir.is_dir() {
         return Ok(Vec::new());
     }
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| ThemeError::Io { path, source }
+    };
+    let site = root.canonicalize().map_err(io(root))?;
     let mut out = Vec::new();
-    for entry in WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.map_err(|e| ThemeError::Io {
-            path: e.path().unwrap_or(dir).to_path_buf(),
-            source: e
-                .into_io_error()
-                .unwrap_or_else(|| std::io::Error::other("unreadable")),
-        })?;
+    for entry in WalkDir::new(&dir).follow_links(true).sort_by_file_name() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) if e.loop_ancestor().is_some() => {
+                return Err(ThemeError::LinkLoop(e.path().unwrap_or(&dir).to_path_buf()));
+            }
+            Err(e) => {
+                let path = e.path().unwrap_or(&dir).to_path_buf();
+                let source = e
+                    .into_io_error()
+                    .unwrap_or_else(|| std::io::Error::other("unreadable"));
+                return Err(ThemeError::Io { path, source });
+            }
+        };
+        // Theme folders are small: every path is resolved, folders included,
+        // so a linked folder is refused before anything under it is read.
+        let real = entry.path().canonicalize().map_err(io(entry.path()))?;
+        if !real.starts_with(&site) {
+            return Err(ThemeError::OutsideSite(entry.path().to_path_buf()));
+        }
         if !entry.file_type().is_file() {
             continue;
         }
-        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
         let name = rel
             .components()
             .map(|c| c.as_os_str().to_string_lossy())
             .collect::<Vec<_>>()
             .join("/");
-        let bytes = std::fs::read(entry.path()).map_err(|source| ThemeError::Io {
-            path: entry.path().to_path_buf(),
-            source,
-        })?;
+        let bytes = std::fs::read(entry.path()).map_err(io(entry.path()))?;
         out.push((name, bytes));
     }
     Ok(out)

@@ -48,8 +48,6 @@ pub enum ServeError {
     Watch { path: PathBuf, message: String },
     #[error("no briefing.toml in {0}: pass --root to a site, or create one with `brief init DIR`")]
     NotASite(PathBuf),
-    #[error("cannot start the HTTP server: {0}")]
-    Server(String),
 }
 
 /// The site being served: output path → bytes, from the last good build.
@@ -138,14 +136,12 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), crate::Error> {
     let (tx, rx) = channel();
     let mut watcher = Watcher::new(&root, new_debouncer(DEBOUNCE, None, tx));
     watcher.refresh()?;
-    let server = tiny_http::Server::from_listener(listener, None)
-        .map_err(|e| ServeError::Server(e.to_string()))?;
     log.info(&format!(
         "serving {} at http://{addr}/ (Ctrl-C to stop)",
         root.display()
     ));
     let http_state = Arc::clone(&state);
-    std::thread::spawn(move || http::run(server, http_state));
+    std::thread::spawn(move || http::run(listener, http_state));
     watch(&mut watcher, &mut site, &state, &log, &rx);
     Ok(())
 }

@@ -345,3 +345,222 @@ fn front_matter_strings_never_escape_their_context() {
         );
     }
 }
+
+/// A small site with a section, a party and its own `static/` and
+/// `templates/` folders.
+fn themed_site() -> tempfile::TempDir {
+    write_site(&[
+        ("briefing.toml", CONFIG),
+        ("content/parties/acme.md", PARTY),
+        (
+            "content/sections/01-a.md",
+            b"+++\ntitle = \"A\"\n+++\n[](party:acme)\n",
+        ),
+        ("static/extra.css", b"p {}\n"),
+        ("templates/404.html", b"<p>{{ 1 }}</p>\n"),
+        ("notes.txt", b"mine"),
+    ])
+}
+
+/// Every file under `dir` with its bytes, for before/after comparisons.
+fn snapshot(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| {
+            let bytes = std::fs::read(e.path()).unwrap_or_default();
+            (e.path().to_path_buf(), bytes)
+        })
+        .collect()
+}
+
+#[test]
+fn outputs_never_overwrite_the_sites_inputs() {
+    let site = themed_site();
+    let before = snapshot(site.path());
+    for (out, force) in [
+        ("content/new", false),
+        ("content/sections/later/out", false),
+        ("static/out", false),
+        ("static", true),
+        ("templates/out", false),
+        ("templates", true),
+        ("briefing.toml", true),
+        ("notes.txt", true),
+        ("..", true),
+    ] {
+        let mut args = vec!["build", "--out", out];
+        if force {
+            args.push("--force");
+        }
+        let run = brief(site.path(), &args);
+        let err = stderr(&run);
+        assert_eq!(run.status.code(), Some(2), "--out {out}: {err}");
+        assert!(err.contains("refusing to write"), "--out {out}: {err}");
+        assert_eq!(err.lines().count(), 1, "one line: {err}");
+        assert_eq!(
+            snapshot(site.path()),
+            before,
+            "--out {out} changed the site"
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn theme_folders_linked_out_of_the_site_are_refused() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.css"), "TOP-SECRET").unwrap();
+    std::fs::write(outside.path().join("404.html"), "TOP-SECRET").unwrap();
+    // A file linked out of static/, and all of templates/ linked away.
+    let site = themed_site();
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.css"),
+        site.path().join("static/secret.css"),
+    )
+    .unwrap();
+    let run = brief(site.path(), &["build"]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("static/secret.css") && err.contains("outside the site"),
+        "{err}"
+    );
+    assert!(!site.path().join("public").exists());
+    std::fs::remove_file(site.path().join("static/secret.css")).unwrap();
+    std::fs::remove_dir_all(site.path().join("templates")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), site.path().join("templates")).unwrap();
+    let run = brief(site.path(), &["build"]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("templates") && err.contains("outside the site"),
+        "{err}"
+    );
+    // A link that stays inside the site is read as usual.
+    std::fs::remove_file(site.path().join("templates")).unwrap();
+    std::fs::write(site.path().join("shared.css"), "q {}").unwrap();
+    std::os::unix::fs::symlink(
+        site.path().join("shared.css"),
+        site.path().join("static/shared.css"),
+    )
+    .unwrap();
+    let out = build_ok(site.path());
+    assert_eq!(std::fs::read(out.join("shared.css")).unwrap(), b"q {}");
+}
+
+#[test]
+fn a_mistyped_root_creates_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = brief(tmp.path(), &["build", "--root", "no/such/site"]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(2), "{err}");
+    assert!(err.contains("no briefing.toml in"), "{err}");
+    assert!(
+        !tmp.path().join("no").exists(),
+        "the mistyped root was made"
+    );
+}
+
+#[test]
+fn a_site_without_content_keeps_the_previous_output() {
+    let site = themed_site();
+    let out = build_ok(site.path());
+    std::fs::remove_dir_all(site.path().join("content")).unwrap();
+    let run = brief(site.path(), &["build"]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(2), "{err}");
+    assert!(err.contains("no content/ folder"), "{err}");
+    assert!(
+        out.join("sections/a.html").is_file(),
+        "the output was replaced"
+    );
+}
+
+#[test]
+fn folders_left_by_killed_builds_are_removed_by_the_next() {
+    let site = themed_site();
+    let make = |name: &str, marked: bool| {
+        let dir = site.path().join(name);
+        std::fs::create_dir_all(dir.join("sections")).unwrap();
+        if marked {
+            std::fs::write(dir.join(".brief-output"), "").unwrap();
+        }
+        dir
+    };
+    let staging = make(".public.staging-999999999", true);
+    let old = make(".public.old-999999999", true);
+    let foreign = make(".public.staging-999999998", false);
+    build_ok(site.path());
+    assert!(!staging.exists() && !old.exists(), "stale folders stayed");
+    assert!(foreign.exists(), "a folder brief did not make was removed");
+}
+
+#[cfg(unix)]
+#[test]
+fn an_interrupted_build_removes_its_staging_folder() {
+    let mut body = String::from("+++\ntitle = \"Big\"\n+++\n");
+    let paragraph = "Lorem ipsum [dolor](party:acme) sit amet, consectetur adipiscing. ".repeat(10);
+    while body.len() < 8 * 1024 * 1024 {
+        body.push_str(&paragraph);
+        body.push_str("\n\n");
+    }
+    let site = write_site(&[
+        ("briefing.toml", CONFIG),
+        ("content/parties/acme.md", PARTY),
+        ("content/sections/01-big.md", body.as_bytes()),
+        ("public/.brief-output", b""),
+        ("public/index.html", b"previous"),
+    ]);
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_brief"))
+        .args(["build", "--quiet"])
+        .current_dir(site.path())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let staged = || {
+        std::fs::read_dir(site.path())
+            .unwrap()
+            .filter_map(Result::ok)
+            .any(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .starts_with(".public.staging-")
+            })
+    };
+    let started = std::time::Instant::now();
+    while !staged() && started.elapsed() < std::time::Duration::from_secs(30) {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    assert!(staged(), "the build made no staging folder");
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let run = child.wait_with_output().unwrap();
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(2), "{err}");
+    assert!(err.contains("interrupted"), "{err}");
+    assert!(!staged(), "the staging folder was left behind");
+    assert_eq!(
+        std::fs::read(site.path().join("public/index.html")).unwrap(),
+        b"previous"
+    );
+}
+
+#[test]
+fn a_template_macro_that_calls_itself_is_a_template_error() {
+    let site = themed_site();
+    std::fs::write(
+        site.path().join("templates/404.html"),
+        "{% macro again(n) %}{{ self::again(n=n) }}{% endmacro again %}<p>{{ self::again(n=1) }}</p>\n",
+    )
+    .unwrap();
+    let err = build_fails(site.path());
+    assert!(
+        err.contains("404.html") && err.contains("calls itself"),
+        "{err}"
+    );
+}

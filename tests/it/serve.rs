@@ -20,9 +20,13 @@ struct Server {
 
 impl Server {
     fn start(root: &Path) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_brief"))
-            .args(["serve", "--port", "0", "--root"])
-            .arg(root)
+        let mut command = Command::new(env!("CARGO_BIN_EXE_brief"));
+        command.args(["serve", "--port", "0", "--root"]).arg(root);
+        Server::spawn(&mut command)
+    }
+
+    fn spawn(command: &mut Command) -> Server {
+        let mut child = command
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -80,6 +84,21 @@ impl Server {
         let (code, body) = self.get("/__brief/events");
         assert_eq!(code, 200);
         serde_json::from_str(&body).expect("events JSON")
+    }
+}
+
+impl Server {
+    /// `brief serve` with at most `files` file descriptors open at once.
+    #[cfg(unix)]
+    fn start_with_few_files(root: &Path, files: u32) -> Server {
+        let script = format!("ulimit -n {files} && exec \"$0\" serve --port 0 --root \"$1\"");
+        let mut command = Command::new("sh");
+        command
+            .arg("-c")
+            .arg(script)
+            .arg(env!("CARGO_BIN_EXE_brief"))
+            .arg(root);
+        Server::spawn(&mut command)
     }
 }
 
@@ -303,4 +322,187 @@ fn serve_watches_a_theme_folder_made_while_serving() {
         "an edit inside the new folder to show",
         || server.get("/notes.txt").1 == "second",
     );
+}
+
+/// Sends `request` as it is and returns the whole response, or what came
+/// before `limit` passed (empty when the server never answered).
+fn exchange(addr: &str, request: &str, limit: Duration) -> String {
+    use std::io::{Read, Write};
+    let Ok(mut stream) = std::net::TcpStream::connect(addr) else {
+        return String::new();
+    };
+    let _ = stream.set_read_timeout(Some(limit));
+    let _ = stream.write_all(request.as_bytes());
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    String::from_utf8_lossy(&raw).into_owned()
+}
+
+fn status_of(response: &str) -> u16 {
+    response
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
+}
+
+fn get_from(addr: &str, path: &str, host: &str) -> String {
+    exchange(
+        addr,
+        &format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"),
+        Duration::from_secs(30),
+    )
+}
+
+#[test]
+fn serve_redirects_never_leave_the_server() {
+    let tmp = new_site();
+    let server = Server::start(&tmp.path().join("site"));
+    for (path, expected) in [
+        ("//parties", "/parties/"),
+        ("///parties", "/parties/"),
+        ("/parties", "/parties/"),
+        ("//%2Fparties", "/parties/"),
+    ] {
+        let response = get_from(&server.addr, path, &server.addr);
+        assert_eq!(status_of(&response), 301, "{path}: {response}");
+        let location = response
+            .lines()
+            .find_map(|l| l.strip_prefix("Location: "))
+            .unwrap_or_else(|| panic!("{path}: no Location in {response}"));
+        assert_eq!(location, expected, "{path}");
+    }
+}
+
+#[test]
+fn serve_answers_only_requests_addressed_to_this_machine() {
+    let tmp = new_site();
+    let server = Server::start(&tmp.path().join("site"));
+    let port = server.addr.rsplit(':').next().unwrap().to_string();
+    for host in [
+        "evil.example".to_string(),
+        format!("evil.example:{port}"),
+        format!("localhost.evil.example:{port}"),
+        "127.0.0.2".to_string(),
+    ] {
+        let response = get_from(&server.addr, "/", &host);
+        assert_eq!(status_of(&response), 403, "{host}: {response}");
+        assert!(!response.contains("<html"), "{host}: {response}");
+    }
+    let no_host = exchange(
+        &server.addr,
+        "GET / HTTP/1.1\r\nConnection: close\r\n\r\n",
+        Duration::from_secs(30),
+    );
+    assert_eq!(status_of(&no_host), 403, "{no_host}");
+    for host in [
+        server.addr.clone(),
+        "127.0.0.1".to_string(),
+        "localhost".to_string(),
+        format!("localhost:{port}"),
+    ] {
+        let response = get_from(&server.addr, "/", &host);
+        assert_eq!(status_of(&response), 200, "{host}: {response}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn serve_recovers_when_idle_connections_exhaust_its_file_descriptors() {
+    let tmp = new_site();
+    let server = Server::start_with_few_files(&tmp.path().join("site"), 64);
+    assert_eq!(server.get("/").0, 200);
+    // Far more idle connections than the server may have files open.
+    let idle: Vec<std::net::TcpStream> = (0..200)
+        .filter_map(|_| std::net::TcpStream::connect(&server.addr).ok())
+        .collect();
+    assert!(idle.len() > 64, "only {} connections", idle.len());
+    std::thread::sleep(Duration::from_millis(500));
+    drop(idle);
+    within(
+        Duration::from_secs(20),
+        "the server to answer again",
+        || {
+            let response = exchange(
+                &server.addr,
+                &format!("GET / HTTP/1.1\r\nHost: {}\r\n\r\n", server.addr),
+                Duration::from_secs(2),
+            );
+            status_of(&response) == 200
+        },
+    );
+    // Idle connections held open are closed by the server in time too.
+    let held: Vec<std::net::TcpStream> = (0..200)
+        .filter_map(|_| std::net::TcpStream::connect(&server.addr).ok())
+        .collect();
+    within(
+        Duration::from_secs(60),
+        "an answer while idle connections are held",
+        || {
+            let response = exchange(
+                &server.addr,
+                &format!("GET / HTTP/1.1\r\nHost: {}\r\n\r\n", server.addr),
+                Duration::from_secs(2),
+            );
+            status_of(&response) == 200
+        },
+    );
+    drop(held);
+}
+
+#[test]
+fn serve_survives_a_template_macro_that_calls_itself() {
+    let tmp = new_site();
+    let root = tmp.path().join("site");
+    let server = Server::start(&root);
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    std::fs::write(
+        root.join("templates/404.html"),
+        "{% macro again() %}{{ self::again() }}{% endmacro again %}{{ self::again() }}",
+    )
+    .unwrap();
+    within(
+        Duration::from_secs(20),
+        "the template error to show",
+        || !server.status()["error"].is_null(),
+    );
+    let error = server.status()["error"].as_str().unwrap().to_string();
+    assert!(
+        error.contains("404.html") && error.contains("calls itself"),
+        "{error}"
+    );
+    assert_eq!(
+        server.get("/").0,
+        200,
+        "the last good build is still served"
+    );
+}
+
+#[test]
+fn serve_closes_a_connection_that_trickles_its_request() {
+    use std::io::{ErrorKind, Read, Write};
+    let tmp = new_site();
+    let server = Server::start(&tmp.path().join("site"));
+    let mut stream = std::net::TcpStream::connect(&server.addr).unwrap();
+    let _ = stream.write_all(b"GET / HTTP/1.1\r\n");
+    // A header line a little at a time, never the blank line that ends the
+    // head: each read is quick, the whole takes longer than a head may.
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(8) {
+        if stream.write_all(b"X").is_err() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    stream
+        .set_read_timeout(Some(Duration::from_secs(2)))
+        .unwrap();
+    let mut byte = [0u8; 1];
+    let closed = match stream.read(&mut byte) {
+        Ok(0) => true,
+        Ok(_) => false,
+        Err(e) => !matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut),
+    };
+    assert!(closed, "the server still waits for the request head");
+    assert_eq!(server.get("/").0, 200);
 }

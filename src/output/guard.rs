@@ -1,0 +1,209 @@
+//! Where an output may go: never on, inside or around the site's inputs, and
+//! never onto a file.
+//!
+//! Every command that writes asks this before it makes anything. Paths are
+//! compared as the file system resolves them, so a symbolic link, a `..` or a
+//! folder not made yet does not hide where an output would land. This module
+//! only judges paths; it writes and removes nothing.
+
+use std::fs;
+use std::path::{Component, Path, PathBuf};
+
+use super::{MARKER, OutputError, io};
+
+/// The site's inputs, relative to its root, as the contract names them.
+pub const INPUTS: [&str; 4] = ["briefing.toml", "content", "templates", "static"];
+
+/// How an output relates to the site's inputs, when it must not be written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overlap {
+    /// The output is the site's folder or holds it.
+    Site,
+    /// The output is this input or lies inside it.
+    Inside(&'static str),
+    /// The output holds this input (a folder elsewhere that an input links
+    /// into): replacing it would remove the input.
+    Holds(&'static str),
+}
+
+impl std::fmt::Display for Overlap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Overlap::Site => write!(f, "it is the site's folder, or holds it"),
+            Overlap::Inside(input) => {
+                write!(
+                    f,
+                    "it is, or lies inside, {input}, one of the site's inputs"
+                )
+            }
+            Overlap::Holds(input) => write!(f, "it holds {input}, one of the site's inputs"),
+        }
+    }
+}
+
+/// Whether writing `out` would touch an input of the site at `root`
+/// (`briefing.toml`, `content/`, `templates/`, `static/`, or the site folder
+/// itself). Paths are compared as the file system resolves them, symbolic
+/// links and `..` included, and a path whose folders do not exist yet is
+/// judged by where it would be made. The last part of `out` is not resolved:
+/// outputs are renamed onto it, which replaces a link there rather than what
+/// it points at. Any command that writes (a build, a PDF) can ask this.
+pub fn overlap(root: &Path, out: &Path) -> std::io::Result<Option<Overlap>> {
+    let target = match (out.parent(), out.file_name()) {
+        (Some(parent), Some(name)) if parent.as_os_str().is_empty() => {
+            resolve(Path::new("."))?.join(name)
+        }
+        (Some(parent), Some(name)) => resolve(parent)?.join(name),
+        _ => resolve(out)?,
+    };
+    let root = resolve(root)?;
+    if root.starts_with(&target) {
+        return Ok(Some(Overlap::Site));
+    }
+    for input in INPUTS {
+        let path = resolve(&root.join(input))?;
+        if target.starts_with(&path) {
+            return Ok(Some(Overlap::Inside(input)));
+        }
+        if path.starts_with(&target) {
+            return Ok(Some(Overlap::Holds(input)));
+        }
+    }
+    Ok(None)
+}
+
+/// `path` made absolute and resolved as far as it exists (symbolic links
+/// followed), the rest, which does not exist yet, appended part by part with
+/// `.` dropped and `..` taking off the part before.
+fn resolve(path: &Path) -> std::io::Result<PathBuf> {
+    let absolute = std::path::absolute(path)?;
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    let mut resolved = loop {
+        match existing.canonicalize() {
+            Ok(real) => break real,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+        match (existing.components().next_back(), existing.parent()) {
+            (Some(last), Some(parent)) => {
+                rest.push(last);
+                existing = parent;
+            }
+            // Only a root lacks a parent, and a root exists; this ends the
+            // loop should one not.
+            _ => break existing.to_path_buf(),
+        }
+    };
+    for part in rest.into_iter().rev() {
+        match part {
+            Component::ParentDir => {
+                resolved.pop();
+            }
+            Component::Normal(name) => resolved.push(name),
+            Component::CurDir | Component::RootDir | Component::Prefix(_) => {}
+        }
+    }
+    Ok(resolved)
+}
+
+/// Checks that `out` may be replaced by a build of the site at `root`: never
+/// on or inside the site's inputs, never holding them, never a file (not
+/// even with `force`); and either absent, empty, or made by `brief` (unless
+/// `force`).
+pub fn check_target(root: &Path, out: &Path, force: bool) -> Result<(), OutputError> {
+    let refuse = |why: String| Err(OutputError::Refused(out.to_path_buf(), why));
+    if let Some(overlap) = overlap(root, out).map_err(io(out))? {
+        return refuse(format!(
+            "{overlap}; choose an output folder outside briefing.toml, content/, templates/ and static/ (the default is {})",
+            root.join("public").display()
+        ));
+    }
+    match fs::metadata(out) {
+        Ok(meta) if !meta.is_dir() => {
+            return refuse(
+                "it is a file, and the output is a folder; choose a folder that does not exist yet"
+                    .into(),
+            );
+        }
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(io(out)(e)),
+    }
+    if force || out.join(MARKER).is_file() {
+        return Ok(());
+    }
+    let empty = fs::read_dir(out).map_err(io(out))?.next().is_none();
+    if empty {
+        Ok(())
+    } else {
+        refuse(
+            "the folder is not empty and was not made by brief (pass --force to replace it)".into(),
+        )
+    }
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outputs_on_or_in_the_inputs_or_onto_a_file_are_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        fs::create_dir_all(root.join("content/sections")).unwrap();
+        fs::create_dir_all(root.join("static")).unwrap();
+        fs::write(root.join("briefing.toml"), "title = \"x\"\n").unwrap();
+        fs::write(root.join("notes.txt"), "mine").unwrap();
+        for bad in [
+            ".",
+            "..",
+            "briefing.toml",
+            "content",
+            "content/new",
+            "content/not/yet",
+            "elsewhere/../content/x",
+            "static/out",
+            "templates",
+            "templates/out",
+        ] {
+            let err = check_target(root, &root.join(bad), true).unwrap_err();
+            assert!(matches!(err, OutputError::Refused(..)), "{bad}: {err}");
+        }
+        let err = check_target(root, &root.join("notes.txt"), true).unwrap_err();
+        assert!(err.to_string().contains("is a file"), "{err}");
+        for good in ["public", "out/site", "contents", "../elsewhere"] {
+            assert!(
+                check_target(root, &root.join(good), false).is_ok(),
+                "{good}"
+            );
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_into_the_inputs_is_seen_through() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("site");
+        fs::create_dir_all(root.join("static")).unwrap();
+        std::os::unix::fs::symlink(root.join("static"), tmp.path().join("link")).unwrap();
+        let err = check_target(&root, &tmp.path().join("link/out"), false).unwrap_err();
+        assert!(matches!(err, OutputError::Refused(..)), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_output_holding_an_input_linked_from_elsewhere_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("site");
+        let elsewhere = tmp.path().join("elsewhere");
+        fs::create_dir_all(elsewhere.join("real-content")).unwrap();
+        fs::create_dir_all(&root).unwrap();
+        std::os::unix::fs::symlink(elsewhere.join("real-content"), root.join("content")).unwrap();
+        assert_eq!(
+            overlap(&root, &elsewhere).unwrap(),
+            Some(Overlap::Holds("content"))
+        );
+        assert_eq!(overlap(&root, tmp.path()).unwrap(), Some(Overlap::Site));
+        assert_eq!(overlap(&root, &tmp.path().join("public")).unwrap(), None);
+    }
+}
