@@ -59,6 +59,9 @@ pub struct Renderer<'a> {
     print_views: Vec<EntityView>,
     /// Each entity's card, rendered at most once per [`CardVariant`].
     cards: Vec<[OnceLock<Result<String, String>>; 3]>,
+    /// Each entity's link on a page one folder down, as `link.html`
+    /// renders it, at most once.
+    links: Vec<OnceLock<Result<String, String>>>,
     pub base_url: Option<String>,
     /// What `brief serve` keeps between builds; None for a one-off build.
     cache: Option<&'a Cache>,
@@ -87,6 +90,12 @@ impl CardVariant {
             (LinkMode::Site, _) => CardVariant::Nested,
         }
     }
+}
+
+#[derive(Serialize)]
+struct LinkContext<'a> {
+    link: &'a views::LinkView<'a>,
+    root: &'a str,
 }
 
 #[derive(Serialize)]
@@ -119,6 +128,7 @@ impl<'a> Renderer<'a> {
             views,
             print_views,
             cards: briefing.keys().map(|_| Default::default()).collect(),
+            links: briefing.keys().map(|_| Default::default()).collect(),
             base_url,
             cache,
             face: OnceLock::new(),
@@ -172,6 +182,24 @@ impl<'a> Renderer<'a> {
             template: "card.html".into(),
             message: message.clone(),
         })
+    }
+
+    /// `key` as an item of a related list, its link rendered once by
+    /// `link.html` and reused by every list that names it.
+    pub fn related_item(&self, key: EntityKey) -> Result<views::RelatedItem<'_>, RenderError> {
+        let link = self.link(key);
+        let html = self.links[self.briefing.position(key)].get_or_init(|| {
+            let context = LinkContext {
+                link: &link,
+                root: "../",
+            };
+            (self.theme.render("link.html", &context)).map_err(|e| e.message)
+        });
+        let html = html.as_deref().map_err(|message| RenderError {
+            template: "link.html".into(),
+            message: message.clone(),
+        })?;
+        Ok(views::RelatedItem { link, html })
     }
 
     /// The Markdown body of a document.

@@ -8,8 +8,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::views::{
-    self, EntityView, LinkMode, LinkView, MentionGroup, MentionView, Neighbours, RelatedGroup,
-    SiteView,
+    self, EntityView, LinkMode, MentionGroup, MentionView, Neighbours, RelatedGroup, SiteView,
 };
 use super::{CardVariant, OutFile, RenderError, Renderer, Sink, SiteError};
 use crate::annotate::{Heading, Rendered};
@@ -187,13 +186,11 @@ fn section(r: &Renderer, key: EntityKey, rendered: &Rendered) -> Result<OutFile,
         (Kind::Clause, "Clauses"),
         (Kind::Quote, "Quotes"),
     ] {
-        let items: Vec<LinkView> = rendered
-            .referenced
-            .iter()
+        let items = (rendered.referenced.iter())
             .filter(|(k, _)| *k == kind)
             .filter_map(|(k, id)| r.briefing.lookup(*k, id))
-            .map(|k| r.link(k))
-            .collect();
+            .map(|k| r.related_item(k))
+            .collect::<Result<Vec<_>, _>>()?;
         if !items.is_empty() {
             related.push(RelatedGroup {
                 title: format!("{title} in this section"),
@@ -233,7 +230,7 @@ fn entity(r: &Renderer, key: EntityKey, rendered: &Rendered) -> Result<OutFile, 
         entity: view,
         html: &rendered.html,
         mentioned_in: mentioned_in(r, key),
-        related: related(r, key),
+        related: related(r, key)?,
     };
     let template = format!("{}.html", key.kind.as_str());
     let mut previews = rendered.referenced.clone();
@@ -242,7 +239,7 @@ fn entity(r: &Renderer, key: EntityKey, rendered: &Rendered) -> Result<OutFile, 
             .iter()
             .flat_map(|g| g.items.iter())
             .filter_map(|l| {
-                let (kind, id) = l.key.split_once(':')?;
+                let (kind, id) = l.link.key.split_once(':')?;
                 Some((Kind::from_prefix(kind)?, id.to_string()))
             }),
     );
@@ -291,98 +288,94 @@ fn mentioned_in<'a>(r: &'a Renderer, key: EntityKey) -> Vec<MentionGroup<'a>> {
         .collect()
 }
 
-/// The parties affiliated with party `key`, a group for each kind of
-/// party: "People", "Products", and so on.
-fn affiliated<'a>(r: &'a Renderer, key: EntityKey) -> Vec<RelatedGroup<'a>> {
-    let members = r.graph.party_people(key.index);
-    PartyKind::ALL
-        .into_iter()
-        .map(|kind| RelatedGroup {
-            title: kind.plural().to_string(),
-            items: (members.iter())
-                .filter(|&&p| r.briefing.parties[p].meta.kind == kind)
-                .map(|&index| {
-                    r.link(EntityKey {
-                        kind: Kind::Party,
-                        index,
-                    })
-                })
-                .collect(),
-        })
-        .collect()
-}
-
-fn related<'a>(r: &'a Renderer, key: EntityKey) -> Vec<RelatedGroup<'a>> {
-    let link = |kind: Kind, index: usize| r.link(EntityKey { kind, index });
-    let group = |title: String, kind: Kind, items: &[usize]| RelatedGroup {
-        title,
-        items: items.iter().map(|&i| link(kind, i)).collect(),
+/// The related lists of entity `key`'s page, each with its title, the
+/// empty ones left out.
+fn related<'a>(r: &'a Renderer, key: EntityKey) -> Result<Vec<RelatedGroup<'a>>, RenderError> {
+    let keys = |kind: Kind, items: &[usize]| -> Vec<EntityKey> {
+        items
+            .iter()
+            .map(|&index| EntityKey { kind, index })
+            .collect()
     };
     let name = r.briefing.display_name(key);
-    let groups = match key.kind {
+    let relations = &r.graph.relations;
+    let mut groups: Vec<(String, Vec<EntityKey>)> = match key.kind {
         Kind::Party => vec![
-            group(
+            (
                 "Clauses binding this party".into(),
-                Kind::Clause,
-                r.graph.party_clauses(key.index),
+                keys(Kind::Clause, r.graph.party_clauses(key.index)),
             ),
-            group(
+            (
                 format!("Quotes by {name}"),
-                Kind::Quote,
-                r.graph.party_quotes(key.index),
+                keys(Kind::Quote, r.graph.party_quotes(key.index)),
             ),
-            group(
+            (
                 format!("Quotes about {name}"),
-                Kind::Quote,
-                r.graph.party_quoted_in(key.index),
-            ),
-        ]
-        .into_iter()
-        .chain(affiliated(r, key))
-        .collect(),
-        Kind::Clause => vec![
-            group(
-                "Parties".into(),
-                Kind::Party,
-                r.graph
-                    .relations
-                    .clause_parties
-                    .get(key.index)
-                    .map_or(&[], Vec::as_slice),
-            ),
-            group(
-                "Quotes about this clause".into(),
-                Kind::Quote,
-                r.graph.clause_quotes(key.index),
+                keys(Kind::Quote, r.graph.party_quoted_in(key.index)),
             ),
         ],
-        Kind::Quote => {
-            let speaker: Vec<usize> = r
-                .graph
-                .relations
-                .quote_speaker
-                .get(key.index)
-                .copied()
-                .flatten()
-                .into_iter()
-                .collect();
-            let about = r
-                .graph
-                .relations
-                .quote_about
-                .get(key.index)
-                .map_or(&[][..], Vec::as_slice);
-            vec![
-                group("Speaker".into(), Kind::Party, &speaker),
-                RelatedGroup {
-                    title: "About".into(),
-                    items: about.iter().map(|k| r.link(*k)).collect(),
-                },
-            ]
-        }
+        Kind::Clause => vec![
+            (
+                "Parties".into(),
+                keys(
+                    Kind::Party,
+                    relations
+                        .clause_parties
+                        .get(key.index)
+                        .map_or(&[], Vec::as_slice),
+                ),
+            ),
+            (
+                "Quotes about this clause".into(),
+                keys(Kind::Quote, r.graph.clause_quotes(key.index)),
+            ),
+        ],
+        Kind::Quote => vec![
+            (
+                "Speaker".into(),
+                keys(
+                    Kind::Party,
+                    &relations
+                        .quote_speaker
+                        .get(key.index)
+                        .copied()
+                        .flatten()
+                        .into_iter()
+                        .collect::<Vec<_>>(),
+                ),
+            ),
+            (
+                "About".into(),
+                relations
+                    .quote_about
+                    .get(key.index)
+                    .cloned()
+                    .unwrap_or_default(),
+            ),
+        ],
         Kind::Section => Vec::new(),
     };
-    groups.into_iter().filter(|g| !g.items.is_empty()).collect()
+    // A party's affiliated parties, a group for each kind: "People",
+    // "Products", and so on.
+    if key.kind == Kind::Party {
+        let members = keys(Kind::Party, r.graph.party_people(key.index));
+        for kind in PartyKind::ALL {
+            let of_kind = (members.iter())
+                .filter(|m| r.briefing.parties[m.index].meta.kind == kind)
+                .copied()
+                .collect();
+            groups.push((kind.plural().to_string(), of_kind));
+        }
+    }
+    (groups.into_iter())
+        .filter(|(_, items)| !items.is_empty())
+        .map(|(title, items)| {
+            let items = (items.into_iter())
+                .map(|k| r.related_item(k))
+                .collect::<Result<_, _>>()?;
+            Ok(RelatedGroup { title, items })
+        })
+        .collect()
 }
 
 #[derive(Serialize, Hash)]

@@ -288,7 +288,17 @@ pub struct MentionGroup<'a> {
 #[derive(Debug, Clone, Hash, Serialize)]
 pub struct RelatedGroup<'a> {
     pub title: String,
-    pub items: Vec<LinkView<'a>>,
+    pub items: Vec<RelatedItem<'a>>,
+}
+
+/// An entity in a related list: its link, and that link as `link.html`
+/// renders it on a page one folder down, made once per entity and reused
+/// by every list that names it.
+#[derive(Debug, Clone, Hash, Serialize)]
+pub struct RelatedItem<'a> {
+    #[serde(flatten)]
+    pub link: LinkView<'a>,
+    pub html: &'a str,
 }
 
 /// Previous / next navigation between sections.

@@ -24,7 +24,7 @@ fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 
 /// For each built-in template: the text after which an edit goes (a place
 /// whose output is shown), and a page of `build/basic` built from it.
-const EDITS: [(&str, &str, &str); 16] = [
+const EDITS: [(&str, &str, &str); 17] = [
     (
         "base.html",
         "<main id=\"main\" tabindex=\"-1\">",
@@ -77,6 +77,7 @@ const EDITS: [(&str, &str, &str); 16] = [
         "parties/acme.html",
     ),
     ("entity_tail.html", "</div>{% endif %}", "parties/acme.html"),
+    ("link.html", "{% import \"macros.html\" as m %}", "sections/deal.html"),
 ];
 
 #[test]
