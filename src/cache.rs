@@ -20,22 +20,9 @@ pub type Digest = u128;
 
 /// The xxh3 digest of `value`, fed through its `Hash` implementation.
 pub fn digest<T: Hash + ?Sized>(value: &T) -> Digest {
-    let mut gather = Gather(Vec::new());
-    value.hash(&mut gather);
-    xxhash_rust::xxh3::xxh3_128(&gather.0)
-}
-
-/// Gathers the bytes a value's `Hash` writes, to digest them in one call.
-struct Gather(Vec<u8>);
-
-impl std::hash::Hasher for Gather {
-    fn write(&mut self, bytes: &[u8]) {
-        self.0.extend_from_slice(bytes);
-    }
-
-    fn finish(&self) -> u64 {
-        xxhash_rust::xxh3::xxh3_64(&self.0)
-    }
+    let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();
+    value.hash(&mut hasher);
+    hasher.digest128()
 }
 
 /// A memo table that lives from one build to the next: what the last build
