@@ -1,5 +1,5 @@
 //! What `brief serve` keeps from one build to the next, handed to the
-//! pipeline: the references scanned from each body, each
+//! pipeline: the sources' stamps, the references scanned from each body, each
 //! body rendered, each page rendered, and each page's link scan. Every entry
 //! is keyed by a digest of everything that made it, never by a guess about
 //! what an edit touched, so a build with a cache writes what a build without
@@ -74,6 +74,8 @@ impl<K: Eq + Hash + Clone, V: Clone> Table<K, V> {
 /// Everything kept between builds.
 #[derive(Default)]
 pub struct Cache {
+    /// The stamps and texts of the sources last read.
+    pub sources: Mutex<crate::source::Known>,
     /// The references of a body, by a digest of its text and of the names
     /// of every entity.
     pub scans: Table<Digest, Arc<Vec<RawRef>>>,

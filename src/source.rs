@@ -6,9 +6,11 @@
 //! the four kinds by folder, and refuses paths that leave the site root. It does
 //! not parse front matter or Markdown.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::string::FromUtf8Error;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
 use rayon::prelude::*;
 
@@ -55,6 +57,71 @@ pub enum LoadError {
 /// Reads `root/briefing.toml` and `root/content/**.md`. Problems with individual
 /// files (bad encoding, links out of the site, loops) are diagnostics.
 pub fn read(root: &Path) -> Result<(Sources, Vec<Diagnostic>), LoadError> {
+    read_known(root, None)
+}
+
+/// The content files one read found, for the next read of the same site: a
+/// file whose [`Stamp`] is as it was is not read again. `brief serve` rereads
+/// the site on every save, and most files are unchanged.
+#[derive(Debug, Default)]
+pub struct Known {
+    /// When the read that found these began.
+    read_at: Option<SystemTime>,
+    files: HashMap<PathBuf, (Stamp, Arc<String>)>,
+}
+
+/// What tells a file's text changed without reading it: its size and
+/// modification time, and on Unix also its inode and its status-change time,
+/// which no tool can set back (so a file copied over another with its old
+/// time kept is still seen as changed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: SystemTime,
+    #[cfg(unix)]
+    changed: (i64, i64, u64),
+}
+
+impl Stamp {
+    fn of(metadata: &std::fs::Metadata) -> Option<Stamp> {
+        #[cfg(unix)]
+        use std::os::unix::fs::MetadataExt;
+        Some(Stamp {
+            len: metadata.len(),
+            modified: metadata.modified().ok()?,
+            #[cfg(unix)]
+            changed: (metadata.ctime(), metadata.ctime_nsec(), metadata.ino()),
+        })
+    }
+}
+
+/// How far before a read a file must have been modified for its time to be
+/// trusted: a file written during the same tick of a coarse clock as the read
+/// (some filesystems keep times to the second or two) is read again.
+const TRUST_MODIFIED_BEFORE: Duration = Duration::from_secs(3);
+
+impl Known {
+    /// Whether the text kept for `path` still holds: the file has the stamp
+    /// it had, and its modification time is old enough to trust.
+    fn holds(&self, path: &Path, stamp: Option<Stamp>) -> bool {
+        let (Some((kept, _)), Some(now)) = (self.files.get(path), stamp) else {
+            return false;
+        };
+        let trusted = self
+            .read_at
+            .and_then(|at| at.checked_sub(TRUST_MODIFIED_BEFORE))
+            .is_some_and(|line| now.modified < line);
+        trusted && *kept == now
+    }
+}
+
+/// [`read`], taking unchanged files' text from `known` and leaving there what
+/// this read found.
+pub fn read_known(
+    root: &Path,
+    mut known: Option<&mut Known>,
+) -> Result<(Sources, Vec<Diagnostic>), LoadError> {
+    let started = SystemTime::now();
     let mut files = Files::default();
     let mut diagnostics = Vec::new();
     let config_path = root.join("briefing.toml");
@@ -85,23 +152,59 @@ pub fn read(root: &Path) -> Result<(Sources, Vec<Diagnostic>), LoadError> {
         }
         // Reading is most of this stage's time on a large site: read in
         // parallel, then number the files in the walk's order.
-        let read: Vec<std::io::Result<Vec<u8>>> = pending
+        let previous = known.as_deref();
+        let read: Vec<std::io::Result<Read>> = pending
             .par_iter()
-            .map(|entry| std::fs::read(&entry.path))
+            .map(|entry| read_one(&entry.path, previous))
             .collect();
+        let mut old = known.as_mut().map(|k| std::mem::take(&mut k.files));
+        let mut next = HashMap::new();
         for (entry, read) in pending.into_iter().zip(read) {
-            let bytes = read.map_err(|source| LoadError::Io {
+            let read = read.map_err(|source| LoadError::Io {
                 path: entry.path.clone(),
                 source,
             })?;
-            let Some(file) = decode(&mut files, &mut diagnostics, utf8(bytes), entry.rel) else {
-                continue;
+            let kept = match read.bytes {
+                None => old.as_mut().and_then(|o| o.remove(&entry.path)),
+                Some(_) => None,
+            };
+            let file = match kept {
+                // A kept text moves on to the next read as it is.
+                Some((stamp, text)) => {
+                    let file = files.add_shared(entry.rel, Arc::clone(&text));
+                    next.insert(entry.path, (stamp, text));
+                    file
+                }
+                None => {
+                    let bytes = match read.bytes {
+                        Some(bytes) => bytes,
+                        None => {
+                            utf8(std::fs::read(&entry.path).map_err(|source| LoadError::Io {
+                                path: entry.path.clone(),
+                                source,
+                            })?)
+                        }
+                    };
+                    let Some(file) = decode(&mut files, &mut diagnostics, bytes, entry.rel) else {
+                        continue;
+                    };
+                    if let (Some(_), Some(stamp)) = (&old, read.stamp) {
+                        next.insert(entry.path, (stamp, Arc::clone(files.shared(file))));
+                    }
+                    file
+                }
             };
             content.push(ContentFile {
                 file,
                 slot: entry.slot,
                 stem: entry.stem,
             });
+        }
+        if let Some(known) = known {
+            *known = Known {
+                read_at: Some(started),
+                files: next,
+            };
         }
     }
     Ok((
@@ -129,6 +232,33 @@ struct Pending {
     rel: PathBuf,
     slot: Slot,
     stem: String,
+}
+
+/// One content file: its bytes, or None when the text a previous read kept
+/// for it still holds; and its size and modification time when there is a
+/// [`Known`].
+struct Read {
+    /// The text, checked as UTF-8 where it was read (in parallel), or None
+    /// when the text kept from the last read still holds.
+    bytes: Option<Result<String, FromUtf8Error>>,
+    stamp: Option<Stamp>,
+}
+
+/// Reads the content file at `path`, unless `known` holds its text.
+fn read_one(path: &Path, known: Option<&Known>) -> std::io::Result<Read> {
+    let Some(known) = known else {
+        return Ok(Read {
+            bytes: Some(utf8(std::fs::read(path)?)),
+            stamp: None,
+        });
+    };
+    let metadata = std::fs::metadata(path)?;
+    let stamp = Stamp::of(&metadata);
+    let bytes = match known.holds(path, stamp) {
+        true => None,
+        false => Some(utf8(std::fs::read(path)?)),
+    };
+    Ok(Read { bytes, stamp })
 }
 
 /// Walks `content/` in sorted order. Only paths reached through a symbolic
@@ -305,5 +435,72 @@ fn decode(
             );
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A site with one section, `a.md`, whose text is `text` and whose
+    /// modification time is `age` before a fixed moment a little in the past.
+    fn write(root: &Path, text: &str, age: Duration) {
+        static BASE: std::sync::OnceLock<SystemTime> = std::sync::OnceLock::new();
+        let base = *BASE.get_or_init(SystemTime::now);
+        let dir = root.join("content/sections");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(root.join("briefing.toml"), "title = \"T\"\n").unwrap();
+        let path = dir.join("a.md");
+        std::fs::write(&path, text).unwrap();
+        let file = std::fs::File::options().write(true).open(&path).unwrap();
+        file.set_modified(base - age).unwrap();
+    }
+
+    fn section_text(root: &Path, known: &mut Known) -> String {
+        let (sources, _) = read_known(root, Some(known)).unwrap();
+        sources.files.text(sources.content[0].file).to_string()
+    }
+
+    #[test]
+    fn unchanged_files_are_not_read_again_and_changed_ones_are() {
+        let dir = tempfile::tempdir().unwrap();
+        let hour = Duration::from_secs(3600);
+        let path = dir.path().join("content/sections/a.md");
+        let stamp = |path: &Path| Stamp::of(&std::fs::metadata(path).unwrap());
+        let mut known = Known::default();
+        write(dir.path(), "one", hour);
+        assert_eq!(section_text(dir.path(), &mut known), "one");
+        // Untouched, the kept text stands in for the file.
+        assert!(known.holds(&path, stamp(&path)));
+        assert_eq!(section_text(dir.path(), &mut known), "one");
+        // Rewritten with its size and its old time kept: on Unix the
+        // status-change time still tells.
+        write(dir.path(), "two", hour);
+        if cfg!(unix) {
+            assert!(!known.holds(&path, stamp(&path)));
+            assert_eq!(section_text(dir.path(), &mut known), "two");
+        }
+        // A new time is a new text.
+        write(dir.path(), "six", hour / 2);
+        assert_eq!(section_text(dir.path(), &mut known), "six");
+        // A new size too.
+        write(dir.path(), "three", hour / 2);
+        assert_eq!(section_text(dir.path(), &mut known), "three");
+    }
+
+    #[test]
+    fn recently_modified_files_are_always_read() {
+        // A coarse clock can give two writes in a row the same time; a file
+        // modified just before the last read is read again whatever its time.
+        let dir = tempfile::tempdir().unwrap();
+        let mut known = Known::default();
+        write(dir.path(), "one", Duration::ZERO);
+        assert_eq!(section_text(dir.path(), &mut known), "one");
+        write(dir.path(), "two", Duration::ZERO);
+        let path = dir.path().join("content/sections/a.md");
+        let (stamp, _) = &known.files[&path];
+        let file = std::fs::File::options().write(true).open(&path).unwrap();
+        file.set_modified(stamp.modified).unwrap();
+        assert_eq!(section_text(dir.path(), &mut known), "two");
     }
 }
