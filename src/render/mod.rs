@@ -228,9 +228,7 @@ impl<'a> Renderer<'a> {
         let Some(cache) = self.cache else {
             return render();
         };
-        let face = *self
-            .face
-            .get_or_init(|| digest(&(&self.views, &self.print_views, self.theme.digest)));
+        let face = self.face();
         let key = digest(&(
             text,
             root,
@@ -240,6 +238,44 @@ impl<'a> Renderer<'a> {
             face,
         ));
         cache.bodies.get_or_make(key, render)
+    }
+
+    /// A digest of everything any page or body can show of the briefing
+    /// beyond its own text and mentions: every entity's views (names, labels,
+    /// relations, what cards show), the site view, the base URL and the
+    /// templates. Made once, for the cache.
+    fn face(&self) -> crate::cache::Digest {
+        *self.face.get_or_init(|| {
+            let views = (&self.views, &self.print_views, &self.site);
+            digest(&(views, &self.base_url, self.theme.digest))
+        })
+    }
+
+    /// The page of entity `key` as `make` renders it; from the cache, without
+    /// building its context, when its body, its mentions and the face of the
+    /// briefing ([`Renderer::face`]) are as they were: most pages are
+    /// untouched by an edit to one section.
+    pub fn entity_page(
+        &self,
+        key: EntityKey,
+        make: impl FnOnce() -> Result<OutFile, RenderError>,
+    ) -> Result<OutFile, RenderError> {
+        let Some(cache) = self.cache else {
+            return make();
+        };
+        let mentions: Vec<_> = (self.graph.mentions_of(key))
+            .map(|m| (m.page, m.anchor(self.briefing), &m.snippet, m.embed))
+            .collect();
+        let body = self.body(self.briefing.doc(key));
+        let inputs = digest(&(self.face(), key, body, mentions));
+        let path = views::entity_href(self.briefing, key, LinkMode::Site);
+        let bytes = cache
+            .pages
+            .get_or_make(inputs, || make().map(|file| Arc::new(file.bytes)))?;
+        Ok(OutFile {
+            path,
+            bytes: Arc::unwrap_or_clone(bytes),
+        })
     }
 
     /// The body of `doc` for its own page (one folder down).

@@ -33,13 +33,13 @@ pub fn all(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
     jobs.par_iter().try_for_each(|job| {
         let file = match *job {
             Job::Front => front(r),
-            Job::Entity(key) => {
+            Job::Entity(key) => r.entity_page(key, || {
                 let body = r.page_body(r.briefing.doc(key))?;
                 match key.kind {
                     Kind::Section => section(r, key, &body),
                     _ => entity(r, key, &body),
                 }
-            }
+            }),
             Job::Index(kind) => index(r, kind),
             Job::NotFound => page(r, "404.html", "404.html", "Page not found", &[], ()),
         }?;
