@@ -22,8 +22,8 @@ const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 #[derive(Default)]
 pub struct Highlighter {
     syntaxes: OnceLock<SyntaxSet>,
-    /// Highlighted blocks by the digest of their language and code.
-    done: Mutex<HashMap<crate::cache::Digest, String>>,
+    /// Highlighted blocks by their language and code.
+    done: Mutex<HashMap<(String, String), String>>,
 }
 
 impl Highlighter {
@@ -38,7 +38,7 @@ impl Highlighter {
         if lang.is_empty() {
             return plain(code);
         }
-        let key = crate::cache::digest(&(lang, code));
+        let key = (lang.to_string(), code.to_string());
         if let Some(html) = self
             .done
             .lock()

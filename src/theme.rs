@@ -15,8 +15,6 @@ use serde::Serialize;
 use tera::{Context, Tera};
 use walkdir::WalkDir;
 
-use crate::render::RenderError;
-
 mod cycles;
 
 macro_rules! embedded {
@@ -35,6 +33,14 @@ pub const TEMPLATES: [(&str, &str); 17] = embedded!("templates":
 /// The built-in static files, by path under the output root.
 pub const STATIC: [(&str, &str); 4] =
     embedded!("static": "brief.css", "brief.js", "print.css", "syntax.css");
+
+/// A template failed to render; carries Tera's whole explanation.
+#[derive(Debug, thiserror::Error)]
+#[error("template `{template}` failed: {message}")]
+pub struct RenderError {
+    pub template: String,
+    pub message: String,
+}
 
 /// Templates ready to render and the static files to copy.
 pub struct Theme {

@@ -3,11 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use brief::render::OutFile;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|bytes: &[u8]| {
-    let page = OutFile { path: "sections/x.html".into(), bytes: bytes.to_vec() };
-    let other = OutFile { path: "index.html".into(), bytes: b"<p id=\"a\">".to_vec() };
-    let _ = brief::verify::verify(&[page, other], &BTreeMap::new());
+    let pages = [("sections/x.html", bytes), ("index.html", &b"<p id=\"a\">"[..])];
+    let _ = brief::verify::verify(pages, &BTreeMap::new());
 });

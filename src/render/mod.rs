@@ -36,13 +36,7 @@ pub struct OutFile {
     pub bytes: Vec<u8>,
 }
 
-/// A template failed to render; carries Tera's whole explanation.
-#[derive(Debug, thiserror::Error)]
-#[error("template `{template}` failed: {message}")]
-pub struct RenderError {
-    pub template: String,
-    pub message: String,
-}
+pub use crate::theme::RenderError;
 
 /// Everything rendering reads, shared by all pages and threads.
 pub struct Renderer<'a> {

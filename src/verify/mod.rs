@@ -30,7 +30,6 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::annotate::is_external;
-use crate::render::OutFile;
 use html::{Found, Scanned};
 
 /// One internal link of the output that points at nothing.
@@ -87,15 +86,18 @@ impl fmt::Display for Miss {
 }
 
 /// Every miss in the site, sorted by page and line.
-pub fn verify(files: &[OutFile], statics: &BTreeMap<String, Vec<u8>>) -> Vec<Miss> {
+pub fn verify<'a>(
+    files: impl IntoIterator<Item = (&'a str, &'a [u8])>,
+    statics: &BTreeMap<String, Vec<u8>>,
+) -> Vec<Miss> {
     let collector = Collector::default();
     // A rendered page replaces a static file of the same path, as on disk.
     for (path, bytes) in statics {
         collector.add(path, bytes);
     }
-    files
-        .par_iter()
-        .for_each(|f| collector.add(&f.path, &f.bytes));
+    for (path, bytes) in files {
+        collector.add(path, bytes);
+    }
     collector.finish()
 }
 
