@@ -77,7 +77,11 @@ const EDITS: [(&str, &str, &str); 17] = [
         "parties/acme.html",
     ),
     ("entity_tail.html", "</div>{% endif %}", "parties/acme.html"),
-    ("link.html", "{% import \"macros.html\" as m %}", "sections/deal.html"),
+    (
+        "link.html",
+        "{% import \"macros.html\" as m %}",
+        "sections/deal.html",
+    ),
 ];
 
 #[test]
