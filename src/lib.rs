@@ -354,8 +354,10 @@ pub fn run(
     let verifying = Verifying {
         inner: sink,
         collector: verify::Collector::new(cache.map(|c| &c.links)),
+        paths: Default::default(),
     };
-    // Static files first: a rendered page of the same path replaces one.
+    // Static files first: a rendered page of the same path is an error at
+    // the static file (see `shadowed`), never a silent replacement.
     for (path, bytes) in &theme.statics {
         let file = render::OutFile {
             path: path.clone(),
@@ -378,6 +380,12 @@ pub fn run(
     let outputs: Vec<&str> = outputs.iter().map(String::as_str).collect();
     let found = locate_misses(&compiled, misses, &outputs)?;
     compiled.diagnostics.extend(found);
+    let twice = verifying
+        .paths
+        .into_inner()
+        .map(|p| p.twice)
+        .unwrap_or_default();
+    shadowed(&mut compiled, twice);
     diagnostics::normalize(&mut compiled.diagnostics);
     Ok(compiled)
 }
@@ -403,19 +411,42 @@ pub fn timed<T>(stage: &str, f: impl FnOnce() -> T) -> T {
     value
 }
 
-/// A sink that shows every file to the link check before passing it on.
+/// A sink that shows every file to the link check before passing it on,
+/// and notes every path handed to it more than once.
 struct Verifying<'a> {
     inner: &'a dyn render::Sink,
     collector: verify::Collector,
+    paths: std::sync::Mutex<Paths>,
+}
+
+/// The paths a build has written, and those it wrote twice.
+#[derive(Default)]
+struct Paths {
+    seen: std::collections::HashSet<String>,
+    twice: std::collections::BTreeSet<String>,
+}
+
+impl Verifying<'_> {
+    fn note(&self, path: &str) {
+        // A poisoned lock means a thread panicked, which fails the build
+        // anyway; the note is then not needed.
+        if let Ok(mut paths) = self.paths.lock()
+            && !paths.seen.insert(path.to_string())
+        {
+            paths.twice.insert(path.to_string());
+        }
+    }
 }
 
 impl render::Sink for Verifying<'_> {
     fn put(&self, file: render::OutFile) -> Result<(), render::SinkError> {
+        self.note(&file.path);
         self.collector.add(&file.path, &file.bytes);
         self.inner.put(file)
     }
 
     fn put_pieces(&self, path: &str, pieces: render::Pieces) -> Result<(), render::SiteError> {
+        self.note(path);
         let mut page = self.collector.start(path);
         let mut seen = pieces.inspect(|piece| {
             if let Ok(piece) = piece {
@@ -425,6 +456,30 @@ impl render::Sink for Verifying<'_> {
         self.inner.put_pieces(path, &mut seen)?;
         self.collector.end(page);
         Ok(())
+    }
+}
+
+/// Output paths written twice: static files come first and the rendered
+/// pages after, so a page of the same path would replace the static file;
+/// which one a reader gets must not depend on that order, so each is an
+/// error at the static file. (Pages have distinct paths by construction:
+/// ids are unique within a kind, and `index` is no entity's id.)
+fn shadowed(compiled: &mut Compiled, twice: std::collections::BTreeSet<String>) {
+    for path in twice {
+        let shown = std::path::Path::new("static").join(&path);
+        let file = compiled.files.add(shown, String::new());
+        compiled.diagnostics.push(
+            Diagnostic::error(
+                "shadowed-page",
+                file,
+                0..0,
+                format!("static file `static/{path}` has the path of a page brief writes"),
+            )
+            .with_label("this file")
+            .with_help(format!(
+                "rename or move it: the page `{path}` would replace it in the output"
+            )),
+        );
     }
 }
 
