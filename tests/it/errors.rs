@@ -255,3 +255,17 @@ fn root_and_deny_warnings_have_help() {
         assert!(help.contains("--root"), "{command}\n{help}");
     }
 }
+
+/// A party, clause or quote with the id `index` would write over its kind's
+/// index page: an error at the file, and references to it point there.
+#[test]
+fn the_id_index_is_refused_where_it_names_an_index_page() {
+    check_case("reserved-index").unwrap();
+}
+
+/// A static file with the path of a page brief renders (`static/index.html`,
+/// `static/parties/acme.html`) is an error at each such file.
+#[test]
+fn a_static_file_that_shadows_a_page_is_an_error() {
+    check_case("static-shadows-page").unwrap();
+}
