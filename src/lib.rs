@@ -20,6 +20,7 @@ pub mod cache;
 pub mod config;
 pub mod date;
 pub mod diagnostics;
+mod fragment;
 pub mod frontmatter;
 pub mod graph;
 pub mod highlight;
@@ -59,6 +60,7 @@ use rayon::prelude::*;
 
 use cache::Cache;
 pub use diagnostics::{Diagnostic, Files, Severity};
+pub use fragment::{Fragment, render_fragment};
 use graph::{Graph, PageId, PageRefs};
 use model::{Briefing, Doc, EntityKey, Kind};
 use render::Renderer;
@@ -567,42 +569,4 @@ pub fn build_with(
         compiled,
         written: Some(written),
     })
-}
-
-/// `brief render`: one Markdown text to an HTML fragment. References resolve
-/// against the site at `root` when there is one that compiles; otherwise they
-/// link to where such entities' pages would be.
-pub fn render_fragment(text: &str, root: Option<&Path>) -> Result<String, Error> {
-    if let Some(root) = root.filter(|r| r.join("briefing.toml").is_file()) {
-        let compiled = compile(root)?;
-        if let (0, Some((briefing, graph))) = (compiled.errors(), &compiled.site) {
-            let theme = Theme::load(Some(root))?;
-            let renderer = Renderer::new(&compiled.files, briefing, graph, &theme, None, None);
-            let options = annotate::RenderOptions::default();
-            let rendered = renderer.markdown(text, "", LinkMode::Site, options)?;
-            return Ok(std::sync::Arc::unwrap_or_clone(rendered).html);
-        }
-    }
-    let highlighter = highlight::Highlighter::new();
-    let options = annotate::RenderOptions::default();
-    Ok(annotate::render(text, &Standalone, &highlighter, options).html)
-}
-
-/// Targets when there is no site: a link to where the entity's page would be.
-struct Standalone;
-
-impl annotate::Targets for Standalone {
-    fn target(&self, kind: Kind, id: &str) -> Option<annotate::Target> {
-        // Only ids that could name a file keep their link: anything else could
-        // point outside the site.
-        model::is_valid_id(id).then(|| annotate::Target {
-            href: [kind.dir(), "/", id, ".html"].concat(),
-            name: id.to_string(),
-            label: None,
-        })
-    }
-
-    fn card(&self, _: Kind, _: &str, _: &str) -> Option<String> {
-        None
-    }
 }
