@@ -93,17 +93,25 @@ pub enum Error {
 /// Links the templates made that point at nothing (misses traced to content
 /// are diagnostics instead).
 #[derive(Debug, thiserror::Error)]
-pub struct BrokenLinks(pub Vec<verify::Miss>);
+pub struct BrokenLinks {
+    pub misses: Vec<verify::Miss>,
+    /// The diagnostics of the same build, rendered: a broken template must
+    /// not hide the content's own mistakes, so they are shown after it.
+    pub diagnostics: String,
+}
 
 impl fmt::Display for BrokenLinks {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
             "the rendered site has {} broken link(s); fix the templates that make them:",
-            self.0.len()
+            self.misses.len()
         )?;
-        for miss in &self.0 {
+        for miss in &self.misses {
             write!(f, "\n  {miss}")?;
+        }
+        if !self.diagnostics.is_empty() {
+            write!(f, "\n\n{}", self.diagnostics.trim_end())?;
         }
         Ok(())
     }
@@ -514,10 +522,15 @@ fn locate_misses(
         .collect();
     let (found, left) = verify::locate(misses, &compiled.files, &docs, outputs);
     if left.is_empty() {
-        Ok(found)
-    } else {
-        Err(BrokenLinks(left).into())
+        return Ok(found);
     }
+    let mut all: Vec<Diagnostic> = compiled.diagnostics.iter().cloned().chain(found).collect();
+    diagnostics::normalize(&mut all);
+    Err(BrokenLinks {
+        misses: left,
+        diagnostics: diagnostics::render(&compiled.files, &all),
+    }
+    .into())
 }
 
 /// What a build did.
