@@ -20,6 +20,7 @@ pub mod cache;
 pub mod config;
 pub mod date;
 pub mod diagnostics;
+mod fragment;
 pub mod frontmatter;
 pub mod graph;
 pub mod highlight;
@@ -59,6 +60,7 @@ use rayon::prelude::*;
 
 use cache::Cache;
 pub use diagnostics::{Diagnostic, Files, Severity};
+pub use fragment::{Fragment, render_fragment};
 use graph::{Graph, PageId, PageRefs};
 use model::{Briefing, Doc, EntityKey, Kind};
 use render::Renderer;
@@ -91,17 +93,25 @@ pub enum Error {
 /// Links the templates made that point at nothing (misses traced to content
 /// are diagnostics instead).
 #[derive(Debug, thiserror::Error)]
-pub struct BrokenLinks(pub Vec<verify::Miss>);
+pub struct BrokenLinks {
+    pub misses: Vec<verify::Miss>,
+    /// The diagnostics of the same build, rendered: a broken template must
+    /// not hide the content's own mistakes, so they are shown after it.
+    pub diagnostics: String,
+}
 
 impl fmt::Display for BrokenLinks {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
             "the rendered site has {} broken link(s); fix the templates that make them:",
-            self.0.len()
+            self.misses.len()
         )?;
-        for miss in &self.0 {
+        for miss in &self.misses {
             write!(f, "\n  {miss}")?;
+        }
+        if !self.diagnostics.is_empty() {
+            write!(f, "\n\n{}", self.diagnostics.trim_end())?;
         }
         Ok(())
     }
@@ -357,8 +367,10 @@ pub fn run(
     let verifying = Verifying {
         inner: sink,
         collector: verify::Collector::new(cache.map(|c| &c.links)),
+        paths: Default::default(),
     };
-    // Static files first: a rendered page of the same path replaces one.
+    // Static files first: a rendered page of the same path is an error at
+    // the static file (see `shadowed`), never a silent replacement.
     for (path, bytes) in &theme.statics {
         let file = render::OutFile {
             path: path.clone(),
@@ -381,6 +393,12 @@ pub fn run(
     let outputs: Vec<&str> = outputs.iter().map(String::as_str).collect();
     let found = locate_misses(&compiled, misses, &outputs)?;
     compiled.diagnostics.extend(found);
+    let twice = verifying
+        .paths
+        .into_inner()
+        .map(|p| p.twice)
+        .unwrap_or_default();
+    shadowed(&mut compiled, twice);
     diagnostics::normalize(&mut compiled.diagnostics);
     Ok(compiled)
 }
@@ -406,19 +424,42 @@ pub fn timed<T>(stage: &str, f: impl FnOnce() -> T) -> T {
     value
 }
 
-/// A sink that shows every file to the link check before passing it on.
+/// A sink that shows every file to the link check before passing it on,
+/// and notes every path handed to it more than once.
 struct Verifying<'a> {
     inner: &'a dyn render::Sink,
     collector: verify::Collector,
+    paths: std::sync::Mutex<Paths>,
+}
+
+/// The paths a build has written, and those it wrote twice.
+#[derive(Default)]
+struct Paths {
+    seen: std::collections::HashSet<String>,
+    twice: std::collections::BTreeSet<String>,
+}
+
+impl Verifying<'_> {
+    fn note(&self, path: &str) {
+        // A poisoned lock means a thread panicked, which fails the build
+        // anyway; the note is then not needed.
+        if let Ok(mut paths) = self.paths.lock()
+            && !paths.seen.insert(path.to_string())
+        {
+            paths.twice.insert(path.to_string());
+        }
+    }
 }
 
 impl render::Sink for Verifying<'_> {
     fn put(&self, file: render::OutFile) -> Result<(), render::SinkError> {
+        self.note(&file.path);
         self.collector.add(&file.path, &file.bytes);
         self.inner.put(file)
     }
 
     fn put_pieces(&self, path: &str, pieces: render::Pieces) -> Result<(), render::SiteError> {
+        self.note(path);
         let mut page = self.collector.start(path);
         let mut seen = pieces.inspect(|piece| {
             if let Ok(piece) = piece {
@@ -428,6 +469,30 @@ impl render::Sink for Verifying<'_> {
         self.inner.put_pieces(path, &mut seen)?;
         self.collector.end(page);
         Ok(())
+    }
+}
+
+/// Output paths written twice: static files come first and the rendered
+/// pages after, so a page of the same path would replace the static file;
+/// which one a reader gets must not depend on that order, so each is an
+/// error at the static file. (Pages have distinct paths by construction:
+/// ids are unique within a kind, and `index` is no entity's id.)
+fn shadowed(compiled: &mut Compiled, twice: std::collections::BTreeSet<String>) {
+    for path in twice {
+        let shown = std::path::Path::new("static").join(&path);
+        let file = compiled.files.add(shown, String::new());
+        compiled.diagnostics.push(
+            Diagnostic::error(
+                "shadowed-page",
+                file,
+                0..0,
+                format!("static file `static/{path}` has the path of a page brief writes"),
+            )
+            .with_label("this file")
+            .with_help(format!(
+                "rename or move it: the page `{path}` would replace it in the output"
+            )),
+        );
     }
 }
 
@@ -460,10 +525,15 @@ fn locate_misses(
         .collect();
     let (found, left) = verify::locate(misses, &compiled.files, &docs, outputs);
     if left.is_empty() {
-        Ok(found)
-    } else {
-        Err(BrokenLinks(left).into())
+        return Ok(found);
     }
+    let mut all: Vec<Diagnostic> = compiled.diagnostics.iter().cloned().chain(found).collect();
+    diagnostics::normalize(&mut all);
+    Err(BrokenLinks {
+        misses: left,
+        diagnostics: diagnostics::render(&compiled.files, &all),
+    }
+    .into())
 }
 
 /// What a build did.
@@ -515,42 +585,4 @@ pub fn build_with(
         compiled,
         written: Some(written),
     })
-}
-
-/// `brief render`: one Markdown text to an HTML fragment. References resolve
-/// against the site at `root` when there is one that compiles; otherwise they
-/// link to where such entities' pages would be.
-pub fn render_fragment(text: &str, root: Option<&Path>) -> Result<String, Error> {
-    if let Some(root) = root.filter(|r| r.join("briefing.toml").is_file()) {
-        let compiled = compile(root)?;
-        if let (0, Some((briefing, graph))) = (compiled.errors(), &compiled.site) {
-            let theme = Theme::load(Some(root))?;
-            let renderer = Renderer::new(&compiled.files, briefing, graph, &theme, None, None);
-            let options = annotate::RenderOptions::default();
-            let rendered = renderer.markdown(text, "", LinkMode::Site, options)?;
-            return Ok(std::sync::Arc::unwrap_or_clone(rendered).html);
-        }
-    }
-    let highlighter = highlight::Highlighter::new();
-    let options = annotate::RenderOptions::default();
-    Ok(annotate::render(text, &Standalone, &highlighter, options).html)
-}
-
-/// Targets when there is no site: a link to where the entity's page would be.
-struct Standalone;
-
-impl annotate::Targets for Standalone {
-    fn target(&self, kind: Kind, id: &str) -> Option<annotate::Target> {
-        // Only ids that could name a file keep their link: anything else could
-        // point outside the site.
-        model::is_valid_id(id).then(|| annotate::Target {
-            href: [kind.dir(), "/", id, ".html"].concat(),
-            name: id.to_string(),
-            label: None,
-        })
-    }
-
-    fn card(&self, _: Kind, _: &str, _: &str) -> Option<String> {
-        None
-    }
 }

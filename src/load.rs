@@ -147,6 +147,10 @@ fn load_one(files: &Files, content: &ContentFile, diagnostics: &mut Vec<Diagnost
     if !check_id(content, &id, diagnostics) {
         return Loaded::Nothing;
     }
+    if let Some(d) = reserved_id(content, kind, &id) {
+        diagnostics.push(d);
+        return failed();
+    }
     let fill = Fill {
         file: content.file,
         text,
@@ -384,6 +388,32 @@ fn check_id(content: &ContentFile, id: &str, diagnostics: &mut Vec<Diagnostic>) 
         .with_help(help),
     );
     false
+}
+
+/// An id whose page would be written over another: `parties/index.html`
+/// is the parties' index, so no party may be called `index` (nor may a
+/// clause or a quote). Sections have no index page, so `index` is theirs
+/// to use.
+fn reserved_id(content: &ContentFile, kind: Kind, id: &str) -> Option<Diagnostic> {
+    (kind != Kind::Section && id == "index").then(|| {
+        Diagnostic::error(
+            "reserved-id",
+            content.file,
+            0..0,
+            format!(
+                "a {} cannot have the id `index`: `{}/index.html` is the list of every {}",
+                kind.as_str(),
+                kind.dir(),
+                kind.as_str()
+            ),
+        )
+        .with_label("in this file's name")
+        .with_help(format!(
+            "rename the file, e.g. `content/{}/{}-index.md`",
+            kind.dir(),
+            kind.as_str()
+        ))
+    })
 }
 
 fn parse<M: DeserializeOwned>(

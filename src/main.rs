@@ -286,26 +286,40 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             Ok(0)
         }
         Command::Render { file, root } => {
-            let text = read_input(file.as_deref())?;
-            let html = brief::render_fragment(&text, Some(&root)).map_err(fail)?;
+            let (bytes, name) = read_input(file.as_deref())?;
+            let fragment = brief::render_fragment(&bytes, &name, Some(&root)).map_err(fail)?;
+            let text = diagnostics::render(&fragment.files, &fragment.diagnostics);
+            let _ = std::io::stderr().lock().write_all(text.as_bytes());
+            // As a build writes nothing when it has errors, a fragment with
+            // errors is not printed.
+            let errors = fragment.errors();
+            if errors > 0 {
+                let warnings = fragment.diagnostics.len() - errors;
+                eprintln!("render failed: {errors} error(s), {warnings} warning(s)");
+                return Ok(1);
+            }
             let mut out = std::io::stdout().lock();
-            (out.write_all(html.as_bytes()).and_then(|()| out.flush()))
-                .map_err(|e| (2, format!("cannot write output: {e}")))?;
+            (out.write_all(fragment.html.as_bytes())
+                .and_then(|()| out.flush()))
+            .map_err(|e| (2, format!("cannot write output: {e}")))?;
             Ok(0)
         }
     }
 }
 
-fn read_input(file: Option<&Path>) -> Result<String, Failure> {
+/// The bytes `brief render` reads, and the name its diagnostics show them
+/// under. They are checked as text by the library, which locates a bad byte.
+fn read_input(file: Option<&Path>) -> Result<(Vec<u8>, PathBuf), Failure> {
     match file {
-        Some(path) if path != Path::new("-") => std::fs::read_to_string(path)
+        Some(path) if path != Path::new("-") => std::fs::read(path)
+            .map(|bytes| (bytes, path.to_path_buf()))
             .map_err(|e| (2, format!("cannot read {}: {e}", path.display()))),
         _ => {
-            let mut text = String::with_capacity(stdin_size());
+            let mut bytes = Vec::with_capacity(stdin_size());
             std::io::stdin()
-                .read_to_string(&mut text)
+                .read_to_end(&mut bytes)
                 .map_err(|e| (2, format!("cannot read standard input: {e}")))?;
-            Ok(text)
+            Ok((bytes, PathBuf::from("<stdin>")))
         }
     }
 }

@@ -399,6 +399,19 @@ fn read_text(
     Ok(decode(files, diagnostics, utf8(bytes), rel))
 }
 
+/// `bytes` from outside the site (the file or standard input `brief render`
+/// reads), kept in `files` under `name` as a content file's would be:
+/// without a byte-order mark, and invalid UTF-8 an error at the first bad
+/// byte, the text then kept lossily decoded for the error to show.
+pub fn add_text(
+    files: &mut Files,
+    diagnostics: &mut Vec<Diagnostic>,
+    bytes: Vec<u8>,
+    name: PathBuf,
+) -> Option<FileId> {
+    decode(files, diagnostics, utf8(bytes), name)
+}
+
 /// `bytes` as UTF-8 text without a byte-order mark, or why they are not.
 fn utf8(mut bytes: Vec<u8>) -> Result<String, FromUtf8Error> {
     if bytes.starts_with(b"\xEF\xBB\xBF") {

@@ -8,7 +8,7 @@
 //! (`references.rs`) and the footnotes (`notes.rs`). None of them looks at
 //! references.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashSet, VecDeque};
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag, TagEnd};
 
@@ -22,8 +22,8 @@ pub(super) struct HeadingIds<'h, 'p, 'e, I> {
     input: I,
     prefix: &'p str,
     headings: &'h mut Vec<Heading>,
-    /// How many headings have been given each slug so far.
-    slugs: HashMap<String, usize>,
+    /// The ids given to headings so far, without the prefix.
+    slugs: HashSet<String>,
     /// The events of the heading just opened, read ahead for its text.
     held: VecDeque<Event<'e>>,
 }
@@ -34,7 +34,7 @@ impl<'h, 'p, 'e, I> HeadingIds<'h, 'p, 'e, I> {
             input,
             prefix,
             headings,
-            slugs: HashMap::new(),
+            slugs: HashSet::new(),
             held: VecDeque::new(),
         }
     }
@@ -100,18 +100,60 @@ fn plain_text<'a>(events: impl IntoIterator<Item = &'a Event<'a>>) -> String {
     text
 }
 
-/// A heading id from its text, unique within the stream.
-fn unique_slug(text: &str, seen: &mut HashMap<String, usize>) -> String {
+/// Ids the built-in templates give elements of the pages a body is shown
+/// on (the front page, a section or entity page, `print.html`).
+const TEMPLATE_IDS: &[&str] = &[
+    "main",
+    "mentioned-in",
+    "related",
+    "search-input",
+    "search-status",
+    "search-results",
+    "section-nav-title",
+    "key-changes",
+    "sections",
+    "sections-title",
+    "parties-title",
+    "quotes-title",
+    "contents-title",
+    "summary-title",
+    // `print.html` titles each section `section-ID_title`, and prefixes its
+    // body's ids with `section-ID_`.
+    "title",
+];
+
+/// The beginnings of ids brief makes itself on a page: mention anchors and
+/// embeds (`m-party-acme-1`), preview cards (`preview-party-acme`) and
+/// footnotes (`note-1`, `note-ref-1`, `sn-1`).
+const MADE_ID_PREFIXES: &[&str] = &["m-", "preview-", "note-", "sn-"];
+
+/// Whether brief gives `id` to an element of its own on a page that shows a
+/// body, so a heading of the body may not have it.
+fn is_reserved_id(id: &str) -> bool {
+    TEMPLATE_IDS.contains(&id) || MADE_ID_PREFIXES.iter().any(|p| id.starts_with(p))
+}
+
+/// A heading id from its text, unique within the stream and never one brief
+/// uses itself: such a slug gains an `h-` in front (a heading "Main" gets
+/// `h-main`), since a number after it could still be one of brief's
+/// (`m-party-x-1` then `m-party-x-1-2`, the second mention of `x-1`).
+/// Repeats get `-2`, `-3`, …, skipping any id already given.
+fn unique_slug(text: &str, seen: &mut HashSet<String>) -> String {
     let mut slug = crate::model::slugify(text);
     if slug.is_empty() {
         slug = "section".to_string();
     }
-    let count = seen.entry(slug.clone()).or_insert(0);
-    *count += 1;
-    match *count {
-        1 => slug,
-        n => format!("{slug}-{n}"),
+    if is_reserved_id(&slug) {
+        slug.insert_str(0, "h-");
     }
+    let mut id = slug.clone();
+    let mut n = 1;
+    while seen.contains(&id) {
+        n += 1;
+        id = format!("{slug}-{n}");
+    }
+    seen.insert(id.clone());
+    id
 }
 
 /// Replaces each fenced or indented code block with its highlighted HTML.

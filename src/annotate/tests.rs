@@ -177,6 +177,33 @@ fn headings_get_unique_ids_with_prefix() {
     assert_eq!(out.headings.len(), 2);
 }
 
+/// A heading whose slug is an id brief uses itself, or one a later repeat
+/// would count into, still gets an id of its own on the page.
+#[test]
+fn heading_slugs_never_take_an_id_brief_uses_or_repeat_one() {
+    let out = render(
+        "## Main\n\n## Mentioned in\n\n## M party acme 1\n\n## Note 1\n\n\
+         ## Money\n\n## Money 2\n\n## Money\n\n## H main\n",
+        &Fixed,
+        &Highlighter::new(),
+        RenderOptions::default(),
+    );
+    let ids: Vec<&str> = out.headings.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "h-main",
+            "h-mentioned-in",
+            "h-m-party-acme-1",
+            "h-note-1",
+            "money",
+            "money-2",
+            "money-3",
+            "h-main-2",
+        ]
+    );
+}
+
 #[test]
 fn unknown_target_renders_its_text_only() {
     assert_eq!(html("[gone](party:missing)"), "<p>gone</p>\n");

@@ -161,8 +161,14 @@ pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
 /// The body of `key` as print shows it: its ids prefixed, since it shares
 /// the document with every other body, and its author's relative links
 /// rebased from its page's folder.
+///
+/// The prefix ends in `_`, which no id has: with a `-`, a heading "Terms"
+/// of section `deal` would get `section-deal-terms`, the id of section
+/// `deal-terms`. The template's own ids for an entry, `section-deal` and
+/// `section-deal_title`, cannot come out of a body either, since a heading
+/// slug is never `title` (see `annotate`'s heading ids).
 fn body(r: &Renderer, key: EntityKey) -> Result<String, SiteError> {
-    let prefix = format!("{}-{}-", key.kind.as_str(), r.briefing.id(key));
+    let prefix = format!("{}-{}_", key.kind.as_str(), r.briefing.id(key));
     let folder = format!("{}/", key.kind.dir());
     let options = RenderOptions {
         id_prefix: &prefix,

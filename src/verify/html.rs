@@ -13,6 +13,7 @@
 //! [collector](super::Collector) to say once every page is in.
 
 use std::borrow::Cow;
+use std::ops::Range;
 
 // The keys are hashes already: Fx hashing is all they need.
 use rustc_hash::FxHashSet as HashSet;
@@ -47,39 +48,16 @@ impl Found {
     /// Reads the next piece of the page: whole markup, cut between tags.
     /// Line numbers continue from the pieces before it.
     pub fn read(&mut self, html: &str) {
-        let bytes = html.as_bytes();
         let mut lines = Lines {
-            text: bytes,
+            text: html.as_bytes(),
             at: 0,
             line: self.lines + 1,
         };
-        let mut i = 0;
-        while let Some(offset) = memchr::memchr(b'<', &bytes[i..]) {
-            let start = i + offset;
-            let rest = &bytes[start + 1..];
-            i = start + 1;
-            if rest.starts_with(b"!--") {
-                i = memchr::memmem::find(&bytes[start + 4..], b"-->")
-                    .map_or(html.len(), |end| start + 4 + end + 3);
-                continue;
-            }
-            if !rest.first().is_some_and(u8::is_ascii_alphabetic) {
-                // `</x>`, `<!DOCTYPE>`, `<?x>` hold nothing to check; a bare `<` is text.
-                if matches!(rest.first(), Some(b'/' | b'!' | b'?')) {
-                    i = memchr::memchr(b'>', &bytes[i..]).map_or(html.len(), |end| i + end + 1);
-                }
-                continue;
-            }
+        each_attribute(html, |start, tag, attribute, value| {
             // Lines are counted only up to a link that is new to the page.
             let mut line = || lines.at(start);
-            let (name, end) = read_start_tag(html, start + 1, |tag, attribute, value| {
-                self.record(tag, attribute, value, &mut line);
-            });
-            i = end;
-            if RAW_TEXT.iter().any(|raw| name.eq_ignore_ascii_case(raw)) {
-                i = find_end_tag(html, i, name);
-            }
-        }
+            self.record(tag, attribute, &html[value], &mut line);
+        });
         self.lines = lines.at(html.len()) - 1;
     }
 
@@ -173,6 +151,61 @@ fn saturate(n: impl TryInto<u32>) -> u32 {
     n.try_into().unwrap_or(u32::MAX)
 }
 
+/// Calls `attribute(tag start, tag, name, value's range)` for every
+/// attribute of every start tag in `html`, skipping comments, end tags,
+/// doctypes and the content of raw-text elements.
+fn each_attribute(html: &str, mut attribute: impl FnMut(usize, &str, &str, Range<usize>)) {
+    let bytes = html.as_bytes();
+    let mut i = 0;
+    while let Some(offset) = memchr::memchr(b'<', &bytes[i..]) {
+        let start = i + offset;
+        let rest = &bytes[start + 1..];
+        i = start + 1;
+        if rest.starts_with(b"!--") {
+            i = memchr::memmem::find(&bytes[start + 4..], b"-->")
+                .map_or(html.len(), |end| start + 4 + end + 3);
+            continue;
+        }
+        if !rest.first().is_some_and(u8::is_ascii_alphabetic) {
+            // `</x>`, `<!DOCTYPE>`, `<?x>` hold nothing to check; a bare `<` is text.
+            if matches!(rest.first(), Some(b'/' | b'!' | b'?')) {
+                i = memchr::memchr(b'>', &bytes[i..]).map_or(html.len(), |end| i + end + 1);
+            }
+            continue;
+        }
+        let (name, end) = read_start_tag(html, start + 1, |tag, name, value| {
+            attribute(start, tag, name, value);
+        });
+        i = end;
+        if RAW_TEXT.iter().any(|raw| name.eq_ignore_ascii_case(raw)) {
+            i = find_end_tag(html, i, name);
+        }
+    }
+}
+
+/// The internal links of a piece of author's HTML (as raw HTML in Markdown
+/// holds), each as a page would hold it, with the byte range of its value
+/// in `html`: what `locate` looks for when a link on a page misses.
+pub(super) fn links(html: &str) -> Vec<(String, Range<usize>)> {
+    let mut found = Vec::new();
+    each_attribute(html, |_, tag, name, value| {
+        let is = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
+        let raw = &html[value.clone()];
+        if is(name, "srcset") {
+            let decoded = decode_references(raw);
+            for url in decoded
+                .split(',')
+                .filter_map(|c| c.split_whitespace().next())
+            {
+                found.push((url.to_string(), value.clone()));
+            }
+        } else if URL_ATTRS.iter().any(|a| is(name, a)) && !(is(name, "href") && is(tag, "base")) {
+            found.push((decode_references(raw).into_owned(), value));
+        }
+    });
+    found
+}
+
 /// Attributes that hold a URL the browser loads or navigates to.
 const URL_ATTRS: [&str; 4] = ["href", "src", "poster", "srcset"];
 
@@ -182,13 +215,13 @@ const RAW_TEXT: [&str; 8] = [
 ];
 
 /// Reads the start tag whose name begins at `at` (just after `<`), calling
-/// `attribute(tag, name, raw value)` for each attribute, and returns the tag's
-/// name and the offset just past its `>`. Nothing is allocated: a build scans
-/// every tag of every page.
+/// `attribute(tag, name, range of the raw value)` for each attribute, and
+/// returns the tag's name and the offset just past its `>`. Nothing is
+/// allocated: a build scans every tag of every page.
 fn read_start_tag(
     html: &str,
     at: usize,
-    mut attribute: impl FnMut(&str, &str, &str),
+    mut attribute: impl FnMut(&str, &str, Range<usize>),
 ) -> (&str, usize) {
     let bytes = html.as_bytes();
     let is_space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c');
@@ -212,7 +245,7 @@ fn read_start_tag(
         while i < bytes.len() && is_space(bytes[i]) {
             i += 1;
         }
-        let mut value = "";
+        let mut value = i..i;
         if i < bytes.len() && bytes[i] == b'=' {
             i += 1;
             while i < bytes.len() && is_space(bytes[i]) {
@@ -222,7 +255,7 @@ fn read_start_tag(
                 Some(&quote @ (b'"' | b'\'')) => {
                     let end =
                         memchr::memchr(quote, &bytes[i + 1..]).map_or(html.len(), |e| i + 1 + e);
-                    value = &html[i + 1..end];
+                    value = i + 1..end;
                     i = (end + 1).min(bytes.len());
                 }
                 _ => {
@@ -230,7 +263,7 @@ fn read_start_tag(
                     while i < bytes.len() && !is_space(bytes[i]) && bytes[i] != b'>' {
                         i += 1;
                     }
-                    value = &html[start..i];
+                    value = start..i;
                 }
             }
         }

@@ -9,9 +9,9 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use pulldown_cmark::{Event, Options, Parser, Tag};
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
-use super::{Miss, Problem, percent_decode, resolve};
+use super::{Miss, Problem, html, percent_decode, resolve};
 use crate::annotate::is_external;
 use crate::diagnostics::{Diagnostic, FileId, Files, suggest};
 
@@ -139,21 +139,53 @@ fn same_target(dest: &str, doc_page: Option<&str>, miss: &Miss) -> bool {
     }
 }
 
-/// Every link and image destination in a Markdown body, with its span in the file.
+/// Every link and image destination in a Markdown body, with its span in the
+/// file: those written as Markdown, and the `href`, `src` and `srcset`
+/// values of its raw HTML, located at the value.
 fn markdown_links(text: &str, body_start: usize) -> Vec<(String, Range<usize>)> {
     let body = text.get(body_start..).unwrap_or("");
     let options =
         Options::ENABLE_FOOTNOTES | Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
-    Parser::new_ext(body, options)
-        .into_offset_iter()
-        .filter_map(|(event, range)| match event {
-            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => Some((
-                dest_url.to_string(),
-                range.start + body_start..range.end + body_start,
-            )),
-            _ => None,
-        })
-        .collect()
+    let shift = |range: Range<usize>| range.start + body_start..range.end + body_start;
+    let mut links = Vec::new();
+    // An HTML block is read whole, from the source, so that a tag written
+    // over several lines is read as one; its lines' events are then skipped.
+    let mut in_block = false;
+    for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                links.push((dest_url.to_string(), shift(range)));
+            }
+            Event::Start(Tag::HtmlBlock) => {
+                in_block = true;
+                raw_html_links(body, range, &mut links, &shift);
+            }
+            Event::End(TagEnd::HtmlBlock) => in_block = false,
+            Event::InlineHtml(_) | Event::Html(_) if !in_block => {
+                raw_html_links(body, range, &mut links, &shift);
+            }
+            _ => {}
+        }
+    }
+    links
+}
+
+/// The links of the raw HTML at `range` of `body`, each at its value.
+fn raw_html_links(
+    body: &str,
+    range: Range<usize>,
+    links: &mut Vec<(String, Range<usize>)>,
+    shift: &impl Fn(Range<usize>) -> Range<usize>,
+) {
+    let Some(html) = body.get(range.clone()) else {
+        return;
+    };
+    for (url, value) in html::links(html) {
+        links.push((
+            url,
+            shift(range.start + value.start..range.start + value.end),
+        ));
+    }
 }
 
 #[cfg(test)]

@@ -255,3 +255,86 @@ fn root_and_deny_warnings_have_help() {
         assert!(help.contains("--root"), "{command}\n{help}");
     }
 }
+
+/// A party, clause or quote with the id `index` would write over its kind's
+/// index page: an error at the file, and references to it point there.
+#[test]
+fn the_id_index_is_refused_where_it_names_an_index_page() {
+    check_case("reserved-index").unwrap();
+}
+
+/// A static file with the path of a page brief renders (`static/index.html`,
+/// `static/parties/acme.html`) is an error at each such file.
+#[test]
+fn a_static_file_that_shadows_a_page_is_an_error() {
+    check_case("static-shadows-page").unwrap();
+}
+
+/// Writes `bytes` to `name` in `dir` and runs `brief render name` there.
+fn render_file(dir: &std::path::Path, name: &str, bytes: &[u8]) -> std::process::Output {
+    std::fs::write(dir.join(name), bytes).unwrap();
+    brief(dir, &["render", name])
+}
+
+/// With a site, `brief render` reports a reference to nothing as a build
+/// does, an error with a suggestion, and prints no HTML.
+#[test]
+fn render_reports_unknown_references_against_its_site() {
+    let site = site("build/basic");
+    let out = render_file(
+        site.path(),
+        "x.md",
+        b"+++\ntitle = \"X\"\n+++\nHi [](party:acme) and [](party:acmee).\n",
+    );
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(out.stdout.is_empty());
+    assert!(
+        err.contains("error[unknown-party]: unknown party `acmee`"),
+        "{err}"
+    );
+    assert!(err.contains("x.md:4:23"), "{err}");
+    assert!(err.contains("did you mean `acme`?"), "{err}");
+}
+
+/// Without a site every reference is unknown: a warning each, located,
+/// and the fragment is still printed, its front matter and byte-order
+/// mark left out.
+#[test]
+fn render_without_a_site_warns_of_references_and_strips_front_matter() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = render_file(
+        tmp.path(),
+        "x.md",
+        b"\xEF\xBB\xBF+++\ntitle = \"X\"\n+++\nHi [](party:acme).\n",
+    );
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("warning[unknown-party]: unknown party `acme`"),
+        "{err}"
+    );
+    assert!(err.contains("x.md:4:4"), "{err}");
+    let html = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        html.starts_with("<p>Hi <a class=\"ref ref-party\" href=\"parties/acme.html\""),
+        "{html}"
+    );
+    assert!(!html.contains("+++") && !html.contains("title"), "{html}");
+    assert!(!html.contains('\u{feff}'), "{html}");
+}
+
+/// Input that is not UTF-8 is a located error, exit 1, and no output.
+#[test]
+fn render_locates_invalid_utf8() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = render_file(tmp.path(), "x.md", b"ok\nbad \xFF byte\n");
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(out.stdout.is_empty());
+    assert!(
+        err.contains("error[not-utf8]: this file is not valid UTF-8 text"),
+        "{err}"
+    );
+    assert!(err.contains("x.md:2:5"), "{err}");
+}

@@ -434,13 +434,60 @@ fn a_markdown_link_into_a_page_brief_made_is_checked_against_its_ids() {
     );
 }
 
+/// A link written as raw HTML is located at its value in the Markdown, like
+/// a Markdown link, on its own page and on print.html.
 #[test]
 fn a_link_in_raw_html_is_checked_like_a_markdown_link() {
     let err = check_with_memo_link("<a href=\"../memo.html\">the memo</a>");
     assert!(
-        err.contains("sections/links.html:") && err.contains("`../memo.html`"),
+        err.contains("error[broken-link]: broken link: the site has no file `memo.html`"),
         "{err}"
     );
+    assert!(err.contains("content/sections/01-links.md:4:35"), "{err}");
+    assert!(
+        err.contains("linked here, on sections/links.html, print.html"),
+        "{err}"
+    );
+    assert!(!err.contains("fix the templates"), "{err}");
+}
+
+/// An image in inline HTML and a link in an HTML block whose tag spans two
+/// lines are located at their values too.
+#[test]
+fn images_and_html_blocks_are_located_at_their_values() {
+    let err = check_with_memo_link(
+        "<img src=\"../img/nope.png\" alt=\"\"> the memo\n\n<div>\n<a class=\"x\"\nhref=\"../gone.html\">gone</a>\n</div>",
+    );
+    assert!(err.contains("the site has no file `img/nope.png`"), "{err}");
+    assert!(err.contains("content/sections/01-links.md:4:36"), "{err}");
+    assert!(err.contains("the site has no file `gone.html`"), "{err}");
+    assert!(err.contains("content/sections/01-links.md:8:7"), "{err}");
+    assert!(!err.contains("fix the templates"), "{err}");
+}
+
+/// A template's broken link and a content's broken link in one build: both
+/// are reported, the content's at its source.
+#[test]
+fn a_template_miss_does_not_hide_a_located_content_error() {
+    let site = site("publish/broken-link");
+    std::fs::create_dir_all(site.path().join("templates")).unwrap();
+    std::fs::write(
+        site.path().join("templates/404.html"),
+        "<!DOCTYPE html><title>x</title>\n<a href=\"gone.html#x\">x</a>",
+    )
+    .unwrap();
+    let run = brief(site.path(), &["check"]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("404.html:2: `gone.html#x`: the site has no file `gone.html`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("error[broken-link]: broken link: the site has no file `memo.html`"),
+        "{err}"
+    );
+    assert!(err.contains("content/sections/01-links.md:4:26"), "{err}");
 }
 
 #[test]

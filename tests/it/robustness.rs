@@ -564,3 +564,92 @@ fn a_template_macro_that_calls_itself_is_a_template_error() {
         "{err}"
     );
 }
+
+/// Headings whose slugs are ids brief gives its own elements (`main`,
+/// `mentioned-in`, a mention anchor) get ids of their own: no page holds an
+/// id twice, and links to `#main` still reach the page's main text.
+#[test]
+fn heading_slugs_never_collide_with_ids_brief_uses() {
+    let site = write_site(&[
+        ("briefing.toml", CONFIG),
+        ("content/parties/acme.md", PARTY),
+        (
+            "content/sections/01-a.md",
+            b"+++\ntitle = \"A\"\n+++\n## Main\n\nSee [](party:acme).\n\n\
+              ## Mentioned in\n\n## M party acme 1\n\n## Related\n",
+        ),
+        (
+            "content/sections/02-b.md",
+            b"+++\ntitle = \"B\"\n+++\nBack to [](section:a).\n",
+        ),
+    ]);
+    let out = build_ok(site.path());
+    let html = page(&out, "sections/a.html");
+    let mut ids: Vec<&str> = select(&html, "[id]")
+        .iter()
+        .filter_map(|e| e.value().attr("id"))
+        .collect();
+    ids.sort_unstable();
+    let mut repeated = ids.clone();
+    repeated.dedup();
+    assert_eq!(ids.len(), repeated.len(), "{ids:?}");
+    for id in [
+        "main",
+        "mentioned-in",
+        "m-party-acme-1",
+        "h-main",
+        "h-mentioned-in",
+    ] {
+        assert!(ids.contains(&id), "{id}: {ids:?}");
+    }
+    assert_eq!(text(&select(&html, "h2#h-mentioned-in")[0]), "Mentioned in");
+}
+
+/// Every id on `path` of the output, in order.
+fn ids_on(out: &std::path::Path, path: &str) -> Vec<String> {
+    let html = page(out, path);
+    select(&html, "[id]")
+        .iter()
+        .filter_map(|e| e.value().attr("id").map(str::to_string))
+        .collect()
+}
+
+/// In `print.html` every body shares the page: a heading of section `a`
+/// must not take the id of section `a-terms`, nor of its own title, nor a
+/// party's body the id of another party's entry.
+#[test]
+fn print_ids_of_one_body_never_meet_another_entrys() {
+    let site = write_site(&[
+        ("briefing.toml", CONFIG),
+        (
+            "content/parties/acme.md",
+            b"+++\nname = \"Acme\"\nkind = \"company\"\n+++\n## Corp\n\nText.\n",
+        ),
+        (
+            "content/parties/acme-corp.md",
+            b"+++\nname = \"Acme Corp\"\nkind = \"company\"\n+++\n",
+        ),
+        (
+            "content/sections/01-a.md",
+            b"+++\ntitle = \"A\"\n+++\n## Terms\n\n## Title\n\nSee [](party:acme), [](party:acme-corp).\n",
+        ),
+        (
+            "content/sections/02-a-terms.md",
+            b"+++\ntitle = \"A terms\"\n+++\nMore.\n",
+        ),
+    ]);
+    let out = build_ok(site.path());
+    let mut ids = ids_on(&out, "print.html");
+    for id in [
+        "section-a-terms",
+        "section-a_terms",
+        "section-a_title",
+        "party-acme-corp",
+    ] {
+        assert!(ids.iter().any(|i| i == id), "{id}: {ids:?}");
+    }
+    ids.sort_unstable();
+    let all = ids.len();
+    ids.dedup();
+    assert_eq!(all, ids.len(), "an id repeats in print.html: {ids:?}");
+}
