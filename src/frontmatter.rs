@@ -141,7 +141,10 @@ pub fn toml_diagnostic(
         let help = suggest(&field, expected.iter().map(String::as_str))
             .map(|s| format!("did you mean `{s}`?"))
             .or_else(|| {
-                (!expected.is_empty()).then(|| format!("allowed keys: {}", quoted(&expected)))
+                Some(match expected.is_empty() {
+                    true => "this file takes no keys: leave its `+++` block empty".to_string(),
+                    false => format!("allowed keys: {}", quoted(&expected)),
+                })
             });
         return Diagnostic::error("unknown-key", file, span, format!("unknown key `{field}`"))
             .with_label("not a key of this file")
@@ -194,7 +197,14 @@ pub fn toml_diagnostic(
 /// Splits "`x`, expected one of `a`, `b`" into `x` and `[a, b]`.
 fn split_expected(rest: &str) -> (String, Vec<String>) {
     let (head, tail) = rest.split_once(", expected").unwrap_or((rest, ""));
-    let value = head.trim().trim_matches('`').to_string();
+    // The value is the first quoted word: serde follows it with the expected
+    // list, or with "there are no fields" for a file that takes no keys.
+    let head = head.trim();
+    let value = match head.strip_prefix('`') {
+        Some(quoted) => quoted.split('`').next().unwrap_or(quoted),
+        None => head,
+    }
+    .to_string();
     let expected = tail
         .split('`')
         .skip(1)
@@ -275,6 +285,16 @@ mod tests {
         assert_eq!(d.message, "unknown key `wieght`");
         assert_eq!(&text[d.span.clone()], "wieght");
         assert_eq!(d.help.as_deref(), Some("did you mean `weight`?"));
+    }
+
+    #[test]
+    fn an_unknown_key_where_no_keys_are_allowed_names_only_the_key() {
+        let d = toml_diagnostic(0, 0..1, "unknown field `title`, there are no fields", false);
+        assert_eq!(d.message, "unknown key `title`");
+        assert_eq!(
+            d.help.as_deref(),
+            Some("this file takes no keys: leave its `+++` block empty")
+        );
     }
 
     #[test]
