@@ -3,18 +3,52 @@
 //! script that the search box reads without `fetch`, so it works from `file://`.
 //! Each is serialised with serde_json from the views; nothing here renders HTML.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use super::views::{EntityView, LinkMode, entity_href, front_link};
 use super::{OutFile, Renderer, Sink, SiteError};
 use crate::annotate::Snippet;
+use crate::cache::digest;
 use crate::graph::{Mention, PageId};
 use crate::model::{EntityKey, Kind};
 
 /// Writes every feed, and `print-running.css`, into `sink`.
 pub fn all(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
-    graph_json(r, sink)?;
-    sink.put(search_index(r))?;
+    match r.cache {
+        None => {
+            graph_json(r, sink)?;
+            sink.put(search_index(r))?;
+        }
+        // `brief serve` keeps both while the views and the mentions are as
+        // they were: an edit inside a paragraph without references leaves them.
+        Some(cache) => {
+            let mentions: Vec<_> = (r.graph.mentions.iter())
+                .map(|m| (m.page, m.entity, m.anchor(r.briefing), m.embed, &m.snippet))
+                .collect();
+            let inputs = digest(&(r.face(), mentions));
+            let kept = |path: &str, make: &dyn Fn() -> Result<Vec<u8>, SiteError>| {
+                let bytes =
+                    (cache.pages).get_or_make(digest(&(inputs, path)), || make().map(Arc::new))?;
+                sink.put(OutFile {
+                    path: path.to_string(),
+                    bytes: Arc::unwrap_or_clone(bytes),
+                })?;
+                Ok::<_, SiteError>(())
+            };
+            kept("graph.json", &|| {
+                let whole = super::Collect::default();
+                graph_json(r, &whole)?;
+                Ok(whole
+                    .into_files()
+                    .pop()
+                    .map(|f| f.bytes)
+                    .unwrap_or_default())
+            })?;
+            kept("search-index.js", &|| Ok(search_index(r).bytes))?;
+        }
+    }
     sink.put(sitemap(r))?;
     sink.put(super::print::running_heads(r))?;
     Ok(())

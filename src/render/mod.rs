@@ -238,7 +238,7 @@ impl<'a> Renderer<'a> {
     /// beyond its own text and mentions: every entity's views (names, labels,
     /// relations, what cards show), the site view, the base URL and the
     /// templates. Made once, for the cache.
-    fn face(&self) -> crate::cache::Digest {
+    pub(crate) fn face(&self) -> crate::cache::Digest {
         *self.face.get_or_init(|| {
             let views = (&self.views, &self.print_views, &self.site);
             digest(&(views, &self.base_url, self.theme.digest))
