@@ -192,16 +192,24 @@ fn raw_html_links(
 mod tests {
     use super::*;
 
-    #[test]
-    fn locates_a_miss_in_markdown() {
+    const TEXT: &str = "+++\ntitle = \"x\"\n+++\nSee [the memo](../memo.html) now.\n";
+
+    /// One section, `sections/a.html`, whose body links to `../memo.html`.
+    fn one_section() -> (Files, SourceDoc) {
         let mut files = Files::default();
-        let text = "+++\ntitle = \"x\"\n+++\nSee [the memo](../memo.html) now.\n";
-        let id = files.add("content/sections/01-a.md".into(), text.into());
+        let id = files.add("content/sections/01-a.md".into(), TEXT.into());
         let doc = SourceDoc {
             file: id,
             body_start: 20,
             page: Some("sections/a.html".into()),
         };
+        (files, doc)
+    }
+
+    #[test]
+    fn locates_a_miss_in_markdown() {
+        let (files, doc) = one_section();
+        let text = TEXT;
         let miss = Miss {
             page: "sections/a.html".into(),
             line: 3,
@@ -219,14 +227,7 @@ mod tests {
 
     #[test]
     fn a_miss_is_traced_only_to_bodies_shown_on_its_page() {
-        let mut files = Files::default();
-        let text = "+++\ntitle = \"x\"\n+++\nSee [the memo](../memo.html) now.\n";
-        let id = files.add("content/sections/01-a.md".into(), text.into());
-        let doc = SourceDoc {
-            file: id,
-            body_start: 20,
-            page: Some("sections/a.html".into()),
-        };
+        let (files, doc) = one_section();
         let miss_on = |page: &str| Miss {
             page: page.into(),
             line: 3,
