@@ -422,14 +422,7 @@ fn serve_recovers_when_idle_connections_exhaust_its_file_descriptors() {
     within(
         Duration::from_secs(20),
         "the server to answer again",
-        || {
-            let response = exchange(
-                &server.addr,
-                &format!("GET / HTTP/1.1\r\nHost: {}\r\n\r\n", server.addr),
-                Duration::from_secs(2),
-            );
-            status_of(&response) == 200
-        },
+        || front_page_answers(&server.addr),
     );
     // Idle connections held open are closed by the server in time too.
     let held: Vec<std::net::TcpStream> = (0..200)
@@ -438,14 +431,7 @@ fn serve_recovers_when_idle_connections_exhaust_its_file_descriptors() {
     within(
         Duration::from_secs(60),
         "an answer while idle connections are held",
-        || {
-            let response = exchange(
-                &server.addr,
-                &format!("GET / HTTP/1.1\r\nHost: {}\r\n\r\n", server.addr),
-                Duration::from_secs(2),
-            );
-            status_of(&response) == 200
-        },
+        || front_page_answers(&server.addr),
     );
     drop(held);
 }
@@ -505,4 +491,10 @@ fn serve_closes_a_connection_that_trickles_its_request() {
     };
     assert!(closed, "the server still waits for the request head");
     assert_eq!(server.get("/").0, 200);
+}
+
+/// Whether the server at `addr` answers a request for the front page with 200.
+fn front_page_answers(addr: &str) -> bool {
+    let request = format!("GET / HTTP/1.1\r\nHost: {addr}\r\n\r\n");
+    status_of(&exchange(addr, &request, Duration::from_secs(2))) == 200
 }
