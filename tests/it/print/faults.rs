@@ -85,22 +85,32 @@ mod browser {
         }
     }
 
-    #[test]
-    fn a_browser_that_hangs_at_its_version_check_is_stopped_in_time() {
-        let tmp = tempfile::tempdir().unwrap();
-        let chromium = fake_chromium(tmp.path(), &format!("{}\nwait", helper(tmp.path())));
+    /// `brief pdf` of the basic site into `x.pdf` with a fake browser of
+    /// `body` (made in `dir`) and `BRIEF_PDF_TIMEOUT` of `timeout` seconds:
+    /// the site, what the command did, and how long it took.
+    fn print_with_fake(
+        dir: &Path,
+        body: &str,
+        timeout: &str,
+    ) -> (tempfile::TempDir, std::process::Output, Duration) {
+        let chromium = fake_chromium(dir, body);
         let site = site("build/basic");
         let out = site.path().join("x.pdf");
         let started = Instant::now();
-        let output = pdf_with(
-            site.path(),
-            &out,
-            &[
-                ("BRIEF_CHROMIUM", chromium.to_str().unwrap()),
-                ("BRIEF_PDF_TIMEOUT", "2"),
-            ],
-        );
-        let took = started.elapsed();
+        let env = [
+            ("BRIEF_CHROMIUM", chromium.to_str().unwrap()),
+            ("BRIEF_PDF_TIMEOUT", timeout),
+        ];
+        let output = pdf_with(site.path(), &out, &env);
+        (site, output, started.elapsed())
+    }
+
+    #[test]
+    fn a_browser_that_hangs_at_its_version_check_is_stopped_in_time() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (site, output, took) =
+            print_with_fake(tmp.path(), &format!("{}\nwait", helper(tmp.path())), "2");
+        let out = site.path().join("x.pdf");
         assert_one_line_error(
             &output,
             &["did not answer --version within 2 s", "BRIEF_PDF_TIMEOUT"],
@@ -114,19 +124,8 @@ mod browser {
     fn a_browser_that_hangs_while_printing_is_stopped_in_time() {
         let tmp = tempfile::tempdir().unwrap();
         let body = format!("{ANSWERS_VERSION}\n{}\nwait", helper(tmp.path()));
-        let chromium = fake_chromium(tmp.path(), &body);
-        let site = site("build/basic");
+        let (site, output, took) = print_with_fake(tmp.path(), &body, "2");
         let out = site.path().join("x.pdf");
-        let started = Instant::now();
-        let output = pdf_with(
-            site.path(),
-            &out,
-            &[
-                ("BRIEF_CHROMIUM", chromium.to_str().unwrap()),
-                ("BRIEF_PDF_TIMEOUT", "2"),
-            ],
-        );
-        let took = started.elapsed();
         assert_one_line_error(&output, &["did not print the page within 2 s"]);
         assert!(took < Duration::from_secs(15), "took {took:?}");
         assert!(!out.exists());
@@ -182,19 +181,8 @@ mod browser {
             "{ANSWERS_VERSION}\n{}\necho 'printing…' >&2\nexit 0",
             helper(tmp.path())
         );
-        let chromium = fake_chromium(tmp.path(), &body);
-        let site = site("build/basic");
+        let (site, output, took) = print_with_fake(tmp.path(), &body, "60");
         let out = site.path().join("x.pdf");
-        let started = Instant::now();
-        let output = pdf_with(
-            site.path(),
-            &out,
-            &[
-                ("BRIEF_CHROMIUM", chromium.to_str().unwrap()),
-                ("BRIEF_PDF_TIMEOUT", "60"),
-            ],
-        );
-        let took = started.elapsed();
         assert_one_line_error(&output, &["failed to print print.html", "printing…"]);
         assert!(
             took < Duration::from_secs(20),
