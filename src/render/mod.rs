@@ -254,20 +254,33 @@ impl<'a> Renderer<'a> {
         key: EntityKey,
         make: impl FnOnce() -> Result<OutFile, RenderError>,
     ) -> Result<OutFile, RenderError> {
-        let Some(cache) = self.cache else {
+        let path = views::entity_href(self.briefing, key, LinkMode::Site);
+        if self.cache.is_none() {
             return make();
-        };
+        }
         let mentions: Vec<_> = (self.graph.mentions_of(key))
             .map(|m| (m.page, m.anchor(self.briefing), &m.snippet, m.embed))
             .collect();
         let body = self.body(self.briefing.doc(key));
-        let inputs = digest(&(self.face(), key, body, mentions));
-        let path = views::entity_href(self.briefing, key, LinkMode::Site);
-        let bytes = cache
-            .pages
-            .get_or_make(inputs, || make().map(|file| Arc::new(file.bytes)))?;
+        self.kept(&path, &(key, body, mentions), make)
+    }
+
+    /// The file at `path` as `make` renders it; from the cache when the face
+    /// of the briefing and `inputs`, everything else it shows, are as they
+    /// were in the last build. Without a cache, simply made.
+    pub fn kept<E: From<RenderError>>(
+        &self,
+        path: &str,
+        inputs: &impl std::hash::Hash,
+        make: impl FnOnce() -> Result<OutFile, E>,
+    ) -> Result<OutFile, E> {
+        let Some(cache) = self.cache else {
+            return make();
+        };
+        let key = digest(&(self.face(), path, inputs));
+        let bytes = (cache.pages).get_or_make(key, || make().map(|file| Arc::new(file.bytes)))?;
         Ok(OutFile {
-            path,
+            path: path.to_string(),
             bytes: Arc::unwrap_or_clone(bytes),
         })
     }
@@ -282,22 +295,9 @@ impl<'a> Renderer<'a> {
         )
     }
 
-    /// `template` with `context`: from the cache when the context is the
-    /// same as in the last build.
-    fn template(
-        &self,
-        template: &str,
-        context: &(impl Serialize + std::hash::Hash),
-    ) -> Result<Vec<u8>, RenderError> {
-        let render = || Ok(Arc::new(self.theme.render(template, context)?.into_bytes()));
-        let bytes = match self.cache {
-            Some(cache) => {
-                let key = digest(&(self.theme.digest, template, context));
-                cache.pages.get_or_make(key, render)?
-            }
-            None => render()?,
-        };
-        Ok(Arc::unwrap_or_clone(bytes))
+    /// `template` rendered with `context`.
+    fn template(&self, template: &str, context: &impl Serialize) -> Result<Vec<u8>, RenderError> {
+        Ok(self.theme.render(template, context)?.into_bytes())
     }
 }
 

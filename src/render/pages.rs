@@ -2,8 +2,6 @@
 //! indexes and `404.html`, each from its template (`print.html` is in
 //! [`super::print`]).
 
-use std::hash::Hash;
-
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -32,7 +30,10 @@ pub fn all(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
     jobs.extend([Kind::Party, Kind::Clause, Kind::Quote].map(Job::Index));
     jobs.par_iter().try_for_each(|job| {
         let file = match *job {
-            Job::Front => front(r),
+            Job::Front => {
+                let lede = r.briefing.front.map(|doc| r.body(doc));
+                r.kept("index.html", &lede, || front(r))
+            }
             Job::Entity(key) => r.entity_page(key, || {
                 let body = r.page_body(r.briefing.doc(key))?;
                 match key.kind {
@@ -40,8 +41,12 @@ pub fn all(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
                     _ => entity(r, key, &body),
                 }
             }),
-            Job::Index(kind) => index(r, kind),
-            Job::NotFound => page(r, "404.html", "404.html", "Page not found", &[], ()),
+            Job::Index(kind) => r.kept(&format!("{}/index.html", kind.dir()), &(), || {
+                index(r, kind)
+            }),
+            Job::NotFound => r.kept("404.html", &(), || {
+                page(r, "404.html", "404.html", "Page not found", &[], ())
+            }),
         }?;
         sink.put(file)?;
         Ok(())
@@ -50,7 +55,7 @@ pub fn all(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
 
 /// Everything a page's template sees: the site, where the page stands, and
 /// the page's own view.
-#[derive(Serialize, Hash)]
+#[derive(Serialize)]
 struct PageContext<'a, P: Serialize> {
     site: &'a SiteView,
     /// Prefix from this page to the site root: "" or "../" (or the base URL
@@ -66,7 +71,7 @@ struct PageContext<'a, P: Serialize> {
 
 /// `template` at `path` with `page` as its view; `referenced` are the
 /// entities whose preview cards the page carries.
-pub(super) fn page<P: Serialize + Hash>(
+pub(super) fn page<P: Serialize>(
     r: &Renderer,
     template: &str,
     path: &str,
@@ -114,7 +119,7 @@ pub(super) fn page<P: Serialize + Hash>(
     })
 }
 
-#[derive(Serialize, Hash)]
+#[derive(Serialize)]
 struct FrontPage<'a> {
     lede: String,
     changes: Vec<&'a EntityView>,
@@ -158,7 +163,7 @@ fn numbered<'a>(r: &'a Renderer, kind: Kind) -> Vec<&'a EntityView> {
     r.graph.numbered(kind).iter().map(|&k| r.view(k)).collect()
 }
 
-#[derive(Serialize, Hash)]
+#[derive(Serialize)]
 struct SectionPage<'a> {
     section: &'a EntityView,
     html: &'a str,
@@ -216,7 +221,7 @@ fn section(r: &Renderer, key: EntityKey, rendered: &Rendered) -> Result<OutFile,
     )
 }
 
-#[derive(Serialize, Hash)]
+#[derive(Serialize)]
 struct EntityPage<'a> {
     entity: &'a EntityView,
     html: &'a str,
@@ -378,13 +383,13 @@ fn related<'a>(r: &'a Renderer, key: EntityKey) -> Result<Vec<RelatedGroup<'a>>,
         .collect()
 }
 
-#[derive(Serialize, Hash)]
+#[derive(Serialize)]
 struct IndexPage<'a> {
     kind: Kind,
     groups: Vec<IndexGroup<'a>>,
 }
 
-#[derive(Serialize, Hash)]
+#[derive(Serialize)]
 struct IndexGroup<'a> {
     title: String,
     items: Vec<&'a EntityView>,

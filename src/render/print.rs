@@ -117,8 +117,13 @@ pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
         .map(|((_, id, title), letter)| Appendix { id, letter, title })
         .collect();
     let title = &r.briefing.config.title;
+    // What the skeleton shows beyond the views is its context: a serve build
+    // keeps it while that is as it was (the bodies themselves are marks).
+    let inputs = r.cache.map(|_| crate::cache::digest(&page));
     let skeleton = crate::timed("print skeleton", || {
-        super::pages::page(r, "print.html", "print.html", title, &[], page)
+        r.kept("print.html", &inputs, || {
+            super::pages::page(r, "print.html", "print.html", title, &[], page)
+        })
     })?;
     let skeleton = String::from_utf8_lossy(&skeleton.bytes);
     // The pieces of text between the bodies, each a string of its own that

@@ -269,7 +269,7 @@ fn entity_view(briefing: &Briefing, graph: &Graph, key: EntityKey, mode: LinkMod
 }
 
 /// A mention as listed under "Mentioned in".
-#[derive(Debug, Clone, Hash, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct MentionView<'a> {
     pub href: String,
     /// Borrowed from the graph: a much-mentioned entity lists hundreds.
@@ -278,14 +278,14 @@ pub struct MentionView<'a> {
 }
 
 /// The mentions of one entity on one page.
-#[derive(Debug, Clone, Hash, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct MentionGroup<'a> {
     pub page: LinkView<'a>,
     pub mentions: Vec<MentionView<'a>>,
 }
 
 /// A titled list of related entities.
-#[derive(Debug, Clone, Hash, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct RelatedGroup<'a> {
     pub title: String,
     pub items: Vec<RelatedItem<'a>>,
@@ -294,7 +294,7 @@ pub struct RelatedGroup<'a> {
 /// An entity in a related list: its link, and that link as `link.html`
 /// renders it on a page one folder down, made once per entity and reused
 /// by every list that names it.
-#[derive(Debug, Clone, Hash, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct RelatedItem<'a> {
     #[serde(flatten)]
     pub link: LinkView<'a>,
@@ -302,7 +302,7 @@ pub struct RelatedItem<'a> {
 }
 
 /// Previous / next navigation between sections.
-#[derive(Debug, Clone, Hash, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Neighbours<'a> {
     pub previous: Option<LinkView<'a>>,
     pub next: Option<LinkView<'a>>,
