@@ -75,7 +75,7 @@ fn graph_json(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
         result.unwrap_or_default()
     };
     let head = format!(
-        "{{\"version\":1,\"title\":{},\"entities\":{},\"mentions\":[",
+        "{{\"version\":2,\"title\":{},\"entities\":{},\"mentions\":[",
         json(serde_json::to_string(&r.briefing.config.title)),
         json(serde_json::to_string(&r.views)),
     );

@@ -125,17 +125,9 @@ pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
             super::pages::page(r, "print.html", "print.html", title, &[], page)
         })
     })?;
-    let skeleton = String::from_utf8_lossy(&skeleton.bytes);
-    // The pieces of text between the bodies, each a string of its own that
-    // is freed once handed on.
-    let mut plan: Vec<Piece<String>> = pieces(&skeleton, bodies.len())
-        .into_iter()
-        .map(|piece| match piece {
-            Piece::Text(text) => Piece::Text(text.to_string()),
-            Piece::Body(n) => Piece::Body(n),
-        })
-        .collect();
-    drop(skeleton);
+    let skeleton = String::from_utf8(skeleton.bytes)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    let mut plan = pieces(&skeleton, bodies.len());
     plan.reverse();
     let mut batch: std::vec::IntoIter<Result<String, SiteError>> = Vec::new().into_iter();
     let mut next = std::iter::from_fn(|| {
@@ -153,7 +145,7 @@ pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
         let made: Vec<Result<String, SiteError>> = pieces
             .into_par_iter()
             .map(|piece| match piece {
-                Piece::Text(text) => Ok(text),
+                Piece::Text(text) => Ok(text.to_string()),
                 Piece::Body(n) => body(r, bodies[n]),
             })
             .collect();
@@ -225,8 +217,8 @@ const BATCH: usize = 64;
 /// One piece of `print.html`: text of the rendered skeleton, or the body
 /// that stands at a mark.
 #[derive(Debug, PartialEq, Eq)]
-enum Piece<T> {
-    Text(T),
+enum Piece<'a> {
+    Text(&'a str),
     Body(usize),
 }
 
@@ -237,7 +229,7 @@ const BODY_MARK: &str = "<!--brief-body-";
 
 /// The rendered skeleton cut at each body mark: its text, with the number of
 /// the body at each of the `count` marks in between.
-fn pieces(skeleton: &str, count: usize) -> Vec<Piece<&str>> {
+fn pieces(skeleton: &str, count: usize) -> Vec<Piece<'_>> {
     let mut pieces = Vec::with_capacity(count * 2 + 1);
     let mut rest = skeleton;
     while let Some(at) = rest.find(BODY_MARK) {

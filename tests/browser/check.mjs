@@ -410,7 +410,7 @@ for (const [how, url] of [['http', http_], ['file://', file_]]) {
     await page.goto(url(noteSection));
     check(`search box on the page (${how})`, await page.locator('input[type=search]#search-input').isVisible());
     // An alias that is not part of the name finds its party.
-    const aliased = entities.find((e) => e.kind === 'party' && e.aliases.some((a) => !e.name.toLowerCase().includes(a.toLowerCase())));
+    const aliased = entities.find((e) => e.kind === 'party' && (e.aliases ?? []).some((a) => !e.name.toLowerCase().includes(a.toLowerCase())));
     if (aliased) {
       const alias = aliased.aliases.find((a) => !aliased.name.toLowerCase().includes(a.toLowerCase()));
       const res = await searchFor(page, alias);

@@ -236,7 +236,7 @@ fn graph_json_lists_entities_and_mentions() {
     let out = build_ok(site.path());
     let json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("graph.json")).unwrap()).unwrap();
-    assert_eq!(json["version"], 1);
+    assert_eq!(json["version"], 2);
     let entities = json["entities"].as_array().unwrap();
     assert_eq!(entities.len(), 9);
     let mentions = json["mentions"].as_array().unwrap();
