@@ -8,11 +8,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use crate::cache::Cache;
-use crate::render::{OutFile, Sink, SinkError};
+use crate::render::{Bytes, OutFile, Sink, SinkError};
 use crate::{BuildOptions, Compiled, Error};
-
-/// A file's bytes, shared between the builds that made the same ones.
-pub type Bytes = Arc<Vec<u8>>;
 
 /// Builds of one site, each reusing what the last one made.
 pub struct Incremental {
@@ -86,7 +83,7 @@ struct Keep(Mutex<BTreeMap<String, Bytes>>);
 
 impl Sink for Keep {
     fn put(&self, file: OutFile) -> Result<(), SinkError> {
-        crate::cache::lock(&self.0).insert(file.path, Arc::new(file.bytes));
+        crate::cache::lock(&self.0).insert(file.path, file.bytes);
         Ok(())
     }
 }

@@ -363,7 +363,7 @@ pub fn run(
         return Ok(compiled);
     }
     progress(Stage::Rendering);
-    let theme = Theme::load(Some(root))?;
+    let theme = Theme::load(Some(root), cache.map(|c| &c.themes))?;
     let verifying = Verifying {
         inner: sink,
         collector: verify::Collector::new(cache.map(|c| &c.links)),
@@ -374,7 +374,7 @@ pub fn run(
     for (path, bytes) in &theme.statics {
         let file = render::OutFile {
             path: path.clone(),
-            bytes: bytes.clone(),
+            bytes: bytes.clone().into(),
         };
         render::Sink::put(&verifying, file).map_err(render::SiteError::from)?;
     }

@@ -361,7 +361,7 @@ mod tests {
         staging
             .put(OutFile {
                 path: path.into(),
-                bytes: bytes.to_vec(),
+                bytes: bytes.to_vec().into(),
             })
             .unwrap();
         staging.commit().unwrap()
@@ -400,7 +400,7 @@ mod tests {
         staging
             .put(OutFile {
                 path: "new.html".into(),
-                bytes: b"new".to_vec(),
+                bytes: b"new".to_vec().into(),
             })
             .unwrap();
         drop(staging);
@@ -450,7 +450,7 @@ mod tests {
             staging
                 .put(OutFile {
                     path: "../x.html".into(),
-                    bytes: Vec::new()
+                    bytes: Default::default()
                 })
                 .is_err()
         );
@@ -492,7 +492,7 @@ mod tests {
         staging
             .put(OutFile {
                 path: "new.html".into(),
-                bytes: b"new".to_vec(),
+                bytes: b"new".to_vec().into(),
             })
             .unwrap();
         let written = staging.commit().unwrap();
@@ -514,7 +514,7 @@ mod tests {
         staging.stop.store(true, Ordering::SeqCst);
         let put = staging.put(OutFile {
             path: "a.html".into(),
-            bytes: Vec::new(),
+            bytes: Default::default(),
         });
         assert!(put.is_err());
         assert!(matches!(staging.commit(), Err(OutputError::Interrupted)));

@@ -3,12 +3,10 @@
 //! script that the search box reads without `fetch`, so it works from `file://`.
 //! Each is serialised with serde_json from the views; nothing here renders HTML.
 
-use std::sync::Arc;
-
 use serde::Serialize;
 
 use super::views::{EntityView, LinkMode, entity_href, front_link};
-use super::{OutFile, Renderer, Sink, SiteError};
+use super::{Bytes, OutFile, Renderer, Sink, SiteError};
 use crate::annotate::Snippet;
 use crate::cache::digest;
 use crate::graph::{Mention, PageId};
@@ -28,12 +26,11 @@ pub fn all(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
                 .map(|m| (m.page, m.entity, m.anchor(r.briefing), m.embed, &m.snippet))
                 .collect();
             let inputs = digest(&(r.face(), mentions));
-            let kept = |path: &str, make: &dyn Fn() -> Result<Vec<u8>, SiteError>| {
-                let bytes =
-                    (cache.pages).get_or_make(digest(&(inputs, path)), || make().map(Arc::new))?;
+            let kept = |path: &str, make: &dyn Fn() -> Result<Bytes, SiteError>| {
+                let bytes = (cache.pages).get_or_make(digest(&(inputs, path)), make)?;
                 sink.put(OutFile {
                     path: path.to_string(),
-                    bytes: Arc::unwrap_or_clone(bytes),
+                    bytes,
                 })?;
                 Ok::<_, SiteError>(())
             };
@@ -155,7 +152,7 @@ pub fn sitemap(r: &Renderer) -> OutFile {
     xml.push_str("</urlset>\n");
     OutFile {
         path: "sitemap.xml".into(),
-        bytes: xml.into_bytes(),
+        bytes: xml.into_bytes().into(),
     }
 }
 
@@ -238,7 +235,9 @@ pub fn search_index(r: &Renderer) -> OutFile {
     let json = serde_json::to_string(&entries).unwrap_or_else(|_| "[]".into());
     OutFile {
         path: "search-index.js".into(),
-        bytes: format!("window.BRIEF_SEARCH = {};\n", script_safe(&json)).into_bytes(),
+        bytes: format!("window.BRIEF_SEARCH = {};\n", script_safe(&json))
+            .into_bytes()
+            .into(),
     }
 }
 

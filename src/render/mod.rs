@@ -33,8 +33,12 @@ use views::{EntityView, LinkMode, SiteView};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutFile {
     pub path: String,
-    pub bytes: Vec<u8>,
+    pub bytes: Bytes,
 }
+
+/// A file's bytes, shared by whoever holds them: `brief serve` hands the
+/// same page to its cache, its last build and the server without copying.
+pub type Bytes = Arc<Vec<u8>>;
 
 pub use crate::theme::RenderError;
 
@@ -278,10 +282,10 @@ impl<'a> Renderer<'a> {
             return make();
         };
         let key = digest(&(self.face(), path, inputs));
-        let bytes = (cache.pages).get_or_make(key, || make().map(|file| Arc::new(file.bytes)))?;
+        let bytes = (cache.pages).get_or_make(key, || make().map(|file| file.bytes))?;
         Ok(OutFile {
             path: path.to_string(),
-            bytes: Arc::unwrap_or_clone(bytes),
+            bytes,
         })
     }
 
@@ -312,13 +316,10 @@ pub trait Sink: Sync {
     /// of an HTML file is whole markup. Sinks that keep files in memory take
     /// this default, which joins the pieces.
     fn put_pieces(&self, path: &str, pieces: Pieces) -> Result<(), SiteError> {
-        let mut bytes = Vec::new();
-        for piece in pieces {
-            bytes.extend_from_slice(piece?.as_bytes());
-        }
+        let pieces: Vec<String> = pieces.collect::<Result<_, _>>()?;
         Ok(self.put(OutFile {
             path: path.to_string(),
-            bytes,
+            bytes: Arc::new(pieces.concat().into_bytes()),
         })?)
     }
 }

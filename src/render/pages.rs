@@ -115,7 +115,7 @@ pub(super) fn page<P: Serialize>(
     };
     Ok(OutFile {
         path: path.to_string(),
-        bytes: r.template(template, &context)?,
+        bytes: r.template(template, &context)?.into(),
     })
 }
 

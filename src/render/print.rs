@@ -125,7 +125,7 @@ pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
             super::pages::page(r, "print.html", "print.html", title, &[], page)
         })
     })?;
-    let skeleton = String::from_utf8(skeleton.bytes)
+    let skeleton = String::from_utf8(Arc::unwrap_or_clone(skeleton.bytes))
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     let mut plan = pieces(&skeleton, bodies.len());
     plan.reverse();
@@ -173,7 +173,9 @@ fn body(r: &Renderer, key: EntityKey) -> Result<String, SiteError> {
     };
     let text = r.body(r.briefing.doc(key));
     let rendered = r.markdown(text, "", LinkMode::Print, options)?;
-    Ok(Arc::unwrap_or_clone(rendered).html)
+    // Only the HTML is wanted: a body kept by `serve` is shared, and
+    // copying its headings and references too would be waste.
+    Ok(Arc::try_unwrap(rendered).map_or_else(|kept| kept.html.clone(), |own| own.html))
 }
 
 /// Whether `print.html` shows `key`'s body: every section's, and those of
@@ -284,7 +286,7 @@ pub fn running_heads(r: &Renderer) -> OutFile {
     );
     OutFile {
         path: "print-running.css".into(),
-        bytes: css.into_bytes(),
+        bytes: css.into_bytes().into(),
     }
 }
 

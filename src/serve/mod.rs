@@ -51,7 +51,7 @@ pub enum ServeError {
 }
 
 /// The site being served: output path → bytes, from the last good build.
-type Files = BTreeMap<String, crate::incremental::Bytes>;
+type Files = BTreeMap<String, crate::render::Bytes>;
 
 /// What the browser's live-reload script asks about.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

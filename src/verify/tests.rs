@@ -15,7 +15,7 @@ fn check(files: &[OutFile], statics: &BTreeMap<String, Vec<u8>>) -> Vec<Miss> {
 fn page(path: &str, html: &str) -> OutFile {
     OutFile {
         path: path.into(),
-        bytes: html.as_bytes().to_vec(),
+        bytes: html.as_bytes().to_vec().into(),
     }
 }
 

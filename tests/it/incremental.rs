@@ -23,9 +23,12 @@ fn full_build(root: &Path) -> Outcome {
     let compiled = &checked.compiled;
     Outcome {
         diagnostics: brief::diagnostics::render(&compiled.files, &compiled.diagnostics),
-        files: checked
-            .site
-            .map(|site| site.files.into_iter().map(|f| (f.path, f.bytes)).collect()),
+        files: checked.site.map(|site| {
+            site.files
+                .into_iter()
+                .map(|f| (f.path, f.bytes.to_vec()))
+                .collect()
+        }),
     }
 }
 
