@@ -67,15 +67,11 @@ struct MentionJson<'a> {
 
 /// `graph.json`: the title, every entity's view, then every mention.
 fn graph_json(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
-    let json = |result: serde_json::Result<String>| {
-        // Serialising views and strings into memory cannot fail.
-        result.unwrap_or_default()
-    };
-    let head = format!(
-        "{{\"version\":2,\"title\":{},\"entities\":{},\"mentions\":[",
-        json(serde_json::to_string(&r.briefing.config.title)),
-        json(serde_json::to_string(&r.views)),
-    );
+    let mut head = b"{\"version\":2,\"title\":".to_vec();
+    push_json(&mut head, &r.briefing.config.title);
+    head.extend_from_slice(b",\"entities\":");
+    push_json(&mut head, &r.views);
+    head.extend_from_slice(b",\"mentions\":[");
     let pages: Vec<String> = r
         .graph
         .mentions
@@ -92,23 +88,23 @@ fn graph_json(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
         .flat_map(|(run, page)| run.iter().map(move |m| (m, page)));
     let mut first = true;
     let mut done = false;
-    let mut pieces = std::iter::once(Ok(head)).chain(std::iter::from_fn(|| {
+    let mut pieces = std::iter::once(Ok(text(head))).chain(std::iter::from_fn(|| {
         if done {
             return None;
         }
-        let mut piece = String::new();
+        let mut piece = Vec::new();
         for (m, page) in mentions.by_ref().take(MENTIONS_PER_PIECE) {
             if !first {
-                piece.push(',');
+                piece.push(b',');
             }
             first = false;
-            piece.push_str(&json(serde_json::to_string(&mention_json(r, m, page))));
+            push_json(&mut piece, &mention_json(r, m, page));
         }
         if piece.is_empty() {
             done = true;
-            piece.push_str("]}\n");
+            piece.extend_from_slice(b"]}\n");
         }
-        Some(Ok(piece))
+        Some(Ok(text(piece)))
     }));
     sink.put_pieces("graph.json", &mut pieces)
 }
@@ -171,24 +167,16 @@ fn xml_escape(s: &str) -> String {
     out
 }
 
-/// `search-index.js`: assigns the index to `window.BRIEF_SEARCH`. A script, not
-/// JSON fetched at run time, so search works from `file://`.
+/// One entry of the search index: `{"k": kind, "t": title or name, "a":
+/// other names (a party's aliases, left out when there are none), "w": other
+/// words that should find it (role, summary, quote text, and the names and
+/// aliases of the entities its page refers to), "u": path from the site
+/// root, "l": print label or null}`.
 ///
-/// Besides its own fields, each entry carries the names (and aliases) of the
-/// entities its page references, once each, so that searching for a party also
-/// finds the sections that discuss it. That keeps the index linear in the number
-/// of mentions rather than in the length of the text.
-///
-/// An entry is `{"k": kind, "t": title or name, "a": other names (a party's
-/// aliases, left out when there are none), "w": other words that should find
-/// it (role, summary, quote text, and the names and aliases of the entities
-/// its page refers to), "u": path from the site root, "l": print label or
-/// null}`. The entries are written one at a time, with [`json_str`], made
-/// safe for a script on the way, and handed to `out` a chunk at a time: the
-/// index of a large briefing runs to megabytes.
-/// One entry of the search index: an entity's kind, name, aliases, the
-/// words of its own fields and of the entities its body mentions, its page
-/// and its label.
+/// Carrying the names of the entities a page references, once each, lets a
+/// search for a party find the sections that discuss it, while the index
+/// stays linear in the number of mentions rather than in the length of the
+/// text.
 #[derive(Serialize)]
 struct SearchEntry<'a> {
     k: &'a str,
@@ -201,7 +189,8 @@ struct SearchEntry<'a> {
 }
 
 /// `search-index.js`: the index as a script assigning `window.BRIEF_SEARCH`,
-/// safe inside a script element.
+/// safe inside a script element. A script rather than JSON fetched at run
+/// time, so that search works from `file://`.
 pub fn search_index(r: &Renderer) -> OutFile {
     let entries: Vec<SearchEntry> = r
         .briefing
@@ -232,18 +221,33 @@ pub fn search_index(r: &Renderer) -> OutFile {
             }
         })
         .collect();
-    let json = serde_json::to_string(&entries).unwrap_or_else(|_| "[]".into());
+    let mut script = b"window.BRIEF_SEARCH = ".to_vec();
+    push_json(&mut script, &entries);
+    script.extend_from_slice(b";\n");
     OutFile {
         path: "search-index.js".into(),
-        bytes: format!("window.BRIEF_SEARCH = {};\n", script_safe(&json))
-            .into_bytes()
-            .into(),
+        bytes: script_safe(text(script)).into_bytes().into(),
     }
 }
 
+/// Appends `value` as JSON. Serialising views and strings into memory
+/// cannot fail.
+fn push_json(out: &mut Vec<u8>, value: &impl Serialize) {
+    let _ = serde_json::to_writer(out, value);
+}
+
+/// JSON written by [`push_json`] as a string: it is UTF-8.
+fn text(json: Vec<u8>) -> String {
+    String::from_utf8(json).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
 /// JSON made safe inside a script element: `</` cannot end it, and the line
-/// separators JavaScript once rejected in strings are escaped.
-fn script_safe(json: &str) -> String {
+/// separators JavaScript once rejected in strings are escaped. Copied only
+/// when there is something to escape.
+fn script_safe(json: String) -> String {
+    if !json.contains("</") && !json.contains(['\u{2028}', '\u{2029}']) {
+        return json;
+    }
     json.replace("</", "<\\/")
         .replace('\u{2028}', "\\u2028")
         .replace('\u{2029}', "\\u2029")
@@ -272,9 +276,10 @@ mod tests {
 
     #[test]
     fn script_escapes_end_tags_and_line_separators() {
+        assert_eq!(script_safe("[\"a/b\"]".into()), "[\"a/b\"]");
         let json = "[\"a</b\",\"<//\",\"x\u{2028}y\u{2029}z\",\"\u{e9}/\"]";
         assert_eq!(
-            script_safe(json),
+            script_safe(json.to_string()),
             "[\"a<\\/b\",\"<\\//\",\"x\\u2028y\\u2029z\",\"\u{e9}/\"]"
         );
     }

@@ -56,10 +56,10 @@ pub struct Renderer<'a> {
     /// The same with links to anchors inside `print.html`.
     print_views: Vec<EntityView>,
     /// Each entity's card, rendered at most once per [`CardVariant`].
-    cards: Vec<[OnceLock<Result<String, String>>; 3]>,
+    cards: Vec<[OnceLock<Result<Box<str>, String>>; 3]>,
     /// Each entity's link on a page one folder down, as `link.html`
     /// renders it, at most once.
-    links: Vec<OnceLock<Result<String, String>>>,
+    links: Vec<OnceLock<Result<Box<str>, String>>>,
     pub base_url: Option<String>,
     /// What `brief serve` keeps between builds; None for a one-off build.
     cache: Option<&'a Cache>,
@@ -172,8 +172,10 @@ impl<'a> Renderer<'a> {
                 root,
                 anchor: "",
             };
-            self.theme
-                .render("card.html", &context)
+            // Boxed, which drops the room Tera's output grew into: every
+            // card is kept for the whole build.
+            (self.theme.render("card.html", &context))
+                .map(String::into_boxed_str)
                 .map_err(|e| e.message)
         });
         card.as_deref().map_err(|message| RenderError {
@@ -191,7 +193,9 @@ impl<'a> Renderer<'a> {
                 link: &link,
                 root: "../",
             };
-            (self.theme.render("link.html", &context)).map_err(|e| e.message)
+            (self.theme.render("link.html", &context))
+                .map(String::into_boxed_str)
+                .map_err(|e| e.message)
         });
         let html = html.as_deref().map_err(|message| RenderError {
             template: "link.html".into(),
