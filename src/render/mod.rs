@@ -42,6 +42,10 @@ pub type Bytes = Arc<Vec<u8>>;
 
 pub use crate::theme::RenderError;
 
+/// A piece of HTML rendered once by its template and shared by every page
+/// that shows it; or why its template failed.
+type Fragment = OnceLock<Result<Box<str>, String>>;
+
 /// Everything rendering reads, shared by all pages and threads.
 pub struct Renderer<'a> {
     pub files: &'a Files,
@@ -56,10 +60,10 @@ pub struct Renderer<'a> {
     /// The same with links to anchors inside `print.html`.
     print_views: Vec<EntityView>,
     /// Each entity's card, rendered at most once per [`CardVariant`].
-    cards: Vec<[OnceLock<Result<Box<str>, String>>; 3]>,
+    cards: Vec<[Fragment; 3]>,
     /// Each entity's link on a page one folder down, as `link.html`
     /// renders it, at most once.
-    links: Vec<OnceLock<Result<Box<str>, String>>>,
+    links: Vec<Fragment>,
     pub base_url: Option<String>,
     /// What `brief serve` keeps between builds; None for a one-off build.
     cache: Option<&'a Cache>,
