@@ -14,7 +14,7 @@ use crate::date::Date;
 use crate::diagnostics::FileId;
 
 /// The four kinds of things a reference can point at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     Section,
@@ -386,27 +386,14 @@ pub fn is_valid_id(id: &str) -> bool {
 /// turned into single hyphens.
 pub fn slugify(id: &str) -> String {
     let mut out = String::with_capacity(id.len());
-    // Whether other characters came since the last one kept: they become one
-    // hyphen before the next one kept, so none is left at either end.
-    let mut gap = false;
-    let mut keep = |c: char, out: &mut String| {
-        if c.is_ascii_lowercase() || c.is_ascii_digit() {
-            if gap && !out.is_empty() {
-                out.push('-');
-            }
-            gap = false;
-            out.push(c);
-        } else {
-            gap = true;
-        }
-    };
-    for c in id.chars() {
-        match c.is_ascii() {
-            true => keep(c.to_ascii_lowercase(), &mut out),
-            false => c.to_lowercase().for_each(|c| keep(c, &mut out)),
+    for c in id.chars().flat_map(char::to_lowercase) {
+        match c.is_ascii_lowercase() || c.is_ascii_digit() {
+            true => out.push(c),
+            false if !out.ends_with('-') => out.push('-'),
+            false => {}
         }
     }
-    out
+    out.trim_matches('-').to_string()
 }
 
 #[cfg(test)]

@@ -433,12 +433,7 @@ fn shift(doc: Doc, span: Range<usize>) -> Range<usize> {
 }
 
 fn missing_side(file: FileId, doc: Doc, key: &str, status: Status) -> Diagnostic {
-    let status = match status {
-        Status::Added => "added",
-        Status::Removed => "removed",
-        Status::Changed => "changed",
-        Status::Unchanged => "unchanged",
-    };
+    let status = status.as_str();
     let opening = doc.meta_start.saturating_sub(4);
     Diagnostic::error(
         "missing-key",

@@ -16,13 +16,10 @@
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
-use serde::Serialize;
-
-use super::{State, Status};
+use super::State;
 use crate::verify::percent_decode;
 
 /// Where the live-reload script asks for news.
@@ -52,7 +49,10 @@ const ACCEPT_BACKOFF: Duration = Duration::from_millis(50);
 /// Answers requests until the process stops, each connection on its own
 /// thread so that long polls never hold up page loads.
 pub fn run(listener: TcpListener, state: Arc<State>) {
-    let active = Arc::new(AtomicUsize::new(0));
+    // Each connection's thread holds a clone of `active`, dropped with the
+    // thread's closure (even one whose thread could not start), so its
+    // count is one more than the connections being handled.
+    let active = Arc::new(());
     loop {
         let stream = match listener.accept() {
             Ok((stream, _)) => stream,
@@ -61,36 +61,18 @@ pub fn run(listener: TcpListener, state: Arc<State>) {
                 continue;
             }
         };
-        if active.load(Ordering::SeqCst) >= MAX_CONNECTIONS {
+        if Arc::strong_count(&active) > MAX_CONNECTIONS {
             // Dropping the stream closes it: the client may retry.
             continue;
         }
-        let slot = Slot::take(&active);
+        let slot = Arc::clone(&active);
         let state = Arc::clone(&state);
-        // A thread that cannot be started drops its closure, and with it
-        // the slot and the stream.
         let _ = std::thread::Builder::new()
             .name("brief-serve-http".into())
             .spawn(move || {
                 let _slot = slot;
                 connection(stream, &state);
             });
-    }
-}
-
-/// One of the [`MAX_CONNECTIONS`], given back when dropped.
-struct Slot(Arc<AtomicUsize>);
-
-impl Slot {
-    fn take(active: &Arc<AtomicUsize>) -> Slot {
-        active.fetch_add(1, Ordering::SeqCst);
-        Slot(Arc::clone(active))
-    }
-}
-
-impl Drop for Slot {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
@@ -271,7 +253,7 @@ pub fn site_path(path: &str) -> Option<String> {
 /// A response, written whole and followed by closing the connection.
 struct Reply {
     status: u16,
-    kind: &'static str,
+    kind: String,
     location: Option<String>,
     body: Vec<u8>,
 }
@@ -310,14 +292,7 @@ fn file(status: u16, rel: &str, bytes: &[u8], state: &State) -> Reply {
     if kind.starts_with("text/html") {
         return html(status, &inject(&String::from_utf8_lossy(bytes), state));
     }
-    reply(status, kind, bytes.to_vec())
-}
-
-#[derive(Serialize)]
-struct EventsJson<'a> {
-    version: u64,
-    built: u64,
-    error: Option<&'a str>,
+    reply(status, &kind, bytes.to_vec())
 }
 
 /// `?since=N` waits for a build after version N; without it, answers at once.
@@ -326,16 +301,11 @@ fn events(query: &str, state: &State) -> Reply {
         .split('&')
         .find_map(|kv| kv.strip_prefix("since="))
         .and_then(|v| v.parse::<u64>().ok());
-    let status: Status = match since {
+    let status = match since {
         Some(since) => state.wait(since, POLL),
         None => state.status(),
     };
-    let json = EventsJson {
-        version: status.version,
-        built: status.built,
-        error: status.error.as_deref(),
-    };
-    let body = serde_json::to_vec(&json).unwrap_or_default();
+    let body = serde_json::to_vec(&status).unwrap_or_default();
     reply(200, "application/json", body)
 }
 
@@ -351,46 +321,9 @@ fn inject(page: &str, state: &State) -> String {
     }
 }
 
-const SCRIPT: &str = r#"<script data-brief-serve>(function () {
-  var built = BUILT, since = null;
-  function overlay(text) {
-    var o = document.getElementById("brief-serve-error");
-    if (!o) {
-      o = document.createElement("div");
-      o.id = "brief-serve-error";
-      o.setAttribute("role", "alert");
-      o.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;padding:2rem;" +
-        "background:rgba(24,24,24,.95);color:#f5f5f5;font:14px/1.45 ui-monospace,Menlo,Consolas,monospace";
-      var h = document.createElement("p");
-      h.textContent = "brief serve: the last change does not build. The page below is the last good build.";
-      h.style.cssText = "margin:0 0 1rem;font-weight:bold;color:#ff8a80";
-      var pre = document.createElement("pre");
-      pre.style.whiteSpace = "pre";
-      o.appendChild(h);
-      o.appendChild(pre);
-      document.body.appendChild(o);
-    }
-    o.lastChild.textContent = text;
-  }
-  function clear() {
-    var o = document.getElementById("brief-serve-error");
-    if (o) o.parentNode.removeChild(o);
-  }
-  function poll() {
-    var url = "EVENTS" + (since === null ? "" : "?since=" + since);
-    fetch(url, { cache: "no-store" })
-      .then(function (r) { return r.json(); })
-      .then(function (s) {
-        since = s.version;
-        if (s.built > built) { location.reload(); return; }
-        if (s.error) overlay(s.error); else clear();
-        poll();
-      })
-      .catch(function () { setTimeout(poll, 1000); });
-  }
-  poll();
-})();</script>
-"#;
+/// The live-reload script: it long-polls [`EVENTS`], reloads the page after
+/// a newer good build, and shows a failed build's diagnostics over the page.
+const SCRIPT: &str = include_str!("reload.html");
 
 fn plain(status: u16, text: &str) -> Reply {
     reply(
@@ -404,37 +337,21 @@ fn html(status: u16, text: &str) -> Reply {
     reply(status, "text/html; charset=utf-8", text.as_bytes().to_vec())
 }
 
-fn reply(status: u16, kind: &'static str, body: Vec<u8>) -> Reply {
+fn reply(status: u16, kind: &str, body: Vec<u8>) -> Reply {
     Reply {
         status,
-        kind,
+        kind: kind.to_string(),
         location: None,
         body,
     }
 }
 
-fn content_type(path: &str) -> &'static str {
-    let ext = path
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default();
-    match ext.as_str() {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "json" => "application/json",
-        "xml" => "application/xml",
-        "txt" => "text/plain; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "ico" => "image/x-icon",
-        "woff" => "font/woff",
-        "woff2" => "font/woff2",
-        "pdf" => "application/pdf",
-        _ => "application/octet-stream",
+/// The type a file is served as, from its extension; text is UTF-8.
+fn content_type(path: &str) -> String {
+    let mime = mime_guess::from_path(path).first_or_octet_stream();
+    match mime.type_() == mime_guess::mime::TEXT {
+        true => format!("{mime}; charset=utf-8"),
+        false => mime.to_string(),
     }
 }
 

@@ -53,8 +53,8 @@ pub enum ServeError {
 /// The site being served: output path → bytes, from the last good build.
 type Files = BTreeMap<String, crate::render::Bytes>;
 
-/// What the browser's live-reload script asks about.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// What the browser's live-reload script asks about, as it reads it (JSON).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 struct Status {
     /// Bumped by every finished build, good or not.
     version: u64,
