@@ -92,58 +92,6 @@ impl Hash for Anchor<'_> {
     }
 }
 
-/// The mentions of every entity, found by the entity's slot (its place
-/// among the briefing's keys) without hashing: a list of mention numbers
-/// sorted by entity, and where each entity's run starts.
-#[derive(Debug, Clone, Default)]
-struct ByEntity {
-    /// Where each kind's slots start, in [`Kind::ALL`] order.
-    kinds: [usize; 4],
-    starts: Vec<u32>,
-    order: Vec<u32>,
-}
-
-impl ByEntity {
-    fn new(briefing: &Briefing, mentions: &[Mention]) -> ByEntity {
-        let mut kinds = [0; 4];
-        let mut next = 0;
-        for kind in Kind::ALL {
-            kinds[kind as usize] = next;
-            next += briefing.len(kind);
-        }
-        let slot = |key: EntityKey| kinds[key.kind as usize] + key.index;
-        // Count each entity's mentions, turn the counts into starts, then
-        // put each mention at its entity's next free place.
-        let mut starts = vec![0u32; next + 1];
-        for m in mentions {
-            starts[slot(m.entity) + 1] += 1;
-        }
-        for i in 1..starts.len() {
-            starts[i] += starts[i - 1];
-        }
-        let mut free = starts.clone();
-        let mut order = vec![0u32; mentions.len()];
-        for (n, m) in mentions.iter().enumerate() {
-            let at = &mut free[slot(m.entity)];
-            order[*at as usize] = n as u32;
-            *at += 1;
-        }
-        ByEntity {
-            kinds,
-            starts,
-            order,
-        }
-    }
-
-    fn of(&self, key: EntityKey) -> &[u32] {
-        let slot = self.kinds[key.kind as usize] + key.index;
-        match (self.starts.get(slot), self.starts.get(slot + 1)) {
-            (Some(&start), Some(&end)) => &self.order[start as usize..end as usize],
-            _ => &[],
-        }
-    }
-}
-
 /// The references of one page as scanned and resolved.
 #[derive(Debug, Clone)]
 pub struct PageRefs {
@@ -160,7 +108,8 @@ pub struct Graph {
     /// Each entity's mentions, in reading order: the numbers in `order`
     /// from `starts[slot]` to `starts[slot + 1]`, where an entity's slot is
     /// its place among the briefing's keys.
-    by_entity: ByEntity,
+    /// The numbers of each entity's mentions, by kind and index.
+    by_entity: [Vec<Vec<usize>>; 4],
     /// Each page's mentions, which stand together in `mentions`.
     by_page: HashMap<PageId, Range<usize>>,
     /// Each party's, clause's and quote's label number by its index among
@@ -228,7 +177,10 @@ impl Graph {
                 graph.by_page.insert(page, first..graph.mentions.len());
             }
         }
-        graph.by_entity = ByEntity::new(briefing, &graph.mentions);
+        graph.by_entity = Kind::ALL.map(|kind| vec![Vec::new(); briefing.len(kind)]);
+        for (n, m) in graph.mentions.iter().enumerate() {
+            graph.by_entity[m.entity.kind as usize][m.entity.index].push(n);
+        }
         graph.number(briefing);
         graph.relate(briefing);
         let warnings = graph.warnings(briefing, &places);
@@ -290,10 +242,8 @@ impl Graph {
 
     /// Mentions of `key`, in reading order.
     pub fn mentions_of(&self, key: EntityKey) -> impl Iterator<Item = &Mention> {
-        self.by_entity
-            .of(key)
-            .iter()
-            .filter_map(|&i| self.mentions.get(i as usize))
+        let numbers = self.by_entity[key.kind as usize].get(key.index);
+        numbers.into_iter().flatten().map(|&n| &self.mentions[n])
     }
 
     pub fn mentions_on(&self, page: PageId) -> impl Iterator<Item = &Mention> {

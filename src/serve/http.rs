@@ -18,9 +18,9 @@ use std::net::{TcpListener, TcpStream};
 use std::sync::Arc;
 use std::time::Duration;
 
-use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use super::State;
 use crate::verify::percent_decode;
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 
 /// Where the live-reload script asks for news.
 const EVENTS: &str = "/__brief/events";
