@@ -101,17 +101,15 @@ impl Stamp {
 const TRUST_MODIFIED_BEFORE: Duration = Duration::from_secs(3);
 
 impl Known {
-    /// Whether the text kept for `path` still holds: the file has the stamp
+    /// The text kept for `path`, when it still holds: the file has the stamp
     /// it had, and its modification time is old enough to trust.
-    fn holds(&self, path: &Path, stamp: Option<Stamp>) -> bool {
-        let (Some((kept, _)), Some(now)) = (self.files.get(path), stamp) else {
-            return false;
-        };
+    fn kept(&self, path: &Path, stamp: Option<Stamp>) -> Option<(Stamp, Arc<String>)> {
+        let ((kept, text), now) = (self.files.get(path)?, stamp?);
         let trusted = self
             .read_at
             .and_then(|at| at.checked_sub(TRUST_MODIFIED_BEFORE))
             .is_some_and(|line| now.modified < line);
-        trusted && *kept == now
+        (trusted && *kept == now).then(|| (now, Arc::clone(text)))
     }
 }
 
@@ -119,7 +117,7 @@ impl Known {
 /// this read found.
 pub fn read_known(
     root: &Path,
-    mut known: Option<&mut Known>,
+    known: Option<&mut Known>,
 ) -> Result<(Sources, Vec<Diagnostic>), LoadError> {
     let started = SystemTime::now();
     let mut files = Files::default();
@@ -153,42 +151,27 @@ pub fn read_known(
         // Reading is most of this stage's time on a large site: read in
         // parallel, then number the files in the walk's order.
         let previous = known.as_deref();
-        let read: Vec<std::io::Result<Read>> = pending
+        let read: Vec<std::io::Result<Text>> = pending
             .par_iter()
             .map(|entry| read_one(&entry.path, previous))
             .collect();
-        let mut old = known.as_mut().map(|k| std::mem::take(&mut k.files));
         let mut next = HashMap::new();
-        for (entry, read) in pending.into_iter().zip(read) {
-            let read = read.map_err(|source| LoadError::Io {
+        for (entry, text) in pending.into_iter().zip(read) {
+            let text = text.map_err(|source| LoadError::Io {
                 path: entry.path.clone(),
                 source,
             })?;
-            let kept = match read.bytes {
-                None => old.as_mut().and_then(|o| o.remove(&entry.path)),
-                Some(_) => None,
-            };
-            let file = match kept {
+            let file = match text {
                 // A kept text moves on to the next read as it is.
-                Some((stamp, text)) => {
-                    let file = files.add_shared(entry.rel, Arc::clone(&text));
-                    next.insert(entry.path, (stamp, text));
-                    file
+                Text::Kept(stamp, text) => {
+                    next.insert(entry.path, (stamp, Arc::clone(&text)));
+                    files.add_shared(entry.rel, text)
                 }
-                None => {
-                    let bytes = match read.bytes {
-                        Some(bytes) => bytes,
-                        None => {
-                            utf8(std::fs::read(&entry.path).map_err(|source| LoadError::Io {
-                                path: entry.path.clone(),
-                                source,
-                            })?)
-                        }
-                    };
-                    let Some(file) = decode(&mut files, &mut diagnostics, bytes, entry.rel) else {
+                Text::Read(text, stamp) => {
+                    let Some(file) = decode(&mut files, &mut diagnostics, text, entry.rel) else {
                         continue;
                     };
-                    if let (Some(_), Some(stamp)) = (&old, read.stamp) {
+                    if let Some(stamp) = stamp {
                         next.insert(entry.path, (stamp, Arc::clone(files.shared(file))));
                     }
                     file
@@ -217,7 +200,6 @@ pub fn read_known(
     ))
 }
 
-/// Which kind a file at `depth` under `content/` is, from its folder.
 /// One thing the walk of `content/` found.
 enum Found {
     /// A path that is refused or ignored, with its diagnostic (whose file is
@@ -234,31 +216,24 @@ struct Pending {
     stem: String,
 }
 
-/// One content file: its bytes, or None when the text a previous read kept
-/// for it still holds; and its size and modification time when there is a
-/// [`Known`].
-struct Read {
-    /// The text, checked as UTF-8 where it was read (in parallel), or None
-    /// when the text kept from the last read still holds.
-    bytes: Option<Result<String, FromUtf8Error>>,
-    stamp: Option<Stamp>,
+/// One content file's text: read now (checked as UTF-8 where it was read,
+/// in parallel), with its stamp when there is a [`Known`]; or the text a
+/// previous read kept, which still holds.
+enum Text {
+    Read(Result<String, FromUtf8Error>, Option<Stamp>),
+    Kept(Stamp, Arc<String>),
 }
 
 /// Reads the content file at `path`, unless `known` holds its text.
-fn read_one(path: &Path, known: Option<&Known>) -> std::io::Result<Read> {
-    let Some(known) = known else {
-        return Ok(Read {
-            bytes: Some(utf8(std::fs::read(path)?)),
-            stamp: None,
-        });
+fn read_one(path: &Path, known: Option<&Known>) -> std::io::Result<Text> {
+    let stamp = match known {
+        Some(_) => Stamp::of(&std::fs::metadata(path)?),
+        None => None,
     };
-    let metadata = std::fs::metadata(path)?;
-    let stamp = Stamp::of(&metadata);
-    let bytes = match known.holds(path, stamp) {
-        true => None,
-        false => Some(utf8(std::fs::read(path)?)),
-    };
-    Ok(Read { bytes, stamp })
+    match known.and_then(|known| known.kept(path, stamp)) {
+        Some((stamp, text)) => Ok(Text::Kept(stamp, text)),
+        None => Ok(Text::Read(utf8(std::fs::read(path)?), stamp)),
+    }
 }
 
 /// Walks `content/` in sorted order. Only paths reached through a symbolic
@@ -484,13 +459,13 @@ mod tests {
         write(dir.path(), "one", hour);
         assert_eq!(section_text(dir.path(), &mut known), "one");
         // Untouched, the kept text stands in for the file.
-        assert!(known.holds(&path, stamp(&path)));
+        assert!(known.kept(&path, stamp(&path)).is_some());
         assert_eq!(section_text(dir.path(), &mut known), "one");
         // Rewritten with its size and its old time kept: on Unix the
         // status-change time still tells.
         write(dir.path(), "two", hour);
         if cfg!(unix) {
-            assert!(!known.holds(&path, stamp(&path)));
+            assert!(!known.kept(&path, stamp(&path)).is_some());
             assert_eq!(section_text(dir.path(), &mut known), "two");
         }
         // A new time is a new text.

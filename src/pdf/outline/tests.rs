@@ -170,7 +170,9 @@ fn entries_that_point_nowhere_or_loop_are_errors() {
         let stray = doc.add_object(dictionary! { "Type" => "Font" });
         dictionary! { "Dests" => dictionary! { "a" => vec![stray.into(), "Fit".into()] } }
     });
-    let err = destinations(&pdf).unwrap_err();
+    let err = ReadBack::parse(&pdf)
+        .and_then(|p| p.destinations())
+        .unwrap_err();
     assert_eq!(
         err.to_string(),
         "destination \"a\" points at no page of the document"
