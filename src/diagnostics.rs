@@ -218,22 +218,17 @@ pub const NOT_LOADED: &str = "not-loaded";
 /// is deterministic whatever order the stages ran in. Consequences of another
 /// error ([`NOT_LOADED`]) come last, so the cause is read first.
 pub fn normalize(diagnostics: &mut Vec<Diagnostic>) {
-    diagnostics.sort_by(|a, b| {
+    fn order(d: &Diagnostic) -> (bool, FileId, usize, usize, &str) {
+        let span = &d.span;
         (
-            a.code == NOT_LOADED,
-            a.file,
-            a.span.start,
-            a.span.end,
-            &a.message,
+            d.code == NOT_LOADED,
+            d.file,
+            span.start,
+            span.end,
+            &d.message,
         )
-            .cmp(&(
-                b.code == NOT_LOADED,
-                b.file,
-                b.span.start,
-                b.span.end,
-                &b.message,
-            ))
-    });
+    }
+    diagnostics.sort_by(|a, b| order(a).cmp(&order(b)));
     diagnostics.dedup();
 }
 

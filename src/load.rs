@@ -290,21 +290,12 @@ impl Fill<'_> {
 
     /// Reports each of `fields` whose value is blank, at the value.
     fn required(&self, fields: &[Required], out: &mut Vec<Diagnostic>) {
-        let mut blank = fields
-            .iter()
-            .filter(|(_, value, _)| value.trim().is_empty());
-        let Some(first) = blank.next() else { return };
-        let spans = frontmatter::value_spans(self.text, self.split);
-        for (key, _, help) in std::iter::once(first).chain(blank) {
-            let span = spans
-                .get(*key)
-                .cloned()
-                .unwrap_or(self.split.opening.clone());
+        for (key, _, help) in fields.iter().filter(|(_, v, _)| v.trim().is_empty()) {
             out.push(
                 Diagnostic::error(
                     "empty-value",
                     self.file,
-                    span,
+                    self.span(key),
                     format!("`{key}` is empty: fill it in"),
                 )
                 .with_label("empty")
@@ -313,6 +304,7 @@ impl Fill<'_> {
         }
     }
 
+    /// Where the value of `key` is written, or the front matter's opening.
     fn span(&self, key: &str) -> Range<usize> {
         let spans = frontmatter::value_spans(self.text, self.split);
         spans

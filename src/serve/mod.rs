@@ -9,14 +9,17 @@
 //!
 //! This module has no build logic of its own: it keeps an
 //! [`Incremental`](crate::incremental::Incremental) build, which re-renders
-//! only what an edit changed, and serves its result. HTTP details live in `http`.
+//! only what an edit changed, and serves its result: `routes` says what to
+//! answer, `http` is the server.
 
-mod http;
+pub(crate) mod http;
+mod routes;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::time::{Duration, Instant};
@@ -141,7 +144,12 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), crate::Error> {
         root.display()
     ));
     let http_state = Arc::clone(&state);
-    std::thread::spawn(move || http::run(listener, http_state));
+    std::thread::spawn(move || {
+        let never = AtomicBool::new(false);
+        http::run(listener, &never, move |request| {
+            routes::respond(request, &http_state)
+        })
+    });
     watch(&mut watcher, &mut site, &state, &log, &rx);
     Ok(())
 }
