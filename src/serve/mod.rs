@@ -68,6 +68,7 @@ struct Status {
 }
 
 /// Shared between the watcher and the request threads.
+#[derive(Default)]
 struct State {
     files: RwLock<Arc<Files>>,
     status: Mutex<Status>,
@@ -126,18 +127,22 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), crate::Error> {
         port: options.port,
         source,
     })?;
-    let state = Arc::new(State {
-        files: RwLock::default(),
-        status: Mutex::default(),
-        changed: Condvar::new(),
-    });
+    let state = Arc::new(State::default());
     let log = Log {
         quiet: options.quiet,
     };
     let mut site = Incremental::new(&root, BuildOptions::default());
     rebuild(&mut site, &state, &log);
     let (tx, rx) = channel();
-    let mut watcher = Watcher::new(&root, new_debouncer(DEBOUNCE, None, tx));
+    let debouncer = new_debouncer(DEBOUNCE, None, tx).map_err(|e| ServeError::Watch {
+        path: root.clone(),
+        message: e.to_string(),
+    })?;
+    let mut watcher = Watcher {
+        root: root.clone(),
+        debouncer,
+        folders: BTreeSet::new(),
+    };
     watcher.refresh()?;
     log.info(&format!(
         "serving {} at http://{addr}/ (Ctrl-C to stop)",
@@ -178,33 +183,17 @@ type Debouncer = notify_debouncer_full::Debouncer<RecommendedWatcher, Recommende
 /// when such a folder appears after serving began.
 struct Watcher {
     root: PathBuf,
-    debouncer: Result<Debouncer, String>,
+    debouncer: Debouncer,
     folders: BTreeSet<PathBuf>,
 }
 
 impl Watcher {
-    fn new(
-        root: &Path,
-        debouncer: Result<Debouncer, notify_debouncer_full::notify::Error>,
-    ) -> Watcher {
-        let debouncer = debouncer.map_err(|e| e.to_string());
-        Watcher {
-            root: root.to_path_buf(),
-            debouncer,
-            folders: BTreeSet::new(),
-        }
-    }
-
     /// Watches what exists now and is not watched yet.
     fn refresh(&mut self) -> Result<(), ServeError> {
         let fail = |path: &Path, message: String| ServeError::Watch {
             path: path.to_path_buf(),
             message,
         };
-        let debouncer = self
-            .debouncer
-            .as_mut()
-            .map_err(|m| fail(&self.root, m.clone()))?;
         self.folders.retain(|f| f.is_dir());
         let mut wanted = vec![(self.root.clone(), RecursiveMode::NonRecursive)];
         for dir in ["content", "templates", "static"] {
@@ -212,7 +201,7 @@ impl Watcher {
         }
         for (path, mode) in wanted {
             if path.is_dir() && !self.folders.contains(&path) {
-                debouncer
+                self.debouncer
                     .watch(&path, mode)
                     .map_err(|e| fail(&path, e.to_string()))?;
                 self.folders.insert(path);
@@ -367,11 +356,7 @@ mod tests {
 
     #[test]
     fn waiting_returns_when_a_build_finishes() {
-        let state = Arc::new(State {
-            files: RwLock::default(),
-            status: Mutex::default(),
-            changed: Condvar::new(),
-        });
+        let state = Arc::new(State::default());
         let other = Arc::clone(&state);
         let waiter = std::thread::spawn(move || other.wait(0, Duration::from_secs(5)));
         std::thread::sleep(Duration::from_millis(20));
