@@ -282,10 +282,6 @@ impl Briefing {
         self.ids[kind.slot()].keys().map(String::as_str)
     }
 
-    pub fn count(&self, kind: Kind) -> usize {
-        self.ids[kind.slot()].len()
-    }
-
     /// Every entity, kind by kind, in each kind's order.
     pub fn keys(&self) -> impl Iterator<Item = EntityKey> + '_ {
         Kind::ALL
