@@ -465,7 +465,7 @@ mod tests {
         // status-change time still tells.
         write(dir.path(), "two", hour);
         if cfg!(unix) {
-            assert!(!known.kept(&path, stamp(&path)).is_some());
+            assert!(known.kept(&path, stamp(&path)).is_none());
             assert_eq!(section_text(dir.path(), &mut known), "two");
         }
         // A new time is a new text.
