@@ -126,28 +126,22 @@ pub fn read_known(
     if !config_path.is_file() {
         return Err(LoadError::NoConfig(root.to_path_buf()));
     }
-    let config_file = match read_text(
+    let config_bytes = std::fs::read(&config_path).map_err(|source| LoadError::Io {
+        path: config_path.clone(),
+        source,
+    })?;
+    let config = decode(
         &mut files,
         &mut diagnostics,
-        &config_path,
-        PathBuf::from("briefing.toml"),
-    )? {
-        Some(file) => file,
-        None => files.len() - 1,
-    };
+        utf8(config_bytes),
+        "briefing.toml".into(),
+    );
+    // Text that is not UTF-8 is kept, lossily, for its diagnostic to show.
+    let config_file = config.unwrap_or(files.len() - 1);
     let content_root = root.join("content");
     let mut content = Vec::new();
     if content_root.is_dir() {
-        let mut pending = Vec::new();
-        for found in walk(root, &content_root)? {
-            match found {
-                Found::Problem(rel, diagnostic) => {
-                    let file = files.add(rel, String::new());
-                    diagnostics.push(Diagnostic { file, ..diagnostic });
-                }
-                Found::Content(entry) => pending.push(entry),
-            }
-        }
+        let pending = walk(root, &content_root, &mut files, &mut diagnostics)?;
         // Reading is most of this stage's time on a large site: read in
         // parallel, then number the files in the walk's order.
         let previous = known.as_deref();
@@ -200,14 +194,6 @@ pub fn read_known(
     ))
 }
 
-/// One thing the walk of `content/` found.
-enum Found {
-    /// A path that is refused or ignored, with its diagnostic (whose file is
-    /// set once the path has its id).
-    Problem(PathBuf, Diagnostic),
-    Content(Pending),
-}
-
 /// A content file still to be read.
 struct Pending {
     path: PathBuf,
@@ -239,7 +225,18 @@ fn read_one(path: &Path, known: Option<&Known>) -> std::io::Result<Text> {
 /// Walks `content/` in sorted order. Only paths reached through a symbolic
 /// link are resolved to check that they stay inside the site: resolving every
 /// path costs a system call per folder level per file.
-fn walk(root: &Path, content_root: &Path) -> Result<Vec<Found>, LoadError> {
+/// A path that is refused or ignored is kept in `files`, empty, for its
+/// diagnostic to name.
+fn walk(
+    root: &Path,
+    content_root: &Path,
+    files: &mut Files,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Vec<Pending>, LoadError> {
+    let mut problem = |rel: PathBuf, diagnostic: Diagnostic| {
+        let file = files.add(rel, String::new());
+        diagnostics.push(Diagnostic { file, ..diagnostic });
+    };
     let canonical_root = canonical(root)?;
     // A `content` folder that is itself a link makes every path suspect.
     let content_linked = canonical(content_root)? != canonical_root.join("content");
@@ -261,10 +258,10 @@ fn walk(root: &Path, content_root: &Path) -> Result<Vec<Found>, LoadError> {
                 } else {
                     format!("cannot read: {err}")
                 };
-                found.push(Found::Problem(
+                problem(
                     path,
                     Diagnostic::error("unreadable", 0, 0..0, message).with_label("here"),
-                ));
+                );
                 continue;
             }
         };
@@ -287,7 +284,7 @@ fn walk(root: &Path, content_root: &Path) -> Result<Vec<Found>, LoadError> {
             continue;
         }
         if linked && path_leaves(&canonical_root, path) {
-            found.push(Found::Problem(
+            problem(
                 rel,
                 Diagnostic::error(
                     "outside-site",
@@ -297,11 +294,11 @@ fn walk(root: &Path, content_root: &Path) -> Result<Vec<Found>, LoadError> {
                 )
                 .with_label("refused")
                 .with_help("copy the file into content/ instead of linking to it"),
-            ));
+            );
             continue;
         }
         let Some(slot) = slot_of(entry.depth(), path) else {
-            found.push(Found::Problem(
+            problem(
                 rel,
                 Diagnostic::warning(
                     "ignored-file",
@@ -313,19 +310,19 @@ fn walk(root: &Path, content_root: &Path) -> Result<Vec<Found>, LoadError> {
                 .with_help(
                     "content files go in content/sections, content/parties, content/clauses or content/quotes",
                 ),
-            ));
+            );
             continue;
         };
         let stem = path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        found.push(Found::Content(Pending {
+        found.push(Pending {
             path: path.to_path_buf(),
             rel,
             slot,
             stem,
-        }));
+        });
     }
     Ok(found)
 }
@@ -358,20 +355,6 @@ fn path_leaves(root: &Path, path: &Path) -> bool {
 
 fn display_path(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
-}
-
-/// Reads one file as UTF-8 text.
-fn read_text(
-    files: &mut Files,
-    diagnostics: &mut Vec<Diagnostic>,
-    path: &Path,
-    rel: PathBuf,
-) -> Result<Option<FileId>, LoadError> {
-    let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    Ok(decode(files, diagnostics, utf8(bytes), rel))
 }
 
 /// `bytes` from outside the site (the file or standard input `brief render`

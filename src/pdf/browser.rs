@@ -45,22 +45,6 @@ pub enum Ended {
     Stopped,
 }
 
-/// Watches for the signals that ask brief to stop, for as long as the
-/// process lives: the first sets `stop`; a second, when `stop` is already
-/// set, has its usual effect at once. (Watching cannot be undone: a signal
-/// whose last watcher is taken away is ignored from then on.)
-fn watch_stop_signals() -> std::io::Result<Arc<AtomicBool>> {
-    let stop = Arc::new(AtomicBool::new(false));
-    let mut signals = signal_hook::consts::TERM_SIGNALS.to_vec();
-    #[cfg(unix)]
-    signals.push(signal_hook::consts::SIGHUP);
-    for signal in signals {
-        signal_hook::flag::register_conditional_default(signal, Arc::clone(&stop))?;
-        signal_hook::flag::register(signal, Arc::clone(&stop))?;
-    }
-    Ok(stop)
-}
-
 impl Browser {
     /// Finds the browser: `BRIEF_CHROMIUM` when set (it must answer
     /// `--version` in time), else the first candidate on `PATH`.
@@ -75,10 +59,19 @@ impl Browser {
                 })?
             }
         };
+        // Watched for as long as the process lives: a signal whose last
+        // watcher is taken away is ignored from then on.
+        let stop = Arc::new(AtomicBool::new(false));
+        if let Some(Err(e)) = crate::output::watch_stop(&stop)
+            .into_iter()
+            .find(Result::is_err)
+        {
+            return Err(PdfError::Signals(e));
+        }
         let browser = Browser {
             path,
             timeout,
-            stop: watch_stop_signals().map_err(PdfError::Signals)?,
+            stop,
         };
         if named.is_some() {
             browser.check_version()?;
@@ -127,44 +120,30 @@ impl Browser {
             None => (Stdio::null(), Stdio::null()),
         };
         command.stdin(Stdio::null()).stdout(stdout).stderr(stderr);
-        let mut group = Group::spawn(command)?;
-        group.wait(self.timeout, &self.stop)
-    }
-}
-
-/// A child process leading a process group of its own; dropping it kills
-/// the whole group and reaps the child.
-struct Group {
-    child: Child,
-}
-
-impl Group {
-    fn spawn(mut command: Command) -> std::io::Result<Group> {
         #[cfg(unix)]
         std::os::unix::process::CommandExt::process_group(&mut command, 0);
-        Ok(Group {
-            child: command.spawn()?,
-        })
-    }
-
-    /// Waits for the child to exit, at most `timeout` and only until `stop`
-    /// is set.
-    fn wait(&mut self, timeout: Duration, stop: &AtomicBool) -> std::io::Result<Ended> {
+        let mut group = Group(command.spawn()?);
+        // Waits for the browser to exit, at most `timeout` and only until
+        // `stop` is set.
         let started = Instant::now();
         loop {
-            if let Some(status) = self.child.try_wait()? {
+            if let Some(status) = group.0.try_wait()? {
                 return Ok(Ended::Exited(status));
             }
-            if started.elapsed() >= timeout {
+            if started.elapsed() >= self.timeout {
                 return Ok(Ended::TimedOut);
             }
-            if stop.load(Ordering::SeqCst) {
+            if self.stop.load(Ordering::SeqCst) {
                 return Ok(Ended::Stopped);
             }
             std::thread::sleep(Duration::from_millis(20));
         }
     }
 }
+
+/// A running browser in a process group of its own (on Unix), which is
+/// killed whole when dropped: the browser and every helper it started.
+struct Group(Child);
 
 impl Drop for Group {
     fn drop(&mut self) {
@@ -173,11 +152,11 @@ impl Drop for Group {
         // group is either this run's or gone (the signal then finds nobody).
         #[cfg(unix)]
         {
-            let group = rustix::process::Pid::from_child(&self.child);
+            let group = rustix::process::Pid::from_child(&self.0);
             let _ = rustix::process::kill_process_group(group, rustix::process::Signal::KILL);
         }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        let _ = self.0.kill();
+        let _ = self.0.wait();
     }
 }
 
