@@ -112,11 +112,11 @@ pub struct Graph {
     by_entity: [Vec<Vec<usize>>; 4],
     /// Each page's mentions, which stand together in `mentions`.
     by_page: HashMap<PageId, Range<usize>>,
-    /// Each party's, clause's and quote's label number by its index among
-    /// its kind (slots as in `numbered`); 0 for one never numbered.
-    labels: [Vec<usize>; 3],
-    /// Entities of each numbered kind in label order.
-    numbered: [Vec<EntityKey>; 3],
+    /// Each entity's label number, by kind and index; 0 for one never
+    /// numbered (every section).
+    labels: [Vec<usize>; 4],
+    /// Entities of each numbered kind in label order, by kind.
+    numbered: [Vec<EntityKey>; 4],
     party_clauses: Vec<Vec<usize>>,
     party_quotes: Vec<Vec<usize>>,
     party_quoted_in: Vec<Vec<usize>>,
@@ -188,16 +188,11 @@ impl Graph {
     }
 
     fn number(&mut self, briefing: &Briefing) {
-        for kind in Kind::ALL {
-            if let Some(slot) = label_slot(kind) {
-                self.labels[slot] = vec![0; briefing.len(kind)];
-            }
-        }
+        self.labels = Kind::ALL.map(|kind| vec![0; briefing.len(kind)]);
         let mentioned = self.mentions.iter().map(|m| m.entity);
-        for key in mentioned.chain(briefing.keys()) {
-            let Some(slot) = label_slot(key.kind) else {
-                continue;
-            };
+        let numbered = mentioned.chain(briefing.keys());
+        for key in numbered.filter(|k| k.kind.label_letter().is_some()) {
+            let slot = key.kind as usize;
             if let Some(label) = self.labels[slot].get_mut(key.index)
                 && *label == 0
             {
@@ -254,13 +249,13 @@ impl Graph {
     /// The print label, `P2`, of a party, clause or quote.
     pub fn label(&self, key: EntityKey) -> Option<String> {
         let letter = key.kind.label_letter()?;
-        let n = *self.labels[label_slot(key.kind)?].get(key.index)?;
+        let n = *self.labels[key.kind as usize].get(key.index)?;
         (n > 0).then(|| format!("{letter}{n}"))
     }
 
     /// Parties, clauses or quotes in label order.
     pub fn numbered(&self, kind: Kind) -> &[EntityKey] {
-        label_slot(kind).map_or(&[], |slot| &self.numbered[slot])
+        &self.numbered[kind as usize]
     }
 
     pub fn party_clauses(&self, party: usize) -> &[usize] {
@@ -313,7 +308,26 @@ impl Graph {
                 );
             }
         }
-        out.extend(self.self_references(briefing, places));
+        // A reference from an entity's own body to itself: on its page it is
+        // a link that goes nowhere, and it counts for nothing in "Mentioned
+        // in" (which is why the unreferenced check above ignores it too).
+        let own = |(m, _): &(&Mention, &Place)| m.page == PageId::Entity(m.entity);
+        for (m, place) in self.mentions.iter().zip(places).filter(own) {
+            out.push(
+                Diagnostic::warning(
+                    "self-reference",
+                    place.file,
+                    place.span.clone(),
+                    format!(
+                        "{} `{}` references itself",
+                        m.entity.kind.as_str(),
+                        briefing.id(m.entity)
+                    ),
+                )
+                .with_label("a link to the page it is on")
+                .with_help("write the name as plain text: the page is already about it"),
+            );
+        }
         for (m, place) in
             (self.mentions.iter().zip(places)).filter(|(m, _)| m.entity.kind == Kind::Quote)
         {
@@ -358,43 +372,6 @@ impl Graph {
             }
         }
         out
-    }
-
-    /// A reference from an entity's own body to itself: on its page it is a
-    /// link that goes nowhere, and it counts for nothing in "Mentioned in"
-    /// (which is why the unreferenced check above ignores it too).
-    fn self_references<'a>(
-        &'a self,
-        briefing: &'a Briefing,
-        places: &'a [Place],
-    ) -> impl Iterator<Item = Diagnostic> + 'a {
-        let own = |m: &&Mention| m.page == PageId::Entity(m.entity);
-        (self.mentions.iter().zip(places))
-            .filter(move |(m, _)| own(m))
-            .map(move |(m, place)| {
-                Diagnostic::warning(
-                    "self-reference",
-                    place.file,
-                    place.span.clone(),
-                    format!(
-                        "{} `{}` references itself",
-                        m.entity.kind.as_str(),
-                        briefing.id(m.entity)
-                    ),
-                )
-                .with_label("a link to the page it is on")
-                .with_help("write the name as plain text: the page is already about it")
-            })
-    }
-}
-
-/// Where a numbered kind's labels are kept; sections have none.
-fn label_slot(kind: Kind) -> Option<usize> {
-    match kind {
-        Kind::Party => Some(0),
-        Kind::Clause => Some(1),
-        Kind::Quote => Some(2),
-        Kind::Section => None,
     }
 }
 

@@ -62,10 +62,6 @@ impl Kind {
     pub fn can_embed(self) -> bool {
         matches!(self, Kind::Clause | Kind::Quote)
     }
-
-    fn slot(self) -> usize {
-        self as usize
-    }
 }
 
 /// An entity: its kind and its index among the briefing's entities of that kind.
@@ -272,14 +268,14 @@ impl Briefing {
     }
 
     pub fn lookup(&self, kind: Kind, id: &str) -> Option<EntityKey> {
-        self.ids[kind.slot()]
+        self.ids[kind as usize]
             .get(id)
             .map(|&index| EntityKey { kind, index })
     }
 
     /// Every id of `kind`, in no particular order.
     pub fn ids(&self, kind: Kind) -> impl Iterator<Item = &str> {
-        self.ids[kind.slot()].keys().map(String::as_str)
+        self.ids[kind as usize].keys().map(String::as_str)
     }
 
     /// Every entity, kind by kind, in each kind's order.
