@@ -310,20 +310,16 @@ fn report(compiled: &Compiled, deny_warnings: bool) -> u8 {
     let mut stderr = std::io::stderr().lock();
     let _ = stderr.write_all(text.as_bytes());
     let (errors, warnings) = (compiled.errors(), compiled.warnings());
-    if errors > 0 || (deny_warnings && warnings > 0) {
-        let denied = if deny_warnings && warnings > 0 {
-            " (warnings denied)"
-        } else {
-            ""
-        };
+    let denied = deny_warnings && warnings > 0;
+    if errors > 0 || denied {
+        let denied = if denied { " (warnings denied)" } else { "" };
         let _ = writeln!(
             stderr,
             "build failed: {errors} error(s), {warnings} warning(s){denied}"
         );
-        1
-    } else if compiled.site.is_none() {
-        1
-    } else {
-        0
+        return 1;
     }
+    // A build that stopped before it had a site (no briefing.toml to read)
+    // fails too.
+    u8::from(compiled.site.is_none())
 }
