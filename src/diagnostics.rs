@@ -147,10 +147,7 @@ impl LineIndex {
     /// 1-based line and column (in characters) of `offset` in `text`. Offsets past
     /// the end or inside a character are clamped to the nearest valid position.
     pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
-        let mut offset = offset.min(text.len());
-        while !text.is_char_boundary(offset) {
-            offset -= 1;
-        }
+        let offset = text.floor_char_boundary(offset);
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
         let column = text[self.starts[line]..offset].chars().count() + 1;
         (line + 1, column)
@@ -189,14 +186,8 @@ pub fn render(files: &Files, diagnostics: &[Diagnostic]) -> String {
             Severity::Warning => ReportSeverity::Warning,
         };
         let text = files.text(d.file);
-        let mut start = d.span.start.min(text.len());
-        while !text.is_char_boundary(start) {
-            start -= 1;
-        }
-        let mut end = d.span.end.clamp(start, text.len());
-        while !text.is_char_boundary(end) {
-            end += 1;
-        }
+        let start = text.floor_char_boundary(d.span.start);
+        let end = text.ceil_char_boundary(d.span.end.max(start));
         let report = Report::new(severity)
             .with_code(d.code)
             .with_message(&d.message)

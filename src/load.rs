@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 
 use crate::annotate;
-use crate::config::Config;
+use crate::config::{Config, SourceRef};
 use crate::date::Date;
 use crate::diagnostics::{Diagnostic, FileId, Files};
 use crate::frontmatter;
@@ -453,7 +453,8 @@ fn parse_config(files: &Files, file: FileId, diagnostics: &mut Vec<Diagnostic>) 
                     );
                 }
             }
-            if config.sources.iter().any(|s| script_url(s).is_some()) {
+            let script = |s: &SourceRef| s.url.as_deref().and_then(annotate::script_scheme);
+            if config.sources.iter().any(|s| script(s).is_some()) {
                 script_urls(text, file, diagnostics);
             }
             Some(config)
@@ -469,10 +470,6 @@ fn parse_config(files: &Files, file: FileId, diagnostics: &mut Vec<Diagnostic>) 
             None
         }
     }
-}
-
-fn script_url(source: &crate::config::SourceRef) -> Option<&'static str> {
-    source.url.as_deref().and_then(annotate::script_scheme)
 }
 
 /// Reports each `[[sources]] url` that would run script. The urls are read

@@ -338,7 +338,7 @@ impl Drop for Staging {
 }
 
 /// Whether a relative output path stays inside the output folder.
-fn is_inside(rel: &str) -> bool {
+pub(crate) fn is_inside(rel: &str) -> bool {
     Path::new(rel)
         .components()
         .all(|c| matches!(c, Component::Normal(_)))

@@ -156,10 +156,7 @@ pub struct Printed {
 pub fn pdf(root: &Path, out: &Path, options: &PdfOptions) -> Result<Printed, Error> {
     // The page is edited in place before printing, so it must be one of the
     // built pages, never a path that leads out of the temporary folder.
-    let inside = Path::new(&options.page)
-        .components()
-        .all(|c| matches!(c, std::path::Component::Normal(_)));
-    if !inside || !options.page.ends_with(".html") {
+    if !crate::output::is_inside(&options.page) || !options.page.ends_with(".html") {
         return Err(PdfError::NoPage(options.page.clone()).into());
     }
     place::refuse_inputs(root, out)?;
