@@ -103,20 +103,17 @@ enum Loaded {
 /// Parses one content file's front matter into what it gives.
 fn load_one(files: &Files, content: &ContentFile, diagnostics: &mut Vec<Diagnostic>) -> Loaded {
     let text = files.text(content.file);
+    // An entity's kind, section number and id; None for the front page.
+    let entity = match content.slot {
+        Slot::Entity(Kind::Section) => Some((Kind::Section, section_order(&content.stem))),
+        Slot::Entity(kind) => Some((kind, (None, content.stem.clone()))),
+        Slot::Front => None,
+    };
     // What a file that fails to load leaves behind: its id, if it has a
     // valid one, so that references to it point here.
-    let failed = || match content.slot {
-        Slot::Entity(kind) => {
-            let id = match kind {
-                Kind::Section => section_order(&content.stem).1,
-                _ => content.stem.clone(),
-            };
-            match is_valid_id(&id) {
-                true => Loaded::Failed(kind, id, content.file),
-                false => Loaded::Nothing,
-            }
-        }
-        Slot::Front => Loaded::Nothing,
+    let failed = || match &entity {
+        Some((kind, (_, id))) if is_valid_id(id) => Loaded::Failed(*kind, id.clone(), content.file),
+        _ => Loaded::Nothing,
     };
     let split = match frontmatter::split(content.file, text) {
         Ok(split) => split,
@@ -131,18 +128,11 @@ fn load_one(files: &Files, content: &ContentFile, diagnostics: &mut Vec<Diagnost
         meta_start,
         body_start: split.body_start,
     };
-    let kind = match content.slot {
-        Slot::Front => {
-            if let Err(d) = frontmatter::parse::<IndexMeta>(content.file, text, &split) {
-                diagnostics.push(d);
-            }
-            return Loaded::Front(doc);
+    let Some((kind, (order, id))) = entity.clone() else {
+        if let Err(d) = frontmatter::parse::<IndexMeta>(content.file, text, &split) {
+            diagnostics.push(d);
         }
-        Slot::Entity(kind) => kind,
-    };
-    let (order, id) = match kind {
-        Kind::Section => section_order(&content.stem),
-        _ => (None, content.stem.clone()),
+        return Loaded::Front(doc);
     };
     if !check_id(content, &id, diagnostics) {
         return Loaded::Nothing;
