@@ -134,6 +134,14 @@ pub enum PdfError {
     },
 }
 
+impl PdfError {
+    /// The error for an I/O failure at `path`.
+    fn io(path: &Path) -> impl FnOnce(std::io::Error) -> PdfError + use<> {
+        let path = path.to_path_buf();
+        move |source| PdfError::Io { path, source }
+    }
+}
+
 /// What to print and how.
 #[derive(Debug, Clone)]
 pub struct PdfOptions {
@@ -164,10 +172,7 @@ pub fn pdf(root: &Path, out: &Path, options: &PdfOptions) -> Result<Printed, Err
     let scratch = tempfile::Builder::new()
         .prefix("brief-pdf-")
         .tempdir()
-        .map_err(|source| PdfError::Io {
-            path: std::env::temp_dir(),
-            source,
-        })?;
+        .map_err(PdfError::io(&std::env::temp_dir()))?;
     let site = scratch.path().join("site");
     let built = crate::build(root, &site, &options.build)?;
     if built.written.is_none() {
@@ -220,14 +225,10 @@ impl Job<'_> {
     /// list, prints it again with page numbers in the contents, until the
     /// numbers name the pages the entries land on. Returns the PDF's path.
     fn print_numbered(&self, file: &Path, paper: Paper) -> Result<PathBuf, PdfError> {
-        let io = |path: &Path| {
-            let path = path.to_path_buf();
-            move |source| PdfError::Io { path, source }
-        };
         let html =
             std::fs::read_to_string(file).map_err(|_| PdfError::NoPage(self.page.to_string()))?;
         let sized = html.replacen("</head>", &format!("{}\n</head>", paper_style(paper)), 1);
-        std::fs::write(file, &sized).map_err(io(file))?;
+        std::fs::write(file, &sized).map_err(PdfError::io(file))?;
         let printed = self.scratch.join("print.pdf");
         self.print(&printed, "first")?;
         let entries = contents_entries(&sized);
@@ -243,7 +244,7 @@ impl Job<'_> {
                 &format!("{}\n</head>", numbers_style(&entries, &pages)),
                 1,
             );
-            std::fs::write(file, numbered).map_err(io(file))?;
+            std::fs::write(file, numbered).map_err(PdfError::io(file))?;
             self.print(&printed, &format!("numbered-{attempt}"))?;
             let now = contents_pages(&entries, &printed)?;
             if now == pages {
@@ -265,10 +266,7 @@ impl Job<'_> {
         };
         let folder = self.scratch.join(run);
         let profile = folder.join("profile");
-        std::fs::create_dir_all(&profile).map_err(|source| PdfError::Io {
-            path: profile.clone(),
-            source,
-        })?;
+        std::fs::create_dir_all(&profile).map_err(PdfError::io(&profile))?;
         let out = std::path::absolute(out).map_err(|e| failed(e.to_string()))?;
         let _ = std::fs::remove_file(&out);
         let mut command = Command::new(chromium);
@@ -361,10 +359,7 @@ fn contents_pages(entries: &[(String, String)], path: &Path) -> Result<Vec<u32>,
         path: path.to_path_buf(),
         cause,
     };
-    let bytes = std::fs::read(path).map_err(|source| PdfError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = std::fs::read(path).map_err(PdfError::io(path))?;
     let pdf = ReadBack::parse(&bytes).map_err(unreadable)?;
     let destinations = pdf.destinations().map_err(unreadable)?;
     let outline = pdf.outline().map_err(unreadable)?;
