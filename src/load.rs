@@ -336,7 +336,7 @@ enum SectionOrder {
 }
 
 /// `03-enterprise` → (Some(3), "enterprise"); `intro` → (None, "intro").
-fn section_order(stem: &str) -> (Option<i64>, String) {
+pub(crate) fn section_order(stem: &str) -> (Option<i64>, String) {
     if let Some((number, rest)) = stem.split_once('-')
         && !number.is_empty()
         && number.bytes().all(|b| b.is_ascii_digit())

@@ -10,6 +10,7 @@ use std::fs::{self, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::load::section_order;
 use crate::model::{Kind, is_valid_id, slugify};
 
 #[derive(Debug, thiserror::Error)]
@@ -102,26 +103,18 @@ pub fn new(root: &Path, kind: Kind, id: &str) -> Result<PathBuf, ScaffoldError> 
         Kind::Section => {
             // `05-annex` asks for section `annex` at number 5: the number
             // is the file's, as the loader reads it, never part of the id.
-            let (number, id) = match section_number(id) {
-                Some(n) => (Some(n), section_id(id)),
-                None => (None, id),
-            };
-            if let Some(stem) = existing.iter().find(|s| section_id(s) == id) {
+            let (number, id) = section_order(id);
+            if let Some(stem) = existing.iter().find(|s| section_order(s).1 == id) {
                 return Err(ScaffoldError::Exists(dir.join(format!("{stem}.md"))));
             }
-            let next = number.unwrap_or_else(|| {
-                existing
-                    .iter()
-                    .filter_map(|s| section_number(s))
-                    .max()
-                    .map_or(1, |n| n + 1)
-            });
+            let numbers = existing.iter().filter_map(|s| section_order(s).0);
+            let next = number.unwrap_or_else(|| numbers.max().map_or(1, |n| n + 1));
             (format!("{next:02}-{id}.md"), id)
         }
-        _ => (format!("{id}.md"), id),
+        _ => (format!("{id}.md"), id.to_string()),
     };
     let path = dir.join(name);
-    create(&path, &skeleton(kind, id))?;
+    create(&path, &skeleton(kind, &id))?;
     Ok(path)
 }
 
@@ -163,20 +156,6 @@ fn stems(dir: &Path) -> Result<Vec<String>, ScaffoldError> {
     Ok(stems)
 }
 
-fn section_number(stem: &str) -> Option<u32> {
-    let (number, _) = stem.split_once('-')?;
-    (!number.is_empty() && number.chars().all(|c| c.is_ascii_digit()))
-        .then(|| number.parse().ok())
-        .flatten()
-}
-
-fn section_id(stem: &str) -> &str {
-    match (section_number(stem), stem.split_once('-')) {
-        (Some(_), Some((_, rest))) => rest,
-        _ => stem,
-    }
-}
-
 /// Creates `path` with `text`, failing if it exists.
 fn create(path: &Path, text: &str) -> Result<PathBuf, ScaffoldError> {
     if let Some(parent) = path.parent() {
@@ -206,11 +185,13 @@ mod tests {
 
     #[test]
     fn section_numbers_and_ids() {
-        assert_eq!(section_number("03-enterprise"), Some(3));
-        assert_eq!(section_number("enterprise"), None);
-        assert_eq!(section_id("03-enterprise"), "enterprise");
-        assert_eq!(section_id("9-to-5"), "to-5");
-        assert_eq!(section_id("intro"), "intro");
+        assert_eq!(
+            section_order("03-enterprise"),
+            (Some(3), "enterprise".into())
+        );
+        assert_eq!(section_order("enterprise"), (None, "enterprise".into()));
+        assert_eq!(section_order("9-to-5"), (Some(9), "to-5".into()));
+        assert_eq!(section_order("intro"), (None, "intro".into()));
     }
 
     #[test]
