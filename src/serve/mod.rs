@@ -20,7 +20,7 @@ use std::io::Write;
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::sync::mpsc::{Receiver, channel};
 use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
@@ -237,12 +237,7 @@ fn watch(
 ) {
     let root = watcher.root.clone();
     let root = root.as_path();
-    loop {
-        let events = match rx.recv_timeout(Duration::from_secs(3600)) {
-            Ok(events) => events,
-            Err(RecvTimeoutError::Timeout) => continue,
-            Err(RecvTimeoutError::Disconnected) => return,
-        };
+    while let Ok(events) = rx.recv() {
         let mut relevant = changes_sources(root, &events, log);
         // Coalesce whatever else arrived meanwhile into the same rebuild.
         while let Ok(more) = rx.try_recv() {
