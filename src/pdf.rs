@@ -227,7 +227,9 @@ impl Job<'_> {
     fn print_numbered(&self, file: &Path, paper: Paper) -> Result<PathBuf, PdfError> {
         let html =
             std::fs::read_to_string(file).map_err(|_| PdfError::NoPage(self.page.to_string()))?;
-        let sized = html.replacen("</head>", &format!("{}\n</head>", paper_style(paper)), 1);
+        // The `@page` size rule that picks the paper.
+        let paper = format!("<style>@page {{ size: {}; }}</style>\n</head>", paper.css());
+        let sized = html.replacen("</head>", &paper, 1);
         std::fs::write(file, &sized).map_err(PdfError::io(file))?;
         let printed = self.scratch.join("print.pdf");
         self.print(&printed, "first")?;
@@ -442,11 +444,6 @@ fn unescape(text: &str) -> String {
         .replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&amp;", "&")
-}
-
-/// The `@page` size rule that picks the paper, to add to the printed page.
-fn paper_style(paper: Paper) -> String {
-    format!("<style>@page {{ size: {}; }}</style>", paper.css())
 }
 
 #[cfg(test)]
