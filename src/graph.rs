@@ -331,18 +331,13 @@ impl Graph {
         for (m, place) in
             (self.mentions.iter().zip(places)).filter(|(m, _)| m.entity.kind == Kind::Quote)
         {
-            let Some(speaker) = self
-                .relations
-                .quote_speaker
-                .get(m.entity.index)
-                .copied()
-                .flatten()
-            else {
-                continue;
-            };
-            let speaker = EntityKey {
+            let speaker = self.relations.quote_speaker.get(m.entity.index);
+            let party = |index| EntityKey {
                 kind: Kind::Party,
-                index: speaker,
+                index,
+            };
+            let Some(speaker) = speaker.copied().flatten().map(party) else {
+                continue;
             };
             if m.page == PageId::Entity(m.entity) || m.page == PageId::Entity(speaker) {
                 continue;
