@@ -26,8 +26,8 @@ mod loopback;
 pub mod outline;
 mod place;
 
+use browser::Browser;
 pub use browser::CANDIDATES;
-use browser::{Browser, Ended};
 use loopback::Loopback;
 use outline::{ReadBack, ReadError};
 
@@ -278,18 +278,10 @@ impl Job<'_> {
             .arg(flag("--print-to-pdf=", &out))
             .arg(self.server.url(self.page));
         let log = folder.join("chromium.log");
-        let status = match self.browser.run(command, Some(&log)) {
-            Ok(Ended::Exited(status)) => status,
-            Ok(Ended::TimedOut) => {
-                return Err(PdfError::TimedOut {
-                    chromium: chromium.clone(),
-                    step: "print the page",
-                    seconds: self.browser.timeout.as_secs_f64(),
-                });
-            }
-            Ok(Ended::Stopped) => return Err(PdfError::Stopped),
-            Err(e) => return Err(failed(format!("cannot run it: {e}"))),
-        };
+        let cannot_run = |e| failed(format!("cannot run it: {e}"));
+        let status = self
+            .browser
+            .run(command, Some(&log), "print the page", cannot_run)?;
         let log = std::fs::read(&log).unwrap_or_default();
         let log = String::from_utf8_lossy(&log);
         // Chromium exits 0 even when the page fails to load, so the PDF itself
