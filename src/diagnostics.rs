@@ -3,9 +3,10 @@
 //!
 //! A [`Diagnostic`] is plain data carrying a file, a byte span, a message and an
 //! optional suggestion. Every pipeline stage collects them instead of stopping,
-//! so one build reports every mistake at once. This module owns the byte → line
-//! and column arithmetic ([`LineIndex`]), the did-you-mean search ([`suggest`]) and
-//! the rendering of a batch of diagnostics; it depends on no pipeline stage.
+//! so one build reports every mistake at once. This module owns the did-you-mean
+//! search ([`suggest`]) and the rendering of a batch of diagnostics, through
+//! codespan-reporting, which turns byte spans into 1-based lines and columns;
+//! it depends on no pipeline stage.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -131,29 +132,6 @@ impl Files {
     }
 }
 
-/// Line starts of one text, for turning byte offsets into 1-based line and column.
-#[derive(Debug, Clone)]
-pub struct LineIndex {
-    starts: Vec<usize>,
-}
-
-impl LineIndex {
-    pub fn new(text: &str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { starts }
-    }
-
-    /// 1-based line and column (in characters) of `offset` in `text`. Offsets past
-    /// the end or inside a character are clamped to the nearest valid position.
-    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
-        let offset = text.floor_char_boundary(offset);
-        let line = self.starts.partition_point(|&s| s <= offset) - 1;
-        let column = text[self.starts[line]..offset].chars().count() + 1;
-        (line + 1, column)
-    }
-}
-
 /// The candidate closest to `wanted`, if it is close enough to be a plausible typo.
 pub fn suggest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (wanted.chars().count() / 3).clamp(1, 4);
@@ -226,29 +204,6 @@ pub fn normalize(diagnostics: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn line_col_is_one_based_and_counts_characters() {
-        let text = "ab\nçd\n\nx";
-        let index = LineIndex::new(text);
-        assert_eq!(index.line_col(text, 0), (1, 1));
-        assert_eq!(index.line_col(text, 2), (1, 3));
-        assert_eq!(index.line_col(text, 3), (2, 1));
-        assert_eq!(
-            index.line_col(text, 5),
-            (2, 2),
-            "ç is two bytes, one column"
-        );
-        assert_eq!(index.line_col(text, 7), (3, 1));
-        assert_eq!(index.line_col(text, 8), (4, 1));
-        assert_eq!(index.line_col(text, 99), (4, 2));
-    }
-
-    #[test]
-    fn line_col_clamps_inside_a_character() {
-        let text = "ç";
-        assert_eq!(LineIndex::new(text).line_col(text, 1), (1, 1));
-    }
 
     #[test]
     fn suggests_near_misses_only() {
