@@ -410,23 +410,12 @@ fn css_string(text: &str) -> String {
 /// data-heading="…">` that `print.html` writes in its contents list.
 fn contents_entries(html: &str) -> Vec<(String, String)> {
     const OPEN: &str = "<span class=\"toc-page\" data-for=\"";
-    let mut entries = Vec::new();
-    let mut rest = html;
-    while let Some(at) = rest.find(OPEN) {
-        rest = &rest[at + OPEN.len()..];
-        let Some((id, after)) = rest.split_once('"') else {
-            break;
-        };
-        let Some(heading) = after
-            .strip_prefix(" data-heading=\"")
-            .and_then(|h| h.split_once('"'))
-            .map(|(h, _)| h)
-        else {
-            continue;
-        };
-        entries.push((unescape(id), unescape(heading)));
-    }
-    entries
+    let entry = |rest: &str| {
+        let (id, after) = rest.split_once('"')?;
+        let (heading, _) = after.strip_prefix(" data-heading=\"")?.split_once('"')?;
+        Some((unescape(id), unescape(heading)))
+    };
+    html.split(OPEN).skip(1).filter_map(entry).collect()
 }
 
 /// Undoes the escaping templates apply to attribute values.

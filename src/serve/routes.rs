@@ -90,24 +90,14 @@ pub fn site_path(path: &str) -> Option<String> {
     if !decoded.starts_with('/') || decoded.contains(['\\', '\0']) || decoded.contains('\u{FFFD}') {
         return None;
     }
-    let segments: Vec<&str> = decoded[1..].split('/').collect();
-    if segments.iter().any(|s| *s == ".." || *s == ".") {
+    let mut segments: Vec<&str> = decoded.split('/').filter(|s| !s.is_empty()).collect();
+    if segments.iter().any(|s| matches!(*s, "." | "..")) {
         return None;
     }
-    let mut rel = segments
-        .iter()
-        .filter(|s| !s.is_empty())
-        .copied()
-        .collect::<Vec<_>>()
-        .join("/");
     if decoded.ends_with('/') {
-        rel = if rel.is_empty() {
-            "index.html".to_string()
-        } else {
-            format!("{rel}/index.html")
-        };
+        segments.push("index.html");
     }
-    Some(rel)
+    Some(segments.join("/"))
 }
 
 /// Where a request for the folder `rel` is sent: its path with a `/` at the
