@@ -1,6 +1,6 @@
-//! The only door between the printing browser and the world: a small HTTP
-//! server on 127.0.0.1 that serves the files of one folder (the site built
-//! for printing) and is also the browser's proxy for every other address,
+//! The only door between the printing browser and the world: `serve`'s HTTP
+//! server on 127.0.0.1, serving the files of one folder (the site built
+//! for printing) and acting as the browser's proxy for every other address,
 //! which it refuses. So a page of the author's that embeds
 //! `http://elsewhere/…` asks this server, and gets nothing; `file://` from an
 //! `http://` page is blocked by Chromium itself.
