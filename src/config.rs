@@ -9,7 +9,7 @@ use toml::Spanned;
 use crate::date::Date;
 
 /// The site settings.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
     pub title: String,

@@ -3,9 +3,10 @@
 //!
 //! A [`Diagnostic`] is plain data carrying a file, a byte span, a message and an
 //! optional suggestion. Every pipeline stage collects them instead of stopping,
-//! so one build reports every mistake at once. This module owns the byte → line
-//! and column arithmetic ([`LineIndex`]), the did-you-mean search ([`suggest`]) and
-//! the rendering of a batch of diagnostics; it depends on no pipeline stage.
+//! so one build reports every mistake at once. This module owns the did-you-mean
+//! search ([`suggest`]) and the rendering of a batch of diagnostics, through
+//! codespan-reporting, which turns byte spans into 1-based lines and columns;
+//! it depends on no pipeline stage.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -131,32 +132,6 @@ impl Files {
     }
 }
 
-/// Line starts of one text, for turning byte offsets into 1-based line and column.
-#[derive(Debug, Clone)]
-pub struct LineIndex {
-    starts: Vec<usize>,
-}
-
-impl LineIndex {
-    pub fn new(text: &str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { starts }
-    }
-
-    /// 1-based line and column (in characters) of `offset` in `text`. Offsets past
-    /// the end or inside a character are clamped to the nearest valid position.
-    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
-        let mut offset = offset.min(text.len());
-        while !text.is_char_boundary(offset) {
-            offset -= 1;
-        }
-        let line = self.starts.partition_point(|&s| s <= offset) - 1;
-        let column = text[self.starts[line]..offset].chars().count() + 1;
-        (line + 1, column)
-    }
-}
-
 /// The candidate closest to `wanted`, if it is close enough to be a plausible typo.
 pub fn suggest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (wanted.chars().count() / 3).clamp(1, 4);
@@ -189,14 +164,8 @@ pub fn render(files: &Files, diagnostics: &[Diagnostic]) -> String {
             Severity::Warning => ReportSeverity::Warning,
         };
         let text = files.text(d.file);
-        let mut start = d.span.start.min(text.len());
-        while !text.is_char_boundary(start) {
-            start -= 1;
-        }
-        let mut end = d.span.end.clamp(start, text.len());
-        while !text.is_char_boundary(end) {
-            end += 1;
-        }
+        let start = text.floor_char_boundary(d.span.start);
+        let end = text.ceil_char_boundary(d.span.end.max(start));
         let report = Report::new(severity)
             .with_code(d.code)
             .with_message(&d.message)
@@ -218,51 +187,23 @@ pub const NOT_LOADED: &str = "not-loaded";
 /// is deterministic whatever order the stages ran in. Consequences of another
 /// error ([`NOT_LOADED`]) come last, so the cause is read first.
 pub fn normalize(diagnostics: &mut Vec<Diagnostic>) {
-    diagnostics.sort_by(|a, b| {
+    fn order(d: &Diagnostic) -> (bool, FileId, usize, usize, &str) {
+        let span = &d.span;
         (
-            a.code == NOT_LOADED,
-            a.file,
-            a.span.start,
-            a.span.end,
-            &a.message,
+            d.code == NOT_LOADED,
+            d.file,
+            span.start,
+            span.end,
+            &d.message,
         )
-            .cmp(&(
-                b.code == NOT_LOADED,
-                b.file,
-                b.span.start,
-                b.span.end,
-                &b.message,
-            ))
-    });
+    }
+    diagnostics.sort_by(|a, b| order(a).cmp(&order(b)));
     diagnostics.dedup();
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn line_col_is_one_based_and_counts_characters() {
-        let text = "ab\nçd\n\nx";
-        let index = LineIndex::new(text);
-        assert_eq!(index.line_col(text, 0), (1, 1));
-        assert_eq!(index.line_col(text, 2), (1, 3));
-        assert_eq!(index.line_col(text, 3), (2, 1));
-        assert_eq!(
-            index.line_col(text, 5),
-            (2, 2),
-            "ç is two bytes, one column"
-        );
-        assert_eq!(index.line_col(text, 7), (3, 1));
-        assert_eq!(index.line_col(text, 8), (4, 1));
-        assert_eq!(index.line_col(text, 99), (4, 2));
-    }
-
-    #[test]
-    fn line_col_clamps_inside_a_character() {
-        let text = "ç";
-        assert_eq!(LineIndex::new(text).line_col(text, 1), (1, 1));
-    }
 
     #[test]
     fn suggests_near_misses_only() {

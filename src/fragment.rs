@@ -51,11 +51,10 @@ pub fn render_fragment(input: &[u8], name: &Path, root: Option<&Path>) -> Result
     };
     let mut fragment = Fragment::default();
     let mut found = Vec::new();
-    let files = match &compiled {
-        Some(compiled) => compiled.files.clone(),
-        None => Files::default(),
-    };
-    fragment.files = files;
+    fragment.files = compiled
+        .as_ref()
+        .map(|c| c.files.clone())
+        .unwrap_or_default();
     let Some(file) = source::add_text(&mut fragment.files, &mut found, input.to_vec(), name.into())
     else {
         fragment.diagnostics = found;
@@ -112,16 +111,8 @@ fn check_references(briefing: &Briefing, doc: Doc, text: &Arc<String>) -> Vec<Di
 /// A briefing with nothing in it, for references to be checked against
 /// when there is no site: every reference is unknown.
 fn nothing(file: diagnostics::FileId) -> Briefing {
-    let config = Config {
-        title: String::new(),
-        dek: None,
-        date: None,
-        base_url: None,
-        language: None,
-        sources: Vec::new(),
-    };
     Briefing::new(
-        config,
+        Config::default(),
         file,
         None,
         Vec::new(),

@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 use crate::diagnostics::{Diagnostic, FileId, suggest};
 
 /// Where the front matter and the body sit in a file's text.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Split {
     /// Byte range of the TOML between the `+++` lines, if the file has front matter.
     pub toml: Option<Range<usize>>,
@@ -38,11 +38,7 @@ fn lines(text: &str) -> impl Iterator<Item = (usize, usize, &str)> {
 pub fn split(file: FileId, text: &str) -> Result<Split, Diagnostic> {
     let mut it = lines(text);
     let Some((_, toml_start, first)) = it.next() else {
-        return Ok(Split {
-            toml: None,
-            opening: 0..0,
-            body_start: 0,
-        });
+        return Ok(Split::default());
     };
     let opening = 0..first.len();
     if first.trim_end() == "---" {
@@ -58,11 +54,7 @@ pub fn split(file: FileId, text: &str) -> Result<Split, Diagnostic> {
         ));
     }
     if first.trim_end() != "+++" {
-        return Ok(Split {
-            toml: None,
-            opening: 0..0,
-            body_start: 0,
-        });
+        return Ok(Split::default());
     }
     for (at, next, line) in it {
         if line.trim_end() == "+++" {

@@ -92,58 +92,6 @@ impl Hash for Anchor<'_> {
     }
 }
 
-/// The mentions of every entity, found by the entity's slot (its place
-/// among the briefing's keys) without hashing: a list of mention numbers
-/// sorted by entity, and where each entity's run starts.
-#[derive(Debug, Clone, Default)]
-struct ByEntity {
-    /// Where each kind's slots start, in [`Kind::ALL`] order.
-    kinds: [usize; 4],
-    starts: Vec<u32>,
-    order: Vec<u32>,
-}
-
-impl ByEntity {
-    fn new(briefing: &Briefing, mentions: &[Mention]) -> ByEntity {
-        let mut kinds = [0; 4];
-        let mut next = 0;
-        for kind in Kind::ALL {
-            kinds[kind as usize] = next;
-            next += briefing.len(kind);
-        }
-        let slot = |key: EntityKey| kinds[key.kind as usize] + key.index;
-        // Count each entity's mentions, turn the counts into starts, then
-        // put each mention at its entity's next free place.
-        let mut starts = vec![0u32; next + 1];
-        for m in mentions {
-            starts[slot(m.entity) + 1] += 1;
-        }
-        for i in 1..starts.len() {
-            starts[i] += starts[i - 1];
-        }
-        let mut free = starts.clone();
-        let mut order = vec![0u32; mentions.len()];
-        for (n, m) in mentions.iter().enumerate() {
-            let at = &mut free[slot(m.entity)];
-            order[*at as usize] = n as u32;
-            *at += 1;
-        }
-        ByEntity {
-            kinds,
-            starts,
-            order,
-        }
-    }
-
-    fn of(&self, key: EntityKey) -> &[u32] {
-        let slot = self.kinds[key.kind as usize] + key.index;
-        match (self.starts.get(slot), self.starts.get(slot + 1)) {
-            (Some(&start), Some(&end)) => &self.order[start as usize..end as usize],
-            _ => &[],
-        }
-    }
-}
-
 /// The references of one page as scanned and resolved.
 #[derive(Debug, Clone)]
 pub struct PageRefs {
@@ -160,14 +108,15 @@ pub struct Graph {
     /// Each entity's mentions, in reading order: the numbers in `order`
     /// from `starts[slot]` to `starts[slot + 1]`, where an entity's slot is
     /// its place among the briefing's keys.
-    by_entity: ByEntity,
+    /// The numbers of each entity's mentions, by kind and index.
+    by_entity: [Vec<Vec<usize>>; 4],
     /// Each page's mentions, which stand together in `mentions`.
     by_page: HashMap<PageId, Range<usize>>,
-    /// Each party's, clause's and quote's label number by its index among
-    /// its kind (slots as in `numbered`); 0 for one never numbered.
-    labels: [Vec<usize>; 3],
-    /// Entities of each numbered kind in label order.
-    numbered: [Vec<EntityKey>; 3],
+    /// Each entity's label number, by kind and index; 0 for one never
+    /// numbered (every section).
+    labels: [Vec<usize>; 4],
+    /// Entities of each numbered kind in label order, by kind.
+    numbered: [Vec<EntityKey>; 4],
     party_clauses: Vec<Vec<usize>>,
     party_quotes: Vec<Vec<usize>>,
     party_quoted_in: Vec<Vec<usize>>,
@@ -228,7 +177,10 @@ impl Graph {
                 graph.by_page.insert(page, first..graph.mentions.len());
             }
         }
-        graph.by_entity = ByEntity::new(briefing, &graph.mentions);
+        graph.by_entity = Kind::ALL.map(|kind| vec![Vec::new(); briefing.len(kind)]);
+        for (n, m) in graph.mentions.iter().enumerate() {
+            graph.by_entity[m.entity.kind as usize][m.entity.index].push(n);
+        }
         graph.number(briefing);
         graph.relate(briefing);
         let warnings = graph.warnings(briefing, &places);
@@ -236,16 +188,11 @@ impl Graph {
     }
 
     fn number(&mut self, briefing: &Briefing) {
-        for kind in Kind::ALL {
-            if let Some(slot) = label_slot(kind) {
-                self.labels[slot] = vec![0; briefing.len(kind)];
-            }
-        }
+        self.labels = Kind::ALL.map(|kind| vec![0; briefing.len(kind)]);
         let mentioned = self.mentions.iter().map(|m| m.entity);
-        for key in mentioned.chain(briefing.keys()) {
-            let Some(slot) = label_slot(key.kind) else {
-                continue;
-            };
+        let numbered = mentioned.chain(briefing.keys());
+        for key in numbered.filter(|k| k.kind.label_letter().is_some()) {
+            let slot = key.kind as usize;
             if let Some(label) = self.labels[slot].get_mut(key.index)
                 && *label == 0
             {
@@ -290,10 +237,8 @@ impl Graph {
 
     /// Mentions of `key`, in reading order.
     pub fn mentions_of(&self, key: EntityKey) -> impl Iterator<Item = &Mention> {
-        self.by_entity
-            .of(key)
-            .iter()
-            .filter_map(|&i| self.mentions.get(i as usize))
+        let numbers = self.by_entity[key.kind as usize].get(key.index);
+        numbers.into_iter().flatten().map(|&n| &self.mentions[n])
     }
 
     pub fn mentions_on(&self, page: PageId) -> impl Iterator<Item = &Mention> {
@@ -304,13 +249,13 @@ impl Graph {
     /// The print label, `P2`, of a party, clause or quote.
     pub fn label(&self, key: EntityKey) -> Option<String> {
         let letter = key.kind.label_letter()?;
-        let n = *self.labels[label_slot(key.kind)?].get(key.index)?;
+        let n = *self.labels[key.kind as usize].get(key.index)?;
         (n > 0).then(|| format!("{letter}{n}"))
     }
 
     /// Parties, clauses or quotes in label order.
     pub fn numbered(&self, kind: Kind) -> &[EntityKey] {
-        label_slot(kind).map_or(&[], |slot| &self.numbered[slot])
+        &self.numbered[kind as usize]
     }
 
     pub fn party_clauses(&self, party: usize) -> &[usize] {
@@ -363,22 +308,36 @@ impl Graph {
                 );
             }
         }
-        out.extend(self.self_references(briefing, places));
+        // A reference from an entity's own body to itself: on its page it is
+        // a link that goes nowhere, and it counts for nothing in "Mentioned
+        // in" (which is why the unreferenced check above ignores it too).
+        let own = |(m, _): &(&Mention, &Place)| m.page == PageId::Entity(m.entity);
+        for (m, place) in self.mentions.iter().zip(places).filter(own) {
+            out.push(
+                Diagnostic::warning(
+                    "self-reference",
+                    place.file,
+                    place.span.clone(),
+                    format!(
+                        "{} `{}` references itself",
+                        m.entity.kind.as_str(),
+                        briefing.id(m.entity)
+                    ),
+                )
+                .with_label("a link to the page it is on")
+                .with_help("write the name as plain text: the page is already about it"),
+            );
+        }
         for (m, place) in
             (self.mentions.iter().zip(places)).filter(|(m, _)| m.entity.kind == Kind::Quote)
         {
-            let Some(speaker) = self
-                .relations
-                .quote_speaker
-                .get(m.entity.index)
-                .copied()
-                .flatten()
-            else {
-                continue;
-            };
-            let speaker = EntityKey {
+            let speaker = self.relations.quote_speaker.get(m.entity.index);
+            let party = |index| EntityKey {
                 kind: Kind::Party,
-                index: speaker,
+                index,
+            };
+            let Some(speaker) = speaker.copied().flatten().map(party) else {
+                continue;
             };
             if m.page == PageId::Entity(m.entity) || m.page == PageId::Entity(speaker) {
                 continue;
@@ -408,43 +367,6 @@ impl Graph {
             }
         }
         out
-    }
-
-    /// A reference from an entity's own body to itself: on its page it is a
-    /// link that goes nowhere, and it counts for nothing in "Mentioned in"
-    /// (which is why the unreferenced check above ignores it too).
-    fn self_references<'a>(
-        &'a self,
-        briefing: &'a Briefing,
-        places: &'a [Place],
-    ) -> impl Iterator<Item = Diagnostic> + 'a {
-        let own = |m: &&Mention| m.page == PageId::Entity(m.entity);
-        (self.mentions.iter().zip(places))
-            .filter(move |(m, _)| own(m))
-            .map(move |(m, place)| {
-                Diagnostic::warning(
-                    "self-reference",
-                    place.file,
-                    place.span.clone(),
-                    format!(
-                        "{} `{}` references itself",
-                        m.entity.kind.as_str(),
-                        briefing.id(m.entity)
-                    ),
-                )
-                .with_label("a link to the page it is on")
-                .with_help("write the name as plain text: the page is already about it")
-            })
-    }
-}
-
-/// Where a numbered kind's labels are kept; sections have none.
-fn label_slot(kind: Kind) -> Option<usize> {
-    match kind {
-        Kind::Party => Some(0),
-        Kind::Clause => Some(1),
-        Kind::Quote => Some(2),
-        Kind::Section => None,
     }
 }
 

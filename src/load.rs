@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 
 use crate::annotate;
-use crate::config::Config;
+use crate::config::{Config, SourceRef};
 use crate::date::Date;
 use crate::diagnostics::{Diagnostic, FileId, Files};
 use crate::frontmatter;
@@ -103,20 +103,17 @@ enum Loaded {
 /// Parses one content file's front matter into what it gives.
 fn load_one(files: &Files, content: &ContentFile, diagnostics: &mut Vec<Diagnostic>) -> Loaded {
     let text = files.text(content.file);
+    // An entity's kind, section number and id; None for the front page.
+    let entity = match content.slot {
+        Slot::Entity(Kind::Section) => Some((Kind::Section, section_order(&content.stem))),
+        Slot::Entity(kind) => Some((kind, (None, content.stem.clone()))),
+        Slot::Front => None,
+    };
     // What a file that fails to load leaves behind: its id, if it has a
     // valid one, so that references to it point here.
-    let failed = || match content.slot {
-        Slot::Entity(kind) => {
-            let id = match kind {
-                Kind::Section => section_order(&content.stem).1,
-                _ => content.stem.clone(),
-            };
-            match is_valid_id(&id) {
-                true => Loaded::Failed(kind, id, content.file),
-                false => Loaded::Nothing,
-            }
-        }
-        Slot::Front => Loaded::Nothing,
+    let failed = || match &entity {
+        Some((kind, (_, id))) if is_valid_id(id) => Loaded::Failed(*kind, id.clone(), content.file),
+        _ => Loaded::Nothing,
     };
     let split = match frontmatter::split(content.file, text) {
         Ok(split) => split,
@@ -131,18 +128,11 @@ fn load_one(files: &Files, content: &ContentFile, diagnostics: &mut Vec<Diagnost
         meta_start,
         body_start: split.body_start,
     };
-    let kind = match content.slot {
-        Slot::Front => {
-            if let Err(d) = frontmatter::parse::<IndexMeta>(content.file, text, &split) {
-                diagnostics.push(d);
-            }
-            return Loaded::Front(doc);
+    let Some((kind, (order, id))) = entity.clone() else {
+        if let Err(d) = frontmatter::parse::<IndexMeta>(content.file, text, &split) {
+            diagnostics.push(d);
         }
-        Slot::Entity(kind) => kind,
-    };
-    let (order, id) = match kind {
-        Kind::Section => section_order(&content.stem),
-        _ => (None, content.stem.clone()),
+        return Loaded::Front(doc);
     };
     if !check_id(content, &id, diagnostics) {
         return Loaded::Nothing;
@@ -290,21 +280,12 @@ impl Fill<'_> {
 
     /// Reports each of `fields` whose value is blank, at the value.
     fn required(&self, fields: &[Required], out: &mut Vec<Diagnostic>) {
-        let mut blank = fields
-            .iter()
-            .filter(|(_, value, _)| value.trim().is_empty());
-        let Some(first) = blank.next() else { return };
-        let spans = frontmatter::value_spans(self.text, self.split);
-        for (key, _, help) in std::iter::once(first).chain(blank) {
-            let span = spans
-                .get(*key)
-                .cloned()
-                .unwrap_or(self.split.opening.clone());
+        for (key, _, help) in fields.iter().filter(|(_, v, _)| v.trim().is_empty()) {
             out.push(
                 Diagnostic::error(
                     "empty-value",
                     self.file,
-                    span,
+                    self.span(key),
                     format!("`{key}` is empty: fill it in"),
                 )
                 .with_label("empty")
@@ -313,6 +294,7 @@ impl Fill<'_> {
         }
     }
 
+    /// Where the value of `key` is written, or the front matter's opening.
     fn span(&self, key: &str) -> Range<usize> {
         let spans = frontmatter::value_spans(self.text, self.split);
         spans
@@ -354,7 +336,7 @@ enum SectionOrder {
 }
 
 /// `03-enterprise` → (Some(3), "enterprise"); `intro` → (None, "intro").
-fn section_order(stem: &str) -> (Option<i64>, String) {
+pub(crate) fn section_order(stem: &str) -> (Option<i64>, String) {
     if let Some((number, rest)) = stem.split_once('-')
         && !number.is_empty()
         && number.bytes().all(|b| b.is_ascii_digit())
@@ -461,7 +443,8 @@ fn parse_config(files: &Files, file: FileId, diagnostics: &mut Vec<Diagnostic>) 
                     );
                 }
             }
-            if config.sources.iter().any(|s| script_url(s).is_some()) {
+            let script = |s: &SourceRef| s.url.as_deref().and_then(annotate::script_scheme);
+            if config.sources.iter().any(|s| script(s).is_some()) {
                 script_urls(text, file, diagnostics);
             }
             Some(config)
@@ -477,10 +460,6 @@ fn parse_config(files: &Files, file: FileId, diagnostics: &mut Vec<Diagnostic>) 
             None
         }
     }
-}
-
-fn script_url(source: &crate::config::SourceRef) -> Option<&'static str> {
-    source.url.as_deref().and_then(annotate::script_scheme)
 }
 
 /// Reports each `[[sources]] url` that would run script. The urls are read

@@ -99,7 +99,7 @@ enum Command {
     Init { dir: PathBuf },
     /// Write a new content file with its front matter skeleton.
     New {
-        kind: NewKind,
+        kind: brief::model::Kind,
         /// The id: lowercase letters, digits and hyphens.
         id: String,
         /// The briefing's folder (holding briefing.toml and content/).
@@ -126,26 +126,6 @@ fn web_address(url: &str) -> Result<String, String> {
         false => Err(format!(
             "`{url}` is not a web address: give one starting with https:// or http://, e.g. https://example.org/briefing/"
         )),
-    }
-}
-
-#[derive(Clone, Copy, clap::ValueEnum)]
-enum NewKind {
-    Party,
-    Clause,
-    Quote,
-    Section,
-}
-
-impl NewKind {
-    fn kind(self) -> brief::model::Kind {
-        use brief::model::Kind;
-        match self {
-            NewKind::Party => Kind::Party,
-            NewKind::Clause => Kind::Clause,
-            NewKind::Quote => Kind::Quote,
-            NewKind::Section => Kind::Section,
-        }
     }
 }
 
@@ -279,7 +259,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             Ok(0)
         }
         Command::New { kind, id, root } => {
-            let path = brief::scaffold::new(&root, kind.kind(), &id).map_err(|e| fail(e.into()))?;
+            let path = brief::scaffold::new(&root, kind, &id).map_err(|e| fail(e.into()))?;
             if !cli.quiet {
                 eprintln!("wrote {}", path.display());
             }
@@ -315,7 +295,7 @@ fn read_input(file: Option<&Path>) -> Result<(Vec<u8>, PathBuf), Failure> {
             .map(|bytes| (bytes, path.to_path_buf()))
             .map_err(|e| (2, format!("cannot read {}: {e}", path.display()))),
         _ => {
-            let mut bytes = Vec::with_capacity(stdin_size());
+            let mut bytes = Vec::new();
             std::io::stdin()
                 .read_to_end(&mut bytes)
                 .map_err(|e| (2, format!("cannot read standard input: {e}")))?;
@@ -324,46 +304,22 @@ fn read_input(file: Option<&Path>) -> Result<(Vec<u8>, PathBuf), Failure> {
     }
 }
 
-/// The size of standard input when it is a file (`brief render - < big.md`),
-/// so the text is read into one buffer instead of a growing one; 0 otherwise.
-fn stdin_size() -> usize {
-    #[cfg(unix)]
-    {
-        use std::os::fd::AsFd;
-        let file = std::io::stdin()
-            .as_fd()
-            .try_clone_to_owned()
-            .map(std::fs::File::from);
-        if let Ok(meta) = file.and_then(|f| f.metadata())
-            && meta.is_file()
-        {
-            return usize::try_from(meta.len()).unwrap_or(0);
-        }
-    }
-    0
-}
-
 /// Prints the diagnostics and returns the exit code they call for.
 fn report(compiled: &Compiled, deny_warnings: bool) -> u8 {
     let text = diagnostics::render(&compiled.files, &compiled.diagnostics);
     let mut stderr = std::io::stderr().lock();
     let _ = stderr.write_all(text.as_bytes());
     let (errors, warnings) = (compiled.errors(), compiled.warnings());
-    if errors > 0 || (deny_warnings && warnings > 0) {
-        let denied = if deny_warnings && warnings > 0 {
-            " (warnings denied)"
-        } else {
-            ""
-        };
+    let denied = deny_warnings && warnings > 0;
+    if errors > 0 || denied {
+        let denied = if denied { " (warnings denied)" } else { "" };
         let _ = writeln!(
             stderr,
             "build failed: {errors} error(s), {warnings} warning(s){denied}"
         );
-        let _ = std::io::stderr().is_terminal();
-        1
-    } else if compiled.site.is_none() {
-        1
-    } else {
-        0
+        return 1;
     }
+    // A build that stopped before it had a site (no briefing.toml to read)
+    // fails too.
+    u8::from(compiled.site.is_none())
 }

@@ -14,7 +14,7 @@ use crate::date::Date;
 use crate::diagnostics::FileId;
 
 /// The four kinds of things a reference can point at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     Section,
@@ -61,10 +61,6 @@ impl Kind {
 
     pub fn can_embed(self) -> bool {
         matches!(self, Kind::Clause | Kind::Quote)
-    }
-
-    fn slot(self) -> usize {
-        self as usize
     }
 }
 
@@ -272,18 +268,14 @@ impl Briefing {
     }
 
     pub fn lookup(&self, kind: Kind, id: &str) -> Option<EntityKey> {
-        self.ids[kind.slot()]
+        self.ids[kind as usize]
             .get(id)
             .map(|&index| EntityKey { kind, index })
     }
 
     /// Every id of `kind`, in no particular order.
     pub fn ids(&self, kind: Kind) -> impl Iterator<Item = &str> {
-        self.ids[kind.slot()].keys().map(String::as_str)
-    }
-
-    pub fn count(&self, kind: Kind) -> usize {
-        self.ids[kind.slot()].len()
+        self.ids[kind as usize].keys().map(String::as_str)
     }
 
     /// Every entity, kind by kind, in each kind's order.
@@ -386,27 +378,14 @@ pub fn is_valid_id(id: &str) -> bool {
 /// turned into single hyphens.
 pub fn slugify(id: &str) -> String {
     let mut out = String::with_capacity(id.len());
-    // Whether other characters came since the last one kept: they become one
-    // hyphen before the next one kept, so none is left at either end.
-    let mut gap = false;
-    let mut keep = |c: char, out: &mut String| {
-        if c.is_ascii_lowercase() || c.is_ascii_digit() {
-            if gap && !out.is_empty() {
-                out.push('-');
-            }
-            gap = false;
-            out.push(c);
-        } else {
-            gap = true;
-        }
-    };
-    for c in id.chars() {
-        match c.is_ascii() {
-            true => keep(c.to_ascii_lowercase(), &mut out),
-            false => c.to_lowercase().for_each(|c| keep(c, &mut out)),
+    for c in id.chars().flat_map(char::to_lowercase) {
+        match c.is_ascii_lowercase() || c.is_ascii_digit() {
+            true => out.push(c),
+            false if !out.ends_with('-') => out.push('-'),
+            false => {}
         }
     }
-    out
+    out.trim_matches('-').to_string()
 }
 
 #[cfg(test)]

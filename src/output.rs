@@ -97,27 +97,22 @@ pub struct Staging {
     remove: fn(&Path) -> std::io::Result<()>,
 }
 
-/// The signals that ask brief to stop.
-fn stop_signals() -> Vec<std::ffi::c_int> {
+/// Watches the signals that ask brief to stop (SIGINT, SIGTERM, and SIGHUP
+/// on Unix) into `stop`: the first sets it; a second, with `stop` already
+/// set, has its usual effect at once. Returns each watch, or why it could
+/// not be made.
+pub(crate) fn watch_stop(stop: &Arc<AtomicBool>) -> Vec<std::io::Result<signal_hook::SigId>> {
     let mut signals = signal_hook::consts::TERM_SIGNALS.to_vec();
     #[cfg(unix)]
     signals.push(signal_hook::consts::SIGHUP);
-    signals
-}
-
-/// Watches the stop signals into `stop`: the first sets it and the build winds
-/// down, removing its staging folder; a second, with `stop` already set, has
-/// its usual effect at once (the next build then removes the folder). A
-/// signal that cannot be watched keeps its usual effect, which leaves the
-/// staging folder to the next build, so failing to watch is not an error.
-fn watch_stop(stop: &Arc<AtomicBool>) -> Vec<signal_hook::SigId> {
-    let mut watches = Vec::new();
-    for signal in stop_signals() {
+    let watch = |signal| {
         let conditional = signal_hook::flag::register_conditional_default(signal, Arc::clone(stop));
-        let flag = signal_hook::flag::register(signal, Arc::clone(stop));
-        watches.extend(conditional.into_iter().chain(flag));
-    }
-    watches
+        [
+            conditional,
+            signal_hook::flag::register(signal, Arc::clone(stop)),
+        ]
+    };
+    signals.into_iter().flat_map(watch).collect()
 }
 
 impl Staging {
@@ -142,7 +137,11 @@ impl Staging {
         }
         let stop = Arc::new(AtomicBool::new(false));
         let staging = Staging {
-            watches: watch_stop(&stop),
+            // For a build, the first stop signal winds it down, removing its
+            // staging folder. A signal that cannot be watched keeps its usual
+            // effect, which leaves the staging folder to the next build, so
+            // failing to watch is not an error.
+            watches: watch_stop(&stop).into_iter().flatten().collect(),
             stop,
             dir,
             out: out.to_path_buf(),
@@ -339,7 +338,7 @@ impl Drop for Staging {
 }
 
 /// Whether a relative output path stays inside the output folder.
-fn is_inside(rel: &str) -> bool {
+pub(crate) fn is_inside(rel: &str) -> bool {
     Path::new(rel)
         .components()
         .all(|c| matches!(c, Component::Normal(_)))

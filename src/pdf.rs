@@ -26,8 +26,8 @@ mod loopback;
 pub mod outline;
 mod place;
 
+use browser::Browser;
 pub use browser::CANDIDATES;
-use browser::{Browser, Ended};
 use loopback::Loopback;
 use outline::{ReadBack, ReadError};
 
@@ -134,6 +134,14 @@ pub enum PdfError {
     },
 }
 
+impl PdfError {
+    /// The error for an I/O failure at `path`.
+    fn io(path: &Path) -> impl FnOnce(std::io::Error) -> PdfError + use<> {
+        let path = path.to_path_buf();
+        move |source| PdfError::Io { path, source }
+    }
+}
+
 /// What to print and how.
 #[derive(Debug, Clone)]
 pub struct PdfOptions {
@@ -156,10 +164,7 @@ pub struct Printed {
 pub fn pdf(root: &Path, out: &Path, options: &PdfOptions) -> Result<Printed, Error> {
     // The page is edited in place before printing, so it must be one of the
     // built pages, never a path that leads out of the temporary folder.
-    let inside = Path::new(&options.page)
-        .components()
-        .all(|c| matches!(c, std::path::Component::Normal(_)));
-    if !inside || !options.page.ends_with(".html") {
+    if !crate::output::is_inside(&options.page) || !options.page.ends_with(".html") {
         return Err(PdfError::NoPage(options.page.clone()).into());
     }
     place::refuse_inputs(root, out)?;
@@ -167,10 +172,7 @@ pub fn pdf(root: &Path, out: &Path, options: &PdfOptions) -> Result<Printed, Err
     let scratch = tempfile::Builder::new()
         .prefix("brief-pdf-")
         .tempdir()
-        .map_err(|source| PdfError::Io {
-            path: std::env::temp_dir(),
-            source,
-        })?;
+        .map_err(PdfError::io(&std::env::temp_dir()))?;
     let site = scratch.path().join("site");
     let built = crate::build(root, &site, &options.build)?;
     if built.written.is_none() {
@@ -223,14 +225,12 @@ impl Job<'_> {
     /// list, prints it again with page numbers in the contents, until the
     /// numbers name the pages the entries land on. Returns the PDF's path.
     fn print_numbered(&self, file: &Path, paper: Paper) -> Result<PathBuf, PdfError> {
-        let io = |path: &Path| {
-            let path = path.to_path_buf();
-            move |source| PdfError::Io { path, source }
-        };
         let html =
             std::fs::read_to_string(file).map_err(|_| PdfError::NoPage(self.page.to_string()))?;
-        let sized = html.replacen("</head>", &format!("{}\n</head>", paper_style(paper)), 1);
-        std::fs::write(file, &sized).map_err(io(file))?;
+        // The `@page` size rule that picks the paper.
+        let paper = format!("<style>@page {{ size: {}; }}</style>\n</head>", paper.css());
+        let sized = html.replacen("</head>", &paper, 1);
+        std::fs::write(file, &sized).map_err(PdfError::io(file))?;
         let printed = self.scratch.join("print.pdf");
         self.print(&printed, "first")?;
         let entries = contents_entries(&sized);
@@ -246,7 +246,7 @@ impl Job<'_> {
                 &format!("{}\n</head>", numbers_style(&entries, &pages)),
                 1,
             );
-            std::fs::write(file, numbered).map_err(io(file))?;
+            std::fs::write(file, numbered).map_err(PdfError::io(file))?;
             self.print(&printed, &format!("numbered-{attempt}"))?;
             let now = contents_pages(&entries, &printed)?;
             if now == pages {
@@ -268,10 +268,7 @@ impl Job<'_> {
         };
         let folder = self.scratch.join(run);
         let profile = folder.join("profile");
-        std::fs::create_dir_all(&profile).map_err(|source| PdfError::Io {
-            path: profile.clone(),
-            source,
-        })?;
+        std::fs::create_dir_all(&profile).map_err(PdfError::io(&profile))?;
         let out = std::path::absolute(out).map_err(|e| failed(e.to_string()))?;
         let _ = std::fs::remove_file(&out);
         let mut command = Command::new(chromium);
@@ -281,18 +278,10 @@ impl Job<'_> {
             .arg(flag("--print-to-pdf=", &out))
             .arg(self.server.url(self.page));
         let log = folder.join("chromium.log");
-        let status = match self.browser.run(command, Some(&log)) {
-            Ok(Ended::Exited(status)) => status,
-            Ok(Ended::TimedOut) => {
-                return Err(PdfError::TimedOut {
-                    chromium: chromium.clone(),
-                    step: "print the page",
-                    seconds: self.browser.timeout.as_secs_f64(),
-                });
-            }
-            Ok(Ended::Stopped) => return Err(PdfError::Stopped),
-            Err(e) => return Err(failed(format!("cannot run it: {e}"))),
-        };
+        let cannot_run = |e| failed(format!("cannot run it: {e}"));
+        let status = self
+            .browser
+            .run(command, Some(&log), "print the page", cannot_run)?;
         let log = std::fs::read(&log).unwrap_or_default();
         let log = String::from_utf8_lossy(&log);
         // Chromium exits 0 even when the page fails to load, so the PDF itself
@@ -364,10 +353,7 @@ fn contents_pages(entries: &[(String, String)], path: &Path) -> Result<Vec<u32>,
         path: path.to_path_buf(),
         cause,
     };
-    let bytes = std::fs::read(path).map_err(|source| PdfError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = std::fs::read(path).map_err(PdfError::io(path))?;
     let pdf = ReadBack::parse(&bytes).map_err(unreadable)?;
     let destinations = pdf.destinations().map_err(unreadable)?;
     let outline = pdf.outline().map_err(unreadable)?;
@@ -424,23 +410,12 @@ fn css_string(text: &str) -> String {
 /// data-heading="…">` that `print.html` writes in its contents list.
 fn contents_entries(html: &str) -> Vec<(String, String)> {
     const OPEN: &str = "<span class=\"toc-page\" data-for=\"";
-    let mut entries = Vec::new();
-    let mut rest = html;
-    while let Some(at) = rest.find(OPEN) {
-        rest = &rest[at + OPEN.len()..];
-        let Some((id, after)) = rest.split_once('"') else {
-            break;
-        };
-        let Some(heading) = after
-            .strip_prefix(" data-heading=\"")
-            .and_then(|h| h.split_once('"'))
-            .map(|(h, _)| h)
-        else {
-            continue;
-        };
-        entries.push((unescape(id), unescape(heading)));
-    }
-    entries
+    let entry = |rest: &str| {
+        let (id, after) = rest.split_once('"')?;
+        let (heading, _) = after.strip_prefix(" data-heading=\"")?.split_once('"')?;
+        Some((unescape(id), unescape(heading)))
+    };
+    html.split(OPEN).skip(1).filter_map(entry).collect()
 }
 
 /// Undoes the escaping templates apply to attribute values.
@@ -450,11 +425,6 @@ fn unescape(text: &str) -> String {
         .replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&amp;", "&")
-}
-
-/// The `@page` size rule that picks the paper, to add to the printed page.
-fn paper_style(paper: Paper) -> String {
-    format!("<style>@page {{ size: {}; }}</style>", paper.css())
 }
 
 #[cfg(test)]

@@ -25,16 +25,18 @@ pub struct Relations {
 /// Checks every id named in front matter and the clause rules that depend on
 /// `status`, returning the relations that could be bound.
 pub fn relations(briefing: &Briefing) -> (Relations, Vec<Diagnostic>) {
-    let mut diagnostics = Vec::new();
     let mut relations = Relations::default();
-    let cx = Cx { briefing };
+    let mut cx = Cx {
+        briefing,
+        out: Vec::new(),
+    };
 
     for party in &briefing.parties {
         let affiliation = party
             .meta
             .affiliation
             .as_ref()
-            .and_then(|a| cx.bind(Kind::Party, a, party.doc, "affiliation", &mut diagnostics));
+            .and_then(|a| cx.bind(Kind::Party, a, party.doc, "affiliation"));
         relations
             .party_affiliation
             .push(affiliation.map(|k| k.index));
@@ -45,11 +47,11 @@ pub fn relations(briefing: &Briefing) -> (Relations, Vec<Diagnostic>) {
             .parties
             .get_ref()
             .iter()
-            .filter_map(|p| cx.bind(Kind::Party, p, clause.doc, "parties", &mut diagnostics))
+            .filter_map(|p| cx.bind(Kind::Party, p, clause.doc, "parties"))
             .map(|k| k.index)
             .collect();
         if meta.parties.get_ref().is_empty() {
-            diagnostics.push(
+            cx.out.push(
                 Diagnostic::error(
                     "missing-key",
                     clause.doc.file,
@@ -61,41 +63,34 @@ pub fn relations(briefing: &Briefing) -> (Relations, Vec<Diagnostic>) {
             );
         }
         relations.clause_parties.push(parties);
-        let file = clause.doc.file;
         if meta.before.is_none() && meta.status != Status::Added {
-            diagnostics.push(missing_side(file, clause.doc, "before", meta.status));
+            cx.out.push(missing_side(clause.doc, "before", meta.status));
         }
         if meta.after.is_none() && meta.status != Status::Removed {
-            diagnostics.push(missing_side(file, clause.doc, "after", meta.status));
+            cx.out.push(missing_side(clause.doc, "after", meta.status));
         }
-        cx.check_source(&meta.source, clause.doc, &mut diagnostics);
+        cx.check_source(&meta.source, clause.doc);
     }
     for quote in &briefing.quotes {
         let meta = &quote.meta;
         // A blank speaker is `load`'s to report, as a key left to fill in.
         let speaker = match meta.speaker.get_ref().trim().is_empty() {
             true => None,
-            false => cx.bind(
-                Kind::Party,
-                &meta.speaker,
-                quote.doc,
-                "speaker",
-                &mut diagnostics,
-            ),
+            false => cx.bind(Kind::Party, &meta.speaker, quote.doc, "speaker"),
         };
         relations.quote_speaker.push(speaker.map(|k| k.index));
         let about = meta
             .about
             .iter()
-            .filter_map(|a| cx.bind_about(a, quote.doc, &mut diagnostics))
+            .filter_map(|a| cx.bind_about(a, quote.doc))
             .collect();
         relations.quote_about.push(about);
-        cx.check_source(&meta.source, quote.doc, &mut diagnostics);
+        cx.check_source(&meta.source, quote.doc);
     }
     for section in &briefing.sections {
-        cx.check_source(&section.meta.source, section.doc, &mut diagnostics);
+        cx.check_source(&section.meta.source, section.doc);
     }
-    (relations, diagnostics)
+    (relations, cx.out)
 }
 
 /// Binds the references of one body (scanned from `doc`) to entities. Each
@@ -105,26 +100,21 @@ pub fn references(
     doc: Doc,
     refs: &[RawRef],
 ) -> (Vec<Option<EntityKey>>, Vec<Diagnostic>) {
-    let mut diagnostics = Vec::new();
-    let cx = Cx { briefing };
+    let mut cx = Cx {
+        briefing,
+        out: Vec::new(),
+    };
     let bound = refs
         .iter()
         .map(|r| {
             let span = r.span.start + doc.body_start..r.span.end + doc.body_start;
             if let Some(flaw) = &r.flaw {
-                diagnostics.push(flawed(doc.file, span, r, flaw));
+                cx.out.push(flawed(doc.file, span, r, flaw));
                 return None;
             }
-            let key = cx.lookup(
-                r.kind,
-                &r.id,
-                doc.file,
-                span.clone(),
-                Origin::Body,
-                &mut diagnostics,
-            )?;
+            let key = cx.lookup(r.kind, &r.id, doc.file, span.clone(), Origin::Body)?;
             if r.embed && !r.kind.can_embed() {
-                diagnostics.push(
+                cx.out.push(
                     Diagnostic::error(
                         "bad-embed",
                         doc.file,
@@ -146,7 +136,7 @@ pub fn references(
                     Place::TableCell => "a table cell",
                     _ => "a link's text",
                 };
-                diagnostics.push(
+                cx.out.push(
                     Diagnostic::error(
                         "bad-embed",
                         doc.file,
@@ -167,7 +157,7 @@ pub fn references(
             Some(key)
         })
         .collect();
-    (bound, diagnostics)
+    (bound, cx.out)
 }
 
 /// The error for a link that is no reference but must not be published.
@@ -208,38 +198,31 @@ enum Origin<'k> {
     Key(&'k str),
 }
 
+/// What binds ids: the briefing, and the diagnostics for ids it cannot bind.
 struct Cx<'a> {
     briefing: &'a Briefing,
+    out: Vec<Diagnostic>,
 }
 
 impl Cx<'_> {
     /// Binds a front-matter id of `kind` (spans relative to the front matter).
-    fn bind(
-        &self,
-        kind: Kind,
-        id: &Spanned<String>,
-        doc: Doc,
-        key: &str,
-        out: &mut Vec<Diagnostic>,
-    ) -> Option<EntityKey> {
+    fn bind(&mut self, kind: Kind, id: &Spanned<String>, doc: Doc, key: &str) -> Option<EntityKey> {
         self.lookup(
             kind,
             id.get_ref(),
             doc.file,
             shift(doc, id.span()),
             Origin::Key(key),
-            out,
         )
     }
 
     fn lookup(
-        &self,
+        &mut self,
         kind: Kind,
         id: &str,
         file: FileId,
         span: Range<usize>,
         origin: Origin,
-        out: &mut Vec<Diagnostic>,
     ) -> Option<EntityKey> {
         if let Some(key) = self.briefing.lookup(kind, id) {
             return Some(key);
@@ -249,41 +232,32 @@ impl Cx<'_> {
             Origin::Key(key) => format!("named in `{key}`"),
         };
         if let Some(path) = self.briefing.unloaded.get(&(kind, id.to_string())) {
-            out.push(not_loaded(kind, id, path, file, span, label));
+            self.out.push(not_loaded(kind, id, path, file, span, label));
             return None;
         }
+        let name = kind.as_str();
         let help = suggest(id, self.briefing.ids(kind))
             .map(|s| format!("did you mean `{s}`?"))
-            .or_else(|| {
+            .unwrap_or_else(|| {
                 let other = Kind::ALL
                     .into_iter()
                     .find(|&k| k != kind && self.briefing.lookup(k, id).is_some());
-                match (other, origin) {
-                    (Some(other), Origin::Body) => Some(format!(
-                        "`{id}` is a {}: write `{}:{id}`",
-                        other.as_str(),
-                        other.as_str()
-                    )),
-                    (Some(other), Origin::Key(_)) => Some(format!(
-                        "`{id}` is a {}, but this key takes a {}",
-                        other.as_str(),
-                        kind.as_str()
-                    )),
-                    (None, _) => Some(format!(
-                        "create content/{}/{id}.md (`brief new {} {id}`)",
-                        kind.dir(),
-                        kind.as_str()
-                    )),
+                match (other.map(Kind::as_str), origin) {
+                    (Some(other), Origin::Body) => {
+                        format!("`{id}` is a {other}: write `{other}:{id}`")
+                    }
+                    (Some(other), Origin::Key(_)) => {
+                        format!("`{id}` is a {other}, but this key takes a {name}")
+                    }
+                    (None, _) => format!(
+                        "create content/{}/{id}.md (`brief new {name} {id}`)",
+                        kind.dir()
+                    ),
                 }
             });
-        let message = if id.is_empty() {
-            format!(
-                "a {} reference needs an id after `{}:`",
-                kind.as_str(),
-                kind.as_str()
-            )
-        } else {
-            format!("unknown {} `{id}`", kind.as_str())
+        let message = match id.is_empty() {
+            true => format!("a {name} reference needs an id after `{name}:`"),
+            false => format!("unknown {name} `{id}`"),
         };
         let code = match kind {
             Kind::Section => "unknown-section",
@@ -291,31 +265,26 @@ impl Cx<'_> {
             Kind::Clause => "unknown-clause",
             Kind::Quote => "unknown-quote",
         };
-        out.push(
+        self.out.push(
             Diagnostic::error(code, file, span, message)
                 .with_label(label)
-                .with_help_opt(help),
+                .with_help(help),
         );
         None
     }
 
     /// `about` accepts `party:x`, `clause:x` or a bare id that names exactly one
     /// of a party and a clause.
-    fn bind_about(
-        &self,
-        item: &Spanned<String>,
-        doc: Doc,
-        out: &mut Vec<Diagnostic>,
-    ) -> Option<EntityKey> {
+    fn bind_about(&mut self, item: &Spanned<String>, doc: Doc) -> Option<EntityKey> {
         let span = shift(doc, item.span());
         let value = item.get_ref();
         if let Some((prefix, id)) = value.split_once(':') {
             return match Kind::from_prefix(prefix) {
                 Some(kind @ (Kind::Party | Kind::Clause)) => {
-                    self.lookup(kind, id, doc.file, span, Origin::Key("about"), out)
+                    self.lookup(kind, id, doc.file, span, Origin::Key("about"))
                 }
                 _ => {
-                    out.push(
+                    self.out.push(
                         Diagnostic::error(
                             "bad-about",
                             doc.file,
@@ -333,7 +302,7 @@ impl Cx<'_> {
         let clause = self.briefing.lookup(Kind::Clause, value);
         match (party, clause) {
             (Some(_), Some(_)) => {
-                out.push(
+                self.out.push(
                     Diagnostic::error(
                         "ambiguous-id",
                         doc.file,
@@ -353,7 +322,8 @@ impl Cx<'_> {
                 });
                 if let Some((kind, path)) = unloaded {
                     let label = "named in `about`".to_string();
-                    out.push(not_loaded(kind, value, path, doc.file, span, label));
+                    self.out
+                        .push(not_loaded(kind, value, path, doc.file, span, label));
                     return None;
                 }
                 let candidates = self
@@ -361,7 +331,7 @@ impl Cx<'_> {
                     .ids(Kind::Party)
                     .chain(self.briefing.ids(Kind::Clause));
                 let help = suggest(value, candidates).map(|s| format!("did you mean `{s}`?"));
-                out.push(
+                self.out.push(
                     Diagnostic::error(
                         "unknown-id",
                         doc.file,
@@ -376,7 +346,7 @@ impl Cx<'_> {
         }
     }
 
-    fn check_source(&self, source: &Option<Spanned<String>>, doc: Doc, out: &mut Vec<Diagnostic>) {
+    fn check_source(&mut self, source: &Option<Spanned<String>>, doc: Doc) {
         let Some(source) = source else { return };
         let id = source.get_ref();
         if self.briefing.config.source(id).is_some() {
@@ -393,7 +363,7 @@ impl Cx<'_> {
             .unwrap_or_else(|| {
                 "add it to briefing.toml as `[[sources]]` with this `id`".to_string()
             });
-        out.push(
+        self.out.push(
             Diagnostic::error(
                 "unknown-source",
                 doc.file,
@@ -432,17 +402,12 @@ fn shift(doc: Doc, span: Range<usize>) -> Range<usize> {
     doc.meta_start + span.start..doc.meta_start + span.end
 }
 
-fn missing_side(file: FileId, doc: Doc, key: &str, status: Status) -> Diagnostic {
-    let status = match status {
-        Status::Added => "added",
-        Status::Removed => "removed",
-        Status::Changed => "changed",
-        Status::Unchanged => "unchanged",
-    };
+fn missing_side(doc: Doc, key: &str, status: Status) -> Diagnostic {
+    let status = status.as_str();
     let opening = doc.meta_start.saturating_sub(4);
     Diagnostic::error(
         "missing-key",
-        file,
+        doc.file,
         opening..opening + 3,
         format!("a clause with status `{status}` needs `{key}`"),
     )

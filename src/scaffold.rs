@@ -10,6 +10,7 @@ use std::fs::{self, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::load::section_order;
 use crate::model::{Kind, is_valid_id, slugify};
 
 #[derive(Debug, thiserror::Error)]
@@ -38,76 +39,34 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ScaffoldError + '_ {
     }
 }
 
+/// The starter site `brief init` writes: each file's path in the site and its
+/// text, kept as real files under `scaffold/init/` in the repository.
 const INIT: [(&str, &str); 7] = [
     (
         "briefing.toml",
-        "title = \"My briefing\"\n\
-         dek = \"One sentence on what this briefing explains\"\n\
-         date = 2026-01-01\n\
-         language = \"en\"\n\
-         # base_url = \"https://example.org/briefing/\"   # only for sitemap.xml and canonical links\n\
-         \n\
-         [[sources]]\n\
-         id = \"source-1\"\n\
-         title = \"The article or document this briefing is based on\"\n\
-         publisher = \"Its publisher\"\n\
-         date = 2026-01-01   # or \"2026-01\" or \"2026\": only as precise as you know\n",
+        include_str!("../scaffold/init/briefing.toml"),
     ),
     (
         "content/_index.md",
-        "+++\n+++\nThe lede: what happened, in two sentences. Start with [the overview](section:overview).\n",
+        include_str!("../scaffold/init/content/_index.md"),
     ),
     (
         "content/sections/01-overview.md",
-        "+++\n\
-         title = \"Overview\"\n\
-         summary = \"What changed and who is involved.\"\n\
-         source = \"source-1\"\n\
-         +++\n\
-         [Example Co](party:example-co) changed one of its terms: [](clause:supply-term).\n\
-         \n\
-         ![](clause:supply-term)\n\
-         \n\
-         [Example Co](party:example-co) said the change is routine ([](quote:example-statement)).[^1]\n\
-         \n\
-         ![](quote:example-statement)\n\
-         \n\
-         [^1]: Footnotes become margin notes.\n",
+        include_str!("../scaffold/init/content/sections/01-overview.md"),
     ),
     (
         "content/parties/example-co.md",
-        "+++\n\
-         name = \"Example Co\"\n\
-         kind = \"company\"\n\
-         role = \"The company whose terms changed\"\n\
-         +++\n\
-         Commentary about Example Co goes here, linking what it is party to, such as [its supply term](clause:supply-term).\n",
+        include_str!("../scaffold/init/content/parties/example-co.md"),
     ),
     (
         "content/clauses/supply-term.md",
-        "+++\n\
-         title = \"Exclusive supply\"\n\
-         agreement = \"Example supply agreement\"\n\
-         status = \"changed\"\n\
-         parties = [\"example-co\"]\n\
-         before = \"Example Co bought from one supplier only.\"\n\
-         after = \"Example Co may buy from any supplier.\"\n\
-         source = \"source-1\"\n\
-         +++\n\
-         Why this term matters.\n",
+        include_str!("../scaffold/init/content/clauses/supply-term.md"),
     ),
     (
         "content/quotes/example-statement.md",
-        "+++\n\
-         speaker = \"example-co\"\n\
-         text = \"Example Co said the change was routine.\"\n\
-         kind = \"paraphrase\"\n\
-         about = [\"supply-term\"]\n\
-         source = \"source-1\"\n\
-         +++\n\
-         Where and when [Example Co](party:example-co) said it.\n",
+        include_str!("../scaffold/init/content/quotes/example-statement.md"),
     ),
-    (".gitignore", "/public/\n/briefing.pdf\n"),
+    (".gitignore", include_str!("../scaffold/init/.gitignore")),
 ];
 
 /// Writes a starter site into `dir`, which must be absent or empty.
@@ -144,62 +103,32 @@ pub fn new(root: &Path, kind: Kind, id: &str) -> Result<PathBuf, ScaffoldError> 
         Kind::Section => {
             // `05-annex` asks for section `annex` at number 5: the number
             // is the file's, as the loader reads it, never part of the id.
-            let (number, id) = match section_number(id) {
-                Some(n) => (Some(n), section_id(id)),
-                None => (None, id),
-            };
-            if let Some(stem) = existing.iter().find(|s| section_id(s) == id) {
+            let (number, id) = section_order(id);
+            if let Some(stem) = existing.iter().find(|s| section_order(s).1 == id) {
                 return Err(ScaffoldError::Exists(dir.join(format!("{stem}.md"))));
             }
-            let next = number.unwrap_or_else(|| {
-                existing
-                    .iter()
-                    .filter_map(|s| section_number(s))
-                    .max()
-                    .map_or(1, |n| n + 1)
-            });
+            let numbers = existing.iter().filter_map(|s| section_order(s).0);
+            let next = number.unwrap_or_else(|| numbers.max().map_or(1, |n| n + 1));
             (format!("{next:02}-{id}.md"), id)
         }
-        _ => (format!("{id}.md"), id),
+        _ => (format!("{id}.md"), id.to_string()),
     };
     let path = dir.join(name);
-    create(&path, &skeleton(kind, id))?;
+    create(&path, &skeleton(kind, &id))?;
     Ok(path)
 }
 
+/// The front matter `brief new` writes for `kind`, from `scaffold/new/`, with
+/// a title made from the id where the kind has one.
 fn skeleton(kind: Kind, id: &str) -> String {
     let name = id.split('-').map(capitalise).collect::<Vec<_>>().join(" ");
-    let meta = match kind {
-        Kind::Section => format!(
-            "title = \"{name}\"\n\
-             summary = \"\"            # optional: one line shown in lists\n\
-             # source = \"source-id\"   # optional: a [[sources]] id from briefing.toml\n"
-        ),
-        Kind::Party => format!(
-            "name = \"{name}\"\n\
-             kind = \"company\"        # company | person | government | organisation | product\n\
-             role = \"\"               # optional: one line on who this is\n\
-             aliases = []\n\
-             # affiliation = \"party-id\"   # a person's organisation\n\
-             # position = \"CEO\"           # a person's title there\n"
-        ),
-        Kind::Clause => format!(
-            "title = \"{name}\"\n\
-             agreement = \"\"          # groups clauses on the index\n\
-             status = \"changed\"      # added | removed | changed | unchanged\n\
-             parties = []            # party ids, at least one\n\
-             before = \"\"             # required unless status = \"added\"\n\
-             after = \"\"              # required unless status = \"removed\"\n\
-             # source = \"source-id\"\n"
-        ),
-        Kind::Quote => "speaker = \"\"            # a party id\n\
-             text = \"\"\n\
-             kind = \"direct\"         # direct | paraphrase\n\
-             about = []              # party or clause ids\n\
-             # source = \"source-id\"\n"
-            .to_string(),
+    let text = match kind {
+        Kind::Section => include_str!("../scaffold/new/section.md"),
+        Kind::Party => include_str!("../scaffold/new/party.md"),
+        Kind::Clause => include_str!("../scaffold/new/clause.md"),
+        Kind::Quote => include_str!("../scaffold/new/quote.md"),
     };
-    format!("+++\n{meta}+++\n")
+    text.replace("{name}", &name)
 }
 
 fn capitalise(word: &str) -> String {
@@ -225,20 +154,6 @@ fn stems(dir: &Path) -> Result<Vec<String>, ScaffoldError> {
         }
     }
     Ok(stems)
-}
-
-fn section_number(stem: &str) -> Option<u32> {
-    let (number, _) = stem.split_once('-')?;
-    (!number.is_empty() && number.chars().all(|c| c.is_ascii_digit()))
-        .then(|| number.parse().ok())
-        .flatten()
-}
-
-fn section_id(stem: &str) -> &str {
-    match (section_number(stem), stem.split_once('-')) {
-        (Some(_), Some((_, rest))) => rest,
-        _ => stem,
-    }
 }
 
 /// Creates `path` with `text`, failing if it exists.
@@ -270,11 +185,13 @@ mod tests {
 
     #[test]
     fn section_numbers_and_ids() {
-        assert_eq!(section_number("03-enterprise"), Some(3));
-        assert_eq!(section_number("enterprise"), None);
-        assert_eq!(section_id("03-enterprise"), "enterprise");
-        assert_eq!(section_id("9-to-5"), "to-5");
-        assert_eq!(section_id("intro"), "intro");
+        assert_eq!(
+            section_order("03-enterprise"),
+            (Some(3), "enterprise".into())
+        );
+        assert_eq!(section_order("enterprise"), (None, "enterprise".into()));
+        assert_eq!(section_order("9-to-5"), (Some(9), "to-5".into()));
+        assert_eq!(section_order("intro"), (None, "intro".into()));
     }
 
     #[test]

@@ -101,17 +101,15 @@ impl Stamp {
 const TRUST_MODIFIED_BEFORE: Duration = Duration::from_secs(3);
 
 impl Known {
-    /// Whether the text kept for `path` still holds: the file has the stamp
+    /// The text kept for `path`, when it still holds: the file has the stamp
     /// it had, and its modification time is old enough to trust.
-    fn holds(&self, path: &Path, stamp: Option<Stamp>) -> bool {
-        let (Some((kept, _)), Some(now)) = (self.files.get(path), stamp) else {
-            return false;
-        };
+    fn kept(&self, path: &Path, stamp: Option<Stamp>) -> Option<(Stamp, Arc<String>)> {
+        let ((kept, text), now) = (self.files.get(path)?, stamp?);
         let trusted = self
             .read_at
             .and_then(|at| at.checked_sub(TRUST_MODIFIED_BEFORE))
             .is_some_and(|line| now.modified < line);
-        trusted && *kept == now
+        (trusted && *kept == now).then(|| (now, Arc::clone(text)))
     }
 }
 
@@ -119,7 +117,7 @@ impl Known {
 /// this read found.
 pub fn read_known(
     root: &Path,
-    mut known: Option<&mut Known>,
+    known: Option<&mut Known>,
 ) -> Result<(Sources, Vec<Diagnostic>), LoadError> {
     let started = SystemTime::now();
     let mut files = Files::default();
@@ -128,67 +126,46 @@ pub fn read_known(
     if !config_path.is_file() {
         return Err(LoadError::NoConfig(root.to_path_buf()));
     }
-    let config_file = match read_text(
+    let config_bytes = std::fs::read(&config_path).map_err(|source| LoadError::Io {
+        path: config_path.clone(),
+        source,
+    })?;
+    let config = decode(
         &mut files,
         &mut diagnostics,
-        &config_path,
-        PathBuf::from("briefing.toml"),
-    )? {
-        Some(file) => file,
-        None => files.len() - 1,
-    };
+        utf8(config_bytes),
+        "briefing.toml".into(),
+    );
+    // Text that is not UTF-8 is kept, lossily, for its diagnostic to show.
+    let config_file = config.unwrap_or(files.len() - 1);
     let content_root = root.join("content");
     let mut content = Vec::new();
     if content_root.is_dir() {
-        let mut pending = Vec::new();
-        for found in walk(root, &content_root)? {
-            match found {
-                Found::Problem(rel, diagnostic) => {
-                    let file = files.add(rel, String::new());
-                    diagnostics.push(Diagnostic { file, ..diagnostic });
-                }
-                Found::Content(entry) => pending.push(entry),
-            }
-        }
+        let pending = walk(root, &content_root, &mut files, &mut diagnostics)?;
         // Reading is most of this stage's time on a large site: read in
         // parallel, then number the files in the walk's order.
         let previous = known.as_deref();
-        let read: Vec<std::io::Result<Read>> = pending
+        let read: Vec<std::io::Result<Text>> = pending
             .par_iter()
             .map(|entry| read_one(&entry.path, previous))
             .collect();
-        let mut old = known.as_mut().map(|k| std::mem::take(&mut k.files));
         let mut next = HashMap::new();
-        for (entry, read) in pending.into_iter().zip(read) {
-            let read = read.map_err(|source| LoadError::Io {
+        for (entry, text) in pending.into_iter().zip(read) {
+            let text = text.map_err(|source| LoadError::Io {
                 path: entry.path.clone(),
                 source,
             })?;
-            let kept = match read.bytes {
-                None => old.as_mut().and_then(|o| o.remove(&entry.path)),
-                Some(_) => None,
-            };
-            let file = match kept {
+            let file = match text {
                 // A kept text moves on to the next read as it is.
-                Some((stamp, text)) => {
-                    let file = files.add_shared(entry.rel, Arc::clone(&text));
-                    next.insert(entry.path, (stamp, text));
-                    file
+                Text::Kept(stamp, text) => {
+                    next.insert(entry.path, (stamp, Arc::clone(&text)));
+                    files.add_shared(entry.rel, text)
                 }
-                None => {
-                    let bytes = match read.bytes {
-                        Some(bytes) => bytes,
-                        None => {
-                            utf8(std::fs::read(&entry.path).map_err(|source| LoadError::Io {
-                                path: entry.path.clone(),
-                                source,
-                            })?)
-                        }
-                    };
-                    let Some(file) = decode(&mut files, &mut diagnostics, bytes, entry.rel) else {
+                Text::Read(text, stamp) => {
+                    let Some(file) = decode(&mut files, &mut diagnostics, text, entry.rel) else {
                         continue;
                     };
-                    if let (Some(_), Some(stamp)) = (&old, read.stamp) {
+                    if let Some(stamp) = stamp {
                         next.insert(entry.path, (stamp, Arc::clone(files.shared(file))));
                     }
                     file
@@ -217,15 +194,6 @@ pub fn read_known(
     ))
 }
 
-/// Which kind a file at `depth` under `content/` is, from its folder.
-/// One thing the walk of `content/` found.
-enum Found {
-    /// A path that is refused or ignored, with its diagnostic (whose file is
-    /// set once the path has its id).
-    Problem(PathBuf, Diagnostic),
-    Content(Pending),
-}
-
 /// A content file still to be read.
 struct Pending {
     path: PathBuf,
@@ -234,37 +202,41 @@ struct Pending {
     stem: String,
 }
 
-/// One content file: its bytes, or None when the text a previous read kept
-/// for it still holds; and its size and modification time when there is a
-/// [`Known`].
-struct Read {
-    /// The text, checked as UTF-8 where it was read (in parallel), or None
-    /// when the text kept from the last read still holds.
-    bytes: Option<Result<String, FromUtf8Error>>,
-    stamp: Option<Stamp>,
+/// One content file's text: read now (checked as UTF-8 where it was read,
+/// in parallel), with its stamp when there is a [`Known`]; or the text a
+/// previous read kept, which still holds.
+enum Text {
+    Read(Result<String, FromUtf8Error>, Option<Stamp>),
+    Kept(Stamp, Arc<String>),
 }
 
 /// Reads the content file at `path`, unless `known` holds its text.
-fn read_one(path: &Path, known: Option<&Known>) -> std::io::Result<Read> {
-    let Some(known) = known else {
-        return Ok(Read {
-            bytes: Some(utf8(std::fs::read(path)?)),
-            stamp: None,
-        });
+fn read_one(path: &Path, known: Option<&Known>) -> std::io::Result<Text> {
+    let stamp = match known {
+        Some(_) => Stamp::of(&std::fs::metadata(path)?),
+        None => None,
     };
-    let metadata = std::fs::metadata(path)?;
-    let stamp = Stamp::of(&metadata);
-    let bytes = match known.holds(path, stamp) {
-        true => None,
-        false => Some(utf8(std::fs::read(path)?)),
-    };
-    Ok(Read { bytes, stamp })
+    match known.and_then(|known| known.kept(path, stamp)) {
+        Some((stamp, text)) => Ok(Text::Kept(stamp, text)),
+        None => Ok(Text::Read(utf8(std::fs::read(path)?), stamp)),
+    }
 }
 
 /// Walks `content/` in sorted order. Only paths reached through a symbolic
 /// link are resolved to check that they stay inside the site: resolving every
 /// path costs a system call per folder level per file.
-fn walk(root: &Path, content_root: &Path) -> Result<Vec<Found>, LoadError> {
+/// A path that is refused or ignored is kept in `files`, empty, for its
+/// diagnostic to name.
+fn walk(
+    root: &Path,
+    content_root: &Path,
+    files: &mut Files,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Vec<Pending>, LoadError> {
+    let mut problem = |rel: PathBuf, diagnostic: Diagnostic| {
+        let file = files.add(rel, String::new());
+        diagnostics.push(Diagnostic { file, ..diagnostic });
+    };
     let canonical_root = canonical(root)?;
     // A `content` folder that is itself a link makes every path suspect.
     let content_linked = canonical(content_root)? != canonical_root.join("content");
@@ -286,10 +258,10 @@ fn walk(root: &Path, content_root: &Path) -> Result<Vec<Found>, LoadError> {
                 } else {
                     format!("cannot read: {err}")
                 };
-                found.push(Found::Problem(
+                problem(
                     path,
                     Diagnostic::error("unreadable", 0, 0..0, message).with_label("here"),
-                ));
+                );
                 continue;
             }
         };
@@ -312,7 +284,7 @@ fn walk(root: &Path, content_root: &Path) -> Result<Vec<Found>, LoadError> {
             continue;
         }
         if linked && path_leaves(&canonical_root, path) {
-            found.push(Found::Problem(
+            problem(
                 rel,
                 Diagnostic::error(
                     "outside-site",
@@ -322,11 +294,11 @@ fn walk(root: &Path, content_root: &Path) -> Result<Vec<Found>, LoadError> {
                 )
                 .with_label("refused")
                 .with_help("copy the file into content/ instead of linking to it"),
-            ));
+            );
             continue;
         }
         let Some(slot) = slot_of(entry.depth(), path) else {
-            found.push(Found::Problem(
+            problem(
                 rel,
                 Diagnostic::warning(
                     "ignored-file",
@@ -338,19 +310,19 @@ fn walk(root: &Path, content_root: &Path) -> Result<Vec<Found>, LoadError> {
                 .with_help(
                     "content files go in content/sections, content/parties, content/clauses or content/quotes",
                 ),
-            ));
+            );
             continue;
         };
         let stem = path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        found.push(Found::Content(Pending {
+        found.push(Pending {
             path: path.to_path_buf(),
             rel,
             slot,
             stem,
-        }));
+        });
     }
     Ok(found)
 }
@@ -383,20 +355,6 @@ fn path_leaves(root: &Path, path: &Path) -> bool {
 
 fn display_path(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
-}
-
-/// Reads one file as UTF-8 text.
-fn read_text(
-    files: &mut Files,
-    diagnostics: &mut Vec<Diagnostic>,
-    path: &Path,
-    rel: PathBuf,
-) -> Result<Option<FileId>, LoadError> {
-    let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    Ok(decode(files, diagnostics, utf8(bytes), rel))
 }
 
 /// `bytes` from outside the site (the file or standard input `brief render`
@@ -484,13 +442,13 @@ mod tests {
         write(dir.path(), "one", hour);
         assert_eq!(section_text(dir.path(), &mut known), "one");
         // Untouched, the kept text stands in for the file.
-        assert!(known.holds(&path, stamp(&path)));
+        assert!(known.kept(&path, stamp(&path)).is_some());
         assert_eq!(section_text(dir.path(), &mut known), "one");
         // Rewritten with its size and its old time kept: on Unix the
         // status-change time still tells.
         write(dir.path(), "two", hour);
         if cfg!(unix) {
-            assert!(!known.holds(&path, stamp(&path)));
+            assert!(known.kept(&path, stamp(&path)).is_none());
             assert_eq!(section_text(dir.path(), &mut known), "two");
         }
         // A new time is a new text.

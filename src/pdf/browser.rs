@@ -37,30 +37,6 @@ pub struct Browser {
     stop: Arc<AtomicBool>,
 }
 
-/// How a run ended.
-pub enum Ended {
-    Exited(ExitStatus),
-    TimedOut,
-    /// Brief was asked to stop.
-    Stopped,
-}
-
-/// Watches for the signals that ask brief to stop, for as long as the
-/// process lives: the first sets `stop`; a second, when `stop` is already
-/// set, has its usual effect at once. (Watching cannot be undone: a signal
-/// whose last watcher is taken away is ignored from then on.)
-fn watch_stop_signals() -> std::io::Result<Arc<AtomicBool>> {
-    let stop = Arc::new(AtomicBool::new(false));
-    let mut signals = signal_hook::consts::TERM_SIGNALS.to_vec();
-    #[cfg(unix)]
-    signals.push(signal_hook::consts::SIGHUP);
-    for signal in signals {
-        signal_hook::flag::register_conditional_default(signal, Arc::clone(&stop))?;
-        signal_hook::flag::register(signal, Arc::clone(&stop))?;
-    }
-    Ok(stop)
-}
-
 impl Browser {
     /// Finds the browser: `BRIEF_CHROMIUM` when set (it must answer
     /// `--version` in time), else the first candidate on `PATH`.
@@ -75,10 +51,19 @@ impl Browser {
                 })?
             }
         };
+        // Watched for as long as the process lives: a signal whose last
+        // watcher is taken away is ignored from then on.
+        let stop = Arc::new(AtomicBool::new(false));
+        if let Some(Err(e)) = crate::output::watch_stop(&stop)
+            .into_iter()
+            .find(Result::is_err)
+        {
+            return Err(PdfError::Signals(e));
+        }
         let browser = Browser {
             path,
             timeout,
-            stop: watch_stop_signals().map_err(PdfError::Signals)?,
+            stop,
         };
         if named.is_some() {
             browser.check_version()?;
@@ -92,79 +77,72 @@ impl Browser {
         let shown = self.path.display();
         let mut command = Command::new(&self.path);
         command.arg("--version");
-        match self.run(command, None) {
-            Ok(Ended::Exited(status)) if status.success() => Ok(()),
-            Ok(Ended::Exited(status)) => Err(PdfError::NoChromium(format!(
+        let cannot_run = |e| PdfError::NoChromium(format!("{ENV}={shown} cannot be run: {e}"));
+        match self.run(command, None, "answer --version", cannot_run)? {
+            status if status.success() => Ok(()),
+            status => Err(PdfError::NoChromium(format!(
                 "{ENV}={shown} exits with {status} on --version"
-            ))),
-            Ok(Ended::TimedOut) => Err(PdfError::TimedOut {
-                chromium: self.path.clone(),
-                step: "answer --version",
-                seconds: self.timeout.as_secs_f64(),
-            }),
-            Ok(Ended::Stopped) => Err(PdfError::Stopped),
-            Err(e) => Err(PdfError::NoChromium(format!(
-                "{ENV}={shown} cannot be run: {e}"
             ))),
         }
     }
 
     /// Runs `command` (this browser with its arguments) in a process group
     /// of its own, its output into `log` (or nowhere), for at most the
-    /// timeout; the group is killed when the run ends either way.
-    pub fn run(&self, mut command: Command, log: Option<&Path>) -> std::io::Result<Ended> {
+    /// timeout; the group is killed when the run ends either way. Returns
+    /// its exit status; `step` names what it was doing in the error for a
+    /// timeout, and `cannot_run` makes the error for a run that cannot start.
+    pub fn run(
+        &self,
+        mut command: Command,
+        log: Option<&Path>,
+        step: &'static str,
+        cannot_run: impl Fn(std::io::Error) -> PdfError,
+    ) -> Result<ExitStatus, PdfError> {
         if self.stop.load(Ordering::SeqCst) {
-            return Ok(Ended::Stopped);
+            return Err(PdfError::Stopped);
         }
         // Output goes to a file rather than a pipe: a helper process that
         // keeps a pipe open would keep a reader waiting after the browser
         // is gone.
         let (stdout, stderr) = match log {
             Some(path) => {
-                let file = File::create(path)?;
-                (Stdio::from(file.try_clone()?), Stdio::from(file))
+                let file = File::create(path).map_err(&cannot_run)?;
+                (
+                    Stdio::from(file.try_clone().map_err(&cannot_run)?),
+                    Stdio::from(file),
+                )
             }
             None => (Stdio::null(), Stdio::null()),
         };
         command.stdin(Stdio::null()).stdout(stdout).stderr(stderr);
-        let mut group = Group::spawn(command)?;
-        group.wait(self.timeout, &self.stop)
-    }
-}
-
-/// A child process leading a process group of its own; dropping it kills
-/// the whole group and reaps the child.
-struct Group {
-    child: Child,
-}
-
-impl Group {
-    fn spawn(mut command: Command) -> std::io::Result<Group> {
         #[cfg(unix)]
         std::os::unix::process::CommandExt::process_group(&mut command, 0);
-        Ok(Group {
-            child: command.spawn()?,
-        })
-    }
-
-    /// Waits for the child to exit, at most `timeout` and only until `stop`
-    /// is set.
-    fn wait(&mut self, timeout: Duration, stop: &AtomicBool) -> std::io::Result<Ended> {
+        let mut group = Group(command.spawn().map_err(&cannot_run)?);
+        // Waits for the browser to exit, at most `timeout` and only until
+        // `stop` is set.
         let started = Instant::now();
         loop {
-            if let Some(status) = self.child.try_wait()? {
-                return Ok(Ended::Exited(status));
+            if let Some(status) = group.0.try_wait().map_err(&cannot_run)? {
+                return Ok(status);
             }
-            if started.elapsed() >= timeout {
-                return Ok(Ended::TimedOut);
+            if started.elapsed() >= self.timeout {
+                return Err(PdfError::TimedOut {
+                    chromium: self.path.clone(),
+                    step,
+                    seconds: self.timeout.as_secs_f64(),
+                });
             }
-            if stop.load(Ordering::SeqCst) {
-                return Ok(Ended::Stopped);
+            if self.stop.load(Ordering::SeqCst) {
+                return Err(PdfError::Stopped);
             }
             std::thread::sleep(Duration::from_millis(20));
         }
     }
 }
+
+/// A running browser in a process group of its own (on Unix), which is
+/// killed whole when dropped: the browser and every helper it started.
+struct Group(Child);
 
 impl Drop for Group {
     fn drop(&mut self) {
@@ -173,11 +151,11 @@ impl Drop for Group {
         // group is either this run's or gone (the signal then finds nobody).
         #[cfg(unix)]
         {
-            let group = rustix::process::Pid::from_child(&self.child);
+            let group = rustix::process::Pid::from_child(&self.0);
             let _ = rustix::process::kill_process_group(group, rustix::process::Signal::KILL);
         }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        let _ = self.0.kill();
+        let _ = self.0.wait();
     }
 }
 
@@ -236,8 +214,8 @@ mod tests {
             .arg("-c")
             .arg(format!("sleep 30 & echo $! > {}; wait", helper.display()));
         let started = Instant::now();
-        let ended = browser.run(command, None).unwrap();
-        assert!(matches!(ended, Ended::TimedOut));
+        let ended = browser.run(command, None, "sleep", PdfError::Signals);
+        assert!(matches!(ended, Err(PdfError::TimedOut { .. })));
         assert!(started.elapsed() < Duration::from_secs(10));
         let pid = std::fs::read_to_string(&helper).unwrap();
         // SIGKILL is delivered at once, but the process may take a moment to

@@ -1,6 +1,6 @@
-//! The only door between the printing browser and the world: a small HTTP
-//! server on 127.0.0.1 that serves the files of one folder (the site built
-//! for printing) and is also the browser's proxy for every other address,
+//! The only door between the printing browser and the world: `serve`'s HTTP
+//! server on 127.0.0.1, serving the files of one folder (the site built
+//! for printing) and acting as the browser's proxy for every other address,
 //! which it refuses. So a page of the author's that embeds
 //! `http://elsewhere/…` asks this server, and gets nothing; `file://` from an
 //! `http://` page is blocked by Chromium itself.
@@ -9,21 +9,21 @@
 //! HEAD; it does not list folders, follow links out of the folder, or tunnel
 //! (`CONNECT`).
 
-use std::net::SocketAddr;
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::thread::JoinHandle;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-use tiny_http::{Header, Method, Request, Response, Server};
 use url::Url;
 
 use super::PdfError;
+use crate::serve::http::{self, Reply, Request, content_type, reply};
 
-/// A running server; dropping it stops the server and waits for its thread.
+/// A running server; dropping it stops the server.
 pub struct Loopback {
-    server: Arc<Server>,
     origin: Url,
-    thread: Option<JoinHandle<()>>,
+    address: SocketAddr,
+    stop: Arc<AtomicBool>,
 }
 
 impl Loopback {
@@ -33,30 +33,24 @@ impl Loopback {
         let folder = folder
             .canonicalize()
             .map_err(|e| failed(format!("cannot open {}: {e}", folder.display())))?;
-        let server = Server::http("127.0.0.1:0").map_err(|e| failed(e.to_string()))?;
-        let address = server
-            .server_addr()
-            .to_ip()
-            .ok_or_else(|| failed("it has no IP address".to_string()))?;
-        let origin = origin(address).map_err(|e| failed(e.to_string()))?;
-        let server = Arc::new(server);
+        let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| failed(e.to_string()))?;
+        let address = listener.local_addr().map_err(|e| failed(e.to_string()))?;
+        let origin =
+            Url::parse(&format!("http://{address}/")).map_err(|e| failed(e.to_string()))?;
         let site = Site {
             folder,
             origin: origin.clone(),
         };
-        let serving = Arc::clone(&server);
-        let thread = std::thread::Builder::new()
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopped = Arc::clone(&stop);
+        std::thread::Builder::new()
             .name("brief-pdf-site".to_string())
-            .spawn(move || {
-                for request in serving.incoming_requests() {
-                    site.respond(request);
-                }
-            })
+            .spawn(move || http::run(listener, &stopped, move |request| site.respond(request)))
             .map_err(|e| failed(e.to_string()))?;
         Ok(Loopback {
-            server,
             origin,
-            thread: Some(thread),
+            address,
+            stop,
         })
     }
 
@@ -78,15 +72,10 @@ impl Loopback {
 
 impl Drop for Loopback {
     fn drop(&mut self) {
-        self.server.unblock();
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
+        self.stop.store(true, Ordering::SeqCst);
+        // A connection wakes the server's `accept`, which then sees `stop`.
+        let _ = TcpStream::connect(self.address);
     }
-}
-
-fn origin(address: SocketAddr) -> Result<Url, url::ParseError> {
-    Url::parse(&format!("http://{address}/"))
 }
 
 /// What the server serves.
@@ -96,15 +85,16 @@ struct Site {
 }
 
 impl Site {
-    fn respond(&self, request: Request) {
-        let reply = match request.method() {
-            Method::Get | Method::Head => match self.file(&request) {
-                Some(path) => file(&path),
-                None => refused(),
-            },
-            _ => refused(),
+    /// A file of the folder for GET and HEAD; for anything else, nothing.
+    fn respond(&self, request: &Request) -> Reply {
+        let file = match request.method {
+            "GET" | "HEAD" => self.file(request),
+            _ => None,
         };
-        let _ = request.respond(reply);
+        match file.and_then(|path| Some((std::fs::read(&path).ok()?, path))) {
+            Some((bytes, path)) => reply(200, &content_type(&path.to_string_lossy()), bytes),
+            None => reply(403, "text/plain", Vec::new()),
+        }
     }
 
     /// The file a request names, when it is one of the folder's. A request
@@ -112,17 +102,10 @@ impl Site {
     /// to a proxy (`GET http://host:port/print.html`); either way its host and
     /// port must be this server's.
     fn file(&self, request: &Request) -> Option<PathBuf> {
-        let target = request.url();
-        let url = if target.starts_with('/') {
-            let host = request
-                .headers()
-                .iter()
-                .find(|h| h.field.equiv("Host"))?
-                .value
-                .as_str();
-            Url::parse(&format!("http://{host}{target}")).ok()?
-        } else {
-            Url::parse(target).ok()?
+        let target = request.target;
+        let url = match target.starts_with('/') {
+            true => Url::parse(&format!("http://{}{target}", request.host?)).ok()?,
+            false => Url::parse(target).ok()?,
         };
         if url.scheme() != "http"
             || url.host() != self.origin.host()
@@ -150,41 +133,6 @@ impl Site {
         let real = path.canonicalize().ok()?;
         (real.starts_with(&self.folder) && real.is_file()).then_some(real)
     }
-}
-
-type Reply = Response<Box<dyn std::io::Read + Send>>;
-
-fn file(path: &Path) -> Reply {
-    let Ok(opened) = std::fs::File::open(path) else {
-        return refused();
-    };
-    let length = opened
-        .metadata()
-        .ok()
-        .and_then(|m| usize::try_from(m.len()).ok());
-    let kind = mime_guess::from_path(path).first_or_octet_stream();
-    let mut reply = Response::new(
-        200.into(),
-        Vec::new(),
-        Box::new(opened) as Box<dyn std::io::Read + Send>,
-        length,
-        None,
-    );
-    if let Ok(header) = Header::from_bytes("Content-Type", kind.essence_str()) {
-        reply.add_header(header);
-    }
-    reply
-}
-
-/// What every request the server does not serve gets: nothing.
-fn refused() -> Reply {
-    Response::new(
-        403.into(),
-        Vec::new(),
-        Box::new(std::io::empty()) as Box<dyn std::io::Read + Send>,
-        Some(0),
-        None,
-    )
 }
 
 #[cfg(test)]

@@ -1,13 +1,12 @@
 //! Reads back what Chromium wrote into a PDF it printed: the outline
 //! (bookmarks) with the page each entry points at, the named destinations
-//! (the element ids that some link in the page targets) with their pages, and
-//! the internal links with the page each sits on. `brief pdf` uses it to put
-//! page numbers into the printed contents, which Chromium's CSS cannot do.
+//! (the element ids that some link in the page targets) with their pages.
+//! `brief pdf` uses it to put page numbers into the printed contents, which
+//! Chromium's CSS cannot do.
 //!
 //! The parsing is lopdf's; this module only walks the few structures Chromium
-//! writes (`/Outlines`, the catalog's `/Dests` or a `/Names` tree, `/Link`
-//! annotations) and turns page objects into 1-based page numbers. A file that
-//! does not parse, or whose structures point nowhere, is an error rather than
+//! writes (`/Outlines`, the catalog's `/Dests` or a `/Names` tree) and turns
+//! page objects into 1-based page numbers. A file that does not parse, or whose structures point nowhere, is an error rather than
 //! an empty answer, so that a change in what Chromium writes is reported
 //! instead of silently printing a contents list without page numbers. It reads
 //! no page text and never edits a PDF.
@@ -21,13 +20,6 @@ use lopdf::{Dictionary, Document, Object, ObjectId};
 pub struct Entry {
     pub title: String,
     pub page: u32,
-}
-
-/// An internal link: the page it sits on and the named destination it targets.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Link {
-    pub page: u32,
-    pub target: String,
 }
 
 /// Why a printed PDF could not be read back.
@@ -55,11 +47,6 @@ const MAX_ENTRIES: usize = 1_000_000;
 pub struct ReadBack {
     doc: Document,
     pages: HashMap<ObjectId, u32>,
-}
-
-/// Each named destination of `pdf` with its 1-based page.
-pub fn destinations(pdf: &[u8]) -> Result<BTreeMap<String, u32>, ReadError> {
-    ReadBack::parse(pdf)?.destinations()
 }
 
 impl ReadBack {
@@ -141,36 +128,6 @@ impl ReadBack {
         Ok(found)
     }
 
-    /// Every internal link, page by page, each with the named destination it
-    /// targets; links to web addresses or to explicit positions are left out.
-    pub fn links(&self) -> Result<Vec<Link>, ReadError> {
-        let mut by_page: Vec<(u32, ObjectId)> =
-            self.pages.iter().map(|(&id, &n)| (n, id)).collect();
-        by_page.sort_unstable();
-        let mut links = Vec::new();
-        for (page, id) in by_page {
-            let annotations =
-                self.doc
-                    .get_page_annotations(id)
-                    .map_err(|cause| ReadError::Malformed {
-                        what: format!("the links of page {page}"),
-                        cause,
-                    })?;
-            for annotation in annotations {
-                let is_link = annotation
-                    .get(b"Subtype")
-                    .and_then(Object::as_name)
-                    .is_ok_and(|s| s == b"Link");
-                if let Some(target) = is_link.then(|| self.named_target(annotation)).flatten() {
-                    links.push(Link { page, target });
-                }
-            }
-        }
-        Ok(links)
-    }
-
-    /// The page an outline entry goes to: its `/Dest`, or the `/D` of a
-    /// `/GoTo` action, either explicit or the name of a destination.
     fn target_page(
         &self,
         item: &Dictionary,
@@ -192,28 +149,6 @@ impl ReadBack {
         }
     }
 
-    /// The name of the destination a link annotation targets, if it targets one.
-    fn named_target(&self, annotation: &Dictionary) -> Option<String> {
-        let dest = annotation.get_deref(b"Dest", &self.doc).ok().or_else(|| {
-            let action = annotation
-                .get_deref(b"A", &self.doc)
-                .and_then(Object::as_dict)
-                .ok()?;
-            let kind = action.get(b"S").and_then(Object::as_name).ok()?;
-            (kind == b"GoTo")
-                .then(|| action.get_deref(b"D", &self.doc).ok())
-                .flatten()
-        })?;
-        match dest {
-            Object::Name(name) | Object::String(name, _) => {
-                Some(String::from_utf8_lossy(name).into_owned())
-            }
-            _ => None,
-        }
-    }
-
-    /// The page of an explicit destination, `[page /XYZ left top zoom]` or a
-    /// dictionary holding one under `/D`.
     fn explicit_page(&self, dest: &Object, what: &str) -> Result<u32, ReadError> {
         let dest = match dest {
             Object::Reference(id) => self.doc.get_object(*id).ok(),

@@ -1,35 +1,21 @@
-//! The HTTP side of `brief serve`: accepts connections on the loopback
-//! listener, maps a request path to a file of the site held in memory,
-//! refuses any path that tries to leave it and any request addressed to a
-//! host other than this machine, injects the live-reload script into HTML
-//! responses (never into built files), and answers the script's long poll at
-//! `/__brief/events`.
+//! The small HTTP server of `brief serve` and of `brief pdf`'s loopback:
+//! accepts connections on a loopback listener and answers each with what a
+//! handler makes of its request.
 //!
-//! Only `GET` and `HEAD` are served, one request per connection, so the
-//! server reads no more than a request head. Connections are bounded in
-//! number and in how long they may take to send their request, and a failed
-//! `accept` (file descriptors run out) is waited out rather than fatal: idle
-//! or abusive clients slow the server down at worst, never stop it.
+//! One request per connection, and no body read: only what a request head
+//! says (method, target, `Host`) reaches the handler, which is all that
+//! `GET` and `HEAD` need. Connections are bounded in number and in how long
+//! they may take to send their request, and a failed `accept` (file
+//! descriptors run out) is waited out rather than fatal: idle or abusive
+//! clients slow the server down at worst, never stop it.
 //!
-//! It reads only the shared [`State`]; it never builds, watches or touches disk.
+//! It knows nothing of sites: what to answer is the handler's.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
-
-use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
-use serde::Serialize;
-
-use super::{State, Status};
-use crate::verify::percent_decode;
-
-/// Where the live-reload script asks for news.
-const EVENTS: &str = "/__brief/events";
-
-/// How long one long poll waits before answering "nothing new".
-const POLL: Duration = Duration::from_secs(25);
 
 /// Connections handled at once. A browser opens a handful per host; beyond
 /// this, new connections are closed at once so that idle ones cannot use up
@@ -49,10 +35,17 @@ const MAX_HEAD: usize = 16 * 1024;
 /// close.
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(50);
 
-/// Answers requests until the process stops, each connection on its own
-/// thread so that long polls never hold up page loads.
-pub fn run(listener: TcpListener, state: Arc<State>) {
-    let active = Arc::new(AtomicUsize::new(0));
+/// Answers requests until `stop` is set (checked as each connection is
+/// accepted), each connection on its own thread so that a slow answer (a
+/// long poll) never holds up others.
+pub fn run<F>(listener: TcpListener, stop: &AtomicBool, answer: F)
+where
+    F: Fn(&Request) -> Reply + Send + Sync + 'static,
+{
+    // Each connection's thread holds a clone of `answer`, dropped with the
+    // thread's closure (even one whose thread could not start), so its
+    // count is one more than the connections being handled.
+    let answer = Arc::new(answer);
     loop {
         let stream = match listener.accept() {
             Ok((stream, _)) => stream,
@@ -61,41 +54,22 @@ pub fn run(listener: TcpListener, state: Arc<State>) {
                 continue;
             }
         };
-        if active.load(Ordering::SeqCst) >= MAX_CONNECTIONS {
+        if stop.load(Ordering::SeqCst) {
+            return;
+        }
+        if Arc::strong_count(&answer) > MAX_CONNECTIONS {
             // Dropping the stream closes it: the client may retry.
             continue;
         }
-        let slot = Slot::take(&active);
-        let state = Arc::clone(&state);
-        // A thread that cannot be started drops its closure, and with it
-        // the slot and the stream.
+        let answer = Arc::clone(&answer);
         let _ = std::thread::Builder::new()
-            .name("brief-serve-http".into())
-            .spawn(move || {
-                let _slot = slot;
-                connection(stream, &state);
-            });
-    }
-}
-
-/// One of the [`MAX_CONNECTIONS`], given back when dropped.
-struct Slot(Arc<AtomicUsize>);
-
-impl Slot {
-    fn take(active: &Arc<AtomicUsize>) -> Slot {
-        active.fetch_add(1, Ordering::SeqCst);
-        Slot(Arc::clone(active))
-    }
-}
-
-impl Drop for Slot {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::SeqCst);
+            .name("brief-http".into())
+            .spawn(move || connection(stream, &*answer));
     }
 }
 
 /// Reads one request from `stream`, answers it and closes the connection.
-fn connection(mut stream: TcpStream, state: &State) {
+fn connection(mut stream: TcpStream, answer: &dyn Fn(&Request) -> Reply) {
     if stream.set_write_timeout(Some(WRITE_TIMEOUT)).is_err() {
         return;
     }
@@ -103,7 +77,7 @@ fn connection(mut stream: TcpStream, state: &State) {
         return;
     };
     let (reply, head_only) = match parse(&head) {
-        Some(request) => (respond(&request, state), request.method == "HEAD"),
+        Some(request) => (answer(&request), request.method == "HEAD"),
         None => (plain(400, "a malformed request"), false),
     };
     let _ = stream.write_all(&reply.to_bytes(head_only));
@@ -133,11 +107,11 @@ fn read_head(stream: &mut TcpStream) -> Option<String> {
     String::from_utf8(head).ok()
 }
 
-/// What a request asks for.
-struct Request<'a> {
-    method: &'a str,
-    target: &'a str,
-    host: Option<&'a str>,
+/// What a request asks for: its method, its target as sent, and its `Host`.
+pub struct Request<'a> {
+    pub method: &'a str,
+    pub target: &'a str,
+    pub host: Option<&'a str>,
 }
 
 fn parse(head: &str) -> Option<Request<'_>> {
@@ -158,122 +132,12 @@ fn parse(head: &str) -> Option<Request<'_>> {
     })
 }
 
-fn respond(request: &Request, state: &State) -> Reply {
-    if !is_local_host(request.host) {
-        return plain(
-            403,
-            "refused: brief serve answers only requests addressed to 127.0.0.1 or localhost",
-        );
-    }
-    match request.method {
-        "GET" | "HEAD" => route(request.target, state),
-        _ => plain(405, "only GET and HEAD are served"),
-    }
-}
-
-/// Whether a `Host` header names this machine: `127.0.0.1` or `localhost`,
-/// with or without a port. Anything else is a page elsewhere reaching the
-/// server through a name made to point here (DNS rebinding), or a request
-/// meant for another server.
-fn is_local_host(host: Option<&str>) -> bool {
-    let Some(host) = host else {
-        return false;
-    };
-    let name = match host.rsplit_once(':') {
-        Some((name, port)) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => name,
-        Some(_) => return false,
-        None => host,
-    };
-    name == "127.0.0.1" || name.eq_ignore_ascii_case("localhost")
-}
-
-/// A path segment as it may stand in a `Location` header.
-const SEGMENT: &AsciiSet = &CONTROLS
-    .add(b' ')
-    .add(b'"')
-    .add(b'#')
-    .add(b'%')
-    .add(b'/')
-    .add(b'<')
-    .add(b'>')
-    .add(b'?')
-    .add(b'\\')
-    .add(b'`')
-    .add(b'{')
-    .add(b'}');
-
-fn route(url: &str, state: &State) -> Reply {
-    let (path, query) = url.split_once('?').unwrap_or((url, ""));
-    if path == EVENTS {
-        return events(query, state);
-    }
-    let Some(rel) = site_path(path) else {
-        return plain(400, "refused: the path leaves the site");
-    };
-    let files = state.files();
-    if let Some(bytes) = files.get(&rel) {
-        return file(200, &rel, bytes, state);
-    }
-    if files.contains_key(&format!("{rel}/index.html")) {
-        // Made from the folder's own segments, so it always starts with a
-        // single `/`: a request for `//host/x` is not sent to that host.
-        let segments: Vec<String> = rel
-            .split('/')
-            .map(|s| utf8_percent_encode(s, SEGMENT).to_string())
-            .collect();
-        let mut reply = plain(301, "moved");
-        reply.location = Some(format!("/{}/", segments.join("/")));
-        return reply;
-    }
-    if files.is_empty() {
-        let page = "<!doctype html><title>brief serve</title><body><p>No build has succeeded yet.</p></body>";
-        return html(503, &inject(page, state));
-    }
-    match files.get("404.html") {
-        Some(bytes) => file(404, "404.html", bytes, state),
-        None => html(
-            404,
-            &inject(
-                "<!doctype html><title>Not found</title><body><p>Not found.</p></body>",
-                state,
-            ),
-        ),
-    }
-}
-
-/// The output path a request path names, or None when it must be refused:
-/// `..` or `.` segments, backslashes or NUL, before or after decoding.
-pub fn site_path(path: &str) -> Option<String> {
-    let decoded = percent_decode(path);
-    if !decoded.starts_with('/') || decoded.contains(['\\', '\0']) || decoded.contains('\u{FFFD}') {
-        return None;
-    }
-    let segments: Vec<&str> = decoded[1..].split('/').collect();
-    if segments.iter().any(|s| *s == ".." || *s == ".") {
-        return None;
-    }
-    let mut rel = segments
-        .iter()
-        .filter(|s| !s.is_empty())
-        .copied()
-        .collect::<Vec<_>>()
-        .join("/");
-    if decoded.ends_with('/') {
-        rel = if rel.is_empty() {
-            "index.html".to_string()
-        } else {
-            format!("{rel}/index.html")
-        };
-    }
-    Some(rel)
-}
-
 /// A response, written whole and followed by closing the connection.
-struct Reply {
-    status: u16,
-    kind: &'static str,
-    location: Option<String>,
-    body: Vec<u8>,
+pub struct Reply {
+    pub status: u16,
+    pub kind: String,
+    pub location: Option<String>,
+    pub body: Vec<u8>,
 }
 
 impl Reply {
@@ -305,94 +169,7 @@ impl Reply {
     }
 }
 
-fn file(status: u16, rel: &str, bytes: &[u8], state: &State) -> Reply {
-    let kind = content_type(rel);
-    if kind.starts_with("text/html") {
-        return html(status, &inject(&String::from_utf8_lossy(bytes), state));
-    }
-    reply(status, kind, bytes.to_vec())
-}
-
-#[derive(Serialize)]
-struct EventsJson<'a> {
-    version: u64,
-    built: u64,
-    error: Option<&'a str>,
-}
-
-/// `?since=N` waits for a build after version N; without it, answers at once.
-fn events(query: &str, state: &State) -> Reply {
-    let since = query
-        .split('&')
-        .find_map(|kv| kv.strip_prefix("since="))
-        .and_then(|v| v.parse::<u64>().ok());
-    let status: Status = match since {
-        Some(since) => state.wait(since, POLL),
-        None => state.status(),
-    };
-    let json = EventsJson {
-        version: status.version,
-        built: status.built,
-        error: status.error.as_deref(),
-    };
-    let body = serde_json::to_vec(&json).unwrap_or_default();
-    reply(200, "application/json", body)
-}
-
-/// The page with the live-reload script before `</body>` (or at the end).
-fn inject(page: &str, state: &State) -> String {
-    let built = state.status().built;
-    let script = SCRIPT
-        .replace("BUILT", &built.to_string())
-        .replace("EVENTS", EVENTS);
-    match page.rfind("</body>") {
-        Some(at) => format!("{}{script}{}", &page[..at], &page[at..]),
-        None => format!("{page}{script}"),
-    }
-}
-
-const SCRIPT: &str = r#"<script data-brief-serve>(function () {
-  var built = BUILT, since = null;
-  function overlay(text) {
-    var o = document.getElementById("brief-serve-error");
-    if (!o) {
-      o = document.createElement("div");
-      o.id = "brief-serve-error";
-      o.setAttribute("role", "alert");
-      o.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;padding:2rem;" +
-        "background:rgba(24,24,24,.95);color:#f5f5f5;font:14px/1.45 ui-monospace,Menlo,Consolas,monospace";
-      var h = document.createElement("p");
-      h.textContent = "brief serve: the last change does not build. The page below is the last good build.";
-      h.style.cssText = "margin:0 0 1rem;font-weight:bold;color:#ff8a80";
-      var pre = document.createElement("pre");
-      pre.style.whiteSpace = "pre";
-      o.appendChild(h);
-      o.appendChild(pre);
-      document.body.appendChild(o);
-    }
-    o.lastChild.textContent = text;
-  }
-  function clear() {
-    var o = document.getElementById("brief-serve-error");
-    if (o) o.parentNode.removeChild(o);
-  }
-  function poll() {
-    var url = "EVENTS" + (since === null ? "" : "?since=" + since);
-    fetch(url, { cache: "no-store" })
-      .then(function (r) { return r.json(); })
-      .then(function (s) {
-        since = s.version;
-        if (s.built > built) { location.reload(); return; }
-        if (s.error) overlay(s.error); else clear();
-        poll();
-      })
-      .catch(function () { setTimeout(poll, 1000); });
-  }
-  poll();
-})();</script>
-"#;
-
-fn plain(status: u16, text: &str) -> Reply {
+pub fn plain(status: u16, text: &str) -> Reply {
     reply(
         status,
         "text/plain; charset=utf-8",
@@ -400,41 +177,25 @@ fn plain(status: u16, text: &str) -> Reply {
     )
 }
 
-fn html(status: u16, text: &str) -> Reply {
+pub fn html(status: u16, text: &str) -> Reply {
     reply(status, "text/html; charset=utf-8", text.as_bytes().to_vec())
 }
 
-fn reply(status: u16, kind: &'static str, body: Vec<u8>) -> Reply {
+pub fn reply(status: u16, kind: &str, body: Vec<u8>) -> Reply {
     Reply {
         status,
-        kind,
+        kind: kind.to_string(),
         location: None,
         body,
     }
 }
 
-fn content_type(path: &str) -> &'static str {
-    let ext = path
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default();
-    match ext.as_str() {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "json" => "application/json",
-        "xml" => "application/xml",
-        "txt" => "text/plain; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "ico" => "image/x-icon",
-        "woff" => "font/woff",
-        "woff2" => "font/woff2",
-        "pdf" => "application/pdf",
-        _ => "application/octet-stream",
+/// The type a file is served as, from its extension; text is UTF-8.
+pub fn content_type(path: &str) -> String {
+    let mime = mime_guess::from_path(path).first_or_octet_stream();
+    match mime.type_() == mime_guess::mime::TEXT {
+        true => format!("{mime}; charset=utf-8"),
+        false => mime.to_string(),
     }
 }
 
@@ -443,62 +204,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn paths_map_into_the_site() {
-        assert_eq!(site_path("/").as_deref(), Some("index.html"));
-        assert_eq!(
-            site_path("/parties/").as_deref(),
-            Some("parties/index.html")
-        );
-        assert_eq!(
-            site_path("/parties/a%20b.html").as_deref(),
-            Some("parties/a b.html")
-        );
-        assert_eq!(site_path("//x.html").as_deref(), Some("x.html"));
-    }
-
-    #[test]
-    fn only_this_machine_is_a_host() {
-        for good in ["127.0.0.1", "127.0.0.1:4040", "localhost", "LocalHost:80"] {
-            assert!(is_local_host(Some(good)), "{good}");
-        }
-        for bad in [
-            None,
-            Some(""),
-            Some("evil.example"),
-            Some("evil.example:4040"),
-            Some("localhost.evil.example"),
-            Some("127.0.0.1.evil.example"),
-            Some("localhost:"),
-            Some("localhost:x"),
-            Some("[::1]:4040"),
-        ] {
-            assert!(!is_local_host(bad), "{bad:?}");
-        }
-    }
-
-    #[test]
     fn request_heads_parse() {
         let request = parse("GET /a HTTP/1.1\r\nhost: localhost:1\r\nX: y\r\n\r\n").unwrap();
         assert_eq!((request.method, request.target), ("GET", "/a"));
         assert_eq!(request.host, Some("localhost:1"));
         assert!(parse("GET /a\r\n\r\n").is_none());
         assert!(parse("GET /a b HTTP/1.1\r\n\r\n").is_none());
-    }
-
-    #[test]
-    fn escapes_are_refused() {
-        for bad in [
-            "/../Cargo.toml",
-            "/%2e%2e/Cargo.toml",
-            "/%2E%2E/x",
-            "/a/..%2fCargo.toml",
-            "/..%5cCargo.toml",
-            "/a\\b",
-            "/./x",
-            "/%00",
-            "x",
-        ] {
-            assert_eq!(site_path(bad), None, "{bad}");
-        }
     }
 }

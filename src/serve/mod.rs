@@ -9,15 +9,18 @@
 //!
 //! This module has no build logic of its own: it keeps an
 //! [`Incremental`](crate::incremental::Incremental) build, which re-renders
-//! only what an edit changed, and serves its result. HTTP details live in `http`.
+//! only what an edit changed, and serves its result: `routes` says what to
+//! answer, `http` is the server.
 
-mod http;
+pub(crate) mod http;
+mod routes;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::sync::atomic::AtomicBool;
+use std::sync::mpsc::{Receiver, channel};
 use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
@@ -53,8 +56,8 @@ pub enum ServeError {
 /// The site being served: output path → bytes, from the last good build.
 type Files = BTreeMap<String, crate::render::Bytes>;
 
-/// What the browser's live-reload script asks about.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// What the browser's live-reload script asks about, as it reads it (JSON).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 struct Status {
     /// Bumped by every finished build, good or not.
     version: u64,
@@ -65,6 +68,7 @@ struct Status {
 }
 
 /// Shared between the watcher and the request threads.
+#[derive(Default)]
 struct State {
     files: RwLock<Arc<Files>>,
     status: Mutex<Status>,
@@ -123,25 +127,34 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), crate::Error> {
         port: options.port,
         source,
     })?;
-    let state = Arc::new(State {
-        files: RwLock::default(),
-        status: Mutex::default(),
-        changed: Condvar::new(),
-    });
+    let state = Arc::new(State::default());
     let log = Log {
         quiet: options.quiet,
     };
     let mut site = Incremental::new(&root, BuildOptions::default());
     rebuild(&mut site, &state, &log);
     let (tx, rx) = channel();
-    let mut watcher = Watcher::new(&root, new_debouncer(DEBOUNCE, None, tx));
+    let debouncer = new_debouncer(DEBOUNCE, None, tx).map_err(|e| ServeError::Watch {
+        path: root.clone(),
+        message: e.to_string(),
+    })?;
+    let mut watcher = Watcher {
+        root: root.clone(),
+        debouncer,
+        folders: BTreeSet::new(),
+    };
     watcher.refresh()?;
     log.info(&format!(
         "serving {} at http://{addr}/ (Ctrl-C to stop)",
         root.display()
     ));
     let http_state = Arc::clone(&state);
-    std::thread::spawn(move || http::run(listener, http_state));
+    std::thread::spawn(move || {
+        let never = AtomicBool::new(false);
+        http::run(listener, &never, move |request| {
+            routes::respond(request, &http_state)
+        })
+    });
     watch(&mut watcher, &mut site, &state, &log, &rx);
     Ok(())
 }
@@ -170,33 +183,17 @@ type Debouncer = notify_debouncer_full::Debouncer<RecommendedWatcher, Recommende
 /// when such a folder appears after serving began.
 struct Watcher {
     root: PathBuf,
-    debouncer: Result<Debouncer, String>,
+    debouncer: Debouncer,
     folders: BTreeSet<PathBuf>,
 }
 
 impl Watcher {
-    fn new(
-        root: &Path,
-        debouncer: Result<Debouncer, notify_debouncer_full::notify::Error>,
-    ) -> Watcher {
-        let debouncer = debouncer.map_err(|e| e.to_string());
-        Watcher {
-            root: root.to_path_buf(),
-            debouncer,
-            folders: BTreeSet::new(),
-        }
-    }
-
     /// Watches what exists now and is not watched yet.
     fn refresh(&mut self) -> Result<(), ServeError> {
         let fail = |path: &Path, message: String| ServeError::Watch {
             path: path.to_path_buf(),
             message,
         };
-        let debouncer = self
-            .debouncer
-            .as_mut()
-            .map_err(|m| fail(&self.root, m.clone()))?;
         self.folders.retain(|f| f.is_dir());
         let mut wanted = vec![(self.root.clone(), RecursiveMode::NonRecursive)];
         for dir in ["content", "templates", "static"] {
@@ -204,7 +201,7 @@ impl Watcher {
         }
         for (path, mode) in wanted {
             if path.is_dir() && !self.folders.contains(&path) {
-                debouncer
+                self.debouncer
                     .watch(&path, mode)
                     .map_err(|e| fail(&path, e.to_string()))?;
                 self.folders.insert(path);
@@ -240,12 +237,7 @@ fn watch(
 ) {
     let root = watcher.root.clone();
     let root = root.as_path();
-    loop {
-        let events = match rx.recv_timeout(Duration::from_secs(3600)) {
-            Ok(events) => events,
-            Err(RecvTimeoutError::Timeout) => continue,
-            Err(RecvTimeoutError::Disconnected) => return,
-        };
+    while let Ok(events) = rx.recv() {
         let mut relevant = changes_sources(root, &events, log);
         // Coalesce whatever else arrived meanwhile into the same rebuild.
         while let Ok(more) = rx.try_recv() {
@@ -359,11 +351,7 @@ mod tests {
 
     #[test]
     fn waiting_returns_when_a_build_finishes() {
-        let state = Arc::new(State {
-            files: RwLock::default(),
-            status: Mutex::default(),
-            changed: Condvar::new(),
-        });
+        let state = Arc::new(State::default());
         let other = Arc::clone(&state);
         let waiter = std::thread::spawn(move || other.wait(0, Duration::from_secs(5)));
         std::thread::sleep(Duration::from_millis(20));

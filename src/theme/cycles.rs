@@ -189,15 +189,8 @@ fn nodes(body: &[Node], calls: &mut Calls) {
                 }
             }
             // A macro's own body is walked as its own unit.
-            Node::MacroDefinition(..)
-            | Node::Super
-            | Node::Text(_)
-            | Node::Extends(..)
-            | Node::ImportMacro(..)
-            | Node::Raw(..)
-            | Node::Break(_)
-            | Node::Continue(_)
-            | Node::Comment(..) => {}
+            // Definitions are walked as units of their own; the rest call nothing.
+            _ => {}
         }
     }
 }
@@ -233,11 +226,8 @@ fn value(v: &ExprVal, calls: &mut Calls) {
         ExprVal::FunctionCall(f) => f.args.values().for_each(|a| expr(a, calls)),
         ExprVal::Array(items) => items.iter().for_each(|a| expr(a, calls)),
         ExprVal::StringConcat(s) => s.values.iter().for_each(|v| value(v, calls)),
-        ExprVal::String(_)
-        | ExprVal::Int(_)
-        | ExprVal::Float(_)
-        | ExprVal::Bool(_)
-        | ExprVal::Ident(_) => {}
+        // Literals and names call nothing.
+        _ => {}
     }
 }
 

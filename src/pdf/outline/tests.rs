@@ -38,27 +38,9 @@ fn reads_chromiums_named_destinations_one_per_linked_id() {
     // `contents` has an id no link targets and `#nowhere` names no element:
     // Chromium writes neither.
     assert_eq!(
-        destinations(SAMPLE).unwrap(),
+        ReadBack::parse(SAMPLE).unwrap().destinations().unwrap(),
         want.map(|(n, p)| (n.to_string(), p)).into_iter().collect()
     );
-}
-
-#[test]
-fn reads_chromiums_links_with_the_page_each_sits_on() {
-    let links: Vec<(u32, String)> = ReadBack::parse(SAMPLE)
-        .unwrap()
-        .links()
-        .unwrap()
-        .into_iter()
-        .map(|l| (l.page, l.target))
-        .collect();
-    let want = [
-        (1, "section-deal"),
-        (1, "appendix-parties"),
-        (2, "party-globex"),
-        (3, "m-party-acme-1"),
-    ];
-    assert_eq!(links, want.map(|(p, t)| (p, t.to_string())));
 }
 
 #[test]
@@ -151,7 +133,6 @@ fn reads_goto_actions_and_a_names_tree() {
         printed.destinations().unwrap(),
         [("late".to_string(), 3)].into()
     );
-    assert_eq!(printed.links().unwrap(), []);
 }
 
 #[test]
@@ -189,7 +170,9 @@ fn entries_that_point_nowhere_or_loop_are_errors() {
         let stray = doc.add_object(dictionary! { "Type" => "Font" });
         dictionary! { "Dests" => dictionary! { "a" => vec![stray.into(), "Fit".into()] } }
     });
-    let err = destinations(&pdf).unwrap_err();
+    let err = ReadBack::parse(&pdf)
+        .and_then(|p| p.destinations())
+        .unwrap_err();
     assert_eq!(
         err.to_string(),
         "destination \"a\" points at no page of the document"
