@@ -4,8 +4,8 @@
 //!
 //! This module reads only the site's `templates/` and `static/` folders (never
 //! through a symbolic link that leaves the site) and renders templates; it
-//! refuses templates that would call themselves without end. It knows nothing
-//! of what the pages mean.
+//! relies on Tera to refuse templates that would call themselves without end.
+//! It knows nothing of what the pages mean.
 
 use std::collections::BTreeMap;
 use std::error::Error as _;
@@ -17,8 +17,6 @@ use tera::{Context, Tera};
 use walkdir::WalkDir;
 
 use crate::cache::{Digest, Table};
-
-mod cycles;
 
 macro_rules! embedded {
     ($dir:literal: $($name:literal),* $(,)?) => {
@@ -127,25 +125,27 @@ impl Theme {
 fn compile(templates: &BTreeMap<String, String>) -> Result<Tera, String> {
     let mut tera = Tera::default();
     tera.set_escape_fn(escape);
+    // Tera refuses includes and `extends` that form a cycle as it compiles,
+    // and stops a component that calls itself after 20 calls deep, so no
+    // template can recurse until the stack overflows.
     tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
         .map_err(|e| chain(&e))?;
-    cycles::refuse_cycles(&tera)?;
     Ok(tera)
 }
 
 /// HTML escaping for template output: `&`, `<`, `>`, `"` and `'`, which is all
 /// that text and quoted attributes need (Tera's default also escapes `/`, which
 /// makes every relative link unreadable in the source).
-fn escape(input: &str) -> String {
-    let mut out = String::with_capacity(input.len() + 16);
-    let _ = pulldown_cmark_escape::escape_html(&mut out, input);
-    out
+fn escape(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    pulldown_cmark_escape::escape_html(pulldown_cmark_escape::IoWriter(out), input)
 }
 
 /// Tera's error and all its causes on one line each: the causes hold the
-/// template name, line and what went wrong.
+/// template name, line and what went wrong. Tera starts a located error with
+/// its own `error: `, which brief's report already says.
 fn chain(err: &tera::Error) -> String {
-    let mut message = err.to_string();
+    let whole = err.to_string();
+    let mut message = whole.strip_prefix("error: ").unwrap_or(&whole).to_string();
     let mut source = err.source();
     while let Some(cause) = source {
         message.push_str("\n  caused by: ");

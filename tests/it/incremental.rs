@@ -221,7 +221,7 @@ fn every_kind_of_edit_gives_what_a_full_build_gives() {
     std::fs::create_dir_all(root.join("templates")).expect("mkdir");
     std::fs::write(
         root.join("templates/card.html"),
-        "{% import \"macros.html\" as m %}<div class=\"own\">{{ m::card(e=entity, root=root, anchor=anchor) }}</div>",
+        "<div class=\"own\">{{ <card e={entity} root anchor /> }}</div>",
     )
     .expect("write");
     assert!(rebuild_and_compare(&mut site, root, "override a template").is_some());

@@ -550,17 +550,62 @@ fn an_interrupted_build_removes_its_staging_folder() {
     );
 }
 
+/// Tera recurses on the thread's stack for a component call or an include;
+/// a template that calls itself without end must fail the build with an
+/// error, never overflow the stack (which aborts the process).
 #[test]
-fn a_template_macro_that_calls_itself_is_a_template_error() {
+fn a_template_component_that_calls_itself_is_a_template_error() {
     let site = themed_site();
     std::fs::write(
         site.path().join("templates/404.html"),
-        "{% macro again(n) %}{{ self::again(n=n) }}{% endmacro again %}<p>{{ self::again(n=1) }}</p>\n",
+        "{% component again(n) %}{{ <again n={n} /> }}{% endcomponent again %}<p>{{ <again n={1} /> }}</p>\n",
     )
     .unwrap();
     let err = build_fails(site.path());
     assert!(
-        err.contains("404.html") && err.contains("calls itself"),
+        err.contains("template `404.html` failed")
+            && err.contains("Maximum render recursion depth for components exceeded"),
+        "{err}"
+    );
+}
+
+#[test]
+fn templates_that_include_each_other_are_a_template_error() {
+    let site = themed_site();
+    std::fs::write(
+        site.path().join("templates/404.html"),
+        "<p>{% include \"a.html\" %}</p>\n",
+    )
+    .unwrap();
+    std::fs::write(
+        site.path().join("templates/a.html"),
+        "{% include \"b.html\" %}",
+    )
+    .unwrap();
+    std::fs::write(
+        site.path().join("templates/b.html"),
+        "{% include \"a.html\" %}",
+    )
+    .unwrap();
+    let err = build_fails(site.path());
+    assert!(
+        err.contains("Circular include detected for template 'a.html'")
+            && err.contains(r#"["404.html", "a.html", "b.html", "a.html"]"#),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_template_that_extends_itself_is_a_template_error() {
+    let site = themed_site();
+    std::fs::write(
+        site.path().join("templates/404.html"),
+        "{% extends \"404.html\" %}{% block content %}{% endblock content %}\n",
+    )
+    .unwrap();
+    let err = build_fails(site.path());
+    assert!(
+        err.contains("Circular extend detected for template '404.html'"),
         "{err}"
     );
 }

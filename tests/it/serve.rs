@@ -437,14 +437,14 @@ fn serve_recovers_when_idle_connections_exhaust_its_file_descriptors() {
 }
 
 #[test]
-fn serve_survives_a_template_macro_that_calls_itself() {
+fn serve_survives_a_template_component_that_calls_itself() {
     let tmp = new_site();
     let root = tmp.path().join("site");
     let server = Server::start(&root);
     std::fs::create_dir_all(root.join("templates")).unwrap();
     std::fs::write(
         root.join("templates/404.html"),
-        "{% macro again() %}{{ self::again() }}{% endmacro again %}{{ self::again() }}",
+        "{% component again() %}{{ <again /> }}{% endcomponent again %}{{ <again /> }}",
     )
     .unwrap();
     within(
@@ -454,7 +454,8 @@ fn serve_survives_a_template_macro_that_calls_itself() {
     );
     let error = server.status()["error"].as_str().unwrap().to_string();
     assert!(
-        error.contains("404.html") && error.contains("calls itself"),
+        error.contains("404.html")
+            && error.contains("Maximum render recursion depth for components exceeded"),
         "{error}"
     );
     assert_eq!(

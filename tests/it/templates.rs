@@ -30,10 +30,14 @@ const EDITS: [(&str, &str, &str); 17] = [
         "<main id=\"main\" tabindex=\"-1\">",
         "index.html",
     ),
-    ("macros.html", "{% macro status(s) %}", "clauses/index.html"),
+    (
+        "macros.html",
+        "{% component status(s) %}",
+        "clauses/index.html",
+    ),
     (
         "card.html",
-        "{% import \"macros.html\" as m %}",
+        "{{ <card e={entity} root anchor /> }}",
         "sections/deal.html",
     ),
     ("index.html", "{% block content %}", "index.html"),
@@ -79,7 +83,7 @@ const EDITS: [(&str, &str, &str); 17] = [
     ("entity_tail.html", "</div>{% endif %}", "parties/acme.html"),
     (
         "link.html",
-        "{% import \"macros.html\" as m %}",
+        "{{ <link l={link} root /> -}}",
         "sections/deal.html",
     ),
 ];
