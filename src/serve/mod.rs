@@ -179,7 +179,7 @@ type Debouncer = notify_debouncer_full::Debouncer<RecommendedWatcher, Recommende
 
 /// The file watches of one site: the root itself (not recursively, for
 /// `briefing.toml`, since editors often replace a file rather than write into
-/// it) and each of `content/`, `templates/` and `static/` that exists, added
+/// it) and each of `content/`, `templates/`, `static/` and `sources/` that exists, added
 /// when such a folder appears after serving began.
 struct Watcher {
     root: PathBuf,
@@ -196,7 +196,7 @@ impl Watcher {
         };
         self.folders.retain(|f| f.is_dir());
         let mut wanted = vec![(self.root.clone(), RecursiveMode::NonRecursive)];
-        for dir in ["content", "templates", "static"] {
+        for dir in ["content", "templates", "static", crate::quotecheck::FOLDER] {
             wanted.push((self.root.join(dir), RecursiveMode::Recursive));
         }
         for (path, mode) in wanted {
@@ -221,7 +221,7 @@ fn is_source(root: &Path, path: &Path) -> bool {
         .next()
         .map(|c| c.as_os_str().to_string_lossy().into_owned());
     match first.as_deref() {
-        Some("content" | "templates" | "static") => true,
+        Some("content" | "templates" | "static" | crate::quotecheck::FOLDER) => true,
         Some("briefing.toml") => rel.components().count() == 1,
         _ => false,
     }
