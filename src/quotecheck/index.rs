@@ -19,6 +19,18 @@ const BASE: u64 = 0x0000_0100_0000_01b3;
 /// no help in finding where the quote was taken from.
 const COMMON: usize = 1000;
 
+/// One word of a quote lined up with the source: quote word and source
+/// word, by index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Same(usize, usize),
+    Changed(usize, usize),
+    /// A word the source does not have, before the source's word here.
+    Added(usize, usize),
+    /// A word of the source the quote leaves out, before the quote's word here.
+    Left(usize, usize),
+}
+
 pub struct SourceText {
     /// The file as diagnostics name it: `sources/x.txt`.
     pub shown: String,
@@ -117,9 +129,52 @@ impl SourceText {
             .map(|(start, _)| start)
     }
 
-    /// The hash of the word at `at`, if there is one there.
-    pub fn hash(&self, at: isize) -> Option<u64> {
-        usize::try_from(at).ok().and_then(|at| self.words.get(at)).map(|w| w.hash)
+    /// The quote's words lined up with the source's around `start` (from
+    /// [`SourceText::closest`]) with the fewest changes: each word kept,
+    /// changed, added by the quote or left out of it, in order.
+    pub fn align(&self, piece: &[u64], start: isize) -> Vec<Step> {
+        let slack = (piece.len() / 2 + 3) as isize;
+        let clamp = |at: isize| at.clamp(0, self.words.len() as isize) as usize;
+        let (a, b) = (
+            clamp(start - slack),
+            clamp(start + piece.len() as isize + slack),
+        );
+        let source: Vec<u64> = self.words[a..b].iter().map(|w| w.hash).collect();
+        let (n, m) = (piece.len(), source.len());
+        // cost[i][j]: the fewest changes that make the quote's first i words
+        // of the source's words ending before j; the source's words before
+        // and after the passage are free.
+        let mut cost = vec![vec![0u32; m + 1]; n + 1];
+        for i in 1..=n {
+            cost[i][0] = i as u32;
+            for j in 1..=m {
+                let same = u32::from(piece[i - 1] != source[j - 1]);
+                cost[i][j] = (cost[i - 1][j - 1] + same)
+                    .min(cost[i - 1][j] + 1)
+                    .min(cost[i][j - 1] + 1);
+            }
+        }
+        let mut j = (0..=m).min_by_key(|&j| (cost[n][j], j)).unwrap_or(0);
+        let mut i = n;
+        let mut steps = Vec::new();
+        while i > 0 {
+            let same = u32::from(j > 0 && piece[i - 1] != source[j - 1]);
+            if j > 0 && cost[i][j] == cost[i - 1][j - 1] + same {
+                steps.push(match same {
+                    0 => Step::Same(i - 1, a + j - 1),
+                    _ => Step::Changed(i - 1, a + j - 1),
+                });
+                (i, j) = (i - 1, j - 1);
+            } else if cost[i][j] == cost[i - 1][j] + 1 {
+                steps.push(Step::Added(i - 1, a + j));
+                i -= 1;
+            } else {
+                steps.push(Step::Left(i, a + j - 1));
+                j -= 1;
+            }
+        }
+        steps.reverse();
+        steps
     }
 
     /// The word at `at` as the source spells it.
@@ -257,6 +312,11 @@ mod tests {
         assert_eq!(s.closest(&hashes("the dog sat on the mat")), Some(2));
         assert_eq!(s.closest(&hashes("nothing here")), None);
         assert_eq!(s.passage(3..6, Some(4)), "…cat «sat» on…");
+        use Step::*;
+        let steps = |quote: &str| s.align(&hashes(quote), 2);
+        assert_eq!(steps("the dog sat")[..2], [Same(0, 2), Changed(1, 3)]);
+        assert_eq!(steps("the cat sat on the red mat")[5], Added(5, 7));
+        assert_eq!(steps("cat sat the mat")[2], Left(2, 5));
     }
 
     #[test]

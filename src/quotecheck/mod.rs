@@ -26,7 +26,7 @@ use rustc_hash::FxHashMap;
 use crate::diagnostics::{Diagnostic, FileId, Files};
 use crate::frontmatter;
 use crate::model::{Briefing, Checked, Doc, EntityKey, Kind, Quote, QuoteKind};
-use index::SourceText;
+use index::{SourceText, Step};
 use words::Word;
 
 pub use read::FOLDER;
@@ -176,46 +176,69 @@ fn misquote(
         .with_help(help(source, earlier..earlier + hashes.len(), None));
     }
     let Some(start) = source.closest(&hashes) else {
-        return error(at.span(whole), "no passage of the source has these words".into())
-            .with_help("check the quote's `source`, or make it `kind = \"paraphrase\"`");
+        return error(
+            at.span(whole),
+            "no passage of the source has these words".into(),
+        )
+        .with_help("check the quote's `source`, or make it `kind = \"paraphrase\"`");
     };
-    let k = (0..hashes.len())
-        .find(|&k| source.hash(start + k as isize) != Some(hashes[k]))
+    let steps = source.align(&hashes, start);
+    let Some(at_step) = steps.iter().position(|s| !matches!(s, Step::Same(..))) else {
+        return error(at.span(whole), "not word for word in the source".into());
+    };
+    // The quote's word next to the difference, for the caret.
+    let next_said = (steps[at_step..].iter().chain(steps[..at_step].iter().rev()))
+        .find_map(|s| match *s {
+            Step::Same(k, _) | Step::Changed(k, _) | Step::Added(k, _) => Some(k),
+            Step::Left(..) => None,
+        })
         .unwrap_or(0);
-    let s = start + k as isize;
-    // Whether the quote's words from `q` on are the source's from `s` on,
-    // for the next two words of the quote (at least one).
-    let agree = |q: usize, s: isize| {
-        q < hashes.len()
-            && (0..2)
-                .take_while(|j| q + j < hashes.len())
-                .all(|j| source.hash(s + j as isize) == Some(hashes[q + j]))
+    let (label, place, mark) = match steps[at_step] {
+        Step::Changed(k, s) => (
+            format!(
+                "the source has \"{}\" where the quote has \"{}\"",
+                source.spelled(s),
+                said(k)
+            ),
+            s,
+            Some(s),
+        ),
+        Step::Added(k, s) => (
+            format!(
+                "the quote adds \"{}\", which the source does not have",
+                said(k)
+            ),
+            s,
+            None,
+        ),
+        Step::Left(_, s) | Step::Same(_, s) => (
+            format!(
+                "the source has \"{}\" before \"{}\", which the quote leaves out",
+                source.spelled(s),
+                said(next_said)
+            ),
+            s,
+            Some(s),
+        ),
     };
-    let spelled = |s: isize| usize::try_from(s).ok().map(|s| source.spelled(s)).filter(|w| !w.is_empty());
-    let (label, mark) = if agree(k + 1, s) {
-        (format!("the quote adds \"{}\", which the source does not have", said(k)), None)
-    } else if let (true, Some(left_out)) = (agree(k, s + 1), spelled(s)) {
-        let label = format!(
-            "the source has \"{left_out}\" before \"{}\", which the quote leaves out",
-            said(k)
-        );
-        (label, Some(s))
-    } else if let Some(has) = spelled(s) {
-        (format!("the source has \"{has}\" where the quote has \"{}\"", said(k)), Some(s))
-    } else {
-        (format!("the source has no word where the quote has \"{}\"", said(k)), None)
+    let source_at = |s: &Step| match *s {
+        Step::Same(_, s) | Step::Changed(_, s) | Step::Added(_, s) | Step::Left(_, s) => s,
     };
-    let near = |d: isize| usize::try_from(s + d).unwrap_or(0);
-    let first = near(-10).max(usize::try_from(start).unwrap_or(0));
-    let last = near(11).min(usize::try_from(start + hashes.len() as isize).unwrap_or(0));
-    let mark = mark.and_then(|m| usize::try_from(m).ok());
-    error(at.span(piece[k].start..piece[k].end), label)
-        .with_help(help(source, first..last.max(first + 1), mark))
+    let first = source_at(&steps[0]).max(place.saturating_sub(10));
+    let last = (source_at(&steps[steps.len() - 1]) + 1).min(place + 11);
+    let k = next_said;
+    error(at.span(piece[k].start..piece[k].end), label).with_help(help(
+        source,
+        first..last.max(first + 1),
+        mark,
+    ))
 }
 
 /// "closest passage, sources/x.txt:42 (paragraph 14): “…”".
 fn help(source: &SourceText, words: Range<usize>, mark: Option<usize>) -> String {
-    let at = mark.unwrap_or(words.start).min(source.len().saturating_sub(1));
+    let at = mark
+        .unwrap_or(words.start)
+        .min(source.len().saturating_sub(1));
     format!(
         "closest passage, {}:{} (paragraph {}): “{}”",
         source.shown,
@@ -244,7 +267,7 @@ fn check_prose(
     let file_text = files.text(doc.file);
     let body = file_text.get(doc.body_start..).unwrap_or_default();
     // The body, then each front-matter text by its key.
-    let mut prose: Vec<(Option<(&str, &str)>, Vec<Word>)> =
+    let mut prose: Vec<(Option<KeyValue>, Vec<Word>)> =
         vec![(None, formats::markdown(body, doc.body_start))];
     for (name, value) in key.map(|k| prose_keys(briefing, k)).unwrap_or_default() {
         prose.push((Some((name, value)), words::words(value, 0)));
@@ -277,16 +300,25 @@ fn check_prose(
     diagnostics
 }
 
+/// A front-matter key and its text.
+type KeyValue<'a> = (&'static str, &'a str);
+
 /// The front-matter texts of `key` that are the author's own words.
-fn prose_keys(briefing: &Briefing, key: EntityKey) -> Vec<(&'static str, &str)> {
+fn prose_keys(briefing: &Briefing, key: EntityKey) -> Vec<KeyValue<'_>> {
     let keys: Vec<(&'static str, Option<&String>)> = match key.kind {
         Kind::Section => {
             let meta = &briefing.sections[key.index].meta;
-            vec![("title", Some(&meta.title)), ("summary", meta.summary.as_ref())]
+            vec![
+                ("title", Some(&meta.title)),
+                ("summary", meta.summary.as_ref()),
+            ]
         }
         Kind::Party => {
             let meta = &briefing.parties[key.index].meta;
-            vec![("role", meta.role.as_ref()), ("position", meta.position.as_ref())]
+            vec![
+                ("role", meta.role.as_ref()),
+                ("position", meta.position.as_ref()),
+            ]
         }
         Kind::Clause => {
             let meta = &briefing.clauses[key.index].meta;
@@ -329,7 +361,14 @@ impl Located {
             let inner = raw.strip_prefix(quote)?.strip_suffix(quote)?;
             // TOML drops a line break right after a multi-line string opens.
             let skipped = match quote.len() {
-                3 => inner.len() - inner.strip_prefix("\r\n").or_else(|| inner.strip_prefix('\n')).unwrap_or(inner).len(),
+                3 => {
+                    inner.len()
+                        - inner
+                            .strip_prefix("\r\n")
+                            .or_else(|| inner.strip_prefix('\n'))
+                            .unwrap_or(inner)
+                            .len()
+                }
                 _ => 0,
             };
             (&inner[skipped..] == value).then_some(whole.start + quote.len() + skipped)

@@ -31,19 +31,26 @@ pub fn read(root: &Path, file: &Spanned<String>, config: FileId) -> Result<Copy,
         Diagnostic::error("source-file", config, file.span(), message).with_label("this file")
     };
     if let Some(inner) = name.strip_prefix("sources/") {
-        return Err(error(format!("`file` is a name inside {FOLDER}/, not a path from the site"))
-            .with_help(format!("write `file = \"{inner}\"`")));
+        return Err(error(format!(
+            "`file` is a name inside {FOLDER}/, not a path from the site"
+        ))
+        .with_help(format!("write `file = \"{inner}\"`")));
     }
     let rel = Path::new(name);
     let inside = !name.is_empty() && rel.components().all(|c| matches!(c, Component::Normal(_)));
     if !inside {
-        return Err(error(format!("`{name}` is not a file inside {FOLDER}/"))
-            .with_help(format!("put the source's copy in {FOLDER}/ and give its name there")));
+        return Err(
+            error(format!("`{name}` is not a file inside {FOLDER}/")).with_help(format!(
+                "put the source's copy in {FOLDER}/ and give its name there"
+            )),
+        );
     }
     let ext = rel.extension().map(|e| e.to_string_lossy().into_owned());
     let Some(format) = ext.as_deref().and_then(Format::of) else {
-        return Err(error(format!("{shown} is not plain text, Markdown or HTML"))
-            .with_help("save the source as a `.txt`, `.md` or `.html` file"));
+        return Err(
+            error(format!("{shown} is not plain text, Markdown or HTML"))
+                .with_help("save the source as a `.txt`, `.md` or `.html` file"),
+        );
     };
     let folder = root.join(FOLDER);
     let path = folder.join(rel);
@@ -62,12 +69,15 @@ pub fn read(root: &Path, file: &Spanned<String>, config: FileId) -> Result<Copy,
         _ => true,
     };
     if leaves {
-        return Err(error(format!("{shown} leads out of {FOLDER}/")).with_help(format!(
-            "copy the file into {FOLDER}/ instead of linking to it"
-        )));
+        return Err(
+            error(format!("{shown} leads out of {FOLDER}/")).with_help(format!(
+                "copy the file into {FOLDER}/ instead of linking to it"
+            )),
+        );
     }
-    let text = String::from_utf8(bytes)
-        .map_err(|_| error(format!("{shown} is not valid UTF-8 text")).with_help("save it as UTF-8"))?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        error(format!("{shown} is not valid UTF-8 text")).with_help("save it as UTF-8")
+    })?;
     let text = match text.strip_prefix('\u{feff}') {
         Some(rest) => rest.to_string(),
         None => text,

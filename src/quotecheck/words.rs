@@ -142,7 +142,10 @@ mod tests {
     }
 
     fn spelled(text: &str) -> Vec<&str> {
-        words(text, 0).iter().map(|w| &text[w.start..w.end]).collect()
+        words(text, 0)
+            .iter()
+            .map(|w| &text[w.start..w.end])
+            .collect()
     }
 
     #[test]
