@@ -163,6 +163,8 @@ mod tests {
             "content/not/yet",
             "elsewhere/../content/x",
             "static/out",
+            "sources",
+            "sources/out",
             "templates",
             "templates/out",
         ] {

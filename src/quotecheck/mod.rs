@@ -384,3 +384,6 @@ impl Located {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

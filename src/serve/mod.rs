@@ -344,6 +344,7 @@ mod tests {
         assert!(is_source(root, Path::new("/site/content/sections/01-a.md")));
         assert!(is_source(root, Path::new("/site/briefing.toml")));
         assert!(is_source(root, Path::new("/site/static/x.css")));
+        assert!(is_source(root, Path::new("/site/sources/article.txt")));
         assert!(!is_source(root, Path::new("/site/public/index.html")));
         assert!(!is_source(root, Path::new("/site/.public.staging-1/x")));
         assert!(!is_source(root, Path::new("/elsewhere/content/a.md")));
