@@ -84,6 +84,9 @@ pub fn check(
             Err(d) => diagnostics.push(d),
         }
     }
+    if run == 0 {
+        return (checked, diagnostics);
+    }
     let mut docs: Vec<Option<EntityKey>> = vec![None];
     docs.extend(briefing.keys().map(Some));
     let copied: Vec<Vec<Diagnostic>> = (docs.par_iter())

@@ -25,8 +25,10 @@ pub struct Word {
 #[derive(Default)]
 pub struct Tokenizer {
     words: Vec<Word>,
-    /// The word being read: where it starts and ends, and its hash so far.
-    open: Option<(usize, usize, std::hash::DefaultHasher)>,
+    /// Where the word being read starts and ends.
+    open: Option<(usize, usize)>,
+    /// The word being read, normalised.
+    spelling: String,
     /// An apostrophe just read inside a word: kept if a letter follows.
     apostrophe: bool,
 }
@@ -46,17 +48,18 @@ fn is_apostrophe(c: char) -> bool {
 impl Tokenizer {
     /// Reads `c`, found at `at` in the text.
     pub fn push(&mut self, at: Range<usize>, c: char) {
-        if stands_alone(c) {
+        if c.is_ascii_alphanumeric() {
+            self.letter(at, c.to_ascii_lowercase());
+        } else if c.is_ascii() && !is_apostrophe(c) {
+            self.close();
+        } else if stands_alone(c) {
             self.close();
             self.letter(at, c);
             self.close();
         } else if c.is_alphanumeric() {
-            if std::mem::take(&mut self.apostrophe)
-                && let Some((_, _, hasher)) = &mut self.open
-            {
-                hasher.write_u32('\'' as u32);
+            for lower in c.to_lowercase() {
+                self.letter(at.clone(), lower);
             }
-            self.letter(at, c);
         } else if is_apostrophe(c) && self.open.is_some() && !self.apostrophe {
             self.apostrophe = true;
         } else {
@@ -70,18 +73,20 @@ impl Tokenizer {
     }
 
     fn letter(&mut self, at: Range<usize>, c: char) {
-        let (_, end, hasher) = self
-            .open
-            .get_or_insert_with(|| (at.start, at.end, std::hash::DefaultHasher::new()));
-        *end = at.end;
-        for lower in c.to_lowercase() {
-            hasher.write_u32(lower as u32);
+        if std::mem::take(&mut self.apostrophe) {
+            self.spelling.push('\'');
         }
+        let (_, end) = self.open.get_or_insert((at.start, at.end));
+        *end = at.end;
+        self.spelling.push(c);
     }
 
     fn close(&mut self) {
         self.apostrophe = false;
-        if let Some((start, end, hasher)) = self.open.take() {
+        if let Some((start, end)) = self.open.take() {
+            let mut hasher = std::hash::DefaultHasher::new();
+            hasher.write(self.spelling.as_bytes());
+            self.spelling.clear();
             self.words.push(Word {
                 hash: hasher.finish(),
                 start,
