@@ -31,6 +31,31 @@ pub enum Step {
     Left(usize, usize),
 }
 
+impl Step {
+    /// The quote's word this step is about, if it is about one.
+    pub fn quote_word(&self) -> Option<usize> {
+        match *self {
+            Step::Same(k, _) | Step::Changed(k, _) | Step::Added(k, _) => Some(k),
+            Step::Left(..) => None,
+        }
+    }
+
+    /// The source's word this step is about, if it is about one.
+    pub fn source_word(&self) -> Option<usize> {
+        match *self {
+            Step::Same(_, s) | Step::Changed(_, s) | Step::Left(_, s) => Some(s),
+            Step::Added(..) => None,
+        }
+    }
+
+    /// Where in the source this step stands.
+    pub fn source_at(&self) -> usize {
+        match *self {
+            Step::Same(_, s) | Step::Changed(_, s) | Step::Added(_, s) | Step::Left(_, s) => s,
+        }
+    }
+}
+
 pub struct SourceText {
     /// The file as diagnostics name it: `sources/x.txt`.
     pub shown: String,
@@ -196,8 +221,8 @@ impl SourceText {
     }
 
     /// The source's words `range` (clamped to the source) as one line of
-    /// text, the word at `mark` between « and », with … where it was cut.
-    pub fn passage(&self, range: Range<usize>, mark: Option<usize>) -> String {
+    /// text, the words `mark` between « and », with … where it was cut.
+    pub fn passage(&self, range: Range<usize>, mark: Option<Range<usize>>) -> String {
         let end = range.end.min(self.words.len());
         let start = range.start.min(end);
         let mut out = String::new();
@@ -205,7 +230,12 @@ impl SourceText {
             out.push('…');
         }
         for at in start..end {
-            let marked = mark == Some(at);
+            let marked = mark.as_ref().is_some_and(|m| m.contains(&at));
+            let opens = marked
+                && !mark
+                    .as_ref()
+                    .is_some_and(|m| m.contains(&at.wrapping_sub(1)));
+            let closes = marked && !mark.as_ref().is_some_and(|m| m.contains(&(at + 1)));
             match self.format {
                 // Between words of HTML lie tags: words and spaces only.
                 Format::Html if at > start => out.push(' '),
@@ -225,11 +255,11 @@ impl SourceText {
                 }
                 _ => {}
             }
-            if marked {
+            if opens {
                 out.push('«');
             }
             out.push_str(self.spelled(at));
-            if marked {
+            if closes {
                 out.push('»');
             }
         }
@@ -311,7 +341,8 @@ mod tests {
         let s = source("x y the cat sat on the mat z", 0);
         assert_eq!(s.closest(&hashes("the dog sat on the mat")), Some(2));
         assert_eq!(s.closest(&hashes("nothing here")), None);
-        assert_eq!(s.passage(3..6, Some(4)), "…cat «sat» on…");
+        assert_eq!(s.passage(3..6, Some(4..5)), "…cat «sat» on…");
+        assert_eq!(s.passage(3..7, Some(4..6)), "…cat «sat on» the…");
         use Step::*;
         let steps = |quote: &str| s.align(&hashes(quote), 2);
         assert_eq!(steps("the dog sat")[..2], [Same(0, 2), Changed(1, 3)]);

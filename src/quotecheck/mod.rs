@@ -189,59 +189,53 @@ fn misquote(
     let Some(at_step) = steps.iter().position(|s| !matches!(s, Step::Same(..))) else {
         return error(at.span(whole), "not word for word in the source".into());
     };
-    // The quote's word next to the difference, for the caret.
-    let next_said = (steps[at_step..].iter().chain(steps[..at_step].iter().rev()))
-        .find_map(|s| match *s {
-            Step::Same(k, _) | Step::Changed(k, _) | Step::Added(k, _) => Some(k),
-            Step::Left(..) => None,
-        })
+    // The difference is the run of steps of one kind that starts here.
+    let kind = std::mem::discriminant(&steps[at_step]);
+    let run = steps[at_step..]
+        .iter()
+        .take_while(|s| std::mem::discriminant(*s) == kind);
+    let quoted: Vec<usize> = run.clone().filter_map(Step::quote_word).collect();
+    let left: Vec<usize> = run.clone().filter_map(Step::source_word).collect();
+    let shown = |words: Vec<&str>| match words.len() {
+        0..=8 => words.join(" "),
+        _ => format!("{} …", words[..8].join(" ")),
+    };
+    let their = shown(left.iter().map(|&s| source.spelled(s)).collect());
+    let ours = shown(quoted.iter().map(|&k| said(k)).collect());
+    // The quote's words the difference is in; for words left out, the
+    // quote's word that follows them (or, at the end, the one before).
+    let next = (steps[at_step..].iter().chain(steps[..at_step].iter().rev()))
+        .find_map(Step::quote_word)
         .unwrap_or(0);
-    let (label, place, mark) = match steps[at_step] {
-        Step::Changed(k, s) => (
-            format!(
-                "the source has \"{}\" where the quote has \"{}\"",
-                source.spelled(s),
-                said(k)
-            ),
-            s,
-            Some(s),
-        ),
-        Step::Added(k, s) => (
-            format!(
-                "the quote adds \"{}\", which the source does not have",
-                said(k)
-            ),
-            s,
-            None,
-        ),
-        Step::Left(_, s) | Step::Same(_, s) => (
-            format!(
-                "the source has \"{}\" before \"{}\", which the quote leaves out",
-                source.spelled(s),
-                said(next_said)
-            ),
-            s,
-            Some(s),
+    let (k0, k1) = match (quoted.first(), quoted.last()) {
+        (Some(&a), Some(&b)) => (a, b),
+        _ => (next, next),
+    };
+    let label = match steps[at_step] {
+        Step::Changed(..) => format!("the source has \"{their}\" where the quote has \"{ours}\""),
+        Step::Added(..) => format!("the quote adds \"{ours}\", which the source does not have"),
+        _ => format!(
+            "the source has \"{their}\" before \"{}\", which the quote leaves out",
+            said(next)
         ),
     };
-    let source_at = |s: &Step| match *s {
-        Step::Same(_, s) | Step::Changed(_, s) | Step::Added(_, s) | Step::Left(_, s) => s,
+    let place = steps[at_step].source_at();
+    let mark = match (left.first(), left.last()) {
+        (Some(&a), Some(&b)) => Some(a..b + 1),
+        _ => None,
     };
-    let first = source_at(&steps[0]).max(place.saturating_sub(10));
-    let last = (source_at(&steps[steps.len() - 1]) + 1).min(place + 11);
-    let k = next_said;
-    error(at.span(piece[k].start..piece[k].end), label).with_help(help(
+    let first = steps[0].source_at().max(place.saturating_sub(10));
+    let end = (steps[steps.len() - 1].source_at() + 1).min(place + left.len() + 11);
+    error(at.span(piece[k0].start..piece[k1].end), label).with_help(help(
         source,
-        first..last.max(first + 1),
+        first..end.max(first + 1),
         mark,
     ))
 }
 
 /// "closest passage, sources/x.txt:42 (paragraph 14): “…”".
-fn help(source: &SourceText, words: Range<usize>, mark: Option<usize>) -> String {
-    let at = mark
-        .unwrap_or(words.start)
-        .min(source.len().saturating_sub(1));
+fn help(source: &SourceText, words: Range<usize>, mark: Option<Range<usize>>) -> String {
+    let at = (mark.as_ref().map_or(words.start, |m| m.start)).min(source.len().saturating_sub(1));
     format!(
         "closest passage, {}:{} (paragraph {}): “{}”",
         source.shown,
