@@ -99,7 +99,7 @@ fn one_changed_word_of_a_direct_quote_is_an_error_at_that_word() {
          \x20 │                                                                             ^^^^^^^^^ the source has \"significant\" where the quote has \"important\"\n\
          \x20 │\n\
          \x20 = help: closest passage, {SOURCE}:42 (paragraph 21): \
-         “…been announced a few years ago, it might have been «significant», but the current market focus is truly on Qwen and…”\n"
+         “…been announced a few years ago, it might have been «significant», but the current market focus is truly on Qwen and DeepSeek…”\n"
     );
     assert!(err.starts_with(&expected), "{err}");
     assert!(
