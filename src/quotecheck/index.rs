@@ -19,6 +19,10 @@ const BASE: u64 = 0x0000_0100_0000_01b3;
 /// no help in finding where the quote was taken from.
 const COMMON: usize = 1000;
 
+/// At most this many words of a quote vote for where it stands, and are
+/// lined up word by word with the source.
+pub const ALIGNED: usize = 300;
+
 /// One word of a quote lined up with the source: quote word and source
 /// word, by index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,6 +139,7 @@ impl SourceText {
     /// words changed: the alignment that most of its words agree on (the
     /// earliest of equals), or None when no word of it is in the source.
     pub fn closest(&self, piece: &[u64]) -> Option<isize> {
+        let piece = &piece[..piece.len().min(ALIGNED)];
         let places: Vec<&[u32]> = (piece.iter())
             .map(|h| self.places.get(h).map_or(&[][..], Vec::as_slice))
             .collect();
@@ -156,8 +161,17 @@ impl SourceText {
 
     /// The quote's words lined up with the source's around `start` (from
     /// [`SourceText::closest`]) with the fewest changes: each word kept,
-    /// changed, added by the quote or left out of it, in order.
-    pub fn align(&self, piece: &[u64], start: isize) -> Vec<Step> {
+    /// changed, added by the quote or left out of it, in order. Only up to
+    /// [`ALIGNED`] words are lined up, from a little before the first word
+    /// that differs where the quote would start at `start`, so that a long
+    /// quote costs no more than a short one.
+    pub fn align(&self, quote: &[u64], start: isize) -> Vec<Step> {
+        let same = (0..quote.len())
+            .take_while(|&k| self.hash(start + k as isize) == Some(quote[k]))
+            .count();
+        let skip = same.saturating_sub(10);
+        let piece = &quote[skip..quote.len().min(skip + ALIGNED)];
+        let start = start + skip as isize;
         let slack = (piece.len() / 2 + 3) as isize;
         let clamp = |at: isize| at.clamp(0, self.words.len() as isize) as usize;
         let (a, b) = (
@@ -186,20 +200,26 @@ impl SourceText {
             let same = u32::from(j > 0 && piece[i - 1] != source[j - 1]);
             if j > 0 && cost[i][j] == cost[i - 1][j - 1] + same {
                 steps.push(match same {
-                    0 => Step::Same(i - 1, a + j - 1),
-                    _ => Step::Changed(i - 1, a + j - 1),
+                    0 => Step::Same(skip + i - 1, a + j - 1),
+                    _ => Step::Changed(skip + i - 1, a + j - 1),
                 });
                 (i, j) = (i - 1, j - 1);
             } else if cost[i][j] == cost[i - 1][j] + 1 {
-                steps.push(Step::Added(i - 1, a + j));
+                steps.push(Step::Added(skip + i - 1, a + j));
                 i -= 1;
             } else {
-                steps.push(Step::Left(i, a + j - 1));
+                steps.push(Step::Left(skip + i, a + j - 1));
                 j -= 1;
             }
         }
         steps.reverse();
         steps
+    }
+
+    /// The hash of the word at `at`, if there is one there.
+    fn hash(&self, at: isize) -> Option<u64> {
+        let at = usize::try_from(at).ok()?;
+        self.words.get(at).map(|w| w.hash)
     }
 
     /// The word at `at` as the source spells it.

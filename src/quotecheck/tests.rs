@@ -155,6 +155,14 @@ fn a_source_of_100000_words_and_1000_quotes_check_quickly() {
         }
     }
     assert_eq!(found, 900);
+    // A quote of 50,000 words with one changed near its end costs no more.
+    let mut long: Vec<u64> = all[1000..51_000].iter().map(|w| w.hash).collect();
+    long[40_000] = changed;
+    let at = source.closest(&long).unwrap();
+    assert_eq!(at, 1000);
+    let steps = source.align(&long, at);
+    let first = steps.iter().find(|s| !matches!(s, index::Step::Same(..)));
+    assert_eq!(first, Some(&index::Step::Changed(40_000, 41_000)));
     let other = words(&prose(100_000, 11), 0);
     let copied = source.copied(&other);
     let elapsed = started.elapsed();

@@ -223,3 +223,27 @@ fn the_threshold_of_copied_words_is_the_briefings_to_set() {
     let err = stderr(&brief(site.path(), &["check"]));
     assert!(!err.contains("copied-from-source"), "{err}");
 }
+
+#[test]
+fn init_keeps_its_source_in_sources_and_new_quote_names_the_field() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = brief(tmp.path(), &["init", "site", "--quiet"]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let root = tmp.path().join("site");
+    let config = std::fs::read_to_string(root.join("briefing.toml")).unwrap();
+    assert!(config.contains("file = \"source-1.txt\""), "{config}");
+    assert!(root.join("sources/source-1.txt").is_file());
+    let out = build_ok(&root);
+    let html = page(&out, "quotes/example-statement.html");
+    let checked: Vec<String> = select(&html, ".checked").iter().map(text).collect();
+    assert_eq!(
+        checked,
+        ["Checked against Its publisher, 1 January 2026, paragraph 2"]
+    );
+    let root_arg = root.to_str().unwrap();
+    let run = brief(tmp.path(), &["new", "quote", "said", "--root", root_arg]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let skeleton = std::fs::read_to_string(root.join("content/quotes/said.md")).unwrap();
+    let source_line = skeleton.lines().find(|l| l.contains("source =")).unwrap();
+    assert!(source_line.contains("sources/"), "{skeleton}");
+}
