@@ -268,6 +268,27 @@ mod tests {
         assert_eq!(&text[found[2].start..found[2].end], "Redmond");
     }
 
+    proptest::proptest! {
+        /// Whatever a copy holds, reading it never panics and every word
+        /// lies in the text, on character boundaries, in order.
+        #[test]
+        fn words_lie_in_any_text(text in "([<>&;#x/!\\-\"'a-z0-9 \n…’.]|<p>|&amp;|&#x2019;|<script>|\\*|\\[|\\]|\\(|\\)){0,40}") {
+            for format in [Format::Text, Format::Markdown, Format::Html] {
+                let (found, breaks) = read(&text, format);
+                let mut last = 0;
+                for word in &found {
+                    proptest::prop_assert!(last <= word.start && word.start < word.end);
+                    proptest::prop_assert!(text.get(word.start..word.end).is_some());
+                    last = word.end;
+                }
+                proptest::prop_assert!(breaks.iter().all(|&b| b <= text.len()));
+            }
+            for piece in crate::quotecheck::words::pieces(&text) {
+                proptest::prop_assert!(text.get(piece).is_some());
+            }
+        }
+    }
+
     #[test]
     fn paragraphs_of_text_end_at_blank_lines() {
         assert_eq!(blank_lines("a\nb\n\nc\n  \nd"), [4, 7]);
