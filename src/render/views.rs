@@ -109,6 +109,7 @@ pub struct EntityView {
     pub source: Option<Box<SourceView>>,
     /// Where a direct quote stands in its source's copy, once checked
     /// there word for word.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checked: Option<CheckedView>,
 }
 
