@@ -10,7 +10,6 @@ use rustc_hash::FxHashMap;
 
 use super::formats::{self, Format};
 use super::words::Word;
-use crate::diagnostics::LineIndex;
 
 /// The multiplier of the rolling hash of a run of words.
 const BASE: u64 = 0x0000_0100_0000_01b3;
@@ -68,7 +67,8 @@ pub struct SourceText {
     words: Vec<Word>,
     /// The index of the first word of every paragraph but the first.
     paragraphs: Vec<usize>,
-    lines: LineIndex,
+    /// Where each line starts.
+    lines: Vec<usize>,
     places: FxHashMap<u64, Vec<u32>>,
     /// The first place of every run of `run` words, by its rolling hash.
     runs: FxHashMap<u64, u32>,
@@ -103,7 +103,9 @@ impl SourceText {
         }
         SourceText {
             shown,
-            lines: LineIndex::new(&text),
+            lines: std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect(),
             text,
             format,
             words,
@@ -232,7 +234,7 @@ impl SourceText {
     /// The 1-based line of the word at `at`.
     pub fn line(&self, at: usize) -> usize {
         let offset = self.words.get(at).map_or(self.text.len(), |w| w.start);
-        self.lines.line_col(&self.text, offset).0
+        self.lines.partition_point(|&start| start <= offset)
     }
 
     /// The 1-based paragraph of the word at `at`.
