@@ -19,6 +19,9 @@ pub struct Config {
     pub language: Option<String>,
     #[serde(default)]
     pub sources: Vec<SourceRef>,
+    /// How many consecutive words of a source's copy outside a direct quote
+    /// make a warning (default 12; 0 turns the check off).
+    pub copied_words: Option<usize>,
 }
 
 /// One work the briefing is based on (`[[sources]]`).
@@ -30,6 +33,9 @@ pub struct SourceRef {
     pub publisher: Option<String>,
     pub date: Option<Date>,
     pub url: Option<String>,
+    /// The source's text, a file in `sources/` that quotes are checked
+    /// against; never published.
+    pub file: Option<Spanned<String>>,
 }
 
 impl Config {

@@ -29,6 +29,7 @@ pub mod load;
 pub mod model;
 pub mod output;
 pub mod pdf;
+pub mod quotecheck;
 pub mod render;
 pub mod resolve;
 pub mod scaffold;
@@ -170,7 +171,7 @@ fn compile_with(root: &Path, cache: Option<&Cache>) -> Result<Compiled, Error> {
     })?;
     let (briefing, found) = timed("load", || load::load(&sources));
     diagnostics.extend(found);
-    let Some(briefing) = briefing else {
+    let Some(mut briefing) = briefing else {
         diagnostics::normalize(&mut diagnostics);
         return Ok(Compiled {
             files: sources.files,
@@ -178,6 +179,11 @@ fn compile_with(root: &Path, cache: Option<&Cache>) -> Result<Compiled, Error> {
             diagnostics,
         });
     };
+    let (checked, found) = timed("quotes", || {
+        quotecheck::check(root, &sources.files, &briefing)
+    });
+    briefing.checked = checked;
+    diagnostics.extend(found);
     let (relations, found) = resolve::relations(&briefing);
     diagnostics.extend(found);
     let (pages, found) = timed("scan", || scan_pages(&sources.files, &briefing, cache));

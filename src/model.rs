@@ -200,6 +200,14 @@ pub struct QuoteMeta {
     pub source: Option<Spanned<String>>,
 }
 
+/// Where a direct quote stands in its source's file: the line and the
+/// paragraph of its first word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Checked {
+    pub line: usize,
+    pub paragraph: usize,
+}
+
 /// One content file of a given kind after its front matter parsed.
 #[derive(Debug, Clone)]
 pub struct Entity<M> {
@@ -228,6 +236,9 @@ pub struct Briefing {
     /// has an error), by kind and id, with the file's path as shown in
     /// diagnostics: a reference to one is reported as such, not as unknown.
     pub unloaded: FxHashMap<(Kind, String), String>,
+    /// Direct quotes found word for word in their source's file, by index
+    /// (set by `quotecheck`).
+    pub checked: FxHashMap<usize, Checked>,
     ids: [FxHashMap<String, usize>; 4],
 }
 
@@ -263,6 +274,7 @@ impl Briefing {
             clauses,
             quotes,
             unloaded: FxHashMap::default(),
+            checked: FxHashMap::default(),
             ids,
         }
     }

@@ -41,10 +41,14 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ScaffoldError + '_ {
 
 /// The starter site `brief init` writes: each file's path in the site and its
 /// text, kept as real files under `scaffold/init/` in the repository.
-const INIT: [(&str, &str); 7] = [
+const INIT: [(&str, &str); 8] = [
     (
         "briefing.toml",
         include_str!("../scaffold/init/briefing.toml"),
+    ),
+    (
+        "sources/source-1.txt",
+        include_str!("../scaffold/init/sources/source-1.txt"),
     ),
     (
         "content/_index.md",

@@ -12,7 +12,7 @@ use std::path::{Component, Path, PathBuf};
 use super::{MARKER, OutputError, io};
 
 /// The site's inputs, relative to its root, as the contract names them.
-pub const INPUTS: [&str; 4] = ["briefing.toml", "content", "templates", "static"];
+pub const INPUTS: [&str; 5] = ["briefing.toml", "content", "templates", "static", "sources"];
 
 /// How an output relates to the site's inputs, when it must not be written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,7 +42,7 @@ impl std::fmt::Display for Overlap {
 }
 
 /// Whether writing `out` would touch an input of the site at `root`
-/// (`briefing.toml`, `content/`, `templates/`, `static/`, or the site folder
+/// (`briefing.toml`, `content/`, `templates/`, `static/`, `sources/`, or the site folder
 /// itself). Paths are compared as the file system resolves them, symbolic
 /// links and `..` included, and a path whose folders do not exist yet is
 /// judged by where it would be made. The last part of `out` is not resolved:
@@ -115,7 +115,7 @@ pub fn check_target(root: &Path, out: &Path, force: bool) -> Result<(), OutputEr
     let refuse = |why: String| Err(OutputError::Refused(out.to_path_buf(), why));
     if let Some(overlap) = overlap(root, out).map_err(io(out))? {
         return refuse(format!(
-            "{overlap}; choose an output folder outside briefing.toml, content/, templates/ and static/ (the default is {})",
+            "{overlap}; choose an output folder outside briefing.toml, content/, templates/, static/ and sources/ (the default is {})",
             root.join("public").display()
         ));
     }
@@ -163,6 +163,8 @@ mod tests {
             "content/not/yet",
             "elsewhere/../content/x",
             "static/out",
+            "sources",
+            "sources/out",
             "templates",
             "templates/out",
         ] {

@@ -107,6 +107,17 @@ pub struct EntityView {
     pub about: Vec<LinkView<'static>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<Box<SourceView>>,
+    /// Where a direct quote stands in its source's copy, once checked
+    /// there word for word.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checked: Option<CheckedView>,
+}
+
+/// Where a checked quote's first word stands in its source's copy.
+#[derive(Debug, Clone, Copy, Hash, Serialize)]
+pub struct CheckedView {
+    pub paragraph: usize,
+    pub line: usize,
 }
 
 /// Where entity links point: the site's pages or anchors inside `print.html`.
@@ -226,6 +237,7 @@ fn entity_view(briefing: &Briefing, graph: &Graph, key: EntityKey, mode: LinkMod
         date: None,
         about: Vec::new(),
         source: None,
+        checked: None,
     };
     match key.kind {
         Kind::Section => {
@@ -287,6 +299,10 @@ fn entity_view(briefing: &Briefing, graph: &Graph, key: EntityKey, mode: LinkMod
                 .map(|k| link(briefing, Some(graph), *k, mode))
                 .collect();
             view.source = source_of(meta.source.as_ref());
+            view.checked = (briefing.checked.get(&key.index)).map(|c| CheckedView {
+                paragraph: c.paragraph,
+                line: c.line,
+            });
         }
     }
     view

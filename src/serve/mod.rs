@@ -179,7 +179,7 @@ type Debouncer = notify_debouncer_full::Debouncer<RecommendedWatcher, Recommende
 
 /// The file watches of one site: the root itself (not recursively, for
 /// `briefing.toml`, since editors often replace a file rather than write into
-/// it) and each of `content/`, `templates/` and `static/` that exists, added
+/// it) and each of `content/`, `templates/`, `static/` and `sources/` that exists, added
 /// when such a folder appears after serving began.
 struct Watcher {
     root: PathBuf,
@@ -196,7 +196,7 @@ impl Watcher {
         };
         self.folders.retain(|f| f.is_dir());
         let mut wanted = vec![(self.root.clone(), RecursiveMode::NonRecursive)];
-        for dir in ["content", "templates", "static"] {
+        for dir in ["content", "templates", "static", crate::quotecheck::FOLDER] {
             wanted.push((self.root.join(dir), RecursiveMode::Recursive));
         }
         for (path, mode) in wanted {
@@ -221,7 +221,7 @@ fn is_source(root: &Path, path: &Path) -> bool {
         .next()
         .map(|c| c.as_os_str().to_string_lossy().into_owned());
     match first.as_deref() {
-        Some("content" | "templates" | "static") => true,
+        Some("content" | "templates" | "static" | crate::quotecheck::FOLDER) => true,
         Some("briefing.toml") => rel.components().count() == 1,
         _ => false,
     }
@@ -344,6 +344,7 @@ mod tests {
         assert!(is_source(root, Path::new("/site/content/sections/01-a.md")));
         assert!(is_source(root, Path::new("/site/briefing.toml")));
         assert!(is_source(root, Path::new("/site/static/x.css")));
+        assert!(is_source(root, Path::new("/site/sources/article.txt")));
         assert!(!is_source(root, Path::new("/site/public/index.html")));
         assert!(!is_source(root, Path::new("/site/.public.staging-1/x")));
         assert!(!is_source(root, Path::new("/elsewhere/content/a.md")));

@@ -110,6 +110,7 @@ fn every_kind_of_edit_gives_what_a_full_build_gives() {
     )
     .expect("copy");
     copy_dir(&repo_root().join("content"), &root.join("content"));
+    copy_dir(&repo_root().join("sources"), &root.join("sources"));
     let mut site = Incremental::new(root, BuildOptions::default());
     let all = rebuild_and_compare(&mut site, root, "first build").expect("it builds");
 
@@ -157,6 +158,25 @@ fn every_kind_of_edit_gives_what_a_full_build_gives() {
         "name = \"Amazon.com, Inc.\"",
     );
     assert!(rebuild_and_compare(&mut site, root, "rename a party").is_some());
+
+    // The source's text, which no page shows but every checked quote's
+    // paragraph comes from: a paragraph added above the quotes moves them;
+    // a quoted word changed fails the build, and put back, mends it.
+    let source = "sources/openai-microsoft-amazon-2026-04-28.txt";
+    edit(
+        root,
+        source,
+        "\n\nOpenAI has terminated",
+        "\n\nA paragraph added.\n\nOpenAI has terminated",
+    );
+    assert!(rebuild_and_compare(&mut site, root, "add a paragraph to the source").is_some());
+    edit(root, source, "have been significant", "have been important");
+    assert_eq!(
+        rebuild_and_compare(&mut site, root, "change a quoted word in the source"),
+        None
+    );
+    edit(root, source, "have been important", "have been significant");
+    assert!(rebuild_and_compare(&mut site, root, "mend the source").is_some());
 
     // A new section, then the same file deleted.
     std::fs::write(

@@ -13,4 +13,5 @@ mod properties;
 mod publish;
 mod robustness;
 mod serve;
+mod sources;
 mod templates;

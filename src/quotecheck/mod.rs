@@ -1,0 +1,386 @@
+//! Quotes checked against the copies of their sources kept in `sources/`:
+//! a direct quote must stand in its source word for word, and no prose may
+//! repeat a long run of a source's words outside a direct quote.
+//!
+//! Each source named by a `[[sources]] file` is read and indexed once
+//! ([`index::SourceText`]); every direct quote is then looked up in its own
+//! source, and every body and front-matter text in every source. Words are
+//! compared as [`words`] normalises them, so whitespace, quotation marks,
+//! apostrophes and dashes of any style, and letter case never make a quote
+//! differ; an ellipsis stands for words left out. What is found becomes
+//! [`Checked`] places for the quotes' pages and diagnostics for the author.
+//! This module reads `sources/` and nothing else, and writes nothing.
+
+mod formats;
+mod index;
+mod read;
+mod words;
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::Path;
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
+use crate::diagnostics::{Diagnostic, FileId, Files};
+use crate::frontmatter;
+use crate::model::{Briefing, Checked, Doc, EntityKey, Kind, Quote, QuoteKind};
+use index::{SourceText, Step};
+use words::Word;
+
+pub use read::FOLDER;
+
+/// How many consecutive words of a source make a copied run, unless
+/// `briefing.toml` sets `copied_words`.
+pub const COPIED_WORDS: usize = 12;
+
+/// Checks every direct quote against its source's copy and every text of
+/// the briefing for runs copied from one. Returns where each quote found
+/// stands, by quote index, and the diagnostics.
+pub fn check(
+    root: &Path,
+    files: &Files,
+    briefing: &Briefing,
+) -> (FxHashMap<usize, Checked>, Vec<Diagnostic>) {
+    let config = &briefing.config;
+    let named: Vec<(&str, &toml::Spanned<String>)> = (config.sources.iter())
+        .filter_map(|s| Some((s.id.get_ref().as_str(), s.file.as_ref()?)))
+        .collect();
+    if named.is_empty() {
+        return Default::default();
+    }
+    let run = config.copied_words.unwrap_or(COPIED_WORDS);
+    let read: Vec<(&str, Result<SourceText, Diagnostic>)> = (named.par_iter())
+        .map(|&(id, file)| {
+            let copy = read::read(root, file, briefing.config_file);
+            let text = copy.map(|c| SourceText::new(c.shown, c.text, c.format, run));
+            (id, text)
+        })
+        .collect();
+    let mut diagnostics = Vec::new();
+    let mut texts = BTreeMap::new();
+    for (id, text) in read {
+        match text {
+            Ok(text) => {
+                texts.insert(id, text);
+            }
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    let ids: Vec<&str> = named.iter().map(|(id, _)| *id).collect();
+    let quotes: Vec<(usize, Result<Option<Checked>, Diagnostic>)> = (briefing.quotes.par_iter())
+        .enumerate()
+        .filter(|(_, q)| q.meta.kind == QuoteKind::Direct)
+        .map(|(index, q)| (index, check_quote(files, q, &texts, &ids)))
+        .collect();
+    let mut checked = FxHashMap::default();
+    for (index, result) in quotes {
+        match result {
+            Ok(Some(place)) => {
+                checked.insert(index, place);
+            }
+            Ok(None) => {}
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    if run == 0 {
+        return (checked, diagnostics);
+    }
+    let mut docs: Vec<Option<EntityKey>> = vec![None];
+    docs.extend(briefing.keys().map(Some));
+    let copied: Vec<Vec<Diagnostic>> = (docs.par_iter())
+        .map(|&key| check_prose(files, briefing, key, &texts))
+        .collect();
+    diagnostics.extend(copied.into_iter().flatten());
+    (checked, diagnostics)
+}
+
+/// Where direct quote `quote` stands in its source, if it has a source
+/// with a copy; an error if it does not stand there word for word.
+fn check_quote(
+    files: &Files,
+    quote: &Quote,
+    texts: &BTreeMap<&str, SourceText>,
+    ids: &[&str],
+) -> Result<Option<Checked>, Diagnostic> {
+    let text = &quote.meta.text;
+    let Some(source) = &quote.meta.source else {
+        let help = match ids {
+            [id] => format!("add `source = \"{id}\"` if the words are from that source"),
+            _ => format!("add `source = \"…\"` naming one of `{}`", ids.join("`, `")),
+        };
+        let at = Located::value(files, quote.doc, "text", text);
+        return Err(Diagnostic::warning(
+            "unsourced-quote",
+            quote.doc.file,
+            at.whole.clone(),
+            "direct quote names no `source` to check it against",
+        )
+        .with_label("not checked")
+        .with_help(help));
+    };
+    let Some(source) = texts.get(source.get_ref().as_str()) else {
+        return Ok(None);
+    };
+    let pieces: Vec<Vec<Word>> = (words::pieces(text).into_iter())
+        .map(|r| words::words(&text[r.clone()], r.start))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut from = 0;
+    let mut first = None;
+    for piece in &pieces {
+        let hashes: Vec<u64> = piece.iter().map(|w| w.hash).collect();
+        match source.find(&hashes, from) {
+            Some(at) => {
+                first.get_or_insert(at);
+                from = at + hashes.len();
+            }
+            None => {
+                let at = Located::value(files, quote.doc, "text", text);
+                return Err(misquote(quote.doc.file, &at, text, piece, source, from));
+            }
+        }
+    }
+    Ok(first.map(|at| Checked {
+        line: source.line(at),
+        paragraph: source.paragraph(at),
+    }))
+}
+
+/// The error for a part of a quote (between ellipses) that is not in the
+/// source from word `from` on: at the first word that differs from the
+/// closest passage, which the help shows.
+fn misquote(
+    file: FileId,
+    at: &Located,
+    text: &str,
+    piece: &[Word],
+    source: &SourceText,
+    from: usize,
+) -> Diagnostic {
+    let hashes: Vec<u64> = piece.iter().map(|w| w.hash).collect();
+    let said = |k: usize| piece.get(k).map_or("", |w| &text[w.start..w.end]);
+    let error = |span: Range<usize>, label: String| {
+        Diagnostic::error(
+            "misquote",
+            file,
+            span,
+            format!("direct quote is not word for word in {}", source.shown),
+        )
+        .with_label(label)
+    };
+    let whole = piece[0].start..piece[piece.len() - 1].end;
+    if let Some(earlier) = source.find(&hashes, 0).filter(|_| from > 0) {
+        return error(
+            at.span(whole),
+            "the source has these words, but before the words quoted ahead of them".into(),
+        )
+        .with_help(help(source, earlier..earlier + hashes.len(), None));
+    }
+    let Some(start) = source.closest(&hashes) else {
+        return error(
+            at.span(whole),
+            "no passage of the source has these words".into(),
+        )
+        .with_help("check the quote's `source`, or make it `kind = \"paraphrase\"`");
+    };
+    let steps = source.align(&hashes, start);
+    let Some(at_step) = steps.iter().position(|s| !matches!(s, Step::Same(..))) else {
+        return error(at.span(whole), "not word for word in the source".into());
+    };
+    // The difference is the run of steps of one kind that starts here.
+    let kind = std::mem::discriminant(&steps[at_step]);
+    let run = steps[at_step..]
+        .iter()
+        .take_while(|s| std::mem::discriminant(*s) == kind);
+    let quoted: Vec<usize> = run.clone().filter_map(Step::quote_word).collect();
+    let left: Vec<usize> = run.clone().filter_map(Step::source_word).collect();
+    let shown = |words: Vec<&str>| match words.len() {
+        0..=8 => words.join(" "),
+        _ => format!("{} …", words[..8].join(" ")),
+    };
+    let their = shown(left.iter().map(|&s| source.spelled(s)).collect());
+    let ours = shown(quoted.iter().map(|&k| said(k)).collect());
+    // The quote's words the difference is in; for words left out, the
+    // quote's word that follows them (or, at the end, the one before).
+    let next = (steps[at_step..].iter().chain(steps[..at_step].iter().rev()))
+        .find_map(Step::quote_word)
+        .unwrap_or(0);
+    let (k0, k1) = match (quoted.first(), quoted.last()) {
+        (Some(&a), Some(&b)) => (a, b),
+        _ => (next, next),
+    };
+    let label = match steps[at_step] {
+        Step::Changed(..) => format!("the source has \"{their}\" where the quote has \"{ours}\""),
+        Step::Added(..) => format!("the quote adds \"{ours}\", which the source does not have"),
+        _ => format!(
+            "the source has \"{their}\" before \"{}\", which the quote leaves out",
+            said(next)
+        ),
+    };
+    let place = steps[at_step].source_at();
+    let mark = match (left.first(), left.last()) {
+        (Some(&a), Some(&b)) => Some(a..b + 1),
+        _ => None,
+    };
+    let first = steps[0].source_at().max(place.saturating_sub(10));
+    let end = (steps[steps.len() - 1].source_at() + 1).min(place + left.len() + 11);
+    error(at.span(piece[k0].start..piece[k1].end), label).with_help(help(
+        source,
+        first..end.max(first + 1),
+        mark,
+    ))
+}
+
+/// "closest passage, sources/x.txt:42 (paragraph 14): “…”".
+fn help(source: &SourceText, words: Range<usize>, mark: Option<Range<usize>>) -> String {
+    let at = (mark.as_ref().map_or(words.start, |m| m.start)).min(source.len().saturating_sub(1));
+    format!(
+        "closest passage, {}:{} (paragraph {}): “{}”",
+        source.shown,
+        source.line(at),
+        source.paragraph(at),
+        source.passage(words, mark)
+    )
+}
+
+/// The warnings for runs copied from a source into the body or front
+/// matter of `key` (the front page when None); a direct quote's `text` is
+/// not prose.
+fn check_prose(
+    files: &Files,
+    briefing: &Briefing,
+    key: Option<EntityKey>,
+    texts: &BTreeMap<&str, SourceText>,
+) -> Vec<Diagnostic> {
+    let doc = match key {
+        Some(key) => briefing.doc(key),
+        None => match briefing.front {
+            Some(doc) => doc,
+            None => return Vec::new(),
+        },
+    };
+    let file_text = files.text(doc.file);
+    let body = file_text.get(doc.body_start..).unwrap_or_default();
+    // The body, then each front-matter text by its key.
+    let mut prose: Vec<(Option<KeyValue>, Vec<Word>)> =
+        vec![(None, formats::markdown(body, doc.body_start))];
+    for (name, value) in key.map(|k| prose_keys(briefing, k)).unwrap_or_default() {
+        prose.push((Some((name, value)), words::words(value, 0)));
+    }
+    let mut diagnostics = Vec::new();
+    for source in texts.values() {
+        for (key, words) in &prose {
+            for (run, place) in source.copied(words) {
+                let within = words[run.start].start..words[run.end - 1].end;
+                let span = match key {
+                    None => within,
+                    Some((name, value)) => Located::value(files, doc, name, value).span(within),
+                };
+                diagnostics.push(
+                    Diagnostic::warning(
+                        "copied-from-source",
+                        doc.file,
+                        span,
+                        format!(
+                            "copied from {}:{}; quote it or say it in your own words",
+                            source.shown,
+                            source.line(place)
+                        ),
+                    )
+                    .with_label(format!("{} words as the source has them", run.len())),
+                );
+            }
+        }
+    }
+    diagnostics
+}
+
+/// A front-matter key and its text.
+type KeyValue<'a> = (&'static str, &'a str);
+
+/// The front-matter texts of `key` that are the author's own words.
+fn prose_keys(briefing: &Briefing, key: EntityKey) -> Vec<KeyValue<'_>> {
+    let keys: Vec<(&'static str, Option<&String>)> = match key.kind {
+        Kind::Section => {
+            let meta = &briefing.sections[key.index].meta;
+            vec![
+                ("title", Some(&meta.title)),
+                ("summary", meta.summary.as_ref()),
+            ]
+        }
+        Kind::Party => {
+            let meta = &briefing.parties[key.index].meta;
+            vec![
+                ("role", meta.role.as_ref()),
+                ("position", meta.position.as_ref()),
+            ]
+        }
+        Kind::Clause => {
+            let meta = &briefing.clauses[key.index].meta;
+            vec![
+                ("title", Some(&meta.title)),
+                ("agreement", meta.agreement.as_ref()),
+                ("before", meta.before.as_ref()),
+                ("after", meta.after.as_ref()),
+            ]
+        }
+        Kind::Quote => {
+            let meta = &briefing.quotes[key.index].meta;
+            let paraphrase = meta.kind == QuoteKind::Paraphrase;
+            vec![("text", Some(&meta.text).filter(|_| paraphrase))]
+        }
+    };
+    (keys.into_iter())
+        .filter_map(|(name, value)| Some((name, value?.as_str())))
+        .collect()
+}
+
+/// Where a front-matter string's characters lie in its file: the whole
+/// value, and where its text starts when it is written as it reads (no
+/// escapes), so that a word in it can be pointed at.
+struct Located {
+    whole: Range<usize>,
+    content: Option<usize>,
+}
+
+impl Located {
+    /// The string `value` of the top-level key `key` in `doc`'s front matter.
+    fn value(files: &Files, doc: Doc, key: &str, value: &str) -> Located {
+        let text = files.text(doc.file);
+        let whole = frontmatter::split(doc.file, text)
+            .ok()
+            .and_then(|split| frontmatter::value_spans(text, &split).remove(key))
+            .unwrap_or(doc.meta_start..doc.meta_start);
+        let raw = text.get(whole.clone()).unwrap_or_default();
+        let content = ["\"\"\"", "'''", "\"", "'"].into_iter().find_map(|quote| {
+            let inner = raw.strip_prefix(quote)?.strip_suffix(quote)?;
+            // TOML drops a line break right after a multi-line string opens.
+            let skipped = match quote.len() {
+                3 => {
+                    inner.len()
+                        - inner
+                            .strip_prefix("\r\n")
+                            .or_else(|| inner.strip_prefix('\n'))
+                            .unwrap_or(inner)
+                            .len()
+                }
+                _ => 0,
+            };
+            (&inner[skipped..] == value).then_some(whole.start + quote.len() + skipped)
+        });
+        Located { whole, content }
+    }
+
+    /// The span in the file of `range` in the value.
+    fn span(&self, range: Range<usize>) -> Range<usize> {
+        match self.content {
+            Some(at) => at + range.start..at + range.end,
+            None => self.whole.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
