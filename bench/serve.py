@@ -2,6 +2,7 @@
 """Time from saving one section to the reloaded page being served by `brief serve`.
 
 Usage: bench/serve.py SITE_ROOT [ROUNDS]   (a copy of the site is edited, never SITE_ROOT)
+Env:   BRIEF, the binary to time (default: target/release/brief), for paired runs.
 Starts `target/release/brief serve` on a free loopback port, waits for the first
 build, then ROUNDS times appends a unique word to the first section and polls
 its page until the word is served. Prints each latency and the median, in ms.
@@ -10,7 +11,7 @@ import os, shutil, socket, statistics, subprocess, sys, tempfile, time, urllib.r
 
 root = sys.argv[1]
 rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 10
-brief = os.path.join(os.path.dirname(__file__), "..", "target", "release", "brief")
+brief = os.environ.get("BRIEF") or os.path.join(os.path.dirname(__file__), "..", "target", "release", "brief")
 work = tempfile.mkdtemp()
 site = os.path.join(work, "site")
 shutil.copytree(root, site, ignore=shutil.ignore_patterns("public"))

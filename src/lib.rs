@@ -237,7 +237,11 @@ fn scan_pages(
                 (Some(cache), Some(names)) => {
                     let key = cache::digest(&(source.get(doc.body_start..), names));
                     let kept = cache.scans.get_or_make(key, || {
-                        Ok::<_, std::convert::Infallible>(std::sync::Arc::new(scan()))
+                        let refs = scan();
+                        // Each snippet's digest, made here, is then copied
+                        // with it into every later build's graph.
+                        refs.iter().for_each(|r| _ = r.snippet.digest());
+                        Ok::<_, std::convert::Infallible>(std::sync::Arc::new(refs))
                     });
                     match kept {
                         Ok(refs) => refs.as_ref().clone(),

@@ -144,7 +144,15 @@ impl Eq for Snippet {}
 /// every mention's snippet on every build to see what changed.
 impl Hash for Snippet {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        let digest = self.1.get_or_init(|| {
+        state.write_u128(self.digest());
+    }
+}
+
+impl Snippet {
+    /// A digest of the three strings, made on first use and kept, also by
+    /// the snippet's clones from then on.
+    pub fn digest(&self) -> crate::cache::Digest {
+        *self.1.get_or_init(|| {
             let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();
             for [a, b] in self.pieces() {
                 hasher.write(a.as_bytes());
@@ -152,8 +160,7 @@ impl Hash for Snippet {
                 hasher.write_u8(0xff);
             }
             hasher.digest128()
-        });
-        state.write_u128(*digest);
+        })
     }
 }
 
