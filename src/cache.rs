@@ -1,7 +1,6 @@
 //! What `brief serve` keeps from one build to the next, handed to the
 //! pipeline: the sources' stamps, the references scanned from each body, each
-//! body rendered, each page rendered, each page's link scan, and the compiled
-//! templates. Every entry
+//! body rendered, each page rendered, and each page's link scan. Every entry
 //! is keyed by a digest of everything that made it, never by a guess about
 //! what an edit touched, so a build with a cache writes what a build without
 //! one writes, byte for byte.
@@ -87,8 +86,6 @@ pub struct Cache {
     pub pages: Table<Digest, Arc<Vec<u8>>>,
     /// Each page's links and ids, by a digest of its bytes.
     pub links: crate::verify::ScanCache,
-    /// The compiled templates, by a digest of every template's name and text.
-    pub themes: Table<Digest, Arc<tera::Tera>>,
 }
 
 impl Cache {
@@ -96,7 +93,6 @@ impl Cache {
     /// Returns how many bodies and pages it rendered rather than reused.
     pub fn advance(&mut self) -> usize {
         self.scans.advance();
-        self.themes.advance();
         self.bodies.advance() + self.pages.advance()
     }
 }

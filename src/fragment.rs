@@ -83,7 +83,7 @@ pub fn render_fragment(input: &[u8], name: &Path, root: Option<&Path>) -> Result
         Some((briefing, graph)) => {
             found.extend(check_references(briefing, doc, &text));
             let root = root.unwrap_or(Path::new("."));
-            let theme = Theme::load(Some(root), None)?;
+            let theme = Theme::load(Some(root))?;
             let renderer = Renderer::new(&fragment.files, briefing, graph, &theme, None, None);
             let options = annotate::RenderOptions::default();
             let rendered = renderer.markdown(body, "", LinkMode::Site, options)?;

@@ -237,11 +237,7 @@ fn scan_pages(
                 (Some(cache), Some(names)) => {
                     let key = cache::digest(&(source.get(doc.body_start..), names));
                     let kept = cache.scans.get_or_make(key, || {
-                        let refs = scan();
-                        // Each snippet's digest, made here, is then copied
-                        // with it into every later build's graph.
-                        refs.iter().for_each(|r| _ = r.snippet.digest());
-                        Ok::<_, std::convert::Infallible>(std::sync::Arc::new(refs))
+                        Ok::<_, std::convert::Infallible>(std::sync::Arc::new(scan()))
                     });
                     match kept {
                         Ok(refs) => refs.as_ref().clone(),
@@ -373,7 +369,7 @@ pub fn run(
         return Ok(compiled);
     }
     progress(Stage::Rendering);
-    let theme = Theme::load(Some(root), cache.map(|c| &c.themes))?;
+    let theme = Theme::load(Some(root))?;
     let verifying = Verifying {
         inner: sink,
         collector: verify::Collector::new(cache.map(|c| &c.links)),

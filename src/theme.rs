@@ -10,13 +10,12 @@
 use std::collections::BTreeMap;
 use std::error::Error as _;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use serde::Serialize;
 use tera::{Context, Tera};
 use walkdir::WalkDir;
 
-use crate::cache::{Digest, Table};
+use crate::cache::Digest;
 
 macro_rules! embedded {
     ($dir:literal: $($name:literal),* $(,)?) => {
@@ -45,9 +44,8 @@ pub struct RenderError {
 
 /// Templates ready to render and the static files to copy.
 pub struct Theme {
-    /// Every template, compiled once and shared by the threads that render
-    /// (and by the builds of `brief serve` while no template changes).
-    tera: Arc<Tera>,
+    /// Every template, compiled once and shared by the threads that render.
+    tera: Tera,
     /// A digest of every template's name and text: what a page or card
     /// kept from the last build was rendered with.
     pub digest: Digest,
@@ -72,13 +70,8 @@ pub enum ThemeError {
 }
 
 impl Theme {
-    /// The built-in theme with `root/templates` and `root/static` laid over
-    /// it, its templates taken from `compiled` when the same ones were
-    /// compiled before.
-    pub fn load(
-        root: Option<&Path>,
-        compiled: Option<&Table<Digest, Arc<Tera>>>,
-    ) -> Result<Theme, ThemeError> {
+    /// The built-in theme with `root/templates` and `root/static` laid over it.
+    pub fn load(root: Option<&Path>) -> Result<Theme, ThemeError> {
         let mut templates: BTreeMap<String, String> = TEMPLATES
             .iter()
             .map(|(n, t)| (n.to_string(), t.to_string()))
@@ -96,15 +89,9 @@ impl Theme {
             }
             statics.extend(read_dir(root, "static")?);
         }
-        let digest = crate::cache::digest(&templates);
-        let make = || compile(&templates).map(Arc::new);
-        let tera = match compiled {
-            Some(compiled) => compiled.get_or_make(digest, make),
-            None => make(),
-        };
         Ok(Theme {
-            tera: tera.map_err(ThemeError::Template)?,
-            digest,
+            tera: compile(&templates).map_err(ThemeError::Template)?,
+            digest: crate::cache::digest(&templates),
             statics,
         })
     }
@@ -214,7 +201,7 @@ mod tests {
         let site = tempfile::tempdir().unwrap();
         std::fs::create_dir(site.path().join("templates")).unwrap();
         std::fs::write(site.path().join("templates/extra.html"), "{% if %}").unwrap();
-        match Theme::load(Some(site.path()), None) {
+        match Theme::load(Some(site.path())) {
             Err(ThemeError::Template(message)) => {
                 assert!(message.contains("extra.html"), "{message}")
             }

@@ -13,7 +13,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::ops::Range;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
@@ -25,7 +25,7 @@ const ELLIPSIS: &str = "\u{2026}";
 
 /// The text of the block around a reference, split at the reference.
 #[derive(Clone)]
-pub struct Snippet(Repr, OnceLock<crate::cache::Digest>);
+pub struct Snippet(Repr);
 
 #[derive(Clone)]
 enum Repr {
@@ -52,21 +52,15 @@ impl Snippet {
     pub fn new(before: &str, text: &str, after: &str) -> Snippet {
         let joined: Arc<str> = Arc::from([before, text, after].concat());
         match (u32::try_from(before.len()), u32::try_from(text.len())) {
-            (Ok(b), Ok(t)) => Snippet(
-                Repr::Owned {
-                    joined,
-                    cuts: [b, t],
-                },
-                OnceLock::new(),
-            ),
+            (Ok(b), Ok(t)) => Snippet(Repr::Owned {
+                joined,
+                cuts: [b, t],
+            }),
             // Past 4 GiB of context nothing is worth showing.
-            _ => Snippet(
-                Repr::Owned {
-                    joined: Arc::from(""),
-                    cuts: [0, 0],
-                },
-                OnceLock::new(),
-            ),
+            _ => Snippet(Repr::Owned {
+                joined: Arc::from(""),
+                cuts: [0, 0],
+            }),
         }
     }
 
@@ -140,27 +134,15 @@ impl PartialEq for Snippet {
 
 impl Eq for Snippet {}
 
-/// Hashes as a digest of the three strings, made once: `brief serve` hashes
-/// every mention's snippet on every build to see what changed.
+/// Hashes as the three strings would: each part's bytes, then the marker a
+/// `str` ends its hash with.
 impl Hash for Snippet {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        state.write_u128(self.digest());
-    }
-}
-
-impl Snippet {
-    /// A digest of the three strings, made on first use and kept, also by
-    /// the snippet's clones from then on.
-    pub fn digest(&self) -> crate::cache::Digest {
-        *self.1.get_or_init(|| {
-            let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();
-            for [a, b] in self.pieces() {
-                hasher.write(a.as_bytes());
-                hasher.write(b.as_bytes());
-                hasher.write_u8(0xff);
-            }
-            hasher.digest128()
-        })
+        for [a, b] in self.pieces() {
+            state.write(a.as_bytes());
+            state.write(b.as_bytes());
+            state.write_u8(0xff);
+        }
     }
 }
 
@@ -272,14 +254,11 @@ impl BlockText {
             Some((source, parts))
         });
         match parts {
-            Some((source, parts)) => Snippet(
-                Repr::Source {
-                    source: Arc::clone(source),
-                    parts,
-                    cut: [lead, trail],
-                },
-                OnceLock::new(),
-            ),
+            Some((source, parts)) => Snippet(Repr::Source {
+                source: Arc::clone(source),
+                parts,
+                cut: [lead, trail],
+            }),
             None => {
                 let before = format!("{}{}", if lead { ELLIPSIS } else { "" }, &text[before]);
                 let after = format!("{}{}", &text[after], if trail { ELLIPSIS } else { "" });

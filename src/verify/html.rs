@@ -61,23 +61,6 @@ impl Found {
         self.lines = lines.at(html.len()) - 1;
     }
 
-    /// Takes in a piece read on its own (a fresh [`Found`] fed only that
-    /// piece) as if it had been read here, after the pieces before it.
-    pub fn append(&mut self, piece: &Found) {
-        self.ids.extend_from_slice(&piece.ids);
-        let mut start = 0;
-        for &(line, end) in &piece.ends {
-            let text = piece.texts.get(start..end as usize).unwrap_or("");
-            start = end as usize;
-            if self.seen.insert(hash(text)) {
-                self.texts.push_str(text);
-                let line = saturate(u64::from(line) + self.lines);
-                self.ends.push((line, saturate(self.texts.len())));
-            }
-        }
-        self.lines += piece.lines;
-    }
-
     /// Notes one attribute, its value as written; tag and attribute names
     /// in any case. `line` tells the line of the tag.
     fn record(&mut self, tag: &str, name: &str, value: &str, line: &mut impl FnMut() -> u64) {

@@ -120,19 +120,14 @@ pub struct PageScan {
     path: String,
     /// None for a file that is not a page: it is only noted.
     found: Option<Found>,
-    cache: Option<ScanCache>,
 }
 
 impl PageScan {
     /// Scans the next piece of the page: whole markup, cut between tags, in
     /// page order. Line numbers continue from the pieces before it.
     pub fn feed(&mut self, piece: &str) {
-        let Some(found) = &mut self.found else {
-            return;
-        };
-        match &self.cache {
-            Some(cache) => found.append(&cache.piece(piece)),
-            None => found.read(piece),
+        if let Some(found) = &mut self.found {
+            found.read(piece);
         }
     }
 }
@@ -165,7 +160,6 @@ impl Collector {
         PageScan {
             path: path.to_string(),
             found: is_html(path).then(Found::default),
-            cache: (self.cache.as_ref()).map(|cache| ScanCache(Arc::clone(&cache.0))),
         }
     }
 
@@ -197,66 +191,38 @@ impl Collector {
 }
 
 /// What `brief serve` keeps from one build to the next: the scan of each
-/// page, and of each piece of a page handed on in pieces (`print.html`), by a
-/// digest of its bytes, so that what an edit left as it was is not scanned
-/// again. Each [`Collector::finish`] drops the scans its build did not use.
-/// The `Arc` lets a collector hold the cache it is given without borrowing it.
+/// page by a digest of its bytes, so that a page an edit left as it was is
+/// not scanned again. Only whole pages ([`Collector::add`]) are looked up;
+/// each [`Collector::finish`] drops the scans its build did not use. The
+/// `Arc` lets a collector hold the cache it is given without borrowing it.
 #[derive(Default)]
 pub struct ScanCache(Arc<Mutex<Generations>>);
 
 #[derive(Default)]
 struct Generations {
-    /// The scans the last finished build used.
-    last: Generation,
+    /// The scans the last finished build used, by xxh3-128 of the bytes.
+    last: HashMap<u128, Arc<Scanned>>,
     /// The scans the build under way has used so far.
-    this: Generation,
-}
-
-/// Scans by xxh3-128 of the bytes scanned.
-#[derive(Default)]
-struct Generation {
-    pages: HashMap<u128, Arc<Scanned>>,
-    pieces: HashMap<u128, Arc<Found>>,
+    this: HashMap<u128, Arc<Scanned>>,
 }
 
 impl ScanCache {
     fn scan(&self, bytes: &[u8]) -> Arc<Scanned> {
-        self.kept(bytes, |g| &mut g.pages, || Scanned::of(bytes))
-    }
-
-    fn piece(&self, piece: &str) -> Arc<Found> {
-        self.kept(
-            piece.as_bytes(),
-            |g| &mut g.pieces,
-            || {
-                let mut found = Found::default();
-                found.read(piece);
-                found
-            },
-        )
-    }
-
-    /// The scan of `bytes` in the `table` of either generation; else made
-    /// by `scan`, without the lock, so that other threads look up meanwhile.
-    fn kept<T>(
-        &self,
-        bytes: &[u8],
-        table: fn(&mut Generation) -> &mut HashMap<u128, Arc<T>>,
-        scan: impl FnOnce() -> T,
-    ) -> Arc<T> {
         let digest = xxhash_rust::xxh3::xxh3_128(bytes);
         {
             let mut kept = lock(&self.0);
-            if let Some(scanned) = table(&mut kept.this).get(&digest) {
+            let kept = &mut *kept;
+            if let Some(scanned) = kept.this.get(&digest) {
                 return Arc::clone(scanned);
             }
-            if let Some(scanned) = table(&mut kept.last).remove(&digest) {
-                table(&mut kept.this).insert(digest, Arc::clone(&scanned));
+            if let Some(scanned) = kept.last.remove(&digest) {
+                kept.this.insert(digest, Arc::clone(&scanned));
                 return scanned;
             }
         }
-        let scanned = Arc::new(scan());
-        table(&mut lock(&self.0).this).insert(digest, Arc::clone(&scanned));
+        // Scanned without the lock, so that other pages are looked up meanwhile.
+        let scanned = Arc::new(Scanned::of(bytes));
+        lock(&self.0).this.insert(digest, Arc::clone(&scanned));
         scanned
     }
 

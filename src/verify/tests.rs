@@ -46,30 +46,6 @@ fn a_page_in_pieces_is_checked_as_the_whole_page() {
 }
 
 #[test]
-fn a_page_in_pieces_through_a_scan_cache_is_checked_as_the_whole_page() {
-    let parts = [
-        "<p id=\"top\">\n<a href=\"gone.html\">a</a>\n",
-        "<a href=\"#top\">b</a>\n<a href=\"gone.html\">c</a><a href=\"#later\">d</a>\n",
-        "\n<a href=\"gone.html\">e</a>\n<a href=\"other.html\">f</a>\n",
-    ];
-    let whole = Collector::default();
-    whole.add("print.html", parts.concat().as_bytes());
-    let whole = whole.finish();
-    assert_eq!(whole.len(), 3, "{whole:?}");
-    let cache = ScanCache::default();
-    for build in 0..2 {
-        let collector = Collector::new(Some(&cache));
-        let mut scan = collector.start("print.html");
-        for part in parts {
-            scan.feed(part);
-        }
-        collector.end(scan);
-        assert_eq!(collector.finish(), whole, "build {build}");
-        assert_eq!(lock(&cache.0).last.pieces.len(), 3, "build {build}");
-    }
-}
-
-#[test]
 fn a_file_in_pieces_that_is_not_a_page_is_only_noted() {
     let collector = Collector::default();
     let mut scan = collector.start("graph.json");
@@ -266,7 +242,7 @@ fn builds_through_a_scan_cache_find_what_full_checks_find() {
 #[test]
 fn a_scan_cache_keeps_what_the_last_build_used_and_nothing_else() {
     let cache = ScanCache::default();
-    let kept = |cache: &ScanCache| lock(&cache.0).last.pages.len();
+    let kept = |cache: &ScanCache| lock(&cache.0).last.len();
     build(
         &cache,
         &[("a.html", "<p id=\"a\">"), ("b.html", "<p id=\"b\">")],
@@ -274,7 +250,7 @@ fn a_scan_cache_keeps_what_the_last_build_used_and_nothing_else() {
     assert_eq!(kept(&cache), 2);
     let scan_of_a = |cache: &ScanCache| {
         let digest = xxhash_rust::xxh3::xxh3_128(b"<p id=\"a\">");
-        lock(&cache.0).last.pages.get(&digest).cloned()
+        lock(&cache.0).last.get(&digest).cloned()
     };
     let before = scan_of_a(&cache).expect("a.html was scanned");
     build(
