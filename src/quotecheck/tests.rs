@@ -171,3 +171,59 @@ fn a_source_of_100000_words_and_1000_quotes_check_quickly() {
     // minutes here.
     assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
 }
+
+mod random {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Text of a few words, with the marks the check normalises or treats
+    /// specially: quotation marks, dashes, ellipses, line breaks, markup.
+    fn text() -> impl Strategy<Value = String> {
+        let piece = prop::sample::select(vec![
+            "we",
+            "can",
+            "cannot",
+            "can't",
+            "it\u{2019}s",
+            "\u{201c}",
+            "\u{201d}",
+            "\"",
+            "\u{2014}",
+            "-",
+            "...",
+            "\u{2026}",
+            "\n",
+            "\n\n",
+            " ",
+            "<p>",
+            "&amp;",
+            "\u{e9}t\u{e9}",
+            "\u{4e2d}",
+            "[",
+            "]",
+            "*",
+        ]);
+        prop::collection::vec(piece, 0..40).prop_map(|p| p.join(" "))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// Whatever the source and the quote, the check ends in diagnostics,
+        /// never a panic, in every format a source may be written in.
+        #[test]
+        fn any_quote_against_any_source_gives_diagnostics(
+            source in text(),
+            quoted in text(),
+            ext in prop::sample::select(vec!["txt", "md", "html"]),
+        ) {
+            let config = CONFIG.replace("a.txt", &format!("a.{ext}"));
+            let quote = quote(&toml::Value::String(quoted).to_string());
+            compile(&[
+                ("briefing.toml", config.as_str()),
+                (&format!("sources/a.{ext}"), source.as_str()),
+                PARTY,
+                ("content/quotes/q.md", quote.as_str()),
+            ]);
+        }
+    }
+}
