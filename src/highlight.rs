@@ -10,8 +10,7 @@ use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
 use pulldown_cmark_escape::escape_html_body_text;
-use syntect::highlighting::ThemeSet;
-use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
+use syntect::html::{ClassStyle, ClassedHTMLGenerator};
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
@@ -89,29 +88,31 @@ fn plain(code: &str) -> String {
     out
 }
 
-/// The stylesheet for highlighted code: a light theme, and a dark one applied
-/// under `prefers-color-scheme: dark`.
-pub fn stylesheet() -> String {
-    let themes = ThemeSet::load_defaults();
-    let css = |name: &str| {
-        themes
-            .themes
-            .get(name)
-            .and_then(|theme| css_for_theme_with_class_style(theme, CLASS_STYLE).ok())
-            .unwrap_or_default()
-    };
-    let dark = css("base16-ocean.dark");
-    let indented: String = dark.lines().map(|l| format!("  {l}\n")).collect();
-    format!(
-        "/* Code colours, generated from syntect's InspiredGitHub and base16-ocean.dark themes. */\n{}\n@media (prefers-color-scheme: dark) {{\n{}}}\n",
-        css("InspiredGitHub"),
-        indented
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use syntect::highlighting::ThemeSet;
+    use syntect::html::css_for_theme_with_class_style;
+
+    /// The stylesheet for highlighted code: a light theme, and a dark one applied
+    /// under `prefers-color-scheme: dark`.
+    pub fn stylesheet() -> String {
+        let themes = ThemeSet::load_defaults();
+        let css = |name: &str| {
+            themes
+                .themes
+                .get(name)
+                .and_then(|theme| css_for_theme_with_class_style(theme, CLASS_STYLE).ok())
+                .unwrap_or_default()
+        };
+        let dark = css("base16-ocean.dark");
+        let indented: String = dark.lines().map(|l| format!("  {l}\n")).collect();
+        format!(
+            "/* Code colours, generated from syntect's InspiredGitHub and base16-ocean.dark themes. */\n{}\n@media (prefers-color-scheme: dark) {{\n{}}}\n",
+            css("InspiredGitHub"),
+            indented
+        )
+    }
 
     #[test]
     fn known_language_gets_classes_not_styles() {

@@ -64,17 +64,6 @@ impl Snippet {
         }
     }
 
-    /// The first byte of the snippet's text, read only to bring it into
-    /// the cache (see `render::pages::mentioned_in`).
-    pub fn first_byte(&self) -> u8 {
-        match &self.0 {
-            Repr::Source { source, parts, .. } => {
-                (source.as_bytes().get(parts[0].0 as usize)).map_or(0, |b| *b)
-            }
-            Repr::Owned { joined, .. } => joined.as_bytes().first().map_or(0, |b| *b),
-        }
-    }
-
     /// Each part as a string and what goes before or after it: `before`
     /// may start with an ellipsis, `after` end with one. For writers that
     /// take the parts in pieces rather than joined.
