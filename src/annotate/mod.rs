@@ -299,6 +299,23 @@ pub fn render(
     }
 }
 
+/// Reads events from `next` through the end of the tag just opened, giving
+/// each (its end included) to `keep`.
+fn read_to_end<'e>(mut next: impl FnMut() -> Option<Event<'e>>, mut keep: impl FnMut(Event<'e>)) {
+    let mut depth = 1usize;
+    while depth > 0 {
+        let Some(event) = next() else {
+            return;
+        };
+        match &event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth -= 1,
+            _ => {}
+        }
+        keep(event);
+    }
+}
+
 /// The rewrite of one stream of events, the main text's or a note's: heading
 /// ids (from the text as written, before references add names to it), then
 /// references, then code highlighting, then rebasing of the author's links.

@@ -254,19 +254,8 @@ impl<'e, I: Iterator<Item = Event<'e>>> ReferenceRewrite<'_, '_, 'e, I> {
 
     /// Reads through the end of the tag just opened, keeping what `keep`
     /// says to (its end included).
-    fn read_to_end(&mut self, mut keep: impl FnMut(Event<'e>)) {
-        let mut depth = 1usize;
-        while depth > 0 {
-            let Some(event) = self.pull() else {
-                return;
-            };
-            match &event {
-                Event::Start(_) => depth += 1,
-                Event::End(_) => depth -= 1,
-                _ => {}
-            }
-            keep(event);
-        }
+    fn read_to_end(&mut self, keep: impl FnMut(Event<'e>)) {
+        super::read_to_end(|| self.pull(), keep);
     }
 
     /// A paragraph just opened. One that holds an embed and nothing else but

@@ -56,18 +56,7 @@ impl<'e, I: Iterator<Item = Event<'e>>> Iterator for HeadingIds<'_, '_, 'e, I> {
             }) => (level, id, classes, attrs),
             event => return Some(event),
         };
-        let mut depth = 1usize;
-        while depth > 0 {
-            let Some(event) = self.input.next() else {
-                break;
-            };
-            match &event {
-                Event::Start(_) => depth += 1,
-                Event::End(_) => depth -= 1,
-                _ => {}
-            }
-            self.held.push_back(event);
-        }
+        super::read_to_end(|| self.input.next(), |event| self.held.push_back(event));
         let text = plain_text(&self.held);
         let id = match id {
             Some(id) => [self.prefix, &id].concat(),
@@ -186,7 +175,7 @@ pub(super) fn highlight_code<'e>(
 /// body was moved there (see [`RenderOptions::moved_from`]). References are
 /// HTML by the time an event gets here, so every `Link` and `Image` left is
 /// the author's own.
-pub(super) fn rebase<'e>(event: Event<'e>, options: &RenderOptions) -> Event<'e> {
+pub(super) fn rebase<'e>(mut event: Event<'e>, options: &RenderOptions) -> Event<'e> {
     let Some(folder) = options.moved_from else {
         return event;
     };
@@ -213,29 +202,8 @@ pub(super) fn rebase<'e>(event: Event<'e>, options: &RenderOptions) -> Event<'e>
         parts.push(rest);
         parts.join("/").into()
     };
-    match event {
-        Event::Start(Tag::Link {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => Event::Start(Tag::Link {
-            link_type,
-            dest_url: moved(dest_url),
-            title,
-            id,
-        }),
-        Event::Start(Tag::Image {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => Event::Start(Tag::Image {
-            link_type,
-            dest_url: moved(dest_url),
-            title,
-            id,
-        }),
-        other => other,
+    if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &mut event {
+        *dest_url = moved(std::mem::replace(dest_url, CowStr::Borrowed("")));
     }
+    event
 }

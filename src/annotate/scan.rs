@@ -81,10 +81,11 @@ fn offset_in(body: &str, piece: &str) -> Option<usize> {
 }
 
 /// A block being read: its text so far and the references that stand in it,
-/// as (index into refs, start byte in text, end byte in text).
-#[derive(Default)]
+/// as (index into refs, start byte in text, end byte in text), and the end
+/// tag that closes it.
 struct OpenBlock {
     number: usize,
+    end: TagEnd,
     text: BlockText,
     refs: Vec<(usize, usize, usize)>,
 }
@@ -114,6 +115,22 @@ impl ScanWalk<'_, '_> {
     /// The number of the innermost open block.
     fn block(&self) -> usize {
         self.blocks.last().map_or(0, |b| b.number)
+    }
+
+    /// A link to `kind:id` at `span`, in the block and place being read;
+    /// it is numbered and given its snippet later.
+    fn reference(&self, kind: Kind, id: &str, span: Range<usize>) -> RawRef {
+        RawRef {
+            kind,
+            id: id.to_string(),
+            span,
+            embed: false,
+            place: self.place,
+            block: self.block(),
+            nth: 0,
+            snippet: Snippet::default(),
+            flaw: None,
+        }
     }
 
     /// The name a reference to `id` shows when it has no text of its own.
@@ -165,19 +182,13 @@ impl ScanWalk<'_, '_> {
     /// is reported, never shown, so it takes no anchor and no snippet.
     fn flawed(&mut self, dest: &str, flaw: Flaw, span: Range<usize>) {
         let (kind, id) = match misspelt_kind(dest) {
-            Some((_, kind, id)) if matches!(flaw, Flaw::Misspelt(_)) => (kind, id.to_string()),
-            _ => (Kind::Section, String::new()),
+            Some((_, kind, id)) if matches!(flaw, Flaw::Misspelt(_)) => (kind, id),
+            _ => (Kind::Section, ""),
         };
+        let flaw = Some(flaw);
         self.refs.push(RawRef {
-            kind,
-            id,
-            span,
-            embed: false,
-            place: self.place,
-            block: self.block(),
-            nth: 0,
-            snippet: Snippet::default(),
-            flaw: Some(flaw),
+            flaw,
+            ..self.reference(kind, id, span)
         });
     }
 
@@ -185,7 +196,9 @@ impl ScanWalk<'_, '_> {
         if is_block(&tag) {
             self.blocks.push(OpenBlock {
                 number: self.next_block,
-                ..OpenBlock::default()
+                end: tag.to_end(),
+                text: BlockText::default(),
+                refs: Vec::new(),
             });
             self.next_block += 1;
         }
@@ -202,36 +215,21 @@ impl ScanWalk<'_, '_> {
                         open.text.push(&text, None);
                         open.refs.push((self.refs.len(), start, open.text.len()));
                     }
+                    // A card is a block: no link's text can hold one.
+                    let place = match self.open_links.is_empty() {
+                        true => self.place,
+                        false => Place::LinkText,
+                    };
                     self.refs.push(RawRef {
-                        kind,
-                        id: id.to_string(),
-                        span: range,
                         embed: true,
-                        // A card is a block: no link's text can hold one.
-                        place: match self.open_links.is_empty() {
-                            true => self.place,
-                            false => Place::LinkText,
-                        },
-                        block: self.block(),
-                        nth: 0,
-                        snippet: Snippet::default(),
-                        flaw: None,
+                        place,
+                        ..self.reference(kind, id, range)
                     });
                 }
             }
             Tag::Link { dest_url, .. } => {
                 let reference = parse_reference(&dest_url).map(|(kind, id)| {
-                    self.refs.push(RawRef {
-                        kind,
-                        id: id.to_string(),
-                        span: range,
-                        embed: false,
-                        place: self.place,
-                        block: self.block(),
-                        nth: 0,
-                        snippet: Snippet::default(),
-                        flaw: None,
-                    });
+                    self.refs.push(self.reference(kind, id, range));
                     let open = self.blocks.last().map_or(0, |b| b.text.len());
                     (self.refs.len() - 1, open)
                 });
@@ -252,7 +250,7 @@ impl ScanWalk<'_, '_> {
             }
             _ => {}
         }
-        if is_block_end(&end)
+        if self.blocks.last().is_some_and(|open| open.end == end)
             && let Some(done) = self.blocks.pop()
         {
             let source = self.source.map(|(source, _)| source);
@@ -305,16 +303,5 @@ fn is_block(tag: &Tag) -> bool {
             | Tag::Item
             | Tag::TableCell
             | Tag::DefinitionListDefinition
-    )
-}
-
-fn is_block_end(end: &TagEnd) -> bool {
-    matches!(
-        end,
-        TagEnd::Paragraph
-            | TagEnd::Heading(_)
-            | TagEnd::Item
-            | TagEnd::TableCell
-            | TagEnd::DefinitionListDefinition
     )
 }
