@@ -125,13 +125,7 @@ fn nothing(file: diagnostics::FileId) -> Briefing {
 /// A reference found unknown for want of a site is a warning that says so;
 /// every other diagnostic (a script link, a misspelt kind) is as a build's.
 fn unresolved(d: Diagnostic, root: Option<&Path>) -> Diagnostic {
-    let unknown = [
-        "unknown-section",
-        "unknown-party",
-        "unknown-clause",
-        "unknown-quote",
-    ];
-    if !unknown.contains(&d.code) {
+    if !resolve::UNKNOWN.contains(&d.code) {
         return d;
     }
     let root = root.map_or_else(|| PathBuf::from("."), Path::to_path_buf);

@@ -104,17 +104,6 @@ pub enum PartyKind {
 }
 
 impl PartyKind {
-    /// The name front matter gives the kind, as templates see it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PartyKind::Company => "company",
-            PartyKind::Person => "person",
-            PartyKind::Government => "government",
-            PartyKind::Organisation => "organisation",
-            PartyKind::Product => "product",
-        }
-    }
-
     pub const ALL: [PartyKind; 5] = [
         PartyKind::Company,
         PartyKind::Person,
@@ -438,10 +427,6 @@ mod tests {
     #[test]
     fn names_are_the_ones_serde_gives_templates() {
         let serde_name = |v: serde_json::Value| v.as_str().map(str::to_string);
-        for kind in PartyKind::ALL {
-            let name = serde_name(serde_json::json!(kind));
-            assert_eq!(name.as_deref(), Some(kind.as_str()));
-        }
         for status in [
             Status::Added,
             Status::Removed,

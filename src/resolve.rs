@@ -13,6 +13,14 @@ use crate::annotate::{Flaw, Place, RawRef};
 use crate::diagnostics::{Diagnostic, FileId, NOT_LOADED, suggest};
 use crate::model::{Briefing, Doc, EntityKey, Kind, Status};
 
+/// The code of the error for an id that names no entity, by [`Kind`].
+pub const UNKNOWN: [&str; 4] = [
+    "unknown-section",
+    "unknown-party",
+    "unknown-clause",
+    "unknown-quote",
+];
+
 /// The links between entities that front matter declares.
 #[derive(Debug, Clone, Default)]
 pub struct Relations {
@@ -259,14 +267,8 @@ impl Cx<'_> {
             true => format!("a {name} reference needs an id after `{name}:`"),
             false => format!("unknown {name} `{id}`"),
         };
-        let code = match kind {
-            Kind::Section => "unknown-section",
-            Kind::Party => "unknown-party",
-            Kind::Clause => "unknown-clause",
-            Kind::Quote => "unknown-quote",
-        };
         self.out.push(
-            Diagnostic::error(code, file, span, message)
+            Diagnostic::error(UNKNOWN[kind as usize], file, span, message)
                 .with_label(label)
                 .with_help(help),
         );

@@ -173,10 +173,7 @@ fn create(path: &Path, text: &str) -> Result<PathBuf, ScaffoldError> {
             if source.kind() == std::io::ErrorKind::AlreadyExists {
                 ScaffoldError::Exists(path.to_path_buf())
             } else {
-                ScaffoldError::Io {
-                    path: path.to_path_buf(),
-                    source,
-                }
+                io(path)(source)
             }
         })?;
     file.write_all(text.as_bytes()).map_err(io(path))?;

@@ -391,14 +391,12 @@ fn decode(
         Ok(text) => Some(files.add(rel, text)),
         Err(err) => {
             let at = err.utf8_error().valid_up_to();
-            let bytes = err.into_bytes();
-            let lossy_at = String::from_utf8_lossy(&bytes[..at]).len();
-            let file = files.add(rel, String::from_utf8_lossy(&bytes).into_owned());
+            let file = files.add(rel, String::from_utf8_lossy(err.as_bytes()).into_owned());
             diagnostics.push(
                 Diagnostic::error(
                     "not-utf8",
                     file,
-                    lossy_at..lossy_at + 1,
+                    at..at + 1,
                     "this file is not valid UTF-8 text",
                 )
                 .with_label("first invalid byte")

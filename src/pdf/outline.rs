@@ -63,10 +63,6 @@ impl ReadBack {
     /// Every outline entry in document order (an entry, its children, then
     /// its next sibling); none when the PDF has no outline.
     pub fn outline(&self) -> Result<Vec<Entry>, ReadError> {
-        let malformed = |what: &str| {
-            let what = what.to_string();
-            move |cause| ReadError::Malformed { what, cause }
-        };
         let catalog = self.doc.catalog().map_err(malformed("the catalog"))?;
         let Ok(root) = catalog.get_deref(b"Outlines", &self.doc) else {
             return Ok(Vec::new());
@@ -104,14 +100,11 @@ impl ReadBack {
     /// `/Dests` dictionary (what Chromium writes: one per element id that a
     /// link in the page targets) and from a `/Names` tree's `/Dests`.
     pub fn destinations(&self) -> Result<BTreeMap<String, u32>, ReadError> {
-        let malformed = |cause| ReadError::Malformed {
-            what: "the named destinations".to_string(),
-            cause,
-        };
-        let catalog = self.doc.catalog().map_err(malformed)?;
+        let what = "the named destinations";
+        let catalog = self.doc.catalog().map_err(malformed(what))?;
         let mut found = BTreeMap::new();
         if let Ok(dests) = catalog.get_deref(b"Dests", &self.doc) {
-            for (name, dest) in dests.as_dict().map_err(malformed)? {
+            for (name, dest) in dests.as_dict().map_err(malformed(what))? {
                 let name = String::from_utf8_lossy(name).into_owned();
                 let page = self.explicit_page(dest, &format!("destination \"{name}\""))?;
                 found.insert(name, page);
@@ -178,27 +171,25 @@ impl ReadBack {
         if depth > MAX_DEPTH {
             return Err(ReadError::Loop("name tree"));
         }
-        let malformed = |cause| ReadError::Malformed {
-            what: "the tree of named destinations".to_string(),
-            cause,
-        };
+        let what = "the tree of named destinations";
         if let Ok(kids) = node.get_deref(b"Kids", &self.doc) {
-            for kid in kids.as_array().map_err(malformed)? {
+            for kid in kids.as_array().map_err(malformed(what))? {
                 let kid = kid
                     .as_reference()
                     .and_then(|id| self.doc.get_dictionary(id))
-                    .map_err(malformed)?;
+                    .map_err(malformed(what))?;
                 self.name_tree(kid, depth + 1, found)?;
             }
         }
         if let Ok(names) = node.get_deref(b"Names", &self.doc) {
             // Keys and values alternate; a key left without a value has a
             // destination that points nowhere.
-            for pair in names.as_array().map_err(malformed)?.chunks(2) {
+            for pair in names.as_array().map_err(malformed(what))?.chunks(2) {
                 let Some((key, value)) = pair.split_first() else {
                     continue;
                 };
-                let name = String::from_utf8_lossy(key.as_str().map_err(malformed)?).into_owned();
+                let name =
+                    String::from_utf8_lossy(key.as_str().map_err(malformed(what))?).into_owned();
                 let what = format!("destination \"{name}\"");
                 let page = match value.first() {
                     Some(dest) => self.explicit_page(dest, &what)?,
@@ -212,6 +203,12 @@ impl ReadBack {
 }
 
 /// The object `/key n g R` refers to, when the entry is a reference.
+/// The error for `what`, which lopdf could not read.
+fn malformed(what: &str) -> impl FnOnce(lopdf::Error) -> ReadError + use<> {
+    let what = what.to_string();
+    move |cause| ReadError::Malformed { what, cause }
+}
+
 fn reference(dict: &Dictionary, key: &[u8]) -> Option<ObjectId> {
     dict.get(key).and_then(Object::as_reference).ok()
 }
