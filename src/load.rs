@@ -5,7 +5,7 @@
 //! read, so one build reports every mistake. Cross-entity ids named in front
 //! matter (`speaker`, `parties`, …) are checked later, by `resolve`.
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 use std::ops::Range;
 
 use rustc_hash::FxHashMap;
@@ -413,7 +413,7 @@ fn parse_config(files: &Files, file: FileId, diagnostics: &mut Vec<Diagnostic>) 
     let text = files.text(file);
     match toml::from_str::<Config>(text) {
         Ok(config) => {
-            let mut seen = BTreeMap::new();
+            let mut seen = BTreeSet::new();
             for source in &config.sources {
                 let id = source.id.get_ref();
                 if !is_valid_id(id) {
@@ -431,7 +431,7 @@ fn parse_config(files: &Files, file: FileId, diagnostics: &mut Vec<Diagnostic>) 
                         )),
                     );
                 }
-                if seen.insert(id.clone(), ()).is_some() {
+                if !seen.insert(id) {
                     diagnostics.push(
                         Diagnostic::error(
                             "duplicate-id",

@@ -273,7 +273,8 @@ impl Job<'_> {
         let _ = std::fs::remove_file(&out);
         let mut command = Command::new(chromium);
         command
-            .args(chromium_flags(&self.server.proxy()))
+            .args(CHROMIUM_FLAGS)
+            .arg(format!("--proxy-server={}", self.server.proxy()))
             .arg(flag("--user-data-dir=", &profile))
             .arg(flag("--print-to-pdf=", &out))
             .arg(self.server.url(self.page));
@@ -313,37 +314,32 @@ fn flag(name: &str, path: &Path) -> std::ffi::OsString {
 }
 
 /// Chromium's flags for printing: headless, with none of its own network
-/// traffic, a proxy (the site's server) for every address including
-/// loopback ones, no name lookups, and no WebRTC traffic around the proxy.
-fn chromium_flags(proxy: &str) -> Vec<String> {
-    [
-        // The sandbox is off because Chromium refuses to start sandboxed as
-        // root (CI, containers); what the page can reach is limited below.
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-        "--no-default-browser-check",
-        "--hide-scrollbars",
-        "--no-pdf-header-footer",
-        "--generate-pdf-document-outline",
-        // Chromium sends loopback addresses past a proxy unless told not to
-        // (`<-loopback>`), so without it a page could reach other servers on
-        // this machine.
-        "--proxy-bypass-list=<-loopback>",
-        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-        "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
-    ]
-    .into_iter()
-    .map(String::from)
-    .chain([format!("--proxy-server={proxy}")])
-    .collect()
-}
+/// traffic, a proxy (the site's server, named apart) for every address
+/// including loopback ones, no name lookups, and no WebRTC traffic around
+/// the proxy.
+const CHROMIUM_FLAGS: [&str; 16] = [
+    // The sandbox is off because Chromium refuses to start sandboxed as
+    // root (CI, containers); what the page can reach is limited below.
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--no-default-browser-check",
+    "--hide-scrollbars",
+    "--no-pdf-header-footer",
+    "--generate-pdf-document-outline",
+    // Chromium sends loopback addresses past a proxy unless told not to
+    // (`<-loopback>`), so without it a page could reach other servers on
+    // this machine.
+    "--proxy-bypass-list=<-loopback>",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+    "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
+];
 
 /// The page of each contents entry in the PDF at `path`: the page of the
 /// named destination its link makes (Chromium writes one for each id a link

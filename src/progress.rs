@@ -12,37 +12,35 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use brief::Stage;
 
 pub struct Spinner {
-    bar: Option<ProgressBar>,
+    bar: ProgressBar,
 }
 
 impl Spinner {
     pub fn new(quiet: bool) -> Spinner {
         if quiet || !std::io::stderr().is_terminal() {
-            return Spinner { bar: None };
+            return Spinner {
+                bar: ProgressBar::hidden(),
+            };
         }
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
         if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
             bar.set_style(style);
         }
         bar.enable_steady_tick(Duration::from_millis(100));
-        Spinner { bar: Some(bar) }
+        Spinner { bar }
     }
 
     pub fn stage(&self, stage: Stage) {
-        if let Some(bar) = &self.bar {
-            bar.set_message(match stage {
-                Stage::Compiling => "reading and checking the sources",
-                Stage::Rendering => "rendering pages",
-                Stage::Verifying => "verifying every link",
-                Stage::Writing => "writing the output",
-            });
-        }
+        self.bar.set_message(match stage {
+            Stage::Compiling => "reading and checking the sources",
+            Stage::Rendering => "rendering pages",
+            Stage::Verifying => "verifying every link",
+            Stage::Writing => "writing the output",
+        });
     }
 
     /// Clears the spinner so the summary and diagnostics print cleanly.
     pub fn finish(&self) {
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
-        }
+        self.bar.finish_and_clear();
     }
 }

@@ -9,10 +9,10 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 use super::{Miss, Problem, html, percent_decode, resolve};
-use crate::annotate::is_external;
+use crate::annotate::{self, is_external};
 use crate::diagnostics::{Diagnostic, FileId, Files, suggest};
 
 /// A content file whose body may have made links on some pages.
@@ -144,14 +144,12 @@ fn same_target(dest: &str, doc_page: Option<&str>, miss: &Miss) -> bool {
 /// values of its raw HTML, located at the value.
 fn markdown_links(text: &str, body_start: usize) -> Vec<(String, Range<usize>)> {
     let body = text.get(body_start..).unwrap_or("");
-    let options =
-        Options::ENABLE_FOOTNOTES | Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     let shift = |range: Range<usize>| range.start + body_start..range.end + body_start;
     let mut links = Vec::new();
     // An HTML block is read whole, from the source, so that a tag written
     // over several lines is read as one; its lines' events are then skipped.
     let mut in_block = false;
-    for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
+    for (event, range) in Parser::new_ext(body, annotate::options()).into_offset_iter() {
         match event {
             Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
                 links.push((dest_url.to_string(), shift(range)));
