@@ -288,23 +288,16 @@ impl Graph {
                     .get(key.index)
                     .is_some_and(|c| !c.is_empty());
             if !bound && self.mentions_of(key).all(|m| m.page == PageId::Entity(key)) {
-                let doc = briefing.doc(key);
+                let (kind, id) = (key.kind.as_str(), briefing.id(key));
                 out.push(
                     Diagnostic::warning(
                         "unreferenced",
-                        doc.file,
+                        briefing.doc(key).file,
                         0..0,
-                        format!(
-                            "{} `{}` is never referenced",
-                            key.kind.as_str(),
-                            briefing.id(key)
-                        ),
+                        format!("{kind} `{id}` is never referenced"),
                     )
                     .with_label("defined here")
-                    .with_help(format!(
-                        "mention it somewhere, e.g. `[]({})`",
-                        briefing.key_string(key)
-                    )),
+                    .with_help(format!("mention it somewhere, e.g. `[]({kind}:{id})`")),
                 );
             }
         }
@@ -313,16 +306,13 @@ impl Graph {
         // in" (which is why the unreferenced check above ignores it too).
         let own = |(m, _): &(&Mention, &Place)| m.page == PageId::Entity(m.entity);
         for (m, place) in self.mentions.iter().zip(places).filter(own) {
+            let (kind, id) = (m.entity.kind.as_str(), briefing.id(m.entity));
             out.push(
                 Diagnostic::warning(
                     "self-reference",
                     place.file,
                     place.span.clone(),
-                    format!(
-                        "{} `{}` references itself",
-                        m.entity.kind.as_str(),
-                        briefing.id(m.entity)
-                    ),
+                    format!("{kind} `{id}` references itself"),
                 )
                 .with_label("a link to the page it is on")
                 .with_help("write the name as plain text: the page is already about it"),
@@ -348,20 +338,18 @@ impl Graph {
                     && (block == Some(place.block) || block.map(|b| b + 1) == Some(place.block))
             });
             if !nearby {
+                let quote = briefing.id(m.entity);
+                let speaker = briefing.key_string(speaker);
                 out.push(
                     Diagnostic::warning(
                         "speaker-not-linked",
                         place.file,
                         place.span.clone(),
-                        format!(
-                            "the speaker of quote `{}` is not named nearby",
-                            briefing.id(m.entity)
-                        ),
+                        format!("the speaker of quote `{quote}` is not named nearby"),
                     )
                     .with_label("quote referenced here")
                     .with_help(format!(
-                        "reference the speaker in this paragraph or the one before, e.g. `[]({})`",
-                        briefing.key_string(speaker)
+                        "reference the speaker in this paragraph or the one before, e.g. `[]({speaker})`"
                     )),
                 );
             }

@@ -185,31 +185,20 @@ struct Fill<'a> {
     split: &'a frontmatter::Split,
 }
 
-/// A required key, its value, and what to write there.
-type Required<'v> = (&'static str, &'v str, &'static str);
-
 impl Fill<'_> {
     fn section(&self, section: &mut Section, out: &mut Vec<Diagnostic>) {
         let meta = &mut section.meta;
         drop_blank(&mut meta.summary);
-        let title = (
-            "title",
-            meta.title.as_str(),
-            "give the section the title its page shows",
-        );
-        self.required(&[title], out);
+        let help = "give the section the title its page shows";
+        self.required("title", &meta.title, help, out);
     }
 
     fn party(&self, party: &mut Party, out: &mut Vec<Diagnostic>) {
         let meta = &mut party.meta;
         drop_blank(&mut meta.role);
         drop_blank(&mut meta.position);
-        let name = (
-            "name",
-            meta.name.as_str(),
-            "write the party's name as readers should see it",
-        );
-        self.required(&[name], out);
+        let help = "write the party's name as readers should see it";
+        self.required("name", &meta.name, help, out);
     }
 
     fn clause(&self, clause: &mut Clause, out: &mut Vec<Diagnostic>) {
@@ -224,26 +213,16 @@ impl Fill<'_> {
         if meta.status == Status::Removed {
             drop_blank(&mut meta.after);
         }
-        let mut required = vec![(
-            "title",
-            meta.title.as_str(),
-            "give the term a short title, e.g. \"Revenue share\"",
-        )];
+        let help = "give the term a short title, e.g. \"Revenue share\"";
+        self.required("title", &meta.title, help, out);
         if let Some(before) = &meta.before {
-            required.push((
-                "before",
-                before,
-                "say what the term was before the change (or set `status = \"added\"`)",
-            ));
+            let help = "say what the term was before the change (or set `status = \"added\"`)";
+            self.required("before", before, help, out);
         }
         if let Some(after) = &meta.after {
-            required.push((
-                "after",
-                after,
-                "say what the term is after the change (or set `status = \"removed\"`)",
-            ));
+            let help = "say what the term is after the change (or set `status = \"removed\"`)";
+            self.required("after", after, help, out);
         }
-        self.required(&required, out);
         if let (Some(effective), Some(until)) = (&meta.effective, &meta.until)
             && ends(until) < starts(effective)
         {
@@ -263,35 +242,28 @@ impl Fill<'_> {
 
     fn quote(&self, quote: &Quote, out: &mut Vec<Diagnostic>) {
         let meta = &quote.meta;
-        let required = [
-            (
-                "speaker",
-                meta.speaker.get_ref().as_str(),
-                "name who said it by the party's id, e.g. `speaker = \"openai\"`",
-            ),
-            (
-                "text",
-                meta.text.as_str(),
-                "write the words said (with `kind = \"paraphrase\"`, what was said)",
-            ),
-        ];
-        self.required(&required, out);
+        let help = "name who said it by the party's id, e.g. `speaker = \"openai\"`";
+        self.required("speaker", meta.speaker.get_ref(), help, out);
+        let help = "write the words said (with `kind = \"paraphrase\"`, what was said)";
+        self.required("text", &meta.text, help, out);
     }
 
-    /// Reports each of `fields` whose value is blank, at the value.
-    fn required(&self, fields: &[Required], out: &mut Vec<Diagnostic>) {
-        for (key, _, help) in fields.iter().filter(|(_, v, _)| v.trim().is_empty()) {
-            out.push(
-                Diagnostic::error(
-                    "empty-value",
-                    self.file,
-                    self.span(key),
-                    format!("`{key}` is empty: fill it in"),
-                )
-                .with_label("empty")
-                .with_help(*help),
-            );
+    /// Reports the required `key` if its `value` is blank, at the value,
+    /// with `help` saying what to write there.
+    fn required(&self, key: &str, value: &str, help: &str, out: &mut Vec<Diagnostic>) {
+        if !value.trim().is_empty() {
+            return;
         }
+        out.push(
+            Diagnostic::error(
+                "empty-value",
+                self.file,
+                self.span(key),
+                format!("`{key}` is empty: fill it in"),
+            )
+            .with_label("empty")
+            .with_help(help),
+        );
     }
 
     /// Where the value of `key` is written, or the front matter's opening.
@@ -377,24 +349,16 @@ fn check_id(content: &ContentFile, id: &str, diagnostics: &mut Vec<Diagnostic>) 
 /// clause or a quote). Sections have no index page, so `index` is theirs
 /// to use.
 fn reserved_id(content: &ContentFile, kind: Kind, id: &str) -> Option<Diagnostic> {
+    let (name, dir) = (kind.as_str(), kind.dir());
     (kind != Kind::Section && id == "index").then(|| {
         Diagnostic::error(
             "reserved-id",
             content.file,
             0..0,
-            format!(
-                "a {} cannot have the id `index`: `{}/index.html` is the list of every {}",
-                kind.as_str(),
-                kind.dir(),
-                kind.as_str()
-            ),
+            format!("a {name} cannot have the id `index`: `{dir}/index.html` is the list of every {name}"),
         )
         .with_label("in this file's name")
-        .with_help(format!(
-            "rename the file, e.g. `content/{}/{}-index.md`",
-            kind.dir(),
-            kind.as_str()
-        ))
+        .with_help(format!("rename the file, e.g. `content/{dir}/{name}-index.md`"))
     })
 }
 

@@ -249,12 +249,9 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Init { dir } => {
             let written = brief::scaffold::init(&dir).map_err(|e| fail(e.into()))?;
             if !cli.quiet {
-                eprintln!("wrote {} files into {}", written.len(), dir.display());
-                eprintln!(
-                    "next: brief serve --root {}   (or: brief build --root {})",
-                    dir.display(),
-                    dir.display()
-                );
+                let dir = dir.display();
+                eprintln!("wrote {} files into {dir}", written.len());
+                eprintln!("next: brief serve --root {dir}   (or: brief build --root {dir})");
             }
             Ok(0)
         }

@@ -121,48 +121,32 @@ pub fn references(
                 return None;
             }
             let key = cx.lookup(r.kind, &r.id, doc.file, span.clone(), Origin::Body)?;
-            if r.embed && !r.kind.can_embed() {
-                cx.out.push(
-                    Diagnostic::error(
-                        "bad-embed",
-                        doc.file,
-                        span,
-                        format!("a {} cannot be embedded as a card", r.kind.as_str()),
-                    )
-                    .with_label("embedded here")
-                    .with_help(format!(
-                        "only quotes and clauses embed; link to it instead: `[]({}:{})`",
-                        r.kind.as_str(),
-                        r.id
-                    )),
-                );
-                return None;
+            if !r.embed {
+                return Some(key);
             }
-            if r.embed && r.place != Place::Flow {
-                let place = match r.place {
-                    Place::Heading => "a heading",
-                    Place::TableCell => "a table cell",
-                    _ => "a link's text",
-                };
-                cx.out.push(
-                    Diagnostic::error(
-                        "bad-embed",
-                        doc.file,
-                        span,
-                        format!("a card cannot be embedded in {place}"),
-                    )
-                    .with_label("embedded here")
-                    .with_help(format!(
-                        "put `![]({}:{})` on a line of its own, or link with `[]({}:{})`",
-                        r.kind.as_str(),
-                        r.id,
-                        r.kind.as_str(),
-                        r.id
-                    )),
-                );
-                return None;
-            }
-            Some(key)
+            let (kind, id) = (r.kind.as_str(), &r.id);
+            let place = match r.place {
+                Place::Flow => None,
+                Place::Heading => Some("a heading"),
+                Place::TableCell => Some("a table cell"),
+                Place::LinkText => Some("a link's text"),
+            };
+            let (message, help) = if !r.kind.can_embed() {
+                (
+                    format!("a {kind} cannot be embedded as a card"),
+                    format!("only quotes and clauses embed; link to it instead: `[]({kind}:{id})`"),
+                )
+            } else if let Some(place) = place {
+                (
+                    format!("a card cannot be embedded in {place}"),
+                    format!("put `![]({kind}:{id})` on a line of its own, or link with `[]({kind}:{id})`"),
+                )
+            } else {
+                return Some(key);
+            };
+            let error = Diagnostic::error("bad-embed", doc.file, span, message);
+            cx.out.push(error.with_label("embedded here").with_help(help));
+            None
         })
         .collect();
     (bound, cx.out)
@@ -388,14 +372,12 @@ fn not_loaded(
     span: Range<usize>,
     label: String,
 ) -> Diagnostic {
+    let kind = kind.as_str();
     Diagnostic::error(
         NOT_LOADED,
         file,
         span,
-        format!(
-            "{} `{id}` could not be loaded: see the error in {path}",
-            kind.as_str()
-        ),
+        format!("{kind} `{id}` could not be loaded: see the error in {path}"),
     )
     .with_label(label)
 }

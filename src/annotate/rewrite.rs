@@ -78,15 +78,12 @@ impl<'e, I: Iterator<Item = Event<'e>>> Iterator for HeadingIds<'_, '_, 'e, I> {
 
 /// The text of a heading's events, as its id and contents entry read it.
 fn plain_text<'a>(events: impl IntoIterator<Item = &'a Event<'a>>) -> String {
-    let mut text = String::new();
-    for event in events {
-        match event {
-            Event::Text(t) | Event::Code(t) => text.push_str(t),
-            Event::SoftBreak | Event::HardBreak => text.push(' '),
-            _ => {}
-        }
-    }
-    text
+    let words = events.into_iter().filter_map(|event| match event {
+        Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+        Event::SoftBreak | Event::HardBreak => Some(" "),
+        _ => None,
+    });
+    words.collect()
 }
 
 /// Ids the built-in templates give elements of the pages a body is shown
