@@ -190,26 +190,25 @@ struct Watcher {
 impl Watcher {
     /// Watches what exists now and is not watched yet.
     fn refresh(&mut self) -> Result<(), ServeError> {
-        let fail = |path: &Path, message: String| ServeError::Watch {
-            path: path.to_path_buf(),
-            message,
-        };
         self.folders.retain(|f| f.is_dir());
-        let mut wanted = vec![(self.root.clone(), RecursiveMode::NonRecursive)];
-        for dir in ["content", "templates", "static", crate::quotecheck::FOLDER] {
-            wanted.push((self.root.join(dir), RecursiveMode::Recursive));
-        }
-        for (path, mode) in wanted {
+        let root = (self.root.clone(), RecursiveMode::NonRecursive);
+        let folders = FOLDERS.map(|dir| (self.root.join(dir), RecursiveMode::Recursive));
+        for (path, mode) in [root].into_iter().chain(folders) {
             if path.is_dir() && !self.folders.contains(&path) {
-                self.debouncer
-                    .watch(&path, mode)
-                    .map_err(|e| fail(&path, e.to_string()))?;
+                let watched = self.debouncer.watch(&path, mode);
+                watched.map_err(|e| ServeError::Watch {
+                    path: path.clone(),
+                    message: e.to_string(),
+                })?;
                 self.folders.insert(path);
             }
         }
         Ok(())
     }
 }
+
+/// The site's folders that are sources, each with everything in it.
+const FOLDERS: [&str; 4] = ["content", "templates", "static", crate::quotecheck::FOLDER];
 
 /// Whether a changed path is one of the site's sources.
 fn is_source(root: &Path, path: &Path) -> bool {
@@ -221,9 +220,9 @@ fn is_source(root: &Path, path: &Path) -> bool {
         .next()
         .map(|c| c.as_os_str().to_string_lossy().into_owned());
     match first.as_deref() {
-        Some("content" | "templates" | "static" | crate::quotecheck::FOLDER) => true,
         Some("briefing.toml") => rel.components().count() == 1,
-        _ => false,
+        Some(first) => FOLDERS.contains(&first),
+        None => false,
     }
 }
 

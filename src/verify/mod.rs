@@ -136,9 +136,8 @@ impl Collector {
     /// A collector that takes the scans of pages it has seen before from
     /// `cache`, when there is one, and leaves its own scans there.
     pub fn new(cache: Option<&ScanCache>) -> Collector {
-        let cache = cache.map(|cache| ScanCache(Arc::clone(&cache.0)));
         Collector {
-            cache,
+            cache: cache.cloned(),
             files: Mutex::default(),
         }
     }
@@ -194,8 +193,9 @@ impl Collector {
 /// page by a digest of its bytes, so that a page an edit left as it was is
 /// not scanned again. Only whole pages ([`Collector::add`]) are looked up;
 /// each [`Collector::finish`] drops the scans its build did not use. The
-/// `Arc` lets a collector hold the cache it is given without borrowing it.
-#[derive(Default)]
+/// `Arc` lets a collector hold the cache it is given without borrowing it:
+/// a clone is the same cache.
+#[derive(Default, Clone)]
 pub struct ScanCache(Arc<Mutex<Generations>>);
 
 #[derive(Default)]
