@@ -321,13 +321,12 @@ impl Graph {
         for (m, place) in
             (self.mentions.iter().zip(places)).filter(|(m, _)| m.entity.kind == Kind::Quote)
         {
-            let speaker = self.relations.quote_speaker.get(m.entity.index);
-            let party = |index| EntityKey {
+            let Some(&Some(index)) = self.relations.quote_speaker.get(m.entity.index) else {
+                continue;
+            };
+            let speaker = EntityKey {
                 kind: Kind::Party,
                 index,
-            };
-            let Some(speaker) = speaker.copied().flatten().map(party) else {
-                continue;
             };
             if m.page == PageId::Entity(m.entity) || m.page == PageId::Entity(speaker) {
                 continue;
