@@ -9,7 +9,10 @@
 //! N sections of about 700 words (headings, a list, a block quote, a footnote,
 //! 5 section references and 5–6 party/clause/quote references each, a fenced code
 //! block in every 10th), N/5 parties, N/10 clauses and N/10 quotes.
-//! `OUTDIR/brief`, `OUTDIR/hugo` and `OUTDIR/mdbook` are replaced.
+//! `OUTDIR/brief`, `OUTDIR/hugo` and `OUTDIR/mdbook` are replaced, and so is
+//! `OUTDIR/brief-sourced`: the `brief` site with a copy of its source in
+//! `sources/` (100 words of it per quote, the quote's words among them), every
+//! quote naming it, for timing the quote check.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -198,6 +201,49 @@ fn write(path: &Path, text: &str) {
     fs::write(path, text).expect("write corpus file");
 }
 
+/// `brief` with its source's copy: every quote gets `source = "s"`, and
+/// `sources/s.txt` holds each quote's text in 85 other words, a paragraph
+/// a quote.
+fn sourced(brief: &Path, out: &Path) {
+    let _ = fs::remove_dir_all(out);
+    let mut rng = Rng(7);
+    let mut source = String::new();
+    for entry in walk(brief) {
+        let rel = entry.strip_prefix(brief).expect("inside the corpus");
+        let mut text = fs::read_to_string(&entry).expect("read corpus file");
+        if rel.starts_with("content/quotes") {
+            let quoted = (text.lines())
+                .find_map(|l| l.strip_prefix("text = \"")?.strip_suffix('"'))
+                .unwrap_or("");
+            let _ = write!(source, "{} {quoted} {}\n\n", rng.words(40), rng.words(45));
+            text = text.replacen("+++\n", "+++\nsource = \"s\"\n", 1);
+        }
+        write(&out.join(rel), &text);
+    }
+    write(
+        &out.join("briefing.toml"),
+        "title = \"Benchmark corpus\"\n[[sources]]\nid = \"s\"\ntitle = \"Source\"\nfile = \"s.txt\"\n",
+    );
+    write(&out.join("sources/s.txt"), &source);
+}
+
+/// Every file under `dir`, in sorted order.
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    let mut entries: Vec<_> = (fs::read_dir(dir).expect("read corpus folder"))
+        .map(|e| e.expect("read corpus folder").path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let (Some(n), Some(out)) = (
@@ -304,10 +350,13 @@ fn main() {
             );
         }
         match flavour {
-            Flavour::Brief => write(
-                &root.join("briefing.toml"),
-                "title = \"Benchmark corpus\"\n",
-            ),
+            Flavour::Brief => {
+                write(
+                    &root.join("briefing.toml"),
+                    "title = \"Benchmark corpus\"\n",
+                );
+                sourced(&root, &out.join("brief-sourced"));
+            }
             Flavour::Hugo => {
                 write(
                     &root.join("hugo.toml"),
