@@ -362,6 +362,16 @@ fn themed_site() -> tempfile::TempDir {
     ])
 }
 
+/// The error of building [`themed_site`] with `templates` (name, text)
+/// written over its own.
+fn build_with_templates_fails(templates: &[(&str, &str)]) -> String {
+    let site = themed_site();
+    for (name, text) in templates {
+        std::fs::write(site.path().join("templates").join(name), text).unwrap();
+    }
+    build_fails(site.path())
+}
+
 /// Every file under `dir` with its bytes, for before/after comparisons.
 fn snapshot(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
     walkdir::WalkDir::new(dir)
@@ -555,13 +565,10 @@ fn an_interrupted_build_removes_its_staging_folder() {
 /// error, never overflow the stack (which aborts the process).
 #[test]
 fn a_template_component_that_calls_itself_is_a_template_error() {
-    let site = themed_site();
-    std::fs::write(
-        site.path().join("templates/404.html"),
+    let err = build_with_templates_fails(&[(
+        "404.html",
         "{% component again(n) %}{{ <again n={n} /> }}{% endcomponent again %}<p>{{ <again n={1} /> }}</p>\n",
-    )
-    .unwrap();
-    let err = build_fails(site.path());
+    )]);
     assert!(
         err.contains("template `404.html` failed")
             && err.contains("Maximum render recursion depth for components exceeded"),
@@ -571,23 +578,11 @@ fn a_template_component_that_calls_itself_is_a_template_error() {
 
 #[test]
 fn templates_that_include_each_other_are_a_template_error() {
-    let site = themed_site();
-    std::fs::write(
-        site.path().join("templates/404.html"),
-        "<p>{% include \"a.html\" %}</p>\n",
-    )
-    .unwrap();
-    std::fs::write(
-        site.path().join("templates/a.html"),
-        "{% include \"b.html\" %}",
-    )
-    .unwrap();
-    std::fs::write(
-        site.path().join("templates/b.html"),
-        "{% include \"a.html\" %}",
-    )
-    .unwrap();
-    let err = build_fails(site.path());
+    let err = build_with_templates_fails(&[
+        ("404.html", "<p>{% include \"a.html\" %}</p>\n"),
+        ("a.html", "{% include \"b.html\" %}"),
+        ("b.html", "{% include \"a.html\" %}"),
+    ]);
     assert!(
         err.contains("Circular include detected for template 'a.html'")
             && err.contains(r#"["404.html", "a.html", "b.html", "a.html"]"#),
@@ -597,13 +592,10 @@ fn templates_that_include_each_other_are_a_template_error() {
 
 #[test]
 fn a_template_that_extends_itself_is_a_template_error() {
-    let site = themed_site();
-    std::fs::write(
-        site.path().join("templates/404.html"),
+    let err = build_with_templates_fails(&[(
+        "404.html",
         "{% extends \"404.html\" %}{% block content %}{% endblock content %}\n",
-    )
-    .unwrap();
-    let err = build_fails(site.path());
+    )]);
     assert!(
         err.contains("Circular extend detected for template '404.html'"),
         "{err}"
