@@ -107,6 +107,24 @@ impl Theme {
             .render(template, &context)
             .map_err(|e| fail(chain(&e)))
     }
+
+    /// Renders `component`, defined in `template` (or any template: components
+    /// are shared), with `args`' fields as its arguments.
+    pub fn render_component(
+        &self,
+        template: &str,
+        component: &str,
+        args: &impl Serialize,
+    ) -> Result<String, RenderError> {
+        let fail = |message: String| RenderError {
+            template: template.to_string(),
+            message,
+        };
+        let context = Context::from_serialize(args).map_err(|e| fail(chain(&e)))?;
+        self.tera
+            .render_component(component, &context, None, true)
+            .map_err(|e| fail(chain(&e)))
+    }
 }
 
 fn compile(templates: &BTreeMap<String, String>) -> Result<Tera, String> {

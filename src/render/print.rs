@@ -7,7 +7,6 @@
 //! point at anchors inside the document. The look is `static/print.css`; this
 //! module only decides what the document holds.
 
-use pulldown_cmark::{Event, Tag, TagEnd};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -22,19 +21,39 @@ use crate::model::{EntityKey, Kind};
 #[derive(Serialize, Hash)]
 struct PrintPage<'a> {
     lede: String,
-    sections: Vec<PrintEntry<'a>>,
-    parties: Vec<PrintEntry<'a>>,
-    clauses: Vec<PrintEntry<'a>>,
-    quotes: Vec<PrintEntry<'a>>,
+    sections: Vec<Item<Contents<'a>>>,
+    parties: Vec<Item<&'a EntityView>>,
+    clauses: Vec<Item<&'a EntityView>>,
+    quotes: Vec<Item<&'a EntityView>>,
     appendices: Vec<Appendix>,
 }
 
+/// An entry as the page lists it: what the page itself shows of the
+/// entity, and a mark where the entry, rendered on its own, goes.
 #[derive(Serialize, Hash)]
-struct PrintEntry<'a> {
+struct Item<E> {
+    entity: E,
+    entry: String,
+}
+
+/// What the contents show of a section: at 10,000 sections, whole views
+/// in the page's context would take more memory than anything else.
+#[derive(Serialize, Hash)]
+struct Contents<'a> {
+    href: &'a str,
+    number: Option<usize>,
+    name: &'a str,
+}
+
+/// One entry as its component (`print_section`, `print_party`, …) sees it.
+#[derive(Serialize)]
+struct Entry<'a> {
     entity: &'a EntityView,
     html: String,
-    /// The sections that mention the entity, as `§N`, in reading order.
-    sections: Vec<String>,
+    /// The sections that mention the entity, as `§N`, in reading order;
+    /// left out for a section.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sections: Option<Vec<String>>,
 }
 
 /// One appendix: its anchor, its letter (A, B, … over the appendices that
@@ -49,13 +68,11 @@ struct Appendix {
 /// `print.html`: every section in order, then appendices of parties, clauses and
 /// quotes in label order, with references pointing inside the document.
 ///
-/// The template renders a skeleton with a mark where each body goes; the
-/// bodies are then rendered a batch at a time, in parallel, and handed to the
-/// sink with the skeleton's text between them, so the document is never held
-/// whole: at 10,000 sections its bodies alone are 80 MB, and passing them
-/// through the template context would copy each twice more. Which entries
-/// have a body is decided from the source, before any is rendered
-/// ([`shows_something`]).
+/// The template renders the page with a mark where each entry goes; the
+/// entries (each with its body, by its component in the same template) are
+/// then rendered a batch at a time, in parallel, and handed to the sink with
+/// the page's text between them. So the document is never held whole (at
+/// 10,000 sections it is 80 MB), and no template context holds every entry.
 pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
     let lede = match r.briefing.front {
         Some(doc) => {
@@ -69,56 +86,63 @@ pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
         }
         None => String::new(),
     };
-    let mut bodies: Vec<EntityKey> = Vec::new();
-    let mut entries = |keys: Vec<EntityKey>| -> Vec<PrintEntry> {
-        let made: Vec<(PrintEntry, bool)> = keys
-            .par_iter()
-            .map(|&key| {
-                let entry = PrintEntry {
-                    entity: r.view_in(key, LinkMode::Print),
-                    html: String::new(),
-                    sections: mentioning_sections(r, key),
-                };
-                (entry, shows_body(r, key))
-            })
-            .collect();
-        keys.into_iter()
-            .zip(made)
-            .map(|(key, (mut entry, has_body))| {
-                if has_body {
-                    entry.html = format!("{BODY_MARK}{}-->", bodies.len());
-                    bodies.push(key);
-                }
-                entry
+    let mut entries: Vec<EntityKey> = Vec::new();
+    let mut mark = |key: EntityKey| {
+        entries.push(key);
+        format!("{ENTRY_MARK}{}-->", entries.len() - 1)
+    };
+    let mut sections = Vec::new();
+    for index in 0..r.briefing.len(Kind::Section) {
+        let key = EntityKey {
+            kind: Kind::Section,
+            index,
+        };
+        let view = r.view_in(key, LinkMode::Print);
+        let entity = Contents {
+            href: &view.href,
+            number: view.number,
+            name: &view.name,
+        };
+        sections.push(Item {
+            entity,
+            entry: mark(key),
+        });
+    }
+    let mut appendix = |kind: Kind| -> Vec<Item<&EntityView>> {
+        (r.graph.numbered(kind).iter())
+            .map(|&key| Item {
+                entity: r.view_in(key, LinkMode::Print),
+                entry: mark(key),
             })
             .collect()
     };
-    let sections = (0..r.briefing.len(Kind::Section)).map(|index| EntityKey {
-        kind: Kind::Section,
-        index,
-    });
-    let mut page = PrintPage {
-        lede,
-        sections: entries(sections.collect()),
-        parties: entries(r.graph.numbered(Kind::Party).to_vec()),
-        clauses: entries(r.graph.numbered(Kind::Clause).to_vec()),
-        quotes: entries(r.graph.numbered(Kind::Quote).to_vec()),
-        appendices: Vec::new(),
-    };
+    let (parties, clauses, quotes) = (
+        appendix(Kind::Party),
+        appendix(Kind::Clause),
+        appendix(Kind::Quote),
+    );
     let candidates = [
-        (!page.parties.is_empty(), "appendix-parties", "Parties"),
-        (!page.clauses.is_empty(), "appendix-clauses", "What changed"),
-        (!page.quotes.is_empty(), "appendix-quotes", "Quotes"),
+        (!parties.is_empty(), "appendix-parties", "Parties"),
+        (!clauses.is_empty(), "appendix-clauses", "What changed"),
+        (!quotes.is_empty(), "appendix-quotes", "Quotes"),
     ];
-    page.appendices = candidates
+    let appendices = candidates
         .into_iter()
         .filter(|(present, _, _)| *present)
         .zip('A'..)
         .map(|((_, id, title), letter)| Appendix { id, letter, title })
         .collect();
+    let page = PrintPage {
+        lede,
+        sections,
+        parties,
+        clauses,
+        quotes,
+        appendices,
+    };
     let title = &r.briefing.config.title;
-    // What the skeleton shows beyond the views is its context: a serve build
-    // keeps it while that is as it was (the bodies themselves are marks).
+    // What the page shows beyond the views is its context: a serve build
+    // keeps it while that is as it was (the entries themselves are marks).
     let inputs = r.cache.map(|_| crate::cache::digest(&page));
     let skeleton = crate::timed("print skeleton", || {
         r.kept("print.html", &inputs, || {
@@ -127,37 +151,55 @@ pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
     })?;
     let skeleton = String::from_utf8(Arc::unwrap_or_clone(skeleton.bytes))
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-    let mut plan = pieces(&skeleton, bodies.len());
+    let mut plan = pieces(&skeleton, entries.len());
     plan.reverse();
     let mut batch: std::vec::IntoIter<Result<String, SiteError>> = Vec::new().into_iter();
     let mut next = std::iter::from_fn(|| {
         if let Some(piece) = batch.next() {
             return Some(piece);
         }
-        // The next batch: pieces up to BATCH bodies, rendered in parallel.
+        // The next batch: pieces up to BATCH entries, rendered in parallel.
         let mut pieces = Vec::new();
         let mut count = 0;
         while count < BATCH {
             let Some(piece) = plan.pop() else { break };
-            count += usize::from(matches!(piece, Piece::Body(_)));
+            count += usize::from(matches!(piece, Piece::Entry(_)));
             pieces.push(piece);
         }
         let made: Vec<Result<String, SiteError>> = pieces
             .into_par_iter()
             .map(|piece| match piece {
                 Piece::Text(text) => Ok(text.to_string()),
-                Piece::Body(n) => body(r, bodies[n]),
+                Piece::Entry(n) => entry(r, entries[n]),
             })
             .collect();
         batch = made.into_iter();
         batch.next()
     });
-    crate::timed("print bodies", || sink.put_pieces("print.html", &mut next))
+    crate::timed("print entries", || sink.put_pieces("print.html", &mut next))
+}
+
+/// The entry of `key`, with its body, as its component in `print.html`
+/// renders it.
+fn entry(r: &Renderer, key: EntityKey) -> Result<String, SiteError> {
+    let entry = Entry {
+        entity: r.view_in(key, LinkMode::Print),
+        html: body(r, key)?,
+        sections: (key.kind != Kind::Section).then(|| mentioning_sections(r, key)),
+    };
+    let component = match key.kind {
+        Kind::Section => "print_section",
+        Kind::Party => "print_party",
+        Kind::Clause => "print_clause",
+        Kind::Quote => "print_quote",
+    };
+    Ok(r.theme.render_component("print.html", component, &entry)?)
 }
 
 /// The body of `key` as print shows it: its ids prefixed, since it shares
 /// the document with every other body, and its author's relative links
-/// rebased from its page's folder.
+/// rebased from its page's folder. Empty when it renders to nothing (link
+/// definitions, a note nobody calls).
 ///
 /// The prefix ends in `_`, which no id has: with a `-`, a heading "Terms"
 /// of section `deal` would get `section-deal-terms`, the id of section
@@ -172,83 +214,57 @@ fn body(r: &Renderer, key: EntityKey) -> Result<String, SiteError> {
         moved_from: Some(&folder),
     };
     let text = r.body(r.briefing.doc(key));
+    if text.trim().is_empty() {
+        return Ok(String::new());
+    }
     let rendered = r.markdown(text, "", LinkMode::Print, options)?;
     // Only the HTML is wanted: a body kept by `serve` is shared, and
     // copying its headings and references too would be waste.
-    Ok(Arc::try_unwrap(rendered).map_or_else(|kept| kept.html.clone(), |own| own.html))
+    let html = Arc::try_unwrap(rendered).map_or_else(|kept| kept.html.clone(), |own| own.html);
+    Ok(if html.trim().is_empty() {
+        String::new()
+    } else {
+        html
+    })
 }
 
-/// Whether `print.html` shows `key`'s body: every section's, and those of
-/// the entities it lists in its appendices (the ones mentioned), when they
-/// render to anything.
-fn shows_body(r: &Renderer, key: EntityKey) -> bool {
-    let listed = key.kind == Kind::Section || r.graph.label(key).is_some();
-    listed && shows_something(r.body(r.briefing.doc(key)), key.kind)
-}
-
-/// Whether a body renders to anything, decided before it is rendered: the
-/// skeleton puts an appendix entry's body in a container only when it does.
-/// A section always has its container, so its text need not be parsed here.
-fn shows_something(body: &str, kind: Kind) -> bool {
-    if body.trim().is_empty() {
-        return false;
-    }
-    if kind == Kind::Section {
-        return true;
-    }
-    // Link definitions make no events, and a note nobody calls is dropped:
-    // anything else is rendered.
-    let mut in_note = 0usize;
-    for event in pulldown_cmark::Parser::new_ext(body, crate::annotate::options()) {
-        match event {
-            Event::Start(Tag::FootnoteDefinition(_)) => in_note += 1,
-            Event::End(TagEnd::FootnoteDefinition) => in_note = in_note.saturating_sub(1),
-            _ if in_note == 0 => return true,
-            _ => {}
-        }
-    }
-    false
-}
-
-/// How many bodies are rendered together, in parallel, before they are
+/// How many entries are rendered together, in parallel, before they are
 /// handed on: enough to keep every core busy, few enough that a batch's
-/// bodies take little memory and it is reused at once by the next batch
+/// entries take little memory and it is reused at once by the next batch
 /// rather than given back to the system and taken again.
 const BATCH: usize = 64;
 
-/// One piece of `print.html`: text of the rendered skeleton, or the body
-/// that stands at a mark.
+/// One piece of `print.html`: text of the rendered page, or the entry that
+/// stands at a mark.
 #[derive(Debug, PartialEq, Eq)]
 enum Piece<'a> {
     Text(&'a str),
-    Body(usize),
+    Entry(usize),
 }
 
-/// Stands in a print entry's `html` for its body while the template renders:
-/// the bodies are most of print.html, and passing them through the template
-/// context would copy every one of them twice.
-const BODY_MARK: &str = "<!--brief-body-";
+/// Stands in the page for an entry while the template renders it.
+const ENTRY_MARK: &str = "<!--brief-entry-";
 
-/// The rendered skeleton cut at each body mark: its text, with the number of
-/// the body at each of the `count` marks in between.
+/// The rendered page cut at each entry mark: its text, with the number of
+/// the entry at each of the `count` marks in between.
 fn pieces(skeleton: &str, count: usize) -> Vec<Piece<'_>> {
     let mut pieces = Vec::with_capacity(count * 2 + 1);
     let mut rest = skeleton;
-    while let Some(at) = rest.find(BODY_MARK) {
-        let after = &rest[at + BODY_MARK.len()..];
-        let body = after
+    while let Some(at) = rest.find(ENTRY_MARK) {
+        let after = &rest[at + ENTRY_MARK.len()..];
+        let entry = after
             .find("-->")
             .and_then(|end| Some((after[..end].parse::<usize>().ok()?, end)))
             .filter(|(n, _)| *n < count);
-        match body {
+        match entry {
             Some((n, end)) => {
                 pieces.push(Piece::Text(&rest[..at]));
-                pieces.push(Piece::Body(n));
+                pieces.push(Piece::Entry(n));
                 rest = &after[end + 3..];
             }
             None => {
                 // Not a mark after all: keep it as text.
-                pieces.push(Piece::Text(&rest[..at + BODY_MARK.len()]));
+                pieces.push(Piece::Text(&rest[..at + ENTRY_MARK.len()]));
                 rest = after;
             }
         }
@@ -336,7 +352,7 @@ fn css_string(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{BODY_MARK, Piece, css_string, pieces, running_title};
+    use super::{ENTRY_MARK, Piece, css_string, pieces, running_title};
 
     #[test]
     fn running_titles_are_cut_at_a_word_to_fit_the_margin() {
@@ -362,17 +378,17 @@ mod tests {
     #[test]
     fn the_skeleton_is_cut_at_each_mark_and_other_text_is_left_alone() {
         let skeleton =
-            format!("a {BODY_MARK}1--> b {BODY_MARK}0--> c {BODY_MARK}9--> d {BODY_MARK}x");
+            format!("a {ENTRY_MARK}1--> b {ENTRY_MARK}0--> c {ENTRY_MARK}9--> d {ENTRY_MARK}x");
         let cut = pieces(&skeleton, 2);
         assert_eq!(
             cut,
             [
                 Piece::Text("a "),
-                Piece::Body(1),
+                Piece::Entry(1),
                 Piece::Text(" b "),
-                Piece::Body(0),
-                Piece::Text(&format!(" c {BODY_MARK}")),
-                Piece::Text(&format!("9--> d {BODY_MARK}")),
+                Piece::Entry(0),
+                Piece::Text(&format!(" c {ENTRY_MARK}")),
+                Piece::Text(&format!("9--> d {ENTRY_MARK}")),
                 Piece::Text("x"),
             ]
         );
