@@ -149,8 +149,7 @@ pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
             super::pages::page(r, "print.html", "print.html", title, &[], page)
         })
     })?;
-    let skeleton = String::from_utf8(Arc::unwrap_or_clone(skeleton.bytes))
-        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    let skeleton = text(skeleton);
     let mut plan = pieces(&skeleton, entries.len());
     plan.reverse();
     let mut batch: std::vec::IntoIter<Result<String, SiteError>> = Vec::new().into_iter();
@@ -180,20 +179,36 @@ pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
 }
 
 /// The entry of `key`, with its body, as its component in `print.html`
-/// renders it.
+/// renders it; kept by `brief serve` while its body and the sections that
+/// mention it are as they were.
 fn entry(r: &Renderer, key: EntityKey) -> Result<String, SiteError> {
-    let entry = Entry {
-        entity: r.view_in(key, LinkMode::Print),
-        html: body(r, key)?,
-        sections: (key.kind != Kind::Section).then(|| mentioning_sections(r, key)),
-    };
-    let component = match key.kind {
-        Kind::Section => "print_section",
-        Kind::Party => "print_party",
-        Kind::Clause => "print_clause",
-        Kind::Quote => "print_quote",
-    };
-    Ok(r.theme.render_component("print.html", component, &entry)?)
+    let sections = (key.kind != Kind::Section).then(|| mentioning_sections(r, key));
+    let inputs = (key, r.body(r.briefing.doc(key)), &sections);
+    let made = r.kept("print.html", &inputs, || {
+        let entry = Entry {
+            entity: r.view_in(key, LinkMode::Print),
+            html: body(r, key)?,
+            sections: sections.clone(),
+        };
+        let component = match key.kind {
+            Kind::Section => "print_section",
+            Kind::Party => "print_party",
+            Kind::Clause => "print_clause",
+            Kind::Quote => "print_quote",
+        };
+        let html = r.theme.render_component("print.html", component, &entry)?;
+        Ok::<_, SiteError>(OutFile {
+            path: String::new(),
+            bytes: html.into_bytes().into(),
+        })
+    })?;
+    Ok(text(made))
+}
+
+/// The text of a rendered file (templates write only UTF-8).
+fn text(file: OutFile) -> String {
+    String::from_utf8(Arc::unwrap_or_clone(file.bytes))
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// The body of `key` as print shows it: its ids prefixed, since it shares
