@@ -378,20 +378,18 @@ impl Sink for Collect {
 }
 
 /// Renders every output file of the site into `sink`.
+///
+/// `print.html` comes first, beside the feeds (its page is made by one
+/// thread, its entries by all), then the pages: what print alone needs
+/// is given back before the pages' scans and cards pile up, which keeps
+/// the build's peak memory lower than running all three side by side.
 pub fn site(renderer: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
     use crate::timed;
-    // The feeds and print.html are single files made mostly by one thread
-    // each: they run beside the pages rather than after them.
-    let (pages, (print, feeds)) = rayon::join(
-        || timed("pages", || pages::all(renderer, sink)),
-        || {
-            rayon::join(
-                || timed("print.html", || print::page(renderer, sink)),
-                || timed("feeds", || feeds::all(renderer, sink)),
-            )
-        },
+    let (print, feeds) = rayon::join(
+        || timed("print.html", || print::page(renderer, sink)),
+        || timed("feeds", || feeds::all(renderer, sink)),
     );
-    pages?;
     print?;
-    feeds
+    feeds?;
+    timed("pages", || pages::all(renderer, sink))
 }
