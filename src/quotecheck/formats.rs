@@ -7,7 +7,7 @@
 //! (a blank line; in HTML, a block element). This is not a full HTML parser:
 //! a copy of an article needs its text, not its tree.
 
-use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, Parser, TagEnd};
 
 use super::words::{Tokenizer, Word, words};
 
@@ -78,22 +78,16 @@ pub fn markdown(text: &str, base: usize) -> Vec<Word> {
                 }
             }
             Event::SoftBreak | Event::HardBreak => tokenizer.push(range, ' '),
-            Event::Start(tag) if !inline(&tag) => tokenizer.split(),
-            Event::End(tag) if !inline_end(tag) => tokenizer.split(),
+            Event::Start(tag) if !inline(tag.to_end()) => tokenizer.close(),
+            Event::End(tag) if !inline(tag) => tokenizer.close(),
             _ => {}
         }
     }
     tokenizer.finish()
 }
 
-fn inline(tag: &Tag) -> bool {
-    matches!(
-        tag,
-        Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. } | Tag::Image { .. }
-    )
-}
-
-fn inline_end(tag: TagEnd) -> bool {
+/// Whether the element that `tag` ends lies inside a block of text.
+fn inline(tag: TagEnd) -> bool {
     matches!(
         tag,
         TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link | TagEnd::Image
@@ -139,7 +133,7 @@ fn html(text: &str) -> (Vec<Word>, Vec<usize>) {
             if let Some((name, after)) = tag(rest) {
                 let start = !rest.starts_with("</");
                 if BLOCKS.contains(&name.as_str()) {
-                    tokenizer.split();
+                    tokenizer.close();
                     if start {
                         breaks.push(i);
                     }

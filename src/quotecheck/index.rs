@@ -80,17 +80,13 @@ impl SourceText {
     /// words copied from it (none when `run` is 0).
     pub fn new(shown: String, text: String, format: Format, run: usize) -> SourceText {
         let (words, breaks) = formats::read(&text, format);
-        let mut paragraphs = Vec::new();
-        let mut next_break = breaks.iter().peekable();
-        for (i, word) in words.iter().enumerate() {
-            let mut broke = false;
-            while next_break.next_if(|&&b| b < word.start).is_some() {
-                broke = true;
-            }
-            if broke && i > 0 {
-                paragraphs.push(i);
-            }
-        }
+        // A paragraph starts at the first word after a break (breaks come
+        // in order), unless no word comes before it.
+        let mut paragraphs: Vec<usize> = (breaks.iter())
+            .map(|&b| words.partition_point(|w| w.start <= b))
+            .filter(|&i| i > 0 && i < words.len())
+            .collect();
+        paragraphs.dedup();
         let mut places: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
         for (i, word) in words.iter().enumerate() {
             places.entry(word.hash).or_default().push(i as u32);
@@ -252,12 +248,6 @@ impl SourceText {
             out.push('…');
         }
         for at in start..end {
-            let marked = mark.as_ref().is_some_and(|m| m.contains(&at));
-            let opens = marked
-                && !mark
-                    .as_ref()
-                    .is_some_and(|m| m.contains(&at.wrapping_sub(1)));
-            let closes = marked && !mark.as_ref().is_some_and(|m| m.contains(&(at + 1)));
             match self.format {
                 // Between words of HTML lie tags: words and spaces only.
                 Format::Html if at > start => out.push(' '),
@@ -266,22 +256,22 @@ impl SourceText {
                     let between = (self.text)
                         .get(self.words[at - 1].end..self.words[at].start)
                         .unwrap_or(" ");
-                    let mut gap = between.split_whitespace().collect::<Vec<_>>().join(" ");
-                    if between.starts_with(char::is_whitespace) {
-                        gap.insert(0, ' ');
+                    // Each run of whitespace as one space.
+                    for c in between.chars() {
+                        match c.is_whitespace() {
+                            false => out.push(c),
+                            true if !out.ends_with(' ') => out.push(' '),
+                            true => {}
+                        }
                     }
-                    if between.ends_with(char::is_whitespace) && !gap.ends_with(' ') {
-                        gap.push(' ');
-                    }
-                    out.push_str(&gap);
                 }
                 _ => {}
             }
-            if opens {
+            if mark.as_ref().is_some_and(|m| m.start == at) {
                 out.push('«');
             }
             out.push_str(self.spelled(at));
-            if closes {
+            if mark.as_ref().is_some_and(|m| m.end == at + 1) {
                 out.push('»');
             }
         }

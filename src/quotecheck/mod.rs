@@ -20,6 +20,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::Path;
 
+use rayon::iter::Either;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
@@ -51,48 +52,30 @@ pub fn check(
         return Default::default();
     }
     let run = config.copied_words.unwrap_or(COPIED_WORDS);
-    let read: Vec<(&str, Result<SourceText, Diagnostic>)> = (named.par_iter())
-        .map(|&(id, file)| {
-            let copy = read::read(root, file, briefing.config_file);
-            let text = copy.map(|c| SourceText::new(c.shown, c.text, c.format, run));
-            (id, text)
-        })
-        .collect();
-    let mut diagnostics = Vec::new();
-    let mut texts = BTreeMap::new();
-    for (id, text) in read {
-        match text {
-            Ok(text) => {
-                texts.insert(id, text);
-            }
-            Err(d) => diagnostics.push(d),
-        }
-    }
+    // Each source read, and each quote checked, is an error or a value;
+    // `Either::from` sends the errors left and the values right.
+    let (mut diagnostics, texts): (Vec<_>, BTreeMap<_, _>) = named
+        .par_iter()
+        .map(|&(id, file)| Ok((id, read::read(root, file, briefing.config_file, run)?)))
+        .partition_map(Either::from);
     let ids: Vec<&str> = named.iter().map(|(id, _)| *id).collect();
-    let quotes: Vec<(usize, Result<Option<Checked>, Diagnostic>)> = (briefing.quotes.par_iter())
+    let (errors, checked): (Vec<_>, FxHashMap<_, _>) = (briefing.quotes.par_iter())
         .enumerate()
         .filter(|(_, q)| q.meta.kind == QuoteKind::Direct)
-        .map(|(index, q)| (index, check_quote(files, q, &texts, &ids)))
-        .collect();
-    let mut checked = FxHashMap::default();
-    for (index, result) in quotes {
-        match result {
-            Ok(Some(place)) => {
-                checked.insert(index, place);
-            }
-            Ok(None) => {}
-            Err(d) => diagnostics.push(d),
-        }
-    }
+        .filter_map(|(index, q)| {
+            let place = check_quote(files, q, &texts, &ids).transpose()?;
+            Some(place.map(|place| (index, place)))
+        })
+        .partition_map(Either::from);
+    diagnostics.extend(errors);
     if run == 0 {
         return (checked, diagnostics);
     }
     let mut docs: Vec<Option<EntityKey>> = vec![None];
     docs.extend(briefing.keys().map(Some));
-    let copied: Vec<Vec<Diagnostic>> = (docs.par_iter())
-        .map(|&key| check_prose(files, briefing, key, &texts))
-        .collect();
-    diagnostics.extend(copied.into_iter().flatten());
+    diagnostics.par_extend(
+        (docs.par_iter()).flat_map_iter(|&key| check_prose(files, briefing, key, &texts)),
+    );
     (checked, diagnostics)
 }
 

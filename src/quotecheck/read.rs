@@ -10,21 +10,21 @@ use std::path::{Component, Path};
 use toml::Spanned;
 
 use super::formats::Format;
+use super::index::SourceText;
 use crate::diagnostics::{Diagnostic, FileId};
 
 /// The folder beside `content/` that holds the sources' copies.
 pub const FOLDER: &str = "sources";
 
-/// A source's copy as read: its name as shown, its text and its format.
-pub struct Copy {
-    pub shown: String,
-    pub text: String,
-    pub format: Format,
-}
-
-/// Reads the file `file` names under `root/sources/`; `config` is
-/// `briefing.toml`, where mistakes are reported.
-pub fn read(root: &Path, file: &Spanned<String>, config: FileId) -> Result<Copy, Diagnostic> {
+/// Reads the file `file` names under `root/sources/` and indexes it for
+/// runs of `run` words; `config` is `briefing.toml`, where mistakes are
+/// reported.
+pub fn read(
+    root: &Path,
+    file: &Spanned<String>,
+    config: FileId,
+    run: usize,
+) -> Result<SourceText, Diagnostic> {
     let name = file.get_ref().trim();
     let shown = format!("{FOLDER}/{name}");
     let error = |message: String| {
@@ -82,9 +82,5 @@ pub fn read(root: &Path, file: &Spanned<String>, config: FileId) -> Result<Copy,
         Some(rest) => rest.to_string(),
         None => text,
     };
-    Ok(Copy {
-        shown,
-        text,
-        format,
-    })
+    Ok(SourceText::new(shown, text, format, run))
 }

@@ -67,11 +67,6 @@ impl Tokenizer {
         }
     }
 
-    /// A break no word continues across (the end of a block).
-    pub fn split(&mut self) {
-        self.close();
-    }
-
     fn letter(&mut self, at: Range<usize>, c: char) {
         if std::mem::take(&mut self.apostrophe) {
             self.spelling.push('\'');
@@ -81,7 +76,9 @@ impl Tokenizer {
         self.spelling.push(c);
     }
 
-    fn close(&mut self) {
+    /// Ends the word being read: at a character that is no part of a word,
+    /// or at a break no word continues across (the end of a block).
+    pub fn close(&mut self) {
         self.apostrophe = false;
         if let Some((start, end)) = self.open.take() {
             let mut hasher = std::hash::DefaultHasher::new();
