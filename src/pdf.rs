@@ -23,7 +23,7 @@ use crate::{BuildOptions, Compiled, Error};
 
 mod browser;
 mod loopback;
-pub mod outline;
+mod outline;
 mod place;
 
 use browser::Browser;

@@ -118,9 +118,9 @@ impl SourceText {
 
     /// The first place at or after word `from` where `piece` stands word
     /// for word.
-    pub fn find(&self, piece: &[u64], from: usize) -> Option<usize> {
-        let places = |hash: &u64| self.places.get(hash).map_or(&[][..], Vec::as_slice);
-        let (k, rarest) = (piece.iter().map(places).enumerate()).min_by_key(|(_, p)| p.len())?;
+    pub fn find(&self, piece: &[Word], from: usize) -> Option<usize> {
+        let (k, rarest) =
+            (piece.iter().map(|w| self.places(w)).enumerate()).min_by_key(|(_, p)| p.len())?;
         let first = rarest.partition_point(|&p| (p as usize) < from + k);
         rarest[first..]
             .iter()
@@ -128,19 +128,22 @@ impl SourceText {
             .find(|&start| self.holds(start, piece))
     }
 
-    fn holds(&self, start: usize, piece: &[u64]) -> bool {
+    fn holds(&self, start: usize, piece: &[Word]) -> bool {
         (self.words.get(start..start + piece.len()))
-            .is_some_and(|found| found.iter().map(|w| w.hash).eq(piece.iter().copied()))
+            .is_some_and(|found| found.iter().zip(piece).all(|(a, b)| a.hash == b.hash))
+    }
+
+    /// Where the word `word` is spelled occurs in the source, in order.
+    fn places(&self, word: &Word) -> &[u32] {
+        self.places.get(&word.hash).map_or(&[], Vec::as_slice)
     }
 
     /// Where `piece` would start if it were taken from the source with some
     /// words changed: the alignment that most of its words agree on (the
     /// earliest of equals), or None when no word of it is in the source.
-    pub fn closest(&self, piece: &[u64]) -> Option<isize> {
+    pub fn closest(&self, piece: &[Word]) -> Option<isize> {
         let piece = &piece[..piece.len().min(ALIGNED)];
-        let places: Vec<&[u32]> = (piece.iter())
-            .map(|h| self.places.get(h).map_or(&[][..], Vec::as_slice))
-            .collect();
+        let places: Vec<&[u32]> = piece.iter().map(|w| self.places(w)).collect();
         let rare = places.iter().any(|p| !p.is_empty() && p.len() <= COMMON);
         let mut votes: FxHashMap<isize, u32> = FxHashMap::default();
         for (k, found) in places.iter().enumerate() {
@@ -163,9 +166,9 @@ impl SourceText {
     /// [`ALIGNED`] words are lined up, from a little before the first word
     /// that differs where the quote would start at `start`, so that a long
     /// quote costs no more than a short one.
-    pub fn align(&self, quote: &[u64], start: isize) -> Vec<Step> {
+    pub fn align(&self, quote: &[Word], start: isize) -> Vec<Step> {
         let same = (0..quote.len())
-            .take_while(|&k| self.hash(start + k as isize) == Some(quote[k]))
+            .take_while(|&k| self.hash(start + k as isize) == Some(quote[k].hash))
             .count();
         let skip = same.saturating_sub(10);
         let piece = &quote[skip..quote.len().min(skip + ALIGNED)];
@@ -176,7 +179,7 @@ impl SourceText {
             clamp(start - slack),
             clamp(start + piece.len() as isize + slack),
         );
-        let source: Vec<u64> = self.words[a..b].iter().map(|w| w.hash).collect();
+        let source = &self.words[a..b];
         let (n, m) = (piece.len(), source.len());
         // cost[i][j]: the fewest changes that make the quote's first i words
         // of the source's words ending before j; the source's words before
@@ -185,7 +188,7 @@ impl SourceText {
         for i in 1..=n {
             cost[i][0] = i as u32;
             for j in 1..=m {
-                let same = u32::from(piece[i - 1] != source[j - 1]);
+                let same = u32::from(piece[i - 1].hash != source[j - 1].hash);
                 cost[i][j] = (cost[i - 1][j - 1] + same)
                     .min(cost[i - 1][j] + 1)
                     .min(cost[i][j - 1] + 1);
@@ -195,7 +198,7 @@ impl SourceText {
         let mut i = n;
         let mut steps = Vec::new();
         while i > 0 {
-            let same = u32::from(j > 0 && piece[i - 1] != source[j - 1]);
+            let same = u32::from(j > 0 && piece[i - 1].hash != source[j - 1].hash);
             if j > 0 && cost[i][j] == cost[i - 1][j - 1] + same {
                 steps.push(match same {
                     0 => Step::Same(skip + i - 1, a + j - 1),
@@ -335,28 +338,24 @@ mod tests {
         SourceText::new("sources/s.txt".into(), text.into(), Format::Text, run)
     }
 
-    fn hashes(text: &str) -> Vec<u64> {
-        words(text, 0).iter().map(|w| w.hash).collect()
-    }
-
     #[test]
     fn quotes_are_found_from_a_place_on() {
         let s = source("a b c\n\nd a b c e\n", 0);
-        assert_eq!(s.find(&hashes("A B, c"), 0), Some(0));
-        assert_eq!(s.find(&hashes("a b c"), 1), Some(4));
-        assert_eq!(s.find(&hashes("a c"), 0), None);
+        assert_eq!(s.find(&words("A B, c", 0), 0), Some(0));
+        assert_eq!(s.find(&words("a b c", 0), 1), Some(4));
+        assert_eq!(s.find(&words("a c", 0), 0), None);
         assert_eq!((s.line(4), s.paragraph(4), s.paragraph(2)), (3, 2, 1));
     }
 
     #[test]
     fn the_closest_passage_is_the_alignment_most_words_agree_on() {
         let s = source("x y the cat sat on the mat z", 0);
-        assert_eq!(s.closest(&hashes("the dog sat on the mat")), Some(2));
-        assert_eq!(s.closest(&hashes("nothing here")), None);
+        assert_eq!(s.closest(&words("the dog sat on the mat", 0)), Some(2));
+        assert_eq!(s.closest(&words("nothing here", 0)), None);
         assert_eq!(s.passage(3..6, Some(4..5)), "…cat «sat» on…");
         assert_eq!(s.passage(3..7, Some(4..6)), "…cat «sat on» the…");
         use Step::*;
-        let steps = |quote: &str| s.align(&hashes(quote), 2);
+        let steps = |quote: &str| s.align(&words(quote, 0), 2);
         assert_eq!(steps("the dog sat")[..2], [Same(0, 2), Changed(1, 3)]);
         assert_eq!(steps("the cat sat on the red mat")[5], Added(5, 7));
         assert_eq!(steps("cat sat the mat")[2], Left(2, 5));

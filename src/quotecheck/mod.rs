@@ -106,24 +106,18 @@ fn check_quote(
     let Some(source) = texts.get(source.get_ref().as_str()) else {
         return Ok(None);
     };
-    let pieces: Vec<Vec<Word>> = (words::pieces(text).into_iter())
+    let pieces = (words::pieces(text).into_iter())
         .map(|r| words::words(&text[r.clone()], r.start))
-        .filter(|w| !w.is_empty())
-        .collect();
+        .filter(|w| !w.is_empty());
     let mut from = 0;
     let mut first = None;
-    for piece in &pieces {
-        let hashes: Vec<u64> = piece.iter().map(|w| w.hash).collect();
-        match source.find(&hashes, from) {
-            Some(at) => {
-                first.get_or_insert(at);
-                from = at + hashes.len();
-            }
-            None => {
-                let at = Located::value(files, quote.doc, "text", text);
-                return Err(misquote(quote.doc.file, &at, text, piece, source, from));
-            }
-        }
+    for piece in pieces {
+        let Some(at) = source.find(&piece, from) else {
+            let at = Located::value(files, quote.doc, "text", text);
+            return Err(misquote(quote.doc.file, &at, text, &piece, source, from));
+        };
+        first.get_or_insert(at);
+        from = at + piece.len();
     }
     Ok(first.map(|at| Checked {
         line: source.line(at),
@@ -142,7 +136,6 @@ fn misquote(
     source: &SourceText,
     from: usize,
 ) -> Diagnostic {
-    let hashes: Vec<u64> = piece.iter().map(|w| w.hash).collect();
     let said = |k: usize| piece.get(k).map_or("", |w| &text[w.start..w.end]);
     let error = |span: Range<usize>, label: String| {
         Diagnostic::error(
@@ -154,21 +147,21 @@ fn misquote(
         .with_label(label)
     };
     let whole = piece[0].start..piece[piece.len() - 1].end;
-    if let Some(earlier) = source.find(&hashes, 0).filter(|_| from > 0) {
+    if let Some(earlier) = source.find(piece, 0).filter(|_| from > 0) {
         return error(
             at.span(whole),
             "the source has these words, but before the words quoted ahead of them".into(),
         )
-        .with_help(help(source, earlier..earlier + hashes.len(), None));
+        .with_help(help(source, earlier..earlier + piece.len(), None));
     }
-    let Some(start) = source.closest(&hashes) else {
+    let Some(start) = source.closest(piece) else {
         return error(
             at.span(whole),
             "no passage of the source has these words".into(),
         )
         .with_help("check the quote's `source`, or make it `kind = \"paraphrase\"`");
     };
-    let steps = source.align(&hashes, start);
+    let steps = source.align(piece, start);
     let Some(at_step) = steps.iter().position(|s| !matches!(s, Step::Same(..))) else {
         return error(at.span(whole), "not word for word in the source".into());
     };
@@ -190,10 +183,8 @@ fn misquote(
     let next = (steps[at_step..].iter().chain(steps[..at_step].iter().rev()))
         .find_map(Step::quote_word)
         .unwrap_or(0);
-    let (k0, k1) = match (quoted.first(), quoted.last()) {
-        (Some(&a), Some(&b)) => (a, b),
-        _ => (next, next),
-    };
+    let k0 = quoted.first().map_or(next, |&k| k);
+    let k1 = quoted.last().map_or(next, |&k| k);
     let label = match steps[at_step] {
         Step::Changed(..) => format!("the source has \"{their}\" where the quote has \"{ours}\""),
         Step::Added(..) => format!("the quote adds \"{ours}\", which the source does not have"),
@@ -203,10 +194,7 @@ fn misquote(
         ),
     };
     let place = steps[at_step].source_at();
-    let mark = match (left.first(), left.last()) {
-        (Some(&a), Some(&b)) => Some(a..b + 1),
-        _ => None,
-    };
+    let mark = left.first().zip(left.last()).map(|(&a, &b)| a..b + 1);
     let first = steps[0].source_at().max(place.saturating_sub(10));
     let end = (steps[steps.len() - 1].source_at() + 1).min(place + left.len() + 11);
     error(at.span(piece[k0].start..piece[k1].end), label).with_help(help(
@@ -237,12 +225,8 @@ fn check_prose(
     key: Option<EntityKey>,
     texts: &BTreeMap<&str, SourceText>,
 ) -> Vec<Diagnostic> {
-    let doc = match key {
-        Some(key) => briefing.doc(key),
-        None => match briefing.front {
-            Some(doc) => doc,
-            None => return Vec::new(),
-        },
+    let Some(doc) = key.map_or(briefing.front, |key| Some(briefing.doc(key))) else {
+        return Vec::new();
     };
     let file_text = files.text(doc.file);
     let body = file_text.get(doc.body_start..).unwrap_or_default();
@@ -338,20 +322,16 @@ impl Located {
             .unwrap_or(doc.meta_start..doc.meta_start);
         let raw = text.get(whole.clone()).unwrap_or_default();
         let content = ["\"\"\"", "'''", "\"", "'"].into_iter().find_map(|quote| {
-            let inner = raw.strip_prefix(quote)?.strip_suffix(quote)?;
+            let mut inner = raw.strip_prefix(quote)?.strip_suffix(quote)?;
             // TOML drops a line break right after a multi-line string opens.
-            let skipped = match quote.len() {
-                3 => {
-                    inner.len()
-                        - inner
-                            .strip_prefix("\r\n")
-                            .or_else(|| inner.strip_prefix('\n'))
-                            .unwrap_or(inner)
-                            .len()
-                }
-                _ => 0,
-            };
-            (&inner[skipped..] == value).then_some(whole.start + quote.len() + skipped)
+            if quote.len() == 3 {
+                inner = (inner
+                    .strip_prefix("\r\n")
+                    .or_else(|| inner.strip_prefix('\n')))
+                .unwrap_or(inner);
+            }
+            // The text ends where the closing quote starts.
+            (inner == value).then_some(whole.end - quote.len() - inner.len())
         });
         Located { whole, content }
     }

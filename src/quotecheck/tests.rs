@@ -137,9 +137,9 @@ fn a_source_of_100000_words_finds_its_quotes_and_names_each_difference() {
     let mut found = 0;
     for q in 0..1000 {
         let start = (q * 997) % (all.len() - 40);
-        let mut quote: Vec<u64> = all[start..start + 25].iter().map(|w| w.hash).collect();
+        let mut quote = all[start..start + 25].to_vec();
         if q % 10 == 0 {
-            quote[12] = changed;
+            quote[12].hash = changed;
             let at = source.closest(&quote).unwrap();
             assert!(
                 source
@@ -153,8 +153,8 @@ fn a_source_of_100000_words_finds_its_quotes_and_names_each_difference() {
     }
     assert_eq!(found, 900);
     // A quote of 50,000 words with one changed near its end costs no more.
-    let mut long: Vec<u64> = all[1000..51_000].iter().map(|w| w.hash).collect();
-    long[40_000] = changed;
+    let mut long = all[1000..51_000].to_vec();
+    long[40_000].hash = changed;
     let at = source.closest(&long).unwrap();
     assert_eq!(at, 1000);
     let steps = source.align(&long, at);
