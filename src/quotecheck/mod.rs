@@ -230,21 +230,19 @@ fn check_prose(
     };
     let file_text = files.text(doc.file);
     let body = file_text.get(doc.body_start..).unwrap_or_default();
-    // The body, then each front-matter text by its key.
-    let mut prose: Vec<(Option<KeyValue>, Vec<Word>)> =
-        vec![(None, formats::markdown(body, doc.body_start))];
+    // The body, whose words are placed in the file already, then each
+    // front-matter text, whose words are placed in its value.
+    let mut prose = vec![(None, formats::markdown(body, doc.body_start))];
     for (name, value) in key.map(|k| prose_keys(briefing, k)).unwrap_or_default() {
-        prose.push((Some((name, value)), words::words(value, 0)));
+        let at = Located::value(files, doc, name, value);
+        prose.push((Some(at), words::words(value, 0)));
     }
     let mut diagnostics = Vec::new();
     for source in texts.values() {
-        for (key, words) in &prose {
+        for (at, words) in &prose {
             for (run, place) in source.copied(words) {
                 let within = words[run.start].start..words[run.end - 1].end;
-                let span = match key {
-                    None => within,
-                    Some((name, value)) => Located::value(files, doc, name, value).span(within),
-                };
+                let span = at.as_ref().map_or(within.clone(), |at| at.span(within));
                 diagnostics.push(
                     Diagnostic::warning(
                         "copied-from-source",
@@ -264,11 +262,8 @@ fn check_prose(
     diagnostics
 }
 
-/// A front-matter key and its text.
-type KeyValue<'a> = (&'static str, &'a str);
-
-/// The front-matter texts of `key` that are the author's own words.
-fn prose_keys(briefing: &Briefing, key: EntityKey) -> Vec<KeyValue<'_>> {
+/// The front-matter texts of `key` that are the author's own words, by key.
+fn prose_keys(briefing: &Briefing, key: EntityKey) -> Vec<(&'static str, &str)> {
     let keys: Vec<(&'static str, Option<&String>)> = match key.kind {
         Kind::Section => {
             let meta = &briefing.sections[key.index].meta;

@@ -75,12 +75,10 @@ pub fn read(
             )),
         );
     }
-    let text = String::from_utf8(bytes).map_err(|_| {
+    // A byte order mark is no part of the text.
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&bytes);
+    let text = std::str::from_utf8(bytes).map_err(|_| {
         error(format!("{shown} is not valid UTF-8 text")).with_help("save it as UTF-8")
     })?;
-    let text = match text.strip_prefix('\u{feff}') {
-        Some(rest) => rest.to_string(),
-        None => text,
-    };
-    Ok(SourceText::new(shown, text, format, run))
+    Ok(SourceText::new(shown, text.to_string(), format, run))
 }

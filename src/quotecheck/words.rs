@@ -114,21 +114,19 @@ pub fn pieces(text: &str) -> Vec<Range<usize>> {
     let mut start = 0;
     let mut dots = 0;
     for (i, c) in text.char_indices() {
-        match c {
-            '.' => dots += 1,
-            '\u{2026}' => {
-                pieces.push(start..i);
-                start = i + c.len_utf8();
-                dots = 0;
-                continue;
-            }
-            _ => dots = 0,
-        }
+        // `…` is three dots in one character; a run of dots ends the piece
+        // at its third and moves the next piece's start past each further one.
+        dots = match c {
+            '.' => dots + 1,
+            '\u{2026}' => 3,
+            _ => 0,
+        };
+        let after = i + c.len_utf8();
         if dots == 3 {
-            pieces.push(start..i - 2);
+            pieces.push(start..after - 3);
         }
         if dots >= 3 {
-            start = i + 1;
+            start = after;
         }
     }
     pieces.push(start..text.len());
