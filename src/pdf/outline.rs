@@ -37,11 +37,10 @@ pub enum ReadError {
     Loop(&'static str),
 }
 
-/// How deep a name tree may nest and how many outline entries there may be;
-/// Chromium writes one level and one entry per heading, so these only stop a
-/// damaged file from running away.
+/// How deep a name tree may nest: Chromium writes one level, so this only
+/// stops a damaged file from running away. (The outline is walked without
+/// recursion, and visits no entry twice.)
 const MAX_DEPTH: usize = 64;
-const MAX_ENTRIES: usize = 1_000_000;
 
 /// A printed PDF, parsed, with the number of each page object.
 pub struct ReadBack {
@@ -79,7 +78,7 @@ impl ReadBack {
                 pending.pop();
                 continue;
             };
-            if !seen.insert(id) || seen.len() > MAX_ENTRIES {
+            if !seen.insert(id) {
                 return Err(ReadError::Loop("outline"));
             }
             let what = format!("outline entry {} {}", id.0, id.1);
@@ -89,7 +88,19 @@ impl ReadBack {
                 .get_deref(b"Title", &self.doc)
                 .and_then(lopdf::decode_text_string)
                 .map_err(malformed(&what))?;
-            let page = self.target_page(item, &names, &format!("outline entry \"{title}\""))?;
+            let what = format!("outline entry \"{title}\"");
+            let dest = item.get_deref(b"Dest", &self.doc).or_else(|_| {
+                (item.get_deref(b"A", &self.doc).and_then(Object::as_dict))
+                    .and_then(|action| action.get_deref(b"D", &self.doc))
+            });
+            let page = match dest {
+                Ok(Object::Name(name) | Object::String(name, _)) => names
+                    .get(String::from_utf8_lossy(name).as_ref())
+                    .copied()
+                    .ok_or(ReadError::Nowhere(what))?,
+                Ok(dest) => self.explicit_page(dest, &what)?,
+                Err(_) => return Err(ReadError::Nowhere(what)),
+            };
             entries.push(Entry { title, page });
             pending.push(reference(item, b"First"));
         }
@@ -121,37 +132,12 @@ impl ReadBack {
         Ok(found)
     }
 
-    fn target_page(
-        &self,
-        item: &Dictionary,
-        names: &BTreeMap<String, u32>,
-        what: &str,
-    ) -> Result<u32, ReadError> {
-        let dest = item.get_deref(b"Dest", &self.doc).or_else(|_| {
-            item.get_deref(b"A", &self.doc)
-                .and_then(Object::as_dict)
-                .and_then(|action| action.get_deref(b"D", &self.doc))
-        });
-        match dest {
-            Ok(Object::Name(name) | Object::String(name, _)) => names
-                .get(String::from_utf8_lossy(name).as_ref())
-                .copied()
-                .ok_or_else(|| ReadError::Nowhere(what.to_string())),
-            Ok(dest) => self.explicit_page(dest, what),
-            Err(_) => Err(ReadError::Nowhere(what.to_string())),
-        }
-    }
-
     fn explicit_page(&self, dest: &Object, what: &str) -> Result<u32, ReadError> {
-        let dest = match dest {
-            Object::Reference(id) => self.doc.get_object(*id).ok(),
-            other => Some(other),
-        };
-        let array = match dest {
-            Some(Object::Dictionary(d)) => {
+        let array = match self.doc.dereference(dest) {
+            Ok((_, Object::Dictionary(d))) => {
                 d.get_deref(b"D", &self.doc).and_then(Object::as_array).ok()
             }
-            Some(Object::Array(a)) => Some(a),
+            Ok((_, Object::Array(a))) => Some(a),
             _ => None,
         };
         array
@@ -185,30 +171,27 @@ impl ReadBack {
             // Keys and values alternate; a key left without a value has a
             // destination that points nowhere.
             for pair in names.as_array().map_err(malformed(what))?.chunks(2) {
-                let Some((key, value)) = pair.split_first() else {
-                    continue;
-                };
-                let name =
-                    String::from_utf8_lossy(key.as_str().map_err(malformed(what))?).into_owned();
+                // `chunks` gives no empty slice.
+                let key = pair[0].as_str().map_err(malformed(what))?;
+                let name = String::from_utf8_lossy(key).into_owned();
                 let what = format!("destination \"{name}\"");
-                let page = match value.first() {
-                    Some(dest) => self.explicit_page(dest, &what)?,
-                    None => return Err(ReadError::Nowhere(what)),
-                };
-                found.insert(name, page);
+                let dest = pair
+                    .get(1)
+                    .ok_or_else(|| ReadError::Nowhere(what.clone()))?;
+                found.insert(name, self.explicit_page(dest, &what)?);
             }
         }
         Ok(())
     }
 }
 
-/// The object `/key n g R` refers to, when the entry is a reference.
 /// The error for `what`, which lopdf could not read.
 fn malformed(what: &str) -> impl FnOnce(lopdf::Error) -> ReadError + use<> {
     let what = what.to_string();
     move |cause| ReadError::Malformed { what, cause }
 }
 
+/// The object `/key n g R` refers to, when the entry is a reference.
 fn reference(dict: &Dictionary, key: &[u8]) -> Option<ObjectId> {
     dict.get(key).and_then(Object::as_reference).ok()
 }
