@@ -24,7 +24,7 @@ use rayon::iter::Either;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use crate::diagnostics::{Diagnostic, FileId, Files};
+use crate::diagnostics::{Diagnostic, Files};
 use crate::frontmatter;
 use crate::model::{Briefing, Checked, Doc, EntityKey, Kind, Quote, QuoteKind};
 use index::{SourceText, Step};
@@ -113,8 +113,7 @@ fn check_quote(
     let mut first = None;
     for piece in pieces {
         let Some(at) = source.find(&piece, from) else {
-            let at = Located::value(files, quote.doc, "text", text);
-            return Err(misquote(quote.doc.file, &at, text, &piece, source, from));
+            return Err(misquote(files, quote, &piece, source, from));
         };
         first.get_or_insert(at);
         from = at + piece.len();
@@ -125,45 +124,41 @@ fn check_quote(
     }))
 }
 
-/// The error for a part of a quote (between ellipses) that is not in the
+/// The error for a part of `quote` (between ellipses) that is not in the
 /// source from word `from` on: at the first word that differs from the
 /// closest passage, which the help shows.
 fn misquote(
-    file: FileId,
-    at: &Located,
-    text: &str,
+    files: &Files,
+    quote: &Quote,
     piece: &[Word],
     source: &SourceText,
     from: usize,
 ) -> Diagnostic {
+    let text = &quote.meta.text;
+    let at = Located::value(files, quote.doc, "text", text);
     let said = |k: usize| piece.get(k).map_or("", |w| &text[w.start..w.end]);
-    let error = |span: Range<usize>, label: String| {
+    // An error at the words `within` the quote's text.
+    let error = |within: Range<usize>, label: &str| {
         Diagnostic::error(
             "misquote",
-            file,
-            span,
+            quote.doc.file,
+            at.span(within),
             format!("direct quote is not word for word in {}", source.shown),
         )
         .with_label(label)
     };
     let whole = piece[0].start..piece[piece.len() - 1].end;
     if let Some(earlier) = source.find(piece, 0).filter(|_| from > 0) {
-        return error(
-            at.span(whole),
-            "the source has these words, but before the words quoted ahead of them".into(),
-        )
-        .with_help(help(source, earlier..earlier + piece.len(), None));
+        let label = "the source has these words, but before the words quoted ahead of them";
+        return error(whole, label).with_help(help(source, earlier..earlier + piece.len(), None));
     }
     let Some(start) = source.closest(piece) else {
-        return error(
-            at.span(whole),
-            "no passage of the source has these words".into(),
-        )
-        .with_help("check the quote's `source`, or make it `kind = \"paraphrase\"`");
+        return error(whole, "no passage of the source has these words")
+            .with_help("check the quote's `source`, or make it `kind = \"paraphrase\"`");
     };
     let steps = source.align(piece, start);
     let Some(at_step) = steps.iter().position(|s| !matches!(s, Step::Same(..))) else {
-        return error(at.span(whole), "not word for word in the source".into());
+        return error(whole, "not word for word in the source");
     };
     // The difference is the run of steps of one kind that starts here.
     let kind = std::mem::discriminant(&steps[at_step]);
@@ -197,7 +192,7 @@ fn misquote(
     let mark = left.first().zip(left.last()).map(|(&a, &b)| a..b + 1);
     let first = steps[0].source_at().max(place.saturating_sub(10));
     let end = (steps[steps.len() - 1].source_at() + 1).min(place + left.len() + 11);
-    error(at.span(piece[k0].start..piece[k1].end), label).with_help(help(
+    error(piece[k0].start..piece[k1].end, &label).with_help(help(
         source,
         first..end.max(first + 1),
         mark,
