@@ -68,13 +68,12 @@ pub fn markdown(text: &str, base: usize) -> Vec<Word> {
                 // Where the text shown is the text written, each character
                 // keeps its own place; otherwise (escapes, entities) every
                 // character is placed on the whole range.
-                let exact = raw == &*shown;
-                for (i, c) in shown.char_indices() {
-                    let at = match exact {
-                        true => base + range.start + i..base + range.start + i + c.len_utf8(),
-                        false => base + range.start..base + range.end,
-                    };
-                    tokenizer.push(at, c);
+                if raw == &*shown {
+                    tokenizer.push_str(&shown, base + range.start);
+                } else {
+                    for c in shown.chars() {
+                        tokenizer.push(base + range.start..base + range.end, c);
+                    }
                 }
             }
             Event::SoftBreak | Event::HardBreak => tokenizer.push(range, ' '),

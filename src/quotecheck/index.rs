@@ -289,7 +289,7 @@ impl SourceText {
     /// source where it starts. Runs do not overlap.
     pub fn copied(&self, prose: &[Word]) -> Vec<(Range<usize>, usize)> {
         let mut found = Vec::new();
-        if self.run == 0 || self.runs.is_empty() {
+        if self.runs.is_empty() {
             return found;
         }
         let mut clear_from = 0;

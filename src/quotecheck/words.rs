@@ -92,6 +92,13 @@ impl Tokenizer {
         }
     }
 
+    /// Reads every character of `text`, found at `base` in the file.
+    pub fn push_str(&mut self, text: &str, base: usize) {
+        for (i, c) in text.char_indices() {
+            self.push(base + i..base + i + c.len_utf8(), c);
+        }
+    }
+
     pub fn finish(mut self) -> Vec<Word> {
         self.close();
         self.words
@@ -101,9 +108,7 @@ impl Tokenizer {
 /// The words of plain text, with ranges offset by `base`.
 pub fn words(text: &str, base: usize) -> Vec<Word> {
     let mut tokenizer = Tokenizer::default();
-    for (i, c) in text.char_indices() {
-        tokenizer.push(base + i..base + i + c.len_utf8(), c);
-    }
+    tokenizer.push_str(text, base);
     tokenizer.finish()
 }
 
