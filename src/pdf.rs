@@ -227,32 +227,28 @@ impl Job<'_> {
     fn print_numbered(&self, file: &Path, paper: Paper) -> Result<PathBuf, PdfError> {
         let html =
             std::fs::read_to_string(file).map_err(|_| PdfError::NoPage(self.page.to_string()))?;
-        // The `@page` size rule that picks the paper.
-        let paper = format!("<style>@page {{ size: {}; }}</style>\n</head>", paper.css());
-        let sized = html.replacen("</head>", &paper, 1);
-        std::fs::write(file, &sized).map_err(PdfError::io(file))?;
+        let entries = contents_entries(&html);
         let printed = self.scratch.join("print.pdf");
-        self.print(&printed, "first")?;
-        let entries = contents_entries(&sized);
-        if entries.is_empty() {
-            return Ok(printed);
-        }
         // Chromium's CSS has no page references, so the contents get their
         // page numbers from the print before, and the page is printed again.
-        let mut pages = contents_pages(&entries, &printed)?;
-        for attempt in 0..NUMBERED_PRINTS {
-            let numbered = sized.replacen(
-                "</head>",
-                &format!("{}\n</head>", numbers_style(&entries, &pages)),
-                1,
-            );
-            std::fs::write(file, numbered).map_err(PdfError::io(file))?;
-            self.print(&printed, &format!("numbered-{attempt}"))?;
-            let now = contents_pages(&entries, &printed)?;
-            if now == pages {
+        let mut pages: Option<Vec<u32>> = None;
+        for attempt in 0..=NUMBERED_PRINTS {
+            // The `@page` size rule that picks the paper, and the numbers.
+            let mut style = format!("<style>@page {{ size: {}; }}</style>\n", paper.css());
+            if let Some(pages) = &pages {
+                style += &format!("{}\n", numbers_style(&entries, pages));
+            }
+            let page = html.replacen("</head>", &format!("{style}</head>"), 1);
+            std::fs::write(file, page).map_err(PdfError::io(file))?;
+            self.print(&printed, &format!("print-{attempt}"))?;
+            if entries.is_empty() {
                 return Ok(printed);
             }
-            pages = now;
+            let now = contents_pages(&entries, &printed)?;
+            if pages.as_ref() == Some(&now) {
+                return Ok(printed);
+            }
+            pages = Some(now);
         }
         Err(PdfError::Unsettled)
     }

@@ -54,11 +54,8 @@ impl Browser {
         // Watched for as long as the process lives: a signal whose last
         // watcher is taken away is ignored from then on.
         let stop = Arc::new(AtomicBool::new(false));
-        if let Some(Err(e)) = crate::output::watch_stop(&stop)
-            .into_iter()
-            .find(Result::is_err)
-        {
-            return Err(PdfError::Signals(e));
+        for watched in crate::output::watch_stop(&stop) {
+            watched.map_err(PdfError::Signals)?;
         }
         let browser = Browser {
             path,
