@@ -62,25 +62,20 @@ impl Browser {
             timeout,
             stop,
         };
+        // A `BRIEF_CHROMIUM` that names no browser fails before the site is
+        // built: it must answer `--version` in time.
         if named.is_some() {
-            browser.check_version()?;
+            let shown = browser.path.display();
+            let mut command = Command::new(&browser.path);
+            command.arg("--version");
+            let cannot_run = |e| PdfError::NoChromium(format!("{ENV}={shown} cannot be run: {e}"));
+            let status = browser.run(command, None, "answer --version", cannot_run)?;
+            if !status.success() {
+                let exits = format!("{ENV}={shown} exits with {status} on --version");
+                return Err(PdfError::NoChromium(exits));
+            }
         }
         Ok(browser)
-    }
-
-    /// Runs `--version`, so a `BRIEF_CHROMIUM` that names no browser fails
-    /// before the site is built.
-    fn check_version(&self) -> Result<(), PdfError> {
-        let shown = self.path.display();
-        let mut command = Command::new(&self.path);
-        command.arg("--version");
-        let cannot_run = |e| PdfError::NoChromium(format!("{ENV}={shown} cannot be run: {e}"));
-        match self.run(command, None, "answer --version", cannot_run)? {
-            status if status.success() => Ok(()),
-            status => Err(PdfError::NoChromium(format!(
-                "{ENV}={shown} exits with {status} on --version"
-            ))),
-        }
     }
 
     /// Runs `command` (this browser with its arguments) in a process group

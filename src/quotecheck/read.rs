@@ -5,7 +5,7 @@
 //! `briefing.toml`. The text is only read: nothing here is ever written to
 //! the output.
 
-use std::path::{Component, Path};
+use std::path::Path;
 
 use toml::Spanned;
 
@@ -36,15 +36,14 @@ pub fn read(
         ))
         .with_help(format!("write `file = \"{inner}\"`")));
     }
-    let rel = Path::new(name);
-    let inside = !name.is_empty() && rel.components().all(|c| matches!(c, Component::Normal(_)));
-    if !inside {
+    if name.is_empty() || !crate::output::is_inside(name) {
         return Err(
             error(format!("`{name}` is not a file inside {FOLDER}/")).with_help(format!(
                 "put the source's copy in {FOLDER}/ and give its name there"
             )),
         );
     }
+    let rel = Path::new(name);
     let ext = rel.extension().map(|e| e.to_string_lossy().into_owned());
     let Some(format) = ext.as_deref().and_then(Format::of) else {
         return Err(
