@@ -4,9 +4,10 @@
 //! `brief pdf` uses it to put page numbers into the printed contents, which
 //! Chromium's CSS cannot do.
 //!
-//! The parsing is lopdf's; this module only walks the few structures Chromium
-//! writes (`/Outlines`, the catalog's `/Dests` or a `/Names` tree) and turns
-//! page objects into 1-based page numbers. A file that does not parse, or whose structures point nowhere, is an error rather than
+//! The parsing is lopdf's, and so is the walk of a `/Names` tree; this module
+//! walks the few structures Chromium writes (`/Outlines`, the catalog's
+//! `/Dests`) and turns page objects into 1-based page numbers. A file that
+//! does not parse, or whose structures point nowhere, is an error rather than
 //! an empty answer, so that a change in what Chromium writes is reported
 //! instead of silently printing a contents list without page numbers. It reads
 //! no page text and never edits a PDF.
@@ -36,11 +37,6 @@ pub enum ReadError {
     #[error("its {0} loops back on itself")]
     Loop(&'static str),
 }
-
-/// How deep a name tree may nest: Chromium writes one level, so this only
-/// stops a damaged file from running away. (The outline is walked without
-/// recursion, and visits no entry twice.)
-const MAX_DEPTH: usize = 64;
 
 /// A printed PDF, parsed, with the number of each page object.
 pub struct ReadBack {
@@ -127,7 +123,18 @@ impl ReadBack {
             .and_then(|names| names.get_deref(b"Dests", &self.doc))
             .and_then(Object::as_dict);
         if let Ok(tree) = tree {
-            self.name_tree(tree, 0, &mut found)?;
+            // lopdf walks the tree, to a depth it limits, and leaves out
+            // entries it cannot read; one that a contents entry needs is then
+            // missing, which is an error where it is needed.
+            let mut named = Default::default();
+            (self.doc.get_named_destinations(tree, &mut named))
+                .map_err(malformed("the tree of named destinations"))?;
+            for (name, dest) in named {
+                let name = String::from_utf8_lossy(&name).into_owned();
+                let page = dest.page().ok().and_then(|page| self.page_number(page));
+                let what = format!("destination \"{name}\"");
+                found.insert(name, page.ok_or(ReadError::Nowhere(what))?);
+            }
         }
         Ok(found)
     }
@@ -140,48 +147,14 @@ impl ReadBack {
             Ok((_, Object::Array(a))) => Some(a),
             _ => None,
         };
-        array
-            .and_then(|a| a.first())
-            .and_then(|page| page.as_reference().ok())
-            .and_then(|id| self.pages.get(&id).copied())
+        (array.and_then(|a| a.first()))
+            .and_then(|page| self.page_number(page))
             .ok_or_else(|| ReadError::Nowhere(what.to_string()))
     }
 
-    /// The `(name, page)` pairs of a name tree node and its kids.
-    fn name_tree(
-        &self,
-        node: &Dictionary,
-        depth: usize,
-        found: &mut BTreeMap<String, u32>,
-    ) -> Result<(), ReadError> {
-        if depth > MAX_DEPTH {
-            return Err(ReadError::Loop("name tree"));
-        }
-        let what = "the tree of named destinations";
-        if let Ok(kids) = node.get_deref(b"Kids", &self.doc) {
-            for kid in kids.as_array().map_err(malformed(what))? {
-                let kid = kid
-                    .as_reference()
-                    .and_then(|id| self.doc.get_dictionary(id))
-                    .map_err(malformed(what))?;
-                self.name_tree(kid, depth + 1, found)?;
-            }
-        }
-        if let Ok(names) = node.get_deref(b"Names", &self.doc) {
-            // Keys and values alternate; a key left without a value has a
-            // destination that points nowhere.
-            for pair in names.as_array().map_err(malformed(what))?.chunks(2) {
-                // `chunks` gives no empty slice.
-                let key = pair[0].as_str().map_err(malformed(what))?;
-                let name = String::from_utf8_lossy(key).into_owned();
-                let what = format!("destination \"{name}\"");
-                let dest = pair
-                    .get(1)
-                    .ok_or_else(|| ReadError::Nowhere(what.clone()))?;
-                found.insert(name, self.explicit_page(dest, &what)?);
-            }
-        }
-        Ok(())
+    /// The 1-based number of the page object `page` refers to.
+    fn page_number(&self, page: &Object) -> Option<u32> {
+        self.pages.get(&page.as_reference().ok()?).copied()
     }
 }
 
