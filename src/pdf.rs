@@ -59,16 +59,6 @@ pub enum Paper {
     Letter,
 }
 
-impl Paper {
-    /// The CSS `@page` size keyword.
-    pub fn css(self) -> &'static str {
-        match self {
-            Paper::A4 => "A4",
-            Paper::Letter => "letter",
-        }
-    }
-}
-
 #[derive(Debug, thiserror::Error)]
 pub enum PdfError {
     #[error("no Chromium found ({0}); {INSTALL_HINT}")]
@@ -229,12 +219,17 @@ impl Job<'_> {
             std::fs::read_to_string(file).map_err(|_| PdfError::NoPage(self.page.to_string()))?;
         let entries = contents_entries(&html);
         let printed = self.scratch.join("print.pdf");
+        // The CSS `@page` size keyword.
+        let size = match paper {
+            Paper::A4 => "A4",
+            Paper::Letter => "letter",
+        };
         // Chromium's CSS has no page references, so the contents get their
         // page numbers from the print before, and the page is printed again.
         let mut pages: Option<Vec<u32>> = None;
         for attempt in 0..=NUMBERED_PRINTS {
             // The `@page` size rule that picks the paper, and the numbers.
-            let mut style = format!("<style>@page {{ size: {}; }}</style>\n", paper.css());
+            let mut style = format!("<style>@page {{ size: {size}; }}</style>\n");
             if let Some(pages) = &pages {
                 style += &format!("{}\n", numbers_style(&entries, pages));
             }
@@ -274,11 +269,16 @@ impl Job<'_> {
             .arg(flag("--user-data-dir=", &profile))
             .arg(flag("--print-to-pdf=", &out))
             .arg(self.server.url(self.page));
+        // Output goes to a file rather than a pipe: a helper process that
+        // keeps a pipe open would keep a reader waiting after the browser
+        // is gone.
         let log = folder.join("chromium.log");
         let cannot_run = |e| failed(format!("cannot run it: {e}"));
-        let status = self
-            .browser
-            .run(command, Some(&log), "print the page", cannot_run)?;
+        let file = std::fs::File::create(&log).map_err(&cannot_run)?;
+        command
+            .stdout(file.try_clone().map_err(&cannot_run)?)
+            .stderr(file);
+        let status = self.browser.run(command, "print the page", cannot_run)?;
         let log = std::fs::read(&log).unwrap_or_default();
         let log = String::from_utf8_lossy(&log);
         // Chromium exits 0 even when the page fails to load, so the PDF itself

@@ -8,7 +8,6 @@
 //! go; what page it prints, and what it may load, is decided by the caller.
 
 use std::ffi::OsString;
-use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::Arc;
@@ -67,9 +66,12 @@ impl Browser {
         if named.is_some() {
             let shown = browser.path.display();
             let mut command = Command::new(&browser.path);
-            command.arg("--version");
+            command
+                .arg("--version")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null());
             let cannot_run = |e| PdfError::NoChromium(format!("{ENV}={shown} cannot be run: {e}"));
-            let status = browser.run(command, None, "answer --version", cannot_run)?;
+            let status = browser.run(command, "answer --version", cannot_run)?;
             if !status.success() {
                 let exits = format!("{ENV}={shown} exits with {status} on --version");
                 return Err(PdfError::NoChromium(exits));
@@ -78,35 +80,22 @@ impl Browser {
         Ok(browser)
     }
 
-    /// Runs `command` (this browser with its arguments) in a process group
-    /// of its own, its output into `log` (or nowhere), for at most the
-    /// timeout; the group is killed when the run ends either way. Returns
-    /// its exit status; `step` names what it was doing in the error for a
-    /// timeout, and `cannot_run` makes the error for a run that cannot start.
+    /// Runs `command` (this browser with its arguments, its output sent
+    /// where the caller chose, never to a pipe) in a process group of its
+    /// own, for at most the timeout; the group is killed when the run ends
+    /// either way. Returns its exit status; `step` names what it was doing in
+    /// the error for a timeout, and `cannot_run` makes the error for a run
+    /// that cannot start.
     pub fn run(
         &self,
         mut command: Command,
-        log: Option<&Path>,
         step: &'static str,
         cannot_run: impl Fn(std::io::Error) -> PdfError,
     ) -> Result<ExitStatus, PdfError> {
         if self.stop.load(Ordering::SeqCst) {
             return Err(PdfError::Stopped);
         }
-        // Output goes to a file rather than a pipe: a helper process that
-        // keeps a pipe open would keep a reader waiting after the browser
-        // is gone.
-        let (stdout, stderr) = match log {
-            Some(path) => {
-                let file = File::create(path).map_err(&cannot_run)?;
-                (
-                    Stdio::from(file.try_clone().map_err(&cannot_run)?),
-                    Stdio::from(file),
-                )
-            }
-            None => (Stdio::null(), Stdio::null()),
-        };
-        command.stdin(Stdio::null()).stdout(stdout).stderr(stderr);
+        command.stdin(Stdio::null());
         #[cfg(unix)]
         std::os::unix::process::CommandExt::process_group(&mut command, 0);
         let mut group = Group(command.spawn().map_err(&cannot_run)?);
@@ -206,7 +195,7 @@ mod tests {
             .arg("-c")
             .arg(format!("sleep 30 & echo $! > {}; wait", helper.display()));
         let started = Instant::now();
-        let ended = browser.run(command, None, "sleep", PdfError::Signals);
+        let ended = browser.run(command, "sleep", PdfError::Signals);
         assert!(matches!(ended, Err(PdfError::TimedOut { .. })));
         assert!(started.elapsed() < Duration::from_secs(10));
         let pid = std::fs::read_to_string(&helper).unwrap();
