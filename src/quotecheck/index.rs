@@ -167,9 +167,13 @@ impl SourceText {
     /// that differs where the quote would start at `start`, so that a long
     /// quote costs no more than a short one.
     pub fn align(&self, quote: &[Word], start: isize) -> Vec<Step> {
-        let same = (0..quote.len())
-            .take_while(|&k| self.hash(start + k as isize) == Some(quote[k].hash))
-            .count();
+        // How many words the quote and the source have in common from `start`.
+        let same = (usize::try_from(start).ok())
+            .and_then(|start| self.words.get(start..))
+            .map_or(0, |words| {
+                let pairs = quote.iter().zip(words);
+                pairs.take_while(|(q, w)| q.hash == w.hash).count()
+            });
         let skip = same.saturating_sub(10);
         let piece = &quote[skip..quote.len().min(skip + ALIGNED)];
         let start = start + skip as isize;
@@ -217,12 +221,6 @@ impl SourceText {
         steps
     }
 
-    /// The hash of the word at `at`, if there is one there.
-    fn hash(&self, at: isize) -> Option<u64> {
-        let at = usize::try_from(at).ok()?;
-        self.words.get(at).map(|w| w.hash)
-    }
-
     /// The word at `at` as the source spells it.
     pub fn spelled(&self, at: usize) -> &str {
         (self.words.get(at))
@@ -251,24 +249,21 @@ impl SourceText {
             out.push('…');
         }
         for at in start..end {
-            match self.format {
+            if at > start && self.format == Format::Html {
                 // Between words of HTML lie tags: words and spaces only.
-                Format::Html if at > start => out.push(' '),
-                Format::Html => {}
-                _ if at > start => {
-                    let between = (self.text)
-                        .get(self.words[at - 1].end..self.words[at].start)
-                        .unwrap_or(" ");
-                    // Each run of whitespace as one space.
-                    for c in between.chars() {
-                        match c.is_whitespace() {
-                            false => out.push(c),
-                            true if !out.ends_with(' ') => out.push(' '),
-                            true => {}
-                        }
+                out.push(' ');
+            } else if at > start {
+                let between = (self.text)
+                    .get(self.words[at - 1].end..self.words[at].start)
+                    .unwrap_or(" ");
+                // Each run of whitespace as one space.
+                for c in between.chars() {
+                    match c.is_whitespace() {
+                        false => out.push(c),
+                        true if !out.ends_with(' ') => out.push(' '),
+                        true => {}
                     }
                 }
-                _ => {}
             }
             if mark.as_ref().is_some_and(|m| m.start == at) {
                 out.push('«');
