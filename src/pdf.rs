@@ -360,8 +360,8 @@ fn contents_pages(entries: &[(String, String)], path: &Path) -> Result<Vec<u32>,
                     let heading = normal(heading);
                     outline
                         .iter()
-                        .find(|o| normal(&o.title) == heading)
-                        .map(|o| o.page)
+                        .find(|(title, _)| normal(title) == heading)
+                        .map(|&(_, page)| page)
                 })
                 .ok_or_else(|| PdfError::NoPageNumber {
                     id: id.clone(),

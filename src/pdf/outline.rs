@@ -16,13 +16,6 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
-/// One outline entry: its title and the 1-based page it points at.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Entry {
-    pub title: String,
-    pub page: u32,
-}
-
 /// Why a printed PDF could not be read back.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
@@ -55,9 +48,10 @@ impl ReadBack {
         Ok(ReadBack { doc, pages })
     }
 
-    /// Every outline entry in document order (an entry, its children, then
-    /// its next sibling); none when the PDF has no outline.
-    pub fn outline(&self) -> Result<Vec<Entry>, ReadError> {
+    /// Every outline entry, as its title and the 1-based page it points at,
+    /// in document order (an entry, its children, then its next sibling);
+    /// none when the PDF has no outline.
+    pub fn outline(&self) -> Result<Vec<(String, u32)>, ReadError> {
         let catalog = self.doc.catalog().map_err(malformed("the catalog"))?;
         let Ok(root) = catalog.get_deref(b"Outlines", &self.doc) else {
             return Ok(Vec::new());
@@ -97,7 +91,7 @@ impl ReadBack {
                 Ok(dest) => self.explicit_page(dest, &what)?,
                 Err(_) => return Err(ReadError::Nowhere(what)),
             };
-            entries.push(Entry { title, page });
+            entries.push((title, page));
             pending.push(reference(item, b"First"));
         }
         Ok(entries)
