@@ -165,25 +165,21 @@ pub fn pdf(root: &Path, out: &Path, options: &PdfOptions) -> Result<Printed, Err
         .map_err(PdfError::io(&std::env::temp_dir()))?;
     let site = scratch.path().join("site");
     let built = crate::build(root, &site, &options.build)?;
-    if built.written.is_none() {
-        return Ok(Printed {
-            compiled: built.compiled,
-            bytes: None,
-        });
+    // A build that stopped on diagnostics wrote nothing to print.
+    let mut bytes = None;
+    if built.written.is_some() {
+        let server = Loopback::start(&site)?;
+        let job = Job {
+            browser: &browser,
+            server: &server,
+            page: &options.page,
+            scratch: scratch.path(),
+        };
+        let printed = job.print_numbered(&site.join(&options.page), options.paper)?;
+        bytes = Some(place::place(&printed, out)?);
     }
-    let server = Loopback::start(&site)?;
-    let job = Job {
-        browser: &browser,
-        server: &server,
-        page: &options.page,
-        scratch: scratch.path(),
-    };
-    let printed = job.print_numbered(&site.join(&options.page), options.paper)?;
-    let bytes = place::place(&printed, out)?;
-    Ok(Printed {
-        compiled: built.compiled,
-        bytes: Some(bytes),
-    })
+    let compiled = built.compiled;
+    Ok(Printed { compiled, bytes })
 }
 
 /// The time one run of the browser may take: `BRIEF_PDF_TIMEOUT` seconds
