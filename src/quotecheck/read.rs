@@ -44,8 +44,8 @@ pub fn read(
         );
     }
     let rel = Path::new(name);
-    let ext = rel.extension().map(|e| e.to_string_lossy().into_owned());
-    let Some(format) = ext.as_deref().and_then(Format::of) else {
+    let ext = rel.extension().and_then(|e| e.to_str());
+    let Some(format) = ext.and_then(Format::of) else {
         return Err(
             error(format!("{shown} is not plain text, Markdown or HTML"))
                 .with_help("save the source as a `.txt`, `.md` or `.html` file"),
@@ -63,11 +63,8 @@ pub fn read(
         Err(err) => return Err(error(format!("cannot read {shown}: {err}"))),
     };
     // A name inside the folder may still lead out of it through a link.
-    let leaves = match (folder.canonicalize(), path.canonicalize()) {
-        (Ok(folder), Ok(path)) => !path.starts_with(folder),
-        _ => true,
-    };
-    if leaves {
+    let (real_folder, real_path) = (folder.canonicalize(), path.canonicalize());
+    if !real_folder.is_ok_and(|folder| real_path.is_ok_and(|path| path.starts_with(folder))) {
         return Err(
             error(format!("{shown} leads out of {FOLDER}/")).with_help(format!(
                 "copy the file into {FOLDER}/ instead of linking to it"
