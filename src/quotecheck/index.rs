@@ -289,10 +289,8 @@ impl SourceText {
         }
         let mut clear_from = 0;
         for (hash, at) in rolling(prose, self.run) {
-            if at < clear_from {
-                continue;
-            }
-            let Some(&place) = self.runs.get(&hash) else {
+            // A run's words are not looked up again within a longer run.
+            let Some(&place) = self.runs.get(&hash).filter(|_| at >= clear_from) else {
                 continue;
             };
             let place = place as usize;
