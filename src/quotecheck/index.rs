@@ -22,40 +22,35 @@ const COMMON: usize = 1000;
 /// lined up word by word with the source.
 pub const ALIGNED: usize = 300;
 
-/// One word of a quote lined up with the source: quote word and source
-/// word, by index.
+/// One word of a quote lined up with the source: how they differ, the
+/// quote's word and the source's word, by index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Step {
-    Same(usize, usize),
-    Changed(usize, usize),
+pub struct Step(pub Change, pub usize, pub usize);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Same,
+    Changed,
     /// A word the source does not have, before the source's word here.
-    Added(usize, usize),
+    Added,
     /// A word of the source the quote leaves out, before the quote's word here.
-    Left(usize, usize),
+    Left,
 }
 
 impl Step {
     /// The quote's word this step is about, if it is about one.
     pub fn quote_word(&self) -> Option<usize> {
-        match *self {
-            Step::Same(k, _) | Step::Changed(k, _) | Step::Added(k, _) => Some(k),
-            Step::Left(..) => None,
-        }
+        (self.0 != Change::Left).then_some(self.1)
     }
 
     /// The source's word this step is about, if it is about one.
     pub fn source_word(&self) -> Option<usize> {
-        match *self {
-            Step::Same(_, s) | Step::Changed(_, s) | Step::Left(_, s) => Some(s),
-            Step::Added(..) => None,
-        }
+        (self.0 != Change::Added).then_some(self.2)
     }
 
     /// Where in the source this step stands.
     pub fn source_at(&self) -> usize {
-        match *self {
-            Step::Same(_, s) | Step::Changed(_, s) | Step::Added(_, s) | Step::Left(_, s) => s,
-        }
+        self.2
     }
 }
 
@@ -192,8 +187,8 @@ impl SourceText {
         for i in 1..=n {
             cost[i][0] = i as u32;
             for j in 1..=m {
-                let same = u32::from(piece[i - 1].hash != source[j - 1].hash);
-                cost[i][j] = (cost[i - 1][j - 1] + same)
+                let differs = u32::from(piece[i - 1].hash != source[j - 1].hash);
+                cost[i][j] = (cost[i - 1][j - 1] + differs)
                     .min(cost[i - 1][j] + 1)
                     .min(cost[i][j - 1] + 1);
             }
@@ -202,18 +197,20 @@ impl SourceText {
         let mut i = n;
         let mut steps = Vec::new();
         while i > 0 {
-            let same = u32::from(j > 0 && piece[i - 1].hash != source[j - 1].hash);
-            if j > 0 && cost[i][j] == cost[i - 1][j - 1] + same {
-                steps.push(match same {
-                    0 => Step::Same(skip + i - 1, a + j - 1),
-                    _ => Step::Changed(skip + i - 1, a + j - 1),
-                });
+            let differs = u32::from(j > 0 && piece[i - 1].hash != source[j - 1].hash);
+            if j > 0 && cost[i][j] == cost[i - 1][j - 1] + differs {
+                let change = if differs == 0 {
+                    Change::Same
+                } else {
+                    Change::Changed
+                };
+                steps.push(Step(change, skip + i - 1, a + j - 1));
                 (i, j) = (i - 1, j - 1);
             } else if cost[i][j] == cost[i - 1][j] + 1 {
-                steps.push(Step::Added(skip + i - 1, a + j));
+                steps.push(Step(Change::Added, skip + i - 1, a + j));
                 i -= 1;
             } else {
-                steps.push(Step::Left(skip + i, a + j - 1));
+                steps.push(Step(Change::Left, skip + i, a + j - 1));
                 j -= 1;
             }
         }
@@ -347,11 +344,14 @@ mod tests {
         assert_eq!(s.closest(&words("nothing here", 0)), None);
         assert_eq!(s.passage(3..6, Some(4..5)), "…cat «sat» on…");
         assert_eq!(s.passage(3..7, Some(4..6)), "…cat «sat on» the…");
-        use Step::*;
+        use Change::*;
         let steps = |quote: &str| s.align(&words(quote, 0), 2);
-        assert_eq!(steps("the dog sat")[..2], [Same(0, 2), Changed(1, 3)]);
-        assert_eq!(steps("the cat sat on the red mat")[5], Added(5, 7));
-        assert_eq!(steps("cat sat the mat")[2], Left(2, 5));
+        assert_eq!(
+            steps("the dog sat")[..2],
+            [Step(Same, 0, 2), Step(Changed, 1, 3)]
+        );
+        assert_eq!(steps("the cat sat on the red mat")[5], Step(Added, 5, 7));
+        assert_eq!(steps("cat sat the mat")[2], Step(Left, 2, 5));
     }
 
     #[test]

@@ -27,7 +27,7 @@ use rustc_hash::FxHashMap;
 use crate::diagnostics::{Diagnostic, Files};
 use crate::frontmatter;
 use crate::model::{Briefing, Checked, Doc, EntityKey, Kind, Quote, QuoteKind};
-use index::{SourceText, Step};
+use index::{Change, SourceText, Step};
 use words::Word;
 
 pub use read::FOLDER;
@@ -157,14 +157,12 @@ fn misquote(
             .with_help("check the quote's `source`, or make it `kind = \"paraphrase\"`");
     };
     let steps = source.align(piece, start);
-    let Some(at_step) = steps.iter().position(|s| !matches!(s, Step::Same(..))) else {
+    let Some(at_step) = steps.iter().position(|s| s.0 != Change::Same) else {
         return error(whole, "not word for word in the source");
     };
     // The difference is the run of steps of one kind that starts here.
-    let kind = std::mem::discriminant(&steps[at_step]);
-    let run = steps[at_step..]
-        .iter()
-        .take_while(|s| std::mem::discriminant(*s) == kind);
+    let change = steps[at_step].0;
+    let run = steps[at_step..].iter().take_while(|s| s.0 == change);
     let quoted: Vec<usize> = run.clone().filter_map(Step::quote_word).collect();
     let left: Vec<usize> = run.clone().filter_map(Step::source_word).collect();
     let shown = |words: Vec<&str>| match words.len() {
@@ -180,9 +178,9 @@ fn misquote(
         .unwrap_or(0);
     let k0 = quoted.first().map_or(next, |&k| k);
     let k1 = quoted.last().map_or(next, |&k| k);
-    let label = match steps[at_step] {
-        Step::Changed(..) => format!("the source has \"{their}\" where the quote has \"{ours}\""),
-        Step::Added(..) => format!("the quote adds \"{ours}\", which the source does not have"),
+    let label = match change {
+        Change::Changed => format!("the source has \"{their}\" where the quote has \"{ours}\""),
+        Change::Added => format!("the quote adds \"{ours}\", which the source does not have"),
         _ => format!(
             "the source has \"{their}\" before \"{}\", which the quote leaves out",
             said(next)
