@@ -60,20 +60,14 @@ impl ReadBack {
         let names = self.destinations()?;
         let mut entries = Vec::new();
         let mut seen = HashSet::new();
-        // Siblings still to visit, innermost last: a child's list is walked
-        // before its parent's next sibling.
-        let mut pending: Vec<Option<ObjectId>> = vec![reference(root, b"First")];
-        while let Some(next) = pending.last_mut() {
-            let Some(id) = next.take() else {
-                pending.pop();
-                continue;
-            };
+        // Entries still to visit, the next one last.
+        let mut pending: Vec<ObjectId> = reference(root, b"First").into_iter().collect();
+        while let Some(id) = pending.pop() {
             if !seen.insert(id) {
                 return Err(ReadError::Loop("outline"));
             }
             let what = format!("outline entry {} {}", id.0, id.1);
             let item = self.doc.get_dictionary(id).map_err(malformed(&what))?;
-            *next = reference(item, b"Next");
             let title = item
                 .get_deref(b"Title", &self.doc)
                 .and_then(lopdf::decode_text_string)
@@ -92,7 +86,9 @@ impl ReadBack {
                 Err(_) => return Err(ReadError::Nowhere(what)),
             };
             entries.push((title, page));
-            pending.push(reference(item, b"First"));
+            // The entry's children come before its next sibling.
+            pending.extend(reference(item, b"Next"));
+            pending.extend(reference(item, b"First"));
         }
         Ok(entries)
     }
