@@ -139,12 +139,11 @@ impl SourceText {
     pub fn closest(&self, piece: &[Word]) -> Option<isize> {
         let piece = &piece[..piece.len().min(ALIGNED)];
         let places: Vec<&[u32]> = piece.iter().map(|w| self.places(w)).collect();
+        // Common words vote only when no word of the piece is rare.
         let rare = places.iter().any(|p| !p.is_empty() && p.len() <= COMMON);
+        let voters = (places.iter().enumerate()).filter(|(_, p)| !rare || p.len() <= COMMON);
         let mut votes: FxHashMap<isize, u32> = FxHashMap::default();
-        for (k, found) in places.iter().enumerate() {
-            if rare && found.len() > COMMON {
-                continue;
-            }
+        for (k, found) in voters {
             for &p in *found {
                 *votes.entry(p as isize - k as isize).or_default() += 1;
             }
