@@ -346,25 +346,16 @@ fn contents_pages(entries: &[(String, String)], path: &Path) -> Result<Vec<u32>,
     let destinations = pdf.destinations().map_err(unreadable)?;
     let outline = pdf.outline().map_err(unreadable)?;
     let normal = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
-    entries
-        .iter()
-        .map(|(id, heading)| {
-            destinations
-                .get(id)
-                .copied()
-                .or_else(|| {
-                    let heading = normal(heading);
-                    outline
-                        .iter()
-                        .find(|(title, _)| normal(title) == heading)
-                        .map(|&(_, page)| page)
-                })
-                .ok_or_else(|| PdfError::NoPageNumber {
-                    id: id.clone(),
-                    heading: heading.clone(),
-                })
-        })
-        .collect()
+    let mut pages = Vec::new();
+    for (id, heading) in entries {
+        let by_heading = || outline.iter().find(|(t, _)| normal(t) == normal(heading));
+        let page = (destinations.get(id).copied()).or_else(|| by_heading().map(|&(_, p)| p));
+        pages.push(page.ok_or_else(|| PdfError::NoPageNumber {
+            id: id.clone(),
+            heading: heading.clone(),
+        })?);
+    }
+    Ok(pages)
 }
 
 /// A `<style>` that writes each contents entry's page number after it.
