@@ -30,25 +30,23 @@ pub fn read(
     let error = |message: String| {
         Diagnostic::error("source-file", config, file.span(), message).with_label("this file")
     };
+    let refuse = |message: String, help: String| Err(error(message).with_help(help));
     if let Some(inner) = name.strip_prefix("sources/") {
-        return Err(error(format!(
-            "`file` is a name inside {FOLDER}/, not a path from the site"
-        ))
-        .with_help(format!("write `file = \"{inner}\"`")));
+        let message = format!("`file` is a name inside {FOLDER}/, not a path from the site");
+        return refuse(message, format!("write `file = \"{inner}\"`"));
     }
     if name.is_empty() || !crate::output::is_inside(name) {
-        return Err(
-            error(format!("`{name}` is not a file inside {FOLDER}/")).with_help(format!(
-                "put the source's copy in {FOLDER}/ and give its name there"
-            )),
+        return refuse(
+            format!("`{name}` is not a file inside {FOLDER}/"),
+            format!("put the source's copy in {FOLDER}/ and give its name there"),
         );
     }
     let rel = Path::new(name);
     let ext = rel.extension().and_then(|e| e.to_str());
     let Some(format) = ext.and_then(Format::of) else {
-        return Err(
-            error(format!("{shown} is not plain text, Markdown or HTML"))
-                .with_help("save the source as a `.txt`, `.md` or `.html` file"),
+        return refuse(
+            format!("{shown} is not plain text, Markdown or HTML"),
+            "save the source as a `.txt`, `.md` or `.html` file".into(),
         );
     };
     let folder = root.join(FOLDER);
@@ -56,19 +54,19 @@ pub fn read(
     let bytes = match std::fs::read(&path) {
         Ok(bytes) => bytes,
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-            return Err(error(format!("{shown} does not exist")).with_help(format!(
-                "copy the source's text to {shown}, or leave `file` out"
-            )));
+            return refuse(
+                format!("{shown} does not exist"),
+                format!("copy the source's text to {shown}, or leave `file` out"),
+            );
         }
         Err(err) => return Err(error(format!("cannot read {shown}: {err}"))),
     };
     // A name inside the folder may still lead out of it through a link.
     let (real_folder, real_path) = (folder.canonicalize(), path.canonicalize());
     if !real_folder.is_ok_and(|folder| real_path.is_ok_and(|path| path.starts_with(folder))) {
-        return Err(
-            error(format!("{shown} leads out of {FOLDER}/")).with_help(format!(
-                "copy the file into {FOLDER}/ instead of linking to it"
-            )),
+        return refuse(
+            format!("{shown} leads out of {FOLDER}/"),
+            format!("copy the file into {FOLDER}/ instead of linking to it"),
         );
     }
     // A byte order mark is no part of the text.
