@@ -221,8 +221,10 @@ fn check_prose(
     let Some(doc) = key.map_or(briefing.front, |key| Some(briefing.doc(key))) else {
         return Vec::new();
     };
-    let file_text = files.text(doc.file);
-    let body = file_text.get(doc.body_start..).unwrap_or_default();
+    let body = files
+        .text(doc.file)
+        .get(doc.body_start..)
+        .unwrap_or_default();
     // The body, whose words are placed in the file already, then each
     // front-matter text, whose words are placed in its value.
     let mut prose = vec![(None, formats::markdown(body, doc.body_start))];
