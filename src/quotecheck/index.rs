@@ -107,10 +107,6 @@ impl SourceText {
         }
     }
 
-    pub fn len(&self) -> usize {
-        self.words.len()
-    }
-
     /// The first place at or after word `from` where `piece` stands word
     /// for word.
     pub fn find(&self, piece: &[Word], from: usize) -> Option<usize> {
@@ -235,12 +231,20 @@ impl SourceText {
         1 + self.paragraphs.partition_point(|&first| first <= at)
     }
 
-    /// The source's words `range` (clamped to the source) as one line of
-    /// text, the words `mark` between « and », with … where it was cut.
+    /// The help that shows the source's words `range` (clamped to the
+    /// source) as one line of text, the words `mark` between « and », with …
+    /// where it was cut, and where they stand:
+    /// "closest passage, sources/x.txt:42 (paragraph 14): “…”".
     pub fn passage(&self, range: Range<usize>, mark: Option<Range<usize>>) -> String {
         let end = range.end.min(self.words.len());
         let start = range.start.min(end);
-        let mut out = String::new();
+        let at = (mark.as_ref().map_or(range.start, |m| m.start))
+            .min(self.words.len().saturating_sub(1));
+        let (line, paragraph) = (self.line(at), self.paragraph(at));
+        let mut out = format!(
+            "closest passage, {}:{line} (paragraph {paragraph}): “",
+            self.shown
+        );
         if start > 0 {
             out.push('…');
         }
@@ -272,6 +276,7 @@ impl SourceText {
         if end < self.words.len() {
             out.push('…');
         }
+        out.push('”');
         out
     }
 
@@ -341,8 +346,15 @@ mod tests {
         let s = source("x y the cat sat on the mat z", 0);
         assert_eq!(s.closest(&words("the dog sat on the mat", 0)), Some(2));
         assert_eq!(s.closest(&words("nothing here", 0)), None);
-        assert_eq!(s.passage(3..6, Some(4..5)), "…cat «sat» on…");
-        assert_eq!(s.passage(3..7, Some(4..6)), "…cat «sat on» the…");
+        let shown = "closest passage, sources/s.txt:1 (paragraph 1): ";
+        assert_eq!(
+            s.passage(3..6, Some(4..5)),
+            format!("{shown}“…cat «sat» on…”")
+        );
+        assert_eq!(
+            s.passage(3..7, Some(4..6)),
+            format!("{shown}“…cat «sat on» the…”")
+        );
         use Change::*;
         let steps = |quote: &str| s.align(&words(quote, 0), 2);
         assert_eq!(

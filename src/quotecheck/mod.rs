@@ -150,7 +150,7 @@ fn misquote(
     let whole = piece[0].start..piece[piece.len() - 1].end;
     if let Some(earlier) = source.find(piece, 0).filter(|_| from > 0) {
         let label = "the source has these words, but before the words quoted ahead of them";
-        return error(whole, label).with_help(help(source, earlier..earlier + piece.len(), None));
+        return error(whole, label).with_help(source.passage(earlier..earlier + piece.len(), None));
     }
     let Some(start) = source.closest(piece) else {
         return error(whole, "no passage of the source has these words")
@@ -190,23 +190,8 @@ fn misquote(
     let mark = left.first().zip(left.last()).map(|(&a, &b)| a..b + 1);
     let first = steps[0].source_at().max(place.saturating_sub(10));
     let end = (steps[steps.len() - 1].source_at() + 1).min(place + left.len() + 11);
-    error(piece[k0].start..piece[k1].end, &label).with_help(help(
-        source,
-        first..end.max(first + 1),
-        mark,
-    ))
-}
-
-/// "closest passage, sources/x.txt:42 (paragraph 14): “…”".
-fn help(source: &SourceText, words: Range<usize>, mark: Option<Range<usize>>) -> String {
-    let at = (mark.as_ref().map_or(words.start, |m| m.start)).min(source.len().saturating_sub(1));
-    format!(
-        "closest passage, {}:{} (paragraph {}): “{}”",
-        source.shown,
-        source.line(at),
-        source.paragraph(at),
-        source.passage(words, mark)
-    )
+    let passage = source.passage(first..end.max(first + 1), mark);
+    error(piece[k0].start..piece[k1].end, &label).with_help(passage)
 }
 
 /// The warnings for runs copied from a source into the body or front
