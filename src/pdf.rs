@@ -23,7 +23,7 @@ use crate::{BuildOptions, Compiled, Error};
 
 mod browser;
 mod loopback;
-pub mod outline;
+mod outline;
 mod place;
 
 use browser::Browser;
@@ -57,16 +57,6 @@ pub enum Paper {
     #[default]
     A4,
     Letter,
-}
-
-impl Paper {
-    /// The CSS `@page` size keyword.
-    pub fn css(self) -> &'static str {
-        match self {
-            Paper::A4 => "A4",
-            Paper::Letter => "letter",
-        }
-    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -175,25 +165,21 @@ pub fn pdf(root: &Path, out: &Path, options: &PdfOptions) -> Result<Printed, Err
         .map_err(PdfError::io(&std::env::temp_dir()))?;
     let site = scratch.path().join("site");
     let built = crate::build(root, &site, &options.build)?;
-    if built.written.is_none() {
-        return Ok(Printed {
-            compiled: built.compiled,
-            bytes: None,
-        });
+    // A build that stopped on diagnostics wrote nothing to print.
+    let mut bytes = None;
+    if built.written.is_some() {
+        let server = Loopback::start(&site)?;
+        let job = Job {
+            browser: &browser,
+            server: &server,
+            page: &options.page,
+            scratch: scratch.path(),
+        };
+        let printed = job.print_numbered(&site.join(&options.page), options.paper)?;
+        bytes = Some(place::place(&printed, out)?);
     }
-    let server = Loopback::start(&site)?;
-    let job = Job {
-        browser: &browser,
-        server: &server,
-        page: &options.page,
-        scratch: scratch.path(),
-    };
-    let printed = job.print_numbered(&site.join(&options.page), options.paper)?;
-    let bytes = place::place(&printed, out)?;
-    Ok(Printed {
-        compiled: built.compiled,
-        bytes: Some(bytes),
-    })
+    let compiled = built.compiled;
+    Ok(Printed { compiled, bytes })
 }
 
 /// The time one run of the browser may take: `BRIEF_PDF_TIMEOUT` seconds
@@ -227,32 +213,33 @@ impl Job<'_> {
     fn print_numbered(&self, file: &Path, paper: Paper) -> Result<PathBuf, PdfError> {
         let html =
             std::fs::read_to_string(file).map_err(|_| PdfError::NoPage(self.page.to_string()))?;
-        // The `@page` size rule that picks the paper.
-        let paper = format!("<style>@page {{ size: {}; }}</style>\n</head>", paper.css());
-        let sized = html.replacen("</head>", &paper, 1);
-        std::fs::write(file, &sized).map_err(PdfError::io(file))?;
+        let entries = contents_entries(&html);
         let printed = self.scratch.join("print.pdf");
-        self.print(&printed, "first")?;
-        let entries = contents_entries(&sized);
-        if entries.is_empty() {
-            return Ok(printed);
-        }
+        // The CSS `@page` size keyword.
+        let size = match paper {
+            Paper::A4 => "A4",
+            Paper::Letter => "letter",
+        };
         // Chromium's CSS has no page references, so the contents get their
         // page numbers from the print before, and the page is printed again.
-        let mut pages = contents_pages(&entries, &printed)?;
-        for attempt in 0..NUMBERED_PRINTS {
-            let numbered = sized.replacen(
-                "</head>",
-                &format!("{}\n</head>", numbers_style(&entries, &pages)),
-                1,
-            );
-            std::fs::write(file, numbered).map_err(PdfError::io(file))?;
-            self.print(&printed, &format!("numbered-{attempt}"))?;
-            let now = contents_pages(&entries, &printed)?;
-            if now == pages {
+        let mut pages: Option<Vec<u32>> = None;
+        for attempt in 0..=NUMBERED_PRINTS {
+            // The `@page` size rule that picks the paper, and the numbers.
+            let mut style = format!("<style>@page {{ size: {size}; }}</style>\n");
+            if let Some(pages) = &pages {
+                style += &format!("{}\n", numbers_style(&entries, pages));
+            }
+            let page = html.replacen("</head>", &format!("{style}</head>"), 1);
+            std::fs::write(file, page).map_err(PdfError::io(file))?;
+            self.print(&printed, &format!("print-{attempt}"))?;
+            if entries.is_empty() {
                 return Ok(printed);
             }
-            pages = now;
+            let now = contents_pages(&entries, &printed)?;
+            if pages.as_ref() == Some(&now) {
+                return Ok(printed);
+            }
+            pages = Some(now);
         }
         Err(PdfError::Unsettled)
     }
@@ -278,11 +265,16 @@ impl Job<'_> {
             .arg(flag("--user-data-dir=", &profile))
             .arg(flag("--print-to-pdf=", &out))
             .arg(self.server.url(self.page));
+        // Output goes to a file rather than a pipe: a helper process that
+        // keeps a pipe open would keep a reader waiting after the browser
+        // is gone.
         let log = folder.join("chromium.log");
         let cannot_run = |e| failed(format!("cannot run it: {e}"));
-        let status = self
-            .browser
-            .run(command, Some(&log), "print the page", cannot_run)?;
+        let file = std::fs::File::create(&log).map_err(&cannot_run)?;
+        command
+            .stdout(file.try_clone().map_err(&cannot_run)?)
+            .stderr(file);
+        let status = self.browser.run(command, "print the page", cannot_run)?;
         let log = std::fs::read(&log).unwrap_or_default();
         let log = String::from_utf8_lossy(&log);
         // Chromium exits 0 even when the page fails to load, so the PDF itself
@@ -354,25 +346,16 @@ fn contents_pages(entries: &[(String, String)], path: &Path) -> Result<Vec<u32>,
     let destinations = pdf.destinations().map_err(unreadable)?;
     let outline = pdf.outline().map_err(unreadable)?;
     let normal = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
-    entries
-        .iter()
-        .map(|(id, heading)| {
-            destinations
-                .get(id)
-                .copied()
-                .or_else(|| {
-                    let heading = normal(heading);
-                    outline
-                        .iter()
-                        .find(|o| normal(&o.title) == heading)
-                        .map(|o| o.page)
-                })
-                .ok_or_else(|| PdfError::NoPageNumber {
-                    id: id.clone(),
-                    heading: heading.clone(),
-                })
-        })
-        .collect()
+    let mut pages = Vec::new();
+    for (id, heading) in entries {
+        let by_heading = || outline.iter().find(|(t, _)| normal(t) == normal(heading));
+        let page = (destinations.get(id).copied()).or_else(|| by_heading().map(|&(_, p)| p));
+        pages.push(page.ok_or_else(|| PdfError::NoPageNumber {
+            id: id.clone(),
+            heading: heading.clone(),
+        })?);
+    }
+    Ok(pages)
 }
 
 /// A `<style>` that writes each contents entry's page number after it.

@@ -8,7 +8,6 @@
 //! go; what page it prints, and what it may load, is decided by the caller.
 
 use std::ffi::OsString;
-use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::Arc;
@@ -54,67 +53,49 @@ impl Browser {
         // Watched for as long as the process lives: a signal whose last
         // watcher is taken away is ignored from then on.
         let stop = Arc::new(AtomicBool::new(false));
-        if let Some(Err(e)) = crate::output::watch_stop(&stop)
-            .into_iter()
-            .find(Result::is_err)
-        {
-            return Err(PdfError::Signals(e));
+        for watched in crate::output::watch_stop(&stop) {
+            watched.map_err(PdfError::Signals)?;
         }
         let browser = Browser {
             path,
             timeout,
             stop,
         };
+        // A `BRIEF_CHROMIUM` that names no browser fails before the site is
+        // built: it must answer `--version` in time.
         if named.is_some() {
-            browser.check_version()?;
+            let shown = browser.path.display();
+            let mut command = Command::new(&browser.path);
+            command
+                .arg("--version")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null());
+            let cannot_run = |e| PdfError::NoChromium(format!("{ENV}={shown} cannot be run: {e}"));
+            let status = browser.run(command, "answer --version", cannot_run)?;
+            if !status.success() {
+                let exits = format!("{ENV}={shown} exits with {status} on --version");
+                return Err(PdfError::NoChromium(exits));
+            }
         }
         Ok(browser)
     }
 
-    /// Runs `--version`, so a `BRIEF_CHROMIUM` that names no browser fails
-    /// before the site is built.
-    fn check_version(&self) -> Result<(), PdfError> {
-        let shown = self.path.display();
-        let mut command = Command::new(&self.path);
-        command.arg("--version");
-        let cannot_run = |e| PdfError::NoChromium(format!("{ENV}={shown} cannot be run: {e}"));
-        match self.run(command, None, "answer --version", cannot_run)? {
-            status if status.success() => Ok(()),
-            status => Err(PdfError::NoChromium(format!(
-                "{ENV}={shown} exits with {status} on --version"
-            ))),
-        }
-    }
-
-    /// Runs `command` (this browser with its arguments) in a process group
-    /// of its own, its output into `log` (or nowhere), for at most the
-    /// timeout; the group is killed when the run ends either way. Returns
-    /// its exit status; `step` names what it was doing in the error for a
-    /// timeout, and `cannot_run` makes the error for a run that cannot start.
+    /// Runs `command` (this browser with its arguments, its output sent
+    /// where the caller chose, never to a pipe) in a process group of its
+    /// own, for at most the timeout; the group is killed when the run ends
+    /// either way. Returns its exit status; `step` names what it was doing in
+    /// the error for a timeout, and `cannot_run` makes the error for a run
+    /// that cannot start.
     pub fn run(
         &self,
         mut command: Command,
-        log: Option<&Path>,
         step: &'static str,
         cannot_run: impl Fn(std::io::Error) -> PdfError,
     ) -> Result<ExitStatus, PdfError> {
         if self.stop.load(Ordering::SeqCst) {
             return Err(PdfError::Stopped);
         }
-        // Output goes to a file rather than a pipe: a helper process that
-        // keeps a pipe open would keep a reader waiting after the browser
-        // is gone.
-        let (stdout, stderr) = match log {
-            Some(path) => {
-                let file = File::create(path).map_err(&cannot_run)?;
-                (
-                    Stdio::from(file.try_clone().map_err(&cannot_run)?),
-                    Stdio::from(file),
-                )
-            }
-            None => (Stdio::null(), Stdio::null()),
-        };
-        command.stdin(Stdio::null()).stdout(stdout).stderr(stderr);
+        command.stdin(Stdio::null());
         #[cfg(unix)]
         std::os::unix::process::CommandExt::process_group(&mut command, 0);
         let mut group = Group(command.spawn().map_err(&cannot_run)?);
@@ -214,7 +195,7 @@ mod tests {
             .arg("-c")
             .arg(format!("sleep 30 & echo $! > {}; wait", helper.display()));
         let started = Instant::now();
-        let ended = browser.run(command, None, "sleep", PdfError::Signals);
+        let ended = browser.run(command, "sleep", PdfError::Signals);
         assert!(matches!(ended, Err(PdfError::TimedOut { .. })));
         assert!(started.elapsed() < Duration::from_secs(10));
         let pid = std::fs::read_to_string(&helper).unwrap();

@@ -29,24 +29,20 @@ pub struct Loopback {
 impl Loopback {
     /// Serves `folder` on a free port of 127.0.0.1, on a thread of its own.
     pub fn start(folder: &Path) -> Result<Loopback, PdfError> {
-        let failed = |cause: String| PdfError::Loopback(cause);
+        let failed = |e: std::io::Error| PdfError::Loopback(e.to_string());
         let folder = folder
             .canonicalize()
-            .map_err(|e| failed(format!("cannot open {}: {e}", folder.display())))?;
-        let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| failed(e.to_string()))?;
-        let address = listener.local_addr().map_err(|e| failed(e.to_string()))?;
-        let origin =
-            Url::parse(&format!("http://{address}/")).map_err(|e| failed(e.to_string()))?;
-        let site = Site {
-            folder,
-            origin: origin.clone(),
-        };
+            .map_err(|e| PdfError::Loopback(format!("cannot open {}: {e}", folder.display())))?;
+        let listener = TcpListener::bind("127.0.0.1:0").map_err(failed)?;
+        let address = listener.local_addr().map_err(failed)?;
+        let origin = Url::parse(&format!("http://{address}/"))
+            .map_err(|e| PdfError::Loopback(e.to_string()))?;
         let stop = Arc::new(AtomicBool::new(false));
-        let stopped = Arc::clone(&stop);
+        let (stopped, served) = (Arc::clone(&stop), origin.clone());
         std::thread::Builder::new()
             .name("brief-pdf-site".to_string())
-            .spawn(move || http::run(listener, &stopped, move |request| site.respond(request)))
-            .map_err(|e| failed(e.to_string()))?;
+            .spawn(move || http::run(listener, &stopped, move |r| respond(&folder, &served, r)))
+            .map_err(failed)?;
         Ok(Loopback {
             origin,
             address,
@@ -78,61 +74,51 @@ impl Drop for Loopback {
     }
 }
 
-/// What the server serves.
-struct Site {
-    folder: PathBuf,
-    origin: Url,
+/// A file of `folder`, served at `origin`, for GET and HEAD; for anything
+/// else, nothing.
+fn respond(folder: &Path, origin: &Url, request: &Request) -> Reply {
+    let file = file(folder, origin, request);
+    match file.and_then(|path| Some((std::fs::read(&path).ok()?, path))) {
+        Some((bytes, path)) => reply(200, &content_type(&path.to_string_lossy()), bytes),
+        None => reply(403, "text/plain", Vec::new()),
+    }
 }
 
-impl Site {
-    /// A file of the folder for GET and HEAD; for anything else, nothing.
-    fn respond(&self, request: &Request) -> Reply {
-        let file = match request.method {
-            "GET" | "HEAD" => self.file(request),
-            _ => None,
-        };
-        match file.and_then(|path| Some((std::fs::read(&path).ok()?, path))) {
-            Some((bytes, path)) => reply(200, &content_type(&path.to_string_lossy()), bytes),
-            None => reply(403, "text/plain", Vec::new()),
-        }
+/// The file a GET or HEAD request names, when it is one of the folder's. A
+/// request comes either straight (`GET /print.html`, with a `Host` header)
+/// or as to a proxy (`GET http://host:port/print.html`); either way its
+/// scheme, host and port must be this server's.
+fn file(folder: &Path, origin: &Url, request: &Request) -> Option<PathBuf> {
+    if !matches!(request.method, "GET" | "HEAD") {
+        return None;
     }
-
-    /// The file a request names, when it is one of the folder's. A request
-    /// comes either straight (`GET /print.html`, with a `Host` header) or as
-    /// to a proxy (`GET http://host:port/print.html`); either way its host and
-    /// port must be this server's.
-    fn file(&self, request: &Request) -> Option<PathBuf> {
-        let target = request.target;
-        let url = match target.starts_with('/') {
-            true => Url::parse(&format!("http://{}{target}", request.host?)).ok()?,
-            false => Url::parse(target).ok()?,
-        };
-        if url.scheme() != "http"
-            || url.host() != self.origin.host()
-            || url.port_or_known_default() != self.origin.port_or_known_default()
+    let target = request.target;
+    let url = match target.starts_with('/') {
+        true => Url::parse(&format!("http://{}{target}", request.host?)).ok()?,
+        false => Url::parse(target).ok()?,
+    };
+    if url.origin() != origin.origin() {
+        return None;
+    }
+    let mut path = folder.to_path_buf();
+    // The URL parser has already taken out `.` and `..` segments; a
+    // segment that decodes to one, or to a separator, is refused.
+    for segment in url.path_segments()? {
+        let segment = percent_encoding::percent_decode_str(segment)
+            .decode_utf8()
+            .ok()?;
+        if segment.is_empty()
+            || segment == "."
+            || segment == ".."
+            || segment.contains(['/', '\\', '\0'])
         {
             return None;
         }
-        let mut path = self.folder.clone();
-        // The URL parser has already taken out `.` and `..` segments; a
-        // segment that decodes to one, or to a separator, is refused.
-        for segment in url.path_segments()? {
-            let segment = percent_encoding::percent_decode_str(segment)
-                .decode_utf8()
-                .ok()?;
-            if segment.is_empty()
-                || segment == "."
-                || segment == ".."
-                || segment.contains(['/', '\\', '\0'])
-            {
-                return None;
-            }
-            path.push(segment.as_ref());
-        }
-        // A symbolic link is followed only if it stays inside the folder.
-        let real = path.canonicalize().ok()?;
-        (real.starts_with(&self.folder) && real.is_file()).then_some(real)
+        path.push(segment.as_ref());
     }
+    // A symbolic link is followed only if it stays inside the folder.
+    let real = path.canonicalize().ok()?;
+    (real.starts_with(folder) && real.is_file()).then_some(real)
 }
 
 #[cfg(test)]

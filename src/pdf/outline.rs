@@ -4,9 +4,10 @@
 //! `brief pdf` uses it to put page numbers into the printed contents, which
 //! Chromium's CSS cannot do.
 //!
-//! The parsing is lopdf's; this module only walks the few structures Chromium
-//! writes (`/Outlines`, the catalog's `/Dests` or a `/Names` tree) and turns
-//! page objects into 1-based page numbers. A file that does not parse, or whose structures point nowhere, is an error rather than
+//! The parsing is lopdf's, and so is the walk of a `/Names` tree; this module
+//! walks the few structures Chromium writes (`/Outlines`, the catalog's
+//! `/Dests`) and turns page objects into 1-based page numbers. A file that
+//! does not parse, or whose structures point nowhere, is an error rather than
 //! an empty answer, so that a change in what Chromium writes is reported
 //! instead of silently printing a contents list without page numbers. It reads
 //! no page text and never edits a PDF.
@@ -14,13 +15,6 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use lopdf::{Dictionary, Document, Object, ObjectId};
-
-/// One outline entry: its title and the 1-based page it points at.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Entry {
-    pub title: String,
-    pub page: u32,
-}
 
 /// Why a printed PDF could not be read back.
 #[derive(Debug, thiserror::Error)]
@@ -36,12 +30,6 @@ pub enum ReadError {
     #[error("its {0} loops back on itself")]
     Loop(&'static str),
 }
-
-/// How deep a name tree may nest and how many outline entries there may be;
-/// Chromium writes one level and one entry per heading, so these only stop a
-/// damaged file from running away.
-const MAX_DEPTH: usize = 64;
-const MAX_ENTRIES: usize = 1_000_000;
 
 /// A printed PDF, parsed, with the number of each page object.
 pub struct ReadBack {
@@ -60,9 +48,10 @@ impl ReadBack {
         Ok(ReadBack { doc, pages })
     }
 
-    /// Every outline entry in document order (an entry, its children, then
-    /// its next sibling); none when the PDF has no outline.
-    pub fn outline(&self) -> Result<Vec<Entry>, ReadError> {
+    /// Every outline entry, as its title and the 1-based page it points at,
+    /// in document order (an entry, its children, then its next sibling);
+    /// none when the PDF has no outline.
+    pub fn outline(&self) -> Result<Vec<(String, u32)>, ReadError> {
         let catalog = self.doc.catalog().map_err(malformed("the catalog"))?;
         let Ok(root) = catalog.get_deref(b"Outlines", &self.doc) else {
             return Ok(Vec::new());
@@ -71,27 +60,35 @@ impl ReadBack {
         let names = self.destinations()?;
         let mut entries = Vec::new();
         let mut seen = HashSet::new();
-        // Siblings still to visit, innermost last: a child's list is walked
-        // before its parent's next sibling.
-        let mut pending: Vec<Option<ObjectId>> = vec![reference(root, b"First")];
-        while let Some(next) = pending.last_mut() {
-            let Some(id) = next.take() else {
-                pending.pop();
-                continue;
-            };
-            if !seen.insert(id) || seen.len() > MAX_ENTRIES {
+        // Entries still to visit, the next one last.
+        let mut pending: Vec<ObjectId> = reference(root, b"First").into_iter().collect();
+        while let Some(id) = pending.pop() {
+            if !seen.insert(id) {
                 return Err(ReadError::Loop("outline"));
             }
             let what = format!("outline entry {} {}", id.0, id.1);
             let item = self.doc.get_dictionary(id).map_err(malformed(&what))?;
-            *next = reference(item, b"Next");
             let title = item
                 .get_deref(b"Title", &self.doc)
                 .and_then(lopdf::decode_text_string)
                 .map_err(malformed(&what))?;
-            let page = self.target_page(item, &names, &format!("outline entry \"{title}\""))?;
-            entries.push(Entry { title, page });
-            pending.push(reference(item, b"First"));
+            let what = format!("outline entry \"{title}\"");
+            let dest = item.get_deref(b"Dest", &self.doc).or_else(|_| {
+                (item.get_deref(b"A", &self.doc).and_then(Object::as_dict))
+                    .and_then(|action| action.get_deref(b"D", &self.doc))
+            });
+            let page = match dest {
+                Ok(Object::Name(name) | Object::String(name, _)) => names
+                    .get(String::from_utf8_lossy(name).as_ref())
+                    .copied()
+                    .ok_or(ReadError::Nowhere(what))?,
+                Ok(dest) => self.explicit_page(dest, &what)?,
+                Err(_) => return Err(ReadError::Nowhere(what)),
+            };
+            entries.push((title, page));
+            // The entry's children come before its next sibling.
+            pending.extend(reference(item, b"Next"));
+            pending.extend(reference(item, b"First"));
         }
         Ok(entries)
     }
@@ -116,99 +113,48 @@ impl ReadBack {
             .and_then(|names| names.get_deref(b"Dests", &self.doc))
             .and_then(Object::as_dict);
         if let Ok(tree) = tree {
-            self.name_tree(tree, 0, &mut found)?;
+            // lopdf walks the tree, to a depth it limits, and leaves out
+            // entries it cannot read; one that a contents entry needs is then
+            // missing, which is an error where it is needed.
+            let mut named = Default::default();
+            (self.doc.get_named_destinations(tree, &mut named))
+                .map_err(malformed("the tree of named destinations"))?;
+            for (name, dest) in named {
+                let name = String::from_utf8_lossy(&name).into_owned();
+                let page = dest.page().ok().and_then(|page| self.page_number(page));
+                let what = format!("destination \"{name}\"");
+                found.insert(name, page.ok_or(ReadError::Nowhere(what))?);
+            }
         }
         Ok(found)
     }
 
-    fn target_page(
-        &self,
-        item: &Dictionary,
-        names: &BTreeMap<String, u32>,
-        what: &str,
-    ) -> Result<u32, ReadError> {
-        let dest = item.get_deref(b"Dest", &self.doc).or_else(|_| {
-            item.get_deref(b"A", &self.doc)
-                .and_then(Object::as_dict)
-                .and_then(|action| action.get_deref(b"D", &self.doc))
-        });
-        match dest {
-            Ok(Object::Name(name) | Object::String(name, _)) => names
-                .get(String::from_utf8_lossy(name).as_ref())
-                .copied()
-                .ok_or_else(|| ReadError::Nowhere(what.to_string())),
-            Ok(dest) => self.explicit_page(dest, what),
-            Err(_) => Err(ReadError::Nowhere(what.to_string())),
-        }
-    }
-
     fn explicit_page(&self, dest: &Object, what: &str) -> Result<u32, ReadError> {
-        let dest = match dest {
-            Object::Reference(id) => self.doc.get_object(*id).ok(),
-            other => Some(other),
-        };
-        let array = match dest {
-            Some(Object::Dictionary(d)) => {
+        let array = match self.doc.dereference(dest) {
+            Ok((_, Object::Dictionary(d))) => {
                 d.get_deref(b"D", &self.doc).and_then(Object::as_array).ok()
             }
-            Some(Object::Array(a)) => Some(a),
+            Ok((_, Object::Array(a))) => Some(a),
             _ => None,
         };
-        array
-            .and_then(|a| a.first())
-            .and_then(|page| page.as_reference().ok())
-            .and_then(|id| self.pages.get(&id).copied())
+        (array.and_then(|a| a.first()))
+            .and_then(|page| self.page_number(page))
             .ok_or_else(|| ReadError::Nowhere(what.to_string()))
     }
 
-    /// The `(name, page)` pairs of a name tree node and its kids.
-    fn name_tree(
-        &self,
-        node: &Dictionary,
-        depth: usize,
-        found: &mut BTreeMap<String, u32>,
-    ) -> Result<(), ReadError> {
-        if depth > MAX_DEPTH {
-            return Err(ReadError::Loop("name tree"));
-        }
-        let what = "the tree of named destinations";
-        if let Ok(kids) = node.get_deref(b"Kids", &self.doc) {
-            for kid in kids.as_array().map_err(malformed(what))? {
-                let kid = kid
-                    .as_reference()
-                    .and_then(|id| self.doc.get_dictionary(id))
-                    .map_err(malformed(what))?;
-                self.name_tree(kid, depth + 1, found)?;
-            }
-        }
-        if let Ok(names) = node.get_deref(b"Names", &self.doc) {
-            // Keys and values alternate; a key left without a value has a
-            // destination that points nowhere.
-            for pair in names.as_array().map_err(malformed(what))?.chunks(2) {
-                let Some((key, value)) = pair.split_first() else {
-                    continue;
-                };
-                let name =
-                    String::from_utf8_lossy(key.as_str().map_err(malformed(what))?).into_owned();
-                let what = format!("destination \"{name}\"");
-                let page = match value.first() {
-                    Some(dest) => self.explicit_page(dest, &what)?,
-                    None => return Err(ReadError::Nowhere(what)),
-                };
-                found.insert(name, page);
-            }
-        }
-        Ok(())
+    /// The 1-based number of the page object `page` refers to.
+    fn page_number(&self, page: &Object) -> Option<u32> {
+        self.pages.get(&page.as_reference().ok()?).copied()
     }
 }
 
-/// The object `/key n g R` refers to, when the entry is a reference.
 /// The error for `what`, which lopdf could not read.
 fn malformed(what: &str) -> impl FnOnce(lopdf::Error) -> ReadError + use<> {
     let what = what.to_string();
     move |cause| ReadError::Malformed { what, cause }
 }
 
+/// The object `/key n g R` refers to, when the entry is a reference.
 fn reference(dict: &Dictionary, key: &[u8]) -> Option<ObjectId> {
     dict.get(key).and_then(Object::as_reference).ok()
 }

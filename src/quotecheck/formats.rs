@@ -7,7 +7,7 @@
 //! (a blank line; in HTML, a block element). This is not a full HTML parser:
 //! a copy of an article needs its text, not its tree.
 
-use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, Parser, TagEnd};
 
 use super::words::{Tokenizer, Word, words};
 
@@ -68,32 +68,25 @@ pub fn markdown(text: &str, base: usize) -> Vec<Word> {
                 // Where the text shown is the text written, each character
                 // keeps its own place; otherwise (escapes, entities) every
                 // character is placed on the whole range.
-                let exact = raw == &*shown;
-                for (i, c) in shown.char_indices() {
-                    let at = match exact {
-                        true => base + range.start + i..base + range.start + i + c.len_utf8(),
-                        false => base + range.start..base + range.end,
-                    };
-                    tokenizer.push(at, c);
+                if raw == &*shown {
+                    tokenizer.push_str(&shown, base + range.start);
+                } else {
+                    for c in shown.chars() {
+                        tokenizer.push(base + range.start..base + range.end, c);
+                    }
                 }
             }
             Event::SoftBreak | Event::HardBreak => tokenizer.push(range, ' '),
-            Event::Start(tag) if !inline(&tag) => tokenizer.split(),
-            Event::End(tag) if !inline_end(tag) => tokenizer.split(),
+            Event::Start(tag) if !inline(tag.to_end()) => tokenizer.close(),
+            Event::End(tag) if !inline(tag) => tokenizer.close(),
             _ => {}
         }
     }
     tokenizer.finish()
 }
 
-fn inline(tag: &Tag) -> bool {
-    matches!(
-        tag,
-        Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. } | Tag::Image { .. }
-    )
-}
-
-fn inline_end(tag: TagEnd) -> bool {
+/// Whether the element that `tag` ends lies inside a block of text.
+fn inline(tag: TagEnd) -> bool {
     matches!(
         tag,
         TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link | TagEnd::Image
@@ -131,38 +124,31 @@ fn html(text: &str) -> (Vec<Word>, Vec<usize>) {
     let mut i = 0;
     while let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) {
         let rest = &text[i..];
-        if c == '<' {
-            if let Some(after) = skipped(rest) {
-                i += after;
-                continue;
-            }
-            if let Some((name, after)) = tag(rest) {
-                let start = !rest.starts_with("</");
-                if BLOCKS.contains(&name.as_str()) {
-                    tokenizer.split();
-                    if start {
-                        breaks.push(i);
-                    }
-                } else if start && matches!(name.as_str(), "script" | "style" | "title") {
-                    let close = format!("</{name}");
-                    let body = &rest[after..];
-                    let end = find_ascii_ci(body, &close).map_or(body.len(), |e| e + close.len());
-                    i += after + end;
-                    continue;
+        // How far this step reads: markup, a reference or one character.
+        i += if let Some(len) = skipped(rest) {
+            len
+        } else if let Some((name, len)) = tag(rest) {
+            let start = !rest.starts_with("</");
+            if BLOCKS.contains(&name.as_str()) {
+                tokenizer.close();
+                if start {
+                    breaks.push(i);
                 }
-                i += after;
-                continue;
             }
-        }
-        if c == '&'
-            && let Some((decoded, len)) = reference(rest)
-        {
+            if start && matches!(name.as_str(), "script" | "style" | "title") {
+                let close = format!("</{name}");
+                let body = &rest[len..];
+                len + find_ascii_ci(body, &close).map_or(body.len(), |e| e + close.len())
+            } else {
+                len
+            }
+        } else if let Some((decoded, len)) = reference(rest) {
             tokenizer.push(i..i + len, decoded);
-            i += len;
-            continue;
-        }
-        tokenizer.push(i..i + c.len_utf8(), c);
-        i += c.len_utf8();
+            len
+        } else {
+            tokenizer.push(i..i + c.len_utf8(), c);
+            c.len_utf8()
+        };
     }
     (tokenizer.finish(), breaks)
 }
@@ -178,9 +164,9 @@ fn skipped(rest: &str) -> Option<usize> {
 }
 
 /// The lower-cased name of the start or end tag at the start of `rest`, and
-/// its length; None when `<` starts no tag.
+/// its length; None when no tag starts there.
 fn tag(rest: &str) -> Option<(String, usize)> {
-    let after = rest.strip_prefix("</").unwrap_or(&rest[1..]);
+    let after = (rest.strip_prefix("</")).or_else(|| rest.strip_prefix('<'))?;
     let name: String = after
         .chars()
         .take_while(|c| c.is_ascii_alphanumeric())
@@ -210,8 +196,9 @@ fn find_ascii_ci(haystack: &str, needle: &str) -> Option<usize> {
 /// The character a reference such as `&rsquo;` or `&#8217;` at the start of
 /// `rest` stands for, and the reference's length.
 fn reference(rest: &str) -> Option<(char, usize)> {
-    let end = rest.char_indices().take(12).find(|&(_, c)| c == ';')?.0;
-    let name = &rest[1..end];
+    let after = rest.strip_prefix('&')?;
+    let end = after.char_indices().take(11).find(|&(_, c)| c == ';')?.0;
+    let name = &after[..end];
     let c = match name {
         "amp" => '&',
         "lt" => '<',
@@ -230,7 +217,7 @@ fn reference(rest: &str) -> Option<(char, usize)> {
             char::from_u32(code)?
         }
     };
-    Some((c, end + 1))
+    Some((c, end + 2))
 }
 
 #[cfg(test)]

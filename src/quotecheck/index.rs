@@ -22,40 +22,35 @@ const COMMON: usize = 1000;
 /// lined up word by word with the source.
 pub const ALIGNED: usize = 300;
 
-/// One word of a quote lined up with the source: quote word and source
-/// word, by index.
+/// One word of a quote lined up with the source: how they differ, the
+/// quote's word and the source's word, by index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Step {
-    Same(usize, usize),
-    Changed(usize, usize),
+pub struct Step(pub Change, pub usize, pub usize);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Same,
+    Changed,
     /// A word the source does not have, before the source's word here.
-    Added(usize, usize),
+    Added,
     /// A word of the source the quote leaves out, before the quote's word here.
-    Left(usize, usize),
+    Left,
 }
 
 impl Step {
     /// The quote's word this step is about, if it is about one.
     pub fn quote_word(&self) -> Option<usize> {
-        match *self {
-            Step::Same(k, _) | Step::Changed(k, _) | Step::Added(k, _) => Some(k),
-            Step::Left(..) => None,
-        }
+        (self.0 != Change::Left).then_some(self.1)
     }
 
     /// The source's word this step is about, if it is about one.
     pub fn source_word(&self) -> Option<usize> {
-        match *self {
-            Step::Same(_, s) | Step::Changed(_, s) | Step::Left(_, s) => Some(s),
-            Step::Added(..) => None,
-        }
+        (self.0 != Change::Added).then_some(self.2)
     }
 
     /// Where in the source this step stands.
     pub fn source_at(&self) -> usize {
-        match *self {
-            Step::Same(_, s) | Step::Changed(_, s) | Step::Added(_, s) | Step::Left(_, s) => s,
-        }
+        self.2
     }
 }
 
@@ -80,17 +75,13 @@ impl SourceText {
     /// words copied from it (none when `run` is 0).
     pub fn new(shown: String, text: String, format: Format, run: usize) -> SourceText {
         let (words, breaks) = formats::read(&text, format);
-        let mut paragraphs = Vec::new();
-        let mut next_break = breaks.iter().peekable();
-        for (i, word) in words.iter().enumerate() {
-            let mut broke = false;
-            while next_break.next_if(|&&b| b < word.start).is_some() {
-                broke = true;
-            }
-            if broke && i > 0 {
-                paragraphs.push(i);
-            }
-        }
+        // A paragraph starts at the first word after a break (breaks come
+        // in order), unless no word comes before it.
+        let mut paragraphs: Vec<usize> = (breaks.iter())
+            .map(|&b| words.partition_point(|w| w.start <= b))
+            .filter(|&i| i > 0 && i < words.len())
+            .collect();
+        paragraphs.dedup();
         let mut places: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
         for (i, word) in words.iter().enumerate() {
             places.entry(word.hash).or_default().push(i as u32);
@@ -116,15 +107,11 @@ impl SourceText {
         }
     }
 
-    pub fn len(&self) -> usize {
-        self.words.len()
-    }
-
     /// The first place at or after word `from` where `piece` stands word
     /// for word.
-    pub fn find(&self, piece: &[u64], from: usize) -> Option<usize> {
-        let places = |hash: &u64| self.places.get(hash).map_or(&[][..], Vec::as_slice);
-        let (k, rarest) = (piece.iter().map(places).enumerate()).min_by_key(|(_, p)| p.len())?;
+    pub fn find(&self, piece: &[Word], from: usize) -> Option<usize> {
+        let (k, rarest) =
+            (piece.iter().map(|w| self.places(w)).enumerate()).min_by_key(|(_, p)| p.len())?;
         let first = rarest.partition_point(|&p| (p as usize) < from + k);
         rarest[first..]
             .iter()
@@ -132,25 +119,27 @@ impl SourceText {
             .find(|&start| self.holds(start, piece))
     }
 
-    fn holds(&self, start: usize, piece: &[u64]) -> bool {
+    fn holds(&self, start: usize, piece: &[Word]) -> bool {
         (self.words.get(start..start + piece.len()))
-            .is_some_and(|found| found.iter().map(|w| w.hash).eq(piece.iter().copied()))
+            .is_some_and(|found| found.iter().zip(piece).all(|(a, b)| a.hash == b.hash))
+    }
+
+    /// Where the word `word` is spelled occurs in the source, in order.
+    fn places(&self, word: &Word) -> &[u32] {
+        self.places.get(&word.hash).map_or(&[], Vec::as_slice)
     }
 
     /// Where `piece` would start if it were taken from the source with some
     /// words changed: the alignment that most of its words agree on (the
     /// earliest of equals), or None when no word of it is in the source.
-    pub fn closest(&self, piece: &[u64]) -> Option<isize> {
+    pub fn closest(&self, piece: &[Word]) -> Option<isize> {
         let piece = &piece[..piece.len().min(ALIGNED)];
-        let places: Vec<&[u32]> = (piece.iter())
-            .map(|h| self.places.get(h).map_or(&[][..], Vec::as_slice))
-            .collect();
+        let places: Vec<&[u32]> = piece.iter().map(|w| self.places(w)).collect();
+        // Common words vote only when no word of the piece is rare.
         let rare = places.iter().any(|p| !p.is_empty() && p.len() <= COMMON);
+        let voters = (places.iter().enumerate()).filter(|(_, p)| !rare || p.len() <= COMMON);
         let mut votes: FxHashMap<isize, u32> = FxHashMap::default();
-        for (k, found) in places.iter().enumerate() {
-            if rare && found.len() > COMMON {
-                continue;
-            }
+        for (k, found) in voters {
             for &p in *found {
                 *votes.entry(p as isize - k as isize).or_default() += 1;
             }
@@ -167,10 +156,14 @@ impl SourceText {
     /// [`ALIGNED`] words are lined up, from a little before the first word
     /// that differs where the quote would start at `start`, so that a long
     /// quote costs no more than a short one.
-    pub fn align(&self, quote: &[u64], start: isize) -> Vec<Step> {
-        let same = (0..quote.len())
-            .take_while(|&k| self.hash(start + k as isize) == Some(quote[k]))
-            .count();
+    pub fn align(&self, quote: &[Word], start: isize) -> Vec<Step> {
+        // How many words the quote and the source have in common from `start`.
+        let same = (usize::try_from(start).ok())
+            .and_then(|start| self.words.get(start..))
+            .map_or(0, |words| {
+                let pairs = quote.iter().zip(words);
+                pairs.take_while(|(q, w)| q.hash == w.hash).count()
+            });
         let skip = same.saturating_sub(10);
         let piece = &quote[skip..quote.len().min(skip + ALIGNED)];
         let start = start + skip as isize;
@@ -180,7 +173,7 @@ impl SourceText {
             clamp(start - slack),
             clamp(start + piece.len() as isize + slack),
         );
-        let source: Vec<u64> = self.words[a..b].iter().map(|w| w.hash).collect();
+        let source = &self.words[a..b];
         let (n, m) = (piece.len(), source.len());
         // cost[i][j]: the fewest changes that make the quote's first i words
         // of the source's words ending before j; the source's words before
@@ -189,8 +182,8 @@ impl SourceText {
         for i in 1..=n {
             cost[i][0] = i as u32;
             for j in 1..=m {
-                let same = u32::from(piece[i - 1] != source[j - 1]);
-                cost[i][j] = (cost[i - 1][j - 1] + same)
+                let differs = u32::from(piece[i - 1].hash != source[j - 1].hash);
+                cost[i][j] = (cost[i - 1][j - 1] + differs)
                     .min(cost[i - 1][j] + 1)
                     .min(cost[i][j - 1] + 1);
             }
@@ -199,29 +192,25 @@ impl SourceText {
         let mut i = n;
         let mut steps = Vec::new();
         while i > 0 {
-            let same = u32::from(j > 0 && piece[i - 1] != source[j - 1]);
-            if j > 0 && cost[i][j] == cost[i - 1][j - 1] + same {
-                steps.push(match same {
-                    0 => Step::Same(skip + i - 1, a + j - 1),
-                    _ => Step::Changed(skip + i - 1, a + j - 1),
-                });
+            let differs = u32::from(j > 0 && piece[i - 1].hash != source[j - 1].hash);
+            if j > 0 && cost[i][j] == cost[i - 1][j - 1] + differs {
+                let change = if differs == 0 {
+                    Change::Same
+                } else {
+                    Change::Changed
+                };
+                steps.push(Step(change, skip + i - 1, a + j - 1));
                 (i, j) = (i - 1, j - 1);
             } else if cost[i][j] == cost[i - 1][j] + 1 {
-                steps.push(Step::Added(skip + i - 1, a + j));
+                steps.push(Step(Change::Added, skip + i - 1, a + j));
                 i -= 1;
             } else {
-                steps.push(Step::Left(skip + i, a + j - 1));
+                steps.push(Step(Change::Left, skip + i, a + j - 1));
                 j -= 1;
             }
         }
         steps.reverse();
         steps
-    }
-
-    /// The hash of the word at `at`, if there is one there.
-    fn hash(&self, at: isize) -> Option<u64> {
-        let at = usize::try_from(at).ok()?;
-        self.words.get(at).map(|w| w.hash)
     }
 
     /// The word at `at` as the source spells it.
@@ -242,52 +231,52 @@ impl SourceText {
         1 + self.paragraphs.partition_point(|&first| first <= at)
     }
 
-    /// The source's words `range` (clamped to the source) as one line of
-    /// text, the words `mark` between « and », with … where it was cut.
+    /// The help that shows the source's words `range` (clamped to the
+    /// source) as one line of text, the words `mark` between « and », with …
+    /// where it was cut, and where they stand:
+    /// "closest passage, sources/x.txt:42 (paragraph 14): “…”".
     pub fn passage(&self, range: Range<usize>, mark: Option<Range<usize>>) -> String {
         let end = range.end.min(self.words.len());
         let start = range.start.min(end);
-        let mut out = String::new();
+        let at = (mark.as_ref().map_or(range.start, |m| m.start))
+            .min(self.words.len().saturating_sub(1));
+        let (line, paragraph) = (self.line(at), self.paragraph(at));
+        let mut out = format!(
+            "closest passage, {}:{line} (paragraph {paragraph}): “",
+            self.shown
+        );
         if start > 0 {
             out.push('…');
         }
         for at in start..end {
-            let marked = mark.as_ref().is_some_and(|m| m.contains(&at));
-            let opens = marked
-                && !mark
-                    .as_ref()
-                    .is_some_and(|m| m.contains(&at.wrapping_sub(1)));
-            let closes = marked && !mark.as_ref().is_some_and(|m| m.contains(&(at + 1)));
-            match self.format {
+            if at > start && self.format == Format::Html {
                 // Between words of HTML lie tags: words and spaces only.
-                Format::Html if at > start => out.push(' '),
-                Format::Html => {}
-                _ if at > start => {
-                    let between = (self.text)
-                        .get(self.words[at - 1].end..self.words[at].start)
-                        .unwrap_or(" ");
-                    let mut gap = between.split_whitespace().collect::<Vec<_>>().join(" ");
-                    if between.starts_with(char::is_whitespace) {
-                        gap.insert(0, ' ');
+                out.push(' ');
+            } else if at > start {
+                let between = (self.text)
+                    .get(self.words[at - 1].end..self.words[at].start)
+                    .unwrap_or(" ");
+                // Each run of whitespace as one space.
+                for c in between.chars() {
+                    match c.is_whitespace() {
+                        false => out.push(c),
+                        true if !out.ends_with(' ') => out.push(' '),
+                        true => {}
                     }
-                    if between.ends_with(char::is_whitespace) && !gap.ends_with(' ') {
-                        gap.push(' ');
-                    }
-                    out.push_str(&gap);
                 }
-                _ => {}
             }
-            if opens {
+            if mark.as_ref().is_some_and(|m| m.start == at) {
                 out.push('«');
             }
             out.push_str(self.spelled(at));
-            if closes {
+            if mark.as_ref().is_some_and(|m| m.end == at + 1) {
                 out.push('»');
             }
         }
         if end < self.words.len() {
             out.push('…');
         }
+        out.push('”');
         out
     }
 
@@ -296,15 +285,13 @@ impl SourceText {
     /// source where it starts. Runs do not overlap.
     pub fn copied(&self, prose: &[Word]) -> Vec<(Range<usize>, usize)> {
         let mut found = Vec::new();
-        if self.run == 0 || self.runs.is_empty() {
+        if self.runs.is_empty() {
             return found;
         }
         let mut clear_from = 0;
         for (hash, at) in rolling(prose, self.run) {
-            if at < clear_from {
-                continue;
-            }
-            let Some(&place) = self.runs.get(&hash) else {
+            // A run's words are not looked up again within a longer run.
+            let Some(&place) = self.runs.get(&hash).filter(|_| at >= clear_from) else {
                 continue;
             };
             let place = place as usize;
@@ -345,31 +332,37 @@ mod tests {
         SourceText::new("sources/s.txt".into(), text.into(), Format::Text, run)
     }
 
-    fn hashes(text: &str) -> Vec<u64> {
-        words(text, 0).iter().map(|w| w.hash).collect()
-    }
-
     #[test]
     fn quotes_are_found_from_a_place_on() {
         let s = source("a b c\n\nd a b c e\n", 0);
-        assert_eq!(s.find(&hashes("A B, c"), 0), Some(0));
-        assert_eq!(s.find(&hashes("a b c"), 1), Some(4));
-        assert_eq!(s.find(&hashes("a c"), 0), None);
+        assert_eq!(s.find(&words("A B, c", 0), 0), Some(0));
+        assert_eq!(s.find(&words("a b c", 0), 1), Some(4));
+        assert_eq!(s.find(&words("a c", 0), 0), None);
         assert_eq!((s.line(4), s.paragraph(4), s.paragraph(2)), (3, 2, 1));
     }
 
     #[test]
     fn the_closest_passage_is_the_alignment_most_words_agree_on() {
         let s = source("x y the cat sat on the mat z", 0);
-        assert_eq!(s.closest(&hashes("the dog sat on the mat")), Some(2));
-        assert_eq!(s.closest(&hashes("nothing here")), None);
-        assert_eq!(s.passage(3..6, Some(4..5)), "…cat «sat» on…");
-        assert_eq!(s.passage(3..7, Some(4..6)), "…cat «sat on» the…");
-        use Step::*;
-        let steps = |quote: &str| s.align(&hashes(quote), 2);
-        assert_eq!(steps("the dog sat")[..2], [Same(0, 2), Changed(1, 3)]);
-        assert_eq!(steps("the cat sat on the red mat")[5], Added(5, 7));
-        assert_eq!(steps("cat sat the mat")[2], Left(2, 5));
+        assert_eq!(s.closest(&words("the dog sat on the mat", 0)), Some(2));
+        assert_eq!(s.closest(&words("nothing here", 0)), None);
+        let shown = "closest passage, sources/s.txt:1 (paragraph 1): ";
+        assert_eq!(
+            s.passage(3..6, Some(4..5)),
+            format!("{shown}“…cat «sat» on…”")
+        );
+        assert_eq!(
+            s.passage(3..7, Some(4..6)),
+            format!("{shown}“…cat «sat on» the…”")
+        );
+        use Change::*;
+        let steps = |quote: &str| s.align(&words(quote, 0), 2);
+        assert_eq!(
+            steps("the dog sat")[..2],
+            [Step(Same, 0, 2), Step(Changed, 1, 3)]
+        );
+        assert_eq!(steps("the cat sat on the red mat")[5], Step(Added, 5, 7));
+        assert_eq!(steps("cat sat the mat")[2], Step(Left, 2, 5));
     }
 
     #[test]

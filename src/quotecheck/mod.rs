@@ -20,13 +20,14 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::Path;
 
+use rayon::iter::Either;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use crate::diagnostics::{Diagnostic, FileId, Files};
+use crate::diagnostics::{Diagnostic, Files};
 use crate::frontmatter;
 use crate::model::{Briefing, Checked, Doc, EntityKey, Kind, Quote, QuoteKind};
-use index::{SourceText, Step};
+use index::{Change, SourceText, Step};
 use words::Word;
 
 pub use read::FOLDER;
@@ -51,48 +52,30 @@ pub fn check(
         return Default::default();
     }
     let run = config.copied_words.unwrap_or(COPIED_WORDS);
-    let read: Vec<(&str, Result<SourceText, Diagnostic>)> = (named.par_iter())
-        .map(|&(id, file)| {
-            let copy = read::read(root, file, briefing.config_file);
-            let text = copy.map(|c| SourceText::new(c.shown, c.text, c.format, run));
-            (id, text)
-        })
-        .collect();
-    let mut diagnostics = Vec::new();
-    let mut texts = BTreeMap::new();
-    for (id, text) in read {
-        match text {
-            Ok(text) => {
-                texts.insert(id, text);
-            }
-            Err(d) => diagnostics.push(d),
-        }
-    }
+    // Each source read, and each quote checked, is an error or a value;
+    // `Either::from` sends the errors left and the values right.
+    let (mut diagnostics, texts): (Vec<_>, BTreeMap<_, _>) = named
+        .par_iter()
+        .map(|&(id, file)| Ok((id, read::read(root, file, briefing.config_file, run)?)))
+        .partition_map(Either::from);
     let ids: Vec<&str> = named.iter().map(|(id, _)| *id).collect();
-    let quotes: Vec<(usize, Result<Option<Checked>, Diagnostic>)> = (briefing.quotes.par_iter())
+    let (errors, checked): (Vec<_>, FxHashMap<_, _>) = (briefing.quotes.par_iter())
         .enumerate()
         .filter(|(_, q)| q.meta.kind == QuoteKind::Direct)
-        .map(|(index, q)| (index, check_quote(files, q, &texts, &ids)))
-        .collect();
-    let mut checked = FxHashMap::default();
-    for (index, result) in quotes {
-        match result {
-            Ok(Some(place)) => {
-                checked.insert(index, place);
-            }
-            Ok(None) => {}
-            Err(d) => diagnostics.push(d),
-        }
-    }
+        .filter_map(|(index, q)| {
+            let place = check_quote(files, q, &texts, &ids).transpose()?;
+            Some(place.map(|place| (index, place)))
+        })
+        .partition_map(Either::from);
+    diagnostics.extend(errors);
     if run == 0 {
         return (checked, diagnostics);
     }
     let mut docs: Vec<Option<EntityKey>> = vec![None];
     docs.extend(briefing.keys().map(Some));
-    let copied: Vec<Vec<Diagnostic>> = (docs.par_iter())
-        .map(|&key| check_prose(files, briefing, key, &texts))
-        .collect();
-    diagnostics.extend(copied.into_iter().flatten());
+    diagnostics.par_extend(
+        (docs.par_iter()).flat_map_iter(|&key| check_prose(files, briefing, key, &texts)),
+    );
     (checked, diagnostics)
 }
 
@@ -123,24 +106,17 @@ fn check_quote(
     let Some(source) = texts.get(source.get_ref().as_str()) else {
         return Ok(None);
     };
-    let pieces: Vec<Vec<Word>> = (words::pieces(text).into_iter())
+    let pieces = (words::pieces(text).into_iter())
         .map(|r| words::words(&text[r.clone()], r.start))
-        .filter(|w| !w.is_empty())
-        .collect();
+        .filter(|w| !w.is_empty());
     let mut from = 0;
     let mut first = None;
-    for piece in &pieces {
-        let hashes: Vec<u64> = piece.iter().map(|w| w.hash).collect();
-        match source.find(&hashes, from) {
-            Some(at) => {
-                first.get_or_insert(at);
-                from = at + hashes.len();
-            }
-            None => {
-                let at = Located::value(files, quote.doc, "text", text);
-                return Err(misquote(quote.doc.file, &at, text, piece, source, from));
-            }
-        }
+    for piece in pieces {
+        let Some(at) = source.find(&piece, from) else {
+            return Err(misquote(files, quote, &piece, source, from));
+        };
+        first.get_or_insert(at);
+        from = at + piece.len();
     }
     Ok(first.map(|at| Checked {
         line: source.line(at),
@@ -148,52 +124,45 @@ fn check_quote(
     }))
 }
 
-/// The error for a part of a quote (between ellipses) that is not in the
+/// The error for a part of `quote` (between ellipses) that is not in the
 /// source from word `from` on: at the first word that differs from the
 /// closest passage, which the help shows.
 fn misquote(
-    file: FileId,
-    at: &Located,
-    text: &str,
+    files: &Files,
+    quote: &Quote,
     piece: &[Word],
     source: &SourceText,
     from: usize,
 ) -> Diagnostic {
-    let hashes: Vec<u64> = piece.iter().map(|w| w.hash).collect();
+    let text = &quote.meta.text;
+    let at = Located::value(files, quote.doc, "text", text);
     let said = |k: usize| piece.get(k).map_or("", |w| &text[w.start..w.end]);
-    let error = |span: Range<usize>, label: String| {
+    // An error at the words `within` the quote's text.
+    let error = |within: Range<usize>, label: &str| {
         Diagnostic::error(
             "misquote",
-            file,
-            span,
+            quote.doc.file,
+            at.span(within),
             format!("direct quote is not word for word in {}", source.shown),
         )
         .with_label(label)
     };
     let whole = piece[0].start..piece[piece.len() - 1].end;
-    if let Some(earlier) = source.find(&hashes, 0).filter(|_| from > 0) {
-        return error(
-            at.span(whole),
-            "the source has these words, but before the words quoted ahead of them".into(),
-        )
-        .with_help(help(source, earlier..earlier + hashes.len(), None));
+    if let Some(earlier) = source.find(piece, 0).filter(|_| from > 0) {
+        let label = "the source has these words, but before the words quoted ahead of them";
+        return error(whole, label).with_help(source.passage(earlier..earlier + piece.len(), None));
     }
-    let Some(start) = source.closest(&hashes) else {
-        return error(
-            at.span(whole),
-            "no passage of the source has these words".into(),
-        )
-        .with_help("check the quote's `source`, or make it `kind = \"paraphrase\"`");
+    let Some(start) = source.closest(piece) else {
+        return error(whole, "no passage of the source has these words")
+            .with_help("check the quote's `source`, or make it `kind = \"paraphrase\"`");
     };
-    let steps = source.align(&hashes, start);
-    let Some(at_step) = steps.iter().position(|s| !matches!(s, Step::Same(..))) else {
-        return error(at.span(whole), "not word for word in the source".into());
+    let steps = source.align(piece, start);
+    let Some(at_step) = steps.iter().position(|s| s.0 != Change::Same) else {
+        return error(whole, "not word for word in the source");
     };
     // The difference is the run of steps of one kind that starts here.
-    let kind = std::mem::discriminant(&steps[at_step]);
-    let run = steps[at_step..]
-        .iter()
-        .take_while(|s| std::mem::discriminant(*s) == kind);
+    let change = steps[at_step].0;
+    let run = steps[at_step..].iter().take_while(|s| s.0 == change);
     let quoted: Vec<usize> = run.clone().filter_map(Step::quote_word).collect();
     let left: Vec<usize> = run.clone().filter_map(Step::source_word).collect();
     let shown = |words: Vec<&str>| match words.len() {
@@ -207,42 +176,22 @@ fn misquote(
     let next = (steps[at_step..].iter().chain(steps[..at_step].iter().rev()))
         .find_map(Step::quote_word)
         .unwrap_or(0);
-    let (k0, k1) = match (quoted.first(), quoted.last()) {
-        (Some(&a), Some(&b)) => (a, b),
-        _ => (next, next),
-    };
-    let label = match steps[at_step] {
-        Step::Changed(..) => format!("the source has \"{their}\" where the quote has \"{ours}\""),
-        Step::Added(..) => format!("the quote adds \"{ours}\", which the source does not have"),
+    let k0 = quoted.first().map_or(next, |&k| k);
+    let k1 = quoted.last().map_or(next, |&k| k);
+    let label = match change {
+        Change::Changed => format!("the source has \"{their}\" where the quote has \"{ours}\""),
+        Change::Added => format!("the quote adds \"{ours}\", which the source does not have"),
         _ => format!(
             "the source has \"{their}\" before \"{}\", which the quote leaves out",
             said(next)
         ),
     };
     let place = steps[at_step].source_at();
-    let mark = match (left.first(), left.last()) {
-        (Some(&a), Some(&b)) => Some(a..b + 1),
-        _ => None,
-    };
+    let mark = left.first().zip(left.last()).map(|(&a, &b)| a..b + 1);
     let first = steps[0].source_at().max(place.saturating_sub(10));
     let end = (steps[steps.len() - 1].source_at() + 1).min(place + left.len() + 11);
-    error(at.span(piece[k0].start..piece[k1].end), label).with_help(help(
-        source,
-        first..end.max(first + 1),
-        mark,
-    ))
-}
-
-/// "closest passage, sources/x.txt:42 (paragraph 14): “…”".
-fn help(source: &SourceText, words: Range<usize>, mark: Option<Range<usize>>) -> String {
-    let at = (mark.as_ref().map_or(words.start, |m| m.start)).min(source.len().saturating_sub(1));
-    format!(
-        "closest passage, {}:{} (paragraph {}): “{}”",
-        source.shown,
-        source.line(at),
-        source.paragraph(at),
-        source.passage(words, mark)
-    )
+    let passage = source.passage(first..end.max(first + 1), mark);
+    error(piece[k0].start..piece[k1].end, &label).with_help(passage)
 }
 
 /// The warnings for runs copied from a source into the body or front
@@ -254,30 +203,26 @@ fn check_prose(
     key: Option<EntityKey>,
     texts: &BTreeMap<&str, SourceText>,
 ) -> Vec<Diagnostic> {
-    let doc = match key {
-        Some(key) => briefing.doc(key),
-        None => match briefing.front {
-            Some(doc) => doc,
-            None => return Vec::new(),
-        },
+    let Some(doc) = key.map_or(briefing.front, |key| Some(briefing.doc(key))) else {
+        return Vec::new();
     };
-    let file_text = files.text(doc.file);
-    let body = file_text.get(doc.body_start..).unwrap_or_default();
-    // The body, then each front-matter text by its key.
-    let mut prose: Vec<(Option<KeyValue>, Vec<Word>)> =
-        vec![(None, formats::markdown(body, doc.body_start))];
+    let body = files
+        .text(doc.file)
+        .get(doc.body_start..)
+        .unwrap_or_default();
+    // The body, whose words are placed in the file already, then each
+    // front-matter text, whose words are placed in its value.
+    let mut prose = vec![(None, formats::markdown(body, doc.body_start))];
     for (name, value) in key.map(|k| prose_keys(briefing, k)).unwrap_or_default() {
-        prose.push((Some((name, value)), words::words(value, 0)));
+        let at = Located::value(files, doc, name, value);
+        prose.push((Some(at), words::words(value, 0)));
     }
     let mut diagnostics = Vec::new();
     for source in texts.values() {
-        for (key, words) in &prose {
+        for (at, words) in &prose {
             for (run, place) in source.copied(words) {
                 let within = words[run.start].start..words[run.end - 1].end;
-                let span = match key {
-                    None => within,
-                    Some((name, value)) => Located::value(files, doc, name, value).span(within),
-                };
+                let span = at.as_ref().map_or(within.clone(), |at| at.span(within));
                 diagnostics.push(
                     Diagnostic::warning(
                         "copied-from-source",
@@ -297,11 +242,8 @@ fn check_prose(
     diagnostics
 }
 
-/// A front-matter key and its text.
-type KeyValue<'a> = (&'static str, &'a str);
-
-/// The front-matter texts of `key` that are the author's own words.
-fn prose_keys(briefing: &Briefing, key: EntityKey) -> Vec<KeyValue<'_>> {
+/// The front-matter texts of `key` that are the author's own words, by key.
+fn prose_keys(briefing: &Briefing, key: EntityKey) -> Vec<(&'static str, &str)> {
     let keys: Vec<(&'static str, Option<&String>)> = match key.kind {
         Kind::Section => {
             let meta = &briefing.sections[key.index].meta;
@@ -355,20 +297,16 @@ impl Located {
             .unwrap_or(doc.meta_start..doc.meta_start);
         let raw = text.get(whole.clone()).unwrap_or_default();
         let content = ["\"\"\"", "'''", "\"", "'"].into_iter().find_map(|quote| {
-            let inner = raw.strip_prefix(quote)?.strip_suffix(quote)?;
+            let mut inner = raw.strip_prefix(quote)?.strip_suffix(quote)?;
             // TOML drops a line break right after a multi-line string opens.
-            let skipped = match quote.len() {
-                3 => {
-                    inner.len()
-                        - inner
-                            .strip_prefix("\r\n")
-                            .or_else(|| inner.strip_prefix('\n'))
-                            .unwrap_or(inner)
-                            .len()
-                }
-                _ => 0,
-            };
-            (&inner[skipped..] == value).then_some(whole.start + quote.len() + skipped)
+            if quote.len() == 3 {
+                inner = (inner
+                    .strip_prefix("\r\n")
+                    .or_else(|| inner.strip_prefix('\n')))
+                .unwrap_or(inner);
+            }
+            // The text ends where the closing quote starts.
+            (inner == value).then_some(whole.end - quote.len() - inner.len())
         });
         Located { whole, content }
     }

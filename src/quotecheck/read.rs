@@ -5,51 +5,48 @@
 //! `briefing.toml`. The text is only read: nothing here is ever written to
 //! the output.
 
-use std::path::{Component, Path};
+use std::path::Path;
 
 use toml::Spanned;
 
 use super::formats::Format;
+use super::index::SourceText;
 use crate::diagnostics::{Diagnostic, FileId};
 
 /// The folder beside `content/` that holds the sources' copies.
 pub const FOLDER: &str = "sources";
 
-/// A source's copy as read: its name as shown, its text and its format.
-pub struct Copy {
-    pub shown: String,
-    pub text: String,
-    pub format: Format,
-}
-
-/// Reads the file `file` names under `root/sources/`; `config` is
-/// `briefing.toml`, where mistakes are reported.
-pub fn read(root: &Path, file: &Spanned<String>, config: FileId) -> Result<Copy, Diagnostic> {
+/// Reads the file `file` names under `root/sources/` and indexes it for
+/// runs of `run` words; `config` is `briefing.toml`, where mistakes are
+/// reported.
+pub fn read(
+    root: &Path,
+    file: &Spanned<String>,
+    config: FileId,
+    run: usize,
+) -> Result<SourceText, Diagnostic> {
     let name = file.get_ref().trim();
     let shown = format!("{FOLDER}/{name}");
     let error = |message: String| {
         Diagnostic::error("source-file", config, file.span(), message).with_label("this file")
     };
+    let refuse = |message: String, help: String| Err(error(message).with_help(help));
     if let Some(inner) = name.strip_prefix("sources/") {
-        return Err(error(format!(
-            "`file` is a name inside {FOLDER}/, not a path from the site"
-        ))
-        .with_help(format!("write `file = \"{inner}\"`")));
+        let message = format!("`file` is a name inside {FOLDER}/, not a path from the site");
+        return refuse(message, format!("write `file = \"{inner}\"`"));
     }
-    let rel = Path::new(name);
-    let inside = !name.is_empty() && rel.components().all(|c| matches!(c, Component::Normal(_)));
-    if !inside {
-        return Err(
-            error(format!("`{name}` is not a file inside {FOLDER}/")).with_help(format!(
-                "put the source's copy in {FOLDER}/ and give its name there"
-            )),
+    if name.is_empty() || !crate::output::is_inside(name) {
+        return refuse(
+            format!("`{name}` is not a file inside {FOLDER}/"),
+            format!("put the source's copy in {FOLDER}/ and give its name there"),
         );
     }
-    let ext = rel.extension().map(|e| e.to_string_lossy().into_owned());
-    let Some(format) = ext.as_deref().and_then(Format::of) else {
-        return Err(
-            error(format!("{shown} is not plain text, Markdown or HTML"))
-                .with_help("save the source as a `.txt`, `.md` or `.html` file"),
+    let rel = Path::new(name);
+    let ext = rel.extension().and_then(|e| e.to_str());
+    let Some(format) = ext.and_then(Format::of) else {
+        return refuse(
+            format!("{shown} is not plain text, Markdown or HTML"),
+            "save the source as a `.txt`, `.md` or `.html` file".into(),
         );
     };
     let folder = root.join(FOLDER);
@@ -57,34 +54,25 @@ pub fn read(root: &Path, file: &Spanned<String>, config: FileId) -> Result<Copy,
     let bytes = match std::fs::read(&path) {
         Ok(bytes) => bytes,
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-            return Err(error(format!("{shown} does not exist")).with_help(format!(
-                "copy the source's text to {shown}, or leave `file` out"
-            )));
+            return refuse(
+                format!("{shown} does not exist"),
+                format!("copy the source's text to {shown}, or leave `file` out"),
+            );
         }
         Err(err) => return Err(error(format!("cannot read {shown}: {err}"))),
     };
     // A name inside the folder may still lead out of it through a link.
-    let leaves = match (folder.canonicalize(), path.canonicalize()) {
-        (Ok(folder), Ok(path)) => !path.starts_with(folder),
-        _ => true,
-    };
-    if leaves {
-        return Err(
-            error(format!("{shown} leads out of {FOLDER}/")).with_help(format!(
-                "copy the file into {FOLDER}/ instead of linking to it"
-            )),
+    let (real_folder, real_path) = (folder.canonicalize(), path.canonicalize());
+    if !real_folder.is_ok_and(|folder| real_path.is_ok_and(|path| path.starts_with(folder))) {
+        return refuse(
+            format!("{shown} leads out of {FOLDER}/"),
+            format!("copy the file into {FOLDER}/ instead of linking to it"),
         );
     }
-    let text = String::from_utf8(bytes).map_err(|_| {
+    // A byte order mark is no part of the text.
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&bytes);
+    let text = std::str::from_utf8(bytes).map_err(|_| {
         error(format!("{shown} is not valid UTF-8 text")).with_help("save it as UTF-8")
     })?;
-    let text = match text.strip_prefix('\u{feff}') {
-        Some(rest) => rest.to_string(),
-        None => text,
-    };
-    Ok(Copy {
-        shown,
-        text,
-        format,
-    })
+    Ok(SourceText::new(shown, text.to_string(), format, run))
 }

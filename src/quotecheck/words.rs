@@ -67,11 +67,6 @@ impl Tokenizer {
         }
     }
 
-    /// A break no word continues across (the end of a block).
-    pub fn split(&mut self) {
-        self.close();
-    }
-
     fn letter(&mut self, at: Range<usize>, c: char) {
         if std::mem::take(&mut self.apostrophe) {
             self.spelling.push('\'');
@@ -81,7 +76,9 @@ impl Tokenizer {
         self.spelling.push(c);
     }
 
-    fn close(&mut self) {
+    /// Ends the word being read: at a character that is no part of a word,
+    /// or at a break no word continues across (the end of a block).
+    pub fn close(&mut self) {
         self.apostrophe = false;
         if let Some((start, end)) = self.open.take() {
             let mut hasher = std::hash::DefaultHasher::new();
@@ -95,6 +92,13 @@ impl Tokenizer {
         }
     }
 
+    /// Reads every character of `text`, found at `base` in the file.
+    pub fn push_str(&mut self, text: &str, base: usize) {
+        for (i, c) in text.char_indices() {
+            self.push(base + i..base + i + c.len_utf8(), c);
+        }
+    }
+
     pub fn finish(mut self) -> Vec<Word> {
         self.close();
         self.words
@@ -104,9 +108,7 @@ impl Tokenizer {
 /// The words of plain text, with ranges offset by `base`.
 pub fn words(text: &str, base: usize) -> Vec<Word> {
     let mut tokenizer = Tokenizer::default();
-    for (i, c) in text.char_indices() {
-        tokenizer.push(base + i..base + i + c.len_utf8(), c);
-    }
+    tokenizer.push_str(text, base);
     tokenizer.finish()
 }
 
@@ -117,21 +119,19 @@ pub fn pieces(text: &str) -> Vec<Range<usize>> {
     let mut start = 0;
     let mut dots = 0;
     for (i, c) in text.char_indices() {
-        match c {
-            '.' => dots += 1,
-            '\u{2026}' => {
-                pieces.push(start..i);
-                start = i + c.len_utf8();
-                dots = 0;
-                continue;
-            }
-            _ => dots = 0,
-        }
+        // `…` is three dots in one character; a run of dots ends the piece
+        // at its third and moves the next piece's start past each further one.
+        dots = match c {
+            '.' => dots + 1,
+            '\u{2026}' => 3,
+            _ => 0,
+        };
+        let after = i + c.len_utf8();
         if dots == 3 {
-            pieces.push(start..i - 2);
+            pieces.push(start..after - 3);
         }
         if dots >= 3 {
-            start = i + 1;
+            start = after;
         }
     }
     pieces.push(start..text.len());
