@@ -13,7 +13,7 @@ use serde::Serialize;
 use std::sync::Arc;
 
 use super::views::{EntityView, LinkMode};
-use super::{OutFile, Renderer, Sink, SiteError};
+use super::{OutFile, RenderError, Renderer, Sink, SiteError};
 use crate::annotate::RenderOptions;
 use crate::graph::PageId;
 use crate::model::{EntityKey, Kind};
@@ -151,6 +151,7 @@ pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
     })?;
     let skeleton = text(skeleton);
     let mut plan = pieces(&skeleton, entries.len());
+    placed_once(&plan, entries.len())?;
     plan.reverse();
     let mut batch: std::vec::IntoIter<Result<String, SiteError>> = Vec::new().into_iter();
     let mut next = std::iter::from_fn(|| {
@@ -203,6 +204,33 @@ fn entry(r: &Renderer, key: EntityKey) -> Result<String, SiteError> {
         })
     })?;
     Ok(text(made))
+}
+
+/// Refuses a page that does not place every entry exactly once, as a
+/// `print.html` written before entries were components would: its sections
+/// would print without their text.
+fn placed_once(plan: &[Piece], count: usize) -> Result<(), RenderError> {
+    let mut placed = vec![0usize; count];
+    for piece in plan {
+        if let Piece::Entry(n) = piece {
+            placed[*n] += 1;
+        }
+    }
+    if placed.iter().all(|&n| n == 1) {
+        return Ok(());
+    }
+    let missing = placed.iter().filter(|&&n| n == 0).count();
+    let repeated = placed.iter().filter(|&&n| n > 1).count();
+    Err(RenderError {
+        template: "print.html".into(),
+        message: format!(
+            "the page places {} of {count} entries ({missing} missing, {repeated} more than once): \
+             write `{{{{ x.entry | safe }}}}` once for each item of `page.sections`, \
+             `page.parties`, `page.clauses` and `page.quotes`, and define the components \
+             `print_section`, `print_party`, `print_clause` and `print_quote` (see the built-in print.html)",
+            count - missing,
+        ),
+    })
 }
 
 /// The text of a rendered file (templates write only UTF-8).

@@ -602,6 +602,26 @@ fn a_template_that_extends_itself_is_a_template_error() {
     );
 }
 
+/// A `print.html` that does not place every entry (one written before
+/// entries were components of the template) fails the build, rather than
+/// print the sections without their text; so does one placing an entry twice.
+#[test]
+fn a_print_page_that_does_not_place_each_entry_once_is_a_template_error() {
+    let builtin = std::fs::read_to_string(repo_root().join("templates/print.html")).unwrap();
+    let without = builtin.replace("{{ s.entry | safe }}", "");
+    let err = build_with_templates_fails(&[("print.html", &without)]);
+    assert!(
+        err.contains("template `print.html` failed: the page places 1 of 2 entries (1 missing, 0 more than once)"),
+        "{err}"
+    );
+    let twice = builtin.replace(
+        "{{ s.entry | safe }}",
+        "{{ s.entry | safe }}{{ s.entry | safe }}",
+    );
+    let err = build_with_templates_fails(&[("print.html", &twice)]);
+    assert!(err.contains("(0 missing, 1 more than once)"), "{err}");
+}
+
 /// Headings whose slugs are ids brief gives its own elements (`main`,
 /// `mentioned-in`, a mention anchor) get ids of their own: no page holds an
 /// id twice, and links to `#main` still reach the page's main text.
