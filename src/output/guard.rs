@@ -15,30 +15,18 @@ use super::{MARKER, OutputError, io};
 pub const INPUTS: [&str; 5] = ["briefing.toml", "content", "templates", "static", "sources"];
 
 /// How an output relates to the site's inputs, when it must not be written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum Overlap {
     /// The output is the site's folder or holds it.
+    #[error("it is the site's folder, or holds it")]
     Site,
     /// The output is this input or lies inside it.
+    #[error("it is, or lies inside, {0}, one of the site's inputs")]
     Inside(&'static str),
     /// The output holds this input (a folder elsewhere that an input links
     /// into): replacing it would remove the input.
+    #[error("it holds {0}, one of the site's inputs")]
     Holds(&'static str),
-}
-
-impl std::fmt::Display for Overlap {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Overlap::Site => write!(f, "it is the site's folder, or holds it"),
-            Overlap::Inside(input) => {
-                write!(
-                    f,
-                    "it is, or lies inside, {input}, one of the site's inputs"
-                )
-            }
-            Overlap::Holds(input) => write!(f, "it holds {input}, one of the site's inputs"),
-        }
-    }
 }
 
 /// Whether writing `out` would touch an input of the site at `root`
