@@ -130,7 +130,7 @@ pub fn read(
         "briefing.toml".into(),
     );
     // Text that is not UTF-8 is kept, lossily, for its diagnostic to show.
-    let config_file = config.unwrap_or(files.len() - 1);
+    let config_file = config.unwrap_or_else(|kept| kept);
     let content_root = root.join("content");
     let mut content = Vec::new();
     if content_root.is_dir() {
@@ -146,7 +146,7 @@ pub fn read(
         for ((path, slot), read) in pending.into_iter().zip(read) {
             let (stamp, text) = read.map_err(io(&path))?;
             let rel = display_path(root, &path);
-            let Some(file) = decode(&mut files, &mut diagnostics, text, rel) else {
+            let Ok(file) = decode(&mut files, &mut diagnostics, text, rel) else {
                 continue;
             };
             let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
@@ -327,7 +327,7 @@ pub fn add_text(
     bytes: Vec<u8>,
     name: PathBuf,
 ) -> Option<FileId> {
-    decode(files, diagnostics, utf8(bytes), name)
+    decode(files, diagnostics, utf8(bytes), name).ok()
 }
 
 /// A file's text, or why it is not UTF-8.
@@ -343,15 +343,15 @@ fn utf8(mut bytes: Vec<u8>) -> Text {
 
 /// Keeps checked text, without a byte-order mark. Invalid UTF-8 is a
 /// diagnostic pointing at the first bad byte; the text is kept lossily decoded so
-/// the diagnostic can show the line.
+/// the diagnostic can show the line, and its id is the error.
 fn decode(
     files: &mut Files,
     diagnostics: &mut Vec<Diagnostic>,
     text: Text,
     rel: PathBuf,
-) -> Option<FileId> {
+) -> Result<FileId, FileId> {
     match text {
-        Ok(text) => Some(files.add_shared(rel, text)),
+        Ok(text) => Ok(files.add_shared(rel, text)),
         Err(err) => {
             let at = err.utf8_error().valid_up_to();
             let file = files.add(rel, String::from_utf8_lossy(err.as_bytes()).into_owned());
@@ -365,7 +365,7 @@ fn decode(
                 .with_label("first invalid byte")
                 .with_help("save the file as UTF-8"),
             );
-            None
+            Err(file)
         }
     }
 }
