@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 
 use crate::annotate;
-use crate::config::{Config, SourceRef};
+use crate::config::Config;
 use crate::date::Date;
 use crate::diagnostics::{Diagnostic, FileId, Files};
 use crate::frontmatter;
@@ -353,75 +353,47 @@ fn check_id(file: FileId, kind: Kind, id: &str) -> Result<(), Diagnostic> {
 }
 
 fn parse_config(files: &Files, file: FileId, diagnostics: &mut Vec<Diagnostic>) -> Option<Config> {
-    let text = files.text(file);
-    match toml::from_str::<Config>(text) {
-        Ok(config) => {
-            let mut seen = BTreeSet::new();
-            for source in &config.sources {
-                let id = source.id.get_ref();
-                if !is_valid_id(id) {
-                    diagnostics.push(
-                        Diagnostic::error(
-                            "invalid-id",
-                            file,
-                            source.id.span(),
-                            format!("`{id}` is not a valid source id"),
-                        )
-                        .with_label("here")
-                        .with_help(format!(
-                            "ids use lowercase letters, digits and hyphens, e.g. `{}`",
-                            slugify(id)
-                        )),
-                    );
-                }
-                if !seen.insert(id) {
-                    diagnostics.push(
-                        Diagnostic::error(
-                            "duplicate-id",
-                            file,
-                            source.id.span(),
-                            format!("two sources have the id `{id}`"),
-                        )
-                        .with_label("second use"),
-                    );
-                }
-            }
-            let script = |s: &SourceRef| s.url.as_deref().and_then(annotate::script_scheme);
-            if config.sources.iter().any(|s| script(s).is_some()) {
-                script_urls(text, file, diagnostics);
-            }
-            Some(config)
-        }
+    let config = match toml::from_str::<Config>(files.text(file)) {
+        Ok(config) => config,
         Err(err) => {
             let span = err.span().unwrap_or(0..0);
-            diagnostics.push(frontmatter::toml_diagnostic(
-                file,
-                span,
-                err.message(),
-                false,
-            ));
-            None
+            let d = frontmatter::toml_diagnostic(file, span, err.message(), false);
+            diagnostics.push(d);
+            return None;
         }
-    }
-}
-
-/// Reports each `[[sources]] url` that would run script. The urls are read
-/// again with their spans, which only a briefing.toml with such a url pays for.
-fn script_urls(text: &str, file: FileId, diagnostics: &mut Vec<Diagnostic>) {
-    #[derive(serde::Deserialize)]
-    struct Urls {
-        #[serde(default)]
-        sources: Vec<Url>,
-    }
-    #[derive(serde::Deserialize)]
-    struct Url {
-        url: Option<toml::Spanned<String>>,
-    }
-    let Ok(urls) = toml::from_str::<Urls>(text) else {
-        return;
     };
-    for url in urls.sources.iter().filter_map(|s| s.url.as_ref()) {
-        if let Some(scheme) = annotate::script_scheme(url.get_ref()) {
+    let mut seen = BTreeSet::new();
+    for source in &config.sources {
+        let id = source.id.get_ref();
+        if !is_valid_id(id) {
+            diagnostics.push(
+                Diagnostic::error(
+                    "invalid-id",
+                    file,
+                    source.id.span(),
+                    format!("`{id}` is not a valid source id"),
+                )
+                .with_label("here")
+                .with_help(format!(
+                    "ids use lowercase letters, digits and hyphens, e.g. `{}`",
+                    slugify(id)
+                )),
+            );
+        }
+        if !seen.insert(id) {
+            diagnostics.push(
+                Diagnostic::error(
+                    "duplicate-id",
+                    file,
+                    source.id.span(),
+                    format!("two sources have the id `{id}`"),
+                )
+                .with_label("second use"),
+            );
+        }
+        if let Some(url) = &source.url
+            && let Some(scheme) = annotate::script_scheme(url.get_ref())
+        {
             diagnostics.push(
                 Diagnostic::error(
                     "script-link",
@@ -434,6 +406,7 @@ fn script_urls(text: &str, file: FileId, diagnostics: &mut Vec<Diagnostic>) {
             );
         }
     }
+    Some(config)
 }
 
 fn check_duplicates<M: Meta>(
