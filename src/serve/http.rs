@@ -47,12 +47,9 @@ where
     // count is one more than the connections being handled.
     let answer = Arc::new(answer);
     loop {
-        let stream = match listener.accept() {
-            Ok((stream, _)) => stream,
-            Err(_) => {
-                std::thread::sleep(ACCEPT_BACKOFF);
-                continue;
-            }
+        let Ok((stream, _)) = listener.accept() else {
+            std::thread::sleep(ACCEPT_BACKOFF);
+            continue;
         };
         if stop.load(Ordering::SeqCst) {
             return;
@@ -175,10 +172,6 @@ pub fn plain(status: u16, text: &str) -> Reply {
         "text/plain; charset=utf-8",
         format!("{text}\n").into_bytes(),
     )
-}
-
-pub fn html(status: u16, text: &str) -> Reply {
-    reply(status, "text/html; charset=utf-8", text.as_bytes().to_vec())
 }
 
 pub fn reply(status: u16, kind: &str, body: Vec<u8>) -> Reply {
