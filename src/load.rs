@@ -226,7 +226,7 @@ impl Meta for ClauseMeta {
             at.required("after", after, help, out);
         }
         if let (Some(effective), Some(until)) = (&self.effective, &self.until)
-            && ends(until) < starts(effective)
+            && bound(until, (12, 31)) < bound(effective, (1, 1))
         {
             let span = at.span("until");
             out.push(
@@ -289,21 +289,13 @@ fn drop_blank(text: &mut Option<String>) {
     }
 }
 
-/// The first and last day a date can mean, as (year, month, day): "2030"
-/// runs from 1 January to 31 December.
-fn starts(date: &Date) -> (u16, u8, u8) {
+/// The first or the last day `date` can mean, as (year, month, day), with
+/// `(month, day)` where it names none: "2030" runs from (1, 1) to (12, 31).
+fn bound(date: &Date, (month, day): (u8, u8)) -> (u16, u8, u8) {
     (
         date.year(),
-        date.month().unwrap_or(1),
-        date.day().unwrap_or(1),
-    )
-}
-
-fn ends(date: &Date) -> (u16, u8, u8) {
-    (
-        date.year(),
-        date.month().unwrap_or(12),
-        date.day().unwrap_or(31),
+        date.month().unwrap_or(month),
+        date.day().unwrap_or(day),
     )
 }
 
