@@ -252,17 +252,15 @@ fn walk(
             continue;
         }
         let rel = display_path(root, path);
+        // Folders went on above, so this is never the content folder itself.
         let hidden = entry.file_name().to_string_lossy().starts_with('.');
-        if hidden && entry.depth() > 0 {
-            continue;
-        }
-        if !entry.file_type().is_file() || path.extension().is_none_or(|e| e != "md") {
+        if hidden || !entry.file_type().is_file() || path.extension().is_none_or(|e| e != "md") {
             continue;
         }
         if linked
-            && path
+            && !path
                 .canonicalize()
-                .map_or(true, |p| !p.starts_with(&canonical_root))
+                .is_ok_and(|p| p.starts_with(&canonical_root))
         {
             problem(
                 rel,

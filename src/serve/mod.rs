@@ -152,7 +152,7 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), crate::Error> {
             routes::respond(request, &http_state)
         })
     });
-    watch(&mut watcher, &mut site, &state, &log, &rx);
+    watcher.run(&mut site, &state, &log, &rx);
     Ok(())
 }
 
@@ -209,41 +209,33 @@ const FOLDERS: [&str; 4] = ["content", "templates", "static", crate::quotecheck:
 
 /// Whether a changed path is one of the site's sources.
 fn is_source(root: &Path, path: &Path) -> bool {
-    let Ok(rel) = path.strip_prefix(root) else {
-        return false;
-    };
-    let first = rel
-        .components()
-        .next()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned());
-    match first.as_deref() {
-        Some("briefing.toml") => rel.components().count() == 1,
-        Some(first) => FOLDERS.contains(&first),
-        None => false,
-    }
+    // `starts_with` compares whole components: `contents/` is no source.
+    path.strip_prefix(root).is_ok_and(|rel| {
+        rel == Path::new("briefing.toml") || FOLDERS.iter().any(|folder| rel.starts_with(folder))
+    })
 }
 
-/// Rebuilds on every batch of source changes, until the watcher goes away.
-fn watch(
-    watcher: &mut Watcher,
-    site: &mut Incremental,
-    state: &State,
-    log: &Log,
-    rx: &Receiver<DebounceEventResult>,
-) {
-    let root = watcher.root.clone();
-    let root = root.as_path();
-    while let Ok(events) = rx.recv() {
-        let mut relevant = changes_sources(root, &events, log);
-        // Coalesce whatever else arrived meanwhile into the same rebuild.
-        while let Ok(more) = rx.try_recv() {
-            relevant |= changes_sources(root, &more, log);
-        }
-        if let Err(err) = watcher.refresh() {
-            log.error(&err.to_string());
-        }
-        if relevant {
-            rebuild(site, state, log);
+impl Watcher {
+    /// Rebuilds on every batch of source changes, until the watcher goes away.
+    fn run(
+        &mut self,
+        site: &mut Incremental,
+        state: &State,
+        log: &Log,
+        rx: &Receiver<DebounceEventResult>,
+    ) {
+        while let Ok(events) = rx.recv() {
+            let mut relevant = changes_sources(&self.root, &events, log);
+            // Coalesce whatever else arrived meanwhile into the same rebuild.
+            while let Ok(more) = rx.try_recv() {
+                relevant |= changes_sources(&self.root, &more, log);
+            }
+            if let Err(err) = self.refresh() {
+                log.error(&err.to_string());
+            }
+            if relevant {
+                rebuild(site, state, log);
+            }
         }
     }
 }
