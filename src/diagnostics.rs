@@ -148,7 +148,6 @@ pub fn render(files: &Files, diagnostics: &[Diagnostic]) -> String {
         let file = db
             .entry(d.file)
             .or_insert_with(|| SimpleFile::new(path.display().to_string(), text.as_str()));
-        let text = files.text(d.file);
         let start = text.floor_char_boundary(d.span.start);
         let end = text.ceil_char_boundary(d.span.end.max(start));
         let report = Report::new(d.severity)

@@ -409,7 +409,10 @@ fn check_duplicates<M: Meta>(
     let mut first: FxHashMap<&str, FileId> = FxHashMap::default();
     first.reserve(items.len());
     for item in items {
-        if let Some(&other) = first.get(item.id.as_str()) {
+        // Each item has a file of its own: one that is not the first with
+        // its id is a duplicate.
+        let other = *first.entry(&item.id).or_insert(item.doc.file);
+        if other != item.doc.file {
             diagnostics.push(
                 Diagnostic::error(
                     "duplicate-id",
@@ -423,8 +426,6 @@ fn check_duplicates<M: Meta>(
                     files.path(other).display()
                 )),
             );
-        } else {
-            first.insert(&item.id, item.doc.file);
         }
     }
 }

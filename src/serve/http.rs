@@ -78,7 +78,6 @@ fn connection(mut stream: TcpStream, answer: &dyn Fn(&Request) -> Reply) {
         None => (plain(400, "a malformed request"), false),
     };
     let _ = stream.write_all(&reply.to_bytes(head_only));
-    let _ = stream.flush();
 }
 
 /// The request head, up to its blank line; None when the client does not
