@@ -65,34 +65,26 @@ pub fn overlap(root: &Path, out: &Path) -> std::io::Result<Option<Overlap>> {
 /// `.` dropped and `..` taking off the part before.
 fn resolve(path: &Path) -> std::io::Result<PathBuf> {
     let absolute = std::path::absolute(path)?;
-    let mut existing = absolute.as_path();
-    let mut rest = Vec::new();
-    let mut resolved = loop {
-        match existing.canonicalize() {
-            Ok(real) => break real,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+    // The nearest folder of it that exists (a root always does).
+    for existing in absolute.ancestors() {
+        let mut resolved = match existing.canonicalize() {
+            Ok(real) => real,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
             Err(e) => return Err(e),
-        }
-        match (existing.components().next_back(), existing.parent()) {
-            (Some(last), Some(parent)) => {
-                rest.push(last);
-                existing = parent;
+        };
+        let rest = absolute.strip_prefix(existing).unwrap_or(Path::new(""));
+        for part in rest.components() {
+            match part {
+                Component::ParentDir => {
+                    resolved.pop();
+                }
+                Component::Normal(name) => resolved.push(name),
+                Component::CurDir | Component::RootDir | Component::Prefix(_) => {}
             }
-            // Only a root lacks a parent, and a root exists; this ends the
-            // loop should one not.
-            _ => break existing.to_path_buf(),
         }
-    };
-    for part in rest.into_iter().rev() {
-        match part {
-            Component::ParentDir => {
-                resolved.pop();
-            }
-            Component::Normal(name) => resolved.push(name),
-            Component::CurDir | Component::RootDir | Component::Prefix(_) => {}
-        }
+        return Ok(resolved);
     }
-    Ok(resolved)
+    Ok(absolute)
 }
 
 /// Checks that `out` may be replaced by a build of the site at `root`: never
