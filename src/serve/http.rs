@@ -147,17 +147,15 @@ impl Reply {
             405 => "Method Not Allowed",
             _ => "Service Unavailable",
         };
-        let mut out = format!(
-            "HTTP/1.1 {} {reason}\r\nContent-Type: {}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n",
+        let location =
+            (self.location.as_ref()).map_or(String::new(), |to| format!("Location: {to}\r\n"));
+        let mut bytes = format!(
+            "HTTP/1.1 {} {reason}\r\nContent-Type: {}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n{location}\r\n",
             self.status,
             self.kind,
             self.body.len()
-        );
-        if let Some(location) = &self.location {
-            out.push_str(&format!("Location: {location}\r\n"));
-        }
-        out.push_str("\r\n");
-        let mut bytes = out.into_bytes();
+        )
+        .into_bytes();
         if !head_only {
             bytes.extend_from_slice(&self.body);
         }
