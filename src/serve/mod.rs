@@ -286,11 +286,10 @@ fn rebuild(site: &mut Incremental, state: &State, log: &Log) {
 
 fn fail(state: &State, log: &Log, text: String) {
     log.error(text.trim_end());
-    if state.status().built > 0 {
-        log.error("still serving the last good build");
-    } else {
-        log.error("serving the error until a build succeeds");
-    }
+    log.error(match state.status().built {
+        0 => "serving the error until a build succeeds",
+        _ => "still serving the last good build",
+    });
     state.publish(None, Some(text));
 }
 
