@@ -130,14 +130,11 @@ fn web_address(url: &str) -> Result<String, String> {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match run(cli) {
-        Ok(code) => ExitCode::from(code),
-        Err((code, message)) => {
-            eprintln!("error: {message}");
-            ExitCode::from(code)
-        }
-    }
+    let code = run(Cli::parse()).unwrap_or_else(|(code, message)| {
+        eprintln!("error: {message}");
+        code
+    });
+    ExitCode::from(code)
 }
 
 type Failure = (u8, String);
