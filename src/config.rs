@@ -32,7 +32,7 @@ pub struct SourceRef {
     pub title: String,
     pub publisher: Option<String>,
     pub date: Option<Date>,
-    pub url: Option<String>,
+    pub url: Option<Spanned<String>>,
     /// The source's text, a file in `sources/` that quotes are checked
     /// against; never published.
     pub file: Option<Spanned<String>>,

@@ -13,19 +13,16 @@ use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use codespan_reporting::diagnostic::{Diagnostic as Report, Label, Severity as ReportSeverity};
+use codespan_reporting::diagnostic::{Diagnostic as Report, Label};
 use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term::{self, Config};
 
 /// Index of a file in [`Files`]. Only the loader hands these out.
 pub type FileId = usize;
 
-/// Whether a diagnostic fails the build on its own.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Severity {
-    Warning,
-    Error,
-}
+/// Whether a diagnostic fails the build on its own (`Error`) or not
+/// (`Warning`), the two severities brief uses of codespan-reporting's.
+pub use codespan_reporting::diagnostic::Severity;
 
 /// One problem in the sources.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,14 +119,6 @@ impl Files {
     pub fn shared(&self, id: FileId) -> &Arc<String> {
         &self.entries[id].1
     }
-
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
 }
 
 /// The candidate closest to `wanted`, if it is close enough to be a plausible typo.
@@ -159,14 +148,9 @@ pub fn render(files: &Files, diagnostics: &[Diagnostic]) -> String {
         let file = db
             .entry(d.file)
             .or_insert_with(|| SimpleFile::new(path.display().to_string(), text.as_str()));
-        let severity = match d.severity {
-            Severity::Error => ReportSeverity::Error,
-            Severity::Warning => ReportSeverity::Warning,
-        };
-        let text = files.text(d.file);
         let start = text.floor_char_boundary(d.span.start);
         let end = text.ceil_char_boundary(d.span.end.max(start));
-        let report = Report::new(severity)
+        let report = Report::new(d.severity)
             .with_code(d.code)
             .with_message(&d.message)
             .with_labels(vec![Label::primary((), start..end).with_message(&d.label)])

@@ -130,23 +130,23 @@ pub fn toml_diagnostic(
     let message = message.trim();
     if let Some(rest) = message.strip_prefix("unknown field ") {
         let (field, expected) = split_expected(rest);
-        let help = suggest(&field, expected.iter().map(String::as_str))
-            .map(|s| format!("did you mean `{s}`?"))
-            .or_else(|| {
-                Some(match expected.is_empty() {
-                    true => "this file takes no keys: leave its `+++` block empty".to_string(),
-                    false => format!("allowed keys: {}", quoted(&expected)),
-                })
-            });
+        let help = match suggest(&field, expected.iter().map(String::as_str)) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None if expected.is_empty() => {
+                "this file takes no keys: leave its `+++` block empty".to_string()
+            }
+            None => format!("allowed keys: {}", quoted(&expected)),
+        };
         return Diagnostic::error("unknown-key", file, span, format!("unknown key `{field}`"))
             .with_label("not a key of this file")
-            .with_help_opt(help);
+            .with_help(help);
     }
     if let Some(rest) = message.strip_prefix("unknown variant ") {
         let (value, expected) = split_expected(rest);
-        let help = suggest(&value, expected.iter().map(String::as_str))
-            .map(|s| format!("did you mean `{s}`? allowed: {}", quoted(&expected)))
-            .or_else(|| Some(format!("allowed values: {}", quoted(&expected))));
+        let help = match suggest(&value, expected.iter().map(String::as_str)) {
+            Some(s) => format!("did you mean `{s}`? allowed: {}", quoted(&expected)),
+            None => format!("allowed values: {}", quoted(&expected)),
+        };
         return Diagnostic::error(
             "bad-value",
             file,
@@ -154,7 +154,7 @@ pub fn toml_diagnostic(
             format!("`{value}` is not an allowed value"),
         )
         .with_label("not allowed here")
-        .with_help_opt(help);
+        .with_help(help);
     }
     if let Some(rest) = message.strip_prefix("missing field ") {
         let field = rest.trim_matches('`');
@@ -207,11 +207,8 @@ fn split_expected(rest: &str) -> (String, Vec<String>) {
 }
 
 fn quoted(items: &[String]) -> String {
-    items
-        .iter()
-        .map(|s| format!("`{s}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    let items: Vec<String> = items.iter().map(|s| format!("`{s}`")).collect();
+    items.join(", ")
 }
 
 #[cfg(test)]

@@ -165,9 +165,8 @@ pub fn compile(root: &Path) -> Result<Compiled, Error> {
 /// [`compile`], reusing from `cache` the sources and scans that did not
 /// change since the last build.
 fn compile_with(root: &Path, cache: Option<&Cache>) -> Result<Compiled, Error> {
-    let (sources, mut diagnostics) = timed("read", || match cache {
-        Some(cache) => source::read_known(root, Some(&mut cache::lock(&cache.sources))),
-        None => source::read(root),
+    let (sources, mut diagnostics) = timed("read", || {
+        source::read(root, cache.map(|c| cache::lock(&c.sources)).as_deref_mut())
     })?;
     let (briefing, found) = timed("load", || load::load(&sources));
     diagnostics.extend(found);

@@ -14,13 +14,13 @@ use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 
 use crate::annotate;
-use crate::config::{Config, SourceRef};
+use crate::config::Config;
 use crate::date::Date;
 use crate::diagnostics::{Diagnostic, FileId, Files};
 use crate::frontmatter;
 use crate::model::{
-    Briefing, Clause, Doc, Entity, IndexMeta, Kind, Party, Quote, Section, Status, is_valid_id,
-    slugify,
+    Briefing, ClauseMeta, Doc, Entity, IndexMeta, Kind, PartyMeta, QuoteMeta, SectionMeta, Status,
+    is_valid_id, slugify,
 };
 use crate::source::{ContentFile, Slot, Sources};
 
@@ -30,44 +30,14 @@ pub fn load(sources: &Sources) -> (Option<Briefing>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let files = &sources.files;
     let config = parse_config(files, sources.config_file, &mut diagnostics);
-
-    // Each file's front matter is parsed on its own, in parallel; what
-    // they give is gathered in the walk's order.
-    let loaded: Vec<(Loaded, Vec<Diagnostic>)> = (sources.content.par_iter())
-        .map(|content| {
-            let mut diagnostics = Vec::new();
-            let loaded = load_one(files, content, &mut diagnostics);
-            (loaded, diagnostics)
-        })
-        .collect();
-    let mut front = None;
-    let mut sections: Vec<(SectionOrder, Section)> = Vec::new();
-    let (mut parties, mut clauses, mut quotes) = (Vec::new(), Vec::new(), Vec::new());
+    let front = (sources.content.iter())
+        .find(|content| content.slot == Slot::Front)
+        .and_then(|content| front(files, content, &mut diagnostics));
     let mut unloaded = FxHashMap::default();
-    for (loaded, found) in loaded {
-        diagnostics.extend(found);
-        match loaded {
-            Loaded::Failed(kind, id, file) => {
-                let path = files.path(file).display().to_string();
-                unloaded.insert((kind, id), path);
-            }
-            Loaded::Front(doc) => front = Some(doc),
-            Loaded::Section(order, section) => sections.push((order, section)),
-            Loaded::Party(party) => parties.push(party),
-            Loaded::Clause(clause) => clauses.push(clause),
-            Loaded::Quote(quote) => quotes.push(quote),
-            Loaded::Nothing => {}
-        }
-    }
-    sections.sort_by(|(a, x), (b, y)| a.cmp(b).then_with(|| x.id.cmp(&y.id)));
-    let sections: Vec<Section> = sections.into_iter().map(|(_, s)| s).collect();
-    check_duplicates(files, Kind::Section, &sections, &mut diagnostics);
-    check_duplicates(files, Kind::Party, &parties, &mut diagnostics);
-    check_duplicates(files, Kind::Clause, &clauses, &mut diagnostics);
-    check_duplicates(files, Kind::Quote, &quotes, &mut diagnostics);
-    parties.sort_by(|a, b| a.id.cmp(&b.id));
-    clauses.sort_by(|a, b| a.id.cmp(&b.id));
-    quotes.sort_by(|a, b| a.id.cmp(&b.id));
+    let sections = entities::<SectionMeta>(sources, &mut unloaded, &mut diagnostics);
+    let parties = entities::<PartyMeta>(sources, &mut unloaded, &mut diagnostics);
+    let clauses = entities::<ClauseMeta>(sources, &mut unloaded, &mut diagnostics);
+    let quotes = entities::<QuoteMeta>(sources, &mut unloaded, &mut diagnostics);
     let briefing = config.map(|config| {
         let mut briefing = Briefing::new(
             config,
@@ -86,151 +56,183 @@ pub fn load(sources: &Sources) -> (Option<Briefing>, Vec<Diagnostic>) {
     (briefing, diagnostics)
 }
 
-/// What one content file gives the briefing.
-enum Loaded {
-    Front(Doc),
-    Section(SectionOrder, Section),
-    Party(Party),
-    Clause(Clause),
-    Quote(Quote),
-    /// An entity with a valid id whose front matter could not be read: its
-    /// diagnostics say why, and references to it are told to look there.
-    Failed(Kind, String, FileId),
-    /// Nothing usable: its diagnostics say why.
-    Nothing,
-}
-
-/// Parses one content file's front matter into what it gives.
-fn load_one(files: &Files, content: &ContentFile, diagnostics: &mut Vec<Diagnostic>) -> Loaded {
+/// The front page's place. Its front matter takes no keys; when it has
+/// some, the page is still built.
+fn front(files: &Files, content: &ContentFile, diagnostics: &mut Vec<Diagnostic>) -> Option<Doc> {
     let text = files.text(content.file);
-    // An entity's kind, section number and id; None for the front page.
-    let entity = match content.slot {
-        Slot::Entity(Kind::Section) => Some((Kind::Section, section_order(&content.stem))),
-        Slot::Entity(kind) => Some((kind, (None, content.stem.clone()))),
-        Slot::Front => None,
-    };
-    // What a file that fails to load leaves behind: its id, if it has a
-    // valid one, so that references to it point here.
-    let failed = || match &entity {
-        Some((kind, (_, id))) if is_valid_id(id) => Loaded::Failed(*kind, id.clone(), content.file),
-        _ => Loaded::Nothing,
-    };
     let split = match frontmatter::split(content.file, text) {
         Ok(split) => split,
         Err(d) => {
             diagnostics.push(d);
-            return failed();
+            return None;
         }
     };
-    let meta_start = split.toml.as_ref().map_or(0, |t| t.start);
-    let doc = Doc {
-        file: content.file,
-        meta_start,
-        body_start: split.body_start,
-    };
-    let Some((kind, (order, id))) = entity.clone() else {
-        if let Err(d) = frontmatter::parse::<IndexMeta>(content.file, text, &split) {
-            diagnostics.push(d);
-        }
-        return Loaded::Front(doc);
-    };
-    if !check_id(content, &id, diagnostics) {
-        return Loaded::Nothing;
-    }
-    if let Some(d) = reserved_id(content, kind, &id) {
+    if let Err(d) = frontmatter::parse::<IndexMeta>(content.file, text, &split) {
         diagnostics.push(d);
-        return failed();
     }
-    let fill = Fill {
-        file: content.file,
+    Some(doc(content.file, &split))
+}
+
+fn doc(file: FileId, split: &frontmatter::Split) -> Doc {
+    Doc {
+        file,
+        meta_start: split.toml.as_ref().map_or(0, |t| t.start),
+        body_start: split.body_start,
+    }
+}
+
+/// The front matter of one kind of entity, and what `load` checks in it
+/// that its type cannot make sure of: text a page needs left blank, as
+/// `brief new` leaves some for the author to fill (`text = ""`), and a
+/// clause that ends before it takes effect. Optional text left blank counts
+/// as absent, so that it never shows as an empty heading or line.
+trait Meta: DeserializeOwned + Send {
+    const KIND: Kind;
+
+    fn check(&mut self, at: &Fill, out: &mut Vec<Diagnostic>);
+
+    /// The place a section's front matter asks for (`weight`).
+    fn weight(&self) -> Option<i64> {
+        None
+    }
+}
+
+/// Every entity of `M::KIND`, each file's front matter parsed on its own,
+/// in parallel, then in order: sections with a number first, by number,
+/// and the rest by id. Ids whose files failed to load go in `unloaded`.
+fn entities<M: Meta>(
+    sources: &Sources,
+    unloaded: &mut FxHashMap<(Kind, String), String>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Entity<M>> {
+    let files = &sources.files;
+    let loaded: Vec<_> = (sources.content.par_iter())
+        .filter(|content| content.slot == Slot::Entity(M::KIND))
+        .map(|content| {
+            // A section's file name may start with its number, which is no
+            // part of its id.
+            let (number, id) = match M::KIND {
+                Kind::Section => section_order(&content.stem),
+                _ => (None, content.stem.clone()),
+            };
+            let mut found = Vec::new();
+            let entity = entity::<M>(files, content, id.clone(), &mut found);
+            (content.file, number, id, entity, found)
+        })
+        .collect();
+    let mut entities = Vec::new();
+    for (file, number, id, entity, found) in loaded {
+        diagnostics.extend(found);
+        match entity {
+            Ok(entity) => entities.push((entity.meta.weight().or(number), entity)),
+            Err(d) => {
+                diagnostics.push(d);
+                // A file with a valid id is kept by it, so that references
+                // to it point here.
+                if is_valid_id(&id) {
+                    let path = files.path(file).display().to_string();
+                    unloaded.insert((M::KIND, id), path);
+                }
+            }
+        }
+    }
+    // Unnumbered (`None`) after numbered.
+    entities.sort_by(|(a, x), (b, y)| (a.is_none(), a, &x.id).cmp(&(b.is_none(), b, &y.id)));
+    let entities: Vec<Entity<M>> = entities.into_iter().map(|(_, e)| e).collect();
+    check_duplicates(files, &entities, diagnostics);
+    entities
+}
+
+/// Parses one content file's front matter into an entity with `id`; the
+/// checks of what it says go to `out`, and the error that stops it is
+/// returned.
+fn entity<M: Meta>(
+    files: &Files,
+    content: &ContentFile,
+    id: String,
+    out: &mut Vec<Diagnostic>,
+) -> Result<Entity<M>, Diagnostic> {
+    let (file, text) = (content.file, files.text(content.file));
+    let split = frontmatter::split(file, text)?;
+    check_id(file, M::KIND, &id)?;
+    let mut meta: M = frontmatter::parse(file, text, &split)?;
+    let at = Fill {
+        file,
         text,
         split: &split,
     };
-    let result = match kind {
-        Kind::Section => parse(content, text, &split, id, doc).map(|mut s: Section| {
-            let order = match (s.meta.weight, order) {
-                (Some(w), _) | (None, Some(w)) => SectionOrder::Ranked(w),
-                (None, None) => SectionOrder::Last,
-            };
-            fill.section(&mut s, diagnostics);
-            Loaded::Section(order, s)
-        }),
-        Kind::Party => parse(content, text, &split, id, doc).map(|mut p: Party| {
-            fill.party(&mut p, diagnostics);
-            Loaded::Party(p)
-        }),
-        Kind::Clause => parse(content, text, &split, id, doc).map(|mut c: Clause| {
-            fill.clause(&mut c, diagnostics);
-            Loaded::Clause(c)
-        }),
-        Kind::Quote => parse(content, text, &split, id, doc).map(|q: Quote| {
-            fill.quote(&q, diagnostics);
-            Loaded::Quote(q)
-        }),
-    };
-    result.unwrap_or_else(|d| {
-        diagnostics.push(d);
-        failed()
+    meta.check(&at, out);
+    Ok(Entity {
+        id,
+        meta,
+        doc: doc(file, &split),
     })
 }
 
-/// The checks of what front matter says that its types cannot make: text
-/// a page needs left blank, as `brief new` leaves some for the author to
-/// fill (`text = ""`), and a clause that ends before it takes effect.
-/// Optional text left blank counts as absent, so that it never shows as an
-/// empty heading or line.
+/// Where a file's front matter is, for [`Meta::check`]'s diagnostics.
 struct Fill<'a> {
     file: FileId,
     text: &'a str,
     split: &'a frontmatter::Split,
 }
 
-impl Fill<'_> {
-    fn section(&self, section: &mut Section, out: &mut Vec<Diagnostic>) {
-        let meta = &mut section.meta;
-        drop_blank(&mut meta.summary);
+impl Meta for SectionMeta {
+    const KIND: Kind = Kind::Section;
+
+    fn check(&mut self, at: &Fill, out: &mut Vec<Diagnostic>) {
+        drop_blank(&mut self.summary);
         let help = "give the section the title its page shows";
-        self.required("title", &meta.title, help, out);
+        at.required("title", &self.title, help, out);
     }
 
-    fn party(&self, party: &mut Party, out: &mut Vec<Diagnostic>) {
-        let meta = &mut party.meta;
-        drop_blank(&mut meta.role);
-        drop_blank(&mut meta.position);
+    fn weight(&self) -> Option<i64> {
+        self.weight
+    }
+}
+
+impl Meta for PartyMeta {
+    const KIND: Kind = Kind::Party;
+
+    fn check(&mut self, at: &Fill, out: &mut Vec<Diagnostic>) {
+        drop_blank(&mut self.role);
+        drop_blank(&mut self.position);
         let help = "write the party's name as readers should see it";
-        self.required("name", &meta.name, help, out);
+        at.required("name", &self.name, help, out);
     }
+}
 
-    fn clause(&self, clause: &mut Clause, out: &mut Vec<Diagnostic>) {
-        let meta = &mut clause.meta;
-        drop_blank(&mut meta.agreement);
+impl Meta for ClauseMeta {
+    const KIND: Kind = Kind::Clause;
+
+    fn check(&mut self, at: &Fill, out: &mut Vec<Diagnostic>) {
+        drop_blank(&mut self.agreement);
         // A side the status does not need may be left blank, as `brief new`
         // writes it; one it needs is required, and its absence is `resolve`'s
         // to report.
-        if meta.status == Status::Added {
-            drop_blank(&mut meta.before);
+        if self.status == Status::Added {
+            drop_blank(&mut self.before);
         }
-        if meta.status == Status::Removed {
-            drop_blank(&mut meta.after);
+        if self.status == Status::Removed {
+            drop_blank(&mut self.after);
         }
         let help = "give the term a short title, e.g. \"Revenue share\"";
-        self.required("title", &meta.title, help, out);
-        if let Some(before) = &meta.before {
+        at.required("title", &self.title, help, out);
+        if let Some(before) = &self.before {
             let help = "say what the term was before the change (or set `status = \"added\"`)";
-            self.required("before", before, help, out);
+            at.required("before", before, help, out);
         }
-        if let Some(after) = &meta.after {
+        if let Some(after) = &self.after {
             let help = "say what the term is after the change (or set `status = \"removed\"`)";
-            self.required("after", after, help, out);
+            at.required("after", after, help, out);
         }
-        if let (Some(effective), Some(until)) = (&meta.effective, &meta.until)
-            && ends(until) < starts(effective)
+        if let (Some(effective), Some(until)) = (&self.effective, &self.until)
+            && bound(until, (12, 31)) < bound(effective, (1, 1))
         {
-            let span = self.span("until");
+            let span = at.span("until");
             out.push(
                 Diagnostic::error(
                     "date-order",
-                    self.file,
+                    at.file,
                     span,
                     format!("the clause ends (`until`, {until}) before it takes effect (`effective`, {effective})"),
                 )
@@ -239,15 +241,20 @@ impl Fill<'_> {
             );
         }
     }
+}
 
-    fn quote(&self, quote: &Quote, out: &mut Vec<Diagnostic>) {
-        let meta = &quote.meta;
+impl Meta for QuoteMeta {
+    const KIND: Kind = Kind::Quote;
+
+    fn check(&mut self, at: &Fill, out: &mut Vec<Diagnostic>) {
         let help = "name who said it by the party's id, e.g. `speaker = \"openai\"`";
-        self.required("speaker", meta.speaker.get_ref(), help, out);
+        at.required("speaker", self.speaker.get_ref(), help, out);
         let help = "write the words said (with `kind = \"paraphrase\"`, what was said)";
-        self.required("text", &meta.text, help, out);
+        at.required("text", &self.text, help, out);
     }
+}
 
+impl Fill<'_> {
     /// Reports the required `key` if its `value` is blank, at the value,
     /// with `help` saying what to write there.
     fn required(&self, key: &str, value: &str, help: &str, out: &mut Vec<Diagnostic>) {
@@ -282,29 +289,14 @@ fn drop_blank(text: &mut Option<String>) {
     }
 }
 
-/// The first and last day a date can mean, as (year, month, day): "2030"
-/// runs from 1 January to 31 December.
-fn starts(date: &Date) -> (u16, u8, u8) {
+/// The first or the last day `date` can mean, as (year, month, day), with
+/// `(month, day)` where it names none: "2030" runs from (1, 1) to (12, 31).
+fn bound(date: &Date, (month, day): (u8, u8)) -> (u16, u8, u8) {
     (
         date.year(),
-        date.month().unwrap_or(1),
-        date.day().unwrap_or(1),
+        date.month().unwrap_or(month),
+        date.day().unwrap_or(day),
     )
-}
-
-fn ends(date: &Date) -> (u16, u8, u8) {
-    (
-        date.year(),
-        date.month().unwrap_or(12),
-        date.day().unwrap_or(31),
-    )
-}
-
-/// Sections with a number come first, by number; the rest follow by id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum SectionOrder {
-    Ranked(i64),
-    Last,
 }
 
 /// `03-enterprise` → (Some(3), "enterprise"); `intro` → (None, "intro").
@@ -320,129 +312,80 @@ pub(crate) fn section_order(stem: &str) -> (Option<i64>, String) {
     (None, stem.to_string())
 }
 
-fn check_id(content: &ContentFile, id: &str, diagnostics: &mut Vec<Diagnostic>) -> bool {
-    if is_valid_id(id) {
-        return true;
-    }
-    let suggestion = slugify(id);
-    let help = if suggestion.is_empty() {
-        "ids use lowercase letters a-z, digits and hyphens, starting with a letter or digit"
-            .to_string()
-    } else {
-        format!("rename the file so its id reads `{suggestion}`")
-    };
-    diagnostics.push(
-        Diagnostic::error(
-            "invalid-id",
-            content.file,
-            0..0,
-            format!("`{id}` is not a valid id"),
-        )
-        .with_label("in this file's name")
-        .with_help(help),
-    );
-    false
-}
-
-/// An id whose page would be written over another: `parties/index.html`
-/// is the parties' index, so no party may be called `index` (nor may a
-/// clause or a quote). Sections have no index page, so `index` is theirs
-/// to use.
-fn reserved_id(content: &ContentFile, kind: Kind, id: &str) -> Option<Diagnostic> {
+/// Refuses an id that is not one, and one whose page would be written over
+/// another: `parties/index.html` is the parties' index, so no party may be
+/// called `index` (nor may a clause or a quote). Sections have no index
+/// page, so `index` is theirs to use.
+fn check_id(file: FileId, kind: Kind, id: &str) -> Result<(), Diagnostic> {
     let (name, dir) = (kind.as_str(), kind.dir());
-    (kind != Kind::Section && id == "index").then(|| {
-        Diagnostic::error(
+    if !is_valid_id(id) {
+        let suggestion = slugify(id);
+        let help = if suggestion.is_empty() {
+            "ids use lowercase letters a-z, digits and hyphens, starting with a letter or digit"
+                .to_string()
+        } else {
+            format!("rename the file so its id reads `{suggestion}`")
+        };
+        let message = format!("`{id}` is not a valid id");
+        return Err(Diagnostic::error("invalid-id", file, 0..0, message)
+            .with_label("in this file's name")
+            .with_help(help));
+    }
+    if kind != Kind::Section && id == "index" {
+        return Err(Diagnostic::error(
             "reserved-id",
-            content.file,
+            file,
             0..0,
             format!("a {name} cannot have the id `index`: `{dir}/index.html` is the list of every {name}"),
         )
         .with_label("in this file's name")
-        .with_help(format!("rename the file, e.g. `content/{dir}/{name}-index.md`"))
-    })
-}
-
-fn parse<M: DeserializeOwned>(
-    content: &ContentFile,
-    text: &str,
-    split: &frontmatter::Split,
-    id: String,
-    doc: Doc,
-) -> Result<Entity<M>, Diagnostic> {
-    let meta = frontmatter::parse(content.file, text, split)?;
-    Ok(Entity { id, meta, doc })
+        .with_help(format!("rename the file, e.g. `content/{dir}/{name}-index.md`")));
+    }
+    Ok(())
 }
 
 fn parse_config(files: &Files, file: FileId, diagnostics: &mut Vec<Diagnostic>) -> Option<Config> {
-    let text = files.text(file);
-    match toml::from_str::<Config>(text) {
-        Ok(config) => {
-            let mut seen = BTreeSet::new();
-            for source in &config.sources {
-                let id = source.id.get_ref();
-                if !is_valid_id(id) {
-                    diagnostics.push(
-                        Diagnostic::error(
-                            "invalid-id",
-                            file,
-                            source.id.span(),
-                            format!("`{id}` is not a valid source id"),
-                        )
-                        .with_label("here")
-                        .with_help(format!(
-                            "ids use lowercase letters, digits and hyphens, e.g. `{}`",
-                            slugify(id)
-                        )),
-                    );
-                }
-                if !seen.insert(id) {
-                    diagnostics.push(
-                        Diagnostic::error(
-                            "duplicate-id",
-                            file,
-                            source.id.span(),
-                            format!("two sources have the id `{id}`"),
-                        )
-                        .with_label("second use"),
-                    );
-                }
-            }
-            let script = |s: &SourceRef| s.url.as_deref().and_then(annotate::script_scheme);
-            if config.sources.iter().any(|s| script(s).is_some()) {
-                script_urls(text, file, diagnostics);
-            }
-            Some(config)
-        }
+    let config = match toml::from_str::<Config>(files.text(file)) {
+        Ok(config) => config,
         Err(err) => {
             let span = err.span().unwrap_or(0..0);
-            diagnostics.push(frontmatter::toml_diagnostic(
-                file,
-                span,
-                err.message(),
-                false,
-            ));
-            None
+            let d = frontmatter::toml_diagnostic(file, span, err.message(), false);
+            diagnostics.push(d);
+            return None;
         }
-    }
-}
-
-/// Reports each `[[sources]] url` that would run script. The urls are read
-/// again with their spans, which only a briefing.toml with such a url pays for.
-fn script_urls(text: &str, file: FileId, diagnostics: &mut Vec<Diagnostic>) {
-    #[derive(serde::Deserialize)]
-    struct Urls {
-        #[serde(default)]
-        sources: Vec<Url>,
-    }
-    #[derive(serde::Deserialize)]
-    struct Url {
-        url: Option<toml::Spanned<String>>,
-    }
-    let Ok(urls) = toml::from_str::<Urls>(text) else {
-        return;
     };
-    for url in urls.sources.iter().filter_map(|s| s.url.as_ref()) {
-        if let Some(scheme) = annotate::script_scheme(url.get_ref()) {
+    let mut seen = BTreeSet::new();
+    for source in &config.sources {
+        let id = source.id.get_ref();
+        if !is_valid_id(id) {
+            diagnostics.push(
+                Diagnostic::error(
+                    "invalid-id",
+                    file,
+                    source.id.span(),
+                    format!("`{id}` is not a valid source id"),
+                )
+                .with_label("here")
+                .with_help(format!(
+                    "ids use lowercase letters, digits and hyphens, e.g. `{}`",
+                    slugify(id)
+                )),
+            );
+        }
+        if !seen.insert(id) {
+            diagnostics.push(
+                Diagnostic::error(
+                    "duplicate-id",
+                    file,
+                    source.id.span(),
+                    format!("two sources have the id `{id}`"),
+                )
+                .with_label("second use"),
+            );
+        }
+        if let Some(url) = &source.url
+            && let Some(scheme) = annotate::script_scheme(url.get_ref())
+        {
             diagnostics.push(
                 Diagnostic::error(
                     "script-link",
@@ -455,24 +398,27 @@ fn script_urls(text: &str, file: FileId, diagnostics: &mut Vec<Diagnostic>) {
             );
         }
     }
+    Some(config)
 }
 
-fn check_duplicates<M>(
+fn check_duplicates<M: Meta>(
     files: &Files,
-    kind: Kind,
     items: &[Entity<M>],
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     let mut first: FxHashMap<&str, FileId> = FxHashMap::default();
     first.reserve(items.len());
     for item in items {
-        if let Some(&other) = first.get(item.id.as_str()) {
+        // Each item has a file of its own: one that is not the first with
+        // its id is a duplicate.
+        let other = *first.entry(&item.id).or_insert(item.doc.file);
+        if other != item.doc.file {
             diagnostics.push(
                 Diagnostic::error(
                     "duplicate-id",
                     item.doc.file,
                     0..0,
-                    format!("two {} have the id `{}`", kind.dir(), item.id),
+                    format!("two {} have the id `{}`", M::KIND.dir(), item.id),
                 )
                 .with_label("second file with this id")
                 .with_help(format!(
@@ -480,8 +426,6 @@ fn check_duplicates<M>(
                     files.path(other).display()
                 )),
             );
-        } else {
-            first.insert(&item.id, item.doc.file);
         }
     }
 }

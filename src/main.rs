@@ -130,14 +130,11 @@ fn web_address(url: &str) -> Result<String, String> {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match run(cli) {
-        Ok(code) => ExitCode::from(code),
-        Err((code, message)) => {
-            eprintln!("error: {message}");
-            ExitCode::from(code)
-        }
-    }
+    let code = run(Cli::parse()).unwrap_or_else(|(code, message)| {
+        eprintln!("error: {message}");
+        code
+    });
+    ExitCode::from(code)
 }
 
 type Failure = (u8, String);
@@ -162,9 +159,9 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                 deny_warnings,
                 force,
             };
-            let spinner = progress::Spinner::new(cli.quiet);
-            let built = brief::build_with(&root, &out, &options, &|stage| spinner.stage(stage));
-            spinner.finish();
+            let built = progress::spin(cli.quiet, |stage| {
+                brief::build_with(&root, &out, &options, stage)
+            });
             let built = built.map_err(fail)?;
             let code = report(&built.compiled, deny_warnings);
             if let Some(left) = built.written.as_ref().and_then(|w| w.left_behind.as_ref()) {
@@ -191,9 +188,8 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                 deny_warnings,
                 ..BuildOptions::default()
             };
-            let spinner = progress::Spinner::new(cli.quiet);
-            let checked = brief::check_only(&root, &options, &|stage| spinner.stage(stage));
-            spinner.finish();
+            let checked =
+                progress::spin(cli.quiet, |stage| brief::check_only(&root, &options, stage));
             let (compiled, pages) = checked.map_err(fail)?;
             let code = report(&compiled, deny_warnings);
             if code == 0 && !cli.quiet {

@@ -59,21 +59,13 @@ pub struct Written {
 }
 
 /// A previous output that stayed on disk after the new one replaced it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the new output is in place, but the previous one could not be removed ({cause}); it is left at {path}: delete it, or the next build will try again"
+)]
 pub struct LeftBehind {
     pub path: PathBuf,
     pub cause: String,
-}
-
-impl std::fmt::Display for LeftBehind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "the new output is in place, but the previous one could not be removed ({}); it is left at {}: delete it, or the next build will try again",
-            self.cause,
-            self.path.display()
-        )
-    }
 }
 
 /// A new output folder being filled beside the real one. Files go straight to
@@ -195,20 +187,6 @@ impl Staging {
             left_behind,
         })
     }
-
-    /// Refuses new files once brief is asked to stop.
-    fn check_stop(&self, rel: &str) -> Result<(), SinkError> {
-        if self.interrupted() {
-            return Err(SinkError {
-                path: rel.to_string(),
-                source: std::io::Error::new(
-                    std::io::ErrorKind::Interrupted,
-                    "brief was asked to stop",
-                ),
-            });
-        }
-        Ok(())
-    }
 }
 
 /// Removes what builds into `parent/name` left beside it when they were
@@ -274,26 +252,21 @@ fn alive(pid: u32) -> bool {
 
 impl Sink for Staging {
     fn put(&self, file: OutFile) -> Result<(), SinkError> {
-        self.check_stop(&file.path)?;
-        let fail = |source| SinkError {
+        let mut out = self.create(&file.path)?;
+        (out.write_all(&file.bytes)).map_err(|source| SinkError {
             path: file.path.clone(),
             source,
-        };
-        self.create(&file.path)
-            .and_then(|mut made| made.write_all(&file.bytes))
-            .map_err(fail)?;
-        self.files.fetch_add(1, Ordering::Relaxed);
-        self.bytes.fetch_add(file.bytes.len(), Ordering::Relaxed);
+        })?;
+        self.count(file.bytes.len());
         Ok(())
     }
 
     fn put_pieces(&self, rel: &str, pieces: Pieces) -> Result<(), SiteError> {
-        self.check_stop(rel)?;
         let fail = |source| SinkError {
             path: rel.to_string(),
             source,
         };
-        let mut out = std::io::BufWriter::new(self.create(rel).map_err(fail)?);
+        let mut out = std::io::BufWriter::new(self.create(rel)?);
         let mut bytes = 0;
         for piece in pieces {
             let piece = piece?;
@@ -301,23 +274,34 @@ impl Sink for Staging {
             bytes += piece.len();
         }
         out.flush().map_err(fail)?;
-        self.files.fetch_add(1, Ordering::Relaxed);
-        self.bytes.fetch_add(bytes, Ordering::Relaxed);
+        self.count(bytes);
         Ok(())
     }
 }
 
 impl Staging {
     /// A new file at `rel` in the staging folder, and the folders it needs.
-    fn create(&self, rel: &str) -> std::io::Result<fs::File> {
-        if !is_inside(rel) {
-            return Err(std::io::Error::other("the path leaves the output folder"));
-        }
+    /// Once brief is asked to stop, new files are refused.
+    fn create(&self, rel: &str) -> Result<fs::File, SinkError> {
         let path = self.dir.join(rel);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
-        }
-        fs::File::create(path)
+        let made = if self.interrupted() {
+            let stop = std::io::ErrorKind::Interrupted;
+            Err(std::io::Error::new(stop, "brief was asked to stop"))
+        } else if !is_inside(rel) {
+            Err(std::io::Error::other("the path leaves the output folder"))
+        } else {
+            (path.parent().map_or(Ok(()), fs::create_dir_all))
+                .and_then(|()| fs::File::create(&path))
+        };
+        made.map_err(|source| SinkError {
+            path: rel.to_string(),
+            source,
+        })
+    }
+
+    fn count(&self, bytes: usize) {
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(bytes, Ordering::Relaxed);
     }
 }
 

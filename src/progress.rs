@@ -7,40 +7,31 @@
 use std::io::IsTerminal;
 use std::time::Duration;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressStyle};
 
 use brief::Stage;
 
-pub struct Spinner {
-    bar: ProgressBar,
-}
-
-impl Spinner {
-    pub fn new(quiet: bool) -> Spinner {
-        if quiet || !std::io::stderr().is_terminal() {
-            return Spinner {
-                bar: ProgressBar::hidden(),
-            };
-        }
-        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+/// Runs `work` with a spinner naming each stage it announces, cleared when
+/// it ends so that the summary and diagnostics print cleanly.
+pub fn spin<T>(quiet: bool, work: impl FnOnce(&dyn Fn(Stage)) -> T) -> T {
+    let bar = if quiet || !std::io::stderr().is_terminal() {
+        ProgressBar::hidden()
+    } else {
+        let bar = ProgressBar::new_spinner();
         if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
             bar.set_style(style);
         }
         bar.enable_steady_tick(Duration::from_millis(100));
-        Spinner { bar }
-    }
-
-    pub fn stage(&self, stage: Stage) {
-        self.bar.set_message(match stage {
+        bar
+    };
+    let done = work(&|stage| {
+        bar.set_message(match stage {
             Stage::Compiling => "reading and checking the sources",
             Stage::Rendering => "rendering pages",
             Stage::Verifying => "verifying every link",
             Stage::Writing => "writing the output",
-        });
-    }
-
-    /// Clears the spinner so the summary and diagnostics print cleanly.
-    pub fn finish(&self) {
-        self.bar.finish_and_clear();
-    }
+        })
+    });
+    bar.finish_and_clear();
+    done
 }

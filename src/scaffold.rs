@@ -6,7 +6,7 @@
 //! overwritten. This module only writes new files; it does not load, check or
 //! render the site it writes into.
 
-use std::fs::{self, OpenOptions};
+use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -39,38 +39,25 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ScaffoldError + '_ {
     }
 }
 
+/// Each of `paths` with its text, kept as a real file under `scaffold/init/`
+/// in the repository.
+macro_rules! starter {
+    ($($path:literal),* $(,)?) => {
+        [$(($path, include_str!(concat!("../scaffold/init/", $path)))),*]
+    };
+}
+
 /// The starter site `brief init` writes: each file's path in the site and its
-/// text, kept as real files under `scaffold/init/` in the repository.
-const INIT: [(&str, &str); 8] = [
-    (
-        "briefing.toml",
-        include_str!("../scaffold/init/briefing.toml"),
-    ),
-    (
-        "sources/source-1.txt",
-        include_str!("../scaffold/init/sources/source-1.txt"),
-    ),
-    (
-        "content/_index.md",
-        include_str!("../scaffold/init/content/_index.md"),
-    ),
-    (
-        "content/sections/01-overview.md",
-        include_str!("../scaffold/init/content/sections/01-overview.md"),
-    ),
-    (
-        "content/parties/example-co.md",
-        include_str!("../scaffold/init/content/parties/example-co.md"),
-    ),
-    (
-        "content/clauses/supply-term.md",
-        include_str!("../scaffold/init/content/clauses/supply-term.md"),
-    ),
-    (
-        "content/quotes/example-statement.md",
-        include_str!("../scaffold/init/content/quotes/example-statement.md"),
-    ),
-    (".gitignore", include_str!("../scaffold/init/.gitignore")),
+/// text.
+const INIT: [(&str, &str); 8] = starter![
+    "briefing.toml",
+    "sources/source-1.txt",
+    "content/_index.md",
+    "content/sections/01-overview.md",
+    "content/parties/example-co.md",
+    "content/clauses/supply-term.md",
+    "content/quotes/example-statement.md",
+    ".gitignore",
 ];
 
 /// Writes a starter site into `dir`, which must be absent or empty.
@@ -165,17 +152,13 @@ fn create(path: &Path, text: &str) -> Result<PathBuf, ScaffoldError> {
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent).map_err(io(parent))?;
     }
-    let mut file = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .map_err(|source| {
-            if source.kind() == std::io::ErrorKind::AlreadyExists {
-                ScaffoldError::Exists(path.to_path_buf())
-            } else {
-                io(path)(source)
-            }
-        })?;
+    let mut file = fs::File::create_new(path).map_err(|source| {
+        if source.kind() == std::io::ErrorKind::AlreadyExists {
+            ScaffoldError::Exists(path.to_path_buf())
+        } else {
+            io(path)(source)
+        }
+    })?;
     file.write_all(text.as_bytes()).map_err(io(path))?;
     Ok(path.to_path_buf())
 }

@@ -54,12 +54,6 @@ pub enum LoadError {
     },
 }
 
-/// Reads `root/briefing.toml` and `root/content/**.md`. Problems with individual
-/// files (bad encoding, links out of the site, loops) are diagnostics.
-pub fn read(root: &Path) -> Result<(Sources, Vec<Diagnostic>), LoadError> {
-    read_known(root, None)
-}
-
 /// The content files one read found, for the next read of the same site: a
 /// file whose [`Stamp`] is as it was is not read again. `brief serve` rereads
 /// the site on every save, and most files are unchanged.
@@ -103,19 +97,21 @@ const TRUST_MODIFIED_BEFORE: Duration = Duration::from_secs(3);
 impl Known {
     /// The text kept for `path`, when it still holds: the file has the stamp
     /// it had, and its modification time is old enough to trust.
-    fn kept(&self, path: &Path, stamp: Option<Stamp>) -> Option<(Stamp, Arc<String>)> {
+    fn kept(&self, path: &Path, stamp: Option<Stamp>) -> Option<Arc<String>> {
         let ((kept, text), now) = (self.files.get(path)?, stamp?);
         let trusted = self
             .read_at
             .and_then(|at| at.checked_sub(TRUST_MODIFIED_BEFORE))
             .is_some_and(|line| now.modified < line);
-        (trusted && *kept == now).then(|| (now, Arc::clone(text)))
+        (trusted && *kept == now).then(|| Arc::clone(text))
     }
 }
 
-/// [`read`], taking unchanged files' text from `known` and leaving there what
-/// this read found.
-pub fn read_known(
+/// Reads `root/briefing.toml` and `root/content/**.md`. Problems with individual
+/// files (bad encoding, links out of the site, loops) are diagnostics. With
+/// `known`, unchanged files' text is taken from there, and what this read
+/// found is left there.
+pub fn read(
     root: &Path,
     known: Option<&mut Known>,
 ) -> Result<(Sources, Vec<Diagnostic>), LoadError> {
@@ -126,10 +122,7 @@ pub fn read_known(
     if !config_path.is_file() {
         return Err(LoadError::NoConfig(root.to_path_buf()));
     }
-    let config_bytes = std::fs::read(&config_path).map_err(|source| LoadError::Io {
-        path: config_path.clone(),
-        source,
-    })?;
+    let config_bytes = std::fs::read(&config_path).map_err(io(&config_path))?;
     let config = decode(
         &mut files,
         &mut diagnostics,
@@ -137,7 +130,7 @@ pub fn read_known(
         "briefing.toml".into(),
     );
     // Text that is not UTF-8 is kept, lossily, for its diagnostic to show.
-    let config_file = config.unwrap_or(files.len() - 1);
+    let config_file = config.unwrap_or_else(|kept| kept);
     let content_root = root.join("content");
     let mut content = Vec::new();
     if content_root.is_dir() {
@@ -145,37 +138,27 @@ pub fn read_known(
         // Reading is most of this stage's time on a large site: read in
         // parallel, then number the files in the walk's order.
         let previous = known.as_deref();
-        let read: Vec<std::io::Result<Text>> = pending
+        let read: Vec<_> = pending
             .par_iter()
-            .map(|entry| read_one(&entry.path, previous))
+            .map(|(path, _)| read_one(path, previous))
             .collect();
         let mut next = HashMap::new();
-        for (entry, text) in pending.into_iter().zip(read) {
-            let text = text.map_err(|source| LoadError::Io {
-                path: entry.path.clone(),
-                source,
-            })?;
-            let file = match text {
-                // A kept text moves on to the next read as it is.
-                Text::Kept(stamp, text) => {
-                    next.insert(entry.path, (stamp, Arc::clone(&text)));
-                    files.add_shared(entry.rel, text)
-                }
-                Text::Read(text, stamp) => {
-                    let Some(file) = decode(&mut files, &mut diagnostics, text, entry.rel) else {
-                        continue;
-                    };
-                    if let Some(stamp) = stamp {
-                        next.insert(entry.path, (stamp, Arc::clone(files.shared(file))));
-                    }
-                    file
-                }
+        for ((path, slot), read) in pending.into_iter().zip(read) {
+            let (stamp, text) = read.map_err(io(&path))?;
+            let rel = display_path(root, &path);
+            let Ok(file) = decode(&mut files, &mut diagnostics, text, rel) else {
+                continue;
             };
+            let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
             content.push(ContentFile {
                 file,
-                slot: entry.slot,
-                stem: entry.stem,
+                slot,
+                stem: stem.unwrap_or_default(),
             });
+            // The text moves on to the next read as it is.
+            if let Some(stamp) = stamp {
+                next.insert(path, (stamp, Arc::clone(files.shared(file))));
+            }
         }
         if let Some(known) = known {
             *known = Known {
@@ -194,31 +177,23 @@ pub fn read_known(
     ))
 }
 
-/// A content file still to be read.
-struct Pending {
-    path: PathBuf,
-    rel: PathBuf,
-    slot: Slot,
-    stem: String,
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> LoadError + '_ {
+    move |source| LoadError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
-/// One content file's text: read now (checked as UTF-8 where it was read,
-/// in parallel), with its stamp when there is a [`Known`]; or the text a
-/// previous read kept, which still holds.
-enum Text {
-    Read(Result<String, FromUtf8Error>, Option<Stamp>),
-    Kept(Stamp, Arc<String>),
-}
-
-/// Reads the content file at `path`, unless `known` holds its text.
-fn read_one(path: &Path, known: Option<&Known>) -> std::io::Result<Text> {
+/// Reads the content file at `path`, unless `known` holds its text, checked
+/// as UTF-8 here, in parallel; with its stamp when there is a [`Known`].
+fn read_one(path: &Path, known: Option<&Known>) -> std::io::Result<(Option<Stamp>, Text)> {
     let stamp = match known {
         Some(_) => Stamp::of(&std::fs::metadata(path)?),
         None => None,
     };
     match known.and_then(|known| known.kept(path, stamp)) {
-        Some((stamp, text)) => Ok(Text::Kept(stamp, text)),
-        None => Ok(Text::Read(utf8(std::fs::read(path)?), stamp)),
+        Some(text) => Ok((stamp, Ok(text))),
+        None => Ok((stamp, utf8(std::fs::read(path)?))),
     }
 }
 
@@ -232,14 +207,15 @@ fn walk(
     content_root: &Path,
     files: &mut Files,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Result<Vec<Pending>, LoadError> {
+) -> Result<Vec<(PathBuf, Slot)>, LoadError> {
     let mut problem = |rel: PathBuf, diagnostic: Diagnostic| {
         let file = files.add(rel, String::new());
         diagnostics.push(Diagnostic { file, ..diagnostic });
     };
-    let canonical_root = canonical(root)?;
+    let canonical_root = root.canonicalize().map_err(io(root))?;
     // A `content` folder that is itself a link makes every path suspect.
-    let content_linked = canonical(content_root)? != canonical_root.join("content");
+    let content_linked =
+        content_root.canonicalize().map_err(io(content_root))? != canonical_root.join("content");
     let mut linked_dirs: HashSet<PathBuf> = HashSet::new();
     let mut found = Vec::new();
     let walk = WalkDir::new(content_root)
@@ -276,14 +252,16 @@ fn walk(
             continue;
         }
         let rel = display_path(root, path);
+        // Folders went on above, so this is never the content folder itself.
         let hidden = entry.file_name().to_string_lossy().starts_with('.');
-        if hidden && entry.depth() > 0 {
+        if hidden || !entry.file_type().is_file() || path.extension().is_none_or(|e| e != "md") {
             continue;
         }
-        if !entry.file_type().is_file() || path.extension().is_none_or(|e| e != "md") {
-            continue;
-        }
-        if linked && path_leaves(&canonical_root, path) {
+        if linked
+            && !path
+                .canonicalize()
+                .is_ok_and(|p| p.starts_with(&canonical_root))
+        {
             problem(
                 rel,
                 Diagnostic::error(
@@ -313,16 +291,7 @@ fn walk(
             );
             continue;
         };
-        let stem = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        found.push(Pending {
-            path: path.to_path_buf(),
-            rel,
-            slot,
-            stem,
-        });
+        found.push((path.to_path_buf(), slot));
     }
     Ok(found)
 }
@@ -342,17 +311,6 @@ fn slot_of(depth: usize, path: &Path) -> Option<Slot> {
     }
 }
 
-fn canonical(path: &Path) -> Result<PathBuf, LoadError> {
-    path.canonicalize().map_err(|source| LoadError::Io {
-        path: path.to_path_buf(),
-        source,
-    })
-}
-
-fn path_leaves(root: &Path, path: &Path) -> bool {
-    path.canonicalize().map_or(true, |p| !p.starts_with(root))
-}
-
 fn display_path(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
@@ -367,28 +325,31 @@ pub fn add_text(
     bytes: Vec<u8>,
     name: PathBuf,
 ) -> Option<FileId> {
-    decode(files, diagnostics, utf8(bytes), name)
+    decode(files, diagnostics, utf8(bytes), name).ok()
 }
 
+/// A file's text, or why it is not UTF-8.
+type Text = Result<Arc<String>, FromUtf8Error>;
+
 /// `bytes` as UTF-8 text without a byte-order mark, or why they are not.
-fn utf8(mut bytes: Vec<u8>) -> Result<String, FromUtf8Error> {
+fn utf8(mut bytes: Vec<u8>) -> Text {
     if bytes.starts_with(b"\xEF\xBB\xBF") {
         bytes.drain(..3);
     }
-    String::from_utf8(bytes)
+    String::from_utf8(bytes).map(Arc::new)
 }
 
 /// Keeps checked text, without a byte-order mark. Invalid UTF-8 is a
 /// diagnostic pointing at the first bad byte; the text is kept lossily decoded so
-/// the diagnostic can show the line.
+/// the diagnostic can show the line, and its id is the error.
 fn decode(
     files: &mut Files,
     diagnostics: &mut Vec<Diagnostic>,
-    text: Result<String, FromUtf8Error>,
+    text: Text,
     rel: PathBuf,
-) -> Option<FileId> {
+) -> Result<FileId, FileId> {
     match text {
-        Ok(text) => Some(files.add(rel, text)),
+        Ok(text) => Ok(files.add_shared(rel, text)),
         Err(err) => {
             let at = err.utf8_error().valid_up_to();
             let file = files.add(rel, String::from_utf8_lossy(err.as_bytes()).into_owned());
@@ -402,7 +363,7 @@ fn decode(
                 .with_label("first invalid byte")
                 .with_help("save the file as UTF-8"),
             );
-            None
+            Err(file)
         }
     }
 }
@@ -426,7 +387,7 @@ mod tests {
     }
 
     fn section_text(root: &Path, known: &mut Known) -> String {
-        let (sources, _) = read_known(root, Some(known)).unwrap();
+        let (sources, _) = read(root, Some(known)).unwrap();
         sources.files.text(sources.content[0].file).to_string()
     }
 

@@ -15,30 +15,18 @@ use super::{MARKER, OutputError, io};
 pub const INPUTS: [&str; 5] = ["briefing.toml", "content", "templates", "static", "sources"];
 
 /// How an output relates to the site's inputs, when it must not be written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum Overlap {
     /// The output is the site's folder or holds it.
+    #[error("it is the site's folder, or holds it")]
     Site,
     /// The output is this input or lies inside it.
+    #[error("it is, or lies inside, {0}, one of the site's inputs")]
     Inside(&'static str),
     /// The output holds this input (a folder elsewhere that an input links
     /// into): replacing it would remove the input.
+    #[error("it holds {0}, one of the site's inputs")]
     Holds(&'static str),
-}
-
-impl std::fmt::Display for Overlap {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Overlap::Site => write!(f, "it is the site's folder, or holds it"),
-            Overlap::Inside(input) => {
-                write!(
-                    f,
-                    "it is, or lies inside, {input}, one of the site's inputs"
-                )
-            }
-            Overlap::Holds(input) => write!(f, "it holds {input}, one of the site's inputs"),
-        }
-    }
 }
 
 /// Whether writing `out` would touch an input of the site at `root`
@@ -77,34 +65,26 @@ pub fn overlap(root: &Path, out: &Path) -> std::io::Result<Option<Overlap>> {
 /// `.` dropped and `..` taking off the part before.
 fn resolve(path: &Path) -> std::io::Result<PathBuf> {
     let absolute = std::path::absolute(path)?;
-    let mut existing = absolute.as_path();
-    let mut rest = Vec::new();
-    let mut resolved = loop {
-        match existing.canonicalize() {
-            Ok(real) => break real,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+    // The nearest folder of it that exists (a root always does).
+    for existing in absolute.ancestors() {
+        let mut resolved = match existing.canonicalize() {
+            Ok(real) => real,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
             Err(e) => return Err(e),
-        }
-        match (existing.components().next_back(), existing.parent()) {
-            (Some(last), Some(parent)) => {
-                rest.push(last);
-                existing = parent;
+        };
+        let rest = absolute.strip_prefix(existing).unwrap_or(Path::new(""));
+        for part in rest.components() {
+            match part {
+                Component::ParentDir => {
+                    resolved.pop();
+                }
+                Component::Normal(name) => resolved.push(name),
+                Component::CurDir | Component::RootDir | Component::Prefix(_) => {}
             }
-            // Only a root lacks a parent, and a root exists; this ends the
-            // loop should one not.
-            _ => break existing.to_path_buf(),
         }
-    };
-    for part in rest.into_iter().rev() {
-        match part {
-            Component::ParentDir => {
-                resolved.pop();
-            }
-            Component::Normal(name) => resolved.push(name),
-            Component::CurDir | Component::RootDir | Component::Prefix(_) => {}
-        }
+        return Ok(resolved);
     }
-    Ok(resolved)
+    Ok(absolute)
 }
 
 /// Checks that `out` may be replaced by a build of the site at `root`: never

@@ -170,7 +170,7 @@ fn source_view(source: &crate::config::SourceRef) -> SourceView {
         title: source.title.clone(),
         publisher: source.publisher.clone(),
         date: source.date.as_ref().map(DateView::new),
-        url: source.url.clone(),
+        url: source.url.as_ref().map(|url| url.get_ref().clone()),
     }
 }
 

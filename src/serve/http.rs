@@ -47,12 +47,9 @@ where
     // count is one more than the connections being handled.
     let answer = Arc::new(answer);
     loop {
-        let stream = match listener.accept() {
-            Ok((stream, _)) => stream,
-            Err(_) => {
-                std::thread::sleep(ACCEPT_BACKOFF);
-                continue;
-            }
+        let Ok((stream, _)) = listener.accept() else {
+            std::thread::sleep(ACCEPT_BACKOFF);
+            continue;
         };
         if stop.load(Ordering::SeqCst) {
             return;
@@ -81,7 +78,6 @@ fn connection(mut stream: TcpStream, answer: &dyn Fn(&Request) -> Reply) {
         None => (plain(400, "a malformed request"), false),
     };
     let _ = stream.write_all(&reply.to_bytes(head_only));
-    let _ = stream.flush();
 }
 
 /// The request head, up to its blank line; None when the client does not
@@ -151,17 +147,15 @@ impl Reply {
             405 => "Method Not Allowed",
             _ => "Service Unavailable",
         };
-        let mut out = format!(
-            "HTTP/1.1 {} {reason}\r\nContent-Type: {}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n",
+        let location =
+            (self.location.as_ref()).map_or(String::new(), |to| format!("Location: {to}\r\n"));
+        let mut bytes = format!(
+            "HTTP/1.1 {} {reason}\r\nContent-Type: {}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n{location}\r\n",
             self.status,
             self.kind,
             self.body.len()
-        );
-        if let Some(location) = &self.location {
-            out.push_str(&format!("Location: {location}\r\n"));
-        }
-        out.push_str("\r\n");
-        let mut bytes = out.into_bytes();
+        )
+        .into_bytes();
         if !head_only {
             bytes.extend_from_slice(&self.body);
         }
@@ -175,10 +169,6 @@ pub fn plain(status: u16, text: &str) -> Reply {
         "text/plain; charset=utf-8",
         format!("{text}\n").into_bytes(),
     )
-}
-
-pub fn html(status: u16, text: &str) -> Reply {
-    reply(status, "text/html; charset=utf-8", text.as_bytes().to_vec())
 }
 
 pub fn reply(status: u16, kind: &str, body: Vec<u8>) -> Reply {

@@ -21,13 +21,13 @@ use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::sync::mpsc::{Receiver, channel};
-use std::sync::{Arc, Condvar, Mutex, RwLock};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use notify_debouncer_full::notify::{EventKind, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, DebouncedEvent, RecommendedCache, new_debouncer};
 
-use crate::incremental::{Incremental, Rebuilt};
+use crate::incremental::Incremental;
 use crate::{BuildOptions, diagnostics};
 
 /// How to serve.
@@ -67,45 +67,42 @@ struct Status {
     error: Option<String>,
 }
 
-/// Shared between the watcher and the request threads.
+/// Shared between the watcher and the request threads: the site being
+/// served and its status, with a signal for each change.
 #[derive(Default)]
 struct State {
-    files: RwLock<Arc<Files>>,
-    status: Mutex<Status>,
+    now: Mutex<(Arc<Files>, Status)>,
     changed: Condvar,
 }
 
 impl State {
     fn status(&self) -> Status {
-        self.status.lock().map(|s| s.clone()).unwrap_or_default()
+        self.now.lock().map(|now| now.1.clone()).unwrap_or_default()
     }
 
     fn files(&self) -> Arc<Files> {
-        self.files
-            .read()
-            .map(|f| Arc::clone(&f))
+        (self.now.lock())
+            .map(|now| Arc::clone(&now.0))
             .unwrap_or_default()
     }
 
     /// Waits until the status version passes `since`, or `timeout`.
     fn wait(&self, since: u64, timeout: Duration) -> Status {
-        let Ok(guard) = self.status.lock() else {
+        let Ok(now) = self.now.lock() else {
             return Status::default();
         };
-        match self
-            .changed
-            .wait_timeout_while(guard, timeout, |s| s.version <= since)
-        {
-            Ok((status, _)) => status.clone(),
+        match (self.changed).wait_timeout_while(now, timeout, |now| now.1.version <= since) {
+            Ok((now, _)) => now.1.clone(),
             Err(_) => Status::default(),
         }
     }
 
     fn publish(&self, files: Option<Arc<Files>>, error: Option<String>) {
-        if let (Some(files), Ok(mut slot)) = (files, self.files.write()) {
-            *slot = files;
-        }
-        if let Ok(mut status) = self.status.lock() {
+        if let Ok(mut now) = self.now.lock() {
+            let (served, status) = &mut *now;
+            if let Some(files) = files {
+                *served = files;
+            }
             status.version += 1;
             if error.is_none() {
                 status.built = status.version;
@@ -155,7 +152,7 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), crate::Error> {
             routes::respond(request, &http_state)
         })
     });
-    watch(&mut watcher, &mut site, &state, &log, &rx);
+    watcher.run(&mut site, &state, &log, &rx);
     Ok(())
 }
 
@@ -212,41 +209,33 @@ const FOLDERS: [&str; 4] = ["content", "templates", "static", crate::quotecheck:
 
 /// Whether a changed path is one of the site's sources.
 fn is_source(root: &Path, path: &Path) -> bool {
-    let Ok(rel) = path.strip_prefix(root) else {
-        return false;
-    };
-    let first = rel
-        .components()
-        .next()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned());
-    match first.as_deref() {
-        Some("briefing.toml") => rel.components().count() == 1,
-        Some(first) => FOLDERS.contains(&first),
-        None => false,
-    }
+    // `starts_with` compares whole components: `contents/` is no source.
+    path.strip_prefix(root).is_ok_and(|rel| {
+        rel == Path::new("briefing.toml") || FOLDERS.iter().any(|folder| rel.starts_with(folder))
+    })
 }
 
-/// Rebuilds on every batch of source changes, until the watcher goes away.
-fn watch(
-    watcher: &mut Watcher,
-    site: &mut Incremental,
-    state: &State,
-    log: &Log,
-    rx: &Receiver<DebounceEventResult>,
-) {
-    let root = watcher.root.clone();
-    let root = root.as_path();
-    while let Ok(events) = rx.recv() {
-        let mut relevant = changes_sources(root, &events, log);
-        // Coalesce whatever else arrived meanwhile into the same rebuild.
-        while let Ok(more) = rx.try_recv() {
-            relevant |= changes_sources(root, &more, log);
-        }
-        if let Err(err) = watcher.refresh() {
-            log.error(&err.to_string());
-        }
-        if relevant {
-            rebuild(site, state, log);
+impl Watcher {
+    /// Rebuilds on every batch of source changes, until the watcher goes away.
+    fn run(
+        &mut self,
+        site: &mut Incremental,
+        state: &State,
+        log: &Log,
+        rx: &Receiver<DebounceEventResult>,
+    ) {
+        while let Ok(events) = rx.recv() {
+            let mut relevant = changes_sources(&self.root, &events, log);
+            // Coalesce whatever else arrived meanwhile into the same rebuild.
+            while let Ok(more) = rx.try_recv() {
+                relevant |= changes_sources(&self.root, &more, log);
+            }
+            if let Err(err) = self.refresh() {
+                log.error(&err.to_string());
+            }
+            if relevant {
+                rebuild(site, state, log);
+            }
         }
     }
 }
@@ -272,29 +261,24 @@ fn changes_sources(root: &Path, events: &DebounceEventResult, log: &Log) -> bool
 fn rebuild(site: &mut Incremental, state: &State, log: &Log) {
     let started = Instant::now();
     match site.build() {
-        Ok(Rebuilt {
-            compiled,
-            files: Some(files),
-            changed,
-            rendered,
-        }) => {
-            let text = diagnostics::render(&compiled.files, &compiled.diagnostics);
+        Ok(built) => {
+            let mut text = diagnostics::render(&built.compiled.files, &built.compiled.diagnostics);
+            let Some(files) = built.files else {
+                text.push_str(&format!(
+                    "build failed: {} error(s)",
+                    built.compiled.errors()
+                ));
+                return fail(state, log, text);
+            };
             log.text(&text);
             let count = files.len();
             state.publish(Some(files), None);
             log.info(&format!(
-                "built {count} files ({changed} changed, {rendered} rendered) in {} ms",
+                "built {count} files ({} changed, {} rendered) in {} ms",
+                built.changed,
+                built.rendered,
                 started.elapsed().as_millis()
             ));
-        }
-        Ok(Rebuilt {
-            compiled,
-            files: None,
-            ..
-        }) => {
-            let mut text = diagnostics::render(&compiled.files, &compiled.diagnostics);
-            text.push_str(&format!("build failed: {} error(s)", compiled.errors()));
-            fail(state, log, text);
         }
         Err(err) => fail(state, log, format!("error: {err}")),
     }
@@ -302,11 +286,10 @@ fn rebuild(site: &mut Incremental, state: &State, log: &Log) {
 
 fn fail(state: &State, log: &Log, text: String) {
     log.error(text.trim_end());
-    if state.status().built > 0 {
-        log.error("still serving the last good build");
-    } else {
-        log.error("serving the error until a build succeeds");
-    }
+    log.error(match state.status().built {
+        0 => "serving the error until a build succeeds",
+        _ => "still serving the last good build",
+    });
     state.publish(None, Some(text));
 }
 

@@ -11,7 +11,7 @@ use std::time::Duration;
 use url::Url;
 
 use super::State;
-use super::http::{Reply, Request, content_type, html, plain, reply};
+use super::http::{Reply, Request, content_type, plain, reply};
 use crate::verify::percent_decode;
 
 /// Where the live-reload script asks for news.
@@ -68,18 +68,15 @@ fn route(url: &str, state: &State) -> Reply {
         return reply;
     }
     if files.is_empty() {
-        let page = "<!doctype html><title>brief serve</title><body><p>No build has succeeded yet.</p></body>";
-        return html(503, &inject(page, state));
+        let text = "<!doctype html><title>brief serve</title><body><p>No build has succeeded yet.</p></body>";
+        return page(503, text, state);
     }
     match files.get("404.html") {
         Some(bytes) => file(404, "404.html", bytes, state),
-        None => html(
-            404,
-            &inject(
-                "<!doctype html><title>Not found</title><body><p>Not found.</p></body>",
-                state,
-            ),
-        ),
+        None => {
+            let text = "<!doctype html><title>Not found</title><body><p>Not found.</p></body>";
+            page(404, text, state)
+        }
     }
 }
 
@@ -116,7 +113,7 @@ fn folder(rel: &str) -> Option<String> {
 fn file(status: u16, rel: &str, bytes: &[u8], state: &State) -> Reply {
     let kind = content_type(rel);
     if kind.starts_with("text/html") {
-        return html(status, &inject(&String::from_utf8_lossy(bytes), state));
+        return page(status, &String::from_utf8_lossy(bytes), state);
     }
     reply(status, &kind, bytes.to_vec())
 }
@@ -135,16 +132,18 @@ fn events(query: &str, state: &State) -> Reply {
     reply(200, "application/json", body)
 }
 
-/// The page with the live-reload script before `</body>` (or at the end).
-fn inject(page: &str, state: &State) -> String {
+/// An HTML answer: `text` with the live-reload script before `</body>` (or
+/// at the end).
+fn page(status: u16, text: &str, state: &State) -> Reply {
     let built = state.status().built;
     let script = SCRIPT
         .replace("BUILT", &built.to_string())
         .replace("EVENTS", EVENTS);
-    match page.rfind("</body>") {
-        Some(at) => format!("{}{script}{}", &page[..at], &page[at..]),
-        None => format!("{page}{script}"),
-    }
+    let page = match text.rfind("</body>") {
+        Some(at) => format!("{}{script}{}", &text[..at], &text[at..]),
+        None => format!("{text}{script}"),
+    };
+    reply(status, "text/html; charset=utf-8", page.into_bytes())
 }
 
 /// The live-reload script: it long-polls [`EVENTS`], reloads the page after
