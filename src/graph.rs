@@ -105,10 +105,8 @@ pub struct PageRefs {
 pub struct Graph {
     pub mentions: Vec<Mention>,
     pub relations: Relations,
-    /// Each entity's mentions, in reading order: the numbers in `order`
-    /// from `starts[slot]` to `starts[slot + 1]`, where an entity's slot is
-    /// its place among the briefing's keys.
-    /// The numbers of each entity's mentions, by kind and index.
+    /// The numbers of each entity's mentions, in reading order, by kind and
+    /// index.
     by_entity: [Vec<Vec<usize>>; 4],
     /// Each page's mentions, which stand together in `mentions`.
     by_page: HashMap<PageId, Range<usize>>,
@@ -117,11 +115,14 @@ pub struct Graph {
     labels: [Vec<usize>; 4],
     /// Entities of each numbered kind in label order, by kind.
     numbered: [Vec<EntityKey>; 4],
-    party_clauses: Vec<Vec<usize>>,
-    party_quotes: Vec<Vec<usize>>,
-    party_quoted_in: Vec<Vec<usize>>,
-    party_people: Vec<Vec<usize>>,
-    clause_quotes: Vec<Vec<usize>>,
+    /// The relations read the other way, by party or clause index: the
+    /// clauses binding a party, the quotes by a party and about it, the
+    /// parties affiliated with it, and the quotes about a clause.
+    pub party_clauses: Vec<Vec<usize>>,
+    pub party_quotes: Vec<Vec<usize>>,
+    pub party_quoted_in: Vec<Vec<usize>>,
+    pub party_people: Vec<Vec<usize>>,
+    pub clause_quotes: Vec<Vec<usize>>,
 }
 
 impl Graph {
@@ -202,37 +203,22 @@ impl Graph {
         }
     }
 
+    /// The relations read the other way: what names each party or clause.
     fn relate(&mut self, briefing: &Briefing) {
-        let parties = briefing.parties.len();
-        self.party_clauses = vec![Vec::new(); parties];
-        self.party_quotes = vec![Vec::new(); parties];
-        self.party_quoted_in = vec![Vec::new(); parties];
-        self.party_people = vec![Vec::new(); parties];
-        self.clause_quotes = vec![Vec::new(); briefing.clauses.len()];
-        for (clause, parties) in self.relations.clause_parties.iter().enumerate() {
-            for &p in parties {
-                self.party_clauses[p].push(clause);
-            }
-        }
-        for (quote, speaker) in self.relations.quote_speaker.iter().enumerate() {
-            if let Some(p) = speaker {
-                self.party_quotes[*p].push(quote);
-            }
-        }
-        for (quote, about) in self.relations.quote_about.iter().enumerate() {
-            for key in about {
-                match key.kind {
-                    Kind::Party => self.party_quoted_in[key.index].push(quote),
-                    Kind::Clause => self.clause_quotes[key.index].push(quote),
-                    _ => {}
-                }
-            }
-        }
-        for (person, affiliation) in self.relations.party_affiliation.iter().enumerate() {
-            if let Some(org) = affiliation {
-                self.party_people[*org].push(person);
-            }
-        }
+        let (parties, clauses) = (briefing.parties.len(), briefing.clauses.len());
+        let r = &self.relations;
+        let about = |kind: Kind| {
+            (r.quote_about.iter()).map(move |keys| {
+                keys.iter()
+                    .filter(move |k| k.kind == kind)
+                    .map(|k| &k.index)
+            })
+        };
+        self.party_clauses = invert(parties, &r.clause_parties);
+        self.party_quotes = invert(parties, &r.quote_speaker);
+        self.party_quoted_in = invert(parties, about(Kind::Party));
+        self.party_people = invert(parties, &r.party_affiliation);
+        self.clause_quotes = invert(clauses, about(Kind::Clause));
     }
 
     /// Mentions of `key`, in reading order.
@@ -256,22 +242,6 @@ impl Graph {
     /// Parties, clauses or quotes in label order.
     pub fn numbered(&self, kind: Kind) -> &[EntityKey] {
         &self.numbered[kind as usize]
-    }
-
-    pub fn party_clauses(&self, party: usize) -> &[usize] {
-        &self.party_clauses[party]
-    }
-    pub fn party_quotes(&self, party: usize) -> &[usize] {
-        &self.party_quotes[party]
-    }
-    pub fn party_quoted_in(&self, party: usize) -> &[usize] {
-        &self.party_quoted_in[party]
-    }
-    pub fn party_people(&self, party: usize) -> &[usize] {
-        &self.party_people[party]
-    }
-    pub fn clause_quotes(&self, clause: usize) -> &[usize] {
-        &self.clause_quotes[clause]
     }
 
     /// Warnings: parties, clauses and quotes that no other page references,
@@ -357,6 +327,21 @@ impl Graph {
     }
 }
 
+/// For each of `len` targets, the positions of the lists in `lists` that
+/// name it, in order.
+fn invert<'a, T: IntoIterator<Item = &'a usize>>(
+    len: usize,
+    lists: impl IntoIterator<Item = T>,
+) -> Vec<Vec<usize>> {
+    let mut out = vec![Vec::new(); len];
+    for (from, targets) in lists.into_iter().enumerate() {
+        for &to in targets {
+            out[to].push(from);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -437,9 +422,9 @@ mod tests {
         ]);
         let graph = &c.site.as_ref().unwrap().1;
         let (a, b) = (party(&c, "a"), party(&c, "b"));
-        assert_eq!(graph.party_people(a.index), [b.index]);
-        assert_eq!(graph.party_quotes(b.index), [0]);
-        assert_eq!(graph.party_quoted_in(a.index), [0]);
+        assert_eq!(graph.party_people[a.index], [b.index]);
+        assert_eq!(graph.party_quotes[b.index], [0]);
+        assert_eq!(graph.party_quoted_in[a.index], [0]);
         assert_eq!(graph.mentions_of(a).count(), 1);
         assert!(c.diagnostics.is_empty(), "{:?}", c.diagnostics);
     }

@@ -26,23 +26,16 @@ pub enum Kind {
 impl Kind {
     pub const ALL: [Kind; 4] = [Kind::Section, Kind::Party, Kind::Clause, Kind::Quote];
 
+    // The tables below list the kinds in the order they are declared, which
+    // is `self as usize`.
+
     pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Section => "section",
-            Kind::Party => "party",
-            Kind::Clause => "clause",
-            Kind::Quote => "quote",
-        }
+        ["section", "party", "clause", "quote"][self as usize]
     }
 
     /// The folder of this kind, both under `content/` and in the output.
     pub fn dir(self) -> &'static str {
-        match self {
-            Kind::Section => "sections",
-            Kind::Party => "parties",
-            Kind::Clause => "clauses",
-            Kind::Quote => "quotes",
-        }
+        ["sections", "parties", "clauses", "quotes"][self as usize]
     }
 
     pub fn from_prefix(s: &str) -> Option<Kind> {
@@ -51,12 +44,7 @@ impl Kind {
 
     /// The letter of print labels (`P2`), for the kinds that are numbered.
     pub fn label_letter(self) -> Option<char> {
-        match self {
-            Kind::Section => None,
-            Kind::Party => Some('P'),
-            Kind::Clause => Some('C'),
-            Kind::Quote => Some('Q'),
-        }
+        [None, Some('P'), Some('C'), Some('Q')][self as usize]
     }
 
     pub fn can_embed(self) -> bool {
@@ -112,14 +100,16 @@ impl PartyKind {
         PartyKind::Product,
     ];
 
+    /// The heading of a list of parties of this kind.
     pub fn plural(self) -> &'static str {
-        match self {
-            PartyKind::Company => "Companies",
-            PartyKind::Person => "People",
-            PartyKind::Government => "Governments",
-            PartyKind::Organisation => "Organisations",
-            PartyKind::Product => "Products",
-        }
+        let plurals = [
+            "Companies",
+            "People",
+            "Governments",
+            "Organisations",
+            "Products",
+        ];
+        plurals[self as usize]
     }
 }
 
@@ -147,12 +137,7 @@ pub enum Status {
 impl Status {
     /// The name front matter gives the status, as templates see it.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Added => "added",
-            Status::Removed => "removed",
-            Status::Changed => "changed",
-            Status::Unchanged => "unchanged",
-        }
+        ["added", "removed", "changed", "unchanged"][self as usize]
     }
 }
 

@@ -308,15 +308,15 @@ fn related<'a>(r: &'a Renderer, key: EntityKey) -> Result<Vec<RelatedGroup<'a>>,
         Kind::Party => vec![
             (
                 "Clauses binding this party".into(),
-                keys(Kind::Clause, r.graph.party_clauses(key.index)),
+                keys(Kind::Clause, &r.graph.party_clauses[key.index]),
             ),
             (
                 format!("Quotes by {name}"),
-                keys(Kind::Quote, r.graph.party_quotes(key.index)),
+                keys(Kind::Quote, &r.graph.party_quotes[key.index]),
             ),
             (
                 format!("Quotes about {name}"),
-                keys(Kind::Quote, r.graph.party_quoted_in(key.index)),
+                keys(Kind::Quote, &r.graph.party_quoted_in[key.index]),
             ),
         ],
         Kind::Clause => vec![
@@ -332,7 +332,7 @@ fn related<'a>(r: &'a Renderer, key: EntityKey) -> Result<Vec<RelatedGroup<'a>>,
             ),
             (
                 "Quotes about this clause".into(),
-                keys(Kind::Quote, r.graph.clause_quotes(key.index)),
+                keys(Kind::Quote, &r.graph.clause_quotes[key.index]),
             ),
         ],
         Kind::Quote => vec![
@@ -363,7 +363,7 @@ fn related<'a>(r: &'a Renderer, key: EntityKey) -> Result<Vec<RelatedGroup<'a>>,
     // A party's affiliated parties, a group for each kind: "People",
     // "Products", and so on.
     if key.kind == Kind::Party {
-        let members = keys(Kind::Party, r.graph.party_people(key.index));
+        let members = keys(Kind::Party, &r.graph.party_people[key.index]);
         for kind in PartyKind::ALL {
             let of_kind = (members.iter())
                 .filter(|m| r.briefing.parties[m.index].meta.kind == kind)
