@@ -13,7 +13,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::annotate;
-use crate::config::Config;
 use crate::diagnostics::{self, Diagnostic, Files, Severity};
 use crate::highlight::Highlighter;
 use crate::model::{self, Briefing, Doc, Kind};
@@ -90,7 +89,9 @@ pub fn render_fragment(input: &[u8], name: &Path, root: Option<&Path>) -> Result
             fragment.html = Arc::unwrap_or_clone(rendered).html;
         }
         None => {
-            let unchecked = check_references(&nothing(file), doc, &text);
+            // Without a site, references are checked against a briefing with
+            // nothing in it: every one is unknown.
+            let unchecked = check_references(&Briefing::default(), doc, &text);
             found.extend(unchecked.into_iter().map(|d| unresolved(d, root)));
             let options = annotate::RenderOptions::default();
             fragment.html = annotate::render(body, &Standalone, &Highlighter::new(), options).html;
@@ -106,20 +107,6 @@ fn check_references(briefing: &Briefing, doc: Doc, text: &Arc<String>) -> Vec<Di
     let name = |kind: Kind, id: &str| briefing.lookup(kind, id).map(|k| briefing.display_name(k));
     let refs = annotate::scan_source(text, doc.body_start, &name);
     resolve::references(briefing, doc, &refs).1
-}
-
-/// A briefing with nothing in it, for references to be checked against
-/// when there is no site: every reference is unknown.
-fn nothing(file: diagnostics::FileId) -> Briefing {
-    Briefing::new(
-        Config::default(),
-        file,
-        None,
-        Vec::new(),
-        Vec::new(),
-        Vec::new(),
-        Vec::new(),
-    )
 }
 
 /// A reference found unknown for want of a site is a warning that says so;

@@ -14,6 +14,8 @@ use syntect::html::{ClassStyle, ClassedHTMLGenerator};
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
+use crate::cache::lock;
+
 /// Class prefix for highlighted spans, so they cannot collide with the theme's.
 const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
@@ -38,18 +40,11 @@ impl Highlighter {
             return plain(code);
         }
         let key = (lang.to_string(), code.to_string());
-        if let Some(html) = self
-            .done
-            .lock()
-            .ok()
-            .and_then(|done| done.get(&key).cloned())
-        {
-            return html;
+        if let Some(html) = lock(&self.done).get(&key) {
+            return html.clone();
         }
         let html = self.highlight(lang, code);
-        if let Ok(mut done) = self.done.lock() {
-            done.insert(key, html.clone());
-        }
+        lock(&self.done).insert(key, html.clone());
         html
     }
 

@@ -45,32 +45,25 @@ impl Incremental {
         let built = crate::run(&self.root, &self.options, Some(&self.cache), &|_| {}, &keep);
         let rendered = self.cache.advance();
         let compiled = built?;
-        if compiled.failed(self.options.deny_warnings) {
-            return Ok(Rebuilt {
-                compiled,
-                files: None,
-                changed: 0,
-                rendered,
-            });
-        }
-        let mut files = keep.0.into_inner().unwrap_or_else(|p| p.into_inner());
-        // Bytes equal to the last build's are shared with it.
-        let mut changed = self
-            .last
-            .keys()
-            .filter(|path| !files.contains_key(*path))
-            .count();
-        for (path, bytes) in files.iter_mut() {
-            match self.last.get(path) {
-                Some(last) if last == bytes => *bytes = Arc::clone(last),
-                _ => changed += 1,
+        let mut changed = 0;
+        let files = (!compiled.failed(self.options.deny_warnings)).then(|| {
+            let mut files = keep.0.into_inner().unwrap_or_else(|p| p.into_inner());
+            // Bytes equal to the last build's are shared with it.
+            changed = (self.last.keys())
+                .filter(|path| !files.contains_key(*path))
+                .count();
+            for (path, bytes) in files.iter_mut() {
+                match self.last.get(path) {
+                    Some(last) if last == bytes => *bytes = Arc::clone(last),
+                    _ => changed += 1,
+                }
             }
-        }
-        let files = Arc::new(files);
-        self.last = Arc::clone(&files);
+            self.last = Arc::new(files);
+            Arc::clone(&self.last)
+        });
         Ok(Rebuilt {
             compiled,
-            files: Some(files),
+            files,
             changed,
             rendered,
         })

@@ -197,7 +197,7 @@ pub type Quote = Entity<QuoteMeta>;
 
 /// Everything loaded from a site: settings, the front page text and the entities,
 /// sections in reading order and the other kinds sorted by id.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Briefing {
     pub config: Config,
     pub config_file: FileId,
@@ -247,9 +247,8 @@ impl Briefing {
             parties,
             clauses,
             quotes,
-            unloaded: FxHashMap::default(),
-            checked: FxHashMap::default(),
             ids,
+            ..Briefing::default()
         }
     }
 

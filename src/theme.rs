@@ -89,8 +89,15 @@ impl Theme {
             }
             statics.extend(read_dir(root, "static")?);
         }
+        let mut tera = Tera::default();
+        tera.set_escape_fn(escape);
+        // Tera refuses includes and `extends` that form a cycle as it compiles,
+        // and stops a component that calls itself after 20 calls deep, so no
+        // template can recurse until the stack overflows.
+        tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+            .map_err(|e| ThemeError::Template(chain(&e)))?;
         Ok(Theme {
-            tera: compile(&templates).map_err(ThemeError::Template)?,
+            tera,
             digest: crate::cache::digest(&templates),
             statics,
         })
@@ -125,17 +132,6 @@ impl Theme {
             .render_component(component, &context, None, true)
             .map_err(|e| fail(chain(&e)))
     }
-}
-
-fn compile(templates: &BTreeMap<String, String>) -> Result<Tera, String> {
-    let mut tera = Tera::default();
-    tera.set_escape_fn(escape);
-    // Tera refuses includes and `extends` that form a cycle as it compiles,
-    // and stops a component that calls itself after 20 calls deep, so no
-    // template can recurse until the stack overflows.
-    tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
-        .map_err(|e| chain(&e))?;
-    Ok(tera)
 }
 
 /// HTML escaping for template output: `&`, `<`, `>`, `"` and `'`, which is all
