@@ -28,21 +28,12 @@ pub fn digest<T: Hash + ?Sized>(value: &T) -> Digest {
 /// A memo table that lives from one build to the next: what the last build
 /// stored, and what this build has stored or reused so far. Only what a build
 /// used survives into the next, so the table never grows past one build's worth.
+#[derive(Default)]
 pub struct Table<K, V> {
     previous: HashMap<K, V>,
     next: Mutex<HashMap<K, V>>,
     /// How many entries this build made rather than reused.
     made: AtomicUsize,
-}
-
-impl<K, V> Default for Table<K, V> {
-    fn default() -> Self {
-        Table {
-            previous: HashMap::new(),
-            next: Mutex::new(HashMap::new()),
-            made: AtomicUsize::new(0),
-        }
-    }
 }
 
 impl<K: Eq + Hash + Clone, V: Clone> Table<K, V> {

@@ -120,7 +120,7 @@ pub fn references(
                 cx.out.push(flawed(doc.file, span, r, flaw));
                 return None;
             }
-            let key = cx.lookup(r.kind, &r.id, doc.file, span.clone(), Origin::Body)?;
+            let key = cx.lookup(r.kind, &r.id, doc.file, span.clone(), None)?;
             if !r.embed {
                 return Some(key);
             }
@@ -180,16 +180,6 @@ fn flawed(file: FileId, span: Range<usize>, r: &RawRef, flaw: &Flaw) -> Diagnost
     }
 }
 
-/// Where an id was written: a reference in a body, or a front-matter key.
-/// It decides the label under the caret and the hint when the id names an
-/// entity of another kind (in a body the kind is the author's to change; under
-/// a key, the key decides it).
-#[derive(Debug, Clone, Copy)]
-enum Origin<'k> {
-    Body,
-    Key(&'k str),
-}
-
 /// What binds ids: the briefing, and the diagnostics for ids it cannot bind.
 struct Cx<'a> {
     briefing: &'a Briefing,
@@ -199,32 +189,31 @@ struct Cx<'a> {
 impl Cx<'_> {
     /// Binds a front-matter id of `kind` (spans relative to the front matter).
     fn bind(&mut self, kind: Kind, id: &Spanned<String>, doc: Doc, key: &str) -> Option<EntityKey> {
-        self.lookup(
-            kind,
-            id.get_ref(),
-            doc.file,
-            shift(doc, id.span()),
-            Origin::Key(key),
-        )
+        let span = shift(doc, id.span());
+        self.lookup(kind, id.get_ref(), doc.file, span, Some(key))
     }
 
+    /// Binds `id`, written under the front-matter key `key`, or in a body
+    /// when that is None. Where it was written decides the label under the
+    /// caret and the hint when the id names an entity of another kind (in a
+    /// body the kind is the author's to change; under a key, the key decides
+    /// it).
     fn lookup(
         &mut self,
         kind: Kind,
         id: &str,
         file: FileId,
         span: Range<usize>,
-        origin: Origin,
+        key: Option<&str>,
     ) -> Option<EntityKey> {
-        if let Some(key) = self.briefing.lookup(kind, id) {
-            return Some(key);
+        if let Some(found) = self.briefing.lookup(kind, id) {
+            return Some(found);
         }
-        let label = match origin {
-            Origin::Body => "referenced here".to_string(),
-            Origin::Key(key) => format!("named in `{key}`"),
+        let label = match key {
+            None => "referenced here".to_string(),
+            Some(key) => format!("named in `{key}`"),
         };
-        if let Some(path) = self.briefing.unloaded.get(&(kind, id.to_string())) {
-            self.out.push(not_loaded(kind, id, path, file, span, label));
+        if self.not_loaded(kind, id, file, span.clone(), &label) {
             return None;
         }
         let name = kind.as_str();
@@ -234,11 +223,11 @@ impl Cx<'_> {
                 let other = Kind::ALL
                     .into_iter()
                     .find(|&k| k != kind && self.briefing.lookup(k, id).is_some());
-                match (other.map(Kind::as_str), origin) {
-                    (Some(other), Origin::Body) => {
+                match (other.map(Kind::as_str), key) {
+                    (Some(other), None) => {
                         format!("`{id}` is a {other}: write `{other}:{id}`")
                     }
-                    (Some(other), Origin::Key(_)) => {
+                    (Some(other), Some(_)) => {
                         format!("`{id}` is a {other}, but this key takes a {name}")
                     }
                     (None, _) => format!(
@@ -267,7 +256,7 @@ impl Cx<'_> {
         if let Some((prefix, id)) = value.split_once(':') {
             return match Kind::from_prefix(prefix) {
                 Some(kind @ (Kind::Party | Kind::Clause)) => {
-                    self.lookup(kind, id, doc.file, span, Origin::Key("about"))
+                    self.lookup(kind, id, doc.file, span, Some("about"))
                 }
                 _ => {
                     self.out.push(
@@ -302,15 +291,10 @@ impl Cx<'_> {
             }
             (Some(key), None) | (None, Some(key)) => Some(key),
             (None, None) => {
-                let unloaded = [Kind::Party, Kind::Clause].into_iter().find_map(|kind| {
-                    let path = self.briefing.unloaded.get(&(kind, value.clone()))?;
-                    Some((kind, path))
-                });
-                if let Some((kind, path)) = unloaded {
-                    let label = "named in `about`".to_string();
-                    self.out
-                        .push(not_loaded(kind, value, path, doc.file, span, label));
-                    return None;
+                for kind in [Kind::Party, Kind::Clause] {
+                    if self.not_loaded(kind, value, doc.file, span.clone(), "named in `about`") {
+                        return None;
+                    }
                 }
                 let candidates = self
                     .briefing
@@ -330,6 +314,29 @@ impl Cx<'_> {
                 None
             }
         }
+    }
+
+    /// Reports an id of an entity whose file exists but has an error of
+    /// its own, which is the one to fix (and is reported before this one).
+    /// False when `id` is simply unknown.
+    fn not_loaded(
+        &mut self,
+        kind: Kind,
+        id: &str,
+        file: FileId,
+        span: Range<usize>,
+        label: &str,
+    ) -> bool {
+        let Some(path) = self.briefing.unloaded.get(&(kind, id.to_string())) else {
+            return false;
+        };
+        let message = format!(
+            "{} `{id}` could not be loaded: see the error in {path}",
+            kind.as_str()
+        );
+        let error = Diagnostic::error(NOT_LOADED, file, span, message);
+        self.out.push(error.with_label(label));
+        true
     }
 
     fn check_source(&mut self, source: &Option<Spanned<String>>, doc: Doc) {
@@ -360,26 +367,6 @@ impl Cx<'_> {
             .with_help(help),
         );
     }
-}
-
-/// A reference to an entity whose file exists but has an error of its own:
-/// that error is the one to fix, and is reported before this one.
-fn not_loaded(
-    kind: Kind,
-    id: &str,
-    path: &str,
-    file: FileId,
-    span: Range<usize>,
-    label: String,
-) -> Diagnostic {
-    let kind = kind.as_str();
-    Diagnostic::error(
-        NOT_LOADED,
-        file,
-        span,
-        format!("{kind} `{id}` could not be loaded: see the error in {path}"),
-    )
-    .with_label(label)
 }
 
 fn shift(doc: Doc, span: Range<usize>) -> Range<usize> {
