@@ -141,11 +141,11 @@ impl Graph {
         // A large briefing has hundreds of thousands of mentions. Each page's
         // are taken from its scan in parallel (dropping what the scan kept
         // for itself with the thread that made it), then laid end to end.
-        let found: Vec<(PageId, Vec<(Mention, Place)>)> = pages
+        let found: Vec<Vec<(Mention, Place)>> = pages
             .into_par_iter()
             .map(|page| {
                 let start = page.doc.body_start;
-                let mentions = (page.refs.into_iter().zip(page.bound))
+                (page.refs.into_iter().zip(page.bound))
                     .filter_map(|(r, bound)| {
                         let mention = Mention {
                             page: page.page,
@@ -161,26 +161,21 @@ impl Graph {
                         };
                         Some((mention, place))
                     })
-                    .collect();
-                (page.page, mentions)
+                    .collect()
             })
             .collect();
-        let count = found.iter().map(|(_, m)| m.len()).sum();
+        let count = found.iter().map(Vec::len).sum();
         graph.mentions.reserve_exact(count);
         let mut places = Vec::with_capacity(count);
-        for (page, mentions) in found {
-            let first = graph.mentions.len();
-            for (mention, place) in mentions {
-                graph.mentions.push(mention);
-                places.push(place);
-            }
-            if graph.mentions.len() > first {
-                graph.by_page.insert(page, first..graph.mentions.len());
-            }
+        for (mention, place) in found.into_iter().flatten() {
+            graph.mentions.push(mention);
+            places.push(place);
         }
         graph.by_entity = Kind::ALL.map(|kind| vec![Vec::new(); briefing.len(kind)]);
         for (n, m) in graph.mentions.iter().enumerate() {
             graph.by_entity[m.entity.kind as usize][m.entity.index].push(n);
+            // A page's mentions stand together, as its scan found them.
+            graph.by_page.entry(m.page).or_insert(n..n).end = n + 1;
         }
         graph.number(briefing);
         graph.relate(briefing);
