@@ -5,10 +5,10 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use crate::cache::Cache;
-use crate::render::{Bytes, OutFile, Sink, SinkError};
+use crate::render::{Bytes, Collect};
 use crate::{BuildOptions, Compiled, Error};
 
 /// Builds of one site, each reusing what the last one made.
@@ -41,13 +41,15 @@ impl Incremental {
     }
 
     pub fn build(&mut self) -> Result<Rebuilt, Error> {
-        let keep = Keep::default();
-        let built = crate::run(&self.root, &self.options, Some(&self.cache), &|_| {}, &keep);
+        let kept = Collect::default();
+        let built = crate::run(&self.root, &self.options, Some(&self.cache), &|_| {}, &kept);
         let rendered = self.cache.advance();
         let compiled = built?;
         let mut changed = 0;
         let files = (!compiled.failed(self.options.deny_warnings)).then(|| {
-            let mut files = keep.0.into_inner().unwrap_or_else(|p| p.into_inner());
+            let mut files: BTreeMap<String, Bytes> = (kept.into_files().into_iter())
+                .map(|file| (file.path, file.bytes))
+                .collect();
             // Bytes equal to the last build's are shared with it.
             changed = (self.last.keys())
                 .filter(|path| !files.contains_key(*path))
@@ -67,16 +69,5 @@ impl Incremental {
             changed,
             rendered,
         })
-    }
-}
-
-/// Keeps the files of a build in memory, by path.
-#[derive(Default)]
-struct Keep(Mutex<BTreeMap<String, Bytes>>);
-
-impl Sink for Keep {
-    fn put(&self, file: OutFile) -> Result<(), SinkError> {
-        crate::cache::lock(&self.0).insert(file.path, file.bytes);
-        Ok(())
     }
 }
