@@ -40,23 +40,14 @@ pub fn relations(briefing: &Briefing) -> (Relations, Vec<Diagnostic>) {
     };
 
     for party in &briefing.parties {
-        let affiliation = party
-            .meta
-            .affiliation
-            .as_ref()
-            .and_then(|a| cx.bind(Kind::Party, a, party.doc, "affiliation"));
-        relations
-            .party_affiliation
-            .push(affiliation.map(|k| k.index));
+        let affiliation = party.meta.affiliation.as_ref();
+        let bound = affiliation.and_then(|a| cx.party(a, party.doc, "affiliation"));
+        relations.party_affiliation.push(bound);
     }
     for clause in &briefing.clauses {
         let meta = &clause.meta;
-        let parties: Vec<usize> = meta
-            .parties
-            .get_ref()
-            .iter()
-            .filter_map(|p| cx.bind(Kind::Party, p, clause.doc, "parties"))
-            .map(|k| k.index)
+        let parties = (meta.parties.get_ref().iter())
+            .filter_map(|p| cx.party(p, clause.doc, "parties"))
             .collect();
         if meta.parties.get_ref().is_empty() {
             cx.out.push(
@@ -84,9 +75,9 @@ pub fn relations(briefing: &Briefing) -> (Relations, Vec<Diagnostic>) {
         // A blank speaker is `load`'s to report, as a key left to fill in.
         let speaker = match meta.speaker.get_ref().trim().is_empty() {
             true => None,
-            false => cx.bind(Kind::Party, &meta.speaker, quote.doc, "speaker"),
+            false => cx.party(&meta.speaker, quote.doc, "speaker"),
         };
-        relations.quote_speaker.push(speaker.map(|k| k.index));
+        relations.quote_speaker.push(speaker);
         let about = meta
             .about
             .iter()
@@ -121,28 +112,23 @@ pub fn references(
                 return None;
             }
             let key = cx.lookup(r.kind, &r.id, doc.file, span.clone(), None)?;
-            if !r.embed {
-                return Some(key);
-            }
             let (kind, id) = (r.kind.as_str(), &r.id);
-            let place = match r.place {
-                Place::Flow => None,
-                Place::Heading => Some("a heading"),
-                Place::TableCell => Some("a table cell"),
-                Place::LinkText => Some("a link's text"),
-            };
-            let (message, help) = if !r.kind.can_embed() {
-                (
-                    format!("a {kind} cannot be embedded as a card"),
-                    format!("only quotes and clauses embed; link to it instead: `[]({kind}:{id})`"),
-                )
-            } else if let Some(place) = place {
+            let misplaced = |place: &str| {
                 (
                     format!("a card cannot be embedded in {place}"),
                     format!("put `![]({kind}:{id})` on a line of its own, or link with `[]({kind}:{id})`"),
                 )
-            } else {
-                return Some(key);
+            };
+            let (message, help) = match r.place {
+                _ if !r.embed => return Some(key),
+                _ if !r.kind.can_embed() => (
+                    format!("a {kind} cannot be embedded as a card"),
+                    format!("only quotes and clauses embed; link to it instead: `[]({kind}:{id})`"),
+                ),
+                Place::Flow => return Some(key),
+                Place::Heading => misplaced("a heading"),
+                Place::TableCell => misplaced("a table cell"),
+                Place::LinkText => misplaced("a link's text"),
             };
             let error = Diagnostic::error("bad-embed", doc.file, span, message);
             cx.out.push(error.with_label("embedded here").with_help(help));
@@ -187,10 +173,12 @@ struct Cx<'a> {
 }
 
 impl Cx<'_> {
-    /// Binds a front-matter id of `kind` (spans relative to the front matter).
-    fn bind(&mut self, kind: Kind, id: &Spanned<String>, doc: Doc, key: &str) -> Option<EntityKey> {
+    /// Binds a party's id named under the front-matter `key` (spans
+    /// relative to the front matter) to its index.
+    fn party(&mut self, id: &Spanned<String>, doc: Doc, key: &str) -> Option<usize> {
         let span = shift(doc, id.span());
-        self.lookup(kind, id.get_ref(), doc.file, span, Some(key))
+        let party = self.lookup(Kind::Party, id.get_ref(), doc.file, span, Some(key))?;
+        Some(party.index)
     }
 
     /// Binds `id`, written under the front-matter key `key`, or in a body
