@@ -45,40 +45,35 @@ impl Date {
     /// Reads the string form, `"2030"` or `"2026-04"`. The error is a hint for
     /// the author, or empty when there is nothing to add to [`EXPECTED`].
     fn from_partial(s: &str) -> Result<Date, String> {
-        let digits = |part: &str, len: usize| {
-            (part.len() == len && part.bytes().all(|b| b.is_ascii_digit()))
-                .then(|| part.parse::<u16>().ok())
-                .flatten()
-        };
+        fn digits<T: std::str::FromStr>(part: &str, len: usize) -> Option<T> {
+            let all = part.len() == len && part.bytes().all(|b| b.is_ascii_digit());
+            all.then(|| part.parse().ok()).flatten()
+        }
         let mut parts = s.split('-');
         let (year, month, rest) = (parts.next(), parts.next(), parts.next());
         let Some(year) = year.and_then(|y| digits(y, 4)) else {
             return Err(String::new());
         };
-        match (month, rest) {
-            (None, _) => Ok(Date {
-                year,
-                month: None,
-                day: None,
-            }),
+        let month = match (month, rest) {
+            (None, _) => None,
             (Some(m), None) => match digits(m, 2) {
-                Some(month @ 1..=12) => Ok(Date {
-                    year,
-                    // 1..=12 always fits in a byte.
-                    month: u8::try_from(month).ok(),
-                    day: None,
-                }),
-                Some(_) => Err("months run from 01 to 12".to_string()),
-                None => Err(String::new()),
+                Some(month @ 1..=12) => Some(month),
+                Some(_) => return Err("months run from 01 to 12".to_string()),
+                None => return Err(String::new()),
             },
             // A whole day in quotes is the likeliest slip of all.
             (Some(_), Some(_)) => match s.parse::<toml::value::Datetime>() {
                 Ok(dt) if Date::from_toml(&dt).is_ok() => {
-                    Err(format!("a full date is written without quotes: {s}"))
+                    return Err(format!("a full date is written without quotes: {s}"));
                 }
-                _ => Err(String::new()),
+                _ => return Err(String::new()),
             },
-        }
+        };
+        Ok(Date {
+            year,
+            month,
+            day: None,
+        })
     }
 
     /// Reads a TOML date. A time of day or an offset is more than a date says,

@@ -44,10 +44,9 @@ impl Fragment {
 /// Renders `input`, shown in diagnostics as `name`. References resolve
 /// against the site at `root` when there is one that compiles.
 pub fn render_fragment(input: &[u8], name: &Path, root: Option<&Path>) -> Result<Fragment, Error> {
-    let compiled = match root.filter(|r| r.join("briefing.toml").is_file()) {
-        Some(root) => Some(crate::compile(root)?).filter(|c| c.errors() == 0 && c.site.is_some()),
-        None => None,
-    };
+    let site = root.filter(|r| r.join("briefing.toml").is_file());
+    let compiled =
+        (site.map(crate::compile).transpose()?).filter(|c| c.errors() == 0 && c.site.is_some());
     let mut fragment = Fragment::default();
     let mut found = Vec::new();
     fragment.files = compiled

@@ -9,7 +9,6 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 use std::fmt;
 use std::fmt::Write as _;
-use std::hash::{Hash, Hasher};
 use std::ops::Range;
 
 use crate::annotate::{RawRef, Snippet};
@@ -61,9 +60,9 @@ struct Place {
 
 /// The element id of a mention on its page, `m-party-openai-2`, as its
 /// parts: a mention keeps only its number, rather than the id spelled out
-/// in a string for each of hundreds of thousands. It displays and hashes
-/// as the id it stands for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// in a string for each of hundreds of thousands. It displays as the id it
+/// stands for; equal anchors spell the same id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Anchor<'a> {
     kind: Kind,
     id: &'a str,
@@ -82,13 +81,6 @@ impl fmt::Display for Anchor<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // As `annotate::anchor_id` spells it, which rendering puts on the page.
         write!(f, "m-{}-{}-{}", self.kind.as_str(), self.id, self.nth)
-    }
-}
-
-/// Hashes the parts; equal anchors spell the same id.
-impl Hash for Anchor<'_> {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        (self.kind.as_str(), self.id, self.nth).hash(state);
     }
 }
 
