@@ -172,19 +172,14 @@ fn read_dir(root: &Path, folder: &str) -> Result<Vec<(String, Vec<u8>)>, ThemeEr
     let site = root.canonicalize().map_err(io(root))?;
     let mut out = Vec::new();
     for entry in WalkDir::new(&dir).follow_links(true).sort_by_file_name() {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(e) if e.loop_ancestor().is_some() => {
-                return Err(ThemeError::LinkLoop(e.path().unwrap_or(&dir).to_path_buf()));
+        // Walkdir's only error without an I/O error under it is a loop.
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(&dir).to_path_buf();
+            match e.into_io_error() {
+                Some(source) => ThemeError::Io { path, source },
+                None => ThemeError::LinkLoop(path),
             }
-            Err(e) => {
-                let path = e.path().unwrap_or(&dir).to_path_buf();
-                let source = e
-                    .into_io_error()
-                    .unwrap_or_else(|| std::io::Error::other("unreadable"));
-                return Err(ThemeError::Io { path, source });
-            }
-        };
+        })?;
         // Theme folders are small: every path is resolved, folders included,
         // so a linked folder is refused before anything under it is read.
         let real = entry.path().canonicalize().map_err(io(entry.path()))?;
@@ -196,8 +191,8 @@ fn read_dir(root: &Path, folder: &str) -> Result<Vec<(String, Vec<u8>)>, ThemeEr
         }
         let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
         let name = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
+            .iter()
+            .map(|c| c.to_string_lossy())
             .collect::<Vec<_>>()
             .join("/");
         let bytes = std::fs::read(entry.path()).map_err(io(entry.path()))?;
