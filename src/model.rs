@@ -226,20 +226,7 @@ impl Briefing {
         clauses: Vec<Clause>,
         quotes: Vec<Quote>,
     ) -> Self {
-        fn index<M>(items: &[Entity<M>]) -> FxHashMap<String, usize> {
-            items
-                .iter()
-                .enumerate()
-                .map(|(i, e)| (e.id.clone(), i))
-                .collect()
-        }
-        let ids = [
-            index(&sections),
-            index(&parties),
-            index(&clauses),
-            index(&quotes),
-        ];
-        Briefing {
+        let mut briefing = Briefing {
             config,
             config_file,
             front,
@@ -247,9 +234,14 @@ impl Briefing {
             parties,
             clauses,
             quotes,
-            ids,
             ..Briefing::default()
+        };
+        let mut ids: [FxHashMap<String, usize>; 4] = Default::default();
+        for key in briefing.keys() {
+            ids[key.kind as usize].insert(briefing.id(key).to_string(), key.index);
         }
+        briefing.ids = ids;
+        briefing
     }
 
     pub fn lookup(&self, kind: Kind, id: &str) -> Option<EntityKey> {
