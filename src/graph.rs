@@ -239,11 +239,7 @@ impl Graph {
         for key in briefing.keys().filter(|k| k.kind != Kind::Section) {
             // A party a clause binds is referenced by that clause: its page
             // lists the clause, and the clause's page links to it.
-            let bound = key.kind == Kind::Party
-                && self
-                    .party_clauses
-                    .get(key.index)
-                    .is_some_and(|c| !c.is_empty());
+            let bound = key.kind == Kind::Party && !self.party_clauses[key.index].is_empty();
             if !bound && self.mentions_of(key).all(|m| m.page == PageId::Entity(key)) {
                 let (kind, id) = (key.kind.as_str(), briefing.id(key));
                 out.push(
@@ -258,34 +254,34 @@ impl Graph {
                 );
             }
         }
-        // A reference from an entity's own body to itself: on its page it is
-        // a link that goes nowhere, and it counts for nothing in "Mentioned
-        // in" (which is why the unreferenced check above ignores it too).
-        let own = |(m, _): &(&Mention, &Place)| m.page == PageId::Entity(m.entity);
-        for (m, place) in self.mentions.iter().zip(places).filter(own) {
-            let (kind, id) = (m.entity.kind.as_str(), briefing.id(m.entity));
-            out.push(
-                Diagnostic::warning(
-                    "self-reference",
-                    place.file,
-                    place.span.clone(),
-                    format!("{kind} `{id}` references itself"),
-                )
-                .with_label("a link to the page it is on")
-                .with_help("write the name as plain text: the page is already about it"),
-            );
-        }
-        for (m, place) in
-            (self.mentions.iter().zip(places)).filter(|(m, _)| m.entity.kind == Kind::Quote)
-        {
-            let Some(&Some(index)) = self.relations.quote_speaker.get(m.entity.index) else {
+        for (m, place) in self.mentions.iter().zip(places) {
+            // A reference from an entity's own body to itself: on its page it
+            // is a link that goes nowhere, and it counts for nothing in
+            // "Mentioned in" (which is why the unreferenced check above
+            // ignores it too).
+            if m.page == PageId::Entity(m.entity) {
+                let (kind, id) = (m.entity.kind.as_str(), briefing.id(m.entity));
+                out.push(
+                    Diagnostic::warning(
+                        "self-reference",
+                        place.file,
+                        place.span.clone(),
+                        format!("{kind} `{id}` references itself"),
+                    )
+                    .with_label("a link to the page it is on")
+                    .with_help("write the name as plain text: the page is already about it"),
+                );
+                continue;
+            }
+            let speaker = self.relations.quote_speaker.get(m.entity.index);
+            let Some(&Some(index)) = speaker.filter(|_| m.entity.kind == Kind::Quote) else {
                 continue;
             };
             let speaker = EntityKey {
                 kind: Kind::Party,
                 index,
             };
-            if m.page == PageId::Entity(m.entity) || m.page == PageId::Entity(speaker) {
+            if m.page == PageId::Entity(speaker) {
                 continue;
             }
             let nearby = (self.by_page.get(&m.page).cloned().unwrap_or_default()).any(|n| {
