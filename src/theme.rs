@@ -105,14 +105,12 @@ impl Theme {
 
     /// Renders `template` with `context`.
     pub fn render(&self, template: &str, context: &impl Serialize) -> Result<String, RenderError> {
-        let fail = |message: String| RenderError {
+        let context = Context::from_serialize(context);
+        let rendered = context.and_then(|context| self.tera.render(template, &context));
+        rendered.map_err(|e| RenderError {
             template: template.to_string(),
-            message,
-        };
-        let context = Context::from_serialize(context).map_err(|e| fail(chain(&e)))?;
-        self.tera
-            .render(template, &context)
-            .map_err(|e| fail(chain(&e)))
+            message: chain(&e),
+        })
     }
 
     /// Renders `component`, defined in `template` (or any template: components
@@ -147,11 +145,9 @@ fn escape(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
 fn chain(err: &tera::Error) -> String {
     let whole = err.to_string();
     let mut message = whole.strip_prefix("error: ").unwrap_or(&whole).to_string();
-    let mut source = err.source();
-    while let Some(cause) = source {
+    for cause in std::iter::successors(err.source(), |&cause| cause.source()) {
         message.push_str("\n  caused by: ");
         message.push_str(&cause.to_string());
-        source = cause.source();
     }
     message
 }
