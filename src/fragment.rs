@@ -9,7 +9,7 @@
 //! an entity's page would be. Whether the HTML is shown is the caller's
 //! choice: it is made either way.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use crate::annotate;
@@ -77,13 +77,13 @@ pub fn render_fragment(input: &[u8], name: &Path, root: Option<&Path>) -> Result
         body_start,
     };
     let body = text.get(body_start..).unwrap_or_default();
+    let options = annotate::RenderOptions::default();
     match compiled.as_ref().and_then(|c| c.site.as_ref()) {
         Some((briefing, graph)) => {
             found.extend(check_references(briefing, doc, &text));
             let root = root.unwrap_or(Path::new("."));
             let theme = Theme::load(Some(root))?;
             let renderer = Renderer::new(&fragment.files, briefing, graph, &theme, None, None);
-            let options = annotate::RenderOptions::default();
             let rendered = renderer.markdown(body, "", LinkMode::Site, options)?;
             fragment.html = Arc::unwrap_or_clone(rendered).html;
         }
@@ -92,7 +92,6 @@ pub fn render_fragment(input: &[u8], name: &Path, root: Option<&Path>) -> Result
             // nothing in it: every one is unknown.
             let unchecked = check_references(&Briefing::default(), doc, &text);
             found.extend(unchecked.into_iter().map(|d| unresolved(d, root)));
-            let options = annotate::RenderOptions::default();
             fragment.html = annotate::render(body, &Standalone, &Highlighter::new(), options).html;
         }
     }
@@ -114,12 +113,10 @@ fn unresolved(d: Diagnostic, root: Option<&Path>) -> Diagnostic {
     if !resolve::UNKNOWN.contains(&d.code) {
         return d;
     }
-    let root = root.map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    let root = root.unwrap_or(Path::new(".")).display();
     let help = format!(
-        "no briefing in {} compiles to look it up in (see `brief check --root {}`); \
-         it links to where its page would be",
-        root.display(),
-        root.display()
+        "no briefing in {root} compiles to look it up in (see `brief check --root {root}`); \
+         it links to where its page would be"
     );
     Diagnostic {
         severity: Severity::Warning,
