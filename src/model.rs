@@ -304,12 +304,11 @@ impl Briefing {
             Kind::Clause => self.clauses[key.index].meta.title.clone(),
             Kind::Quote => {
                 let quote = &self.quotes[key.index].meta;
-                let speaker = self
-                    .lookup(Kind::Party, quote.speaker.get_ref())
-                    .map_or_else(
-                        || quote.speaker.get_ref().clone(),
-                        |p| self.parties[p.index].meta.name.clone(),
-                    );
+                let speaker = quote.speaker.get_ref();
+                let speaker = match self.lookup(Kind::Party, speaker) {
+                    Some(party) => &self.parties[party.index].meta.name,
+                    None => speaker,
+                };
                 let words = shorten(&quote.text, 60);
                 match quote.kind {
                     QuoteKind::Direct => format!("{speaker}: \u{201c}{words}\u{201d}"),
