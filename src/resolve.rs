@@ -241,67 +241,52 @@ impl Cx<'_> {
     fn bind_about(&mut self, item: &Spanned<String>, doc: Doc) -> Option<EntityKey> {
         let span = shift(doc, item.span());
         let value = item.get_ref();
-        if let Some((prefix, id)) = value.split_once(':') {
-            return match Kind::from_prefix(prefix) {
+        let named = "named in `about`";
+        // Each way `value` can fail gives the code, message, label and help
+        // of its error.
+        let (code, message, label, help) = if let Some((prefix, id)) = value.split_once(':') {
+            match Kind::from_prefix(prefix) {
                 Some(kind @ (Kind::Party | Kind::Clause)) => {
-                    self.lookup(kind, id, doc.file, span, Some("about"))
+                    return self.lookup(kind, id, doc.file, span, Some("about"));
                 }
-                _ => {
-                    self.out.push(
-                        Diagnostic::error(
-                            "bad-about",
-                            doc.file,
-                            span,
-                            format!("`about` takes parties and clauses, not `{prefix}:`"),
-                        )
-                        .with_label("here")
-                        .with_help("write `party:ID`, `clause:ID` or a bare id"),
-                    );
-                    None
-                }
-            };
-        }
-        let party = self.briefing.lookup(Kind::Party, value);
-        let clause = self.briefing.lookup(Kind::Clause, value);
-        match (party, clause) {
-            (Some(_), Some(_)) => {
-                self.out.push(
-                    Diagnostic::error(
-                        "ambiguous-id",
-                        doc.file,
-                        span,
-                        format!("`{value}` names both a party and a clause"),
-                    )
-                    .with_label("ambiguous")
-                    .with_help(format!("write `party:{value}` or `clause:{value}`")),
-                );
-                None
+                _ => (
+                    "bad-about",
+                    format!("`about` takes parties and clauses, not `{prefix}:`"),
+                    "here",
+                    Some("write `party:ID`, `clause:ID` or a bare id".to_string()),
+                ),
             }
-            (Some(key), None) | (None, Some(key)) => Some(key),
-            (None, None) => {
-                for kind in [Kind::Party, Kind::Clause] {
-                    if self.not_loaded(kind, value, doc.file, span.clone(), "named in `about`") {
-                        return None;
+        } else {
+            let party = self.briefing.lookup(Kind::Party, value);
+            let clause = self.briefing.lookup(Kind::Clause, value);
+            match (party, clause) {
+                (Some(key), None) | (None, Some(key)) => return Some(key),
+                (Some(_), Some(_)) => (
+                    "ambiguous-id",
+                    format!("`{value}` names both a party and a clause"),
+                    "ambiguous",
+                    Some(format!("write `party:{value}` or `clause:{value}`")),
+                ),
+                (None, None) => {
+                    for kind in [Kind::Party, Kind::Clause] {
+                        if self.not_loaded(kind, value, doc.file, span.clone(), named) {
+                            return None;
+                        }
                     }
-                }
-                let candidates = self
-                    .briefing
-                    .ids(Kind::Party)
-                    .chain(self.briefing.ids(Kind::Clause));
-                let help = suggest(value, candidates).map(|s| format!("did you mean `{s}`?"));
-                self.out.push(
-                    Diagnostic::error(
+                    let ids =
+                        (self.briefing.ids(Kind::Party)).chain(self.briefing.ids(Kind::Clause));
+                    (
                         "unknown-id",
-                        doc.file,
-                        span,
                         format!("no party or clause has the id `{value}`"),
+                        named,
+                        suggest(value, ids).map(|s| format!("did you mean `{s}`?")),
                     )
-                    .with_label("named in `about`")
-                    .with_help_opt(help),
-                );
-                None
+                }
             }
-        }
+        };
+        let error = Diagnostic::error(code, doc.file, span, message).with_label(label);
+        self.out.push(error.with_help_opt(help));
+        None
     }
 
     /// Reports an id of an entity whose file exists but has an error of
