@@ -140,30 +140,27 @@ pub fn references(
 
 /// The error for a link that is no reference but must not be published.
 fn flawed(file: FileId, span: Range<usize>, r: &RawRef, flaw: &Flaw) -> Diagnostic {
-    match flaw {
-        Flaw::Script(scheme) => Diagnostic::error(
+    let (code, message, label, help) = match flaw {
+        Flaw::Script(scheme) => (
             "script-link",
-            file,
-            span,
             format!("a `{scheme}` link runs script in the reader's browser"),
-        )
-        .with_label("this link")
-        .with_help("link to a page instead (`https://…`), or remove the link"),
-        Flaw::Misspelt(written) => {
-            let kind = r.kind.as_str();
-            Diagnostic::error(
-                "unknown-kind",
-                file,
-                span,
-                format!("`{written}:` is not a kind of reference"),
-            )
-            .with_label("would be a dead link")
-            .with_help(format!(
+            "this link",
+            "link to a page instead (`https://…`), or remove the link".to_string(),
+        ),
+        Flaw::Misspelt(written) => (
+            "unknown-kind",
+            format!("`{written}:` is not a kind of reference"),
+            "would be a dead link",
+            format!(
                 "did you mean `{kind}:`? write `{kind}:{}`; the kinds are `party:`, `clause:`, `quote:` and `section:`",
-                r.id
-            ))
-        }
-    }
+                r.id,
+                kind = r.kind.as_str()
+            ),
+        ),
+    };
+    Diagnostic::error(code, file, span, message)
+        .with_label(label)
+        .with_help(help)
 }
 
 /// What binds ids: the briefing, and the diagnostics for ids it cannot bind.
