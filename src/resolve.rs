@@ -225,11 +225,8 @@ impl Cx<'_> {
             true => format!("a {name} reference needs an id after `{name}:`"),
             false => format!("unknown {name} `{id}`"),
         };
-        self.out.push(
-            Diagnostic::error(UNKNOWN[kind as usize], file, span, message)
-                .with_label(label)
-                .with_help(help),
-        );
+        let error = Diagnostic::error(UNKNOWN[kind as usize], file, span, message);
+        self.out.push(error.with_label(label).with_help(help));
         None
     }
 
@@ -300,10 +297,8 @@ impl Cx<'_> {
         let Some(path) = self.briefing.unloaded.get(&(kind, id.to_string())) else {
             return false;
         };
-        let message = format!(
-            "{} `{id}` could not be loaded: see the error in {path}",
-            kind.as_str()
-        );
+        let kind = kind.as_str();
+        let message = format!("{kind} `{id}` could not be loaded: see the error in {path}");
         let error = Diagnostic::error(NOT_LOADED, file, span, message);
         self.out.push(error.with_label(label));
         true
@@ -315,27 +310,18 @@ impl Cx<'_> {
         if self.briefing.config.source(id).is_some() {
             return;
         }
-        let ids = self
-            .briefing
-            .config
-            .sources
-            .iter()
-            .map(|s| s.id.get_ref().as_str());
+        let sources = &self.briefing.config.sources;
+        let ids = sources.iter().map(|s| s.id.get_ref().as_str());
         let help = suggest(id, ids)
             .map(|s| format!("did you mean `{s}`?"))
             .unwrap_or_else(|| {
                 "add it to briefing.toml as `[[sources]]` with this `id`".to_string()
             });
-        self.out.push(
-            Diagnostic::error(
-                "unknown-source",
-                doc.file,
-                shift(doc, source.span()),
-                format!("unknown source `{id}`"),
-            )
-            .with_label("named in `source`")
-            .with_help(help),
-        );
+        let message = format!("unknown source `{id}`");
+        let span = shift(doc, source.span());
+        let error = Diagnostic::error("unknown-source", doc.file, span, message);
+        self.out
+            .push(error.with_label("named in `source`").with_help(help));
     }
 }
 
