@@ -7,7 +7,6 @@
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
-use std::fmt;
 use std::fmt::Write as _;
 use std::ops::Range;
 
@@ -60,8 +59,8 @@ struct Place {
 
 /// The element id of a mention on its page, `m-party-openai-2`, as its
 /// parts: a mention keeps only its number, rather than the id spelled out
-/// in a string for each of hundreds of thousands. It displays as the id it
-/// stands for; equal anchors spell the same id.
+/// in a string for each of hundreds of thousands. Equal anchors spell the
+/// same id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Anchor<'a> {
     kind: Kind,
@@ -70,17 +69,11 @@ pub struct Anchor<'a> {
 }
 
 impl Anchor<'_> {
-    /// Appends the id to `out`, as it displays.
+    /// Appends the id to `out`, as `annotate::anchor_id` spells it, which
+    /// rendering puts on the page.
     pub fn push_to(&self, out: &mut String) {
         // Writing to a `String` cannot fail.
-        let _ = write!(out, "{self}");
-    }
-}
-
-impl fmt::Display for Anchor<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // As `annotate::anchor_id` spells it, which rendering puts on the page.
-        write!(f, "m-{}-{}-{}", self.kind.as_str(), self.id, self.nth)
+        let _ = write!(out, "m-{}-{}-{}", self.kind.as_str(), self.id, self.nth);
     }
 }
 
