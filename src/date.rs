@@ -79,16 +79,14 @@ impl Date {
     /// Reads a TOML date. A time of day or an offset is more than a date says,
     /// so it is refused rather than silently dropped.
     fn from_toml(dt: &toml::value::Datetime) -> Result<Date, String> {
-        match (dt.date, dt.time, dt.offset) {
-            (Some(d), None, None) => Ok(Date {
-                year: d.year,
-                month: Some(d.month),
-                day: Some(d.day),
-            }),
-            (Some(d), _, _) => Err(format!(
-                "leave out the time of day: {:04}-{:02}-{:02}",
-                d.year, d.month, d.day
-            )),
+        let date = dt.date.map(|d| Date {
+            year: d.year,
+            month: Some(d.month),
+            day: Some(d.day),
+        });
+        match (date, dt.time, dt.offset) {
+            (Some(date), None, None) => Ok(date),
+            (Some(date), _, _) => Err(format!("leave out the time of day: {date}")),
             (None, _, _) => Err("a time of day is not a date".to_string()),
         }
     }
