@@ -121,14 +121,13 @@ impl Theme {
         component: &str,
         args: &impl Serialize,
     ) -> Result<String, RenderError> {
-        let fail = |message: String| RenderError {
+        let context = Context::from_serialize(args);
+        let rendered =
+            context.and_then(|context| self.tera.render_component(component, &context, None, true));
+        rendered.map_err(|e| RenderError {
             template: template.to_string(),
-            message,
-        };
-        let context = Context::from_serialize(args).map_err(|e| fail(chain(&e)))?;
-        self.tera
-            .render_component(component, &context, None, true)
-            .map_err(|e| fail(chain(&e)))
+            message: chain(&e),
+        })
     }
 }
 
