@@ -331,6 +331,10 @@ fn shift(doc: Doc, span: Range<usize>) -> Range<usize> {
 
 fn missing_side(doc: Doc, key: &str, status: Status) -> Diagnostic {
     let status = status.as_str();
+    let side = match key {
+        "before" => "was before the change",
+        _ => "is after the change",
+    };
     let opening = doc.meta_start.saturating_sub(4);
     Diagnostic::error(
         "missing-key",
@@ -339,14 +343,7 @@ fn missing_side(doc: Doc, key: &str, status: Status) -> Diagnostic {
         format!("a clause with status `{status}` needs `{key}`"),
     )
     .with_label("in this front matter")
-    .with_help(format!(
-        "add `{key} = \"...\"` saying what the term {}",
-        if key == "before" {
-            "was before the change"
-        } else {
-            "is after the change"
-        }
-    ))
+    .with_help(format!("add `{key} = \"...\"` saying what the term {side}"))
 }
 
 #[cfg(test)]
