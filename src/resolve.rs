@@ -202,25 +202,22 @@ impl Cx<'_> {
             return None;
         }
         let name = kind.as_str();
-        let help = suggest(id, self.briefing.ids(kind))
-            .map(|s| format!("did you mean `{s}`?"))
-            .unwrap_or_else(|| {
-                let other = Kind::ALL
-                    .into_iter()
-                    .find(|&k| k != kind && self.briefing.lookup(k, id).is_some());
-                match (other.map(Kind::as_str), key) {
-                    (Some(other), None) => {
-                        format!("`{id}` is a {other}: write `{other}:{id}`")
-                    }
-                    (Some(other), Some(_)) => {
-                        format!("`{id}` is a {other}, but this key takes a {name}")
-                    }
-                    (None, _) => format!(
-                        "create content/{}/{id}.md (`brief new {name} {id}`)",
-                        kind.dir()
-                    ),
-                }
-            });
+        // Without a near miss, an entity of another kind with this id may
+        // be the one meant.
+        let other = (Kind::ALL.into_iter())
+            .find(|&k| k != kind && self.briefing.lookup(k, id).is_some())
+            .map(Kind::as_str);
+        let help = match (suggest(id, self.briefing.ids(kind)), other, key) {
+            (Some(near), _, _) => format!("did you mean `{near}`?"),
+            (None, Some(other), None) => format!("`{id}` is a {other}: write `{other}:{id}`"),
+            (None, Some(other), Some(_)) => {
+                format!("`{id}` is a {other}, but this key takes a {name}")
+            }
+            (None, None, _) => {
+                let dir = kind.dir();
+                format!("create content/{dir}/{id}.md (`brief new {name} {id}`)")
+            }
+        };
         let message = match id.is_empty() {
             true => format!("a {name} reference needs an id after `{name}:`"),
             false => format!("unknown {name} `{id}`"),
