@@ -39,11 +39,9 @@ pub fn relations(briefing: &Briefing) -> (Relations, Vec<Diagnostic>) {
         out: Vec::new(),
     };
 
-    for party in &briefing.parties {
-        let affiliation = party.meta.affiliation.as_ref();
-        let bound = affiliation.and_then(|a| cx.party(a, party.doc, "affiliation"));
-        relations.party_affiliation.push(bound);
-    }
+    relations.party_affiliation = (briefing.parties.iter())
+        .map(|party| cx.party(party.meta.affiliation.as_ref()?, party.doc, "affiliation"))
+        .collect();
     for clause in &briefing.clauses {
         let meta = &clause.meta;
         let parties = (meta.parties.get_ref().iter())
