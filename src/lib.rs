@@ -388,10 +388,10 @@ pub fn run(
         .filter(|u| !u.is_empty())
         .map(|u| format!("{}/", u.trim_end_matches('/')))
         .or_else(|| briefing.config.base_url());
-    let renderer = timed("views", || {
+    let mut renderer = timed("views", || {
         Renderer::new(&compiled.files, briefing, graph, &theme, base_url, cache)
     });
-    timed("render", || render::site(&renderer, &verifying))?;
+    timed("render", || render::site(&mut renderer, &verifying))?;
     progress(Stage::Verifying);
     let outputs = verifying.collector.paths();
     let misses = timed("verify", || verifying.collector.finish());

@@ -57,7 +57,8 @@ pub struct Renderer<'a> {
     /// Every entity's view with links to the site's pages, indexed like
     /// `Briefing::keys()`.
     pub views: Vec<EntityView>,
-    /// The same with links to anchors inside `print.html`.
+    /// The same with links to anchors inside `print.html`, until it is
+    /// written ([`Renderer::print_done`]).
     print_views: Vec<EntityView>,
     /// Each entity's card, rendered at most once per [`CardVariant`].
     cards: Vec<[Fragment; 3]>,
@@ -146,6 +147,19 @@ impl<'a> Renderer<'a> {
         match mode {
             LinkMode::Site => self.view(key),
             LinkMode::Print => &self.print_views[self.briefing.position(key)],
+        }
+    }
+
+    /// Gives back what only `print.html` reads, its views and cards, once it
+    /// is written: the pages never link into print. (The digest of the
+    /// briefing's face, which covers the print views, is made first.)
+    fn print_done(&mut self) {
+        if self.cache.is_some() {
+            self.face();
+        }
+        self.print_views = Vec::new();
+        for cards in &mut self.cards {
+            cards[CardVariant::Print as usize] = OnceLock::new();
         }
     }
 
@@ -383,13 +397,15 @@ impl Sink for Collect {
 /// thread, its entries by all), then the pages: what print alone needs
 /// is given back before the pages' scans and cards pile up, which keeps
 /// the build's peak memory lower than running all three side by side.
-pub fn site(renderer: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
+pub fn site(renderer: &mut Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
     use crate::timed;
+    let r = &*renderer;
     let (print, feeds) = rayon::join(
-        || timed("print.html", || print::page(renderer, sink)),
-        || timed("feeds", || feeds::all(renderer, sink)),
+        || timed("print.html", || print::page(r, sink)),
+        || timed("feeds", || feeds::all(r, sink)),
     );
     print?;
     feeds?;
+    renderer.print_done();
     timed("pages", || pages::all(renderer, sink))
 }
