@@ -22,6 +22,19 @@ pub struct Config {
     /// How many consecutive words of a source's copy outside a direct quote
     /// make a warning (default 12; 0 turns the check off).
     pub copied_words: Option<usize>,
+    /// The picture a shared link shows (`og:image`): a file under `static/`.
+    pub image: Option<Spanned<String>>,
+    /// What the structured data calls the briefing and its sections.
+    #[serde(default)]
+    pub article_type: ArticleType,
+}
+
+/// The schema.org type of the briefing and its sections (`article_type`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize, Serialize)]
+pub enum ArticleType {
+    #[default]
+    Report,
+    NewsArticle,
 }
 
 /// One work the briefing is based on (`[[sources]]`).

@@ -24,6 +24,7 @@ mod fragment;
 pub mod frontmatter;
 pub mod graph;
 pub mod highlight;
+pub mod image;
 pub mod incremental;
 pub mod load;
 pub mod model;
@@ -182,6 +183,9 @@ fn compile_with(root: &Path, cache: Option<&Cache>) -> Result<Compiled, Error> {
         quotecheck::check(root, &sources.files, &briefing)
     });
     briefing.checked = checked;
+    diagnostics.extend(found);
+    let (image, found) = image::check(root, &briefing);
+    briefing.image = image;
     diagnostics.extend(found);
     let (relations, found) = resolve::relations(&briefing);
     diagnostics.extend(found);

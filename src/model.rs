@@ -213,6 +213,8 @@ pub struct Briefing {
     /// Direct quotes found word for word in their source's file, by index
     /// (set by `quotecheck`).
     pub checked: FxHashMap<usize, Checked>,
+    /// The picture shared links show, once found (set by `image`).
+    pub image: Option<crate::image::Image>,
     ids: [FxHashMap<String, usize>; 4],
 }
 

@@ -10,6 +10,7 @@
 //! writes files.
 
 mod feeds;
+mod meta;
 mod pages;
 mod print;
 mod targets;
@@ -127,7 +128,7 @@ impl<'a> Renderer<'a> {
             graph,
             theme,
             highlighter: Highlighter::new(),
-            site: views::site_view(briefing, LinkMode::Site),
+            site: views::site_view(briefing, LinkMode::Site, base_url.as_deref()),
             views,
             print_views,
             cards: briefing.keys().map(|_| Default::default()).collect(),

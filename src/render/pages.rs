@@ -5,6 +5,7 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::meta::{self, Meta};
 use super::views::{
     self, EntityView, LinkMode, MentionGroup, MentionView, Neighbours, RelatedGroup, SiteView,
 };
@@ -45,7 +46,8 @@ pub fn all(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
                 index(r, kind)
             }),
             Job::NotFound => r.kept("404.html", &(), || {
-                page(r, "404.html", "404.html", "Page not found", &[], ())
+                let meta = meta::listing(r, "Page not found", "404.html", false);
+                page(r, "404.html", "404.html", "Page not found", &[], meta, ())
             }),
         }?;
         sink.put(file)?;
@@ -64,6 +66,12 @@ struct PageContext<'a, P: Serialize> {
     path: &'a str,
     title: &'a str,
     canonical: Option<String>,
+    /// One line on what the page holds, for search results and shared links.
+    description: Option<String>,
+    /// `og:type`.
+    og_type: &'a str,
+    /// The page's schema.org JSON-LD, safe inside a `<script>` element.
+    structured: String,
     /// The hidden preview cards of every entity the page references, as HTML.
     previews: String,
     page: P,
@@ -77,6 +85,7 @@ pub(super) fn page<P: Serialize>(
     path: &str,
     title: &str,
     referenced: &[(Kind, String)],
+    meta: Meta,
     page: P,
 ) -> Result<OutFile, RenderError> {
     // A host serves 404.html at whatever address was missing, where links
@@ -110,6 +119,9 @@ pub(super) fn page<P: Serialize>(
         path,
         title,
         canonical: r.base_url.as_ref().map(|b| format!("{b}{path}")),
+        description: meta.description,
+        og_type: meta.og_type,
+        structured: meta.structured,
         previews,
         page,
     };
@@ -151,6 +163,7 @@ fn front(r: &Renderer) -> Result<OutFile, RenderError> {
         "index.html",
         &r.briefing.config.title,
         &previews,
+        meta::front(r, "index.html"),
         page,
     )
 }
@@ -217,6 +230,7 @@ fn section(r: &Renderer, key: EntityKey, rendered: &Rendered) -> Result<OutFile,
         &format!("sections/{}.html", view.id),
         &view.name,
         &rendered.referenced,
+        meta::entity(r, key, &rendered.referenced),
         page,
     )
 }
@@ -256,6 +270,7 @@ fn entity(r: &Renderer, key: EntityKey, rendered: &Rendered) -> Result<OutFile, 
         &format!("{}/{}.html", key.kind.dir(), view.id),
         &view.name,
         &previews,
+        meta::entity(r, key, &rendered.referenced),
         page,
     )
 }
@@ -436,12 +451,14 @@ fn index(r: &Renderer, kind: Kind) -> Result<OutFile, RenderError> {
         }
     };
     let referenced: Vec<(Kind, String)> = all.iter().map(|v| (v.kind, v.id.clone())).collect();
+    let path = format!("{}/index.html", kind.dir());
     self::page(
         r,
         &format!("{}_index.html", kind.dir()),
-        &format!("{}/index.html", kind.dir()),
+        &path,
         title,
         &referenced,
+        meta::listing(r, title, &path, true),
         IndexPage { kind, groups },
     )
 }

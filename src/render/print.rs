@@ -146,7 +146,8 @@ pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
     let inputs = r.cache.map(|_| crate::cache::digest(&page));
     let skeleton = crate::timed("print skeleton", || {
         r.kept("print.html", &inputs, || {
-            super::pages::page(r, "print.html", "print.html", title, &[], page)
+            let meta = super::meta::front(r, "print.html");
+            super::pages::page(r, "print.html", "print.html", title, &[], meta, page)
         })
     })?;
     let skeleton = text(skeleton);

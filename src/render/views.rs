@@ -24,6 +24,19 @@ pub struct SiteView {
     /// page's list instead.
     pub sections: Vec<LinkView<'static>>,
     pub section_count: usize,
+    /// `language` as Open Graph writes a locale: `en`, `en_GB`.
+    pub locale: String,
+    /// The picture shared links show, when `image` is set and the site has
+    /// a base URL (a shared link needs its picture's absolute address).
+    pub image: Option<ImageView>,
+}
+
+/// The share picture as `og:image` gives it.
+#[derive(Debug, Clone, Hash, Serialize)]
+pub struct ImageView {
+    pub url: String,
+    pub width: usize,
+    pub height: usize,
 }
 
 /// Up to this many sections, every page carries the full section list.
@@ -135,9 +148,18 @@ pub fn entity_href(briefing: &Briefing, key: EntityKey, mode: LinkMode) -> Strin
     }
 }
 
-pub fn site_view(briefing: &Briefing, mode: LinkMode) -> SiteView {
+pub fn site_view(briefing: &Briefing, mode: LinkMode, base_url: Option<&str>) -> SiteView {
     let config: &Config = &briefing.config;
+    let image = (briefing.image.as_ref())
+        .zip(base_url)
+        .map(|(image, base)| ImageView {
+            url: format!("{base}{}", image.path),
+            width: image.width,
+            height: image.height,
+        });
     SiteView {
+        locale: config.language().replace('-', "_"),
+        image,
         title: config.title.clone(),
         dek: config.dek.clone(),
         date: config.date.as_ref().map(DateView::new),

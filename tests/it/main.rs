@@ -8,6 +8,7 @@ mod browser;
 mod build;
 mod errors;
 mod incremental;
+mod meta;
 mod print;
 mod properties;
 mod publish;

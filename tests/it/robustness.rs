@@ -277,7 +277,16 @@ fn front_matter_strings_never_escape_their_context() {
                 .display()
                 .to_string();
             let html = page(&out, &rel);
-            for script in select(&html, "script") {
+            // The one inline script is the page's structured data: JSON
+            // that holds the payload as data, with no markup in its text.
+            for script in select(&html, "script[type=\"application/ld+json\"]") {
+                let json = text(&script);
+                assert!(!json.contains(['<', '>', '&']), "{rel}: {json}");
+                let data: serde_json::Value = serde_json::from_str(&json)
+                    .unwrap_or_else(|e| panic!("{rel}: structured data does not parse: {e}"));
+                assert_eq!(data["@context"], "https://schema.org", "{rel}");
+            }
+            for script in select(&html, "script:not([type=\"application/ld+json\"])") {
                 let src = script.value().attr("src").unwrap_or("");
                 assert!(
                     src.ends_with("brief.js") || src.ends_with("search-index.js"),
