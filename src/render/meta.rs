@@ -330,7 +330,7 @@ fn insert(object: &mut Map<String, Value>, key: &str, value: Option<Value>) {
 
 /// A list, or nothing when it is empty.
 fn list(items: Vec<Value>) -> Option<Value> {
-    (!items.is_empty()).then(|| Value::Array(items))
+    (!items.is_empty()).then_some(Value::Array(items))
 }
 
 /// `object` with its `@context`, as JSON that nothing in any field can
