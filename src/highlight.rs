@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
-use pulldown_cmark_escape::escape_html_body_text;
+use pulldown_cmark_escape::{escape_html, escape_html_body_text};
 use syntect::html::{ClassStyle, ClassedHTMLGenerator};
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
@@ -37,7 +37,7 @@ impl Highlighter {
     pub fn block(&self, info: &str, code: &str) -> String {
         let lang = info.split([' ', ',', '{']).next().unwrap_or("").trim();
         if lang.is_empty() {
-            return plain(code);
+            return plain("", code);
         }
         let key = (lang.to_string(), code.to_string());
         if let Some(html) = lock(&self.done).get(&key) {
@@ -52,7 +52,7 @@ impl Highlighter {
     fn highlight(&self, lang: &str, code: &str) -> String {
         let syntaxes = self.syntaxes.get_or_init(SyntaxSet::load_defaults_newlines);
         let Some(syntax) = syntaxes.find_syntax_by_token(lang) else {
-            return plain(code);
+            return plain(lang, code);
         };
         let mut generator =
             ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes, CLASS_STYLE);
@@ -61,23 +61,38 @@ impl Highlighter {
                 .parse_html_for_line_which_includes_newline(line)
                 .is_err()
             {
-                return plain(code);
+                return plain(lang, code);
             }
         }
         let mut out = String::with_capacity(code.len() * 8 + 64);
-        out.push_str("<pre class=\"code hl-code\" data-lang=\"");
-        let _ = escape_html_body_text(&mut out, lang);
-        out.push_str("\"><code>");
+        out.push_str("<pre class=\"code hl-code\"");
+        language(&mut out, lang);
         out.push_str(&generator.finalize());
         out.push_str("</code></pre>\n");
         out
     }
 }
 
-/// A block of code as escaped plain text.
-fn plain(code: &str) -> String {
+/// The end of a `<pre>` start tag and the `<code>` start tag, both naming
+/// `lang` when there is one: `class="language-x"` on `<code>` is what
+/// client-side tools and diagrams look for, whether syntect knows `x` or not.
+fn language(out: &mut String, lang: &str) {
+    if lang.is_empty() {
+        out.push_str("><code>");
+        return;
+    }
+    let mut escaped = String::new();
+    let _ = escape_html(&mut escaped, lang);
+    out.push_str(&format!(
+        " data-lang=\"{escaped}\"><code class=\"language-{escaped}\">"
+    ));
+}
+
+/// A block of code in language `lang` (or none) as escaped plain text.
+fn plain(lang: &str, code: &str) -> String {
     let mut out = String::with_capacity(code.len() + 64);
-    out.push_str("<pre class=\"code\"><code>");
+    out.push_str("<pre class=\"code\"");
+    language(&mut out, lang);
     let _ = escape_html_body_text(&mut out, code);
     out.push_str("</code></pre>\n");
     out
@@ -117,11 +132,31 @@ mod tests {
     }
 
     #[test]
-    fn unknown_language_is_escaped_plain_text() {
-        let html = Highlighter::new().block("nosuchlang", "<b>&</b>\n");
+    fn unknown_language_is_escaped_plain_text_that_keeps_its_language() {
+        let html = Highlighter::new().block("mermaid", "<b>&</b>\n");
         assert_eq!(
             html,
-            "<pre class=\"code\"><code>&lt;b&gt;&amp;&lt;/b&gt;\n</code></pre>\n"
+            "<pre class=\"code\" data-lang=\"mermaid\"><code class=\"language-mermaid\">\
+             &lt;b&gt;&amp;&lt;/b&gt;\n</code></pre>\n"
+        );
+        let html = Highlighter::new().block("", "x\n");
+        assert_eq!(html, "<pre class=\"code\"><code>x\n</code></pre>\n");
+        // A language name cannot leave its attribute.
+        let html = Highlighter::new().block("a\"b", "x\n");
+        assert!(
+            html.contains("<code class=\"language-a&quot;b\">"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn a_known_language_keeps_its_name_as_a_class_too() {
+        let html = Highlighter::new().block("rust", "fn main() {}\n");
+        assert!(
+            html.starts_with(
+                "<pre class=\"code hl-code\" data-lang=\"rust\"><code class=\"language-rust\">"
+            ),
+            "{html}"
         );
     }
 
@@ -151,7 +186,7 @@ mod tests {
                 .unwrap();
         }
         format!(
-            "<pre class=\"code hl-code\" data-lang=\"{lang}\"><code>{}</code></pre>\n",
+            "<pre class=\"code hl-code\" data-lang=\"{lang}\"><code class=\"language-{lang}\">{}</code></pre>\n",
             generator.finalize()
         )
     }

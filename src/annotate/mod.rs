@@ -25,6 +25,7 @@ use pulldown_cmark::{Event, Options, Parser};
 use crate::highlight::Highlighter;
 use crate::model::Kind;
 
+mod conventions;
 mod notes;
 mod references;
 mod rewrite;
@@ -40,6 +41,9 @@ pub fn options() -> Options {
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_GFM
+        | Options::ENABLE_DEFINITION_LIST
+        | Options::ENABLE_TASKLISTS
 }
 
 /// `party:openai` → `(Party, "openai")`, for the four reserved kinds only.
@@ -329,7 +333,9 @@ fn rewrite<'e>(
     let events = rewrite::HeadingIds::new(events, options.id_prefix, headings);
     let events = references.rewrite(events);
     let events = rewrite::highlight_code(events, highlighter);
-    events.map(move |event| rewrite::rebase(event, &options))
+    events
+        .map(move |event| rewrite::rebase(event, &options))
+        .flat_map(conventions::expand)
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ mod support;
 mod bench;
 mod browser;
 mod build;
+mod conventions;
 mod errors;
 mod incremental;
 mod meta;
