@@ -3,10 +3,11 @@
 //! structured data (JSON-LD) describing the annotations as what they are.
 //! Built from the views as data; `base.html` writes the tags.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::Renderer;
 use super::views::EntityView;
+use crate::config::ArticleType;
 use crate::model::{EntityKey, Kind, PartyKind};
 
 /// The machine-readable face of one page.
@@ -50,39 +51,45 @@ pub fn describe(text: &str) -> Option<String> {
 /// The front page (and the print edition): the briefing itself, naming
 /// every party it mentions and every source it is based on.
 pub fn front(r: &Renderer, path: &str) -> Meta {
-    let description = r.briefing.config.dek.as_deref().and_then(describe);
-    let mut report = briefing(r, path);
-    insert(
-        &mut report,
-        "description",
-        description.clone().map(Value::from),
-    );
+    let config = &r.briefing.config;
+    let description = config.dek.as_deref().and_then(describe);
+    let sources: Vec<Value> = (r.site.sources.iter())
+        .map(|s| {
+            json!({
+                "@type": "CreativeWork",
+                "name": s.title,
+                "publisher": s.publisher.as_ref().map(|p| json!({"@type": "Organization", "name": p})),
+                "datePublished": s.date.as_ref().map(|d| &d.iso),
+                "url": s.url,
+            })
+        })
+        .collect();
     let parties: Vec<Value> = (r.graph.numbered(Kind::Party).iter())
         .map(|&k| party(r, k))
         .collect();
-    insert(&mut report, "mentions", list(parties));
-    Meta {
-        description,
-        og_type: "website",
-        structured: script_json(report),
-    }
+    let report = json!({
+        "@type": article_type(r),
+        "headline": config.title,
+        "description": description,
+        "datePublished": r.site.date.as_ref().map(|d| &d.iso),
+        "inLanguage": config.language(),
+        "isBasedOn": sources,
+        "mentions": parties,
+        "url": url(r, path),
+    });
+    meta(description, "website", report)
 }
 
 /// The page of entity `key`; `referenced` are the entities its body refers to.
 pub fn entity(r: &Renderer, key: EntityKey, referenced: &[(Kind, String)]) -> Meta {
     let view = r.view(key);
-    let path = &view.href;
-    let description = match key.kind {
-        Kind::Section => view.summary.as_deref().and_then(describe),
-        Kind::Party => view.role.as_deref().and_then(describe),
-        Kind::Clause => describe(&change(view)),
-        Kind::Quote => view.text.as_deref().and_then(describe),
+    let links = |keys: &mut dyn Iterator<Item = &str>| -> Vec<Value> {
+        keys.filter_map(|k| link_key(r, k))
+            .map(|k| thing(r, k))
+            .collect()
     };
-    let mut object = match key.kind {
+    let (description, mut object) = match key.kind {
         Kind::Section => {
-            let mut section = Map::new();
-            section.insert("@type".into(), article_type(r));
-            section.insert("headline".into(), view.name.as_str().into());
             let named = |kind: Kind| -> Vec<Value> {
                 (referenced.iter())
                     .filter(|(k, _)| *k == kind)
@@ -90,116 +97,80 @@ pub fn entity(r: &Renderer, key: EntityKey, referenced: &[(Kind, String)]) -> Me
                     .map(|k| thing(r, k))
                     .collect()
             };
-            insert(&mut section, "mentions", list(named(Kind::Party)));
-            insert(&mut section, "about", list(named(Kind::Clause)));
-            date(r, &mut section);
-            section
+            let section = json!({
+                "@type": article_type(r),
+                "headline": view.name,
+                "datePublished": r.site.date.as_ref().map(|d| &d.iso),
+                "mentions": named(Kind::Party),
+                "about": named(Kind::Clause),
+            });
+            (view.summary.as_deref().and_then(describe), section)
         }
-        Kind::Party => party(r, key).as_object().cloned().unwrap_or_default(),
+        Kind::Party => (view.role.as_deref().and_then(describe), party(r, key)),
         Kind::Clause => {
-            let mut clause = Map::new();
-            clause.insert("@type".into(), "WebPage".into());
-            clause.insert("name".into(), view.name.as_str().into());
-            let parties = (view.parties.iter())
-                .filter_map(|p| link_key(r, &p.key))
-                .map(|k| party(r, k))
-                .collect();
-            insert(&mut clause, "about", list(parties));
-            clause
+            let clause = json!({
+                "@type": "WebPage",
+                "name": view.name,
+                "about": links(&mut view.parties.iter().map(|p| &*p.key)),
+            });
+            (describe(&change(view)), clause)
         }
-        Kind::Quote => quote(r, view),
+        Kind::Quote => {
+            let speaker = (view.speaker.as_ref()).and_then(|s| link_key(r, &s.key));
+            let quote = json!({
+                "@type": "Quotation",
+                "name": view.name,
+                "text": view.text,
+                "spokenByCharacter": speaker.map(|k| party(r, k)),
+                "creator": speaker.map(|k| party(r, k)),
+                "dateCreated": view.date.as_ref().map(|d| &d.iso),
+                "about": links(&mut view.about.iter().map(|a| &*a.key)),
+                "isBasedOn": view.source.as_ref().map(|s| {
+                    json!({"@type": "CreativeWork", "name": s.title, "url": s.url})
+                }),
+            });
+            (view.text.as_deref().and_then(describe), quote)
+        }
     };
-    insert(
-        &mut object,
-        "description",
-        description.clone().map(Value::from),
-    );
-    insert(&mut object, "url", url(r, path));
+    object["description"] = json!(description);
+    object["url"] = json!(url(r, &view.href));
     // A party is the subject of the briefing; the other pages are parts of it.
     let relation = if key.kind == Kind::Party {
         "subjectOf"
     } else {
         "isPartOf"
     };
-    object.insert(relation.into(), part_of(r));
-    Meta {
-        description,
-        og_type: "article",
-        structured: script_json(object),
-    }
+    object[relation] = part_of(r);
+    meta(description, "article", object)
 }
 
 /// A page listing entities, or any other page of the site: a page of the
 /// briefing, and no more.
 pub fn listing(r: &Renderer, name: &str, path: &str, collection: bool) -> Meta {
-    let mut page = Map::new();
-    let kind = if collection {
-        "CollectionPage"
-    } else {
-        "WebPage"
-    };
-    page.insert("@type".into(), kind.into());
-    page.insert("name".into(), name.into());
-    insert(&mut page, "url", url(r, path));
-    page.insert("isPartOf".into(), part_of(r));
-    Meta {
-        description: r.briefing.config.dek.as_deref().and_then(describe),
-        og_type: "website",
-        structured: script_json(page),
-    }
-}
-
-/// The briefing as a `Report` (or `NewsArticle`): headline, date, language,
-/// sources.
-fn briefing(r: &Renderer, path: &str) -> Map<String, Value> {
-    let config = &r.briefing.config;
-    let mut report = Map::new();
-    report.insert("@type".into(), article_type(r));
-    report.insert("headline".into(), config.title.as_str().into());
-    date(r, &mut report);
-    report.insert("inLanguage".into(), config.language().into());
-    let sources = (r.site.sources.iter())
-        .map(|s| {
-            let mut work = Map::new();
-            work.insert("@type".into(), "CreativeWork".into());
-            work.insert("name".into(), s.title.as_str().into());
-            let publisher = s.publisher.as_deref();
-            let publisher = publisher.map(|p| json!({"@type": "Organization", "name": p}));
-            insert(&mut work, "publisher", publisher);
-            insert(
-                &mut work,
-                "datePublished",
-                s.date.as_ref().map(|d| d.iso.as_str().into()),
-            );
-            insert(&mut work, "url", s.url.as_deref().map(Value::from));
-            Value::Object(work)
-        })
-        .collect();
-    insert(&mut report, "isBasedOn", list(sources));
-    insert(&mut report, "url", url(r, path));
-    report
+    let page = json!({
+        "@type": if collection { "CollectionPage" } else { "WebPage" },
+        "name": name,
+        "url": url(r, path),
+        "isPartOf": part_of(r),
+    });
+    let description = r.briefing.config.dek.as_deref().and_then(describe);
+    meta(description, "website", page)
 }
 
 /// What a page of the briefing is part of: the briefing, by name.
 fn part_of(r: &Renderer) -> Value {
-    let mut report = Map::new();
-    report.insert("@type".into(), article_type(r));
-    report.insert("headline".into(), r.briefing.config.title.as_str().into());
-    insert(&mut report, "url", url(r, "index.html"));
-    Value::Object(report)
-}
-
-fn article_type(r: &Renderer) -> Value {
-    let kind = r.briefing.config.article_type;
-    Value::from(match kind {
-        crate::config::ArticleType::Report => "Report",
-        crate::config::ArticleType::NewsArticle => "NewsArticle",
+    json!({
+        "@type": article_type(r),
+        "headline": r.briefing.config.title,
+        "url": url(r, "index.html"),
     })
 }
 
-fn date(r: &Renderer, object: &mut Map<String, Value>) {
-    let date = r.site.date.as_ref().map(|d| d.iso.as_str().into());
-    insert(object, "datePublished", date);
+fn article_type(r: &Renderer) -> &'static str {
+    match r.briefing.config.article_type {
+        ArticleType::Report => "Report",
+        ArticleType::NewsArticle => "NewsArticle",
+    }
 }
 
 /// A party as schema.org has it: a `Person` with `jobTitle` and `worksFor`,
@@ -207,33 +178,26 @@ fn date(r: &Renderer, object: &mut Map<String, Value>) {
 fn party(r: &Renderer, key: EntityKey) -> Value {
     let view = r.view(key);
     let kind = view.party_kind.unwrap_or(PartyKind::Organisation);
-    let mut party = Map::new();
-    party.insert("@type".into(), party_type(kind).into());
-    party.insert("name".into(), view.name.as_str().into());
-    let aliases: Vec<Value> = view.aliases.iter().map(|a| a.as_str().into()).collect();
-    insert(&mut party, "alternateName", list(aliases));
-    insert(
-        &mut party,
-        "description",
-        view.role.as_deref().map(Value::from),
-    );
     let affiliation = (view.affiliation.as_ref())
         .and_then(|a| link_key(r, &a.key))
         .map(|k| thing(r, k));
-    match kind {
-        PartyKind::Person => {
-            insert(
-                &mut party,
-                "jobTitle",
-                view.position.as_deref().map(Value::from),
-            );
-            insert(&mut party, "worksFor", affiliation);
-        }
-        PartyKind::Product => insert(&mut party, "manufacturer", affiliation),
-        _ => insert(&mut party, "parentOrganization", affiliation),
+    let affiliation_is = match kind {
+        PartyKind::Person => "worksFor",
+        PartyKind::Product => "manufacturer",
+        _ => "parentOrganization",
+    };
+    let mut party = json!({
+        "@type": party_type(kind),
+        "name": view.name,
+        "alternateName": view.aliases,
+        "description": view.role,
+        "url": url(r, &view.href),
+    });
+    party[affiliation_is] = json!(affiliation);
+    if kind == PartyKind::Person {
+        party["jobTitle"] = json!(view.position);
     }
-    insert(&mut party, "url", url(r, &view.href));
-    Value::Object(party)
+    party
 }
 
 fn party_type(kind: PartyKind) -> &'static str {
@@ -254,43 +218,7 @@ fn thing(r: &Renderer, key: EntityKey) -> Value {
         Kind::Quote => "Quotation",
         _ => "Thing",
     };
-    let mut thing = Map::new();
-    thing.insert("@type".into(), kind.into());
-    thing.insert("name".into(), view.name.as_str().into());
-    insert(&mut thing, "url", url(r, &view.href));
-    Value::Object(thing)
-}
-
-/// A quote as a `Quotation`: its words, who said them (and so made them),
-/// when, what about, and the source it rests on.
-fn quote(r: &Renderer, view: &EntityView) -> Map<String, Value> {
-    let mut quote = Map::new();
-    quote.insert("@type".into(), "Quotation".into());
-    quote.insert("name".into(), view.name.as_str().into());
-    insert(&mut quote, "text", view.text.as_deref().map(Value::from));
-    let speaker = (view.speaker.as_ref()).and_then(|s| link_key(r, &s.key));
-    insert(
-        &mut quote,
-        "spokenByCharacter",
-        speaker.map(|k| party(r, k)),
-    );
-    insert(&mut quote, "creator", speaker.map(|k| party(r, k)));
-    let date = view.date.as_ref().map(|d| d.iso.as_str().into());
-    insert(&mut quote, "dateCreated", date);
-    let about = (view.about.iter())
-        .filter_map(|a| link_key(r, &a.key))
-        .map(|k| thing(r, k))
-        .collect();
-    insert(&mut quote, "about", list(about));
-    let source = view.source.as_ref().map(|s| {
-        let mut work = Map::new();
-        work.insert("@type".into(), "CreativeWork".into());
-        work.insert("name".into(), s.title.as_str().into());
-        insert(&mut work, "url", s.url.as_deref().map(Value::from));
-        Value::Object(work)
-    });
-    insert(&mut quote, "isBasedOn", source);
-    quote
+    json!({"@type": kind, "name": view.name, "url": url(r, &view.href)})
 }
 
 /// What a clause changed, in a line: its status, then before and after.
@@ -302,7 +230,10 @@ fn change(view: &EntityView) -> String {
     line.push('.');
     for (label, text) in [("Before", &view.before), ("After", &view.after)] {
         if let Some(text) = text {
-            line.push_str(&format!(" {label}: {text}."));
+            line.push_str(&format!(" {label}: {text}"));
+            if !text.ends_with(['.', '!', '?']) {
+                line.push('.');
+            }
         }
     }
     line
@@ -316,29 +247,37 @@ fn link_key(r: &Renderer, key: &str) -> Option<EntityKey> {
 
 /// The page's absolute address, when the site has a base URL: never a
 /// relative or invented one.
-fn url(r: &Renderer, path: &str) -> Option<Value> {
-    r.base_url
-        .as_ref()
-        .map(|base| format!("{base}{path}").into())
+fn url(r: &Renderer, path: &str) -> Option<String> {
+    r.base_url.as_ref().map(|base| format!("{base}{path}"))
 }
 
-fn insert(object: &mut Map<String, Value>, key: &str, value: Option<Value>) {
-    if let Some(value) = value {
-        object.insert(key.into(), value);
+fn meta(description: Option<String>, og_type: &'static str, mut object: Value) -> Meta {
+    object["@context"] = json!("https://schema.org");
+    prune(&mut object);
+    Meta {
+        description,
+        og_type,
+        structured: script_json(&object),
     }
 }
 
-/// A list, or nothing when it is empty.
-fn list(items: Vec<Value>) -> Option<Value> {
-    (!items.is_empty()).then_some(Value::Array(items))
+/// Leaves out what a page does not have: nulls and empty lists, at any depth.
+fn prune(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            map.retain(|_, v| !v.is_null() && v.as_array().is_none_or(|a| !a.is_empty()));
+            map.values_mut().for_each(prune);
+        }
+        Value::Array(items) => items.iter_mut().for_each(prune),
+        _ => {}
+    }
 }
 
-/// `object` with its `@context`, as JSON that nothing in any field can
-/// break out of a `<script>` element with: `<`, `>` and `&` are written as
-/// escapes, as are the two line separators JavaScript once refused.
-fn script_json(mut object: Map<String, Value>) -> String {
-    object.insert("@context".into(), "https://schema.org".into());
-    let json = Value::Object(object).to_string();
+/// `value` as JSON that nothing in any field can break out of a `<script>`
+/// element with: `<`, `>` and `&` are written as escapes, as are the two
+/// line separators JavaScript once refused.
+fn script_json(value: &Value) -> String {
+    let json = value.to_string();
     let mut safe = String::with_capacity(json.len());
     for c in json.chars() {
         match c {
