@@ -57,7 +57,6 @@ impl<'a> References<'a> {
             references: self,
             input: events,
             again: VecDeque::new(),
-            ready: VecDeque::new(),
             links: Vec::new(),
             in_ref: 0,
             in_alt: 0,
@@ -138,8 +137,6 @@ pub(super) struct ReferenceRewrite<'r, 'a, 'e, I: Iterator<Item = Event<'e>>> {
     input: I,
     /// Events read ahead, to be rewritten before the input's next.
     again: VecDeque<Event<'e>>,
-    /// Rewritten events waiting to be handed on.
-    ready: VecDeque<Event<'e>>,
     /// What the end of each open link becomes.
     links: Vec<LinkEnd>,
     /// How deep in a reference's link text the stream is: a footnote call
@@ -169,9 +166,6 @@ impl<'e, I: Iterator<Item = Event<'e>>> Iterator for ReferenceRewrite<'_, '_, 'e
 
     fn next(&mut self) -> Option<Event<'e>> {
         loop {
-            if let Some(event) = self.ready.pop_front() {
-                return Some(event);
-            }
             let event = self.pull()?;
             if let Some(event) = self.step(event) {
                 return Some(event);
@@ -181,8 +175,7 @@ impl<'e, I: Iterator<Item = Event<'e>>> Iterator for ReferenceRewrite<'_, '_, 'e
 }
 
 impl<'e, I: Iterator<Item = Event<'e>>> ReferenceRewrite<'_, '_, 'e, I> {
-    /// Rewrites one event: the event it becomes (None for nothing), with any
-    /// that follow it in `ready`.
+    /// Rewrites one event: the event it becomes (None for nothing).
     fn step(&mut self, event: Event<'e>) -> Option<Event<'e>> {
         self.references.authored_links |= authored(&event);
         if self.in_alt > 0 {
@@ -301,16 +294,17 @@ impl<'e, I: Iterator<Item = Event<'e>>> ReferenceRewrite<'_, '_, 'e, I> {
             self.links.push(LinkEnd::Drop);
             return None;
         };
-        let empty = matches!(self.peek(), Some(Event::End(TagEnd::Link)));
-        if link_type == LinkType::Autolink || empty {
-            // Shown by its name: an autolink's text is its address.
+        // Shown by its name when it has no text of its own: an autolink's
+        // text is its address, so it goes.
+        if link_type == LinkType::Autolink {
             self.read_to_end(drop);
-            self.ready.push_back(Event::Text(name.into()));
-            self.ready.push_back(Event::InlineHtml("</a>".into()));
-        } else {
-            self.links.push(LinkEnd::Close);
-            self.in_ref += 1;
+            self.again.push_front(Event::End(TagEnd::Link));
         }
+        if matches!(self.peek(), Some(Event::End(TagEnd::Link))) {
+            self.again.push_front(Event::Text(name.into()));
+        }
+        self.links.push(LinkEnd::Close);
+        self.in_ref += 1;
         Some(Event::InlineHtml(tag.into()))
     }
 

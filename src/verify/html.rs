@@ -56,25 +56,12 @@ impl Found {
         each_attribute(html, |start, tag, attribute, value| {
             // Lines are counted only up to a link that is new to the page.
             let mut line = || lines.at(start);
-            self.record(tag, attribute, &html[value], &mut line);
+            each_value(tag, attribute, &html[value], |is_id, text| match is_id {
+                true => self.ids.push(hash(text)),
+                false => self.link(text, &mut line),
+            });
         });
         self.lines = lines.at(html.len()) - 1;
-    }
-
-    /// Notes one attribute, its value as written; tag and attribute names
-    /// in any case. `line` tells the line of the tag.
-    fn record(&mut self, tag: &str, name: &str, value: &str, line: &mut impl FnMut() -> u64) {
-        let is = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
-        if is(name, "id") || (is(name, "name") && is(tag, "a")) {
-            self.ids.push(hash(&decode_references(value)));
-        } else if is(name, "srcset") {
-            let value = decode_references(value);
-            for url in value.split(',').filter_map(|c| c.split_whitespace().next()) {
-                self.link(url, line);
-            }
-        } else if URL_ATTRS.iter().any(|a| is(name, a)) && !(is(name, "href") && is(tag, "base")) {
-            self.link(&decode_references(value), line);
-        }
     }
 
     /// Records an internal link; external ones need no checking, and a link
@@ -183,25 +170,33 @@ fn each_attribute(html: &str, mut attribute: impl FnMut(usize, &str, &str, Range
     }
 }
 
-/// The internal links of a piece of author's HTML (as raw HTML in Markdown
-/// holds), each as a page would hold it, with the byte range of its value
-/// in `html`: what `locate` looks for when a link on a page misses.
+/// Calls `found(is_id, text)` with the id or with each link an attribute
+/// holds, its value decoded; tag and attribute names in any case.
+fn each_value(tag: &str, name: &str, value: &str, mut found: impl FnMut(bool, &str)) {
+    let is = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
+    if is(name, "id") || (is(name, "name") && is(tag, "a")) {
+        found(true, &decode_references(value));
+    } else if is(name, "srcset") {
+        let value = decode_references(value);
+        for url in value.split(',').filter_map(|c| c.split_whitespace().next()) {
+            found(false, url);
+        }
+    } else if URL_ATTRS.iter().any(|a| is(name, a)) && !(is(name, "href") && is(tag, "base")) {
+        found(false, &decode_references(value));
+    }
+}
+
+/// The links of a piece of author's HTML (as raw HTML in Markdown holds),
+/// each as a page would hold it, with the byte range of its value in
+/// `html`: what `locate` looks for when a link on a page misses.
 pub(super) fn links(html: &str) -> Vec<(String, Range<usize>)> {
     let mut found = Vec::new();
     each_attribute(html, |_, tag, name, value| {
-        let is = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
-        let raw = &html[value.clone()];
-        if is(name, "srcset") {
-            let decoded = decode_references(raw);
-            for url in decoded
-                .split(',')
-                .filter_map(|c| c.split_whitespace().next())
-            {
+        each_value(tag, name, &html[value.clone()], |is_id, url| {
+            if !is_id {
                 found.push((url.to_string(), value.clone()));
             }
-        } else if URL_ATTRS.iter().any(|a| is(name, a)) && !(is(name, "href") && is(tag, "base")) {
-            found.push((decode_references(raw).into_owned(), value));
-        }
+        });
     });
     found
 }
