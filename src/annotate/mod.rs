@@ -16,7 +16,6 @@
 //! from the caller through [`Targets`]. Nor does this module decide whether a
 //! reference is allowed where it stands; `resolve` does, from [`Place`].
 
-use std::cell::RefCell;
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -267,17 +266,13 @@ pub fn render(
     let mut headings = Vec::new();
     let mut definitions = HashMap::new();
     let mut calls = notes::Calls::default();
-    let mut places = Vec::new();
-    let html = RefCell::new(String::with_capacity(body.len() * 2));
-    {
-        let parsed = Parser::new_ext(body, self::options()).into_offset_iter();
-        let main_text = notes::without_notes(parsed, &mut definitions).map(|(event, range)| {
-            calls.note(&event, range.start);
-            event
-        });
-        let events = rewrite(main_text, &mut references, highlighter, &mut headings);
-        notes::write_html(&html, notes::mark_calls(events, &html, &mut places));
-    }
+    let parsed = Parser::new_ext(body, self::options()).into_offset_iter();
+    let main_text = notes::without_notes(parsed, &mut definitions).map(|(event, range)| {
+        calls.note(&event, range.start);
+        event
+    });
+    let events = rewrite(main_text, &mut references, highlighter, &mut headings);
+    let (html, places) = notes::write_main(events, body.len() * 2);
 
     let mut notes = notes::Notes::default();
     for (label, _) in &calls.first {
@@ -292,7 +287,7 @@ pub fn render(
     }
     let (referenced, authored_links) = references.finish();
     Rendered {
-        html: notes.place(&html.into_inner(), &places, options.id_prefix),
+        html: notes.place(&html, &places, options.id_prefix),
         headings,
         referenced,
         authored_links,
@@ -326,7 +321,7 @@ fn rewrite<'e>(
     headings: &mut Vec<Heading>,
 ) -> impl Iterator<Item = Event<'e>> {
     let options = references.options();
-    let events = rewrite::HeadingIds::new(events, options.id_prefix, headings);
+    let events = rewrite::heading_ids(events, options.id_prefix, headings);
     let events = references.rewrite(events);
     let events = rewrite::highlight_code(events, highlighter);
     events.map(move |event| rewrite::rebase(event, &options))

@@ -84,13 +84,32 @@ pub(super) fn call_as_text(event: Event) -> Event {
     }
 }
 
-/// Writes `events` as HTML into `html`.
-pub(super) fn write_html<'e>(html: &RefCell<String>, events: impl Iterator<Item = Event<'e>>) {
+/// Writes the main text's `events` as HTML, taking each footnote call out
+/// and noting where it stands in the HTML, with its label, for its sidenote
+/// to be put there once the notes are rendered.
+///
+/// The writer writes each event before it asks for the next, so the HTML's
+/// length when a call is handed on is where its sidenote goes. The call is
+/// handed on as an empty stand-in, which leaves the writer as it was.
+pub(super) fn write_main<'e>(
+    events: impl Iterator<Item = Event<'e>>,
+    capacity: usize,
+) -> (String, Vec<(usize, CowStr<'e>)>) {
+    let html = RefCell::new(String::with_capacity(capacity));
+    let mut places = Vec::new();
+    let events = events.map(|event| match event {
+        Event::FootnoteReference(label) => {
+            places.push((html.borrow().len(), label));
+            Event::InlineHtml(CowStr::Borrowed(""))
+        }
+        event => event,
+    });
     // Writing to a `String` cannot fail.
-    let _ = pulldown_cmark::html::write_html_fmt(Written(html), events);
+    let _ = pulldown_cmark::html::write_html_fmt(Written(&html), events);
+    (html.into_inner(), places)
 }
 
-/// The HTML being written, where [`mark_calls`] can see how far it has got.
+/// The HTML being written, where [`write_main`] can see how far it has got.
 struct Written<'a>(&'a RefCell<String>);
 
 impl std::fmt::Write for Written<'_> {
@@ -98,28 +117,6 @@ impl std::fmt::Write for Written<'_> {
         self.0.borrow_mut().push_str(s);
         Ok(())
     }
-}
-
-/// Takes each footnote call out of the main text, noting in `places` where
-/// it stands in `html` and its label, for its sidenote to be put there once
-/// the notes are rendered.
-///
-/// This must be the last adapter before the writer: the writer writes each
-/// event before it asks for the next, so the HTML's length when a call is
-/// handed on is where its sidenote goes. The call is handed on as an empty
-/// stand-in, which leaves the writer as it was.
-pub(super) fn mark_calls<'e, 'p>(
-    events: impl Iterator<Item = Event<'e>> + 'p,
-    html: &'p RefCell<String>,
-    places: &'p mut Vec<(usize, CowStr<'e>)>,
-) -> impl Iterator<Item = Event<'e>> + 'p {
-    events.map(move |event| match event {
-        Event::FootnoteReference(label) => {
-            places.push((html.borrow().len(), label));
-            Event::InlineHtml(CowStr::Borrowed(""))
-        }
-        event => event,
-    })
 }
 
 /// The rendered notes of a body, numbered in the order they are added.
@@ -139,7 +136,7 @@ impl Notes {
     }
 
     /// `main`, the main text's HTML, with each call's sidenote at its place
-    /// (as [`mark_calls`] noted them, in order) and the endnotes after it. A
+    /// (as [`write_main`] noted them, in order) and the endnotes after it. A
     /// call to a note that does not exist is shown as written.
     pub fn place(&self, main: &str, places: &[(usize, CowStr)], prefix: &str) -> String {
         let mut html = String::with_capacity(main.len());

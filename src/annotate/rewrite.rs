@@ -1,5 +1,5 @@
 //! The rewrites of what the author wrote besides references, as iterator
-//! adapters over a body's events: [`HeadingIds`] gives headings ids,
+//! adapters over a body's events: [`heading_ids`] gives headings ids,
 //! [`highlight_code`] highlights code blocks and [`rebase`] moves the
 //! author's relative links for a body shown away from its own page.
 //!
@@ -18,36 +18,20 @@ use crate::highlight::Highlighter;
 /// Gives every heading an id: the one the author wrote (`{#terms}`), or a
 /// slug of its text, unique within the stream. Both carry the body's id
 /// prefix. Each heading is also noted in `headings`, for contents lists.
-pub(super) struct HeadingIds<'h, 'p, 'e, I> {
-    input: I,
-    prefix: &'p str,
-    headings: &'h mut Vec<Heading>,
-    /// The ids given to headings so far, without the prefix.
-    slugs: HashSet<String>,
-    /// The events of the heading just opened, read ahead for its text.
-    held: VecDeque<Event<'e>>,
-}
-
-impl<'h, 'p, 'e, I> HeadingIds<'h, 'p, 'e, I> {
-    pub(super) fn new(input: I, prefix: &'p str, headings: &'h mut Vec<Heading>) -> Self {
-        HeadingIds {
-            input,
-            prefix,
-            headings,
-            slugs: HashSet::new(),
-            held: VecDeque::new(),
-        }
-    }
-}
-
-impl<'e, I: Iterator<Item = Event<'e>>> Iterator for HeadingIds<'_, '_, 'e, I> {
-    type Item = Event<'e>;
-
-    fn next(&mut self) -> Option<Event<'e>> {
-        if let Some(event) = self.held.pop_front() {
+pub(super) fn heading_ids<'e>(
+    mut input: impl Iterator<Item = Event<'e>>,
+    prefix: &str,
+    headings: &mut Vec<Heading>,
+) -> impl Iterator<Item = Event<'e>> {
+    // The ids given to headings so far, without the prefix.
+    let mut slugs = HashSet::new();
+    // The events of the heading just opened, read ahead for its text.
+    let mut held = VecDeque::new();
+    std::iter::from_fn(move || {
+        if let Some(event) = held.pop_front() {
             return Some(event);
         }
-        let (level, id, classes, attrs) = match self.input.next()? {
+        let (level, id, classes, attrs) = match input.next()? {
             Event::Start(Tag::Heading {
                 level,
                 id,
@@ -56,13 +40,13 @@ impl<'e, I: Iterator<Item = Event<'e>>> Iterator for HeadingIds<'_, '_, 'e, I> {
             }) => (level, id, classes, attrs),
             event => return Some(event),
         };
-        super::read_to_end(|| self.input.next(), |event| self.held.push_back(event));
-        let text = plain_text(&self.held);
+        super::read_to_end(|| input.next(), |event| held.push_back(event));
+        let text = plain_text(&held);
         let id = match id {
-            Some(id) => [self.prefix, &id].concat(),
-            None => [self.prefix, &unique_slug(&text, &mut self.slugs)].concat(),
+            Some(id) => [prefix, &id].concat(),
+            None => [prefix, &unique_slug(&text, &mut slugs)].concat(),
         };
-        self.headings.push(Heading {
+        headings.push(Heading {
             level: level as u8,
             id: id.clone(),
             text,
@@ -73,7 +57,7 @@ impl<'e, I: Iterator<Item = Event<'e>>> Iterator for HeadingIds<'_, '_, 'e, I> {
             classes,
             attrs,
         }))
-    }
+    })
 }
 
 /// The text of a heading's events, as its id and contents entry read it.

@@ -20,8 +20,6 @@ mod paths;
 pub use locate::{SourceDoc, locate};
 pub use paths::{percent_decode, resolve};
 
-use std::collections::BTreeMap;
-use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use rayon::prelude::*;
@@ -33,7 +31,8 @@ use crate::annotate::is_external;
 use html::{Found, Scanned};
 
 /// One internal link of the output that points at nothing.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, thiserror::Error)]
+#[error("{page}:{line}: `{target}`: {problem}")]
 pub struct Miss {
     /// The page holding the link, relative to the output root.
     pub page: String,
@@ -45,60 +44,23 @@ pub struct Miss {
 }
 
 /// Why a link misses.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, thiserror::Error)]
 pub enum Problem {
     /// No output file at this path.
+    #[error("the site has no file `{0}`")]
     NoFile(String),
     /// The file exists but has no element with this id.
+    #[error("`{file}` has no element with id `{anchor}`")]
     NoAnchor { file: String, anchor: String },
     /// A folder, which only a web server turns into its `index.html`.
+    #[error("`{0}` is a folder; link to `{0}index.html`")]
     Folder(String),
     /// `..` climbs above the output root.
+    #[error("the path climbs out of the site")]
     LeavesSite,
     /// Starts with `/`: right only at a domain root, never from `file://`.
+    #[error("a link starting with `/` breaks under a subpath and from file://")]
     RootAbsolute,
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Problem::NoFile(path) => write!(f, "the site has no file `{path}`"),
-            Problem::NoAnchor { file, anchor } => {
-                write!(f, "`{file}` has no element with id `{anchor}`")
-            }
-            Problem::Folder(path) => write!(f, "`{path}` is a folder; link to `{path}index.html`"),
-            Problem::LeavesSite => f.write_str("the path climbs out of the site"),
-            Problem::RootAbsolute => {
-                f.write_str("a link starting with `/` breaks under a subpath and from file://")
-            }
-        }
-    }
-}
-
-impl fmt::Display for Miss {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}: `{}`: {}",
-            self.page, self.line, self.target, self.problem
-        )
-    }
-}
-
-/// Every miss in the site, sorted by page and line.
-pub fn verify<'a>(
-    files: impl IntoIterator<Item = (&'a str, &'a [u8])>,
-    statics: &BTreeMap<String, Vec<u8>>,
-) -> Vec<Miss> {
-    let collector = Collector::default();
-    // A rendered page replaces a static file of the same path, as on disk.
-    for (path, bytes) in statics {
-        collector.add(path, bytes);
-    }
-    for (path, bytes) in files {
-        collector.add(path, bytes);
-    }
-    collector.finish()
 }
 
 /// Every output path, with the scan of each HTML page.
