@@ -1,7 +1,7 @@
 //! The Markdown layer of `brief`: pulldown-cmark's event stream, read for
 //! references and rewritten into HTML.
 //!
-//! Two passes share one parser configuration. [`scan`] walks a body's events
+//! Two passes share one parser configuration. [`scan_source`] walks a body's events
 //! and records every reference (`[text](party:id)`, `![](quote:id)`) with its
 //! byte span, the block it stands in and a snippet of that block's text — the
 //! raw material of mentions (`scan.rs`, `snippet.rs`). [`render`] walks the
@@ -30,7 +30,7 @@ mod rewrite;
 mod scan;
 mod snippet;
 
-pub use scan::{scan, scan_source};
+pub use scan::scan_source;
 pub use snippet::Snippet;
 
 /// The parser options every body is read with.
@@ -139,7 +139,7 @@ pub enum Place {
     LinkText,
 }
 
-/// One reference found by [`scan`].
+/// One reference found by [`scan_source`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RawRef {
     pub kind: Kind,

@@ -20,14 +20,10 @@ use super::snippet::BlockText;
 use super::{Flaw, Place, RawRef, Snippet, flaw, misspelt_kind, options, parse_reference};
 use crate::model::Kind;
 
-/// Finds every reference in `body`. `name` gives the text shown for a
-/// reference with empty link text (None when the target does not exist).
-pub fn scan(body: &str, name: &dyn Fn(Kind, &str) -> Option<String>) -> Vec<RawRef> {
-    scan_body(body, None, name)
-}
-
-/// [`scan`] of the body that starts at `body_start` of `source`, whose
-/// snippets point into `source` wherever they are plain slices of it.
+/// Finds every reference in the body that starts at `body_start` of
+/// `source`, with snippets that point into `source` wherever they are plain
+/// slices of it. `name` gives the text shown for a reference with empty link
+/// text (None when the target does not exist).
 pub fn scan_source(
     source: &Arc<String>,
     body_start: usize,
@@ -39,7 +35,10 @@ pub fn scan_source(
     }
 }
 
-fn scan_body(
+/// Finds every reference in `body`, whose snippets point into `source` (the
+/// text it starts at the given offset of) where they can, and are copied
+/// otherwise.
+pub(super) fn scan_body(
     body: &str,
     source: Option<(&Arc<String>, usize)>,
     name: &dyn Fn(Kind, &str) -> Option<String>,
@@ -54,6 +53,7 @@ fn scan_body(
         place: Place::Flow,
         open_links: Vec::new(),
         image_depth: 0,
+        note_at: None,
         reading_order: Vec::new(),
     };
     let mut definitions = HashMap::new();
@@ -61,23 +61,17 @@ fn scan_body(
     let events = Parser::new_ext(body, options()).into_offset_iter();
     for (event, range) in without_notes(events, &mut definitions) {
         calls.note(&event, range.start);
-        walk.step(event, range, None);
+        walk.step(event, range);
     }
     // A note is read where it is called, so its references take the position
     // of the note's first call when references are put in reading order.
     for (label, called_at) in calls.first {
+        walk.note_at = Some(called_at);
         for (event, range) in definitions.remove(&label).into_iter().flatten() {
-            walk.step(event, range, Some(called_at));
+            walk.step(event, range);
         }
     }
     walk.finish()
-}
-
-/// Where in `body` the text `piece` lies, when it is a slice of `body`
-/// (as the parser's borrowed text is) rather than text made up.
-fn offset_in(body: &str, piece: &str) -> Option<usize> {
-    let at = (piece.as_ptr() as usize).checked_sub(body.as_ptr() as usize)?;
-    (at.checked_add(piece.len())? <= body.len()).then_some(at)
 }
 
 /// A block being read: its text so far and the references that stand in it,
@@ -90,7 +84,7 @@ struct OpenBlock {
     refs: Vec<(usize, usize, usize)>,
 }
 
-/// The state of [`scan`]'s walk over one body's events.
+/// The state of [`scan_body`]'s walk over one body's events.
 struct ScanWalk<'b, 'n> {
     body: &'b str,
     source: Option<(&'b Arc<String>, usize)>,
@@ -102,19 +96,29 @@ struct ScanWalk<'b, 'n> {
     /// (index into refs, text length when the link opened) for open reference links.
     open_links: Vec<Option<(usize, usize)>>,
     image_depth: usize,
+    /// Where the note being read is first called; None in the main text.
+    note_at: Option<usize>,
     /// Where each reference stands in reading order (its note's call, in a note).
     reading_order: Vec<usize>,
 }
 
 impl ScanWalk<'_, '_> {
-    /// A piece of block text as a slice of the source, by its offset there.
+    /// Where in the source the text `piece` lies, when it is a slice of the
+    /// body (as the parser's borrowed text is) rather than text made up.
     fn at(&self, piece: &str) -> Option<usize> {
-        Some(offset_in(self.body, piece)? + self.source?.1)
+        let at = (piece.as_ptr() as usize).checked_sub(self.body.as_ptr() as usize)?;
+        (at.checked_add(piece.len())? <= self.body.len()).then_some(at + self.source?.1)
     }
 
     /// The number of the innermost open block.
     fn block(&self) -> usize {
         self.blocks.last().map_or(0, |b| b.number)
+    }
+
+    /// Records `r`, in reading order.
+    fn push(&mut self, r: RawRef) {
+        self.reading_order.push(self.note_at.unwrap_or(r.span.start));
+        self.refs.push(r);
     }
 
     /// A link to `kind:id` at `span`, in the block and place being read;
@@ -138,7 +142,7 @@ impl ScanWalk<'_, '_> {
         (self.name)(kind, id).unwrap_or_else(|| id.to_string())
     }
 
-    fn step(&mut self, event: Event, range: Range<usize>, note_at: Option<usize>) {
+    fn step(&mut self, event: Event, range: Range<usize>) {
         // Inside an image's alt text there is nothing to link: `render` copies
         // such text verbatim, so references there are not references.
         if self.image_depth > 0 {
@@ -149,13 +153,11 @@ impl ScanWalk<'_, '_> {
             }
             return;
         }
-        if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &event {
-            if parse_reference(dest_url).is_some() {
-                self.reading_order.push(note_at.unwrap_or(range.start));
-            } else if let Some(flaw) = flaw(dest_url) {
-                self.reading_order.push(note_at.unwrap_or(range.start));
-                self.flawed(dest_url, flaw, range.clone());
-            }
+        if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &event
+            && parse_reference(dest_url).is_none()
+            && let Some(flaw) = flaw(dest_url)
+        {
+            self.flawed(dest_url, flaw, range.clone());
         }
         match event {
             Event::Start(tag) => self.start(tag, range),
@@ -186,7 +188,7 @@ impl ScanWalk<'_, '_> {
             _ => (Kind::Section, ""),
         };
         let flaw = Some(flaw);
-        self.refs.push(RawRef {
+        self.push(RawRef {
             flaw,
             ..self.reference(kind, id, span)
         });
@@ -220,7 +222,7 @@ impl ScanWalk<'_, '_> {
                         true => self.place,
                         false => Place::LinkText,
                     };
-                    self.refs.push(RawRef {
+                    self.push(RawRef {
                         embed: true,
                         place,
                         ..self.reference(kind, id, range)
@@ -229,7 +231,7 @@ impl ScanWalk<'_, '_> {
             }
             Tag::Link { dest_url, .. } => {
                 let reference = parse_reference(&dest_url).map(|(kind, id)| {
-                    self.refs.push(self.reference(kind, id, range));
+                    self.push(self.reference(kind, id, range));
                     let open = self.blocks.last().map_or(0, |b| b.text.len());
                     (self.refs.len() - 1, open)
                 });

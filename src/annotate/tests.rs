@@ -22,6 +22,11 @@ impl Targets for Fixed {
     }
 }
 
+/// The scan of `body` on its own, its snippets copied.
+fn scan(body: &str, name: &dyn Fn(Kind, &str) -> Option<String>) -> Vec<RawRef> {
+    scan::scan_body(body, None, name)
+}
+
 fn html(markdown: &str) -> String {
     render(
         markdown,
