@@ -44,34 +44,27 @@ pub(super) fn without_notes<'a, 'n>(
     mut events: impl Iterator<Item = Located<'a>> + 'n,
     notes: &'n mut HashMap<String, Vec<Located<'a>>>,
 ) -> impl Iterator<Item = Located<'a>> + 'n {
-    let mut current: Option<(String, Vec<Located<'a>>)> = None;
-    let mut depth = 0usize;
     std::iter::from_fn(move || {
-        for item in events.by_ref() {
-            match &item.0 {
-                Event::Start(Tag::FootnoteDefinition(label)) if current.is_none() => {
-                    current = Some((label.to_string(), Vec::new()));
-                    depth = 0;
+        loop {
+            let item = events.next()?;
+            let label = match &item.0 {
+                Event::Start(Tag::FootnoteDefinition(label)) => label.to_string(),
+                _ => return Some(item),
+            };
+            // Definitions inside this one are part of it.
+            let mut depth = 0usize;
+            let mut body = Vec::new();
+            for item in events.by_ref() {
+                match &item.0 {
+                    Event::Start(Tag::FootnoteDefinition(_)) => depth += 1,
+                    Event::End(TagEnd::FootnoteDefinition) if depth == 0 => break,
+                    Event::End(TagEnd::FootnoteDefinition) => depth -= 1,
+                    _ => {}
                 }
-                Event::End(TagEnd::FootnoteDefinition) if current.is_some() && depth == 0 => {
-                    if let Some((label, body)) = current.take() {
-                        notes.entry(label).or_insert(body);
-                    }
-                }
-                event => match &mut current {
-                    Some((_, body)) => {
-                        match event {
-                            Event::Start(Tag::FootnoteDefinition(_)) => depth += 1,
-                            Event::End(TagEnd::FootnoteDefinition) => depth -= 1,
-                            _ => {}
-                        }
-                        body.push(item);
-                    }
-                    None => return Some(item),
-                },
+                body.push(item);
             }
+            notes.entry(label).or_insert(body);
         }
-        None
     })
 }
 

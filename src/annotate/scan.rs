@@ -117,7 +117,8 @@ impl ScanWalk<'_, '_> {
 
     /// Records `r`, in reading order.
     fn push(&mut self, r: RawRef) {
-        self.reading_order.push(self.note_at.unwrap_or(r.span.start));
+        self.reading_order
+            .push(self.note_at.unwrap_or(r.span.start));
         self.refs.push(r);
     }
 

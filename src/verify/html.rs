@@ -220,32 +220,22 @@ fn read_start_tag(
 ) -> (&str, usize) {
     let bytes = html.as_bytes();
     let is_space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c');
-    let mut i = at;
-    while i < bytes.len() && !is_space(bytes[i]) && bytes[i] != b'>' && bytes[i] != b'/' {
-        i += 1;
-    }
+    let mut i = past(bytes, at, |b| !is_space(b) && b != b'>' && b != b'/');
     let name = &html[at..i];
     loop {
-        while i < bytes.len() && (is_space(bytes[i]) || bytes[i] == b'/') {
-            i += 1;
-        }
+        i = past(bytes, i, |b| is_space(b) || b == b'/');
         if i >= bytes.len() || bytes[i] == b'>' {
             return (name, (i + 1).min(bytes.len()));
         }
         let name_start = i;
-        while i < bytes.len() && !is_space(bytes[i]) && !matches!(bytes[i], b'=' | b'>' | b'/') {
-            i += 1;
-        }
+        i = past(bytes, i, |b| {
+            !is_space(b) && !matches!(b, b'=' | b'>' | b'/')
+        });
         let attribute_name = &html[name_start..i];
-        while i < bytes.len() && is_space(bytes[i]) {
-            i += 1;
-        }
+        i = past(bytes, i, is_space);
         let mut value = i..i;
-        if i < bytes.len() && bytes[i] == b'=' {
-            i += 1;
-            while i < bytes.len() && is_space(bytes[i]) {
-                i += 1;
-            }
+        if bytes.get(i) == Some(&b'=') {
+            i = past(bytes, i + 1, is_space);
             match bytes.get(i) {
                 Some(&quote @ (b'"' | b'\'')) => {
                     let end =
@@ -255,15 +245,22 @@ fn read_start_tag(
                 }
                 _ => {
                     let start = i;
-                    while i < bytes.len() && !is_space(bytes[i]) && bytes[i] != b'>' {
-                        i += 1;
-                    }
+                    i = past(bytes, i, |b| !is_space(b) && b != b'>');
                     value = start..i;
                 }
             }
         }
         attribute(name, attribute_name, value);
     }
+}
+
+/// The offset of the first byte of `bytes` from `i` on that `skip` does not
+/// take.
+fn past(bytes: &[u8], mut i: usize, skip: impl Fn(u8) -> bool) -> usize {
+    while i < bytes.len() && skip(bytes[i]) {
+        i += 1;
+    }
+    i
 }
 
 /// Offset of the `</name` that closes a raw-text element opened before `from`.
