@@ -63,9 +63,8 @@ impl Snippet {
     }
 
     /// Each part as a string and what goes before or after it: `before`
-    /// may start with an ellipsis, `after` end with one. For writers that
-    /// take the parts in pieces rather than joined.
-    pub fn pieces(&self) -> [[&str; 2]; 3] {
+    /// may start with an ellipsis, `after` end with one.
+    fn pieces(&self) -> [[&str; 2]; 3] {
         let part =
             |(start, end): (u32, u32)| (self.text).get(start as usize..end as usize).unwrap_or("");
         let ellipsis = |cut: bool| if cut { ELLIPSIS } else { "" };
@@ -120,25 +119,12 @@ impl fmt::Debug for Snippet {
 
 impl Serialize for Snippet {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let [before, text, after] = self.pieces();
+        let [before, text, after] = self.strings();
         let mut out = serializer.serialize_struct("Snippet", 3)?;
-        out.serialize_field("before", &Pieces(before))?;
-        out.serialize_field("text", &Pieces(text))?;
-        out.serialize_field("after", &Pieces(after))?;
+        out.serialize_field("before", &before)?;
+        out.serialize_field("text", &text)?;
+        out.serialize_field("after", &after)?;
         out.end()
-    }
-}
-
-/// A string in two pieces, serialised as one.
-struct Pieces<'a>([&'a str; 2]);
-
-impl Serialize for Pieces<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self.0 {
-            [a, ""] => serializer.serialize_str(a),
-            ["", b] => serializer.serialize_str(b),
-            [a, b] => serializer.collect_str(&format_args!("{a}{b}")),
-        }
     }
 }
 
