@@ -77,22 +77,15 @@ pub fn script_scheme(url: &str) -> Option<&'static str> {
     // Browsers strip C0 controls and spaces around a URL and remove ASCII
     // tabs and newlines inside it before reading the scheme, so
     // "\tjava\nscript:" runs as "javascript:". A scheme is short, so only
-    // the first bytes so read are looked at, lowercased, without allocating:
-    // every link of every page passes through here.
-    let mut head = [0u8; 24];
-    let mut len = 0;
-    let read = (url.trim_start_matches(|c: char| c <= ' ').bytes())
-        .filter(|b| !matches!(b, b'\t' | b'\n' | b'\r'));
-    for (slot, byte) in head.iter_mut().zip(read) {
-        *slot = byte.to_ascii_lowercase();
-        len += 1;
-    }
-    let head = &head[..len];
-    if head.starts_with(b"javascript:") {
-        return Some("javascript:");
-    }
-    if head.starts_with(b"vbscript:") {
-        return Some("vbscript:");
+    // the first bytes so read are looked at, lowercased.
+    let head: Vec<u8> = (url.trim_start_matches(|c: char| c <= ' ').bytes())
+        .filter(|b| !matches!(b, b'\t' | b'\n' | b'\r'))
+        .take(24)
+        .map(|b| b.to_ascii_lowercase())
+        .collect();
+    let scripts = ["javascript:", "vbscript:"];
+    if let Some(scheme) = scripts.into_iter().find(|s| head.starts_with(s.as_bytes())) {
+        return Some(scheme);
     }
     // A data URL's type may have spaces before it (`data: text/html,`).
     let kind = head.strip_prefix(b"data:")?.trim_ascii_start();

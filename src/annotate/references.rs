@@ -15,7 +15,7 @@ use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
 
 use super::notes::call_as_text;
-use super::{RenderOptions, Target, Targets, anchor_id, is_external, parse_reference};
+use super::{RenderOptions, Target, Targets, anchor_id, is_external, parse_reference, read_to_end};
 use crate::model::Kind;
 
 /// The references of one body as rendering meets them, in its main text and
@@ -89,15 +89,20 @@ impl<'a> References<'a> {
         Some((ref_tag(kind, id, &anchor, &target), target.name))
     }
 
-    /// The card the next embed of `id` shows, with its anchor; or, when
-    /// there is none, the name it shows instead.
-    fn embed(&mut self, kind: Kind, id: &str) -> Result<String, String> {
+    /// The next embed of `id`: its card with the embed's anchor, or its name
+    /// when there is no card. Inside a paragraph the card splits it, since a
+    /// card is a block.
+    fn embed<'e>(&mut self, kind: Kind, id: &str, in_paragraph: bool) -> Event<'e> {
         let n = self.count(kind, id);
         let anchor = anchor_id(self.options.id_prefix, kind, id, n);
-        self.targets.card(kind, id, &anchor).ok_or_else(|| {
-            let target = self.targets.target(kind, id);
-            target.map_or_else(|| id.to_string(), |t| t.name)
-        })
+        match self.targets.card(kind, id, &anchor) {
+            Some(card) if in_paragraph => Event::Html(format!("</p>\n{card}<p>").into()),
+            Some(card) => Event::Html(card.into()),
+            None => {
+                let target = self.targets.target(kind, id);
+                Event::Text(target.map_or_else(|| id.to_string(), |t| t.name).into())
+            }
+        }
     }
 }
 
@@ -206,8 +211,8 @@ impl<'e, I: Iterator<Item = Event<'e>>> ReferenceRewrite<'_, '_, 'e, I> {
             },
             Event::Start(Tag::Image { ref dest_url, .. }) => match parse_reference(dest_url) {
                 Some((kind, id)) => {
-                    let shown = self.embed(kind, id, self.in_paragraph);
-                    self.read_to_end(drop);
+                    let shown = self.references.embed(kind, id, self.in_paragraph);
+                    read_to_end(|| self.pull(), drop);
                     Some(shown)
                 }
                 None => {
@@ -245,12 +250,6 @@ impl<'e, I: Iterator<Item = Event<'e>>> ReferenceRewrite<'_, '_, 'e, I> {
         self.again.front()
     }
 
-    /// Reads through the end of the tag just opened, keeping what `keep`
-    /// says to (its end included).
-    fn read_to_end(&mut self, keep: impl FnMut(Event<'e>)) {
-        super::read_to_end(|| self.pull(), keep);
-    }
-
     /// A paragraph just opened. One that holds an embed and nothing else but
     /// whitespace becomes the embed's card; any other opens as usual, and
     /// what was read ahead is rewritten after it.
@@ -270,13 +269,13 @@ impl<'e, I: Iterator<Item = Event<'e>>> ReferenceRewrite<'_, '_, 'e, I> {
                 Event::End(TagEnd::Paragraph) => {
                     let shown = (embed.as_deref())
                         .and_then(parse_reference)
-                        .map(|(kind, id)| self.embed(kind, id, false));
+                        .map(|(kind, id)| self.references.embed(kind, id, false));
                     return shown.unwrap_or(Event::Text(CowStr::Borrowed("")));
                 }
                 Event::Start(Tag::Image { ref dest_url, .. }) => {
                     embed = Some(dest_url.clone());
                     look.push(event);
-                    self.read_to_end(|e| look.push(e));
+                    read_to_end(|| self.pull(), |e| look.push(e));
                 }
                 event => look.push(event),
             }
@@ -297,7 +296,7 @@ impl<'e, I: Iterator<Item = Event<'e>>> ReferenceRewrite<'_, '_, 'e, I> {
         // Shown by its name when it has no text of its own: an autolink's
         // text is its address, so it goes.
         if link_type == LinkType::Autolink {
-            self.read_to_end(drop);
+            read_to_end(|| self.pull(), drop);
             self.again.push_front(Event::End(TagEnd::Link));
         }
         if matches!(self.peek(), Some(Event::End(TagEnd::Link))) {
@@ -306,17 +305,6 @@ impl<'e, I: Iterator<Item = Event<'e>>> ReferenceRewrite<'_, '_, 'e, I> {
         self.links.push(LinkEnd::Close);
         self.in_ref += 1;
         Some(Event::InlineHtml(tag.into()))
-    }
-
-    /// An embed: its card with the reference's anchor, or its name when there
-    /// is no card. Inside a paragraph the card splits it, since a card is a
-    /// block.
-    fn embed(&mut self, kind: Kind, id: &str, in_paragraph: bool) -> Event<'e> {
-        match self.references.embed(kind, id) {
-            Err(name) => Event::Text(name.into()),
-            Ok(card) if in_paragraph => Event::Html(format!("</p>\n{card}<p>").into()),
-            Ok(card) => Event::Html(card.into()),
-        }
     }
 }
 

@@ -171,19 +171,13 @@ struct Generations {
 impl ScanCache {
     fn scan(&self, bytes: &[u8]) -> Arc<Scanned> {
         let digest = xxhash_rust::xxh3::xxh3_128(bytes);
-        {
+        let kept = {
             let mut kept = lock(&self.0);
-            let kept = &mut *kept;
-            if let Some(scanned) = kept.this.get(&digest) {
-                return Arc::clone(scanned);
-            }
-            if let Some(scanned) = kept.last.remove(&digest) {
-                kept.this.insert(digest, Arc::clone(&scanned));
-                return scanned;
-            }
-        }
+            let this = kept.this.get(&digest).cloned();
+            this.or_else(|| kept.last.remove(&digest))
+        };
         // Scanned without the lock, so that other pages are looked up meanwhile.
-        let scanned = Arc::new(Scanned::of(bytes));
+        let scanned = kept.unwrap_or_else(|| Arc::new(Scanned::of(bytes)));
         lock(&self.0).this.insert(digest, Arc::clone(&scanned));
         scanned
     }
