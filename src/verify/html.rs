@@ -48,20 +48,25 @@ impl Found {
     /// Reads the next piece of the page: whole markup, cut between tags.
     /// Line numbers continue from the pieces before it.
     pub fn read(&mut self, html: &str) {
-        let mut lines = Lines {
-            text: html.as_bytes(),
-            at: 0,
-            line: self.lines + 1,
+        let newlines = |range: Range<usize>| {
+            let counted = memchr::memchr_iter(b'\n', &html.as_bytes()[range]).count();
+            counted as u64
         };
+        // The line of the tag last counted to, and where it starts.
+        let (mut line, mut counted) = (self.lines + 1, 0);
         each_attribute(html, |start, tag, attribute, value| {
             // Lines are counted only up to a link that is new to the page.
-            let mut line = || lines.at(start);
+            let mut line_at = || {
+                line += newlines(counted..start);
+                counted = start;
+                line
+            };
             each_value(tag, attribute, &html[value], |is_id, text| match is_id {
                 true => self.ids.push(hash(text)),
-                false => self.link(text, &mut line),
+                false => self.link(text, &mut line_at),
             });
         });
-        self.lines = lines.at(html.len()) - 1;
+        self.lines = line - 1 + newlines(counted..html.len());
     }
 
     /// Records an internal link; external ones need no checking, and a link
@@ -323,25 +328,6 @@ fn reference(entity: &str) -> Option<char> {
             };
             char::from_u32(code)
         }
-    }
-}
-
-/// Line numbers for byte offsets that only move forward.
-struct Lines<'a> {
-    text: &'a [u8],
-    at: usize,
-    line: u64,
-}
-
-impl Lines<'_> {
-    fn at(&mut self, offset: usize) -> u64 {
-        let offset = offset.min(self.text.len());
-        if offset > self.at {
-            let newlines = memchr::memchr_iter(b'\n', &self.text[self.at..offset]).count();
-            self.line += newlines as u64;
-            self.at = offset;
-        }
-        self.line
     }
 }
 
