@@ -54,7 +54,6 @@ pub(super) fn scan_body(
         open_links: Vec::new(),
         image_depth: 0,
         note_at: None,
-        reading_order: Vec::new(),
     };
     let mut definitions = HashMap::new();
     let mut calls = Calls::default();
@@ -89,7 +88,9 @@ struct ScanWalk<'b, 'n> {
     body: &'b str,
     source: Option<(&'b Arc<String>, usize)>,
     name: &'n dyn Fn(Kind, &str) -> Option<String>,
-    refs: Vec<RawRef>,
+    /// Each reference with where it stands in reading order (its note's
+    /// call, in a note).
+    refs: Vec<(usize, RawRef)>,
     blocks: Vec<OpenBlock>,
     next_block: usize,
     place: Place,
@@ -98,8 +99,6 @@ struct ScanWalk<'b, 'n> {
     image_depth: usize,
     /// Where the note being read is first called; None in the main text.
     note_at: Option<usize>,
-    /// Where each reference stands in reading order (its note's call, in a note).
-    reading_order: Vec<usize>,
 }
 
 impl ScanWalk<'_, '_> {
@@ -110,16 +109,9 @@ impl ScanWalk<'_, '_> {
         (at.checked_add(piece.len())? <= self.body.len()).then_some(at + self.source?.1)
     }
 
-    /// The number of the innermost open block.
-    fn block(&self) -> usize {
-        self.blocks.last().map_or(0, |b| b.number)
-    }
-
     /// Records `r`, in reading order.
     fn push(&mut self, r: RawRef) {
-        self.reading_order
-            .push(self.note_at.unwrap_or(r.span.start));
-        self.refs.push(r);
+        self.refs.push((self.note_at.unwrap_or(r.span.start), r));
     }
 
     /// A link to `kind:id` at `span`, in the block and place being read;
@@ -131,7 +123,7 @@ impl ScanWalk<'_, '_> {
             span,
             embed: false,
             place: self.place,
-            block: self.block(),
+            block: self.blocks.last().map_or(0, |b| b.number),
             nth: 0,
             snippet: Snippet::default(),
             flaw: None,
@@ -258,7 +250,7 @@ impl ScanWalk<'_, '_> {
         {
             let source = self.source.map(|(source, _)| source);
             for &(index, start, end) in &done.refs {
-                if let Some(r) = self.refs.get_mut(index) {
+                if let Some((_, r)) = self.refs.get_mut(index) {
                     r.snippet = done.text.snippet(start, end, source);
                 }
             }
@@ -271,7 +263,7 @@ impl ScanWalk<'_, '_> {
     fn close_link(&mut self, index: usize, start: usize) {
         let empty = self.blocks.last().is_some_and(|b| b.text.len() == start);
         let shown = match self.refs.get(index) {
-            Some(r) if empty => self.shown(r.kind, &r.id),
+            Some((_, r)) if empty => self.shown(r.kind, &r.id),
             _ => String::new(),
         };
         if let Some(open) = self.blocks.last_mut() {
@@ -284,7 +276,7 @@ impl ScanWalk<'_, '_> {
     fn finish(self) -> Vec<RawRef> {
         let mut refs = self.refs;
         let mut counts: HashMap<(Kind, String), usize> = HashMap::new();
-        for r in refs.iter_mut().filter(|r| r.flaw.is_none()) {
+        for (_, r) in refs.iter_mut().filter(|(_, r)| r.flaw.is_none()) {
             let n = counts.entry((r.kind, r.id.clone())).or_insert(0);
             *n += 1;
             r.nth = *n;
@@ -292,9 +284,8 @@ impl ScanWalk<'_, '_> {
         // Anchors follow the main-text-then-notes walk that `render` also
         // takes; the list itself is returned in reading order, which
         // numbering and backlinks use.
-        let mut ordered: Vec<(usize, RawRef)> = self.reading_order.into_iter().zip(refs).collect();
-        ordered.sort_by_key(|(at, _)| *at);
-        ordered.into_iter().map(|(_, r)| r).collect()
+        refs.sort_by_key(|(at, _)| *at);
+        refs.into_iter().map(|(_, r)| r).collect()
     }
 }
 
