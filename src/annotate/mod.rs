@@ -60,14 +60,6 @@ pub enum Flaw {
     Misspelt(String),
 }
 
-/// The flaw of a link destination that is not a reference, if it has one.
-pub fn flaw(dest: &str) -> Option<Flaw> {
-    if let Some(scheme) = script_scheme(dest) {
-        return Some(Flaw::Script(scheme));
-    }
-    misspelt_kind(dest).map(|(written, _, _)| Flaw::Misspelt(written.to_string()))
-}
-
 /// The scheme of a URL a browser would run as script, as browsers read it:
 /// leading spaces and control characters are dropped, tabs and line breaks
 /// anywhere are ignored, and the scheme is not case-sensitive. Only the

@@ -41,7 +41,14 @@ pub(super) fn heading_ids<'e>(
             event => return Some(event),
         };
         super::read_to_end(|| input.next(), |event| held.push_back(event));
-        let text = plain_text(&held);
+        // The heading's text, as its id and contents entry read it.
+        let text: String = (held.iter())
+            .filter_map(|event| match event {
+                Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+                Event::SoftBreak | Event::HardBreak => Some(" "),
+                _ => None,
+            })
+            .collect();
         let id = match id {
             Some(id) => [prefix, &id].concat(),
             None => [prefix, &unique_slug(&text, &mut slugs)].concat(),
@@ -58,16 +65,6 @@ pub(super) fn heading_ids<'e>(
             attrs,
         }))
     })
-}
-
-/// The text of a heading's events, as its id and contents entry read it.
-fn plain_text<'a>(events: impl IntoIterator<Item = &'a Event<'a>>) -> String {
-    let words = events.into_iter().filter_map(|event| match event {
-        Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
-        Event::SoftBreak | Event::HardBreak => Some(" "),
-        _ => None,
-    });
-    words.collect()
 }
 
 /// Ids the built-in templates give elements of the pages a body is shown
@@ -97,12 +94,6 @@ const TEMPLATE_IDS: &[&str] = &[
 /// footnotes (`note-1`, `note-ref-1`, `sn-1`).
 const MADE_ID_PREFIXES: &[&str] = &["m-", "preview-", "note-", "sn-"];
 
-/// Whether brief gives `id` to an element of its own on a page that shows a
-/// body, so a heading of the body may not have it.
-fn is_reserved_id(id: &str) -> bool {
-    TEMPLATE_IDS.contains(&id) || MADE_ID_PREFIXES.iter().any(|p| id.starts_with(p))
-}
-
 /// A heading id from its text, unique within the stream and never one brief
 /// uses itself: such a slug gains an `h-` in front (a heading "Main" gets
 /// `h-main`), since a number after it could still be one of brief's
@@ -113,7 +104,8 @@ fn unique_slug(text: &str, seen: &mut HashSet<String>) -> String {
     if slug.is_empty() {
         slug = "section".to_string();
     }
-    if is_reserved_id(&slug) {
+    if TEMPLATE_IDS.contains(&slug.as_str()) || MADE_ID_PREFIXES.iter().any(|p| slug.starts_with(p))
+    {
         slug.insert_str(0, "h-");
     }
     let mut id = slug.clone();

@@ -17,7 +17,7 @@ use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 use super::notes::{Calls, without_notes};
 use super::snippet::BlockText;
-use super::{Flaw, Place, RawRef, Snippet, flaw, misspelt_kind, options, parse_reference};
+use super::{Flaw, Place, RawRef, Snippet, misspelt_kind, options, parse_reference, script_scheme};
 use crate::model::Kind;
 
 /// Finds every reference in the body that starts at `body_start` of
@@ -148,9 +148,8 @@ impl ScanWalk<'_, '_> {
         }
         if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &event
             && parse_reference(dest_url).is_none()
-            && let Some(flaw) = flaw(dest_url)
         {
-            self.flawed(dest_url, flaw, range.clone());
+            self.flawed(dest_url, range.clone());
         }
         match event {
             Event::Start(tag) => self.start(tag, range),
@@ -173,16 +172,19 @@ impl ScanWalk<'_, '_> {
         }
     }
 
-    /// Records a link that is no reference but must not be published: it
-    /// is reported, never shown, so it takes no anchor and no snippet.
-    fn flawed(&mut self, dest: &str, flaw: Flaw, span: Range<usize>) {
-        let (kind, id) = match misspelt_kind(dest) {
-            Some((_, kind, id)) if matches!(flaw, Flaw::Misspelt(_)) => (kind, id),
-            _ => (Kind::Section, ""),
+    /// Records a link that is no reference, when it must not be published
+    /// as it stands: it is reported, never shown, so it takes no anchor and
+    /// no snippet.
+    fn flawed(&mut self, dest: &str, span: Range<usize>) {
+        let (flaw, kind, id) = if let Some(scheme) = script_scheme(dest) {
+            (Flaw::Script(scheme), Kind::Section, "")
+        } else if let Some((written, kind, id)) = misspelt_kind(dest) {
+            (Flaw::Misspelt(written.to_string()), kind, id)
+        } else {
+            return;
         };
-        let flaw = Some(flaw);
         self.push(RawRef {
-            flaw,
+            flaw: Some(flaw),
             ..self.reference(kind, id, span)
         });
     }

@@ -193,24 +193,15 @@ impl BlockText {
         let text = self.text.as_str();
         let (before, lead) = before_range(text, start);
         let (after, trail) = after_range(text, end);
-        let parts = source.and_then(|source| {
-            let parts = [
-                self.source_range(before.clone())?,
-                self.source_range(start..end)?,
-                self.source_range(after.clone())?,
-            ];
-            Some((source, parts))
-        });
-        match parts {
-            Some((source, parts)) => Snippet {
+        let ranges = [before, start..end, after];
+        let in_source = ranges.clone().map(|range| self.source_range(range));
+        match (source, in_source) {
+            (Some(source), [Some(before), Some(text), Some(after)]) => Snippet {
                 text: Arc::clone(source),
-                parts,
+                parts: [before, text, after],
                 cut: [lead, trail],
             },
-            None => Snippet::copied(
-                [&text[before], &text[start..end], &text[after]],
-                [lead, trail],
-            ),
+            _ => Snippet::copied(ranges.map(|range| &text[range]), [lead, trail]),
         }
     }
 }

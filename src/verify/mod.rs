@@ -203,11 +203,9 @@ fn is_html(path: &str) -> bool {
 /// scanning the pages.
 fn check(files: &Files) -> Vec<Miss> {
     let site = Site::new(files);
-    let pages: Vec<(&str, &Scanned)> = (files.iter())
-        .filter_map(|(path, scanned)| Some((path.as_str(), scanned.as_deref()?)))
-        .collect();
-    let mut misses: Vec<Miss> = (pages.par_iter())
-        .flat_map_iter(|&(page, scanned)| {
+    let mut misses: Vec<Miss> = (files.par_iter())
+        .filter_map(|(page, scanned)| Some((page, scanned.as_deref()?)))
+        .flat_map_iter(|(page, scanned)| {
             let site = &site;
             scanned.links().filter_map(move |(line, target)| {
                 Some(Miss {
