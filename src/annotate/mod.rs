@@ -270,12 +270,11 @@ pub fn render(
             notes.add(label, events.map(notes::call_as_text));
         }
     }
-    let (referenced, authored_links) = references.finish();
     Rendered {
         html: notes.place(&html, &places, options.id_prefix),
         headings,
-        referenced,
-        authored_links,
+        referenced: references.referenced,
+        authored_links: references.authored_links,
     }
 }
 
@@ -305,7 +304,7 @@ fn rewrite<'e>(
     highlighter: &Highlighter,
     headings: &mut Vec<Heading>,
 ) -> impl Iterator<Item = Event<'e>> {
-    let options = references.options();
+    let options = references.options;
     let events = rewrite::heading_ids(events, options.id_prefix, headings);
     let events = references.rewrite(events);
     let events = rewrite::highlight_code(events, highlighter);

@@ -15,7 +15,7 @@ use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
 
 use super::notes::call_as_text;
-use super::{RenderOptions, Target, Targets, anchor_id, is_external, parse_reference, read_to_end};
+use super::{RenderOptions, Targets, anchor_id, is_external, parse_reference, read_to_end};
 use crate::model::Kind;
 
 /// The references of one body as rendering meets them, in its main text and
@@ -24,13 +24,13 @@ use crate::model::Kind;
 /// whether the author wrote markup of their own.
 pub(super) struct References<'a> {
     targets: &'a dyn Targets,
-    options: RenderOptions<'a>,
+    pub(super) options: RenderOptions<'a>,
     /// How many references to each entity have been met so far.
     counts: HashMap<(Kind, String), usize>,
     /// See [`super::Rendered::referenced`].
-    referenced: Vec<(Kind, String)>,
+    pub(super) referenced: Vec<(Kind, String)>,
     /// See [`super::Rendered::authored_links`].
-    authored_links: bool,
+    pub(super) authored_links: bool,
 }
 
 impl<'a> References<'a> {
@@ -42,10 +42,6 @@ impl<'a> References<'a> {
             referenced: Vec::new(),
             authored_links: false,
         }
-    }
-
-    pub(super) fn options(&self) -> RenderOptions<'a> {
-        self.options
     }
 
     /// Rewrites the references in `events`, one stream of the body's.
@@ -64,12 +60,6 @@ impl<'a> References<'a> {
         }
     }
 
-    /// The entities referenced, in order of first reference, and whether the
-    /// author wrote markup of their own.
-    pub(super) fn finish(self) -> (Vec<(Kind, String)>, bool) {
-        (self.referenced, self.authored_links)
-    }
-
     /// Counts one more reference to `id` of `kind`: its number among them.
     fn count(&mut self, kind: Kind, id: &str) -> usize {
         let n = self.counts.entry((kind, id.to_string())).or_insert(0);
@@ -86,7 +76,24 @@ impl<'a> References<'a> {
         let n = self.count(kind, id);
         let target = self.targets.target(kind, id)?;
         let anchor = anchor_id(self.options.id_prefix, kind, id, n);
-        Some((ref_tag(kind, id, &anchor, &target), target.name))
+        let kind = kind.as_str();
+        let mut tag = format!("<a class=\"ref ref-{kind}\" href=\"");
+        // Writing to a `String` cannot fail.
+        let _ = escape_href(&mut tag, &target.href);
+        tag.push_str("\" id=\"");
+        let _ = escape_html(&mut tag, &anchor);
+        tag.push_str("\" data-ref=\"");
+        tag.push_str(kind);
+        tag.push(':');
+        let _ = escape_html(&mut tag, id);
+        tag.push('"');
+        if let Some(label) = &target.label {
+            tag.push_str(" data-label=\"");
+            let _ = escape_html(&mut tag, label);
+            tag.push('"');
+        }
+        tag.push('>');
+        Some((tag, target.name))
     }
 
     /// The next embed of `id`: its card with the embed's anchor, or its name
@@ -104,28 +111,6 @@ impl<'a> References<'a> {
             }
         }
     }
-}
-
-/// The opening `<a>` of a reference to `target` with element id `anchor`.
-fn ref_tag(kind: Kind, id: &str, anchor: &str, target: &Target) -> String {
-    let kind = kind.as_str();
-    let mut tag = format!("<a class=\"ref ref-{kind}\" href=\"");
-    // Writing to a `String` cannot fail.
-    let _ = escape_href(&mut tag, &target.href);
-    tag.push_str("\" id=\"");
-    let _ = escape_html(&mut tag, anchor);
-    tag.push_str("\" data-ref=\"");
-    tag.push_str(kind);
-    tag.push(':');
-    let _ = escape_html(&mut tag, id);
-    tag.push('"');
-    if let Some(label) = &target.label {
-        tag.push_str(" data-label=\"");
-        let _ = escape_html(&mut tag, label);
-        tag.push('"');
-    }
-    tag.push('>');
-    tag
 }
 
 /// One stream's events with references rewritten: a reference link becomes
