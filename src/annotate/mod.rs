@@ -16,10 +16,9 @@
 //! from the caller through [`Targets`]. Nor does this module decide whether a
 //! reference is allowed where it stands; `resolve` does, from [`Place`].
 
-use std::collections::HashMap;
 use std::ops::Range;
 
-use pulldown_cmark::{Event, Options, Parser};
+use pulldown_cmark::{Event, Options};
 
 use crate::highlight::Highlighter;
 use crate::model::Kind;
@@ -249,26 +248,19 @@ pub fn render(
 ) -> Rendered {
     let mut references = references::References::new(targets, options);
     let mut headings = Vec::new();
-    let mut definitions = HashMap::new();
-    let mut calls = notes::Calls::default();
-    let parsed = Parser::new_ext(body, self::options()).into_offset_iter();
-    let main_text = notes::without_notes(parsed, &mut definitions).map(|(event, range)| {
-        calls.note(&event, range.start);
-        event
-    });
+    let mut footnotes = notes::Footnotes::default();
+    let main_text = footnotes.main_text(body).map(|(event, _)| event);
     let events = rewrite(main_text, &mut references, highlighter, &mut headings);
     let (html, places) = notes::write_main(events, body.len() * 2);
 
     let mut notes = notes::Notes::default();
-    for (label, _) in &calls.first {
-        if let Some(events) = definitions.remove(label) {
-            let events = events.into_iter().map(|(event, _)| event);
-            // A note's headings are not the body's, and a call inside a note
-            // has no place for a sidenote: it is shown as written.
-            let mut headings = Vec::new();
-            let events = rewrite(events, &mut references, highlighter, &mut headings);
-            notes.add(label, events.map(notes::call_as_text));
-        }
+    for (label, _, events) in footnotes.in_call_order() {
+        let events = events.into_iter().map(|(event, _)| event);
+        // A note's headings are not the body's, and a call inside a note has
+        // no place for a sidenote: it is shown as written.
+        let mut headings = Vec::new();
+        let events = rewrite(events, &mut references, highlighter, &mut headings);
+        notes.add(&label, events.map(notes::call_as_text));
     }
     Rendered {
         html: notes.place(&html, &places, options.id_prefix),

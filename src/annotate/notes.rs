@@ -3,8 +3,8 @@
 //! (in the margin on wide screens, behind a toggle on narrow ones) and as an
 //! endnote after the text, which print shows instead.
 //!
-//! Both passes use [`without_notes`] and [`Calls`], so they walk the notes
-//! in the same order. Rendering a note's own events is the rewrite's job
+//! Both passes read a body through [`Footnotes`], so they walk the notes in
+//! the same order. Rendering a note's own events is the rewrite's job
 //! (`rewrite.rs`); this module only decides where each note goes.
 
 use std::cell::RefCell;
@@ -12,60 +12,69 @@ use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::ops::Range;
 
-use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, Parser, Tag, TagEnd};
 use pulldown_cmark_escape::escape_html_body_text;
+
+use super::options;
 
 /// An event with the byte range of the source it came from.
 pub(super) type Located<'a> = (Event<'a>, Range<usize>);
 
-/// The footnotes a body's main text calls, in the order of their first call:
-/// the order both passes number and walk them in.
+/// A body's footnotes as both passes walk them: set aside from the main
+/// text, then taken in the order of their first call, so both number and
+/// walk them alike.
 #[derive(Default)]
-pub(super) struct Calls {
+pub(super) struct Footnotes<'a> {
+    /// Each definition's events by label (the first of a label wins).
+    definitions: HashMap<String, Vec<Located<'a>>>,
     /// (label, byte offset of its first call), in order of first call.
-    pub first: Vec<(String, usize)>,
-    seen: HashSet<String>,
+    calls: Vec<(String, usize)>,
+    called: HashSet<String>,
 }
 
-impl Calls {
-    /// Notes `event` if it is a footnote call, made at byte `at`.
-    pub fn note(&mut self, event: &Event, at: usize) {
-        if let Event::FootnoteReference(label) = event
-            && self.seen.insert(label.to_string())
-        {
-            self.first.push((label.to_string(), at));
-        }
-    }
-}
-
-/// The events of the main text: each footnote definition's events go into
-/// `notes` by label instead (the first of a label wins).
-pub(super) fn without_notes<'a, 'n>(
-    mut events: impl Iterator<Item = Located<'a>> + 'n,
-    notes: &'n mut HashMap<String, Vec<Located<'a>>>,
-) -> impl Iterator<Item = Located<'a>> + 'n {
-    std::iter::from_fn(move || {
-        loop {
-            let item = events.next()?;
-            let label = match &item.0 {
-                Event::Start(Tag::FootnoteDefinition(label)) => label.to_string(),
-                _ => return Some(item),
-            };
-            // Definitions inside this one are part of it.
-            let mut depth = 0usize;
-            let mut body = Vec::new();
-            for item in events.by_ref() {
-                match &item.0 {
-                    Event::Start(Tag::FootnoteDefinition(_)) => depth += 1,
-                    Event::End(TagEnd::FootnoteDefinition) if depth == 0 => break,
-                    Event::End(TagEnd::FootnoteDefinition) => depth -= 1,
-                    _ => {}
+impl<'a> Footnotes<'a> {
+    /// The events of `body`'s main text, with each footnote call noted and
+    /// each footnote definition's events set aside.
+    pub fn main_text(&mut self, body: &'a str) -> impl Iterator<Item = Located<'a>> {
+        let mut events = Parser::new_ext(body, options()).into_offset_iter();
+        std::iter::from_fn(move || {
+            loop {
+                let item = events.next()?;
+                let label = match &item.0 {
+                    Event::Start(Tag::FootnoteDefinition(label)) => label.to_string(),
+                    Event::FootnoteReference(label) => {
+                        if self.called.insert(label.to_string()) {
+                            self.calls.push((label.to_string(), item.1.start));
+                        }
+                        return Some(item);
+                    }
+                    _ => return Some(item),
+                };
+                // Definitions inside this one are part of it.
+                let mut depth = 0usize;
+                let mut body = Vec::new();
+                for item in events.by_ref() {
+                    match &item.0 {
+                        Event::Start(Tag::FootnoteDefinition(_)) => depth += 1,
+                        Event::End(TagEnd::FootnoteDefinition) if depth == 0 => break,
+                        Event::End(TagEnd::FootnoteDefinition) => depth -= 1,
+                        _ => {}
+                    }
+                    body.push(item);
                 }
-                body.push(item);
+                self.definitions.entry(label).or_insert(body);
             }
-            notes.entry(label).or_insert(body);
-        }
-    })
+        })
+    }
+
+    /// Each note the main text calls, in the order of its first call: its
+    /// label, where that call is, and its events.
+    pub fn in_call_order(mut self) -> impl Iterator<Item = (String, usize, Vec<Located<'a>>)> {
+        (self.calls.into_iter()).filter_map(move |(label, at)| {
+            let events = self.definitions.remove(&label)?;
+            Some((label, at, events))
+        })
+    }
 }
 
 /// A footnote call shown as written, where no sidenote can go: in a note, in

@@ -13,11 +13,11 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
-use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, Tag, TagEnd};
 
-use super::notes::{Calls, without_notes};
+use super::notes::Footnotes;
 use super::snippet::BlockText;
-use super::{Flaw, Place, RawRef, Snippet, misspelt_kind, options, parse_reference, script_scheme};
+use super::{Flaw, Place, RawRef, Snippet, misspelt_kind, parse_reference, script_scheme};
 use crate::model::Kind;
 
 /// Finds every reference in the body that starts at `body_start` of
@@ -55,18 +55,15 @@ pub(super) fn scan_body(
         image_depth: 0,
         note_at: None,
     };
-    let mut definitions = HashMap::new();
-    let mut calls = Calls::default();
-    let events = Parser::new_ext(body, options()).into_offset_iter();
-    for (event, range) in without_notes(events, &mut definitions) {
-        calls.note(&event, range.start);
+    let mut footnotes = Footnotes::default();
+    for (event, range) in footnotes.main_text(body) {
         walk.step(event, range);
     }
     // A note is read where it is called, so its references take the position
     // of the note's first call when references are put in reading order.
-    for (label, called_at) in calls.first {
+    for (_, called_at, events) in footnotes.in_call_order() {
         walk.note_at = Some(called_at);
-        for (event, range) in definitions.remove(&label).into_iter().flatten() {
+        for (event, range) in events {
             walk.step(event, range);
         }
     }
