@@ -161,24 +161,13 @@ pub fn anchor_id(prefix: &str, kind: Kind, id: &str, n: usize) -> String {
 /// Whether a link leaves the site: it has a URL scheme (as a reference's
 /// `party:x` does) or is protocol-relative.
 pub fn is_external(target: &str) -> bool {
-    let bytes = target.as_bytes();
-    if bytes.starts_with(b"//") {
-        return true;
-    }
     // A scheme: a letter, then letters, digits, `+`, `-` or `.`, up to a
-    // colon that comes before any `/`, `?` or `#`.
-    match bytes
-        .iter()
-        .position(|&b| matches!(b, b':' | b'/' | b'?' | b'#'))
-    {
-        Some(colon) if bytes[colon] == b':' => {
-            let scheme = &bytes[..colon];
-            scheme.first().is_some_and(u8::is_ascii_alphabetic)
-                && (scheme.iter())
-                    .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
-        }
-        _ => false,
-    }
+    // colon; none of these is a `/`, `?` or `#` that would end a path first.
+    let scheme = target.split_once(':').map_or("", |(scheme, _)| scheme);
+    target.starts_with("//")
+        || (scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && (scheme.bytes())
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')))
 }
 
 /// What a reference resolves to, for rendering.

@@ -159,14 +159,10 @@ impl Notes {
             }
         }
         html.push_str(main.get(from..).unwrap_or(""));
-        if !self.html.is_empty() {
-            self.push_endnotes(&mut html, prefix);
+        if self.html.is_empty() {
+            return html;
         }
-        html
-    }
-
-    /// Appends the notes as a numbered list after the text, for print.
-    fn push_endnotes(&self, html: &mut String, prefix: &str) {
+        // The notes again as a numbered list after the text, for print.
         html.push_str("<aside class=\"endnotes\" aria-label=\"Notes\"><ol>\n");
         for (i, note) in self.html.iter().enumerate() {
             let number = i + 1;
@@ -179,6 +175,7 @@ impl Notes {
             );
         }
         html.push_str("</ol></aside>\n");
+        html
     }
 }
 

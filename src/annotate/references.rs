@@ -54,7 +54,6 @@ impl<'a> References<'a> {
             input: events,
             again: VecDeque::new(),
             links: Vec::new(),
-            in_ref: 0,
             in_alt: 0,
             in_paragraph: false,
         }
@@ -129,9 +128,6 @@ pub(super) struct ReferenceRewrite<'r, 'a, 'e, I: Iterator<Item = Event<'e>>> {
     again: VecDeque<Event<'e>>,
     /// What the end of each open link becomes.
     links: Vec<LinkEnd>,
-    /// How deep in a reference's link text the stream is: a footnote call
-    /// there is shown as text, since no sidenote can stand inside a link.
-    in_ref: usize,
     /// How deep in an image's alt text, which the writer writes as plain
     /// text: nothing there is rewritten.
     in_alt: usize,
@@ -141,7 +137,7 @@ pub(super) struct ReferenceRewrite<'r, 'a, 'e, I: Iterator<Item = Event<'e>>> {
 }
 
 /// What the end of an open link becomes.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq)]
 enum LinkEnd {
     /// The author's own link: its end as it is.
     Keep,
@@ -187,10 +183,7 @@ impl<'e, I: Iterator<Item = Event<'e>>> ReferenceRewrite<'_, '_, 'e, I> {
                 Some(event)
             }
             Event::End(TagEnd::Link) => match self.links.pop() {
-                Some(LinkEnd::Close) => {
-                    self.in_ref -= 1;
-                    Some(Event::InlineHtml("</a>".into()))
-                }
+                Some(LinkEnd::Close) => Some(Event::InlineHtml("</a>".into())),
                 Some(LinkEnd::Drop) => None,
                 _ => Some(event),
             },
@@ -216,7 +209,10 @@ impl<'e, I: Iterator<Item = Event<'e>>> ReferenceRewrite<'_, '_, 'e, I> {
                     Some(event)
                 }
             },
-            Event::FootnoteReference(_) if self.in_ref > 0 => Some(call_as_text(event)),
+            // No sidenote can stand inside a reference's link text.
+            Event::FootnoteReference(_) if self.links.contains(&LinkEnd::Close) => {
+                Some(call_as_text(event))
+            }
             event => Some(event),
         }
     }
@@ -288,7 +284,6 @@ impl<'e, I: Iterator<Item = Event<'e>>> ReferenceRewrite<'_, '_, 'e, I> {
             self.again.push_front(Event::Text(name.into()));
         }
         self.links.push(LinkEnd::Close);
-        self.in_ref += 1;
         Some(Event::InlineHtml(tag.into()))
     }
 }

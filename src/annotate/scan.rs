@@ -236,7 +236,6 @@ impl ScanWalk<'_, '_> {
     fn end(&mut self, end: TagEnd) {
         match end {
             TagEnd::Heading(_) | TagEnd::TableCell => self.place = Place::Flow,
-            TagEnd::Image => self.image_depth = self.image_depth.saturating_sub(1),
             TagEnd::Link => {
                 if let Some(Some((index, start))) = self.open_links.pop() {
                     self.close_link(index, start);
