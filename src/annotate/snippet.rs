@@ -37,13 +37,8 @@ pub struct Snippet {
 }
 
 impl Snippet {
-    /// A snippet of the three parts as given.
-    pub fn new(before: &str, text: &str, after: &str) -> Snippet {
-        Snippet::copied([before, text, after], [false, false])
-    }
-
     /// A snippet of the three parts copied, cut short as `cut` says.
-    fn copied(parts: [&str; 3], cut: [bool; 2]) -> Snippet {
+    pub(super) fn copied(parts: [&str; 3], cut: [bool; 2]) -> Snippet {
         let mut end = 0;
         let ranges = parts.map(|part| {
             let start = end;

@@ -112,11 +112,9 @@ impl Scanned {
     /// Scans a whole page.
     pub fn of(bytes: &[u8]) -> Scanned {
         let mut found = Found::default();
-        // Rendered pages are UTF-8; the lossy decoding is for anything else.
-        match std::str::from_utf8(bytes) {
-            Ok(html) => found.read(html),
-            Err(_) => found.read(&String::from_utf8_lossy(bytes)),
-        }
+        // Rendered pages are UTF-8, read as they are; anything else is
+        // decoded lossily.
+        found.read(&String::from_utf8_lossy(bytes));
         found.done()
     }
 
@@ -270,16 +268,11 @@ fn past(bytes: &[u8], mut i: usize, skip: impl Fn(u8) -> bool) -> usize {
 
 /// Offset of the `</name` that closes a raw-text element opened before `from`.
 fn find_end_tag(html: &str, from: usize, name: &str) -> usize {
-    let mut i = from;
-    while let Some(offset) = html[i..].find("</") {
-        let at = i + offset;
-        let candidate = html.get(at + 2..at + 2 + name.len());
-        if candidate.is_some_and(|c| c.eq_ignore_ascii_case(name)) {
-            return at;
-        }
-        i = at + 2;
-    }
-    html.len()
+    let mut ends = html[from..].match_indices("</").map(|(at, _)| from + at);
+    let closes = |&at: &usize| {
+        (html.get(at + 2..at + 2 + name.len())).is_some_and(|c| c.eq_ignore_ascii_case(name))
+    };
+    ends.find(closes).unwrap_or(html.len())
 }
 
 /// Decodes the character references a URL or id can hold: the five XML ones
