@@ -202,13 +202,6 @@ impl ScanWalk<'_, '_> {
             Tag::Image { dest_url, .. } => {
                 self.image_depth += 1;
                 if let Some((kind, id)) = parse_reference(&dest_url) {
-                    // An embed shows its target's name in the block's text.
-                    let text = self.shown(kind, id);
-                    if let Some(open) = self.blocks.last_mut() {
-                        let start = open.text.len();
-                        open.text.push(&text, None);
-                        open.refs.push((self.refs.len(), start, open.text.len()));
-                    }
                     // A card is a block: no link's text can hold one.
                     let place = match self.open_links.is_empty() {
                         true => self.place,
@@ -219,6 +212,10 @@ impl ScanWalk<'_, '_> {
                         place,
                         ..self.reference(kind, id, range)
                     });
+                    // An embed shows its target's name in the block's text,
+                    // as a link with no text of its own does.
+                    let start = self.blocks.last().map_or(0, |b| b.text.len());
+                    self.close_link(self.refs.len() - 1, start);
                 }
             }
             Tag::Link { dest_url, .. } => {
@@ -255,9 +252,9 @@ impl ScanWalk<'_, '_> {
         }
     }
 
-    /// The reference link `refs[index]` closed, its text having started at
-    /// `start` of its block's: a link with no text of its own shows its
-    /// target's name there.
+    /// The reference `refs[index]` closed, its text having started at
+    /// `start` of its block's: an embed, or a link with no text of its own,
+    /// shows its target's name there.
     fn close_link(&mut self, index: usize, start: usize) {
         let empty = self.blocks.last().is_some_and(|b| b.text.len() == start);
         let shown = match self.refs.get(index) {

@@ -54,29 +54,22 @@ impl Found {
         };
         // The line of the tag last counted to, and where it starts.
         let (mut line, mut counted) = (self.lines + 1, 0);
+        // External links need no checking, and a link repeated on the page is
+        // checked once, at its first line: lines are counted only up to a
+        // link that is new to the page.
         each_attribute(html, |start, tag, attribute, value| {
-            // Lines are counted only up to a link that is new to the page.
-            let mut line_at = || {
-                line += newlines(counted..start);
-                counted = start;
-                line
-            };
-            each_value(tag, attribute, &html[value], |is_id, text| match is_id {
-                true => self.ids.push(hash(text)),
-                false => self.link(text, &mut line_at),
+            each_value(tag, attribute, &html[value], |is_id, text| {
+                if is_id {
+                    self.ids.push(hash(text));
+                } else if !is_external(text.trim()) && self.seen.insert(hash(text)) {
+                    line += newlines(counted..start);
+                    counted = start;
+                    self.texts.push_str(text);
+                    self.ends.push((saturate(line), saturate(self.texts.len())));
+                }
             });
         });
         self.lines = line - 1 + newlines(counted..html.len());
-    }
-
-    /// Records an internal link; external ones need no checking, and a link
-    /// repeated on the page is checked once, at its first line.
-    fn link(&mut self, target: &str, line: &mut impl FnMut() -> u64) {
-        if !is_external(target.trim()) && self.seen.insert(hash(target)) {
-            self.texts.push_str(target);
-            self.ends
-                .push((saturate(line()), saturate(self.texts.len())));
-        }
     }
 
     /// What is kept of the page once its last piece is read.
