@@ -48,10 +48,9 @@ impl Found {
     /// Reads the next piece of the page: whole markup, cut between tags.
     /// Line numbers continue from the pieces before it.
     pub fn read(&mut self, html: &str) {
-        let newlines = |range: Range<usize>| {
-            let counted = memchr::memchr_iter(b'\n', &html.as_bytes()[range]).count();
-            counted as u64
-        };
+        let bytes = html.as_bytes();
+        let newlines =
+            |range: Range<usize>| memchr::memchr_iter(b'\n', &bytes[range]).count() as u64;
         // The line of the tag last counted to, and where it starts.
         let (mut line, mut counted) = (self.lines + 1, 0);
         // External links need no checking, and a link repeated on the page is

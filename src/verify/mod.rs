@@ -111,7 +111,7 @@ impl Collector {
             Some(cache) => cache.scan(bytes),
             None => Arc::new(Scanned::of(bytes)),
         });
-        self.keep(path, scanned);
+        lock(&self.files).insert(path.to_string(), scanned);
     }
 
     /// Starts a page handed on in pieces over time, so that it is never held
@@ -127,11 +127,7 @@ impl Collector {
     /// Takes a page started with [`Collector::start`] once its last piece is in.
     pub fn end(&self, page: PageScan) {
         let scanned = page.found.map(|found| Arc::new(found.done()));
-        self.keep(&page.path, scanned);
-    }
-
-    fn keep(&self, path: &str, scanned: Option<Arc<Scanned>>) {
-        lock(&self.files).insert(path.to_string(), scanned);
+        lock(&self.files).insert(page.path, scanned);
     }
 
     /// Every output path taken so far, sorted.
