@@ -127,11 +127,6 @@ impl ScanWalk<'_, '_> {
         }
     }
 
-    /// The name a reference to `id` shows when it has no text of its own.
-    fn shown(&self, kind: Kind, id: &str) -> String {
-        (self.name)(kind, id).unwrap_or_else(|| id.to_string())
-    }
-
     fn step(&mut self, event: Event, range: Range<usize>) {
         // Inside an image's alt text there is nothing to link: `render` copies
         // such text verbatim, so references there are not references.
@@ -258,7 +253,7 @@ impl ScanWalk<'_, '_> {
     fn close_link(&mut self, index: usize, start: usize) {
         let empty = self.blocks.last().is_some_and(|b| b.text.len() == start);
         let shown = match self.refs.get(index) {
-            Some((_, r)) if empty => self.shown(r.kind, &r.id),
+            Some((_, r)) if empty => (self.name)(r.kind, &r.id).unwrap_or_else(|| r.id.clone()),
             _ => String::new(),
         };
         if let Some(open) = self.blocks.last_mut() {
