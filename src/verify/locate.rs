@@ -51,10 +51,7 @@ pub fn locate(
             .into_iter()
             .flatten()
             .copied();
-        let print: &[SourceDoc] = match miss.page.as_str() {
-            "print.html" => docs,
-            _ => &[],
-        };
+        let print = if miss.page == "print.html" { docs } else { &[] };
         let found = own.chain(print).find_map(|doc| {
             let list = links
                 .entry(doc.file)
