@@ -260,10 +260,8 @@ impl<'a> Site<'a> {
         }
         // A fragment into a file that is not a page (an image, a PDF) is the
         // browser's business, not an id to look for.
-        if scanned.as_ref()?.has_id(&anchor) {
-            return None;
-        }
-        Some(Problem::NoAnchor {
+        let found = scanned.as_ref()?.has_id(&anchor);
+        (!found).then(|| Problem::NoAnchor {
             file,
             anchor: anchor.into_owned(),
         })
