@@ -162,12 +162,13 @@ pub fn anchor_id(prefix: &str, kind: Kind, id: &str, n: usize) -> String {
 /// `party:x` does) or is protocol-relative.
 pub fn is_external(target: &str) -> bool {
     // A scheme: a letter, then letters, digits, `+`, `-` or `.`, up to a
-    // colon; none of these is a `/`, `?` or `#` that would end a path first.
-    let scheme = target.split_once(':').map_or("", |(scheme, _)| scheme);
+    // colon (so before any `/`, `?` or `#`).
+    let bytes = target.as_bytes();
+    let scheme = (bytes.iter())
+        .take_while(|&&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
+        .count();
     target.starts_with("//")
-        || (scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-            && (scheme.bytes())
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')))
+        || (bytes.first().is_some_and(u8::is_ascii_alphabetic) && bytes.get(scheme) == Some(&b':'))
 }
 
 /// What a reference resolves to, for rendering.

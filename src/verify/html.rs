@@ -104,9 +104,12 @@ impl Scanned {
     /// Scans a whole page.
     pub fn of(bytes: &[u8]) -> Scanned {
         let mut found = Found::default();
-        // Rendered pages are UTF-8, read as they are; anything else is
-        // decoded lossily.
-        found.read(&String::from_utf8_lossy(bytes));
+        // Rendered pages are UTF-8; the lossy decoding is for anything else,
+        // and is much slower to check a page with.
+        match std::str::from_utf8(bytes) {
+            Ok(html) => found.read(html),
+            Err(_) => found.read(&String::from_utf8_lossy(bytes)),
+        }
         found.done()
     }
 
