@@ -131,10 +131,23 @@ pub(super) struct Notes {
 }
 
 impl Notes {
-    /// Renders the note `label` from its rewritten events as the next note.
+    /// Renders the note `label` from its rewritten events as the next note,
+    /// as inline HTML: paragraphs joined with line breaks, so the note can
+    /// sit inside the paragraph that calls it.
     pub fn add<'e>(&mut self, label: &str, events: impl Iterator<Item = Event<'e>>) {
+        let mut paragraphs = 0;
+        let events = events.filter_map(|e| match e {
+            Event::Start(Tag::Paragraph) => {
+                paragraphs += 1;
+                (paragraphs > 1).then_some(Event::Html("<br>".into()))
+            }
+            Event::End(TagEnd::Paragraph) => None,
+            other => Some(other),
+        });
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, events);
         self.numbers.insert(label.to_string(), self.html.len());
-        self.html.push(inline_note(events));
+        self.html.push(html.trim().to_string());
     }
 
     /// `main`, the main text's HTML, with each call's sidenote at its place
@@ -177,23 +190,6 @@ impl Notes {
         html.push_str("</ol></aside>\n");
         html
     }
-}
-
-/// A footnote's events as inline HTML: paragraphs joined with line breaks, so
-/// the note can sit inside the paragraph that calls it.
-fn inline_note<'e>(events: impl Iterator<Item = Event<'e>>) -> String {
-    let mut out = String::new();
-    let mut paragraphs = 0;
-    let events = events.filter_map(|e| match e {
-        Event::Start(Tag::Paragraph) => {
-            paragraphs += 1;
-            (paragraphs > 1).then_some(Event::Html("<br>".into()))
-        }
-        Event::End(TagEnd::Paragraph) => None,
-        other => Some(other),
-    });
-    pulldown_cmark::html::push_html(&mut out, events);
-    out.trim().to_string()
 }
 
 /// The sidenote markup for note `number`: a numbered toggle that opens the note
