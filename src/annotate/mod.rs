@@ -264,10 +264,9 @@ pub fn render(
 /// each (its end included) to `keep`.
 fn read_to_end<'e>(mut next: impl FnMut() -> Option<Event<'e>>, mut keep: impl FnMut(Event<'e>)) {
     let mut depth = 1usize;
-    while depth > 0 {
-        let Some(event) = next() else {
-            return;
-        };
+    while depth > 0
+        && let Some(event) = next()
+    {
         match &event {
             Event::Start(_) => depth += 1,
             Event::End(_) => depth -= 1,

@@ -239,13 +239,10 @@ impl<'e, I: Iterator<Item = Event<'e>>> ReferenceRewrite<'_, '_, 'e, I> {
         let mut embed: Option<CowStr<'e>> = None;
         // Only what may belong to a lone embed is read; the first event that
         // cannot is left where it is.
-        while let Some(next) = self.peek() {
-            if !part_of_embed(next, embed.is_some()) {
-                break;
-            }
-            let Some(event) = self.pull() else {
-                break;
-            };
+        while let Some(next) = self.peek()
+            && part_of_embed(next, embed.is_some())
+            && let Some(event) = self.pull()
+        {
             match event {
                 Event::End(TagEnd::Paragraph) => {
                     let shown = (embed.as_deref())
