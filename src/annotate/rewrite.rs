@@ -10,7 +10,7 @@
 
 use std::collections::{HashSet, VecDeque};
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag};
 
 use super::{Heading, RenderOptions};
 use crate::highlight::Highlighter;
@@ -31,14 +31,9 @@ pub(super) fn heading_ids<'e>(
         if let Some(event) = held.pop_front() {
             return Some(event);
         }
-        let (level, id, classes, attrs) = match input.next()? {
-            Event::Start(Tag::Heading {
-                level,
-                id,
-                classes,
-                attrs,
-            }) => (level, id, classes, attrs),
-            event => return Some(event),
+        let mut event = input.next()?;
+        let Event::Start(Tag::Heading { level, id, .. }) = &mut event else {
+            return Some(event);
         };
         super::read_to_end(|| input.next(), |event| held.push_back(event));
         // The heading's text, as its id and contents entry read it.
@@ -49,21 +44,17 @@ pub(super) fn heading_ids<'e>(
                 _ => None,
             })
             .collect();
-        let id = match id {
-            Some(id) => [prefix, &id].concat(),
+        let given = match id {
+            Some(id) => [prefix, id].concat(),
             None => [prefix, &unique_slug(&text, &mut slugs)].concat(),
         };
         headings.push(Heading {
-            level: level as u8,
-            id: id.clone(),
+            level: *level as u8,
+            id: given.clone(),
             text,
         });
-        Some(Event::Start(Tag::Heading {
-            level,
-            id: Some(id.into()),
-            classes,
-            attrs,
-        }))
+        *id = Some(given.into());
+        Some(event)
     })
 }
 
@@ -129,13 +120,14 @@ pub(super) fn highlight_code<'e>(
             event => return Some(event),
         };
         let mut code = String::new();
-        for event in events.by_ref() {
-            match event {
-                Event::Text(text) => code.push_str(&text),
-                Event::End(TagEnd::CodeBlock) => break,
-                _ => {}
-            }
-        }
+        super::read_to_end(
+            || events.next(),
+            |event| {
+                if let Event::Text(text) = event {
+                    code.push_str(&text);
+                }
+            },
+        );
         let info = match &kind {
             CodeBlockKind::Fenced(info) => info.as_ref(),
             CodeBlockKind::Indented => "",
