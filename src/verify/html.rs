@@ -48,27 +48,30 @@ impl Found {
     /// Reads the next piece of the page: whole markup, cut between tags.
     /// Line numbers continue from the pieces before it.
     pub fn read(&mut self, html: &str) {
-        let bytes = html.as_bytes();
-        let newlines =
-            |range: Range<usize>| memchr::memchr_iter(b'\n', &bytes[range]).count() as u64;
-        // The line of the tag last counted to, and where it starts.
-        let (mut line, mut counted) = (self.lines + 1, 0);
-        // External links need no checking, and a link repeated on the page is
-        // checked once, at its first line: lines are counted only up to a
-        // link that is new to the page.
+        let mut lines = Lines {
+            text: html.as_bytes(),
+            at: 0,
+            line: self.lines + 1,
+        };
         each_attribute(html, |start, tag, attribute, value| {
-            each_value(tag, attribute, &html[value], |is_id, text| {
-                if is_id {
-                    self.ids.push(hash(text));
-                } else if !is_external(text.trim()) && self.seen.insert(hash(text)) {
-                    line += newlines(counted..start);
-                    counted = start;
-                    self.texts.push_str(text);
-                    self.ends.push((saturate(line), saturate(self.texts.len())));
-                }
+            // Lines are counted only up to a link that is new to the page.
+            let mut line = || lines.at(start);
+            each_value(tag, attribute, &html[value], |is_id, text| match is_id {
+                true => self.ids.push(hash(text)),
+                false => self.link(text, &mut line),
             });
         });
-        self.lines = line - 1 + newlines(counted..html.len());
+        self.lines = lines.at(html.len()) - 1;
+    }
+
+    /// Records an internal link; external ones need no checking, and a link
+    /// repeated on the page is checked once, at its first line.
+    fn link(&mut self, target: &str, line: &mut impl FnMut() -> u64) {
+        if !is_external(target.trim()) && self.seen.insert(hash(target)) {
+            self.texts.push_str(target);
+            self.ends
+                .push((saturate(line()), saturate(self.texts.len())));
+        }
     }
 
     /// What is kept of the page once its last piece is read.
@@ -316,6 +319,25 @@ fn reference(entity: &str) -> Option<char> {
             };
             char::from_u32(code)
         }
+    }
+}
+
+/// Line numbers for byte offsets that only move forward.
+struct Lines<'a> {
+    text: &'a [u8],
+    at: usize,
+    line: u64,
+}
+
+impl Lines<'_> {
+    fn at(&mut self, offset: usize) -> u64 {
+        let offset = offset.min(self.text.len());
+        if offset > self.at {
+            let newlines = memchr::memchr_iter(b'\n', &self.text[self.at..offset]).count();
+            self.line += newlines as u64;
+            self.at = offset;
+        }
+        self.line
     }
 }
 
