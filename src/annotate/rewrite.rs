@@ -10,7 +10,7 @@
 
 use std::collections::{HashSet, VecDeque};
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag};
+use pulldown_cmark::{CodeBlockKind, Event, Tag};
 
 use super::{Heading, RenderOptions};
 use crate::highlight::Highlighter;
@@ -141,19 +141,17 @@ pub(super) fn highlight_code<'e>(
 /// HTML by the time an event gets here, so every `Link` and `Image` left is
 /// the author's own.
 pub(super) fn rebase<'e>(mut event: Event<'e>, options: &RenderOptions) -> Event<'e> {
-    let Some(folder) = options.moved_from else {
+    let (Some(folder), Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })) =
+        (options.moved_from, &mut event)
+    else {
         return event;
     };
-    let moved = |dest: CowStr<'e>| -> CowStr<'e> {
-        let end = dest.find(['/', '?', '#']).unwrap_or(dest.len());
-        if dest.is_empty() || dest.starts_with('/') || dest[..end].contains(':') {
-            return dest;
-        }
-        if let Some(fragment) = dest.strip_prefix('#') {
-            return format!("#{}{fragment}", options.id_prefix).into();
-        }
+    let end = dest_url.find(['/', '?', '#']).unwrap_or(dest_url.len());
+    if let Some(fragment) = dest_url.strip_prefix('#') {
+        *dest_url = format!("#{}{fragment}", options.id_prefix).into();
+    } else if !(dest_url.is_empty() || dest_url.starts_with('/') || dest_url[..end].contains(':')) {
         let mut parts: Vec<&str> = folder.split('/').filter(|p| !p.is_empty()).collect();
-        let mut rest = &*dest;
+        let mut rest = &**dest_url;
         loop {
             if let Some(r) = rest.strip_prefix("./") {
                 rest = r;
@@ -165,10 +163,7 @@ pub(super) fn rebase<'e>(mut event: Event<'e>, options: &RenderOptions) -> Event
             }
         }
         parts.push(rest);
-        parts.join("/").into()
-    };
-    if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &mut event {
-        *dest_url = moved(std::mem::replace(dest_url, CowStr::Borrowed("")));
+        *dest_url = parts.join("/").into();
     }
     event
 }
