@@ -140,8 +140,10 @@ impl Collector {
     /// Every miss, sorted by page and line.
     pub fn finish(self) -> Vec<Miss> {
         let files = self.files.into_inner().unwrap_or_else(|p| p.into_inner());
+        // The next build finds only the scans this one used.
         if let Some(cache) = &self.cache {
-            cache.advance();
+            let mut kept = lock(&cache.0);
+            kept.last = std::mem::take(&mut kept.this);
         }
         check(&files)
     }
@@ -176,11 +178,6 @@ impl ScanCache {
         let scanned = kept.unwrap_or_else(|| Arc::new(Scanned::of(bytes)));
         lock(&self.0).this.insert(digest, Arc::clone(&scanned));
         scanned
-    }
-
-    fn advance(&self) {
-        let mut kept = lock(&self.0);
-        kept.last = std::mem::take(&mut kept.this);
     }
 }
 
