@@ -249,7 +249,16 @@ impl<'a> Site<'a> {
             file
         };
         let Some(scanned) = self.files.get(&file) else {
-            return Some(self.missing(file));
+            // The site's root or another of its folders, or nothing at all.
+            let folder = file.trim_end_matches('/');
+            let problem = if file.is_empty() {
+                Problem::Folder(String::new())
+            } else if file.ends_with('/') || self.folders.contains(folder) {
+                Problem::Folder(format!("{folder}/"))
+            } else {
+                Problem::NoFile(file)
+            };
+            return Some(problem);
         };
         let anchor = percent_decode(fragment);
         if anchor.is_empty() || anchor.eq_ignore_ascii_case("top") {
@@ -262,20 +271,6 @@ impl<'a> Site<'a> {
             file,
             anchor: anchor.into_owned(),
         })
-    }
-
-    /// Why `file`, which the site does not have, misses: a folder of the
-    /// site is [`Problem::Folder`], anything else [`Problem::NoFile`].
-    fn missing(&self, file: String) -> Problem {
-        if file.is_empty() {
-            return Problem::Folder(String::new());
-        }
-        let folder = file.trim_end_matches('/');
-        if file.ends_with('/') || self.folders.contains(folder) {
-            Problem::Folder(format!("{folder}/"))
-        } else {
-            Problem::NoFile(file)
-        }
     }
 }
 
