@@ -1,7 +1,7 @@
 //! The Markdown layer of `brief`: pulldown-cmark's event stream, read for
 //! references and rewritten into HTML.
 //!
-//! Two passes share one parser configuration. [`scan`] walks a body's events
+//! Two passes share one parser configuration. [`scan_source`] walks a body's events
 //! and records every reference (`[text](party:id)`, `![](quote:id)`) with its
 //! byte span, the block it stands in and a snippet of that block's text — the
 //! raw material of mentions (`scan.rs`, `snippet.rs`). [`render`] walks the
@@ -16,11 +16,9 @@
 //! from the caller through [`Targets`]. Nor does this module decide whether a
 //! reference is allowed where it stands; `resolve` does, from [`Place`].
 
-use std::cell::RefCell;
-use std::collections::HashMap;
 use std::ops::Range;
 
-use pulldown_cmark::{Event, Options, Parser};
+use pulldown_cmark::{Event, Options};
 
 use crate::highlight::Highlighter;
 use crate::model::Kind;
@@ -32,7 +30,7 @@ mod rewrite;
 mod scan;
 mod snippet;
 
-pub use scan::{scan, scan_source};
+pub use scan::scan_source;
 pub use snippet::Snippet;
 
 /// The parser options every body is read with.
@@ -65,14 +63,6 @@ pub enum Flaw {
     Misspelt(String),
 }
 
-/// The flaw of a link destination that is not a reference, if it has one.
-pub fn flaw(dest: &str) -> Option<Flaw> {
-    if let Some(scheme) = script_scheme(dest) {
-        return Some(Flaw::Script(scheme));
-    }
-    misspelt_kind(dest).map(|(written, _, _)| Flaw::Misspelt(written.to_string()))
-}
-
 /// The scheme of a URL a browser would run as script, as browsers read it:
 /// leading spaces and control characters are dropped, tabs and line breaks
 /// anywhere are ignored, and the scheme is not case-sensitive. Only the
@@ -82,22 +72,15 @@ pub fn script_scheme(url: &str) -> Option<&'static str> {
     // Browsers strip C0 controls and spaces around a URL and remove ASCII
     // tabs and newlines inside it before reading the scheme, so
     // "\tjava\nscript:" runs as "javascript:". A scheme is short, so only
-    // the first bytes so read are looked at, lowercased, without allocating:
-    // every link of every page passes through here.
-    let mut head = [0u8; 24];
-    let mut len = 0;
-    let read = (url.trim_start_matches(|c: char| c <= ' ').bytes())
-        .filter(|b| !matches!(b, b'\t' | b'\n' | b'\r'));
-    for (slot, byte) in head.iter_mut().zip(read) {
-        *slot = byte.to_ascii_lowercase();
-        len += 1;
-    }
-    let head = &head[..len];
-    if head.starts_with(b"javascript:") {
-        return Some("javascript:");
-    }
-    if head.starts_with(b"vbscript:") {
-        return Some("vbscript:");
+    // the first bytes so read are looked at, lowercased.
+    let head: Vec<u8> = (url.trim_start_matches(|c: char| c <= ' ').bytes())
+        .filter(|b| !matches!(b, b'\t' | b'\n' | b'\r'))
+        .take(24)
+        .map(|b| b.to_ascii_lowercase())
+        .collect();
+    let scripts = ["javascript:", "vbscript:"];
+    if let Some(scheme) = scripts.into_iter().find(|s| head.starts_with(s.as_bytes())) {
+        return Some(scheme);
     }
     // A data URL's type may have spaces before it (`data: text/html,`).
     let kind = head.strip_prefix(b"data:")?.trim_ascii_start();
@@ -144,7 +127,7 @@ pub enum Place {
     LinkText,
 }
 
-/// One reference found by [`scan`].
+/// One reference found by [`scan_source`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RawRef {
     pub kind: Kind,
@@ -182,24 +165,20 @@ pub fn anchor_id(prefix: &str, kind: Kind, id: &str, n: usize) -> String {
 /// Whether a link leaves the site: it has a URL scheme (as a reference's
 /// `party:x` does) or is protocol-relative.
 pub fn is_external(target: &str) -> bool {
-    let bytes = target.as_bytes();
-    if bytes.starts_with(b"//") {
-        return true;
-    }
     // A scheme: a letter, then letters, digits, `+`, `-` or `.`, up to a
     // colon that comes before any `/`, `?` or `#`.
-    match bytes
+    let bytes = target.as_bytes();
+    let scheme = match bytes
         .iter()
         .position(|&b| matches!(b, b':' | b'/' | b'?' | b'#'))
     {
-        Some(colon) if bytes[colon] == b':' => {
-            let scheme = &bytes[..colon];
-            scheme.first().is_some_and(u8::is_ascii_alphabetic)
-                && (scheme.iter())
-                    .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
-        }
-        _ => false,
-    }
+        Some(colon) if bytes[colon] == b':' => &bytes[..colon],
+        _ => &[],
+    };
+    bytes.starts_with(b"//")
+        || (scheme.first().is_some_and(u8::is_ascii_alphabetic)
+            && (scheme.iter())
+                .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')))
 }
 
 /// What a reference resolves to, for rendering.
@@ -269,37 +248,25 @@ pub fn render(
 ) -> Rendered {
     let mut references = references::References::new(targets, options);
     let mut headings = Vec::new();
-    let mut definitions = HashMap::new();
-    let mut calls = notes::Calls::default();
-    let mut places = Vec::new();
-    let html = RefCell::new(String::with_capacity(body.len() * 2));
-    {
-        let parsed = Parser::new_ext(body, self::options()).into_offset_iter();
-        let main_text = notes::without_notes(parsed, &mut definitions).map(|(event, range)| {
-            calls.note(&event, range.start);
-            event
-        });
-        let events = rewrite(main_text, &mut references, highlighter, &mut headings);
-        notes::write_html(&html, notes::mark_calls(events, &html, &mut places));
-    }
+    let mut footnotes = notes::Footnotes::default();
+    let main_text = footnotes.main_text(body).map(|(event, _)| event);
+    let events = rewrite(main_text, &mut references, highlighter, &mut headings);
+    let (html, places) = notes::write_main(events, body.len() * 2);
 
     let mut notes = notes::Notes::default();
-    for (label, _) in &calls.first {
-        if let Some(events) = definitions.remove(label) {
-            let events = events.into_iter().map(|(event, _)| event);
-            // A note's headings are not the body's, and a call inside a note
-            // has no place for a sidenote: it is shown as written.
-            let mut headings = Vec::new();
-            let events = rewrite(events, &mut references, highlighter, &mut headings);
-            notes.add(label, events.map(notes::call_as_text));
-        }
+    for (label, _, events) in footnotes.in_call_order() {
+        let events = events.into_iter().map(|(event, _)| event);
+        // A note's headings are not the body's, and a call inside a note has
+        // no place for a sidenote: it is shown as written.
+        let mut headings = Vec::new();
+        let events = rewrite(events, &mut references, highlighter, &mut headings);
+        notes.add(&label, events.map(notes::call_as_text));
     }
-    let (referenced, authored_links) = references.finish();
     Rendered {
-        html: notes.place(&html.into_inner(), &places, options.id_prefix),
+        html: notes.place(&html, &places, options.id_prefix),
         headings,
-        referenced,
-        authored_links,
+        referenced: references.referenced,
+        authored_links: references.authored_links,
     }
 }
 
@@ -307,10 +274,9 @@ pub fn render(
 /// each (its end included) to `keep`.
 fn read_to_end<'e>(mut next: impl FnMut() -> Option<Event<'e>>, mut keep: impl FnMut(Event<'e>)) {
     let mut depth = 1usize;
-    while depth > 0 {
-        let Some(event) = next() else {
-            return;
-        };
+    while depth > 0
+        && let Some(event) = next()
+    {
         match &event {
             Event::Start(_) => depth += 1,
             Event::End(_) => depth -= 1,
@@ -329,8 +295,8 @@ fn rewrite<'e>(
     highlighter: &Highlighter,
     headings: &mut Vec<Heading>,
 ) -> impl Iterator<Item = Event<'e>> {
-    let options = references.options();
-    let events = rewrite::HeadingIds::new(events, options.id_prefix, headings);
+    let options = references.options;
+    let events = rewrite::heading_ids(events, options.id_prefix, headings);
     let events = references.rewrite(events);
     let events = rewrite::highlight_code(events, highlighter);
     events

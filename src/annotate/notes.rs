@@ -3,8 +3,8 @@
 //! (in the margin on wide screens, behind a toggle on narrow ones) and as an
 //! endnote after the text, which print shows instead.
 //!
-//! Both passes use [`without_notes`] and [`Calls`], so they walk the notes
-//! in the same order. Rendering a note's own events is the rewrite's job
+//! Both passes read a body through [`Footnotes`], so they walk the notes in
+//! the same order. Rendering a note's own events is the rewrite's job
 //! (`rewrite.rs`); this module only decides where each note goes.
 
 use std::cell::RefCell;
@@ -12,67 +12,69 @@ use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::ops::Range;
 
-use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, Parser, Tag, TagEnd};
 use pulldown_cmark_escape::escape_html_body_text;
+
+use super::options;
 
 /// An event with the byte range of the source it came from.
 pub(super) type Located<'a> = (Event<'a>, Range<usize>);
 
-/// The footnotes a body's main text calls, in the order of their first call:
-/// the order both passes number and walk them in.
+/// A body's footnotes as both passes walk them: set aside from the main
+/// text, then taken in the order of their first call, so both number and
+/// walk them alike.
 #[derive(Default)]
-pub(super) struct Calls {
+pub(super) struct Footnotes<'a> {
+    /// Each definition's events by label (the first of a label wins).
+    definitions: HashMap<String, Vec<Located<'a>>>,
     /// (label, byte offset of its first call), in order of first call.
-    pub first: Vec<(String, usize)>,
-    seen: HashSet<String>,
+    calls: Vec<(String, usize)>,
+    called: HashSet<String>,
 }
 
-impl Calls {
-    /// Notes `event` if it is a footnote call, made at byte `at`.
-    pub fn note(&mut self, event: &Event, at: usize) {
-        if let Event::FootnoteReference(label) = event
-            && self.seen.insert(label.to_string())
-        {
-            self.first.push((label.to_string(), at));
-        }
-    }
-}
-
-/// The events of the main text: each footnote definition's events go into
-/// `notes` by label instead (the first of a label wins).
-pub(super) fn without_notes<'a, 'n>(
-    mut events: impl Iterator<Item = Located<'a>> + 'n,
-    notes: &'n mut HashMap<String, Vec<Located<'a>>>,
-) -> impl Iterator<Item = Located<'a>> + 'n {
-    let mut current: Option<(String, Vec<Located<'a>>)> = None;
-    let mut depth = 0usize;
-    std::iter::from_fn(move || {
-        for item in events.by_ref() {
-            match &item.0 {
-                Event::Start(Tag::FootnoteDefinition(label)) if current.is_none() => {
-                    current = Some((label.to_string(), Vec::new()));
-                    depth = 0;
-                }
-                Event::End(TagEnd::FootnoteDefinition) if current.is_some() && depth == 0 => {
-                    if let Some((label, body)) = current.take() {
-                        notes.entry(label).or_insert(body);
-                    }
-                }
-                event => match &mut current {
-                    Some((_, body)) => {
-                        match event {
-                            Event::Start(Tag::FootnoteDefinition(_)) => depth += 1,
-                            Event::End(TagEnd::FootnoteDefinition) => depth -= 1,
-                            _ => {}
+impl<'a> Footnotes<'a> {
+    /// The events of `body`'s main text, with each footnote call noted and
+    /// each footnote definition's events set aside.
+    pub fn main_text(&mut self, body: &'a str) -> impl Iterator<Item = Located<'a>> {
+        let mut events = Parser::new_ext(body, options()).into_offset_iter();
+        std::iter::from_fn(move || {
+            loop {
+                let item = events.next()?;
+                let label = match &item.0 {
+                    Event::Start(Tag::FootnoteDefinition(label)) => label.to_string(),
+                    Event::FootnoteReference(label) => {
+                        if self.called.insert(label.to_string()) {
+                            self.calls.push((label.to_string(), item.1.start));
                         }
-                        body.push(item);
+                        return Some(item);
                     }
-                    None => return Some(item),
-                },
+                    _ => return Some(item),
+                };
+                // Definitions inside this one are part of it.
+                let mut depth = 0usize;
+                let mut body = Vec::new();
+                for item in events.by_ref() {
+                    match &item.0 {
+                        Event::Start(Tag::FootnoteDefinition(_)) => depth += 1,
+                        Event::End(TagEnd::FootnoteDefinition) if depth == 0 => break,
+                        Event::End(TagEnd::FootnoteDefinition) => depth -= 1,
+                        _ => {}
+                    }
+                    body.push(item);
+                }
+                self.definitions.entry(label).or_insert(body);
             }
-        }
-        None
-    })
+        })
+    }
+
+    /// Each note the main text calls, in the order of its first call: its
+    /// label, where that call is, and its events.
+    pub fn in_call_order(mut self) -> impl Iterator<Item = (String, usize, Vec<Located<'a>>)> {
+        (self.calls.into_iter()).filter_map(move |(label, at)| {
+            let events = self.definitions.remove(&label)?;
+            Some((label, at, events))
+        })
+    }
 }
 
 /// A footnote call shown as written, where no sidenote can go: in a note, in
@@ -84,13 +86,32 @@ pub(super) fn call_as_text(event: Event) -> Event {
     }
 }
 
-/// Writes `events` as HTML into `html`.
-pub(super) fn write_html<'e>(html: &RefCell<String>, events: impl Iterator<Item = Event<'e>>) {
+/// Writes the main text's `events` as HTML, taking each footnote call out
+/// and noting where it stands in the HTML, with its label, for its sidenote
+/// to be put there once the notes are rendered.
+///
+/// The writer writes each event before it asks for the next, so the HTML's
+/// length when a call is handed on is where its sidenote goes. The call is
+/// handed on as an empty stand-in, which leaves the writer as it was.
+pub(super) fn write_main<'e>(
+    events: impl Iterator<Item = Event<'e>>,
+    capacity: usize,
+) -> (String, Vec<(usize, CowStr<'e>)>) {
+    let html = RefCell::new(String::with_capacity(capacity));
+    let mut places = Vec::new();
+    let events = events.map(|event| match event {
+        Event::FootnoteReference(label) => {
+            places.push((html.borrow().len(), label));
+            Event::InlineHtml(CowStr::Borrowed(""))
+        }
+        event => event,
+    });
     // Writing to a `String` cannot fail.
-    let _ = pulldown_cmark::html::write_html_fmt(Written(html), events);
+    let _ = pulldown_cmark::html::write_html_fmt(Written(&html), events);
+    (html.into_inner(), places)
 }
 
-/// The HTML being written, where [`mark_calls`] can see how far it has got.
+/// The HTML being written, where [`write_main`] can see how far it has got.
 struct Written<'a>(&'a RefCell<String>);
 
 impl std::fmt::Write for Written<'_> {
@@ -98,28 +119,6 @@ impl std::fmt::Write for Written<'_> {
         self.0.borrow_mut().push_str(s);
         Ok(())
     }
-}
-
-/// Takes each footnote call out of the main text, noting in `places` where
-/// it stands in `html` and its label, for its sidenote to be put there once
-/// the notes are rendered.
-///
-/// This must be the last adapter before the writer: the writer writes each
-/// event before it asks for the next, so the HTML's length when a call is
-/// handed on is where its sidenote goes. The call is handed on as an empty
-/// stand-in, which leaves the writer as it was.
-pub(super) fn mark_calls<'e, 'p>(
-    events: impl Iterator<Item = Event<'e>> + 'p,
-    html: &'p RefCell<String>,
-    places: &'p mut Vec<(usize, CowStr<'e>)>,
-) -> impl Iterator<Item = Event<'e>> + 'p {
-    events.map(move |event| match event {
-        Event::FootnoteReference(label) => {
-            places.push((html.borrow().len(), label));
-            Event::InlineHtml(CowStr::Borrowed(""))
-        }
-        event => event,
-    })
 }
 
 /// The rendered notes of a body, numbered in the order they are added.
@@ -132,14 +131,27 @@ pub(super) struct Notes {
 }
 
 impl Notes {
-    /// Renders the note `label` from its rewritten events as the next note.
+    /// Renders the note `label` from its rewritten events as the next note,
+    /// as inline HTML: paragraphs joined with line breaks, so the note can
+    /// sit inside the paragraph that calls it.
     pub fn add<'e>(&mut self, label: &str, events: impl Iterator<Item = Event<'e>>) {
+        let mut paragraphs = 0;
+        let events = events.filter_map(|e| match e {
+            Event::Start(Tag::Paragraph) => {
+                paragraphs += 1;
+                (paragraphs > 1).then_some(Event::Html("<br>".into()))
+            }
+            Event::End(TagEnd::Paragraph) => None,
+            other => Some(other),
+        });
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, events);
         self.numbers.insert(label.to_string(), self.html.len());
-        self.html.push(inline_note(events));
+        self.html.push(html.trim().to_string());
     }
 
     /// `main`, the main text's HTML, with each call's sidenote at its place
-    /// (as [`mark_calls`] noted them, in order) and the endnotes after it. A
+    /// (as [`write_main`] noted them, in order) and the endnotes after it. A
     /// call to a note that does not exist is shown as written.
     pub fn place(&self, main: &str, places: &[(usize, CowStr)], prefix: &str) -> String {
         let mut html = String::with_capacity(main.len());
@@ -160,14 +172,10 @@ impl Notes {
             }
         }
         html.push_str(main.get(from..).unwrap_or(""));
-        if !self.html.is_empty() {
-            self.push_endnotes(&mut html, prefix);
+        if self.html.is_empty() {
+            return html;
         }
-        html
-    }
-
-    /// Appends the notes as a numbered list after the text, for print.
-    fn push_endnotes(&self, html: &mut String, prefix: &str) {
+        // The notes again as a numbered list after the text, for print.
         html.push_str("<aside class=\"endnotes\" aria-label=\"Notes\"><ol>\n");
         for (i, note) in self.html.iter().enumerate() {
             let number = i + 1;
@@ -180,24 +188,8 @@ impl Notes {
             );
         }
         html.push_str("</ol></aside>\n");
+        html
     }
-}
-
-/// A footnote's events as inline HTML: paragraphs joined with line breaks, so
-/// the note can sit inside the paragraph that calls it.
-fn inline_note<'e>(events: impl Iterator<Item = Event<'e>>) -> String {
-    let mut out = String::new();
-    let mut paragraphs = 0;
-    let events = events.filter_map(|e| match e {
-        Event::Start(Tag::Paragraph) => {
-            paragraphs += 1;
-            (paragraphs > 1).then_some(Event::Html("<br>".into()))
-        }
-        Event::End(TagEnd::Paragraph) => None,
-        other => Some(other),
-    });
-    pulldown_cmark::html::push_html(&mut out, events);
-    out.trim().to_string()
 }
 
 /// The sidenote markup for note `number`: a numbered toggle that opens the note

@@ -15,7 +15,7 @@ use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
 
 use super::notes::call_as_text;
-use super::{RenderOptions, Target, Targets, anchor_id, is_external, parse_reference};
+use super::{RenderOptions, Targets, anchor_id, is_external, parse_reference, read_to_end};
 use crate::model::Kind;
 
 /// The references of one body as rendering meets them, in its main text and
@@ -24,13 +24,13 @@ use crate::model::Kind;
 /// whether the author wrote markup of their own.
 pub(super) struct References<'a> {
     targets: &'a dyn Targets,
-    options: RenderOptions<'a>,
+    pub(super) options: RenderOptions<'a>,
     /// How many references to each entity have been met so far.
     counts: HashMap<(Kind, String), usize>,
     /// See [`super::Rendered::referenced`].
-    referenced: Vec<(Kind, String)>,
+    pub(super) referenced: Vec<(Kind, String)>,
     /// See [`super::Rendered::authored_links`].
-    authored_links: bool,
+    pub(super) authored_links: bool,
 }
 
 impl<'a> References<'a> {
@@ -44,10 +44,6 @@ impl<'a> References<'a> {
         }
     }
 
-    pub(super) fn options(&self) -> RenderOptions<'a> {
-        self.options
-    }
-
     /// Rewrites the references in `events`, one stream of the body's.
     pub(super) fn rewrite<'r, 'e, I: Iterator<Item = Event<'e>>>(
         &'r mut self,
@@ -57,18 +53,10 @@ impl<'a> References<'a> {
             references: self,
             input: events,
             again: VecDeque::new(),
-            ready: VecDeque::new(),
             links: Vec::new(),
-            in_ref: 0,
             in_alt: 0,
             in_paragraph: false,
         }
-    }
-
-    /// The entities referenced, in order of first reference, and whether the
-    /// author wrote markup of their own.
-    pub(super) fn finish(self) -> (Vec<(Kind, String)>, bool) {
-        (self.referenced, self.authored_links)
     }
 
     /// Counts one more reference to `id` of `kind`: its number among them.
@@ -87,41 +75,41 @@ impl<'a> References<'a> {
         let n = self.count(kind, id);
         let target = self.targets.target(kind, id)?;
         let anchor = anchor_id(self.options.id_prefix, kind, id, n);
-        Some((ref_tag(kind, id, &anchor, &target), target.name))
+        let kind = kind.as_str();
+        let mut tag = format!("<a class=\"ref ref-{kind}\" href=\"");
+        // Writing to a `String` cannot fail.
+        let _ = escape_href(&mut tag, &target.href);
+        tag.push_str("\" id=\"");
+        let _ = escape_html(&mut tag, &anchor);
+        tag.push_str("\" data-ref=\"");
+        tag.push_str(kind);
+        tag.push(':');
+        let _ = escape_html(&mut tag, id);
+        tag.push('"');
+        if let Some(label) = &target.label {
+            tag.push_str(" data-label=\"");
+            let _ = escape_html(&mut tag, label);
+            tag.push('"');
+        }
+        tag.push('>');
+        Some((tag, target.name))
     }
 
-    /// The card the next embed of `id` shows, with its anchor; or, when
-    /// there is none, the name it shows instead.
-    fn embed(&mut self, kind: Kind, id: &str) -> Result<String, String> {
+    /// The next embed of `id`: its card with the embed's anchor, or its name
+    /// when there is no card. Inside a paragraph the card splits it, since a
+    /// card is a block.
+    fn embed<'e>(&mut self, kind: Kind, id: &str, in_paragraph: bool) -> Event<'e> {
         let n = self.count(kind, id);
         let anchor = anchor_id(self.options.id_prefix, kind, id, n);
-        self.targets.card(kind, id, &anchor).ok_or_else(|| {
-            let target = self.targets.target(kind, id);
-            target.map_or_else(|| id.to_string(), |t| t.name)
-        })
+        match self.targets.card(kind, id, &anchor) {
+            Some(card) if in_paragraph => Event::Html(format!("</p>\n{card}<p>").into()),
+            Some(card) => Event::Html(card.into()),
+            None => {
+                let target = self.targets.target(kind, id);
+                Event::Text(target.map_or_else(|| id.to_string(), |t| t.name).into())
+            }
+        }
     }
-}
-
-/// The opening `<a>` of a reference to `target` with element id `anchor`.
-fn ref_tag(kind: Kind, id: &str, anchor: &str, target: &Target) -> String {
-    let kind = kind.as_str();
-    let mut tag = format!("<a class=\"ref ref-{kind}\" href=\"");
-    // Writing to a `String` cannot fail.
-    let _ = escape_href(&mut tag, &target.href);
-    tag.push_str("\" id=\"");
-    let _ = escape_html(&mut tag, anchor);
-    tag.push_str("\" data-ref=\"");
-    tag.push_str(kind);
-    tag.push(':');
-    let _ = escape_html(&mut tag, id);
-    tag.push('"');
-    if let Some(label) = &target.label {
-        tag.push_str(" data-label=\"");
-        let _ = escape_html(&mut tag, label);
-        tag.push('"');
-    }
-    tag.push('>');
-    tag
 }
 
 /// One stream's events with references rewritten: a reference link becomes
@@ -138,13 +126,8 @@ pub(super) struct ReferenceRewrite<'r, 'a, 'e, I: Iterator<Item = Event<'e>>> {
     input: I,
     /// Events read ahead, to be rewritten before the input's next.
     again: VecDeque<Event<'e>>,
-    /// Rewritten events waiting to be handed on.
-    ready: VecDeque<Event<'e>>,
     /// What the end of each open link becomes.
     links: Vec<LinkEnd>,
-    /// How deep in a reference's link text the stream is: a footnote call
-    /// there is shown as text, since no sidenote can stand inside a link.
-    in_ref: usize,
     /// How deep in an image's alt text, which the writer writes as plain
     /// text: nothing there is rewritten.
     in_alt: usize,
@@ -154,7 +137,7 @@ pub(super) struct ReferenceRewrite<'r, 'a, 'e, I: Iterator<Item = Event<'e>>> {
 }
 
 /// What the end of an open link becomes.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq)]
 enum LinkEnd {
     /// The author's own link: its end as it is.
     Keep,
@@ -169,9 +152,6 @@ impl<'e, I: Iterator<Item = Event<'e>>> Iterator for ReferenceRewrite<'_, '_, 'e
 
     fn next(&mut self) -> Option<Event<'e>> {
         loop {
-            if let Some(event) = self.ready.pop_front() {
-                return Some(event);
-            }
             let event = self.pull()?;
             if let Some(event) = self.step(event) {
                 return Some(event);
@@ -181,8 +161,7 @@ impl<'e, I: Iterator<Item = Event<'e>>> Iterator for ReferenceRewrite<'_, '_, 'e
 }
 
 impl<'e, I: Iterator<Item = Event<'e>>> ReferenceRewrite<'_, '_, 'e, I> {
-    /// Rewrites one event: the event it becomes (None for nothing), with any
-    /// that follow it in `ready`.
+    /// Rewrites one event: the event it becomes (None for nothing).
     fn step(&mut self, event: Event<'e>) -> Option<Event<'e>> {
         self.references.authored_links |= authored(&event);
         if self.in_alt > 0 {
@@ -204,17 +183,14 @@ impl<'e, I: Iterator<Item = Event<'e>>> ReferenceRewrite<'_, '_, 'e, I> {
                 Some(event)
             }
             Event::End(TagEnd::Link) => match self.links.pop() {
-                Some(LinkEnd::Close) => {
-                    self.in_ref -= 1;
-                    Some(Event::InlineHtml("</a>".into()))
-                }
+                Some(LinkEnd::Close) => Some(Event::InlineHtml("</a>".into())),
                 Some(LinkEnd::Drop) => None,
                 _ => Some(event),
             },
             Event::Start(Tag::Image { ref dest_url, .. }) => match parse_reference(dest_url) {
                 Some((kind, id)) => {
-                    let shown = self.embed(kind, id, self.in_paragraph);
-                    self.read_to_end(drop);
+                    let shown = self.references.embed(kind, id, self.in_paragraph);
+                    read_to_end(|| self.pull(), drop);
                     Some(shown)
                 }
                 None => {
@@ -233,7 +209,10 @@ impl<'e, I: Iterator<Item = Event<'e>>> ReferenceRewrite<'_, '_, 'e, I> {
                     Some(event)
                 }
             },
-            Event::FootnoteReference(_) if self.in_ref > 0 => Some(call_as_text(event)),
+            // No sidenote can stand inside a reference's link text.
+            Event::FootnoteReference(_) if self.links.contains(&LinkEnd::Close) => {
+                Some(call_as_text(event))
+            }
             event => Some(event),
         }
     }
@@ -252,12 +231,6 @@ impl<'e, I: Iterator<Item = Event<'e>>> ReferenceRewrite<'_, '_, 'e, I> {
         self.again.front()
     }
 
-    /// Reads through the end of the tag just opened, keeping what `keep`
-    /// says to (its end included).
-    fn read_to_end(&mut self, keep: impl FnMut(Event<'e>)) {
-        super::read_to_end(|| self.pull(), keep);
-    }
-
     /// A paragraph just opened. One that holds an embed and nothing else but
     /// whitespace becomes the embed's card; any other opens as usual, and
     /// what was read ahead is rewritten after it.
@@ -266,24 +239,21 @@ impl<'e, I: Iterator<Item = Event<'e>>> ReferenceRewrite<'_, '_, 'e, I> {
         let mut embed: Option<CowStr<'e>> = None;
         // Only what may belong to a lone embed is read; the first event that
         // cannot is left where it is.
-        while let Some(next) = self.peek() {
-            if !part_of_embed(next, embed.is_some()) {
-                break;
-            }
-            let Some(event) = self.pull() else {
-                break;
-            };
+        while let Some(next) = self.peek()
+            && part_of_embed(next, embed.is_some())
+            && let Some(event) = self.pull()
+        {
             match event {
                 Event::End(TagEnd::Paragraph) => {
                     let shown = (embed.as_deref())
                         .and_then(parse_reference)
-                        .map(|(kind, id)| self.embed(kind, id, false));
+                        .map(|(kind, id)| self.references.embed(kind, id, false));
                     return shown.unwrap_or(Event::Text(CowStr::Borrowed("")));
                 }
                 Event::Start(Tag::Image { ref dest_url, .. }) => {
                     embed = Some(dest_url.clone());
                     look.push(event);
-                    self.read_to_end(|e| look.push(e));
+                    read_to_end(|| self.pull(), |e| look.push(e));
                 }
                 event => look.push(event),
             }
@@ -301,28 +271,17 @@ impl<'e, I: Iterator<Item = Event<'e>>> ReferenceRewrite<'_, '_, 'e, I> {
             self.links.push(LinkEnd::Drop);
             return None;
         };
-        let empty = matches!(self.peek(), Some(Event::End(TagEnd::Link)));
-        if link_type == LinkType::Autolink || empty {
-            // Shown by its name: an autolink's text is its address.
-            self.read_to_end(drop);
-            self.ready.push_back(Event::Text(name.into()));
-            self.ready.push_back(Event::InlineHtml("</a>".into()));
-        } else {
-            self.links.push(LinkEnd::Close);
-            self.in_ref += 1;
+        // Shown by its name when it has no text of its own: an autolink's
+        // text is its address, so it goes.
+        if link_type == LinkType::Autolink {
+            read_to_end(|| self.pull(), drop);
+            self.again.push_front(Event::End(TagEnd::Link));
         }
+        if matches!(self.peek(), Some(Event::End(TagEnd::Link))) {
+            self.again.push_front(Event::Text(name.into()));
+        }
+        self.links.push(LinkEnd::Close);
         Some(Event::InlineHtml(tag.into()))
-    }
-
-    /// An embed: its card with the reference's anchor, or its name when there
-    /// is no card. Inside a paragraph the card splits it, since a card is a
-    /// block.
-    fn embed(&mut self, kind: Kind, id: &str, in_paragraph: bool) -> Event<'e> {
-        match self.references.embed(kind, id) {
-            Err(name) => Event::Text(name.into()),
-            Ok(card) if in_paragraph => Event::Html(format!("</p>\n{card}<p>").into()),
-            Ok(card) => Event::Html(card.into()),
-        }
     }
 }
 

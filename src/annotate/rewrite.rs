@@ -1,5 +1,5 @@
 //! The rewrites of what the author wrote besides references, as iterator
-//! adapters over a body's events: [`HeadingIds`] gives headings ids,
+//! adapters over a body's events: [`heading_ids`] gives headings ids,
 //! [`highlight_code`] highlights code blocks and [`rebase`] moves the
 //! author's relative links for a body shown away from its own page.
 //!
@@ -10,7 +10,7 @@
 
 use std::collections::{HashSet, VecDeque};
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, Tag};
 
 use super::{Heading, RenderOptions};
 use crate::highlight::Highlighter;
@@ -18,72 +18,44 @@ use crate::highlight::Highlighter;
 /// Gives every heading an id: the one the author wrote (`{#terms}`), or a
 /// slug of its text, unique within the stream. Both carry the body's id
 /// prefix. Each heading is also noted in `headings`, for contents lists.
-pub(super) struct HeadingIds<'h, 'p, 'e, I> {
-    input: I,
-    prefix: &'p str,
-    headings: &'h mut Vec<Heading>,
-    /// The ids given to headings so far, without the prefix.
-    slugs: HashSet<String>,
-    /// The events of the heading just opened, read ahead for its text.
-    held: VecDeque<Event<'e>>,
-}
-
-impl<'h, 'p, 'e, I> HeadingIds<'h, 'p, 'e, I> {
-    pub(super) fn new(input: I, prefix: &'p str, headings: &'h mut Vec<Heading>) -> Self {
-        HeadingIds {
-            input,
-            prefix,
-            headings,
-            slugs: HashSet::new(),
-            held: VecDeque::new(),
-        }
-    }
-}
-
-impl<'e, I: Iterator<Item = Event<'e>>> Iterator for HeadingIds<'_, '_, 'e, I> {
-    type Item = Event<'e>;
-
-    fn next(&mut self) -> Option<Event<'e>> {
-        if let Some(event) = self.held.pop_front() {
+pub(super) fn heading_ids<'e>(
+    mut input: impl Iterator<Item = Event<'e>>,
+    prefix: &str,
+    headings: &mut Vec<Heading>,
+) -> impl Iterator<Item = Event<'e>> {
+    // The ids given to headings so far, without the prefix.
+    let mut slugs = HashSet::new();
+    // The events of the heading just opened, read ahead for its text.
+    let mut held = VecDeque::new();
+    std::iter::from_fn(move || {
+        if let Some(event) = held.pop_front() {
             return Some(event);
         }
-        let (level, id, classes, attrs) = match self.input.next()? {
-            Event::Start(Tag::Heading {
-                level,
-                id,
-                classes,
-                attrs,
-            }) => (level, id, classes, attrs),
-            event => return Some(event),
+        let mut event = input.next()?;
+        let Event::Start(Tag::Heading { level, id, .. }) = &mut event else {
+            return Some(event);
         };
-        super::read_to_end(|| self.input.next(), |event| self.held.push_back(event));
-        let text = plain_text(&self.held);
-        let id = match id {
-            Some(id) => [self.prefix, &id].concat(),
-            None => [self.prefix, &unique_slug(&text, &mut self.slugs)].concat(),
+        super::read_to_end(|| input.next(), |event| held.push_back(event));
+        // The heading's text, as its id and contents entry read it.
+        let text: String = (held.iter())
+            .filter_map(|event| match event {
+                Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+                Event::SoftBreak | Event::HardBreak => Some(" "),
+                _ => None,
+            })
+            .collect();
+        let given = match id {
+            Some(id) => [prefix, id].concat(),
+            None => [prefix, &unique_slug(&text, &mut slugs)].concat(),
         };
-        self.headings.push(Heading {
-            level: level as u8,
-            id: id.clone(),
+        headings.push(Heading {
+            level: *level as u8,
+            id: given.clone(),
             text,
         });
-        Some(Event::Start(Tag::Heading {
-            level,
-            id: Some(id.into()),
-            classes,
-            attrs,
-        }))
-    }
-}
-
-/// The text of a heading's events, as its id and contents entry read it.
-fn plain_text<'a>(events: impl IntoIterator<Item = &'a Event<'a>>) -> String {
-    let words = events.into_iter().filter_map(|event| match event {
-        Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
-        Event::SoftBreak | Event::HardBreak => Some(" "),
-        _ => None,
-    });
-    words.collect()
+        *id = Some(given.into());
+        Some(event)
+    })
 }
 
 /// Ids the built-in templates give elements of the pages a body is shown
@@ -113,12 +85,6 @@ const TEMPLATE_IDS: &[&str] = &[
 /// footnotes (`note-1`, `note-ref-1`, `sn-1`).
 const MADE_ID_PREFIXES: &[&str] = &["m-", "preview-", "note-", "sn-"];
 
-/// Whether brief gives `id` to an element of its own on a page that shows a
-/// body, so a heading of the body may not have it.
-fn is_reserved_id(id: &str) -> bool {
-    TEMPLATE_IDS.contains(&id) || MADE_ID_PREFIXES.iter().any(|p| id.starts_with(p))
-}
-
 /// A heading id from its text, unique within the stream and never one brief
 /// uses itself: such a slug gains an `h-` in front (a heading "Main" gets
 /// `h-main`), since a number after it could still be one of brief's
@@ -129,7 +95,8 @@ fn unique_slug(text: &str, seen: &mut HashSet<String>) -> String {
     if slug.is_empty() {
         slug = "section".to_string();
     }
-    if is_reserved_id(&slug) {
+    if TEMPLATE_IDS.contains(&slug.as_str()) || MADE_ID_PREFIXES.iter().any(|p| slug.starts_with(p))
+    {
         slug.insert_str(0, "h-");
     }
     let mut id = slug.clone();
@@ -153,13 +120,14 @@ pub(super) fn highlight_code<'e>(
             event => return Some(event),
         };
         let mut code = String::new();
-        for event in events.by_ref() {
-            match event {
-                Event::Text(text) => code.push_str(&text),
-                Event::End(TagEnd::CodeBlock) => break,
-                _ => {}
-            }
-        }
+        super::read_to_end(
+            || events.next(),
+            |event| {
+                if let Event::Text(text) = event {
+                    code.push_str(&text);
+                }
+            },
+        );
         let info = match &kind {
             CodeBlockKind::Fenced(info) => info.as_ref(),
             CodeBlockKind::Indented => "",
@@ -173,19 +141,17 @@ pub(super) fn highlight_code<'e>(
 /// HTML by the time an event gets here, so every `Link` and `Image` left is
 /// the author's own.
 pub(super) fn rebase<'e>(mut event: Event<'e>, options: &RenderOptions) -> Event<'e> {
-    let Some(folder) = options.moved_from else {
+    let (Some(folder), Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })) =
+        (options.moved_from, &mut event)
+    else {
         return event;
     };
-    let moved = |dest: CowStr<'e>| -> CowStr<'e> {
-        let end = dest.find(['/', '?', '#']).unwrap_or(dest.len());
-        if dest.is_empty() || dest.starts_with('/') || dest[..end].contains(':') {
-            return dest;
-        }
-        if let Some(fragment) = dest.strip_prefix('#') {
-            return format!("#{}{fragment}", options.id_prefix).into();
-        }
+    let end = dest_url.find(['/', '?', '#']).unwrap_or(dest_url.len());
+    if let Some(fragment) = dest_url.strip_prefix('#') {
+        *dest_url = format!("#{}{fragment}", options.id_prefix).into();
+    } else if !(dest_url.is_empty() || dest_url.starts_with('/') || dest_url[..end].contains(':')) {
         let mut parts: Vec<&str> = folder.split('/').filter(|p| !p.is_empty()).collect();
-        let mut rest = &*dest;
+        let mut rest = &**dest_url;
         loop {
             if let Some(r) = rest.strip_prefix("./") {
                 rest = r;
@@ -197,10 +163,7 @@ pub(super) fn rebase<'e>(mut event: Event<'e>, options: &RenderOptions) -> Event
             }
         }
         parts.push(rest);
-        parts.join("/").into()
-    };
-    if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &mut event {
-        *dest_url = moved(std::mem::replace(dest_url, CowStr::Borrowed("")));
+        *dest_url = parts.join("/").into();
     }
     event
 }

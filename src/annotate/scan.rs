@@ -13,21 +13,17 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
-use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, Tag, TagEnd};
 
-use super::notes::{Calls, without_notes};
+use super::notes::Footnotes;
 use super::snippet::BlockText;
-use super::{Flaw, Place, RawRef, Snippet, flaw, misspelt_kind, options, parse_reference};
+use super::{Flaw, Place, RawRef, Snippet, misspelt_kind, parse_reference, script_scheme};
 use crate::model::Kind;
 
-/// Finds every reference in `body`. `name` gives the text shown for a
-/// reference with empty link text (None when the target does not exist).
-pub fn scan(body: &str, name: &dyn Fn(Kind, &str) -> Option<String>) -> Vec<RawRef> {
-    scan_body(body, None, name)
-}
-
-/// [`scan`] of the body that starts at `body_start` of `source`, whose
-/// snippets point into `source` wherever they are plain slices of it.
+/// Finds every reference in the body that starts at `body_start` of
+/// `source`, with snippets that point into `source` wherever they are plain
+/// slices of it. `name` gives the text shown for a reference with empty link
+/// text (None when the target does not exist).
 pub fn scan_source(
     source: &Arc<String>,
     body_start: usize,
@@ -39,7 +35,10 @@ pub fn scan_source(
     }
 }
 
-fn scan_body(
+/// Finds every reference in `body`, whose snippets point into `source` (the
+/// text it starts at the given offset of) where they can, and are copied
+/// otherwise.
+pub(super) fn scan_body(
     body: &str,
     source: Option<(&Arc<String>, usize)>,
     name: &dyn Fn(Kind, &str) -> Option<String>,
@@ -54,30 +53,21 @@ fn scan_body(
         place: Place::Flow,
         open_links: Vec::new(),
         image_depth: 0,
-        reading_order: Vec::new(),
+        note_at: None,
     };
-    let mut definitions = HashMap::new();
-    let mut calls = Calls::default();
-    let events = Parser::new_ext(body, options()).into_offset_iter();
-    for (event, range) in without_notes(events, &mut definitions) {
-        calls.note(&event, range.start);
-        walk.step(event, range, None);
+    let mut footnotes = Footnotes::default();
+    for (event, range) in footnotes.main_text(body) {
+        walk.step(event, range);
     }
     // A note is read where it is called, so its references take the position
     // of the note's first call when references are put in reading order.
-    for (label, called_at) in calls.first {
-        for (event, range) in definitions.remove(&label).into_iter().flatten() {
-            walk.step(event, range, Some(called_at));
+    for (_, called_at, events) in footnotes.in_call_order() {
+        walk.note_at = Some(called_at);
+        for (event, range) in events {
+            walk.step(event, range);
         }
     }
     walk.finish()
-}
-
-/// Where in `body` the text `piece` lies, when it is a slice of `body`
-/// (as the parser's borrowed text is) rather than text made up.
-fn offset_in(body: &str, piece: &str) -> Option<usize> {
-    let at = (piece.as_ptr() as usize).checked_sub(body.as_ptr() as usize)?;
-    (at.checked_add(piece.len())? <= body.len()).then_some(at)
 }
 
 /// A block being read: its text so far and the references that stand in it,
@@ -90,31 +80,35 @@ struct OpenBlock {
     refs: Vec<(usize, usize, usize)>,
 }
 
-/// The state of [`scan`]'s walk over one body's events.
+/// The state of [`scan_body`]'s walk over one body's events.
 struct ScanWalk<'b, 'n> {
     body: &'b str,
     source: Option<(&'b Arc<String>, usize)>,
     name: &'n dyn Fn(Kind, &str) -> Option<String>,
-    refs: Vec<RawRef>,
+    /// Each reference with where it stands in reading order (its note's
+    /// call, in a note).
+    refs: Vec<(usize, RawRef)>,
     blocks: Vec<OpenBlock>,
     next_block: usize,
     place: Place,
     /// (index into refs, text length when the link opened) for open reference links.
     open_links: Vec<Option<(usize, usize)>>,
     image_depth: usize,
-    /// Where each reference stands in reading order (its note's call, in a note).
-    reading_order: Vec<usize>,
+    /// Where the note being read is first called; None in the main text.
+    note_at: Option<usize>,
 }
 
 impl ScanWalk<'_, '_> {
-    /// A piece of block text as a slice of the source, by its offset there.
+    /// Where in the source the text `piece` lies, when it is a slice of the
+    /// body (as the parser's borrowed text is) rather than text made up.
     fn at(&self, piece: &str) -> Option<usize> {
-        Some(offset_in(self.body, piece)? + self.source?.1)
+        let at = (piece.as_ptr() as usize).checked_sub(self.body.as_ptr() as usize)?;
+        (at.checked_add(piece.len())? <= self.body.len()).then_some(at + self.source?.1)
     }
 
-    /// The number of the innermost open block.
-    fn block(&self) -> usize {
-        self.blocks.last().map_or(0, |b| b.number)
+    /// Records `r`, in reading order.
+    fn push(&mut self, r: RawRef) {
+        self.refs.push((self.note_at.unwrap_or(r.span.start), r));
     }
 
     /// A link to `kind:id` at `span`, in the block and place being read;
@@ -126,19 +120,14 @@ impl ScanWalk<'_, '_> {
             span,
             embed: false,
             place: self.place,
-            block: self.block(),
+            block: self.blocks.last().map_or(0, |b| b.number),
             nth: 0,
             snippet: Snippet::default(),
             flaw: None,
         }
     }
 
-    /// The name a reference to `id` shows when it has no text of its own.
-    fn shown(&self, kind: Kind, id: &str) -> String {
-        (self.name)(kind, id).unwrap_or_else(|| id.to_string())
-    }
-
-    fn step(&mut self, event: Event, range: Range<usize>, note_at: Option<usize>) {
+    fn step(&mut self, event: Event, range: Range<usize>) {
         // Inside an image's alt text there is nothing to link: `render` copies
         // such text verbatim, so references there are not references.
         if self.image_depth > 0 {
@@ -149,13 +138,10 @@ impl ScanWalk<'_, '_> {
             }
             return;
         }
-        if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &event {
-            if parse_reference(dest_url).is_some() {
-                self.reading_order.push(note_at.unwrap_or(range.start));
-            } else if let Some(flaw) = flaw(dest_url) {
-                self.reading_order.push(note_at.unwrap_or(range.start));
-                self.flawed(dest_url, flaw, range.clone());
-            }
+        if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &event
+            && parse_reference(dest_url).is_none()
+        {
+            self.flawed(dest_url, range.clone());
         }
         match event {
             Event::Start(tag) => self.start(tag, range),
@@ -178,16 +164,19 @@ impl ScanWalk<'_, '_> {
         }
     }
 
-    /// Records a link that is no reference but must not be published: it
-    /// is reported, never shown, so it takes no anchor and no snippet.
-    fn flawed(&mut self, dest: &str, flaw: Flaw, span: Range<usize>) {
-        let (kind, id) = match misspelt_kind(dest) {
-            Some((_, kind, id)) if matches!(flaw, Flaw::Misspelt(_)) => (kind, id),
-            _ => (Kind::Section, ""),
+    /// Records a link that is no reference, when it must not be published
+    /// as it stands: it is reported, never shown, so it takes no anchor and
+    /// no snippet.
+    fn flawed(&mut self, dest: &str, span: Range<usize>) {
+        let (flaw, kind, id) = if let Some(scheme) = script_scheme(dest) {
+            (Flaw::Script(scheme), Kind::Section, "")
+        } else if let Some((written, kind, id)) = misspelt_kind(dest) {
+            (Flaw::Misspelt(written.to_string()), kind, id)
+        } else {
+            return;
         };
-        let flaw = Some(flaw);
-        self.refs.push(RawRef {
-            flaw,
+        self.push(RawRef {
+            flaw: Some(flaw),
             ..self.reference(kind, id, span)
         });
     }
@@ -208,28 +197,25 @@ impl ScanWalk<'_, '_> {
             Tag::Image { dest_url, .. } => {
                 self.image_depth += 1;
                 if let Some((kind, id)) = parse_reference(&dest_url) {
-                    // An embed shows its target's name in the block's text.
-                    let text = self.shown(kind, id);
-                    if let Some(open) = self.blocks.last_mut() {
-                        let start = open.text.len();
-                        open.text.push(&text, None);
-                        open.refs.push((self.refs.len(), start, open.text.len()));
-                    }
                     // A card is a block: no link's text can hold one.
                     let place = match self.open_links.is_empty() {
                         true => self.place,
                         false => Place::LinkText,
                     };
-                    self.refs.push(RawRef {
+                    self.push(RawRef {
                         embed: true,
                         place,
                         ..self.reference(kind, id, range)
                     });
+                    // An embed shows its target's name in the block's text,
+                    // as a link with no text of its own does.
+                    let start = self.blocks.last().map_or(0, |b| b.text.len());
+                    self.close_link(self.refs.len() - 1, start);
                 }
             }
             Tag::Link { dest_url, .. } => {
                 let reference = parse_reference(&dest_url).map(|(kind, id)| {
-                    self.refs.push(self.reference(kind, id, range));
+                    self.push(self.reference(kind, id, range));
                     let open = self.blocks.last().map_or(0, |b| b.text.len());
                     (self.refs.len() - 1, open)
                 });
@@ -242,7 +228,6 @@ impl ScanWalk<'_, '_> {
     fn end(&mut self, end: TagEnd) {
         match end {
             TagEnd::Heading(_) | TagEnd::TableCell => self.place = Place::Flow,
-            TagEnd::Image => self.image_depth = self.image_depth.saturating_sub(1),
             TagEnd::Link => {
                 if let Some(Some((index, start))) = self.open_links.pop() {
                     self.close_link(index, start);
@@ -255,20 +240,20 @@ impl ScanWalk<'_, '_> {
         {
             let source = self.source.map(|(source, _)| source);
             for &(index, start, end) in &done.refs {
-                if let Some(r) = self.refs.get_mut(index) {
+                if let Some((_, r)) = self.refs.get_mut(index) {
                     r.snippet = done.text.snippet(start, end, source);
                 }
             }
         }
     }
 
-    /// The reference link `refs[index]` closed, its text having started at
-    /// `start` of its block's: a link with no text of its own shows its
-    /// target's name there.
+    /// The reference `refs[index]` closed, its text having started at
+    /// `start` of its block's: an embed, or a link with no text of its own,
+    /// shows its target's name there.
     fn close_link(&mut self, index: usize, start: usize) {
         let empty = self.blocks.last().is_some_and(|b| b.text.len() == start);
         let shown = match self.refs.get(index) {
-            Some(r) if empty => self.shown(r.kind, &r.id),
+            Some((_, r)) if empty => (self.name)(r.kind, &r.id).unwrap_or_else(|| r.id.clone()),
             _ => String::new(),
         };
         if let Some(open) = self.blocks.last_mut() {
@@ -281,7 +266,7 @@ impl ScanWalk<'_, '_> {
     fn finish(self) -> Vec<RawRef> {
         let mut refs = self.refs;
         let mut counts: HashMap<(Kind, String), usize> = HashMap::new();
-        for r in refs.iter_mut().filter(|r| r.flaw.is_none()) {
+        for (_, r) in refs.iter_mut().filter(|(_, r)| r.flaw.is_none()) {
             let n = counts.entry((r.kind, r.id.clone())).or_insert(0);
             *n += 1;
             r.nth = *n;
@@ -289,9 +274,8 @@ impl ScanWalk<'_, '_> {
         // Anchors follow the main-text-then-notes walk that `render` also
         // takes; the list itself is returned in reading order, which
         // numbering and backlinks use.
-        let mut ordered: Vec<(usize, RawRef)> = self.reading_order.into_iter().zip(refs).collect();
-        ordered.sort_by_key(|(at, _)| *at);
-        ordered.into_iter().map(|(_, r)| r).collect()
+        refs.sort_by_key(|(at, _)| *at);
+        refs.into_iter().map(|(_, r)| r).collect()
     }
 }
 

@@ -24,100 +24,66 @@ const SNIPPET_CONTEXT: usize = 160;
 const ELLIPSIS: &str = "\u{2026}";
 
 /// The text of the block around a reference, split at the reference.
-#[derive(Clone)]
-pub struct Snippet(Repr);
-
-#[derive(Clone)]
-enum Repr {
-    /// Each part a range of `source`; `cut` says whether `before` and
-    /// `after` were cut short (and so carry an ellipsis).
-    Source {
-        source: Arc<String>,
-        parts: [(u32, u32); 3],
-        cut: [bool; 2],
-    },
-    /// `before`, `text` and `after` one after the other, with the lengths of
-    /// the first two.
-    Owned { joined: Arc<str>, cuts: [u32; 2] },
-}
-
-impl Default for Snippet {
-    fn default() -> Self {
-        Snippet::new("", "", "")
-    }
+#[derive(Clone, Default)]
+pub struct Snippet {
+    /// The text the three parts are ranges of: the source file, or the
+    /// parts copied one after the other when they are not plain stretches
+    /// of it.
+    text: Arc<String>,
+    parts: [(u32, u32); 3],
+    /// Whether `before` and `after` were cut short (and so carry an
+    /// ellipsis).
+    cut: [bool; 2],
 }
 
 impl Snippet {
-    /// A snippet of the three parts as given.
-    pub fn new(before: &str, text: &str, after: &str) -> Snippet {
-        let joined: Arc<str> = Arc::from([before, text, after].concat());
-        match (u32::try_from(before.len()), u32::try_from(text.len())) {
-            (Ok(b), Ok(t)) => Snippet(Repr::Owned {
-                joined,
-                cuts: [b, t],
-            }),
-            // Past 4 GiB of context nothing is worth showing.
-            _ => Snippet(Repr::Owned {
-                joined: Arc::from(""),
-                cuts: [0, 0],
-            }),
+    /// A snippet of the three parts copied, cut short as `cut` says.
+    pub(super) fn copied(parts: [&str; 3], cut: [bool; 2]) -> Snippet {
+        let mut end = 0;
+        let ranges = parts.map(|part| {
+            let start = end;
+            end += part.len();
+            // Past 4 GiB of context nothing is worth showing: the part reads
+            // as empty.
+            match (u32::try_from(start), u32::try_from(end)) {
+                (Ok(start), Ok(end)) => (start, end),
+                _ => (0, 0),
+            }
+        });
+        Snippet {
+            text: Arc::new(parts.concat()),
+            parts: ranges,
+            cut,
         }
     }
 
     /// Each part as a string and what goes before or after it: `before`
-    /// may start with an ellipsis, `after` end with one. For writers that
-    /// take the parts in pieces rather than joined.
-    pub fn pieces(&self) -> [[&str; 2]; 3] {
-        match &self.0 {
-            Repr::Source { source, parts, cut } => {
-                let part = |(start, end): (u32, u32)| {
-                    source.get(start as usize..end as usize).unwrap_or("")
-                };
-                let ellipsis = |cut: bool| if cut { ELLIPSIS } else { "" };
-                [
-                    [ellipsis(cut[0]), part(parts[0])],
-                    [part(parts[1]), ""],
-                    [part(parts[2]), ellipsis(cut[1])],
-                ]
-            }
-            Repr::Owned { joined, cuts } => {
-                let (b, t) = (cuts[0] as usize, cuts[1] as usize);
-                let part = |range: Range<usize>| joined.get(range).unwrap_or("");
-                [
-                    [part(0..b), ""],
-                    [part(b..b + t), ""],
-                    [part(b + t..joined.len()), ""],
-                ]
-            }
-        }
+    /// may start with an ellipsis, `after` end with one.
+    fn pieces(&self) -> [[&str; 2]; 3] {
+        let part =
+            |(start, end): (u32, u32)| (self.text).get(start as usize..end as usize).unwrap_or("");
+        let ellipsis = |cut: bool| if cut { ELLIPSIS } else { "" };
+        [
+            [ellipsis(self.cut[0]), part(self.parts[0])],
+            [part(self.parts[1]), ""],
+            [part(self.parts[2]), ellipsis(self.cut[1])],
+        ]
     }
 
-    pub fn before(&self) -> Cow<'_, str> {
-        joined(self.pieces()[0])
-    }
-
-    pub fn text(&self) -> Cow<'_, str> {
-        joined(self.pieces()[1])
-    }
-
-    pub fn after(&self) -> Cow<'_, str> {
-        joined(self.pieces()[2])
-    }
-}
-
-fn joined([a, b]: [&str; 2]) -> Cow<'_, str> {
-    match (a.is_empty(), b.is_empty()) {
-        (_, true) => Cow::Borrowed(a),
-        (true, false) => Cow::Borrowed(b),
-        (false, false) => Cow::Owned([a, b].concat()),
+    /// `before`, `text` and `after`, each joined.
+    fn strings(&self) -> [Cow<'_, str>; 3] {
+        self.pieces()
+            .map(|[a, b]| match (a.is_empty(), b.is_empty()) {
+                (_, true) => Cow::Borrowed(a),
+                (true, false) => Cow::Borrowed(b),
+                (false, false) => Cow::Owned([a, b].concat()),
+            })
     }
 }
 
 impl PartialEq for Snippet {
     fn eq(&self, other: &Self) -> bool {
-        self.before() == other.before()
-            && self.text() == other.text()
-            && self.after() == other.after()
+        self.strings() == other.strings()
     }
 }
 
@@ -137,35 +103,23 @@ impl Hash for Snippet {
 
 impl fmt::Debug for Snippet {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let [before, text, after] = self.strings();
         f.debug_struct("Snippet")
-            .field("before", &self.before())
-            .field("text", &self.text())
-            .field("after", &self.after())
+            .field("before", &before)
+            .field("text", &text)
+            .field("after", &after)
             .finish()
     }
 }
 
 impl Serialize for Snippet {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let [before, text, after] = self.pieces();
+        let [before, text, after] = self.strings();
         let mut out = serializer.serialize_struct("Snippet", 3)?;
-        out.serialize_field("before", &Pieces(before))?;
-        out.serialize_field("text", &Pieces(text))?;
-        out.serialize_field("after", &Pieces(after))?;
+        out.serialize_field("before", &before)?;
+        out.serialize_field("text", &text)?;
+        out.serialize_field("after", &after)?;
         out.end()
-    }
-}
-
-/// A string in two pieces, serialised as one.
-struct Pieces<'a>([&'a str; 2]);
-
-impl Serialize for Pieces<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self.0 {
-            [a, ""] => serializer.serialize_str(a),
-            ["", b] => serializer.serialize_str(b),
-            [a, b] => serializer.collect_str(&format_args!("{a}{b}")),
-        }
     }
 }
 
@@ -234,25 +188,15 @@ impl BlockText {
         let text = self.text.as_str();
         let (before, lead) = before_range(text, start);
         let (after, trail) = after_range(text, end);
-        let parts = source.and_then(|source| {
-            let parts = [
-                self.source_range(before.clone())?,
-                self.source_range(start..end)?,
-                self.source_range(after.clone())?,
-            ];
-            Some((source, parts))
-        });
-        match parts {
-            Some((source, parts)) => Snippet(Repr::Source {
-                source: Arc::clone(source),
-                parts,
+        let ranges = [before, start..end, after];
+        let in_source = ranges.clone().map(|range| self.source_range(range));
+        match (source, in_source) {
+            (Some(source), [Some(before), Some(text), Some(after)]) => Snippet {
+                text: Arc::clone(source),
+                parts: [before, text, after],
                 cut: [lead, trail],
-            }),
-            None => {
-                let before = format!("{}{}", if lead { ELLIPSIS } else { "" }, &text[before]);
-                let after = format!("{}{}", &text[after], if trail { ELLIPSIS } else { "" });
-                Snippet::new(&before, &text[start..end], &after)
-            }
+            },
+            _ => Snippet::copied(ranges.map(|range| &text[range]), [lead, trail]),
         }
     }
 }

@@ -22,6 +22,11 @@ impl Targets for Fixed {
     }
 }
 
+/// The scan of `body` on its own, its snippets copied.
+fn scan(body: &str, name: &dyn Fn(Kind, &str) -> Option<String>) -> Vec<RawRef> {
+    scan::scan_body(body, None, name)
+}
+
 fn html(markdown: &str) -> String {
     render(
         markdown,
@@ -223,7 +228,7 @@ fn scan_records_spans_snippets_and_anchors() {
     assert_eq!(&body[refs[0].span.clone()], "[](party:microsoft)");
     assert_eq!(
         refs[0].snippet,
-        Snippet::new("Intro ", "MICROSOFT", " and OpenAI.")
+        Snippet::copied(["Intro ", "MICROSOFT", " and OpenAI."], [false, false])
     );
     assert_eq!(refs[1].anchor(), "m-party-openai-1");
     assert!(refs[2].embed);

@@ -56,25 +56,12 @@ impl Found {
         each_attribute(html, |start, tag, attribute, value| {
             // Lines are counted only up to a link that is new to the page.
             let mut line = || lines.at(start);
-            self.record(tag, attribute, &html[value], &mut line);
+            each_value(tag, attribute, &html[value], |is_id, text| match is_id {
+                true => self.ids.push(hash(text)),
+                false => self.link(text, &mut line),
+            });
         });
         self.lines = lines.at(html.len()) - 1;
-    }
-
-    /// Notes one attribute, its value as written; tag and attribute names
-    /// in any case. `line` tells the line of the tag.
-    fn record(&mut self, tag: &str, name: &str, value: &str, line: &mut impl FnMut() -> u64) {
-        let is = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
-        if is(name, "id") || (is(name, "name") && is(tag, "a")) {
-            self.ids.push(hash(&decode_references(value)));
-        } else if is(name, "srcset") {
-            let value = decode_references(value);
-            for url in value.split(',').filter_map(|c| c.split_whitespace().next()) {
-                self.link(url, line);
-            }
-        } else if URL_ATTRS.iter().any(|a| is(name, a)) && !(is(name, "href") && is(tag, "base")) {
-            self.link(&decode_references(value), line);
-        }
     }
 
     /// Records an internal link; external ones need no checking, and a link
@@ -120,7 +107,8 @@ impl Scanned {
     /// Scans a whole page.
     pub fn of(bytes: &[u8]) -> Scanned {
         let mut found = Found::default();
-        // Rendered pages are UTF-8; the lossy decoding is for anything else.
+        // Rendered pages are UTF-8; the lossy decoding is for anything else,
+        // and is much slower to check a page with.
         match std::str::from_utf8(bytes) {
             Ok(html) => found.read(html),
             Err(_) => found.read(&String::from_utf8_lossy(bytes)),
@@ -183,25 +171,33 @@ fn each_attribute(html: &str, mut attribute: impl FnMut(usize, &str, &str, Range
     }
 }
 
-/// The internal links of a piece of author's HTML (as raw HTML in Markdown
-/// holds), each as a page would hold it, with the byte range of its value
-/// in `html`: what `locate` looks for when a link on a page misses.
+/// Calls `found(is_id, text)` with the id or with each link an attribute
+/// holds, its value decoded; tag and attribute names in any case.
+fn each_value(tag: &str, name: &str, value: &str, mut found: impl FnMut(bool, &str)) {
+    let is = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
+    if is(name, "id") || (is(name, "name") && is(tag, "a")) {
+        found(true, &decode_references(value));
+    } else if is(name, "srcset") {
+        let value = decode_references(value);
+        for url in value.split(',').filter_map(|c| c.split_whitespace().next()) {
+            found(false, url);
+        }
+    } else if URL_ATTRS.iter().any(|a| is(name, a)) && !(is(name, "href") && is(tag, "base")) {
+        found(false, &decode_references(value));
+    }
+}
+
+/// The links of a piece of author's HTML (as raw HTML in Markdown holds),
+/// each as a page would hold it, with the byte range of its value in
+/// `html`: what `locate` looks for when a link on a page misses.
 pub(super) fn links(html: &str) -> Vec<(String, Range<usize>)> {
     let mut found = Vec::new();
     each_attribute(html, |_, tag, name, value| {
-        let is = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
-        let raw = &html[value.clone()];
-        if is(name, "srcset") {
-            let decoded = decode_references(raw);
-            for url in decoded
-                .split(',')
-                .filter_map(|c| c.split_whitespace().next())
-            {
+        each_value(tag, name, &html[value.clone()], |is_id, url| {
+            if !is_id {
                 found.push((url.to_string(), value.clone()));
             }
-        } else if URL_ATTRS.iter().any(|a| is(name, a)) && !(is(name, "href") && is(tag, "base")) {
-            found.push((decode_references(raw).into_owned(), value));
-        }
+        });
     });
     found
 }
@@ -225,32 +221,22 @@ fn read_start_tag(
 ) -> (&str, usize) {
     let bytes = html.as_bytes();
     let is_space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c');
-    let mut i = at;
-    while i < bytes.len() && !is_space(bytes[i]) && bytes[i] != b'>' && bytes[i] != b'/' {
-        i += 1;
-    }
+    let mut i = past(bytes, at, |b| !is_space(b) && b != b'>' && b != b'/');
     let name = &html[at..i];
     loop {
-        while i < bytes.len() && (is_space(bytes[i]) || bytes[i] == b'/') {
-            i += 1;
-        }
+        i = past(bytes, i, |b| is_space(b) || b == b'/');
         if i >= bytes.len() || bytes[i] == b'>' {
             return (name, (i + 1).min(bytes.len()));
         }
         let name_start = i;
-        while i < bytes.len() && !is_space(bytes[i]) && !matches!(bytes[i], b'=' | b'>' | b'/') {
-            i += 1;
-        }
+        i = past(bytes, i, |b| {
+            !is_space(b) && !matches!(b, b'=' | b'>' | b'/')
+        });
         let attribute_name = &html[name_start..i];
-        while i < bytes.len() && is_space(bytes[i]) {
-            i += 1;
-        }
+        i = past(bytes, i, is_space);
         let mut value = i..i;
-        if i < bytes.len() && bytes[i] == b'=' {
-            i += 1;
-            while i < bytes.len() && is_space(bytes[i]) {
-                i += 1;
-            }
+        if bytes.get(i) == Some(&b'=') {
+            i = past(bytes, i + 1, is_space);
             match bytes.get(i) {
                 Some(&quote @ (b'"' | b'\'')) => {
                     let end =
@@ -260,9 +246,7 @@ fn read_start_tag(
                 }
                 _ => {
                     let start = i;
-                    while i < bytes.len() && !is_space(bytes[i]) && bytes[i] != b'>' {
-                        i += 1;
-                    }
+                    i = past(bytes, i, |b| !is_space(b) && b != b'>');
                     value = start..i;
                 }
             }
@@ -271,18 +255,22 @@ fn read_start_tag(
     }
 }
 
+/// The offset of the first byte of `bytes` from `i` on that `skip` does not
+/// take.
+fn past(bytes: &[u8], mut i: usize, skip: impl Fn(u8) -> bool) -> usize {
+    while i < bytes.len() && skip(bytes[i]) {
+        i += 1;
+    }
+    i
+}
+
 /// Offset of the `</name` that closes a raw-text element opened before `from`.
 fn find_end_tag(html: &str, from: usize, name: &str) -> usize {
-    let mut i = from;
-    while let Some(offset) = html[i..].find("</") {
-        let at = i + offset;
-        let candidate = html.get(at + 2..at + 2 + name.len());
-        if candidate.is_some_and(|c| c.eq_ignore_ascii_case(name)) {
-            return at;
-        }
-        i = at + 2;
-    }
-    html.len()
+    let mut ends = html[from..].match_indices("</").map(|(at, _)| from + at);
+    let closes = |&at: &usize| {
+        (html.get(at + 2..at + 2 + name.len())).is_some_and(|c| c.eq_ignore_ascii_case(name))
+    };
+    ends.find(closes).unwrap_or(html.len())
 }
 
 /// Decodes the character references a URL or id can hold: the five XML ones

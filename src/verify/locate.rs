@@ -27,7 +27,7 @@ pub struct SourceDoc {
 /// Turns misses into diagnostics at the Markdown link that made them, when one
 /// can be found; the misses left over came from templates.
 pub fn locate(
-    misses: Vec<Miss>,
+    mut misses: Vec<Miss>,
     files: &Files,
     docs: &[SourceDoc],
     outputs: &[&str],
@@ -42,7 +42,6 @@ pub fn locate(
         }
     }
     // A link's own page explains a miss best, so it speaks first.
-    let mut misses = misses;
     misses.sort_by_key(|m| !by_page.contains_key(m.page.as_str()));
     for miss in misses {
         // An author's link stands on its own page, and every body is shown
@@ -52,10 +51,7 @@ pub fn locate(
             .into_iter()
             .flatten()
             .copied();
-        let print: &[SourceDoc] = match miss.page.as_str() {
-            "print.html" => docs,
-            _ => &[],
-        };
+        let print = if miss.page == "print.html" { docs } else { &[] };
         let found = own.chain(print).find_map(|doc| {
             let list = links
                 .entry(doc.file)
@@ -114,12 +110,8 @@ fn same_target(dest: &str, doc_page: Option<&str>, miss: &Miss) -> bool {
     if let (Some(fragment), Some(moved)) = (dest.strip_prefix('#'), target.strip_prefix('#')) {
         return doc_page != miss.page && moved.ends_with(fragment);
     }
-    let split = |s: &str| -> (String, String) {
-        let (path, fragment) = s.split_once('#').unwrap_or((s, ""));
-        (path.to_string(), fragment.to_string())
-    };
-    let ((dest_path, dest_fragment), (target_path, target_fragment)) =
-        (split(&dest), split(&target));
+    let (dest_path, dest_fragment) = dest.split_once('#').unwrap_or((&dest, ""));
+    let (target_path, target_fragment) = target.split_once('#').unwrap_or((&target, ""));
     if dest_path.is_empty()
         || is_external(&dest)
         || dest.starts_with('/')
@@ -130,8 +122,8 @@ fn same_target(dest: &str, doc_page: Option<&str>, miss: &Miss) -> bool {
     // Paths climbing out of the site resolve to nothing; compare what they
     // climb to instead.
     match (
-        resolve(doc_page, &dest_path),
-        resolve(&miss.page, &target_path),
+        resolve(doc_page, dest_path),
+        resolve(&miss.page, target_path),
     ) {
         (Some(a), Some(b)) => a == b,
         (None, None) => dest_path.ends_with(target_path.trim_start_matches("../")),
@@ -144,46 +136,33 @@ fn same_target(dest: &str, doc_page: Option<&str>, miss: &Miss) -> bool {
 /// values of its raw HTML, located at the value.
 fn markdown_links(text: &str, body_start: usize) -> Vec<(String, Range<usize>)> {
     let body = text.get(body_start..).unwrap_or("");
-    let shift = |range: Range<usize>| range.start + body_start..range.end + body_start;
     let mut links = Vec::new();
     // An HTML block is read whole, from the source, so that a tag written
     // over several lines is read as one; its lines' events are then skipped.
     let mut in_block = false;
     for (event, range) in Parser::new_ext(body, annotate::options()).into_offset_iter() {
-        match event {
+        let at = body_start + range.start;
+        let raw_html = match event {
             Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
-                links.push((dest_url.to_string(), shift(range)));
+                links.push((dest_url.to_string(), at..body_start + range.end));
+                None
             }
             Event::Start(Tag::HtmlBlock) => {
                 in_block = true;
-                raw_html_links(body, range, &mut links, &shift);
+                body.get(range)
             }
-            Event::End(TagEnd::HtmlBlock) => in_block = false,
-            Event::InlineHtml(_) | Event::Html(_) if !in_block => {
-                raw_html_links(body, range, &mut links, &shift);
+            Event::End(TagEnd::HtmlBlock) => {
+                in_block = false;
+                None
             }
-            _ => {}
+            Event::InlineHtml(_) | Event::Html(_) if !in_block => body.get(range),
+            _ => None,
+        };
+        for (url, value) in raw_html.map(html::links).unwrap_or_default() {
+            links.push((url, at + value.start..at + value.end));
         }
     }
     links
-}
-
-/// The links of the raw HTML at `range` of `body`, each at its value.
-fn raw_html_links(
-    body: &str,
-    range: Range<usize>,
-    links: &mut Vec<(String, Range<usize>)>,
-    shift: &impl Fn(Range<usize>) -> Range<usize>,
-) {
-    let Some(html) = body.get(range.clone()) else {
-        return;
-    };
-    for (url, value) in html::links(html) {
-        links.push((
-            url,
-            shift(range.start + value.start..range.start + value.end),
-        ));
-    }
 }
 
 #[cfg(test)]

@@ -20,8 +20,6 @@ mod paths;
 pub use locate::{SourceDoc, locate};
 pub use paths::{percent_decode, resolve};
 
-use std::collections::BTreeMap;
-use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use rayon::prelude::*;
@@ -33,7 +31,8 @@ use crate::annotate::is_external;
 use html::{Found, Scanned};
 
 /// One internal link of the output that points at nothing.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, thiserror::Error)]
+#[error("{page}:{line}: `{target}`: {problem}")]
 pub struct Miss {
     /// The page holding the link, relative to the output root.
     pub page: String,
@@ -45,60 +44,23 @@ pub struct Miss {
 }
 
 /// Why a link misses.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, thiserror::Error)]
 pub enum Problem {
     /// No output file at this path.
+    #[error("the site has no file `{0}`")]
     NoFile(String),
     /// The file exists but has no element with this id.
+    #[error("`{file}` has no element with id `{anchor}`")]
     NoAnchor { file: String, anchor: String },
     /// A folder, which only a web server turns into its `index.html`.
+    #[error("`{0}` is a folder; link to `{0}index.html`")]
     Folder(String),
     /// `..` climbs above the output root.
+    #[error("the path climbs out of the site")]
     LeavesSite,
     /// Starts with `/`: right only at a domain root, never from `file://`.
+    #[error("a link starting with `/` breaks under a subpath and from file://")]
     RootAbsolute,
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Problem::NoFile(path) => write!(f, "the site has no file `{path}`"),
-            Problem::NoAnchor { file, anchor } => {
-                write!(f, "`{file}` has no element with id `{anchor}`")
-            }
-            Problem::Folder(path) => write!(f, "`{path}` is a folder; link to `{path}index.html`"),
-            Problem::LeavesSite => f.write_str("the path climbs out of the site"),
-            Problem::RootAbsolute => {
-                f.write_str("a link starting with `/` breaks under a subpath and from file://")
-            }
-        }
-    }
-}
-
-impl fmt::Display for Miss {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}: `{}`: {}",
-            self.page, self.line, self.target, self.problem
-        )
-    }
-}
-
-/// Every miss in the site, sorted by page and line.
-pub fn verify<'a>(
-    files: impl IntoIterator<Item = (&'a str, &'a [u8])>,
-    statics: &BTreeMap<String, Vec<u8>>,
-) -> Vec<Miss> {
-    let collector = Collector::default();
-    // A rendered page replaces a static file of the same path, as on disk.
-    for (path, bytes) in statics {
-        collector.add(path, bytes);
-    }
-    for (path, bytes) in files {
-        collector.add(path, bytes);
-    }
-    collector.finish()
 }
 
 /// Every output path, with the scan of each HTML page.
@@ -149,7 +111,7 @@ impl Collector {
             Some(cache) => cache.scan(bytes),
             None => Arc::new(Scanned::of(bytes)),
         });
-        self.keep(path, scanned);
+        lock(&self.files).insert(path.to_string(), scanned);
     }
 
     /// Starts a page handed on in pieces over time, so that it is never held
@@ -165,11 +127,7 @@ impl Collector {
     /// Takes a page started with [`Collector::start`] once its last piece is in.
     pub fn end(&self, page: PageScan) {
         let scanned = page.found.map(|found| Arc::new(found.done()));
-        self.keep(&page.path, scanned);
-    }
-
-    fn keep(&self, path: &str, scanned: Option<Arc<Scanned>>) {
-        lock(&self.files).insert(path.to_string(), scanned);
+        lock(&self.files).insert(page.path, scanned);
     }
 
     /// Every output path taken so far, sorted.
@@ -182,8 +140,10 @@ impl Collector {
     /// Every miss, sorted by page and line.
     pub fn finish(self) -> Vec<Miss> {
         let files = self.files.into_inner().unwrap_or_else(|p| p.into_inner());
+        // The next build finds only the scans this one used.
         if let Some(cache) = &self.cache {
-            cache.advance();
+            let mut kept = lock(&cache.0);
+            kept.last = std::mem::take(&mut kept.this);
         }
         check(&files)
     }
@@ -209,26 +169,15 @@ struct Generations {
 impl ScanCache {
     fn scan(&self, bytes: &[u8]) -> Arc<Scanned> {
         let digest = xxhash_rust::xxh3::xxh3_128(bytes);
-        {
+        let kept = {
             let mut kept = lock(&self.0);
-            let kept = &mut *kept;
-            if let Some(scanned) = kept.this.get(&digest) {
-                return Arc::clone(scanned);
-            }
-            if let Some(scanned) = kept.last.remove(&digest) {
-                kept.this.insert(digest, Arc::clone(&scanned));
-                return scanned;
-            }
-        }
+            let this = kept.this.get(&digest).cloned();
+            this.or_else(|| kept.last.remove(&digest))
+        };
         // Scanned without the lock, so that other pages are looked up meanwhile.
-        let scanned = Arc::new(Scanned::of(bytes));
+        let scanned = kept.unwrap_or_else(|| Arc::new(Scanned::of(bytes)));
         lock(&self.0).this.insert(digest, Arc::clone(&scanned));
         scanned
-    }
-
-    fn advance(&self) {
-        let mut kept = lock(&self.0);
-        kept.last = std::mem::take(&mut kept.this);
     }
 }
 
@@ -247,11 +196,9 @@ fn is_html(path: &str) -> bool {
 /// scanning the pages.
 fn check(files: &Files) -> Vec<Miss> {
     let site = Site::new(files);
-    let pages: Vec<(&str, &Scanned)> = (files.iter())
-        .filter_map(|(path, scanned)| Some((path.as_str(), scanned.as_deref()?)))
-        .collect();
-    let mut misses: Vec<Miss> = (pages.par_iter())
-        .flat_map_iter(|&(page, scanned)| {
+    let mut misses: Vec<Miss> = (files.par_iter())
+        .filter_map(|(page, scanned)| Some((page, scanned.as_deref()?)))
+        .flat_map_iter(|(page, scanned)| {
             let site = &site;
             scanned.links().filter_map(move |(line, target)| {
                 Some(Miss {
@@ -302,7 +249,16 @@ impl<'a> Site<'a> {
             file
         };
         let Some(scanned) = self.files.get(&file) else {
-            return Some(self.missing(file));
+            // The site's root or another of its folders, or nothing at all.
+            let folder = file.trim_end_matches('/');
+            let problem = if file.is_empty() {
+                Problem::Folder(String::new())
+            } else if file.ends_with('/') || self.folders.contains(folder) {
+                Problem::Folder(format!("{folder}/"))
+            } else {
+                Problem::NoFile(file)
+            };
+            return Some(problem);
         };
         let anchor = percent_decode(fragment);
         if anchor.is_empty() || anchor.eq_ignore_ascii_case("top") {
@@ -310,27 +266,11 @@ impl<'a> Site<'a> {
         }
         // A fragment into a file that is not a page (an image, a PDF) is the
         // browser's business, not an id to look for.
-        if scanned.as_ref()?.has_id(&anchor) {
-            return None;
-        }
-        Some(Problem::NoAnchor {
+        let found = scanned.as_ref()?.has_id(&anchor);
+        (!found).then(|| Problem::NoAnchor {
             file,
             anchor: anchor.into_owned(),
         })
-    }
-
-    /// Why `file`, which the site does not have, misses: a folder of the
-    /// site is [`Problem::Folder`], anything else [`Problem::NoFile`].
-    fn missing(&self, file: String) -> Problem {
-        if file.is_empty() {
-            return Problem::Folder(String::new());
-        }
-        let folder = file.trim_end_matches('/');
-        if file.ends_with('/') || self.folders.contains(folder) {
-            Problem::Folder(format!("{folder}/"))
-        } else {
-            Problem::NoFile(file)
-        }
     }
 }
 

@@ -3,13 +3,20 @@
 
 use super::*;
 use crate::render::OutFile;
+use std::collections::BTreeMap;
 
-/// [`verify`] of rendered files.
+/// Every miss in the rendered files and static files, sorted by page and
+/// line.
 fn check(files: &[OutFile], statics: &BTreeMap<String, Vec<u8>>) -> Vec<Miss> {
-    verify(
-        files.iter().map(|f| (f.path.as_str(), &f.bytes[..])),
-        statics,
-    )
+    let collector = Collector::default();
+    // A rendered page replaces a static file of the same path, as on disk.
+    for (path, bytes) in statics {
+        collector.add(path, bytes);
+    }
+    for file in files {
+        collector.add(&file.path, &file.bytes);
+    }
+    collector.finish()
 }
 
 fn page(path: &str, html: &str) -> OutFile {
