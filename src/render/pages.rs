@@ -2,6 +2,8 @@
 //! indexes and `404.html`, each from its template (`print.html` is in
 //! [`super::print`]).
 
+use std::fmt::Write;
+
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -45,7 +47,7 @@ pub fn all(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
                 index(r, kind)
             }),
             Job::NotFound => r.kept("404.html", &(), || {
-                page(r, "404.html", "404.html", "Page not found", &[], ())
+                page(r, "404.html", "404.html", "Page not found", [], ())
             }),
         }?;
         sink.put(file)?;
@@ -76,7 +78,7 @@ pub(super) fn page<P: Serialize>(
     template: &str,
     path: &str,
     title: &str,
-    referenced: &[(Kind, String)],
+    referenced: impl IntoIterator<Item = EntityKey>,
     page: P,
 ) -> Result<OutFile, RenderError> {
     // A host serves 404.html at whatever address was missing, where links
@@ -90,19 +92,12 @@ pub(super) fn page<P: Serialize>(
     let mut previews = String::new();
     // Each entity's preview once, however often the page refers to it.
     let mut shown = std::collections::HashSet::new();
-    for key in referenced
-        .iter()
-        .filter_map(|(kind, id)| r.briefing.lookup(*kind, id))
-        .filter(|&key| shown.insert(key))
-    {
-        let card = r.card(key, variant)?;
-        previews.push_str("<div class=\"preview\" id=\"preview-");
-        previews.push_str(key.kind.as_str());
-        previews.push('-');
-        previews.push_str(r.briefing.id(key));
-        previews.push_str("\">");
-        previews.push_str(card);
-        previews.push_str("</div>\n");
+    for key in referenced.into_iter().filter(|&key| shown.insert(key)) {
+        let (kind, id, card) = (key.kind.as_str(), r.briefing.id(key), r.card(key, variant)?);
+        let _ = writeln!(
+            previews,
+            "<div class=\"preview\" id=\"preview-{kind}-{id}\">{card}</div>"
+        );
     }
     let context = PageContext {
         site: &r.site,
@@ -143,16 +138,17 @@ fn front(r: &Renderer) -> Result<OutFile, RenderError> {
         parties: numbered(r, Kind::Party),
         quotes: numbered(r, Kind::Quote),
     };
-    let mut previews = referenced;
-    previews.extend(page.changes.iter().map(|v| (v.kind, v.id.clone())));
-    self::page(
-        r,
-        "index.html",
-        "index.html",
-        &r.briefing.config.title,
-        &previews,
-        page,
-    )
+    let previews = lookup(r, &referenced).chain(r.graph.numbered(Kind::Clause).iter().copied());
+    let title = &r.briefing.config.title;
+    self::page(r, "index.html", "index.html", title, previews, page)
+}
+
+/// The entities named by `referenced` that exist.
+fn lookup<'a>(
+    r: &'a Renderer,
+    referenced: &'a [(Kind, String)],
+) -> impl Iterator<Item = EntityKey> + 'a {
+    (referenced.iter()).filter_map(|(kind, id)| r.briefing.lookup(*kind, id))
 }
 
 fn keys(r: &Renderer, kind: Kind) -> impl Iterator<Item = EntityKey> {
@@ -185,40 +181,26 @@ fn section(r: &Renderer, key: EntityKey, rendered: &Rendered) -> Result<OutFile,
         previous: key.index.checked_sub(1).map(neighbour),
         next: (key.index + 1 < r.briefing.sections.len()).then(|| neighbour(key.index + 1)),
     };
-    let mut related = Vec::new();
-    for (kind, title) in [
+    let referenced = || lookup(r, &rendered.referenced);
+    let related = [
         (Kind::Party, "Parties"),
         (Kind::Clause, "Clauses"),
         (Kind::Quote, "Quotes"),
-    ] {
-        let items = (rendered.referenced.iter())
-            .filter(|(k, _)| *k == kind)
-            .filter_map(|(k, id)| r.briefing.lookup(*k, id))
-            .map(|k| r.related_item(k))
-            .collect::<Result<Vec<_>, _>>()?;
-        if !items.is_empty() {
-            related.push(RelatedGroup {
-                title: format!("{title} in this section"),
-                items,
-            });
-        }
-    }
+    ]
+    .map(|(kind, title)| {
+        let keys = referenced().filter(|k| k.kind == kind).collect();
+        (format!("{title} in this section"), keys)
+    });
     let page = SectionPage {
         section: view,
         html: &rendered.html,
         headings: &rendered.headings,
         neighbours,
-        related,
+        related: related_groups(r, related)?,
         mentioned_in: mentioned_in(r, key),
     };
-    self::page(
-        r,
-        "section.html",
-        &format!("sections/{}.html", view.id),
-        &view.name,
-        &rendered.referenced,
-        page,
-    )
+    let path = format!("sections/{}.html", view.id);
+    self::page(r, "section.html", &path, &view.name, referenced(), page)
 }
 
 #[derive(Serialize)]
@@ -231,33 +213,21 @@ struct EntityPage<'a> {
 
 fn entity(r: &Renderer, key: EntityKey, rendered: &Rendered) -> Result<OutFile, RenderError> {
     let view = r.view(key);
+    let related = related(r, key);
+    let mut previews: Vec<EntityKey> = lookup(r, &rendered.referenced)
+        .chain(related.iter().flat_map(|(_, keys)| keys.iter().copied()))
+        .collect();
+    previews.sort_by_key(|&k| (k.kind, r.briefing.id(k)));
+    previews.dedup();
     let page = EntityPage {
         entity: view,
         html: &rendered.html,
         mentioned_in: mentioned_in(r, key),
-        related: related(r, key)?,
+        related: related_groups(r, related)?,
     };
     let template = format!("{}.html", key.kind.as_str());
-    let mut previews = rendered.referenced.clone();
-    previews.extend(
-        page.related
-            .iter()
-            .flat_map(|g| g.items.iter())
-            .filter_map(|l| {
-                let (kind, id) = l.link.key.split_once(':')?;
-                Some((Kind::from_prefix(kind)?, id.to_string()))
-            }),
-    );
-    previews.sort();
-    previews.dedup();
-    self::page(
-        r,
-        &template,
-        &format!("{}/{}.html", key.kind.dir(), view.id),
-        &view.name,
-        &previews,
-        page,
-    )
+    let path = format!("{}/{}.html", key.kind.dir(), view.id);
+    self::page(r, &template, &path, &view.name, previews, page)
 }
 
 /// "Mentioned in": the entity's mentions on other pages, grouped by page in
@@ -293,69 +263,55 @@ fn mentioned_in<'a>(r: &'a Renderer, key: EntityKey) -> Vec<MentionGroup<'a>> {
         .collect()
 }
 
-/// The related lists of entity `key`'s page, each with its title, the
-/// empty ones left out.
-fn related<'a>(r: &'a Renderer, key: EntityKey) -> Result<Vec<RelatedGroup<'a>>, RenderError> {
-    let keys = |kind: Kind, items: &[usize]| -> Vec<EntityKey> {
-        items
-            .iter()
+/// The related lists of entity `key`'s page, each with its title.
+fn related(r: &Renderer, key: EntityKey) -> Vec<(String, Vec<EntityKey>)> {
+    fn of<'i>(kind: Kind, items: impl IntoIterator<Item = &'i usize>) -> Vec<EntityKey> {
+        (items.into_iter())
             .map(|&index| EntityKey { kind, index })
             .collect()
-    };
+    }
     let name = r.briefing.display_name(key);
-    let relations = &r.graph.relations;
-    let mut groups: Vec<(String, Vec<EntityKey>)> = match key.kind {
+    let (graph, i) = (r.graph, key.index);
+    let relations = &graph.relations;
+    let mut groups = match key.kind {
         Kind::Party => vec![
             (
                 "Clauses binding this party".into(),
-                keys(Kind::Clause, &r.graph.party_clauses[key.index]),
+                of(Kind::Clause, &graph.party_clauses[i]),
             ),
             (
                 format!("Quotes by {name}"),
-                keys(Kind::Quote, &r.graph.party_quotes[key.index]),
+                of(Kind::Quote, &graph.party_quotes[i]),
             ),
             (
                 format!("Quotes about {name}"),
-                keys(Kind::Quote, &r.graph.party_quoted_in[key.index]),
+                of(Kind::Quote, &graph.party_quoted_in[i]),
             ),
         ],
         Kind::Clause => vec![
             (
                 "Parties".into(),
-                keys(
+                of(
                     Kind::Party,
-                    relations
-                        .clause_parties
-                        .get(key.index)
-                        .map_or(&[], Vec::as_slice),
+                    relations.clause_parties.get(i).into_iter().flatten(),
                 ),
             ),
             (
                 "Quotes about this clause".into(),
-                keys(Kind::Quote, &r.graph.clause_quotes[key.index]),
+                of(Kind::Quote, &graph.clause_quotes[i]),
             ),
         ],
         Kind::Quote => vec![
             (
                 "Speaker".into(),
-                keys(
+                of(
                     Kind::Party,
-                    &relations
-                        .quote_speaker
-                        .get(key.index)
-                        .copied()
-                        .flatten()
-                        .into_iter()
-                        .collect::<Vec<_>>(),
+                    relations.quote_speaker.get(i).into_iter().flatten(),
                 ),
             ),
             (
                 "About".into(),
-                relations
-                    .quote_about
-                    .get(key.index)
-                    .cloned()
-                    .unwrap_or_default(),
+                relations.quote_about.get(i).cloned().unwrap_or_default(),
             ),
         ],
         Kind::Section => Vec::new(),
@@ -363,15 +319,20 @@ fn related<'a>(r: &'a Renderer, key: EntityKey) -> Result<Vec<RelatedGroup<'a>>,
     // A party's affiliated parties, a group for each kind: "People",
     // "Products", and so on.
     if key.kind == Kind::Party {
-        let members = keys(Kind::Party, &r.graph.party_people[key.index]);
         for kind in PartyKind::ALL {
-            let of_kind = (members.iter())
-                .filter(|m| r.briefing.parties[m.index].meta.kind == kind)
-                .copied()
-                .collect();
-            groups.push((kind.plural().to_string(), of_kind));
+            let members = (graph.party_people[i].iter())
+                .filter(|&&m| r.briefing.parties[m].meta.kind == kind);
+            groups.push((kind.plural().to_string(), of(Kind::Party, members)));
         }
     }
+    groups
+}
+
+/// Related lists made of their titles and entities, the empty ones left out.
+fn related_groups<'a>(
+    r: &'a Renderer,
+    groups: impl IntoIterator<Item = (String, Vec<EntityKey>)>,
+) -> Result<Vec<RelatedGroup<'a>>, RenderError> {
     (groups.into_iter())
         .filter(|(_, items)| !items.is_empty())
         .map(|(title, items)| {
@@ -435,13 +396,8 @@ fn index(r: &Renderer, kind: Kind) -> Result<OutFile, RenderError> {
             "Quotes"
         }
     };
-    let referenced: Vec<(Kind, String)> = all.iter().map(|v| (v.kind, v.id.clone())).collect();
-    self::page(
-        r,
-        &format!("{}_index.html", kind.dir()),
-        &format!("{}/index.html", kind.dir()),
-        title,
-        &referenced,
-        IndexPage { kind, groups },
-    )
+    let template = format!("{}_index.html", kind.dir());
+    let path = format!("{}/index.html", kind.dir());
+    let page = IndexPage { kind, groups };
+    self::page(r, &template, &path, title, keys(r, kind), page)
 }

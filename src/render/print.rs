@@ -146,7 +146,7 @@ pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
     let inputs = r.cache.map(|_| crate::cache::digest(&page));
     let skeleton = crate::timed("print skeleton", || {
         r.kept("print.html", &inputs, || {
-            super::pages::page(r, "print.html", "print.html", title, &[], page)
+            super::pages::page(r, "print.html", "print.html", title, [], page)
         })
     })?;
     let skeleton = text(skeleton);
