@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use super::views::{EntityView, LinkMode, entity_href, front_link};
-use super::{Bytes, OutFile, Renderer, Sink, SiteError};
+use super::{Bytes, OutFile, Renderer, Sink, SiteError, text};
 use crate::annotate::Snippet;
 use crate::cache::digest;
 use crate::graph::{Mention, PageId};
@@ -72,41 +72,23 @@ fn graph_json(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
     head.extend_from_slice(b",\"entities\":");
     push_json(&mut head, &r.views);
     head.extend_from_slice(b",\"mentions\":[");
-    let pages: Vec<String> = r
-        .graph
-        .mentions
-        .chunk_by(|a, b| a.page == b.page)
-        .map(|run| page_href(r, run[0].page))
-        .collect();
-    let mut runs = r
-        .graph
-        .mentions
-        .chunk_by(|a, b| a.page == b.page)
-        .zip(&pages);
-    let mut mentions = runs
-        .by_ref()
-        .flat_map(|(run, page)| run.iter().map(move |m| (m, page)));
-    let mut first = true;
-    let mut done = false;
-    let mut pieces = std::iter::once(Ok(text(head))).chain(std::iter::from_fn(|| {
-        if done {
-            return None;
-        }
+    let mentions = (r.graph.mentions.chunks(MENTIONS_PER_PIECE).enumerate()).map(|(n, chunk)| {
+        // A page's path is made once for each run of its mentions.
         let mut piece = Vec::new();
-        for (m, page) in mentions.by_ref().take(MENTIONS_PER_PIECE) {
-            if !first {
-                piece.push(b',');
+        for run in chunk.chunk_by(|a, b| a.page == b.page) {
+            let page = page_href(r, run[0].page);
+            for m in run {
+                if n > 0 || !piece.is_empty() {
+                    piece.push(b',');
+                }
+                push_json(&mut piece, &mention_json(r, m, &page));
             }
-            first = false;
-            push_json(&mut piece, &mention_json(r, m, page));
         }
-        if piece.is_empty() {
-            done = true;
-            piece.extend_from_slice(b"]}\n");
-        }
-        Some(Ok(text(piece)))
-    }));
-    sink.put_pieces("graph.json", &mut pieces)
+        Ok(text(piece.into()))
+    });
+    let head = std::iter::once(Ok(text(head.into())));
+    let tail = std::iter::once(Ok("]}\n".to_string()));
+    sink.put_pieces("graph.json", &mut head.chain(mentions).chain(tail))
 }
 
 fn page_href(r: &Renderer, page: PageId) -> String {
@@ -226,7 +208,7 @@ pub fn search_index(r: &Renderer) -> OutFile {
     script.extend_from_slice(b";\n");
     OutFile {
         path: "search-index.js".into(),
-        bytes: script_safe(text(script)).into_bytes().into(),
+        bytes: script_safe(text(script.into())).into_bytes().into(),
     }
 }
 
@@ -234,11 +216,6 @@ pub fn search_index(r: &Renderer) -> OutFile {
 /// cannot fail.
 fn push_json(out: &mut Vec<u8>, value: &impl Serialize) {
     let _ = serde_json::to_writer(out, value);
-}
-
-/// JSON written by [`push_json`] as a string: it is UTF-8.
-fn text(json: Vec<u8>) -> String {
-    String::from_utf8(json).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// JSON made safe inside a script element: `</` cannot end it, and the line

@@ -327,6 +327,13 @@ impl<'a> Renderer<'a> {
     }
 }
 
+/// The text of rendered bytes (templates and serde_json write only UTF-8),
+/// without a copy when nothing else holds them.
+fn text(bytes: Bytes) -> String {
+    String::from_utf8(Arc::unwrap_or_clone(bytes))
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
 /// Where rendered files go as soon as each is done: a staging folder, memory,
 /// or nowhere. Rendering never holds the whole site itself, so a build's
 /// memory does not grow with the size of its output.

@@ -13,7 +13,7 @@ use serde::Serialize;
 use std::sync::Arc;
 
 use super::views::{EntityView, LinkMode};
-use super::{OutFile, RenderError, Renderer, Sink, SiteError};
+use super::{OutFile, RenderError, Renderer, Sink, SiteError, text};
 use crate::annotate::RenderOptions;
 use crate::graph::PageId;
 use crate::model::{EntityKey, Kind};
@@ -149,32 +149,19 @@ pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
             super::pages::page(r, "print.html", "print.html", title, [], page)
         })
     })?;
-    let skeleton = text(skeleton);
-    let mut plan = pieces(&skeleton, entries.len());
+    let skeleton = text(skeleton.bytes);
+    let plan = pieces(&skeleton, entries.len());
     placed_once(&plan, entries.len())?;
-    plan.reverse();
-    let mut batch: std::vec::IntoIter<Result<String, SiteError>> = Vec::new().into_iter();
-    let mut next = std::iter::from_fn(|| {
-        if let Some(piece) = batch.next() {
-            return Some(piece);
-        }
-        // The next batch: pieces up to BATCH entries, rendered in parallel.
-        let mut pieces = Vec::new();
-        let mut count = 0;
-        while count < BATCH {
-            let Some(piece) = plan.pop() else { break };
-            count += usize::from(matches!(piece, Piece::Entry(_)));
-            pieces.push(piece);
-        }
-        let made: Vec<Result<String, SiteError>> = pieces
-            .into_par_iter()
-            .map(|piece| match piece {
+    // A batch at a time, rendered in parallel: the page's text and its
+    // entries alternate, so a batch holds about BATCH entries.
+    let mut next = plan.chunks(2 * BATCH).flat_map(|batch| {
+        let made: Vec<Result<String, SiteError>> = (batch.par_iter())
+            .map(|piece| match *piece {
                 Piece::Text(text) => Ok(text.to_string()),
                 Piece::Entry(n) => entry(r, entries[n]),
             })
             .collect();
-        batch = made.into_iter();
-        batch.next()
+        made
     });
     crate::timed("print entries", || sink.put_pieces("print.html", &mut next))
 }
@@ -203,7 +190,7 @@ fn entry(r: &Renderer, key: EntityKey) -> Result<String, SiteError> {
             bytes: html.into_bytes().into(),
         })
     })?;
-    Ok(text(made))
+    Ok(text(made.bytes))
 }
 
 /// Refuses a page that does not place every entry exactly once, as a
@@ -231,12 +218,6 @@ fn placed_once(plan: &[Piece], count: usize) -> Result<(), RenderError> {
             count - missing,
         ),
     })
-}
-
-/// The text of a rendered file (templates write only UTF-8).
-fn text(file: OutFile) -> String {
-    String::from_utf8(Arc::unwrap_or_clone(file.bytes))
-        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// The body of `key` as print shows it: its ids prefixed, since it shares
