@@ -170,29 +170,24 @@ fn compile_with(root: &Path, cache: Option<&Cache>) -> Result<Compiled, Error> {
     })?;
     let (briefing, found) = timed("load", || load::load(&sources));
     diagnostics.extend(found);
-    let Some(mut briefing) = briefing else {
-        diagnostics::normalize(&mut diagnostics);
-        return Ok(Compiled {
-            files: sources.files,
-            site: None,
-            diagnostics,
+    let site = briefing.map(|mut briefing| {
+        let (checked, found) = timed("quotes", || {
+            quotecheck::check(root, &sources.files, &briefing)
         });
-    };
-    let (checked, found) = timed("quotes", || {
-        quotecheck::check(root, &sources.files, &briefing)
+        briefing.checked = checked;
+        diagnostics.extend(found);
+        let (relations, found) = resolve::relations(&briefing);
+        diagnostics.extend(found);
+        let (pages, found) = timed("scan", || scan_pages(&sources.files, &briefing, cache));
+        diagnostics.extend(found);
+        let (graph, found) = timed("graph", || Graph::build(&briefing, relations, pages));
+        diagnostics.extend(found);
+        (briefing, graph)
     });
-    briefing.checked = checked;
-    diagnostics.extend(found);
-    let (relations, found) = resolve::relations(&briefing);
-    diagnostics.extend(found);
-    let (pages, found) = timed("scan", || scan_pages(&sources.files, &briefing, cache));
-    diagnostics.extend(found);
-    let (graph, found) = timed("graph", || Graph::build(&briefing, relations, pages));
-    diagnostics.extend(found);
     diagnostics::normalize(&mut diagnostics);
     Ok(Compiled {
         files: sources.files,
-        site: Some((briefing, graph)),
+        site,
         diagnostics,
     })
 }
@@ -227,7 +222,7 @@ fn scan_pages(
         let shown: Vec<String> = briefing.keys().map(|k| briefing.display_name(k)).collect();
         cache::digest(&(names, shown))
     });
-    let scanned: Vec<(PageRefs, Vec<Diagnostic>)> = pages(briefing)
+    let (pages, diagnostics): (Vec<PageRefs>, Vec<Vec<Diagnostic>>) = pages(briefing)
         .into_par_iter()
         .map(|(page, doc)| {
             let source = files.shared(doc.file);
@@ -256,16 +251,8 @@ fn scan_pages(
                 diagnostics,
             )
         })
-        .collect();
-    let mut diagnostics = Vec::new();
-    let pages = scanned
-        .into_iter()
-        .map(|(page, found)| {
-            diagnostics.extend(found);
-            page
-        })
-        .collect();
-    (pages, diagnostics)
+        .unzip();
+    (pages, diagnostics.into_iter().flatten().collect())
 }
 
 /// How to build.
@@ -372,16 +359,18 @@ pub fn run(
     let verifying = Verifying {
         inner: sink,
         collector: verify::Collector::new(cache.map(|c| &c.links)),
-        paths: Default::default(),
+        statics: &theme.statics,
+        shadowed: Default::default(),
     };
     // Static files first: a rendered page of the same path is an error at
     // the static file (see `shadowed`), never a silent replacement.
     for (path, bytes) in &theme.statics {
+        verifying.collector.add(path, bytes);
         let file = render::OutFile {
             path: path.clone(),
             bytes: bytes.clone().into(),
         };
-        render::Sink::put(&verifying, file).map_err(render::SiteError::from)?;
+        sink.put(file).map_err(render::SiteError::from)?;
     }
     let base_url = (options.base_url.as_deref())
         .map(str::trim)
@@ -398,12 +387,8 @@ pub fn run(
     let outputs: Vec<&str> = outputs.iter().map(String::as_str).collect();
     let found = locate_misses(&compiled, misses, &outputs)?;
     compiled.diagnostics.extend(found);
-    let twice = verifying
-        .paths
-        .into_inner()
-        .map(|p| p.twice)
-        .unwrap_or_default();
-    shadowed(&mut compiled, twice);
+    let twice = verifying.shadowed.into_inner();
+    shadowed(&mut compiled, twice.unwrap_or_default());
     diagnostics::normalize(&mut compiled.diagnostics);
     Ok(compiled)
 }
@@ -429,29 +414,23 @@ pub fn timed<T>(stage: &str, f: impl FnOnce() -> T) -> T {
     value
 }
 
-/// A sink that shows every file to the link check before passing it on,
-/// and notes every path handed to it more than once.
+/// A sink that shows every rendered file to the link check before passing
+/// it on, and notes every one with the path of a static file.
 struct Verifying<'a> {
     inner: &'a dyn render::Sink,
     collector: verify::Collector,
-    paths: std::sync::Mutex<Paths>,
-}
-
-/// The paths a build has written, and those it wrote twice.
-#[derive(Default)]
-struct Paths {
-    seen: std::collections::HashSet<String>,
-    twice: std::collections::BTreeSet<String>,
+    statics: &'a std::collections::BTreeMap<String, Vec<u8>>,
+    shadowed: std::sync::Mutex<std::collections::BTreeSet<String>>,
 }
 
 impl Verifying<'_> {
     fn note(&self, path: &str) {
         // A poisoned lock means a thread panicked, which fails the build
         // anyway; the note is then not needed.
-        if let Ok(mut paths) = self.paths.lock()
-            && !paths.seen.insert(path.to_string())
+        if self.statics.contains_key(path)
+            && let Ok(mut shadowed) = self.shadowed.lock()
         {
-            paths.twice.insert(path.to_string());
+            shadowed.insert(path.to_string());
         }
     }
 }
@@ -477,8 +456,8 @@ impl render::Sink for Verifying<'_> {
     }
 }
 
-/// Output paths written twice: static files come first and the rendered
-/// pages after, so a page of the same path would replace the static file;
+/// Rendered pages with the path of a static file: static files come first
+/// and the rendered pages after, so the page would replace the static file;
 /// which one a reader gets must not depend on that order, so each is an
 /// error at the static file. (Pages have distinct paths by construction:
 /// ids are unique within a kind, and `index` is no entity's id.)

@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use super::views::{EntityView, LinkMode, entity_href, front_link};
-use super::{Bytes, OutFile, Renderer, Sink, SiteError, text};
+use super::{OutFile, Renderer, Sink, SiteError, text};
 use crate::annotate::Snippet;
 use crate::cache::digest;
 use crate::graph::{Mention, PageId};
@@ -14,38 +14,25 @@ use crate::model::{EntityKey, Kind};
 
 /// Writes every feed, and `print-running.css`, into `sink`.
 pub fn all(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
-    match r.cache {
-        None => {
-            graph_json(r, sink)?;
-            sink.put(search_index(r))?;
-        }
-        // `brief serve` keeps both while the views and the mentions are as
-        // they were: an edit inside a paragraph without references leaves them.
-        Some(cache) => {
-            let mentions: Vec<_> = (r.graph.mentions.iter())
-                .map(|m| (m.page, m.entity, m.anchor(r.briefing), m.embed, &m.snippet))
-                .collect();
-            let inputs = digest(&(r.face(), mentions));
-            let kept = |path: &str, make: &dyn Fn() -> Result<Bytes, SiteError>| {
-                let bytes = (cache.pages).get_or_make(digest(&(inputs, path)), make)?;
-                sink.put(OutFile {
-                    path: path.to_string(),
-                    bytes,
-                })?;
-                Ok::<_, SiteError>(())
-            };
-            kept("graph.json", &|| {
-                let whole = super::Collect::default();
-                graph_json(r, &whole)?;
-                Ok(whole
-                    .into_files()
-                    .pop()
-                    .map(|f| f.bytes)
-                    .unwrap_or_default())
-            })?;
-            kept("search-index.js", &|| Ok(search_index(r).bytes))?;
-        }
+    // `brief serve` keeps both while the views and the mentions are as
+    // they were: an edit inside a paragraph without references leaves them.
+    let mentions = r.cache.map(|_| {
+        let mentions: Vec<_> = (r.graph.mentions.iter())
+            .map(|m| (m.page, m.entity, m.anchor(r.briefing), m.embed, &m.snippet))
+            .collect();
+        digest(&mentions)
+    });
+    if mentions.is_none() {
+        graph_json(r, sink)?;
+    } else {
+        sink.put(r.kept("graph.json", &mentions, || {
+            let whole = super::Collect::default();
+            graph_json(r, &whole)?;
+            Ok::<_, SiteError>(whole.into_files().pop().unwrap_or_default())
+        })?)?;
     }
+    let search = || Ok::<_, SiteError>(search_index(r));
+    sink.put(r.kept("search-index.js", &mentions, search)?)?;
     sink.put(sitemap(r))?;
     sink.put(super::print::running_heads(r))?;
     Ok(())

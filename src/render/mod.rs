@@ -30,7 +30,7 @@ use targets::PageTargets;
 use views::{EntityView, LinkMode, SiteView};
 
 /// One file of the built site: its path relative to the output root.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OutFile {
     pub path: String,
     pub bytes: Bytes,
@@ -309,21 +309,6 @@ impl<'a> Renderer<'a> {
             path: path.to_string(),
             bytes,
         })
-    }
-
-    /// The body of `doc` for its own page (one folder down).
-    pub fn page_body(&self, doc: Doc) -> Result<Arc<Rendered>, RenderError> {
-        self.markdown(
-            self.body(doc),
-            "../",
-            LinkMode::Site,
-            RenderOptions::default(),
-        )
-    }
-
-    /// `template` rendered with `context`.
-    fn template(&self, template: &str, context: &impl Serialize) -> Result<Vec<u8>, RenderError> {
-        Ok(self.theme.render(template, context)?.into_bytes())
     }
 }
 

@@ -37,7 +37,8 @@ pub fn all(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
                 r.kept("index.html", &lede, || front(r))
             }
             Job::Entity(key) => r.entity_page(key, || {
-                let body = r.page_body(r.briefing.doc(key))?;
+                let body = r.body(r.briefing.doc(key));
+                let body = r.markdown(body, "../", LinkMode::Site, Default::default())?;
                 match key.kind {
                     Kind::Section => section(r, key, &body),
                     _ => entity(r, key, &body),
@@ -110,7 +111,7 @@ pub(super) fn page<P: Serialize>(
     };
     Ok(OutFile {
         path: path.to_string(),
-        bytes: r.template(template, &context)?.into(),
+        bytes: r.theme.render(template, &context)?.into_bytes().into(),
     })
 }
 

@@ -32,10 +32,7 @@ impl<'r, 'a> PageTargets<'r, 'a> {
 
     /// `rendered`, or the first card template failure met while rendering it.
     pub(super) fn finish(self, rendered: Rendered) -> Result<Rendered, RenderError> {
-        match self.error.into_inner() {
-            Some(err) => Err(err),
-            None => Ok(rendered),
-        }
+        self.error.into_inner().map_or(Ok(rendered), Err)
     }
 
     fn lookup(&self, kind: Kind, id: &str) -> Option<EntityKey> {
