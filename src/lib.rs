@@ -63,9 +63,8 @@ use cache::Cache;
 pub use diagnostics::{Diagnostic, Files, Severity};
 pub use fragment::{Fragment, render_fragment};
 use graph::{Graph, PageId, PageRefs};
-use model::{Briefing, Doc, EntityKey, Kind};
+use model::{Briefing, Doc, Kind};
 use render::Renderer;
-use render::views::LinkMode;
 use theme::Theme;
 
 /// Failures that are not mistakes in the content.
@@ -195,18 +194,9 @@ fn compile_with(root: &Path, cache: Option<&Cache>) -> Result<Compiled, Error> {
 /// Every page with a body, in reading order: front page, sections, then the
 /// parties, clauses and quotes.
 fn pages(briefing: &Briefing) -> Vec<(PageId, Doc)> {
-    let mut pages: Vec<(PageId, Doc)> = briefing
-        .front
-        .map(|d| (PageId::Front, d))
-        .into_iter()
-        .collect();
-    for kind in Kind::ALL {
-        for index in 0..briefing.len(kind) {
-            let key = EntityKey { kind, index };
-            pages.push((PageId::Entity(key), briefing.doc(key)));
-        }
-    }
-    pages
+    let front = briefing.front.map(|doc| (PageId::Front, doc));
+    let entities = (briefing.keys()).map(|key| (PageId::Entity(key), briefing.doc(key)));
+    front.into_iter().chain(entities).collect()
 }
 
 fn scan_pages(
@@ -274,32 +264,18 @@ pub enum Stage {
     Writing,
 }
 
-/// A rendered and verified site, in memory: every file a build would write,
-/// static files included, sorted by path.
-#[derive(Debug, Clone, Default)]
-pub struct Site {
-    pub files: Vec<render::OutFile>,
-}
-
-/// What a check did: the diagnostics, and the site when nothing failed.
-pub struct Checked {
-    pub compiled: Compiled,
-    pub site: Option<Site>,
-}
-
 /// Everything a build does but writing: compile, render, verify the output.
-/// The rendered files are kept in memory.
+/// Returns the diagnostics and, when nothing failed, every file a build
+/// would write (static files included), sorted by path.
 pub fn check(
     root: &Path,
     options: &BuildOptions,
     progress: &dyn Fn(Stage),
-) -> Result<Checked, Error> {
+) -> Result<(Compiled, Option<Vec<render::OutFile>>), Error> {
     let collect = render::Collect::default();
     let compiled = run(root, options, None, progress, &collect)?;
-    let site = (!compiled.failed(options.deny_warnings)).then(|| Site {
-        files: collect.into_files(),
-    });
-    Ok(Checked { compiled, site })
+    let files = (!compiled.failed(options.deny_warnings)).then(|| collect.into_files());
+    Ok((compiled, files))
 }
 
 /// `brief check`: everything a build does but writing, without keeping the
@@ -495,16 +471,10 @@ fn locate_misses(
     };
     let docs: Vec<verify::SourceDoc> = pages(briefing)
         .into_iter()
-        .map(|(page, doc)| {
-            let path = match page {
-                PageId::Front => render::views::front_link(briefing).href.into_owned(),
-                PageId::Entity(key) => render::views::entity_href(briefing, key, LinkMode::Site),
-            };
-            verify::SourceDoc {
-                file: doc.file,
-                body_start: doc.body_start,
-                page: Some(path),
-            }
+        .map(|(page, doc)| verify::SourceDoc {
+            file: doc.file,
+            body_start: doc.body_start,
+            page: Some(render::views::page_href(briefing, page)),
         })
         .collect();
     let (found, left) = verify::locate(misses, &compiled.files, &docs, outputs);

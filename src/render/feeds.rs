@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::views::{EntityView, LinkMode, entity_href, front_link};
+use super::views::{EntityView, page_href};
 use super::{OutFile, Renderer, Sink, SiteError, text};
 use crate::annotate::Snippet;
 use crate::cache::digest;
@@ -63,7 +63,7 @@ fn graph_json(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
         // A page's path is made once for each run of its mentions.
         let mut piece = Vec::new();
         for run in chunk.chunk_by(|a, b| a.page == b.page) {
-            let page = page_href(r, run[0].page);
+            let page = page_href(r.briefing, run[0].page);
             for m in run {
                 if n > 0 || !piece.is_empty() {
                     piece.push(b',');
@@ -76,13 +76,6 @@ fn graph_json(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
     let head = std::iter::once(Ok(text(head.into())));
     let tail = std::iter::once(Ok("]}\n".to_string()));
     sink.put_pieces("graph.json", &mut head.chain(mentions).chain(tail))
-}
-
-fn page_href(r: &Renderer, page: PageId) -> String {
-    match page {
-        PageId::Front => front_link(r.briefing).href.into_owned(),
-        PageId::Entity(k) => entity_href(r.briefing, k, LinkMode::Site),
-    }
 }
 
 fn mention_json<'a>(r: &'a Renderer, m: &'a Mention, page: &'a str) -> MentionJson<'a> {

@@ -125,21 +125,21 @@ struct FrontPage<'a> {
 }
 
 fn front(r: &Renderer) -> Result<OutFile, RenderError> {
-    let rendered = match r.briefing.front {
-        Some(doc) => Some(r.markdown(r.body(doc), "", LinkMode::Site, Default::default())?),
-        None => None,
-    };
-    let (lede, referenced) = rendered
-        .map(|x| (x.html.clone(), x.referenced.clone()))
-        .unwrap_or_default();
+    let rendered = (r.briefing.front)
+        .map(|doc| r.markdown(r.body(doc), "", LinkMode::Site, Default::default()))
+        .transpose()?;
+    let referenced = rendered.as_ref().map_or(&[][..], |x| &x.referenced);
     let page = FrontPage {
-        lede,
+        lede: rendered
+            .as_ref()
+            .map(|x| x.html.clone())
+            .unwrap_or_default(),
         changes: numbered(r, Kind::Clause),
         sections: keys(r, Kind::Section).map(|k| r.view(k)).collect(),
         parties: numbered(r, Kind::Party),
         quotes: numbered(r, Kind::Quote),
     };
-    let previews = lookup(r, &referenced).chain(r.graph.numbered(Kind::Clause).iter().copied());
+    let previews = lookup(r, referenced).chain(r.graph.numbered(Kind::Clause).iter().copied());
     let title = &r.briefing.config.title;
     self::page(r, "index.html", "index.html", title, previews, page)
 }

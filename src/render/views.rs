@@ -135,6 +135,15 @@ pub fn entity_href(briefing: &Briefing, key: EntityKey, mode: LinkMode) -> Strin
     }
 }
 
+/// The path of a page with a body (the front page or an entity's)
+/// relative to the site root.
+pub fn page_href(briefing: &Briefing, page: PageId) -> String {
+    match page {
+        PageId::Front => front_link(briefing).href.into_owned(),
+        PageId::Entity(key) => entity_href(briefing, key, LinkMode::Site),
+    }
+}
+
 pub fn site_view(briefing: &Briefing, mode: LinkMode) -> SiteView {
     let config: &Config = &briefing.config;
     SiteView {
