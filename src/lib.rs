@@ -490,12 +490,9 @@ fn locate_misses(
     .into())
 }
 
-/// What a build did.
-pub struct Built {
-    pub compiled: Compiled,
-    /// None when the build stopped on diagnostics and wrote nothing.
-    pub written: Option<output::Written>,
-}
+/// What a build did: its diagnostics, and what it wrote (None when it
+/// stopped on diagnostics and wrote nothing).
+pub type Built = (Compiled, Option<output::Written>);
 
 /// Checks, renders, verifies and writes the site at `root` into `out`.
 pub fn build(root: &Path, out: &Path, options: &BuildOptions) -> Result<Built, Error> {
@@ -528,15 +525,9 @@ pub fn build_with(
     }
     let compiled = ran?;
     if compiled.failed(options.deny_warnings) {
-        return Ok(Built {
-            compiled,
-            written: None,
-        });
+        return Ok((compiled, None));
     }
     progress(Stage::Writing);
     let written = timed("commit", || staging.commit())?;
-    Ok(Built {
-        compiled,
-        written: Some(written),
-    })
+    Ok((compiled, Some(written)))
 }

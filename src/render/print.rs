@@ -74,40 +74,32 @@ struct Appendix {
 /// the page's text between them. So the document is never held whole (at
 /// 10,000 sections it is 80 MB), and no template context holds every entry.
 pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
-    let lede = match r.briefing.front {
-        Some(doc) => {
-            let options = RenderOptions {
-                id_prefix: "front-",
-                moved_from: None,
-            };
-            r.markdown(r.body(doc), "", LinkMode::Print, options)?
-                .html
-                .clone()
-        }
-        None => String::new(),
+    let options = RenderOptions {
+        id_prefix: "front-",
+        moved_from: None,
     };
+    let lede = (r.briefing.front)
+        .map(|doc| r.markdown(r.body(doc), "", LinkMode::Print, options))
+        .transpose()?;
     let mut entries: Vec<EntityKey> = Vec::new();
     let mut mark = |key: EntityKey| {
         entries.push(key);
         format!("{ENTRY_MARK}{}-->", entries.len() - 1)
     };
-    let mut sections = Vec::new();
-    for index in 0..r.briefing.len(Kind::Section) {
-        let key = EntityKey {
-            kind: Kind::Section,
-            index,
-        };
-        let view = r.view_in(key, LinkMode::Print);
-        let entity = Contents {
-            href: &view.href,
-            number: view.number,
-            name: &view.name,
-        };
-        sections.push(Item {
-            entity,
-            entry: mark(key),
-        });
-    }
+    let sections = (r.briefing.keys().take_while(|k| k.kind == Kind::Section))
+        .map(|key| {
+            let view = r.view_in(key, LinkMode::Print);
+            let entity = Contents {
+                href: &view.href,
+                number: view.number,
+                name: &view.name,
+            };
+            Item {
+                entity,
+                entry: mark(key),
+            }
+        })
+        .collect();
     let mut appendix = |kind: Kind| -> Vec<Item<&EntityView>> {
         (r.graph.numbered(kind).iter())
             .map(|&key| Item {
@@ -133,7 +125,7 @@ pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
         .map(|((_, id, title), letter)| Appendix { id, letter, title })
         .collect();
     let page = PrintPage {
-        lede,
+        lede: lede.map(|x| x.html.clone()).unwrap_or_default(),
         sections,
         parties,
         clauses,
@@ -178,13 +170,9 @@ fn entry(r: &Renderer, key: EntityKey) -> Result<String, SiteError> {
             html: body(r, key)?,
             sections: sections.clone(),
         };
-        let component = match key.kind {
-            Kind::Section => "print_section",
-            Kind::Party => "print_party",
-            Kind::Clause => "print_clause",
-            Kind::Quote => "print_quote",
-        };
-        let html = r.theme.render_component("print.html", component, &entry)?;
+        // `print_section`, `print_party`, `print_clause` or `print_quote`.
+        let component = format!("print_{}", key.kind.as_str());
+        let html = r.theme.render_component("print.html", &component, &entry)?;
         Ok::<_, SiteError>(OutFile {
             path: String::new(),
             bytes: html.into_bytes().into(),

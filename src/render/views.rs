@@ -153,18 +153,8 @@ pub fn site_view(briefing: &Briefing, mode: LinkMode) -> SiteView {
         language: config.language().to_string(),
         sources: config.sources.iter().map(source_view).collect(),
         sections: if briefing.sections.len() <= NAV_SECTIONS_MAX {
-            (0..briefing.sections.len())
-                .map(|index| {
-                    link(
-                        briefing,
-                        None,
-                        EntityKey {
-                            kind: Kind::Section,
-                            index,
-                        },
-                        mode,
-                    )
-                })
+            (briefing.keys().take_while(|k| k.kind == Kind::Section))
+                .map(|key| link(briefing, None, key, mode))
                 .collect()
         } else {
             Vec::new()
