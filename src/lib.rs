@@ -217,18 +217,15 @@ fn scan_pages(
         .map(|(page, doc)| {
             let source = files.shared(doc.file);
             let scan = || annotate::scan_source(source, doc.body_start, &name);
-            let refs = match (cache, names) {
-                (Some(cache), Some(names)) => {
+            let refs = match cache.zip(names) {
+                Some((cache, names)) => {
                     let key = cache::digest(&(source.get(doc.body_start..), names));
-                    let kept = cache.scans.get_or_make(key, || {
+                    let Ok(kept) = cache.scans.get_or_make(key, || {
                         Ok::<_, std::convert::Infallible>(std::sync::Arc::new(scan()))
                     });
-                    match kept {
-                        Ok(refs) => refs.as_ref().clone(),
-                        Err(never) => match never {},
-                    }
+                    kept.as_ref().clone()
                 }
-                _ => scan(),
+                None => scan(),
             };
             let (bound, diagnostics) = resolve::references(briefing, doc, &refs);
             (

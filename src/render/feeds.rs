@@ -160,14 +160,12 @@ pub fn search_index(r: &Renderer) -> OutFile {
         .zip(&r.views)
         .map(|(key, v)| {
             let mut words: Vec<&str> = own_words(v).collect();
-            let mut referenced: Vec<EntityKey> = r
+            let referenced: std::collections::BTreeSet<EntityKey> = r
                 .graph
                 .mentions_on(PageId::Entity(key))
                 .map(|m| m.entity)
                 .filter(|&e| e != key)
                 .collect();
-            referenced.sort();
-            referenced.dedup();
             for other in referenced {
                 let other = r.view(other);
                 words.push(&other.name);

@@ -358,45 +358,33 @@ struct IndexGroup<'a> {
 }
 
 fn index(r: &Renderer, kind: Kind) -> Result<OutFile, RenderError> {
-    let all: Vec<&EntityView> = keys(r, kind).map(|k| r.view(k)).collect();
-    let mut groups: Vec<IndexGroup> = Vec::new();
-    let mut push = |title: String, view| match groups.iter_mut().find(|g| g.title == title) {
-        Some(g) => g.items.push(view),
-        None => groups.push(IndexGroup {
-            title,
-            items: vec![view],
-        }),
-    };
-    let title = match kind {
+    let (title, entries) = match kind {
         Kind::Party => {
-            for party_kind in PartyKind::ALL {
-                for v in all.iter().filter(|v| v.party_kind == Some(party_kind)) {
-                    push(party_kind.plural().to_string(), *v);
-                }
-            }
-            "Parties"
+            // Parties by kind, in the order of `PartyKind::ALL`.
+            let mut parties: Vec<&EntityView> = keys(r, kind).map(|k| r.view(k)).collect();
+            parties.sort_by_key(|v| PartyKind::ALL.iter().position(|&k| v.party_kind == Some(k)));
+            ("Parties", parties)
         }
-        Kind::Clause => {
-            for v in numbered(r, Kind::Clause) {
-                push(
-                    v.agreement.clone().unwrap_or_else(|| "Other terms".into()),
-                    v,
-                );
-            }
-            "What changed"
-        }
-        _ => {
-            for v in numbered(r, Kind::Quote) {
-                push(
-                    v.speaker
-                        .as_ref()
-                        .map_or_else(|| "Unattributed".into(), |s| s.name.to_string()),
-                    v,
-                );
-            }
-            "Quotes"
-        }
+        Kind::Clause => ("What changed", numbered(r, kind)),
+        _ => ("Quotes", numbered(r, kind)),
     };
+    let group_of = |v: &EntityView| match kind {
+        Kind::Party => v.party_kind.map_or("", PartyKind::plural).to_string(),
+        Kind::Clause => v.agreement.clone().unwrap_or_else(|| "Other terms".into()),
+        _ => (v.speaker.as_ref()).map_or_else(|| "Unattributed".into(), |s| s.name.to_string()),
+    };
+    // Each group where its first entity comes.
+    let mut groups: Vec<IndexGroup> = Vec::new();
+    for view in entries {
+        let title = group_of(view);
+        match groups.iter_mut().find(|g| g.title == title) {
+            Some(g) => g.items.push(view),
+            None => groups.push(IndexGroup {
+                title,
+                items: vec![view],
+            }),
+        }
+    }
     let template = format!("{}_index.html", kind.dir());
     let path = format!("{}/index.html", kind.dir());
     let page = IndexPage { kind, groups };

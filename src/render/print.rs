@@ -287,7 +287,7 @@ fn pieces(skeleton: &str, count: usize) -> Vec<Piece<'_>> {
 
 /// `§N` for each section that mentions `key`, once each, in section order.
 fn mentioning_sections(r: &Renderer, key: EntityKey) -> Vec<String> {
-    let mut numbers: Vec<usize> = r
+    let numbers: std::collections::BTreeSet<usize> = r
         .graph
         .mentions_of(key)
         .filter_map(|m| match m.page {
@@ -295,8 +295,6 @@ fn mentioning_sections(r: &Renderer, key: EntityKey) -> Vec<String> {
             _ => None,
         })
         .collect();
-    numbers.sort_unstable();
-    numbers.dedup();
     numbers.into_iter().map(|n| format!("§{n}")).collect()
 }
 
