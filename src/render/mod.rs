@@ -15,7 +15,7 @@ mod print;
 mod targets;
 pub mod views;
 
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, OnceLock, PoisonError};
 
 use serde::Serialize;
 
@@ -364,10 +364,7 @@ pub struct Collect(std::sync::Mutex<Vec<OutFile>>);
 impl Collect {
     /// The files, sorted by path.
     pub fn into_files(self) -> Vec<OutFile> {
-        let mut files = self
-            .0
-            .into_inner()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut files = self.0.into_inner().unwrap_or_else(PoisonError::into_inner);
         files.sort_by(|a, b| a.path.cmp(&b.path));
         files
     }
@@ -375,10 +372,7 @@ impl Collect {
 
 impl Sink for Collect {
     fn put(&self, file: OutFile) -> Result<(), SinkError> {
-        self.0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .push(file);
+        crate::cache::lock(&self.0).push(file);
         Ok(())
     }
 }

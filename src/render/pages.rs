@@ -275,46 +275,32 @@ fn related(r: &Renderer, key: EntityKey) -> Vec<(String, Vec<EntityKey>)> {
     let (graph, i) = (r.graph, key.index);
     let relations = &graph.relations;
     let mut groups = match key.kind {
-        Kind::Party => vec![
-            (
-                "Clauses binding this party".into(),
-                of(Kind::Clause, &graph.party_clauses[i]),
-            ),
-            (
-                format!("Quotes by {name}"),
-                of(Kind::Quote, &graph.party_quotes[i]),
-            ),
-            (
-                format!("Quotes about {name}"),
-                of(Kind::Quote, &graph.party_quoted_in[i]),
-            ),
-        ],
-        Kind::Clause => vec![
-            (
-                "Parties".into(),
-                of(
-                    Kind::Party,
-                    relations.clause_parties.get(i).into_iter().flatten(),
-                ),
-            ),
-            (
-                "Quotes about this clause".into(),
-                of(Kind::Quote, &graph.clause_quotes[i]),
-            ),
-        ],
-        Kind::Quote => vec![
-            (
-                "Speaker".into(),
-                of(
-                    Kind::Party,
-                    relations.quote_speaker.get(i).into_iter().flatten(),
-                ),
-            ),
-            (
-                "About".into(),
-                relations.quote_about.get(i).cloned().unwrap_or_default(),
-            ),
-        ],
+        Kind::Party => {
+            let clauses = of(Kind::Clause, &graph.party_clauses[i]);
+            let by = of(Kind::Quote, &graph.party_quotes[i]);
+            let about = of(Kind::Quote, &graph.party_quoted_in[i]);
+            vec![
+                ("Clauses binding this party".into(), clauses),
+                (format!("Quotes by {name}"), by),
+                (format!("Quotes about {name}"), about),
+            ]
+        }
+        Kind::Clause => {
+            let parties = relations.clause_parties.get(i).into_iter().flatten();
+            let quotes = of(Kind::Quote, &graph.clause_quotes[i]);
+            vec![
+                ("Parties".into(), of(Kind::Party, parties)),
+                ("Quotes about this clause".into(), quotes),
+            ]
+        }
+        Kind::Quote => {
+            let speaker = relations.quote_speaker.get(i).into_iter().flatten();
+            let about = relations.quote_about.get(i).cloned().unwrap_or_default();
+            vec![
+                ("Speaker".into(), of(Kind::Party, speaker)),
+                ("About".into(), about),
+            ]
+        }
         Kind::Section => Vec::new(),
     };
     // A party's affiliated parties, a group for each kind: "People",
