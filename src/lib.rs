@@ -460,10 +460,7 @@ fn locate_misses(
     misses: Vec<verify::Miss>,
     outputs: &[&str],
 ) -> Result<Vec<Diagnostic>, Error> {
-    if misses.is_empty() {
-        return Ok(Vec::new());
-    }
-    let Some((briefing, _)) = &compiled.site else {
+    let Some((briefing, _)) = compiled.site.as_ref().filter(|_| !misses.is_empty()) else {
         return Ok(Vec::new());
     };
     let docs: Vec<verify::SourceDoc> = pages(briefing)

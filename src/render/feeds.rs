@@ -9,7 +9,7 @@ use super::views::{EntityView, page_href};
 use super::{OutFile, Renderer, Sink, SiteError, text};
 use crate::annotate::Snippet;
 use crate::cache::digest;
-use crate::graph::{Mention, PageId};
+use crate::graph::PageId;
 use crate::model::{EntityKey, Kind};
 
 /// Writes every feed, and `print-running.css`, into `sink`.
@@ -68,7 +68,17 @@ fn graph_json(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
                 if n > 0 || !piece.is_empty() {
                     piece.push(b',');
                 }
-                push_json(&mut piece, &mention_json(r, m, &page));
+                let mut anchor = String::new();
+                m.anchor(r.briefing).push_to(&mut anchor);
+                let mention = MentionJson {
+                    entity: &r.view(m.entity).key,
+                    page: &page,
+                    url: format!("{page}#{anchor}"),
+                    anchor,
+                    embed: m.embed,
+                    snippet: &m.snippet,
+                };
+                push_json(&mut piece, &mention);
             }
         }
         Ok(text(piece.into()))
@@ -76,19 +86,6 @@ fn graph_json(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
     let head = std::iter::once(Ok(text(head.into())));
     let tail = std::iter::once(Ok("]}\n".to_string()));
     sink.put_pieces("graph.json", &mut head.chain(mentions).chain(tail))
-}
-
-fn mention_json<'a>(r: &'a Renderer, m: &'a Mention, page: &'a str) -> MentionJson<'a> {
-    let mut anchor = String::new();
-    m.anchor(r.briefing).push_to(&mut anchor);
-    MentionJson {
-        entity: &r.view(m.entity).key,
-        page,
-        url: format!("{page}#{anchor}"),
-        anchor,
-        embed: m.embed,
-        snippet: &m.snippet,
-    }
 }
 
 pub fn sitemap(r: &Renderer) -> OutFile {

@@ -248,14 +248,13 @@ impl<'a> Renderer<'a> {
         let Some(cache) = self.cache else {
             return render();
         };
-        let face = self.face();
         let key = digest(&(
             text,
             root,
             mode == LinkMode::Print,
             options.id_prefix,
             options.moved_from,
-            face,
+            self.face(),
         ));
         cache.bodies.get_or_make(key, render)
     }
