@@ -2,8 +2,6 @@
 //! indexes and `404.html`, each from its template (`print.html` is in
 //! [`super::print`]).
 
-use std::fmt::Write;
-
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -95,10 +93,8 @@ pub(super) fn page<P: Serialize>(
     let mut shown = std::collections::HashSet::new();
     for key in referenced.into_iter().filter(|&key| shown.insert(key)) {
         let (kind, id, card) = (key.kind.as_str(), r.briefing.id(key), r.card(key, variant)?);
-        let _ = writeln!(
-            previews,
-            "<div class=\"preview\" id=\"preview-{kind}-{id}\">{card}</div>"
-        );
+        let open = "<div class=\"preview\" id=\"preview-";
+        previews.extend([open, kind, "-", id, "\">", card, "</div>\n"]);
     }
     let context = PageContext {
         site: &r.site,
