@@ -64,9 +64,8 @@ use cache::Cache;
 pub use diagnostics::{Diagnostic, Files, Severity};
 pub use fragment::{Fragment, render_fragment};
 use graph::{Graph, PageId, PageRefs};
-use model::{Briefing, Doc, EntityKey, Kind};
+use model::{Briefing, Doc, Kind};
 use render::Renderer;
-use render::views::LinkMode;
 use theme::Theme;
 
 /// Failures that are not mistakes in the content.
@@ -171,32 +170,27 @@ fn compile_with(root: &Path, cache: Option<&Cache>) -> Result<Compiled, Error> {
     })?;
     let (briefing, found) = timed("load", || load::load(&sources));
     diagnostics.extend(found);
-    let Some(mut briefing) = briefing else {
-        diagnostics::normalize(&mut diagnostics);
-        return Ok(Compiled {
-            files: sources.files,
-            site: None,
-            diagnostics,
+    let site = briefing.map(|mut briefing| {
+        let (checked, found) = timed("quotes", || {
+            quotecheck::check(root, &sources.files, &briefing)
         });
-    };
-    let (checked, found) = timed("quotes", || {
-        quotecheck::check(root, &sources.files, &briefing)
+        briefing.checked = checked;
+        diagnostics.extend(found);
+        let (image, found) = image::check(root, &briefing);
+        briefing.image = image;
+        diagnostics.extend(found);
+        let (relations, found) = resolve::relations(&briefing);
+        diagnostics.extend(found);
+        let (pages, found) = timed("scan", || scan_pages(&sources.files, &briefing, cache));
+        diagnostics.extend(found);
+        let (graph, found) = timed("graph", || Graph::build(&briefing, relations, pages));
+        diagnostics.extend(found);
+        (briefing, graph)
     });
-    briefing.checked = checked;
-    diagnostics.extend(found);
-    let (image, found) = image::check(root, &briefing);
-    briefing.image = image;
-    diagnostics.extend(found);
-    let (relations, found) = resolve::relations(&briefing);
-    diagnostics.extend(found);
-    let (pages, found) = timed("scan", || scan_pages(&sources.files, &briefing, cache));
-    diagnostics.extend(found);
-    let (graph, found) = timed("graph", || Graph::build(&briefing, relations, pages));
-    diagnostics.extend(found);
     diagnostics::normalize(&mut diagnostics);
     Ok(Compiled {
         files: sources.files,
-        site: Some((briefing, graph)),
+        site,
         diagnostics,
     })
 }
@@ -204,18 +198,9 @@ fn compile_with(root: &Path, cache: Option<&Cache>) -> Result<Compiled, Error> {
 /// Every page with a body, in reading order: front page, sections, then the
 /// parties, clauses and quotes.
 fn pages(briefing: &Briefing) -> Vec<(PageId, Doc)> {
-    let mut pages: Vec<(PageId, Doc)> = briefing
-        .front
-        .map(|d| (PageId::Front, d))
-        .into_iter()
-        .collect();
-    for kind in Kind::ALL {
-        for index in 0..briefing.len(kind) {
-            let key = EntityKey { kind, index };
-            pages.push((PageId::Entity(key), briefing.doc(key)));
-        }
-    }
-    pages
+    let front = briefing.front.map(|doc| (PageId::Front, doc));
+    let entities = (briefing.keys()).map(|key| (PageId::Entity(key), briefing.doc(key)));
+    front.into_iter().chain(entities).collect()
 }
 
 fn scan_pages(
@@ -231,23 +216,20 @@ fn scan_pages(
         let shown: Vec<String> = briefing.keys().map(|k| briefing.display_name(k)).collect();
         cache::digest(&(names, shown))
     });
-    let scanned: Vec<(PageRefs, Vec<Diagnostic>)> = pages(briefing)
+    let (pages, diagnostics): (Vec<PageRefs>, Vec<Vec<Diagnostic>>) = pages(briefing)
         .into_par_iter()
         .map(|(page, doc)| {
             let source = files.shared(doc.file);
             let scan = || annotate::scan_source(source, doc.body_start, &name);
-            let refs = match (cache, names) {
-                (Some(cache), Some(names)) => {
+            let refs = match cache.zip(names) {
+                Some((cache, names)) => {
                     let key = cache::digest(&(source.get(doc.body_start..), names));
-                    let kept = cache.scans.get_or_make(key, || {
+                    let Ok(kept) = cache.scans.get_or_make(key, || {
                         Ok::<_, std::convert::Infallible>(std::sync::Arc::new(scan()))
                     });
-                    match kept {
-                        Ok(refs) => refs.as_ref().clone(),
-                        Err(never) => match never {},
-                    }
+                    kept.as_ref().clone()
                 }
-                _ => scan(),
+                None => scan(),
             };
             let (bound, diagnostics) = resolve::references(briefing, doc, &refs);
             (
@@ -260,16 +242,8 @@ fn scan_pages(
                 diagnostics,
             )
         })
-        .collect();
-    let mut diagnostics = Vec::new();
-    let pages = scanned
-        .into_iter()
-        .map(|(page, found)| {
-            diagnostics.extend(found);
-            page
-        })
-        .collect();
-    (pages, diagnostics)
+        .unzip();
+    (pages, diagnostics.into_iter().flatten().collect())
 }
 
 /// How to build.
@@ -291,32 +265,18 @@ pub enum Stage {
     Writing,
 }
 
-/// A rendered and verified site, in memory: every file a build would write,
-/// static files included, sorted by path.
-#[derive(Debug, Clone, Default)]
-pub struct Site {
-    pub files: Vec<render::OutFile>,
-}
-
-/// What a check did: the diagnostics, and the site when nothing failed.
-pub struct Checked {
-    pub compiled: Compiled,
-    pub site: Option<Site>,
-}
-
 /// Everything a build does but writing: compile, render, verify the output.
-/// The rendered files are kept in memory.
+/// Returns the diagnostics and, when nothing failed, every file a build
+/// would write (static files included), sorted by path.
 pub fn check(
     root: &Path,
     options: &BuildOptions,
     progress: &dyn Fn(Stage),
-) -> Result<Checked, Error> {
+) -> Result<(Compiled, Option<Vec<render::OutFile>>), Error> {
     let collect = render::Collect::default();
     let compiled = run(root, options, None, progress, &collect)?;
-    let site = (!compiled.failed(options.deny_warnings)).then(|| Site {
-        files: collect.into_files(),
-    });
-    Ok(Checked { compiled, site })
+    let files = (!compiled.failed(options.deny_warnings)).then(|| collect.into_files());
+    Ok((compiled, files))
 }
 
 /// `brief check`: everything a build does but writing, without keeping the
@@ -376,16 +336,18 @@ pub fn run(
     let verifying = Verifying {
         inner: sink,
         collector: verify::Collector::new(cache.map(|c| &c.links)),
-        paths: Default::default(),
+        statics: &theme.statics,
+        shadowed: Default::default(),
     };
     // Static files first: a rendered page of the same path is an error at
     // the static file (see `shadowed`), never a silent replacement.
     for (path, bytes) in &theme.statics {
+        verifying.collector.add(path, bytes);
         let file = render::OutFile {
             path: path.clone(),
             bytes: bytes.clone().into(),
         };
-        render::Sink::put(&verifying, file).map_err(render::SiteError::from)?;
+        sink.put(file).map_err(render::SiteError::from)?;
     }
     let base_url = (options.base_url.as_deref())
         .map(str::trim)
@@ -402,12 +364,8 @@ pub fn run(
     let outputs: Vec<&str> = outputs.iter().map(String::as_str).collect();
     let found = locate_misses(&compiled, misses, &outputs)?;
     compiled.diagnostics.extend(found);
-    let twice = verifying
-        .paths
-        .into_inner()
-        .map(|p| p.twice)
-        .unwrap_or_default();
-    shadowed(&mut compiled, twice);
+    let twice = verifying.shadowed.into_inner();
+    shadowed(&mut compiled, twice.unwrap_or_default());
     diagnostics::normalize(&mut compiled.diagnostics);
     Ok(compiled)
 }
@@ -433,29 +391,23 @@ pub fn timed<T>(stage: &str, f: impl FnOnce() -> T) -> T {
     value
 }
 
-/// A sink that shows every file to the link check before passing it on,
-/// and notes every path handed to it more than once.
+/// A sink that shows every rendered file to the link check before passing
+/// it on, and notes every one with the path of a static file.
 struct Verifying<'a> {
     inner: &'a dyn render::Sink,
     collector: verify::Collector,
-    paths: std::sync::Mutex<Paths>,
-}
-
-/// The paths a build has written, and those it wrote twice.
-#[derive(Default)]
-struct Paths {
-    seen: std::collections::HashSet<String>,
-    twice: std::collections::BTreeSet<String>,
+    statics: &'a std::collections::BTreeMap<String, Vec<u8>>,
+    shadowed: std::sync::Mutex<std::collections::BTreeSet<String>>,
 }
 
 impl Verifying<'_> {
     fn note(&self, path: &str) {
         // A poisoned lock means a thread panicked, which fails the build
         // anyway; the note is then not needed.
-        if let Ok(mut paths) = self.paths.lock()
-            && !paths.seen.insert(path.to_string())
+        if self.statics.contains_key(path)
+            && let Ok(mut shadowed) = self.shadowed.lock()
         {
-            paths.twice.insert(path.to_string());
+            shadowed.insert(path.to_string());
         }
     }
 }
@@ -481,8 +433,8 @@ impl render::Sink for Verifying<'_> {
     }
 }
 
-/// Output paths written twice: static files come first and the rendered
-/// pages after, so a page of the same path would replace the static file;
+/// Rendered pages with the path of a static file: static files come first
+/// and the rendered pages after, so the page would replace the static file;
 /// which one a reader gets must not depend on that order, so each is an
 /// error at the static file. (Pages have distinct paths by construction:
 /// ids are unique within a kind, and `index` is no entity's id.)
@@ -512,24 +464,15 @@ fn locate_misses(
     misses: Vec<verify::Miss>,
     outputs: &[&str],
 ) -> Result<Vec<Diagnostic>, Error> {
-    if misses.is_empty() {
-        return Ok(Vec::new());
-    }
-    let Some((briefing, _)) = &compiled.site else {
+    let Some((briefing, _)) = compiled.site.as_ref().filter(|_| !misses.is_empty()) else {
         return Ok(Vec::new());
     };
     let docs: Vec<verify::SourceDoc> = pages(briefing)
         .into_iter()
-        .map(|(page, doc)| {
-            let path = match page {
-                PageId::Front => render::views::front_link(briefing).href.into_owned(),
-                PageId::Entity(key) => render::views::entity_href(briefing, key, LinkMode::Site),
-            };
-            verify::SourceDoc {
-                file: doc.file,
-                body_start: doc.body_start,
-                page: Some(path),
-            }
+        .map(|(page, doc)| verify::SourceDoc {
+            file: doc.file,
+            body_start: doc.body_start,
+            page: Some(render::views::page_href(briefing, page)),
         })
         .collect();
     let (found, left) = verify::locate(misses, &compiled.files, &docs, outputs);
@@ -545,12 +488,9 @@ fn locate_misses(
     .into())
 }
 
-/// What a build did.
-pub struct Built {
-    pub compiled: Compiled,
-    /// None when the build stopped on diagnostics and wrote nothing.
-    pub written: Option<output::Written>,
-}
+/// What a build did: its diagnostics, and what it wrote (None when it
+/// stopped on diagnostics and wrote nothing).
+pub type Built = (Compiled, Option<output::Written>);
 
 /// Checks, renders, verifies and writes the site at `root` into `out`.
 pub fn build(root: &Path, out: &Path, options: &BuildOptions) -> Result<Built, Error> {
@@ -583,15 +523,9 @@ pub fn build_with(
     }
     let compiled = ran?;
     if compiled.failed(options.deny_warnings) {
-        return Ok(Built {
-            compiled,
-            written: None,
-        });
+        return Ok((compiled, None));
     }
     progress(Stage::Writing);
     let written = timed("commit", || staging.commit())?;
-    Ok(Built {
-        compiled,
-        written: Some(written),
-    })
+    Ok((compiled, Some(written)))
 }

@@ -162,12 +162,12 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             let built = progress::spin(cli.quiet, |stage| {
                 brief::build_with(&root, &out, &options, stage)
             });
-            let built = built.map_err(fail)?;
-            let code = report(&built.compiled, deny_warnings);
-            if let Some(left) = built.written.as_ref().and_then(|w| w.left_behind.as_ref()) {
+            let (compiled, written) = built.map_err(fail)?;
+            let code = report(&compiled, deny_warnings);
+            if let Some(left) = written.as_ref().and_then(|w| w.left_behind.as_ref()) {
                 eprintln!("warning: {left}");
             }
-            if let Some(written) = &built.written
+            if let Some(written) = &written
                 && !cli.quiet
             {
                 eprintln!(

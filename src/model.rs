@@ -14,9 +14,12 @@ use crate::date::Date;
 use crate::diagnostics::FileId;
 
 /// The four kinds of things a reference can point at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, clap::ValueEnum)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, clap::ValueEnum,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
+    #[default]
     Section,
     Party,
     Clause,

@@ -164,10 +164,10 @@ pub fn pdf(root: &Path, out: &Path, options: &PdfOptions) -> Result<Printed, Err
         .tempdir()
         .map_err(PdfError::io(&std::env::temp_dir()))?;
     let site = scratch.path().join("site");
-    let built = crate::build(root, &site, &options.build)?;
+    let (compiled, written) = crate::build(root, &site, &options.build)?;
     // A build that stopped on diagnostics wrote nothing to print.
     let mut bytes = None;
-    if built.written.is_some() {
+    if written.is_some() {
         let server = Loopback::start(&site)?;
         let job = Job {
             browser: &browser,
@@ -178,7 +178,6 @@ pub fn pdf(root: &Path, out: &Path, options: &PdfOptions) -> Result<Printed, Err
         let printed = job.print_numbered(&site.join(&options.page), options.paper)?;
         bytes = Some(place::place(&printed, out)?);
     }
-    let compiled = built.compiled;
     Ok(Printed { compiled, bytes })
 }
 

@@ -5,47 +5,34 @@
 
 use serde::Serialize;
 
-use super::views::{EntityView, LinkMode, entity_href, front_link};
-use super::{Bytes, OutFile, Renderer, Sink, SiteError};
+use super::views::{EntityView, page_href};
+use super::{OutFile, Renderer, Sink, SiteError, text};
 use crate::annotate::Snippet;
 use crate::cache::digest;
-use crate::graph::{Mention, PageId};
+use crate::graph::PageId;
 use crate::model::{EntityKey, Kind};
 
 /// Writes every feed, and `print-running.css`, into `sink`.
 pub fn all(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
-    match r.cache {
-        None => {
-            graph_json(r, sink)?;
-            sink.put(search_index(r))?;
-        }
-        // `brief serve` keeps both while the views and the mentions are as
-        // they were: an edit inside a paragraph without references leaves them.
-        Some(cache) => {
-            let mentions: Vec<_> = (r.graph.mentions.iter())
-                .map(|m| (m.page, m.entity, m.anchor(r.briefing), m.embed, &m.snippet))
-                .collect();
-            let inputs = digest(&(r.face(), mentions));
-            let kept = |path: &str, make: &dyn Fn() -> Result<Bytes, SiteError>| {
-                let bytes = (cache.pages).get_or_make(digest(&(inputs, path)), make)?;
-                sink.put(OutFile {
-                    path: path.to_string(),
-                    bytes,
-                })?;
-                Ok::<_, SiteError>(())
-            };
-            kept("graph.json", &|| {
-                let whole = super::Collect::default();
-                graph_json(r, &whole)?;
-                Ok(whole
-                    .into_files()
-                    .pop()
-                    .map(|f| f.bytes)
-                    .unwrap_or_default())
-            })?;
-            kept("search-index.js", &|| Ok(search_index(r).bytes))?;
-        }
+    // `brief serve` keeps both while the views and the mentions are as
+    // they were: an edit inside a paragraph without references leaves them.
+    let mentions = r.cache.map(|_| {
+        let mentions: Vec<_> = (r.graph.mentions.iter())
+            .map(|m| (m.page, m.entity, m.anchor(r.briefing), m.embed, &m.snippet))
+            .collect();
+        digest(&mentions)
+    });
+    if mentions.is_none() {
+        graph_json(r, sink)?;
+    } else {
+        sink.put(r.kept("graph.json", &mentions, || {
+            let whole = super::Collect::default();
+            graph_json(r, &whole)?;
+            Ok::<_, SiteError>(whole.into_files().pop().unwrap_or_default())
+        })?)?;
     }
+    let search = || Ok::<_, SiteError>(search_index(r));
+    sink.put(r.kept("search-index.js", &mentions, search)?)?;
     sink.put(sitemap(r))?;
     sink.put(super::print::running_heads(r))?;
     Ok(())
@@ -72,61 +59,33 @@ fn graph_json(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
     head.extend_from_slice(b",\"entities\":");
     push_json(&mut head, &r.views);
     head.extend_from_slice(b",\"mentions\":[");
-    let pages: Vec<String> = r
-        .graph
-        .mentions
-        .chunk_by(|a, b| a.page == b.page)
-        .map(|run| page_href(r, run[0].page))
-        .collect();
-    let mut runs = r
-        .graph
-        .mentions
-        .chunk_by(|a, b| a.page == b.page)
-        .zip(&pages);
-    let mut mentions = runs
-        .by_ref()
-        .flat_map(|(run, page)| run.iter().map(move |m| (m, page)));
-    let mut first = true;
-    let mut done = false;
-    let mut pieces = std::iter::once(Ok(text(head))).chain(std::iter::from_fn(|| {
-        if done {
-            return None;
-        }
+    let mentions = (r.graph.mentions.chunks(MENTIONS_PER_PIECE).enumerate()).map(|(n, chunk)| {
+        // A page's path is made once for each run of its mentions.
         let mut piece = Vec::new();
-        for (m, page) in mentions.by_ref().take(MENTIONS_PER_PIECE) {
-            if !first {
-                piece.push(b',');
+        for run in chunk.chunk_by(|a, b| a.page == b.page) {
+            let page = page_href(r.briefing, run[0].page);
+            for m in run {
+                if n > 0 || !piece.is_empty() {
+                    piece.push(b',');
+                }
+                let mut anchor = String::new();
+                m.anchor(r.briefing).push_to(&mut anchor);
+                let mention = MentionJson {
+                    entity: &r.view(m.entity).key,
+                    page: &page,
+                    url: format!("{page}#{anchor}"),
+                    anchor,
+                    embed: m.embed,
+                    snippet: &m.snippet,
+                };
+                push_json(&mut piece, &mention);
             }
-            first = false;
-            push_json(&mut piece, &mention_json(r, m, page));
         }
-        if piece.is_empty() {
-            done = true;
-            piece.extend_from_slice(b"]}\n");
-        }
-        Some(Ok(text(piece)))
-    }));
-    sink.put_pieces("graph.json", &mut pieces)
-}
-
-fn page_href(r: &Renderer, page: PageId) -> String {
-    match page {
-        PageId::Front => front_link(r.briefing).href.into_owned(),
-        PageId::Entity(k) => entity_href(r.briefing, k, LinkMode::Site),
-    }
-}
-
-fn mention_json<'a>(r: &'a Renderer, m: &'a Mention, page: &'a str) -> MentionJson<'a> {
-    let mut anchor = String::new();
-    m.anchor(r.briefing).push_to(&mut anchor);
-    MentionJson {
-        entity: &r.view(m.entity).key,
-        page,
-        url: format!("{page}#{anchor}"),
-        anchor,
-        embed: m.embed,
-        snippet: &m.snippet,
-    }
+        Ok(text(piece.into()))
+    });
+    let head = std::iter::once(Ok(text(head.into())));
+    let tail = std::iter::once(Ok("]}\n".to_string()));
+    sink.put_pieces("graph.json", &mut head.chain(mentions).chain(tail))
 }
 
 pub fn sitemap(r: &Renderer) -> OutFile {
@@ -198,14 +157,12 @@ pub fn search_index(r: &Renderer) -> OutFile {
         .zip(&r.views)
         .map(|(key, v)| {
             let mut words: Vec<&str> = own_words(v).collect();
-            let mut referenced: Vec<EntityKey> = r
+            let referenced: std::collections::BTreeSet<EntityKey> = r
                 .graph
                 .mentions_on(PageId::Entity(key))
                 .map(|m| m.entity)
                 .filter(|&e| e != key)
                 .collect();
-            referenced.sort();
-            referenced.dedup();
             for other in referenced {
                 let other = r.view(other);
                 words.push(&other.name);
@@ -226,7 +183,7 @@ pub fn search_index(r: &Renderer) -> OutFile {
     script.extend_from_slice(b";\n");
     OutFile {
         path: "search-index.js".into(),
-        bytes: script_safe(text(script)).into_bytes().into(),
+        bytes: script_safe(text(script.into())).into_bytes().into(),
     }
 }
 
@@ -234,11 +191,6 @@ pub fn search_index(r: &Renderer) -> OutFile {
 /// cannot fail.
 fn push_json(out: &mut Vec<u8>, value: &impl Serialize) {
     let _ = serde_json::to_writer(out, value);
-}
-
-/// JSON written by [`push_json`] as a string: it is UTF-8.
-fn text(json: Vec<u8>) -> String {
-    String::from_utf8(json).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// JSON made safe inside a script element: `</` cannot end it, and the line

@@ -16,7 +16,7 @@ mod print;
 mod targets;
 pub mod views;
 
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, OnceLock, PoisonError};
 
 use serde::Serialize;
 
@@ -31,7 +31,7 @@ use targets::PageTargets;
 use views::{EntityView, LinkMode, SiteView};
 
 /// One file of the built site: its path relative to the output root.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OutFile {
     pub path: String,
     pub bytes: Bytes,
@@ -249,14 +249,13 @@ impl<'a> Renderer<'a> {
         let Some(cache) = self.cache else {
             return render();
         };
-        let face = self.face();
         let key = digest(&(
             text,
             root,
             mode == LinkMode::Print,
             options.id_prefix,
             options.moved_from,
-            face,
+            self.face(),
         ));
         cache.bodies.get_or_make(key, render)
     }
@@ -311,21 +310,13 @@ impl<'a> Renderer<'a> {
             bytes,
         })
     }
+}
 
-    /// The body of `doc` for its own page (one folder down).
-    pub fn page_body(&self, doc: Doc) -> Result<Arc<Rendered>, RenderError> {
-        self.markdown(
-            self.body(doc),
-            "../",
-            LinkMode::Site,
-            RenderOptions::default(),
-        )
-    }
-
-    /// `template` rendered with `context`.
-    fn template(&self, template: &str, context: &impl Serialize) -> Result<Vec<u8>, RenderError> {
-        Ok(self.theme.render(template, context)?.into_bytes())
-    }
+/// The text of rendered bytes (templates and serde_json write only UTF-8),
+/// without a copy when nothing else holds them.
+fn text(bytes: Bytes) -> String {
+    String::from_utf8(Arc::unwrap_or_clone(bytes))
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// Where rendered files go as soon as each is done: a staging folder, memory,
@@ -373,10 +364,7 @@ pub struct Collect(std::sync::Mutex<Vec<OutFile>>);
 impl Collect {
     /// The files, sorted by path.
     pub fn into_files(self) -> Vec<OutFile> {
-        let mut files = self
-            .0
-            .into_inner()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut files = self.0.into_inner().unwrap_or_else(PoisonError::into_inner);
         files.sort_by(|a, b| a.path.cmp(&b.path));
         files
     }
@@ -384,10 +372,7 @@ impl Collect {
 
 impl Sink for Collect {
     fn put(&self, file: OutFile) -> Result<(), SinkError> {
-        self.0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .push(file);
+        crate::cache::lock(&self.0).push(file);
         Ok(())
     }
 }

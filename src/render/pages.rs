@@ -36,7 +36,8 @@ pub fn all(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
                 r.kept("index.html", &lede, || front(r))
             }
             Job::Entity(key) => r.entity_page(key, || {
-                let body = r.page_body(r.briefing.doc(key))?;
+                let body = r.body(r.briefing.doc(key));
+                let body = r.markdown(body, "../", LinkMode::Site, Default::default())?;
                 match key.kind {
                     Kind::Section => section(r, key, &body),
                     _ => entity(r, key, &body),
@@ -47,7 +48,7 @@ pub fn all(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
             }),
             Job::NotFound => r.kept("404.html", &(), || {
                 let meta = meta::listing(r, "Page not found", "404.html", false);
-                page(r, "404.html", "404.html", "Page not found", &[], meta, ())
+                page(r, "404.html", "404.html", "Page not found", [], meta, ())
             }),
         }?;
         sink.put(file)?;
@@ -84,7 +85,7 @@ pub(super) fn page<P: Serialize>(
     template: &str,
     path: &str,
     title: &str,
-    referenced: &[(Kind, String)],
+    referenced: impl IntoIterator<Item = EntityKey>,
     meta: Meta,
     page: P,
 ) -> Result<OutFile, RenderError> {
@@ -99,19 +100,10 @@ pub(super) fn page<P: Serialize>(
     let mut previews = String::new();
     // Each entity's preview once, however often the page refers to it.
     let mut shown = std::collections::HashSet::new();
-    for key in referenced
-        .iter()
-        .filter_map(|(kind, id)| r.briefing.lookup(*kind, id))
-        .filter(|&key| shown.insert(key))
-    {
-        let card = r.card(key, variant)?;
-        previews.push_str("<div class=\"preview\" id=\"preview-");
-        previews.push_str(key.kind.as_str());
-        previews.push('-');
-        previews.push_str(r.briefing.id(key));
-        previews.push_str("\">");
-        previews.push_str(card);
-        previews.push_str("</div>\n");
+    for key in referenced.into_iter().filter(|&key| shown.insert(key)) {
+        let (kind, id, card) = (key.kind.as_str(), r.briefing.id(key), r.card(key, variant)?);
+        let open = "<div class=\"preview\" id=\"preview-";
+        previews.extend([open, kind, "-", id, "\">", card, "</div>\n"]);
     }
     let context = PageContext {
         site: &r.site,
@@ -127,7 +119,7 @@ pub(super) fn page<P: Serialize>(
     };
     Ok(OutFile {
         path: path.to_string(),
-        bytes: r.template(template, &context)?.into(),
+        bytes: r.theme.render(template, &context)?.into_bytes().into(),
     })
 }
 
@@ -141,31 +133,32 @@ struct FrontPage<'a> {
 }
 
 fn front(r: &Renderer) -> Result<OutFile, RenderError> {
-    let rendered = match r.briefing.front {
-        Some(doc) => Some(r.markdown(r.body(doc), "", LinkMode::Site, Default::default())?),
-        None => None,
-    };
-    let (lede, referenced) = rendered
-        .map(|x| (x.html.clone(), x.referenced.clone()))
-        .unwrap_or_default();
+    let rendered = (r.briefing.front)
+        .map(|doc| r.markdown(r.body(doc), "", LinkMode::Site, Default::default()))
+        .transpose()?;
+    let referenced = rendered.as_ref().map_or(&[][..], |x| &x.referenced);
     let page = FrontPage {
-        lede,
+        lede: rendered
+            .as_ref()
+            .map(|x| x.html.clone())
+            .unwrap_or_default(),
         changes: numbered(r, Kind::Clause),
         sections: keys(r, Kind::Section).map(|k| r.view(k)).collect(),
         parties: numbered(r, Kind::Party),
         quotes: numbered(r, Kind::Quote),
     };
-    let mut previews = referenced;
-    previews.extend(page.changes.iter().map(|v| (v.kind, v.id.clone())));
-    self::page(
-        r,
-        "index.html",
-        "index.html",
-        &r.briefing.config.title,
-        &previews,
-        meta::front(r, "index.html"),
-        page,
-    )
+    let previews = lookup(r, referenced).chain(r.graph.numbered(Kind::Clause).iter().copied());
+    let title = &r.briefing.config.title;
+    let meta = meta::front(r, "index.html");
+    self::page(r, "index.html", "index.html", title, previews, meta, page)
+}
+
+/// The entities named by `referenced` that exist.
+fn lookup<'a>(
+    r: &'a Renderer,
+    referenced: &'a [(Kind, String)],
+) -> impl Iterator<Item = EntityKey> + 'a {
+    (referenced.iter()).filter_map(|(kind, id)| r.briefing.lookup(*kind, id))
 }
 
 fn keys(r: &Renderer, kind: Kind) -> impl Iterator<Item = EntityKey> {
@@ -198,39 +191,33 @@ fn section(r: &Renderer, key: EntityKey, rendered: &Rendered) -> Result<OutFile,
         previous: key.index.checked_sub(1).map(neighbour),
         next: (key.index + 1 < r.briefing.sections.len()).then(|| neighbour(key.index + 1)),
     };
-    let mut related = Vec::new();
-    for (kind, title) in [
+    let referenced = || lookup(r, &rendered.referenced);
+    let related = [
         (Kind::Party, "Parties"),
         (Kind::Clause, "Clauses"),
         (Kind::Quote, "Quotes"),
-    ] {
-        let items = (rendered.referenced.iter())
-            .filter(|(k, _)| *k == kind)
-            .filter_map(|(k, id)| r.briefing.lookup(*k, id))
-            .map(|k| r.related_item(k))
-            .collect::<Result<Vec<_>, _>>()?;
-        if !items.is_empty() {
-            related.push(RelatedGroup {
-                title: format!("{title} in this section"),
-                items,
-            });
-        }
-    }
+    ]
+    .map(|(kind, title)| {
+        let keys = referenced().filter(|k| k.kind == kind).collect();
+        (format!("{title} in this section"), keys)
+    });
     let page = SectionPage {
         section: view,
         html: &rendered.html,
         headings: &rendered.headings,
         neighbours,
-        related,
+        related: related_groups(r, related)?,
         mentioned_in: mentioned_in(r, key),
     };
+    let path = format!("sections/{}.html", view.id);
+    let meta = meta::entity(r, key, &rendered.referenced);
     self::page(
         r,
         "section.html",
-        &format!("sections/{}.html", view.id),
+        &path,
         &view.name,
-        &rendered.referenced,
-        meta::entity(r, key, &rendered.referenced),
+        referenced(),
+        meta,
         page,
     )
 }
@@ -245,34 +232,22 @@ struct EntityPage<'a> {
 
 fn entity(r: &Renderer, key: EntityKey, rendered: &Rendered) -> Result<OutFile, RenderError> {
     let view = r.view(key);
+    let related = related(r, key);
+    let mut previews: Vec<EntityKey> = lookup(r, &rendered.referenced)
+        .chain(related.iter().flat_map(|(_, keys)| keys.iter().copied()))
+        .collect();
+    previews.sort_by_key(|&k| (k.kind, r.briefing.id(k)));
+    previews.dedup();
     let page = EntityPage {
         entity: view,
         html: &rendered.html,
         mentioned_in: mentioned_in(r, key),
-        related: related(r, key)?,
+        related: related_groups(r, related)?,
     };
     let template = format!("{}.html", key.kind.as_str());
-    let mut previews = rendered.referenced.clone();
-    previews.extend(
-        page.related
-            .iter()
-            .flat_map(|g| g.items.iter())
-            .filter_map(|l| {
-                let (kind, id) = l.link.key.split_once(':')?;
-                Some((Kind::from_prefix(kind)?, id.to_string()))
-            }),
-    );
-    previews.sort();
-    previews.dedup();
-    self::page(
-        r,
-        &template,
-        &format!("{}/{}.html", key.kind.dir(), view.id),
-        &view.name,
-        &previews,
-        meta::entity(r, key, &rendered.referenced),
-        page,
-    )
+    let path = format!("{}/{}.html", key.kind.dir(), view.id);
+    let meta = meta::entity(r, key, &rendered.referenced);
+    self::page(r, &template, &path, &view.name, previews, meta, page)
 }
 
 /// "Mentioned in": the entity's mentions on other pages, grouped by page in
@@ -308,85 +283,62 @@ fn mentioned_in<'a>(r: &'a Renderer, key: EntityKey) -> Vec<MentionGroup<'a>> {
         .collect()
 }
 
-/// The related lists of entity `key`'s page, each with its title, the
-/// empty ones left out.
-fn related<'a>(r: &'a Renderer, key: EntityKey) -> Result<Vec<RelatedGroup<'a>>, RenderError> {
-    let keys = |kind: Kind, items: &[usize]| -> Vec<EntityKey> {
-        items
-            .iter()
+/// The related lists of entity `key`'s page, each with its title.
+fn related(r: &Renderer, key: EntityKey) -> Vec<(String, Vec<EntityKey>)> {
+    fn of<'i>(kind: Kind, items: impl IntoIterator<Item = &'i usize>) -> Vec<EntityKey> {
+        (items.into_iter())
             .map(|&index| EntityKey { kind, index })
             .collect()
-    };
+    }
     let name = r.briefing.display_name(key);
-    let relations = &r.graph.relations;
-    let mut groups: Vec<(String, Vec<EntityKey>)> = match key.kind {
-        Kind::Party => vec![
-            (
-                "Clauses binding this party".into(),
-                keys(Kind::Clause, &r.graph.party_clauses[key.index]),
-            ),
-            (
-                format!("Quotes by {name}"),
-                keys(Kind::Quote, &r.graph.party_quotes[key.index]),
-            ),
-            (
-                format!("Quotes about {name}"),
-                keys(Kind::Quote, &r.graph.party_quoted_in[key.index]),
-            ),
-        ],
-        Kind::Clause => vec![
-            (
-                "Parties".into(),
-                keys(
-                    Kind::Party,
-                    relations
-                        .clause_parties
-                        .get(key.index)
-                        .map_or(&[], Vec::as_slice),
-                ),
-            ),
-            (
-                "Quotes about this clause".into(),
-                keys(Kind::Quote, &r.graph.clause_quotes[key.index]),
-            ),
-        ],
-        Kind::Quote => vec![
-            (
-                "Speaker".into(),
-                keys(
-                    Kind::Party,
-                    &relations
-                        .quote_speaker
-                        .get(key.index)
-                        .copied()
-                        .flatten()
-                        .into_iter()
-                        .collect::<Vec<_>>(),
-                ),
-            ),
-            (
-                "About".into(),
-                relations
-                    .quote_about
-                    .get(key.index)
-                    .cloned()
-                    .unwrap_or_default(),
-            ),
-        ],
+    let (graph, i) = (r.graph, key.index);
+    let relations = &graph.relations;
+    let mut groups = match key.kind {
+        Kind::Party => {
+            let clauses = of(Kind::Clause, &graph.party_clauses[i]);
+            let by = of(Kind::Quote, &graph.party_quotes[i]);
+            let about = of(Kind::Quote, &graph.party_quoted_in[i]);
+            vec![
+                ("Clauses binding this party".into(), clauses),
+                (format!("Quotes by {name}"), by),
+                (format!("Quotes about {name}"), about),
+            ]
+        }
+        Kind::Clause => {
+            let parties = relations.clause_parties.get(i).into_iter().flatten();
+            let quotes = of(Kind::Quote, &graph.clause_quotes[i]);
+            vec![
+                ("Parties".into(), of(Kind::Party, parties)),
+                ("Quotes about this clause".into(), quotes),
+            ]
+        }
+        Kind::Quote => {
+            let speaker = relations.quote_speaker.get(i).into_iter().flatten();
+            let about = relations.quote_about.get(i).cloned().unwrap_or_default();
+            vec![
+                ("Speaker".into(), of(Kind::Party, speaker)),
+                ("About".into(), about),
+            ]
+        }
         Kind::Section => Vec::new(),
     };
     // A party's affiliated parties, a group for each kind: "People",
     // "Products", and so on.
     if key.kind == Kind::Party {
-        let members = keys(Kind::Party, &r.graph.party_people[key.index]);
         for kind in PartyKind::ALL {
-            let of_kind = (members.iter())
-                .filter(|m| r.briefing.parties[m.index].meta.kind == kind)
-                .copied()
-                .collect();
-            groups.push((kind.plural().to_string(), of_kind));
+            let members = (graph.party_people[i].iter())
+                .filter(|&&m| r.briefing.parties[m].meta.kind == kind);
+            groups.push((kind.plural().to_string(), of(Kind::Party, members)));
         }
     }
+    groups
+}
+
+/// Related lists made of their titles and entities, the empty ones left out.
+fn related_groups<'a>(
+    r: &'a Renderer,
+    groups: impl IntoIterator<Item = (String, Vec<EntityKey>)>,
+) -> Result<Vec<RelatedGroup<'a>>, RenderError> {
     (groups.into_iter())
         .filter(|(_, items)| !items.is_empty())
         .map(|(title, items)| {
@@ -411,54 +363,36 @@ struct IndexGroup<'a> {
 }
 
 fn index(r: &Renderer, kind: Kind) -> Result<OutFile, RenderError> {
-    let all: Vec<&EntityView> = keys(r, kind).map(|k| r.view(k)).collect();
-    let mut groups: Vec<IndexGroup> = Vec::new();
-    let mut push = |title: String, view| match groups.iter_mut().find(|g| g.title == title) {
-        Some(g) => g.items.push(view),
-        None => groups.push(IndexGroup {
-            title,
-            items: vec![view],
-        }),
-    };
-    let title = match kind {
+    let (title, entries) = match kind {
         Kind::Party => {
-            for party_kind in PartyKind::ALL {
-                for v in all.iter().filter(|v| v.party_kind == Some(party_kind)) {
-                    push(party_kind.plural().to_string(), *v);
-                }
-            }
-            "Parties"
+            // Parties by kind, in the order of `PartyKind::ALL`.
+            let mut parties: Vec<&EntityView> = keys(r, kind).map(|k| r.view(k)).collect();
+            parties.sort_by_key(|v| PartyKind::ALL.iter().position(|&k| v.party_kind == Some(k)));
+            ("Parties", parties)
         }
-        Kind::Clause => {
-            for v in numbered(r, Kind::Clause) {
-                push(
-                    v.agreement.clone().unwrap_or_else(|| "Other terms".into()),
-                    v,
-                );
-            }
-            "What changed"
-        }
-        _ => {
-            for v in numbered(r, Kind::Quote) {
-                push(
-                    v.speaker
-                        .as_ref()
-                        .map_or_else(|| "Unattributed".into(), |s| s.name.to_string()),
-                    v,
-                );
-            }
-            "Quotes"
-        }
+        Kind::Clause => ("What changed", numbered(r, kind)),
+        _ => ("Quotes", numbered(r, kind)),
     };
-    let referenced: Vec<(Kind, String)> = all.iter().map(|v| (v.kind, v.id.clone())).collect();
+    let group_of = |v: &EntityView| match kind {
+        Kind::Party => v.party_kind.map_or("", PartyKind::plural).to_string(),
+        Kind::Clause => v.agreement.clone().unwrap_or_else(|| "Other terms".into()),
+        _ => (v.speaker.as_ref()).map_or_else(|| "Unattributed".into(), |s| s.name.to_string()),
+    };
+    // Each group where its first entity comes.
+    let mut groups: Vec<IndexGroup> = Vec::new();
+    for view in entries {
+        let title = group_of(view);
+        match groups.iter_mut().find(|g| g.title == title) {
+            Some(g) => g.items.push(view),
+            None => groups.push(IndexGroup {
+                title,
+                items: vec![view],
+            }),
+        }
+    }
+    let template = format!("{}_index.html", kind.dir());
     let path = format!("{}/index.html", kind.dir());
-    self::page(
-        r,
-        &format!("{}_index.html", kind.dir()),
-        &path,
-        title,
-        &referenced,
-        meta::listing(r, title, &path, true),
-        IndexPage { kind, groups },
-    )
+    let page = IndexPage { kind, groups };
+    let meta = meta::listing(r, title, &path, true);
+    self::page(r, &template, &path, title, keys(r, kind), meta, page)
 }

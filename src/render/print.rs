@@ -13,7 +13,7 @@ use serde::Serialize;
 use std::sync::Arc;
 
 use super::views::{EntityView, LinkMode};
-use super::{OutFile, RenderError, Renderer, Sink, SiteError};
+use super::{OutFile, RenderError, Renderer, Sink, SiteError, text};
 use crate::annotate::RenderOptions;
 use crate::graph::PageId;
 use crate::model::{EntityKey, Kind};
@@ -74,40 +74,32 @@ struct Appendix {
 /// the page's text between them. So the document is never held whole (at
 /// 10,000 sections it is 80 MB), and no template context holds every entry.
 pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
-    let lede = match r.briefing.front {
-        Some(doc) => {
-            let options = RenderOptions {
-                id_prefix: "front-",
-                moved_from: None,
-            };
-            r.markdown(r.body(doc), "", LinkMode::Print, options)?
-                .html
-                .clone()
-        }
-        None => String::new(),
+    let options = RenderOptions {
+        id_prefix: "front-",
+        moved_from: None,
     };
+    let lede = (r.briefing.front)
+        .map(|doc| r.markdown(r.body(doc), "", LinkMode::Print, options))
+        .transpose()?;
     let mut entries: Vec<EntityKey> = Vec::new();
     let mut mark = |key: EntityKey| {
         entries.push(key);
         format!("{ENTRY_MARK}{}-->", entries.len() - 1)
     };
-    let mut sections = Vec::new();
-    for index in 0..r.briefing.len(Kind::Section) {
-        let key = EntityKey {
-            kind: Kind::Section,
-            index,
-        };
-        let view = r.view_in(key, LinkMode::Print);
-        let entity = Contents {
-            href: &view.href,
-            number: view.number,
-            name: &view.name,
-        };
-        sections.push(Item {
-            entity,
-            entry: mark(key),
-        });
-    }
+    let sections = (r.briefing.keys().take_while(|k| k.kind == Kind::Section))
+        .map(|key| {
+            let view = r.view_in(key, LinkMode::Print);
+            let entity = Contents {
+                href: &view.href,
+                number: view.number,
+                name: &view.name,
+            };
+            Item {
+                entity,
+                entry: mark(key),
+            }
+        })
+        .collect();
     let mut appendix = |kind: Kind| -> Vec<Item<&EntityView>> {
         (r.graph.numbered(kind).iter())
             .map(|&key| Item {
@@ -133,7 +125,7 @@ pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
         .map(|((_, id, title), letter)| Appendix { id, letter, title })
         .collect();
     let page = PrintPage {
-        lede,
+        lede: lede.map(|x| x.html.clone()).unwrap_or_default(),
         sections,
         parties,
         clauses,
@@ -147,35 +139,22 @@ pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
     let skeleton = crate::timed("print skeleton", || {
         r.kept("print.html", &inputs, || {
             let meta = super::meta::front(r, "print.html");
-            super::pages::page(r, "print.html", "print.html", title, &[], meta, page)
+            super::pages::page(r, "print.html", "print.html", title, [], meta, page)
         })
     })?;
-    let skeleton = text(skeleton);
-    let mut plan = pieces(&skeleton, entries.len());
+    let skeleton = text(skeleton.bytes);
+    let plan = pieces(&skeleton, entries.len());
     placed_once(&plan, entries.len())?;
-    plan.reverse();
-    let mut batch: std::vec::IntoIter<Result<String, SiteError>> = Vec::new().into_iter();
-    let mut next = std::iter::from_fn(|| {
-        if let Some(piece) = batch.next() {
-            return Some(piece);
-        }
-        // The next batch: pieces up to BATCH entries, rendered in parallel.
-        let mut pieces = Vec::new();
-        let mut count = 0;
-        while count < BATCH {
-            let Some(piece) = plan.pop() else { break };
-            count += usize::from(matches!(piece, Piece::Entry(_)));
-            pieces.push(piece);
-        }
-        let made: Vec<Result<String, SiteError>> = pieces
-            .into_par_iter()
-            .map(|piece| match piece {
+    // A batch at a time, rendered in parallel: the page's text and its
+    // entries alternate, so a batch holds about BATCH entries.
+    let mut next = plan.chunks(2 * BATCH).flat_map(|batch| {
+        let made: Vec<Result<String, SiteError>> = (batch.par_iter())
+            .map(|piece| match *piece {
                 Piece::Text(text) => Ok(text.to_string()),
                 Piece::Entry(n) => entry(r, entries[n]),
             })
             .collect();
-        batch = made.into_iter();
-        batch.next()
+        made
     });
     crate::timed("print entries", || sink.put_pieces("print.html", &mut next))
 }
@@ -192,19 +171,15 @@ fn entry(r: &Renderer, key: EntityKey) -> Result<String, SiteError> {
             html: body(r, key)?,
             sections: sections.clone(),
         };
-        let component = match key.kind {
-            Kind::Section => "print_section",
-            Kind::Party => "print_party",
-            Kind::Clause => "print_clause",
-            Kind::Quote => "print_quote",
-        };
-        let html = r.theme.render_component("print.html", component, &entry)?;
+        // `print_section`, `print_party`, `print_clause` or `print_quote`.
+        let component = format!("print_{}", key.kind.as_str());
+        let html = r.theme.render_component("print.html", &component, &entry)?;
         Ok::<_, SiteError>(OutFile {
             path: String::new(),
             bytes: html.into_bytes().into(),
         })
     })?;
-    Ok(text(made))
+    Ok(text(made.bytes))
 }
 
 /// Refuses a page that does not place every entry exactly once, as a
@@ -232,12 +207,6 @@ fn placed_once(plan: &[Piece], count: usize) -> Result<(), RenderError> {
             count - missing,
         ),
     })
-}
-
-/// The text of a rendered file (templates write only UTF-8).
-fn text(file: OutFile) -> String {
-    String::from_utf8(Arc::unwrap_or_clone(file.bytes))
-        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// The body of `key` as print shows it: its ids prefixed, since it shares
@@ -319,7 +288,7 @@ fn pieces(skeleton: &str, count: usize) -> Vec<Piece<'_>> {
 
 /// `§N` for each section that mentions `key`, once each, in section order.
 fn mentioning_sections(r: &Renderer, key: EntityKey) -> Vec<String> {
-    let mut numbers: Vec<usize> = r
+    let numbers: std::collections::BTreeSet<usize> = r
         .graph
         .mentions_of(key)
         .filter_map(|m| match m.page {
@@ -327,8 +296,6 @@ fn mentioning_sections(r: &Renderer, key: EntityKey) -> Vec<String> {
             _ => None,
         })
         .collect();
-    numbers.sort_unstable();
-    numbers.dedup();
     numbers.into_iter().map(|n| format!("§{n}")).collect()
 }
 

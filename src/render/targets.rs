@@ -8,7 +8,7 @@ use std::cell::RefCell;
 use super::views::LinkMode;
 use super::{CardVariant, RenderError, Renderer};
 use crate::annotate::{Rendered, Target, Targets};
-use crate::model::{EntityKey, Kind};
+use crate::model::Kind;
 
 /// Reference targets as seen from a page `root` away from the site root, or
 /// from `print.html`.
@@ -32,20 +32,13 @@ impl<'r, 'a> PageTargets<'r, 'a> {
 
     /// `rendered`, or the first card template failure met while rendering it.
     pub(super) fn finish(self, rendered: Rendered) -> Result<Rendered, RenderError> {
-        match self.error.into_inner() {
-            Some(err) => Err(err),
-            None => Ok(rendered),
-        }
-    }
-
-    fn lookup(&self, kind: Kind, id: &str) -> Option<EntityKey> {
-        self.renderer.briefing.lookup(kind, id)
+        self.error.into_inner().map_or(Ok(rendered), Err)
     }
 }
 
 impl Targets for PageTargets<'_, '_> {
     fn target(&self, kind: Kind, id: &str) -> Option<Target> {
-        let key = self.lookup(kind, id)?;
+        let key = self.renderer.briefing.lookup(kind, id)?;
         let view = self.renderer.view_in(key, self.mode);
         let href = match self.mode {
             LinkMode::Site => [self.root, &view.href].concat(),
@@ -65,7 +58,7 @@ impl Targets for PageTargets<'_, '_> {
     }
 
     fn card(&self, kind: Kind, id: &str, anchor: &str) -> Option<String> {
-        let key = self.lookup(kind, id)?;
+        let key = self.renderer.briefing.lookup(kind, id)?;
         let variant = CardVariant::of(self.root, self.mode);
         match self.renderer.card(key, variant) {
             // The card is shared; the embed's anchor goes on a wrapper.

@@ -70,7 +70,7 @@ pub struct LinkView<'a> {
 /// view is serialised several times (its page, its card, the lists and
 /// `print.html`), so what is left out is most of the work. The larger
 /// fields are boxed: a large briefing holds two views of every entity.
-#[derive(Debug, Clone, Hash, Serialize)]
+#[derive(Debug, Clone, Default, Hash, Serialize)]
 pub struct EntityView {
     pub kind: Kind,
     pub id: String,
@@ -148,6 +148,15 @@ pub fn entity_href(briefing: &Briefing, key: EntityKey, mode: LinkMode) -> Strin
     }
 }
 
+/// The path of a page with a body (the front page or an entity's)
+/// relative to the site root.
+pub fn page_href(briefing: &Briefing, page: PageId) -> String {
+    match page {
+        PageId::Front => front_link(briefing).href.into_owned(),
+        PageId::Entity(key) => entity_href(briefing, key, LinkMode::Site),
+    }
+}
+
 pub fn site_view(briefing: &Briefing, mode: LinkMode, base_url: Option<&str>) -> SiteView {
     let config: &Config = &briefing.config;
     let image = (briefing.image.as_ref())
@@ -166,18 +175,8 @@ pub fn site_view(briefing: &Briefing, mode: LinkMode, base_url: Option<&str>) ->
         language: config.language().to_string(),
         sources: config.sources.iter().map(source_view).collect(),
         sections: if briefing.sections.len() <= NAV_SECTIONS_MAX {
-            (0..briefing.sections.len())
-                .map(|index| {
-                    link(
-                        briefing,
-                        None,
-                        EntityKey {
-                            kind: Kind::Section,
-                            index,
-                        },
-                        mode,
-                    )
-                })
+            (briefing.keys().take_while(|k| k.kind == Kind::Section))
+                .map(|key| link(briefing, None, key, mode))
                 .collect()
         } else {
             Vec::new()
@@ -221,113 +220,100 @@ pub fn entity_views(briefing: &Briefing, graph: &Graph, mode: LinkMode) -> Vec<E
 }
 
 fn entity_view(briefing: &Briefing, graph: &Graph, key: EntityKey, mode: LinkMode) -> EntityView {
-    let link_to =
-        |kind: Kind, index: usize| link(briefing, Some(graph), EntityKey { kind, index }, mode);
-    let source_of = |id: Option<&toml::Spanned<String>>| {
-        id.and_then(|s| briefing.config.source(s.get_ref()))
+    let link_to = |key: EntityKey| link(briefing, Some(graph), key, mode);
+    let party = |index: Option<&Option<usize>>| {
+        let index = index.copied().flatten()?;
+        Some(Box::new(link_to(EntityKey {
+            kind: Kind::Party,
+            index,
+        })))
+    };
+    let date = |date: &Option<crate::date::Date>| date.as_ref().map(|d| Box::new(DateView::new(d)));
+    let source_of = |id: &Option<toml::Spanned<String>>| {
+        (id.as_ref())
+            .and_then(|s| briefing.config.source(s.get_ref()))
             .map(|s| Box::new(source_view(s)))
     };
     let mention_count = graph
         .mentions_of(key)
         .filter(|m| m.page != PageId::Entity(key))
         .count();
-    let mut view = EntityView {
+    let view = EntityView {
         kind: key.kind,
         id: briefing.id(key).to_string(),
         key: briefing.key_string(key),
         href: entity_href(briefing, key, mode),
         name: briefing.display_name(key),
         label: graph.label(key),
-        number: None,
         mention_count,
-        summary: None,
-        party_kind: None,
-        aliases: Vec::new(),
-        role: None,
-        position: None,
-        affiliation: None,
-        agreement: None,
-        status: None,
-        before: None,
-        after: None,
-        effective: None,
-        until: None,
-        parties: Vec::new(),
-        quote_kind: None,
-        text: None,
-        speaker: None,
-        date: None,
-        about: Vec::new(),
-        source: None,
-        checked: None,
+        ..EntityView::default()
     };
+    let relations = &graph.relations;
     match key.kind {
         Kind::Section => {
-            let section = &briefing.sections[key.index];
-            view.number = Some(key.index + 1);
-            view.summary = section.meta.summary.clone();
-            view.source = source_of(section.meta.source.as_ref());
+            let meta = &briefing.sections[key.index].meta;
+            EntityView {
+                number: Some(key.index + 1),
+                summary: meta.summary.clone(),
+                source: source_of(&meta.source),
+                ..view
+            }
         }
         Kind::Party => {
             let meta = &briefing.parties[key.index].meta;
-            view.party_kind = Some(meta.kind);
-            view.aliases = meta.aliases.clone();
-            view.role = meta.role.clone();
-            view.position = meta.position.clone();
-            view.affiliation = graph
-                .relations
-                .party_affiliation
-                .get(key.index)
-                .copied()
-                .flatten()
-                .map(|p| Box::new(link_to(Kind::Party, p)));
+            EntityView {
+                party_kind: Some(meta.kind),
+                aliases: meta.aliases.clone(),
+                role: meta.role.clone(),
+                position: meta.position.clone(),
+                affiliation: party(relations.party_affiliation.get(key.index)),
+                ..view
+            }
         }
         Kind::Clause => {
             let meta = &briefing.clauses[key.index].meta;
-            view.agreement = meta.agreement.clone();
-            view.status = Some(meta.status);
-            view.before = meta.before.clone();
-            view.after = meta.after.clone();
-            view.effective = meta.effective.as_ref().map(|d| Box::new(DateView::new(d)));
-            view.until = meta.until.as_ref().map(|d| Box::new(DateView::new(d)));
-            view.parties = graph
-                .relations
+            let parties = relations
                 .clause_parties
                 .get(key.index)
                 .into_iter()
-                .flatten()
-                .map(|&p| link_to(Kind::Party, p))
-                .collect();
-            view.source = source_of(meta.source.as_ref());
+                .flatten();
+            EntityView {
+                agreement: meta.agreement.clone(),
+                status: Some(meta.status),
+                before: meta.before.clone(),
+                after: meta.after.clone(),
+                effective: date(&meta.effective),
+                until: date(&meta.until),
+                parties: parties
+                    .map(|&index| {
+                        link_to(EntityKey {
+                            kind: Kind::Party,
+                            index,
+                        })
+                    })
+                    .collect(),
+                source: source_of(&meta.source),
+                ..view
+            }
         }
         Kind::Quote => {
             let meta = &briefing.quotes[key.index].meta;
-            view.quote_kind = Some(meta.kind);
-            view.text = Some(meta.text.trim().to_string());
-            view.speaker = graph
-                .relations
-                .quote_speaker
-                .get(key.index)
-                .copied()
-                .flatten()
-                .map(|p| Box::new(link_to(Kind::Party, p)));
-            view.date = meta.date.as_ref().map(|d| Box::new(DateView::new(d)));
-            view.about = graph
-                .relations
-                .quote_about
-                .get(key.index)
-                .into_iter()
-                .flatten()
-                .map(|k| link(briefing, Some(graph), *k, mode))
-                .collect();
-            view.source = source_of(meta.source.as_ref());
-            view.checked = (briefing.checked.get(&key.index)).map(|c| CheckedView {
-                paragraph: c.paragraph,
-                line: c.line,
-            });
+            let about = relations.quote_about.get(key.index).into_iter().flatten();
+            EntityView {
+                quote_kind: Some(meta.kind),
+                text: Some(meta.text.trim().to_string()),
+                speaker: party(relations.quote_speaker.get(key.index)),
+                date: date(&meta.date),
+                about: about.map(|&k| link_to(k)).collect(),
+                source: source_of(&meta.source),
+                checked: (briefing.checked.get(&key.index)).map(|c| CheckedView {
+                    paragraph: c.paragraph,
+                    line: c.line,
+                }),
+                ..view
+            }
         }
     }
-    view
 }
 
 /// A mention as listed under "Mentioned in".

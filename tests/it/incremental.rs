@@ -19,12 +19,12 @@ struct Outcome {
 }
 
 fn full_build(root: &Path) -> Outcome {
-    let checked = brief::check(root, &BuildOptions::default(), &|_| {}).expect("full build runs");
-    let compiled = &checked.compiled;
+    let (compiled, files) =
+        brief::check(root, &BuildOptions::default(), &|_| {}).expect("full build runs");
     Outcome {
         diagnostics: brief::diagnostics::render(&compiled.files, &compiled.diagnostics),
-        files: checked.site.map(|site| {
-            site.files
+        files: files.map(|files| {
+            files
                 .into_iter()
                 .map(|f| (f.path, f.bytes.to_vec()))
                 .collect()
