@@ -193,16 +193,27 @@ fn push_json(out: &mut Vec<u8>, value: &impl Serialize) {
     let _ = serde_json::to_writer(out, value);
 }
 
-/// JSON made safe inside a script element: `</` cannot end it, and the line
-/// separators JavaScript once rejected in strings are escaped. Copied only
-/// when there is something to escape.
-fn script_safe(json: String) -> String {
-    if !json.contains("</") && !json.contains(['\u{2028}', '\u{2029}']) {
+/// JSON made safe inside a script element: nothing in any string can end
+/// the element or open markup in it, since `<`, `>` and `&` are written as
+/// escapes, as are the line separators JavaScript once rejected in strings.
+/// Copied only when there is something to escape.
+pub(super) fn script_safe(json: String) -> String {
+    const SPECIAL: [char; 5] = ['<', '>', '&', '\u{2028}', '\u{2029}'];
+    if !json.contains(SPECIAL) {
         return json;
     }
-    json.replace("</", "<\\/")
-        .replace('\u{2028}', "\\u2028")
-        .replace('\u{2029}', "\\u2029")
+    let mut safe = String::with_capacity(json.len() + 64);
+    for c in json.chars() {
+        match c {
+            '<' => safe.push_str("\\u003c"),
+            '>' => safe.push_str("\\u003e"),
+            '&' => safe.push_str("\\u0026"),
+            '\u{2028}' => safe.push_str("\\u2028"),
+            '\u{2029}' => safe.push_str("\\u2029"),
+            _ => safe.push(c),
+        }
+    }
+    safe
 }
 
 /// The words an entity brings to the index itself, besides its names.
@@ -227,12 +238,12 @@ mod tests {
     use super::script_safe;
 
     #[test]
-    fn script_escapes_end_tags_and_line_separators() {
+    fn script_escapes_markup_and_line_separators() {
         assert_eq!(script_safe("[\"a/b\"]".into()), "[\"a/b\"]");
-        let json = "[\"a</b\",\"<//\",\"x\u{2028}y\u{2029}z\",\"\u{e9}/\"]";
+        let json = "[\"a</b\",\"<!--\",\"x\u{2028}y\u{2029}z\",\"\u{e9}&>\"]";
         assert_eq!(
             script_safe(json.to_string()),
-            "[\"a<\\/b\",\"<\\//\",\"x\\u2028y\\u2029z\",\"\u{e9}/\"]"
+            "[\"a\\u003c/b\",\"\\u003c!--\",\"x\\u2028y\\u2029z\",\"\u{e9}\\u0026\\u003e\"]"
         );
     }
 }

@@ -26,14 +26,20 @@ const DESCRIPTION_MAX: usize = 160;
 /// `text` as one line of plain text, cut at a word with an ellipsis when it
 /// is longer than [`DESCRIPTION_MAX`]; None when it is empty.
 pub fn describe(text: &str) -> Option<String> {
-    let words: Vec<&str> = text.split_whitespace().collect();
-    let whole = words.join(" ");
-    if whole.chars().count() <= DESCRIPTION_MAX {
-        return (!whole.is_empty()).then_some(whole);
+    let line = fit(text, DESCRIPTION_MAX);
+    (!line.is_empty()).then_some(line)
+}
+
+/// `text` on one line: whole when it has at most `max` characters, else cut
+/// at a word boundary with an ellipsis.
+pub(super) fn fit(text: &str, max: usize) -> String {
+    let whole = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if whole.chars().count() <= max {
+        return whole;
     }
     let mut cut = String::new();
-    for word in words {
-        if cut.chars().count() + word.chars().count() + 1 > DESCRIPTION_MAX - 1 {
+    for word in whole.split(' ') {
+        if cut.chars().count() + word.chars().count() + 1 > max - 1 {
             break;
         }
         if !cut.is_empty() {
@@ -42,10 +48,10 @@ pub fn describe(text: &str) -> Option<String> {
         cut.push_str(word);
     }
     if cut.is_empty() {
-        cut = whole.chars().take(DESCRIPTION_MAX - 1).collect();
+        cut = whole.chars().take(max - 1).collect();
     }
     cut.push('…');
-    Some(cut)
+    cut
 }
 
 /// The front page (and the print edition): the briefing itself, naming
@@ -257,7 +263,7 @@ fn meta(description: Option<String>, og_type: &'static str, mut object: Value) -
     Meta {
         description,
         og_type,
-        structured: script_json(&object),
+        structured: super::feeds::script_safe(object.to_string()),
     }
 }
 
@@ -271,25 +277,6 @@ fn prune(value: &mut Value) {
         Value::Array(items) => items.iter_mut().for_each(prune),
         _ => {}
     }
-}
-
-/// `value` as JSON that nothing in any field can break out of a `<script>`
-/// element with: `<`, `>` and `&` are written as escapes, as are the two
-/// line separators JavaScript once refused.
-fn script_json(value: &Value) -> String {
-    let json = value.to_string();
-    let mut safe = String::with_capacity(json.len());
-    for c in json.chars() {
-        match c {
-            '<' => safe.push_str("\\u003c"),
-            '>' => safe.push_str("\\u003e"),
-            '&' => safe.push_str("\\u0026"),
-            '\u{2028}' => safe.push_str("\\u2028"),
-            '\u{2029}' => safe.push_str("\\u2029"),
-            _ => safe.push(c),
-        }
-    }
-    safe
 }
 
 #[cfg(test)]

@@ -320,26 +320,7 @@ pub fn running_heads(r: &Renderer) -> OutFile {
 /// The title as it fits a page margin: whole when short, else cut at a word
 /// boundary with an ellipsis.
 fn running_title(title: &str) -> String {
-    const FIT: usize = 70;
-    let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
-    if title.chars().count() <= FIT {
-        return title;
-    }
-    let mut cut = String::new();
-    for word in title.split(' ') {
-        if cut.chars().count() + word.chars().count() + 1 > FIT - 1 {
-            break;
-        }
-        if !cut.is_empty() {
-            cut.push(' ');
-        }
-        cut.push_str(word);
-    }
-    if cut.is_empty() {
-        cut = title.chars().take(FIT - 1).collect();
-    }
-    cut.push('…');
-    cut
+    super::meta::fit(title, 70)
 }
 
 /// A CSS string literal holding `text` exactly: quotes, backslashes and anything
