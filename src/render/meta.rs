@@ -6,7 +6,7 @@
 use serde_json::{Value, json};
 
 use super::Renderer;
-use super::views::EntityView;
+use super::views::{EntityView, SourceView};
 use crate::config::ArticleType;
 use crate::model::{EntityKey, Kind, PartyKind};
 
@@ -59,17 +59,7 @@ pub(super) fn fit(text: &str, max: usize) -> String {
 pub fn front(r: &Renderer, path: &str) -> Meta {
     let config = &r.briefing.config;
     let description = config.dek.as_deref().and_then(describe);
-    let sources: Vec<Value> = (r.site.sources.iter())
-        .map(|s| {
-            json!({
-                "@type": "CreativeWork",
-                "name": s.title,
-                "publisher": s.publisher.as_ref().map(|p| json!({"@type": "Organization", "name": p})),
-                "datePublished": s.date.as_ref().map(|d| &d.iso),
-                "url": s.url,
-            })
-        })
-        .collect();
+    let sources: Vec<Value> = r.site.sources.iter().map(work).collect();
     let parties: Vec<Value> = (r.graph.numbered(Kind::Party).iter())
         .map(|&k| party(r, k))
         .collect();
@@ -103,10 +93,18 @@ pub fn entity(r: &Renderer, key: EntityKey, referenced: &[(Kind, String)]) -> Me
                     .map(|k| thing(r, k))
                     .collect()
             };
+            // A section rests on its own source when it names one, else on
+            // every source of the briefing.
+            let sources: Vec<Value> = match &view.source {
+                Some(source) => vec![work(source)],
+                None => r.site.sources.iter().map(work).collect(),
+            };
             let section = json!({
                 "@type": article_type(r),
                 "headline": view.name,
                 "datePublished": r.site.date.as_ref().map(|d| &d.iso),
+                "inLanguage": r.briefing.config.language(),
+                "isBasedOn": sources,
                 "mentions": named(Kind::Party),
                 "about": named(Kind::Clause),
             });
@@ -131,9 +129,7 @@ pub fn entity(r: &Renderer, key: EntityKey, referenced: &[(Kind, String)]) -> Me
                 "creator": speaker.map(|k| party(r, k)),
                 "dateCreated": view.date.as_ref().map(|d| &d.iso),
                 "about": links(&mut view.about.iter().map(|a| &*a.key)),
-                "isBasedOn": view.source.as_ref().map(|s| {
-                    json!({"@type": "CreativeWork", "name": s.title, "url": s.url})
-                }),
+                "isBasedOn": view.source.as_deref().map(work),
             });
             (view.text.as_deref().and_then(describe), quote)
         }
@@ -161,6 +157,17 @@ pub fn listing(r: &Renderer, name: &str, path: &str, collection: bool) -> Meta {
     });
     let description = r.briefing.config.dek.as_deref().and_then(describe);
     meta(description, "website", page)
+}
+
+/// A source the briefing rests on, as a `CreativeWork`.
+fn work(source: &SourceView) -> Value {
+    json!({
+        "@type": "CreativeWork",
+        "name": source.title,
+        "publisher": source.publisher.as_ref().map(|p| json!({"@type": "Organization", "name": p})),
+        "datePublished": source.date.as_ref().map(|d| &d.iso),
+        "url": source.url,
+    })
 }
 
 /// What a page of the briefing is part of: the briefing, by name.

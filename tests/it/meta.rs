@@ -113,6 +113,11 @@ fn the_structured_data_describes_every_party_quote_and_source_as_what_it_is() {
             .any(|s| s["publisher"]["name"] == "Wallstreetcn"),
         "{sources:?}"
     );
+    // Each section rests on its source, by name.
+    let section = structured(&page(&out, "sections/agi-clause.html"));
+    assert_eq!(section["@type"], "Report");
+    assert_eq!(section["isBasedOn"][0]["publisher"]["name"], "Wallstreetcn");
+    assert_eq!(section["isPartOf"]["headline"], "Unbundled");
     let mentioned = front["mentions"].as_array().expect("parties");
     let parties_dir = repo_root().join("content/parties");
     let mut parties: Vec<_> = std::fs::read_dir(&parties_dir)
