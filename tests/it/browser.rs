@@ -49,10 +49,10 @@ fn missing_tools(browser_dir: &Path) -> Vec<&'static str> {
     missing
 }
 
-#[test]
-fn the_shipped_briefing_passes_the_browser_checks() {
-    let browser_dir = repo_root().join("tests/browser");
-    let missing = missing_tools(&browser_dir);
+/// Whether the browser tools are here; a loud skip when they are not,
+/// and a failure in CI.
+fn tools_here(browser_dir: &Path) -> bool {
+    let missing = missing_tools(browser_dir);
     if !missing.is_empty() {
         let message = format!(
             "browser checks need {} (install: {INSTALL})",
@@ -61,6 +61,41 @@ fn the_shipped_briefing_passes_the_browser_checks() {
         let ci = std::env::var("CI").is_ok_and(|v| v == "true");
         assert!(!ci, "{message}; CI=true, so a missing tool is a failure");
         eprintln!("\n=== SKIPPED: {message} ===\n");
+    }
+    missing.is_empty()
+}
+
+/// The markup brief gives alerts, definition lists, task lists and code
+/// languages, on a page and in print, is valid HTML to the Nu checker (the
+/// shipped briefing, checked in full below, has only an alert).
+#[test]
+fn markdown_conventions_pass_the_nu_checker() {
+    let browser_dir = repo_root().join("tests/browser");
+    if !tools_here(&browser_dir) {
+        return;
+    }
+    let site = crate::conventions::site();
+    let out = build_ok(site.path());
+    let vnu = browser_dir.join("node_modules/vnu-jar/build/dist/vnu.jar");
+    let run = Command::new("java")
+        .arg("-jar")
+        .arg(vnu)
+        .args(["--errors-only", "--stdout"])
+        .args(["sections/terms.html", "print.html"].map(|p| out.join(p)))
+        .output()
+        .expect("java runs");
+    assert!(
+        run.status.success(),
+        "Nu checker errors:\n{}{}",
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
+}
+
+#[test]
+fn the_shipped_briefing_passes_the_browser_checks() {
+    let browser_dir = repo_root().join("tests/browser");
+    if !tools_here(&browser_dir) {
         return;
     }
     let tmp = tempfile::tempdir().expect("tempdir");

@@ -10,8 +10,9 @@ Cap\n: A limit on [Acme](party:acme)'s share.\n\n\
 - [x] Signed\n- [ ] Closed\n\n\
 ```mermaid\ngraph TD\n```\n";
 
-#[test]
-fn alerts_definition_lists_and_task_lists_show_on_the_page_and_in_print() {
+/// A site with a section holding an alert, a definition list, a task list
+/// and a code block in a language syntect does not know.
+pub fn site() -> tempfile::TempDir {
     let site = tempfile::tempdir().unwrap();
     let files = [
         ("briefing.toml", "title = \"T\"\n"),
@@ -30,6 +31,12 @@ fn alerts_definition_lists_and_task_lists_show_on_the_page_and_in_print() {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, text).unwrap();
     }
+    site
+}
+
+#[test]
+fn alerts_definition_lists_and_task_lists_show_on_the_page_and_in_print() {
+    let site = site();
     let out = build_ok(site.path());
     for (path, scope) in [
         ("sections/terms.html", ".prose"),
