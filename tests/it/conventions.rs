@@ -13,25 +13,18 @@ Cap\n: A limit on [Acme](party:acme)'s share.\n\n\
 /// A site with a section holding an alert, a definition list, a task list
 /// and a code block in a language syntect does not know.
 pub fn site() -> tempfile::TempDir {
-    let site = tempfile::tempdir().unwrap();
-    let files = [
-        ("briefing.toml", "title = \"T\"\n"),
-        ("content/sections/01-terms.md", SECTION),
+    write_site(&[
+        ("briefing.toml", b"title = \"T\"\n"),
+        ("content/sections/01-terms.md", SECTION.as_bytes()),
         (
             "content/parties/acme.md",
-            "+++\nname = \"Acme\"\nkind = \"company\"\n+++\n",
+            b"+++\nname = \"Acme\"\nkind = \"company\"\n+++\n",
         ),
         (
             "content/clauses/cap.md",
-            "+++\ntitle = \"Cap\"\nstatus = \"added\"\nafter = \"A cap\"\nparties = [\"acme\"]\n+++\n",
+            b"+++\ntitle = \"Cap\"\nstatus = \"added\"\nafter = \"A cap\"\nparties = [\"acme\"]\n+++\n",
         ),
-    ];
-    for (path, text) in files {
-        let path = site.path().join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-    site
+    ])
 }
 
 #[test]

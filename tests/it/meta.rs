@@ -174,8 +174,7 @@ fn png(width: u32, height: u32) -> Vec<u8> {
 }
 
 fn shared_site(config: &str) -> tempfile::TempDir {
-    let site = tempfile::tempdir().unwrap();
-    let files: [(&str, &[u8]); 4] = [
+    write_site(&[
         ("briefing.toml", config.as_bytes()),
         (
             "content/sections/01-deal.md",
@@ -186,13 +185,7 @@ fn shared_site(config: &str) -> tempfile::TempDir {
             b"+++\nname = \"Acme\"\nkind = \"company\"\nrole = \"A maker\"\n+++\n",
         ),
         ("static/cover.png", &png(1200, 630)),
-    ];
-    for (path, bytes) in files {
-        let path = site.path().join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, bytes).unwrap();
-    }
-    site
+    ])
 }
 
 #[test]

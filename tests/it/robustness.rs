@@ -4,17 +4,6 @@
 
 use crate::support::*;
 
-/// Writes a site from `(path, text)` pairs into a fresh temporary folder.
-fn write_site(files: &[(&str, &[u8])]) -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().unwrap();
-    for (path, bytes) in files {
-        let path = tmp.path().join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, bytes).unwrap();
-    }
-    tmp
-}
-
 const CONFIG: &[u8] = b"title = \"T\"\n";
 const PARTY: &[u8] = b"+++\nname = \"Acme\"\nkind = \"company\"\n+++\n";
 

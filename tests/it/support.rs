@@ -251,3 +251,14 @@ pub fn corpus(sections: usize) -> tempfile::TempDir {
     assert!(run.status.success(), "{}", stderr(&run));
     work
 }
+
+/// Writes a site from `(path, text)` pairs into a fresh temporary folder.
+pub fn write_site(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    for (path, bytes) in files {
+        let path = tmp.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+    tmp
+}
