@@ -35,7 +35,7 @@ pub const STATIC: [(&str, &str); 4] =
     embedded!("static": "brief.css", "brief.js", "print.css", "syntax.css");
 
 /// A template failed to render; carries Tera's whole explanation.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[error("template `{template}` failed: {message}")]
 pub struct RenderError {
     pub template: String,

@@ -232,6 +232,8 @@ pub struct Rendered {
     /// the site: raw HTML, or a link or image that is not external. Every
     /// other link in it was made from the briefing's references.
     pub authored_links: bool,
+    /// Whether the body embeds an entity's card (`![](quote:x)`).
+    pub embeds: bool,
 }
 
 /// Renders `body` to HTML, rewriting references, footnotes, headings and code.
@@ -267,6 +269,7 @@ pub fn render(
         headings,
         referenced: references.referenced,
         authored_links: references.authored_links,
+        embeds: references.embeds,
     }
 }
 

@@ -31,6 +31,8 @@ pub(super) struct References<'a> {
     pub(super) referenced: Vec<(Kind, String)>,
     /// See [`super::Rendered::authored_links`].
     pub(super) authored_links: bool,
+    /// See [`super::Rendered::embeds`].
+    pub(super) embeds: bool,
 }
 
 impl<'a> References<'a> {
@@ -41,6 +43,7 @@ impl<'a> References<'a> {
             counts: HashMap::new(),
             referenced: Vec::new(),
             authored_links: false,
+            embeds: false,
         }
     }
 
@@ -99,6 +102,7 @@ impl<'a> References<'a> {
     /// when there is no card. Inside a paragraph the card splits it, since a
     /// card is a block.
     fn embed<'e>(&mut self, kind: Kind, id: &str, in_paragraph: bool) -> Event<'e> {
+        self.embeds = true;
         let n = self.count(kind, id);
         let anchor = anchor_id(self.options.id_prefix, kind, id, n);
         match self.targets.card(kind, id, &anchor) {

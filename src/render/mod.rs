@@ -379,13 +379,15 @@ impl Sink for Collect {
 
 /// Renders every output file of the site into `sink`.
 ///
-/// `print.html` comes first, beside the feeds (its page is made by one
-/// thread, its entries by all), then the pages: what print alone needs
-/// is given back before the pages' scans and cards pile up, which keeps
-/// the build's peak memory lower than running all three side by side.
+/// First the pages `print.html` does not hold (the front page, the lists,
+/// `404.html`, entities print leaves out), while little else is held; then
+/// `print.html` beside the feeds, each entry made with its entity's page
+/// from one rendering of the body (the document by one thread, the entries
+/// and pages by all).
 pub fn site(renderer: &mut Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
     use crate::timed;
     let r = &*renderer;
+    timed("pages", || pages::all(r, sink))?;
     let (print, feeds) = rayon::join(
         || timed("print.html", || print::page(r, sink)),
         || timed("feeds", || feeds::all(r, sink)),
@@ -393,5 +395,5 @@ pub fn site(renderer: &mut Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
     print?;
     feeds?;
     renderer.print_done();
-    timed("pages", || pages::all(renderer, sink))
+    Ok(())
 }

@@ -2,6 +2,8 @@
 //! indexes and `404.html`, each from its template (`print.html` is in
 //! [`super::print`]).
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -23,11 +25,13 @@ enum Job {
     NotFound,
 }
 
-/// Renders every page but `print.html`, in parallel, handing each to `sink`
-/// as soon as it is done.
+/// Renders every page but `print.html` and the pages of the entities it
+/// holds (made beside their print entries), in parallel, handing each to
+/// `sink` as soon as it is done.
 pub fn all(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
     let mut jobs = vec![Job::Front, Job::NotFound];
-    jobs.extend(r.briefing.keys().map(Job::Entity));
+    let unprinted = r.briefing.keys().filter(|&k| !super::print::holds(r, k));
+    jobs.extend(unprinted.map(Job::Entity));
     jobs.extend([Kind::Party, Kind::Clause, Kind::Quote].map(Job::Index));
     jobs.par_iter().try_for_each(|job| {
         let file = match *job {
@@ -35,14 +39,7 @@ pub fn all(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
                 let lede = r.briefing.front.map(|doc| r.body(doc));
                 r.kept("index.html", &lede, || front(r))
             }
-            Job::Entity(key) => r.entity_page(key, || {
-                let body = r.body(r.briefing.doc(key));
-                let body = r.markdown(body, "../", LinkMode::Site, Default::default())?;
-                match key.kind {
-                    Kind::Section => section(r, key, &body),
-                    _ => entity(r, key, &body),
-                }
-            }),
+            Job::Entity(key) => entity_file(r, key, || body(r, key)),
             Job::Index(kind) => r.kept(&format!("{}/index.html", kind.dir()), &(), || {
                 index(r, kind)
             }),
@@ -53,6 +50,28 @@ pub fn all(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
         }?;
         sink.put(file)?;
         Ok(())
+    })
+}
+
+/// The body of entity `key` as its page shows it.
+pub(super) fn body(r: &Renderer, key: EntityKey) -> Result<Arc<Rendered>, RenderError> {
+    let text = r.body(r.briefing.doc(key));
+    r.markdown(text, "../", LinkMode::Site, Default::default())
+}
+
+/// The page of entity `key`, with its body as `body` gives it when the
+/// page is made rather than kept from the last build.
+pub(super) fn entity_file(
+    r: &Renderer,
+    key: EntityKey,
+    body: impl FnOnce() -> Result<Arc<Rendered>, RenderError>,
+) -> Result<OutFile, RenderError> {
+    r.entity_page(key, || {
+        let body = body()?;
+        match key.kind {
+            Kind::Section => section(r, key, &body),
+            _ => entity(r, key, &body),
+        }
     })
 }
 

@@ -7,14 +7,18 @@
 //! point at anchors inside the document. The look is `static/print.css`; this
 //! module only decides what the document holds.
 
+use std::borrow::Cow;
+use std::cell::OnceCell;
+use std::ops::Range;
+use std::sync::Arc;
+
+use pulldown_cmark_escape::{escape_href, escape_html};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use std::sync::Arc;
-
 use super::views::{EntityView, LinkMode};
 use super::{OutFile, RenderError, Renderer, Sink, SiteError, text};
-use crate::annotate::RenderOptions;
+use crate::annotate::{RenderOptions, Rendered};
 use crate::graph::PageId;
 use crate::model::{EntityKey, Kind};
 
@@ -151,7 +155,7 @@ pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
         let made: Vec<Result<String, SiteError>> = (batch.par_iter())
             .map(|piece| match *piece {
                 Piece::Text(text) => Ok(text.to_string()),
-                Piece::Entry(n) => entry(r, entries[n]),
+                Piece::Entry(n) => entry(r, sink, entries[n]),
             })
             .collect();
         made
@@ -159,16 +163,29 @@ pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
     crate::timed("print entries", || sink.put_pieces("print.html", &mut next))
 }
 
+/// Whether `print.html` has an entry for `key`: every section does, and
+/// every party, clause and quote with a label (that is, referenced).
+pub fn holds(r: &Renderer, key: EntityKey) -> bool {
+    key.kind == Kind::Section || r.view(key).label.is_some()
+}
+
 /// The entry of `key`, with its body, as its component in `print.html`
 /// renders it; kept by `brief serve` while its body and the sections that
-/// mention it are as they were.
-fn entry(r: &Renderer, key: EntityKey) -> Result<String, SiteError> {
+/// mention it are as they were. The entity's page is made here too, and
+/// handed to `sink`: one rendering of the body serves both.
+fn entry(r: &Renderer, sink: &dyn Sink, key: EntityKey) -> Result<String, SiteError> {
+    let rendered = OnceCell::new();
+    let page_body = || {
+        let made = rendered.get_or_init(|| super::pages::body(r, key));
+        made.as_ref().map(Arc::clone).map_err(RenderError::clone)
+    };
+    sink.put(super::pages::entity_file(r, key, page_body)?)?;
     let sections = (key.kind != Kind::Section).then(|| mentioning_sections(r, key));
     let inputs = (key, r.body(r.briefing.doc(key)), &sections);
     let made = r.kept("print.html", &inputs, || {
         let entry = Entry {
             entity: r.view_in(key, LinkMode::Print),
-            html: body(r, key)?,
+            html: body(r, key, page_body)?,
             sections: sections.clone(),
         };
         // `print_section`, `print_party`, `print_clause` or `print_quote`.
@@ -219,26 +236,101 @@ fn placed_once(plan: &[Piece], count: usize) -> Result<(), RenderError> {
 /// `deal-terms`. The template's own ids for an entry, `section-deal` and
 /// `section-deal_title`, cannot come out of a body either, since a heading
 /// slug is never `title` (see `annotate`'s heading ids).
-fn body(r: &Renderer, key: EntityKey) -> Result<String, SiteError> {
+fn body(
+    r: &Renderer,
+    key: EntityKey,
+    page_body: impl FnOnce() -> Result<Arc<Rendered>, RenderError>,
+) -> Result<String, SiteError> {
     let prefix = format!("{}-{}_", key.kind.as_str(), r.briefing.id(key));
-    let folder = format!("{}/", key.kind.dir());
-    let options = RenderOptions {
-        id_prefix: &prefix,
-        moved_from: Some(&folder),
-    };
     let text = r.body(r.briefing.doc(key));
     if text.trim().is_empty() {
         return Ok(String::new());
     }
-    let rendered = r.markdown(text, "", LinkMode::Print, options)?;
-    // Only the HTML is wanted: a body kept by `serve` is shared, and
-    // copying its headings and references too would be waste.
-    let html = Arc::try_unwrap(rendered).map_or_else(|kept| kept.html.clone(), |own| own.html);
+    let html = match reprint(r, &*page_body()?, &prefix) {
+        Some(html) => html,
+        None => rendered(r, key, &prefix)?,
+    };
     Ok(if html.trim().is_empty() {
         String::new()
     } else {
         html
     })
+}
+
+/// The body of `key` rendered for print, ids prefixed with `prefix`.
+fn rendered(r: &Renderer, key: EntityKey, prefix: &str) -> Result<String, RenderError> {
+    let folder = format!("{}/", key.kind.dir());
+    let options = RenderOptions {
+        id_prefix: prefix,
+        moved_from: Some(&folder),
+    };
+    let rendered = r.markdown(r.body(r.briefing.doc(key)), "", LinkMode::Print, options)?;
+    // Only the HTML is wanted: a body kept by `serve` is shared, and
+    // copying its headings and references too would be waste.
+    Ok(Arc::try_unwrap(rendered).map_or_else(|kept| kept.html.clone(), |own| own.html))
+}
+
+/// The print body made from the page's, where that differs from rendering
+/// the Markdown again only in what `print.html` puts in place of the
+/// page's: every id gets `prefix` (as do `for`, the endnotes' inert copies
+/// of ids in `data-note-id`, and links to a `#fragment`),
+/// and each reference points at its entity's anchor in the document, a
+/// section's with its `§N`. None when the body holds markup of the author's
+/// own (which print rebases from the page's folder) or an embedded card
+/// (which print shows in its own variant): those are rendered again.
+fn reprint(r: &Renderer, page: &Rendered, prefix: &str) -> Option<String> {
+    if page.authored_links || page.embeds {
+        return None;
+    }
+    let html = page.html.as_str();
+    let mut prefix_html = String::new();
+    let _ = escape_html(&mut prefix_html, prefix);
+    // Where each change goes: the range replaced and its replacement.
+    let mut edits: Vec<(Range<usize>, Cow<str>)> = Vec::new();
+    let mut href = 0..0;
+    let mut missing = false;
+    crate::verify::html::each_attribute(html, |_, _, name, value| match name {
+        "id" | "for" | "data-note-id" => {
+            edits.push((value.start..value.start, Cow::from(&prefix_html)))
+        }
+        "href" if html[value.clone()].starts_with('#') => {
+            let at = value.start + 1;
+            edits.push((at..at, Cow::from(&prefix_html)));
+        }
+        "href" => href = value,
+        // A reference's tag: `class`, `href`, `id`, `data-ref`, then any
+        // `data-label`, as `annotate` writes it.
+        "data-ref" => {
+            let view = crate::annotate::parse_reference(&html[value.clone()])
+                .and_then(|(kind, id)| r.briefing.lookup(kind, id))
+                .map(|key| r.view_in(key, LinkMode::Print));
+            let Some(view) = view else {
+                missing = true;
+                return;
+            };
+            let mut to = String::new();
+            let _ = escape_href(&mut to, &view.href);
+            edits.push((href.clone(), Cow::Owned(to)));
+            if let (Kind::Section, Some(n)) = (view.kind, view.number) {
+                let end = value.end + 1;
+                edits.push((end..end, Cow::Owned(format!(" data-label=\"§{n}\""))));
+            }
+        }
+        _ => {}
+    });
+    if missing {
+        return None;
+    }
+    edits.sort_by_key(|(range, _)| range.start);
+    let mut out = String::with_capacity(html.len() + edits.len() * prefix_html.len());
+    let mut at = 0;
+    for (range, text) in &edits {
+        out.push_str(html.get(at..range.start)?);
+        out.push_str(text);
+        at = range.end;
+    }
+    out.push_str(html.get(at..)?);
+    Some(out)
 }
 
 /// How many entries are rendered together, in parallel, before they are
@@ -345,6 +437,86 @@ fn css_string(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::{ENTRY_MARK, Piece, css_string, pieces, running_title};
+    use crate::Severity;
+    use crate::model::Kind;
+    use crate::render::{Renderer, pages};
+    use crate::test_site::compile;
+    use crate::theme::Theme;
+
+    /// Everything a body without markup of the author's own can hold.
+    const RICH: &str = "+++\ntitle = \"Rich\"\n+++\n\
+        ## Terms & [](party:a)\n\nSee [the other](section:other), [](clause:fee) and \
+        [what was said](quote:q).[^n] Again [](party:a), ~~struck~~ \"quoted\".\n\n\
+        ## Terms & [](party:a)\n\n> [!NOTE]\n> A note on [](party:b).\n\n\
+        - [x] done\n- [ ] to do [](section:other)\n\nTerm\n: Its definition.\n\n\
+        | a | b |\n|---|---|\n| [](party:b) | 2 |\n\n\
+        ```rust\nfn main() {}\n```\n\n\
+        [out](https://example.com/x#y) ![pic](https://example.com/p.png)\n\n\
+        [^n]: A note naming [](party:b) and [](section:other).\n";
+
+    #[test]
+    fn a_print_body_made_from_the_page_body_is_the_body_rendered_for_print() {
+        let c = compile(&[
+            (
+                "parties/a.md",
+                "+++\nname = \"A & Co\"\nkind = \"company\"\n+++\n",
+            ),
+            (
+                "parties/b.md",
+                "+++\nname = \"B\"\nkind = \"person\"\naffiliation = \"a\"\n+++\n[](party:a) hired them.[^x]\n\n[^x]: In [](section:rich).\n",
+            ),
+            (
+                "clauses/fee.md",
+                "+++\ntitle = \"Fee\"\nstatus = \"added\"\nparties = [\"a\"]\nafter = \"F\"\n+++\n",
+            ),
+            (
+                "quotes/q.md",
+                "+++\nspeaker = \"b\"\ntext = \"x\"\nkind = \"direct\"\nabout = [\"a\"]\n+++\n",
+            ),
+            ("sections/01-rich.md", RICH),
+            (
+                "sections/02-other.md",
+                "+++\ntitle = \"Other\"\n+++\n[](party:b) and [local](#terms).\n",
+            ),
+            (
+                "sections/03-embed.md",
+                "+++\ntitle = \"Embed\"\n+++\n![](quote:q)\n",
+            ),
+        ]);
+        let errors = (c.diagnostics.iter()).filter(|d| d.severity == Severity::Error);
+        assert_eq!(errors.count(), 0, "{:?}", c.diagnostics);
+        let (briefing, graph) = c.site.as_ref().unwrap();
+        let theme = Theme::load(None).unwrap();
+        let r = Renderer::new(&c.files, briefing, graph, &theme, None, None);
+        let mut made = Vec::new();
+        for key in briefing.keys() {
+            let prefix = format!("{}-{}_", key.kind.as_str(), briefing.id(key));
+            let page = pages::body(&r, key).unwrap();
+            let reprinted = super::reprint(&r, &page, &prefix);
+            if let Some(html) = &reprinted {
+                assert_eq!(html, &super::rendered(&r, key, &prefix).unwrap());
+            }
+            made.push((briefing.id(key).to_string(), reprinted.is_some()));
+        }
+        // Rendered again: a body with a link of the author's own, and one
+        // with an embedded card.
+        let again: Vec<&str> = (made.iter().filter(|(_, made)| !made))
+            .map(|(id, _)| id.as_str())
+            .collect();
+        assert_eq!(again, ["other", "embed"]);
+        let rich = briefing.lookup(Kind::Section, "rich").unwrap();
+        let page = pages::body(&r, rich).unwrap();
+        let print = super::reprint(&r, &page, "section-rich_").unwrap();
+        for expected in [
+            "id=\"section-rich_terms-2\"",
+            "href=\"#section-other\"",
+            "data-label=\"§2\"",
+            "for=\"section-rich_sn-1\"",
+            "data-note-id=\"section-rich_m-party-b-3\"",
+        ] {
+            assert!(print.contains(expected), "{expected} in {print}");
+        }
+    }
 
     #[test]
     fn running_titles_are_cut_at_a_word_to_fit_the_margin() {

@@ -142,7 +142,10 @@ fn saturate(n: impl TryInto<u32>) -> u32 {
 /// Calls `attribute(tag start, tag, name, value's range)` for every
 /// attribute of every start tag in `html`, skipping comments, end tags,
 /// doctypes and the content of raw-text elements.
-fn each_attribute(html: &str, mut attribute: impl FnMut(usize, &str, &str, Range<usize>)) {
+pub(crate) fn each_attribute(
+    html: &str,
+    mut attribute: impl FnMut(usize, &str, &str, Range<usize>),
+) {
     let bytes = html.as_bytes();
     let mut i = 0;
     while let Some(offset) = memchr::memchr(b'<', &bytes[i..]) {

@@ -13,7 +13,7 @@
 //! Markdown link that made it is the job of [`locate`](locate::locate), and
 //! what a build does with the misses is the caller's.
 
-mod html;
+pub(crate) mod html;
 mod locate;
 mod paths;
 
