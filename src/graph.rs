@@ -126,36 +126,27 @@ impl Graph {
         // A large briefing has hundreds of thousands of mentions. Each page's
         // are taken from its scan in parallel (dropping what the scan kept
         // for itself with the thread that made it), then laid end to end.
-        let found: Vec<Vec<(Mention, Place)>> = pages
-            .into_par_iter()
-            .map(|page| {
+        let places: Vec<Place>;
+        (graph.mentions, places) = (pages.into_par_iter())
+            .flat_map_iter(|page| {
                 let start = page.doc.body_start;
-                (page.refs.into_iter().zip(page.bound))
-                    .filter_map(|(r, bound)| {
-                        let mention = Mention {
-                            page: page.page,
-                            entity: bound?,
-                            nth: r.nth,
-                            snippet: r.snippet,
-                            embed: r.embed,
-                        };
-                        let place = Place {
-                            block: r.block,
-                            file: page.doc.file,
-                            span: r.span.start + start..r.span.end + start,
-                        };
-                        Some((mention, place))
-                    })
-                    .collect()
+                (page.refs.into_iter().zip(page.bound)).filter_map(move |(r, bound)| {
+                    let mention = Mention {
+                        page: page.page,
+                        entity: bound?,
+                        nth: r.nth,
+                        snippet: r.snippet,
+                        embed: r.embed,
+                    };
+                    let place = Place {
+                        block: r.block,
+                        file: page.doc.file,
+                        span: r.span.start + start..r.span.end + start,
+                    };
+                    Some((mention, place))
+                })
             })
-            .collect();
-        let count = found.iter().map(Vec::len).sum();
-        graph.mentions.reserve_exact(count);
-        let mut places = Vec::with_capacity(count);
-        for (mention, place) in found.into_iter().flatten() {
-            graph.mentions.push(mention);
-            places.push(place);
-        }
+            .unzip();
         graph.by_entity = Kind::ALL.map(|kind| vec![Vec::new(); briefing.len(kind)]);
         for (n, m) in graph.mentions.iter().enumerate() {
             graph.by_entity[m.entity.kind as usize][m.entity.index].push(n);
@@ -235,16 +226,11 @@ impl Graph {
             let bound = key.kind == Kind::Party && !self.party_clauses[key.index].is_empty();
             if !bound && self.mentions_of(key).all(|m| m.page == PageId::Entity(key)) {
                 let (kind, id) = (key.kind.as_str(), briefing.id(key));
-                out.push(
-                    Diagnostic::warning(
-                        "unreferenced",
-                        briefing.doc(key).file,
-                        0..0,
-                        format!("{kind} `{id}` is never referenced"),
-                    )
-                    .with_label("defined here")
-                    .with_help(format!("mention it somewhere, e.g. `[]({kind}:{id})`")),
-                );
+                let message = format!("{kind} `{id}` is never referenced");
+                let help = format!("mention it somewhere, e.g. `[]({kind}:{id})`");
+                let warning =
+                    Diagnostic::warning("unreferenced", briefing.doc(key).file, 0..0, message);
+                out.push(warning.with_label("defined here").with_help(help));
             }
         }
         for (m, place) in self.mentions.iter().zip(places) {
