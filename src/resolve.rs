@@ -48,16 +48,12 @@ pub fn relations(briefing: &Briefing) -> (Relations, Vec<Diagnostic>) {
             .filter_map(|p| cx.party(p, clause.doc, "parties"))
             .collect();
         if meta.parties.get_ref().is_empty() {
-            cx.out.push(
-                Diagnostic::error(
-                    "missing-key",
-                    clause.doc.file,
-                    shift(clause.doc, meta.parties.span()),
-                    "a clause needs at least one party",
-                )
-                .with_label("empty list")
-                .with_help("name the parties bound by this term, e.g. `parties = [\"microsoft\", \"openai\"]`"),
-            );
+            let span = shift(clause.doc, meta.parties.span());
+            let message = "a clause needs at least one party";
+            let help =
+                "name the parties bound by this term, e.g. `parties = [\"microsoft\", \"openai\"]`";
+            let error = Diagnostic::error("missing-key", clause.doc.file, span, message);
+            cx.out.push(error.with_label("empty list").with_help(help));
         }
         relations.clause_parties.push(parties);
         if meta.before.is_none() && meta.status != Status::Added {
