@@ -32,11 +32,10 @@ pub fn load(sources: &Sources) -> (Option<Briefing>, Vec<Diagnostic>) {
     let front = (sources.content.iter())
         .find(|content| content.slot == Slot::Front)
         .and_then(|content| front(files, content, &mut diagnostics));
-    let mut unloaded = FxHashMap::default();
-    let sections = entities::<SectionMeta>(sources, &mut unloaded, &mut diagnostics);
-    let parties = entities::<PartyMeta>(sources, &mut unloaded, &mut diagnostics);
-    let clauses = entities::<ClauseMeta>(sources, &mut unloaded, &mut diagnostics);
-    let quotes = entities::<QuoteMeta>(sources, &mut unloaded, &mut diagnostics);
+    let sections = entities::<SectionMeta>(sources, &mut diagnostics);
+    let parties = entities::<PartyMeta>(sources, &mut diagnostics);
+    let clauses = entities::<ClauseMeta>(sources, &mut diagnostics);
+    let quotes = entities::<QuoteMeta>(sources, &mut diagnostics);
     let briefing = config.map(|config| {
         let mut briefing = Briefing::new(
             config,
@@ -47,9 +46,19 @@ pub fn load(sources: &Sources) -> (Option<Briefing>, Vec<Diagnostic>) {
             clauses,
             quotes,
         );
-        // A duplicate id is loaded once, so it is not missing.
-        unloaded.retain(|(kind, id): &(Kind, String), _| briefing.lookup(*kind, id).is_none());
-        briefing.unloaded = unloaded;
+        // A file that did not load keeps its id, when it has one, so that
+        // references to it point at its error. An id another file of its
+        // kind loaded under is not missing.
+        for content in &sources.content {
+            let Slot::Entity(kind) = content.slot else {
+                continue;
+            };
+            let (_, id) = number_and_id(kind, &content.stem);
+            if is_valid_id(&id) && briefing.lookup(kind, &id).is_none() {
+                let path = files.path(content.file).display().to_string();
+                briefing.unloaded.insert((kind, id), path);
+            }
+        }
         briefing
     });
     (briefing, diagnostics)
@@ -91,48 +100,37 @@ trait Meta: DeserializeOwned + Send {
 
 /// Every entity of `M::KIND`, each file's front matter parsed on its own,
 /// in parallel, then in order: sections with a number first, by number,
-/// and the rest by id. Ids whose files failed to load go in `unloaded`.
-fn entities<M: Meta>(
-    sources: &Sources,
-    unloaded: &mut FxHashMap<(Kind, String), String>,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<Entity<M>> {
+/// and the rest by id.
+fn entities<M: Meta>(sources: &Sources, diagnostics: &mut Vec<Diagnostic>) -> Vec<Entity<M>> {
     let files = &sources.files;
     let loaded: Vec<_> = (sources.content.par_iter())
         .filter(|content| content.slot == Slot::Entity(M::KIND))
         .map(|content| {
-            // A section's file name may start with its number, which is no
-            // part of its id.
-            let (number, id) = match M::KIND {
-                Kind::Section => section_order(&content.stem),
-                _ => (None, content.stem.clone()),
-            };
+            let (number, id) = number_and_id(M::KIND, &content.stem);
             let mut found = Vec::new();
-            let entity = entity::<M>(files, content, id.clone(), &mut found);
-            (content.file, number, id, entity, found)
+            let entity = entity::<M>(files, content, id, &mut found);
+            (number, entity.map_err(|d| found.push(d)).ok(), found)
         })
         .collect();
     let mut entities = Vec::new();
-    for (file, number, id, entity, found) in loaded {
+    for (number, entity, found) in loaded {
         diagnostics.extend(found);
-        match entity {
-            Ok(entity) => entities.push((entity.meta.weight().or(number), entity)),
-            Err(d) => {
-                diagnostics.push(d);
-                // A file with a valid id is kept by it, so that references
-                // to it point here.
-                if is_valid_id(&id) {
-                    let path = files.path(file).display().to_string();
-                    unloaded.insert((M::KIND, id), path);
-                }
-            }
-        }
+        entities.extend(entity.map(|entity| (entity.meta.weight().or(number), entity)));
     }
     // Unnumbered (`None`) after numbered.
     entities.sort_by(|(a, x), (b, y)| (a.is_none(), a, &x.id).cmp(&(b.is_none(), b, &y.id)));
     let entities: Vec<Entity<M>> = entities.into_iter().map(|(_, e)| e).collect();
     check_duplicates(files, &entities, diagnostics);
     entities
+}
+
+/// The number and the id a content file's name gives: a section's name
+/// may start with its number, which is no part of its id.
+fn number_and_id(kind: Kind, stem: &str) -> (Option<i64>, String) {
+    match kind {
+        Kind::Section => section_order(stem),
+        _ => (None, stem.to_string()),
+    }
 }
 
 /// Parses one content file's front matter into an entity with `id`; the
