@@ -105,14 +105,13 @@ impl PartyKind {
 
     /// The heading of a list of parties of this kind.
     pub fn plural(self) -> &'static str {
-        let plurals = [
-            "Companies",
-            "People",
-            "Governments",
-            "Organisations",
-            "Products",
-        ];
-        plurals[self as usize]
+        match self {
+            PartyKind::Company => "Companies",
+            PartyKind::Person => "People",
+            PartyKind::Government => "Governments",
+            PartyKind::Organisation => "Organisations",
+            PartyKind::Product => "Products",
+        }
     }
 }
 
@@ -310,10 +309,8 @@ impl Briefing {
             Kind::Quote => {
                 let quote = &self.quotes[key.index].meta;
                 let speaker = quote.speaker.get_ref();
-                let speaker = match self.lookup(Kind::Party, speaker) {
-                    Some(party) => &self.parties[party.index].meta.name,
-                    None => speaker,
-                };
+                let party = self.lookup(Kind::Party, speaker);
+                let speaker = party.map_or(speaker, |party| &self.parties[party.index].meta.name);
                 let words = shorten(&quote.text, 60);
                 match quote.kind {
                     QuoteKind::Direct => format!("{speaker}: \u{201c}{words}\u{201d}"),
@@ -332,13 +329,13 @@ impl Briefing {
 /// `text` cut at a word boundary to at most about `max` characters, with `…`.
 pub fn shorten(text: &str, max: usize) -> String {
     let text = text.trim();
-    if text.chars().count() <= max {
+    let Some((end, _)) = text.char_indices().nth(max) else {
         return text.to_string();
-    }
-    let cut: String = text.chars().take(max).collect();
+    };
+    let cut = &text[..end];
     let cut = match cut.rfind(char::is_whitespace) {
         Some(i) if i > max / 2 => &cut[..i],
-        _ => &cut[..],
+        _ => cut,
     };
     format!(
         "{}\u{2026}",
