@@ -221,9 +221,9 @@ impl Meta for ClauseMeta {
             let message = format!(
                 "the clause ends (`until`, {until}) before it takes effect (`effective`, {effective})"
             );
-            out.push(at.error("date-order", "until", message)
-                .with_label("before `effective`")
-                .with_help("check both dates: `until` is when the term stops applying, `effective` when it starts"));
+            let help = "check both dates: `until` is when the term stops applying, `effective` when it starts";
+            let error = at.error("date-order", "until", message);
+            out.push(error.with_label("before `effective`").with_help(help));
         }
     }
 }
@@ -321,12 +321,8 @@ fn check_id(file: FileId, kind: Kind, id: &str) -> Result<(), Diagnostic> {
 fn parse_config(files: &Files, file: FileId, diagnostics: &mut Vec<Diagnostic>) -> Option<Config> {
     let config = toml::from_str::<Config>(files.text(file)).map_err(|err| {
         let span = err.span().unwrap_or(0..0);
-        diagnostics.push(frontmatter::toml_diagnostic(
-            file,
-            span,
-            err.message(),
-            false,
-        ));
+        let error = frontmatter::toml_diagnostic(file, span, err.message(), false);
+        diagnostics.push(error);
     });
     let config = config.ok()?;
     let error = |code, span, message: String| Diagnostic::error(code, file, span, message);
@@ -334,16 +330,11 @@ fn parse_config(files: &Files, file: FileId, diagnostics: &mut Vec<Diagnostic>) 
     for source in &config.sources {
         let (id, span) = (source.id.get_ref(), source.id.span());
         if !is_valid_id(id) {
-            let help = format!(
-                "ids use lowercase letters, digits and hyphens, e.g. `{}`",
-                slugify(id)
-            );
+            let slug = slugify(id);
+            let help = format!("ids use lowercase letters, digits and hyphens, e.g. `{slug}`");
             let message = format!("`{id}` is not a valid source id");
-            diagnostics.push(
-                error("invalid-id", span.clone(), message)
-                    .with_help(help)
-                    .with_label("here"),
-            );
+            let invalid = error("invalid-id", span.clone(), message);
+            diagnostics.push(invalid.with_label("here").with_help(help));
         }
         if !seen.insert(id) {
             let message = format!("two sources have the id `{id}`");
