@@ -42,16 +42,13 @@ pub fn split(file: FileId, text: &str) -> Result<Split, Diagnostic> {
     };
     let opening = 0..first.len();
     if first.trim_end() == "---" {
-        return Err(Diagnostic::error(
-            "yaml-front-matter",
-            file,
-            opening,
-            "front matter must be TOML between `+++` lines, not YAML",
-        )
-        .with_label("YAML front matter starts here")
-        .with_help(
-            "replace both `---` lines with `+++` and write the keys as TOML (`title = \"...\"`)",
-        ));
+        let message = "front matter must be TOML between `+++` lines, not YAML";
+        let help =
+            "replace both `---` lines with `+++` and write the keys as TOML (`title = \"...\"`)";
+        let error = Diagnostic::error("yaml-front-matter", file, opening, message);
+        return Err(error
+            .with_label("YAML front matter starts here")
+            .with_help(help));
     }
     if first.trim_end() != "+++" {
         return Ok(Split::default());
@@ -65,14 +62,12 @@ pub fn split(file: FileId, text: &str) -> Result<Split, Diagnostic> {
             });
         }
     }
-    Err(Diagnostic::error(
-        "unterminated-front-matter",
-        file,
-        opening,
-        "front matter is not closed",
-    )
-    .with_label("this `+++` has no closing `+++` line")
-    .with_help("end the front matter with a line holding only `+++`"))
+    let message = "front matter is not closed";
+    let error = Diagnostic::error("unterminated-front-matter", file, opening, message);
+    let help = "end the front matter with a line holding only `+++`";
+    Err(error
+        .with_label("this `+++` has no closing `+++` line")
+        .with_help(help))
 }
 
 /// Deserialises the front matter of `text` (as found by [`split`]) into `T`.

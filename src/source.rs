@@ -331,16 +331,10 @@ fn decode(
         Err(err) => {
             let at = err.utf8_error().valid_up_to();
             let file = files.add(rel, String::from_utf8_lossy(err.as_bytes()).into_owned());
-            diagnostics.push(
-                Diagnostic::error(
-                    "not-utf8",
-                    file,
-                    at..at + 1,
-                    "this file is not valid UTF-8 text",
-                )
-                .with_label("first invalid byte")
-                .with_help("save the file as UTF-8"),
-            );
+            let message = "this file is not valid UTF-8 text";
+            let error = Diagnostic::error("not-utf8", file, at..at + 1, message);
+            let help = "save the file as UTF-8";
+            diagnostics.push(error.with_label("first invalid byte").with_help(help));
             Err(file)
         }
     }
