@@ -100,7 +100,7 @@ trait Meta: DeserializeOwned + Send {
 
 /// Every entity of `M::KIND`, each file's front matter parsed on its own,
 /// in parallel, then in order: sections with a number first, by number,
-/// and the rest by id.
+/// and the rest by id. Two files with one id are an error at the second.
 fn entities<M: Meta>(sources: &Sources, diagnostics: &mut Vec<Diagnostic>) -> Vec<Entity<M>> {
     let files = &sources.files;
     let loaded: Vec<_> = (sources.content.par_iter())
@@ -120,7 +120,19 @@ fn entities<M: Meta>(sources: &Sources, diagnostics: &mut Vec<Diagnostic>) -> Ve
     // Unnumbered (`None`) after numbered.
     entities.sort_by(|(a, x), (b, y)| (a.is_none(), a, &x.id).cmp(&(b.is_none(), b, &y.id)));
     let entities: Vec<Entity<M>> = entities.into_iter().map(|(_, e)| e).collect();
-    check_duplicates(files, &entities, diagnostics);
+    let mut first: FxHashMap<&str, FileId> = FxHashMap::default();
+    for entity in &entities {
+        // Each entity has a file of its own: one that is not the first with
+        // its id is a duplicate.
+        let other = *first.entry(&entity.id).or_insert(entity.doc.file);
+        if other != entity.doc.file {
+            let message = format!("two {} have the id `{}`", M::KIND.dir(), entity.id);
+            let other = files.path(other).display();
+            let help = format!("{other} has the same id; rename one of them");
+            let error = Diagnostic::error("duplicate-id", entity.doc.file, 0..0, message);
+            diagnostics.push(error.with_label("second file with this id").with_help(help));
+        }
+    }
     entities
 }
 
@@ -352,27 +364,6 @@ fn parse_config(files: &Files, file: FileId, diagnostics: &mut Vec<Diagnostic>) 
         }
     }
     Some(config)
-}
-
-fn check_duplicates<M: Meta>(
-    files: &Files,
-    items: &[Entity<M>],
-    diagnostics: &mut Vec<Diagnostic>,
-) {
-    let mut first: FxHashMap<&str, FileId> = FxHashMap::default();
-    first.reserve(items.len());
-    for item in items {
-        // Each item has a file of its own: one that is not the first with
-        // its id is a duplicate.
-        let other = *first.entry(&item.id).or_insert(item.doc.file);
-        if other != item.doc.file {
-            let message = format!("two {} have the id `{}`", M::KIND.dir(), item.id);
-            let other = files.path(other).display();
-            let help = format!("{other} has the same id; rename one of them");
-            let error = Diagnostic::error("duplicate-id", item.doc.file, 0..0, message);
-            diagnostics.push(error.with_label("second file with this id").with_help(help));
-        }
-    }
 }
 
 #[cfg(test)]
