@@ -149,12 +149,9 @@ pub fn read(
             let Ok(file) = decode(&mut files, &mut diagnostics, text, rel) else {
                 continue;
             };
-            let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
-            content.push(ContentFile {
-                file,
-                slot,
-                stem: stem.unwrap_or_default(),
-            });
+            let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+            let stem = stem.into_owned();
+            content.push(ContentFile { file, slot, stem });
             // The text moves on to the next read as it is.
             if let Some(stamp) = stamp {
                 next.insert(path, (stamp, Arc::clone(files.shared(file))));
