@@ -319,13 +319,11 @@ fn check_id(file: FileId, kind: Kind, id: &str) -> Result<(), Diagnostic> {
     }
     if kind != Kind::Section && id == "index" {
         let (name, dir) = (kind.as_str(), kind.dir());
-        return error(
-            "reserved-id",
-            format!(
-                "a {name} cannot have the id `index`: `{dir}/index.html` is the list of every {name}"
-            ),
-            format!("rename the file, e.g. `content/{dir}/{name}-index.md`"),
+        let message = format!(
+            "a {name} cannot have the id `index`: `{dir}/index.html` is the list of every {name}"
         );
+        let help = format!("rename the file, e.g. `content/{dir}/{name}-index.md`");
+        return error("reserved-id", message, help);
     }
     Ok(())
 }
