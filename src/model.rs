@@ -355,15 +355,10 @@ pub fn is_valid_id(id: &str) -> bool {
 /// A valid id close to `id`, for suggestions: lowercase, runs of other characters
 /// turned into single hyphens.
 pub fn slugify(id: &str) -> String {
-    let mut out = String::with_capacity(id.len());
-    for c in id.chars().flat_map(char::to_lowercase) {
-        match c.is_ascii_lowercase() || c.is_ascii_digit() {
-            true => out.push(c),
-            false if !out.ends_with('-') => out.push('-'),
-            false => {}
-        }
-    }
-    out.trim_matches('-').to_string()
+    let lower = id.to_lowercase();
+    let words = lower.split(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit()));
+    let words: Vec<&str> = words.filter(|word| !word.is_empty()).collect();
+    words.join("-")
 }
 
 #[cfg(test)]
