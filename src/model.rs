@@ -337,19 +337,14 @@ pub fn shorten(text: &str, max: usize) -> String {
         Some(i) if i > max / 2 => &cut[..i],
         _ => cut,
     };
-    format!(
-        "{}\u{2026}",
-        cut.trim_end_matches([',', ';', ':', '.', ' '])
-    )
+    let cut = cut.trim_end_matches([',', ';', ':', '.', ' ']);
+    format!("{cut}\u{2026}")
 }
 
 /// Whether `id` follows the id syntax `[a-z0-9][a-z0-9-]*`.
 pub fn is_valid_id(id: &str) -> bool {
-    let mut chars = id.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    let allowed = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-';
+    !id.is_empty() && !id.starts_with('-') && id.chars().all(allowed)
 }
 
 /// A valid id close to `id`, for suggestions: lowercase, runs of other characters
