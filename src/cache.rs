@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::annotate::{RawRef, Rendered};
 
@@ -57,7 +57,7 @@ impl<K: Eq + Hash + Clone, V: Clone> Table<K, V> {
     /// Makes what this build stored the table the next build starts from,
     /// and returns how many entries it made rather than reused.
     fn advance(&mut self) -> usize {
-        self.previous = std::mem::take(self.next.get_mut().unwrap_or_else(|p| p.into_inner()));
+        self.previous = std::mem::take(self.next.get_mut().unwrap_or_else(PoisonError::into_inner));
         std::mem::take(self.made.get_mut())
     }
 }
@@ -89,7 +89,5 @@ impl Cache {
 }
 
 pub(crate) fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }

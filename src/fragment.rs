@@ -48,14 +48,12 @@ pub fn render_fragment(input: &[u8], name: &Path, root: Option<&Path>) -> Result
     let compiled =
         (site.map(crate::compile).transpose()?).filter(|c| c.errors() == 0 && c.site.is_some());
     let mut fragment = Fragment::default();
-    let mut found = Vec::new();
-    fragment.files = compiled
-        .as_ref()
-        .map(|c| c.files.clone())
-        .unwrap_or_default();
-    let Some(file) = source::add_text(&mut fragment.files, &mut found, input.to_vec(), name.into())
+    if let Some(compiled) = &compiled {
+        fragment.files = compiled.files.clone();
+    }
+    let found = &mut fragment.diagnostics;
+    let Some(file) = source::add_text(&mut fragment.files, found, input.to_vec(), name.into())
     else {
-        fragment.diagnostics = found;
         return Ok(fragment);
     };
     let text = Arc::clone(fragment.files.shared(file));
@@ -80,7 +78,7 @@ pub fn render_fragment(input: &[u8], name: &Path, root: Option<&Path>) -> Result
     let options = annotate::RenderOptions::default();
     match compiled.as_ref().and_then(|c| c.site.as_ref()) {
         Some((briefing, graph)) => {
-            found.extend(check_references(briefing, doc, &text));
+            (fragment.diagnostics).extend(check_references(briefing, doc, &text));
             let root = root.unwrap_or(Path::new("."));
             let theme = Theme::load(Some(root))?;
             let renderer = Renderer::new(&fragment.files, briefing, graph, &theme, None, None);
@@ -91,12 +89,11 @@ pub fn render_fragment(input: &[u8], name: &Path, root: Option<&Path>) -> Result
             // Without a site, references are checked against a briefing with
             // nothing in it: every one is unknown.
             let unchecked = check_references(&Briefing::default(), doc, &text);
-            found.extend(unchecked.into_iter().map(|d| unresolved(d, root)));
+            (fragment.diagnostics).extend(unchecked.into_iter().map(|d| unresolved(d, root)));
             fragment.html = annotate::render(body, &Standalone, &Highlighter::new(), options).html;
         }
     }
-    diagnostics::normalize(&mut found);
-    fragment.diagnostics = found;
+    diagnostics::normalize(&mut fragment.diagnostics);
     Ok(fragment)
 }
 

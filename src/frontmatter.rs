@@ -42,16 +42,13 @@ pub fn split(file: FileId, text: &str) -> Result<Split, Diagnostic> {
     };
     let opening = 0..first.len();
     if first.trim_end() == "---" {
-        return Err(Diagnostic::error(
-            "yaml-front-matter",
-            file,
-            opening,
-            "front matter must be TOML between `+++` lines, not YAML",
-        )
-        .with_label("YAML front matter starts here")
-        .with_help(
-            "replace both `---` lines with `+++` and write the keys as TOML (`title = \"...\"`)",
-        ));
+        let message = "front matter must be TOML between `+++` lines, not YAML";
+        let help =
+            "replace both `---` lines with `+++` and write the keys as TOML (`title = \"...\"`)";
+        let error = Diagnostic::error("yaml-front-matter", file, opening, message);
+        return Err(error
+            .with_label("YAML front matter starts here")
+            .with_help(help));
     }
     if first.trim_end() != "+++" {
         return Ok(Split::default());
@@ -65,14 +62,12 @@ pub fn split(file: FileId, text: &str) -> Result<Split, Diagnostic> {
             });
         }
     }
-    Err(Diagnostic::error(
-        "unterminated-front-matter",
-        file,
-        opening,
-        "front matter is not closed",
-    )
-    .with_label("this `+++` has no closing `+++` line")
-    .with_help("end the front matter with a line holding only `+++`"))
+    let message = "front matter is not closed";
+    let error = Diagnostic::error("unterminated-front-matter", file, opening, message);
+    let help = "end the front matter with a line holding only `+++`";
+    Err(error
+        .with_label("this `+++` has no closing `+++` line")
+        .with_help(help))
 }
 
 /// Deserialises the front matter of `text` (as found by [`split`]) into `T`.
@@ -86,15 +81,13 @@ pub fn parse<T: DeserializeOwned>(
     let range = split.toml.clone().unwrap_or(0..0);
     let source = &text[range.clone()];
     toml::from_str(source).map_err(|err| {
-        let span = match err.span() {
-            Some(s)
-                if !(s.start == 0
-                    && s.end >= source.len().saturating_sub(1)
-                    && source.len() > 1) =>
-            {
-                range.start + s.start..range.start + s.end
-            }
-            _ => split.opening.clone(),
+        // An error about the table as a whole (a missing key) is shown at
+        // the opening line rather than under every line of the block.
+        let whole =
+            |s: &Range<usize>| s.start == 0 && s.end + 1 >= source.len() && source.len() > 1;
+        let span = match err.span().filter(|s| !whole(s)) {
+            Some(s) => range.start + s.start..range.start + s.end,
+            None => split.opening.clone(),
         };
         toml_diagnostic(file, span, err.message(), split.toml.is_none())
     })
@@ -105,17 +98,12 @@ pub fn parse<T: DeserializeOwned>(
 /// again for them, so only a file with something to report pays for it.
 pub fn value_spans(text: &str, split: &Split) -> BTreeMap<String, Range<usize>> {
     let range = split.toml.clone().unwrap_or(0..0);
-    let Some(source) = text.get(range.clone()) else {
-        return BTreeMap::new();
-    };
+    let source = text.get(range.clone()).unwrap_or_default();
     let table: BTreeMap<String, toml::Spanned<toml::Value>> =
         toml::from_str(source).unwrap_or_default();
-    table
-        .into_iter()
-        .map(|(key, value)| {
-            let span = value.span();
-            (key, range.start + span.start..range.start + span.end)
-        })
+    let shift = |span: Range<usize>| range.start + span.start..range.start + span.end;
+    (table.into_iter())
+        .map(|(key, value)| (key, shift(value.span())))
         .collect()
 }
 
@@ -128,33 +116,29 @@ pub fn toml_diagnostic(
     no_front_matter: bool,
 ) -> Diagnostic {
     let message = message.trim();
+    let error = |code, message: String| Diagnostic::error(code, file, span.clone(), message);
     if let Some(rest) = message.strip_prefix("unknown field ") {
         let (field, expected) = split_expected(rest);
-        let help = match suggest(&field, expected.iter().map(String::as_str)) {
+        let help = match suggest(field, expected.iter().copied()) {
             Some(s) => format!("did you mean `{s}`?"),
             None if expected.is_empty() => {
                 "this file takes no keys: leave its `+++` block empty".to_string()
             }
             None => format!("allowed keys: {}", quoted(&expected)),
         };
-        return Diagnostic::error("unknown-key", file, span, format!("unknown key `{field}`"))
+        return error("unknown-key", format!("unknown key `{field}`"))
             .with_label("not a key of this file")
             .with_help(help);
     }
     if let Some(rest) = message.strip_prefix("unknown variant ") {
         let (value, expected) = split_expected(rest);
-        let help = match suggest(&value, expected.iter().map(String::as_str)) {
+        let help = match suggest(value, expected.iter().copied()) {
             Some(s) => format!("did you mean `{s}`? allowed: {}", quoted(&expected)),
             None => format!("allowed values: {}", quoted(&expected)),
         };
-        return Diagnostic::error(
-            "bad-value",
-            file,
-            span,
-            format!("`{value}` is not an allowed value"),
-        )
-        .with_label("not allowed here")
-        .with_help(help);
+        return error("bad-value", format!("`{value}` is not an allowed value"))
+            .with_label("not allowed here")
+            .with_help(help);
     }
     if let Some(rest) = message.strip_prefix("missing field ") {
         let field = rest.trim_matches('`');
@@ -163,31 +147,25 @@ pub fn toml_diagnostic(
         } else {
             format!("add `{field} = ...` to the front matter")
         };
-        return Diagnostic::error(
-            "missing-key",
-            file,
-            span,
-            format!("required key `{field}` is missing"),
-        )
-        .with_label("in this front matter")
-        .with_help(help);
+        return error("missing-key", format!("required key `{field}` is missing"))
+            .with_label("in this front matter")
+            .with_help(help);
     }
     if let Some(rest) = message.strip_prefix(crate::date::EXPECTED) {
         // `Date` words its own refusals: the forms, then any hint after "; ".
         let hint = rest.strip_prefix("; ").map(str::to_string);
-        return Diagnostic::error("bad-date", file, span, crate::date::EXPECTED)
+        return error("bad-date", crate::date::EXPECTED.into())
             .with_label("not a date in one of these forms")
             .with_help_opt(hint);
     }
     if let Some(rest) = message.strip_prefix("invalid type: ") {
-        return Diagnostic::error("wrong-type", file, span, format!("wrong type: {rest}"))
-            .with_label("this value");
+        return error("wrong-type", format!("wrong type: {rest}")).with_label("this value");
     }
-    Diagnostic::error("bad-toml", file, span, format!("invalid TOML: {message}")).with_label("here")
+    error("bad-toml", format!("invalid TOML: {message}")).with_label("here")
 }
 
 /// Splits "`x`, expected one of `a`, `b`" into `x` and `[a, b]`.
-fn split_expected(rest: &str) -> (String, Vec<String>) {
+fn split_expected(rest: &str) -> (&str, Vec<&str>) {
     let (head, tail) = rest.split_once(", expected").unwrap_or((rest, ""));
     // The value is the first quoted word: serde follows it with the expected
     // list, or with "there are no fields" for a file that takes no keys.
@@ -195,18 +173,11 @@ fn split_expected(rest: &str) -> (String, Vec<String>) {
     let value = match head.strip_prefix('`') {
         Some(quoted) => quoted.split('`').next().unwrap_or(quoted),
         None => head,
-    }
-    .to_string();
-    let expected = tail
-        .split('`')
-        .skip(1)
-        .step_by(2)
-        .map(str::to_string)
-        .collect();
-    (value, expected)
+    };
+    (value, tail.split('`').skip(1).step_by(2).collect())
 }
 
-fn quoted(items: &[String]) -> String {
+fn quoted(items: &[&str]) -> String {
     let items: Vec<String> = items.iter().map(|s| format!("`{s}`")).collect();
     items.join(", ")
 }

@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 use std::ops::Range;
 
 use crate::annotate::{RawRef, Snippet};
-use crate::diagnostics::{Diagnostic, FileId};
+use crate::diagnostics::Diagnostic;
 use crate::model::{Briefing, Doc, EntityKey, Kind};
 use crate::resolve::Relations;
 
@@ -23,7 +23,8 @@ pub enum PageId {
 }
 
 /// One reference, bound to its entity: what pages and feeds show of it.
-/// Where it stands in its source is only for the warnings ([`Place`]).
+/// Where it stands in its source is only for the warnings, made from the
+/// page's scan before it is dropped.
 #[derive(Debug, Clone)]
 pub struct Mention {
     pub page: PageId,
@@ -45,16 +46,6 @@ impl Mention {
             nth: self.nth,
         }
     }
-}
-
-/// Where a mention stands in its source, by the same index as the mention:
-/// only the warnings need it, so it is dropped once they are made rather
-/// than kept with each of hundreds of thousands of mentions for the build.
-struct Place {
-    /// Block sequence number within the page, for "nearby" checks.
-    block: usize,
-    file: FileId,
-    span: Range<usize>,
 }
 
 /// The element id of a mention on its page, `m-party-openai-2`, as its
@@ -119,43 +110,32 @@ impl Graph {
         relations: Relations,
         pages: Vec<PageRefs>,
     ) -> (Graph, Vec<Diagnostic>) {
+        // Where each reference stands is only for the warnings: they are
+        // made from the scans, rather than kept with each of hundreds of
+        // thousands of mentions for the build.
+        let mut warnings: Vec<Diagnostic> = (pages.par_iter())
+            .flat_map_iter(|page| placement_warnings(briefing, &relations, page))
+            .collect();
         let mut graph = Graph {
             relations,
             ..Graph::default()
         };
-        // A large briefing has hundreds of thousands of mentions. Each page's
-        // are taken from its scan in parallel (dropping what the scan kept
-        // for itself with the thread that made it), then laid end to end.
-        let found: Vec<Vec<(Mention, Place)>> = pages
-            .into_par_iter()
-            .map(|page| {
-                let start = page.doc.body_start;
-                (page.refs.into_iter().zip(page.bound))
-                    .filter_map(|(r, bound)| {
-                        let mention = Mention {
-                            page: page.page,
-                            entity: bound?,
-                            nth: r.nth,
-                            snippet: r.snippet,
-                            embed: r.embed,
-                        };
-                        let place = Place {
-                            block: r.block,
-                            file: page.doc.file,
-                            span: r.span.start + start..r.span.end + start,
-                        };
-                        Some((mention, place))
+        // Each page's mentions are taken from its scan in parallel
+        // (dropping what the scan kept for itself with the thread that made
+        // it), then laid end to end.
+        graph.mentions = (pages.into_par_iter())
+            .flat_map_iter(|page| {
+                (page.refs.into_iter().zip(page.bound)).filter_map(move |(r, bound)| {
+                    Some(Mention {
+                        page: page.page,
+                        entity: bound?,
+                        nth: r.nth,
+                        snippet: r.snippet,
+                        embed: r.embed,
                     })
-                    .collect()
+                })
             })
             .collect();
-        let count = found.iter().map(Vec::len).sum();
-        graph.mentions.reserve_exact(count);
-        let mut places = Vec::with_capacity(count);
-        for (mention, place) in found.into_iter().flatten() {
-            graph.mentions.push(mention);
-            places.push(place);
-        }
         graph.by_entity = Kind::ALL.map(|kind| vec![Vec::new(); briefing.len(kind)]);
         for (n, m) in graph.mentions.iter().enumerate() {
             graph.by_entity[m.entity.kind as usize][m.entity.index].push(n);
@@ -164,7 +144,7 @@ impl Graph {
         }
         graph.number(briefing);
         graph.relate(briefing);
-        let warnings = graph.warnings(briefing, &places);
+        warnings.extend(graph.unreferenced(briefing));
         (graph, warnings)
     }
 
@@ -224,10 +204,8 @@ impl Graph {
         &self.numbered[kind as usize]
     }
 
-    /// Warnings: parties, clauses and quotes that no other page references,
-    /// entities whose own page references them, and quotes referenced where
-    /// their speaker is not named nearby.
-    fn warnings(&self, briefing: &Briefing, places: &[Place]) -> Vec<Diagnostic> {
+    /// Parties, clauses and quotes that no other page references.
+    fn unreferenced(&self, briefing: &Briefing) -> Vec<Diagnostic> {
         let mut out = Vec::new();
         for key in briefing.keys().filter(|k| k.kind != Kind::Section) {
             // A party a clause binds is referenced by that clause: its page
@@ -235,72 +213,71 @@ impl Graph {
             let bound = key.kind == Kind::Party && !self.party_clauses[key.index].is_empty();
             if !bound && self.mentions_of(key).all(|m| m.page == PageId::Entity(key)) {
                 let (kind, id) = (key.kind.as_str(), briefing.id(key));
-                out.push(
-                    Diagnostic::warning(
-                        "unreferenced",
-                        briefing.doc(key).file,
-                        0..0,
-                        format!("{kind} `{id}` is never referenced"),
-                    )
-                    .with_label("defined here")
-                    .with_help(format!("mention it somewhere, e.g. `[]({kind}:{id})`")),
-                );
-            }
-        }
-        for (m, place) in self.mentions.iter().zip(places) {
-            // A reference from an entity's own body to itself: on its page it
-            // is a link that goes nowhere, and it counts for nothing in
-            // "Mentioned in" (which is why the unreferenced check above
-            // ignores it too).
-            if m.page == PageId::Entity(m.entity) {
-                let (kind, id) = (m.entity.kind.as_str(), briefing.id(m.entity));
-                out.push(
-                    Diagnostic::warning(
-                        "self-reference",
-                        place.file,
-                        place.span.clone(),
-                        format!("{kind} `{id}` references itself"),
-                    )
-                    .with_label("a link to the page it is on")
-                    .with_help("write the name as plain text: the page is already about it"),
-                );
-                continue;
-            }
-            let speaker = self.relations.quote_speaker.get(m.entity.index);
-            let Some(&Some(index)) = speaker.filter(|_| m.entity.kind == Kind::Quote) else {
-                continue;
-            };
-            let speaker = EntityKey {
-                kind: Kind::Party,
-                index,
-            };
-            if m.page == PageId::Entity(speaker) {
-                continue;
-            }
-            let nearby = (self.by_page.get(&m.page).cloned().unwrap_or_default()).any(|n| {
-                let block = places.get(n).map(|p| p.block);
-                self.mentions[n].entity == speaker
-                    && (block == Some(place.block) || block.map(|b| b + 1) == Some(place.block))
-            });
-            if !nearby {
-                let quote = briefing.id(m.entity);
-                let speaker = briefing.key_string(speaker);
-                out.push(
-                    Diagnostic::warning(
-                        "speaker-not-linked",
-                        place.file,
-                        place.span.clone(),
-                        format!("the speaker of quote `{quote}` is not named nearby"),
-                    )
-                    .with_label("quote referenced here")
-                    .with_help(format!(
-                        "reference the speaker in this paragraph or the one before, e.g. `[]({speaker})`"
-                    )),
-                );
+                let message = format!("{kind} `{id}` is never referenced");
+                let help = format!("mention it somewhere, e.g. `[]({kind}:{id})`");
+                let warning =
+                    Diagnostic::warning("unreferenced", briefing.doc(key).file, 0..0, message);
+                out.push(warning.with_label("defined here").with_help(help));
             }
         }
         out
     }
+}
+
+/// The warnings about where a page's references stand: entities whose own
+/// page references them, and quotes referenced where their speaker is not
+/// named nearby.
+fn placement_warnings(
+    briefing: &Briefing,
+    relations: &Relations,
+    page: &PageRefs,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let bound = || (page.refs.iter().zip(&page.bound)).filter_map(|(r, key)| Some((r, (*key)?)));
+    let (file, start) = (page.doc.file, page.doc.body_start);
+    for (r, key) in bound() {
+        let span = r.span.start + start..r.span.end + start;
+        // A reference from an entity's own body to itself: on its page it
+        // is a link that goes nowhere, and it counts for nothing in
+        // "Mentioned in" (which is why the unreferenced check ignores it
+        // too).
+        if page.page == PageId::Entity(key) {
+            let (kind, id) = (key.kind.as_str(), briefing.id(key));
+            let message = format!("{kind} `{id}` references itself");
+            let help = "write the name as plain text: the page is already about it";
+            let warning = Diagnostic::warning("self-reference", file, span, message);
+            out.push(
+                warning
+                    .with_label("a link to the page it is on")
+                    .with_help(help),
+            );
+            continue;
+        }
+        let speaker = relations.quote_speaker.get(key.index);
+        let Some(&Some(index)) = speaker.filter(|_| key.kind == Kind::Quote) else {
+            continue;
+        };
+        let speaker = EntityKey {
+            kind: Kind::Party,
+            index,
+        };
+        // On the speaker's own page, the page names the speaker.
+        let nearby = page.page == PageId::Entity(speaker)
+            || bound().any(|(other, key)| {
+                key == speaker && (other.block == r.block || other.block + 1 == r.block)
+            });
+        if !nearby {
+            let quote = briefing.id(key);
+            let message = format!("the speaker of quote `{quote}` is not named nearby");
+            let help = format!(
+                "reference the speaker in this paragraph or the one before, e.g. `[]({})`",
+                briefing.key_string(speaker)
+            );
+            let warning = Diagnostic::warning("speaker-not-linked", file, span, message);
+            out.push(warning.with_label("quote referenced here").with_help(help));
+        }
+    }
+    out
 }
 
 /// For each of `len` targets, the positions of the lists in `lists` that

@@ -56,46 +56,34 @@ impl Highlighter {
         };
         let mut generator =
             ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes, CLASS_STYLE);
-        for line in LinesWithEndings::from(code) {
-            if generator
-                .parse_html_for_line_which_includes_newline(line)
-                .is_err()
-            {
-                return plain(lang, code);
-            }
+        let parsed = LinesWithEndings::from(code)
+            .try_for_each(|line| generator.parse_html_for_line_which_includes_newline(line));
+        match parsed {
+            Ok(()) => pre("code hl-code", lang, &generator.finalize()),
+            Err(_) => plain(lang, code),
         }
-        let mut out = String::with_capacity(code.len() * 8 + 64);
-        out.push_str("<pre class=\"code hl-code\"");
-        language(&mut out, lang);
-        out.push_str(&generator.finalize());
-        out.push_str("</code></pre>\n");
-        out
     }
 }
 
-/// The end of a `<pre>` start tag and the `<code>` start tag, both naming
-/// `lang` when there is one: `class="language-x"` on `<code>` is what
-/// client-side tools and diagrams look for, whether syntect knows `x` or not.
-fn language(out: &mut String, lang: &str) {
+/// A `<pre>` element of `class` around `html`, naming `lang` when there is
+/// one: `class="language-x"` on `<code>` is what client-side tools and
+/// diagrams look for, whether syntect knows `x` or not.
+fn pre(class: &str, lang: &str, html: &str) -> String {
     if lang.is_empty() {
-        out.push_str("><code>");
-        return;
+        return format!("<pre class=\"{class}\"><code>{html}</code></pre>\n");
     }
-    let mut escaped = String::new();
-    let _ = escape_html(&mut escaped, lang);
-    out.push_str(&format!(
-        " data-lang=\"{escaped}\"><code class=\"language-{escaped}\">"
-    ));
+    let mut lang_html = String::new();
+    let _ = escape_html(&mut lang_html, lang);
+    format!(
+        "<pre class=\"{class}\" data-lang=\"{lang_html}\"><code class=\"language-{lang_html}\">{html}</code></pre>\n"
+    )
 }
 
 /// A block of code in language `lang` (or none) as escaped plain text.
 fn plain(lang: &str, code: &str) -> String {
-    let mut out = String::with_capacity(code.len() + 64);
-    out.push_str("<pre class=\"code\"");
-    language(&mut out, lang);
-    let _ = escape_html_body_text(&mut out, code);
-    out.push_str("</code></pre>\n");
-    out
+    let mut escaped = String::with_capacity(code.len());
+    let _ = escape_html_body_text(&mut escaped, code);
+    pre("code", lang, &escaped)
 }
 
 #[cfg(test)]

@@ -55,16 +55,12 @@ pub fn check(root: &Path, briefing: &Briefing) -> (Option<Image>, Vec<Diagnostic
     }
     match imagesize::size(&path) {
         Ok(size) => {
-            let path = name.replace('\\', "/");
-            let (width, height) = (size.width, size.height);
-            (
-                Some(Image {
-                    path,
-                    width,
-                    height,
-                }),
-                Vec::new(),
-            )
+            let image = Image {
+                path: name.replace('\\', "/"),
+                width: size.width,
+                height: size.height,
+            };
+            (Some(image), Vec::new())
         }
         Err(err) => error(
             format!("static/{name} is not a picture brief can read: {err}"),

@@ -6,7 +6,6 @@
 //! matter (`speaker`, `parties`, …) are checked later, by `resolve`.
 
 use std::collections::BTreeSet;
-use std::ops::Range;
 
 use rustc_hash::FxHashMap;
 
@@ -33,11 +32,10 @@ pub fn load(sources: &Sources) -> (Option<Briefing>, Vec<Diagnostic>) {
     let front = (sources.content.iter())
         .find(|content| content.slot == Slot::Front)
         .and_then(|content| front(files, content, &mut diagnostics));
-    let mut unloaded = FxHashMap::default();
-    let sections = entities::<SectionMeta>(sources, &mut unloaded, &mut diagnostics);
-    let parties = entities::<PartyMeta>(sources, &mut unloaded, &mut diagnostics);
-    let clauses = entities::<ClauseMeta>(sources, &mut unloaded, &mut diagnostics);
-    let quotes = entities::<QuoteMeta>(sources, &mut unloaded, &mut diagnostics);
+    let sections = entities::<SectionMeta>(sources, &mut diagnostics);
+    let parties = entities::<PartyMeta>(sources, &mut diagnostics);
+    let clauses = entities::<ClauseMeta>(sources, &mut diagnostics);
+    let quotes = entities::<QuoteMeta>(sources, &mut diagnostics);
     let briefing = config.map(|config| {
         let mut briefing = Briefing::new(
             config,
@@ -48,9 +46,19 @@ pub fn load(sources: &Sources) -> (Option<Briefing>, Vec<Diagnostic>) {
             clauses,
             quotes,
         );
-        // A duplicate id is loaded once, so it is not missing.
-        unloaded.retain(|(kind, id): &(Kind, String), _| briefing.lookup(*kind, id).is_none());
-        briefing.unloaded = unloaded;
+        // A file that did not load keeps its id, when it has one, so that
+        // references to it point at its error. An id another file of its
+        // kind loaded under is not missing.
+        for content in &sources.content {
+            let Slot::Entity(kind) = content.slot else {
+                continue;
+            };
+            let (_, id) = number_and_id(kind, &content.stem);
+            if is_valid_id(&id) && briefing.lookup(kind, &id).is_none() {
+                let path = files.path(content.file).display().to_string();
+                briefing.unloaded.insert((kind, id), path);
+            }
+        }
         briefing
     });
     (briefing, diagnostics)
@@ -60,16 +68,9 @@ pub fn load(sources: &Sources) -> (Option<Briefing>, Vec<Diagnostic>) {
 /// some, the page is still built.
 fn front(files: &Files, content: &ContentFile, diagnostics: &mut Vec<Diagnostic>) -> Option<Doc> {
     let text = files.text(content.file);
-    let split = match frontmatter::split(content.file, text) {
-        Ok(split) => split,
-        Err(d) => {
-            diagnostics.push(d);
-            return None;
-        }
-    };
-    if let Err(d) = frontmatter::parse::<IndexMeta>(content.file, text, &split) {
-        diagnostics.push(d);
-    }
+    let split = frontmatter::split(content.file, text);
+    let split = split.map_err(|d| diagnostics.push(d)).ok()?;
+    diagnostics.extend(frontmatter::parse::<IndexMeta>(content.file, text, &split).err());
     Some(doc(content.file, &split))
 }
 
@@ -99,48 +100,49 @@ trait Meta: DeserializeOwned + Send {
 
 /// Every entity of `M::KIND`, each file's front matter parsed on its own,
 /// in parallel, then in order: sections with a number first, by number,
-/// and the rest by id. Ids whose files failed to load go in `unloaded`.
-fn entities<M: Meta>(
-    sources: &Sources,
-    unloaded: &mut FxHashMap<(Kind, String), String>,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<Entity<M>> {
+/// and the rest by id. Two files with one id are an error at the second.
+fn entities<M: Meta>(sources: &Sources, diagnostics: &mut Vec<Diagnostic>) -> Vec<Entity<M>> {
     let files = &sources.files;
     let loaded: Vec<_> = (sources.content.par_iter())
         .filter(|content| content.slot == Slot::Entity(M::KIND))
         .map(|content| {
-            // A section's file name may start with its number, which is no
-            // part of its id.
-            let (number, id) = match M::KIND {
-                Kind::Section => section_order(&content.stem),
-                _ => (None, content.stem.clone()),
-            };
+            let (number, id) = number_and_id(M::KIND, &content.stem);
             let mut found = Vec::new();
-            let entity = entity::<M>(files, content, id.clone(), &mut found);
-            (content.file, number, id, entity, found)
+            let entity = entity::<M>(files, content, id, &mut found);
+            (number, entity.map_err(|d| found.push(d)).ok(), found)
         })
         .collect();
     let mut entities = Vec::new();
-    for (file, number, id, entity, found) in loaded {
+    for (number, entity, found) in loaded {
         diagnostics.extend(found);
-        match entity {
-            Ok(entity) => entities.push((entity.meta.weight().or(number), entity)),
-            Err(d) => {
-                diagnostics.push(d);
-                // A file with a valid id is kept by it, so that references
-                // to it point here.
-                if is_valid_id(&id) {
-                    let path = files.path(file).display().to_string();
-                    unloaded.insert((M::KIND, id), path);
-                }
-            }
-        }
+        entities.extend(entity.map(|entity| (entity.meta.weight().or(number), entity)));
     }
     // Unnumbered (`None`) after numbered.
     entities.sort_by(|(a, x), (b, y)| (a.is_none(), a, &x.id).cmp(&(b.is_none(), b, &y.id)));
     let entities: Vec<Entity<M>> = entities.into_iter().map(|(_, e)| e).collect();
-    check_duplicates(files, &entities, diagnostics);
+    let mut first: FxHashMap<&str, FileId> = FxHashMap::default();
+    for entity in &entities {
+        // Each entity has a file of its own: one that is not the first with
+        // its id is a duplicate.
+        let other = *first.entry(&entity.id).or_insert(entity.doc.file);
+        if other != entity.doc.file {
+            let message = format!("two {} have the id `{}`", M::KIND.dir(), entity.id);
+            let other = files.path(other).display();
+            let help = format!("{other} has the same id; rename one of them");
+            let error = Diagnostic::error("duplicate-id", entity.doc.file, 0..0, message);
+            diagnostics.push(error.with_label("second file with this id").with_help(help));
+        }
+    }
     entities
+}
+
+/// The number and the id a content file's name gives: a section's name
+/// may start with its number, which is no part of its id.
+fn number_and_id(kind: Kind, stem: &str) -> (Option<i64>, String) {
+    match kind {
+        Kind::Section => section_order(stem),
+        _ => (None, stem.to_string()),
+    }
 }
 
 /// Parses one content file's front matter into an entity with `id`; the
@@ -228,17 +230,12 @@ impl Meta for ClauseMeta {
         if let (Some(effective), Some(until)) = (&self.effective, &self.until)
             && bound(until, (12, 31)) < bound(effective, (1, 1))
         {
-            let span = at.span("until");
-            out.push(
-                Diagnostic::error(
-                    "date-order",
-                    at.file,
-                    span,
-                    format!("the clause ends (`until`, {until}) before it takes effect (`effective`, {effective})"),
-                )
-                .with_label("before `effective`")
-                .with_help("check both dates: `until` is when the term stops applying, `effective` when it starts"),
+            let message = format!(
+                "the clause ends (`until`, {until}) before it takes effect (`effective`, {effective})"
             );
+            let help = "check both dates: `until` is when the term stops applying, `effective` when it starts";
+            let error = at.error("date-order", "until", message);
+            out.push(error.with_label("before `effective`").with_help(help));
         }
     }
 }
@@ -258,28 +255,18 @@ impl Fill<'_> {
     /// Reports the required `key` if its `value` is blank, at the value,
     /// with `help` saying what to write there.
     fn required(&self, key: &str, value: &str, help: &str, out: &mut Vec<Diagnostic>) {
-        if !value.trim().is_empty() {
-            return;
+        if value.trim().is_empty() {
+            let error = self.error("empty-value", key, format!("`{key}` is empty: fill it in"));
+            out.push(error.with_label("empty").with_help(help));
         }
-        out.push(
-            Diagnostic::error(
-                "empty-value",
-                self.file,
-                self.span(key),
-                format!("`{key}` is empty: fill it in"),
-            )
-            .with_label("empty")
-            .with_help(help),
-        );
     }
 
-    /// Where the value of `key` is written, or the front matter's opening.
-    fn span(&self, key: &str) -> Range<usize> {
+    /// An error at the value of `key`, or at the front matter's opening
+    /// when it has none.
+    fn error(&self, code: &'static str, key: &str, message: String) -> Diagnostic {
         let spans = frontmatter::value_spans(self.text, self.split);
-        spans
-            .get(key)
-            .cloned()
-            .unwrap_or(self.split.opening.clone())
+        let span = spans.get(key).unwrap_or(&self.split.opening);
+        Diagnostic::error(code, self.file, span.clone(), message)
     }
 }
 
@@ -302,7 +289,6 @@ fn bound(date: &Date, (month, day): (u8, u8)) -> (u16, u8, u8) {
 /// `03-enterprise` → (Some(3), "enterprise"); `intro` → (None, "intro").
 pub(crate) fn section_order(stem: &str) -> (Option<i64>, String) {
     if let Some((number, rest)) = stem.split_once('-')
-        && !number.is_empty()
         && number.bytes().all(|b| b.is_ascii_digit())
         && !rest.is_empty()
         && let Ok(n) = number.parse::<i64>()
@@ -317,7 +303,10 @@ pub(crate) fn section_order(stem: &str) -> (Option<i64>, String) {
 /// called `index` (nor may a clause or a quote). Sections have no index
 /// page, so `index` is theirs to use.
 fn check_id(file: FileId, kind: Kind, id: &str) -> Result<(), Diagnostic> {
-    let (name, dir) = (kind.as_str(), kind.dir());
+    let error = |code, message: String, help: String| {
+        let error = Diagnostic::error(code, file, 0..0, message);
+        Err(error.with_label("in this file's name").with_help(help))
+    };
     if !is_valid_id(id) {
         let suggestion = slugify(id);
         let help = if suggestion.is_empty() {
@@ -326,108 +315,53 @@ fn check_id(file: FileId, kind: Kind, id: &str) -> Result<(), Diagnostic> {
         } else {
             format!("rename the file so its id reads `{suggestion}`")
         };
-        let message = format!("`{id}` is not a valid id");
-        return Err(Diagnostic::error("invalid-id", file, 0..0, message)
-            .with_label("in this file's name")
-            .with_help(help));
+        return error("invalid-id", format!("`{id}` is not a valid id"), help);
     }
     if kind != Kind::Section && id == "index" {
-        return Err(Diagnostic::error(
-            "reserved-id",
-            file,
-            0..0,
-            format!("a {name} cannot have the id `index`: `{dir}/index.html` is the list of every {name}"),
-        )
-        .with_label("in this file's name")
-        .with_help(format!("rename the file, e.g. `content/{dir}/{name}-index.md`")));
+        let (name, dir) = (kind.as_str(), kind.dir());
+        let message = format!(
+            "a {name} cannot have the id `index`: `{dir}/index.html` is the list of every {name}"
+        );
+        let help = format!("rename the file, e.g. `content/{dir}/{name}-index.md`");
+        return error("reserved-id", message, help);
     }
     Ok(())
 }
 
 fn parse_config(files: &Files, file: FileId, diagnostics: &mut Vec<Diagnostic>) -> Option<Config> {
-    let config = match toml::from_str::<Config>(files.text(file)) {
-        Ok(config) => config,
-        Err(err) => {
-            let span = err.span().unwrap_or(0..0);
-            let d = frontmatter::toml_diagnostic(file, span, err.message(), false);
-            diagnostics.push(d);
-            return None;
-        }
-    };
+    let config = toml::from_str::<Config>(files.text(file)).map_err(|err| {
+        let span = err.span().unwrap_or(0..0);
+        let error = frontmatter::toml_diagnostic(file, span, err.message(), false);
+        diagnostics.push(error);
+    });
+    let config = config.ok()?;
+    let error = |code, span, message: String| Diagnostic::error(code, file, span, message);
     let mut seen = BTreeSet::new();
     for source in &config.sources {
-        let id = source.id.get_ref();
+        let (id, span) = (source.id.get_ref(), source.id.span());
         if !is_valid_id(id) {
-            diagnostics.push(
-                Diagnostic::error(
-                    "invalid-id",
-                    file,
-                    source.id.span(),
-                    format!("`{id}` is not a valid source id"),
-                )
-                .with_label("here")
-                .with_help(format!(
-                    "ids use lowercase letters, digits and hyphens, e.g. `{}`",
-                    slugify(id)
-                )),
-            );
+            let slug = slugify(id);
+            let help = format!("ids use lowercase letters, digits and hyphens, e.g. `{slug}`");
+            let message = format!("`{id}` is not a valid source id");
+            let invalid = error("invalid-id", span.clone(), message);
+            diagnostics.push(invalid.with_label("here").with_help(help));
         }
         if !seen.insert(id) {
-            diagnostics.push(
-                Diagnostic::error(
-                    "duplicate-id",
-                    file,
-                    source.id.span(),
-                    format!("two sources have the id `{id}`"),
-                )
-                .with_label("second use"),
-            );
+            let message = format!("two sources have the id `{id}`");
+            diagnostics.push(error("duplicate-id", span, message).with_label("second use"));
         }
         if let Some(url) = &source.url
             && let Some(scheme) = annotate::script_scheme(url.get_ref())
         {
+            let message = format!("a `{scheme}` url runs script in the reader's browser");
             diagnostics.push(
-                Diagnostic::error(
-                    "script-link",
-                    file,
-                    url.span(),
-                    format!("a `{scheme}` url runs script in the reader's browser"),
-                )
-                .with_label("this url")
-                .with_help("give the source's web address (`https://…`), or leave `url` out"),
+                error("script-link", url.span(), message)
+                    .with_label("this url")
+                    .with_help("give the source's web address (`https://…`), or leave `url` out"),
             );
         }
     }
     Some(config)
-}
-
-fn check_duplicates<M: Meta>(
-    files: &Files,
-    items: &[Entity<M>],
-    diagnostics: &mut Vec<Diagnostic>,
-) {
-    let mut first: FxHashMap<&str, FileId> = FxHashMap::default();
-    first.reserve(items.len());
-    for item in items {
-        // Each item has a file of its own: one that is not the first with
-        // its id is a duplicate.
-        let other = *first.entry(&item.id).or_insert(item.doc.file);
-        if other != item.doc.file {
-            diagnostics.push(
-                Diagnostic::error(
-                    "duplicate-id",
-                    item.doc.file,
-                    0..0,
-                    format!("two {} have the id `{}`", M::KIND.dir(), item.id),
-                )
-                .with_label("second file with this id")
-                .with_help(format!(
-                    "{} has the same id; rename one of them",
-                    files.path(other).display()
-                )),
-            );
-        }
-    }
 }
 
 #[cfg(test)]

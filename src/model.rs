@@ -105,14 +105,13 @@ impl PartyKind {
 
     /// The heading of a list of parties of this kind.
     pub fn plural(self) -> &'static str {
-        let plurals = [
-            "Companies",
-            "People",
-            "Governments",
-            "Organisations",
-            "Products",
-        ];
-        plurals[self as usize]
+        match self {
+            PartyKind::Company => "Companies",
+            PartyKind::Person => "People",
+            PartyKind::Government => "Governments",
+            PartyKind::Organisation => "Organisations",
+            PartyKind::Product => "Products",
+        }
     }
 }
 
@@ -310,10 +309,8 @@ impl Briefing {
             Kind::Quote => {
                 let quote = &self.quotes[key.index].meta;
                 let speaker = quote.speaker.get_ref();
-                let speaker = match self.lookup(Kind::Party, speaker) {
-                    Some(party) => &self.parties[party.index].meta.name,
-                    None => speaker,
-                };
+                let party = self.lookup(Kind::Party, speaker);
+                let speaker = party.map_or(speaker, |party| &self.parties[party.index].meta.name);
                 let words = shorten(&quote.text, 60);
                 match quote.kind {
                     QuoteKind::Direct => format!("{speaker}: \u{201c}{words}\u{201d}"),
@@ -332,41 +329,31 @@ impl Briefing {
 /// `text` cut at a word boundary to at most about `max` characters, with `…`.
 pub fn shorten(text: &str, max: usize) -> String {
     let text = text.trim();
-    if text.chars().count() <= max {
+    let Some((end, _)) = text.char_indices().nth(max) else {
         return text.to_string();
-    }
-    let cut: String = text.chars().take(max).collect();
+    };
+    let cut = &text[..end];
     let cut = match cut.rfind(char::is_whitespace) {
         Some(i) if i > max / 2 => &cut[..i],
-        _ => &cut[..],
+        _ => cut,
     };
-    format!(
-        "{}\u{2026}",
-        cut.trim_end_matches([',', ';', ':', '.', ' '])
-    )
+    let cut = cut.trim_end_matches([',', ';', ':', '.', ' ']);
+    format!("{cut}\u{2026}")
 }
 
 /// Whether `id` follows the id syntax `[a-z0-9][a-z0-9-]*`.
 pub fn is_valid_id(id: &str) -> bool {
-    let mut chars = id.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    let allowed = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-';
+    !id.is_empty() && !id.starts_with('-') && id.chars().all(allowed)
 }
 
 /// A valid id close to `id`, for suggestions: lowercase, runs of other characters
 /// turned into single hyphens.
 pub fn slugify(id: &str) -> String {
-    let mut out = String::with_capacity(id.len());
-    for c in id.chars().flat_map(char::to_lowercase) {
-        match c.is_ascii_lowercase() || c.is_ascii_digit() {
-            true => out.push(c),
-            false if !out.ends_with('-') => out.push('-'),
-            false => {}
-        }
-    }
-    out.trim_matches('-').to_string()
+    let lower = id.to_lowercase();
+    let words = lower.split(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit()));
+    let words: Vec<&str> = words.filter(|word| !word.is_empty()).collect();
+    words.join("-")
 }
 
 #[cfg(test)]

@@ -38,7 +38,6 @@ pub fn relations(briefing: &Briefing) -> (Relations, Vec<Diagnostic>) {
         briefing,
         out: Vec::new(),
     };
-
     relations.party_affiliation = (briefing.parties.iter())
         .map(|party| cx.party(party.meta.affiliation.as_ref()?, party.doc, "affiliation"))
         .collect();
@@ -48,16 +47,12 @@ pub fn relations(briefing: &Briefing) -> (Relations, Vec<Diagnostic>) {
             .filter_map(|p| cx.party(p, clause.doc, "parties"))
             .collect();
         if meta.parties.get_ref().is_empty() {
-            cx.out.push(
-                Diagnostic::error(
-                    "missing-key",
-                    clause.doc.file,
-                    shift(clause.doc, meta.parties.span()),
-                    "a clause needs at least one party",
-                )
-                .with_label("empty list")
-                .with_help("name the parties bound by this term, e.g. `parties = [\"microsoft\", \"openai\"]`"),
-            );
+            let span = shift(clause.doc, meta.parties.span());
+            let message = "a clause needs at least one party";
+            let help =
+                "name the parties bound by this term, e.g. `parties = [\"microsoft\", \"openai\"]`";
+            let error = Diagnostic::error("missing-key", clause.doc.file, span, message);
+            cx.out.push(error.with_label("empty list").with_help(help));
         }
         relations.clause_parties.push(parties);
         if meta.before.is_none() && meta.status != Status::Added {
@@ -71,17 +66,12 @@ pub fn relations(briefing: &Briefing) -> (Relations, Vec<Diagnostic>) {
     for quote in &briefing.quotes {
         let meta = &quote.meta;
         // A blank speaker is `load`'s to report, as a key left to fill in.
-        let speaker = match meta.speaker.get_ref().trim().is_empty() {
-            true => None,
-            false => cx.party(&meta.speaker, quote.doc, "speaker"),
-        };
-        relations.quote_speaker.push(speaker);
-        let about = meta
-            .about
-            .iter()
-            .filter_map(|a| cx.bind_about(a, quote.doc))
-            .collect();
-        relations.quote_about.push(about);
+        let speaker = Some(&meta.speaker).filter(|s| !s.get_ref().trim().is_empty());
+        relations
+            .quote_speaker
+            .push(speaker.and_then(|s| cx.party(s, quote.doc, "speaker")));
+        let about = (meta.about.iter()).filter_map(|a| cx.bind_about(a, quote.doc));
+        relations.quote_about.push(about.collect());
         cx.check_source(&meta.source, quote.doc);
     }
     for section in &briefing.sections {
@@ -325,20 +315,15 @@ fn shift(doc: Doc, span: Range<usize>) -> Range<usize> {
 }
 
 fn missing_side(doc: Doc, key: &str, status: Status) -> Diagnostic {
-    let status = status.as_str();
     let side = match key {
         "before" => "was before the change",
         _ => "is after the change",
     };
     let opening = doc.meta_start.saturating_sub(4);
-    Diagnostic::error(
-        "missing-key",
-        doc.file,
-        opening..opening + 3,
-        format!("a clause with status `{status}` needs `{key}`"),
-    )
-    .with_label("in this front matter")
-    .with_help(format!("add `{key} = \"...\"` saying what the term {side}"))
+    let message = format!("a clause with status `{}` needs `{key}`", status.as_str());
+    let help = format!("add `{key} = \"...\"` saying what the term {side}");
+    let error = Diagnostic::error("missing-key", doc.file, opening..opening + 3, message);
+    error.with_label("in this front matter").with_help(help)
 }
 
 #[cfg(test)]

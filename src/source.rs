@@ -149,12 +149,9 @@ pub fn read(
             let Ok(file) = decode(&mut files, &mut diagnostics, text, rel) else {
                 continue;
             };
-            let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
-            content.push(ContentFile {
-                file,
-                slot,
-                stem: stem.unwrap_or_default(),
-            });
+            let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+            let stem = stem.into_owned();
+            content.push(ContentFile { file, slot, stem });
             // The text moves on to the next read as it is.
             if let Some(stamp) = stamp {
                 next.insert(path, (stamp, Arc::clone(files.shared(file))));
@@ -208,8 +205,8 @@ fn walk(
     files: &mut Files,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<Vec<(PathBuf, Slot)>, LoadError> {
-    let mut problem = |rel: PathBuf, diagnostic: Diagnostic| {
-        let file = files.add(rel, String::new());
+    let mut problem = |path: &Path, diagnostic: Diagnostic| {
+        let file = files.add(display_path(root, path), String::new());
         diagnostics.push(Diagnostic { file, ..diagnostic });
     };
     let canonical_root = root.canonicalize().map_err(io(root))?;
@@ -225,19 +222,14 @@ fn walk(
         let entry = match entry {
             Ok(entry) => entry,
             Err(err) => {
-                let path = err
-                    .path()
-                    .map(|p| display_path(root, p))
-                    .unwrap_or_else(|| "content".into());
                 let message = if err.loop_ancestor().is_some() {
                     "symbolic link loop: this folder links back to one of its parents".to_string()
                 } else {
                     format!("cannot read: {err}")
                 };
-                problem(
-                    path,
-                    Diagnostic::error("unreadable", 0, 0..0, message).with_label("here"),
-                );
+                let unreadable = Diagnostic::error("unreadable", 0, 0..0, message);
+                let path = err.path().unwrap_or(content_root);
+                problem(path, unreadable.with_label("here"));
                 continue;
             }
         };
@@ -251,7 +243,6 @@ fn walk(
             }
             continue;
         }
-        let rel = display_path(root, path);
         // Folders went on above, so this is never the content folder itself.
         let hidden = entry.file_name().to_string_lossy().starts_with('.');
         if hidden || !entry.file_type().is_file() || path.extension().is_none_or(|e| e != "md") {
@@ -262,33 +253,17 @@ fn walk(
                 .canonicalize()
                 .is_ok_and(|p| p.starts_with(&canonical_root))
         {
-            problem(
-                rel,
-                Diagnostic::error(
-                    "outside-site",
-                    0,
-                    0..0,
-                    "this file links to a place outside the site folder",
-                )
-                .with_label("refused")
-                .with_help("copy the file into content/ instead of linking to it"),
-            );
+            let message = "this file links to a place outside the site folder";
+            let help = "copy the file into content/ instead of linking to it";
+            let refused = Diagnostic::error("outside-site", 0, 0..0, message);
+            problem(path, refused.with_label("refused").with_help(help));
             continue;
         }
         let Some(slot) = slot_of(entry.depth(), path) else {
-            problem(
-                rel,
-                Diagnostic::warning(
-                    "ignored-file",
-                    0,
-                    0..0,
-                    "this file is not in a content folder and is ignored",
-                )
-                .with_label("ignored")
-                .with_help(
-                    "content files go in content/sections, content/parties, content/clauses or content/quotes",
-                ),
-            );
+            let message = "this file is not in a content folder and is ignored";
+            let help = "content files go in content/sections, content/parties, content/clauses or content/quotes";
+            let ignored = Diagnostic::warning("ignored-file", 0, 0..0, message);
+            problem(path, ignored.with_label("ignored").with_help(help));
             continue;
         };
         found.push((path.to_path_buf(), slot));
@@ -353,16 +328,10 @@ fn decode(
         Err(err) => {
             let at = err.utf8_error().valid_up_to();
             let file = files.add(rel, String::from_utf8_lossy(err.as_bytes()).into_owned());
-            diagnostics.push(
-                Diagnostic::error(
-                    "not-utf8",
-                    file,
-                    at..at + 1,
-                    "this file is not valid UTF-8 text",
-                )
-                .with_label("first invalid byte")
-                .with_help("save the file as UTF-8"),
-            );
+            let message = "this file is not valid UTF-8 text";
+            let error = Diagnostic::error("not-utf8", file, at..at + 1, message);
+            let help = "save the file as UTF-8";
+            diagnostics.push(error.with_label("first invalid byte").with_help(help));
             Err(file)
         }
     }
