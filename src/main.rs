@@ -220,9 +220,9 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             if !cli.quiet && std::io::stderr().is_terminal() {
                 eprintln!("building {} and printing it with Chromium…", root.display());
             }
-            let printed = brief::pdf::pdf(&root, &out, &options).map_err(fail)?;
-            let code = report(&printed.compiled, deny_warnings);
-            if let Some(bytes) = printed.bytes
+            let (compiled, bytes) = brief::pdf::pdf(&root, &out, &options).map_err(fail)?;
+            let code = report(&compiled, deny_warnings);
+            if let Some(bytes) = bytes
                 && !cli.quiet
             {
                 eprintln!(
@@ -235,11 +235,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             Ok(code)
         }
         Command::Serve { root, port } => {
-            let options = brief::serve::ServeOptions {
-                port,
-                quiet: cli.quiet,
-            };
-            brief::serve::serve(&root, &options).map_err(fail)?;
+            brief::serve::serve(&root, port, cli.quiet).map_err(fail)?;
             Ok(0)
         }
         Command::Init { dir } => {

@@ -9,7 +9,7 @@
 //! `http://` page may not load `file://`. When the page has a contents list,
 //! the PDF is read back (`outline`) and printed again with the page numbers.
 //! Chromium comes from `BRIEF_CHROMIUM` when that is set, else the first of
-//! [`CANDIDATES`] on `PATH`; every run of it has a time limit (`browser`).
+//! [`browser::CANDIDATES`] on `PATH`; every run of it has a time limit (`browser`).
 //!
 //! This module drives the build and Chromium and checks what Chromium wrote; it
 //! renders nothing itself and never talks to the network. It writes only its
@@ -27,7 +27,6 @@ mod outline;
 mod place;
 
 use browser::Browser;
-pub use browser::CANDIDATES;
 use loopback::Loopback;
 use outline::{ReadBack, ReadError};
 
@@ -141,17 +140,15 @@ pub struct PdfOptions {
     pub build: BuildOptions,
 }
 
-/// What `brief pdf` did.
-pub struct Printed {
-    pub compiled: Compiled,
-    /// The size of the PDF written; None when the build stopped on diagnostics.
-    pub bytes: Option<u64>,
-}
-
 /// Builds the site at `root` into a temporary folder and prints one of its
 /// pages to `out`. Checks the page, `out` and Chromium first, so that those
-/// mistakes fail fast.
-pub fn pdf(root: &Path, out: &Path, options: &PdfOptions) -> Result<Printed, Error> {
+/// mistakes fail fast. Returns the build's diagnostics and the size of the
+/// PDF written (None when the build stopped on diagnostics).
+pub fn pdf(
+    root: &Path,
+    out: &Path,
+    options: &PdfOptions,
+) -> Result<(Compiled, Option<u64>), Error> {
     // The page is edited in place before printing, so it must be one of the
     // built pages, never a path that leads out of the temporary folder.
     if !crate::output::is_inside(&options.page) || !options.page.ends_with(".html") {
@@ -178,7 +175,7 @@ pub fn pdf(root: &Path, out: &Path, options: &PdfOptions) -> Result<Printed, Err
         let printed = job.print_numbered(&site.join(&options.page), options.paper)?;
         bytes = Some(place::place(&printed, out)?);
     }
-    Ok(Printed { compiled, bytes })
+    Ok((compiled, bytes))
 }
 
 /// The time one run of the browser may take: `BRIEF_PDF_TIMEOUT` seconds

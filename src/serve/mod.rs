@@ -30,15 +30,6 @@ use notify_debouncer_full::{DebounceEventResult, DebouncedEvent, RecommendedCach
 use crate::incremental::Incremental;
 use crate::{BuildOptions, diagnostics};
 
-/// How to serve.
-#[derive(Debug, Clone, Default)]
-pub struct ServeOptions {
-    /// 0 picks any free port.
-    pub port: u16,
-    /// Print nothing but errors.
-    pub quiet: bool,
-}
-
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
     #[error(
@@ -47,8 +38,11 @@ pub enum ServeError {
     PortInUse(u16),
     #[error("cannot listen on 127.0.0.1:{port}: {source}")]
     Bind { port: u16, source: std::io::Error },
-    #[error("cannot watch {path} for changes: {message}")]
-    Watch { path: PathBuf, message: String },
+    #[error("cannot watch {path} for changes: {source}")]
+    Watch {
+        path: PathBuf,
+        source: notify_debouncer_full::notify::Error,
+    },
     #[error("no briefing.toml in {0}: pass --root to a site, or create one with `brief init DIR`")]
     NotASite(PathBuf),
 }
@@ -113,27 +107,23 @@ impl State {
     }
 }
 
-/// Serves the site at `root` until the process is stopped.
-pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), crate::Error> {
+/// Serves the site at `root` on `port` of 127.0.0.1 (0 picks any free
+/// port) until the process is stopped; `quiet` prints nothing but errors.
+pub fn serve(root: &Path, port: u16, quiet: bool) -> Result<(), crate::Error> {
     if !root.join("briefing.toml").is_file() {
         return Err(ServeError::NotASite(root.to_path_buf()).into());
     }
     let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    let listener = bind(options.port)?;
-    let addr = listener.local_addr().map_err(|source| ServeError::Bind {
-        port: options.port,
-        source,
-    })?;
+    let listener = bind(port)?;
+    let addr = (listener.local_addr()).map_err(|source| ServeError::Bind { port, source })?;
     let state = Arc::new(State::default());
-    let log = Log {
-        quiet: options.quiet,
-    };
+    let log = Log { quiet };
     let mut site = Incremental::new(&root, BuildOptions::default());
     rebuild(&mut site, &state, &log);
     let (tx, rx) = channel();
-    let debouncer = new_debouncer(DEBOUNCE, None, tx).map_err(|e| ServeError::Watch {
+    let debouncer = new_debouncer(DEBOUNCE, None, tx).map_err(|source| ServeError::Watch {
         path: root.clone(),
-        message: e.to_string(),
+        source,
     })?;
     let mut watcher = Watcher {
         root: root.clone(),
@@ -174,6 +164,17 @@ fn bind(port: u16) -> Result<TcpListener, ServeError> {
 
 type Debouncer = notify_debouncer_full::Debouncer<RecommendedWatcher, RecommendedCache>;
 
+/// The site's folders that are sources, each with everything in it.
+const FOLDERS: [&str; 4] = ["content", "templates", "static", crate::quotecheck::FOLDER];
+
+/// Whether a changed path is one of the site's sources.
+fn is_source(root: &Path, path: &Path) -> bool {
+    // `starts_with` compares whole components: `contents/` is no source.
+    path.strip_prefix(root).is_ok_and(|rel| {
+        rel == Path::new("briefing.toml") || FOLDERS.iter().any(|folder| rel.starts_with(folder))
+    })
+}
+
 /// The file watches of one site: the root itself (not recursively, for
 /// `briefing.toml`, since editors often replace a file rather than write into
 /// it) and each of `content/`, `templates/`, `static/` and `sources/` that exists, added
@@ -193,29 +194,16 @@ impl Watcher {
         for (path, mode) in [root].into_iter().chain(folders) {
             if path.is_dir() && !self.folders.contains(&path) {
                 let watched = self.debouncer.watch(&path, mode);
-                watched.map_err(|e| ServeError::Watch {
+                watched.map_err(|source| ServeError::Watch {
                     path: path.clone(),
-                    message: e.to_string(),
+                    source,
                 })?;
                 self.folders.insert(path);
             }
         }
         Ok(())
     }
-}
 
-/// The site's folders that are sources, each with everything in it.
-const FOLDERS: [&str; 4] = ["content", "templates", "static", crate::quotecheck::FOLDER];
-
-/// Whether a changed path is one of the site's sources.
-fn is_source(root: &Path, path: &Path) -> bool {
-    // `starts_with` compares whole components: `contents/` is no source.
-    path.strip_prefix(root).is_ok_and(|rel| {
-        rel == Path::new("briefing.toml") || FOLDERS.iter().any(|folder| rel.starts_with(folder))
-    })
-}
-
-impl Watcher {
     /// Rebuilds on every batch of source changes, until the watcher goes away.
     fn run(
         &mut self,
