@@ -306,9 +306,8 @@ fn report(compiled: &Compiled, deny_warnings: bool) -> u8 {
             stderr,
             "build failed: {errors} error(s), {warnings} warning(s){denied}"
         );
-        return 1;
     }
     // A build that stopped before it had a site (no briefing.toml to read)
     // fails too.
-    u8::from(compiled.site.is_none())
+    u8::from(compiled.failed(deny_warnings))
 }

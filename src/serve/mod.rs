@@ -13,7 +13,7 @@
 //! answer, `http` is the server.
 
 pub(crate) mod http;
-mod routes;
+pub(crate) mod routes;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;

@@ -80,7 +80,8 @@ fn route(url: &str, state: &State) -> Reply {
     }
 }
 
-/// The output path a request path names, or None when it must be refused:
+/// The output path a request path names (for `serve` and for `pdf`'s
+/// loopback), or None when it must be refused:
 /// `..` or `.` segments, backslashes or NUL, before or after decoding.
 pub fn site_path(path: &str) -> Option<String> {
     let decoded = percent_decode(path);
