@@ -21,7 +21,7 @@ const EVENTS: &str = "/__brief/events";
 const POLL: Duration = Duration::from_secs(25);
 
 /// The answer to one request.
-pub fn respond(request: &Request, state: &State) -> Reply {
+pub(super) fn respond(request: &Request, state: &State) -> Reply {
     if !is_local_host(request.host) {
         return plain(
             403,
