@@ -209,18 +209,15 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         } => {
             let started = Instant::now();
             let out = out.unwrap_or_else(|| root.join("briefing.pdf"));
-            let options = brief::pdf::PdfOptions {
-                page,
-                paper,
-                build: BuildOptions {
-                    deny_warnings,
-                    ..BuildOptions::default()
-                },
+            let options = BuildOptions {
+                deny_warnings,
+                ..BuildOptions::default()
             };
             if !cli.quiet && std::io::stderr().is_terminal() {
                 eprintln!("building {} and printing it with Chromium…", root.display());
             }
-            let (compiled, bytes) = brief::pdf::pdf(&root, &out, &options).map_err(fail)?;
+            let printed = brief::pdf::pdf(&root, &out, &page, paper, &options);
+            let (compiled, bytes) = printed.map_err(fail)?;
             let code = report(&compiled, deny_warnings);
             if let Some(bytes) = bytes
                 && !cli.quiet
