@@ -374,24 +374,17 @@ fn css_string(text: &str) -> String {
 }
 
 /// `(anchor, heading text)` of each `<span class="toc-page" data-for="…"
-/// data-heading="…">` that `print.html` writes in its contents list.
+/// data-heading="…">` that `print.html` writes in its contents list, with
+/// the escaping templates apply to attribute values undone.
 fn contents_entries(html: &str) -> Vec<(String, String)> {
     const OPEN: &str = "<span class=\"toc-page\" data-for=\"";
     let entry = |rest: &str| {
         let (id, after) = rest.split_once('"')?;
         let (heading, _) = after.strip_prefix(" data-heading=\"")?.split_once('"')?;
+        let unescape = |text| crate::verify::decode_references(text).into_owned();
         Some((unescape(id), unescape(heading)))
     };
     html.split(OPEN).skip(1).filter_map(entry).collect()
-}
-
-/// Undoes the escaping templates apply to attribute values.
-fn unescape(text: &str) -> String {
-    text.replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
 }
 
 #[cfg(test)]

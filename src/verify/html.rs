@@ -275,7 +275,7 @@ fn find_end_tag(html: &str, from: usize, name: &str) -> usize {
 
 /// Decodes the character references a URL or id can hold: the five XML ones
 /// and numeric ones. Others are left as written.
-fn decode_references(value: &str) -> Cow<'_, str> {
+pub(crate) fn decode_references(value: &str) -> Cow<'_, str> {
     if !value.contains('&') {
         return Cow::Borrowed(value);
     }
@@ -304,7 +304,7 @@ fn decode_references(value: &str) -> Cow<'_, str> {
 }
 
 /// The character a reference names, from what stands between `&` and `;`.
-fn reference(entity: &str) -> Option<char> {
+pub(crate) fn reference(entity: &str) -> Option<char> {
     match entity {
         "amp" => Some('&'),
         "lt" => Some('<'),
