@@ -30,8 +30,6 @@ use crate::model::{Briefing, Checked, Doc, EntityKey, Kind, Quote, QuoteKind};
 use index::{Change, SourceText, Step};
 use words::Word;
 
-pub use read::FOLDER;
-
 /// How many consecutive words of a source make a copied run, unless
 /// `briefing.toml` sets `copied_words`.
 pub const COPIED_WORDS: usize = 12;

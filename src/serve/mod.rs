@@ -28,6 +28,7 @@ use notify_debouncer_full::notify::{EventKind, RecommendedWatcher, RecursiveMode
 use notify_debouncer_full::{DebounceEventResult, DebouncedEvent, RecommendedCache, new_debouncer};
 
 use crate::incremental::Incremental;
+use crate::output::INPUTS;
 use crate::{BuildOptions, diagnostics};
 
 #[derive(Debug, thiserror::Error)]
@@ -164,15 +165,10 @@ fn bind(port: u16) -> Result<TcpListener, ServeError> {
 
 type Debouncer = notify_debouncer_full::Debouncer<RecommendedWatcher, RecommendedCache>;
 
-/// The site's folders that are sources, each with everything in it.
-const FOLDERS: [&str; 4] = ["content", "templates", "static", crate::quotecheck::FOLDER];
-
-/// Whether a changed path is one of the site's sources.
+/// Whether a changed path is one of the site's inputs, or in one.
 fn is_source(root: &Path, path: &Path) -> bool {
     // `starts_with` compares whole components: `contents/` is no source.
-    path.strip_prefix(root).is_ok_and(|rel| {
-        rel == Path::new("briefing.toml") || FOLDERS.iter().any(|folder| rel.starts_with(folder))
-    })
+    (path.strip_prefix(root)).is_ok_and(|rel| INPUTS.iter().any(|input| rel.starts_with(input)))
 }
 
 /// The file watches of one site: the root itself (not recursively, for
@@ -190,7 +186,8 @@ impl Watcher {
     fn refresh(&mut self) -> Result<(), ServeError> {
         self.folders.retain(|f| f.is_dir());
         let root = (self.root.clone(), RecursiveMode::NonRecursive);
-        let folders = FOLDERS.map(|dir| (self.root.join(dir), RecursiveMode::Recursive));
+        // `briefing.toml` is no folder: it is watched through the root.
+        let folders = INPUTS.map(|dir| (self.root.join(dir), RecursiveMode::Recursive));
         for (path, mode) in [root].into_iter().chain(folders) {
             if path.is_dir() && !self.folders.contains(&path) {
                 let watched = self.debouncer.watch(&path, mode);
