@@ -245,31 +245,25 @@ fn changes_sources(root: &Path, events: &DebounceEventResult, log: &Log) -> bool
 /// while the last good site stays up.
 fn rebuild(site: &mut Incremental, state: &State, log: &Log) {
     let started = Instant::now();
-    match site.build() {
+    let text = match site.build() {
         Ok(built) => {
-            let mut text = diagnostics::render(&built.compiled.files, &built.compiled.diagnostics);
-            let Some(files) = built.files else {
-                text.push_str(&format!(
-                    "build failed: {} error(s)",
-                    built.compiled.errors()
+            let text = diagnostics::render(&built.compiled.files, &built.compiled.diagnostics);
+            if let Some(files) = built.files {
+                log.text(&text);
+                let count = files.len();
+                state.publish(Some(files), None);
+                log.info(&format!(
+                    "built {count} files ({} changed, {} rendered) in {} ms",
+                    built.changed,
+                    built.rendered,
+                    started.elapsed().as_millis()
                 ));
-                return fail(state, log, text);
-            };
-            log.text(&text);
-            let count = files.len();
-            state.publish(Some(files), None);
-            log.info(&format!(
-                "built {count} files ({} changed, {} rendered) in {} ms",
-                built.changed,
-                built.rendered,
-                started.elapsed().as_millis()
-            ));
+                return;
+            }
+            text + &format!("build failed: {} error(s)", built.compiled.errors())
         }
-        Err(err) => fail(state, log, format!("error: {err}")),
-    }
-}
-
-fn fail(state: &State, log: &Log, text: String) {
+        Err(err) => format!("error: {err}"),
+    };
     log.error(text.trim_end());
     log.error(match state.status().built {
         0 => "serving the error until a build succeeds",
