@@ -86,10 +86,8 @@ impl State {
         let Ok(now) = self.now.lock() else {
             return Status::default();
         };
-        match (self.changed).wait_timeout_while(now, timeout, |now| now.1.version <= since) {
-            Ok((now, _)) => now.1.clone(),
-            Err(_) => Status::default(),
-        }
+        let waited = (self.changed).wait_timeout_while(now, timeout, |now| now.1.version <= since);
+        waited.map(|(now, _)| now.1.clone()).unwrap_or_default()
     }
 
     fn publish(&self, files: Option<Arc<Files>>, error: Option<String>) {
