@@ -332,7 +332,7 @@ fn contents_pages(entries: &[(String, String)], path: &Path) -> Result<Vec<u32>,
     let bytes = std::fs::read(path).map_err(PdfError::io(path))?;
     let pdf = ReadBack::parse(&bytes).map_err(unreadable)?;
     let destinations = pdf.destinations().map_err(unreadable)?;
-    let outline = pdf.outline().map_err(unreadable)?;
+    let outline = pdf.outline(&destinations).map_err(unreadable)?;
     let normal = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
     let mut pages = Vec::new();
     for (id, heading) in entries {
