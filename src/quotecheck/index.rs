@@ -281,9 +281,6 @@ impl SourceText {
     /// source where it starts. Runs do not overlap.
     pub fn copied(&self, prose: &[Word]) -> Vec<(Range<usize>, usize)> {
         let mut found = Vec::new();
-        if self.runs.is_empty() {
-            return found;
-        }
         let mut clear_from = 0;
         for (hash, at) in rolling(prose, self.run) {
             // A run's words are not looked up again within a longer run.
