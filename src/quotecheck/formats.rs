@@ -136,9 +136,9 @@ fn html(text: &str) -> (Vec<Word>, Vec<usize>) {
                 }
             }
             if start && matches!(name.as_str(), "script" | "style" | "title") {
-                let close = format!("</{name}");
-                let body = &rest[len..];
-                len + find_ascii_ci(body, &close).map_or(body.len(), |e| e + close.len())
+                // Past the `</name` that closes it, or to the end.
+                let end = crate::verify::find_end_tag(text, i + len, &name);
+                (end + 2 + name.len()).min(text.len()) - i
             } else {
                 len
             }
@@ -186,11 +186,6 @@ fn tag(rest: &str) -> Option<(String, usize)> {
         }
     }
     Some((name, rest.len()))
-}
-
-fn find_ascii_ci(haystack: &str, needle: &str) -> Option<usize> {
-    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
-    (0..h.len().saturating_sub(n.len() - 1)).find(|&i| h[i..i + n.len()].eq_ignore_ascii_case(n))
 }
 
 /// The character a reference such as `&rsquo;` or `&#8217;` at the start of

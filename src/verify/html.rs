@@ -265,7 +265,7 @@ fn past(bytes: &[u8], mut i: usize, skip: impl Fn(u8) -> bool) -> usize {
 }
 
 /// Offset of the `</name` that closes a raw-text element opened before `from`.
-fn find_end_tag(html: &str, from: usize, name: &str) -> usize {
+pub(crate) fn find_end_tag(html: &str, from: usize, name: &str) -> usize {
     let mut ends = html[from..].match_indices("</").map(|(at, _)| from + at);
     let closes = |&at: &usize| {
         (html.get(at + 2..at + 2 + name.len())).is_some_and(|c| c.eq_ignore_ascii_case(name))

@@ -17,7 +17,7 @@ mod html;
 mod locate;
 mod paths;
 
-pub(crate) use html::{decode_references, reference};
+pub(crate) use html::{decode_references, find_end_tag, reference};
 pub use locate::{SourceDoc, locate};
 pub use paths::{percent_decode, resolve};
 
