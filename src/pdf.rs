@@ -9,7 +9,8 @@
 //! `http://` page may not load `file://`. When the page has a contents list,
 //! the PDF is read back (`outline`) and printed again with the page numbers.
 //! Chromium comes from `BRIEF_CHROMIUM` when that is set, else the first of
-//! [`browser::CANDIDATES`] on `PATH`; every run of it has a time limit (`browser`).
+//! `browser::CANDIDATES` on `PATH`; every run of it has a time limit
+//! (`browser`).
 //!
 //! This module drives the build and Chromium and checks what Chromium wrote; it
 //! renders nothing itself and never talks to the network. It writes only its
