@@ -19,11 +19,8 @@ mod progress;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[derive(Parser)]
-#[command(
-    name = "brief",
-    version,
-    about = "Build annotated briefings into linked static sites"
-)]
+// The command's name is the package's, `brief`.
+#[command(version, about = "Build annotated briefings into linked static sites")]
 struct Cli {
     /// Print nothing but errors.
     #[arg(long, short, global = true)]
