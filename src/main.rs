@@ -19,11 +19,8 @@ mod progress;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[derive(Parser)]
-#[command(
-    name = "brief",
-    version,
-    about = "Build annotated briefings into linked static sites"
-)]
+// The command's name is the package's, `brief`.
+#[command(version, about = "Build annotated briefings into linked static sites")]
 struct Cli {
     /// Print nothing but errors.
     #[arg(long, short, global = true)]
@@ -144,6 +141,12 @@ fn fail(err: brief::Error) -> Failure {
 }
 
 fn run(cli: Cli) -> Result<u8, Failure> {
+    let started = Instant::now();
+    // Check and pdf build with the default options but for warnings.
+    let denying = |deny_warnings| BuildOptions {
+        deny_warnings,
+        ..BuildOptions::default()
+    };
     match cli.command {
         Command::Build {
             root,
@@ -152,7 +155,6 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             deny_warnings,
             force,
         } => {
-            let started = Instant::now();
             let out = out.unwrap_or_else(|| root.join("public"));
             let options = BuildOptions {
                 base_url,
@@ -164,19 +166,19 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             });
             let (compiled, written) = built.map_err(fail)?;
             let code = report(&compiled, deny_warnings);
-            if let Some(left) = written.as_ref().and_then(|w| w.left_behind.as_ref()) {
-                eprintln!("warning: {left}");
-            }
-            if let Some(written) = &written
-                && !cli.quiet
-            {
-                eprintln!(
-                    "built {} files ({} KB) into {} in {} ms",
-                    written.files,
-                    written.bytes / 1024,
-                    out.display(),
-                    started.elapsed().as_millis()
-                );
+            if let Some(written) = written {
+                if let Some(left) = written.left_behind {
+                    eprintln!("warning: {left}");
+                }
+                if !cli.quiet {
+                    eprintln!(
+                        "built {} files ({} KB) into {} in {} ms",
+                        written.files,
+                        written.bytes / 1024,
+                        out.display(),
+                        started.elapsed().as_millis()
+                    );
+                }
             }
             Ok(code)
         }
@@ -184,10 +186,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             root,
             deny_warnings,
         } => {
-            let options = BuildOptions {
-                deny_warnings,
-                ..BuildOptions::default()
-            };
+            let options = denying(deny_warnings);
             let checked =
                 progress::spin(cli.quiet, |stage| brief::check_only(&root, &options, stage));
             let (compiled, pages) = checked.map_err(fail)?;
@@ -207,22 +206,14 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             paper,
             deny_warnings,
         } => {
-            let started = Instant::now();
             let out = out.unwrap_or_else(|| root.join("briefing.pdf"));
-            let options = brief::pdf::PdfOptions {
-                page,
-                paper,
-                build: BuildOptions {
-                    deny_warnings,
-                    ..BuildOptions::default()
-                },
-            };
             if !cli.quiet && std::io::stderr().is_terminal() {
                 eprintln!("building {} and printing it with Chromium…", root.display());
             }
-            let printed = brief::pdf::pdf(&root, &out, &options).map_err(fail)?;
-            let code = report(&printed.compiled, deny_warnings);
-            if let Some(bytes) = printed.bytes
+            let printed = brief::pdf::pdf(&root, &out, &page, paper, &denying(deny_warnings));
+            let (compiled, bytes) = printed.map_err(fail)?;
+            let code = report(&compiled, deny_warnings);
+            if let Some(bytes) = bytes
                 && !cli.quiet
             {
                 eprintln!(
@@ -235,11 +226,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             Ok(code)
         }
         Command::Serve { root, port } => {
-            let options = brief::serve::ServeOptions {
-                port,
-                quiet: cli.quiet,
-            };
-            brief::serve::serve(&root, &options).map_err(fail)?;
+            brief::serve::serve(&root, port, cli.quiet).map_err(fail)?;
             Ok(0)
         }
         Command::Init { dir } => {
@@ -310,9 +297,8 @@ fn report(compiled: &Compiled, deny_warnings: bool) -> u8 {
             stderr,
             "build failed: {errors} error(s), {warnings} warning(s){denied}"
         );
-        return 1;
     }
     // A build that stopped before it had a site (no briefing.toml to read)
     // fails too.
-    u8::from(compiled.site.is_none())
+    u8::from(compiled.failed(deny_warnings))
 }

@@ -9,7 +9,8 @@
 //! `http://` page may not load `file://`. When the page has a contents list,
 //! the PDF is read back (`outline`) and printed again with the page numbers.
 //! Chromium comes from `BRIEF_CHROMIUM` when that is set, else the first of
-//! [`CANDIDATES`] on `PATH`; every run of it has a time limit (`browser`).
+//! `browser::CANDIDATES` on `PATH`; every run of it has a time limit
+//! (`browser`).
 //!
 //! This module drives the build and Chromium and checks what Chromium wrote; it
 //! renders nothing itself and never talks to the network. It writes only its
@@ -27,7 +28,6 @@ mod outline;
 mod place;
 
 use browser::Browser;
-pub use browser::CANDIDATES;
 use loopback::Loopback;
 use outline::{ReadBack, ReadError};
 
@@ -47,10 +47,6 @@ const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// numbered print is normally the last).
 const NUMBERED_PRINTS: usize = 3;
 
-/// How to get a browser, appended to every "no Chromium" error.
-const INSTALL_HINT: &str = "install Chromium (Debian/Ubuntu: `apt-get install chromium`; macOS: `brew install --cask chromium`) \
-                            or set BRIEF_CHROMIUM to a Chromium or Chrome binary";
-
 /// Paper sizes the print stylesheet is laid out for.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum Paper {
@@ -61,7 +57,10 @@ pub enum Paper {
 
 #[derive(Debug, thiserror::Error)]
 pub enum PdfError {
-    #[error("no Chromium found ({0}); {INSTALL_HINT}")]
+    /// Every "no Chromium" error says how to get a browser.
+    #[error(
+        "no Chromium found ({0}); install Chromium (Debian/Ubuntu: `apt-get install chromium`; macOS: `brew install --cask chromium`) or set BRIEF_CHROMIUM to a Chromium or Chrome binary"
+    )]
     NoChromium(String),
     #[error(
         "Chromium ({chromium}) failed to print {page}: {cause}; run it by hand with --headless --print-to-pdf to see why"
@@ -132,30 +131,22 @@ impl PdfError {
     }
 }
 
-/// What to print and how.
-#[derive(Debug, Clone)]
-pub struct PdfOptions {
-    /// The built page to print, relative to the output root.
-    pub page: String,
-    pub paper: Paper,
-    pub build: BuildOptions,
-}
-
-/// What `brief pdf` did.
-pub struct Printed {
-    pub compiled: Compiled,
-    /// The size of the PDF written; None when the build stopped on diagnostics.
-    pub bytes: Option<u64>,
-}
-
-/// Builds the site at `root` into a temporary folder and prints one of its
-/// pages to `out`. Checks the page, `out` and Chromium first, so that those
-/// mistakes fail fast.
-pub fn pdf(root: &Path, out: &Path, options: &PdfOptions) -> Result<Printed, Error> {
+/// Builds the site at `root` into a temporary folder as `build` says and
+/// prints its page `page` (relative to the output root) on `paper` to `out`.
+/// Checks the page, `out` and Chromium first, so that those mistakes fail
+/// fast. Returns the build's diagnostics and the size of the PDF written
+/// (None when the build stopped on diagnostics).
+pub fn pdf(
+    root: &Path,
+    out: &Path,
+    page: &str,
+    paper: Paper,
+    build: &BuildOptions,
+) -> Result<(Compiled, Option<u64>), Error> {
     // The page is edited in place before printing, so it must be one of the
     // built pages, never a path that leads out of the temporary folder.
-    if !crate::output::is_inside(&options.page) || !options.page.ends_with(".html") {
-        return Err(PdfError::NoPage(options.page.clone()).into());
+    if !crate::output::is_inside(page) || !page.ends_with(".html") {
+        return Err(PdfError::NoPage(page.to_string()).into());
     }
     place::refuse_inputs(root, out)?;
     let browser = Browser::find(timeout(std::env::var_os(TIMEOUT_ENV))?)?;
@@ -164,21 +155,20 @@ pub fn pdf(root: &Path, out: &Path, options: &PdfOptions) -> Result<Printed, Err
         .tempdir()
         .map_err(PdfError::io(&std::env::temp_dir()))?;
     let site = scratch.path().join("site");
-    let (compiled, written) = crate::build(root, &site, &options.build)?;
+    let (compiled, written) = crate::build(root, &site, build)?;
     // A build that stopped on diagnostics wrote nothing to print.
-    let mut bytes = None;
-    if written.is_some() {
-        let server = Loopback::start(&site)?;
-        let job = Job {
-            browser: &browser,
-            server: &server,
-            page: &options.page,
-            scratch: scratch.path(),
-        };
-        let printed = job.print_numbered(&site.join(&options.page), options.paper)?;
-        bytes = Some(place::place(&printed, out)?);
+    if written.is_none() {
+        return Ok((compiled, None));
     }
-    Ok(Printed { compiled, bytes })
+    let server = Loopback::start(&site)?;
+    let job = Job {
+        browser: &browser,
+        server: &server,
+        page,
+        scratch: scratch.path(),
+    };
+    let printed = job.print_numbered(&site.join(page), paper)?;
+    Ok((compiled, Some(place::place(&printed, out)?)))
 }
 
 /// The time one run of the browser may take: `BRIEF_PDF_TIMEOUT` seconds
@@ -280,10 +270,10 @@ impl Job<'_> {
         // is the evidence: it must exist and start like a PDF.
         let written = std::fs::read(&out).is_ok_and(|b| b.starts_with(b"%PDF-"));
         if !status.success() || log.contains("Page load failed") || !written {
-            let ended = if written {
-                status.to_string()
+            let unwritten = if written {
+                ""
             } else {
-                format!("{status} without writing a PDF")
+                " without writing a PDF"
             };
             let last = log
                 .lines()
@@ -291,7 +281,7 @@ impl Job<'_> {
                 .find(|l| !l.trim().is_empty() && !l.contains("dbus"))
                 .map(|l| format!("; its last message: {}", l.trim()))
                 .unwrap_or_default();
-            return Err(failed(format!("{ended}{last}")));
+            return Err(failed(format!("{status}{unwritten}{last}")));
         }
         Ok(())
     }
@@ -343,7 +333,7 @@ fn contents_pages(entries: &[(String, String)], path: &Path) -> Result<Vec<u32>,
     let bytes = std::fs::read(path).map_err(PdfError::io(path))?;
     let pdf = ReadBack::parse(&bytes).map_err(unreadable)?;
     let destinations = pdf.destinations().map_err(unreadable)?;
-    let outline = pdf.outline().map_err(unreadable)?;
+    let outline = pdf.outline(&destinations).map_err(unreadable)?;
     let normal = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
     let mut pages = Vec::new();
     for (id, heading) in entries {
@@ -385,24 +375,17 @@ fn css_string(text: &str) -> String {
 }
 
 /// `(anchor, heading text)` of each `<span class="toc-page" data-for="…"
-/// data-heading="…">` that `print.html` writes in its contents list.
+/// data-heading="…">` that `print.html` writes in its contents list, with
+/// the escaping templates apply to attribute values undone.
 fn contents_entries(html: &str) -> Vec<(String, String)> {
     const OPEN: &str = "<span class=\"toc-page\" data-for=\"";
     let entry = |rest: &str| {
         let (id, after) = rest.split_once('"')?;
         let (heading, _) = after.strip_prefix(" data-heading=\"")?.split_once('"')?;
+        let unescape = |text| crate::verify::decode_references(text).into_owned();
         Some((unescape(id), unescape(heading)))
     };
     html.split(OPEN).skip(1).filter_map(entry).collect()
-}
-
-/// Undoes the escaping templates apply to attribute values.
-fn unescape(text: &str) -> String {
-    text.replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
 }
 
 #[cfg(test)]

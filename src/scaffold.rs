@@ -138,10 +138,8 @@ fn stems(dir: &Path) -> Result<Vec<String>, ScaffoldError> {
     let mut stems = Vec::new();
     for entry in fs::read_dir(dir).map_err(io(dir))? {
         let path = entry.map_err(io(dir))?.path();
-        if path.extension().is_some_and(|e| e == "md")
-            && let Some(stem) = path.file_stem()
-        {
-            stems.push(stem.to_string_lossy().into_owned());
+        if path.extension().is_some_and(|e| e == "md") {
+            stems.extend(path.file_stem().map(|s| s.to_string_lossy().into_owned()));
         }
     }
     Ok(stems)

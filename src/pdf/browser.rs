@@ -26,7 +26,6 @@ pub const CANDIDATES: [&str; 5] = [
 ];
 
 /// A browser to run, and how long any one run of it may take.
-#[derive(Debug, Clone)]
 pub struct Browser {
     pub path: PathBuf,
     pub timeout: Duration,

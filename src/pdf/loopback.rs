@@ -18,6 +18,7 @@ use url::Url;
 
 use super::PdfError;
 use crate::serve::http::{self, Reply, Request, content_type, reply};
+use crate::serve::routes::site_path;
 
 /// A running server; dropping it stops the server.
 pub struct Loopback {
@@ -100,22 +101,9 @@ fn file(folder: &Path, origin: &Url, request: &Request) -> Option<PathBuf> {
     if url.origin() != origin.origin() {
         return None;
     }
-    let mut path = folder.to_path_buf();
-    // The URL parser has already taken out `.` and `..` segments; a
-    // segment that decodes to one, or to a separator, is refused.
-    for segment in url.path_segments()? {
-        let segment = percent_encoding::percent_decode_str(segment)
-            .decode_utf8()
-            .ok()?;
-        if segment.is_empty()
-            || segment == "."
-            || segment == ".."
-            || segment.contains(['/', '\\', '\0'])
-        {
-            return None;
-        }
-        path.push(segment.as_ref());
-    }
+    // The URL parser has already taken out `.` and `..` segments; a path
+    // that decodes to one is refused, as `brief serve` refuses it.
+    let path = folder.join(site_path(url.path())?);
     // A symbolic link is followed only if it stays inside the folder.
     let real = path.canonicalize().ok()?;
     (real.starts_with(folder) && real.is_file()).then_some(real)

@@ -48,16 +48,16 @@ impl ReadBack {
         Ok(ReadBack { doc, pages })
     }
 
-    /// Every outline entry, as its title and the 1-based page it points at,
-    /// in document order (an entry, its children, then its next sibling);
-    /// none when the PDF has no outline.
-    pub fn outline(&self) -> Result<Vec<(String, u32)>, ReadError> {
+    /// Every outline entry, as its title and the 1-based page it points at
+    /// (through `names`, the [destinations](Self::destinations), when it
+    /// names one), in document order (an entry, its children, then its next
+    /// sibling); none when the PDF has no outline.
+    pub fn outline(&self, names: &BTreeMap<String, u32>) -> Result<Vec<(String, u32)>, ReadError> {
         let catalog = self.doc.catalog().map_err(malformed("the catalog"))?;
         let Ok(root) = catalog.get_deref(b"Outlines", &self.doc) else {
             return Ok(Vec::new());
         };
         let root = root.as_dict().map_err(malformed("the outline"))?;
-        let names = self.destinations()?;
         let mut entries = Vec::new();
         let mut seen = HashSet::new();
         // Entries still to visit, the next one last.

@@ -136,9 +136,9 @@ fn html(text: &str) -> (Vec<Word>, Vec<usize>) {
                 }
             }
             if start && matches!(name.as_str(), "script" | "style" | "title") {
-                let close = format!("</{name}");
-                let body = &rest[len..];
-                len + find_ascii_ci(body, &close).map_or(body.len(), |e| e + close.len())
+                // Past the `</name` that closes it, or to the end.
+                let end = crate::verify::find_end_tag(text, i + len, &name);
+                (end + 2 + name.len()).min(text.len()) - i
             } else {
                 len
             }
@@ -188,34 +188,20 @@ fn tag(rest: &str) -> Option<(String, usize)> {
     Some((name, rest.len()))
 }
 
-fn find_ascii_ci(haystack: &str, needle: &str) -> Option<usize> {
-    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
-    (0..h.len().saturating_sub(n.len() - 1)).find(|&i| h[i..i + n.len()].eq_ignore_ascii_case(n))
-}
-
 /// The character a reference such as `&rsquo;` or `&#8217;` at the start of
 /// `rest` stands for, and the reference's length.
 fn reference(rest: &str) -> Option<(char, usize)> {
     let after = rest.strip_prefix('&')?;
     let end = after.char_indices().take(11).find(|&(_, c)| c == ';')?.0;
     let name = &after[..end];
+    // Besides the XML and numeric references, the typographic ones a
+    // copied article is full of, each as the character words read it as.
     let c = match name {
-        "amp" => '&',
-        "lt" => '<',
-        "gt" => '>',
-        "quot" => '"',
-        "apos" | "rsquo" | "lsquo" => '\'',
+        "rsquo" | "lsquo" => '\'',
         "nbsp" | "thinsp" | "ensp" | "emsp" => ' ',
         "ldquo" | "rdquo" | "laquo" | "raquo" => '"',
         "ndash" | "mdash" | "hellip" => '-',
-        _ => {
-            let number = name.strip_prefix('#')?;
-            let code = match number.strip_prefix(['x', 'X']) {
-                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-                None => number.parse().ok()?,
-            };
-            char::from_u32(code)?
-        }
+        _ => crate::verify::reference(name)?,
     };
     Some((c, end + 2))
 }

@@ -23,7 +23,8 @@ const COMMON: usize = 1000;
 pub const ALIGNED: usize = 300;
 
 /// One word of a quote lined up with the source: how they differ, the
-/// quote's word and the source's word, by index.
+/// quote's word and the source's word (where in the source the step
+/// stands), by index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Step(pub Change, pub usize, pub usize);
 
@@ -46,11 +47,6 @@ impl Step {
     /// The source's word this step is about, if it is about one.
     pub fn source_word(&self) -> Option<usize> {
         (self.0 != Change::Added).then_some(self.2)
-    }
-
-    /// Where in the source this step stands.
-    pub fn source_at(&self) -> usize {
-        self.2
     }
 }
 
@@ -285,9 +281,6 @@ impl SourceText {
     /// source where it starts. Runs do not overlap.
     pub fn copied(&self, prose: &[Word]) -> Vec<(Range<usize>, usize)> {
         let mut found = Vec::new();
-        if self.runs.is_empty() {
-            return found;
-        }
         let mut clear_from = 0;
         for (hash, at) in rolling(prose, self.run) {
             // A run's words are not looked up again within a longer run.

@@ -30,8 +30,6 @@ use crate::model::{Briefing, Checked, Doc, EntityKey, Kind, Quote, QuoteKind};
 use index::{Change, SourceText, Step};
 use words::Word;
 
-pub use read::FOLDER;
-
 /// How many consecutive words of a source make a copied run, unless
 /// `briefing.toml` sets `copied_words`.
 pub const COPIED_WORDS: usize = 12;
@@ -186,10 +184,10 @@ fn misquote(
             said(next)
         ),
     };
-    let place = steps[at_step].source_at();
+    let place = steps[at_step].2;
     let mark = left.first().zip(left.last()).map(|(&a, &b)| a..b + 1);
-    let first = steps[0].source_at().max(place.saturating_sub(10));
-    let end = (steps[steps.len() - 1].source_at() + 1).min(place + left.len() + 11);
+    let first = steps[0].2.max(place.saturating_sub(10));
+    let end = (steps[steps.len() - 1].2 + 1).min(place + left.len() + 11);
     let passage = source.passage(first..end.max(first + 1), mark);
     error(piece[k0].start..piece[k1].end, &label).with_help(passage)
 }

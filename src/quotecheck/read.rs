@@ -14,7 +14,7 @@ use super::index::SourceText;
 use crate::diagnostics::{Diagnostic, FileId};
 
 /// The folder beside `content/` that holds the sources' copies.
-pub const FOLDER: &str = "sources";
+const FOLDER: &str = "sources";
 
 /// Reads the file `file` names under `root/sources/` and indexes it for
 /// runs of `run` words; `config` is `briefing.toml`, where mistakes are

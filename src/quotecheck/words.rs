@@ -8,7 +8,6 @@
 //! Japanese characters, written without spaces, are a word each. This module
 //! knows nothing of sources or quotes; it turns text into words.
 
-use std::hash::Hasher;
 use std::ops::Range;
 
 /// One word: the hash of its normalised spelling and where it was read.
@@ -81,14 +80,9 @@ impl Tokenizer {
     pub fn close(&mut self) {
         self.apostrophe = false;
         if let Some((start, end)) = self.open.take() {
-            let mut hasher = std::hash::DefaultHasher::new();
-            hasher.write(self.spelling.as_bytes());
+            let hash = xxhash_rust::xxh3::xxh3_64(self.spelling.as_bytes());
             self.spelling.clear();
-            self.words.push(Word {
-                hash: hasher.finish(),
-                start,
-                end,
-            });
+            self.words.push(Word { hash, start, end });
         }
     }
 

@@ -13,7 +13,7 @@
 //! answer, `http` is the server.
 
 pub(crate) mod http;
-mod routes;
+pub(crate) mod routes;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
@@ -28,16 +28,8 @@ use notify_debouncer_full::notify::{EventKind, RecommendedWatcher, RecursiveMode
 use notify_debouncer_full::{DebounceEventResult, DebouncedEvent, RecommendedCache, new_debouncer};
 
 use crate::incremental::Incremental;
+use crate::output::INPUTS;
 use crate::{BuildOptions, diagnostics};
-
-/// How to serve.
-#[derive(Debug, Clone, Default)]
-pub struct ServeOptions {
-    /// 0 picks any free port.
-    pub port: u16,
-    /// Print nothing but errors.
-    pub quiet: bool,
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
@@ -47,8 +39,11 @@ pub enum ServeError {
     PortInUse(u16),
     #[error("cannot listen on 127.0.0.1:{port}: {source}")]
     Bind { port: u16, source: std::io::Error },
-    #[error("cannot watch {path} for changes: {message}")]
-    Watch { path: PathBuf, message: String },
+    #[error("cannot watch {path} for changes: {source}")]
+    Watch {
+        path: PathBuf,
+        source: notify_debouncer_full::notify::Error,
+    },
     #[error("no briefing.toml in {0}: pass --root to a site, or create one with `brief init DIR`")]
     NotASite(PathBuf),
 }
@@ -91,10 +86,8 @@ impl State {
         let Ok(now) = self.now.lock() else {
             return Status::default();
         };
-        match (self.changed).wait_timeout_while(now, timeout, |now| now.1.version <= since) {
-            Ok((now, _)) => now.1.clone(),
-            Err(_) => Status::default(),
-        }
+        let waited = (self.changed).wait_timeout_while(now, timeout, |now| now.1.version <= since);
+        waited.map(|(now, _)| now.1.clone()).unwrap_or_default()
     }
 
     fn publish(&self, files: Option<Arc<Files>>, error: Option<String>) {
@@ -113,27 +106,23 @@ impl State {
     }
 }
 
-/// Serves the site at `root` until the process is stopped.
-pub fn serve(root: &Path, options: &ServeOptions) -> Result<(), crate::Error> {
+/// Serves the site at `root` on `port` of 127.0.0.1 (0 picks any free
+/// port) until the process is stopped; `quiet` prints nothing but errors.
+pub fn serve(root: &Path, port: u16, quiet: bool) -> Result<(), crate::Error> {
     if !root.join("briefing.toml").is_file() {
         return Err(ServeError::NotASite(root.to_path_buf()).into());
     }
     let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    let listener = bind(options.port)?;
-    let addr = listener.local_addr().map_err(|source| ServeError::Bind {
-        port: options.port,
-        source,
-    })?;
+    let listener = bind(port)?;
+    let addr = (listener.local_addr()).map_err(|source| ServeError::Bind { port, source })?;
     let state = Arc::new(State::default());
-    let log = Log {
-        quiet: options.quiet,
-    };
+    let log = Log { quiet };
     let mut site = Incremental::new(&root, BuildOptions::default());
     rebuild(&mut site, &state, &log);
     let (tx, rx) = channel();
-    let debouncer = new_debouncer(DEBOUNCE, None, tx).map_err(|e| ServeError::Watch {
+    let debouncer = new_debouncer(DEBOUNCE, None, tx).map_err(|source| ServeError::Watch {
         path: root.clone(),
-        message: e.to_string(),
+        source,
     })?;
     let mut watcher = Watcher {
         root: root.clone(),
@@ -174,6 +163,12 @@ fn bind(port: u16) -> Result<TcpListener, ServeError> {
 
 type Debouncer = notify_debouncer_full::Debouncer<RecommendedWatcher, RecommendedCache>;
 
+/// Whether a changed path is one of the site's inputs, or in one.
+fn is_source(root: &Path, path: &Path) -> bool {
+    // `starts_with` compares whole components: `contents/` is no source.
+    (path.strip_prefix(root)).is_ok_and(|rel| INPUTS.iter().any(|input| rel.starts_with(input)))
+}
+
 /// The file watches of one site: the root itself (not recursively, for
 /// `briefing.toml`, since editors often replace a file rather than write into
 /// it) and each of `content/`, `templates/`, `static/` and `sources/` that exists, added
@@ -189,33 +184,21 @@ impl Watcher {
     fn refresh(&mut self) -> Result<(), ServeError> {
         self.folders.retain(|f| f.is_dir());
         let root = (self.root.clone(), RecursiveMode::NonRecursive);
-        let folders = FOLDERS.map(|dir| (self.root.join(dir), RecursiveMode::Recursive));
+        // `briefing.toml` is no folder: it is watched through the root.
+        let folders = INPUTS.map(|dir| (self.root.join(dir), RecursiveMode::Recursive));
         for (path, mode) in [root].into_iter().chain(folders) {
             if path.is_dir() && !self.folders.contains(&path) {
                 let watched = self.debouncer.watch(&path, mode);
-                watched.map_err(|e| ServeError::Watch {
+                watched.map_err(|source| ServeError::Watch {
                     path: path.clone(),
-                    message: e.to_string(),
+                    source,
                 })?;
                 self.folders.insert(path);
             }
         }
         Ok(())
     }
-}
 
-/// The site's folders that are sources, each with everything in it.
-const FOLDERS: [&str; 4] = ["content", "templates", "static", crate::quotecheck::FOLDER];
-
-/// Whether a changed path is one of the site's sources.
-fn is_source(root: &Path, path: &Path) -> bool {
-    // `starts_with` compares whole components: `contents/` is no source.
-    path.strip_prefix(root).is_ok_and(|rel| {
-        rel == Path::new("briefing.toml") || FOLDERS.iter().any(|folder| rel.starts_with(folder))
-    })
-}
-
-impl Watcher {
     /// Rebuilds on every batch of source changes, until the watcher goes away.
     fn run(
         &mut self,
@@ -260,31 +243,25 @@ fn changes_sources(root: &Path, events: &DebounceEventResult, log: &Log) -> bool
 /// while the last good site stays up.
 fn rebuild(site: &mut Incremental, state: &State, log: &Log) {
     let started = Instant::now();
-    match site.build() {
+    let text = match site.build() {
         Ok(built) => {
-            let mut text = diagnostics::render(&built.compiled.files, &built.compiled.diagnostics);
-            let Some(files) = built.files else {
-                text.push_str(&format!(
-                    "build failed: {} error(s)",
-                    built.compiled.errors()
+            let text = diagnostics::render(&built.compiled.files, &built.compiled.diagnostics);
+            if let Some(files) = built.files {
+                log.text(&text);
+                let count = files.len();
+                state.publish(Some(files), None);
+                log.info(&format!(
+                    "built {count} files ({} changed, {} rendered) in {} ms",
+                    built.changed,
+                    built.rendered,
+                    started.elapsed().as_millis()
                 ));
-                return fail(state, log, text);
-            };
-            log.text(&text);
-            let count = files.len();
-            state.publish(Some(files), None);
-            log.info(&format!(
-                "built {count} files ({} changed, {} rendered) in {} ms",
-                built.changed,
-                built.rendered,
-                started.elapsed().as_millis()
-            ));
+                return;
+            }
+            text + &format!("build failed: {} error(s)", built.compiled.errors())
         }
-        Err(err) => fail(state, log, format!("error: {err}")),
-    }
-}
-
-fn fail(state: &State, log: &Log, text: String) {
+        Err(err) => format!("error: {err}"),
+    };
     log.error(text.trim_end());
     log.error(match state.status().built {
         0 => "serving the error until a build succeeds",

@@ -21,7 +21,7 @@ const EVENTS: &str = "/__brief/events";
 const POLL: Duration = Duration::from_secs(25);
 
 /// The answer to one request.
-pub fn respond(request: &Request, state: &State) -> Reply {
+pub(super) fn respond(request: &Request, state: &State) -> Reply {
     if !is_local_host(request.host) {
         return plain(
             403,
@@ -80,7 +80,8 @@ fn route(url: &str, state: &State) -> Reply {
     }
 }
 
-/// The output path a request path names, or None when it must be refused:
+/// The output path a request path names (for `serve` and for `pdf`'s
+/// loopback), or None when it must be refused:
 /// `..` or `.` segments, backslashes or NUL, before or after decoding.
 pub fn site_path(path: &str) -> Option<String> {
     let decoded = percent_decode(path);

@@ -268,7 +268,7 @@ fn past(bytes: &[u8], mut i: usize, skip: impl Fn(u8) -> bool) -> usize {
 }
 
 /// Offset of the `</name` that closes a raw-text element opened before `from`.
-fn find_end_tag(html: &str, from: usize, name: &str) -> usize {
+pub(crate) fn find_end_tag(html: &str, from: usize, name: &str) -> usize {
     let mut ends = html[from..].match_indices("</").map(|(at, _)| from + at);
     let closes = |&at: &usize| {
         (html.get(at + 2..at + 2 + name.len())).is_some_and(|c| c.eq_ignore_ascii_case(name))
@@ -278,7 +278,7 @@ fn find_end_tag(html: &str, from: usize, name: &str) -> usize {
 
 /// Decodes the character references a URL or id can hold: the five XML ones
 /// and numeric ones. Others are left as written.
-fn decode_references(value: &str) -> Cow<'_, str> {
+pub(crate) fn decode_references(value: &str) -> Cow<'_, str> {
     if !value.contains('&') {
         return Cow::Borrowed(value);
     }
@@ -307,7 +307,7 @@ fn decode_references(value: &str) -> Cow<'_, str> {
 }
 
 /// The character a reference names, from what stands between `&` and `;`.
-fn reference(entity: &str) -> Option<char> {
+pub(crate) fn reference(entity: &str) -> Option<char> {
     match entity {
         "amp" => Some('&'),
         "lt" => Some('<'),

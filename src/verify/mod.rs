@@ -17,6 +17,7 @@ pub(crate) mod html;
 mod locate;
 mod paths;
 
+pub(crate) use html::{decode_references, find_end_tag, reference};
 pub use locate::{SourceDoc, locate};
 pub use paths::{percent_decode, resolve};
 

@@ -8,10 +8,15 @@ use super::*;
 
 const SAMPLE: &[u8] = include_bytes!("../../../tests/fixtures/print/outline/sample.pdf");
 
+/// The outline, its named entries looked up in the PDF's destinations.
+fn outline(pdf: &ReadBack) -> Result<Vec<(String, u32)>, ReadError> {
+    pdf.outline(&pdf.destinations()?)
+}
+
 #[test]
 fn reads_chromiums_outline_in_document_order_with_pages() {
     let printed = ReadBack::parse(SAMPLE).unwrap();
-    let got = printed.outline().unwrap();
+    let got = outline(&printed).unwrap();
     let want = [
         ("Contents", 1),
         ("1. The deal", 2),
@@ -45,13 +50,13 @@ fn what_does_not_parse_is_an_error_not_an_empty_outline() {
         b"%PDF-1.4 garbage 0 obj << /Root",
         &SAMPLE[..1000],
     ] {
-        let read = ReadBack::parse(bytes).and_then(|p| p.outline());
+        let read = ReadBack::parse(bytes).and_then(|p| outline(&p));
         assert!(read.is_err(), "{} bytes read as {read:?}", bytes.len());
     }
     // lopdf rebuilds a damaged cross-reference table from the objects it
     // finds, so a file cut short after its structure still reads right.
     let cut = ReadBack::parse(&SAMPLE[..SAMPLE.len() / 2]).unwrap();
-    assert_eq!(cut.outline().unwrap().len(), 5);
+    assert_eq!(outline(&cut).unwrap().len(), 5);
 }
 
 /// A PDF of `pages` empty pages whose catalog also holds `extra`, made by
@@ -112,7 +117,7 @@ fn reads_goto_actions_and_a_names_tree() {
     });
     let printed = ReadBack::parse(&pdf).unwrap();
     assert_eq!(
-        printed.outline().unwrap(),
+        outline(&printed).unwrap(),
         [("By action".to_string(), 2), ("By name".to_string(), 3)]
     );
     assert_eq!(
@@ -125,7 +130,7 @@ fn reads_goto_actions_and_a_names_tree() {
 fn a_pdf_without_outline_or_destinations_reads_as_empty() {
     let pdf = made(1, |_, _| Dictionary::new());
     let printed = ReadBack::parse(&pdf).unwrap();
-    assert_eq!(printed.outline().unwrap(), []);
+    assert_eq!(outline(&printed).unwrap(), []);
     assert!(printed.destinations().unwrap().is_empty());
 }
 
@@ -145,7 +150,7 @@ fn entries_that_point_nowhere_or_loop_are_errors() {
             .insert(outlines, dictionary! { "First" => item }.into());
         dictionary! { "Outlines" => outlines }
     });
-    let err = ReadBack::parse(&pdf).unwrap().outline().unwrap_err();
+    let err = outline(&ReadBack::parse(&pdf).unwrap()).unwrap_err();
     assert_eq!(
         err.to_string(),
         "outline entry \"Lost\" points at no page of the document"
@@ -181,6 +186,6 @@ fn entries_that_point_nowhere_or_loop_are_errors() {
             .insert(outlines, dictionary! { "First" => a }.into());
         dictionary! { "Outlines" => outlines }
     });
-    let err = ReadBack::parse(&pdf).unwrap().outline().unwrap_err();
+    let err = outline(&ReadBack::parse(&pdf).unwrap()).unwrap_err();
     assert!(matches!(err, ReadError::Loop("outline")), "{err}");
 }
