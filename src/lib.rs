@@ -354,10 +354,10 @@ pub fn run(
         .filter(|u| !u.is_empty())
         .map(|u| format!("{}/", u.trim_end_matches('/')))
         .or_else(|| briefing.config.base_url());
-    let mut renderer = timed("views", || {
+    let renderer = timed("views", || {
         Renderer::new(&compiled.files, briefing, graph, &theme, base_url, cache)
     });
-    timed("render", || render::site(&mut renderer, &verifying))?;
+    timed("render", || render::site(&renderer, &verifying))?;
     progress(Stage::Verifying);
     let outputs = verifying.collector.paths();
     let misses = timed("verify", || verifying.collector.finish());

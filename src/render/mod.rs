@@ -56,11 +56,9 @@ pub struct Renderer<'a> {
     pub highlighter: Highlighter,
     pub site: SiteView,
     /// Every entity's view with links to the site's pages, indexed like
-    /// `Briefing::keys()`.
+    /// `Briefing::keys()`. Print's views, which link to anchors inside
+    /// `print.html`, are made when needed ([`Renderer::print_view`]).
     pub views: Vec<EntityView>,
-    /// The same with links to anchors inside `print.html`, until it is
-    /// written ([`Renderer::print_done`]).
-    print_views: Vec<EntityView>,
     /// Each entity's card, rendered at most once per [`CardVariant`].
     cards: Vec<[Fragment; 3]>,
     /// Each entity's link on a page one folder down, as `link.html`
@@ -118,10 +116,6 @@ impl<'a> Renderer<'a> {
         base_url: Option<String>,
         cache: Option<&'a Cache>,
     ) -> Self {
-        let (views, print_views) = rayon::join(
-            || views::entity_views(briefing, graph, LinkMode::Site),
-            || views::entity_views(briefing, graph, LinkMode::Print),
-        );
         Renderer {
             files,
             briefing,
@@ -129,8 +123,7 @@ impl<'a> Renderer<'a> {
             theme,
             highlighter: Highlighter::new(),
             site: views::site_view(briefing, LinkMode::Site, base_url.as_deref()),
-            views,
-            print_views,
+            views: views::entity_views(briefing, graph, LinkMode::Site),
             cards: briefing.keys().map(|_| Default::default()).collect(),
             links: briefing.keys().map(|_| Default::default()).collect(),
             base_url,
@@ -143,25 +136,11 @@ impl<'a> Renderer<'a> {
         &self.views[self.briefing.position(key)]
     }
 
-    /// The view of `key` with links of `mode`.
-    pub fn view_in(&self, key: EntityKey, mode: LinkMode) -> &EntityView {
-        match mode {
-            LinkMode::Site => self.view(key),
-            LinkMode::Print => &self.print_views[self.briefing.position(key)],
-        }
-    }
-
-    /// Gives back what only `print.html` reads, its views and cards, once it
-    /// is written: the pages never link into print. (The digest of the
-    /// briefing's face, which covers the print views, is made first.)
-    fn print_done(&mut self) {
-        if self.cache.is_some() {
-            self.face();
-        }
-        self.print_views = Vec::new();
-        for cards in &mut self.cards {
-            cards[CardVariant::Print as usize] = OnceLock::new();
-        }
+    /// The view of `key` as print shows it, its links pointing at anchors
+    /// inside `print.html`: made when asked for, since each is wanted once
+    /// or twice and all of them would take as much memory as the site's.
+    pub fn print_view(&self, key: EntityKey) -> EntityView {
+        views::entity_view(self.briefing, self.graph, key, LinkMode::Print)
     }
 
     /// A link to `key`'s page, from its view.
@@ -186,8 +165,16 @@ impl<'a> Renderer<'a> {
                 CardVariant::Top => (LinkMode::Site, ""),
                 CardVariant::Print => (LinkMode::Print, ""),
             };
+            let print;
+            let entity = match mode {
+                LinkMode::Site => self.view(key),
+                LinkMode::Print => {
+                    print = self.print_view(key);
+                    &print
+                }
+            };
             let context = CardContext {
-                entity: self.view_in(key, mode),
+                entity,
                 root,
                 anchor: "",
             };
@@ -262,11 +249,12 @@ impl<'a> Renderer<'a> {
 
     /// A digest of everything any page or body can show of the briefing
     /// beyond its own text and mentions: every entity's views (names, labels,
-    /// relations, what cards show), the site view, the base URL and the
-    /// templates. Made once, for the cache.
+    /// relations, what cards show; print's differ only in links made from
+    /// the same ids), the site view, the base URL and the templates. Made
+    /// once, for the cache.
     pub(crate) fn face(&self) -> crate::cache::Digest {
         *self.face.get_or_init(|| {
-            let views = (&self.views, &self.print_views, &self.site);
+            let views = (&self.views, &self.site);
             digest(&(views, &self.base_url, self.theme.digest))
         })
     }
@@ -384,16 +372,13 @@ impl Sink for Collect {
 /// `print.html` beside the feeds, each entry made with its entity's page
 /// from one rendering of the body (the document by one thread, the entries
 /// and pages by all).
-pub fn site(renderer: &mut Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
+pub fn site(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
     use crate::timed;
-    let r = &*renderer;
     timed("pages", || pages::all(r, sink))?;
     let (print, feeds) = rayon::join(
         || timed("print.html", || print::page(r, sink)),
         || timed("feeds", || feeds::all(r, sink)),
     );
     print?;
-    feeds?;
-    renderer.print_done();
-    Ok(())
+    feeds
 }

@@ -16,7 +16,7 @@ use pulldown_cmark_escape::{escape_href, escape_html};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::views::{EntityView, LinkMode};
+use super::views::{self, EntityView, LinkMode};
 use super::{OutFile, RenderError, Renderer, Sink, SiteError, text};
 use crate::annotate::{RenderOptions, Rendered};
 use crate::graph::PageId;
@@ -26,9 +26,9 @@ use crate::model::{EntityKey, Kind};
 struct PrintPage<'a> {
     lede: String,
     sections: Vec<Item<Contents<'a>>>,
-    parties: Vec<Item<&'a EntityView>>,
-    clauses: Vec<Item<&'a EntityView>>,
-    quotes: Vec<Item<&'a EntityView>>,
+    parties: Vec<Item<EntityView>>,
+    clauses: Vec<Item<EntityView>>,
+    quotes: Vec<Item<EntityView>>,
     appendices: Vec<Appendix>,
 }
 
@@ -44,7 +44,7 @@ struct Item<E> {
 /// in the page's context would take more memory than anything else.
 #[derive(Serialize, Hash)]
 struct Contents<'a> {
-    href: &'a str,
+    href: String,
     number: Option<usize>,
     name: &'a str,
 }
@@ -92,9 +92,9 @@ pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
     };
     let sections = (r.briefing.keys().take_while(|k| k.kind == Kind::Section))
         .map(|key| {
-            let view = r.view_in(key, LinkMode::Print);
+            let view = r.view(key);
             let entity = Contents {
-                href: &view.href,
+                href: views::entity_href(r.briefing, key, LinkMode::Print),
                 number: view.number,
                 name: &view.name,
             };
@@ -104,10 +104,10 @@ pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
             }
         })
         .collect();
-    let mut appendix = |kind: Kind| -> Vec<Item<&EntityView>> {
+    let mut appendix = |kind: Kind| -> Vec<Item<EntityView>> {
         (r.graph.numbered(kind).iter())
             .map(|&key| Item {
-                entity: r.view_in(key, LinkMode::Print),
+                entity: r.print_view(key),
                 entry: mark(key),
             })
             .collect()
@@ -184,7 +184,7 @@ fn entry(r: &Renderer, sink: &dyn Sink, key: EntityKey) -> Result<String, SiteEr
     let inputs = (key, r.body(r.briefing.doc(key)), &sections);
     let made = r.kept("print.html", &inputs, || {
         let entry = Entry {
-            entity: r.view_in(key, LinkMode::Print),
+            entity: &r.print_view(key),
             html: body(r, key, page_body)?,
             sections: sections.clone(),
         };
@@ -301,17 +301,19 @@ fn reprint(r: &Renderer, page: &Rendered, prefix: &str) -> Option<String> {
         // A reference's tag: `class`, `href`, `id`, `data-ref`, then any
         // `data-label`, as `annotate` writes it.
         "data-ref" => {
-            let view = crate::annotate::parse_reference(&html[value.clone()])
-                .and_then(|(kind, id)| r.briefing.lookup(kind, id))
-                .map(|key| r.view_in(key, LinkMode::Print));
-            let Some(view) = view else {
+            let key = crate::annotate::parse_reference(&html[value.clone()])
+                .and_then(|(kind, id)| r.briefing.lookup(kind, id));
+            let Some(key) = key else {
                 missing = true;
                 return;
             };
             let mut to = String::new();
-            let _ = escape_href(&mut to, &view.href);
+            let _ = escape_href(
+                &mut to,
+                &views::entity_href(r.briefing, key, LinkMode::Print),
+            );
             edits.push((href.clone(), Cow::Owned(to)));
-            if let (Kind::Section, Some(n)) = (view.kind, view.number) {
+            if let (Kind::Section, Some(n)) = (key.kind, r.view(key).number) {
                 let end = value.end + 1;
                 edits.push((end..end, Cow::Owned(format!(" data-label=\"§{n}\""))));
             }

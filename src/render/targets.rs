@@ -5,7 +5,7 @@
 
 use std::cell::RefCell;
 
-use super::views::LinkMode;
+use super::views::{self, LinkMode};
 use super::{CardVariant, RenderError, Renderer};
 use crate::annotate::{Rendered, Target, Targets};
 use crate::model::Kind;
@@ -39,10 +39,10 @@ impl<'r, 'a> PageTargets<'r, 'a> {
 impl Targets for PageTargets<'_, '_> {
     fn target(&self, kind: Kind, id: &str) -> Option<Target> {
         let key = self.renderer.briefing.lookup(kind, id)?;
-        let view = self.renderer.view_in(key, self.mode);
+        let view = self.renderer.view(key);
         let href = match self.mode {
             LinkMode::Site => [self.root, &view.href].concat(),
-            LinkMode::Print => view.href.clone(),
+            LinkMode::Print => views::entity_href(self.renderer.briefing, key, LinkMode::Print),
         };
         // On paper a section is found by its number, so print references to
         // sections carry `§N` where other kinds carry their label.

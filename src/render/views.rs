@@ -219,7 +219,12 @@ pub fn entity_views(briefing: &Briefing, graph: &Graph, mode: LinkMode) -> Vec<E
         .collect()
 }
 
-fn entity_view(briefing: &Briefing, graph: &Graph, key: EntityKey, mode: LinkMode) -> EntityView {
+pub fn entity_view(
+    briefing: &Briefing,
+    graph: &Graph,
+    key: EntityKey,
+    mode: LinkMode,
+) -> EntityView {
     let link_to = |key: EntityKey| link(briefing, Some(graph), key, mode);
     let party = |index: Option<&Option<usize>>| {
         let index = index.copied().flatten()?;
