@@ -90,7 +90,8 @@ pub fn render_fragment(input: &[u8], name: &Path, root: Option<&Path>) -> Result
             // nothing in it: every one is unknown.
             let unchecked = check_references(&Briefing::default(), doc, &text);
             (fragment.diagnostics).extend(unchecked.into_iter().map(|d| unresolved(d, root)));
-            fragment.html = annotate::render(body, &Standalone, &Highlighter::new(), options).html;
+            fragment.html =
+                annotate::render(body, &Standalone, Highlighter::shared(), options).html;
         }
     }
     diagnostics::normalize(&mut fragment.diagnostics);

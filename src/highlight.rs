@@ -3,7 +3,8 @@
 //!
 //! The syntax set is loaded once per [`Highlighter`], lazily: a briefing without
 //! code never pays for it, and each block is highlighted once, since a page and
-//! `print.html` show the same code. An unknown or missing language renders as
+//! `print.html` show the same code (and, with [`Highlighter::shared`], from one
+//! `serve` build to the next). An unknown or missing language renders as
 //! escaped plain text. This module knows nothing of references or pages.
 
 use std::collections::HashMap;
@@ -30,6 +31,14 @@ pub struct Highlighter {
 impl Highlighter {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// The highlighter every build of this process shares: its syntaxes
+    /// load once, and `brief serve` highlights again only the code an edit
+    /// changed.
+    pub fn shared() -> &'static Highlighter {
+        static SHARED: OnceLock<Highlighter> = OnceLock::new();
+        SHARED.get_or_init(Highlighter::new)
     }
 
     /// A complete `<pre>` element for `code` in language `info` (the fence's info

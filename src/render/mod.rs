@@ -53,7 +53,7 @@ pub struct Renderer<'a> {
     pub briefing: &'a Briefing,
     pub graph: &'a Graph,
     pub theme: &'a Theme,
-    pub highlighter: Highlighter,
+    pub highlighter: &'static Highlighter,
     pub site: SiteView,
     /// Every entity's view with links to the site's pages, indexed like
     /// `Briefing::keys()`. Print's views, which link to anchors inside
@@ -121,7 +121,7 @@ impl<'a> Renderer<'a> {
             briefing,
             graph,
             theme,
-            highlighter: Highlighter::new(),
+            highlighter: Highlighter::shared(),
             site: views::site_view(briefing, LinkMode::Site, base_url.as_deref()),
             views: views::entity_views(briefing, graph, LinkMode::Site),
             cards: briefing.keys().map(|_| Default::default()).collect(),
@@ -230,7 +230,7 @@ impl<'a> Renderer<'a> {
     ) -> Result<Arc<Rendered>, RenderError> {
         let render = || {
             let targets = PageTargets::new(self, root, mode);
-            let rendered = annotate::render(text, &targets, &self.highlighter, options);
+            let rendered = annotate::render(text, &targets, self.highlighter, options);
             targets.finish(rendered).map(Arc::new)
         };
         let Some(cache) = self.cache else {

@@ -83,14 +83,20 @@ pub struct PageScan {
     path: String,
     /// None for a file that is not a page: it is only noted.
     found: Option<Found>,
+    /// Where the scans of pieces seen in earlier builds are kept.
+    cache: Option<ScanCache>,
 }
 
 impl PageScan {
     /// Scans the next piece of the page: whole markup, cut between tags, in
-    /// page order. Line numbers continue from the pieces before it.
+    /// page order. Line numbers continue from the pieces before it. With a
+    /// cache, a piece is scanned on its own and kept, like a whole page:
+    /// most of `print.html` is the same from one `serve` build to the next.
     pub fn feed(&mut self, piece: &str) {
-        if let Some(found) = &mut self.found {
-            found.read(piece);
+        match (&mut self.found, &self.cache) {
+            (Some(found), Some(cache)) => found.add(&cache.scan(piece.as_bytes()), piece),
+            (Some(found), None) => found.read(piece),
+            (None, _) => {}
         }
     }
 }
@@ -122,6 +128,7 @@ impl Collector {
         PageScan {
             path: path.to_string(),
             found: is_html(path).then(Found::default),
+            cache: self.cache.clone(),
         }
     }
 
@@ -151,9 +158,9 @@ impl Collector {
 }
 
 /// What `brief serve` keeps from one build to the next: the scan of each
-/// page by a digest of its bytes, so that a page an edit left as it was is
-/// not scanned again. Only whole pages ([`Collector::add`]) are looked up;
-/// each [`Collector::finish`] drops the scans its build did not use. The
+/// page, and of each piece of a page handed on in pieces, by a digest of its
+/// bytes, so that markup an edit left as it was is not scanned again. Each
+/// [`Collector::finish`] drops the scans its build did not use. The
 /// `Arc` lets a collector hold the cache it is given without borrowing it:
 /// a clone is the same cache.
 #[derive(Default, Clone)]

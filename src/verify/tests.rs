@@ -43,11 +43,19 @@ fn a_page_in_pieces_is_checked_as_the_whole_page() {
     let whole = Collector::default();
     whole.add("print.html", parts.concat().as_bytes());
     let whole = whole.finish();
-    let pieces = Collector::default();
-    let mut scan = pieces.start("print.html");
-    parts.iter().for_each(|part| scan.feed(part));
-    pieces.end(scan);
-    assert_eq!(whole, pieces.finish());
+    let in_pieces = |cache: Option<&ScanCache>| {
+        let pieces = Collector::new(cache);
+        let mut scan = pieces.start("print.html");
+        parts.iter().for_each(|part| scan.feed(part));
+        pieces.end(scan);
+        pieces.finish()
+    };
+    assert_eq!(whole, in_pieces(None));
+    // Each piece scanned on its own and kept, then taken from the cache.
+    let cache = ScanCache::default();
+    assert_eq!(whole, in_pieces(Some(&cache)));
+    assert_eq!(lock(&cache.0).last.len(), parts.len());
+    assert_eq!(whole, in_pieces(Some(&cache)));
     let lines: Vec<u64> = whole.iter().map(|m| m.line).collect();
     assert_eq!(lines, [3, 7], "{whole:?}");
 }
