@@ -19,10 +19,28 @@ use crate::annotate::{RawRef, Rendered};
 pub type Digest = u128;
 
 /// The xxh3 digest of `value`, fed through its `Hash` implementation.
+///
+/// The bytes `Hash` writes are gathered first and hashed in one pass: a
+/// value writes many small pieces (every field, every string's end), and
+/// xxh3's streaming state costs more per write than copying the piece.
 pub fn digest<T: Hash + ?Sized>(value: &T) -> Digest {
-    let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();
-    value.hash(&mut hasher);
-    hasher.digest128()
+    let mut bytes = Gathered(Vec::new());
+    value.hash(&mut bytes);
+    xxhash_rust::xxh3::xxh3_128(&bytes.0)
+}
+
+/// What a value's `Hash` writes, in order.
+struct Gathered(Vec<u8>);
+
+impl std::hash::Hasher for Gathered {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.extend_from_slice(bytes);
+    }
+
+    /// Never asked for: [`digest`] hashes the bytes itself.
+    fn finish(&self) -> u64 {
+        xxhash_rust::xxh3::xxh3_64(&self.0)
+    }
 }
 
 /// A memo table that lives from one build to the next: what the last build

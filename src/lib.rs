@@ -342,11 +342,11 @@ pub fn run(
     // Static files first: a rendered page of the same path is an error at
     // the static file (see `shadowed`), never a silent replacement.
     for (path, bytes) in &theme.statics {
-        verifying.collector.add(path, bytes);
         let file = render::OutFile {
             path: path.clone(),
             bytes: bytes.clone().into(),
         };
+        verifying.collector.add(path, &file.bytes);
         sink.put(file).map_err(render::SiteError::from)?;
     }
     let base_url = (options.base_url.as_deref())

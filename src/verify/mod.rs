@@ -113,9 +113,9 @@ impl Collector {
 
     /// Takes any output file: notes that it exists, and scans it in full if
     /// it is an HTML page.
-    pub fn add(&self, path: &str, bytes: &[u8]) {
+    pub fn add(&self, path: &str, bytes: &Arc<Vec<u8>>) {
         let scanned = is_html(path).then(|| match &self.cache {
-            Some(cache) => cache.scan(bytes),
+            Some(cache) => cache.page(path, bytes),
             None => Arc::new(Scanned::of(bytes)),
         });
         lock(&self.files).insert(path.to_string(), scanned);
@@ -152,6 +152,7 @@ impl Collector {
         if let Some(cache) = &self.cache {
             let mut kept = lock(&cache.0);
             kept.last = std::mem::take(&mut kept.this);
+            kept.last_pages = std::mem::take(&mut kept.pages);
         }
         check(&files)
     }
@@ -159,8 +160,10 @@ impl Collector {
 
 /// What `brief serve` keeps from one build to the next: the scan of each
 /// page, and of each piece of a page handed on in pieces, by a digest of its
-/// bytes, so that markup an edit left as it was is not scanned again. Each
-/// [`Collector::finish`] drops the scans its build did not use. The
+/// bytes, so that markup an edit left as it was is not scanned again; and
+/// each page's bytes with their scan, since `serve` hands a page it kept on
+/// as the same bytes, which need no digest. Each [`Collector::finish`]
+/// drops the scans its build did not use. The
 /// `Arc` lets a collector hold the cache it is given without borrowing it:
 /// a clone is the same cache.
 #[derive(Default, Clone)]
@@ -172,9 +175,26 @@ struct Generations {
     last: HashMap<u128, Arc<Scanned>>,
     /// The scans the build under way has used so far.
     this: HashMap<u128, Arc<Scanned>>,
+    /// Each page of the last finished build, its bytes and their scan:
+    /// holding the bytes keeps their address from being reused.
+    last_pages: HashMap<String, (Arc<Vec<u8>>, Arc<Scanned>)>,
+    /// The same for the build under way.
+    pages: HashMap<String, (Arc<Vec<u8>>, Arc<Scanned>)>,
 }
 
 impl ScanCache {
+    /// The scan of the page at `path`: the last build's when these are the
+    /// very bytes it scanned.
+    fn page(&self, path: &str, bytes: &Arc<Vec<u8>>) -> Arc<Scanned> {
+        let same = (lock(&self.0).last_pages.get(path))
+            .filter(|(last, _)| Arc::ptr_eq(last, bytes))
+            .map(|(_, scanned)| Arc::clone(scanned));
+        let scanned = same.unwrap_or_else(|| self.scan(bytes));
+        let page = (Arc::clone(bytes), Arc::clone(&scanned));
+        lock(&self.0).pages.insert(path.to_string(), page);
+        scanned
+    }
+
     fn scan(&self, bytes: &[u8]) -> Arc<Scanned> {
         let digest = xxhash_rust::xxh3::xxh3_128(bytes);
         let kept = {
@@ -199,28 +219,56 @@ fn is_html(path: &str) -> bool {
     path.ends_with(".html") || path.ends_with(".htm")
 }
 
-/// Every miss among the links of `files`, sorted by page and line. Each
-/// link is checked on each page that holds it: simple, and quick next to
-/// scanning the pages.
+/// Every miss among the links of `files`, sorted by page and line.
+///
+/// Pages of one folder share most of their links (the stylesheet, the
+/// menus, the cards of what they preview), and a link means the same from
+/// every page of a folder unless it points into its own page: so pages are
+/// taken a run at a time in path order, and within a run each such link is
+/// checked once for its folder.
 fn check(files: &Files) -> Vec<Miss> {
     let site = Site::new(files);
-    let mut misses: Vec<Miss> = (files.par_iter())
-        .filter_map(|(page, scanned)| Some((page, scanned.as_deref()?)))
-        .flat_map_iter(|(page, scanned)| {
-            let site = &site;
-            scanned.links().filter_map(move |(line, target)| {
-                Some(Miss {
-                    problem: site.check(page, target)?,
-                    page: page.to_string(),
-                    line,
-                    target: target.to_string(),
-                })
-            })
+    let mut pages: Vec<(&str, &Scanned)> = (files.iter())
+        .filter_map(|(page, scanned)| Some((page.as_str(), scanned.as_deref()?)))
+        .collect();
+    pages.sort_unstable_by_key(|&(page, _)| page);
+    let mut misses: Vec<Miss> = (pages.par_chunks(PAGES_PER_RUN))
+        .flat_map_iter(|run| {
+            let mut checked: HashMap<(&str, &str), Option<Problem>> = HashMap::default();
+            let mut misses = Vec::new();
+            for &(page, scanned) in run {
+                let folder = page.rsplit_once('/').map_or("", |(folder, _)| folder);
+                for (line, target) in scanned.links() {
+                    let own_page = matches!(
+                        target.trim_start().as_bytes().first(),
+                        None | Some(b'#' | b'?')
+                    );
+                    let problem = if own_page {
+                        site.check(page, target)
+                    } else {
+                        (checked.entry((folder, target)))
+                            .or_insert_with(|| site.check(page, target))
+                            .clone()
+                    };
+                    misses.extend(problem.map(|problem| Miss {
+                        problem,
+                        page: page.to_string(),
+                        line,
+                        target: target.to_string(),
+                    }));
+                }
+            }
+            misses
         })
         .collect();
     misses.sort();
     misses
 }
+
+/// How many pages share one table of links already checked: enough for
+/// the shared links to be checked rarely, few enough to spread the pages
+/// over every core.
+const PAGES_PER_RUN: usize = 256;
 
 /// The output as links are checked against it.
 struct Site<'a> {

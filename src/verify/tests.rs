@@ -11,12 +11,16 @@ fn check(files: &[OutFile], statics: &BTreeMap<String, Vec<u8>>) -> Vec<Miss> {
     let collector = Collector::default();
     // A rendered page replaces a static file of the same path, as on disk.
     for (path, bytes) in statics {
-        collector.add(path, bytes);
+        collector.add(path, &Arc::new(bytes.clone()));
     }
     for file in files {
         collector.add(&file.path, &file.bytes);
     }
     collector.finish()
+}
+
+fn bytes(html: &str) -> Arc<Vec<u8>> {
+    Arc::new(html.as_bytes().to_vec())
 }
 
 fn page(path: &str, html: &str) -> OutFile {
@@ -41,7 +45,7 @@ fn a_page_in_pieces_is_checked_as_the_whole_page() {
         "<a href=\"missing.html\">again</a>\n<h2 id=\"nowhere\">late</h2>\n<img src=\"gone.png\">\n",
     ];
     let whole = Collector::default();
-    whole.add("print.html", parts.concat().as_bytes());
+    whole.add("print.html", &bytes(&parts.concat()));
     let whole = whole.finish();
     let in_pieces = |cache: Option<&ScanCache>| {
         let pieces = Collector::new(cache);
@@ -66,7 +70,7 @@ fn a_file_in_pieces_that_is_not_a_page_is_only_noted() {
     let mut scan = collector.start("graph.json");
     scan.feed("{\"href\": \"<a href='nowhere.html'>\"}");
     collector.end(scan);
-    collector.add("index.html", b"<a href=\"graph.json#x\">");
+    collector.add("index.html", &bytes("<a href=\"graph.json#x\">"));
     assert_eq!(collector.paths(), ["graph.json", "index.html"]);
     assert_eq!(collector.finish(), []);
 }
@@ -74,9 +78,9 @@ fn a_file_in_pieces_that_is_not_a_page_is_only_noted() {
 #[test]
 fn a_page_added_again_replaces_the_first() {
     let collector = Collector::default();
-    collector.add("index.html", b"<a href=\"gone.html\"><p id=\"old\">");
-    collector.add("index.html", b"<p id=\"new\"><a href=\"#new\">");
-    collector.add("a.html", b"<a href=\"index.html#old\">");
+    collector.add("index.html", &bytes("<a href=\"gone.html\"><p id=\"old\">"));
+    collector.add("index.html", &bytes("<p id=\"new\"><a href=\"#new\">"));
+    collector.add("a.html", &bytes("<a href=\"index.html#old\">"));
     let targets: Vec<String> = collector.finish().into_iter().map(|m| m.target).collect();
     assert_eq!(targets, ["index.html#old"]);
 }
@@ -225,7 +229,7 @@ fn schemes_are_external() {
 fn build(cache: &ScanCache, files: &[(&str, &str)]) -> Vec<Miss> {
     let collector = Collector::new(Some(cache));
     for (path, html) in files {
-        collector.add(path, html.as_bytes());
+        collector.add(path, &bytes(html));
     }
     collector.finish()
 }
@@ -281,4 +285,41 @@ fn a_scan_cache_keeps_what_the_last_build_used_and_nothing_else() {
     // Identical pages share one scan.
     build(&cache, &[("a.html", "<p>"), ("b.html", "<p>")]);
     assert_eq!(kept(&cache), 1);
+}
+
+#[test]
+fn a_page_handed_on_as_the_same_bytes_keeps_its_scan() {
+    let cache = ScanCache::default();
+    let index = bytes("<a href=\"a.html#x\">a</a>");
+    let build = |files: &[(&str, &Arc<Vec<u8>>)]| {
+        let collector = Collector::new(Some(&cache));
+        for (path, bytes) in files {
+            collector.add(path, bytes);
+        }
+        collector.finish()
+    };
+    let a = bytes("<p id=\"x\">x</p>");
+    assert_eq!(build(&[("index.html", &index), ("a.html", &a)]), []);
+    let kept = |path: &str| {
+        lock(&cache.0)
+            .last_pages
+            .get(path)
+            .map(|(b, s)| (b.clone(), s.clone()))
+    };
+    let (first_bytes, first_scan) = kept("index.html").expect("index.html is kept");
+    assert!(Arc::ptr_eq(&first_bytes, &index));
+    // The same bytes again: the same scan. New bytes for a.html: scanned.
+    let a = bytes("<p id=\"y\">x</p>");
+    let misses = build(&[("index.html", &index), ("a.html", &a)]);
+    assert_eq!(
+        misses,
+        full(&[
+            ("index.html", "<a href=\"a.html#x\">a</a>"),
+            ("a.html", "<p id=\"y\">x</p>")
+        ])
+    );
+    assert_eq!(misses.len(), 1);
+    let (_, second_scan) = kept("index.html").expect("index.html is kept");
+    assert!(Arc::ptr_eq(&first_scan, &second_scan));
+    assert!(Arc::ptr_eq(&kept("a.html").expect("a.html is kept").0, &a));
 }
