@@ -226,13 +226,14 @@ pub fn entity_view(
     mode: LinkMode,
 ) -> EntityView {
     let link_to = |key: EntityKey| link(briefing, Some(graph), key, mode);
-    let party = |index: Option<&Option<usize>>| {
-        let index = index.copied().flatten()?;
-        Some(Box::new(link_to(EntityKey {
+    let party_link = |index| {
+        link_to(EntityKey {
             kind: Kind::Party,
             index,
-        })))
+        })
     };
+    let party =
+        |index: Option<&Option<usize>>| Some(Box::new(party_link(index.copied().flatten()?)));
     let date = |date: &Option<crate::date::Date>| date.as_ref().map(|d| Box::new(DateView::new(d)));
     let source_of = |id: &Option<toml::Spanned<String>>| {
         (id.as_ref())
@@ -289,14 +290,7 @@ pub fn entity_view(
                 after: meta.after.clone(),
                 effective: date(&meta.effective),
                 until: date(&meta.until),
-                parties: parties
-                    .map(|&index| {
-                        link_to(EntityKey {
-                            kind: Kind::Party,
-                            index,
-                        })
-                    })
-                    .collect(),
+                parties: parties.map(|&index| party_link(index)).collect(),
                 source: source_of(&meta.source),
                 ..view
             }
