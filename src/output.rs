@@ -41,6 +41,14 @@ pub enum OutputError {
     Interrupted,
 }
 
+/// A failure to write the output file `rel`.
+fn failed(rel: &str) -> impl Fn(std::io::Error) -> SinkError + Copy + '_ {
+    move |source| SinkError {
+        path: rel.to_string(),
+        source,
+    }
+}
+
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
     move |source| OutputError::Io {
         path: path.to_path_buf(),
@@ -252,21 +260,15 @@ fn alive(pid: u32) -> bool {
 
 impl Sink for Staging {
     fn put(&self, file: OutFile) -> Result<(), SinkError> {
-        let mut out = self.create(&file.path)?;
-        (out.write_all(&file.bytes)).map_err(|source| SinkError {
-            path: file.path.clone(),
-            source,
-        })?;
+        let written = (self.create(&file.path)).and_then(|mut out| out.write_all(&file.bytes));
+        written.map_err(failed(&file.path))?;
         self.count(file.bytes.len());
         Ok(())
     }
 
     fn put_pieces(&self, rel: &str, pieces: Pieces) -> Result<(), SiteError> {
-        let fail = |source| SinkError {
-            path: rel.to_string(),
-            source,
-        };
-        let mut out = std::io::BufWriter::new(self.create(rel)?);
+        let fail = failed(rel);
+        let mut out = std::io::BufWriter::new(self.create(rel).map_err(fail)?);
         let mut bytes = 0;
         for piece in pieces {
             let piece = piece?;
@@ -282,9 +284,9 @@ impl Sink for Staging {
 impl Staging {
     /// A new file at `rel` in the staging folder, and the folders it needs.
     /// Once brief is asked to stop, new files are refused.
-    fn create(&self, rel: &str) -> Result<fs::File, SinkError> {
+    fn create(&self, rel: &str) -> std::io::Result<fs::File> {
         let path = self.dir.join(rel);
-        let made = if self.interrupted() {
+        if self.interrupted() {
             let stop = std::io::ErrorKind::Interrupted;
             Err(std::io::Error::new(stop, "brief was asked to stop"))
         } else if !is_inside(rel) {
@@ -292,11 +294,7 @@ impl Staging {
         } else {
             (path.parent().map_or(Ok(()), fs::create_dir_all))
                 .and_then(|()| fs::File::create(&path))
-        };
-        made.map_err(|source| SinkError {
-            path: rel.to_string(),
-            source,
-        })
+        }
     }
 
     fn count(&self, bytes: usize) {

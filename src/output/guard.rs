@@ -110,17 +110,10 @@ pub fn check_target(root: &Path, out: &Path, force: bool) -> Result<(), OutputEr
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
         Err(e) => return Err(io(out)(e)),
     }
-    if force || out.join(MARKER).is_file() {
+    if force || out.join(MARKER).is_file() || fs::read_dir(out).map_err(io(out))?.next().is_none() {
         return Ok(());
     }
-    let empty = fs::read_dir(out).map_err(io(out))?.next().is_none();
-    if empty {
-        Ok(())
-    } else {
-        refuse(
-            "the folder is not empty and was not made by brief (pass --force to replace it)".into(),
-        )
-    }
+    refuse("the folder is not empty and was not made by brief (pass --force to replace it)".into())
 }
 #[cfg(test)]
 mod tests {

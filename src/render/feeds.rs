@@ -3,6 +3,8 @@
 //! script that the search box reads without `fetch`, so it works from `file://`.
 //! Each is serialised with serde_json from the views; nothing here renders HTML.
 
+use std::fmt::Write as _;
+
 use serde::Serialize;
 
 use super::views::{EntityView, page_href};
@@ -100,9 +102,8 @@ pub fn sitemap(r: &Renderer) -> OutFile {
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for path in paths {
-        xml.push_str("  <url><loc>");
-        xml.push_str(&xml_escape(&format!("{base}{path}")));
-        xml.push_str("</loc></url>\n");
+        let loc = xml_escape(&format!("{base}{path}"));
+        _ = writeln!(xml, "  <url><loc>{loc}</loc></url>");
     }
     xml.push_str("</urlset>\n");
     OutFile {
@@ -112,18 +113,12 @@ pub fn sitemap(r: &Renderer) -> OutFile {
 }
 
 fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
+    // `&` first, so the other escapes are not escaped again.
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&apos;")
 }
 
 /// One entry of the search index: `{"k": kind, "t": title or name, "a":
@@ -205,12 +200,9 @@ pub(super) fn script_safe(json: String) -> String {
     let mut safe = String::with_capacity(json.len() + 64);
     for c in json.chars() {
         match c {
-            '<' => safe.push_str("\\u003c"),
-            '>' => safe.push_str("\\u003e"),
-            '&' => safe.push_str("\\u0026"),
-            '\u{2028}' => safe.push_str("\\u2028"),
-            '\u{2029}' => safe.push_str("\\u2029"),
-            _ => safe.push(c),
+            // Writing to a `String` cannot fail.
+            c if SPECIAL.contains(&c) => _ = write!(safe, "\\u{:04x}", u32::from(c)),
+            c => safe.push(c),
         }
     }
     safe

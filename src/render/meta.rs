@@ -7,7 +7,6 @@ use serde_json::{Value, json};
 
 use super::Renderer;
 use super::views::{EntityView, SourceView};
-use crate::config::ArticleType;
 use crate::model::{EntityKey, Kind, PartyKind};
 
 /// The machine-readable face of one page.
@@ -64,7 +63,7 @@ pub fn front(r: &Renderer, path: &str) -> Meta {
         .map(|&k| party(r, k))
         .collect();
     let report = json!({
-        "@type": article_type(r),
+        "@type": r.briefing.config.article_type,
         "headline": config.title,
         "description": description,
         "datePublished": r.site.date.as_ref().map(|d| &d.iso),
@@ -100,7 +99,7 @@ pub fn entity(r: &Renderer, key: EntityKey, referenced: &[(Kind, String)]) -> Me
                 None => r.site.sources.iter().map(work).collect(),
             };
             let section = json!({
-                "@type": article_type(r),
+                "@type": r.briefing.config.article_type,
                 "headline": view.name,
                 "datePublished": r.site.date.as_ref().map(|d| &d.iso),
                 "inLanguage": r.briefing.config.language(),
@@ -173,17 +172,10 @@ fn work(source: &SourceView) -> Value {
 /// What a page of the briefing is part of: the briefing, by name.
 fn part_of(r: &Renderer) -> Value {
     json!({
-        "@type": article_type(r),
+        "@type": r.briefing.config.article_type,
         "headline": r.briefing.config.title,
         "url": url(r, "index.html"),
     })
-}
-
-fn article_type(r: &Renderer) -> &'static str {
-    match r.briefing.config.article_type {
-        ArticleType::Report => "Report",
-        ArticleType::NewsArticle => "NewsArticle",
-    }
 }
 
 /// A party as schema.org has it: a `Person` with `jobTitle` and `worksFor`,

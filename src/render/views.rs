@@ -70,6 +70,7 @@ pub struct LinkView<'a> {
 /// view is serialised several times (its page, its card, the lists and
 /// `print.html`), so what is left out is most of the work. The larger
 /// fields are boxed: a large briefing holds two views of every entity.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, Hash, Serialize)]
 pub struct EntityView {
     pub kind: Kind,
@@ -77,52 +78,33 @@ pub struct EntityView {
     pub key: String,
     pub href: String,
     pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<usize>,
     pub mention_count: usize,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub party_kind: Option<PartyKind>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub affiliation: Option<Box<LinkView<'static>>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub agreement: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub before: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub after: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub effective: Option<Box<DateView>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub until: Option<Box<DateView>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub parties: Vec<LinkView<'static>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quote_kind: Option<QuoteKind>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub speaker: Option<Box<LinkView<'static>>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<Box<DateView>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub about: Vec<LinkView<'static>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<Box<SourceView>>,
     /// Where a direct quote stands in its source's copy, once checked
     /// there word for word.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub checked: Option<CheckedView>,
 }
 
@@ -226,13 +208,14 @@ pub fn entity_view(
     mode: LinkMode,
 ) -> EntityView {
     let link_to = |key: EntityKey| link(briefing, Some(graph), key, mode);
-    let party = |index: Option<&Option<usize>>| {
-        let index = index.copied().flatten()?;
-        Some(Box::new(link_to(EntityKey {
+    let party_link = |index| {
+        link_to(EntityKey {
             kind: Kind::Party,
             index,
-        })))
+        })
     };
+    let party =
+        |index: Option<&Option<usize>>| Some(Box::new(party_link(index.copied().flatten()?)));
     let date = |date: &Option<crate::date::Date>| date.as_ref().map(|d| Box::new(DateView::new(d)));
     let source_of = |id: &Option<toml::Spanned<String>>| {
         (id.as_ref())
@@ -289,14 +272,7 @@ pub fn entity_view(
                 after: meta.after.clone(),
                 effective: date(&meta.effective),
                 until: date(&meta.until),
-                parties: parties
-                    .map(|&index| {
-                        link_to(EntityKey {
-                            kind: Kind::Party,
-                            index,
-                        })
-                    })
-                    .collect(),
+                parties: parties.map(|&index| party_link(index)).collect(),
                 source: source_of(&meta.source),
                 ..view
             }
