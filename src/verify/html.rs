@@ -14,7 +14,6 @@
 
 use std::borrow::Cow;
 use std::ops::Range;
-use std::sync::Arc;
 
 // The keys are hashes already: Fx hashing is all they need.
 use rustc_hash::FxHashSet as HashSet;
@@ -126,27 +125,6 @@ impl Scanned {
             Err(_) => found.read(&String::from_utf8_lossy(bytes)),
         }
         found.done()
-    }
-
-    /// The same scan with only the links `keep` keeps: itself when it
-    /// keeps them all.
-    pub fn keeping(self: &Arc<Scanned>, mut keep: impl FnMut(&str) -> bool) -> Arc<Scanned> {
-        let kept: Vec<(u64, &str)> = self.links().filter(|&(_, text)| keep(text)).collect();
-        if kept.len() == self.ends.len() {
-            return Arc::clone(self);
-        }
-        let mut texts = String::new();
-        let ends: Vec<(u32, u32)> = (kept.into_iter())
-            .map(|(line, text)| {
-                texts.push_str(text);
-                (saturate(line), saturate(texts.len()))
-            })
-            .collect();
-        Arc::new(Scanned {
-            ids: self.ids.clone(),
-            texts: texts.into_boxed_str(),
-            ends: ends.into_boxed_slice(),
-        })
     }
 
     pub fn has_id(&self, id: &str) -> bool {

@@ -21,8 +21,7 @@ pub(crate) use html::{decode_references, find_end_tag, reference};
 pub use locate::{SourceDoc, locate};
 pub use paths::{percent_decode, resolve};
 
-use std::borrow::Cow;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use rayon::prelude::*;
 // Keys are paths, folders and digests, looked up hundreds of thousands of
@@ -69,16 +68,14 @@ pub enum Problem {
 type Files = HashMap<String, Option<Arc<Scanned>>>;
 
 /// Takes in files as a build produces them and keeps only what verification
-/// needs — every path, and each page's ids and the internal links that do
-/// not yet land — so the bytes can be written and dropped at once. Safe to
-/// feed from several threads; a file added again under the same path
-/// replaces the first (links that landed in the first are not looked at
-/// again).
+/// needs — every path, and each page's ids and internal links — so the bytes
+/// can be written and dropped at once. Safe to feed from several threads;
+/// a file added again under the same path replaces the first.
 #[derive(Default)]
 pub struct Collector {
     /// The cache handed to [`Collector::new`], shared with its owner.
     cache: Option<ScanCache>,
-    files: RwLock<Files>,
+    files: Mutex<Files>,
 }
 
 /// One page handed to a [`Collector`] in pieces ([`Collector::start`]).
@@ -110,7 +107,7 @@ impl Collector {
     pub fn new(cache: Option<&ScanCache>) -> Collector {
         Collector {
             cache: cache.cloned(),
-            files: RwLock::default(),
+            files: Mutex::default(),
         }
     }
 
@@ -121,7 +118,7 @@ impl Collector {
             Some(cache) => cache.page(path, bytes),
             None => Arc::new(Scanned::of(bytes)),
         });
-        self.insert(path.to_string(), scanned);
+        lock(&self.files).insert(path.to_string(), scanned);
     }
 
     /// Starts a page handed on in pieces over time, so that it is never held
@@ -138,44 +135,19 @@ impl Collector {
     /// Takes a page started with [`Collector::start`] once its last piece is in.
     pub fn end(&self, page: PageScan) {
         let scanned = page.found.map(|found| Arc::new(found.done()));
-        self.insert(page.path, scanned);
-    }
-
-    /// Keeps the page at `path` with those of its links that do not land
-    /// yet: a link to a file already in, at an id it has, needs no more
-    /// checking, and is let go now rather than held to the end (a large
-    /// site's links take more memory than anything else verification
-    /// keeps). The others are checked by [`Collector::finish`].
-    fn insert(&self, path: String, scanned: Option<Arc<Scanned>>) {
-        let scanned = scanned.map(|scanned| {
-            let files = self.files.read().unwrap_or_else(PoisonError::into_inner);
-            scanned.keeping(|target| match aim(&path, target) {
-                Ok(Some((file, anchor))) if file == path => !lands(Some(&scanned), &anchor),
-                Ok(Some((file, anchor))) => {
-                    (files.get(&file)).is_none_or(|page| !lands(page.as_deref(), &anchor))
-                }
-                Ok(None) => false,
-                Err(_) => true,
-            })
-        });
-        let mut files = self.files.write().unwrap_or_else(PoisonError::into_inner);
-        files.insert(path, scanned);
+        lock(&self.files).insert(page.path, scanned);
     }
 
     /// Every output path taken so far, sorted.
     pub fn paths(&self) -> Vec<String> {
-        let files = self.files.read().unwrap_or_else(PoisonError::into_inner);
-        let mut paths: Vec<String> = files.keys().cloned().collect();
+        let mut paths: Vec<String> = lock(&self.files).keys().cloned().collect();
         paths.sort_unstable();
         paths
     }
 
     /// Every miss, sorted by page and line.
     pub fn finish(self) -> Vec<Miss> {
-        let files = self
-            .files
-            .into_inner()
-            .unwrap_or_else(PoisonError::into_inner);
+        let files = self.files.into_inner().unwrap_or_else(|p| p.into_inner());
         // The next build finds only the scans this one used.
         if let Some(cache) = &self.cache {
             let mut kept = lock(&cache.0);
@@ -315,10 +287,22 @@ impl<'a> Site<'a> {
 
     /// What is wrong with `target`, a link on `page`, if anything.
     fn check(&self, page: &str, target: &str) -> Option<Problem> {
-        let (file, anchor) = match aim(page, target) {
-            Err(problem) => return Some(problem),
-            Ok(None) => return None,
-            Ok(Some(aim)) => aim,
+        let target = target.trim();
+        if is_external(target) {
+            return None;
+        }
+        if target.starts_with('/') {
+            return Some(Problem::RootAbsolute);
+        }
+        let (rest, fragment) = target.split_once('#').unwrap_or((target, ""));
+        let path = rest.split_once('?').map_or(rest, |(p, _)| p);
+        let file = if path.is_empty() {
+            page.to_string()
+        } else {
+            let Some(file) = resolve(page, &percent_decode(path)) else {
+                return Some(Problem::LeavesSite);
+            };
+            file
         };
         let Some(scanned) = self.files.get(&file) else {
             // The site's root or another of its folders, or nothing at all.
@@ -332,41 +316,18 @@ impl<'a> Site<'a> {
             };
             return Some(problem);
         };
-        let found = lands(scanned.as_deref(), &anchor);
+        let anchor = percent_decode(fragment);
+        if anchor.is_empty() || anchor.eq_ignore_ascii_case("top") {
+            return None;
+        }
+        // A fragment into a file that is not a page (an image, a PDF) is the
+        // browser's business, not an id to look for.
+        let found = scanned.as_ref()?.has_id(&anchor);
         (!found).then(|| Problem::NoAnchor {
             file,
             anchor: anchor.into_owned(),
         })
     }
-}
-
-/// Where `target`, a link on `page`, points: the file, from the output
-/// root, and the anchor, both decoded; None for an external link.
-fn aim<'t>(page: &str, target: &'t str) -> Result<Option<(String, Cow<'t, str>)>, Problem> {
-    let target = target.trim();
-    if is_external(target) {
-        return Ok(None);
-    }
-    if target.starts_with('/') {
-        return Err(Problem::RootAbsolute);
-    }
-    let (rest, fragment) = target.split_once('#').unwrap_or((target, ""));
-    let path = rest.split_once('?').map_or(rest, |(p, _)| p);
-    let file = if path.is_empty() {
-        page.to_string()
-    } else {
-        resolve(page, &percent_decode(path)).ok_or(Problem::LeavesSite)?
-    };
-    Ok(Some((file, percent_decode(fragment))))
-}
-
-/// Whether `anchor` lands in a file of that scan: any anchor lands in a
-/// file that is not a page (a fragment into an image or a PDF is the
-/// browser's business), and no anchor or `top` anywhere.
-fn lands(scanned: Option<&Scanned>, anchor: &str) -> bool {
-    anchor.is_empty()
-        || anchor.eq_ignore_ascii_case("top")
-        || scanned.is_none_or(|scanned| scanned.has_id(anchor))
 }
 
 #[cfg(test)]

@@ -323,26 +323,3 @@ fn a_page_handed_on_as_the_same_bytes_keeps_its_scan() {
     assert!(Arc::ptr_eq(&first_scan, &second_scan));
     assert!(Arc::ptr_eq(&kept("a.html").expect("a.html is kept").0, &a));
 }
-
-#[test]
-fn links_that_land_when_their_page_comes_in_are_let_go() {
-    let collector = Collector::default();
-    collector.add("a.html", &bytes("<p id=\"x\">"));
-    let b = "<a href=\"a.html#x\">x</a><a href=\"c.html\">c</a><a href=\"#y\">y</a><p id=\"y\">";
-    collector.add("b.html", &bytes(b));
-    let kept: Vec<String> = {
-        let files = collector.files.read().unwrap();
-        let scanned = files["b.html"].as_ref().unwrap();
-        scanned
-            .links()
-            .map(|(_, target)| target.to_string())
-            .collect()
-    };
-    assert_eq!(
-        kept,
-        ["c.html"],
-        "only the link to a page not yet in is held"
-    );
-    collector.add("c.html", &bytes(""));
-    assert_eq!(collector.finish(), []);
-}
