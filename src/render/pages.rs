@@ -146,20 +146,9 @@ pub(super) fn page<P: Serialize>(
 struct FrontPage<'a> {
     lede: String,
     changes: Vec<&'a EntityView>,
-    sections: Vec<SectionItem<'a>>,
+    sections: Vec<views::SectionItem<'a>>,
     parties: Vec<&'a EntityView>,
     quotes: Vec<&'a EntityView>,
-}
-
-/// A section as the front page lists it: at 10,000 sections, whole views in
-/// the page's context would take more memory than the rest of the build.
-#[derive(Serialize)]
-struct SectionItem<'a> {
-    href: &'a str,
-    number: Option<usize>,
-    name: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    summary: Option<&'a str>,
 }
 
 fn front(r: &Renderer) -> Result<OutFile, RenderError> {
@@ -174,15 +163,7 @@ fn front(r: &Renderer) -> Result<OutFile, RenderError> {
             .unwrap_or_default(),
         changes: numbered(r, Kind::Clause),
         sections: keys(r, Kind::Section)
-            .map(|k| {
-                let view = r.view(k);
-                SectionItem {
-                    href: &view.href,
-                    number: view.number,
-                    name: &view.name,
-                    summary: view.summary.as_deref(),
-                }
-            })
+            .map(|k| views::SectionItem::of(r.view(k), LinkMode::Site))
             .collect(),
         parties: numbered(r, Kind::Party),
         quotes: numbered(r, Kind::Quote),

@@ -16,7 +16,7 @@ use pulldown_cmark_escape::{escape_href, escape_html};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::views::{self, EntityView, LinkMode};
+use super::views::{self, EntityView, LinkMode, SectionItem};
 use super::{OutFile, RenderError, Renderer, Sink, SiteError, text};
 use crate::annotate::{RenderOptions, Rendered};
 use crate::graph::PageId;
@@ -25,7 +25,7 @@ use crate::model::{EntityKey, Kind};
 #[derive(Serialize, Hash)]
 struct PrintPage<'a> {
     lede: String,
-    sections: Vec<Item<Contents<'a>>>,
+    sections: Vec<Item<SectionItem<'a>>>,
     parties: Vec<Item<EntityView>>,
     clauses: Vec<Item<EntityView>>,
     quotes: Vec<Item<EntityView>>,
@@ -38,15 +38,6 @@ struct PrintPage<'a> {
 struct Item<E> {
     entity: E,
     entry: String,
-}
-
-/// What the contents show of a section: at 10,000 sections, whole views
-/// in the page's context would take more memory than anything else.
-#[derive(Serialize, Hash)]
-struct Contents<'a> {
-    href: String,
-    number: Option<usize>,
-    name: &'a str,
 }
 
 /// One entry as its component (`print_section`, `print_party`, …) sees it.
@@ -91,17 +82,9 @@ pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
         format!("{ENTRY_MARK}{}-->", entries.len() - 1)
     };
     let sections = (r.briefing.keys().take_while(|k| k.kind == Kind::Section))
-        .map(|key| {
-            let view = r.view(key);
-            let entity = Contents {
-                href: views::entity_href(r.briefing, key, LinkMode::Print),
-                number: view.number,
-                name: &view.name,
-            };
-            Item {
-                entity,
-                entry: mark(key),
-            }
+        .map(|key| Item {
+            entity: SectionItem::of(r.view(key), LinkMode::Print),
+            entry: mark(key),
         })
         .collect();
     let mut appendix = |kind: Kind| -> Vec<Item<EntityView>> {

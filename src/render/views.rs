@@ -126,8 +126,13 @@ pub enum LinkMode {
 pub fn entity_href(briefing: &Briefing, key: EntityKey, mode: LinkMode) -> String {
     match mode {
         LinkMode::Site => [key.kind.dir(), "/", briefing.id(key), ".html"].concat(),
-        LinkMode::Print => ["#", key.kind.as_str(), "-", briefing.id(key)].concat(),
+        LinkMode::Print => print_anchor(key.kind, briefing.id(key)),
     }
+}
+
+/// An entity's anchor inside `print.html`: `#party-openai`.
+fn print_anchor(kind: Kind, id: &str) -> String {
+    ["#", kind.as_str(), "-", id].concat()
 }
 
 /// The path of a page with a body (the front page or an entity's)
@@ -318,6 +323,35 @@ pub struct MentionGroup<'a> {
 pub struct RelatedGroup<'a> {
     pub title: String,
     pub items: Vec<RelatedItem<'a>>,
+}
+
+/// A section as a list of every section shows it (the front page's, print's
+/// contents): at 10,000 sections, whole views in one page's context would
+/// take more memory than the rest of the build.
+#[derive(Debug, Clone, Hash, Serialize)]
+pub struct SectionItem<'a> {
+    pub href: Cow<'a, str>,
+    pub number: Option<usize>,
+    pub name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<&'a str>,
+}
+
+impl<'a> SectionItem<'a> {
+    /// `view`, a section's, as a list item: its own link, or print's
+    /// anchor (and no summary, which print's contents do not show).
+    pub fn of(view: &'a EntityView, mode: LinkMode) -> SectionItem<'a> {
+        let (href, summary) = match mode {
+            LinkMode::Site => (Cow::Borrowed(view.href.as_str()), view.summary.as_deref()),
+            LinkMode::Print => (Cow::Owned(print_anchor(view.kind, &view.id)), None),
+        };
+        SectionItem {
+            href,
+            number: view.number,
+            name: &view.name,
+            summary,
+        }
+    }
 }
 
 /// An entity in a related list: its link, and that link as `link.html`
