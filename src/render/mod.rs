@@ -367,8 +367,8 @@ impl Sink for Collect {
 
 /// Renders every output file of the site into `sink`.
 ///
-/// First the pages `print.html` does not hold (the front page, the lists,
-/// `404.html`, entities print leaves out), while little else is held; then
+/// First the pages that are no entity's (the front page, the lists,
+/// `404.html`), while little else is held; then
 /// `print.html` beside the feeds, each entry made with its entity's page
 /// from one rendering of the body (the document by one thread, the entries
 /// and pages by all).

@@ -20,18 +20,16 @@ use crate::model::{EntityKey, Kind, PartyKind};
 #[derive(Debug, Clone, Copy)]
 enum Job {
     Front,
-    Entity(EntityKey),
     Index(Kind),
     NotFound,
 }
 
-/// Renders every page but `print.html` and the pages of the entities it
-/// holds (made beside their print entries), in parallel, handing each to
-/// `sink` as soon as it is done.
+/// Renders the front page, the three lists and `404.html`, in parallel,
+/// handing each to `sink` as soon as it is done. Every entity's page is made
+/// beside its entry in `print.html`, which holds every section and, since
+/// every party, clause and quote gets a label, every other entity.
 pub fn all(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
     let mut jobs = vec![Job::Front, Job::NotFound];
-    let unprinted = r.briefing.keys().filter(|&k| !super::print::holds(r, k));
-    jobs.extend(unprinted.map(Job::Entity));
     jobs.extend([Kind::Party, Kind::Clause, Kind::Quote].map(Job::Index));
     jobs.par_iter().try_for_each(|job| {
         let file = match *job {
@@ -39,7 +37,6 @@ pub fn all(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
                 let lede = r.briefing.front.map(|doc| r.body(doc));
                 r.kept("index.html", &lede, || front(r))
             }
-            Job::Entity(key) => entity_file(r, key, || body(r, key)),
             Job::Index(kind) => r.kept(&format!("{}/index.html", kind.dir()), &(), || {
                 index(r, kind)
             }),

@@ -146,12 +146,6 @@ pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
     crate::timed("print entries", || sink.put_pieces("print.html", &mut next))
 }
 
-/// Whether `print.html` has an entry for `key`: every section does, and
-/// every party, clause and quote with a label (that is, referenced).
-pub fn holds(r: &Renderer, key: EntityKey) -> bool {
-    key.kind == Kind::Section || r.view(key).label.is_some()
-}
-
 /// The entry of `key`, with its body, as its component in `print.html`
 /// renders it; kept by `brief serve` while its body and the sections that
 /// mention it are as they were. The entity's page is made here too, and
