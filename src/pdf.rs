@@ -16,6 +16,7 @@
 //! renders nothing itself and never talks to the network. It writes only its
 //! temporary folder and the PDF, and never into the site's inputs (`place`).
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
@@ -24,11 +25,13 @@ use crate::{BuildOptions, Compiled, Error};
 
 mod browser;
 mod loopback;
+mod numbers;
 mod outline;
 mod place;
 
 use browser::Browser;
 use loopback::Loopback;
+use numbers::Marks;
 use outline::{ReadBack, ReadError};
 
 /// The environment variable that names the Chromium binary to use.
@@ -109,7 +112,7 @@ pub enum PdfError {
     )]
     NoPageNumber { id: String, heading: String },
     #[error(
-        "the contents' page numbers did not settle after {NUMBERED_PRINTS} prints (adding them moves the pages); make room for them in the print stylesheet's .toc-page"
+        "the page numbers did not settle after {NUMBERED_PRINTS} prints (adding them moves the pages they name); make room for them in the print stylesheet (the contents' .toc-page, the labels after references)"
     )]
     Unsettled,
     #[error(
@@ -196,39 +199,48 @@ struct Job<'a> {
 }
 
 impl Job<'_> {
-    /// Prints the page at `file` on the chosen paper; when it has a contents
-    /// list, prints it again with page numbers in the contents, until the
-    /// numbers name the pages the entries land on. Returns the PDF's path.
+    /// Prints the page at `file` on the chosen paper; when it has anything
+    /// that takes page numbers (a contents list, labelled references,
+    /// appendix entries, an index), prints it again with them, until the
+    /// numbers name the pages they did in the print before. Returns the
+    /// PDF's path.
     fn print_numbered(&self, file: &Path, paper: Paper) -> Result<PathBuf, PdfError> {
         let html =
             std::fs::read_to_string(file).map_err(|_| PdfError::NoPage(self.page.to_string()))?;
         let entries = contents_entries(&html);
+        let marks = Marks::scan(&html);
         let printed = self.scratch.join("print.pdf");
         // The CSS `@page` size keyword.
         let size = match paper {
             Paper::A4 => "A4",
             Paper::Letter => "letter",
         };
-        // Chromium's CSS has no page references, so the contents get their
-        // page numbers from the print before, and the page is printed again.
-        let mut pages: Option<Vec<u32>> = None;
+        let html = match html.rfind("</body>") {
+            Some(at) => [&html[..at], &marks.probe(), &html[at..]].concat(),
+            None => html.clone() + &marks.probe(),
+        };
+        // Chromium's CSS has no page references, so the numbers come from
+        // the print before, and the page is printed again; a number that is
+        // longer or shorter than the one before may move what follows it.
+        let mut reading: Option<Reading> = None;
         for attempt in 0..=NUMBERED_PRINTS {
             // The `@page` size rule that picks the paper, and the numbers.
             let mut style = format!("<style>@page {{ size: {size}; }}</style>\n");
-            if let Some(pages) = &pages {
-                style += &format!("{}\n", numbers_style(&entries, pages));
+            if let Some(reading) = &reading {
+                style += &format!("{}\n", numbers_style(&entries, &reading.contents));
+                style += &format!("<style>\n{}</style>\n", marks.style(&reading.anchors));
             }
             let page = html.replacen("</head>", &format!("{style}</head>"), 1);
             std::fs::write(file, page).map_err(PdfError::io(file))?;
             self.print(&printed, &format!("print-{attempt}"))?;
-            if entries.is_empty() {
+            if entries.is_empty() && marks.is_empty() {
                 return Ok(printed);
             }
-            let now = contents_pages(&entries, &printed)?;
-            if pages.as_ref() == Some(&now) {
+            let now = read_pages(&entries, &marks, &printed)?;
+            if reading.as_ref() == Some(&now) {
                 return Ok(printed);
             }
-            pages = Some(now);
+            reading = Some(now);
         }
         Err(PdfError::Unsettled)
     }
@@ -322,10 +334,23 @@ const CHROMIUM_FLAGS: [&str; 16] = [
     "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
 ];
 
-/// The page of each contents entry in the PDF at `path`: the page of the
-/// named destination its link makes (Chromium writes one for each id a link
-/// targets), else of the outline entry with its heading's text.
-fn contents_pages(entries: &[(String, String)], path: &Path) -> Result<Vec<u32>, PdfError> {
+/// The pages a print put things on: what the numbers of the next print are
+/// made from, and what must not change for them to be right.
+#[derive(Debug, PartialEq, Eq)]
+struct Reading {
+    /// The page of each contents entry, in the contents' order.
+    contents: Vec<u32>,
+    /// The page of each of the marks' anchors that was printed.
+    anchors: BTreeMap<String, u32>,
+}
+
+/// Reads the pages of the contents `entries` and of the `marks`' anchors
+/// out of the PDF at `path`.
+fn read_pages(
+    entries: &[(String, String)],
+    marks: &Marks,
+    path: &Path,
+) -> Result<Reading, PdfError> {
     let unreadable = |cause| PdfError::Unreadable {
         path: path.to_path_buf(),
         cause,
@@ -333,18 +358,38 @@ fn contents_pages(entries: &[(String, String)], path: &Path) -> Result<Vec<u32>,
     let bytes = std::fs::read(path).map_err(PdfError::io(path))?;
     let pdf = ReadBack::parse(&bytes).map_err(unreadable)?;
     let destinations = pdf.destinations().map_err(unreadable)?;
-    let outline = pdf.outline(&destinations).map_err(unreadable)?;
+    let contents = match entries.is_empty() {
+        true => Vec::new(),
+        false => {
+            let outline = pdf.outline(&destinations).map_err(unreadable)?;
+            contents_pages(entries, &outline, &destinations)?
+        }
+    };
+    let anchors = (marks.anchors().into_iter())
+        .filter_map(|id| Some((id.to_string(), *destinations.get(id)?)))
+        .collect();
+    Ok(Reading { contents, anchors })
+}
+
+/// The page of each contents entry: the page of the named destination its
+/// link makes (Chromium writes one for each id a link targets), else of the
+/// `outline` entry with its heading's text.
+fn contents_pages(
+    entries: &[(String, String)],
+    outline: &[(String, u32)],
+    destinations: &BTreeMap<String, u32>,
+) -> Result<Vec<u32>, PdfError> {
     let normal = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut pages = Vec::new();
-    for (id, heading) in entries {
+    let page = |(id, heading): &(String, String)| {
         let by_heading = || outline.iter().find(|(t, _)| normal(t) == normal(heading));
-        let page = (destinations.get(id).copied()).or_else(|| by_heading().map(|&(_, p)| p));
-        pages.push(page.ok_or_else(|| PdfError::NoPageNumber {
-            id: id.clone(),
-            heading: heading.clone(),
-        })?);
-    }
-    Ok(pages)
+        (destinations.get(id).copied())
+            .or_else(|| by_heading().map(|&(_, p)| p))
+            .ok_or_else(|| PdfError::NoPageNumber {
+                id: id.clone(),
+                heading: heading.clone(),
+            })
+    };
+    entries.iter().map(page).collect()
 }
 
 /// A `<style>` that writes each contents entry's page number after it.
@@ -418,13 +463,14 @@ mod tests {
             entry("section-deal", "ignored"),
             entry("contents", " Contents "),
         ];
-        assert_eq!(contents_pages(&entries, &sample).unwrap(), [2, 1]);
-        let err = contents_pages(&[entry("gone", "Gone")], &sample).unwrap_err();
+        let none = Marks::default();
+        assert_eq!(read_pages(&entries, &none, &sample).unwrap().contents, [2, 1]);
+        let err = read_pages(&[entry("gone", "Gone")], &none, &sample).unwrap_err();
         assert!(matches!(err, PdfError::NoPageNumber { .. }), "{err}");
         let tmp = tempfile::tempdir().unwrap();
         let broken = tmp.path().join("broken.pdf");
         std::fs::write(&broken, b"%PDF-1.4 not really").unwrap();
-        let err = contents_pages(&entries, &broken).unwrap_err();
+        let err = read_pages(&entries, &none, &broken).unwrap_err();
         assert!(matches!(err, PdfError::Unreadable { .. }), "{err}");
         assert_eq!(err.to_string().lines().count(), 1);
     }

@@ -22,6 +22,8 @@ use crate::annotate::{RenderOptions, Rendered};
 use crate::graph::PageId;
 use crate::model::{EntityKey, Kind};
 
+mod index;
+
 #[derive(Serialize, Hash)]
 struct PrintPage<'a> {
     lede: String,
@@ -30,6 +32,7 @@ struct PrintPage<'a> {
     clauses: Vec<Item<EntityView>>,
     quotes: Vec<Item<EntityView>>,
     appendices: Vec<Appendix>,
+    index: Vec<index::IndexGroup>,
 }
 
 /// An entry as the page lists it: what the page itself shows of the
@@ -118,6 +121,7 @@ pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
         clauses,
         quotes,
         appendices,
+        index: index::index(r),
     };
     let title = &r.briefing.config.title;
     // What the page shows beyond the views is its context: a serve build

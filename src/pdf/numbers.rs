@@ -1,0 +1,228 @@
+//! Page numbers for the paper edition's cross-references, which Chromium's
+//! CSS cannot make (it has no `target-counter()`).
+//!
+//! What takes a page number is read from the document's own markup, never
+//! from a list of kinds: every labelled reference (an `a` with `data-label`,
+//! an `id` and a link to `#target`), every appendix entry (an element of class
+//! `appendix-entry` with an `id`), and every place that lists the pages of a
+//! target (`data-pages-of`, the index). So a new kind of entry or reference
+//! gets its numbers as soon as the template marks it so.
+//!
+//! The page of every one of those ids comes from the printed PDF's named
+//! destinations. Chromium writes one for each id that some link in the
+//! document targets, rendered or not, so the document is printed with a
+//! hidden list of links to them ([`Marks::probe`]). From those pages,
+//! [`Marks::style`] writes CSS that puts the numbers in as generated content:
+//! a reference's label gains the page of what it points at (`[P2, p. 21]`)
+//! when that is on another page and it is the first reference to it on its
+//! page; an appendix entry ends "Mentioned on pp. 3, 5, 9–10"; an index line
+//! lists every page its entity is mentioned on, its entry's page in bold.
+//! This module neither prints nor reads a PDF itself.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::fmt::Write;
+
+use super::css_string;
+use crate::verify::html::each_attribute;
+
+/// A labelled reference: its own anchor and the anchor it points at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Reference {
+    id: String,
+    target: String,
+    label: String,
+}
+
+/// What in a printed document takes page numbers.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Marks {
+    /// Every labelled reference, in document order.
+    references: Vec<Reference>,
+    /// The anchors of the appendix entries, in document order.
+    entries: Vec<String>,
+    /// The anchors whose pages some place in the document lists.
+    listed: Vec<String>,
+}
+
+/// The attributes of one start tag that matter here.
+#[derive(Default)]
+struct Tag {
+    start: usize,
+    is_a: bool,
+    id: Option<String>,
+    href: Option<String>,
+    label: Option<String>,
+    entry: bool,
+    pages_of: Option<String>,
+}
+
+impl Marks {
+    /// Reads the marks out of the document's markup.
+    pub fn scan(html: &str) -> Marks {
+        let mut marks = Marks::default();
+        let mut tag = Tag::default();
+        each_attribute(html, |start, name, attribute, value| {
+            if start != tag.start {
+                marks.take(std::mem::take(&mut tag));
+                tag.start = start;
+            }
+            tag.is_a = name.eq_ignore_ascii_case("a");
+            let value = || crate::verify::decode_references(&html[value.clone()]).into_owned();
+            match attribute {
+                "id" => tag.id = Some(value()),
+                "href" => tag.href = Some(value()),
+                "data-label" => tag.label = Some(value()),
+                "data-pages-of" => tag.pages_of = Some(value()),
+                "class" => tag.entry = value().split_whitespace().any(|c| c == "appendix-entry"),
+                _ => {}
+            }
+        });
+        marks.take(tag);
+        marks
+    }
+
+    fn take(&mut self, tag: Tag) {
+        if let Some(of) = tag.pages_of {
+            self.listed.push(of);
+        }
+        let Some(id) = tag.id else { return };
+        let target = tag.href.as_deref().and_then(|h| h.strip_prefix('#'));
+        match (tag.is_a, target, tag.label) {
+            (true, Some(target), Some(label)) if !target.is_empty() => {
+                self.references.push(Reference {
+                    target: target.to_string(),
+                    id,
+                    label,
+                })
+            }
+            _ if tag.entry => self.entries.push(id),
+            _ => {}
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.references.is_empty() && self.entries.is_empty() && self.listed.is_empty()
+    }
+
+    /// Every anchor whose page the numbers need, each once, sorted.
+    pub fn anchors(&self) -> BTreeSet<&str> {
+        let references = self.references.iter();
+        (references.flat_map(|r| [r.id.as_str(), r.target.as_str()]))
+            .chain(self.entries.iter().map(String::as_str))
+            .chain(self.listed.iter().map(String::as_str))
+            .collect()
+    }
+
+    /// A hidden list of links to every [anchor](Self::anchors), for the end
+    /// of the document's body: Chromium then writes a named destination, with
+    /// its page, for each of them. It takes no room on any page.
+    pub fn probe(&self) -> String {
+        let mut probe = String::from("<div hidden>");
+        for id in self.anchors() {
+            let _ = write!(probe, "<a href=\"#{}\"></a>", escape_attribute(id));
+        }
+        probe + "</div>\n"
+    }
+
+    /// CSS that writes page numbers into the document, given the page of
+    /// each anchor; anchors without a page (not printed) get none.
+    pub fn style(&self, pages: &BTreeMap<String, u32>) -> String {
+        let mut css = String::from(
+            "/* Page numbers, from the print before. */\n\
+             .appendix-entry .in-sections { display: none !important; }\n\
+             .with-pages { display: inline !important; }\n",
+        );
+        let mentions = self.mentions(pages);
+        let mut seen: HashSet<(u32, &str)> = HashSet::new();
+        for r in &self.references {
+            let (Some(&at), Some(&to)) = (pages.get(&r.id), pages.get(&r.target)) else {
+                continue;
+            };
+            // Once a page has shown where something is, it need not again.
+            if to == at || !seen.insert((at, &r.target)) {
+                continue;
+            }
+            let _ = writeln!(
+                css,
+                "a.ref[id=\"{}\"][data-label]::after {{ content: \"{}\" !important; }}",
+                css_string(&r.id),
+                css_string(&format!("\u{a0}[{}, p.\u{a0}{to}]", r.label)),
+            );
+        }
+        for id in &self.entries {
+            let Some(on) = mentions.get(id.as_str()).filter(|on| !on.is_empty()) else {
+                continue;
+            };
+            let pp = if on.len() == 1 { "p." } else { "pp." };
+            let _ = writeln!(
+                css,
+                ".appendix-entry[id=\"{}\"]::after {{ content: \"{}\"; }}",
+                css_string(id),
+                css_string(&format!("Mentioned on {pp} {}", ranges(on))),
+            );
+        }
+        for id in self.listed.iter().collect::<BTreeSet<_>>() {
+            let Some(&main) = pages.get(id) else { continue };
+            let on = mentions.get(id.as_str());
+            let (before, after): (Vec<u32>, Vec<u32>) = (on.into_iter().flatten())
+                .filter(|&&p| p != main)
+                .partition(|&&p| p < main);
+            let selector = format!("[data-pages-of=\"{}\"]", css_string(id));
+            let before = match before.is_empty() {
+                true => String::new(),
+                false => format!("{}, ", ranges(&before)),
+            };
+            let after = match after.is_empty() {
+                true => String::new(),
+                false => format!(", {}", ranges(&after)),
+            };
+            let _ = writeln!(
+                css,
+                "{selector}::before {{ content: \"{}\"; }}\n\
+                 {selector} .index-main::after {{ content: \"{main}\"; }}\n\
+                 {selector}::after {{ content: \"{}\"; }}",
+                css_string(&before),
+                css_string(&after),
+            );
+        }
+        css
+    }
+
+    /// The pages each target is referenced on, sorted, each once.
+    fn mentions(&self, pages: &BTreeMap<String, u32>) -> BTreeMap<&str, Vec<u32>> {
+        let mut on: BTreeMap<&str, BTreeSet<u32>> = BTreeMap::new();
+        for r in &self.references {
+            if let Some(&page) = pages.get(&r.id) {
+                on.entry(&r.target).or_default().insert(page);
+            }
+        }
+        (on.into_iter())
+            .map(|(target, pages)| (target, pages.into_iter().collect()))
+            .collect()
+    }
+}
+
+/// Sorted pages as a reader expects them: runs of consecutive pages
+/// collapsed into ranges, `3, 5, 9–10`.
+fn ranges(pages: &[u32]) -> String {
+    let mut runs: Vec<(u32, u32)> = Vec::new();
+    for &page in pages {
+        match runs.last_mut() {
+            Some((_, end)) if *end + 1 == page => *end = page,
+            _ => runs.push((page, page)),
+        }
+    }
+    let run = |&(start, end): &(u32, u32)| match start == end {
+        true => start.to_string(),
+        false => format!("{start}–{end}"),
+    };
+    runs.iter().map(run).collect::<Vec<_>>().join(", ")
+}
+
+/// `text` as the value of a double-quoted attribute.
+fn escape_attribute(text: &str) -> String {
+    text.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;")
+}
+
+#[cfg(test)]
+mod tests;

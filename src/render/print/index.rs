@@ -1,0 +1,109 @@
+//! The back-of-book index of `print.html`: every labelled entity (and each
+//! party's aliases, as "see" entries) filed alphabetically under its letter.
+//!
+//! It is a list of names, labels and anchors; the pages each name is found on
+//! are known only once the document is printed, and `brief pdf` writes them
+//! in (`pdf::numbers`). Opened in a browser, the index leads by label to the
+//! appendices. It covers every kind that print numbers, so a new numbered kind
+//! joins it without a change here.
+
+use serde::Serialize;
+
+use crate::model::{EntityKey, Kind};
+
+use super::super::Renderer;
+
+/// One letter of the index and the entries filed under it.
+#[derive(Serialize, Hash)]
+pub struct IndexGroup {
+    pub letter: String,
+    pub entries: Vec<IndexEntry>,
+}
+
+/// One line of the index.
+#[derive(Serialize, Hash)]
+pub struct IndexEntry {
+    /// What the line is filed under: the entity's name, or one of its aliases.
+    pub name: String,
+    /// The entity's anchor inside `print.html`, `#party-openai`.
+    pub href: String,
+    pub label: Option<String>,
+    pub kind: Kind,
+    /// For an alias, the name it stands for: the line reads "see" that name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub see: Option<String>,
+}
+
+/// The index of every numbered entity, grouped by initial letter, in
+/// alphabetical order.
+pub fn index(r: &Renderer) -> Vec<IndexGroup> {
+    let numbered = Kind::ALL.into_iter().filter(|k| k.label_letter().is_some());
+    let keys = numbered.flat_map(|kind| r.graph.numbered(kind).iter().copied());
+    let mut entries: Vec<(String, IndexEntry)> = keys.flat_map(|key| lines(r, key)).collect();
+    entries.sort_by(|(a, x), (b, y)| (a, &x.name, &x.href).cmp(&(b, &y.name, &y.href)));
+    let mut groups: Vec<IndexGroup> = Vec::new();
+    for (key, entry) in entries {
+        let letter = initial(&key);
+        match groups.last_mut() {
+            Some(group) if group.letter == letter => group.entries.push(entry),
+            _ => groups.push(IndexGroup {
+                letter,
+                entries: vec![entry],
+            }),
+        }
+    }
+    groups
+}
+
+/// The lines `key` gets, each with the text it is sorted by: its name, and
+/// a "see" line for each alias.
+fn lines(r: &Renderer, key: EntityKey) -> Vec<(String, IndexEntry)> {
+    let view = r.print_view(key);
+    let line = |name: &str, see: Option<String>| {
+        let entry = IndexEntry {
+            name: name.to_string(),
+            href: view.href.clone(),
+            label: view.label.clone(),
+            kind: view.kind,
+            see,
+        };
+        (sort_key(name), entry)
+    };
+    let mut lines = vec![line(&view.name, None)];
+    for alias in view.aliases.iter().filter(|a| **a != view.name) {
+        lines.push(line(alias, Some(view.name.clone())));
+    }
+    lines
+}
+
+/// What a name is sorted by: lower case, without the quotation marks or
+/// other punctuation it may open with.
+fn sort_key(name: &str) -> String {
+    name.trim_start_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase()
+}
+
+/// The heading a sort key is filed under: its first letter, capitalised;
+/// names that start with a digit share one heading.
+fn initial(key: &str) -> String {
+    match key.chars().next() {
+        Some(c) if c.is_numeric() => "0–9".to_string(),
+        Some(c) => c.to_uppercase().collect(),
+        None => "—".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_sort_without_case_or_opening_punctuation() {
+        let mut names = ["“Zeta”", "alpha", "Beta", "42 Labs"];
+        names.sort_by_key(|n| sort_key(n));
+        assert_eq!(names, ["42 Labs", "alpha", "Beta", "“Zeta”"]);
+        assert_eq!(initial(&sort_key("“Zeta”")), "Z");
+        assert_eq!(initial(&sort_key("42 Labs")), "0–9");
+        assert_eq!(initial(&sort_key("éclair")), "É");
+    }
+}
