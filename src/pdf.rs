@@ -464,7 +464,10 @@ mod tests {
             entry("contents", " Contents "),
         ];
         let none = Marks::default();
-        assert_eq!(read_pages(&entries, &none, &sample).unwrap().contents, [2, 1]);
+        assert_eq!(
+            read_pages(&entries, &none, &sample).unwrap().contents,
+            [2, 1]
+        );
         let err = read_pages(&[entry("gone", "Gone")], &none, &sample).unwrap_err();
         assert!(matches!(err, PdfError::NoPageNumber { .. }), "{err}");
         let tmp = tempfile::tempdir().unwrap();

@@ -221,7 +221,9 @@ fn ranges(pages: &[u32]) -> String {
 
 /// `text` as the value of a double-quoted attribute.
 fn escape_attribute(text: &str) -> String {
-    text.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;")
+    text.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
 }
 
 #[cfg(test)]

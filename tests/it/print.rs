@@ -14,6 +14,7 @@ use crate::support::*;
 
 mod confined;
 mod faults;
+mod pages;
 mod tools;
 use tools::*;
 
@@ -37,9 +38,10 @@ fn print_html_is_one_document_with_cover_contents_sections_and_appendices() {
             "2 Reaction",
             "A Parties",
             "B What changed",
-            "C Quotes"
+            "C Quotes",
+            "Index"
         ],
-        "contents: numbered sections, then lettered appendices"
+        "contents: numbered sections, then lettered appendices, then the index"
     );
     for id in [
         "section-deal",
@@ -307,8 +309,9 @@ fn pdf_of_the_shipped_briefing_holds_every_title_quote_and_label() {
     ] {
         for n in 1..=count {
             let label = format!("{prefix}{n}");
+            // In the PDF a label may carry its entry's page: `[P2, p. 21]`.
             assert!(
-                text.contains(&format!("[{label}]")),
+                text.contains(&format!("[{label}]")) || text.contains(&format!("[{label}, p. ")),
                 "no reference labelled [{label}]"
             );
             assert!(

@@ -20,10 +20,15 @@ fn readable(css: &str) -> String {
     let mut rest = css;
     while let Some(at) = rest.find('\\') {
         out.push_str(&rest[..at]);
-        let hex: String = rest[at + 1..].chars().take_while(char::is_ascii_hexdigit).collect();
+        let hex: String = rest[at + 1..]
+            .chars()
+            .take_while(char::is_ascii_hexdigit)
+            .collect();
         let code = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32);
         out.push(code.unwrap_or('?'));
-        rest = rest[at + 1 + hex.len()..].strip_prefix(' ').unwrap_or(&rest[at + 1 + hex.len()..]);
+        rest = rest[at + 1 + hex.len()..]
+            .strip_prefix(' ')
+            .unwrap_or(&rest[at + 1 + hex.len()..]);
     }
     out + rest
 }
@@ -52,7 +57,10 @@ fn marks_come_from_the_markup_whatever_the_kind() {
     let probe = marks.probe();
     assert!(probe.starts_with("<div hidden>"), "{probe}");
     for id in ["party-x", "event-y", "section-b", "section-a_m-party-x-2"] {
-        assert!(probe.contains(&format!("<a href=\"#{id}\"></a>")), "{id}: {probe}");
+        assert!(
+            probe.contains(&format!("<a href=\"#{id}\"></a>")),
+            "{id}: {probe}"
+        );
     }
     assert!(Marks::scan("<p>nothing</p>").is_empty());
 }
@@ -78,9 +86,11 @@ fn labels_gain_the_page_of_their_target_once_a_page_and_only_from_elsewhere() {
             "a.ref[id=\"section-b_m-party-x-1\"][data-label]::after { content: \"\u{a0}[P1, p.\u{a0}9]\" !important; }",
         ]
     );
-    assert!(css.contains(
-        r#".appendix-entry[id="party-x"]::after { content: "Mentioned on pp. 2–3"; }"#
-    ));
+    assert!(
+        css.contains(
+            r#".appendix-entry[id="party-x"]::after { content: "Mentioned on pp. 2–3"; }"#
+        )
+    );
     // An entry nothing mentions says nothing.
     assert!(!css.contains("event-y"), "{css}");
     assert!(css.contains(r#"[data-pages-of="party-x"] .index-main::after { content: "9"; }"#));
@@ -98,10 +108,16 @@ fn index_pages_fall_either_side_of_the_entry_which_is_never_repeated() {
         ("party-x", 5),
     ]);
     let css = readable(&marks.style(&at));
-    assert!(css.contains(r#"[data-pages-of="party-x"]::before { content: "1, "; }"#), "{css}");
+    assert!(
+        css.contains(r#"[data-pages-of="party-x"]::before { content: "1, "; }"#),
+        "{css}"
+    );
     assert!(css.contains(r#"[data-pages-of="party-x"] .index-main::after { content: "5"; }"#));
     assert!(css.contains(r#"[data-pages-of="party-x"]::after { content: ", 7"; }"#));
-    assert!(css.contains(r#"content: "Mentioned on pp. 1, 5, 7""#), "{css}");
+    assert!(
+        css.contains(r#"content: "Mentioned on pp. 1, 5, 7""#),
+        "{css}"
+    );
 }
 
 #[test]
