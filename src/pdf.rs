@@ -6,8 +6,10 @@
 //! stylesheet, no browser header or footer, and a document outline built from
 //! the page's headings. The browser can load nothing but that folder: the
 //! server is also its proxy for every other address and refuses them, and an
-//! `http://` page may not load `file://`. When the page has a contents list,
-//! the PDF is read back (`outline`) and printed again with the page numbers.
+//! `http://` page may not load `file://`. When the page has anything that
+//! takes a page number (a contents list, labelled references, appendix
+//! entries, an index: `numbers`), the PDF is read back (`outline`) and printed
+//! again with the numbers, until a print reads back as the one before.
 //! Chromium comes from `BRIEF_CHROMIUM` when that is set, else the first of
 //! `browser::CANDIDATES` on `PATH`; every run of it has a time limit
 //! (`browser`).
@@ -46,9 +48,10 @@ pub const TIMEOUT_ENV: &str = "BRIEF_PDF_TIMEOUT";
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// How many times the page is printed with page numbers before giving up on
-/// them settling (they sit in space the first print reserved, so the first
-/// numbered print is normally the last).
-const NUMBERED_PRINTS: usize = 3;
+/// them settling. The contents' numbers sit in space the first print
+/// reserved; a label's page makes its line longer and may push a reference
+/// onto the next page, so a second numbered print is sometimes needed.
+const NUMBERED_PRINTS: usize = 4;
 
 /// Paper sizes the print stylesheet is laid out for.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -112,7 +115,7 @@ pub enum PdfError {
     )]
     NoPageNumber { id: String, heading: String },
     #[error(
-        "the page numbers did not settle after {NUMBERED_PRINTS} prints (adding them moves the pages they name); make room for them in the print stylesheet (the contents' .toc-page, the labels after references)"
+        "the page numbers did not settle after {NUMBERED_PRINTS} prints with them (adding them moves the pages they name); make room for them in the print stylesheet (the contents' .toc-page, the labels after references)"
     )]
     Unsettled,
     #[error(
