@@ -25,10 +25,17 @@ use std::fmt::Write;
 use super::css_string;
 use crate::verify::html::each_attribute;
 
-/// A labelled reference: its own anchor and the anchor it points at.
+/// A labelled reference: how to pick it out, where it is, and the anchor it
+/// points at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Reference {
-    id: String,
+    /// The attribute that tells it from every other reference (`id`, or
+    /// `data-note-id` for a note's copy of a reference, which has no id of
+    /// its own) and its value.
+    by: (&'static str, String),
+    /// The anchor whose page is the reference's: its own id, or for a
+    /// note's copy the id of the nearest element before it (its note).
+    at: String,
     target: String,
     label: String,
 }
@@ -50,6 +57,7 @@ struct Tag {
     start: usize,
     is_a: bool,
     id: Option<String>,
+    note_id: Option<String>,
     href: Option<String>,
     label: Option<String>,
     entry: bool,
@@ -61,15 +69,17 @@ impl Marks {
     pub fn scan(html: &str) -> Marks {
         let mut marks = Marks::default();
         let mut tag = Tag::default();
+        let mut last_id = None;
         each_attribute(html, |start, name, attribute, value| {
             if start != tag.start {
-                marks.take(std::mem::take(&mut tag));
+                marks.take(std::mem::take(&mut tag), &mut last_id);
                 tag.start = start;
             }
             tag.is_a = name.eq_ignore_ascii_case("a");
             let value = || crate::verify::decode_references(&html[value.clone()]).into_owned();
             match attribute {
                 "id" => tag.id = Some(value()),
+                "data-note-id" => tag.note_id = Some(value()),
                 "href" => tag.href = Some(value()),
                 "data-label" => tag.label = Some(value()),
                 "data-pages-of" => tag.pages_of = Some(value()),
@@ -77,26 +87,38 @@ impl Marks {
                 _ => {}
             }
         });
-        marks.take(tag);
+        marks.take(tag, &mut last_id);
         marks
     }
 
-    fn take(&mut self, tag: Tag) {
+    /// Takes in one start tag; `last_id` is the id of the nearest element
+    /// before it that has one.
+    fn take(&mut self, tag: Tag, last_id: &mut Option<String>) {
         if let Some(of) = tag.pages_of {
             self.listed.push(of);
         }
-        let Some(id) = tag.id else { return };
         let target = tag.href.as_deref().and_then(|h| h.strip_prefix('#'));
-        match (tag.is_a, target, tag.label) {
-            (true, Some(target), Some(label)) if !target.is_empty() => {
+        let by = match (&tag.id, tag.note_id) {
+            (Some(id), _) => Some(("id", id.clone(), id.clone())),
+            (None, Some(note)) => last_id.clone().map(|at| ("data-note-id", note, at)),
+            (None, None) => None,
+        };
+        match (tag.is_a, target, tag.label, by) {
+            (true, Some(target), Some(label), Some((attribute, value, at)))
+                if !target.is_empty() =>
+            {
                 self.references.push(Reference {
+                    by: (attribute, value),
+                    at,
                     target: target.to_string(),
-                    id,
                     label,
                 })
             }
-            _ if tag.entry => self.entries.push(id),
+            _ if tag.entry => self.entries.extend(tag.id.clone()),
             _ => {}
+        }
+        if tag.id.is_some() {
+            *last_id = tag.id;
         }
     }
 
@@ -107,7 +129,7 @@ impl Marks {
     /// Every anchor whose page the numbers need, each once, sorted.
     pub fn anchors(&self) -> BTreeSet<&str> {
         let references = self.references.iter();
-        (references.flat_map(|r| [r.id.as_str(), r.target.as_str()]))
+        (references.flat_map(|r| [r.at.as_str(), r.target.as_str()]))
             .chain(self.entries.iter().map(String::as_str))
             .chain(self.listed.iter().map(String::as_str))
             .collect()
@@ -135,7 +157,7 @@ impl Marks {
         let mentions = self.mentions(pages);
         let mut seen: HashSet<(u32, &str)> = HashSet::new();
         for r in &self.references {
-            let (Some(&at), Some(&to)) = (pages.get(&r.id), pages.get(&r.target)) else {
+            let (Some(&at), Some(&to)) = (pages.get(&r.at), pages.get(&r.target)) else {
                 continue;
             };
             // Once a page has shown where something is, it need not again.
@@ -144,8 +166,9 @@ impl Marks {
             }
             let _ = writeln!(
                 css,
-                "a.ref[id=\"{}\"][data-label]::after {{ content: \"{}\" !important; }}",
-                css_string(&r.id),
+                "a.ref[{}=\"{}\"][data-label]::after {{ content: \"{}\" !important; }}",
+                r.by.0,
+                css_string(&r.by.1),
                 css_string(&format!("\u{a0}[{}, p.\u{a0}{to}]", r.label)),
             );
         }
@@ -192,7 +215,7 @@ impl Marks {
     fn mentions(&self, pages: &BTreeMap<String, u32>) -> BTreeMap<&str, Vec<u32>> {
         let mut on: BTreeMap<&str, BTreeSet<u32>> = BTreeMap::new();
         for r in &self.references {
-            if let Some(&page) = pages.get(&r.id) {
+            if let Some(&page) = pages.get(&r.at) {
                 on.entry(&r.target).or_default().insert(page);
             }
         }

@@ -8,7 +8,8 @@ const DOC: &str = r##"<html><head></head><body>
 <a class="ref ref-section" href="#section-b" id="section-a_m-section-b-1" data-label="&#167;2">there</a>,
 <a href="#party-x">a plain link</a>, <a class="ref" href="https://example.org/" id="out" data-label="W">away</a>
 </p></section>
-<section id="section-b"><p><a class="ref" href="#party-x" id="section-b_m-party-x-1" data-label="P1">X</a></p></section>
+<section id="section-b"><p><a class="ref" href="#party-x" id="section-b_m-party-x-1" data-label="P1">X</a></p>
+<aside class="endnotes"><ol><li id="section-b_note-1"><a class="ref" href="#party-x" data-note-id="section-b_m-party-x-2" data-label="P1">X</a></li></ol></aside></section>
 <article class="appendix-entry" id="party-x"><h3>X</h3><p class="in-sections">Mentioned in §1, §2</p></article>
 <article class="other appendix-entry" id="event-y"><h3>Y</h3></article>
 <li><a href="#party-x">X</a><span class="index-pages" data-pages-of="party-x"><span class="index-main"></span></span></li>
@@ -40,18 +41,44 @@ fn pages(list: &[(&str, u32)]) -> BTreeMap<String, u32> {
 #[test]
 fn marks_come_from_the_markup_whatever_the_kind() {
     let marks = Marks::scan(DOC);
-    let ids: Vec<(&str, &str, &str)> = (marks.references.iter())
-        .map(|r| (r.id.as_str(), r.target.as_str(), r.label.as_str()))
+    let ids: Vec<(&str, &str, &str, &str)> = (marks.references.iter())
+        .map(|r| {
+            (
+                r.by.1.as_str(),
+                r.at.as_str(),
+                r.target.as_str(),
+                r.label.as_str(),
+            )
+        })
         .collect();
+    let id = "section-a_m-party-x-1";
     assert_eq!(
         ids,
         [
-            ("section-a_m-party-x-1", "party-x", "P1"),
-            ("section-a_m-party-x-2", "party-x", "P1"),
-            ("section-a_m-section-b-1", "section-b", "§2"),
-            ("section-b_m-party-x-1", "party-x", "P1"),
+            (id, id, "party-x", "P1"),
+            (
+                "section-a_m-party-x-2",
+                "section-a_m-party-x-2",
+                "party-x",
+                "P1"
+            ),
+            (
+                "section-a_m-section-b-1",
+                "section-a_m-section-b-1",
+                "section-b",
+                "§2"
+            ),
+            (
+                "section-b_m-party-x-1",
+                "section-b_m-party-x-1",
+                "party-x",
+                "P1"
+            ),
+            // A note's copy of a reference is where its note is.
+            ("section-b_m-party-x-2", "section-b_note-1", "party-x", "P1"),
         ]
     );
+    assert_eq!(marks.references[4].by.0, "data-note-id");
     assert_eq!(marks.entries, ["party-x", "event-y"]);
     assert_eq!(marks.listed, ["party-x"]);
     let probe = marks.probe();
@@ -74,6 +101,7 @@ fn labels_gain_the_page_of_their_target_once_a_page_and_only_from_elsewhere() {
         ("section-a_m-section-b-1", 3),
         ("section-b", 3),
         ("section-b_m-party-x-1", 3),
+        ("section-b_note-1", 4),
         ("party-x", 9),
     ]);
     let css = readable(&marks.style(&at));
@@ -84,17 +112,18 @@ fn labels_gain_the_page_of_their_target_once_a_page_and_only_from_elsewhere() {
         [
             "a.ref[id=\"section-a_m-party-x-1\"][data-label]::after { content: \"\u{a0}[P1, p.\u{a0}9]\" !important; }",
             "a.ref[id=\"section-b_m-party-x-1\"][data-label]::after { content: \"\u{a0}[P1, p.\u{a0}9]\" !important; }",
+            "a.ref[data-note-id=\"section-b_m-party-x-2\"][data-label]::after { content: \"\u{a0}[P1, p.\u{a0}9]\" !important; }",
         ]
     );
     assert!(
         css.contains(
-            r#".appendix-entry[id="party-x"]::after { content: "Mentioned on pp. 2–3"; }"#
+            r#".appendix-entry[id="party-x"]::after { content: "Mentioned on pp. 2–4"; }"#
         )
     );
     // An entry nothing mentions says nothing.
     assert!(!css.contains("event-y"), "{css}");
     assert!(css.contains(r#"[data-pages-of="party-x"] .index-main::after { content: "9"; }"#));
-    assert!(css.contains(r#"[data-pages-of="party-x"]::before { content: "2–3, "; }"#));
+    assert!(css.contains(r#"[data-pages-of="party-x"]::before { content: "2–4, "; }"#));
     assert!(css.contains(r#"[data-pages-of="party-x"]::after { content: ""; }"#));
 }
 
