@@ -217,7 +217,7 @@ fn print_html_has_an_index_of_every_label_and_alias_without_numbers() {
     assert_eq!(
         mentioned,
         [
-            "Mentioned in §1, §3",
+            "Mentioned in §1, §2, §3",
             "Mentioned in §1, §2",
             "Mentioned in §1, §3",
             "Mentioned in §3"
@@ -244,7 +244,8 @@ fn pdf_of_a_few_pages_numbers_every_reference_and_indexes_it() {
     assert_eq!(
         found,
         [
-            ("P1", 6, &[3, 5, 6][..]),
+            // Page 4 names Acme only in a note.
+            ("P1", 6, &[3, 4, 5, 6][..]),
             ("P2", 6, &[3, 4][..]),
             ("C1", 7, &[3, 5][..]),
             ("Q1", 8, &[5][..]),
@@ -259,6 +260,7 @@ fn pdf_of_a_few_pages_numbers_every_reference_and_indexes_it() {
         pages[2]
     );
     assert!(pages[3].contains("the start [§1, p. 3]"), "{}", pages[3]);
+    assert!(pages[3].contains("The note names Acme [P1, p. 6]"), "{}", pages[3]);
     assert!(
         pages[5].contains("A supplier to Acme [P1]."),
         "{}",
