@@ -152,7 +152,7 @@ impl Marks {
         let mut css = String::from(
             "/* Page numbers, from the print before. */\n\
              .appendix-entry .in-sections { display: none !important; }\n\
-             .with-pages { display: inline !important; }\n",
+             .with-pages[hidden] { display: inline !important; }\n",
         );
         let mentions = self.mentions(pages);
         let mut seen: HashSet<(u32, &str)> = HashSet::new();

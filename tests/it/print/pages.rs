@@ -207,6 +207,14 @@ fn print_html_has_an_index_of_every_label_and_alias_without_numbers() {
         let of = slot.value().attr("data-pages-of").unwrap();
         assert_eq!(select(&html, &format!("#{of}.appendix-entry")).len(), 1);
     }
+    // What speaks of pages is hidden on screen and on paper alike.
+    let about_pages = select(&html, ".with-pages");
+    assert_eq!(about_pages.len(), 2);
+    assert!(
+        about_pages
+            .iter()
+            .all(|e| e.value().attr("hidden").is_some())
+    );
     let contents = select(&html, ".contents a[href='#index']");
     assert_eq!(contents.iter().map(text).collect::<Vec<_>>(), ["Index"]);
     // By hand a document cannot know its pages: it says where by section.
@@ -260,13 +268,23 @@ fn pdf_of_a_few_pages_numbers_every_reference_and_indexes_it() {
         pages[2]
     );
     assert!(pages[3].contains("the start [§1, p. 3]"), "{}", pages[3]);
-    assert!(pages[3].contains("The note names Acme [P1, p. 6]"), "{}", pages[3]);
+    assert!(
+        pages[3].contains("The note names Acme [P1, p. 6]"),
+        "{}",
+        pages[3]
+    );
     assert!(
         pages[5].contains("A supplier to Acme [P1]."),
         "{}",
         pages[5]
     );
     assert!(!pages.iter().any(|p| p.contains("Mentioned in §")));
+    assert!(
+        pages[0].contains("A page number beside a label is the page of its appendix entry"),
+        "{}",
+        pages[0]
+    );
+    assert!(pages[8].contains("its appendix entry's page is in bold"));
     tool(
         "pdftoppm",
         &[
@@ -341,7 +359,12 @@ fn print_html_printed_by_hand_has_labels_without_pages() {
         text.contains("Acme P1 Acme Corporation, see Acme"),
         "{text}"
     );
-    for never in [", p. ", "Mentioned on", "appendix entry's page"] {
+    for never in [
+        ", p. ",
+        "Mentioned on",
+        "A page number beside",
+        "appendix entry's page",
+    ] {
         assert!(!text.contains(never), "{never}: {text}");
     }
 }
