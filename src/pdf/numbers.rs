@@ -137,8 +137,12 @@ impl Marks {
 
     /// A hidden list of links to every [anchor](Self::anchors), for the end
     /// of the document's body: Chromium then writes a named destination, with
-    /// its page, for each of them. It takes no room on any page.
+    /// its page, for each of them. It takes no room on any page; with no
+    /// anchors it is empty.
     pub fn probe(&self) -> String {
+        if self.is_empty() {
+            return String::new();
+        }
         let mut probe = String::from("<div hidden>");
         for id in self.anchors() {
             let _ = write!(probe, "<a href=\"#{}\"></a>", escape_attribute(id));

@@ -90,6 +90,7 @@ fn marks_come_from_the_markup_whatever_the_kind() {
         );
     }
     assert!(Marks::scan("<p>nothing</p>").is_empty());
+    assert_eq!(Marks::scan("<p>nothing</p>").probe(), "");
 }
 
 #[test]
