@@ -30,6 +30,7 @@ struct PrintPage<'a> {
     clauses: Vec<Item<EntityView>>,
     quotes: Vec<Item<EntityView>>,
     appendices: Vec<Appendix>,
+    deal_map: Option<super::dealmap::DealMap>,
 }
 
 /// An entry as the page lists it: what the page itself shows of the
@@ -118,6 +119,7 @@ pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
         clauses,
         quotes,
         appendices,
+        deal_map: super::dealmap::briefing(r, LinkMode::Print),
     };
     let title = &r.briefing.config.title;
     // What the page shows beyond the views is its context: a serve build
