@@ -4,17 +4,16 @@
 //! The layout is made for this one shape of picture. Parties stand in a
 //! middle column, each product or person under the party it belongs to
 //! (`affiliation`); clauses stand in columns beside it, grouped by
-//! agreement, the first agreement on the left, the second on the right and
-//! each further one on the shorter side. A connection runs from each clause
-//! to each party it binds. Rows are ordered to keep connections short: a few
-//! rounds of placing each clause at the mean height of its parties and each
-//! party group at the mean height of its clauses, ties kept in the order of
-//! first mention, so the same briefing always gives the same picture.
+//! agreement: the first agreement on the left, the second on the right,
+//! each further one on the side with fewer clauses. A connection runs from
+//! each clause to each party it binds. Rows are ordered to cross fewer
+//! connections ([`order`]), by steps that depend only on the briefing, so
+//! the same briefing always gives the same picture.
 //!
-//! Labels never overlap because every label sits inside its own box and
-//! boxes are stacked, never placed side by side in a column. Text is wrapped
-//! to its box by an estimate of its width ([`text_width`]) that errs wide.
-//! This module computes geometry only; the template writes the SVG.
+//! Labels never overlap because every label sits inside its own box and a
+//! column's boxes are stacked. Text is wrapped to its box by an estimate of
+//! its width ([`text_width`]) that errs wide. This module computes geometry
+//! only; the template writes the SVG.
 
 use std::collections::HashMap;
 
@@ -43,11 +42,11 @@ const NAME_LINE: f64 = 16.0;
 const NOTE_LINE: f64 = 15.0;
 const HEADING_SIZE: f64 = 12.0;
 const HEADING_LINE: f64 = 16.0;
-/// Between boxes in a column, and between groups.
+/// Between the boxes of a column, and before a group of them.
 const ROW_GAP: f64 = 10.0;
 const GROUP_GAP: f64 = 20.0;
 const MARGIN: f64 = 2.0;
-/// Rounds of reordering rows; the order settles within a few.
+/// Rounds of reordering; the order settles within a few.
 const ROUNDS: usize = 4;
 
 /// A map ready for the template: every position in whole pixels.
@@ -61,7 +60,7 @@ pub struct DealMap {
     pub edges: Vec<Edge>,
     /// A line joining each party to the members drawn under it, as path data.
     pub brackets: Vec<String>,
-    /// How many clauses the map draws, of how many the briefing has.
+    /// How many clauses the map draws, of how many there are.
     pub shown: usize,
     pub total: usize,
 }
@@ -114,10 +113,10 @@ pub struct Edge {
 /// The map of the whole briefing: every clause while the briefing is small
 /// enough to draw, else the most-mentioned ones.
 pub fn briefing(r: &Renderer, mode: LinkMode) -> Option<DealMap> {
-    let mut clauses: Vec<usize> = in_order(r, 0..r.briefing.clauses.len());
+    let mut clauses = in_order(r, 0..r.briefing.clauses.len());
     let total = clauses.len();
     if total > MAX_CLAUSES || parties_of(r, &clauses).len() > MAX_PARTIES {
-        clauses.sort_by_key(|&c| std::cmp::Reverse(r.view(clause(c)).mention_count));
+        clauses.sort_by_key(|&c| std::cmp::Reverse(r.view(c).mention_count));
         let mut chosen = Vec::new();
         for c in clauses {
             chosen.push(c);
@@ -125,7 +124,7 @@ pub fn briefing(r: &Renderer, mode: LinkMode) -> Option<DealMap> {
                 chosen.pop();
             }
         }
-        clauses = in_order(r, chosen);
+        clauses = in_order(r, chosen.iter().map(|c| c.index));
     }
     layout(r, &clauses, total, mode)
 }
@@ -133,48 +132,45 @@ pub fn briefing(r: &Renderer, mode: LinkMode) -> Option<DealMap> {
 /// The map of one party's clauses and the parties they bind; none when no
 /// clause names it.
 pub fn party(r: &Renderer, index: usize, mode: LinkMode) -> Option<DealMap> {
-    let clauses = in_order(r, r.graph.party_clauses[index].iter().copied());
-    let total = clauses.len();
-    layout(r, &clauses, total, mode)
+    let clauses = r.graph.party_clauses[index].iter();
+    let clauses = in_order(r, clauses.copied());
+    layout(r, &clauses, clauses.len(), mode)
 }
 
-fn clause(index: usize) -> EntityKey {
-    EntityKey {
-        kind: Kind::Clause,
-        index,
-    }
+fn key(kind: Kind, index: usize) -> EntityKey {
+    EntityKey { kind, index }
 }
 
-fn party_key(index: usize) -> EntityKey {
-    EntityKey {
-        kind: Kind::Party,
-        index,
-    }
-}
-
-/// Clauses in the order print numbers them (first mention), unmentioned
-/// ones after, by file.
-fn in_order(r: &Renderer, clauses: impl IntoIterator<Item = usize>) -> Vec<usize> {
+/// Clause keys in the order print numbers them (first mention), the
+/// unmentioned ones after, by file.
+fn in_order(r: &Renderer, clauses: impl IntoIterator<Item = usize>) -> Vec<EntityKey> {
     let numbered = r.graph.numbered(Kind::Clause);
-    let rank = |c: usize| numbered.iter().position(|k| k.index == c);
-    let mut clauses: Vec<(Option<usize>, usize)> =
-        clauses.into_iter().map(|c| (rank(c), c)).collect();
-    // Numbered first (None sorts before Some, so the key is flipped).
-    clauses.sort_by_key(|&(rank, c)| (rank.is_none(), rank, c));
+    let rank = |c: &usize| numbered.iter().position(|k| k.index == *c);
+    let mut clauses: Vec<usize> = clauses.into_iter().collect();
+    clauses.sort_by_key(|c| (rank(c).is_none(), rank(c), *c));
     clauses.dedup();
-    clauses.into_iter().map(|(_, c)| c).collect()
+    clauses.into_iter().map(|c| key(Kind::Clause, c)).collect()
 }
 
-/// The parties `clauses` bind, with the party each product belongs to,
+/// The parties a clause binds.
+fn bound<'r>(r: &'r Renderer, clause: EntityKey) -> impl Iterator<Item = EntityKey> + 'r {
+    let parties = r.graph.relations.clause_parties[clause.index].iter();
+    parties.map(|&p| key(Kind::Party, p))
+}
+
+/// The party `party` belongs to, when it has one.
+fn owner(r: &Renderer, party: EntityKey) -> Option<EntityKey> {
+    let affiliation = r.graph.relations.party_affiliation[party.index];
+    affiliation.map(|o| key(Kind::Party, o))
+}
+
+/// The parties `clauses` bind, and the company of each product among them,
 /// in the order the clauses name them.
-fn parties_of(r: &Renderer, clauses: &[usize]) -> Vec<usize> {
-    let relations = &r.graph.relations;
-    let mut parties: Vec<usize> = Vec::new();
-    for &p in clauses.iter().flat_map(|&c| &relations.clause_parties[c]) {
-        let owner = (r.view(party_key(p)).party_kind == Some(PartyKind::Product))
-            .then(|| relations.party_affiliation[p])
-            .flatten();
-        for p in owner.into_iter().chain([p]) {
+fn parties_of(r: &Renderer, clauses: &[EntityKey]) -> Vec<EntityKey> {
+    let mut parties: Vec<EntityKey> = Vec::new();
+    for p in clauses.iter().flat_map(|&c| bound(r, c)) {
+        let company = (r.view(p).party_kind == Some(PartyKind::Product)).then(|| owner(r, p));
+        for p in company.flatten().into_iter().chain([p]) {
             if !parties.contains(&p) {
                 parties.push(p);
             }
@@ -183,34 +179,34 @@ fn parties_of(r: &Renderer, clauses: &[usize]) -> Vec<usize> {
     parties
 }
 
-/// Which side of the parties a group of clauses stands on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Side {
-    Left,
-    Right,
-}
-
-/// Clauses of one agreement, on one side.
-struct ClauseGroup {
-    agreement: Option<String>,
-    side: Side,
-    clauses: Vec<usize>,
-}
-
 /// A party and the members drawn under it.
 struct PartyGroup {
-    head: usize,
-    members: Vec<usize>,
+    head: EntityKey,
+    members: Vec<EntityKey>,
 }
 
 impl PartyGroup {
-    fn all(&self) -> impl Iterator<Item = usize> + '_ {
+    fn all(&self) -> impl Iterator<Item = EntityKey> + '_ {
         std::iter::once(self.head).chain(self.members.iter().copied())
     }
 }
 
-/// A box placed in a column: its top and height.
-#[derive(Debug, Clone, Copy, Default)]
+/// The clauses of one agreement, and whether they stand left of the parties.
+struct ClauseGroup {
+    agreement: Option<String>,
+    left: bool,
+    clauses: Vec<EntityKey>,
+}
+
+/// What a column stacks, top to bottom.
+enum Item {
+    Gap(f64),
+    Heading(Vec<String>),
+    Box(EntityKey, f64),
+}
+
+/// A box as placed.
+#[derive(Debug, Clone, Copy)]
 struct Place {
     x: f64,
     y: f64,
@@ -224,263 +220,200 @@ impl Place {
     }
 }
 
-fn layout(r: &Renderer, clauses: &[usize], total: usize, mode: LinkMode) -> Option<DealMap> {
+fn layout(r: &Renderer, clauses: &[EntityKey], total: usize, mode: LinkMode) -> Option<DealMap> {
     if clauses.is_empty() {
         return None;
     }
-    let relations = &r.graph.relations;
     let parties = parties_of(r, clauses);
-
-    // Members stand under the party they belong to when it is drawn and
-    // stands on its own.
-    let owner = |p: usize| relations.party_affiliation[p].filter(|o| parties.contains(o));
+    // A member stands under the party it belongs to when that party is
+    // drawn and stands on its own.
+    let drawn_owner = |p| owner(r, p).filter(|o| parties.contains(o));
+    let head = |p| drawn_owner(p).filter(|&o| drawn_owner(o).is_none());
     let mut groups: Vec<PartyGroup> = Vec::new();
     for &p in &parties {
-        match owner(p).filter(|&o| owner(o).is_none()) {
-            Some(o) => {
-                if let Some(g) = groups.iter_mut().find(|g| g.head == o) {
-                    g.members.push(p);
-                } else {
-                    groups.push(PartyGroup {
-                        head: o,
-                        members: vec![p],
-                    });
-                }
-            }
-            None if !groups.iter().any(|g| g.head == p) => groups.push(PartyGroup {
-                head: p,
+        let top = head(p).unwrap_or(p);
+        if !groups.iter().any(|g| g.head == top) {
+            groups.push(PartyGroup {
+                head: top,
                 members: Vec::new(),
-            }),
-            None => {}
+            });
+        }
+        if let Some(g) = groups.iter_mut().find(|g| g.head == top && top != p) {
+            g.members.push(p);
         }
     }
-
     let mut sides: Vec<ClauseGroup> = Vec::new();
     for &c in clauses {
-        let agreement = r.view(clause(c)).agreement.clone();
+        let agreement = r.view(c).agreement.clone();
         match sides.iter_mut().find(|g| g.agreement == agreement) {
             Some(g) => g.clauses.push(c),
             None => sides.push(ClauseGroup {
                 agreement,
-                side: Side::Right,
+                left: false,
                 clauses: vec![c],
             }),
         }
     }
     if sides.len() > 1 {
-        let (mut left, mut right) = (0, 0);
+        let mut count = [0, 0];
         for (n, g) in sides.iter_mut().enumerate() {
-            let on_left = n == 0 || (n > 1 && left < right);
-            g.side = if on_left { Side::Left } else { Side::Right };
-            *(if on_left { &mut left } else { &mut right }) += g.clauses.len();
+            g.left = n == 0 || (n > 1 && count[0] < count[1]);
+            count[usize::from(!g.left)] += g.clauses.len();
         }
     }
+    order(r, &mut groups, &mut sides);
 
-    let has_left = sides.iter().any(|g| g.side == Side::Left);
-    let party_x = MARGIN + if has_left { CLAUSE_W + GAP } else { 0.0 };
-    let x_of = |side: Side| match side {
-        Side::Left => MARGIN,
-        Side::Right => party_x + PARTY_W + GAP,
-    };
-
-    // Names wrapped once: heights do not change as rows move.
-    let party_lines: HashMap<usize, Vec<String>> = (parties.iter())
-        .map(|&p| {
-            let width = PARTY_W - if owner(p).is_some() { INDENT } else { 0.0 };
-            (
-                p,
-                wrap(&r.view(party_key(p)).name, width - 2.0 * PAD, NAME_SIZE),
-            )
-        })
-        .collect();
-    let clause_lines: HashMap<usize, Vec<String>> = (clauses.iter())
-        .map(|&c| {
-            (
-                c,
-                wrap(&r.view(clause(c)).name, CLAUSE_W - 2.0 * PAD, NAME_SIZE),
-            )
-        })
-        .collect();
-    let box_height = |lines: usize| 2.0 * PAD + lines as f64 * NAME_LINE + NOTE_LINE;
-    let heading_lines = |text: &str, width: f64| wrap(text, width, HEADING_SIZE);
-    let party_heading = heading_lines("Parties", PARTY_W);
-    let group_headings: Vec<Vec<String>> = (sides.iter())
-        .map(|g| heading_lines(g.agreement.as_deref().unwrap_or("Clauses"), CLAUSE_W))
-        .collect();
-    // Every column's first heading stands in one row at the top.
-    let top = MARGIN
-        + HEADING_LINE
-            * (std::iter::once(&party_heading).chain(&group_headings))
-                .map(Vec::len)
-                .max()
-                .unwrap_or(1) as f64
-        + 6.0;
-
-    order(&mut groups, &mut sides, &relations.clause_parties);
-
-    // Stack the parties, then each side's clauses; then centre each column
-    // on the tallest, below the row of headings.
-    let mut party_places: HashMap<usize, Place> = HashMap::new();
-    let mut y = 0.0;
-    for g in &groups {
-        for (n, p) in g.all().enumerate() {
-            let indent = if n == 0 { 0.0 } else { INDENT };
-            let h = box_height(party_lines[&p].len());
-            let place = Place {
-                x: party_x + indent,
-                y,
-                w: PARTY_W - indent,
-                h,
-            };
-            party_places.insert(p, place);
-            y += h + if n == g.members.len() {
-                GROUP_GAP
+    // Three columns: clauses on the left, parties, clauses on the right.
+    // The first heading of each stands in a row at the top; the rest of a
+    // column is its body.
+    let has = |left: bool| sides.iter().any(|g| g.left == left);
+    let party_x = MARGIN + if has(true) { CLAUSE_W + GAP } else { 0.0 };
+    let right_x = party_x + PARTY_W + GAP;
+    let mut party_column = Vec::new();
+    for (n, g) in groups.iter().enumerate() {
+        party_column.push(Item::Gap(if n == 0 { 0.0 } else { GROUP_GAP }));
+        party_column.push(Item::Box(g.head, 0.0));
+        for &m in &g.members {
+            party_column.extend([Item::Gap(ROW_GAP / 2.0), Item::Box(m, INDENT)]);
+        }
+    }
+    let mut columns = vec![(party_x, PARTY_W, vec!["Parties".to_string()], party_column)];
+    for (left, x) in [(true, MARGIN), (false, right_x)] {
+        let mut heading = Vec::new();
+        let mut column = Vec::new();
+        for g in sides.iter().filter(|g| g.left == left) {
+            let name = wrap(
+                g.agreement.as_deref().unwrap_or("Clauses"),
+                CLAUSE_W,
+                HEADING_SIZE,
+            );
+            match heading.is_empty() {
+                true => heading = name,
+                false => column.extend([Item::Gap(GROUP_GAP), Item::Heading(name)]),
+            }
+            for (n, &c) in g.clauses.iter().enumerate() {
+                column.push(Item::Gap(if n == 0 { 0.0 } else { ROW_GAP }));
+                column.push(Item::Box(c, 0.0));
+            }
+        }
+        if !column.is_empty() {
+            columns.push((x, CLAUSE_W, heading, column));
+        }
+    }
+    let lines: HashMap<EntityKey, Vec<String>> = (parties.iter().chain(clauses))
+        .map(|&k| {
+            let width = if k.kind == Kind::Party {
+                PARTY_W
             } else {
-                ROW_GAP / 2.0
+                CLAUSE_W
             };
-        }
-    }
-    let party_height = y - GROUP_GAP;
-    let mut clause_places: HashMap<usize, Place> = HashMap::new();
-    let mut headings: Vec<Text> = Vec::new();
-    let mut column_heights = [0.0_f64; 2];
-    let mut columns: [Vec<usize>; 2] = Default::default();
-    let mut heading_columns = Vec::new();
-    for (g, lines) in sides.iter().zip(&group_headings) {
-        let column = g.side as usize;
-        let mut y = column_heights[column];
-        if !columns[column].is_empty() {
-            // A second agreement on one side: its heading among the boxes.
-            y += GROUP_GAP - ROW_GAP;
-            for line in lines {
-                y += HEADING_LINE;
-                headings.push(text(x_of(g.side), y - 4.0, line));
-                heading_columns.push(column);
-            }
-            y += 4.0;
-        }
-        for &c in &g.clauses {
-            let h = box_height(clause_lines[&c].len());
-            let (x, w) = (x_of(g.side), CLAUSE_W);
-            clause_places.insert(c, Place { x, y, w, h });
-            columns[column].push(c);
-            y += h + ROW_GAP;
-        }
-        column_heights[column] = y;
-    }
-    let heights = column_heights.map(|h| h - ROW_GAP);
-    let body = heights.into_iter().fold(party_height, f64::max);
-    let shift = |height: f64| top + ((body - height) / 2.0).max(0.0);
-    for place in party_places.values_mut() {
-        place.y += shift(party_height);
-    }
-    for (column, cs) in columns.iter().enumerate() {
-        for c in cs {
-            if let Some(place) = clause_places.get_mut(c) {
-                place.y += shift(heights[column]);
-            }
-        }
-    }
-    for (h, &column) in headings.iter_mut().zip(&heading_columns) {
-        h.y += px(shift(heights[column]));
-    }
-
-    // The first heading of each column, in the row at the top.
-    headings.push(text(
-        party_x,
-        MARGIN + HEADING_LINE - 4.0,
-        &party_heading.join(" "),
-    ));
-    let mut headed = [false; 2];
-    for (g, lines) in sides.iter().zip(&group_headings) {
-        if !std::mem::replace(&mut headed[g.side as usize], true) {
-            for (n, line) in lines.iter().enumerate() {
-                let y = MARGIN + HEADING_LINE * (n + 1) as f64 - 4.0;
-                headings.push(text(x_of(g.side), y, line));
-            }
-        }
-    }
-
-    let href = |key: EntityKey| entity_href(r.briefing, key, mode);
-    let side_of = |c: usize| {
-        (sides.iter())
-            .find(|g| g.clauses.contains(&c))
-            .map_or(Side::Right, |g| g.side)
-    };
-
-    // Connections, each end spread along the side of its box that faces
-    // the other, in the order of the other ends' heights.
-    let pairs: Vec<(usize, usize)> = (clauses.iter())
-        .flat_map(|&c| relations.clause_parties[c].iter().map(move |&p| (c, p)))
-        .filter(|(_, p)| party_places.contains_key(p))
+            let member = k.kind == Kind::Party && head(k).is_some();
+            let indent = if member { INDENT } else { 0.0 };
+            (
+                k,
+                wrap(&r.view(k).name, width - indent - 2.0 * PAD, NAME_SIZE),
+            )
+        })
         .collect();
-    let spread = |ends: Vec<(f64, (usize, usize))>, place: &Place| {
-        let mut ends = ends;
-        ends.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let n = ends.len() as f64;
-        (ends.into_iter().enumerate())
-            .map(|(i, (_, pair))| (pair, place.y + place.h * (i as f64 + 1.0) / (n + 1.0)))
-            .collect::<Vec<_>>()
+    let box_height = |k: &EntityKey| 2.0 * PAD + lines[k].len() as f64 * NAME_LINE + NOTE_LINE;
+    let stack_height = |column: &[Item]| -> f64 {
+        (column.iter())
+            .map(|item| match item {
+                Item::Gap(gap) => *gap,
+                Item::Heading(lines) => lines.len() as f64 * HEADING_LINE + 4.0,
+                Item::Box(k, _) => box_height(k),
+            })
+            .sum()
     };
-    let mut clause_ends: HashMap<(usize, usize), f64> = HashMap::new();
-    let mut party_ends: HashMap<(usize, usize), f64> = HashMap::new();
-    for &c in clauses {
-        let ends = (pairs.iter())
-            .filter(|(pc, _)| *pc == c)
-            .map(|&(c, p)| (party_places[&p].middle(), (c, p)))
-            .collect();
-        clause_ends.extend(spread(ends, &clause_places[&c]));
-    }
-    for &p in &parties {
-        for side in [Side::Left, Side::Right] {
-            let ends = (pairs.iter())
-                .filter(|&&(c, pp)| pp == p && side_of(c) == side)
-                .map(|&(c, p)| (clause_places[&c].middle(), (c, p)))
-                .collect();
-            party_ends.extend(spread(ends, &party_places[&p]));
+    let head_rows = columns.iter().map(|c| c.2.len()).max().unwrap_or(1);
+    let top = MARGIN + head_rows as f64 * HEADING_LINE + 6.0;
+    let body = columns
+        .iter()
+        .map(|c| stack_height(&c.3))
+        .fold(0.0, f64::max);
+    let mut headings = Vec::new();
+    let mut places: HashMap<EntityKey, Place> = HashMap::new();
+    for (x, w, heading, column) in &columns {
+        for (n, line) in heading.iter().enumerate() {
+            headings.push(text(*x, MARGIN + (n + 1) as f64 * HEADING_LINE - 4.0, line));
+        }
+        // Each column's body centred on the tallest.
+        let mut y = top + (body - stack_height(column)) / 2.0;
+        for item in column {
+            match item {
+                Item::Gap(gap) => y += gap,
+                Item::Heading(lines) => {
+                    for line in lines {
+                        y += HEADING_LINE;
+                        headings.push(text(*x, y - 4.0, line));
+                    }
+                    y += 4.0;
+                }
+                Item::Box(k, indent) => {
+                    let (x, w, h) = (x + indent, w - indent, box_height(k));
+                    places.insert(*k, Place { x, y, w, h });
+                    y += h;
+                }
+            }
         }
     }
+
+    let href = |k: EntityKey| entity_href(r.briefing, k, mode);
+    let is_left = |c: EntityKey| sides.iter().any(|g| g.left && g.clauses.contains(&c));
+    // Connections, each end spread along the side of its box that faces
+    // the other end, in the order of the other ends' heights.
+    let pairs: Vec<(EntityKey, EntityKey)> = (clauses.iter())
+        .flat_map(|&c| bound(r, c).map(move |p| (c, p)))
+        .collect();
+    let end = |at: EntityKey, other: EntityKey, others: Vec<EntityKey>| {
+        let mut ys: Vec<f64> = others.iter().map(|o| places[o].middle()).collect();
+        ys.sort_by(f64::total_cmp);
+        let rank = ys
+            .iter()
+            .position(|&y| y == places[&other].middle())
+            .unwrap_or(0);
+        let place = places[&at];
+        place.y + place.h * (rank + 1) as f64 / (ys.len() + 1) as f64
+    };
     let edges = (pairs.iter())
         .map(|&(c, p)| {
-            let (cp, pp) = (&clause_places[&c], &party_places[&p]);
-            let (cy, py) = (clause_ends[&(c, p)], party_ends[&(c, p)]);
-            let d = match side_of(c) {
-                Side::Left => curve(cp.x + cp.w, cy, pp.x, py),
-                Side::Right => curve(pp.x + pp.w, py, cp.x, cy),
+            let cy = end(c, p, bound(r, c).collect());
+            let same_side = (pairs.iter())
+                .filter(|&&(oc, op)| op == p && is_left(oc) == is_left(c))
+                .map(|&(oc, _)| oc);
+            let py = end(p, c, same_side.collect());
+            let (cp, pp) = (places[&c], places[&p]);
+            let d = match is_left(c) {
+                true => curve(cp.x + cp.w, cy, pp.x, py),
+                false => curve(pp.x + pp.w, py, cp.x, cy),
             };
-            let (cv, pv) = (r.view(clause(c)), r.view(party_key(p)));
-            let status = cv.status.map_or("", Status::as_str);
+            let status = r.view(c).status.map_or("", Status::as_str);
+            let title = format!("{} ({status}) binds {}", r.view(c).name, r.view(p).name);
             Edge {
                 d,
                 status,
-                href: href(clause(c)),
-                title: format!("{} ({status}) binds {}", cv.name, pv.name),
+                href: href(c),
+                title,
             }
         })
         .collect();
-
     let brackets = (groups.iter())
         .filter_map(|g| {
-            let head = &party_places[&g.head];
-            let last = &party_places[g.members.last()?];
-            let x = head.x + INDENT / 2.0;
-            Some(format!(
-                "M{} {}V{}H{}",
-                px(x),
-                px(head.y + head.h),
-                px(last.middle()),
-                px(last.x)
-            ))
+            let (head, last) = (places[&g.head], places[g.members.last()?]);
+            let (x, y) = (px(head.x + INDENT / 2.0), px(head.y + head.h));
+            Some(format!("M{x} {y}V{}H{}", px(last.middle()), px(last.x)))
         })
         .collect();
 
-    let node = |key: EntityKey, place: &Place, lines: &[String], note: String, class| {
-        let view = r.view(key);
+    let node = |k: EntityKey, note: String, class: &'static str, title: String| {
+        let place = places[&k];
         let y = place.y + PAD + NAME_SIZE;
+        let lines = &lines[&k];
+        let last = y + (lines.len() - 1) as f64 * NAME_LINE;
         Node {
-            href: href(key),
-            name: view.name.clone(),
-            title: String::new(),
+            href: href(k),
+            name: r.view(k).name.clone(),
+            title,
             class,
             x: px(place.x),
             y: px(place.y),
@@ -489,73 +422,60 @@ fn layout(r: &Renderer, clauses: &[usize], total: usize, mode: LinkMode) -> Opti
             lines: (lines.iter().enumerate())
                 .map(|(n, line)| text(place.x + PAD, y + n as f64 * NAME_LINE, line))
                 .collect(),
-            note: text(
-                place.x + PAD,
-                y + (lines.len() as f64 - 1.0) * NAME_LINE + NOTE_LINE + 1.0,
-                &note,
-            ),
+            note: text(place.x + PAD, last + NOTE_LINE + 1.0, &note),
             group: None,
             parties: Vec::new(),
         }
     };
-    let named = |key: EntityKey| Named {
-        href: href(key),
-        name: r.view(key).name.clone(),
-    };
     let party_nodes = (groups.iter().flat_map(PartyGroup::all))
         .map(|p| {
-            let (key, view) = (party_key(p), r.view(party_key(p)));
+            let view = r.view(p);
             let kind = view.party_kind.map_or("party", kind_word);
-            let count = pairs.iter().filter(|(_, pp)| *pp == p).count();
-            let mut n = node(key, &party_places[&p], &party_lines[&p], kind.into(), kind);
-            n.title = match count {
+            let title = match pairs.iter().filter(|(_, pp)| *pp == p).count() {
                 0 => format!("{} ({kind})", view.name),
                 1 => format!("{} ({kind}): 1 clause", view.name),
-                _ => format!("{} ({kind}): {count} clauses", view.name),
+                count => format!("{} ({kind}): {count} clauses", view.name),
             };
-            n.group = owner(p).map(|o| r.view(party_key(o)).name.clone());
-            n
+            let group = head(p).map(|o| r.view(o).name.clone());
+            Node {
+                group,
+                ..node(p, kind.into(), kind, title)
+            }
         })
         .collect();
     let clause_nodes = (sides.iter().flat_map(|g| &g.clauses))
         .map(|&c| {
-            let (key, view) = (clause(c), r.view(clause(c)));
+            let view = r.view(c);
             let status = view.status.unwrap_or(Status::Unchanged);
+            let word = [mark(status), status.as_str()].join(" ");
             let note = match &view.label {
-                Some(label) => format!("{label} · {} {}", mark(status), status.as_str()),
-                None => format!("{} {}", mark(status), status.as_str()),
+                Some(label) => format!("{label} · {word}"),
+                None => word,
             };
-            let mut n = node(
-                key,
-                &clause_places[&c],
-                &clause_lines[&c],
-                note,
-                status.as_str(),
-            );
-            n.parties = relations.clause_parties[c]
-                .iter()
-                .map(|&p| named(party_key(p)))
+            let parties: Vec<Named> = (bound(r, c))
+                .map(|p| Named {
+                    href: href(p),
+                    name: r.view(p).name.clone(),
+                })
                 .collect();
-            let names: Vec<&str> = n.parties.iter().map(|p| p.name.as_str()).collect();
-            n.title = format!("{} ({}): {}", view.name, status.as_str(), names.join(", "));
-            n.group = view.agreement.clone();
-            n
+            let names: Vec<&str> = parties.iter().map(|p| p.name.as_str()).collect();
+            let title = format!("{} ({}): {}", view.name, status.as_str(), names.join(", "));
+            Node {
+                group: view.agreement.clone(),
+                parties,
+                ..node(c, note, status.as_str(), title)
+            }
         })
         .collect();
 
-    let right = party_x
-        + PARTY_W
-        + if sides.iter().any(|g| g.side == Side::Right) {
-            GAP + CLAUSE_W
-        } else {
-            0.0
-        };
-    let bottom = (party_places.values().chain(clause_places.values()))
-        .map(|p| p.y + p.h)
-        .fold(top, f64::max);
+    let right = if has(false) {
+        right_x + CLAUSE_W
+    } else {
+        party_x + PARTY_W
+    };
     Some(DealMap {
         width: px(right + MARGIN),
-        height: px(bottom + MARGIN),
+        height: px(top + body + MARGIN),
         headings,
         parties: party_nodes,
         clauses: clause_nodes,
@@ -566,70 +486,64 @@ fn layout(r: &Renderer, clauses: &[usize], total: usize, mode: LinkMode) -> Opti
     })
 }
 
-/// Orders rows to keep connections from crossing: party groups start in
-/// order of first mention and trade places with a neighbour while that
-/// crosses fewer connections; clauses stand at the mean row of their
-/// parties, ties in order of first mention. Every step is a stable sort or
-/// a strict improvement, so the same briefing always gives the same order.
-fn order(groups: &mut [PartyGroup], sides: &mut [ClauseGroup], clause_parties: &[Vec<usize>]) {
-    let rows = |groups: &[PartyGroup]| -> HashMap<usize, usize> {
+/// Orders rows to cross fewer connections. Party groups start in order of
+/// first mention and trade places with a neighbour while that crosses
+/// fewer connections; clauses stand at the mean row of their parties, ties
+/// in order of first mention. Each step is a stable sort or a strict
+/// improvement, so the order depends on nothing but the briefing.
+fn order(r: &Renderer, groups: &mut [PartyGroup], sides: &mut [ClauseGroup]) {
+    let rows = |groups: &[PartyGroup]| -> HashMap<EntityKey, usize> {
         let parties = groups.iter().flat_map(PartyGroup::all);
         parties.enumerate().map(|(row, p)| (p, row)).collect()
     };
-    let place_clauses = |sides: &mut [ClauseGroup], rows: &HashMap<usize, usize>| {
+    let sort_clauses = |sides: &mut [ClauseGroup], rows: &HashMap<EntityKey, usize>| {
+        let mean = |c: &EntityKey| {
+            let rows: Vec<f64> = bound(r, *c)
+                .filter_map(|p| Some(*rows.get(&p)? as f64))
+                .collect();
+            rows.iter().sum::<f64>() / rows.len().max(1) as f64
+        };
         for g in sides.iter_mut() {
-            let mean = |c: &usize| {
-                let rows: Vec<f64> = (clause_parties[*c].iter())
-                    .filter_map(|p| rows.get(p).map(|&r| r as f64))
-                    .collect();
-                rows.iter().sum::<f64>() / rows.len().max(1) as f64
-            };
             g.clauses.sort_by(|a, b| mean(a).total_cmp(&mean(b)));
         }
     };
     let crossings = |groups: &[PartyGroup], sides: &[ClauseGroup]| {
         let rows = &rows(groups);
         let mut count = 0;
-        for side in [Side::Left, Side::Right] {
-            let edges: Vec<(usize, usize)> = (sides.iter().filter(|g| g.side == side))
+        for left in [true, false] {
+            let edges: Vec<(usize, usize)> = (sides.iter().filter(|g| g.left == left))
                 .flat_map(|g| &g.clauses)
                 .enumerate()
-                .flat_map(|(row, c)| {
-                    clause_parties[*c]
-                        .iter()
-                        .filter_map(move |p| Some((row, *rows.get(p)?)))
-                })
+                .flat_map(|(row, &c)| bound(r, c).filter_map(move |p| Some((row, *rows.get(&p)?))))
                 .collect();
             for (n, a) in edges.iter().enumerate() {
-                count += edges[n + 1..]
-                    .iter()
-                    .filter(|b| (a.0 < b.0 && a.1 > b.1) || (a.0 > b.0 && a.1 < b.1))
-                    .count();
+                let crossed =
+                    |b: &&(usize, usize)| (a.0 < b.0 && a.1 > b.1) || (a.0 > b.0 && a.1 < b.1);
+                count += edges[n + 1..].iter().filter(crossed).count();
             }
         }
         count
     };
     for _ in 0..ROUNDS {
-        place_clauses(sides, &rows(groups));
+        sort_clauses(sides, &rows(groups));
         let mut best = crossings(groups, sides);
-        let mut improved = false;
+        let before = best;
         for i in 1..groups.len() {
             groups.swap(i - 1, i);
-            let now = crossings(groups, sides);
-            if now < best {
-                (best, improved) = (now, true);
-            } else {
-                groups.swap(i - 1, i);
+            match crossings(groups, sides) {
+                now if now < best => best = now,
+                _ => groups.swap(i - 1, i),
             }
         }
-        if !improved {
+        if best == before {
             break;
         }
     }
-    place_clauses(sides, &rows(groups));
+    sort_clauses(sides, &rows(groups));
 }
 
-/// A status's sign, which shows it without colour beside its word.
+/// A status's sign, which shows it without colour beside its word (the
+/// signs of the status badges in `brief.css`).
 fn mark(status: Status) -> &'static str {
     match status {
         Status::Added => "+",
@@ -665,18 +579,9 @@ fn text(x: f64, y: f64, text: &str) -> Text {
 /// A connection from `(x1, y1)` on the left to `(x2, y2)` on the right,
 /// leaving and arriving level.
 fn curve(x1: f64, y1: f64, x2: f64, y2: f64) -> String {
-    let bend = (x2 - x1) / 2.0;
-    format!(
-        "M{} {}C{} {} {} {} {} {}",
-        px(x1),
-        px(y1),
-        px(x1 + bend),
-        px(y1),
-        px(x2 - bend),
-        px(y2),
-        px(x2),
-        px(y2)
-    )
+    let (a, b) = (px(x1 + (x2 - x1) / 2.0), px(x2 - (x2 - x1) / 2.0));
+    let (x1, y1, x2, y2) = (px(x1), px(y1), px(x2), px(y2));
+    format!("M{x1} {y1}C{a} {y1} {b} {y2} {x2} {y2}")
 }
 
 /// `text` broken into lines that fit `width` pixels at `size`, by
@@ -685,10 +590,9 @@ fn wrap(text: &str, width: f64, size: f64) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
     for word in text.split_whitespace() {
-        let joined = if line.is_empty() {
-            word.to_string()
-        } else {
-            format!("{line} {word}")
+        let joined = match line.is_empty() {
+            true => word.to_string(),
+            false => format!("{line} {word}"),
         };
         if text_width(&joined, size) <= width {
             line = joined;
@@ -710,15 +614,15 @@ fn wrap(text: &str, width: f64, size: f64) -> Vec<String> {
     lines
 }
 
-/// An estimate of how wide `text` is at `size` pixels, a little wider than
-/// the wide sans-serif faces (DejaVu Sans) set it, so that a label measured
-/// here fits its box in any of the theme's fonts.
+/// An estimate of how wide `text` is at `size` pixels: a little wider than
+/// DejaVu Sans, the widest of the faces the theme's font list falls back
+/// to, sets it, so that a label measured here fits its box in any of them.
 pub fn text_width(text: &str, size: f64) -> f64 {
     let em: f64 = text.chars().map(advance).sum();
     em * size * 1.06
 }
 
-/// The advance of `c` in ems, near DejaVu Sans's.
+/// The advance of `c` in ems, at or above DejaVu Sans's.
 fn advance(c: char) -> f64 {
     match c {
         ' ' | 'i' | 'j' | 'l' | '.' | ',' | ':' | ';' | '\'' | '’' | '!' | '|' | 'I' | 'J' => {
