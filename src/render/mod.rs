@@ -9,6 +9,7 @@
 //! Pages render in parallel and go to a [`Sink`] as each is done. Nothing here
 //! writes files.
 
+mod dealmap;
 mod feeds;
 mod meta;
 mod pages;

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::dealmap::{self, DealMap};
 use super::meta::{self, Meta};
 use super::views::{
     self, EntityView, LinkMode, MentionGroup, MentionView, Neighbours, RelatedGroup, SiteView,
@@ -142,6 +143,7 @@ pub(super) fn page<P: Serialize>(
 #[derive(Serialize)]
 struct FrontPage<'a> {
     lede: String,
+    deal_map: Option<DealMap>,
     changes: Vec<&'a EntityView>,
     sections: Vec<views::SectionItem<'a>>,
     parties: Vec<&'a EntityView>,
@@ -158,6 +160,7 @@ fn front(r: &Renderer) -> Result<OutFile, RenderError> {
             .as_ref()
             .map(|x| x.html.clone())
             .unwrap_or_default(),
+        deal_map: dealmap::briefing(r, LinkMode::Site),
         changes: numbered(r, Kind::Clause),
         sections: keys(r, Kind::Section)
             .map(|k| views::SectionItem::of(r.view(k), LinkMode::Site))
@@ -246,6 +249,9 @@ struct EntityPage<'a> {
     html: &'a str,
     mentioned_in: Vec<MentionGroup<'a>>,
     related: Vec<RelatedGroup<'a>>,
+    /// A party's own deal map: its clauses and the parties they bind.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    map: Option<DealMap>,
 }
 
 fn entity(r: &Renderer, key: EntityKey, rendered: &Rendered) -> Result<OutFile, RenderError> {
@@ -261,6 +267,9 @@ fn entity(r: &Renderer, key: EntityKey, rendered: &Rendered) -> Result<OutFile, 
         html: &rendered.html,
         mentioned_in: mentioned_in(r, key),
         related: related_groups(r, related)?,
+        map: (key.kind == Kind::Party)
+            .then(|| dealmap::party(r, key.index, LinkMode::Site))
+            .flatten(),
     };
     let template = format!("{}.html", key.kind.as_str());
     let path = format!("{}/{}.html", key.kind.dir(), view.id);

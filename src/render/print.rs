@@ -33,6 +33,7 @@ struct PrintPage<'a> {
     quotes: Vec<Item<EntityView>>,
     appendices: Vec<Appendix>,
     index: Vec<index::IndexGroup>,
+    deal_map: Option<super::dealmap::DealMap>,
 }
 
 /// An entry as the page lists it: what the page itself shows of the
@@ -122,6 +123,7 @@ pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
         quotes,
         appendices,
         index: index::index(r),
+        deal_map: super::dealmap::briefing(r, LinkMode::Print),
     };
     let title = &r.briefing.config.title;
     // What the page shows beyond the views is its context: a serve build

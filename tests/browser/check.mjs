@@ -488,6 +488,90 @@ await step('reference marks', async () => {
   await ctx.close();
 });
 
+/* ---------- Pictures: every label legible, every shape a link ---------- */
+
+// The labels of each drawn picture (`figure svg.map`) as the browser sets
+// them: no two overlap, none is cut off by its box or by the picture, and
+// the picture scrolls inside its own frame rather than widening the page.
+async function pictureProblems(page) {
+  return page.evaluate(() => {
+    const problems = [];
+    const overlap = (a, b) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > 0.5
+      && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 0.5;
+    const inside = (a, b) => a.left >= b.left - 0.5 && a.right <= b.right + 0.5 && a.top >= b.top - 0.5 && a.bottom <= b.bottom + 0.5;
+    for (const figure of document.querySelectorAll('figure')) {
+      const svg = figure.querySelector('svg.map');
+      if (!svg) continue;
+      const whole = svg.getBoundingClientRect();
+      const labels = [...svg.querySelectorAll('text')].map((t) => ({ t, r: t.getBoundingClientRect() }));
+      if (!labels.length) problems.push(`#${figure.id}: no labels`);
+      labels.forEach(({ t, r }, i) => {
+        if (!inside(r, whole)) problems.push(`#${figure.id}: "${t.textContent}" is cut off by the picture`);
+        const box = t.closest('g')?.querySelector('rect');
+        if (box && !inside(r, box.getBoundingClientRect())) problems.push(`#${figure.id}: "${t.textContent}" leaves its box`);
+        for (const other of labels.slice(i + 1)) {
+          if (overlap(r, other.r)) problems.push(`#${figure.id}: "${t.textContent}" overlaps "${other.t.textContent}"`);
+        }
+      });
+      const frame = figure.querySelector('.map-frame');
+      if (frame && frame.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5) problems.push(`#${figure.id}: its frame is wider than the page`);
+      const fill = (el) => el && getComputedStyle(el).fill;
+      const label = svg.querySelector('.map-name');
+      if (label && fill(label) === fill(label.parentNode.querySelector('rect'))) problems.push(`#${figure.id}: labels are the colour of their boxes`);
+    }
+    return problems;
+  });
+}
+
+await step('deal map', async () => {
+  const withMap = pages.filter((p) => /<figure class="deal-map"/.test(fs.readFileSync(path.join(site, p), 'utf8')));
+  check('the front page and party pages carry a deal map', withMap.includes('index.html') && withMap.some((p) => p.startsWith('parties/')), withMap.join(', '));
+  for (const width of [390, 1280]) {
+    for (const scheme of ['light', 'dark']) {
+      const ctx = await context({ viewport: { width, height: 900 }, colorScheme: scheme });
+      const page = await ctx.newPage();
+      const problems = [];
+      for (const p of withMap) {
+        await page.goto(http_(p));
+        problems.push(...(await pictureProblems(page)).map((x) => `${p} ${x}`));
+      }
+      check(`deal maps legible at ${width}px (${scheme})`, problems.length === 0, problems.slice(0, 5).join('; '));
+      if (scheme === 'light' || width === 1280) {
+        await page.goto(http_('index.html'));
+        await page.locator('#deal-map').screenshot({ path: path.join(ARTIFACTS, `deal-map-${width}-${scheme}.png`) });
+      }
+      await ctx.close();
+    }
+  }
+  // On paper: print.html as print media lays it out on an A4 page's width.
+  {
+    const ctx = await context({ viewport: { width: 794, height: 1123 } });
+    const page = await ctx.newPage();
+    await page.emulateMedia({ media: 'print' });
+    await page.goto(http_('print.html'));
+    const problems = await pictureProblems(page);
+    const drawn = await page.evaluate(() => document.querySelectorAll('#deal-map svg.map text').length);
+    check('the deal map in print.html is legible on an A4 page', drawn > 0 && problems.length === 0, `${drawn} labels; ${problems.slice(0, 5).join('; ')}`);
+    await ctx.close();
+  }
+  // Every box and connection is a link, with a title, to the page of what it shows.
+  const ctx = await context();
+  const page = await ctx.newPage();
+  await page.goto(http_('index.html'));
+  const shapes = await page.evaluate(() => {
+    const drawn = document.querySelectorAll('#deal-map svg.map g.map-node, #deal-map svg.map path.map-edge').length;
+    const links = [...document.querySelectorAll('#deal-map svg.map-links a')];
+    return { drawn, links: links.length, titled: links.filter((a) => a.querySelector('title')?.textContent.trim()).length };
+  });
+  check('every box and connection of the deal map is a link with a title', shapes.drawn > 0 && shapes.links === shapes.drawn && shapes.titled === shapes.drawn, JSON.stringify(shapes));
+  const href = await page.evaluate(() => document.querySelector('#deal-map svg.map-links a rect').closest('a').getAttribute('href'));
+  // Playwright clicks only what the pointer would reach: the link layer must be on top.
+  await page.locator('#deal-map svg.map-links a rect').first().click({ timeout: 5000 });
+  await page.waitForURL(http_(href), { timeout: 5000 }).catch(() => {});
+  check('clicking a box of the deal map opens its page', page.url() === http_(href), `${page.url()} against ${href}`);
+  await ctx.close();
+});
+
 /* ---------- Done ---------- */
 
 await browser.close();

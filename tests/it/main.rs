@@ -7,6 +7,7 @@ mod bench;
 mod browser;
 mod build;
 mod conventions;
+mod dealmap;
 mod errors;
 mod incremental;
 mod meta;

@@ -24,7 +24,7 @@ fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 
 /// For each built-in template: the text after which an edit goes (a place
 /// whose output is shown), and a page of `build/basic` built from it.
-const EDITS: [(&str, &str, &str); 17] = [
+const EDITS: [(&str, &str, &str); 18] = [
     (
         "base.html",
         "<main id=\"main\" tabindex=\"-1\">",
@@ -85,6 +85,11 @@ const EDITS: [(&str, &str, &str); 17] = [
         "link.html",
         "{{ <link l={link} root /> -}}",
         "sections/deal.html",
+    ),
+    (
+        "deal_map.html",
+        "{% component deal_map(map, id, root, caption, links) %}",
+        "index.html",
     ),
 ];
 

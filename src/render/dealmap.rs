@@ -1,0 +1,663 @@
+//! The deal map: the parties and the clauses that bind them, laid out at
+//! build time for `deal_map.html` to draw as inline SVG.
+//!
+//! The layout is made for this one shape of picture. Parties stand in a
+//! middle column, each product or person under the party it belongs to
+//! (`affiliation`); clauses stand in columns beside it, grouped by
+//! agreement: the first agreement on the left, the second on the right,
+//! each further one on the side with fewer clauses. A connection runs from
+//! each clause to each party it binds. Rows are ordered to cross fewer
+//! connections ([`order`]), by steps that depend only on the briefing, so
+//! the same briefing always gives the same picture.
+//!
+//! Labels never overlap because every label sits inside its own box and a
+//! column's boxes are stacked. Text is wrapped to its box by an estimate of
+//! its width ([`text_width`]) that errs wide. This module computes geometry
+//! only; the template writes the SVG.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use super::Renderer;
+use super::views::{LinkMode, entity_href};
+use crate::model::{EntityKey, Kind, PartyKind, Status};
+
+/// The most parties and clauses one map draws. A larger briefing's front
+/// page shows its most-mentioned clauses and the parties they bind, and
+/// says so.
+const MAX_PARTIES: usize = 40;
+const MAX_CLAUSES: usize = 30;
+
+// Geometry, in CSS pixels.
+const PARTY_W: f64 = 150.0;
+const CLAUSE_W: f64 = 190.0;
+/// Between columns, where the connections run.
+const GAP: f64 = 58.0;
+/// How far a member stands in from the party it belongs to.
+const INDENT: f64 = 16.0;
+const PAD: f64 = 7.0;
+const NAME_SIZE: f64 = 13.0;
+const NAME_LINE: f64 = 16.0;
+const NOTE_LINE: f64 = 15.0;
+const HEADING_SIZE: f64 = 12.0;
+const HEADING_LINE: f64 = 16.0;
+/// Between the boxes of a column, and before a group of them.
+const ROW_GAP: f64 = 10.0;
+const GROUP_GAP: f64 = 20.0;
+const MARGIN: f64 = 2.0;
+/// Rounds of reordering; the order settles within a few.
+const ROUNDS: usize = 4;
+
+/// A map ready for the template: every position in whole pixels.
+#[derive(Debug, Hash, Serialize)]
+pub struct DealMap {
+    pub width: i64,
+    pub height: i64,
+    pub headings: Vec<Text>,
+    pub parties: Vec<Node>,
+    pub clauses: Vec<Node>,
+    pub edges: Vec<Edge>,
+    /// A line joining each party to the members drawn under it, as path data.
+    pub brackets: Vec<String>,
+    /// How many clauses the map draws, of how many there are.
+    pub shown: usize,
+    pub total: usize,
+}
+
+/// A line of text and where its baseline starts.
+#[derive(Debug, Clone, Hash, Serialize)]
+pub struct Text {
+    pub x: i64,
+    pub y: i64,
+    pub text: String,
+}
+
+/// A party or a clause: its box, its name in lines, and a note under it
+/// (the party's kind; the clause's label and status).
+#[derive(Debug, Hash, Serialize)]
+pub struct Node {
+    pub href: String,
+    pub name: String,
+    pub title: String,
+    /// The party's kind or the clause's status, as front matter writes it.
+    pub class: &'static str,
+    pub x: i64,
+    pub y: i64,
+    pub w: i64,
+    pub h: i64,
+    pub lines: Vec<Text>,
+    pub note: Text,
+    /// A clause's agreement; the party a member is drawn under.
+    pub group: Option<String>,
+    /// A clause's parties, for the table beside the picture.
+    pub parties: Vec<Named>,
+}
+
+/// A link to an entity by name, for the table beside the picture.
+#[derive(Debug, Clone, Hash, Serialize)]
+pub struct Named {
+    pub href: String,
+    pub name: String,
+}
+
+/// A connection between a clause and one party it binds.
+#[derive(Debug, Hash, Serialize)]
+pub struct Edge {
+    pub d: String,
+    pub status: &'static str,
+    pub href: String,
+    pub title: String,
+}
+
+/// The map of the whole briefing: every clause while the briefing is small
+/// enough to draw, else the most-mentioned ones.
+pub fn briefing(r: &Renderer, mode: LinkMode) -> Option<DealMap> {
+    let mut clauses = in_order(r, 0..r.briefing.clauses.len());
+    let total = clauses.len();
+    if total > MAX_CLAUSES || parties_of(r, &clauses).len() > MAX_PARTIES {
+        clauses.sort_by_key(|&c| std::cmp::Reverse(r.view(c).mention_count));
+        let mut chosen = Vec::new();
+        for c in clauses {
+            chosen.push(c);
+            if chosen.len() > MAX_CLAUSES || parties_of(r, &chosen).len() > MAX_PARTIES {
+                chosen.pop();
+            }
+        }
+        clauses = in_order(r, chosen.iter().map(|c| c.index));
+    }
+    layout(r, &clauses, total, mode)
+}
+
+/// The map of one party's clauses and the parties they bind; none when no
+/// clause names it.
+pub fn party(r: &Renderer, index: usize, mode: LinkMode) -> Option<DealMap> {
+    let clauses = r.graph.party_clauses[index].iter();
+    let clauses = in_order(r, clauses.copied());
+    layout(r, &clauses, clauses.len(), mode)
+}
+
+fn key(kind: Kind, index: usize) -> EntityKey {
+    EntityKey { kind, index }
+}
+
+/// Clause keys in the order print numbers them (first mention), the
+/// unmentioned ones after, by file.
+fn in_order(r: &Renderer, clauses: impl IntoIterator<Item = usize>) -> Vec<EntityKey> {
+    let numbered = r.graph.numbered(Kind::Clause);
+    let rank = |c: &usize| numbered.iter().position(|k| k.index == *c);
+    let mut clauses: Vec<usize> = clauses.into_iter().collect();
+    clauses.sort_by_key(|c| (rank(c).is_none(), rank(c), *c));
+    clauses.dedup();
+    clauses.into_iter().map(|c| key(Kind::Clause, c)).collect()
+}
+
+/// The parties a clause binds.
+fn bound<'r>(r: &'r Renderer, clause: EntityKey) -> impl Iterator<Item = EntityKey> + 'r {
+    let parties = r.graph.relations.clause_parties[clause.index].iter();
+    parties.map(|&p| key(Kind::Party, p))
+}
+
+/// The party `party` belongs to, when it has one.
+fn owner(r: &Renderer, party: EntityKey) -> Option<EntityKey> {
+    let affiliation = r.graph.relations.party_affiliation[party.index];
+    affiliation.map(|o| key(Kind::Party, o))
+}
+
+/// The parties `clauses` bind, and the company of each product among them,
+/// in the order the clauses name them.
+fn parties_of(r: &Renderer, clauses: &[EntityKey]) -> Vec<EntityKey> {
+    let mut parties: Vec<EntityKey> = Vec::new();
+    for p in clauses.iter().flat_map(|&c| bound(r, c)) {
+        let company = (r.view(p).party_kind == Some(PartyKind::Product)).then(|| owner(r, p));
+        for p in company.flatten().into_iter().chain([p]) {
+            if !parties.contains(&p) {
+                parties.push(p);
+            }
+        }
+    }
+    parties
+}
+
+/// A party and the members drawn under it.
+struct PartyGroup {
+    head: EntityKey,
+    members: Vec<EntityKey>,
+}
+
+impl PartyGroup {
+    fn all(&self) -> impl Iterator<Item = EntityKey> + '_ {
+        std::iter::once(self.head).chain(self.members.iter().copied())
+    }
+}
+
+/// The clauses of one agreement, and whether they stand left of the parties.
+struct ClauseGroup {
+    agreement: Option<String>,
+    left: bool,
+    clauses: Vec<EntityKey>,
+}
+
+/// What a column stacks, top to bottom.
+enum Item {
+    Gap(f64),
+    Heading(Vec<String>),
+    Box(EntityKey, f64),
+}
+
+/// A box as placed.
+#[derive(Debug, Clone, Copy)]
+struct Place {
+    x: f64,
+    y: f64,
+    w: f64,
+    h: f64,
+}
+
+impl Place {
+    fn middle(&self) -> f64 {
+        self.y + self.h / 2.0
+    }
+}
+
+fn layout(r: &Renderer, clauses: &[EntityKey], total: usize, mode: LinkMode) -> Option<DealMap> {
+    if clauses.is_empty() {
+        return None;
+    }
+    let parties = parties_of(r, clauses);
+    // A member stands under the party it belongs to when that party is
+    // drawn and stands on its own.
+    let drawn_owner = |p| owner(r, p).filter(|o| parties.contains(o));
+    let head = |p| drawn_owner(p).filter(|&o| drawn_owner(o).is_none());
+    let mut groups: Vec<PartyGroup> = Vec::new();
+    for &p in &parties {
+        let top = head(p).unwrap_or(p);
+        if !groups.iter().any(|g| g.head == top) {
+            groups.push(PartyGroup {
+                head: top,
+                members: Vec::new(),
+            });
+        }
+        if let Some(g) = groups.iter_mut().find(|g| g.head == top && top != p) {
+            g.members.push(p);
+        }
+    }
+    let mut sides: Vec<ClauseGroup> = Vec::new();
+    for &c in clauses {
+        let agreement = r.view(c).agreement.clone();
+        match sides.iter_mut().find(|g| g.agreement == agreement) {
+            Some(g) => g.clauses.push(c),
+            None => sides.push(ClauseGroup {
+                agreement,
+                left: false,
+                clauses: vec![c],
+            }),
+        }
+    }
+    if sides.len() > 1 {
+        let mut count = [0, 0];
+        for (n, g) in sides.iter_mut().enumerate() {
+            g.left = n == 0 || (n > 1 && count[0] < count[1]);
+            count[usize::from(!g.left)] += g.clauses.len();
+        }
+    }
+    order(r, &mut groups, &mut sides);
+
+    // Three columns: clauses on the left, parties, clauses on the right.
+    // The first heading of each stands in a row at the top; the rest of a
+    // column is its body.
+    let has = |left: bool| sides.iter().any(|g| g.left == left);
+    let party_x = MARGIN + if has(true) { CLAUSE_W + GAP } else { 0.0 };
+    let right_x = party_x + PARTY_W + GAP;
+    let mut party_column = Vec::new();
+    for (n, g) in groups.iter().enumerate() {
+        party_column.push(Item::Gap(if n == 0 { 0.0 } else { GROUP_GAP }));
+        party_column.push(Item::Box(g.head, 0.0));
+        for &m in &g.members {
+            party_column.extend([Item::Gap(ROW_GAP / 2.0), Item::Box(m, INDENT)]);
+        }
+    }
+    let mut columns = vec![(party_x, PARTY_W, vec!["Parties".to_string()], party_column)];
+    for (left, x) in [(true, MARGIN), (false, right_x)] {
+        let mut heading = Vec::new();
+        let mut column = Vec::new();
+        for g in sides.iter().filter(|g| g.left == left) {
+            let name = wrap(
+                g.agreement.as_deref().unwrap_or("Clauses"),
+                CLAUSE_W,
+                HEADING_SIZE,
+            );
+            match heading.is_empty() {
+                true => heading = name,
+                false => column.extend([Item::Gap(GROUP_GAP), Item::Heading(name)]),
+            }
+            for (n, &c) in g.clauses.iter().enumerate() {
+                column.push(Item::Gap(if n == 0 { 0.0 } else { ROW_GAP }));
+                column.push(Item::Box(c, 0.0));
+            }
+        }
+        if !column.is_empty() {
+            columns.push((x, CLAUSE_W, heading, column));
+        }
+    }
+    let lines: HashMap<EntityKey, Vec<String>> = (parties.iter().chain(clauses))
+        .map(|&k| {
+            let width = if k.kind == Kind::Party {
+                PARTY_W
+            } else {
+                CLAUSE_W
+            };
+            let member = k.kind == Kind::Party && head(k).is_some();
+            let indent = if member { INDENT } else { 0.0 };
+            (
+                k,
+                wrap(&r.view(k).name, width - indent - 2.0 * PAD, NAME_SIZE),
+            )
+        })
+        .collect();
+    let box_height = |k: &EntityKey| 2.0 * PAD + lines[k].len() as f64 * NAME_LINE + NOTE_LINE;
+    let stack_height = |column: &[Item]| -> f64 {
+        (column.iter())
+            .map(|item| match item {
+                Item::Gap(gap) => *gap,
+                Item::Heading(lines) => lines.len() as f64 * HEADING_LINE + 4.0,
+                Item::Box(k, _) => box_height(k),
+            })
+            .sum()
+    };
+    let head_rows = columns.iter().map(|c| c.2.len()).max().unwrap_or(1);
+    let top = MARGIN + head_rows as f64 * HEADING_LINE + 6.0;
+    let body = columns
+        .iter()
+        .map(|c| stack_height(&c.3))
+        .fold(0.0, f64::max);
+    let mut headings = Vec::new();
+    let mut places: HashMap<EntityKey, Place> = HashMap::new();
+    for (x, w, heading, column) in &columns {
+        for (n, line) in heading.iter().enumerate() {
+            headings.push(text(*x, MARGIN + (n + 1) as f64 * HEADING_LINE - 4.0, line));
+        }
+        // Each column's body centred on the tallest.
+        let mut y = top + (body - stack_height(column)) / 2.0;
+        for item in column {
+            match item {
+                Item::Gap(gap) => y += gap,
+                Item::Heading(lines) => {
+                    for line in lines {
+                        y += HEADING_LINE;
+                        headings.push(text(*x, y - 4.0, line));
+                    }
+                    y += 4.0;
+                }
+                Item::Box(k, indent) => {
+                    let (x, w, h) = (x + indent, w - indent, box_height(k));
+                    places.insert(*k, Place { x, y, w, h });
+                    y += h;
+                }
+            }
+        }
+    }
+
+    let href = |k: EntityKey| entity_href(r.briefing, k, mode);
+    let is_left = |c: EntityKey| sides.iter().any(|g| g.left && g.clauses.contains(&c));
+    // Connections, each end spread along the side of its box that faces
+    // the other end, in the order of the other ends' heights.
+    let pairs: Vec<(EntityKey, EntityKey)> = (clauses.iter())
+        .flat_map(|&c| bound(r, c).map(move |p| (c, p)))
+        .collect();
+    let end = |at: EntityKey, other: EntityKey, others: Vec<EntityKey>| {
+        let mut ys: Vec<f64> = others.iter().map(|o| places[o].middle()).collect();
+        ys.sort_by(f64::total_cmp);
+        let rank = ys
+            .iter()
+            .position(|&y| y == places[&other].middle())
+            .unwrap_or(0);
+        let place = places[&at];
+        place.y + place.h * (rank + 1) as f64 / (ys.len() + 1) as f64
+    };
+    let edges = (pairs.iter())
+        .map(|&(c, p)| {
+            let cy = end(c, p, bound(r, c).collect());
+            let same_side = (pairs.iter())
+                .filter(|&&(oc, op)| op == p && is_left(oc) == is_left(c))
+                .map(|&(oc, _)| oc);
+            let py = end(p, c, same_side.collect());
+            let (cp, pp) = (places[&c], places[&p]);
+            let d = match is_left(c) {
+                true => curve(cp.x + cp.w, cy, pp.x, py),
+                false => curve(pp.x + pp.w, py, cp.x, cy),
+            };
+            let status = r.view(c).status.map_or("", Status::as_str);
+            let title = format!("{} ({status}) binds {}", r.view(c).name, r.view(p).name);
+            Edge {
+                d,
+                status,
+                href: href(c),
+                title,
+            }
+        })
+        .collect();
+    let brackets = (groups.iter())
+        .filter_map(|g| {
+            let (head, last) = (places[&g.head], places[g.members.last()?]);
+            let (x, y) = (px(head.x + INDENT / 2.0), px(head.y + head.h));
+            Some(format!("M{x} {y}V{}H{}", px(last.middle()), px(last.x)))
+        })
+        .collect();
+
+    let node = |k: EntityKey, note: String, class: &'static str, title: String| {
+        let place = places[&k];
+        let y = place.y + PAD + NAME_SIZE;
+        let lines = &lines[&k];
+        let last = y + (lines.len() - 1) as f64 * NAME_LINE;
+        Node {
+            href: href(k),
+            name: r.view(k).name.clone(),
+            title,
+            class,
+            x: px(place.x),
+            y: px(place.y),
+            w: px(place.w),
+            h: px(place.h),
+            lines: (lines.iter().enumerate())
+                .map(|(n, line)| text(place.x + PAD, y + n as f64 * NAME_LINE, line))
+                .collect(),
+            note: text(place.x + PAD, last + NOTE_LINE + 1.0, &note),
+            group: None,
+            parties: Vec::new(),
+        }
+    };
+    let party_nodes = (groups.iter().flat_map(PartyGroup::all))
+        .map(|p| {
+            let view = r.view(p);
+            let kind = view.party_kind.map_or("party", kind_word);
+            let title = match pairs.iter().filter(|(_, pp)| *pp == p).count() {
+                0 => format!("{} ({kind})", view.name),
+                1 => format!("{} ({kind}): 1 clause", view.name),
+                count => format!("{} ({kind}): {count} clauses", view.name),
+            };
+            let group = head(p).map(|o| r.view(o).name.clone());
+            Node {
+                group,
+                ..node(p, kind.into(), kind, title)
+            }
+        })
+        .collect();
+    let clause_nodes = (sides.iter().flat_map(|g| &g.clauses))
+        .map(|&c| {
+            let view = r.view(c);
+            let status = view.status.unwrap_or(Status::Unchanged);
+            let word = [mark(status), status.as_str()].join(" ");
+            let note = match &view.label {
+                Some(label) => format!("{label} · {word}"),
+                None => word,
+            };
+            let parties: Vec<Named> = (bound(r, c))
+                .map(|p| Named {
+                    href: href(p),
+                    name: r.view(p).name.clone(),
+                })
+                .collect();
+            let names: Vec<&str> = parties.iter().map(|p| p.name.as_str()).collect();
+            let title = format!("{} ({}): {}", view.name, status.as_str(), names.join(", "));
+            Node {
+                group: view.agreement.clone(),
+                parties,
+                ..node(c, note, status.as_str(), title)
+            }
+        })
+        .collect();
+
+    let right = if has(false) {
+        right_x + CLAUSE_W
+    } else {
+        party_x + PARTY_W
+    };
+    Some(DealMap {
+        width: px(right + MARGIN),
+        height: px(top + body + MARGIN),
+        headings,
+        parties: party_nodes,
+        clauses: clause_nodes,
+        edges,
+        brackets,
+        shown: clauses.len(),
+        total,
+    })
+}
+
+/// Orders rows to cross fewer connections. Party groups start in order of
+/// first mention and trade places with a neighbour while that crosses
+/// fewer connections; clauses stand at the mean row of their parties, ties
+/// in order of first mention. Each step is a stable sort or a strict
+/// improvement, so the order depends on nothing but the briefing.
+fn order(r: &Renderer, groups: &mut [PartyGroup], sides: &mut [ClauseGroup]) {
+    let rows = |groups: &[PartyGroup]| -> HashMap<EntityKey, usize> {
+        let parties = groups.iter().flat_map(PartyGroup::all);
+        parties.enumerate().map(|(row, p)| (p, row)).collect()
+    };
+    let sort_clauses = |sides: &mut [ClauseGroup], rows: &HashMap<EntityKey, usize>| {
+        let mean = |c: &EntityKey| {
+            let rows: Vec<f64> = bound(r, *c)
+                .filter_map(|p| Some(*rows.get(&p)? as f64))
+                .collect();
+            rows.iter().sum::<f64>() / rows.len().max(1) as f64
+        };
+        for g in sides.iter_mut() {
+            g.clauses.sort_by(|a, b| mean(a).total_cmp(&mean(b)));
+        }
+    };
+    let crossings = |groups: &[PartyGroup], sides: &[ClauseGroup]| {
+        let rows = &rows(groups);
+        let mut count = 0;
+        for left in [true, false] {
+            let edges: Vec<(usize, usize)> = (sides.iter().filter(|g| g.left == left))
+                .flat_map(|g| &g.clauses)
+                .enumerate()
+                .flat_map(|(row, &c)| bound(r, c).filter_map(move |p| Some((row, *rows.get(&p)?))))
+                .collect();
+            for (n, a) in edges.iter().enumerate() {
+                let crossed =
+                    |b: &&(usize, usize)| (a.0 < b.0 && a.1 > b.1) || (a.0 > b.0 && a.1 < b.1);
+                count += edges[n + 1..].iter().filter(crossed).count();
+            }
+        }
+        count
+    };
+    for _ in 0..ROUNDS {
+        sort_clauses(sides, &rows(groups));
+        let mut best = crossings(groups, sides);
+        let before = best;
+        for i in 1..groups.len() {
+            groups.swap(i - 1, i);
+            match crossings(groups, sides) {
+                now if now < best => best = now,
+                _ => groups.swap(i - 1, i),
+            }
+        }
+        if best == before {
+            break;
+        }
+    }
+    sort_clauses(sides, &rows(groups));
+}
+
+/// A status's sign, which shows it without colour beside its word (the
+/// signs of the status badges in `brief.css`).
+fn mark(status: Status) -> &'static str {
+    match status {
+        Status::Added => "+",
+        Status::Removed => "\u{2212}",
+        Status::Changed => "\u{394}",
+        Status::Unchanged => "=",
+    }
+}
+
+/// A party's kind as front matter writes it.
+fn kind_word(kind: PartyKind) -> &'static str {
+    match kind {
+        PartyKind::Company => "company",
+        PartyKind::Person => "person",
+        PartyKind::Government => "government",
+        PartyKind::Organisation => "organisation",
+        PartyKind::Product => "product",
+    }
+}
+
+fn px(v: f64) -> i64 {
+    v.round() as i64
+}
+
+fn text(x: f64, y: f64, text: &str) -> Text {
+    Text {
+        x: px(x),
+        y: px(y),
+        text: text.to_string(),
+    }
+}
+
+/// A connection from `(x1, y1)` on the left to `(x2, y2)` on the right,
+/// leaving and arriving level.
+fn curve(x1: f64, y1: f64, x2: f64, y2: f64) -> String {
+    let (a, b) = (px(x1 + (x2 - x1) / 2.0), px(x2 - (x2 - x1) / 2.0));
+    let (x1, y1, x2, y2) = (px(x1), px(y1), px(x2), px(y2));
+    format!("M{x1} {y1}C{a} {y1} {b} {y2} {x2} {y2}")
+}
+
+/// `text` broken into lines that fit `width` pixels at `size`, by
+/// [`text_width`]; a word wider than a line is broken where it must be.
+fn wrap(text: &str, width: f64, size: f64) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let joined = match line.is_empty() {
+            true => word.to_string(),
+            false => format!("{line} {word}"),
+        };
+        if text_width(&joined, size) <= width {
+            line = joined;
+            continue;
+        }
+        if !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        for c in word.chars() {
+            if !line.is_empty() && text_width(&format!("{line}{c}"), size) > width {
+                lines.push(std::mem::take(&mut line));
+            }
+            line.push(c);
+        }
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// An estimate of how wide `text` is at `size` pixels: a little wider than
+/// DejaVu Sans, the widest of the faces the theme's font list falls back
+/// to, sets it, so that a label measured here fits its box in any of them.
+pub fn text_width(text: &str, size: f64) -> f64 {
+    let em: f64 = text.chars().map(advance).sum();
+    em * size * 1.06
+}
+
+/// The advance of `c` in ems, at or above DejaVu Sans's.
+fn advance(c: char) -> f64 {
+    match c {
+        ' ' | 'i' | 'j' | 'l' | '.' | ',' | ':' | ';' | '\'' | '’' | '!' | '|' | 'I' | 'J' => {
+            0.32
+        }
+        'f' | 't' | 'r' | '(' | ')' | '-' | '[' | ']' | '/' => 0.42,
+        'm' | 'w' => 0.98,
+        'M' | 'W' | '@' | '%' | '&' | '—' => 1.0,
+        'A'..='Z' => 0.79,
+        '–' | '·' => 0.55,
+        c if c.is_ascii() => 0.64,
+        _ => 1.0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrapping_keeps_every_word_and_each_line_within_its_width() {
+        let text = "AGI threshold ending Microsoft's exclusive access";
+        let lines = wrap(text, CLAUSE_W - 2.0 * PAD, NAME_SIZE);
+        assert_eq!(lines.join(" "), text);
+        assert!(lines.len() > 1, "{lines:?}");
+        for line in &lines {
+            assert!(
+                text_width(line, NAME_SIZE) <= CLAUSE_W - 2.0 * PAD,
+                "{line}"
+            );
+        }
+        let long = "Supercalifragilisticexpialidociousnessandthensome";
+        let broken = wrap(long, 100.0, NAME_SIZE);
+        assert_eq!(broken.concat(), long);
+        assert!(broken.iter().all(|l| text_width(l, NAME_SIZE) <= 100.0));
+        assert_eq!(wrap("", 100.0, NAME_SIZE), [""]);
+    }
+}
