@@ -118,6 +118,7 @@ fn skeleton(kind: Kind, id: &str) -> String {
         Kind::Party => include_str!("../scaffold/new/party.md"),
         Kind::Clause => include_str!("../scaffold/new/clause.md"),
         Kind::Quote => include_str!("../scaffold/new/quote.md"),
+        Kind::Event => include_str!("../scaffold/new/event.md"),
     };
     text.replace("{name}", &name)
 }

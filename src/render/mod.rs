@@ -14,6 +14,7 @@ mod meta;
 mod pages;
 mod print;
 mod targets;
+mod timeline;
 pub mod views;
 
 use std::sync::{Arc, OnceLock, PoisonError};
