@@ -20,7 +20,7 @@ use crate::date::Date;
 use crate::model::{Briefing, EntityKey, Kind, shorten};
 
 /// The width of the drawing, in its own units (CSS pixels at full size).
-const WIDTH: u32 = 720;
+const WIDTH: u32 = 640;
 /// Room left and right of the axis.
 const MARGIN: u32 = 12;
 /// The label's font size and the height of a row of labels.
@@ -157,8 +157,8 @@ pub fn timeline(
         Scope::Full => 36,
         Scope::Compact => 28,
     };
-    let mut rows: Vec<Vec<(u32, u32)>> = Vec::new();
     let mut marks = Vec::with_capacity(dated.len());
+    let mut extents = Vec::with_capacity(dated.len());
     for d in &dated {
         let name = briefing.display_name(d.key);
         let label = match d.what {
@@ -175,7 +175,11 @@ pub fn timeline(
             let end = x.saturating_sub(4);
             (end.saturating_sub(width), end, "end")
         };
-        let row = place(&mut rows, left, left + width);
+        extents.push(Extent {
+            x,
+            left,
+            right: left + width,
+        });
         marks.push(Mark {
             kind: d.key.kind,
             key: briefing.key_string(d.key),
@@ -193,16 +197,13 @@ pub fn timeline(
             anchor,
             leader_top: 0,
         });
-        // The row is kept in the baseline until every row is known.
-        if let Some(mark) = marks.last_mut() {
-            mark.y = row as u32;
-        }
     }
+    let rows = place(&extents);
     // Row 0 is the one nearest the axis, at the bottom of the rows.
-    let rows = rows.len() as u32;
-    let axis_y = TOP + rows.saturating_sub(1) * ROW + AXIS_BELOW_ROWS;
-    for mark in &mut marks {
-        mark.y = TOP + (rows - 1 - mark.y) * ROW;
+    let count = rows.iter().max().map_or(1, |&r| r + 1);
+    let axis_y = TOP + (count - 1) * ROW + AXIS_BELOW_ROWS;
+    for (mark, row) in marks.iter_mut().zip(rows) {
+        mark.y = TOP + (count - 1 - row) * ROW;
         mark.leader_top = mark.y - 4;
     }
     let (ticks, years) = scale.ticks();
@@ -261,19 +262,46 @@ fn dated(briefing: &Briefing) -> Vec<Dated> {
     dated
 }
 
-/// Puts a label running from `left` to `right` in the first row where it
-/// keeps `GAP` from every other, and returns that row.
-fn place(rows: &mut Vec<Vec<(u32, u32)>>, left: u32, right: u32) -> usize {
-    let clear = |row: &Vec<(u32, u32)>| {
-        row.iter()
-            .all(|&(l, r)| right + GAP <= l || r + GAP <= left)
-    };
-    let at = rows.iter().position(clear).unwrap_or(rows.len());
-    if at == rows.len() {
-        rows.push(Vec::new());
+/// Where a mark stands on the axis and where its label runs.
+#[derive(Debug, Clone, Copy)]
+struct Extent {
+    x: u32,
+    left: u32,
+    right: u32,
+}
+
+/// The row of each label, 0 nearest the axis: the lowest where it keeps
+/// `GAP` from every other label, runs across no other mark's line (which
+/// goes from the axis up to that mark's label), and has no label below it
+/// across its own line. Labels run rightwards, so they are placed from the
+/// right: one that runs across later marks goes above their labels. Where
+/// no row avoids every line, the lowest clear of other labels is taken (a
+/// label's halo keeps a line behind it from being read as part of it).
+fn place(extents: &[Extent]) -> Vec<u32> {
+    let mut placed: Vec<(u32, Extent)> = Vec::with_capacity(extents.len());
+    let mut rows = vec![0; extents.len()];
+    for (n, e) in extents.iter().enumerate().rev() {
+        let clear = |row: u32| {
+            (placed.iter())
+                .filter(|(r, _)| *r == row)
+                .all(|(_, o)| e.right + GAP <= o.left || o.right + GAP <= e.left)
+        };
+        let uncrossed = |row: u32| {
+            placed.iter().all(|&(r, o)| {
+                let crosses_line = r > row && (e.left..=e.right).contains(&o.x);
+                let line_crosses = r < row && (o.left..=o.right).contains(&e.x);
+                !crosses_line && !line_crosses
+            })
+        };
+        let top = placed.iter().map(|(r, _)| r + 1).max().unwrap_or(0);
+        let row = (0..=top)
+            .find(|&row| clear(row) && uncrossed(row))
+            .or_else(|| (0..=top).find(|&row| clear(row)))
+            .unwrap_or(top);
+        placed.push((row, *e));
+        rows[n] = row;
     }
-    rows[at].push((left, right));
-    at
+    rows
 }
 
 /// A generous estimate of a label's width at `FONT`: narrow letters,
@@ -377,13 +405,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn labels_share_a_row_only_where_they_do_not_overlap() {
-        let mut rows = Vec::new();
-        assert_eq!(place(&mut rows, 0, 100), 0);
-        assert_eq!(place(&mut rows, 50, 150), 1);
-        assert_eq!(place(&mut rows, 105, 200), 2);
-        assert_eq!(place(&mut rows, 110, 200), 0);
-        assert_eq!(place(&mut rows, 160, 300), 1);
+    fn labels_share_a_row_only_where_they_overlap_no_label_and_no_line() {
+        let at = |x: u32, width: u32| Extent {
+            x,
+            left: x + 4,
+            right: x + 4 + width,
+        };
+        // Two far apart share the lowest row; one at the same place as
+        // another goes above it; one that would run across a later mark's
+        // line goes above that mark's label.
+        assert_eq!(place(&[at(0, 50), at(300, 50)]), [0, 0]);
+        assert_eq!(place(&[at(300, 50), at(300, 50)]), [1, 0]);
+        assert_eq!(place(&[at(0, 200), at(100, 50), at(400, 50)]), [1, 0, 0]);
     }
 
     #[test]
