@@ -8,6 +8,7 @@ mod browser;
 mod build;
 mod conventions;
 mod errors;
+mod events;
 mod incremental;
 mod meta;
 mod print;

@@ -37,7 +37,8 @@ fn print_html_is_one_document_with_cover_contents_sections_and_appendices() {
             "2 Reaction",
             "A Parties",
             "B What changed",
-            "C Quotes"
+            "C Quotes",
+            "D Chronology"
         ],
         "contents: numbered sections, then lettered appendices"
     );
