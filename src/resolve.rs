@@ -83,7 +83,13 @@ pub fn relations(briefing: &Briefing) -> (Relations, Vec<Diagnostic>) {
         relations.event_parties.push(parties.collect());
         let clauses = (meta.clauses.iter()).filter_map(|c| {
             let span = shift(event.doc, c.span());
-            let clause = cx.lookup(Kind::Clause, c.get_ref(), event.doc.file, span, Some("clauses"));
+            let clause = cx.lookup(
+                Kind::Clause,
+                c.get_ref(),
+                event.doc.file,
+                span,
+                Some("clauses"),
+            );
             Some(clause?.index)
         });
         relations.event_clauses.push(clauses.collect());

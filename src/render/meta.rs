@@ -140,7 +140,10 @@ pub fn entity(r: &Renderer, key: EntityKey, referenced: &[(Kind, String)]) -> Me
                 "startDate": date.map(|d| &d.iso),
                 "about": links(&mut view.parties.iter().chain(&view.clauses).map(|p| &*p.key)),
             });
-            let line = date.map_or_else(|| view.name.clone(), |d| format!("{}: {}", d.human, view.name));
+            let line = date.map_or_else(
+                || view.name.clone(),
+                |d| format!("{}: {}", d.human, view.name),
+            );
             (describe(&line), event)
         }
     };

@@ -32,7 +32,12 @@ enum Job {
 /// every party, clause and quote gets a label, every other entity.
 pub fn all(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
     let mut jobs = vec![Job::Front, Job::Timeline, Job::NotFound];
-    jobs.extend(Kind::ALL.into_iter().filter(|k| k.has_index()).map(Job::Index));
+    jobs.extend(
+        Kind::ALL
+            .into_iter()
+            .filter(|k| k.has_index())
+            .map(Job::Index),
+    );
     jobs.par_iter().try_for_each(|job| {
         let file = match *job {
             Job::Front => {
@@ -201,7 +206,15 @@ fn timeline(r: &Renderer) -> Result<OutFile, RenderError> {
         .flat_map(|t| t.keys(r.briefing))
         .collect();
     let meta = meta::listing(r, "Timeline", "timeline.html", true);
-    self::page(r, "timeline.html", "timeline.html", "Timeline", previews, meta, page)
+    self::page(
+        r,
+        "timeline.html",
+        "timeline.html",
+        "Timeline",
+        previews,
+        meta,
+        page,
+    )
 }
 
 /// The entities named by `referenced` that exist.

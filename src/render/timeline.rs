@@ -435,7 +435,14 @@ mod tests {
         assert_eq!((x2, p), (WIDTH - MARGIN, "year"));
         assert_eq!(x, scale.x(5 * YEAR));
         let (x, x2, p) = scale.span(&date("\"2026-04\""));
-        assert_eq!((x, x2, p), (scale.x(YEAR + 3 * MONTH), scale.x(YEAR + 4 * MONTH), "month"));
+        assert_eq!(
+            (x, x2, p),
+            (
+                scale.x(YEAR + 3 * MONTH),
+                scale.x(YEAR + 4 * MONTH),
+                "month"
+            )
+        );
         let (ticks, years) = scale.ticks();
         assert_eq!(ticks.len(), 7);
         let labels: Vec<_> = years.into_iter().filter_map(|t| t.label).collect();
