@@ -275,8 +275,7 @@ struct Extent {
 /// goes from the axis up to that mark's label), and has no label below it
 /// across its own line. Labels run rightwards, so they are placed from the
 /// right: one that runs across later marks goes above their labels. Where
-/// no row avoids every line, the lowest clear of other labels is taken (a
-/// label's halo keeps a line behind it from being read as part of it).
+/// no row avoids every line, the lowest clear of other labels is taken.
 fn place(extents: &[Extent]) -> Vec<u32> {
     let mut placed: Vec<(u32, Extent)> = Vec::with_capacity(extents.len());
     let mut rows = vec![0; extents.len()];

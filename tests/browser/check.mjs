@@ -266,7 +266,7 @@ await step('time axis', async () => {
           const c = getComputedStyle(el).backgroundColor;
           if (c && c !== 'transparent' && !/rgba\(.*,\s*0\)$/.test(c)) { bg = c; break; }
         }
-        return { id: svg.closest('figure') && svg.closest('figure').id, box: { left: box.left, right: box.right, top: box.top, bottom: box.bottom }, texts, marks, bg };
+        return { id: svg.closest('.timeline') && svg.closest('.timeline').id, box: { left: box.left, right: box.right, top: box.top, bottom: box.bottom }, texts, marks, bg };
       }));
       for (const f of found) {
         figures++;

@@ -77,11 +77,11 @@ fn references_to_events_link_fill_their_title_and_embed_as_cards() {
 /// The marks of the time axis on `path`, as (date, label, href), in order.
 fn marks(out: &std::path::Path, path: &str, figure: &str) -> Vec<(String, String, String)> {
     let html = page(out, path);
-    let svg = select(&html, &format!("figure#{figure} svg[role=img]"));
+    let svg = select(&html, &format!("#{figure} svg[role=group]"));
     assert_eq!(svg.len(), 1, "{path}: one drawing");
-    assert!(!select(&html, &format!("figure#{figure} svg > title")).is_empty());
-    let marks = select(&html, &format!("figure#{figure} svg a.timeline-mark"));
-    let list = select(&html, &format!("figure#{figure} ol.timeline-list li"));
+    assert!(!select(&html, &format!("#{figure} svg > title")).is_empty());
+    let marks = select(&html, &format!("#{figure} svg a.timeline-mark"));
+    let list = select(&html, &format!("#{figure} ol.timeline-list li"));
     assert_eq!(
         marks.len(),
         list.len(),
