@@ -277,26 +277,38 @@ struct Extent {
 /// right: one that runs across later marks goes above their labels. Where
 /// no row avoids every line, the lowest clear of other labels is taken.
 fn place(extents: &[Extent]) -> Vec<u32> {
+    // Placed from the right, so the marks placed so far stand at or right
+    // of the one being placed, the nearest last.
     let mut placed: Vec<(u32, Extent)> = Vec::with_capacity(extents.len());
+    let mut by_row: Vec<Vec<Extent>> = Vec::new();
     let mut rows = vec![0; extents.len()];
     for (n, e) in extents.iter().enumerate().rev() {
-        let clear = |row: u32| {
-            (placed.iter())
-                .filter(|(r, _)| *r == row)
-                .all(|(_, o)| e.right + GAP <= o.left || o.right + GAP <= e.left)
+        // Above the labels of the marks whose lines this label runs across.
+        let crossed = (placed.iter().rev())
+            .take_while(|(_, o)| o.x <= e.right)
+            .filter(|(_, o)| o.x >= e.left)
+            .map(|&(row, _)| row + 1);
+        let lowest = crossed.max().unwrap_or(0);
+        // Not above a label that runs left across this mark's line (one
+        // set to end at its own line, near the right edge).
+        let highest = (placed.iter())
+            .filter(|(_, o)| o.right < o.x && (o.left..=o.right).contains(&e.x))
+            .map(|&(row, _)| row)
+            .min()
+            .unwrap_or(u32::MAX);
+        let clear = |row: &u32| {
+            (by_row.get(*row as usize).into_iter().flatten().rev())
+                .all(|o| e.right + GAP <= o.left || o.right + GAP <= e.left)
         };
-        let uncrossed = |row: u32| {
-            placed.iter().all(|&(r, o)| {
-                let crosses_line = r > row && (e.left..=e.right).contains(&o.x);
-                let line_crosses = r < row && (o.left..=o.right).contains(&e.x);
-                !crosses_line && !line_crosses
-            })
-        };
-        let top = placed.iter().map(|(r, _)| r + 1).max().unwrap_or(0);
-        let row = (0..=top)
-            .find(|&row| clear(row) && uncrossed(row))
-            .or_else(|| (0..=top).find(|&row| clear(row)))
+        let top = by_row.len() as u32;
+        let row = (lowest..=highest.min(top))
+            .find(clear)
+            .or_else(|| (0..=top).find(clear))
             .unwrap_or(top);
+        if row == top {
+            by_row.push(Vec::new());
+        }
+        by_row[row as usize].push(*e);
         placed.push((row, *e));
         rows[n] = row;
     }
@@ -416,6 +428,31 @@ mod tests {
         assert_eq!(place(&[at(0, 50), at(300, 50)]), [0, 0]);
         assert_eq!(place(&[at(300, 50), at(300, 50)]), [1, 0]);
         assert_eq!(place(&[at(0, 200), at(100, 50), at(400, 50)]), [1, 0, 0]);
+        // Under a label set to end at its line, near the right edge, no
+        // row avoids every line: the lowest clear of labels is taken.
+        let end = Extent {
+            x: 600,
+            left: 400,
+            right: 596,
+        };
+        assert_eq!(place(&[at(300, 50), at(450, 50), end]), [0, 1, 0]);
+    }
+
+    #[test]
+    fn thousands_of_marks_on_one_day_each_get_a_row() {
+        let extents = vec![
+            Extent {
+                x: 100,
+                left: 104,
+                right: 300,
+            };
+            2000
+        ];
+        let rows = place(&extents);
+        let mut sorted = rows.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), 2000);
     }
 
     #[test]
