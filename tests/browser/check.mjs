@@ -360,7 +360,7 @@ const inViewport = (s) => s && s.left >= 0 && s.top >= 0 && s.right <= s.vw + 0.
 await step('previews: hover and focus', async () => {
   const ctx = await context();
   const page = await ctx.newPage();
-  for (const kind of ['party', 'clause', 'quote', 'section']) {
+  for (const kind of ['party', 'clause', 'quote', 'event', 'section']) {
     // The first section with a visible reference of this kind.
     const where = sections.find((p) => new RegExp(`<p>[^\\n]*class="ref ref-${kind}"`).test(fs.readFileSync(path.join(site, p), 'utf8')));
     if (!check(`a section has a ${kind} reference in its text`, !!where)) continue;
@@ -572,7 +572,7 @@ await step('reference marks', async () => {
     return out;
   });
   const values = Object.values(marks);
-  check('party, clause, quote and section references carry distinct marks', values.length >= 3 && new Set(values).size === values.length && values.every((v) => v !== 'none|normal|normal'), JSON.stringify(Object.keys(marks)));
+  check('party, clause, quote, event and section references carry distinct marks', values.length >= 3 && new Set(values).size === values.length && values.every((v) => v !== 'none|normal|normal'), JSON.stringify(Object.keys(marks)));
   const statuses = await page.evaluate(() => [...document.querySelectorAll('.status')].map((s) => [s.className, s.textContent.trim()]));
   check('status badges carry their status as text', statuses.length > 0 && statuses.every(([c, t]) => c.includes(`status-${t}`)), JSON.stringify(statuses.slice(0, 3)));
   await ctx.close();
