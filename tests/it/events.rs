@@ -26,12 +26,12 @@ fn an_event_has_its_page_with_date_parties_clauses_and_label() {
         (attr(time, "datetime"), text(time).as_str()),
         ("2026-04-27", "27 April 2026")
     );
-    let parties: Vec<&str> = select(&html, "main .event-line a")
+    let parties: Vec<&str> = select(&html, "main .related a.ref-party")
         .iter()
         .map(|a| attr(a, "href"))
         .collect();
     assert_eq!(parties, ["../parties/acme.html", "../parties/globex.html"]);
-    let clauses: Vec<&str> = select(&html, "main .event-clauses a")
+    let clauses: Vec<&str> = select(&html, "main .related a.ref-clause")
         .iter()
         .map(|a| attr(a, "href"))
         .collect();
