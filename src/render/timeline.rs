@@ -161,25 +161,13 @@ pub fn timeline(
     let mut extents = Vec::with_capacity(dated.len());
     for d in &dated {
         let name = briefing.display_name(d.key);
-        let label = match d.what {
-            What::Happened | What::Said => shorten(&name, max_chars),
-            what => shorten(&format!("{}: {name}", what.as_str()), max_chars),
-        };
         let (x, x2, precision) = scale.span(&d.date);
-        let width = text_width(&label);
-        // Set to start just right of its line, unless it would run off
-        // the right edge: then to end just left of it.
-        let (left, text_x, anchor) = if x + 4 + width <= WIDTH - MARGIN {
-            (x + 4, x + 4, "start")
-        } else {
-            let end = x.saturating_sub(4);
-            (end.saturating_sub(width), end, "end")
+        let text = match d.what {
+            What::Happened | What::Said => name.clone(),
+            what => format!("{}: {name}", what.as_str()),
         };
-        extents.push(Extent {
-            x,
-            left,
-            right: left + width,
-        });
+        let (label, extent, text_x, anchor) = fit(&text, max_chars, x);
+        extents.push(extent);
         marks.push(Mark {
             kind: d.key.kind,
             key: briefing.key_string(d.key),
@@ -223,6 +211,39 @@ pub fn timeline(
         years,
         marks,
     })
+}
+
+/// The label of a mark at `x`: `text` cut to at most `max_chars`, set to
+/// start just right of the mark's line, or, where it would run off the
+/// right edge, to end just left of it; cut shorter still when it fits on
+/// neither side. With where it runs, where its text is set, and how.
+fn fit(text: &str, max_chars: usize, x: u32) -> (String, Extent, u32, &'static str) {
+    let right_room = (WIDTH - MARGIN).saturating_sub(x + 4);
+    let left_room = x.saturating_sub(4 + MARGIN);
+    let room = right_room.max(left_room);
+    let mut chars = max_chars;
+    let mut label = shorten(text, chars);
+    while text_width(&label) > room && chars > 1 {
+        chars -= 1;
+        label = shorten(text, chars);
+    }
+    let width = text_width(&label);
+    if width <= right_room {
+        let extent = Extent {
+            x,
+            left: x + 4,
+            right: x + 4 + width,
+        };
+        (label, extent, x + 4, "start")
+    } else {
+        let end = x.saturating_sub(4);
+        let extent = Extent {
+            x,
+            left: end.saturating_sub(width),
+            right: end,
+        };
+        (label, extent, end, "end")
+    }
 }
 
 impl TimelineView {
@@ -483,6 +504,26 @@ mod tests {
         assert_eq!(ticks.len(), 7);
         let labels: Vec<_> = years.into_iter().filter_map(|t| t.label).collect();
         assert_eq!(labels, ["2025", "2026", "2027", "2028", "2029", "2030"]);
+    }
+
+    #[test]
+    fn a_label_too_long_for_either_side_is_cut_to_fit() {
+        let wide = "W".repeat(60);
+        let (label, extent, _, anchor) = fit(&wide, 36, WIDTH / 2);
+        assert!(
+            extent.left >= MARGIN && extent.right <= WIDTH - MARGIN,
+            "{extent:?}"
+        );
+        assert!(
+            label.ends_with('\u{2026}') && label.chars().count() < 36,
+            "{label}"
+        );
+        assert_eq!(anchor, "start");
+        let (_, extent, text_x, anchor) = fit("Runs until: a term", 36, WIDTH - MARGIN);
+        assert_eq!(
+            (anchor, text_x, extent.right),
+            ("end", WIDTH - MARGIN - 4, WIDTH - MARGIN - 4)
+        );
     }
 
     #[test]
