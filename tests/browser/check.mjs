@@ -298,8 +298,10 @@ await step('time axis', async () => {
           check(`time axis: every mark links to a page or anchor that exists, ${p}#${f.id}`, dead.length === 0, dead.join(', '));
         }
       }
-      if (width === 390 && media === 'screen') {
-        await page.screenshot({ path: path.join(ARTIFACTS, `axis-${p.replace('.html', '')}-${width}-${scheme}.png`), fullPage: p === 'timeline.html' });
+      if (media === 'screen') {
+        for (const f of found) {
+          await page.locator(`#${f.id}`).screenshot({ path: path.join(ARTIFACTS, `axis-${f.id}-${width}-${scheme}.png`) });
+        }
       }
     }
     await ctx.close();
