@@ -294,8 +294,9 @@ struct Extent {
 /// The row of each label, 0 nearest the axis: the lowest where it keeps
 /// `GAP` from every other label, runs across no other mark's line (which
 /// goes from the axis up to that mark's label), and has no label below it
-/// across its own line. Labels run rightwards, so they are placed from the
-/// right: one that runs across later marks goes above their labels. Where
+/// across its own line; of marks at one place, the earlier above. Labels
+/// run rightwards, so they are placed from the right: one that runs across
+/// later marks goes above their labels. Where
 /// no row avoids every line, the lowest clear of other labels is taken.
 fn place(extents: &[Extent]) -> Vec<u32> {
     // Placed from the right, so the marks placed so far stand at or right
@@ -304,10 +305,12 @@ fn place(extents: &[Extent]) -> Vec<u32> {
     let mut by_row: Vec<Vec<Extent>> = Vec::new();
     let mut rows = vec![0; extents.len()];
     for (n, e) in extents.iter().enumerate().rev() {
-        // Above the labels of the marks whose lines this label runs across.
+        // Above the labels of the marks whose lines this label runs across,
+        // and of the later marks at the same place, so that a stack reads
+        // in date order from the top.
         let crossed = (placed.iter().rev())
-            .take_while(|(_, o)| o.x <= e.right)
-            .filter(|(_, o)| o.x >= e.left)
+            .take_while(|(_, o)| o.x <= e.right.max(e.x))
+            .filter(|(_, o)| o.x == e.x || (e.left..=e.right).contains(&o.x))
             .map(|&(row, _)| row + 1);
         let lowest = crossed.max().unwrap_or(0);
         // Not above a label that runs left across this mark's line (one
@@ -448,6 +451,9 @@ mod tests {
         // line goes above that mark's label.
         assert_eq!(place(&[at(0, 50), at(300, 50)]), [0, 0]);
         assert_eq!(place(&[at(300, 50), at(300, 50)]), [1, 0]);
+        // At one place, the earlier above the later, even where the
+        // earlier would fit lower.
+        assert_eq!(place(&[at(100, 20), at(100, 300), at(300, 50)]), [2, 1, 0]);
         assert_eq!(place(&[at(0, 200), at(100, 50), at(400, 50)]), [1, 0, 0]);
         // Under a label set to end at its line, near the right edge, no
         // row avoids every line: the lowest clear of labels is taken.
