@@ -302,7 +302,7 @@ fn front_matter_strings_never_escape_their_context() {
         let timeline = page(&out, "timeline.html");
         let words = payload.split_whitespace().collect::<Vec<_>>().join(" ");
         let label = select(&timeline, "svg a.mark-event text");
-        assert_eq!(label.iter().map(text).collect::<Vec<_>>(), [words.clone()]);
+        assert_eq!(label.iter().map(text).collect::<Vec<_>>(), [words.as_str()]);
         let title = text(&select(&timeline, "svg a.mark-event title")[0]);
         assert!(title.contains(&words), "{title}");
         let json: serde_json::Value =
