@@ -1,5 +1,5 @@
 //! The entity graph: every mention of every entity, backlinks, the relations
-//! front matter declares, and print labels (P1, C1, Q1 …) numbered by first
+//! front matter declares, and print labels (P1, C1, Q1, E1 …) numbered by first
 //! mention in reading order.
 //!
 //! The graph is built once from plain values and read by every renderer. It does
@@ -83,22 +83,25 @@ pub struct Graph {
     pub relations: Relations,
     /// The numbers of each entity's mentions, in reading order, by kind and
     /// index.
-    by_entity: [Vec<Vec<usize>>; 4],
+    by_entity: [Vec<Vec<usize>>; 5],
     /// Each page's mentions, which stand together in `mentions`.
     by_page: HashMap<PageId, Range<usize>>,
     /// Each entity's label number, by kind and index; 0 for one never
     /// numbered (every section).
-    labels: [Vec<usize>; 4],
+    labels: [Vec<usize>; 5],
     /// Entities of each numbered kind in label order, by kind.
-    numbered: [Vec<EntityKey>; 4],
+    numbered: [Vec<EntityKey>; 5],
     /// The relations read the other way, by party or clause index: the
     /// clauses binding a party, the quotes by a party and about it, the
-    /// parties affiliated with it, and the quotes about a clause.
+    /// parties affiliated with it, the events it took part in, and the
+    /// quotes about a clause and the events that concern it.
     pub party_clauses: Vec<Vec<usize>>,
     pub party_quotes: Vec<Vec<usize>>,
     pub party_quoted_in: Vec<Vec<usize>>,
     pub party_people: Vec<Vec<usize>>,
+    pub party_events: Vec<Vec<usize>>,
     pub clause_quotes: Vec<Vec<usize>>,
+    pub clause_events: Vec<Vec<usize>>,
 }
 
 impl Graph {
@@ -179,6 +182,8 @@ impl Graph {
         self.party_quoted_in = invert(parties, about(Kind::Party));
         self.party_people = invert(parties, &r.party_affiliation);
         self.clause_quotes = invert(clauses, about(Kind::Clause));
+        self.party_events = invert(parties, &r.event_parties);
+        self.clause_events = invert(clauses, &r.event_clauses);
     }
 
     /// Mentions of `key`, in reading order.
@@ -192,19 +197,19 @@ impl Graph {
         self.mentions[range].iter()
     }
 
-    /// The print label, `P2`, of a party, clause or quote.
+    /// The print label, `P2`, of a party, clause, quote or event.
     pub fn label(&self, key: EntityKey) -> Option<String> {
         let letter = key.kind.label_letter()?;
         let n = *self.labels[key.kind as usize].get(key.index)?;
         (n > 0).then(|| format!("{letter}{n}"))
     }
 
-    /// Parties, clauses or quotes in label order.
+    /// Parties, clauses, quotes or events in label order.
     pub fn numbered(&self, kind: Kind) -> &[EntityKey] {
         &self.numbered[kind as usize]
     }
 
-    /// Parties, clauses and quotes that no other page references.
+    /// Parties, clauses, quotes and events that no other page references.
     fn unreferenced(&self, briefing: &Briefing) -> Vec<Diagnostic> {
         let mut out = Vec::new();
         for key in briefing.keys().filter(|k| k.kind != Kind::Section) {

@@ -18,8 +18,8 @@ use crate::date::Date;
 use crate::diagnostics::{Diagnostic, FileId, Files};
 use crate::frontmatter;
 use crate::model::{
-    Briefing, ClauseMeta, Doc, Entity, IndexMeta, Kind, PartyMeta, QuoteMeta, SectionMeta, Status,
-    is_valid_id, slugify,
+    Briefing, ClauseMeta, Doc, Entities, Entity, EventMeta, IndexMeta, Kind, PartyMeta, QuoteMeta,
+    SectionMeta, Status, is_valid_id, slugify,
 };
 use crate::source::{ContentFile, Slot, Sources};
 
@@ -32,20 +32,15 @@ pub fn load(sources: &Sources) -> (Option<Briefing>, Vec<Diagnostic>) {
     let front = (sources.content.iter())
         .find(|content| content.slot == Slot::Front)
         .and_then(|content| front(files, content, &mut diagnostics));
-    let sections = entities::<SectionMeta>(sources, &mut diagnostics);
-    let parties = entities::<PartyMeta>(sources, &mut diagnostics);
-    let clauses = entities::<ClauseMeta>(sources, &mut diagnostics);
-    let quotes = entities::<QuoteMeta>(sources, &mut diagnostics);
+    let loaded = Entities {
+        sections: entities::<SectionMeta>(sources, &mut diagnostics),
+        parties: entities::<PartyMeta>(sources, &mut diagnostics),
+        clauses: entities::<ClauseMeta>(sources, &mut diagnostics),
+        quotes: entities::<QuoteMeta>(sources, &mut diagnostics),
+        events: entities::<EventMeta>(sources, &mut diagnostics),
+    };
     let briefing = config.map(|config| {
-        let mut briefing = Briefing::new(
-            config,
-            sources.config_file,
-            front,
-            sections,
-            parties,
-            clauses,
-            quotes,
-        );
+        let mut briefing = Briefing::new(config, sources.config_file, front, loaded);
         // A file that did not load keeps its id, when it has one, so that
         // references to it point at its error. An id another file of its
         // kind loaded under is not missing.
@@ -251,6 +246,15 @@ impl Meta for QuoteMeta {
     }
 }
 
+impl Meta for EventMeta {
+    const KIND: Kind = Kind::Event;
+
+    fn check(&mut self, at: &Fill, out: &mut Vec<Diagnostic>) {
+        let help = "say what happened in a few words, e.g. \"Revised agreement announced\"";
+        at.required("title", &self.title, help, out);
+    }
+}
+
 impl Fill<'_> {
     /// Reports the required `key` if its `value` is blank, at the value,
     /// with `help` saying what to write there.
@@ -300,8 +304,8 @@ pub(crate) fn section_order(stem: &str) -> (Option<i64>, String) {
 
 /// Refuses an id that is not one, and one whose page would be written over
 /// another: `parties/index.html` is the parties' index, so no party may be
-/// called `index` (nor may a clause or a quote). Sections have no index
-/// page, so `index` is theirs to use.
+/// called `index` (nor may a clause or a quote). Sections and events have
+/// no index page, so `index` is theirs to use.
 fn check_id(file: FileId, kind: Kind, id: &str) -> Result<(), Diagnostic> {
     let error = |code, message: String, help: String| {
         let error = Diagnostic::error(code, file, 0..0, message);
@@ -317,7 +321,7 @@ fn check_id(file: FileId, kind: Kind, id: &str) -> Result<(), Diagnostic> {
         };
         return error("invalid-id", format!("`{id}` is not a valid id"), help);
     }
-    if kind != Kind::Section && id == "index" {
+    if kind.has_index() && id == "index" {
         let (name, dir) = (kind.as_str(), kind.dir());
         let message = format!(
             "a {name} cannot have the id `index`: `{dir}/index.html` is the list of every {name}"

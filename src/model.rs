@@ -1,5 +1,5 @@
 //! The briefing's entities as typed values: sections, parties, clauses, quotes,
-//! their front matter, and the [`Briefing`] that owns them all with id lookup.
+//! events, their front matter, and the [`Briefing`] that owns them all with id lookup.
 //!
 //! These are plain data produced by `load`; nothing here parses Markdown, reads
 //! files or renders.
@@ -13,7 +13,7 @@ use crate::config::Config;
 use crate::date::Date;
 use crate::diagnostics::FileId;
 
-/// The four kinds of things a reference can point at.
+/// The five kinds of things a reference can point at.
 #[derive(
     Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, clap::ValueEnum,
 )]
@@ -24,21 +24,28 @@ pub enum Kind {
     Party,
     Clause,
     Quote,
+    Event,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 4] = [Kind::Section, Kind::Party, Kind::Clause, Kind::Quote];
+    pub const ALL: [Kind; 5] = [
+        Kind::Section,
+        Kind::Party,
+        Kind::Clause,
+        Kind::Quote,
+        Kind::Event,
+    ];
 
     // The tables below list the kinds in the order they are declared, which
     // is `self as usize`.
 
     pub fn as_str(self) -> &'static str {
-        ["section", "party", "clause", "quote"][self as usize]
+        ["section", "party", "clause", "quote", "event"][self as usize]
     }
 
     /// The folder of this kind, both under `content/` and in the output.
     pub fn dir(self) -> &'static str {
-        ["sections", "parties", "clauses", "quotes"][self as usize]
+        ["sections", "parties", "clauses", "quotes", "events"][self as usize]
     }
 
     pub fn from_prefix(s: &str) -> Option<Kind> {
@@ -47,11 +54,17 @@ impl Kind {
 
     /// The letter of print labels (`P2`), for the kinds that are numbered.
     pub fn label_letter(self) -> Option<char> {
-        [None, Some('P'), Some('C'), Some('Q')][self as usize]
+        [None, Some('P'), Some('C'), Some('Q'), Some('E')][self as usize]
     }
 
     pub fn can_embed(self) -> bool {
-        matches!(self, Kind::Clause | Kind::Quote)
+        matches!(self, Kind::Clause | Kind::Quote | Kind::Event)
+    }
+
+    /// Whether the kind has a page listing every entity of it,
+    /// `DIR/index.html` (events are listed by `timeline.html` instead).
+    pub fn has_index(self) -> bool {
+        matches!(self, Kind::Party | Kind::Clause | Kind::Quote)
     }
 }
 
@@ -176,6 +189,19 @@ pub struct QuoteMeta {
     pub source: Option<Spanned<String>>,
 }
 
+/// A dated happening the briefing tells of (`content/events/ID.md`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventMeta {
+    pub title: String,
+    pub date: Date,
+    #[serde(default)]
+    pub parties: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub clauses: Vec<Spanned<String>>,
+    pub source: Option<Spanned<String>>,
+}
+
 /// Where a direct quote stands in its source's file: the line and the
 /// paragraph of its first word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -196,6 +222,7 @@ pub type Section = Entity<SectionMeta>;
 pub type Party = Entity<PartyMeta>;
 pub type Clause = Entity<ClauseMeta>;
 pub type Quote = Entity<QuoteMeta>;
+pub type Event = Entity<EventMeta>;
 
 /// Everything loaded from a site: settings, the front page text and the entities,
 /// sections in reading order and the other kinds sorted by id.
@@ -208,6 +235,7 @@ pub struct Briefing {
     pub parties: Vec<Party>,
     pub clauses: Vec<Clause>,
     pub quotes: Vec<Quote>,
+    pub events: Vec<Event>,
     /// Entities whose file exists but could not be loaded (its front matter
     /// has an error), by kind and id, with the file's path as shown in
     /// diagnostics: a reference to one is reported as such, not as unknown.
@@ -217,7 +245,17 @@ pub struct Briefing {
     pub checked: FxHashMap<usize, Checked>,
     /// The picture shared links show, once found (set by `image`).
     pub image: Option<crate::image::Image>,
-    ids: [FxHashMap<String, usize>; 4],
+    ids: [FxHashMap<String, usize>; 5],
+}
+
+/// The entities of every kind, as `load` hands them to [`Briefing::new`].
+#[derive(Debug, Clone, Default)]
+pub struct Entities {
+    pub sections: Vec<Section>,
+    pub parties: Vec<Party>,
+    pub clauses: Vec<Clause>,
+    pub quotes: Vec<Quote>,
+    pub events: Vec<Event>,
 }
 
 impl Briefing {
@@ -225,11 +263,15 @@ impl Briefing {
         config: Config,
         config_file: FileId,
         front: Option<Doc>,
-        sections: Vec<Section>,
-        parties: Vec<Party>,
-        clauses: Vec<Clause>,
-        quotes: Vec<Quote>,
+        entities: Entities,
     ) -> Self {
+        let Entities {
+            sections,
+            parties,
+            clauses,
+            quotes,
+            events,
+        } = entities;
         let mut briefing = Briefing {
             config,
             config_file,
@@ -238,9 +280,10 @@ impl Briefing {
             parties,
             clauses,
             quotes,
+            events,
             ..Briefing::default()
         };
-        let mut ids: [FxHashMap<String, usize>; 4] = Default::default();
+        let mut ids: [FxHashMap<String, usize>; 5] = Default::default();
         for key in briefing.keys() {
             ids[key.kind as usize].insert(briefing.id(key).to_string(), key.index);
         }
@@ -278,6 +321,7 @@ impl Briefing {
             Kind::Party => self.parties.len(),
             Kind::Clause => self.clauses.len(),
             Kind::Quote => self.quotes.len(),
+            Kind::Event => self.events.len(),
         }
     }
 
@@ -287,6 +331,7 @@ impl Briefing {
             Kind::Party => &self.parties[key.index].id,
             Kind::Clause => &self.clauses[key.index].id,
             Kind::Quote => &self.quotes[key.index].id,
+            Kind::Event => &self.events[key.index].id,
         }
     }
 
@@ -296,16 +341,18 @@ impl Briefing {
             Kind::Party => self.parties[key.index].doc,
             Kind::Clause => self.clauses[key.index].doc,
             Kind::Quote => self.quotes[key.index].doc,
+            Kind::Event => self.events[key.index].doc,
         }
     }
 
-    /// The name a reference with empty text shows: party name, clause or section
-    /// title, or a quote's speaker and opening words.
+    /// The name a reference with empty text shows: party name, clause,
+    /// section or event title, or a quote's speaker and opening words.
     pub fn display_name(&self, key: EntityKey) -> String {
         match key.kind {
             Kind::Section => self.sections[key.index].meta.title.clone(),
             Kind::Party => self.parties[key.index].meta.name.clone(),
             Kind::Clause => self.clauses[key.index].meta.title.clone(),
+            Kind::Event => self.events[key.index].meta.title.clone(),
             Kind::Quote => {
                 let quote = &self.quotes[key.index].meta;
                 let speaker = quote.speaker.get_ref();

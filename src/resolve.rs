@@ -1,5 +1,5 @@
 //! Binding ids to entities: the ids front matter names (`speaker`, `parties`,
-//! `about`, `affiliation`, `source`) and the references a body makes.
+//! `clauses`, `about`, `affiliation`, `source`) and the references a body makes.
 //!
 //! Resolution never fails: it returns what it could bind together with a
 //! diagnostic, with a did-you-mean from ids of the same kind, for everything it
@@ -14,11 +14,12 @@ use crate::diagnostics::{Diagnostic, FileId, NOT_LOADED, suggest};
 use crate::model::{Briefing, Doc, EntityKey, Kind, Status};
 
 /// The code of the error for an id that names no entity, by [`Kind`].
-pub const UNKNOWN: [&str; 4] = [
+pub const UNKNOWN: [&str; 5] = [
     "unknown-section",
     "unknown-party",
     "unknown-clause",
     "unknown-quote",
+    "unknown-event",
 ];
 
 /// The links between entities that front matter declares.
@@ -28,6 +29,8 @@ pub struct Relations {
     pub quote_speaker: Vec<Option<usize>>,
     pub quote_about: Vec<Vec<EntityKey>>,
     pub party_affiliation: Vec<Option<usize>>,
+    pub event_parties: Vec<Vec<usize>>,
+    pub event_clauses: Vec<Vec<usize>>,
 }
 
 /// Checks every id named in front matter and the clause rules that depend on
@@ -74,6 +77,24 @@ pub fn relations(briefing: &Briefing) -> (Relations, Vec<Diagnostic>) {
         relations.quote_about.push(about.collect());
         cx.check_source(&meta.source, quote.doc);
     }
+    for event in &briefing.events {
+        let meta = &event.meta;
+        let parties = (meta.parties.iter()).filter_map(|p| cx.party(p, event.doc, "parties"));
+        relations.event_parties.push(parties.collect());
+        let clauses = (meta.clauses.iter()).filter_map(|c| {
+            let span = shift(event.doc, c.span());
+            let clause = cx.lookup(
+                Kind::Clause,
+                c.get_ref(),
+                event.doc.file,
+                span,
+                Some("clauses"),
+            );
+            Some(clause?.index)
+        });
+        relations.event_clauses.push(clauses.collect());
+        cx.check_source(&meta.source, event.doc);
+    }
     for section in &briefing.sections {
         cx.check_source(&section.meta.source, section.doc);
     }
@@ -111,7 +132,7 @@ pub fn references(
                 _ if !r.embed => return Some(key),
                 _ if !r.kind.can_embed() => (
                     format!("a {kind} cannot be embedded as a card"),
-                    format!("only quotes and clauses embed; link to it instead: `[]({kind}:{id})`"),
+                    format!("only quotes, clauses and events embed; link to it instead: `[]({kind}:{id})`"),
                 ),
                 Place::Flow => return Some(key),
                 Place::Heading => misplaced("a heading"),
@@ -140,7 +161,7 @@ fn flawed(file: FileId, span: Range<usize>, r: &RawRef, flaw: &Flaw) -> Diagnost
             format!("`{written}:` is not a kind of reference"),
             "would be a dead link",
             format!(
-                "did you mean `{kind}:`? write `{kind}:{}`; the kinds are `party:`, `clause:`, `quote:` and `section:`",
+                "did you mean `{kind}:`? write `{kind}:{}`; the kinds are `party:`, `clause:`, `quote:`, `event:` and `section:`",
                 r.id,
                 kind = r.kind.as_str()
             ),

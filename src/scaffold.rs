@@ -49,7 +49,7 @@ macro_rules! starter {
 
 /// The starter site `brief init` writes: each file's path in the site and its
 /// text.
-const INIT: [(&str, &str); 8] = starter![
+const INIT: [(&str, &str); 9] = starter![
     "briefing.toml",
     "sources/source-1.txt",
     "content/_index.md",
@@ -57,6 +57,7 @@ const INIT: [(&str, &str); 8] = starter![
     "content/parties/example-co.md",
     "content/clauses/supply-term.md",
     "content/quotes/example-statement.md",
+    "content/events/term-changed.md",
     ".gitignore",
 ];
 
@@ -118,6 +119,7 @@ fn skeleton(kind: Kind, id: &str) -> String {
         Kind::Party => include_str!("../scaffold/new/party.md"),
         Kind::Clause => include_str!("../scaffold/new/clause.md"),
         Kind::Quote => include_str!("../scaffold/new/quote.md"),
+        Kind::Event => include_str!("../scaffold/new/event.md"),
     };
     text.replace("{name}", &name)
 }

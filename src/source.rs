@@ -261,7 +261,7 @@ fn walk(
         }
         let Some(slot) = slot_of(entry.depth(), path) else {
             let message = "this file is not in a content folder and is ignored";
-            let help = "content files go in content/sections, content/parties, content/clauses or content/quotes";
+            let help = "content files go in content/sections, content/parties, content/clauses, content/quotes or content/events";
             let ignored = Diagnostic::warning("ignored-file", 0, 0..0, message);
             problem(path, ignored.with_label("ignored").with_help(help));
             continue;

@@ -121,7 +121,7 @@
   var input = d.getElementById('search-input'),
     list = d.getElementById('search-results'),
     status = d.getElementById('search-status'),
-    kinds = { section: 'Section', party: 'Party', clause: 'Clause', quote: 'Quote' },
+    kinds = { section: 'Section', party: 'Party', clause: 'Clause', quote: 'Quote', event: 'Event' },
     entries = null;
   if (!input || !list) return;
 

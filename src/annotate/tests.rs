@@ -545,11 +545,14 @@ fn misspelt_kinds_are_near_a_reserved_kind_and_real_schemes_are_not() {
         ("qoute:x", Kind::Quote),
         ("QUOTES:x", Kind::Quote),
         ("sectoin:x", Kind::Section),
+        ("events:x", Kind::Event),
+        ("Evnet:x", Kind::Event),
     ] {
         assert_eq!(misspelt_kind(dest).map(|(_, k, _)| k), Some(kind), "{dest}");
     }
     for dest in [
         "party:x",
+        "event:x",
         "https://x.org",
         "mailto:a@example.org",
         "tel:+1555",

@@ -271,6 +271,7 @@ fn prose_keys(briefing: &Briefing, key: EntityKey) -> Vec<(&'static str, &str)> 
             let paraphrase = meta.kind == QuoteKind::Paraphrase;
             vec![("text", Some(&meta.text).filter(|_| paraphrase))]
         }
+        Kind::Event => vec![("title", Some(&briefing.events[key.index].meta.title))],
     };
     (keys.into_iter())
         .filter_map(|(name, value)| Some((name, value?.as_str())))

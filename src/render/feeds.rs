@@ -92,11 +92,12 @@ fn graph_json(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
 
 pub fn sitemap(r: &Renderer) -> OutFile {
     let base = r.base_url.clone().unwrap_or_default();
-    let mut paths = vec!["index.html".to_string(), "print.html".to_string()];
+    let mut paths = ["index.html", "print.html", "timeline.html"]
+        .map(String::from)
+        .to_vec();
     paths.extend(r.views.iter().map(|v| v.href.clone()));
-    paths.extend(
-        [Kind::Party, Kind::Clause, Kind::Quote].map(|k| format!("{}/index.html", k.dir())),
-    );
+    let indexes = Kind::ALL.into_iter().filter(|k| k.has_index());
+    paths.extend(indexes.map(|k| format!("{}/index.html", k.dir())));
     paths.sort();
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",

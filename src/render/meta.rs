@@ -132,6 +132,20 @@ pub fn entity(r: &Renderer, key: EntityKey, referenced: &[(Kind, String)]) -> Me
             });
             (view.text.as_deref().and_then(describe), quote)
         }
+        Kind::Event => {
+            let date = view.date.as_deref();
+            let event = json!({
+                "@type": "Event",
+                "name": view.name,
+                "startDate": date.map(|d| &d.iso),
+                "about": links(&mut view.parties.iter().chain(&view.clauses).map(|p| &*p.key)),
+            });
+            let line = date.map_or_else(
+                || view.name.clone(),
+                |d| format!("{}: {}", d.human, view.name),
+            );
+            (describe(&line), event)
+        }
     };
     object["description"] = json!(description);
     object["url"] = json!(url(r, &view.href));
@@ -221,6 +235,7 @@ fn thing(r: &Renderer, key: EntityKey) -> Value {
     let kind = match key.kind {
         Kind::Party => party_type(view.party_kind.unwrap_or(PartyKind::Organisation)),
         Kind::Quote => "Quotation",
+        Kind::Event => "Event",
         _ => "Thing",
     };
     json!({"@type": kind, "name": view.name, "url": url(r, &view.href)})

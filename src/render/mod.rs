@@ -15,6 +15,7 @@ mod meta;
 mod pages;
 mod print;
 mod targets;
+mod timeline;
 pub mod views;
 
 use std::sync::{Arc, OnceLock, PoisonError};

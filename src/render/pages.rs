@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::dealmap::{self, DealMap};
 use super::meta::{self, Meta};
+use super::timeline::{self, Scope, TimelineView};
 use super::views::{
     self, EntityView, LinkMode, MentionGroup, MentionView, Neighbours, RelatedGroup, SiteView,
 };
@@ -22,6 +23,7 @@ use crate::model::{EntityKey, Kind, PartyKind};
 enum Job {
     Front,
     Index(Kind),
+    Timeline,
     NotFound,
 }
 
@@ -30,8 +32,13 @@ enum Job {
 /// beside its entry in `print.html`, which holds every section and, since
 /// every party, clause and quote gets a label, every other entity.
 pub fn all(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
-    let mut jobs = vec![Job::Front, Job::NotFound];
-    jobs.extend([Kind::Party, Kind::Clause, Kind::Quote].map(Job::Index));
+    let mut jobs = vec![Job::Front, Job::Timeline, Job::NotFound];
+    jobs.extend(
+        Kind::ALL
+            .into_iter()
+            .filter(|k| k.has_index())
+            .map(Job::Index),
+    );
     jobs.par_iter().try_for_each(|job| {
         let file = match *job {
             Job::Front => {
@@ -41,6 +48,7 @@ pub fn all(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
             Job::Index(kind) => r.kept(&format!("{}/index.html", kind.dir()), &(), || {
                 index(r, kind)
             }),
+            Job::Timeline => r.kept("timeline.html", &(), || timeline(r)),
             Job::NotFound => r.kept("404.html", &(), || {
                 let meta = meta::listing(r, "Page not found", "404.html", false);
                 page(r, "404.html", "404.html", "Page not found", [], meta, ())
@@ -148,6 +156,8 @@ struct FrontPage<'a> {
     sections: Vec<views::SectionItem<'a>>,
     parties: Vec<&'a EntityView>,
     quotes: Vec<&'a EntityView>,
+    /// The events on a time axis (everything dated, when there are none).
+    timeline: Option<TimelineView>,
 }
 
 fn front(r: &Renderer) -> Result<OutFile, RenderError> {
@@ -167,11 +177,47 @@ fn front(r: &Renderer) -> Result<OutFile, RenderError> {
             .collect(),
         parties: numbered(r, Kind::Party),
         quotes: numbered(r, Kind::Quote),
+        timeline: drawn(r, Scope::Compact),
     };
-    let previews = lookup(r, referenced).chain(r.graph.numbered(Kind::Clause).iter().copied());
+    let on_axis: Vec<EntityKey> = (page.timeline.iter())
+        .flat_map(|t| t.keys(r.briefing))
+        .collect();
+    let previews = (lookup(r, referenced))
+        .chain(r.graph.numbered(Kind::Clause).iter().copied())
+        .chain(on_axis);
     let title = &r.briefing.config.title;
     let meta = meta::front(r, "index.html");
     self::page(r, "index.html", "index.html", title, previews, meta, page)
+}
+
+/// The dated things of `scope` on a time axis, linking to the site's pages.
+fn drawn(r: &Renderer, scope: Scope) -> Option<TimelineView> {
+    timeline::timeline(r.briefing, |k| r.graph.label(k), scope, LinkMode::Site)
+}
+
+#[derive(Serialize)]
+struct TimelinePage {
+    timeline: Option<TimelineView>,
+}
+
+/// `timeline.html`: every dated thing in order, on a drawn axis.
+fn timeline(r: &Renderer) -> Result<OutFile, RenderError> {
+    let page = TimelinePage {
+        timeline: drawn(r, Scope::Full),
+    };
+    let previews: Vec<EntityKey> = (page.timeline.iter())
+        .flat_map(|t| t.keys(r.briefing))
+        .collect();
+    let meta = meta::listing(r, "Timeline", "timeline.html", true);
+    self::page(
+        r,
+        "timeline.html",
+        "timeline.html",
+        "Timeline",
+        previews,
+        meta,
+        page,
+    )
 }
 
 /// The entities named by `referenced` that exist.
@@ -217,6 +263,7 @@ fn section(r: &Renderer, key: EntityKey, rendered: &Rendered) -> Result<OutFile,
         (Kind::Party, "Parties"),
         (Kind::Clause, "Clauses"),
         (Kind::Quote, "Quotes"),
+        (Kind::Event, "Events"),
     ]
     .map(|(kind, title)| {
         let keys = referenced().filter(|k| k.kind == kind).collect();
@@ -325,18 +372,22 @@ fn related(r: &Renderer, key: EntityKey) -> Vec<(String, Vec<EntityKey>)> {
             let clauses = of(Kind::Clause, &graph.party_clauses[i]);
             let by = of(Kind::Quote, &graph.party_quotes[i]);
             let about = of(Kind::Quote, &graph.party_quoted_in[i]);
+            let events = of(Kind::Event, &graph.party_events[i]);
             vec![
                 ("Clauses binding this party".into(), clauses),
                 (format!("Quotes by {name}"), by),
                 (format!("Quotes about {name}"), about),
+                (format!("Events involving {name}"), events),
             ]
         }
         Kind::Clause => {
             let parties = relations.clause_parties.get(i).into_iter().flatten();
             let quotes = of(Kind::Quote, &graph.clause_quotes[i]);
+            let events = of(Kind::Event, &graph.clause_events[i]);
             vec![
                 ("Parties".into(), of(Kind::Party, parties)),
                 ("Quotes about this clause".into(), quotes),
+                ("Events".into(), events),
             ]
         }
         Kind::Quote => {
@@ -345,6 +396,14 @@ fn related(r: &Renderer, key: EntityKey) -> Vec<(String, Vec<EntityKey>)> {
             vec![
                 ("Speaker".into(), of(Kind::Party, speaker)),
                 ("About".into(), about),
+            ]
+        }
+        Kind::Event => {
+            let parties = relations.event_parties.get(i).into_iter().flatten();
+            let clauses = relations.event_clauses.get(i).into_iter().flatten();
+            vec![
+                ("Parties".into(), of(Kind::Party, parties)),
+                ("Clauses".into(), of(Kind::Clause, clauses)),
             ]
         }
         Kind::Section => Vec::new(),

@@ -3,7 +3,9 @@
 //!
 //! `print.html` is a cover, a contents list, the sections in order, then one
 //! appendix per kind of entity (parties, the clause table, quotes) in label
-//! order, so that every `[P2]` in the text can be looked up on paper. References
+//! order, so that every `[P2]` in the text can be looked up on paper, and
+//! the Chronology: the time axis, every dated thing in order, and the
+//! events' entries in date order. References
 //! point at anchors inside the document. The look is `static/print.css`; this
 //! module only decides what the document holds.
 
@@ -16,6 +18,7 @@ use pulldown_cmark_escape::{escape_href, escape_html};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::timeline::{self, Scope, TimelineView};
 use super::views::{self, EntityView, LinkMode, SectionItem};
 use super::{OutFile, RenderError, Renderer, Sink, SiteError, text};
 use crate::annotate::{RenderOptions, Rendered};
@@ -31,6 +34,9 @@ struct PrintPage<'a> {
     parties: Vec<Item<EntityView>>,
     clauses: Vec<Item<EntityView>>,
     quotes: Vec<Item<EntityView>>,
+    /// In date order, after the time axis of everything dated.
+    events: Vec<Item<EntityView>>,
+    chronology: Option<TimelineView>,
     appendices: Vec<Appendix>,
     index: Vec<index::IndexGroup>,
     deal_map: Option<super::dealmap::DealMap>,
@@ -104,10 +110,21 @@ pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
         appendix(Kind::Clause),
         appendix(Kind::Quote),
     );
+    let mut by_date: Vec<EntityKey> = r.graph.numbered(Kind::Event).to_vec();
+    by_date.sort_by_key(|k| (r.briefing.events[k.index].meta.date, k.index));
+    let events: Vec<Item<EntityView>> = (by_date.into_iter())
+        .map(|key| Item {
+            entity: r.print_view(key),
+            entry: mark(key),
+        })
+        .collect();
+    let label_of = |key| r.graph.label(key);
+    let chronology = timeline::timeline(r.briefing, label_of, Scope::Full, LinkMode::Print);
     let candidates = [
         (!parties.is_empty(), "appendix-parties", "Parties"),
         (!clauses.is_empty(), "appendix-clauses", "What changed"),
         (!quotes.is_empty(), "appendix-quotes", "Quotes"),
+        (chronology.is_some(), "appendix-chronology", "Chronology"),
     ];
     let appendices = candidates
         .into_iter()
@@ -121,6 +138,8 @@ pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
         parties,
         clauses,
         quotes,
+        events,
+        chronology,
         appendices,
         index: index::index(r),
         deal_map: super::dealmap::briefing(r, LinkMode::Print),
@@ -171,7 +190,8 @@ fn entry(r: &Renderer, sink: &dyn Sink, key: EntityKey) -> Result<String, SiteEr
             html: body(r, key, page_body)?,
             sections: sections.clone(),
         };
-        // `print_section`, `print_party`, `print_clause` or `print_quote`.
+        // `print_section`, `print_party`, `print_clause`, `print_quote` or
+        // `print_event`.
         let component = format!("print_{}", key.kind.as_str());
         let html = r.theme.render_component("print.html", &component, &entry)?;
         Ok::<_, SiteError>(OutFile {
@@ -202,8 +222,9 @@ fn placed_once(plan: &[Piece], count: usize) -> Result<(), RenderError> {
         message: format!(
             "the page places {} of {count} entries ({missing} missing, {repeated} more than once): \
              write `{{{{ x.entry | safe }}}}` once for each item of `page.sections`, \
-             `page.parties`, `page.clauses` and `page.quotes`, and define the components \
-             `print_section`, `print_party`, `print_clause` and `print_quote` (see the built-in print.html)",
+             `page.parties`, `page.clauses`, `page.quotes` and `page.events`, and define the components \
+             `print_section`, `print_party`, `print_clause`, `print_quote` and `print_event` \
+             (see the built-in print.html)",
             count - missing,
         ),
     })

@@ -102,6 +102,9 @@ pub struct EntityView {
     pub date: Option<Box<DateView>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub about: Vec<LinkView<'static>>,
+    /// The clauses an event concerns.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub clauses: Vec<LinkView<'static>>,
     pub source: Option<Box<SourceView>>,
     /// Where a direct quote stands in its source's copy, once checked
     /// there word for word.
@@ -296,6 +299,24 @@ pub fn entity_view(
                     paragraph: c.paragraph,
                     line: c.line,
                 }),
+                ..view
+            }
+        }
+        Kind::Event => {
+            let meta = &briefing.events[key.index].meta;
+            let parties = relations.event_parties.get(key.index).into_iter().flatten();
+            let clauses = relations.event_clauses.get(key.index).into_iter().flatten();
+            let clause_link = |&index| {
+                link_to(EntityKey {
+                    kind: Kind::Clause,
+                    index,
+                })
+            };
+            EntityView {
+                date: Some(Box::new(DateView::new(&meta.date))),
+                parties: parties.map(|&index| party_link(index)).collect(),
+                clauses: clauses.map(clause_link).collect(),
+                source: source_of(&meta.source),
                 ..view
             }
         }

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Browser checks for a built brief site, in headless Chromium:
 //   accessibility (axe-core, light and dark), HTML validity (Nu HTML checker),
-//   layout at 390 and 1280 px with screenshots, reference previews (hover,
+//   layout at 390 and 1280 px with screenshots, the time axis (labels apart,
+//   links, titles, contrast), reference previews (hover,
 //   keyboard, Escape, touch, viewport), sidenotes, search (alias, "Bedrock",
 //   keyboard, file://), pages without JavaScript, and no request leaving the
 //   page's own origin.
@@ -130,6 +131,8 @@ const sample = {
   party: firstOf('party') && firstOf('party').href,
   clause: firstOf('clause') && firstOf('clause').href,
   quote: firstOf('quote') && firstOf('quote').href,
+  event: firstOf('event') && firstOf('event').href,
+  timeline: 'timeline.html',
   parties: 'parties/index.html',
   clauses: 'clauses/index.html',
   quotes: 'quotes/index.html',
@@ -218,6 +221,95 @@ await step('layout', async () => {
   console.log(`     screenshots in ${ARTIFACTS}`);
 });
 
+/* ---------- 4b. The time axis: labels clear of each other, links, titles, both schemes ---------- */
+
+// Every drawn time axis (timeline.html, the front page, print's Chronology)
+// at 390 and 1280 px, light and dark, and in print on an A4 page: no two
+// labels' boxes overlap and none leaves its drawing; every mark is a link
+// with a title and a target that exists; labels keep their contrast.
+await step('time axis', async () => {
+  const drawn = ['timeline.html', 'index.html', 'print.html'];
+  const luminance = (rgb) => {
+    const [r, g, b] = rgb.match(/[\d.]+/g).slice(0, 3).map((v) => {
+      const c = Number(v) / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const contrast = (a, b) => {
+    const [x, y] = [luminance(a), luminance(b)].sort((m, n) => n - m);
+    return (x + 0.05) / (y + 0.05);
+  };
+  const modes = [
+    ...[390, 1280].flatMap((width) => ['light', 'dark'].map((scheme) => ({ width, scheme, media: 'screen' }))),
+    { width: 794, scheme: 'light', media: 'print' },
+  ];
+  let figures = 0;
+  for (const { width, scheme, media } of modes) {
+    const ctx = await context({ viewport: { width, height: 900 }, colorScheme: scheme });
+    const page = await ctx.newPage();
+    await page.emulateMedia({ media });
+    for (const p of drawn) {
+      await page.goto(http_(p));
+      const found = await page.evaluate(() => [...document.querySelectorAll('svg.timeline-svg')].map((svg) => {
+        const box = svg.getBoundingClientRect();
+        const texts = [...svg.querySelectorAll('text')].map((t) => {
+          const r = t.getBoundingClientRect();
+          return { text: t.textContent, left: r.left, right: r.right, top: r.top, bottom: r.bottom, fill: getComputedStyle(t).fill };
+        });
+        const marks = [...svg.querySelectorAll('a.timeline-mark')].map((a) => ({
+          href: a.getAttribute('href'),
+          title: (a.querySelector(':scope > title') || {}).textContent || '',
+        }));
+        let bg = 'rgb(255, 255, 255)';
+        for (let el = svg; el; el = el.parentElement) {
+          const c = getComputedStyle(el).backgroundColor;
+          if (c && c !== 'transparent' && !/rgba\(.*,\s*0\)$/.test(c)) { bg = c; break; }
+        }
+        return { id: svg.closest('.timeline') && svg.closest('.timeline').id, box: { left: box.left, right: box.right, top: box.top, bottom: box.bottom }, texts, marks, bg };
+      }));
+      for (const f of found) {
+        figures++;
+        const where = `${p}#${f.id} at ${width}px ${media} ${scheme}`;
+        const overlaps = [];
+        for (let i = 0; i < f.texts.length; i++) {
+          for (let j = i + 1; j < f.texts.length; j++) {
+            const [a, b] = [f.texts[i], f.texts[j]];
+            const apart = a.right <= b.left + 0.5 || b.right <= a.left + 0.5 || a.bottom <= b.top + 0.5 || b.bottom <= a.top + 0.5;
+            if (!apart) overlaps.push(`"${a.text}" / "${b.text}"`);
+          }
+        }
+        check(`time axis: no two labels overlap, ${where}`, overlaps.length === 0, overlaps.slice(0, 3).join('; '));
+        const outside = f.texts.filter((t) => t.left < f.box.left - 0.5 || t.right > f.box.right + 0.5 || t.top < f.box.top - 0.5 || t.bottom > f.box.bottom + 0.5);
+        check(`time axis: no label cut off, ${where}`, outside.length === 0, outside.slice(0, 3).map((t) => t.text).join('; '));
+        const untitled = f.marks.filter((m) => !m.title.trim());
+        check(`time axis: every mark has a title, ${where}`, f.marks.length > 0 && untitled.length === 0, `${untitled.length} without`);
+        const low = f.texts.filter((t) => contrast(t.fill, f.bg) < 4.5);
+        check(`time axis: labels keep 4.5:1 contrast, ${where}`, low.length === 0, low.slice(0, 2).map((t) => `${t.text} ${t.fill} on ${f.bg}`).join('; '));
+        if (width === 1280 && scheme === 'light' && media === 'screen') {
+          const dead = [];
+          for (const m of f.marks) {
+            const url = new URL(m.href, http_(p));
+            const target = url.pathname.slice(1);
+            const file = path.join(site, decodeURIComponent(target));
+            const ok = fs.existsSync(file) && (!url.hash || fs.readFileSync(file, 'utf8').includes(`id="${decodeURIComponent(url.hash.slice(1))}"`));
+            if (!ok) dead.push(m.href);
+          }
+          check(`time axis: every mark links to a page or anchor that exists, ${p}#${f.id}`, dead.length === 0, dead.join(', '));
+        }
+      }
+      if (media === 'screen') {
+        for (const f of found) {
+          await page.locator(`#${f.id}`).screenshot({ path: path.join(ARTIFACTS, `axis-${f.id}-${width}-${scheme}.png`) });
+        }
+      }
+    }
+    await ctx.close();
+  }
+  const expected = fs.readFileSync(path.join(site, 'timeline.html'), 'utf8').includes('class="timeline-svg"');
+  check('time axis: drawn and checked', !expected || figures > 0, `${figures} drawing(s) checked`);
+});
+
 /* ---------- 5. Typography: the measure ---------- */
 
 await step('measure', async () => {
@@ -270,7 +362,7 @@ const inViewport = (s) => s && s.left >= 0 && s.top >= 0 && s.right <= s.vw + 0.
 await step('previews: hover and focus', async () => {
   const ctx = await context();
   const page = await ctx.newPage();
-  for (const kind of ['party', 'clause', 'quote', 'section']) {
+  for (const kind of ['party', 'clause', 'quote', 'event', 'section']) {
     // The first section with a visible reference of this kind.
     const where = sections.find((p) => new RegExp(`<p>[^\\n]*class="ref ref-${kind}"`).test(fs.readFileSync(path.join(site, p), 'utf8')));
     if (!check(`a section has a ${kind} reference in its text`, !!where)) continue;
@@ -482,7 +574,7 @@ await step('reference marks', async () => {
     return out;
   });
   const values = Object.values(marks);
-  check('party, clause, quote and section references carry distinct marks', values.length >= 3 && new Set(values).size === values.length && values.every((v) => v !== 'none|normal|normal'), JSON.stringify(Object.keys(marks)));
+  check('party, clause, quote, event and section references carry distinct marks', values.length >= 3 && new Set(values).size === values.length && values.every((v) => v !== 'none|normal|normal'), JSON.stringify(Object.keys(marks)));
   const statuses = await page.evaluate(() => [...document.querySelectorAll('.status')].map((s) => [s.className, s.textContent.trim()]));
   check('status badges carry their status as text', statuses.length > 0 && statuses.every(([c, t]) => c.includes(`status-${t}`)), JSON.stringify(statuses.slice(0, 3)));
   await ctx.close();

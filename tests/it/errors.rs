@@ -164,7 +164,7 @@ fn empty_required_fields_are_errors_at_the_value() {
     check_case("empty-fields").unwrap();
 }
 
-/// What `brief new` writes for a quote and a clause does not build until
+/// What `brief new` writes for a quote, a clause and an event does not build until
 /// its blanks are filled, and the errors say which.
 #[test]
 fn brief_new_skeletons_must_be_filled_before_they_build() {
@@ -177,6 +177,7 @@ fn brief_new_skeletons_must_be_filled_before_they_build() {
         ("party", "new-co"),
         ("clause", "new-term"),
         ("quote", "new-words"),
+        ("event", "new-happening"),
     ] {
         let out = run(&["new", kind, id, "--root", site]);
         assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -190,6 +191,7 @@ fn brief_new_skeletons_must_be_filled_before_they_build() {
             "{key}: {err}"
         );
     }
+    assert!(err.contains("expected a date"), "{err}");
 }
 
 /// References to an entity whose own file has an error say so, in one line,

@@ -9,6 +9,7 @@ mod build;
 mod conventions;
 mod dealmap;
 mod errors;
+mod events;
 mod incremental;
 mod meta;
 mod print;

@@ -39,6 +39,7 @@ fn print_html_is_one_document_with_cover_contents_sections_and_appendices() {
             "A Parties",
             "B What changed",
             "C Quotes",
+            "D Chronology",
             "Index"
         ],
         "contents: numbered sections, then lettered appendices, then the index"
@@ -49,6 +50,7 @@ fn print_html_is_one_document_with_cover_contents_sections_and_appendices() {
         "appendix-parties",
         "appendix-clauses",
         "appendix-quotes",
+        "appendix-chronology",
     ] {
         assert_eq!(select(&html, &format!("#{id}")).len(), 1, "{id}");
     }
@@ -58,7 +60,8 @@ fn print_html_is_one_document_with_cover_contents_sections_and_appendices() {
         [
             "Appendix A. Parties",
             "Appendix B. What changed",
-            "Appendix C. Quotes"
+            "Appendix C. Quotes",
+            "Appendix D. Chronology"
         ]
     );
 }

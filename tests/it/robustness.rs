@@ -229,8 +229,11 @@ fn hostile_site(payload: &str) -> tempfile::TempDir {
     );
     let quote =
         format!("+++\nspeaker = \"acme\"\ntext = {p}\nkind = \"direct\"\nabout = [\"org\"]\n+++\n");
+    let event = format!(
+        "+++\ntitle = {p}\ndate = 2026-04-27\nparties = [\"acme\"]\nclauses = [\"c\"]\nsource = \"s\"\n+++\n"
+    );
     let section = format!(
-        "+++\ntitle = {p}\nsummary = {p}\n+++\n[](party:acme) [](party:org) [](clause:c) [](quote:q)\n\n![](quote:q)\n\n![](clause:c)\n"
+        "+++\ntitle = {p}\nsummary = {p}\n+++\n[](party:acme) [](party:org) [](clause:c) [](quote:q) [](event:e)\n\n![](quote:q)\n\n![](clause:c)\n\n![](event:e)\n"
     );
     write_site(&[
         ("briefing.toml", config.as_bytes()),
@@ -238,6 +241,7 @@ fn hostile_site(payload: &str) -> tempfile::TempDir {
         ("content/parties/org.md", org.as_bytes()),
         ("content/clauses/c.md", clause.as_bytes()),
         ("content/quotes/q.md", quote.as_bytes()),
+        ("content/events/e.md", event.as_bytes()),
         ("content/sections/01-s.md", section.as_bytes()),
     ])
 }
@@ -294,6 +298,13 @@ fn front_matter_strings_never_escape_their_context() {
             text(&select(&html, "h1")[0]),
             payload.split_whitespace().collect::<Vec<_>>().join(" ")
         );
+        // The time axis holds it as text, in its label and its title.
+        let timeline = page(&out, "timeline.html");
+        let words = payload.split_whitespace().collect::<Vec<_>>().join(" ");
+        let label = select(&timeline, "svg a.mark-event text");
+        assert_eq!(label.iter().map(text).collect::<Vec<_>>(), [words.as_str()]);
+        let title = text(&select(&timeline, "svg a.mark-event title")[0]);
+        assert!(title.contains(&words), "{title}");
         let json: serde_json::Value =
             serde_json::from_slice(&std::fs::read(out.join("graph.json")).unwrap()).unwrap();
         assert_eq!(json["title"], payload);

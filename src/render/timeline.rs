@@ -1,0 +1,540 @@
+//! The time axis: every dated thing in the briefing (events, the dates a
+//! clause takes effect and runs until, the dates quotes were said) laid out
+//! along a drawn axis, as the view `timeline.html`, the front page and
+//! print's Chronology draw as inline SVG.
+//!
+//! This module only decides where things go: the axis runs from the start
+//! of the first year to the end of the last, each thing is a mark at its
+//! date (a dot for a day; a bar over the month or the year for a date known
+//! only that precisely), and each label goes in the lowest row above the
+//! axis where it overlaps no other. Label widths are estimated generously
+//! from their characters, since the build cannot measure text in the
+//! reader's fonts; the browser tests check the result. The SVG itself is
+//! the template's (`timeline_axis.html`).
+
+use serde::Serialize;
+
+use super::views::{LinkMode, entity_href};
+use crate::config::DateView;
+use crate::date::Date;
+use crate::model::{Briefing, EntityKey, Kind, shorten};
+
+/// The width of the drawing, in its own units (CSS pixels at full size).
+const WIDTH: u32 = 640;
+/// Room left and right of the axis.
+const MARGIN: u32 = 12;
+/// The label's font size and the height of a row of labels.
+const FONT: f32 = 12.0;
+const ROW: u32 = 20;
+/// The space kept between two labels in a row.
+const GAP: u32 = 10;
+/// Where the first row's baseline sits below the top.
+const TOP: u32 = 18;
+/// Below the lowest row: the axis, then the year labels under it.
+const AXIS_BELOW_ROWS: u32 = 14;
+const TICK_LABELS_BELOW_AXIS: u32 = 24;
+const BOTTOM: u32 = 8;
+
+/// What a date says about its entity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum What {
+    Happened,
+    Effective,
+    Until,
+    Said,
+}
+
+impl What {
+    fn as_str(self) -> &'static str {
+        match self {
+            What::Happened => "Event",
+            What::Effective => "Takes effect",
+            What::Until => "Runs until",
+            What::Said => "Said",
+        }
+    }
+}
+
+/// One dated thing: its date, its entity and what the date is of it.
+#[derive(Debug, Clone, Copy)]
+struct Dated {
+    date: Date,
+    key: EntityKey,
+    what: What,
+}
+
+/// Which dated things a drawing shows, and how long its labels may be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Everything dated: `timeline.html` and print's Chronology.
+    Full,
+    /// The events alone (everything dated when there are none), with
+    /// shorter labels: the front page's.
+    Compact,
+}
+
+/// The drawn time axis, as templates see it. Coordinates are whole units
+/// of the drawing's `viewBox`.
+#[derive(Debug, Clone, Hash, Serialize)]
+pub struct TimelineView {
+    pub width: u32,
+    pub height: u32,
+    /// The axis: its height and its ends; the tops and bottoms of its
+    /// ticks and of the bars on it; the baseline of the years under it.
+    pub axis_y: u32,
+    pub axis_from: u32,
+    pub axis_to: u32,
+    pub tick_top: u32,
+    pub tick_bottom: u32,
+    pub bar_top: u32,
+    pub year_y: u32,
+    /// The first and last year the axis shows.
+    pub from: u16,
+    pub to: u16,
+    pub ticks: Vec<Tick>,
+    /// The years' labels, each in the middle of its year.
+    pub years: Vec<Tick>,
+    /// In date order, which is also the order of the list beside it.
+    pub marks: Vec<Mark>,
+}
+
+/// A tick on the axis, or a year's label under it.
+#[derive(Debug, Clone, Hash, Serialize)]
+pub struct Tick {
+    pub x: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+}
+
+/// One dated thing drawn: a mark on the axis, a line up to its label, and
+/// the label, all one link to its entity.
+#[derive(Debug, Clone, Hash, Serialize)]
+pub struct Mark {
+    pub kind: Kind,
+    /// `event:id`, as references write it.
+    pub key: String,
+    pub href: String,
+    /// The entity's name in full, and as the label shows it.
+    pub name: String,
+    pub label: String,
+    /// `Event`, `Takes effect`, `Runs until` or `Said`.
+    pub what: &'static str,
+    pub date: DateView,
+    /// `day`, `month` or `year`: a dot, or a bar as wide as the span.
+    pub precision: &'static str,
+    /// The entity's print label (`E2`), where it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_label: Option<String>,
+    pub x: u32,
+    /// How wide a month's or a year's bar is, at least wide enough to see.
+    pub bar_width: u32,
+    /// The label's baseline, and where its text starts (or ends, when it
+    /// would run off the right edge and is set to end at its line).
+    pub y: u32,
+    pub text_x: u32,
+    pub anchor: &'static str,
+    /// Where the line up from the axis ends, by the middle of the label.
+    pub leader_top: u32,
+}
+
+/// The time axis of `briefing`'s dated things in `scope`, with links as
+/// `mode` makes them and each entity's print label from `label_of`; None
+/// when nothing is dated.
+pub fn timeline(
+    briefing: &Briefing,
+    label_of: impl Fn(EntityKey) -> Option<String>,
+    scope: Scope,
+    mode: LinkMode,
+) -> Option<TimelineView> {
+    let mut dated = dated(briefing);
+    if scope == Scope::Compact && dated.iter().any(|d| d.what == What::Happened) {
+        dated.retain(|d| d.what == What::Happened);
+    }
+    // Sorted by date, the first is the earliest and the last the latest.
+    let (first, last) = (dated.first()?.date.year(), dated.last()?.date.year());
+    let scale = Scale::new(first, last);
+    let max_chars = match scope {
+        Scope::Full => 36,
+        Scope::Compact => 28,
+    };
+    let mut marks = Vec::with_capacity(dated.len());
+    let mut extents = Vec::with_capacity(dated.len());
+    for d in &dated {
+        let name = briefing.display_name(d.key);
+        let (x, x2, precision) = scale.span(&d.date);
+        let text = match d.what {
+            What::Happened | What::Said => name.clone(),
+            what => format!("{}: {name}", what.as_str()),
+        };
+        let (label, extent, text_x, anchor) = fit(&text, max_chars, x);
+        extents.push(extent);
+        marks.push(Mark {
+            kind: d.key.kind,
+            key: briefing.key_string(d.key),
+            href: entity_href(briefing, d.key, mode),
+            name,
+            label,
+            what: d.what.as_str(),
+            date: DateView::new(&d.date),
+            precision,
+            entity_label: label_of(d.key),
+            x,
+            bar_width: x2.saturating_sub(x).max(4),
+            y: 0,
+            text_x,
+            anchor,
+            leader_top: 0,
+        });
+    }
+    let rows = place(&extents);
+    // Row 0 is the one nearest the axis, at the bottom of the rows.
+    let count = rows.iter().max().map_or(1, |&r| r + 1);
+    let axis_y = TOP + (count - 1) * ROW + AXIS_BELOW_ROWS;
+    for (mark, row) in marks.iter_mut().zip(rows) {
+        mark.y = TOP + (count - 1 - row) * ROW;
+        mark.leader_top = mark.y - 4;
+    }
+    let (ticks, years) = scale.ticks();
+    Some(TimelineView {
+        width: WIDTH,
+        height: axis_y + TICK_LABELS_BELOW_AXIS + BOTTOM,
+        axis_y,
+        axis_from: ticks.first().map_or(MARGIN, |t| t.x),
+        axis_to: ticks.last().map_or(WIDTH - MARGIN, |t| t.x),
+        tick_top: axis_y - 6,
+        tick_bottom: axis_y + 6,
+        bar_top: axis_y - 5,
+        year_y: axis_y + TICK_LABELS_BELOW_AXIS,
+        from: first,
+        to: last,
+        ticks,
+        years,
+        marks,
+    })
+}
+
+/// The label of a mark at `x`: `text` cut to at most `max_chars`, set to
+/// start just right of the mark's line, or, where it would run off the
+/// right edge, to end just left of it; cut shorter still when it fits on
+/// neither side. With where it runs, where its text is set, and how.
+fn fit(text: &str, max_chars: usize, x: u32) -> (String, Extent, u32, &'static str) {
+    let right_room = (WIDTH - MARGIN).saturating_sub(x + 4);
+    let left_room = x.saturating_sub(4 + MARGIN);
+    let room = right_room.max(left_room);
+    let mut chars = max_chars;
+    let mut label = shorten(text, chars);
+    while text_width(&label) > room && chars > 1 {
+        chars -= 1;
+        label = shorten(text, chars);
+    }
+    let width = text_width(&label);
+    if width <= right_room {
+        let extent = Extent {
+            x,
+            left: x + 4,
+            right: x + 4 + width,
+        };
+        (label, extent, x + 4, "start")
+    } else {
+        let end = x.saturating_sub(4);
+        let extent = Extent {
+            x,
+            left: end.saturating_sub(width),
+            right: end,
+        };
+        (label, extent, end, "end")
+    }
+}
+
+impl TimelineView {
+    /// The entities the drawing links to, once each, in date order.
+    pub fn keys<'a>(&'a self, briefing: &'a Briefing) -> impl Iterator<Item = EntityKey> + 'a {
+        let mut seen = std::collections::HashSet::new();
+        (self.marks.iter())
+            .filter(move |m| seen.insert(m.key.as_str()))
+            .filter_map(|m| {
+                let (kind, id) = crate::annotate::parse_reference(&m.key)?;
+                briefing.lookup(kind, id)
+            })
+    }
+}
+
+/// Every dated thing, in date order; of two on one date, in the order of
+/// `Briefing::keys`, an entity's effective date before its end.
+fn dated(briefing: &Briefing) -> Vec<Dated> {
+    let mut dated = Vec::new();
+    let mut add = |date: Option<Date>, kind: Kind, index: usize, what: What| {
+        if let Some(date) = date {
+            let key = EntityKey { kind, index };
+            dated.push(Dated { date, key, what });
+        }
+    };
+    for (index, event) in briefing.events.iter().enumerate() {
+        add(Some(event.meta.date), Kind::Event, index, What::Happened);
+    }
+    for (index, clause) in briefing.clauses.iter().enumerate() {
+        add(clause.meta.effective, Kind::Clause, index, What::Effective);
+        add(clause.meta.until, Kind::Clause, index, What::Until);
+    }
+    for (index, quote) in briefing.quotes.iter().enumerate() {
+        add(quote.meta.date, Kind::Quote, index, What::Said);
+    }
+    dated.sort_by_key(|d| (d.date, briefing.position(d.key), d.what));
+    dated
+}
+
+/// Where a mark stands on the axis and where its label runs.
+#[derive(Debug, Clone, Copy)]
+struct Extent {
+    x: u32,
+    left: u32,
+    right: u32,
+}
+
+/// The row of each label, 0 nearest the axis: the lowest where it keeps
+/// `GAP` from every other label, runs across no other mark's line (which
+/// goes from the axis up to that mark's label), and has no label below it
+/// across its own line; of marks at one place, the earlier above. Labels
+/// run rightwards, so they are placed from the right: one that runs across
+/// later marks goes above their labels. Where
+/// no row avoids every line, the lowest clear of other labels is taken.
+fn place(extents: &[Extent]) -> Vec<u32> {
+    // Placed from the right, so the marks placed so far stand at or right
+    // of the one being placed, the nearest last.
+    let mut placed: Vec<(u32, Extent)> = Vec::with_capacity(extents.len());
+    let mut by_row: Vec<Vec<Extent>> = Vec::new();
+    let mut rows = vec![0; extents.len()];
+    for (n, e) in extents.iter().enumerate().rev() {
+        // Above the labels of the marks whose lines this label runs across,
+        // and of the later marks at the same place, so that a stack reads
+        // in date order from the top.
+        let crossed = (placed.iter().rev())
+            .take_while(|(_, o)| o.x <= e.right.max(e.x))
+            .filter(|(_, o)| o.x == e.x || (e.left..=e.right).contains(&o.x))
+            .map(|&(row, _)| row + 1);
+        let lowest = crossed.max().unwrap_or(0);
+        // Not above a label that runs left across this mark's line (one
+        // set to end at its own line, near the right edge).
+        let highest = (placed.iter())
+            .filter(|(_, o)| o.right < o.x && (o.left..=o.right).contains(&e.x))
+            .map(|&(row, _)| row)
+            .min()
+            .unwrap_or(u32::MAX);
+        let clear = |row: &u32| {
+            (by_row.get(*row as usize).into_iter().flatten().rev())
+                .all(|o| e.right + GAP <= o.left || o.right + GAP <= e.left)
+        };
+        let top = by_row.len() as u32;
+        let row = (lowest..=highest.min(top))
+            .find(clear)
+            .or_else(|| (0..=top).find(clear))
+            .unwrap_or(top);
+        if row == top {
+            by_row.push(Vec::new());
+        }
+        by_row[row as usize].push(*e);
+        placed.push((row, *e));
+        rows[n] = row;
+    }
+    rows
+}
+
+/// A generous estimate of a label's width at `FONT`: narrow letters,
+/// wide letters, capitals and the rest each at about the widest their
+/// class is in common sans-serif fonts.
+fn text_width(text: &str) -> u32 {
+    let ems: f32 = text
+        .chars()
+        .map(|c| match c {
+            'i' | 'j' | 'l' | '.' | ',' | ':' | ';' | '\'' | '!' | '|' => 0.32,
+            'f' | 'r' | 't' | ' ' | '(' | ')' | '-' => 0.42,
+            'm' | 'w' | 'M' | 'W' | '—' | '%' | '@' => 1.0,
+            c if c.is_uppercase() => 0.76,
+            c if c.is_ascii_digit() => 0.64,
+            c if c.is_ascii() => 0.64,
+            _ => 1.0,
+        })
+        .sum();
+    (ems * FONT).ceil() as u32
+}
+
+/// Time along the axis, in "days" of a calendar of 31-day months: close
+/// enough to even for a drawing, and exact for every date a briefing can
+/// hold.
+struct Scale {
+    first: u16,
+    years: u16,
+}
+
+const MONTH: u32 = 31;
+const YEAR: u32 = 12 * MONTH;
+
+impl Scale {
+    fn new(first: u16, last: u16) -> Scale {
+        Scale {
+            first,
+            years: last.saturating_sub(first) + 1,
+        }
+    }
+
+    fn x(&self, day: u32) -> u32 {
+        let length = f64::from(WIDTH - 2 * MARGIN);
+        let whole = f64::from(u32::from(self.years) * YEAR);
+        MARGIN + (f64::from(day) / whole * length).round() as u32
+    }
+
+    /// Where `date` starts and ends on the axis, and how precise it is.
+    fn span(&self, date: &Date) -> (u32, u32, &'static str) {
+        let year = u32::from(date.year().saturating_sub(self.first)) * YEAR;
+        let (start, length, precision) = match (date.month(), date.day()) {
+            (Some(m), Some(d)) => {
+                let day = year + (u32::from(m) - 1) * MONTH + u32::from(d) - 1;
+                (day, 0, "day")
+            }
+            (Some(m), None) => (year + (u32::from(m) - 1) * MONTH, MONTH, "month"),
+            (None, _) => (year, YEAR, "year"),
+        };
+        (self.x(start), self.x(start + length), precision)
+    }
+
+    /// A tick at the start of each year and at the end of the last, and
+    /// at each month when the axis spans two years or less; a year's label
+    /// stands in the middle of its year, for every year, or every second,
+    /// fifth, … when years are too narrow for each to have one.
+    fn ticks(&self) -> (Vec<Tick>, Vec<Tick>) {
+        let per_year = f64::from(WIDTH - 2 * MARGIN) / f64::from(self.years.max(1));
+        let step = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000]
+            .into_iter()
+            .find(|&step| f64::from(step) * per_year >= 40.0)
+            .unwrap_or(10_000);
+        let mut ticks = Vec::new();
+        let mut years = Vec::new();
+        for n in 0..=u32::from(self.years) {
+            ticks.push(Tick {
+                x: self.x(n * YEAR),
+                label: None,
+            });
+            if n == u32::from(self.years) {
+                break;
+            }
+            if self.years <= 2 {
+                ticks.extend((1..12).map(|m| Tick {
+                    x: self.x(n * YEAR + m * MONTH),
+                    label: None,
+                }));
+            }
+            let year = u32::from(self.first) + n;
+            if year % step == 0 {
+                years.push(Tick {
+                    x: self.x(n * YEAR + YEAR / 2),
+                    label: Some(year.to_string()),
+                });
+            }
+        }
+        (ticks, years)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_share_a_row_only_where_they_overlap_no_label_and_no_line() {
+        let at = |x: u32, width: u32| Extent {
+            x,
+            left: x + 4,
+            right: x + 4 + width,
+        };
+        // Two far apart share the lowest row; one at the same place as
+        // another goes above it; one that would run across a later mark's
+        // line goes above that mark's label.
+        assert_eq!(place(&[at(0, 50), at(300, 50)]), [0, 0]);
+        assert_eq!(place(&[at(300, 50), at(300, 50)]), [1, 0]);
+        // At one place, the earlier above the later, even where the
+        // earlier would fit lower.
+        assert_eq!(place(&[at(100, 20), at(100, 300), at(300, 50)]), [2, 1, 0]);
+        assert_eq!(place(&[at(0, 200), at(100, 50), at(400, 50)]), [1, 0, 0]);
+        // Under a label set to end at its line, near the right edge, no
+        // row avoids every line: the lowest clear of labels is taken.
+        let end = Extent {
+            x: 600,
+            left: 400,
+            right: 596,
+        };
+        assert_eq!(place(&[at(300, 50), at(450, 50), end]), [0, 1, 0]);
+    }
+
+    #[test]
+    fn thousands_of_marks_on_one_day_each_get_a_row() {
+        let extents = vec![
+            Extent {
+                x: 100,
+                left: 104,
+                right: 300,
+            };
+            2000
+        ];
+        let rows = place(&extents);
+        let mut sorted = rows.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), 2000);
+    }
+
+    #[test]
+    fn a_date_is_a_point_or_spans_what_it_leaves_open() {
+        let scale = Scale::new(2025, 2030);
+        let date = |s: &str| -> Date {
+            #[derive(serde::Deserialize)]
+            struct D {
+                d: Date,
+            }
+            toml::from_str::<D>(&format!("d = {s}")).unwrap().d
+        };
+        let (x, x2, p) = scale.span(&date("2025-01-01"));
+        assert_eq!((x, x2, p), (MARGIN, MARGIN, "day"));
+        let (x, x2, p) = scale.span(&date("\"2030\""));
+        assert_eq!((x2, p), (WIDTH - MARGIN, "year"));
+        assert_eq!(x, scale.x(5 * YEAR));
+        let (x, x2, p) = scale.span(&date("\"2026-04\""));
+        assert_eq!(
+            (x, x2, p),
+            (
+                scale.x(YEAR + 3 * MONTH),
+                scale.x(YEAR + 4 * MONTH),
+                "month"
+            )
+        );
+        let (ticks, years) = scale.ticks();
+        assert_eq!(ticks.len(), 7);
+        let labels: Vec<_> = years.into_iter().filter_map(|t| t.label).collect();
+        assert_eq!(labels, ["2025", "2026", "2027", "2028", "2029", "2030"]);
+    }
+
+    #[test]
+    fn a_label_too_long_for_either_side_is_cut_to_fit() {
+        let wide = "W".repeat(60);
+        let (label, extent, _, anchor) = fit(&wide, 36, WIDTH / 2);
+        assert!(
+            extent.left >= MARGIN && extent.right <= WIDTH - MARGIN,
+            "{extent:?}"
+        );
+        assert!(
+            label.ends_with('\u{2026}') && label.chars().count() < 36,
+            "{label}"
+        );
+        assert_eq!(anchor, "start");
+        let (_, extent, text_x, anchor) = fit("Runs until: a term", 36, WIDTH - MARGIN);
+        assert_eq!(
+            (anchor, text_x, extent.right),
+            ("end", WIDTH - MARGIN - 4, WIDTH - MARGIN - 4)
+        );
+    }
+
+    #[test]
+    fn wide_letters_are_counted_wider() {
+        assert!(text_width("WWWW") > text_width("iiii") * 2);
+        assert_eq!(text_width(""), 0);
+    }
+}
