@@ -153,10 +153,6 @@ pub fn timeline(
     // Sorted by date, the first is the earliest and the last the latest.
     let (first, last) = (dated.first()?.date.year(), dated.last()?.date.year());
     let scale = Scale::new(first, last);
-    let max_chars = match scope {
-        Scope::Full => 36,
-        Scope::Compact => 28,
-    };
     let mut marks = Vec::with_capacity(dated.len());
     let mut extents = Vec::with_capacity(dated.len());
     for d in &dated {
@@ -166,7 +162,7 @@ pub fn timeline(
             What::Happened | What::Said => name.clone(),
             what => format!("{}: {name}", what.as_str()),
         };
-        let (label, extent, text_x, anchor) = fit(&text, max_chars, x);
+        let (label, extent, text_x, anchor) = fit(&text, x);
         extents.push(extent);
         marks.push(Mark {
             kind: d.key.kind,
@@ -213,15 +209,15 @@ pub fn timeline(
     })
 }
 
-/// The label of a mark at `x`: `text` cut to at most `max_chars`, set to
-/// start just right of the mark's line, or, where it would run off the
-/// right edge, to end just left of it; cut shorter still when it fits on
-/// neither side. With where it runs, where its text is set, and how.
-fn fit(text: &str, max_chars: usize, x: u32) -> (String, Extent, u32, &'static str) {
+/// The label of a mark at `x`: `text` whole, set to start just right of
+/// the mark's line, or, where it would run off the right edge, to end just
+/// left of it; cut short only when it fits on neither side. With where it
+/// runs, where its text is set, and how.
+fn fit(text: &str, x: u32) -> (String, Extent, u32, &'static str) {
     let right_room = (WIDTH - MARGIN).saturating_sub(x + 4);
     let left_room = x.saturating_sub(4 + MARGIN);
     let room = right_room.max(left_room);
-    let mut chars = max_chars;
+    let mut chars = text.chars().count();
     let mut label = shorten(text, chars);
     while text_width(&label) > room && chars > 1 {
         chars -= 1;
@@ -515,7 +511,7 @@ mod tests {
     #[test]
     fn a_label_too_long_for_either_side_is_cut_to_fit() {
         let wide = "W".repeat(60);
-        let (label, extent, _, anchor) = fit(&wide, 36, WIDTH / 2);
+        let (label, extent, _, anchor) = fit(&wide, WIDTH / 2);
         assert!(
             extent.left >= MARGIN && extent.right <= WIDTH - MARGIN,
             "{extent:?}"
@@ -525,7 +521,7 @@ mod tests {
             "{label}"
         );
         assert_eq!(anchor, "start");
-        let (_, extent, text_x, anchor) = fit("Runs until: a term", 36, WIDTH - MARGIN);
+        let (_, extent, text_x, anchor) = fit("Runs until: a term", WIDTH - MARGIN);
         assert_eq!(
             (anchor, text_x, extent.right),
             ("end", WIDTH - MARGIN - 4, WIDTH - MARGIN - 4)
