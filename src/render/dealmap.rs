@@ -50,7 +50,7 @@ const MARGIN: f64 = 2.0;
 const ROUNDS: usize = 4;
 
 /// A map ready for the template: every position in whole pixels.
-#[derive(Debug, Hash, Serialize)]
+#[derive(Debug, Serialize)]
 pub struct DealMap {
     pub width: i64,
     pub height: i64,
@@ -66,7 +66,7 @@ pub struct DealMap {
 }
 
 /// A line of text and where its baseline starts.
-#[derive(Debug, Clone, Hash, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Text {
     pub x: i64,
     pub y: i64,
@@ -75,7 +75,7 @@ pub struct Text {
 
 /// A party or a clause: its box, its name in lines, and a note under it
 /// (the party's kind; the clause's label and status).
-#[derive(Debug, Hash, Serialize)]
+#[derive(Debug, Serialize)]
 pub struct Node {
     pub href: String,
     pub name: String,
@@ -95,14 +95,14 @@ pub struct Node {
 }
 
 /// A link to an entity by name, for the table beside the picture.
-#[derive(Debug, Clone, Hash, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Named {
     pub href: String,
     pub name: String,
 }
 
 /// A connection between a clause and one party it binds.
-#[derive(Debug, Hash, Serialize)]
+#[derive(Debug, Serialize)]
 pub struct Edge {
     pub d: String,
     pub status: &'static str,

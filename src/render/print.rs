@@ -27,7 +27,7 @@ use crate::model::{EntityKey, Kind};
 
 mod index;
 
-#[derive(Serialize, Hash)]
+#[derive(Serialize, Default)]
 struct PrintPage<'a> {
     lede: String,
     sections: Vec<Item<SectionItem<'a>>>,
@@ -44,7 +44,7 @@ struct PrintPage<'a> {
 
 /// An entry as the page lists it: what the page itself shows of the
 /// entity, and a mark where the entry, rendered on its own, goes.
-#[derive(Serialize, Hash)]
+#[derive(Serialize)]
 struct Item<E> {
     entity: E,
     entry: String,
@@ -63,7 +63,7 @@ struct Entry<'a> {
 
 /// One appendix: its anchor, its letter (A, B, … over the appendices that
 /// have entries) and its title.
-#[derive(Serialize, Hash)]
+#[derive(Serialize)]
 struct Appendix {
     id: &'static str,
     letter: char,
@@ -86,71 +86,26 @@ pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
     let lede = (r.briefing.front)
         .map(|doc| r.markdown(r.body(doc), "", LinkMode::Print, options))
         .transpose()?;
-    let mut entries: Vec<EntityKey> = Vec::new();
-    let mut mark = |key: EntityKey| {
-        entries.push(key);
-        format!("{ENTRY_MARK}{}-->", entries.len() - 1)
-    };
-    let sections = (r.briefing.keys().take_while(|k| k.kind == Kind::Section))
-        .map(|key| Item {
-            entity: SectionItem::of(r.view(key), LinkMode::Print),
-            entry: mark(key),
-        })
-        .collect();
-    let mut appendix = |kind: Kind| -> Vec<Item<EntityView>> {
-        (r.graph.numbered(kind).iter())
-            .map(|&key| Item {
-                entity: r.print_view(key),
-                entry: mark(key),
-            })
-            .collect()
-    };
-    let (parties, clauses, quotes) = (
-        appendix(Kind::Party),
-        appendix(Kind::Clause),
-        appendix(Kind::Quote),
-    );
-    let mut by_date: Vec<EntityKey> = r.graph.numbered(Kind::Event).to_vec();
+    // Every entry in the order the page places them: the sections, the
+    // appendices in label order, the events by date.
+    let numbered = |kind| r.graph.numbered(kind).iter().copied();
+    let mut by_date: Vec<EntityKey> = numbered(Kind::Event).collect();
     by_date.sort_by_key(|k| (r.briefing.events[k.index].meta.date, k.index));
-    let events: Vec<Item<EntityView>> = (by_date.into_iter())
-        .map(|key| Item {
-            entity: r.print_view(key),
-            entry: mark(key),
-        })
+    let entries: Vec<EntityKey> = (r.briefing.keys().take_while(|k| k.kind == Kind::Section))
+        .chain(numbered(Kind::Party))
+        .chain(numbered(Kind::Clause))
+        .chain(numbered(Kind::Quote))
+        .chain(by_date)
         .collect();
-    let label_of = |key| r.graph.label(key);
-    let chronology = timeline::timeline(r.briefing, label_of, Scope::Full, LinkMode::Print);
-    let candidates = [
-        (!parties.is_empty(), "appendix-parties", "Parties"),
-        (!clauses.is_empty(), "appendix-clauses", "What changed"),
-        (!quotes.is_empty(), "appendix-quotes", "Quotes"),
-        (chronology.is_some(), "appendix-chronology", "Chronology"),
-    ];
-    let appendices = candidates
-        .into_iter()
-        .filter(|(present, _, _)| *present)
-        .zip('A'..)
-        .map(|((_, id, title), letter)| Appendix { id, letter, title })
-        .collect();
-    let page = PrintPage {
-        lede: lede.map(|x| x.html.clone()).unwrap_or_default(),
-        sections,
-        parties,
-        clauses,
-        quotes,
-        events,
-        chronology,
-        appendices,
-        index: index::index(r),
-        deal_map: super::dealmap::briefing(r, LinkMode::Print),
-    };
-    let title = &r.briefing.config.title;
-    // What the page shows beyond the views is its context: a serve build
-    // keeps it while that is as it was (the entries themselves are marks).
-    let inputs = r.cache.map(|_| crate::cache::digest(&page));
+    let lede = lede.map(|x| x.html.clone()).unwrap_or_default();
+    // The page beyond its lede is made of the views alone, which a serve
+    // build's cache key holds already: it keeps the page while both are as
+    // they were, and only then is the page's context made.
     let skeleton = crate::timed("print skeleton", || {
-        r.kept("print.html", &inputs, || {
+        r.kept("print.html", &lede, || {
+            let page = skeleton_page(r, lede.clone(), &entries);
             let meta = super::meta::front(r, "print.html");
+            let title = &r.briefing.config.title;
             super::pages::page(r, "print.html", "print.html", title, [], meta, page)
         })
     })?;
@@ -169,6 +124,54 @@ pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
         made
     });
     crate::timed("print entries", || sink.put_pieces("print.html", &mut next))
+}
+
+/// What the page itself shows: the lede, each entry's view beside the mark
+/// where it goes, the appendices, the index, the deal map.
+fn skeleton_page<'a>(r: &'a Renderer, lede: String, entries: &[EntityKey]) -> PrintPage<'a> {
+    let mut page = PrintPage {
+        lede,
+        ..PrintPage::default()
+    };
+    for (n, &key) in entries.iter().enumerate() {
+        let entry = format!("{ENTRY_MARK}{n}-->");
+        let list = match key.kind {
+            Kind::Section => {
+                let entity = SectionItem::of(r.view(key), LinkMode::Print);
+                page.sections.push(Item { entity, entry });
+                continue;
+            }
+            Kind::Party => &mut page.parties,
+            Kind::Clause => &mut page.clauses,
+            Kind::Quote => &mut page.quotes,
+            Kind::Event => &mut page.events,
+        };
+        list.push(Item {
+            entity: r.print_view(key),
+            entry,
+        });
+    }
+    let label_of = |key| r.graph.label(key);
+    page.chronology = timeline::timeline(r.briefing, label_of, Scope::Full, LinkMode::Print);
+    let candidates = [
+        (!page.parties.is_empty(), "appendix-parties", "Parties"),
+        (!page.clauses.is_empty(), "appendix-clauses", "What changed"),
+        (!page.quotes.is_empty(), "appendix-quotes", "Quotes"),
+        (
+            page.chronology.is_some(),
+            "appendix-chronology",
+            "Chronology",
+        ),
+    ];
+    page.appendices = candidates
+        .into_iter()
+        .filter(|(present, _, _)| *present)
+        .zip('A'..)
+        .map(|((_, id, title), letter)| Appendix { id, letter, title })
+        .collect();
+    page.index = index::index(r);
+    page.deal_map = super::dealmap::briefing(r, LinkMode::Print);
+    page
 }
 
 /// The entry of `key`, with its body, as its component in `print.html`

@@ -75,7 +75,7 @@ pub enum Scope {
 
 /// The drawn time axis, as templates see it. Coordinates are whole units
 /// of the drawing's `viewBox`.
-#[derive(Debug, Clone, Hash, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct TimelineView {
     pub width: u32,
     pub height: u32,
@@ -99,7 +99,7 @@ pub struct TimelineView {
 }
 
 /// A tick on the axis, or a year's label under it.
-#[derive(Debug, Clone, Hash, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Tick {
     pub x: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -108,7 +108,7 @@ pub struct Tick {
 
 /// One dated thing drawn: a mark on the axis, a line up to its label, and
 /// the label, all one link to its entity.
-#[derive(Debug, Clone, Hash, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Mark {
     pub kind: Kind,
     /// `event:id`, as references write it.

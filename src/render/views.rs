@@ -349,7 +349,7 @@ pub struct RelatedGroup<'a> {
 /// A section as a list of every section shows it (the front page's, print's
 /// contents): at 10,000 sections, whole views in one page's context would
 /// take more memory than the rest of the build.
-#[derive(Debug, Clone, Hash, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct SectionItem<'a> {
     pub href: Cow<'a, str>,
     pub number: Option<usize>,

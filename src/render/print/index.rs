@@ -14,14 +14,14 @@ use crate::model::{EntityKey, Kind};
 use super::super::Renderer;
 
 /// One letter of the index and the entries filed under it.
-#[derive(Serialize, Hash)]
+#[derive(Serialize)]
 pub struct IndexGroup {
     pub letter: String,
     pub entries: Vec<IndexEntry>,
 }
 
 /// One line of the index.
-#[derive(Serialize, Hash)]
+#[derive(Serialize)]
 pub struct IndexEntry {
     /// What the line is filed under: the entity's name, or one of its aliases.
     pub name: String,
