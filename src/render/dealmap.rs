@@ -12,7 +12,7 @@
 //!
 //! Labels never overlap because every label sits inside its own box and a
 //! column's boxes are stacked. Text is wrapped to its box by an estimate of
-//! its width ([`text_width`]) that errs wide. This module computes geometry
+//! its width ([`super::measure::text_width`]) that errs wide. This module computes geometry
 //! only; the template writes the SVG.
 
 use std::collections::HashMap;
@@ -20,6 +20,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::Renderer;
+use super::measure::wrap;
 use super::views::{LinkMode, entity_href};
 use crate::model::{EntityKey, Kind, PartyKind, Status};
 
@@ -582,82 +583,4 @@ fn curve(x1: f64, y1: f64, x2: f64, y2: f64) -> String {
     let (a, b) = (px(x1 + (x2 - x1) / 2.0), px(x2 - (x2 - x1) / 2.0));
     let (x1, y1, x2, y2) = (px(x1), px(y1), px(x2), px(y2));
     format!("M{x1} {y1}C{a} {y1} {b} {y2} {x2} {y2}")
-}
-
-/// `text` broken into lines that fit `width` pixels at `size`, by
-/// [`text_width`]; a word wider than a line is broken where it must be.
-fn wrap(text: &str, width: f64, size: f64) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        let joined = match line.is_empty() {
-            true => word.to_string(),
-            false => format!("{line} {word}"),
-        };
-        if text_width(&joined, size) <= width {
-            line = joined;
-            continue;
-        }
-        if !line.is_empty() {
-            lines.push(std::mem::take(&mut line));
-        }
-        for c in word.chars() {
-            if !line.is_empty() && text_width(&format!("{line}{c}"), size) > width {
-                lines.push(std::mem::take(&mut line));
-            }
-            line.push(c);
-        }
-    }
-    if !line.is_empty() || lines.is_empty() {
-        lines.push(line);
-    }
-    lines
-}
-
-/// An estimate of how wide `text` is at `size` pixels: a little wider than
-/// DejaVu Sans, the widest of the faces the theme's font list falls back
-/// to, sets it, so that a label measured here fits its box in any of them.
-pub fn text_width(text: &str, size: f64) -> f64 {
-    let em: f64 = text.chars().map(advance).sum();
-    em * size * 1.06
-}
-
-/// The advance of `c` in ems, at or above DejaVu Sans's.
-fn advance(c: char) -> f64 {
-    match c {
-        ' ' | 'i' | 'j' | 'l' | '.' | ',' | ':' | ';' | '\'' | '’' | '!' | '|' | 'I' | 'J' => {
-            0.32
-        }
-        'f' | 't' | 'r' | '(' | ')' | '-' | '[' | ']' | '/' => 0.42,
-        'm' | 'w' => 0.98,
-        'M' | 'W' | '@' | '%' | '&' | '—' => 1.0,
-        'A'..='Z' => 0.79,
-        '–' | '·' => 0.55,
-        c if c.is_ascii() => 0.64,
-        _ => 1.0,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn wrapping_keeps_every_word_and_each_line_within_its_width() {
-        let text = "AGI threshold ending Microsoft's exclusive access";
-        let lines = wrap(text, CLAUSE_W - 2.0 * PAD, NAME_SIZE);
-        assert_eq!(lines.join(" "), text);
-        assert!(lines.len() > 1, "{lines:?}");
-        for line in &lines {
-            assert!(
-                text_width(line, NAME_SIZE) <= CLAUSE_W - 2.0 * PAD,
-                "{line}"
-            );
-        }
-        let long = "Supercalifragilisticexpialidociousnessandthensome";
-        let broken = wrap(long, 100.0, NAME_SIZE);
-        assert_eq!(broken.concat(), long);
-        assert!(broken.iter().all(|l| text_width(l, NAME_SIZE) <= 100.0));
-        assert_eq!(wrap("", 100.0, NAME_SIZE), [""]);
-    }
 }

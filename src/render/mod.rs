@@ -11,6 +11,7 @@
 
 mod dealmap;
 mod feeds;
+mod measure;
 mod meta;
 mod pages;
 mod print;

@@ -335,23 +335,9 @@ fn place(extents: &[Extent]) -> Vec<u32> {
     rows
 }
 
-/// A generous estimate of a label's width at `FONT`: narrow letters,
-/// wide letters, capitals and the rest each at about the widest their
-/// class is in common sans-serif fonts.
+/// How wide a label sets at `FONT`, in whole pixels, erring wide.
 fn text_width(text: &str) -> u32 {
-    let ems: f32 = text
-        .chars()
-        .map(|c| match c {
-            'i' | 'j' | 'l' | '.' | ',' | ':' | ';' | '\'' | '!' | '|' => 0.32,
-            'f' | 'r' | 't' | ' ' | '(' | ')' | '-' => 0.42,
-            'm' | 'w' | 'M' | 'W' | '—' | '%' | '@' => 1.0,
-            c if c.is_uppercase() => 0.76,
-            c if c.is_ascii_digit() => 0.64,
-            c if c.is_ascii() => 0.64,
-            _ => 1.0,
-        })
-        .sum();
-    (ems * FONT).ceil() as u32
+    super::measure::text_width(text, f64::from(FONT)).ceil() as u32
 }
 
 /// Time along the axis, in "days" of a calendar of 31-day months: close
@@ -526,11 +512,5 @@ mod tests {
             (anchor, text_x, extent.right),
             ("end", WIDTH - MARGIN - 4, WIDTH - MARGIN - 4)
         );
-    }
-
-    #[test]
-    fn wide_letters_are_counted_wider() {
-        assert!(text_width("WWWW") > text_width("iiii") * 2);
-        assert_eq!(text_width(""), 0);
     }
 }
