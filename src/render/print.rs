@@ -169,7 +169,8 @@ fn skeleton_page<'a>(r: &'a Renderer, lede: String, entries: &[EntityKey]) -> Pr
         .zip('A'..)
         .map(|((_, id, title), letter)| Appendix { id, letter, title })
         .collect();
-    page.index = index::index(r);
+    let listed = [&page.parties, &page.clauses, &page.quotes, &page.events];
+    page.index = index::index(listed.into_iter().flatten().map(|item| &item.entity));
     page.deal_map = super::dealmap::briefing(r, LinkMode::Print);
     page
 }

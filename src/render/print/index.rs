@@ -4,14 +4,13 @@
 //! It is a list of names, labels and anchors; the pages each name is found on
 //! are known only once the document is printed, and `brief pdf` writes them
 //! in (`pdf::numbers`). Opened in a browser, the index leads by label to the
-//! appendices. It covers every kind that print numbers, so a new numbered kind
-//! joins it without a change here.
+//! appendices. It is made of the print views the appendices list, so a kind
+//! that gets an appendix joins it without a change here.
 
 use serde::Serialize;
 
-use crate::model::{EntityKey, Kind};
-
-use super::super::Renderer;
+use crate::model::Kind;
+use crate::render::views::EntityView;
 
 /// One letter of the index and the entries filed under it.
 #[derive(Serialize)]
@@ -34,12 +33,10 @@ pub struct IndexEntry {
     pub see: Option<String>,
 }
 
-/// The index of every numbered entity, grouped by initial letter, in
-/// alphabetical order.
-pub fn index(r: &Renderer) -> Vec<IndexGroup> {
-    let numbered = Kind::ALL.into_iter().filter(|k| k.label_letter().is_some());
-    let keys = numbered.flat_map(|kind| r.graph.numbered(kind).iter().copied());
-    let mut entries: Vec<(String, IndexEntry)> = keys.flat_map(|key| lines(r, key)).collect();
+/// The index of `views` (print's, of every entity an appendix lists),
+/// grouped by initial letter, in alphabetical order.
+pub fn index<'v>(views: impl IntoIterator<Item = &'v EntityView>) -> Vec<IndexGroup> {
+    let mut entries: Vec<(String, IndexEntry)> = views.into_iter().flat_map(lines).collect();
     entries.sort_by(|(a, x), (b, y)| (a, &x.name, &x.href).cmp(&(b, &y.name, &y.href)));
     let mut groups: Vec<IndexGroup> = Vec::new();
     for (key, entry) in entries {
@@ -55,10 +52,9 @@ pub fn index(r: &Renderer) -> Vec<IndexGroup> {
     groups
 }
 
-/// The lines `key` gets, each with the text it is sorted by: its name, and
-/// a "see" line for each alias.
-fn lines(r: &Renderer, key: EntityKey) -> Vec<(String, IndexEntry)> {
-    let view = r.print_view(key);
+/// The lines `view`'s entity gets, each with the text it is sorted by: its
+/// name, and a "see" line for each alias.
+fn lines(view: &EntityView) -> Vec<(String, IndexEntry)> {
     let line = |name: &str, see: Option<String>| {
         let entry = IndexEntry {
             name: name.to_string(),
