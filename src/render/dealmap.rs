@@ -148,7 +148,7 @@ fn in_order(r: &Renderer, clauses: impl IntoIterator<Item = usize>) -> Vec<Entit
     let numbered = r.graph.numbered(Kind::Clause);
     let rank = |c: &usize| numbered.iter().position(|k| k.index == *c);
     let mut clauses: Vec<usize> = clauses.into_iter().collect();
-    clauses.sort_by_key(|c| (rank(c).is_none(), rank(c), *c));
+    clauses.sort_by_cached_key(|c| (rank(c).is_none(), rank(c), *c));
     clauses.dedup();
     clauses.into_iter().map(|c| key(Kind::Clause, c)).collect()
 }
