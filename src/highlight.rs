@@ -2,10 +2,12 @@
 //! inline styles) so one light and one dark stylesheet colour them.
 //!
 //! The syntax set is loaded once per [`Highlighter`], lazily: a briefing without
-//! code never pays for it, and each block is highlighted once, since a page and
-//! `print.html` show the same code (and, with [`Highlighter::shared`], from one
-//! `serve` build to the next). An unknown or missing language renders as
-//! escaped plain text. This module knows nothing of references or pages.
+//! code never pays for it. [`Highlighter::kept`] also keeps every block it
+//! highlights, so that `brief serve` highlights again only the code an edit
+//! changed; a one-off build highlights each block once anyway (a page's body
+//! and its print entry are one rendering), and keeps nothing. An unknown or
+//! missing language renders as escaped plain text. This module knows nothing
+//! of references or pages.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
@@ -24,8 +26,8 @@ const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 #[derive(Default)]
 pub struct Highlighter {
     syntaxes: OnceLock<SyntaxSet>,
-    /// Highlighted blocks by their language and code.
-    done: Mutex<HashMap<(String, String), String>>,
+    /// Highlighted blocks by their language and code, when they are kept.
+    done: Option<Mutex<HashMap<(String, String), String>>>,
 }
 
 impl Highlighter {
@@ -33,12 +35,21 @@ impl Highlighter {
         Self::default()
     }
 
-    /// The highlighter every build of this process shares: its syntaxes
-    /// load once, and `brief serve` highlights again only the code an edit
-    /// changed.
+    /// The highlighter of a one-off build: its syntaxes load once for the
+    /// process, and it keeps no block.
     pub fn shared() -> &'static Highlighter {
         static SHARED: OnceLock<Highlighter> = OnceLock::new();
         SHARED.get_or_init(Highlighter::new)
+    }
+
+    /// The highlighter `brief serve`'s builds share: it keeps every block,
+    /// so a rebuild highlights only the code an edit changed.
+    pub fn kept() -> &'static Highlighter {
+        static KEPT: OnceLock<Highlighter> = OnceLock::new();
+        KEPT.get_or_init(|| Highlighter {
+            done: Some(Mutex::default()),
+            ..Highlighter::default()
+        })
     }
 
     /// A complete `<pre>` element for `code` in language `info` (the fence's info
@@ -48,12 +59,15 @@ impl Highlighter {
         if lang.is_empty() {
             return plain("", code);
         }
+        let Some(done) = &self.done else {
+            return self.highlight(lang, code);
+        };
         let key = (lang.to_string(), code.to_string());
-        if let Some(html) = lock(&self.done).get(&key) {
+        if let Some(html) = lock(done).get(&key) {
             return html.clone();
         }
         let html = self.highlight(lang, code);
-        lock(&self.done).insert(key, html.clone());
+        lock(done).insert(key, html.clone());
         html
     }
 
@@ -158,16 +172,24 @@ mod tests {
     }
 
     #[test]
-    fn a_block_is_highlighted_once_and_given_again() {
-        let h = Highlighter::new();
+    fn a_kept_block_is_highlighted_once_and_given_again() {
+        let h = Highlighter {
+            done: Some(Mutex::default()),
+            ..Highlighter::default()
+        };
+        let kept = || h.done.as_ref().unwrap().lock().unwrap().len();
         let first = h.block("rust", "fn main() {}\n");
-        assert_eq!(h.done.lock().unwrap().len(), 1);
+        assert_eq!(kept(), 1);
         assert_eq!(h.block("rust ignore", "fn main() {}\n"), first);
-        assert_eq!(h.done.lock().unwrap().len(), 1);
+        assert_eq!(kept(), 1);
         // Another language or other code is another block.
         assert_ne!(h.block("toml", "fn main() {}\n"), first);
         h.block("rust", "fn other() {}\n");
-        assert_eq!(h.done.lock().unwrap().len(), 3);
+        assert_eq!(kept(), 3);
+        // A one-off build's highlighter gives the same and keeps nothing.
+        let once = Highlighter::new();
+        assert_eq!(once.block("rust", "fn main() {}\n"), first);
+        assert!(once.done.is_none());
     }
 
     /// What syntect's own generator makes of `code`, in the same wrapper.

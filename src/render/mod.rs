@@ -124,7 +124,10 @@ impl<'a> Renderer<'a> {
             briefing,
             graph,
             theme,
-            highlighter: Highlighter::shared(),
+            highlighter: match cache {
+                Some(_) => Highlighter::kept(),
+                None => Highlighter::shared(),
+            },
             site: views::site_view(briefing, LinkMode::Site, base_url.as_deref()),
             views: views::entity_views(briefing, graph, LinkMode::Site),
             cards: briefing.keys().map(|_| Default::default()).collect(),
