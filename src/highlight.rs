@@ -4,8 +4,9 @@
 //! The syntax set is loaded once per [`Highlighter`], lazily: a briefing without
 //! code never pays for it. [`Highlighter::kept`] also keeps every block it
 //! highlights, so that `brief serve` highlights again only the code an edit
-//! changed; a one-off build highlights each block once anyway (a page's body
-//! and its print entry are one rendering), and keeps nothing. An unknown or
+//! changed. A one-off build keeps nothing: a page's body and its print entry
+//! are one rendering, so a block is highlighted twice only in a body that is
+//! rendered again for print (one with markup of its own or an embedded card). An unknown or
 //! missing language renders as escaped plain text. This module knows nothing
 //! of references or pages.
 
