@@ -85,7 +85,10 @@ impl Found {
         }
     }
 
-    /// What is kept of the page once its last piece is read.
+    /// What is kept of the page once its last piece is read. A link into
+    /// the page itself (`#id`) is checked here, against the ids the page
+    /// has, and kept only when it misses: most of a page's links are kept
+    /// to the end of the build, and these need nothing else to be checked.
     pub fn done(self) -> Scanned {
         let mut ids = self.ids;
         ids.sort_unstable();
@@ -93,12 +96,33 @@ impl Found {
         // Copied rather than shrunk: the allocator shrinks a block in place
         // when the new size is over half of it, so a page's lists would be
         // kept with the room they grew into, about a third more in all.
+        let (mut texts, mut ends) = (String::new(), Vec::with_capacity(self.ends.len()));
+        let mut start = 0;
+        for &(line, end) in &self.ends {
+            let text = self.texts.get(start..end as usize).unwrap_or("");
+            start = end as usize;
+            let fragment = text.trim().strip_prefix('#');
+            if fragment.is_some_and(|fragment| lands(&ids, fragment)) {
+                continue;
+            }
+            texts.push_str(text);
+            ends.push((line, saturate(texts.len())));
+        }
         Scanned {
             ids: Box::from(ids.as_slice()),
-            texts: Box::from(self.texts.as_str()),
-            ends: Box::from(self.ends.as_slice()),
+            texts: Box::from(texts.as_str()),
+            ends: Box::from(ends.as_slice()),
         }
     }
+}
+
+/// Whether `fragment`, of a link into a page with `ids` (sorted [`hash`]es),
+/// names a place on it: one of its ids, or the top of the page.
+pub(super) fn lands(ids: &[u64], fragment: &str) -> bool {
+    let anchor = super::percent_decode(fragment);
+    anchor.is_empty()
+        || anchor.eq_ignore_ascii_case("top")
+        || ids.binary_search(&hash(&anchor)).is_ok()
 }
 
 /// What verification keeps of one page once it is scanned; never its bytes.
@@ -127,8 +151,9 @@ impl Scanned {
         found.done()
     }
 
-    pub fn has_id(&self, id: &str) -> bool {
-        self.ids.binary_search(&hash(id)).is_ok()
+    /// Whether `fragment` names a place on the page (see [`lands`]).
+    pub fn lands(&self, fragment: &str) -> bool {
+        lands(&self.ids, fragment)
     }
 
     /// Each internal link with the line it first appears on.
@@ -385,9 +410,9 @@ mod tests {
             ]
         );
         for id in ["up", "Up", "anchor"] {
-            assert_eq!(found.has_id(id), id != "up", "{id}");
+            assert_eq!(found.lands(id), id != "up", "{id}");
         }
-        assert!(!found.has_id("no"));
+        assert!(!found.lands("no"));
     }
 
     #[test]
@@ -397,7 +422,7 @@ mod tests {
              <video poster=\"p.png\"></video><a name=\"named\">",
         );
         assert_eq!(links(&found), [(1, "a.png"), (1, "b.png"), (1, "p.png")]);
-        assert!(found.has_id("named"));
+        assert!(found.lands("named"));
     }
 
     #[test]
@@ -414,7 +439,7 @@ mod tests {
         let parts = [
             "<!DOCTYPE html>\n<p id=\"top\"><a href=\"#top\">up</a>\n",
             "<a href=\"missing.html\">gone</a>\n<a href=\"#nowhere\">x</a>\n",
-            "no tags here\n\n",
+            "no tags here\n\n<a href=\"#gone\">",
             "<a href=\"missing.html\">again</a>\n<h2 id=\"nowhere\">late</h2>\n<img src=\"gone.png\">",
         ];
         let whole = scan(&parts.concat());
@@ -423,14 +448,11 @@ mod tests {
         let pieces = found.done();
         assert_eq!(links(&whole), links(&pieces));
         assert_eq!(whole.ids, pieces.ids);
+        // Links into the page itself are checked once it is all read: only
+        // the one that misses is kept, though its id came after it.
         assert_eq!(
             links(&pieces),
-            [
-                (2, "#top"),
-                (3, "missing.html"),
-                (4, "#nowhere"),
-                (9, "gone.png")
-            ]
+            [(3, "missing.html"), (7, "#gone"), (9, "gone.png")]
         );
     }
 
@@ -454,13 +476,7 @@ mod tests {
         }
         assert_eq!(
             links(&whole),
-            [
-                (2, "a.css"),
-                (4, "x.html#1"),
-                (7, "i.png"),
-                (7, "j.png"),
-                (9, "#p")
-            ]
+            [(2, "a.css"), (4, "x.html#1"), (7, "i.png"), (7, "j.png"),]
         );
     }
 

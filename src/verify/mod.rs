@@ -316,16 +316,12 @@ impl<'a> Site<'a> {
             };
             return Some(problem);
         };
-        let anchor = percent_decode(fragment);
-        if anchor.is_empty() || anchor.eq_ignore_ascii_case("top") {
-            return None;
-        }
         // A fragment into a file that is not a page (an image, a PDF) is the
         // browser's business, not an id to look for.
-        let found = scanned.as_ref()?.has_id(&anchor);
+        let found = scanned.as_ref()?.lands(fragment);
         (!found).then(|| Problem::NoAnchor {
             file,
-            anchor: anchor.into_owned(),
+            anchor: percent_decode(fragment).into_owned(),
         })
     }
 }
