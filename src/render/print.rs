@@ -109,15 +109,21 @@ pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
             super::pages::page(r, "print.html", "print.html", title, [], meta, page)
         })
     })?;
-    let skeleton = text(skeleton.bytes);
-    let plan = pieces(&skeleton, entries.len());
+    // The page's text in pieces of its own, each let go once it is handed
+    // on: the contents, at the top, are megabytes long in a large briefing.
+    let plan = pieces(&text(skeleton.bytes), entries.len());
     placed_once(&plan, entries.len())?;
     // A batch at a time, rendered in parallel: the page's text and its
     // entries alternate, so a batch holds about BATCH entries.
-    let mut next = plan.chunks(2 * BATCH).flat_map(|batch| {
-        let made: Vec<Result<String, SiteError>> = (batch.par_iter())
-            .map(|piece| match *piece {
-                Piece::Text(text) => Ok(text.to_string()),
+    let mut plan = plan.into_iter();
+    let batches = std::iter::from_fn(|| {
+        let batch: Vec<Piece> = plan.by_ref().take(2 * BATCH).collect();
+        (!batch.is_empty()).then_some(batch)
+    });
+    let mut next = batches.flat_map(|batch| {
+        let made: Vec<Result<String, SiteError>> = (batch.into_par_iter())
+            .map(|piece| match piece {
+                Piece::Text(text) => Ok(text),
                 Piece::Entry(n) => entry(r, sink, entries[n]),
             })
             .collect();
@@ -352,8 +358,8 @@ const BATCH: usize = 64;
 /// One piece of `print.html`: text of the rendered page, or the entry that
 /// stands at a mark.
 #[derive(Debug, PartialEq, Eq)]
-enum Piece<'a> {
-    Text(&'a str),
+enum Piece {
+    Text(String),
     Entry(usize),
 }
 
@@ -362,7 +368,7 @@ const ENTRY_MARK: &str = "<!--brief-entry-";
 
 /// The rendered page cut at each entry mark: its text, with the number of
 /// the entry at each of the `count` marks in between.
-fn pieces(skeleton: &str, count: usize) -> Vec<Piece<'_>> {
+fn pieces(skeleton: &str, count: usize) -> Vec<Piece> {
     let mut pieces = Vec::with_capacity(count * 2 + 1);
     let mut rest = skeleton;
     while let Some(at) = rest.find(ENTRY_MARK) {
@@ -373,18 +379,18 @@ fn pieces(skeleton: &str, count: usize) -> Vec<Piece<'_>> {
             .filter(|(n, _)| *n < count);
         match entry {
             Some((n, end)) => {
-                pieces.push(Piece::Text(&rest[..at]));
+                pieces.push(Piece::Text(rest[..at].to_string()));
                 pieces.push(Piece::Entry(n));
                 rest = &after[end + 3..];
             }
             None => {
                 // Not a mark after all: keep it as text.
-                pieces.push(Piece::Text(&rest[..at + ENTRY_MARK.len()]));
+                pieces.push(Piece::Text(rest[..at + ENTRY_MARK.len()].to_string()));
                 rest = after;
             }
         }
     }
-    pieces.push(Piece::Text(rest));
+    pieces.push(Piece::Text(rest.to_string()));
     pieces
 }
 
@@ -557,13 +563,13 @@ mod tests {
         assert_eq!(
             cut,
             [
-                Piece::Text("a "),
+                Piece::Text("a ".into()),
                 Piece::Entry(1),
-                Piece::Text(" b "),
+                Piece::Text(" b ".into()),
                 Piece::Entry(0),
-                Piece::Text(&format!(" c {ENTRY_MARK}")),
-                Piece::Text(&format!("9--> d {ENTRY_MARK}")),
-                Piece::Text("x"),
+                Piece::Text(format!(" c {ENTRY_MARK}")),
+                Piece::Text(format!("9--> d {ENTRY_MARK}")),
+                Piece::Text("x".into()),
             ]
         );
     }
