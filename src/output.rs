@@ -272,7 +272,7 @@ impl Sink for Staging {
         let mut bytes = 0;
         for piece in pieces {
             let piece = piece?;
-            out.write_all(piece.as_bytes()).map_err(fail)?;
+            out.write_all(&piece).map_err(fail)?;
             bytes += piece.len();
         }
         out.flush().map_err(fail)?;
@@ -400,7 +400,7 @@ mod tests {
         let out = tmp.path().join("public");
         let staging = Staging::new(&out).unwrap();
         let mut pieces = ["<p>a</p>", "b", "c"]
-            .map(|p| Ok(p.to_string()))
+            .map(|p| Ok(p.as_bytes().to_vec().into()))
             .into_iter();
         staging.put_pieces("print.html", &mut pieces).unwrap();
         let written = staging.commit().unwrap();
@@ -415,7 +415,7 @@ mod tests {
             template: "card.html".into(),
             message: "broken".into(),
         });
-        let mut pieces = [Ok("partial".to_string()), Err(broken)].into_iter();
+        let mut pieces = [Ok(b"partial".to_vec().into()), Err(broken)].into_iter();
         let failed = staging.put_pieces("print.html", &mut pieces);
         match failed {
             Err(crate::render::SiteError::Render(err)) => assert_eq!(err.template, "card.html"),

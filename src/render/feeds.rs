@@ -4,6 +4,7 @@
 //! Each is serialised with serde_json from the views; nothing here renders HTML.
 
 use std::fmt::Write as _;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -83,10 +84,10 @@ fn graph_json(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
                 push_json(&mut piece, &mention);
             }
         }
-        Ok(text(piece.into()))
+        Ok(Arc::new(piece))
     });
-    let head = std::iter::once(Ok(text(head.into())));
-    let tail = std::iter::once(Ok("]}\n".to_string()));
+    let head = std::iter::once(Ok(Arc::new(head)));
+    let tail = std::iter::once(Ok(Arc::new(b"]}\n".to_vec())));
     sink.put_pieces("graph.json", &mut head.chain(mentions).chain(tail))
 }
 

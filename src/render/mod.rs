@@ -324,16 +324,20 @@ pub trait Sink: Sync {
     /// of an HTML file is whole markup. Sinks that keep files in memory take
     /// this default, which joins the pieces.
     fn put_pieces(&self, path: &str, pieces: Pieces) -> Result<(), SiteError> {
-        let pieces: Vec<String> = pieces.collect::<Result<_, _>>()?;
+        let mut bytes = Vec::new();
+        for piece in pieces {
+            bytes.extend_from_slice(&piece?);
+        }
         Ok(self.put(OutFile {
             path: path.to_string(),
-            bytes: Arc::new(pieces.concat().into_bytes()),
+            bytes: Arc::new(bytes),
         })?)
     }
 }
 
-/// The pieces of a file handed on in pieces, made as they are asked for.
-pub type Pieces<'a> = &'a mut dyn Iterator<Item = Result<String, SiteError>>;
+/// The pieces of a file handed on in pieces, made as they are asked for: a
+/// piece `brief serve` kept from the last build comes as the same bytes.
+pub type Pieces<'a> = &'a mut dyn Iterator<Item = Result<Bytes, SiteError>>;
 
 /// A sink could not take a file.
 #[derive(Debug, thiserror::Error)]

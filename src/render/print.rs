@@ -20,7 +20,7 @@ use serde::Serialize;
 
 use super::timeline::{self, Scope, TimelineView};
 use super::views::{self, EntityView, LinkMode, SectionItem};
-use super::{OutFile, RenderError, Renderer, Sink, SiteError, text};
+use super::{Bytes, OutFile, RenderError, Renderer, Sink, SiteError, text};
 use crate::annotate::{RenderOptions, Rendered};
 use crate::graph::PageId;
 use crate::model::{EntityKey, Kind};
@@ -121,9 +121,9 @@ pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
         (!batch.is_empty()).then_some(batch)
     });
     let mut next = batches.flat_map(|batch| {
-        let made: Vec<Result<String, SiteError>> = (batch.into_par_iter())
+        let made: Vec<Result<Bytes, SiteError>> = (batch.into_par_iter())
             .map(|piece| match piece {
-                Piece::Text(text) => Ok(text),
+                Piece::Text(text) => Ok(Arc::new(text.into_bytes())),
                 Piece::Entry(n) => entry(r, sink, entries[n]),
             })
             .collect();
@@ -185,7 +185,7 @@ fn skeleton_page<'a>(r: &'a Renderer, lede: String, entries: &[EntityKey]) -> Pr
 /// renders it; kept by `brief serve` while its body and the sections that
 /// mention it are as they were. The entity's page is made here too, and
 /// handed to `sink`: one rendering of the body serves both.
-fn entry(r: &Renderer, sink: &dyn Sink, key: EntityKey) -> Result<String, SiteError> {
+fn entry(r: &Renderer, sink: &dyn Sink, key: EntityKey) -> Result<Bytes, SiteError> {
     let rendered = OnceCell::new();
     let page_body = || {
         let made = rendered.get_or_init(|| super::pages::body(r, key));
@@ -209,7 +209,7 @@ fn entry(r: &Renderer, sink: &dyn Sink, key: EntityKey) -> Result<String, SiteEr
             bytes: html.into_bytes().into(),
         })
     })?;
-    Ok(text(made.bytes))
+    Ok(made.bytes)
 }
 
 /// Refuses a page that does not place every entry exactly once, as a

@@ -66,13 +66,13 @@ impl Found {
 
     /// Takes in `piece`, the next piece of the page, from its scan made on
     /// its own (so with its lines counted from 1).
-    pub fn add(&mut self, scanned: &Scanned, piece: &str) {
+    pub fn add(&mut self, scanned: &Scanned, piece: &[u8]) {
         self.ids.extend_from_slice(&scanned.ids);
         let lines = self.lines;
         for (line, target) in scanned.links() {
             self.link(target, &mut || lines + line);
         }
-        self.lines += memchr::memchr_iter(b'\n', piece.as_bytes()).count() as u64;
+        self.lines += memchr::memchr_iter(b'\n', piece).count() as u64;
     }
 
     /// Records an internal link; external ones need no checking, and a link

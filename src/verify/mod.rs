@@ -92,10 +92,10 @@ impl PageScan {
     /// page order. Line numbers continue from the pieces before it. With a
     /// cache, a piece is scanned on its own and kept, like a whole page:
     /// most of `print.html` is the same from one `serve` build to the next.
-    pub fn feed(&mut self, piece: &str) {
+    pub fn feed(&mut self, piece: &Arc<Vec<u8>>) {
         match (&mut self.found, &self.cache) {
-            (Some(found), Some(cache)) => found.add(&cache.scan(piece.as_bytes()), piece),
-            (Some(found), None) => found.read(piece),
+            (Some(found), Some(cache)) => found.add(&cache.held(piece), piece),
+            (Some(found), None) => found.read(&String::from_utf8_lossy(piece)),
             (None, _) => {}
         }
     }
@@ -115,7 +115,7 @@ impl Collector {
     /// it is an HTML page.
     pub fn add(&self, path: &str, bytes: &Arc<Vec<u8>>) {
         let scanned = is_html(path).then(|| match &self.cache {
-            Some(cache) => cache.page(path, bytes),
+            Some(cache) => cache.held(bytes),
             None => Arc::new(Scanned::of(bytes)),
         });
         lock(&self.files).insert(path.to_string(), scanned);
@@ -152,7 +152,7 @@ impl Collector {
         if let Some(cache) = &self.cache {
             let mut kept = lock(&cache.0);
             kept.last = std::mem::take(&mut kept.this);
-            kept.last_pages = std::mem::take(&mut kept.pages);
+            kept.last_held = std::mem::take(&mut kept.held);
         }
         check(&files)
     }
@@ -161,8 +161,8 @@ impl Collector {
 /// What `brief serve` keeps from one build to the next: the scan of each
 /// page, and of each piece of a page handed on in pieces, by a digest of its
 /// bytes, so that markup an edit left as it was is not scanned again; and
-/// each page's bytes with their scan, since `serve` hands a page it kept on
-/// as the same bytes, which need no digest. Each [`Collector::finish`]
+/// the bytes of each page and piece with their scan, since `serve` hands
+/// what it kept on as the same bytes, which need no digest. Each [`Collector::finish`]
 /// drops the scans its build did not use. The
 /// `Arc` lets a collector hold the cache it is given without borrowing it:
 /// a clone is the same cache.
@@ -175,23 +175,23 @@ struct Generations {
     last: HashMap<u128, Arc<Scanned>>,
     /// The scans the build under way has used so far.
     this: HashMap<u128, Arc<Scanned>>,
-    /// Each page of the last finished build, its bytes and their scan:
-    /// holding the bytes keeps their address from being reused.
-    last_pages: HashMap<String, (Arc<Vec<u8>>, Arc<Scanned>)>,
+    /// The bytes of each page and piece of the last finished build, by
+    /// their address, with their scan: holding the bytes keeps their
+    /// address from being reused, so the same address is the same bytes.
+    last_held: HashMap<usize, (Arc<Vec<u8>>, Arc<Scanned>)>,
     /// The same for the build under way.
-    pages: HashMap<String, (Arc<Vec<u8>>, Arc<Scanned>)>,
+    held: HashMap<usize, (Arc<Vec<u8>>, Arc<Scanned>)>,
 }
 
 impl ScanCache {
-    /// The scan of the page at `path`: the last build's when these are the
+    /// The scan of a page or a piece: the last build's when these are the
     /// very bytes it scanned.
-    fn page(&self, path: &str, bytes: &Arc<Vec<u8>>) -> Arc<Scanned> {
-        let same = (lock(&self.0).last_pages.get(path))
-            .filter(|(last, _)| Arc::ptr_eq(last, bytes))
-            .map(|(_, scanned)| Arc::clone(scanned));
+    fn held(&self, bytes: &Arc<Vec<u8>>) -> Arc<Scanned> {
+        let at = Arc::as_ptr(bytes) as usize;
+        let same = (lock(&self.0).last_held.get(&at)).map(|(_, scanned)| Arc::clone(scanned));
         let scanned = same.unwrap_or_else(|| self.scan(bytes));
-        let page = (Arc::clone(bytes), Arc::clone(&scanned));
-        lock(&self.0).pages.insert(path.to_string(), page);
+        let held = (Arc::clone(bytes), Arc::clone(&scanned));
+        lock(&self.0).held.insert(at, held);
         scanned
     }
 

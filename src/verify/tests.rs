@@ -50,7 +50,7 @@ fn a_page_in_pieces_is_checked_as_the_whole_page() {
     let in_pieces = |cache: Option<&ScanCache>| {
         let pieces = Collector::new(cache);
         let mut scan = pieces.start("print.html");
-        parts.iter().for_each(|part| scan.feed(part));
+        parts.iter().for_each(|part| scan.feed(&bytes(part)));
         pieces.end(scan);
         pieces.finish()
     };
@@ -68,7 +68,7 @@ fn a_page_in_pieces_is_checked_as_the_whole_page() {
 fn a_file_in_pieces_that_is_not_a_page_is_only_noted() {
     let collector = Collector::default();
     let mut scan = collector.start("graph.json");
-    scan.feed("{\"href\": \"<a href='nowhere.html'>\"}");
+    scan.feed(&bytes("{\"href\": \"<a href='nowhere.html'>\"}"));
     collector.end(scan);
     collector.add("index.html", &bytes("<a href=\"graph.json#x\">"));
     assert_eq!(collector.paths(), ["graph.json", "index.html"]);
@@ -300,13 +300,13 @@ fn a_page_handed_on_as_the_same_bytes_keeps_its_scan() {
     };
     let a = bytes("<p id=\"x\">x</p>");
     assert_eq!(build(&[("index.html", &index), ("a.html", &a)]), []);
-    let kept = |path: &str| {
+    let kept = |bytes: &Arc<Vec<u8>>| {
         lock(&cache.0)
-            .last_pages
-            .get(path)
+            .last_held
+            .get(&(Arc::as_ptr(bytes) as usize))
             .map(|(b, s)| (b.clone(), s.clone()))
     };
-    let (first_bytes, first_scan) = kept("index.html").expect("index.html is kept");
+    let (first_bytes, first_scan) = kept(&index).expect("index.html is kept");
     assert!(Arc::ptr_eq(&first_bytes, &index));
     // The same bytes again: the same scan. New bytes for a.html: scanned.
     let a = bytes("<p id=\"y\">x</p>");
@@ -319,7 +319,37 @@ fn a_page_handed_on_as_the_same_bytes_keeps_its_scan() {
         ])
     );
     assert_eq!(misses.len(), 1);
-    let (_, second_scan) = kept("index.html").expect("index.html is kept");
+    let (_, second_scan) = kept(&index).expect("index.html is kept");
     assert!(Arc::ptr_eq(&first_scan, &second_scan));
-    assert!(Arc::ptr_eq(&kept("a.html").expect("a.html is kept").0, &a));
+    assert!(Arc::ptr_eq(&kept(&a).expect("a.html is kept").0, &a));
+}
+
+#[test]
+fn a_piece_handed_on_as_the_same_bytes_keeps_its_scan() {
+    let cache = ScanCache::default();
+    let pieces = [bytes("<p id=\"x\">\n"), bytes("<a href=\"#y\">y</a>")];
+    let build = || {
+        let collector = Collector::new(Some(&cache));
+        let mut page = collector.start("print.html");
+        pieces.iter().for_each(|piece| page.feed(piece));
+        collector.end(page);
+        collector.finish()
+    };
+    let first = build();
+    assert_eq!(first.len(), 1, "#y misses: {first:?}");
+    assert_eq!(first[0].line, 2);
+    let held = |piece: &Arc<Vec<u8>>| {
+        let generations = lock(&cache.0);
+        let (_, scanned) = generations.last_held.get(&(Arc::as_ptr(piece) as usize))?;
+        Some(Arc::clone(scanned))
+    };
+    let before = held(&pieces[1]).expect("the piece is kept with its scan");
+    assert_eq!(build(), first);
+    let after = held(&pieces[1]).expect("the piece is kept again");
+    assert!(
+        Arc::ptr_eq(&before, &after),
+        "the same bytes are not scanned again"
+    );
+    // Found by their address, not by a digest of their bytes.
+    assert!(lock(&cache.0).last.is_empty());
 }
