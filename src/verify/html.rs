@@ -64,6 +64,15 @@ impl Found {
         self.lines = lines.at(html.len()) - 1;
     }
 
+    /// [`Found::read`] for bytes. Rendered pages are UTF-8; the lossy
+    /// decoding is for anything else, and is much slower to check a page with.
+    pub fn read_bytes(&mut self, html: &[u8]) {
+        match std::str::from_utf8(html) {
+            Ok(html) => self.read(html),
+            Err(_) => self.read(&String::from_utf8_lossy(html)),
+        }
+    }
+
     /// Takes in `piece`, the next piece of the page, from its scan made on
     /// its own (so with its lines counted from 1).
     pub fn add(&mut self, scanned: &Scanned, piece: &[u8]) {
@@ -142,12 +151,7 @@ impl Scanned {
     /// Scans a whole page.
     pub fn of(bytes: &[u8]) -> Scanned {
         let mut found = Found::default();
-        // Rendered pages are UTF-8; the lossy decoding is for anything else,
-        // and is much slower to check a page with.
-        match std::str::from_utf8(bytes) {
-            Ok(html) => found.read(html),
-            Err(_) => found.read(&String::from_utf8_lossy(bytes)),
-        }
+        found.read_bytes(bytes);
         found.done()
     }
 

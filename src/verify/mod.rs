@@ -95,7 +95,7 @@ impl PageScan {
     pub fn feed(&mut self, piece: &Arc<Vec<u8>>) {
         match (&mut self.found, &self.cache) {
             (Some(found), Some(cache)) => found.add(&cache.held(piece), piece),
-            (Some(found), None) => found.read(&String::from_utf8_lossy(piece)),
+            (Some(found), None) => found.read_bytes(piece),
             (None, _) => {}
         }
     }
