@@ -358,11 +358,9 @@ fn parse_config(files: &Files, file: FileId, diagnostics: &mut Vec<Diagnostic>) 
             && let Some(scheme) = annotate::script_scheme(url.get_ref())
         {
             let message = format!("a `{scheme}` url runs script in the reader's browser");
-            diagnostics.push(
-                error("script-link", url.span(), message)
-                    .with_label("this url")
-                    .with_help("give the source's web address (`https://…`), or leave `url` out"),
-            );
+            let help = "give the source's web address (`https://…`), or leave `url` out";
+            let error = error("script-link", url.span(), message);
+            diagnostics.push(error.with_label("this url").with_help(help));
         }
     }
     Some(config)

@@ -158,9 +158,8 @@ fn flawed(file: FileId, span: Range<usize>, r: &RawRef, flaw: &Flaw) -> Diagnost
             ),
         ),
     };
-    Diagnostic::error(code, file, span, message)
-        .with_label(label)
-        .with_help(help)
+    let error = Diagnostic::error(code, file, span, message);
+    error.with_label(label).with_help(help)
 }
 
 /// What binds ids: the briefing, and the diagnostics for ids it cannot bind.
