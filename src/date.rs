@@ -95,14 +95,12 @@ impl Date {
 /// The ISO 8601 form to the written precision: `2026-04-27`, `2026-04`, `2030`.
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}", self.year)?;
-        if let Some(month) = self.month {
-            write!(f, "-{month:02}")?;
+        let year = self.year;
+        match (self.month, self.day) {
+            (Some(month), Some(day)) => write!(f, "{year:04}-{month:02}-{day:02}"),
+            (Some(month), None) => write!(f, "{year:04}-{month:02}"),
+            (None, _) => write!(f, "{year:04}"),
         }
-        if let Some(day) = self.day {
-            write!(f, "-{day:02}")?;
-        }
-        Ok(())
     }
 }
 

@@ -52,8 +52,8 @@ pub fn render_fragment(input: &[u8], name: &Path, root: Option<&Path>) -> Result
         fragment.files = compiled.files.clone();
     }
     let found = &mut fragment.diagnostics;
-    let Some(file) = source::add_text(&mut fragment.files, found, input.to_vec(), name.into())
-    else {
+    let text = source::utf8(input.to_vec());
+    let Ok(file) = source::decode(&mut fragment.files, found, text, name.into()) else {
         return Ok(fragment);
     };
     let text = Arc::clone(fragment.files.shared(file));

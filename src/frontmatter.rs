@@ -23,24 +23,14 @@ pub struct Split {
     pub body_start: usize,
 }
 
-/// Lines of `text` as `(start, next line's start, line without its terminator)`.
-fn lines(text: &str) -> impl Iterator<Item = (usize, usize, &str)> {
-    let mut start = 0;
-    text.split_inclusive('\n').map(move |raw| {
-        let at = start;
-        start += raw.len();
-        (at, start, raw.trim_end_matches(['\n', '\r']))
-    })
-}
-
 /// Finds the `+++` block at the top of `text`. YAML (`---`) and an opening line
 /// without its closing line are errors.
 pub fn split(file: FileId, text: &str) -> Result<Split, Diagnostic> {
-    let mut it = lines(text);
-    let Some((_, toml_start, first)) = it.next() else {
+    let mut lines = text.split_inclusive('\n');
+    let Some(first) = lines.next() else {
         return Ok(Split::default());
     };
-    let opening = 0..first.len();
+    let opening = 0..first.trim_end_matches(['\n', '\r']).len();
     if first.trim_end() == "---" {
         let message = "front matter must be TOML between `+++` lines, not YAML";
         let help =
@@ -53,14 +43,17 @@ pub fn split(file: FileId, text: &str) -> Result<Split, Diagnostic> {
     if first.trim_end() != "+++" {
         return Ok(Split::default());
     }
-    for (at, next, line) in it {
+    let mut at = first.len();
+    for line in lines {
         if line.trim_end() == "+++" {
+            let (toml, body_start) = (Some(first.len()..at), at + line.len());
             return Ok(Split {
-                toml: Some(toml_start..at),
+                toml,
                 opening,
-                body_start: next,
+                body_start,
             });
         }
+        at += line.len();
     }
     let message = "front matter is not closed";
     let error = Diagnostic::error("unterminated-front-matter", file, opening, message);

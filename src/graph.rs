@@ -250,12 +250,9 @@ fn placement_warnings(
             let (kind, id) = (key.kind.as_str(), briefing.id(key));
             let message = format!("{kind} `{id}` references itself");
             let help = "write the name as plain text: the page is already about it";
+            let label = "a link to the page it is on";
             let warning = Diagnostic::warning("self-reference", file, span, message);
-            out.push(
-                warning
-                    .with_label("a link to the page it is on")
-                    .with_help(help),
-            );
+            out.push(warning.with_label(label).with_help(help));
             continue;
         }
         let speaker = relations.quote_speaker.get(key.index);

@@ -23,23 +23,28 @@ pub fn check(root: &Path, briefing: &Briefing) -> (Option<Image>, Vec<Diagnostic
     let Some(image) = &briefing.config.image else {
         return (None, Vec::new());
     };
-    let name = image.get_ref().trim();
-    let error = |message: String, help: &str| {
-        let span = image.span();
-        let found = Diagnostic::error("image", briefing.config_file, span, message);
-        (None, vec![found.with_label("this file").with_help(help)])
-    };
+    match find(root, image.get_ref().trim()) {
+        Ok(found) => (Some(found), Vec::new()),
+        Err((message, help)) => {
+            let error = Diagnostic::error("image", briefing.config_file, image.span(), message);
+            (None, vec![error.with_label("this file").with_help(help)])
+        }
+    }
+}
+
+/// The picture `name` under `root/static/`, or the message and help of
+/// the error that says why it cannot be used.
+fn find(root: &Path, name: &str) -> Result<Image, (String, String)> {
     if let Some(inner) = name.strip_prefix("static/") {
-        return error(
-            "`image` is a path inside static/, not from the site".into(),
-            &format!("write `image = \"{inner}\"`"),
-        );
+        let message = "`image` is a path inside static/, not from the site";
+        return Err((message.into(), format!("write `image = \"{inner}\"`")));
     }
     if name.is_empty() || !crate::output::is_inside(name) {
-        return error(
+        let help = "put the picture in static/ and give its path there";
+        return Err((
             format!("`{name}` is not a file inside static/"),
-            "put the picture in static/ and give its path there",
-        );
+            help.into(),
+        ));
     }
     let folder = root.join("static");
     let path = folder.join(name);
@@ -48,23 +53,16 @@ pub fn check(root: &Path, briefing: &Briefing) -> (Option<Image>, Vec<Diagnostic
         .zip(path.canonicalize().ok())
         .is_some_and(|(folder, path)| path.starts_with(folder));
     if !inside {
-        return error(
-            format!("static/{name} does not exist"),
-            "copy the picture to static/, or leave `image` out",
-        );
+        let help = "copy the picture to static/, or leave `image` out";
+        return Err((format!("static/{name} does not exist"), help.into()));
     }
-    match imagesize::size(&path) {
-        Ok(size) => {
-            let image = Image {
-                path: name.replace('\\', "/"),
-                width: size.width,
-                height: size.height,
-            };
-            (Some(image), Vec::new())
-        }
-        Err(err) => error(
-            format!("static/{name} is not a picture brief can read: {err}"),
-            "use a PNG, JPEG, GIF or WebP file",
-        ),
-    }
+    let size = imagesize::size(&path).map_err(|err| {
+        let message = format!("static/{name} is not a picture brief can read: {err}");
+        (message, "use a PNG, JPEG, GIF or WebP file".into())
+    })?;
+    Ok(Image {
+        path: name.replace('\\', "/"),
+        width: size.width,
+        height: size.height,
+    })
 }

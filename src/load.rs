@@ -18,7 +18,7 @@ use crate::date::Date;
 use crate::diagnostics::{Diagnostic, FileId, Files};
 use crate::frontmatter;
 use crate::model::{
-    Briefing, ClauseMeta, Doc, Entities, Entity, EventMeta, IndexMeta, Kind, PartyMeta, QuoteMeta,
+    Briefing, ClauseMeta, Doc, Entity, EventMeta, IndexMeta, Kind, PartyMeta, QuoteMeta,
     SectionMeta, Status, is_valid_id, slugify,
 };
 use crate::source::{ContentFile, Slot, Sources};
@@ -29,18 +29,18 @@ pub fn load(sources: &Sources) -> (Option<Briefing>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let files = &sources.files;
     let config = parse_config(files, sources.config_file, &mut diagnostics);
-    let front = (sources.content.iter())
+    let mut loaded = Briefing::default();
+    loaded.front = (sources.content.iter())
         .find(|content| content.slot == Slot::Front)
         .and_then(|content| front(files, content, &mut diagnostics));
-    let loaded = Entities {
-        sections: entities::<SectionMeta>(sources, &mut diagnostics),
-        parties: entities::<PartyMeta>(sources, &mut diagnostics),
-        clauses: entities::<ClauseMeta>(sources, &mut diagnostics),
-        quotes: entities::<QuoteMeta>(sources, &mut diagnostics),
-        events: entities::<EventMeta>(sources, &mut diagnostics),
-    };
+    loaded.sections = entities(sources, &mut diagnostics);
+    loaded.parties = entities(sources, &mut diagnostics);
+    loaded.clauses = entities(sources, &mut diagnostics);
+    loaded.quotes = entities(sources, &mut diagnostics);
+    loaded.events = entities(sources, &mut diagnostics);
     let briefing = config.map(|config| {
-        let mut briefing = Briefing::new(config, sources.config_file, front, loaded);
+        (loaded.config, loaded.config_file) = (config, sources.config_file);
+        let mut briefing = loaded.indexed();
         // A file that did not load keeps its id, when it has one, so that
         // references to it point at its error. An id another file of its
         // kind loaded under is not missing.
@@ -358,11 +358,9 @@ fn parse_config(files: &Files, file: FileId, diagnostics: &mut Vec<Diagnostic>) 
             && let Some(scheme) = annotate::script_scheme(url.get_ref())
         {
             let message = format!("a `{scheme}` url runs script in the reader's browser");
-            diagnostics.push(
-                error("script-link", url.span(), message)
-                    .with_label("this url")
-                    .with_help("give the source's web address (`https://…`), or leave `url` out"),
-            );
+            let help = "give the source's web address (`https://…`), or leave `url` out";
+            let error = error("script-link", url.span(), message);
+            diagnostics.push(error.with_label("this url").with_help(help));
         }
     }
     Some(config)

@@ -248,47 +248,16 @@ pub struct Briefing {
     ids: [FxHashMap<String, usize>; 5],
 }
 
-/// The entities of every kind, as `load` hands them to [`Briefing::new`].
-#[derive(Debug, Clone, Default)]
-pub struct Entities {
-    pub sections: Vec<Section>,
-    pub parties: Vec<Party>,
-    pub clauses: Vec<Clause>,
-    pub quotes: Vec<Quote>,
-    pub events: Vec<Event>,
-}
-
 impl Briefing {
-    pub fn new(
-        config: Config,
-        config_file: FileId,
-        front: Option<Doc>,
-        entities: Entities,
-    ) -> Self {
-        let Entities {
-            sections,
-            parties,
-            clauses,
-            quotes,
-            events,
-        } = entities;
-        let mut briefing = Briefing {
-            config,
-            config_file,
-            front,
-            sections,
-            parties,
-            clauses,
-            quotes,
-            events,
-            ..Briefing::default()
-        };
+    /// The briefing with its ids indexed for [`Briefing::lookup`], once
+    /// `load` has set its entities.
+    pub fn indexed(mut self) -> Self {
         let mut ids: [FxHashMap<String, usize>; 5] = Default::default();
-        for key in briefing.keys() {
-            ids[key.kind as usize].insert(briefing.id(key).to_string(), key.index);
+        for key in self.keys() {
+            ids[key.kind as usize].insert(self.id(key).to_string(), key.index);
         }
-        briefing.ids = ids;
-        briefing
+        self.ids = ids;
+        self
     }
 
     pub fn lookup(&self, kind: Kind, id: &str) -> Option<EntityKey> {

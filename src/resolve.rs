@@ -41,59 +41,50 @@ pub fn relations(briefing: &Briefing) -> (Relations, Vec<Diagnostic>) {
         briefing,
         out: Vec::new(),
     };
-    relations.party_affiliation = (briefing.parties.iter())
-        .map(|party| cx.party(party.meta.affiliation.as_ref()?, party.doc, "affiliation"))
-        .collect();
+    for party in &briefing.parties {
+        let affiliation = party.meta.affiliation.as_ref();
+        let bound = affiliation.and_then(|a| cx.bind(Kind::Party, a, party.doc, "affiliation"));
+        relations.party_affiliation.push(bound);
+    }
     for clause in &briefing.clauses {
-        let meta = &clause.meta;
-        let parties = (meta.parties.get_ref().iter())
-            .filter_map(|p| cx.party(p, clause.doc, "parties"))
-            .collect();
+        let (meta, doc) = (&clause.meta, clause.doc);
+        let parties = meta.parties.get_ref().iter();
+        let parties = parties.filter_map(|p| cx.bind(Kind::Party, p, doc, "parties"));
+        relations.clause_parties.push(parties.collect());
         if meta.parties.get_ref().is_empty() {
-            let span = shift(clause.doc, meta.parties.span());
+            let span = shift(doc, meta.parties.span());
             let message = "a clause needs at least one party";
             let help =
                 "name the parties bound by this term, e.g. `parties = [\"microsoft\", \"openai\"]`";
-            let error = Diagnostic::error("missing-key", clause.doc.file, span, message);
+            let error = Diagnostic::error("missing-key", doc.file, span, message);
             cx.out.push(error.with_label("empty list").with_help(help));
         }
-        relations.clause_parties.push(parties);
         if meta.before.is_none() && meta.status != Status::Added {
-            cx.out.push(missing_side(clause.doc, "before", meta.status));
+            cx.out.push(missing_side(doc, "before", meta.status));
         }
         if meta.after.is_none() && meta.status != Status::Removed {
-            cx.out.push(missing_side(clause.doc, "after", meta.status));
+            cx.out.push(missing_side(doc, "after", meta.status));
         }
-        cx.check_source(&meta.source, clause.doc);
+        cx.check_source(&meta.source, doc);
     }
     for quote in &briefing.quotes {
-        let meta = &quote.meta;
+        let (meta, doc) = (&quote.meta, quote.doc);
         // A blank speaker is `load`'s to report, as a key left to fill in.
         let speaker = Some(&meta.speaker).filter(|s| !s.get_ref().trim().is_empty());
-        relations
-            .quote_speaker
-            .push(speaker.and_then(|s| cx.party(s, quote.doc, "speaker")));
-        let about = (meta.about.iter()).filter_map(|a| cx.bind_about(a, quote.doc));
+        let speaker = speaker.and_then(|s| cx.bind(Kind::Party, s, doc, "speaker"));
+        relations.quote_speaker.push(speaker);
+        let about = (meta.about.iter()).filter_map(|a| cx.bind_about(a, doc));
         relations.quote_about.push(about.collect());
-        cx.check_source(&meta.source, quote.doc);
+        cx.check_source(&meta.source, doc);
     }
     for event in &briefing.events {
-        let meta = &event.meta;
-        let parties = (meta.parties.iter()).filter_map(|p| cx.party(p, event.doc, "parties"));
+        let (meta, doc) = (&event.meta, event.doc);
+        let parties = (meta.parties.iter()).filter_map(|p| cx.bind(Kind::Party, p, doc, "parties"));
         relations.event_parties.push(parties.collect());
-        let clauses = (meta.clauses.iter()).filter_map(|c| {
-            let span = shift(event.doc, c.span());
-            let clause = cx.lookup(
-                Kind::Clause,
-                c.get_ref(),
-                event.doc.file,
-                span,
-                Some("clauses"),
-            );
-            Some(clause?.index)
-        });
+        let clauses = meta.clauses.iter();
+        let clauses = clauses.filter_map(|c| cx.bind(Kind::Clause, c, doc, "clauses"));
         relations.event_clauses.push(clauses.collect());
-        cx.check_source(&meta.source, event.doc);
+        cx.check_source(&meta.source, doc);
     }
     for section in &briefing.sections {
         cx.check_source(&section.meta.source, section.doc);
@@ -167,9 +158,8 @@ fn flawed(file: FileId, span: Range<usize>, r: &RawRef, flaw: &Flaw) -> Diagnost
             ),
         ),
     };
-    Diagnostic::error(code, file, span, message)
-        .with_label(label)
-        .with_help(help)
+    let error = Diagnostic::error(code, file, span, message);
+    error.with_label(label).with_help(help)
 }
 
 /// What binds ids: the briefing, and the diagnostics for ids it cannot bind.
@@ -179,12 +169,12 @@ struct Cx<'a> {
 }
 
 impl Cx<'_> {
-    /// Binds a party's id named under the front-matter `key` (spans
+    /// Binds the id of a `kind` named under the front-matter `key` (spans
     /// relative to the front matter) to its index.
-    fn party(&mut self, id: &Spanned<String>, doc: Doc, key: &str) -> Option<usize> {
+    fn bind(&mut self, kind: Kind, id: &Spanned<String>, doc: Doc, key: &str) -> Option<usize> {
         let span = shift(doc, id.span());
-        let party = self.lookup(Kind::Party, id.get_ref(), doc.file, span, Some(key))?;
-        Some(party.index)
+        let found = self.lookup(kind, id.get_ref(), doc.file, span, Some(key))?;
+        Some(found.index)
     }
 
     /// Binds `id`, written under the front-matter key `key`, or in a body

@@ -122,13 +122,8 @@ pub fn read(
     if !config_path.is_file() {
         return Err(LoadError::NoConfig(root.to_path_buf()));
     }
-    let config_bytes = std::fs::read(&config_path).map_err(io(&config_path))?;
-    let config = decode(
-        &mut files,
-        &mut diagnostics,
-        utf8(config_bytes),
-        "briefing.toml".into(),
-    );
+    let config = utf8(std::fs::read(&config_path).map_err(io(&config_path))?);
+    let config = decode(&mut files, &mut diagnostics, config, "briefing.toml".into());
     // Text that is not UTF-8 is kept, lossily, for its diagnostic to show.
     let config_file = config.unwrap_or_else(|kept| kept);
     let content_root = root.join("content");
@@ -138,8 +133,7 @@ pub fn read(
         // Reading is most of this stage's time on a large site: read in
         // parallel, then number the files in the walk's order.
         let previous = known.as_deref();
-        let read: Vec<_> = pending
-            .par_iter()
+        let read: Vec<_> = (pending.par_iter())
             .map(|(path, _)| read_one(path, previous))
             .collect();
         let mut next = HashMap::new();
@@ -158,20 +152,15 @@ pub fn read(
             }
         }
         if let Some(known) = known {
-            *known = Known {
-                read_at: Some(started),
-                files: next,
-            };
+            (known.read_at, known.files) = (Some(started), next);
         }
     }
-    Ok((
-        Sources {
-            files,
-            config_file,
-            content,
-        },
-        diagnostics,
-    ))
+    let sources = Sources {
+        files,
+        config_file,
+        content,
+    };
+    Ok((sources, diagnostics))
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> LoadError + '_ {
@@ -290,34 +279,23 @@ fn display_path(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
-/// `bytes` from outside the site (the file or standard input `brief render`
-/// reads), kept in `files` under `name` as a content file's would be:
-/// without a byte-order mark, and invalid UTF-8 an error at the first bad
-/// byte, the text then kept lossily decoded for the error to show.
-pub fn add_text(
-    files: &mut Files,
-    diagnostics: &mut Vec<Diagnostic>,
-    bytes: Vec<u8>,
-    name: PathBuf,
-) -> Option<FileId> {
-    decode(files, diagnostics, utf8(bytes), name).ok()
-}
-
 /// A file's text, or why it is not UTF-8.
-type Text = Result<Arc<String>, FromUtf8Error>;
+pub type Text = Result<Arc<String>, FromUtf8Error>;
 
 /// `bytes` as UTF-8 text without a byte-order mark, or why they are not.
-fn utf8(mut bytes: Vec<u8>) -> Text {
+pub fn utf8(mut bytes: Vec<u8>) -> Text {
     if bytes.starts_with(b"\xEF\xBB\xBF") {
         bytes.drain(..3);
     }
     String::from_utf8(bytes).map(Arc::new)
 }
 
-/// Keeps checked text, without a byte-order mark. Invalid UTF-8 is a
-/// diagnostic pointing at the first bad byte; the text is kept lossily decoded so
-/// the diagnostic can show the line, and its id is the error.
-fn decode(
+/// Keeps checked text, without a byte-order mark, in `files` under `rel`,
+/// for a content file or for text from outside the site (the file or
+/// standard input `brief render` reads). Invalid UTF-8 is a diagnostic
+/// pointing at the first bad byte; the text is kept lossily decoded so the
+/// diagnostic can show the line, and its id is the error.
+pub fn decode(
     files: &mut Files,
     diagnostics: &mut Vec<Diagnostic>,
     text: Text,

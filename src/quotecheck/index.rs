@@ -90,9 +90,7 @@ impl SourceText {
         }
         SourceText {
             shown,
-            lines: std::iter::once(0)
-                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-                .collect(),
+            lines: codespan_reporting::files::line_starts(&text).collect(),
             text,
             format,
             words,
@@ -190,11 +188,7 @@ impl SourceText {
         while i > 0 {
             let differs = u32::from(j > 0 && piece[i - 1].hash != source[j - 1].hash);
             if j > 0 && cost[i][j] == cost[i - 1][j - 1] + differs {
-                let change = if differs == 0 {
-                    Change::Same
-                } else {
-                    Change::Changed
-                };
+                let change = [Change::Same, Change::Changed][differs as usize];
                 steps.push(Step(change, skip + i - 1, a + j - 1));
                 (i, j) = (i - 1, j - 1);
             } else if cost[i][j] == cost[i - 1][j] + 1 {

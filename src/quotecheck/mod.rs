@@ -92,14 +92,9 @@ fn check_quote(
             _ => format!("add `source = \"…\"` naming one of `{}`", ids.join("`, `")),
         };
         let at = Located::value(files, quote.doc, "text", text);
-        return Err(Diagnostic::warning(
-            "unsourced-quote",
-            quote.doc.file,
-            at.whole.clone(),
-            "direct quote names no `source` to check it against",
-        )
-        .with_label("not checked")
-        .with_help(help));
+        let message = "direct quote names no `source` to check it against";
+        let warning = Diagnostic::warning("unsourced-quote", quote.doc.file, at.whole, message);
+        return Err(warning.with_label("not checked").with_help(help));
     };
     let Some(source) = texts.get(source.get_ref().as_str()) else {
         return Ok(None);
@@ -136,14 +131,10 @@ fn misquote(
     let at = Located::value(files, quote.doc, "text", text);
     let said = |k: usize| piece.get(k).map_or("", |w| &text[w.start..w.end]);
     // An error at the words `within` the quote's text.
+    let message = format!("direct quote is not word for word in {}", source.shown);
     let error = |within: Range<usize>, label: &str| {
-        Diagnostic::error(
-            "misquote",
-            quote.doc.file,
-            at.span(within),
-            format!("direct quote is not word for word in {}", source.shown),
-        )
-        .with_label(label)
+        let error = Diagnostic::error("misquote", quote.doc.file, at.span(within), message.clone());
+        error.with_label(label)
     };
     let whole = piece[0].start..piece[piece.len() - 1].end;
     if let Some(earlier) = source.find(piece, 0).filter(|_| from > 0) {
@@ -221,19 +212,12 @@ fn check_prose(
             for (run, place) in source.copied(words) {
                 let within = words[run.start].start..words[run.end - 1].end;
                 let span = at.as_ref().map_or(within.clone(), |at| at.span(within));
-                diagnostics.push(
-                    Diagnostic::warning(
-                        "copied-from-source",
-                        doc.file,
-                        span,
-                        format!(
-                            "copied from {}:{}; quote it or say it in your own words",
-                            source.shown,
-                            source.line(place)
-                        ),
-                    )
-                    .with_label(format!("{} words as the source has them", run.len())),
-                );
+                let (shown, line) = (&source.shown, source.line(place));
+                let message =
+                    format!("copied from {shown}:{line}; quote it or say it in your own words");
+                let warning = Diagnostic::warning("copied-from-source", doc.file, span, message);
+                let label = format!("{} words as the source has them", run.len());
+                diagnostics.push(warning.with_label(label));
             }
         }
     }
