@@ -108,7 +108,7 @@ pub fn check_target(root: &Path, out: &Path, force: bool) -> Result<(), OutputEr
         }
         Ok(_) => {}
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(io(out)(e)),
+        Err(e) => return Err(io(out)(e).into()),
     }
     if force || out.join(MARKER).is_file() || fs::read_dir(out).map_err(io(out))?.next().is_none() {
         return Ok(());

@@ -40,14 +40,10 @@ impl Browser {
     /// `--version` in time), else the first candidate on `PATH`.
     pub fn find(timeout: Duration) -> Result<Browser, PdfError> {
         let named = std::env::var_os(ENV).filter(|v| !v.is_empty());
+        let none = || PdfError::NoChromium(format!("none of {} is on PATH", CANDIDATES.join(", ")));
         let path = match &named {
             Some(named) => PathBuf::from(named),
-            None => {
-                let path = std::env::var_os("PATH").unwrap_or_default();
-                on_path(&path).ok_or_else(|| {
-                    PdfError::NoChromium(format!("none of {} is on PATH", CANDIDATES.join(", ")))
-                })?
-            }
+            None => on_path(&std::env::var_os("PATH").unwrap_or_default()).ok_or_else(none)?,
         };
         // Watched for as long as the process lives: a signal whose last
         // watcher is taken away is ignored from then on.
