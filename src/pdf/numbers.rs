@@ -195,14 +195,10 @@ impl Marks {
                 .filter(|&&p| p != main)
                 .partition(|&&p| p < main);
             let selector = format!("[data-pages-of=\"{}\"]", css_string(id));
-            let before = match before.is_empty() {
-                true => String::new(),
-                false => format!("{}, ", ranges(&before)),
-            };
-            let after = match after.is_empty() {
-                true => String::new(),
-                false => format!(", {}", ranges(&after)),
-            };
+            // The entry's own page sits between the others, with commas.
+            let comma = |pages: &[u32]| if pages.is_empty() { "" } else { ", " };
+            let before = ranges(&before) + comma(&before);
+            let after = comma(&after).to_string() + &ranges(&after);
             let _ = writeln!(
                 css,
                 "{selector}::before {{ content: \"{}\"; }}\n\
