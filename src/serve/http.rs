@@ -10,6 +10,12 @@
 //! clients slow the server down at worst, never stop it.
 //!
 //! It knows nothing of sites: what to answer is the handler's.
+//!
+//! It is written here rather than taken from a crate because the small
+//! synchronous servers fail those two bounds: tiny_http (0.12) ends its
+//! accept loop for good at the first failed `accept` and gives a client
+//! unlimited time to send its request head; hyper would bring an async
+//! runtime for a server that answers one person's browser.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
