@@ -155,17 +155,12 @@ impl Reply {
         };
         let location =
             (self.location.as_ref()).map_or(String::new(), |to| format!("Location: {to}\r\n"));
-        let mut bytes = format!(
-            "HTTP/1.1 {} {reason}\r\nContent-Type: {}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n{location}\r\n",
-            self.status,
-            self.kind,
-            self.body.len()
-        )
-        .into_bytes();
-        if !head_only {
-            bytes.extend_from_slice(&self.body);
-        }
-        bytes
+        let (status, kind, length) = (self.status, &self.kind, self.body.len());
+        let head = format!(
+            "HTTP/1.1 {status} {reason}\r\nContent-Type: {kind}\r\nContent-Length: {length}\r\nCache-Control: no-store\r\nConnection: close\r\n{location}\r\n"
+        );
+        let body: &[u8] = if head_only { &[] } else { &self.body };
+        [head.as_bytes(), body].concat()
     }
 }
 

@@ -250,11 +250,10 @@ fn rebuild(site: &mut Incremental, state: &State, log: &Log) {
                 log.info(&text);
                 let count = files.len();
                 state.publish(Some(files), None);
+                let (changed, rendered) = (built.changed, built.rendered);
+                let ms = started.elapsed().as_millis();
                 log.info(&format!(
-                    "built {count} files ({} changed, {} rendered) in {} ms\n",
-                    built.changed,
-                    built.rendered,
-                    started.elapsed().as_millis()
+                    "built {count} files ({changed} changed, {rendered} rendered) in {ms} ms\n"
                 ));
                 return;
             }
