@@ -145,7 +145,9 @@ impl Marks {
         }
         let mut probe = String::from("<div hidden>");
         for id in self.anchors() {
-            let _ = write!(probe, "<a href=\"#{}\"></a>", escape_attribute(id));
+            probe += "<a href=\"#";
+            let _ = pulldown_cmark_escape::escape_html(&mut probe, id);
+            probe += "\"></a>";
         }
         probe + "</div>\n"
     }
@@ -240,13 +242,6 @@ fn ranges(pages: &[u32]) -> String {
         false => format!("{start}–{end}"),
     };
     runs.iter().map(run).collect::<Vec<_>>().join(", ")
-}
-
-/// `text` as the value of a double-quoted attribute.
-fn escape_attribute(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
 }
 
 #[cfg(test)]
