@@ -155,10 +155,8 @@ pub fn render(files: &Files, diagnostics: &[Diagnostic]) -> String {
             .with_message(&d.message)
             .with_labels(vec![Label::primary((), start..end).with_message(&d.label)])
             .with_notes(d.help.iter().map(|h| format!("help: {h}")).collect());
-        match term::emit_into_string(&config, &*file, &report) {
-            Ok(s) => out.push_str(&s),
-            Err(_) => out.push_str(&format!("{}: {}\n", d.code, d.message)),
-        }
+        let text = term::emit_into_string(&config, &*file, &report);
+        out += &text.unwrap_or_else(|_| format!("{}: {}\n", d.code, d.message));
     }
     out
 }
@@ -171,17 +169,8 @@ pub const NOT_LOADED: &str = "not-loaded";
 /// is deterministic whatever order the stages ran in. Consequences of another
 /// error ([`NOT_LOADED`]) come last, so the cause is read first.
 pub fn normalize(diagnostics: &mut Vec<Diagnostic>) {
-    fn order(d: &Diagnostic) -> (bool, FileId, usize, usize, &str) {
-        let span = &d.span;
-        (
-            d.code == NOT_LOADED,
-            d.file,
-            span.start,
-            span.end,
-            &d.message,
-        )
-    }
-    diagnostics.sort_by(|a, b| order(a).cmp(&order(b)));
+    let order = |d: &Diagnostic| (d.code == NOT_LOADED, d.file, d.span.start, d.span.end);
+    diagnostics.sort_by(|a, b| (order(a).cmp(&order(b))).then_with(|| a.message.cmp(&b.message)));
     diagnostics.dedup();
 }
 

@@ -142,12 +142,14 @@ fn fail(err: brief::Error) -> Failure {
 
 fn run(cli: Cli) -> Result<u8, Failure> {
     let started = Instant::now();
+    let ms = || started.elapsed().as_millis();
     // Check and pdf build with the default options but for warnings.
     let denying = |deny_warnings| BuildOptions {
         deny_warnings,
         ..BuildOptions::default()
     };
-    match cli.command {
+    // Each command's exit code, and what it did, told unless `--quiet`.
+    let (code, done) = match cli.command {
         Command::Build {
             root,
             out,
@@ -166,21 +168,14 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             });
             let (compiled, written) = built.map_err(fail)?;
             let code = report(&compiled, deny_warnings);
-            if let Some(written) = written {
-                if let Some(left) = written.left_behind {
-                    eprintln!("warning: {left}");
-                }
-                if !cli.quiet {
-                    eprintln!(
-                        "built {} files ({} KB) into {} in {} ms",
-                        written.files,
-                        written.bytes / 1024,
-                        out.display(),
-                        started.elapsed().as_millis()
-                    );
-                }
+            if let Some(left) = written.as_ref().and_then(|w| w.left_behind.as_ref()) {
+                eprintln!("warning: {left}");
             }
-            Ok(code)
+            let done = written.map(|written| {
+                let (files, kb, out) = (written.files, written.bytes / 1024, out.display());
+                format!("built {files} files ({kb} KB) into {out} in {} ms", ms())
+            });
+            (code, done)
         }
         Command::Check {
             root,
@@ -191,13 +186,10 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                 progress::spin(cli.quiet, |stage| brief::check_only(&root, &options, stage));
             let (compiled, pages) = checked.map_err(fail)?;
             let code = report(&compiled, deny_warnings);
-            if code == 0 && !cli.quiet {
-                eprintln!(
-                    "ok: {pages} files render and every link resolves; {} warning(s)",
-                    compiled.warnings()
-                );
-            }
-            Ok(code)
+            let warnings = compiled.warnings();
+            let done =
+                format!("ok: {pages} files render and every link resolves; {warnings} warning(s)");
+            (code, (code == 0).then_some(done))
         }
         Command::Pdf {
             root,
@@ -213,37 +205,23 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             let printed = brief::pdf::pdf(&root, &out, &page, paper, &denying(deny_warnings));
             let (compiled, bytes) = printed.map_err(fail)?;
             let code = report(&compiled, deny_warnings);
-            if let Some(bytes) = bytes
-                && !cli.quiet
-            {
-                eprintln!(
-                    "wrote {} ({} KB) in {} ms",
-                    out.display(),
-                    bytes / 1024,
-                    started.elapsed().as_millis()
-                );
-            }
-            Ok(code)
+            let kb = bytes.map(|bytes| bytes / 1024);
+            let done = kb.map(|kb| format!("wrote {} ({kb} KB) in {} ms", out.display(), ms()));
+            (code, done)
         }
         Command::Serve { root, port } => {
             brief::serve::serve(&root, port, cli.quiet).map_err(fail)?;
-            Ok(0)
+            (0, None)
         }
         Command::Init { dir } => {
             let written = brief::scaffold::init(&dir).map_err(|e| fail(e.into()))?;
-            if !cli.quiet {
-                let dir = dir.display();
-                eprintln!("wrote {} files into {dir}", written.len());
-                eprintln!("next: brief serve --root {dir}   (or: brief build --root {dir})");
-            }
-            Ok(0)
+            let (count, dir) = (written.len(), dir.display());
+            let next = format!("next: brief serve --root {dir}   (or: brief build --root {dir})");
+            (0, Some(format!("wrote {count} files into {dir}\n{next}")))
         }
         Command::New { kind, id, root } => {
             let path = brief::scaffold::new(&root, kind, &id).map_err(|e| fail(e.into()))?;
-            if !cli.quiet {
-                eprintln!("wrote {}", path.display());
-            }
-            Ok(0)
+            (0, Some(format!("wrote {}", path.display())))
         }
         Command::Render { file, root } => {
             let (bytes, name) = read_input(file.as_deref())?;
@@ -262,9 +240,13 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             (out.write_all(fragment.html.as_bytes())
                 .and_then(|()| out.flush()))
             .map_err(|e| (2, format!("cannot write output: {e}")))?;
-            Ok(0)
+            (0, None)
         }
+    };
+    if let Some(done) = done.filter(|_| !cli.quiet) {
+        eprintln!("{done}");
     }
+    Ok(code)
 }
 
 /// The bytes `brief render` reads, and the name its diagnostics show them

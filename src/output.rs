@@ -23,14 +23,12 @@ pub use guard::{INPUTS, Overlap, check_target, overlap};
 
 /// Name of the file that marks an output folder as made by `brief`.
 pub const MARKER: &str = ".brief-output";
+const MARKER_TEXT: &str = "This folder was written by brief and is replaced on every build.\n";
 
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
-    #[error("cannot write {path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    Io(#[from] WriteError),
     #[error("refusing to write to {0}: {1}")]
     Refused(PathBuf, String),
     #[error(
@@ -49,8 +47,19 @@ fn failed(rel: &str) -> impl Fn(std::io::Error) -> SinkError + Copy + '_ {
     }
 }
 
-fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
-    move |source| OutputError::Io {
+/// A file or folder that could not be made or written where something is
+/// written: the output, the PDF, a new content file.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write {path}: {source}")]
+pub struct WriteError {
+    pub path: PathBuf,
+    pub source: std::io::Error,
+}
+
+/// The error for an I/O failure at `path`; `?` turns it into the error of
+/// whichever command failed.
+pub(crate) fn io(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + '_ {
+    move |source| WriteError {
         path: path.to_path_buf(),
         source,
     }
@@ -124,7 +133,7 @@ impl Staging {
         fs::create_dir_all(&parent).map_err(io(&parent))?;
         let name = out
             .file_name()
-            .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+            .map_or("public".into(), |n| n.to_string_lossy());
         remove_stale(&parent, &name, out);
         let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
         let old = parent.join(format!(".{name}.old-{}", std::process::id()));
@@ -153,11 +162,7 @@ impl Staging {
         };
         fs::create_dir_all(&staging.dir).map_err(io(&staging.dir))?;
         let marker = staging.dir.join(MARKER);
-        fs::write(
-            &marker,
-            b"This folder was written by brief and is replaced on every build.\n",
-        )
-        .map_err(io(&marker))?;
+        fs::write(&marker, MARKER_TEXT).map_err(io(&marker))?;
         Ok(staging)
     }
 
@@ -179,16 +184,14 @@ impl Staging {
         }
         if let Err(e) = fs::rename(&self.dir, &self.out) {
             let _ = fs::rename(&self.old, &self.out);
-            return Err(io(&self.out)(e));
+            return Err(io(&self.out)(e).into());
         }
         self.committed = true;
-        let left_behind = match fs::symlink_metadata(&self.old) {
-            Ok(_) => (self.remove)(&self.old).err().map(|e| LeftBehind {
-                path: self.old.clone(),
-                cause: e.to_string(),
-            }),
-            Err(_) => None,
-        };
+        let removed = fs::symlink_metadata(&self.old).map(|_| (self.remove)(&self.old));
+        let left_behind = (removed.ok().and_then(Result::err)).map(|e| LeftBehind {
+            path: self.old.clone(),
+            cause: e.to_string(),
+        });
         Ok(Written {
             files: self.files.load(Ordering::Relaxed),
             bytes: self.bytes.load(Ordering::Relaxed),
@@ -208,27 +211,21 @@ fn remove_stale(parent: &Path, name: &str, out: &Path) {
     let Ok(entries) = fs::read_dir(parent) else {
         return;
     };
-    let prefixes = [format!(".{name}.staging-"), format!(".{name}.old-")];
+    let (staging, old) = (format!(".{name}.staging-"), format!(".{name}.old-"));
     for entry in entries.flatten() {
-        let file_name = entry.file_name();
+        let (path, file_name) = (entry.path(), entry.file_name());
         let Some(file_name) = file_name.to_str() else {
             continue;
         };
-        let Some(pid) = prefixes
-            .iter()
-            .find_map(|p| file_name.strip_prefix(p.as_str()))
-            .and_then(|pid| pid.parse::<u32>().ok())
-        else {
-            continue;
-        };
-        let path = entry.path();
+        let aside = file_name.strip_prefix(&old);
+        let pid = (aside.or_else(|| file_name.strip_prefix(&staging))).and_then(|p| p.parse().ok());
         let ours =
-            fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) && path.join(MARKER).is_file();
-        if !ours || pid == std::process::id() || alive(pid) {
+            || fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) && path.join(MARKER).is_file();
+        if !pid.is_some_and(|pid| pid != std::process::id() && ours() && !alive(pid)) {
             continue;
         }
-        let old = file_name.starts_with(prefixes[1].as_str());
-        let restored = old && fs::symlink_metadata(out).is_err() && fs::rename(&path, out).is_ok();
+        let restored =
+            aside.is_some() && fs::symlink_metadata(out).is_err() && fs::rename(&path, out).is_ok();
         if !restored {
             let _ = fs::remove_dir_all(&path);
         }
@@ -240,16 +237,9 @@ fn remove_stale(parent: &Path, name: &str, out: &Path) {
 fn alive(pid: u32) -> bool {
     #[cfg(unix)]
     {
-        let Some(pid) = i32::try_from(pid)
-            .ok()
-            .and_then(rustix::process::Pid::from_raw)
-        else {
-            return false;
-        };
-        !matches!(
-            rustix::process::test_kill_process(pid),
-            Err(rustix::io::Errno::SRCH)
-        )
+        use rustix::process::{Pid, test_kill_process};
+        let pid = i32::try_from(pid).ok().and_then(Pid::from_raw);
+        pid.is_some_and(|pid| test_kill_process(pid) != Err(rustix::io::Errno::SRCH))
     }
     #[cfg(not(unix))]
     {

@@ -23,6 +23,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
+use crate::output::{WriteError, io};
 use crate::{BuildOptions, Compiled, Error};
 
 mod browser;
@@ -31,6 +32,7 @@ mod numbers;
 mod outline;
 mod place;
 
+use crate::serve::routes::end_of_body;
 use browser::Browser;
 use loopback::Loopback;
 use numbers::Marks;
@@ -122,19 +124,8 @@ pub enum PdfError {
         "cannot serve the built site to Chromium on 127.0.0.1: {0}; check that the loopback interface is up"
     )]
     Loopback(String),
-    #[error("cannot write {path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-}
-
-impl PdfError {
-    /// The error for an I/O failure at `path`.
-    fn io(path: &Path) -> impl FnOnce(std::io::Error) -> PdfError + use<> {
-        let path = path.to_path_buf();
-        move |source| PdfError::Io { path, source }
-    }
+    #[error(transparent)]
+    Io(#[from] WriteError),
 }
 
 /// Builds the site at `root` into a temporary folder as `build` says and
@@ -159,7 +150,7 @@ pub fn pdf(
     let scratch = tempfile::Builder::new()
         .prefix("brief-pdf-")
         .tempdir()
-        .map_err(PdfError::io(&std::env::temp_dir()))?;
+        .map_err(|e| PdfError::from(io(&std::env::temp_dir())(e)))?;
     let site = scratch.path().join("site");
     let (compiled, written) = crate::build(root, &site, build)?;
     // A build that stopped on diagnostics wrote nothing to print.
@@ -184,10 +175,12 @@ fn timeout(value: Option<std::ffi::OsString>) -> Result<Duration, PdfError> {
         return Ok(DEFAULT_TIMEOUT);
     };
     let text = value.to_string_lossy();
-    text.trim()
-        .parse::<f64>()
+    let seconds = text
+        .trim()
+        .parse()
         .ok()
-        .and_then(|s| Duration::try_from_secs_f64(s).ok())
+        .and_then(|s| Duration::try_from_secs_f64(s).ok());
+    seconds
         .filter(|d| !d.is_zero())
         .ok_or_else(|| PdfError::BadTimeout(text.into_owned()))
 }
@@ -210,18 +203,14 @@ impl Job<'_> {
     fn print_numbered(&self, file: &Path, paper: Paper) -> Result<PathBuf, PdfError> {
         let html =
             std::fs::read_to_string(file).map_err(|_| PdfError::NoPage(self.page.to_string()))?;
-        let entries = contents_entries(&html);
-        let marks = Marks::scan(&html);
+        let (entries, marks) = (contents_entries(&html), Marks::scan(&html));
         let printed = self.scratch.join("print.pdf");
         // The CSS `@page` size keyword.
         let size = match paper {
             Paper::A4 => "A4",
             Paper::Letter => "letter",
         };
-        let html = match html.rfind("</body>") {
-            Some(at) => [&html[..at], &marks.probe(), &html[at..]].concat(),
-            None => html.clone() + &marks.probe(),
-        };
+        let html = end_of_body(&html, &marks.probe());
         // Chromium's CSS has no page references, so the numbers come from
         // the print before, and the page is printed again; a number that is
         // longer or shorter than the one before may move what follows it.
@@ -234,16 +223,15 @@ impl Job<'_> {
                 style += &format!("<style>\n{}</style>\n", marks.style(&reading.anchors));
             }
             let page = html.replacen("</head>", &format!("{style}</head>"), 1);
-            std::fs::write(file, page).map_err(PdfError::io(file))?;
+            std::fs::write(file, page).map_err(io(file))?;
             self.print(&printed, &format!("print-{attempt}"))?;
-            if entries.is_empty() && marks.is_empty() {
+            // A page with nothing to number is done after one print.
+            let numbered = !(entries.is_empty() && marks.is_empty());
+            let now = (numbered.then(|| read_pages(&entries, &marks, &printed))).transpose()?;
+            if now.is_none() || now == reading {
                 return Ok(printed);
             }
-            let now = read_pages(&entries, &marks, &printed)?;
-            if reading.as_ref() == Some(&now) {
-                return Ok(printed);
-            }
-            reading = Some(now);
+            reading = now;
         }
         Err(PdfError::Unsettled)
     }
@@ -259,7 +247,7 @@ impl Job<'_> {
         };
         let folder = self.scratch.join(run);
         let profile = folder.join("profile");
-        std::fs::create_dir_all(&profile).map_err(PdfError::io(&profile))?;
+        std::fs::create_dir_all(&profile).map_err(io(&profile))?;
         let out = std::path::absolute(out).map_err(|e| failed(e.to_string()))?;
         let _ = std::fs::remove_file(&out);
         let mut command = Command::new(chromium);
@@ -279,26 +267,19 @@ impl Job<'_> {
             .stdout(file.try_clone().map_err(&cannot_run)?)
             .stderr(file);
         let status = self.browser.run(command, "print the page", cannot_run)?;
-        let log = std::fs::read(&log).unwrap_or_default();
-        let log = String::from_utf8_lossy(&log);
+        let log = String::from_utf8_lossy(&std::fs::read(&log).unwrap_or_default()).into_owned();
         // Chromium exits 0 even when the page fails to load, so the PDF itself
         // is the evidence: it must exist and start like a PDF.
         let written = std::fs::read(&out).is_ok_and(|b| b.starts_with(b"%PDF-"));
-        if !status.success() || log.contains("Page load failed") || !written {
-            let unwritten = if written {
-                ""
-            } else {
-                " without writing a PDF"
-            };
-            let last = log
-                .lines()
-                .rev()
-                .find(|l| !l.trim().is_empty() && !l.contains("dbus"))
-                .map(|l| format!("; its last message: {}", l.trim()))
-                .unwrap_or_default();
-            return Err(failed(format!("{status}{unwritten}{last}")));
+        if status.success() && !log.contains("Page load failed") && written {
+            return Ok(());
         }
-        Ok(())
+        let unwritten = (!written).then_some(" without writing a PDF");
+        let last = (log.lines().rev())
+            .find(|l| !l.trim().is_empty() && !l.contains("dbus"))
+            .map(|l| format!("; its last message: {}", l.trim()));
+        let (unwritten, last) = (unwritten.unwrap_or_default(), last.unwrap_or_default());
+        Err(failed(format!("{status}{unwritten}{last}")))
     }
 }
 
@@ -358,16 +339,14 @@ fn read_pages(
         path: path.to_path_buf(),
         cause,
     };
-    let bytes = std::fs::read(path).map_err(PdfError::io(path))?;
+    let bytes = std::fs::read(path).map_err(io(path))?;
     let pdf = ReadBack::parse(&bytes).map_err(unreadable)?;
     let destinations = pdf.destinations().map_err(unreadable)?;
-    let contents = match entries.is_empty() {
-        true => Vec::new(),
-        false => {
-            let outline = pdf.outline(&destinations).map_err(unreadable)?;
-            contents_pages(entries, &outline, &destinations)?
-        }
-    };
+    let mut contents = Vec::new();
+    if !entries.is_empty() {
+        let outline = pdf.outline(&destinations).map_err(unreadable)?;
+        contents = contents_pages(entries, &outline, &destinations)?;
+    }
     let anchors = (marks.anchors().into_iter())
         .filter_map(|id| Some((id.to_string(), *destinations.get(id)?)))
         .collect();
@@ -397,16 +376,11 @@ fn contents_pages(
 
 /// A `<style>` that writes each contents entry's page number after it.
 fn numbers_style(entries: &[(String, String)], pages: &[u32]) -> String {
-    let rules: Vec<String> = entries
-        .iter()
-        .zip(pages)
-        .map(|((id, _), page)| {
-            format!(
-                ".toc-page[data-for=\"{}\"]::after {{ content: \"{page}\"; }}",
-                css_string(id)
-            )
-        })
-        .collect();
+    let rule = |((id, _), page): (&(String, String), _)| {
+        let id = css_string(id);
+        format!(".toc-page[data-for=\"{id}\"]::after {{ content: \"{page}\"; }}")
+    };
+    let rules: Vec<String> = entries.iter().zip(pages).map(rule).collect();
     format!("<style>\n{}\n</style>", rules.join("\n"))
 }
 

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use crate::load::section_order;
 use crate::model::{Kind, is_valid_id, slugify};
+use crate::output::{WriteError, io};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ScaffoldError {
@@ -25,18 +26,8 @@ pub enum ScaffoldError {
     InvalidId { id: String, suggestion: String },
     #[error("no briefing.toml in {0}: run `brief init DIR` first, or pass --root to a site")]
     NotASite(PathBuf),
-    #[error("cannot write {path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-}
-
-fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ScaffoldError + '_ {
-    move |source| ScaffoldError::Io {
-        path: path.to_path_buf(),
-        source,
-    }
+    #[error(transparent)]
+    Io(#[from] WriteError),
 }
 
 /// Each of `paths` with its text, kept as a real file under `scaffold/init/`
@@ -63,11 +54,8 @@ const INIT: [(&str, &str); 9] = starter![
 
 /// Writes a starter site into `dir`, which must be absent or empty.
 pub fn init(dir: &Path) -> Result<Vec<PathBuf>, ScaffoldError> {
-    if dir.exists() {
-        let mut entries = fs::read_dir(dir).map_err(io(dir))?;
-        if entries.next().is_some() {
-            return Err(ScaffoldError::NotEmpty(dir.to_path_buf()));
-        }
+    if dir.exists() && fs::read_dir(dir).map_err(io(dir))?.next().is_some() {
+        return Err(ScaffoldError::NotEmpty(dir.to_path_buf()));
     }
     INIT.iter()
         .map(|(rel, text)| create(&dir.join(rel), text))
@@ -156,7 +144,7 @@ fn create(path: &Path, text: &str) -> Result<PathBuf, ScaffoldError> {
         if source.kind() == std::io::ErrorKind::AlreadyExists {
             ScaffoldError::Exists(path.to_path_buf())
         } else {
-            io(path)(source)
+            io(path)(source).into()
         }
     })?;
     file.write_all(text.as_bytes()).map_err(io(path))?;

@@ -92,9 +92,9 @@ fn resolve(path: &Path) -> std::io::Result<PathBuf> {
 /// even with `force`); and either absent, empty, or made by `brief` (unless
 /// `force`).
 pub fn check_target(root: &Path, out: &Path, force: bool) -> Result<(), OutputError> {
-    let refuse = |why: String| Err(OutputError::Refused(out.to_path_buf(), why));
+    let refuse = |why: &str| Err(OutputError::Refused(out.to_path_buf(), why.to_string()));
     if let Some(overlap) = overlap(root, out).map_err(io(out))? {
-        return refuse(format!(
+        return refuse(&format!(
             "{overlap}; choose an output folder outside briefing.toml, content/, templates/, static/ and sources/ (the default is {})",
             root.join("public").display()
         ));
@@ -102,18 +102,17 @@ pub fn check_target(root: &Path, out: &Path, force: bool) -> Result<(), OutputEr
     match fs::metadata(out) {
         Ok(meta) if !meta.is_dir() => {
             return refuse(
-                "it is a file, and the output is a folder; choose a folder that does not exist yet"
-                    .into(),
+                "it is a file, and the output is a folder; choose a folder that does not exist yet",
             );
         }
         Ok(_) => {}
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(io(out)(e)),
+        Err(e) => return Err(io(out)(e).into()),
     }
     if force || out.join(MARKER).is_file() || fs::read_dir(out).map_err(io(out))?.next().is_none() {
         return Ok(());
     }
-    refuse("the folder is not empty and was not made by brief (pass --force to replace it)".into())
+    refuse("the folder is not empty and was not made by brief (pass --force to replace it)")
 }
 #[cfg(test)]
 mod tests {

@@ -8,7 +8,7 @@
 //! go; what page it prints, and what it may load, is decided by the caller.
 
 use std::ffi::OsString;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -40,14 +40,10 @@ impl Browser {
     /// `--version` in time), else the first candidate on `PATH`.
     pub fn find(timeout: Duration) -> Result<Browser, PdfError> {
         let named = std::env::var_os(ENV).filter(|v| !v.is_empty());
+        let none = || PdfError::NoChromium(format!("none of {} is on PATH", CANDIDATES.join(", ")));
         let path = match &named {
             Some(named) => PathBuf::from(named),
-            None => {
-                let path = std::env::var_os("PATH").unwrap_or_default();
-                on_path(&path).ok_or_else(|| {
-                    PdfError::NoChromium(format!("none of {} is on PATH", CANDIDATES.join(", ")))
-                })?
-            }
+            None => on_path(&std::env::var_os("PATH").unwrap_or_default()).ok_or_else(none)?,
         };
         // Watched for as long as the process lives: a signal whose last
         // watcher is taken away is ignored from then on.
@@ -139,25 +135,12 @@ impl Drop for Group {
     }
 }
 
-/// The first candidate browser in the folders of `path`.
+/// The first candidate browser in the folders of `path`: an executable
+/// file, as `which` finds one.
 fn on_path(path: &OsString) -> Option<PathBuf> {
-    CANDIDATES.iter().find_map(|name| {
-        std::env::split_paths(path)
-            .map(|dir| dir.join(name))
-            .find(|p| is_executable(p))
-    })
-}
-
-#[cfg(unix)]
-fn is_executable(path: &Path) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    path.metadata()
-        .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-}
-
-#[cfg(not(unix))]
-fn is_executable(path: &Path) -> bool {
-    path.is_file()
+    let here = std::env::current_dir().unwrap_or_default();
+    let found = |name: &&str| which::which_in(name, Some(path), &here).ok();
+    CANDIDATES.iter().find_map(found)
 }
 
 #[cfg(test)]

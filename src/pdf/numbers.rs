@@ -145,7 +145,9 @@ impl Marks {
         }
         let mut probe = String::from("<div hidden>");
         for id in self.anchors() {
-            let _ = write!(probe, "<a href=\"#{}\"></a>", escape_attribute(id));
+            probe += "<a href=\"#";
+            let _ = pulldown_cmark_escape::escape_html(&mut probe, id);
+            probe += "\"></a>";
         }
         probe + "</div>\n"
     }
@@ -195,14 +197,10 @@ impl Marks {
                 .filter(|&&p| p != main)
                 .partition(|&&p| p < main);
             let selector = format!("[data-pages-of=\"{}\"]", css_string(id));
-            let before = match before.is_empty() {
-                true => String::new(),
-                false => format!("{}, ", ranges(&before)),
-            };
-            let after = match after.is_empty() {
-                true => String::new(),
-                false => format!(", {}", ranges(&after)),
-            };
+            // The entry's own page sits between the others, with commas.
+            let comma = |pages: &[u32]| if pages.is_empty() { "" } else { ", " };
+            let before = ranges(&before) + comma(&before);
+            let after = comma(&after).to_string() + &ranges(&after);
             let _ = writeln!(
                 css,
                 "{selector}::before {{ content: \"{}\"; }}\n\
@@ -244,13 +242,6 @@ fn ranges(pages: &[u32]) -> String {
         false => format!("{start}–{end}"),
     };
     runs.iter().map(run).collect::<Vec<_>>().join(", ")
-}
-
-/// `text` as the value of a double-quoted attribute.
-fn escape_attribute(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
 }
 
 #[cfg(test)]

@@ -9,12 +9,12 @@
 use std::path::{Path, PathBuf};
 
 use super::PdfError;
-use crate::output::{Overlap, overlap};
+use crate::output::{Overlap, io, overlap};
 
 /// Refuses an `out` that is, lies inside or holds one of the inputs of the
 /// site at `root`.
 pub fn refuse_inputs(root: &Path, out: &Path) -> Result<(), PdfError> {
-    let found = overlap(root, out).map_err(PdfError::io(out))?;
+    let found = overlap(root, out).map_err(io(out))?;
     let input = match found {
         None => return Ok(()),
         Some(Overlap::Inside(input) | Overlap::Holds(input)) => input,
@@ -30,15 +30,15 @@ pub fn refuse_inputs(root: &Path, out: &Path) -> Result<(), PdfError> {
 /// Moves the finished PDF to `out` whole: copied beside it, then renamed.
 pub fn place(pdf: &Path, out: &Path) -> Result<u64, PdfError> {
     if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(PdfError::io(parent))?;
+        std::fs::create_dir_all(parent).map_err(io(parent))?;
     }
     let mut partial = out.as_os_str().to_owned();
     partial.push(format!(".partial-{}", std::process::id()));
     let partial = PathBuf::from(partial);
-    let bytes = std::fs::copy(pdf, &partial).map_err(PdfError::io(&partial))?;
+    let bytes = std::fs::copy(pdf, &partial).map_err(io(&partial))?;
     std::fs::rename(&partial, out).map_err(|e| {
         let _ = std::fs::remove_file(&partial);
-        PdfError::io(out)(e)
+        io(out)(e)
     })?;
     Ok(bytes)
 }

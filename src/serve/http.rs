@@ -10,6 +10,12 @@
 //! clients slow the server down at worst, never stop it.
 //!
 //! It knows nothing of sites: what to answer is the handler's.
+//!
+//! It is written here rather than taken from a crate because the small
+//! synchronous servers fail those two bounds: tiny_http (0.12) ends its
+//! accept loop for good at the first failed `accept` and gives a client
+//! unlimited time to send its request head; hyper would bring an async
+//! runtime for a server that answers one person's browser.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -149,17 +155,12 @@ impl Reply {
         };
         let location =
             (self.location.as_ref()).map_or(String::new(), |to| format!("Location: {to}\r\n"));
-        let mut bytes = format!(
-            "HTTP/1.1 {} {reason}\r\nContent-Type: {}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n{location}\r\n",
-            self.status,
-            self.kind,
-            self.body.len()
-        )
-        .into_bytes();
-        if !head_only {
-            bytes.extend_from_slice(&self.body);
-        }
-        bytes
+        let (status, kind, length) = (self.status, &self.kind, self.body.len());
+        let head = format!(
+            "HTTP/1.1 {status} {reason}\r\nContent-Type: {kind}\r\nContent-Length: {length}\r\nCache-Control: no-store\r\nConnection: close\r\n{location}\r\n"
+        );
+        let body: &[u8] = if head_only { &[] } else { &self.body };
+        [head.as_bytes(), body].concat()
     }
 }
 

@@ -130,9 +130,9 @@ pub fn serve(root: &Path, port: u16, quiet: bool) -> Result<(), crate::Error> {
         folders: BTreeSet::new(),
     };
     watcher.refresh()?;
+    let root_shown = root.display();
     log.info(&format!(
-        "serving {} at http://{addr}/ (Ctrl-C to stop)",
-        root.display()
+        "serving {root_shown} at http://{addr}/ (Ctrl-C to stop)\n"
     ));
     let http_state = Arc::clone(&state);
     std::thread::spawn(move || {
@@ -214,7 +214,7 @@ impl Watcher {
                 relevant |= changes_sources(&self.root, &more, log);
             }
             if let Err(err) = self.refresh() {
-                log.error(&err.to_string());
+                log.error(&format!("{err}\n"));
             }
             if relevant {
                 rebuild(site, state, log);
@@ -232,7 +232,7 @@ fn changes_sources(root: &Path, events: &DebounceEventResult, log: &Log) -> bool
         }),
         Err(errors) => {
             for err in errors {
-                log.error(&format!("watching for changes: {err}"));
+                log.error(&format!("watching for changes: {err}\n"));
             }
             false
         }
@@ -247,14 +247,13 @@ fn rebuild(site: &mut Incremental, state: &State, log: &Log) {
         Ok(built) => {
             let text = diagnostics::render(&built.compiled.files, &built.compiled.diagnostics);
             if let Some(files) = built.files {
-                log.text(&text);
+                log.info(&text);
                 let count = files.len();
                 state.publish(Some(files), None);
+                let (changed, rendered) = (built.changed, built.rendered);
+                let ms = started.elapsed().as_millis();
                 log.info(&format!(
-                    "built {count} files ({} changed, {} rendered) in {} ms",
-                    built.changed,
-                    built.rendered,
-                    started.elapsed().as_millis()
+                    "built {count} files ({changed} changed, {rendered} rendered) in {ms} ms\n"
                 ));
                 return;
             }
@@ -262,34 +261,29 @@ fn rebuild(site: &mut Incremental, state: &State, log: &Log) {
         }
         Err(err) => format!("error: {err}"),
     };
-    log.error(text.trim_end());
+    log.error(&format!("{}\n", text.trim_end()));
     log.error(match state.status().built {
-        0 => "serving the error until a build succeeds",
-        _ => "still serving the last good build",
+        0 => "serving the error until a build succeeds\n",
+        _ => "still serving the last good build\n",
     });
     state.publish(None, Some(text));
 }
 
-/// The terminal side of serving.
+/// The terminal side of serving: what went wrong always, the rest unless
+/// quiet. Each text ends its own lines.
 struct Log {
     quiet: bool,
 }
 
 impl Log {
-    fn info(&self, line: &str) {
+    fn info(&self, text: &str) {
         if !self.quiet {
-            self.error(line);
+            self.error(text);
         }
     }
 
-    fn text(&self, text: &str) {
-        if !self.quiet && !text.is_empty() {
-            let _ = std::io::stderr().lock().write_all(text.as_bytes());
-        }
-    }
-
-    fn error(&self, line: &str) {
-        let _ = writeln!(std::io::stderr().lock(), "{line}");
+    fn error(&self, text: &str) {
+        let _ = std::io::stderr().lock().write_all(text.as_bytes());
     }
 }
 

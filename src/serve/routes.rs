@@ -136,15 +136,17 @@ fn events(query: &str, state: &State) -> Reply {
 /// An HTML answer: `text` with the live-reload script before `</body>` (or
 /// at the end).
 fn page(status: u16, text: &str, state: &State) -> Reply {
-    let built = state.status().built;
-    let script = SCRIPT
-        .replace("BUILT", &built.to_string())
-        .replace("EVENTS", EVENTS);
-    let page = match text.rfind("</body>") {
-        Some(at) => format!("{}{script}{}", &text[..at], &text[at..]),
-        None => format!("{text}{script}"),
-    };
+    let built = state.status().built.to_string();
+    let script = SCRIPT.replace("BUILT", &built).replace("EVENTS", EVENTS);
+    let page = end_of_body(text, &script);
     reply(status, "text/html; charset=utf-8", page.into_bytes())
+}
+
+/// `html` with `insert` just before its `</body>`, or at its end when it has
+/// none.
+pub(crate) fn end_of_body(html: &str, insert: &str) -> String {
+    let at = html.rfind("</body>").unwrap_or(html.len());
+    [&html[..at], insert, &html[at..]].concat()
 }
 
 /// The live-reload script: it long-polls [`EVENTS`], reloads the page after
