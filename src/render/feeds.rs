@@ -9,7 +9,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::views::{EntityView, page_href};
-use super::{OutFile, Renderer, Sink, SiteError, text};
+use super::{Bytes, OutFile, Renderer, Sink, SiteError};
 use crate::annotate::Snippet;
 use crate::cache::digest;
 use crate::graph::PageId;
@@ -25,25 +25,62 @@ pub fn all(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
             .collect();
         digest(&mentions)
     });
-    if mentions.is_none() {
-        graph_json(r, sink)?;
-    } else {
-        sink.put(r.kept("graph.json", &mentions, || {
-            let whole = super::Collect::default();
-            graph_json(r, &whole)?;
-            Ok::<_, SiteError>(whole.into_files().pop().unwrap_or_default())
-        })?)?;
-    }
-    let search = || Ok::<_, SiteError>(search_index(r));
-    sink.put(r.kept("search-index.js", &mentions, search)?)?;
+    streamed(r, sink, "graph.json", mentions, graph_json)?;
+    streamed(r, sink, "search-index.js", mentions, search_index)?;
     sink.put(sitemap(r))?;
     sink.put(super::print::running_heads(r))?;
     Ok(())
 }
 
-/// How many mentions go into one piece of `graph.json`: a large briefing's
-/// mentions run to tens of megabytes, handed on a piece at a time.
-const MENTIONS_PER_PIECE: usize = 4096;
+/// The file at `path` as `write` hands it on, a piece at a time; `brief
+/// serve` keeps it whole while the views and `mentions` are as they were.
+fn streamed(
+    r: &Renderer,
+    sink: &dyn Sink,
+    path: &str,
+    mentions: Option<crate::cache::Digest>,
+    write: fn(&Renderer, &dyn Sink) -> Result<(), SiteError>,
+) -> Result<(), SiteError> {
+    if mentions.is_none() {
+        return write(r, sink);
+    }
+    sink.put(r.kept(path, &mentions, || {
+        let whole = super::Collect::default();
+        write(r, &whole)?;
+        Ok::<_, SiteError>(whole.into_files().pop().unwrap_or_default())
+    })?)?;
+    Ok(())
+}
+
+/// How many entities or mentions go into one piece of a feed: a large
+/// briefing's run to tens of megabytes, handed on a piece at a time.
+const PER_PIECE: usize = 4096;
+
+/// The items of a JSON array, a piece of [`PER_PIECE`] at a time, each
+/// written by `write` after a comma but the first.
+fn items<'a, T>(
+    all: &'a [T],
+    write: impl Fn(&mut Vec<u8>, &'a [T]) + 'a,
+) -> impl Iterator<Item = Result<Bytes, SiteError>> + 'a {
+    all.chunks(PER_PIECE).enumerate().map(move |(n, chunk)| {
+        let mut piece = Vec::new();
+        write(&mut piece, chunk);
+        if n > 0 {
+            piece.insert(0, b',');
+        }
+        Ok(Arc::new(piece))
+    })
+}
+
+/// Appends each of `values` as JSON, a comma between each two.
+fn push_all<T: Serialize>(out: &mut Vec<u8>, values: impl IntoIterator<Item = T>) {
+    for (n, value) in values.into_iter().enumerate() {
+        if n > 0 {
+            out.push(b',');
+        }
+        push_json(out, &value);
+    }
+}
 
 #[derive(Serialize)]
 struct MentionJson<'a> {
@@ -59,16 +96,15 @@ struct MentionJson<'a> {
 fn graph_json(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
     let mut head = b"{\"version\":2,\"title\":".to_vec();
     push_json(&mut head, &r.briefing.config.title);
-    head.extend_from_slice(b",\"entities\":");
-    push_json(&mut head, &r.views);
-    head.extend_from_slice(b",\"mentions\":[");
-    let mentions = (r.graph.mentions.chunks(MENTIONS_PER_PIECE).enumerate()).map(|(n, chunk)| {
+    head.extend_from_slice(b",\"entities\":[");
+    let entities = items(&r.views, push_all);
+    let mentions = items(&r.graph.mentions, |piece, mentions| {
         // A page's path is made once for each run of its mentions.
-        let mut piece = Vec::new();
-        for run in chunk.chunk_by(|a, b| a.page == b.page) {
+        let mut first = true;
+        for run in mentions.chunk_by(|a, b| a.page == b.page) {
             let page = page_href(r.briefing, run[0].page);
             for m in run {
-                if n > 0 || !piece.is_empty() {
+                if !std::mem::take(&mut first) {
                     piece.push(b',');
                 }
                 let mut anchor = String::new();
@@ -81,14 +117,16 @@ fn graph_json(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
                     embed: m.embed,
                     snippet: &m.snippet,
                 };
-                push_json(&mut piece, &mention);
+                push_json(piece, &mention);
             }
         }
-        Ok(Arc::new(piece))
     });
-    let head = std::iter::once(Ok(Arc::new(head)));
-    let tail = std::iter::once(Ok(Arc::new(b"]}\n".to_vec())));
-    sink.put_pieces("graph.json", &mut head.chain(mentions).chain(tail))
+    let text = |text: &[u8]| std::iter::once(Ok(Arc::new(text.to_vec())));
+    let mut pieces = (text(&head).chain(entities))
+        .chain(text(b"],\"mentions\":["))
+        .chain(mentions)
+        .chain(text(b"]}\n"));
+    sink.put_pieces("graph.json", &mut pieces)
 }
 
 pub fn sitemap(r: &Renderer) -> OutFile {
@@ -147,12 +185,11 @@ struct SearchEntry<'a> {
 /// `search-index.js`: the index as a script assigning `window.BRIEF_SEARCH`,
 /// safe inside a script element. A script rather than JSON fetched at run
 /// time, so that search works from `file://`.
-pub fn search_index(r: &Renderer) -> OutFile {
-    let entries: Vec<SearchEntry> = r
-        .briefing
-        .keys()
-        .zip(&r.views)
-        .map(|(key, v)| {
+fn search_index(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
+    let keys: Vec<EntityKey> = r.briefing.keys().collect();
+    let entries = items(&keys, |piece, keys| {
+        let entry = |&key: &EntityKey| {
+            let v = r.view(key);
             let mut words: Vec<&str> = own_words(v).collect();
             let referenced: std::collections::BTreeSet<EntityKey> = r
                 .graph
@@ -173,15 +210,17 @@ pub fn search_index(r: &Renderer) -> OutFile {
                 u: &v.href,
                 l: v.label.as_deref(),
             }
-        })
-        .collect();
-    let mut script = b"window.BRIEF_SEARCH = ".to_vec();
-    push_json(&mut script, &entries);
-    script.extend_from_slice(b";\n");
-    OutFile {
-        path: "search-index.js".into(),
-        bytes: script_safe(text(script.into())).into_bytes().into(),
-    }
+        };
+        push_all(piece, keys.iter().map(entry));
+        // Escaped a piece at a time: the escapes stand inside strings only.
+        let safe = script_safe(String::from_utf8_lossy(piece).into_owned());
+        *piece = safe.into_bytes();
+    });
+    let text = |text: &[u8]| std::iter::once(Ok(Arc::new(text.to_vec())));
+    let mut pieces = text(b"window.BRIEF_SEARCH = [")
+        .chain(entries)
+        .chain(text(b"];\n"));
+    sink.put_pieces("search-index.js", &mut pieces)
 }
 
 /// Appends `value` as JSON. Serialising views and strings into memory
