@@ -267,25 +267,28 @@ pub fn render(
     Rendered {
         html: notes.place(&html, &places, options.id_prefix),
         headings,
-        referenced: references.referenced,
-        authored_links: references.authored_links,
-        embeds: references.embeds,
+        ..references.found
     }
 }
 
 /// Reads events from `next` through the end of the tag just opened, giving
 /// each (its end included) to `keep`.
 fn read_to_end<'e>(mut next: impl FnMut() -> Option<Event<'e>>, mut keep: impl FnMut(Event<'e>)) {
-    let mut depth = 1usize;
+    let mut depth = 1;
     while depth > 0
         && let Some(event) = next()
     {
-        match &event {
-            Event::Start(_) => depth += 1,
-            Event::End(_) => depth -= 1,
-            _ => {}
-        }
+        depth = nested(depth, &event);
         keep(event);
+    }
+}
+
+/// How many tags are open after `event`, `depth` having been open before it.
+fn nested(depth: usize, event: &Event) -> usize {
+    match event {
+        Event::Start(_) => depth + 1,
+        Event::End(_) => depth - 1,
+        _ => depth,
     }
 }
 

@@ -15,7 +15,9 @@ use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
 
 use super::notes::call_as_text;
-use super::{RenderOptions, Targets, anchor_id, is_external, parse_reference, read_to_end};
+use super::{
+    RenderOptions, Rendered, Targets, anchor_id, is_external, nested, parse_reference, read_to_end,
+};
 use crate::model::Kind;
 
 /// The references of one body as rendering meets them, in its main text and
@@ -27,12 +29,9 @@ pub(super) struct References<'a> {
     pub(super) options: RenderOptions<'a>,
     /// How many references to each entity have been met so far.
     counts: HashMap<(Kind, String), usize>,
-    /// See [`super::Rendered::referenced`].
-    pub(super) referenced: Vec<(Kind, String)>,
-    /// See [`super::Rendered::authored_links`].
-    pub(super) authored_links: bool,
-    /// See [`super::Rendered::embeds`].
-    pub(super) embeds: bool,
+    /// What the body's rendering tells of its references: which entities
+    /// it names, whether the author wrote links, whether it embeds a card.
+    pub(super) found: Rendered,
 }
 
 impl<'a> References<'a> {
@@ -41,9 +40,7 @@ impl<'a> References<'a> {
             targets,
             options,
             counts: HashMap::new(),
-            referenced: Vec::new(),
-            authored_links: false,
-            embeds: false,
+            found: Rendered::default(),
         }
     }
 
@@ -67,7 +64,7 @@ impl<'a> References<'a> {
         let n = self.counts.entry((kind, id.to_string())).or_insert(0);
         *n += 1;
         if *n == 1 {
-            self.referenced.push((kind, id.to_string()));
+            self.found.referenced.push((kind, id.to_string()));
         }
         *n
     }
@@ -102,7 +99,7 @@ impl<'a> References<'a> {
     /// when there is no card. Inside a paragraph the card splits it, since a
     /// card is a block.
     fn embed<'e>(&mut self, kind: Kind, id: &str, in_paragraph: bool) -> Event<'e> {
-        self.embeds = true;
+        self.found.embeds = true;
         let n = self.count(kind, id);
         let anchor = anchor_id(self.options.id_prefix, kind, id, n);
         match self.targets.card(kind, id, &anchor) {
@@ -167,13 +164,9 @@ impl<'e, I: Iterator<Item = Event<'e>>> Iterator for ReferenceRewrite<'_, '_, 'e
 impl<'e, I: Iterator<Item = Event<'e>>> ReferenceRewrite<'_, '_, 'e, I> {
     /// Rewrites one event: the event it becomes (None for nothing).
     fn step(&mut self, event: Event<'e>) -> Option<Event<'e>> {
-        self.references.authored_links |= authored(&event);
+        self.references.found.authored_links |= authored(&event);
         if self.in_alt > 0 {
-            match &event {
-                Event::Start(Tag::Image { .. }) => self.in_alt += 1,
-                Event::End(TagEnd::Image) => self.in_alt -= 1,
-                _ => {}
-            }
+            self.in_alt = nested(self.in_alt, &event);
             return Some(call_as_text(event));
         }
         match event {

@@ -17,7 +17,7 @@ use pulldown_cmark::{Event, Tag, TagEnd};
 
 use super::notes::Footnotes;
 use super::snippet::BlockText;
-use super::{Flaw, Place, RawRef, Snippet, misspelt_kind, parse_reference, script_scheme};
+use super::{Flaw, Place, RawRef, Snippet, misspelt_kind, nested, parse_reference, script_scheme};
 use crate::model::Kind;
 
 /// Finds every reference in the body that starts at `body_start` of
@@ -131,11 +131,7 @@ impl ScanWalk<'_, '_> {
         // Inside an image's alt text there is nothing to link: `render` copies
         // such text verbatim, so references there are not references.
         if self.image_depth > 0 {
-            match event {
-                Event::Start(Tag::Image { .. }) => self.image_depth += 1,
-                Event::End(TagEnd::Image) => self.image_depth -= 1,
-                _ => {}
-            }
+            self.image_depth = nested(self.image_depth, &event);
             return;
         }
         if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &event
