@@ -222,8 +222,7 @@ impl<'e, I: Iterator<Item = Event<'e>>> ReferenceRewrite<'_, '_, 'e, I> {
     /// The next event [`ReferenceRewrite::pull`] would give, left in place.
     fn peek(&mut self) -> Option<&Event<'e>> {
         if self.again.is_empty() {
-            let event = self.input.next()?;
-            self.again.push_back(event);
+            self.again.extend(self.input.next());
         }
         self.again.front()
     }

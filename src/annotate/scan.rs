@@ -29,10 +29,8 @@ pub fn scan_source(
     body_start: usize,
     name: &dyn Fn(Kind, &str) -> Option<String>,
 ) -> Vec<RawRef> {
-    match source.get(body_start..) {
-        Some(body) => scan_body(body, Some((source, body_start)), name),
-        None => scan_body("", None, name),
-    }
+    let body = source.get(body_start..);
+    scan_body(body.unwrap_or(""), body.map(|_| (source, body_start)), name)
 }
 
 /// Finds every reference in `body`, whose snippets point into `source` (the
