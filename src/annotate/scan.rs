@@ -143,18 +143,17 @@ impl ScanWalk<'_, '_> {
             Event::Text(text)
             | Event::Code(text)
             | Event::InlineMath(text)
-            | Event::DisplayMath(text) => {
-                let at = self.at(&text);
-                if let Some(open) = self.blocks.last_mut() {
-                    open.text.push(&text, at);
-                }
-            }
-            Event::SoftBreak | Event::HardBreak => {
-                if let Some(open) = self.blocks.last_mut() {
-                    open.text.push(" ", None);
-                }
-            }
+            | Event::DisplayMath(text) => self.write(&text, self.at(&text)),
+            Event::SoftBreak | Event::HardBreak => self.write(" ", None),
             _ => {}
+        }
+    }
+
+    /// Adds `piece`, at `at` in the source if it is a slice of it, to the
+    /// text of the block being read.
+    fn write(&mut self, piece: &str, at: Option<usize>) {
+        if let Some(open) = self.blocks.last_mut() {
+            open.text.push(piece, at);
         }
     }
 
@@ -250,8 +249,8 @@ impl ScanWalk<'_, '_> {
             Some((_, r)) if empty => (self.name)(r.kind, &r.id).unwrap_or_else(|| r.id.clone()),
             _ => String::new(),
         };
+        self.write(&shown, None);
         if let Some(open) = self.blocks.last_mut() {
-            open.text.push(&shown, None);
             open.refs.push((index, start, open.text.len()));
         }
     }
