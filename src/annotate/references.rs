@@ -59,31 +59,29 @@ impl<'a> References<'a> {
         }
     }
 
-    /// Counts one more reference to `id` of `kind`: its number among them.
-    fn count(&mut self, kind: Kind, id: &str) -> usize {
+    /// Counts one more reference to `id` of `kind`: the anchor its number
+    /// among them gives it.
+    fn anchor(&mut self, kind: Kind, id: &str) -> String {
         let n = self.counts.entry((kind, id.to_string())).or_insert(0);
         *n += 1;
         if *n == 1 {
             self.found.referenced.push((kind, id.to_string()));
         }
-        *n
+        anchor_id(self.options.id_prefix, kind, id, *n)
     }
 
     /// The opening `<a>` of the next reference to `id`, and the name it shows
     /// when it has no text of its own; None when it points at nothing.
     fn open(&mut self, kind: Kind, id: &str) -> Option<(String, String)> {
-        let n = self.count(kind, id);
+        let anchor = self.anchor(kind, id);
         let target = self.targets.target(kind, id)?;
-        let anchor = anchor_id(self.options.id_prefix, kind, id, n);
         let kind = kind.as_str();
         let mut tag = format!("<a class=\"ref ref-{kind}\" href=\"");
         // Writing to a `String` cannot fail.
         let _ = escape_href(&mut tag, &target.href);
         tag.push_str("\" id=\"");
         let _ = escape_html(&mut tag, &anchor);
-        tag.push_str("\" data-ref=\"");
-        tag.push_str(kind);
-        tag.push(':');
+        tag.extend(["\" data-ref=\"", kind, ":"]);
         let _ = escape_html(&mut tag, id);
         tag.push('"');
         if let Some(label) = &target.label {
@@ -100,8 +98,7 @@ impl<'a> References<'a> {
     /// card is a block.
     fn embed<'e>(&mut self, kind: Kind, id: &str, in_paragraph: bool) -> Event<'e> {
         self.found.embeds = true;
-        let n = self.count(kind, id);
-        let anchor = anchor_id(self.options.id_prefix, kind, id, n);
+        let anchor = self.anchor(kind, id);
         match self.targets.card(kind, id, &anchor) {
             Some(card) if in_paragraph => Event::Html(format!("</p>\n{card}<p>").into()),
             Some(card) => Event::Html(card.into()),
