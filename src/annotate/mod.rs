@@ -166,13 +166,19 @@ pub fn anchor_id(prefix: &str, kind: Kind, id: &str, n: usize) -> String {
 /// `party:x` does) or is protocol-relative.
 pub fn is_external(target: &str) -> bool {
     // A scheme: a letter, then letters, digits, `+`, `-` or `.`, up to a
-    // colon. None of those is a `/`, `?` or `#`, so a colon after one of
-    // them ends no scheme.
-    let scheme = target.split_once(':').map_or("", |(scheme, _)| scheme);
-    target.starts_with("//")
-        || (scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-            && (scheme.bytes())
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')))
+    // colon that comes before any `/`, `?` or `#`.
+    let bytes = target.as_bytes();
+    let scheme = match bytes
+        .iter()
+        .position(|&b| matches!(b, b':' | b'/' | b'?' | b'#'))
+    {
+        Some(colon) if bytes[colon] == b':' => &bytes[..colon],
+        _ => &[],
+    };
+    bytes.starts_with(b"//")
+        || (scheme.first().is_some_and(u8::is_ascii_alphabetic)
+            && (scheme.iter())
+                .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')))
 }
 
 /// What a reference resolves to, for rendering.
