@@ -168,13 +168,8 @@ pub fn is_external(target: &str) -> bool {
     // A scheme: a letter, then letters, digits, `+`, `-` or `.`, up to a
     // colon that comes before any `/`, `?` or `#`.
     let bytes = target.as_bytes();
-    let scheme = match bytes
-        .iter()
-        .position(|&b| matches!(b, b':' | b'/' | b'?' | b'#'))
-    {
-        Some(colon) if bytes[colon] == b':' => &bytes[..colon],
-        _ => &[],
-    };
+    let end = (bytes.iter()).position(|&b| matches!(b, b':' | b'/' | b'?' | b'#'));
+    let scheme = &bytes[..end.filter(|&at| bytes[at] == b':').unwrap_or(0)];
     bytes.starts_with(b"//")
         || (scheme.first().is_some_and(u8::is_ascii_alphabetic)
             && (scheme.iter())
