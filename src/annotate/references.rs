@@ -124,8 +124,10 @@ pub(super) struct ReferenceRewrite<'r, 'a, 'e, I: Iterator<Item = Event<'e>>> {
     input: I,
     /// Events read ahead, to be rewritten before the input's next.
     again: VecDeque<Event<'e>>,
-    /// What the end of each open link becomes.
-    links: Vec<LinkEnd>,
+    /// What the end of each open link becomes: itself for the author's own
+    /// link, [`CLOSE`] for a reference written as an `<a>` tag, nothing for
+    /// a reference to nothing, shown as its text.
+    links: Vec<Option<Event<'e>>>,
     /// How deep in an image's alt text, which the writer writes as plain
     /// text: nothing there is rewritten.
     in_alt: usize,
@@ -134,16 +136,8 @@ pub(super) struct ReferenceRewrite<'r, 'a, 'e, I: Iterator<Item = Event<'e>>> {
     in_paragraph: bool,
 }
 
-/// What the end of an open link becomes.
-#[derive(Clone, Copy, PartialEq)]
-enum LinkEnd {
-    /// The author's own link: its end as it is.
-    Keep,
-    /// A reference written as an `<a>` tag: the tag's close.
-    Close,
-    /// A reference to nothing, shown as its text: nothing.
-    Drop,
-}
+/// The end of a reference link written as an `<a>` tag.
+const CLOSE: Event = Event::InlineHtml(CowStr::Borrowed("</a>"));
 
 impl<'e, I: Iterator<Item = Event<'e>>> Iterator for ReferenceRewrite<'_, '_, 'e, I> {
     type Item = Event<'e>;
@@ -176,11 +170,7 @@ impl<'e, I: Iterator<Item = Event<'e>>> ReferenceRewrite<'_, '_, 'e, I> {
                 self.in_paragraph = false;
                 Some(event)
             }
-            Event::End(TagEnd::Link) => match self.links.pop() {
-                Some(LinkEnd::Close) => Some(Event::InlineHtml("</a>".into())),
-                Some(LinkEnd::Drop) => None,
-                _ => Some(event),
-            },
+            Event::End(TagEnd::Link) => self.links.pop().unwrap_or(Some(event)),
             Event::Start(Tag::Image { ref dest_url, .. }) => match parse_reference(dest_url) {
                 Some((kind, id)) => {
                     let shown = self.references.embed(kind, id, self.in_paragraph);
@@ -199,12 +189,12 @@ impl<'e, I: Iterator<Item = Event<'e>>> ReferenceRewrite<'_, '_, 'e, I> {
             }) => match parse_reference(dest_url) {
                 Some((kind, id)) => self.link(kind, id, link_type),
                 None => {
-                    self.links.push(LinkEnd::Keep);
+                    self.links.push(Some(Event::End(TagEnd::Link)));
                     Some(event)
                 }
             },
             // No sidenote can stand inside a reference's link text.
-            Event::FootnoteReference(_) if self.links.contains(&LinkEnd::Close) => {
+            Event::FootnoteReference(_) if self.links.contains(&Some(CLOSE)) => {
                 Some(call_as_text(event))
             }
             event => Some(event),
@@ -261,7 +251,7 @@ impl<'e, I: Iterator<Item = Event<'e>>> ReferenceRewrite<'_, '_, 'e, I> {
     /// reference points nowhere (its text then stands alone).
     fn link(&mut self, kind: Kind, id: &str, link_type: LinkType) -> Option<Event<'e>> {
         let Some((tag, name)) = self.references.open(kind, id) else {
-            self.links.push(LinkEnd::Drop);
+            self.links.push(None);
             return None;
         };
         // Shown by its name when it has no text of its own: an autolink's
@@ -273,7 +263,7 @@ impl<'e, I: Iterator<Item = Event<'e>>> ReferenceRewrite<'_, '_, 'e, I> {
         if matches!(self.peek(), Some(Event::End(TagEnd::Link))) {
             self.again.push_front(Event::Text(name.into()));
         }
-        self.links.push(LinkEnd::Close);
+        self.links.push(Some(CLOSE));
         Some(Event::InlineHtml(tag.into()))
     }
 }
