@@ -187,10 +187,8 @@ fn read_dir(root: &Path, folder: &str) -> Result<Vec<(String, Vec<u8>)>, ThemeEr
         }
         let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
         let name = rel
-            .iter()
-            .map(|c| c.to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
+            .to_string_lossy()
+            .replace(std::path::MAIN_SEPARATOR, "/");
         let bytes = std::fs::read(entry.path()).map_err(io(entry.path()))?;
         out.push((name, bytes));
     }

@@ -168,13 +168,8 @@ pub fn is_external(target: &str) -> bool {
     // A scheme: a letter, then letters, digits, `+`, `-` or `.`, up to a
     // colon that comes before any `/`, `?` or `#`.
     let bytes = target.as_bytes();
-    let scheme = match bytes
-        .iter()
-        .position(|&b| matches!(b, b':' | b'/' | b'?' | b'#'))
-    {
-        Some(colon) if bytes[colon] == b':' => &bytes[..colon],
-        _ => &[],
-    };
+    let end = (bytes.iter()).position(|&b| matches!(b, b':' | b'/' | b'?' | b'#'));
+    let scheme = &bytes[..end.filter(|&at| bytes[at] == b':').unwrap_or(0)];
     bytes.starts_with(b"//")
         || (scheme.first().is_some_and(u8::is_ascii_alphabetic)
             && (scheme.iter())
@@ -267,25 +262,28 @@ pub fn render(
     Rendered {
         html: notes.place(&html, &places, options.id_prefix),
         headings,
-        referenced: references.referenced,
-        authored_links: references.authored_links,
-        embeds: references.embeds,
+        ..references.found
     }
 }
 
 /// Reads events from `next` through the end of the tag just opened, giving
 /// each (its end included) to `keep`.
 fn read_to_end<'e>(mut next: impl FnMut() -> Option<Event<'e>>, mut keep: impl FnMut(Event<'e>)) {
-    let mut depth = 1usize;
+    let mut depth = 1;
     while depth > 0
         && let Some(event) = next()
     {
-        match &event {
-            Event::Start(_) => depth += 1,
-            Event::End(_) => depth -= 1,
-            _ => {}
-        }
+        depth = nested(depth, &event);
         keep(event);
+    }
+}
+
+/// How many tags are open after `event`, `depth` having been open before it.
+fn nested(depth: usize, event: &Event) -> usize {
+    match event {
+        Event::Start(_) => depth + 1,
+        Event::End(_) => depth - 1,
+        _ => depth,
     }
 }
 

@@ -15,7 +15,7 @@ use std::ops::Range;
 use pulldown_cmark::{CowStr, Event, Parser, Tag, TagEnd};
 use pulldown_cmark_escape::escape_html_body_text;
 
-use super::options;
+use super::{nested, options};
 
 /// An event with the byte range of the source it came from.
 pub(super) type Located<'a> = (Event<'a>, Range<usize>);
@@ -50,18 +50,15 @@ impl<'a> Footnotes<'a> {
                     }
                     _ => return Some(item),
                 };
-                // Definitions inside this one are part of it.
-                let mut depth = 0usize;
-                let mut body = Vec::new();
-                for item in events.by_ref() {
-                    match &item.0 {
-                        Event::Start(Tag::FootnoteDefinition(_)) => depth += 1,
-                        Event::End(TagEnd::FootnoteDefinition) if depth == 0 => break,
-                        Event::End(TagEnd::FootnoteDefinition) => depth -= 1,
-                        _ => {}
-                    }
-                    body.push(item);
-                }
+                // Its events up to its end, which is dropped; definitions
+                // inside this one are part of it.
+                let mut depth = 1;
+                let body = (events.by_ref())
+                    .take_while(|(event, _)| {
+                        depth = nested(depth, event);
+                        depth > 0
+                    })
+                    .collect();
                 self.definitions.entry(label).or_insert(body);
             }
         })

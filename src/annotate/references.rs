@@ -15,7 +15,9 @@ use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
 
 use super::notes::call_as_text;
-use super::{RenderOptions, Targets, anchor_id, is_external, parse_reference, read_to_end};
+use super::{
+    RenderOptions, Rendered, Targets, anchor_id, is_external, nested, parse_reference, read_to_end,
+};
 use crate::model::Kind;
 
 /// The references of one body as rendering meets them, in its main text and
@@ -27,12 +29,9 @@ pub(super) struct References<'a> {
     pub(super) options: RenderOptions<'a>,
     /// How many references to each entity have been met so far.
     counts: HashMap<(Kind, String), usize>,
-    /// See [`super::Rendered::referenced`].
-    pub(super) referenced: Vec<(Kind, String)>,
-    /// See [`super::Rendered::authored_links`].
-    pub(super) authored_links: bool,
-    /// See [`super::Rendered::embeds`].
-    pub(super) embeds: bool,
+    /// What the body's rendering tells of its references: which entities
+    /// it names, whether the author wrote links, whether it embeds a card.
+    pub(super) found: Rendered,
 }
 
 impl<'a> References<'a> {
@@ -41,9 +40,7 @@ impl<'a> References<'a> {
             targets,
             options,
             counts: HashMap::new(),
-            referenced: Vec::new(),
-            authored_links: false,
-            embeds: false,
+            found: Rendered::default(),
         }
     }
 
@@ -62,31 +59,29 @@ impl<'a> References<'a> {
         }
     }
 
-    /// Counts one more reference to `id` of `kind`: its number among them.
-    fn count(&mut self, kind: Kind, id: &str) -> usize {
+    /// Counts one more reference to `id` of `kind`: the anchor its number
+    /// among them gives it.
+    fn anchor(&mut self, kind: Kind, id: &str) -> String {
         let n = self.counts.entry((kind, id.to_string())).or_insert(0);
         *n += 1;
         if *n == 1 {
-            self.referenced.push((kind, id.to_string()));
+            self.found.referenced.push((kind, id.to_string()));
         }
-        *n
+        anchor_id(self.options.id_prefix, kind, id, *n)
     }
 
     /// The opening `<a>` of the next reference to `id`, and the name it shows
     /// when it has no text of its own; None when it points at nothing.
     fn open(&mut self, kind: Kind, id: &str) -> Option<(String, String)> {
-        let n = self.count(kind, id);
+        let anchor = self.anchor(kind, id);
         let target = self.targets.target(kind, id)?;
-        let anchor = anchor_id(self.options.id_prefix, kind, id, n);
         let kind = kind.as_str();
         let mut tag = format!("<a class=\"ref ref-{kind}\" href=\"");
         // Writing to a `String` cannot fail.
         let _ = escape_href(&mut tag, &target.href);
         tag.push_str("\" id=\"");
         let _ = escape_html(&mut tag, &anchor);
-        tag.push_str("\" data-ref=\"");
-        tag.push_str(kind);
-        tag.push(':');
+        tag.extend(["\" data-ref=\"", kind, ":"]);
         let _ = escape_html(&mut tag, id);
         tag.push('"');
         if let Some(label) = &target.label {
@@ -102,9 +97,8 @@ impl<'a> References<'a> {
     /// when there is no card. Inside a paragraph the card splits it, since a
     /// card is a block.
     fn embed<'e>(&mut self, kind: Kind, id: &str, in_paragraph: bool) -> Event<'e> {
-        self.embeds = true;
-        let n = self.count(kind, id);
-        let anchor = anchor_id(self.options.id_prefix, kind, id, n);
+        self.found.embeds = true;
+        let anchor = self.anchor(kind, id);
         match self.targets.card(kind, id, &anchor) {
             Some(card) if in_paragraph => Event::Html(format!("</p>\n{card}<p>").into()),
             Some(card) => Event::Html(card.into()),
@@ -130,8 +124,10 @@ pub(super) struct ReferenceRewrite<'r, 'a, 'e, I: Iterator<Item = Event<'e>>> {
     input: I,
     /// Events read ahead, to be rewritten before the input's next.
     again: VecDeque<Event<'e>>,
-    /// What the end of each open link becomes.
-    links: Vec<LinkEnd>,
+    /// What the end of each open link becomes: itself for the author's own
+    /// link, [`CLOSE`] for a reference written as an `<a>` tag, nothing for
+    /// a reference to nothing, shown as its text.
+    links: Vec<Option<Event<'e>>>,
     /// How deep in an image's alt text, which the writer writes as plain
     /// text: nothing there is rewritten.
     in_alt: usize,
@@ -140,16 +136,8 @@ pub(super) struct ReferenceRewrite<'r, 'a, 'e, I: Iterator<Item = Event<'e>>> {
     in_paragraph: bool,
 }
 
-/// What the end of an open link becomes.
-#[derive(Clone, Copy, PartialEq)]
-enum LinkEnd {
-    /// The author's own link: its end as it is.
-    Keep,
-    /// A reference written as an `<a>` tag: the tag's close.
-    Close,
-    /// A reference to nothing, shown as its text: nothing.
-    Drop,
-}
+/// The end of a reference link written as an `<a>` tag.
+const CLOSE: Event = Event::InlineHtml(CowStr::Borrowed("</a>"));
 
 impl<'e, I: Iterator<Item = Event<'e>>> Iterator for ReferenceRewrite<'_, '_, 'e, I> {
     type Item = Event<'e>;
@@ -167,13 +155,9 @@ impl<'e, I: Iterator<Item = Event<'e>>> Iterator for ReferenceRewrite<'_, '_, 'e
 impl<'e, I: Iterator<Item = Event<'e>>> ReferenceRewrite<'_, '_, 'e, I> {
     /// Rewrites one event: the event it becomes (None for nothing).
     fn step(&mut self, event: Event<'e>) -> Option<Event<'e>> {
-        self.references.authored_links |= authored(&event);
+        self.references.found.authored_links |= authored(&event);
         if self.in_alt > 0 {
-            match &event {
-                Event::Start(Tag::Image { .. }) => self.in_alt += 1,
-                Event::End(TagEnd::Image) => self.in_alt -= 1,
-                _ => {}
-            }
+            self.in_alt = nested(self.in_alt, &event);
             return Some(call_as_text(event));
         }
         match event {
@@ -186,11 +170,7 @@ impl<'e, I: Iterator<Item = Event<'e>>> ReferenceRewrite<'_, '_, 'e, I> {
                 self.in_paragraph = false;
                 Some(event)
             }
-            Event::End(TagEnd::Link) => match self.links.pop() {
-                Some(LinkEnd::Close) => Some(Event::InlineHtml("</a>".into())),
-                Some(LinkEnd::Drop) => None,
-                _ => Some(event),
-            },
+            Event::End(TagEnd::Link) => self.links.pop().unwrap_or(Some(event)),
             Event::Start(Tag::Image { ref dest_url, .. }) => match parse_reference(dest_url) {
                 Some((kind, id)) => {
                     let shown = self.references.embed(kind, id, self.in_paragraph);
@@ -209,12 +189,12 @@ impl<'e, I: Iterator<Item = Event<'e>>> ReferenceRewrite<'_, '_, 'e, I> {
             }) => match parse_reference(dest_url) {
                 Some((kind, id)) => self.link(kind, id, link_type),
                 None => {
-                    self.links.push(LinkEnd::Keep);
+                    self.links.push(Some(Event::End(TagEnd::Link)));
                     Some(event)
                 }
             },
             // No sidenote can stand inside a reference's link text.
-            Event::FootnoteReference(_) if self.links.contains(&LinkEnd::Close) => {
+            Event::FootnoteReference(_) if self.links.contains(&Some(CLOSE)) => {
                 Some(call_as_text(event))
             }
             event => Some(event),
@@ -229,8 +209,7 @@ impl<'e, I: Iterator<Item = Event<'e>>> ReferenceRewrite<'_, '_, 'e, I> {
     /// The next event [`ReferenceRewrite::pull`] would give, left in place.
     fn peek(&mut self) -> Option<&Event<'e>> {
         if self.again.is_empty() {
-            let event = self.input.next()?;
-            self.again.push_back(event);
+            self.again.extend(self.input.next());
         }
         self.again.front()
     }
@@ -272,7 +251,7 @@ impl<'e, I: Iterator<Item = Event<'e>>> ReferenceRewrite<'_, '_, 'e, I> {
     /// reference points nowhere (its text then stands alone).
     fn link(&mut self, kind: Kind, id: &str, link_type: LinkType) -> Option<Event<'e>> {
         let Some((tag, name)) = self.references.open(kind, id) else {
-            self.links.push(LinkEnd::Drop);
+            self.links.push(None);
             return None;
         };
         // Shown by its name when it has no text of its own: an autolink's
@@ -284,7 +263,7 @@ impl<'e, I: Iterator<Item = Event<'e>>> ReferenceRewrite<'_, '_, 'e, I> {
         if matches!(self.peek(), Some(Event::End(TagEnd::Link))) {
             self.again.push_front(Event::Text(name.into()));
         }
-        self.links.push(LinkEnd::Close);
+        self.links.push(Some(CLOSE));
         Some(Event::InlineHtml(tag.into()))
     }
 }

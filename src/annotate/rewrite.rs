@@ -152,15 +152,11 @@ pub(super) fn rebase<'e>(mut event: Event<'e>, options: &RenderOptions) -> Event
     } else if !(dest_url.is_empty() || dest_url.starts_with('/') || dest_url[..end].contains(':')) {
         let mut parts: Vec<&str> = folder.split('/').filter(|p| !p.is_empty()).collect();
         let mut rest = &**dest_url;
-        loop {
-            if let Some(r) = rest.strip_prefix("./") {
-                rest = r;
-            } else if let (Some(r), Some(_)) = (rest.strip_prefix("../"), parts.last()) {
-                parts.pop();
-                rest = r;
-            } else {
-                break;
-            }
+        // A `../` takes a folder off while there is one left; any more stay.
+        while let Some(r) = (rest.strip_prefix("./"))
+            .or_else(|| rest.strip_prefix("../").filter(|_| parts.pop().is_some()))
+        {
+            rest = r;
         }
         parts.push(rest);
         *dest_url = parts.join("/").into();

@@ -17,7 +17,7 @@ use pulldown_cmark::{Event, Tag, TagEnd};
 
 use super::notes::Footnotes;
 use super::snippet::BlockText;
-use super::{Flaw, Place, RawRef, Snippet, misspelt_kind, parse_reference, script_scheme};
+use super::{Flaw, Place, RawRef, Snippet, misspelt_kind, nested, parse_reference, script_scheme};
 use crate::model::Kind;
 
 /// Finds every reference in the body that starts at `body_start` of
@@ -29,10 +29,8 @@ pub fn scan_source(
     body_start: usize,
     name: &dyn Fn(Kind, &str) -> Option<String>,
 ) -> Vec<RawRef> {
-    match source.get(body_start..) {
-        Some(body) => scan_body(body, Some((source, body_start)), name),
-        None => scan_body("", None, name),
-    }
+    let body = source.get(body_start..);
+    scan_body(body.unwrap_or(""), body.map(|_| (source, body_start)), name)
 }
 
 /// Finds every reference in `body`, whose snippets point into `source` (the
@@ -131,11 +129,7 @@ impl ScanWalk<'_, '_> {
         // Inside an image's alt text there is nothing to link: `render` copies
         // such text verbatim, so references there are not references.
         if self.image_depth > 0 {
-            match event {
-                Event::Start(Tag::Image { .. }) => self.image_depth += 1,
-                Event::End(TagEnd::Image) => self.image_depth -= 1,
-                _ => {}
-            }
+            self.image_depth = nested(self.image_depth, &event);
             return;
         }
         if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &event
@@ -149,18 +143,17 @@ impl ScanWalk<'_, '_> {
             Event::Text(text)
             | Event::Code(text)
             | Event::InlineMath(text)
-            | Event::DisplayMath(text) => {
-                let at = self.at(&text);
-                if let Some(open) = self.blocks.last_mut() {
-                    open.text.push(&text, at);
-                }
-            }
-            Event::SoftBreak | Event::HardBreak => {
-                if let Some(open) = self.blocks.last_mut() {
-                    open.text.push(" ", None);
-                }
-            }
+            | Event::DisplayMath(text) => self.write(&text, self.at(&text)),
+            Event::SoftBreak | Event::HardBreak => self.write(" ", None),
             _ => {}
+        }
+    }
+
+    /// Adds `piece`, at `at` in the source if it is a slice of it, to the
+    /// text of the block being read.
+    fn write(&mut self, piece: &str, at: Option<usize>) {
+        if let Some(open) = self.blocks.last_mut() {
+            open.text.push(piece, at);
         }
     }
 
@@ -256,8 +249,8 @@ impl ScanWalk<'_, '_> {
             Some((_, r)) if empty => (self.name)(r.kind, &r.id).unwrap_or_else(|| r.id.clone()),
             _ => String::new(),
         };
+        self.write(&shown, None);
         if let Some(open) = self.blocks.last_mut() {
-            open.text.push(&shown, None);
             open.refs.push((index, start, open.text.len()));
         }
     }

@@ -15,7 +15,7 @@ use std::hash::{Hash, Hasher};
 use std::ops::Range;
 use std::sync::Arc;
 
-use serde::ser::{Serialize, SerializeStruct, Serializer};
+use serde::{Serialize, Serializer};
 
 /// Longest stretch of context kept on either side of a reference in a snippet.
 const SNIPPET_CONTEXT: usize = 160;
@@ -57,69 +57,56 @@ impl Snippet {
         }
     }
 
-    /// Each part as a string and what goes before or after it: `before`
-    /// may start with an ellipsis, `after` end with one.
-    fn pieces(&self) -> [[&str; 2]; 3] {
-        let part =
-            |(start, end): (u32, u32)| (self.text).get(start as usize..end as usize).unwrap_or("");
-        let ellipsis = |cut: bool| if cut { ELLIPSIS } else { "" };
-        [
-            [ellipsis(self.cut[0]), part(self.parts[0])],
-            [part(self.parts[1]), ""],
-            [part(self.parts[2]), ellipsis(self.cut[1])],
-        ]
+    /// The three parts as they read: `before` starts with an ellipsis when
+    /// it was cut short, `after` ends with one.
+    fn read(&self) -> Read<'_> {
+        let [before, text, after] = (self.parts)
+            .map(|(start, end)| self.text.get(start as usize..end as usize).unwrap_or(""));
+        Read {
+            before: match self.cut[0] {
+                true => Cow::Owned([ELLIPSIS, before].concat()),
+                false => Cow::Borrowed(before),
+            },
+            text: Cow::Borrowed(text),
+            after: match self.cut[1] {
+                true => Cow::Owned([after, ELLIPSIS].concat()),
+                false => Cow::Borrowed(after),
+            },
+        }
     }
+}
 
-    /// `before`, `text` and `after`, each joined.
-    fn strings(&self) -> [Cow<'_, str>; 3] {
-        self.pieces()
-            .map(|[a, b]| match (a.is_empty(), b.is_empty()) {
-                (_, true) => Cow::Borrowed(a),
-                (true, false) => Cow::Borrowed(b),
-                (false, false) => Cow::Owned([a, b].concat()),
-            })
-    }
+/// A snippet as it reads, compares, hashes and serialises.
+#[derive(Debug, PartialEq, Eq, Hash, Serialize)]
+struct Read<'a> {
+    before: Cow<'a, str>,
+    text: Cow<'a, str>,
+    after: Cow<'a, str>,
 }
 
 impl PartialEq for Snippet {
     fn eq(&self, other: &Self) -> bool {
-        self.strings() == other.strings()
+        self.read() == other.read()
     }
 }
 
 impl Eq for Snippet {}
 
-/// Hashes as the three strings would: each part's bytes, then the marker a
-/// `str` ends its hash with.
 impl Hash for Snippet {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        for [a, b] in self.pieces() {
-            state.write(a.as_bytes());
-            state.write(b.as_bytes());
-            state.write_u8(0xff);
-        }
+        self.read().hash(state);
     }
 }
 
 impl fmt::Debug for Snippet {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let [before, text, after] = self.strings();
-        f.debug_struct("Snippet")
-            .field("before", &before)
-            .field("text", &text)
-            .field("after", &after)
-            .finish()
+        self.read().fmt(f)
     }
 }
 
 impl Serialize for Snippet {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let [before, text, after] = self.strings();
-        let mut out = serializer.serialize_struct("Snippet", 3)?;
-        out.serialize_field("before", &before)?;
-        out.serialize_field("text", &text)?;
-        out.serialize_field("after", &after)?;
-        out.end()
+        self.read().serialize(serializer)
     }
 }
 
