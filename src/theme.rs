@@ -104,9 +104,11 @@ impl Theme {
         })
     }
 
-    /// Renders `template` with `context`.
-    pub fn render(&self, template: &str, context: &impl Serialize) -> Result<String, RenderError> {
-        let context = Context::from_serialize(context);
+    /// Renders `template` with `context`, which is let go once Tera has its
+    /// own copy: a page's view can be megabytes (the front page's, print's).
+    pub fn render(&self, template: &str, view: impl Serialize) -> Result<String, RenderError> {
+        let context = Context::from_serialize(&view);
+        drop(view);
         let rendered = context.and_then(|context| self.tera.render(template, &context));
         rendered.map_err(|e| RenderError {
             template: template.to_string(),

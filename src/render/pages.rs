@@ -144,7 +144,7 @@ pub(super) fn page<P: Serialize>(
     };
     Ok(OutFile {
         path: path.to_string(),
-        bytes: r.theme.render(template, &context)?.into_bytes().into(),
+        bytes: r.theme.render(template, context)?.into_bytes().into(),
     })
 }
 
