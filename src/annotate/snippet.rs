@@ -252,7 +252,11 @@ mod tests {
             let snippet = Snippet::copied(["before ", "text", " after"], cut);
             let read = snippet.read();
             let strings = (&*read.before, &*read.text, &*read.after);
-            assert_eq!(hasher.hash_one(&snippet), hasher.hash_one(strings), "{cut:?}");
+            assert_eq!(
+                hasher.hash_one(&snippet),
+                hasher.hash_one(strings),
+                "{cut:?}"
+            );
         }
     }
 

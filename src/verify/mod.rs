@@ -154,7 +154,7 @@ impl Collector {
             kept.last = std::mem::take(&mut kept.this);
             kept.last_held = std::mem::take(&mut kept.held);
         }
-        check(&files)
+        check(&files, self.cache.as_ref())
     }
 }
 
@@ -181,6 +181,9 @@ struct Generations {
     last_held: HashMap<usize, (Arc<Vec<u8>>, Arc<Scanned>)>,
     /// The same for the build under way.
     held: HashMap<usize, (Arc<Vec<u8>>, Arc<Scanned>)>,
+    /// Where each link of another page points, by its page's folder and its
+    /// text: that depends on nothing else, so it holds for every build.
+    places: HashMap<String, HashMap<String, Place>>,
 }
 
 impl ScanCache {
@@ -193,6 +196,21 @@ impl ScanCache {
         let held = (Arc::clone(bytes), Arc::clone(&scanned));
         lock(&self.0).held.insert(at, held);
         scanned
+    }
+
+    /// Where `target`, a link on `page` in `folder` that has a path, points.
+    fn place(&self, folder: &str, page: &str, target: &str) -> Place {
+        let known = lock(&self.0)
+            .places
+            .get(folder)
+            .and_then(|f| f.get(target).cloned());
+        known.unwrap_or_else(|| {
+            let place = destination(page, target);
+            let mut kept = lock(&self.0);
+            let folder = kept.places.entry(folder.to_string()).or_default();
+            folder.insert(target.to_string(), place.clone());
+            place
+        })
     }
 
     fn scan(&self, bytes: &[u8]) -> Arc<Scanned> {
@@ -225,8 +243,9 @@ fn is_html(path: &str) -> bool {
 /// menus, the cards of what they preview), and a link means the same from
 /// every page of a folder unless it points into its own page: so pages are
 /// taken a run at a time in path order, and within a run each such link is
-/// checked once for its folder.
-fn check(files: &Files) -> Vec<Miss> {
+/// checked once for its folder. With a cache, where each such link points is
+/// worked out once for all builds.
+fn check(files: &Files, cache: Option<&ScanCache>) -> Vec<Miss> {
     let site = Site::new(files);
     let mut pages: Vec<(&str, &Scanned)> = (files.iter())
         .filter_map(|(page, scanned)| Some((page.as_str(), scanned.as_deref()?)))
@@ -244,10 +263,14 @@ fn check(files: &Files) -> Vec<Miss> {
                         None | Some(b'#' | b'?')
                     );
                     let problem = if own_page {
-                        site.check(page, target)
+                        site.judge(target, destination(page, target))
                     } else {
+                        let place = || match cache {
+                            Some(cache) => cache.place(folder, page, target),
+                            None => destination(page, target),
+                        };
                         (checked.entry((folder, target)))
-                            .or_insert_with(|| site.check(page, target))
+                            .or_insert_with(|| site.judge(target, place()))
                             .clone()
                     };
                     misses.extend(problem.map(|problem| Miss {
@@ -263,6 +286,33 @@ fn check(files: &Files) -> Vec<Miss> {
         .collect();
     misses.sort();
     misses
+}
+
+/// Where a link points, as [`destination`] works it out: the output file and
+/// where the fragment starts in the link (trimmed); None for an external
+/// link; or why it cannot point anywhere.
+type Place = Result<Option<(String, usize)>, Problem>;
+
+/// Where `target`, a link on `page`, points. Only `page`'s folder counts,
+/// unless the link has no path.
+fn destination(page: &str, target: &str) -> Place {
+    let target = target.trim();
+    if is_external(target) {
+        return Ok(None);
+    }
+    if target.starts_with('/') {
+        return Err(Problem::RootAbsolute);
+    }
+    let (rest, at) = match target.split_once('#') {
+        Some((rest, fragment)) => (rest, target.len() - fragment.len()),
+        None => (target, target.len()),
+    };
+    let path = rest.split_once('?').map_or(rest, |(p, _)| p);
+    let file = match path.is_empty() {
+        true => page.to_string(),
+        false => resolve(page, &percent_decode(path)).ok_or(Problem::LeavesSite)?,
+    };
+    Ok(Some((file, at)))
 }
 
 /// How many pages share one table of links already checked: enough for
@@ -285,24 +335,13 @@ impl<'a> Site<'a> {
         Site { files, folders }
     }
 
-    /// What is wrong with `target`, a link on `page`, if anything.
-    fn check(&self, page: &str, target: &str) -> Option<Problem> {
-        let target = target.trim();
-        if is_external(target) {
-            return None;
-        }
-        if target.starts_with('/') {
-            return Some(Problem::RootAbsolute);
-        }
-        let (rest, fragment) = target.split_once('#').unwrap_or((target, ""));
-        let path = rest.split_once('?').map_or(rest, |(p, _)| p);
-        let file = if path.is_empty() {
-            page.to_string()
-        } else {
-            let Some(file) = resolve(page, &percent_decode(path)) else {
-                return Some(Problem::LeavesSite);
-            };
-            file
+    /// What is wrong with `target`, a link at `place` ([`destination`]), if
+    /// anything.
+    fn judge(&self, target: &str, place: Place) -> Option<Problem> {
+        let (file, fragment) = match place {
+            Ok(Some((file, at))) => (file, target.trim().get(at..).unwrap_or("")),
+            Ok(None) => return None,
+            Err(problem) => return Some(problem),
         };
         let Some(scanned) = self.files.get(&file) else {
             // The site's root or another of its folders, or nothing at all.

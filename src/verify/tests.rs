@@ -259,6 +259,36 @@ fn builds_through_a_scan_cache_find_what_full_checks_find() {
 }
 
 #[test]
+fn where_a_link_points_is_kept_by_its_folder_and_text() {
+    let cache = ScanCache::default();
+    let files = [
+        ("index.html", "<a href=\"a.html\">a</a>"),
+        (
+            "sub/b.html",
+            "<a href=\"a.html\">a</a><a href=\"../a.html\">a</a>",
+        ),
+        ("a.html", "<p>a</p>"),
+    ];
+    // The same text points at a.html from the root and at sub/a.html from sub/.
+    let misses = build(&cache, &files);
+    assert_eq!(misses, full(&files));
+    assert_eq!(misses.len(), 1);
+    assert_eq!(misses[0].problem, Problem::NoFile("sub/a.html".into()));
+    let kept = |folder: &str, target: &str| {
+        let generations = lock(&cache.0);
+        let place = generations.places.get(folder)?.get(target)?.clone();
+        place.ok()?.map(|(file, _)| file)
+    };
+    assert_eq!(kept("", "a.html").as_deref(), Some("a.html"));
+    assert_eq!(kept("sub", "a.html").as_deref(), Some("sub/a.html"));
+    assert_eq!(kept("sub", "../a.html").as_deref(), Some("a.html"));
+    // Taken from the cache, the places still meet the files as they are now.
+    let without_a = &files[..2];
+    assert_eq!(build(&cache, without_a), full(without_a));
+    assert_eq!(build(&cache, without_a).len(), 3);
+}
+
+#[test]
 fn a_scan_cache_keeps_what_the_last_build_used_and_nothing_else() {
     let cache = ScanCache::default();
     let kept = |cache: &ScanCache| lock(&cache.0).last.len();
