@@ -183,8 +183,11 @@ struct Generations {
     held: HashMap<usize, (Arc<Vec<u8>>, Arc<Scanned>)>,
     /// Where each link of another page points, by its page's folder and its
     /// text: that depends on nothing else, so it holds for every build.
-    places: HashMap<String, HashMap<String, Place>>,
+    places: Places,
 }
+
+/// Where links point ([`destination`]), by their page's folder and their text.
+type Places = HashMap<String, HashMap<String, Place>>;
 
 impl ScanCache {
     /// The scan of a page or a piece: the last build's when these are the
@@ -196,21 +199,6 @@ impl ScanCache {
         let held = (Arc::clone(bytes), Arc::clone(&scanned));
         lock(&self.0).held.insert(at, held);
         scanned
-    }
-
-    /// Where `target`, a link on `page` in `folder` that has a path, points.
-    fn place(&self, folder: &str, page: &str, target: &str) -> Place {
-        let known = lock(&self.0)
-            .places
-            .get(folder)
-            .and_then(|f| f.get(target).cloned());
-        known.unwrap_or_else(|| {
-            let place = destination(page, target);
-            let mut kept = lock(&self.0);
-            let folder = kept.places.entry(folder.to_string()).or_default();
-            folder.insert(target.to_string(), place.clone());
-            place
-        })
     }
 
     fn scan(&self, bytes: &[u8]) -> Arc<Scanned> {
@@ -251,10 +239,13 @@ fn check(files: &Files, cache: Option<&ScanCache>) -> Vec<Miss> {
         .filter_map(|(page, scanned)| Some((page.as_str(), scanned.as_deref()?)))
         .collect();
     pages.sort_unstable_by_key(|&(page, _)| page);
-    let mut misses: Vec<Miss> = (pages.par_chunks(PAGES_PER_RUN))
-        .flat_map_iter(|run| {
+    // Read by every thread without a lock, and added to once all are done.
+    let mut known = cache.map_or_else(Places::default, |c| std::mem::take(&mut lock(&c.0).places));
+    let runs: Vec<(Vec<Miss>, Vec<(&str, &str, Place)>)> = (pages.par_chunks(PAGES_PER_RUN))
+        .map(|run| {
             let mut checked: HashMap<(&str, &str), Option<Problem>> = HashMap::default();
             let mut misses = Vec::new();
+            let mut found = Vec::new();
             for &(page, scanned) in run {
                 let folder = page.rsplit_once('/').map_or("", |(folder, _)| folder);
                 for (line, target) in scanned.links() {
@@ -263,14 +254,22 @@ fn check(files: &Files, cache: Option<&ScanCache>) -> Vec<Miss> {
                         None | Some(b'#' | b'?')
                     );
                     let problem = if own_page {
-                        site.judge(target, destination(page, target))
+                        site.judge(target, &destination(page, target))
                     } else {
-                        let place = || match cache {
-                            Some(cache) => cache.place(folder, page, target),
-                            None => destination(page, target),
+                        let judge = || match known.get(folder).and_then(|f| f.get(target)) {
+                            Some(place) => site.judge(target, place),
+                            None => {
+                                let place = destination(page, target);
+                                let problem = site.judge(target, &place);
+                                if cache.is_some() {
+                                    found.push((folder, target, place));
+                                }
+                                problem
+                            }
                         };
-                        (checked.entry((folder, target)))
-                            .or_insert_with(|| site.judge(target, place()))
+                        checked
+                            .entry((folder, target))
+                            .or_insert_with(judge)
                             .clone()
                     };
                     misses.extend(problem.map(|problem| Miss {
@@ -281,9 +280,20 @@ fn check(files: &Files, cache: Option<&ScanCache>) -> Vec<Miss> {
                     }));
                 }
             }
-            misses
+            (misses, found)
         })
         .collect();
+    let mut misses = Vec::new();
+    for (missed, found) in runs {
+        misses.extend(missed);
+        for (folder, target, place) in found {
+            let folder = known.entry(folder.to_string()).or_default();
+            folder.insert(target.to_string(), place);
+        }
+    }
+    if let Some(cache) = cache {
+        lock(&cache.0).places = known;
+    }
     misses.sort();
     misses
 }
@@ -337,13 +347,13 @@ impl<'a> Site<'a> {
 
     /// What is wrong with `target`, a link at `place` ([`destination`]), if
     /// anything.
-    fn judge(&self, target: &str, place: Place) -> Option<Problem> {
+    fn judge(&self, target: &str, place: &Place) -> Option<Problem> {
         let (file, fragment) = match place {
-            Ok(Some((file, at))) => (file, target.trim().get(at..).unwrap_or("")),
+            Ok(Some((file, at))) => (file, target.trim().get(*at..).unwrap_or("")),
             Ok(None) => return None,
-            Err(problem) => return Some(problem),
+            Err(problem) => return Some(problem.clone()),
         };
-        let Some(scanned) = self.files.get(&file) else {
+        let Some(scanned) = self.files.get(file) else {
             // The site's root or another of its folders, or nothing at all.
             let folder = file.trim_end_matches('/');
             let problem = if file.is_empty() {
@@ -351,7 +361,7 @@ impl<'a> Site<'a> {
             } else if file.ends_with('/') || self.folders.contains(folder) {
                 Problem::Folder(format!("{folder}/"))
             } else {
-                Problem::NoFile(file)
+                Problem::NoFile(file.clone())
             };
             return Some(problem);
         };
@@ -359,7 +369,7 @@ impl<'a> Site<'a> {
         // browser's business, not an id to look for.
         let found = scanned.as_ref()?.lands(fragment);
         (!found).then(|| Problem::NoAnchor {
-            file,
+            file: file.clone(),
             anchor: percent_decode(fragment).into_owned(),
         })
     }
