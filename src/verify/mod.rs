@@ -241,7 +241,7 @@ fn check(files: &Files, cache: Option<&ScanCache>) -> Vec<Miss> {
     pages.sort_unstable_by_key(|&(page, _)| page);
     // Read by every thread without a lock, and added to once all are done.
     let mut known = cache.map_or_else(Places::default, |c| std::mem::take(&mut lock(&c.0).places));
-    let runs: Vec<(Vec<Miss>, Vec<(&str, &str, Place)>)> = (pages.par_chunks(PAGES_PER_RUN))
+    let runs: Vec<_> = (pages.par_chunks(PAGES_PER_RUN))
         .map(|run| {
             let mut checked: HashMap<(&str, &str), Option<Problem>> = HashMap::default();
             let mut misses = Vec::new();
