@@ -9,7 +9,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::views::{EntityView, page_href};
-use super::{Bytes, OutFile, Renderer, Sink, SiteError};
+use super::{Bytes, OutFile, Renderer, Sink, SiteError, text};
 use crate::annotate::Snippet;
 use crate::cache::digest;
 use crate::graph::PageId;
@@ -57,19 +57,21 @@ fn streamed(
 const PER_PIECE: usize = 4096;
 
 /// The items of a JSON array, a piece of [`PER_PIECE`] at a time, each
-/// written by `write` after a comma but the first.
+/// written by `write` after a comma, but the first.
 fn items<'a, T>(
     all: &'a [T],
     write: impl Fn(&mut Vec<u8>, &'a [T]) + 'a,
 ) -> impl Iterator<Item = Result<Bytes, SiteError>> + 'a {
     all.chunks(PER_PIECE).enumerate().map(move |(n, chunk)| {
-        let mut piece = Vec::new();
+        let mut piece = if n > 0 { b",".to_vec() } else { Vec::new() };
         write(&mut piece, chunk);
-        if n > 0 {
-            piece.insert(0, b',');
-        }
         Ok(Arc::new(piece))
     })
+}
+
+/// A piece of a feed that is the same in every build: its punctuation.
+fn fixed(text: &[u8]) -> impl Iterator<Item = Result<Bytes, SiteError>> {
+    std::iter::once(Ok(Arc::new(text.to_vec())))
 }
 
 /// Appends each of `values` as JSON, a comma between each two.
@@ -121,11 +123,10 @@ fn graph_json(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
             }
         }
     });
-    let text = |text: &[u8]| std::iter::once(Ok(Arc::new(text.to_vec())));
-    let mut pieces = (text(&head).chain(entities))
-        .chain(text(b"],\"mentions\":["))
+    let mut pieces = (fixed(&head).chain(entities))
+        .chain(fixed(b"],\"mentions\":["))
         .chain(mentions)
-        .chain(text(b"]}\n"));
+        .chain(fixed(b"]}\n"));
     sink.put_pieces("graph.json", &mut pieces)
 }
 
@@ -213,13 +214,12 @@ fn search_index(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
         };
         push_all(piece, keys.iter().map(entry));
         // Escaped a piece at a time: the escapes stand inside strings only.
-        let safe = script_safe(String::from_utf8_lossy(piece).into_owned());
-        *piece = safe.into_bytes();
+        let json = text(Arc::new(std::mem::take(piece)));
+        *piece = script_safe(json).into_bytes();
     });
-    let text = |text: &[u8]| std::iter::once(Ok(Arc::new(text.to_vec())));
-    let mut pieces = text(b"window.BRIEF_SEARCH = [")
+    let mut pieces = fixed(b"window.BRIEF_SEARCH = [")
         .chain(entries)
-        .chain(text(b"];\n"));
+        .chain(fixed(b"];\n"));
     sink.put_pieces("search-index.js", &mut pieces)
 }
 
@@ -268,7 +268,20 @@ fn own_words(v: &EntityView) -> impl Iterator<Item = &str> {
 
 #[cfg(test)]
 mod tests {
-    use super::script_safe;
+    use super::{PER_PIECE, fixed, items, push_all, script_safe};
+
+    #[test]
+    fn an_array_in_pieces_is_the_array_whole() {
+        let numbers: Vec<usize> = (0..2 * PER_PIECE + 7).collect();
+        let pieces = fixed(b"[")
+            .chain(items(&numbers, push_all))
+            .chain(fixed(b"]"));
+        let joined: Vec<u8> = pieces.flat_map(|piece| piece.unwrap().to_vec()).collect();
+        assert_eq!(joined, serde_json::to_vec(&numbers).unwrap());
+        // An empty array has no pieces between its brackets.
+        let none = items(&numbers[..0], push_all);
+        assert_eq!(none.count(), 0);
+    }
 
     #[test]
     fn script_escapes_markup_and_line_separators() {
