@@ -1,6 +1,7 @@
 //! What `brief serve` keeps from one build to the next, handed to the
-//! pipeline: the sources' stamps, the references scanned from each body, each
-//! body rendered, each page rendered, and each page's link scan. Every entry
+//! pipeline: the sources' stamps, the compiled templates, the references
+//! scanned from each body, each body rendered, each page rendered, and each
+//! page's link scan. Every entry
 //! is keyed by a digest of everything that made it, never by a guess about
 //! what an edit touched, so a build with a cache writes what a build without
 //! one writes, byte for byte.
@@ -85,6 +86,8 @@ impl<K: Eq + Hash + Clone, V: Clone> Table<K, V> {
 pub struct Cache {
     /// The stamps and texts of the sources last read.
     pub sources: Mutex<crate::source::Known>,
+    /// The templates compiled, by a digest of every template's name and text.
+    pub themes: Table<Digest, Arc<tera::Tera>>,
     /// The references of a body, by a digest of its text and of the names
     /// of every entity.
     pub scans: Table<Digest, Arc<Vec<RawRef>>>,
@@ -99,10 +102,11 @@ pub struct Cache {
 
 impl Cache {
     /// Ends a build: what it used is what the next one starts from.
-    /// Returns how many bodies and pages it rendered rather than reused.
+    /// Returns how many bodies, pages and sets of templates it made rather
+    /// than reused.
     pub fn advance(&mut self) -> usize {
         self.scans.advance();
-        self.bodies.advance() + self.pages.advance()
+        self.themes.advance() + self.bodies.advance() + self.pages.advance()
     }
 }
 

@@ -80,7 +80,7 @@ pub fn render_fragment(input: &[u8], name: &Path, root: Option<&Path>) -> Result
         Some((briefing, graph)) => {
             (fragment.diagnostics).extend(check_references(briefing, doc, &text));
             let root = root.unwrap_or(Path::new("."));
-            let theme = Theme::load(Some(root))?;
+            let theme = Theme::load(Some(root), None)?;
             let renderer = Renderer::new(&fragment.files, briefing, graph, &theme, None, None);
             let rendered = renderer.markdown(body, "", LinkMode::Site, options)?;
             fragment.html = Arc::unwrap_or_clone(rendered).html;

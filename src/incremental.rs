@@ -26,7 +26,8 @@ pub struct Rebuilt {
     pub files: Option<Arc<BTreeMap<String, Bytes>>>,
     /// How many files differ from the last build's (added, changed or gone).
     pub changed: usize,
-    /// How many bodies and pages were rendered rather than reused.
+    /// How many bodies and pages were rendered (and templates compiled)
+    /// rather than reused.
     pub rendered: usize,
 }
 

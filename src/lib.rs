@@ -332,7 +332,7 @@ pub fn run(
         return Ok(compiled);
     }
     progress(Stage::Rendering);
-    let theme = Theme::load(Some(root))?;
+    let theme = timed("theme", || Theme::load(Some(root), cache))?;
     let verifying = Verifying {
         inner: sink,
         collector: verify::Collector::new(cache.map(|c| &c.links)),

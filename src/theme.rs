@@ -10,12 +10,13 @@
 use std::collections::BTreeMap;
 use std::error::Error as _;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::Serialize;
 use tera::{Context, Tera};
 use walkdir::WalkDir;
 
-use crate::cache::Digest;
+use crate::cache::{Cache, Digest};
 
 macro_rules! embedded {
     ($dir:literal: $($name:literal),* $(,)?) => {
@@ -45,8 +46,9 @@ pub struct RenderError {
 
 /// Templates ready to render and the static files to copy.
 pub struct Theme {
-    /// Every template, compiled once and shared by the threads that render.
-    tera: Tera,
+    /// Every template, compiled once and shared by the threads that render
+    /// (and by `brief serve`'s builds while the templates are as they were).
+    tera: Arc<Tera>,
     /// A digest of every template's name and text: what a page or card
     /// kept from the last build was rendered with.
     pub digest: Digest,
@@ -71,8 +73,10 @@ pub enum ThemeError {
 }
 
 impl Theme {
-    /// The built-in theme with `root/templates` and `root/static` laid over it.
-    pub fn load(root: Option<&Path>) -> Result<Theme, ThemeError> {
+    /// The built-in theme with `root/templates` and `root/static` laid over
+    /// it; its templates compiled, or taken from `cache` when they are as
+    /// they were in the last build.
+    pub fn load(root: Option<&Path>, cache: Option<&Cache>) -> Result<Theme, ThemeError> {
         let mut templates: BTreeMap<String, String> = TEMPLATES
             .iter()
             .map(|(n, t)| (n.to_string(), t.to_string()))
@@ -90,16 +94,24 @@ impl Theme {
             }
             statics.extend(read_dir(root, "static")?);
         }
-        let mut tera = Tera::default();
-        tera.set_escape_fn(escape);
-        // Tera refuses includes and `extends` that form a cycle as it compiles,
-        // and stops a component that calls itself after 20 calls deep, so no
-        // template can recurse until the stack overflows.
-        tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
-            .map_err(|e| ThemeError::Template(chain(&e)))?;
+        let digest = crate::cache::digest(&templates);
+        let compile = || {
+            let mut tera = Tera::default();
+            tera.set_escape_fn(escape);
+            // Tera refuses includes and `extends` that form a cycle as it
+            // compiles, and stops a component that calls itself after 20
+            // calls deep, so no template can recurse until the stack overflows.
+            tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+                .map_err(|e| ThemeError::Template(chain(&e)))?;
+            Ok(Arc::new(tera))
+        };
+        let tera = match cache {
+            Some(cache) => cache.themes.get_or_make(digest, compile)?,
+            None => compile()?,
+        };
         Ok(Theme {
             tera,
-            digest: crate::cache::digest(&templates),
+            digest,
             statics,
         })
     }
@@ -206,7 +218,7 @@ mod tests {
         let site = tempfile::tempdir().unwrap();
         std::fs::create_dir(site.path().join("templates")).unwrap();
         std::fs::write(site.path().join("templates/extra.html"), "{% if %}").unwrap();
-        match Theme::load(Some(site.path())) {
+        match Theme::load(Some(site.path()), None) {
             Err(ThemeError::Template(message)) => {
                 assert!(message.contains("extra.html"), "{message}")
             }

@@ -324,9 +324,12 @@ pub trait Sink: Sync {
     /// of an HTML file is whole markup. Sinks that keep files in memory take
     /// this default, which joins the pieces.
     fn put_pieces(&self, path: &str, pieces: Pieces) -> Result<(), SiteError> {
-        let mut bytes = Vec::new();
+        // Joined once all are made, into a buffer of the right size: grown
+        // piece by piece, a large file would be copied over and over.
+        let pieces = pieces.collect::<Result<Vec<Bytes>, SiteError>>()?;
+        let mut bytes = Vec::with_capacity(pieces.iter().map(|piece| piece.len()).sum());
         for piece in pieces {
-            bytes.extend_from_slice(&piece?);
+            bytes.extend_from_slice(&piece);
         }
         Ok(self.put(OutFile {
             path: path.to_string(),

@@ -502,7 +502,7 @@ mod tests {
         let errors = (c.diagnostics.iter()).filter(|d| d.severity == Severity::Error);
         assert_eq!(errors.count(), 0, "{:?}", c.diagnostics);
         let (briefing, graph) = c.site.as_ref().unwrap();
-        let theme = Theme::load(None).unwrap();
+        let theme = Theme::load(None, None).unwrap();
         let r = Renderer::new(&c.files, briefing, graph, &theme, None, None);
         let mut made = Vec::new();
         for key in briefing.keys() {

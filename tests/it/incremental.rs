@@ -137,7 +137,8 @@ fn every_kind_of_edit_gives_what_a_full_build_gives() {
     );
     assert!(rebuild_and_compare(&mut site, root, "edit beside a reference").is_some());
 
-    // Nothing changed: nothing is rendered again.
+    // Nothing changed: nothing is rendered again, and the templates are
+    // not compiled again.
     assert_eq!(rebuild_and_compare(&mut site, root, "no change"), Some(0));
 
     // A new first mention: every party's label shifts by one.
@@ -245,6 +246,11 @@ fn every_kind_of_edit_gives_what_a_full_build_gives() {
     )
     .expect("write");
     assert!(rebuild_and_compare(&mut site, root, "override a template").is_some());
+    // The same overrides again: compiled once, then reused.
+    assert_eq!(
+        rebuild_and_compare(&mut site, root, "templates as they were"),
+        Some(0)
+    );
     // Overriding base.html changes every page; taking the overrides away
     // brings back the built-in templates' pages.
     let base = std::fs::read_to_string(repo_root().join("templates/base.html")).expect("read");
