@@ -47,12 +47,21 @@ impl std::hash::Hasher for Gathered {
 /// A memo table that lives from one build to the next: what the last build
 /// stored, and what this build has stored or reused so far. Only what a build
 /// used survives into the next, so the table never grows past one build's worth.
-#[derive(Default)]
 pub struct Table<K, V> {
     previous: HashMap<K, V>,
     next: Mutex<HashMap<K, V>>,
     /// How many entries this build made rather than reused.
     made: AtomicUsize,
+}
+
+impl<K, V> Default for Table<K, V> {
+    fn default() -> Self {
+        Table {
+            previous: HashMap::new(),
+            next: Mutex::default(),
+            made: AtomicUsize::new(0),
+        }
+    }
 }
 
 impl<K: Eq + Hash + Clone, V: Clone> Table<K, V> {
@@ -88,9 +97,12 @@ pub struct Cache {
     pub sources: Mutex<crate::source::Known>,
     /// The templates compiled, by a digest of every template's name and text.
     pub themes: Table<Digest, Arc<tera::Tera>>,
-    /// The references of a body, by a digest of its text and of the names
-    /// of every entity.
-    pub scans: Table<Digest, Arc<Vec<RawRef>>>,
+    /// What a content file's front matter loaded to (see `load`), by a
+    /// digest of the file's place, name and front matter.
+    pub fronts: Table<Digest, Arc<dyn std::any::Any + Send + Sync>>,
+    /// The references of a body, and a digest of their snippets, by a digest
+    /// of its text and of the names of every entity.
+    pub scans: Table<Digest, Arc<(Vec<RawRef>, Digest)>>,
     /// A rendered body, by a digest of its text, where it stands, and every
     /// entity view its references and cards can show.
     pub bodies: Table<Digest, Arc<Rendered>>,
@@ -105,6 +117,7 @@ impl Cache {
     /// Returns how many bodies, pages and sets of templates it made rather
     /// than reused.
     pub fn advance(&mut self) -> usize {
+        self.fronts.advance();
         self.scans.advance();
         self.themes.advance() + self.bodies.advance() + self.pages.advance()
     }

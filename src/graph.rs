@@ -11,6 +11,7 @@ use std::fmt::Write as _;
 use std::ops::Range;
 
 use crate::annotate::{RawRef, Snippet};
+use crate::cache::Digest;
 use crate::diagnostics::Diagnostic;
 use crate::model::{Briefing, Doc, EntityKey, Kind};
 use crate::resolve::Relations;
@@ -75,6 +76,9 @@ pub struct PageRefs {
     pub doc: Doc,
     pub refs: Vec<RawRef>,
     pub bound: Vec<Option<EntityKey>>,
+    /// For `brief serve`'s cache: a digest of the references' snippets,
+    /// made once, when the page is scanned.
+    pub shown: Option<Digest>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -86,6 +90,8 @@ pub struct Graph {
     by_entity: [Vec<Vec<usize>>; 5],
     /// Each page's mentions, which stand together in `mentions`.
     by_page: HashMap<PageId, Range<usize>>,
+    /// Each page's [`PageRefs::shown`], when there is a cache.
+    shown: HashMap<PageId, Digest>,
     /// Each entity's label number, by kind and index; 0 for one never
     /// numbered (every section).
     labels: [Vec<usize>; 5],
@@ -123,6 +129,9 @@ impl Graph {
             relations,
             ..Graph::default()
         };
+        graph.shown = (pages.iter())
+            .filter_map(|page| Some((page.page, page.shown?)))
+            .collect();
         // Each page's mentions are taken from its scan in parallel
         // (dropping what the scan kept for itself with the thread that made
         // it), then laid end to end.
@@ -184,6 +193,12 @@ impl Graph {
         self.clause_quotes = invert(clauses, about(Kind::Clause));
         self.party_events = invert(parties, &r.event_parties);
         self.clause_events = invert(clauses, &r.event_clauses);
+    }
+
+    /// For `brief serve`'s cache, what the snippets of `page` show: a key
+    /// holds this digest in place of hashing each snippet again.
+    pub fn shown(&self, page: PageId) -> Option<Digest> {
+        self.shown.get(&page).copied()
     }
 
     /// Mentions of `key`, in reading order.

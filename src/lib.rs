@@ -168,7 +168,7 @@ fn compile_with(root: &Path, cache: Option<&Cache>) -> Result<Compiled, Error> {
     let (sources, mut diagnostics) = timed("read", || {
         source::read(root, cache.map(|c| cache::lock(&c.sources)).as_deref_mut())
     })?;
-    let (briefing, found) = timed("load", || load::load(&sources));
+    let (briefing, found) = timed("load", || load::load(&sources, cache));
     diagnostics.extend(found);
     let site = briefing.map(|mut briefing| {
         let (checked, found) = timed("quotes", || {
@@ -221,15 +221,19 @@ fn scan_pages(
         .map(|(page, doc)| {
             let source = files.shared(doc.file);
             let scan = || annotate::scan_source(source, doc.body_start, &name);
-            let refs = match cache.zip(names) {
+            // A kept scan comes with the digest of its snippets, made with it.
+            let (refs, shown) = match cache.zip(names) {
                 Some((cache, names)) => {
                     let key = cache::digest(&(source.get(doc.body_start..), names));
                     let Ok(kept) = cache.scans.get_or_make(key, || {
-                        Ok::<_, std::convert::Infallible>(std::sync::Arc::new(scan()))
+                        let refs = scan();
+                        let snippets: Vec<_> = refs.iter().map(|r| &r.snippet).collect();
+                        let shown = cache::digest(&snippets);
+                        Ok::<_, std::convert::Infallible>(std::sync::Arc::new((refs, shown)))
                     });
-                    kept.as_ref().clone()
+                    (kept.0.clone(), Some(kept.1))
                 }
-                None => scan(),
+                None => (scan(), None),
             };
             let (bound, diagnostics) = resolve::references(briefing, doc, &refs);
             (
@@ -238,6 +242,7 @@ fn scan_pages(
                     doc,
                     refs,
                     bound,
+                    shown,
                 },
                 diagnostics,
             )

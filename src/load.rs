@@ -5,7 +5,10 @@
 //! read, so one build reports every mistake. Cross-entity ids named in front
 //! matter (`speaker`, `parties`, …) are checked later, by `resolve`.
 
+use std::any::Any;
 use std::collections::BTreeSet;
+use std::convert::Infallible;
+use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
@@ -13,6 +16,7 @@ use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 
 use crate::annotate;
+use crate::cache::{Cache, digest};
 use crate::config::Config;
 use crate::date::Date;
 use crate::diagnostics::{Diagnostic, FileId, Files};
@@ -25,7 +29,7 @@ use crate::source::{ContentFile, Slot, Sources};
 
 /// Builds the briefing from the sources; `None` when `briefing.toml` itself
 /// cannot be read, since nothing else can be built without a title.
-pub fn load(sources: &Sources) -> (Option<Briefing>, Vec<Diagnostic>) {
+pub fn load(sources: &Sources, cache: Option<&Cache>) -> (Option<Briefing>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let files = &sources.files;
     let config = parse_config(files, sources.config_file, &mut diagnostics);
@@ -33,11 +37,11 @@ pub fn load(sources: &Sources) -> (Option<Briefing>, Vec<Diagnostic>) {
     loaded.front = (sources.content.iter())
         .find(|content| content.slot == Slot::Front)
         .and_then(|content| front(files, content, &mut diagnostics));
-    loaded.sections = entities(sources, &mut diagnostics);
-    loaded.parties = entities(sources, &mut diagnostics);
-    loaded.clauses = entities(sources, &mut diagnostics);
-    loaded.quotes = entities(sources, &mut diagnostics);
-    loaded.events = entities(sources, &mut diagnostics);
+    loaded.sections = entities(sources, cache, &mut diagnostics);
+    loaded.parties = entities(sources, cache, &mut diagnostics);
+    loaded.clauses = entities(sources, cache, &mut diagnostics);
+    loaded.quotes = entities(sources, cache, &mut diagnostics);
+    loaded.events = entities(sources, cache, &mut diagnostics);
     let briefing = config.map(|config| {
         (loaded.config, loaded.config_file) = (config, sources.config_file);
         let mut briefing = loaded.indexed();
@@ -82,7 +86,7 @@ fn doc(file: FileId, split: &frontmatter::Split) -> Doc {
 /// `brief new` leaves some for the author to fill (`text = ""`), and a
 /// clause that ends before it takes effect. Optional text left blank counts
 /// as absent, so that it never shows as an empty heading or line.
-trait Meta: DeserializeOwned + Send {
+trait Meta: DeserializeOwned + Clone + Send + Sync + 'static {
     const KIND: Kind;
 
     fn check(&mut self, at: &Fill, out: &mut Vec<Diagnostic>);
@@ -96,15 +100,23 @@ trait Meta: DeserializeOwned + Send {
 /// Every entity of `M::KIND`, each file's front matter parsed on its own,
 /// in parallel, then in order: sections with a number first, by number,
 /// and the rest by id. Two files with one id are an error at the second.
-fn entities<M: Meta>(sources: &Sources, diagnostics: &mut Vec<Diagnostic>) -> Vec<Entity<M>> {
+/// `brief serve` keeps each file's outcome while its front matter is as it was.
+fn entities<M: Meta>(
+    sources: &Sources,
+    cache: Option<&Cache>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Entity<M>> {
     let files = &sources.files;
     let loaded: Vec<_> = (sources.content.par_iter())
         .filter(|content| content.slot == Slot::Entity(M::KIND))
         .map(|content| {
             let (number, id) = number_and_id(M::KIND, &content.stem);
-            let mut found = Vec::new();
-            let entity = entity::<M>(files, content, id, &mut found);
-            (number, entity.map_err(|d| found.push(d)).ok(), found)
+            let (entity, found) = kept_or(cache, files, content, || {
+                let mut found = Vec::new();
+                let entity = entity::<M>(files, content, id.clone(), &mut found);
+                (entity.map_err(|d| found.push(d)).ok(), found)
+            });
+            (number, entity, found)
         })
         .collect();
     let mut entities = Vec::new();
@@ -130,6 +142,33 @@ fn entities<M: Meta>(sources: &Sources, diagnostics: &mut Vec<Diagnostic>) -> Ve
     }
     entities
 }
+
+/// What `parse` makes of `content`, kept by `brief serve` under a digest of
+/// the file's place, name and front matter: all that parsing reads.
+fn kept_or<M: Meta>(
+    cache: Option<&Cache>,
+    files: &Files,
+    content: &ContentFile,
+    parse: impl Fn() -> Parsed<M>,
+) -> Parsed<M> {
+    let text = files.text(content.file);
+    let head = frontmatter::split(content.file, text).map(|split| &text[..split.body_start]);
+    let (Some(cache), Ok(head)) = (cache, head) else {
+        return parse();
+    };
+    let key = digest(&(M::KIND, content.file, &content.stem, head));
+    let kept = cache.fronts.get_or_make(key, || {
+        Ok::<_, Infallible>(Arc::new(parse()) as Arc<dyn Any + Send + Sync>)
+    });
+    // The kind is part of the key, so what is kept under it is a `Parsed<M>`.
+    match kept.map(|kept| kept.downcast::<Parsed<M>>()) {
+        Ok(Ok(parsed)) => Arc::unwrap_or_clone(parsed),
+        _ => parse(),
+    }
+}
+
+/// A file's entity, if its front matter parsed, and what was found in it.
+type Parsed<M> = (Option<Entity<M>>, Vec<Diagnostic>);
 
 /// The number and the id a content file's name gives: a section's name
 /// may start with its number, which is no part of its id.

@@ -21,7 +21,15 @@ pub fn all(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
     // they were: an edit inside a paragraph without references leaves them.
     let mentions = r.cache.map(|_| {
         let mentions: Vec<_> = (r.graph.mentions.iter())
-            .map(|m| (m.page, m.entity, m.anchor(r.briefing), m.embed, &m.snippet))
+            .map(|m| {
+                (
+                    m.page,
+                    m.entity,
+                    m.anchor(r.briefing),
+                    m.embed,
+                    r.graph.shown(m.page),
+                )
+            })
             .collect();
         digest(&mentions)
     });

@@ -279,7 +279,14 @@ impl<'a> Renderer<'a> {
             return make();
         }
         let mentions: Vec<_> = (self.graph.mentions_of(key))
-            .map(|m| (m.page, m.anchor(self.briefing), &m.snippet, m.embed))
+            .map(|m| {
+                (
+                    m.page,
+                    m.anchor(self.briefing),
+                    m.embed,
+                    self.graph.shown(m.page),
+                )
+            })
             .collect();
         let body = self.body(self.briefing.doc(key));
         self.kept(&path, &(key, body, mentions), make)
