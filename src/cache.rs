@@ -25,7 +25,9 @@ pub type Digest = u128;
 /// value writes many small pieces (every field, every string's end), and
 /// xxh3's streaming state costs more per write than copying the piece.
 pub fn digest<T: Hash + ?Sized>(value: &T) -> Digest {
-    let mut bytes = Gathered(Vec::new());
+    // Room for what most values write: growing from nothing, a buffer is
+    // moved a dozen times before it holds a few kilobytes.
+    let mut bytes = Gathered(Vec::with_capacity(4096));
     value.hash(&mut bytes);
     xxhash_rust::xxh3::xxh3_128(&bytes.0)
 }
