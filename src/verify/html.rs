@@ -155,6 +155,11 @@ impl Scanned {
         found.done()
     }
 
+    /// [`hash`]es of the page's ids, sorted, each once.
+    pub fn ids(&self) -> &[u64] {
+        &self.ids
+    }
+
     /// Whether `fragment` names a place on the page (see [`lands`]).
     pub fn lands(&self, fragment: &str) -> bool {
         lands(&self.ids, fragment)

@@ -23,6 +23,7 @@ pub use paths::{percent_decode, resolve};
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use rayon::iter::Either;
 use rayon::prelude::*;
 // Keys are paths, folders and digests, looked up hundreds of thousands of
 // times: Fx hashing, as elsewhere in brief.
@@ -184,7 +185,12 @@ struct Generations {
     /// Where each link of another page points, by its page's folder and its
     /// text: that depends on nothing else, so it holds for every build.
     places: Places,
+    /// The last build's [`shape`], and each page's scan and misses.
+    verdicts: Option<(u128, Verdicts)>,
 }
+
+/// The misses of each page, by its path, with the scan they were found in.
+type Verdicts = HashMap<String, (Arc<Scanned>, Vec<Miss>)>;
 
 /// Where links point ([`destination`]), by their page's folder and their text.
 type Places = HashMap<String, HashMap<String, Place>>;
@@ -235,19 +241,44 @@ fn is_html(path: &str) -> bool {
 /// worked out once for all builds.
 fn check(files: &Files, cache: Option<&ScanCache>) -> Vec<Miss> {
     let site = Site::new(files);
-    let mut pages: Vec<(&str, &Scanned)> = (files.iter())
-        .filter_map(|(page, scanned)| Some((page.as_str(), scanned.as_deref()?)))
+    let mut pages: Vec<(&str, &Arc<Scanned>)> = (files.iter())
+        .filter_map(|(page, scanned)| Some((page.as_str(), scanned.as_ref()?)))
         .collect();
     pages.sort_unstable_by_key(|&(page, _)| page);
     // Read by every thread without a lock, and added to once all are done.
-    let mut known = cache.map_or_else(Places::default, |c| std::mem::take(&mut lock(&c.0).places));
+    let (mut known, last) = match cache {
+        Some(cache) => {
+            let mut kept = lock(&cache.0);
+            (
+                std::mem::take(&mut kept.places),
+                std::mem::take(&mut kept.verdicts),
+            )
+        }
+        None => Default::default(),
+    };
+    // A page misses what it missed in the last build when its scan is the
+    // one checked then, and every path and every page's ids are as they were.
+    let shape = cache.map(|_| shape(files));
+    let last = last
+        .filter(|(then, _)| Some(*then) == shape)
+        .map(|(_, pages)| pages);
+    let (mut done, pages): (Vec<_>, Vec<_>) =
+        (pages.into_par_iter()).partition_map(|(page, scanned)| {
+            match last.as_ref().and_then(|last| last.get(page)) {
+                Some((then, missed)) if Arc::ptr_eq(then, scanned) => {
+                    Either::Left((page, scanned, missed.clone()))
+                }
+                _ => Either::Right((page, scanned)),
+            }
+        });
     let runs: Vec<_> = (pages.par_chunks(PAGES_PER_RUN))
         .map(|run| {
             let mut checked: HashMap<(&str, &str), Option<Problem>> = HashMap::default();
-            let mut misses = Vec::new();
+            let mut done = Vec::new();
             let mut found = Vec::new();
             for &(page, scanned) in run {
                 let folder = page.rsplit_once('/').map_or("", |(folder, _)| folder);
+                let mut misses = Vec::new();
                 for (line, target) in scanned.links() {
                     let own_page = matches!(
                         target.trim_start().as_bytes().first(),
@@ -279,23 +310,52 @@ fn check(files: &Files, cache: Option<&ScanCache>) -> Vec<Miss> {
                         target: target.to_string(),
                     }));
                 }
+                done.push((page, scanned, misses));
             }
-            (misses, found)
+            (done, found)
         })
         .collect();
-    let mut misses = Vec::new();
-    for (missed, found) in runs {
-        misses.extend(missed);
+    for (checked, found) in runs {
+        done.extend(checked);
         for (folder, target, place) in found {
             let folder = known.entry(folder.to_string()).or_default();
             folder.insert(target.to_string(), place);
         }
     }
-    if let Some(cache) = cache {
-        lock(&cache.0).places = known;
-    }
+    let mut misses: Vec<Miss> = (done.iter())
+        .flat_map(|(_, _, missed)| missed.clone())
+        .collect();
     misses.sort();
+    if let (Some(cache), Some(shape)) = (cache, shape) {
+        let verdicts = (done.into_iter())
+            .map(|(page, scanned, missed)| (page.to_string(), (Arc::clone(scanned), missed)))
+            .collect();
+        let mut kept = lock(&cache.0);
+        (kept.places, kept.verdicts) = (known, Some((shape, verdicts)));
+    }
     misses
+}
+
+/// A digest of every output path and of the ids of each page: beside a
+/// link itself, all that decides whether it lands.
+fn shape(files: &Files) -> u128 {
+    let mut all: Vec<_> = files.iter().collect();
+    all.sort_unstable_by_key(|&(path, _)| path);
+    let mut bytes = Vec::new();
+    for (path, scanned) in all {
+        bytes.extend_from_slice(path.as_bytes());
+        // 0xff is no byte of UTF-8: the path ends here.
+        bytes.push(0xff);
+        let ids = scanned.as_deref().map(Scanned::ids);
+        bytes.push(u8::from(ids.is_some()));
+        bytes.extend(ids.unwrap_or_default().len().to_le_bytes());
+        bytes.extend(
+            ids.unwrap_or_default()
+                .iter()
+                .flat_map(|id| id.to_le_bytes()),
+        );
+    }
+    xxhash_rust::xxh3::xxh3_128(&bytes)
 }
 
 /// Where a link points, as [`destination`] works it out: the output file and
