@@ -179,9 +179,7 @@ fn front(r: &Renderer) -> Result<OutFile, RenderError> {
         quotes: numbered(r, Kind::Quote),
         timeline: drawn(r, Scope::Compact),
     };
-    let on_axis: Vec<EntityKey> = (page.timeline.iter())
-        .flat_map(|t| t.keys(r.briefing))
-        .collect();
+    let on_axis: Vec<EntityKey> = (page.timeline.iter()).flat_map(|t| t.keys()).collect();
     let previews = (lookup(r, referenced))
         .chain(r.graph.numbered(Kind::Clause).iter().copied())
         .chain(on_axis);
@@ -205,9 +203,7 @@ fn timeline(r: &Renderer) -> Result<OutFile, RenderError> {
     let page = TimelinePage {
         timeline: drawn(r, Scope::Full),
     };
-    let previews: Vec<EntityKey> = (page.timeline.iter())
-        .flat_map(|t| t.keys(r.briefing))
-        .collect();
+    let previews: Vec<EntityKey> = (page.timeline.iter()).flat_map(|t| t.keys()).collect();
     let meta = meta::listing(r, "Timeline", "timeline.html", true);
     self::page(
         r,

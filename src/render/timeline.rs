@@ -35,32 +35,13 @@ const AXIS_BELOW_ROWS: u32 = 14;
 const TICK_LABELS_BELOW_AXIS: u32 = 24;
 const BOTTOM: u32 = 8;
 
-/// What a date says about its entity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum What {
-    Happened,
-    Effective,
-    Until,
-    Said,
-}
-
-impl What {
-    fn as_str(self) -> &'static str {
-        match self {
-            What::Happened => "Event",
-            What::Effective => "Takes effect",
-            What::Until => "Runs until",
-            What::Said => "Said",
-        }
-    }
-}
-
-/// One dated thing: its date, its entity and what the date is of it.
+/// One dated thing: its date, its entity and what the date is of it
+/// (`Event`, `Takes effect`, `Runs until` or `Said`).
 #[derive(Debug, Clone, Copy)]
 struct Dated {
     date: Date,
     key: EntityKey,
-    what: What,
+    what: &'static str,
 }
 
 /// Which dated things a drawing shows, and how long its labels may be.
@@ -79,30 +60,28 @@ pub enum Scope {
 pub struct TimelineView {
     pub width: u32,
     pub height: u32,
-    /// The axis: its height and its ends; the tops and bottoms of its
-    /// ticks and of the bars on it; the baseline of the years under it.
+    /// The axis: its height and its ends; the baseline of the years under
+    /// it. The template sets ticks, bars and the lines up to the labels
+    /// from the axis and the labels' baselines.
     pub axis_y: u32,
     pub axis_from: u32,
     pub axis_to: u32,
-    pub tick_top: u32,
-    pub tick_bottom: u32,
-    pub bar_top: u32,
     pub year_y: u32,
     /// The first and last year the axis shows.
     pub from: u16,
     pub to: u16,
-    pub ticks: Vec<Tick>,
+    /// Where the axis has a tick.
+    pub ticks: Vec<u32>,
     /// The years' labels, each in the middle of its year.
     pub years: Vec<Tick>,
     /// In date order, which is also the order of the list beside it.
     pub marks: Vec<Mark>,
 }
 
-/// A tick on the axis, or a year's label under it.
+/// A year's label under the axis.
 #[derive(Debug, Clone, Serialize)]
 pub struct Tick {
     pub x: u32,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
 }
 
@@ -110,6 +89,8 @@ pub struct Tick {
 /// the label, all one link to its entity.
 #[derive(Debug, Clone, Serialize)]
 pub struct Mark {
+    #[serde(skip)]
+    entity: EntityKey,
     pub kind: Kind,
     /// `event:id`, as references write it.
     pub key: String,
@@ -133,8 +114,6 @@ pub struct Mark {
     pub y: u32,
     pub text_x: u32,
     pub anchor: &'static str,
-    /// Where the line up from the axis ends, by the middle of the label.
-    pub leader_top: u32,
 }
 
 /// The time axis of `briefing`'s dated things in `scope`, with links as
@@ -147,8 +126,9 @@ pub fn timeline(
     mode: LinkMode,
 ) -> Option<TimelineView> {
     let mut dated = dated(briefing);
-    if scope == Scope::Compact && dated.iter().any(|d| d.what == What::Happened) {
-        dated.retain(|d| d.what == What::Happened);
+    let is_event = |d: &Dated| d.key.kind == Kind::Event;
+    if scope == Scope::Compact && dated.iter().any(is_event) {
+        dated.retain(is_event);
     }
     // Sorted by date, the first is the earliest and the last the latest.
     let (first, last) = (dated.first()?.date.year(), dated.last()?.date.year());
@@ -158,19 +138,20 @@ pub fn timeline(
     for d in &dated {
         let name = briefing.display_name(d.key);
         let (x, x2, precision) = scale.span(&d.date);
-        let text = match d.what {
-            What::Happened | What::Said => name.clone(),
-            what => format!("{}: {name}", what.as_str()),
+        let text = match d.key.kind {
+            Kind::Clause => format!("{}: {name}", d.what),
+            _ => name.clone(),
         };
         let (label, extent, text_x, anchor) = fit(&text, x);
         extents.push(extent);
         marks.push(Mark {
+            entity: d.key,
             kind: d.key.kind,
             key: briefing.key_string(d.key),
             href: entity_href(briefing, d.key, mode),
             name,
             label,
-            what: d.what.as_str(),
+            what: d.what,
             date: DateView::new(&d.date),
             precision,
             entity_label: label_of(d.key),
@@ -179,7 +160,6 @@ pub fn timeline(
             y: 0,
             text_x,
             anchor,
-            leader_top: 0,
         });
     }
     let rows = place(&extents);
@@ -188,18 +168,14 @@ pub fn timeline(
     let axis_y = TOP + (count - 1) * ROW + AXIS_BELOW_ROWS;
     for (mark, row) in marks.iter_mut().zip(rows) {
         mark.y = TOP + (count - 1 - row) * ROW;
-        mark.leader_top = mark.y - 4;
     }
     let (ticks, years) = scale.ticks();
     Some(TimelineView {
         width: WIDTH,
         height: axis_y + TICK_LABELS_BELOW_AXIS + BOTTOM,
         axis_y,
-        axis_from: ticks.first().map_or(MARGIN, |t| t.x),
-        axis_to: ticks.last().map_or(WIDTH - MARGIN, |t| t.x),
-        tick_top: axis_y - 6,
-        tick_bottom: axis_y + 6,
-        bar_top: axis_y - 5,
+        axis_from: MARGIN,
+        axis_to: WIDTH - MARGIN,
         year_y: axis_y + TICK_LABELS_BELOW_AXIS,
         from: first,
         to: last,
@@ -217,65 +193,61 @@ fn fit(text: &str, x: u32) -> (String, Extent, u32, &'static str) {
     let right_room = (WIDTH - MARGIN).saturating_sub(x + 4);
     let left_room = x.saturating_sub(4 + MARGIN);
     let room = right_room.max(left_room);
-    let mut chars = text.chars().count();
-    let mut label = shorten(text, chars);
-    while text_width(&label) > room && chars > 1 {
-        chars -= 1;
-        label = shorten(text, chars);
-    }
+    let label = (1..=text.chars().count())
+        .rev()
+        .map(|chars| shorten(text, chars))
+        .find(|label| text_width(label) <= room)
+        .unwrap_or_else(|| shorten(text, 1));
     let width = text_width(&label);
-    if width <= right_room {
-        let extent = Extent {
-            x,
-            left: x + 4,
-            right: x + 4 + width,
-        };
-        (label, extent, x + 4, "start")
+    let start = width <= right_room;
+    // Either side has room for at least half the axis, so a label set to
+    // end at its line never runs past the left edge.
+    let left = if start {
+        x + 4
     } else {
-        let end = x.saturating_sub(4);
-        let extent = Extent {
-            x,
-            left: end.saturating_sub(width),
-            right: end,
-        };
-        (label, extent, end, "end")
+        x.saturating_sub(4 + width)
+    };
+    let extent = Extent {
+        x,
+        left,
+        right: left + width,
+    };
+    match start {
+        true => (label, extent, left, "start"),
+        false => (label, extent, left + width, "end"),
     }
 }
 
 impl TimelineView {
     /// The entities the drawing links to, once each, in date order.
-    pub fn keys<'a>(&'a self, briefing: &'a Briefing) -> impl Iterator<Item = EntityKey> + 'a {
+    pub fn keys(&self) -> impl Iterator<Item = EntityKey> + '_ {
         let mut seen = std::collections::HashSet::new();
-        (self.marks.iter())
-            .filter(move |m| seen.insert(m.key.as_str()))
-            .filter_map(|m| {
-                let (kind, id) = crate::annotate::parse_reference(&m.key)?;
-                briefing.lookup(kind, id)
-            })
+        (self.marks.iter().map(|m| m.entity)).filter(move |&k| seen.insert(k))
     }
 }
 
 /// Every dated thing, in date order; of two on one date, in the order of
-/// `Briefing::keys`, an entity's effective date before its end.
+/// `Briefing::keys`, an entity's effective date before its end (the sort
+/// is stable, and keeps the order they are added in).
 fn dated(briefing: &Briefing) -> Vec<Dated> {
     let mut dated = Vec::new();
-    let mut add = |date: Option<Date>, kind: Kind, index: usize, what: What| {
+    let mut add = |date: Option<Date>, kind: Kind, index: usize, what| {
         if let Some(date) = date {
             let key = EntityKey { kind, index };
             dated.push(Dated { date, key, what });
         }
     };
     for (index, event) in briefing.events.iter().enumerate() {
-        add(Some(event.meta.date), Kind::Event, index, What::Happened);
+        add(Some(event.meta.date), Kind::Event, index, "Event");
     }
     for (index, clause) in briefing.clauses.iter().enumerate() {
-        add(clause.meta.effective, Kind::Clause, index, What::Effective);
-        add(clause.meta.until, Kind::Clause, index, What::Until);
+        add(clause.meta.effective, Kind::Clause, index, "Takes effect");
+        add(clause.meta.until, Kind::Clause, index, "Runs until");
     }
     for (index, quote) in briefing.quotes.iter().enumerate() {
-        add(quote.meta.date, Kind::Quote, index, What::Said);
+        add(quote.meta.date, Kind::Quote, index, "Said");
     }
-    dated.sort_by_key(|d| (d.date, briefing.position(d.key), d.what));
+    dated.sort_by_key(|d| (d.date, briefing.position(d.key)));
     dated
 }
 
@@ -383,36 +355,22 @@ impl Scale {
     /// at each month when the axis spans two years or less; a year's label
     /// stands in the middle of its year, for every year, or every second,
     /// fifth, … when years are too narrow for each to have one.
-    fn ticks(&self) -> (Vec<Tick>, Vec<Tick>) {
+    fn ticks(&self) -> (Vec<u32>, Vec<Tick>) {
         let per_year = f64::from(WIDTH - 2 * MARGIN) / f64::from(self.years.max(1));
         let step = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000]
             .into_iter()
             .find(|&step| f64::from(step) * per_year >= 40.0)
             .unwrap_or(10_000);
-        let mut ticks = Vec::new();
-        let mut years = Vec::new();
-        for n in 0..=u32::from(self.years) {
-            ticks.push(Tick {
-                x: self.x(n * YEAR),
-                label: None,
-            });
-            if n == u32::from(self.years) {
-                break;
-            }
-            if self.years <= 2 {
-                ticks.extend((1..12).map(|m| Tick {
-                    x: self.x(n * YEAR + m * MONTH),
-                    label: None,
-                }));
-            }
-            let year = u32::from(self.first) + n;
-            if year % step == 0 {
-                years.push(Tick {
-                    x: self.x(n * YEAR + YEAR / 2),
-                    label: Some(year.to_string()),
-                });
-            }
-        }
+        let every = if self.years <= 2 { MONTH } else { YEAR };
+        let length = u32::from(self.years) * YEAR;
+        let ticks = (0..=length / every).map(|n| self.x(n * every)).collect();
+        let years = (0..u32::from(self.years))
+            .filter(|n| (u32::from(self.first) + n) % step == 0)
+            .map(|n| Tick {
+                x: self.x(n * YEAR + YEAR / 2),
+                label: Some((u32::from(self.first) + n).to_string()),
+            })
+            .collect();
         (ticks, years)
     }
 }
