@@ -180,18 +180,6 @@ fn parties_of(r: &Renderer, clauses: &[EntityKey]) -> Vec<EntityKey> {
     parties
 }
 
-/// A party and the members drawn under it.
-struct PartyGroup {
-    head: EntityKey,
-    members: Vec<EntityKey>,
-}
-
-impl PartyGroup {
-    fn all(&self) -> impl Iterator<Item = EntityKey> + '_ {
-        std::iter::once(self.head).chain(self.members.iter().copied())
-    }
-}
-
 /// The clauses of one agreement, and whether they stand left of the parties.
 struct ClauseGroup {
     agreement: Option<String>,
@@ -230,17 +218,15 @@ fn layout(r: &Renderer, clauses: &[EntityKey], total: usize, mode: LinkMode) -> 
     // drawn and stands on its own.
     let drawn_owner = |p| owner(r, p).filter(|o| parties.contains(o));
     let head = |p| drawn_owner(p).filter(|&o| drawn_owner(o).is_none());
-    let mut groups: Vec<PartyGroup> = Vec::new();
+    // Each group is a party, then the members drawn under it.
+    let mut groups: Vec<Vec<EntityKey>> = Vec::new();
     for &p in &parties {
         let top = head(p).unwrap_or(p);
-        if !groups.iter().any(|g| g.head == top) {
-            groups.push(PartyGroup {
-                head: top,
-                members: Vec::new(),
-            });
+        if !groups.iter().any(|g| g[0] == top) {
+            groups.push(vec![top]);
         }
-        if let Some(g) = groups.iter_mut().find(|g| g.head == top && top != p) {
-            g.members.push(p);
+        if let Some(g) = groups.iter_mut().find(|g| g[0] == top && top != p) {
+            g.push(p);
         }
     }
     let mut sides: Vec<ClauseGroup> = Vec::new();
@@ -273,8 +259,8 @@ fn layout(r: &Renderer, clauses: &[EntityKey], total: usize, mode: LinkMode) -> 
     let mut party_column = Vec::new();
     for (n, g) in groups.iter().enumerate() {
         party_column.push(Item::Gap(if n == 0 { 0.0 } else { GROUP_GAP }));
-        party_column.push(Item::Box(g.head, 0.0));
-        for &m in &g.members {
+        party_column.push(Item::Box(g[0], 0.0));
+        for &m in &g[1..] {
             party_column.extend([Item::Gap(ROW_GAP / 2.0), Item::Box(m, INDENT)]);
         }
     }
@@ -303,17 +289,12 @@ fn layout(r: &Renderer, clauses: &[EntityKey], total: usize, mode: LinkMode) -> 
     }
     let lines: HashMap<EntityKey, Vec<String>> = (parties.iter().chain(clauses))
         .map(|&k| {
-            let width = if k.kind == Kind::Party {
-                PARTY_W
-            } else {
-                CLAUSE_W
+            let width = match k.kind {
+                Kind::Party if head(k).is_some() => PARTY_W - INDENT,
+                Kind::Party => PARTY_W,
+                _ => CLAUSE_W,
             };
-            let member = k.kind == Kind::Party && head(k).is_some();
-            let indent = if member { INDENT } else { 0.0 };
-            (
-                k,
-                wrap(&r.view(k).name, width - indent - 2.0 * PAD, NAME_SIZE),
-            )
+            (k, wrap(&r.view(k).name, width - 2.0 * PAD, NAME_SIZE))
         })
         .collect();
     let box_height = |k: &EntityKey| 2.0 * PAD + lines[k].len() as f64 * NAME_LINE + NOTE_LINE;
@@ -367,14 +348,10 @@ fn layout(r: &Renderer, clauses: &[EntityKey], total: usize, mode: LinkMode) -> 
         .flat_map(|&c| bound(r, c).map(move |p| (c, p)))
         .collect();
     let end = |at: EntityKey, other: EntityKey, others: Vec<EntityKey>| {
-        let mut ys: Vec<f64> = others.iter().map(|o| places[o].middle()).collect();
-        ys.sort_by(f64::total_cmp);
-        let rank = ys
-            .iter()
-            .position(|&y| y == places[&other].middle())
-            .unwrap_or(0);
+        let y = places[&other].middle();
+        let rank = others.iter().filter(|o| places[o].middle() < y).count();
         let place = places[&at];
-        place.y + place.h * (rank + 1) as f64 / (ys.len() + 1) as f64
+        place.y + place.h * (rank + 1) as f64 / (others.len() + 1) as f64
     };
     let edges = (pairs.iter())
         .map(|&(c, p)| {
@@ -400,7 +377,7 @@ fn layout(r: &Renderer, clauses: &[EntityKey], total: usize, mode: LinkMode) -> 
         .collect();
     let brackets = (groups.iter())
         .filter_map(|g| {
-            let (head, last) = (places[&g.head], places[g.members.last()?]);
+            let (head, last) = (places[&g[0]], places[&g[1..].last()?]);
             let (x, y) = (px(head.x + INDENT / 2.0), px(head.y + head.h));
             Some(format!("M{x} {y}V{}H{}", px(last.middle()), px(last.x)))
         })
@@ -428,7 +405,7 @@ fn layout(r: &Renderer, clauses: &[EntityKey], total: usize, mode: LinkMode) -> 
             parties: Vec::new(),
         }
     };
-    let party_nodes = (groups.iter().flat_map(PartyGroup::all))
+    let party_nodes = (groups.iter().flatten().copied())
         .map(|p| {
             let view = r.view(p);
             let kind = view.party_kind.map_or("party", kind_word);
@@ -492,10 +469,10 @@ fn layout(r: &Renderer, clauses: &[EntityKey], total: usize, mode: LinkMode) -> 
 /// fewer connections; clauses stand at the mean row of their parties, ties
 /// in order of first mention. Each step is a stable sort or a strict
 /// improvement, so the order depends on nothing but the briefing.
-fn order(r: &Renderer, groups: &mut [PartyGroup], sides: &mut [ClauseGroup]) {
-    let rows = |groups: &[PartyGroup]| -> HashMap<EntityKey, usize> {
-        let parties = groups.iter().flat_map(PartyGroup::all);
-        parties.enumerate().map(|(row, p)| (p, row)).collect()
+fn order(r: &Renderer, groups: &mut [Vec<EntityKey>], sides: &mut [ClauseGroup]) {
+    let rows = |groups: &[Vec<EntityKey>]| -> HashMap<EntityKey, usize> {
+        let parties = groups.iter().flatten();
+        parties.enumerate().map(|(row, &p)| (p, row)).collect()
     };
     let sort_clauses = |sides: &mut [ClauseGroup], rows: &HashMap<EntityKey, usize>| {
         let mean = |c: &EntityKey| {
@@ -508,7 +485,7 @@ fn order(r: &Renderer, groups: &mut [PartyGroup], sides: &mut [ClauseGroup]) {
             g.clauses.sort_by(|a, b| mean(a).total_cmp(&mean(b)));
         }
     };
-    let crossings = |groups: &[PartyGroup], sides: &[ClauseGroup]| {
+    let crossings = |groups: &[Vec<EntityKey>], sides: &[ClauseGroup]| {
         let rows = &rows(groups);
         let mut count = 0;
         for left in [true, false] {
@@ -546,23 +523,12 @@ fn order(r: &Renderer, groups: &mut [PartyGroup], sides: &mut [ClauseGroup]) {
 /// A status's sign, which shows it without colour beside its word (the
 /// signs of the status badges in `brief.css`).
 fn mark(status: Status) -> &'static str {
-    match status {
-        Status::Added => "+",
-        Status::Removed => "\u{2212}",
-        Status::Changed => "\u{394}",
-        Status::Unchanged => "=",
-    }
+    ["+", "\u{2212}", "\u{394}", "="][status as usize]
 }
 
 /// A party's kind as front matter writes it.
 fn kind_word(kind: PartyKind) -> &'static str {
-    match kind {
-        PartyKind::Company => "company",
-        PartyKind::Person => "person",
-        PartyKind::Government => "government",
-        PartyKind::Organisation => "organisation",
-        PartyKind::Product => "product",
-    }
+    ["company", "person", "government", "organisation", "product"][kind as usize]
 }
 
 fn px(v: f64) -> i64 {
