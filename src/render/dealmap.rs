@@ -21,7 +21,7 @@ use serde::Serialize;
 
 use super::Renderer;
 use super::measure::wrap;
-use super::views::{LinkMode, entity_href};
+use super::views::{LinkMode, LinkView, entity_href, link};
 use crate::model::{EntityKey, Kind, PartyKind, Status};
 
 /// The most parties and clauses one map draws. A larger briefing's front
@@ -92,14 +92,7 @@ pub struct Node {
     /// A clause's agreement; the party a member is drawn under.
     pub group: Option<String>,
     /// A clause's parties, for the table beside the picture.
-    pub parties: Vec<Named>,
-}
-
-/// A link to an entity by name, for the table beside the picture.
-#[derive(Debug, Clone, Serialize)]
-pub struct Named {
-    pub href: String,
-    pub name: String,
+    pub parties: Vec<LinkView<'static>>,
 }
 
 /// A connection between a clause and one party it binds.
@@ -430,13 +423,10 @@ fn layout(r: &Renderer, clauses: &[EntityKey], total: usize, mode: LinkMode) -> 
                 Some(label) => format!("{label} · {word}"),
                 None => word,
             };
-            let parties: Vec<Named> = (bound(r, c))
-                .map(|p| Named {
-                    href: href(p),
-                    name: r.view(p).name.clone(),
-                })
+            let parties: Vec<LinkView> = bound(r, c)
+                .map(|p| link(r.briefing, None, p, mode))
                 .collect();
-            let names: Vec<&str> = parties.iter().map(|p| p.name.as_str()).collect();
+            let names: Vec<&str> = parties.iter().map(|p| p.name.as_ref()).collect();
             let title = format!("{} ({}): {}", view.name, status.as_str(), names.join(", "));
             Node {
                 group: view.agreement.clone(),
@@ -446,11 +436,7 @@ fn layout(r: &Renderer, clauses: &[EntityKey], total: usize, mode: LinkMode) -> 
         })
         .collect();
 
-    let right = if has(false) {
-        right_x + CLAUSE_W
-    } else {
-        party_x + PARTY_W
-    };
+    let right = party_x + PARTY_W + if has(false) { GAP + CLAUSE_W } else { 0.0 };
     Some(DealMap {
         width: px(right + MARGIN),
         height: px(top + body + MARGIN),
@@ -476,9 +462,7 @@ fn order(r: &Renderer, groups: &mut [Vec<EntityKey>], sides: &mut [ClauseGroup])
     };
     let sort_clauses = |sides: &mut [ClauseGroup], rows: &HashMap<EntityKey, usize>| {
         let mean = |c: &EntityKey| {
-            let rows: Vec<f64> = bound(r, *c)
-                .filter_map(|p| Some(*rows.get(&p)? as f64))
-                .collect();
+            let rows: Vec<f64> = bound(r, *c).map(|p| rows[&p] as f64).collect();
             rows.iter().sum::<f64>() / rows.len().max(1) as f64
         };
         for g in sides.iter_mut() {
