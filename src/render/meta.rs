@@ -36,43 +36,46 @@ pub(super) fn fit(text: &str, max: usize) -> String {
     if whole.chars().count() <= max {
         return whole;
     }
-    let mut cut = String::new();
-    for word in whole.split(' ') {
-        if cut.chars().count() + word.chars().count() + 1 > max - 1 {
-            break;
-        }
-        if !cut.is_empty() {
-            cut.push(' ');
-        }
-        cut.push_str(word);
+    // The words that fit in `max - 1` characters, leaving room for the
+    // ellipsis: those before the last space among the first `max`.
+    let head: String = whole.chars().take(max).collect();
+    match head.rfind(' ') {
+        Some(end) => format!("{}…", &head[..end]),
+        None => format!("{}…", head.chars().take(max - 1).collect::<String>()),
     }
-    if cut.is_empty() {
-        cut = whole.chars().take(max - 1).collect();
-    }
-    cut.push('…');
-    cut
 }
 
 /// The front page (and the print edition): the briefing itself, naming
 /// every party it mentions and every source it is based on.
 pub fn front(r: &Renderer, path: &str) -> Meta {
-    let config = &r.briefing.config;
-    let description = config.dek.as_deref().and_then(describe);
-    let sources: Vec<Value> = r.site.sources.iter().map(work).collect();
-    let parties: Vec<Value> = (r.graph.numbered(Kind::Party).iter())
-        .map(|&k| party(r, k))
-        .collect();
-    let report = json!({
-        "@type": r.briefing.config.article_type,
-        "headline": config.title,
-        "description": description,
-        "datePublished": r.site.date.as_ref().map(|d| &d.iso),
-        "inLanguage": config.language(),
-        "isBasedOn": sources,
-        "mentions": parties,
-        "url": url(r, path),
-    });
+    let description = r.briefing.config.dek.as_deref().and_then(describe);
+    let parties = r.graph.numbered(Kind::Party).iter().map(|&k| party(r, k));
+    let mut report = article(r, &r.briefing.config.title, None, parties.collect());
+    report["description"] = json!(description);
+    report["url"] = json!(url(r, path));
     meta(description, "website", report)
+}
+
+/// The briefing, or a section of it resting on `source` when it names one
+/// (else on every source of the briefing), naming the parties `mentions`.
+fn article(
+    r: &Renderer,
+    headline: &str,
+    source: Option<&SourceView>,
+    mentions: Vec<Value>,
+) -> Value {
+    let sources: Vec<Value> = match source {
+        Some(source) => vec![work(source)],
+        None => r.site.sources.iter().map(work).collect(),
+    };
+    json!({
+        "@type": r.briefing.config.article_type,
+        "headline": headline,
+        "datePublished": r.site.date.as_ref().map(|d| &d.iso),
+        "inLanguage": r.briefing.config.language(),
+        "isBasedOn": sources,
+        "mentions": mentions,
+    })
 }
 
 /// The page of entity `key`; `referenced` are the entities its body refers to.
@@ -92,21 +95,9 @@ pub fn entity(r: &Renderer, key: EntityKey, referenced: &[(Kind, String)]) -> Me
                     .map(|k| thing(r, k))
                     .collect()
             };
-            // A section rests on its own source when it names one, else on
-            // every source of the briefing.
-            let sources: Vec<Value> = match &view.source {
-                Some(source) => vec![work(source)],
-                None => r.site.sources.iter().map(work).collect(),
-            };
-            let section = json!({
-                "@type": r.briefing.config.article_type,
-                "headline": view.name,
-                "datePublished": r.site.date.as_ref().map(|d| &d.iso),
-                "inLanguage": r.briefing.config.language(),
-                "isBasedOn": sources,
-                "mentions": named(Kind::Party),
-                "about": named(Kind::Clause),
-            });
+            let source = view.source.as_deref();
+            let mut section = article(r, &view.name, source, named(Kind::Party));
+            section["about"] = json!(named(Kind::Clause));
             (view.summary.as_deref().and_then(describe), section)
         }
         Kind::Party => (view.role.as_deref().and_then(describe), party(r, key)),
@@ -250,10 +241,12 @@ fn change(view: &EntityView) -> String {
     line.push('.');
     for (label, text) in [("Before", &view.before), ("After", &view.after)] {
         if let Some(text) = text {
-            line.push_str(&format!(" {label}: {text}"));
-            if !text.ends_with(['.', '!', '?']) {
-                line.push('.');
-            }
+            let stop = if text.ends_with(['.', '!', '?']) {
+                ""
+            } else {
+                "."
+            };
+            line.push_str(&format!(" {label}: {text}{stop}"));
         }
     }
     line
