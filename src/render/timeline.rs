@@ -14,7 +14,9 @@
 
 use serde::Serialize;
 
-use super::views::{LinkMode, entity_href};
+use std::borrow::Cow;
+
+use super::views::{LinkMode, LinkView, link};
 use crate::config::DateView;
 use crate::date::Date;
 use crate::model::{Briefing, EntityKey, Kind, shorten};
@@ -91,21 +93,16 @@ pub struct Tick {
 pub struct Mark {
     #[serde(skip)]
     entity: EntityKey,
-    pub kind: Kind,
-    /// `event:id`, as references write it.
-    pub key: String,
-    pub href: String,
-    /// The entity's name in full, and as the label shows it.
-    pub name: String,
-    pub label: String,
+    /// The entity: its kind, key, page, name in full and print label.
+    #[serde(flatten)]
+    pub link: LinkView<'static>,
+    /// The entity's name as the label shows it.
+    pub text: String,
     /// `Event`, `Takes effect`, `Runs until` or `Said`.
     pub what: &'static str,
     pub date: DateView,
     /// `day`, `month` or `year`: a dot, or a bar as wide as the span.
     pub precision: &'static str,
-    /// The entity's print label (`E2`), where it has one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub entity_label: Option<String>,
     pub x: u32,
     /// How wide a month's or a year's bar is, at least wide enough to see.
     pub bar_width: u32,
@@ -136,25 +133,25 @@ pub fn timeline(
     let mut marks = Vec::with_capacity(dated.len());
     let mut extents = Vec::with_capacity(dated.len());
     for d in &dated {
-        let name = briefing.display_name(d.key);
+        let label = label_of(d.key).map(Cow::Owned);
+        let link = LinkView {
+            label,
+            ..link(briefing, None, d.key, mode)
+        };
         let (x, x2, precision) = scale.span(&d.date);
         let text = match d.key.kind {
-            Kind::Clause => format!("{}: {name}", d.what),
-            _ => name.clone(),
+            Kind::Clause => format!("{}: {}", d.what, link.name),
+            _ => link.name.to_string(),
         };
-        let (label, extent, text_x, anchor) = fit(&text, x);
+        let (text, extent, text_x, anchor) = fit(&text, x);
         extents.push(extent);
         marks.push(Mark {
             entity: d.key,
-            kind: d.key.kind,
-            key: briefing.key_string(d.key),
-            href: entity_href(briefing, d.key, mode),
-            name,
-            label,
+            link,
+            text,
             what: d.what,
             date: DateView::new(&d.date),
             precision,
-            entity_label: label_of(d.key),
             x,
             bar_width: x2.saturating_sub(x).max(4),
             y: 0,
