@@ -39,12 +39,7 @@ const BOTTOM: u32 = 8;
 
 /// One dated thing: its date, its entity and what the date is of it
 /// (`Event`, `Takes effect`, `Runs until` or `Said`).
-#[derive(Debug, Clone, Copy)]
-struct Dated {
-    date: Date,
-    key: EntityKey,
-    what: &'static str,
-}
+type Dated = (Date, EntityKey, &'static str);
 
 /// Which dated things a drawing shows, and how long its labels may be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,34 +118,34 @@ pub fn timeline(
     mode: LinkMode,
 ) -> Option<TimelineView> {
     let mut dated = dated(briefing);
-    let is_event = |d: &Dated| d.key.kind == Kind::Event;
+    let is_event = |d: &Dated| d.1.kind == Kind::Event;
     if scope == Scope::Compact && dated.iter().any(is_event) {
         dated.retain(is_event);
     }
     // Sorted by date, the first is the earliest and the last the latest.
-    let (first, last) = (dated.first()?.date.year(), dated.last()?.date.year());
+    let (first, last) = (dated.first()?.0.year(), dated.last()?.0.year());
     let scale = Scale::new(first, last);
     let mut marks = Vec::with_capacity(dated.len());
     let mut extents = Vec::with_capacity(dated.len());
-    for d in &dated {
-        let label = label_of(d.key).map(Cow::Owned);
+    for &(date, key, what) in &dated {
+        let label = label_of(key).map(Cow::Owned);
         let link = LinkView {
             label,
-            ..link(briefing, None, d.key, mode)
+            ..link(briefing, None, key, mode)
         };
-        let (x, x2, precision) = scale.span(&d.date);
-        let text = match d.key.kind {
-            Kind::Clause => format!("{}: {}", d.what, link.name),
+        let (x, x2, precision) = scale.span(&date);
+        let text = match key.kind {
+            Kind::Clause => format!("{what}: {}", link.name),
             _ => link.name.to_string(),
         };
         let (text, extent, text_x, anchor) = fit(&text, x);
         extents.push(extent);
         marks.push(Mark {
-            entity: d.key,
+            entity: key,
             link,
             text,
-            what: d.what,
-            date: DateView::new(&d.date),
+            what,
+            date: DateView::new(&date),
             precision,
             x,
             bar_width: x2.saturating_sub(x).max(4),
@@ -230,8 +225,7 @@ fn dated(briefing: &Briefing) -> Vec<Dated> {
     let mut dated = Vec::new();
     let mut add = |date: Option<Date>, kind: Kind, index: usize, what| {
         if let Some(date) = date {
-            let key = EntityKey { kind, index };
-            dated.push(Dated { date, key, what });
+            dated.push((date, EntityKey { kind, index }, what));
         }
     };
     for (index, event) in briefing.events.iter().enumerate() {
@@ -244,7 +238,7 @@ fn dated(briefing: &Briefing) -> Vec<Dated> {
     for (index, quote) in briefing.quotes.iter().enumerate() {
         add(quote.meta.date, Kind::Quote, index, "Said");
     }
-    dated.sort_by_key(|d| (d.date, briefing.position(d.key)));
+    dated.sort_by_key(|&(date, key, _)| (date, briefing.position(key)));
     dated
 }
 
