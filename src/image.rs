@@ -41,10 +41,8 @@ fn find(root: &Path, name: &str) -> Result<Image, (String, String)> {
     }
     if name.is_empty() || !crate::output::is_inside(name) {
         let help = "put the picture in static/ and give its path there";
-        return Err((
-            format!("`{name}` is not a file inside static/"),
-            help.into(),
-        ));
+        let message = format!("`{name}` is not a file inside static/");
+        return Err((message, help.into()));
     }
     let folder = root.join("static");
     let path = folder.join(name);

@@ -141,7 +141,7 @@ fn in_order(r: &Renderer, clauses: impl IntoIterator<Item = usize>) -> Vec<Entit
     let numbered = r.graph.numbered(Kind::Clause);
     let rank = |c: &usize| numbered.iter().position(|k| k.index == *c);
     let mut clauses: Vec<usize> = clauses.into_iter().collect();
-    clauses.sort_by_cached_key(|c| (rank(c).is_none(), rank(c), *c));
+    clauses.sort_by_cached_key(|c| (rank(c).unwrap_or(usize::MAX), *c));
     clauses.dedup();
     clauses.into_iter().map(|c| key(Kind::Clause, c)).collect()
 }
@@ -376,7 +376,9 @@ fn layout(r: &Renderer, clauses: &[EntityKey], total: usize, mode: LinkMode) -> 
         })
         .collect();
 
-    let node = |k: EntityKey, note: String, class: &'static str, title: String| {
+    // A node's box and lines of text, with its note and title, its group
+    // and its parties.
+    let node = |k, note: String, class, title, group, parties| {
         let place = places[&k];
         let y = place.y + PAD + NAME_SIZE;
         let lines = &lines[&k];
@@ -394,8 +396,8 @@ fn layout(r: &Renderer, clauses: &[EntityKey], total: usize, mode: LinkMode) -> 
                 .map(|(n, line)| text(place.x + PAD, y + n as f64 * NAME_LINE, line))
                 .collect(),
             note: text(place.x + PAD, last + NOTE_LINE + 1.0, &note),
-            group: None,
-            parties: Vec::new(),
+            group,
+            parties,
         }
     };
     let party_nodes = (groups.iter().flatten().copied())
@@ -408,10 +410,7 @@ fn layout(r: &Renderer, clauses: &[EntityKey], total: usize, mode: LinkMode) -> 
                 count => format!("{} ({kind}): {count} clauses", view.name),
             };
             let group = head(p).map(|o| r.view(o).name.clone());
-            Node {
-                group,
-                ..node(p, kind.into(), kind, title)
-            }
+            node(p, kind.into(), kind, title, group, Vec::new())
         })
         .collect();
     let clause_nodes = (sides.iter().flat_map(|g| &g.clauses))
@@ -428,11 +427,8 @@ fn layout(r: &Renderer, clauses: &[EntityKey], total: usize, mode: LinkMode) -> 
                 .collect();
             let names: Vec<&str> = parties.iter().map(|p| p.name.as_ref()).collect();
             let title = format!("{} ({}): {}", view.name, status.as_str(), names.join(", "));
-            Node {
-                group: view.agreement.clone(),
-                parties,
-                ..node(c, note, status.as_str(), title)
-            }
+            let group = view.agreement.clone();
+            node(c, note, status.as_str(), title, group, parties)
         })
         .collect();
 
