@@ -472,12 +472,13 @@ fn order(r: &Renderer, groups: &mut [Vec<EntityKey>], sides: &mut [ClauseGroup])
             let edges: Vec<(usize, usize)> = (sides.iter().filter(|g| g.left == left))
                 .flat_map(|g| &g.clauses)
                 .enumerate()
-                .flat_map(|(row, &c)| bound(r, c).filter_map(move |p| Some((row, *rows.get(&p)?))))
+                .flat_map(|(row, &c)| bound(r, c).map(move |p| (row, rows[&p])))
                 .collect();
+            // Edges come in order of their clause's row, so a later one
+            // crosses an earlier where it starts lower and ends higher.
             for (n, a) in edges.iter().enumerate() {
-                let crossed =
-                    |b: &&(usize, usize)| (a.0 < b.0 && a.1 > b.1) || (a.0 > b.0 && a.1 < b.1);
-                count += edges[n + 1..].iter().filter(crossed).count();
+                let crossing = edges[n + 1..].iter().filter(|b| a.0 < b.0 && a.1 > b.1);
+                count += crossing.count();
             }
         }
         count

@@ -141,10 +141,9 @@ pub fn entity(r: &Renderer, key: EntityKey, referenced: &[(Kind, String)]) -> Me
     object["description"] = json!(description);
     object["url"] = json!(url(r, &view.href));
     // A party is the subject of the briefing; the other pages are parts of it.
-    let relation = if key.kind == Kind::Party {
-        "subjectOf"
-    } else {
-        "isPartOf"
+    let relation = match key.kind {
+        Kind::Party => "subjectOf",
+        _ => "isPartOf",
     };
     object[relation] = part_of(r);
     meta(description, "article", object)

@@ -331,12 +331,10 @@ impl Scale {
     /// Where `date` starts and ends on the axis, and how precise it is.
     fn span(&self, date: &Date) -> (u32, u32, &'static str) {
         let year = u32::from(date.year().saturating_sub(self.first)) * YEAR;
+        let month = year + date.month().map_or(0, |m| (u32::from(m) - 1) * MONTH);
         let (start, length, precision) = match (date.month(), date.day()) {
-            (Some(m), Some(d)) => {
-                let day = year + (u32::from(m) - 1) * MONTH + u32::from(d) - 1;
-                (day, 0, "day")
-            }
-            (Some(m), None) => (year + (u32::from(m) - 1) * MONTH, MONTH, "month"),
+            (Some(_), Some(d)) => (month + u32::from(d) - 1, 0, "day"),
+            (Some(_), None) => (month, MONTH, "month"),
             (None, _) => (year, YEAR, "year"),
         };
         (self.x(start), self.x(start + length), precision)
