@@ -370,7 +370,7 @@ fn layout(r: &Renderer, clauses: &[EntityKey], total: usize, mode: LinkMode) -> 
         .collect();
     let brackets = (groups.iter())
         .filter_map(|g| {
-            let (head, last) = (places[&g[0]], places[&g[1..].last()?]);
+            let (head, last) = (places[&g[0]], places[g[1..].last()?]);
             let (x, y) = (px(head.x + INDENT / 2.0), px(head.y + head.h));
             Some(format!("M{x} {y}V{}H{}", px(last.middle()), px(last.x)))
         })
