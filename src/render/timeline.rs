@@ -14,9 +14,7 @@
 
 use serde::Serialize;
 
-use std::borrow::Cow;
-
-use super::views::{LinkMode, LinkView, link};
+use super::views::{LinkMode, entity_href};
 use crate::config::DateView;
 use crate::date::Date;
 use crate::model::{Briefing, EntityKey, Kind, shorten};
@@ -88,16 +86,21 @@ pub struct Tick {
 pub struct Mark {
     #[serde(skip)]
     entity: EntityKey,
-    /// The entity: its kind, key, page, name in full and print label.
-    #[serde(flatten)]
-    pub link: LinkView<'static>,
-    /// The entity's name as the label shows it.
-    pub text: String,
+    pub kind: Kind,
+    /// `event:id`, as references write it.
+    pub key: String,
+    pub href: String,
+    /// The entity's name in full, and as the label shows it.
+    pub name: String,
+    pub label: String,
     /// `Event`, `Takes effect`, `Runs until` or `Said`.
     pub what: &'static str,
     pub date: DateView,
     /// `day`, `month` or `year`: a dot, or a bar as wide as the span.
     pub precision: &'static str,
+    /// The entity's print label (`E2`), where it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_label: Option<String>,
     pub x: u32,
     /// How wide a month's or a year's bar is, at least wide enough to see.
     pub bar_width: u32,
@@ -128,25 +131,25 @@ pub fn timeline(
     let mut marks = Vec::with_capacity(dated.len());
     let mut extents = Vec::with_capacity(dated.len());
     for &(date, key, what) in &dated {
-        let label = label_of(key).map(Cow::Owned);
-        let link = LinkView {
-            label,
-            ..link(briefing, None, key, mode)
-        };
+        let name = briefing.display_name(key);
         let (x, x2, precision) = scale.span(&date);
         let text = match key.kind {
-            Kind::Clause => format!("{what}: {}", link.name),
-            _ => link.name.to_string(),
+            Kind::Clause => format!("{what}: {name}"),
+            _ => name.clone(),
         };
-        let (text, extent, text_x, anchor) = fit(&text, x);
+        let (label, extent, text_x, anchor) = fit(&text, x);
         extents.push(extent);
         marks.push(Mark {
             entity: key,
-            link,
-            text,
+            kind: key.kind,
+            key: briefing.key_string(key),
+            href: entity_href(briefing, key, mode),
+            name,
+            label,
             what,
             date: DateView::new(&date),
             precision,
+            entity_label: label_of(key),
             x,
             bar_width: x2.saturating_sub(x).max(4),
             y: 0,
