@@ -180,9 +180,8 @@ struct ClauseGroup {
     clauses: Vec<EntityKey>,
 }
 
-/// What a column stacks, top to bottom.
+/// What a column stacks, top to bottom, each after a gap.
 enum Item {
-    Gap(f64),
     Heading(Vec<String>),
     Box(EntityKey, f64),
 }
@@ -251,11 +250,12 @@ fn layout(r: &Renderer, clauses: &[EntityKey], total: usize, mode: LinkMode) -> 
     let right_x = party_x + PARTY_W + GAP;
     let mut party_column = Vec::new();
     for (n, g) in groups.iter().enumerate() {
-        party_column.push(Item::Gap(if n == 0 { 0.0 } else { GROUP_GAP }));
-        party_column.push(Item::Box(g[0], 0.0));
-        for &m in &g[1..] {
-            party_column.extend([Item::Gap(ROW_GAP / 2.0), Item::Box(m, INDENT)]);
-        }
+        party_column.push((if n == 0 { 0.0 } else { GROUP_GAP }, Item::Box(g[0], 0.0)));
+        party_column.extend(
+            g[1..]
+                .iter()
+                .map(|&m| (ROW_GAP / 2.0, Item::Box(m, INDENT))),
+        );
     }
     let mut columns = vec![(party_x, PARTY_W, vec!["Parties".to_string()], party_column)];
     for (left, x) in [(true, MARGIN), (false, right_x)] {
@@ -269,11 +269,10 @@ fn layout(r: &Renderer, clauses: &[EntityKey], total: usize, mode: LinkMode) -> 
             );
             match heading.is_empty() {
                 true => heading = name,
-                false => column.extend([Item::Gap(GROUP_GAP), Item::Heading(name)]),
+                false => column.push((GROUP_GAP, Item::Heading(name))),
             }
             for (n, &c) in g.clauses.iter().enumerate() {
-                column.push(Item::Gap(if n == 0 { 0.0 } else { ROW_GAP }));
-                column.push(Item::Box(c, 0.0));
+                column.push((if n == 0 { 0.0 } else { ROW_GAP }, Item::Box(c, 0.0)));
             }
         }
         if !column.is_empty() {
@@ -291,12 +290,12 @@ fn layout(r: &Renderer, clauses: &[EntityKey], total: usize, mode: LinkMode) -> 
         })
         .collect();
     let box_height = |k: &EntityKey| 2.0 * PAD + lines[k].len() as f64 * NAME_LINE + NOTE_LINE;
-    let stack_height = |column: &[Item]| -> f64 {
+    // Every height is a whole number of pixels, so sums are exact in any order.
+    let stack_height = |column: &[(f64, Item)]| -> f64 {
         (column.iter())
-            .map(|item| match item {
-                Item::Gap(gap) => *gap,
-                Item::Heading(lines) => lines.len() as f64 * HEADING_LINE + 4.0,
-                Item::Box(k, _) => box_height(k),
+            .map(|(gap, item)| match item {
+                Item::Heading(lines) => gap + lines.len() as f64 * HEADING_LINE + 4.0,
+                Item::Box(k, _) => gap + box_height(k),
             })
             .sum()
     };
@@ -314,9 +313,9 @@ fn layout(r: &Renderer, clauses: &[EntityKey], total: usize, mode: LinkMode) -> 
         }
         // Each column's body centred on the tallest.
         let mut y = top + (body - stack_height(column)) / 2.0;
-        for item in column {
+        for (gap, item) in column {
+            y += gap;
             match item {
-                Item::Gap(gap) => y += gap,
                 Item::Heading(lines) => {
                     for line in lines {
                         y += HEADING_LINE;
