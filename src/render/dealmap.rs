@@ -251,11 +251,9 @@ fn layout(r: &Renderer, clauses: &[EntityKey], total: usize, mode: LinkMode) -> 
     let mut party_column = Vec::new();
     for (n, g) in groups.iter().enumerate() {
         party_column.push((if n == 0 { 0.0 } else { GROUP_GAP }, Item::Box(g[0], 0.0)));
-        party_column.extend(
-            g[1..]
-                .iter()
-                .map(|&m| (ROW_GAP / 2.0, Item::Box(m, INDENT))),
-        );
+        for &m in &g[1..] {
+            party_column.push((ROW_GAP / 2.0, Item::Box(m, INDENT)));
+        }
     }
     let mut columns = vec![(party_x, PARTY_W, vec!["Parties".to_string()], party_column)];
     for (left, x) in [(true, MARGIN), (false, right_x)] {
