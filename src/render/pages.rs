@@ -150,7 +150,7 @@ pub(super) fn page<P: Serialize>(
 
 #[derive(Serialize)]
 struct FrontPage<'a> {
-    lede: String,
+    lede: &'a str,
     deal_map: Option<DealMap>,
     changes: Vec<&'a EntityView>,
     sections: Vec<views::SectionItem<'a>>,
@@ -165,11 +165,9 @@ fn front(r: &Renderer) -> Result<OutFile, RenderError> {
         .map(|doc| r.markdown(r.body(doc), "", LinkMode::Site, Default::default()))
         .transpose()?;
     let referenced = rendered.as_ref().map_or(&[][..], |x| &x.referenced);
+    let (timeline, on_axis) = drawn(r, Scope::Compact);
     let page = FrontPage {
-        lede: rendered
-            .as_ref()
-            .map(|x| x.html.clone())
-            .unwrap_or_default(),
+        lede: rendered.as_ref().map_or("", |x| &x.html),
         deal_map: dealmap::briefing(r, LinkMode::Site),
         changes: numbered(r, Kind::Clause),
         sections: keys(r, Kind::Section)
@@ -177,11 +175,8 @@ fn front(r: &Renderer) -> Result<OutFile, RenderError> {
             .collect(),
         parties: numbered(r, Kind::Party),
         quotes: numbered(r, Kind::Quote),
-        timeline: drawn(r, Scope::Compact),
+        timeline,
     };
-    let on_axis: Vec<EntityKey> = (page.timeline.iter())
-        .flat_map(|t| t.keys(r.briefing))
-        .collect();
     let previews = (lookup(r, referenced))
         .chain(r.graph.numbered(Kind::Clause).iter().copied())
         .chain(on_axis);
@@ -190,9 +185,12 @@ fn front(r: &Renderer) -> Result<OutFile, RenderError> {
     self::page(r, "index.html", "index.html", title, previews, meta, page)
 }
 
-/// The dated things of `scope` on a time axis, linking to the site's pages.
-fn drawn(r: &Renderer, scope: Scope) -> Option<TimelineView> {
-    timeline::timeline(r.briefing, |k| r.graph.label(k), scope, LinkMode::Site)
+/// The dated things of `scope` on a time axis, linking to the site's pages,
+/// and the entities it shows.
+fn drawn(r: &Renderer, scope: Scope) -> (Option<TimelineView>, Vec<EntityKey>) {
+    let timeline = timeline::timeline(r.briefing, |k| r.graph.label(k), scope, LinkMode::Site);
+    let shown = timeline.iter().flat_map(|t| t.keys(r.briefing)).collect();
+    (timeline, shown)
 }
 
 #[derive(Serialize)]
@@ -202,22 +200,11 @@ struct TimelinePage {
 
 /// `timeline.html`: every dated thing in order, on a drawn axis.
 fn timeline(r: &Renderer) -> Result<OutFile, RenderError> {
-    let page = TimelinePage {
-        timeline: drawn(r, Scope::Full),
-    };
-    let previews: Vec<EntityKey> = (page.timeline.iter())
-        .flat_map(|t| t.keys(r.briefing))
-        .collect();
-    let meta = meta::listing(r, "Timeline", "timeline.html", true);
-    self::page(
-        r,
-        "timeline.html",
-        "timeline.html",
-        "Timeline",
-        previews,
-        meta,
-        page,
-    )
+    let (timeline, previews) = drawn(r, Scope::Full);
+    let page = TimelinePage { timeline };
+    let (title, path) = ("Timeline", "timeline.html");
+    let meta = meta::listing(r, title, path, true);
+    self::page(r, path, path, title, previews, meta, page)
 }
 
 /// The entities named by `referenced` that exist.
@@ -277,17 +264,9 @@ fn section(r: &Renderer, key: EntityKey, rendered: &Rendered) -> Result<OutFile,
         related: related_groups(r, related)?,
         mentioned_in: mentioned_in(r, key),
     };
-    let path = format!("sections/{}.html", view.id);
+    let (path, previews) = (&view.href, referenced());
     let meta = meta::entity(r, key, &rendered.referenced);
-    self::page(
-        r,
-        "section.html",
-        &path,
-        &view.name,
-        referenced(),
-        meta,
-        page,
-    )
+    self::page(r, "section.html", path, &view.name, previews, meta, page)
 }
 
 #[derive(Serialize)]
@@ -319,9 +298,8 @@ fn entity(r: &Renderer, key: EntityKey, rendered: &Rendered) -> Result<OutFile, 
             .flatten(),
     };
     let template = format!("{}.html", key.kind.as_str());
-    let path = format!("{}/{}.html", key.kind.dir(), view.id);
     let meta = meta::entity(r, key, &rendered.referenced);
-    self::page(r, &template, &path, &view.name, previews, meta, page)
+    self::page(r, &template, &view.href, &view.name, previews, meta, page)
 }
 
 /// "Mentioned in": the entity's mentions on other pages, grouped by page in
@@ -340,10 +318,7 @@ fn mentioned_in<'a>(r: &'a Renderer, key: EntityKey) -> Vec<MentionGroup<'a>> {
             };
             let mentions = (run.iter())
                 .map(|m| {
-                    let mut href = String::with_capacity(page.href.len() + 40);
-                    href.push_str("../");
-                    href.push_str(&page.href);
-                    href.push('#');
+                    let mut href = ["../", &page.href, "#"].concat();
                     m.anchor(r.briefing).push_to(&mut href);
                     MentionView {
                         href,
