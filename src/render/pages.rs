@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use indexmap::IndexMap;
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -33,12 +34,8 @@ enum Job {
 /// every party, clause and quote gets a label, every other entity.
 pub fn all(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
     let mut jobs = vec![Job::Front, Job::Timeline, Job::NotFound];
-    jobs.extend(
-        Kind::ALL
-            .into_iter()
-            .filter(|k| k.has_index())
-            .map(Job::Index),
-    );
+    let indexes = Kind::ALL.into_iter().filter(|k| k.has_index());
+    jobs.extend(indexes.map(Job::Index));
     jobs.par_iter().try_for_each(|job| {
         let file = match *job {
             Job::Front => {
@@ -235,12 +232,7 @@ struct SectionPage<'a> {
 
 fn section(r: &Renderer, key: EntityKey, rendered: &Rendered) -> Result<OutFile, RenderError> {
     let view = r.view(key);
-    let neighbour = |index: usize| {
-        r.link(EntityKey {
-            kind: Kind::Section,
-            index,
-        })
-    };
+    let neighbour = |index| r.link(EntityKey { index, ..key });
     let neighbours = Neighbours {
         previous: key.index.checked_sub(1).map(neighbour),
         next: (key.index + 1 < r.briefing.sections.len()).then(|| neighbour(key.index + 1)),
@@ -335,9 +327,8 @@ fn mentioned_in<'a>(r: &'a Renderer, key: EntityKey) -> Vec<MentionGroup<'a>> {
 /// The related lists of entity `key`'s page, each with its title.
 fn related(r: &Renderer, key: EntityKey) -> Vec<(String, Vec<EntityKey>)> {
     fn of<'i>(kind: Kind, items: impl IntoIterator<Item = &'i usize>) -> Vec<EntityKey> {
-        (items.into_iter())
-            .map(|&index| EntityKey { kind, index })
-            .collect()
+        let items = items.into_iter();
+        items.map(|&index| EntityKey { kind, index }).collect()
     }
     let name = r.briefing.display_name(key);
     let (graph, i) = (r.graph, key.index);
@@ -440,17 +431,14 @@ fn index(r: &Renderer, kind: Kind) -> Result<OutFile, RenderError> {
         _ => (v.speaker.as_ref()).map_or_else(|| "Unattributed".into(), |s| s.name.to_string()),
     };
     // Each group where its first entity comes.
-    let mut groups: Vec<IndexGroup> = Vec::new();
+    let mut groups: IndexMap<String, Vec<&EntityView>> = IndexMap::new();
     for view in entries {
-        let title = group_of(view);
-        match groups.iter_mut().find(|g| g.title == title) {
-            Some(g) => g.items.push(view),
-            None => groups.push(IndexGroup {
-                title,
-                items: vec![view],
-            }),
-        }
+        groups.entry(group_of(view)).or_default().push(view);
     }
+    let groups = groups
+        .into_iter()
+        .map(|(title, items)| IndexGroup { title, items })
+        .collect();
     let template = format!("{}_index.html", kind.dir());
     let path = format!("{}/index.html", kind.dir());
     let page = IndexPage { kind, groups };

@@ -36,10 +36,8 @@ pub fn locate(
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let mut left = Vec::new();
     let mut by_page: HashMap<&str, Vec<&SourceDoc>> = HashMap::new();
-    for doc in docs {
-        if let Some(page) = doc.page.as_deref() {
-            by_page.entry(page).or_default().push(doc);
-        }
+    for (page, doc) in docs.iter().filter_map(|d| Some((d.page.as_deref()?, d))) {
+        by_page.entry(page).or_default().push(doc);
     }
     // A link's own page explains a miss best, so it speaks first.
     misses.sort_by_key(|m| !by_page.contains_key(m.page.as_str()));
