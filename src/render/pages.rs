@@ -333,18 +333,26 @@ fn related(r: &Renderer, key: EntityKey) -> Vec<(String, Vec<EntityKey>)> {
     let name = r.briefing.display_name(key);
     let (graph, i) = (r.graph, key.index);
     let relations = &graph.relations;
-    let mut groups = match key.kind {
+    match key.kind {
         Kind::Party => {
             let clauses = of(Kind::Clause, &graph.party_clauses[i]);
             let by = of(Kind::Quote, &graph.party_quotes[i]);
             let about = of(Kind::Quote, &graph.party_quoted_in[i]);
             let events = of(Kind::Event, &graph.party_events[i]);
-            vec![
+            let mut groups = vec![
                 ("Clauses binding this party".into(), clauses),
                 (format!("Quotes by {name}"), by),
                 (format!("Quotes about {name}"), about),
                 (format!("Events involving {name}"), events),
-            ]
+            ];
+            // Its affiliated parties, a group for each kind: "People",
+            // "Products", and so on.
+            for kind in PartyKind::ALL {
+                let members = (graph.party_people[i].iter())
+                    .filter(|&&m| r.briefing.parties[m].meta.kind == kind);
+                groups.push((kind.plural().to_string(), of(Kind::Party, members)));
+            }
+            groups
         }
         Kind::Clause => {
             let parties = relations.clause_parties.get(i).into_iter().flatten();
@@ -373,17 +381,7 @@ fn related(r: &Renderer, key: EntityKey) -> Vec<(String, Vec<EntityKey>)> {
             ]
         }
         Kind::Section => Vec::new(),
-    };
-    // A party's affiliated parties, a group for each kind: "People",
-    // "Products", and so on.
-    if key.kind == Kind::Party {
-        for kind in PartyKind::ALL {
-            let members = (graph.party_people[i].iter())
-                .filter(|&&m| r.briefing.parties[m].meta.kind == kind);
-            groups.push((kind.plural().to_string(), of(Kind::Party, members)));
-        }
     }
-    groups
 }
 
 /// Related lists made of their titles and entities, the empty ones left out.
