@@ -327,14 +327,15 @@ pub(crate) fn find_end_tag(html: &str, from: usize, name: &str) -> usize {
 /// Decodes the character references a URL or id can hold: the five XML ones
 /// and numeric ones. Others are left as written.
 pub(crate) fn decode_references(value: &str) -> Cow<'_, str> {
-    let Some((first, rest)) = value.split_once('&') else {
+    if !value.contains('&') {
         return Cow::Borrowed(value);
-    };
-    // Each part follows an `&`; a name of a reference holds no `&`, so a
-    // reference ends within its part or it is not one.
+    }
+    // Each part but the first follows an `&`; a reference's name holds no
+    // `&`, so a reference ends within its part or it is not one.
+    let mut parts = value.split('&');
     let mut out = String::with_capacity(value.len());
-    out.push_str(first);
-    for part in rest.split('&') {
+    out.push_str(parts.next().unwrap_or_default());
+    for part in parts {
         let end = part.find(';').filter(|&end| end <= 10);
         match end.and_then(|end| Some((reference(&part[..end])?, end))) {
             Some((c, end)) => {
