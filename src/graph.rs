@@ -76,9 +76,19 @@ pub struct PageRefs {
     pub doc: Doc,
     pub refs: Vec<RawRef>,
     pub bound: Vec<Option<EntityKey>>,
-    /// For `brief serve`'s cache: a digest of the references' snippets,
-    /// made once, when the page is scanned.
-    pub shown: Option<Digest>,
+    /// For `brief serve`'s cache; None without one.
+    pub digests: Option<PageDigests>,
+}
+
+/// What `brief serve`'s cache keys hold of a page in place of its text and
+/// its snippets, which would otherwise be hashed again for every key that
+/// holds them: digests made once, when the page is scanned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PageDigests {
+    /// The page's text (and the names of every entity, which its scan reads).
+    pub text: Digest,
+    /// The snippets of its references.
+    pub shown: Digest,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -90,8 +100,8 @@ pub struct Graph {
     by_entity: [Vec<Vec<usize>>; 5],
     /// Each page's mentions, which stand together in `mentions`.
     by_page: HashMap<PageId, Range<usize>>,
-    /// Each page's [`PageRefs::shown`], when there is a cache.
-    shown: HashMap<PageId, Digest>,
+    /// Each page's [`PageRefs::digests`], when there is a cache.
+    digests: HashMap<PageId, PageDigests>,
     /// Each entity's label number, by kind and index; 0 for one never
     /// numbered (every section).
     labels: [Vec<usize>; 5],
@@ -129,8 +139,8 @@ impl Graph {
             relations,
             ..Graph::default()
         };
-        graph.shown = (pages.iter())
-            .filter_map(|page| Some((page.page, page.shown?)))
+        graph.digests = (pages.iter())
+            .filter_map(|page| Some((page.page, page.digests?)))
             .collect();
         // Each page's mentions are taken from its scan in parallel
         // (dropping what the scan kept for itself with the thread that made
@@ -195,10 +205,9 @@ impl Graph {
         self.clause_events = invert(clauses, &r.event_clauses);
     }
 
-    /// For `brief serve`'s cache, what the snippets of `page` show: a key
-    /// holds this digest in place of hashing each snippet again.
-    pub fn shown(&self, page: PageId) -> Option<Digest> {
-        self.shown.get(&page).copied()
+    /// For `brief serve`'s cache, the digests of `page`'s text and snippets.
+    pub fn digests(&self, page: PageId) -> Option<PageDigests> {
+        self.digests.get(&page).copied()
     }
 
     /// Mentions of `key`, in reading order.

@@ -222,16 +222,17 @@ fn scan_pages(
             let source = files.shared(doc.file);
             let scan = || annotate::scan_source(source, doc.body_start, &name);
             // A kept scan comes with the digest of its snippets, made with it.
-            let (refs, shown) = match cache.zip(names) {
+            let (refs, digests) = match cache.zip(names) {
                 Some((cache, names)) => {
-                    let key = cache::digest(&(source.get(doc.body_start..), names));
-                    let Ok(kept) = cache.scans.get_or_make(key, || {
+                    let text = cache::digest(&(source.get(doc.body_start..), names));
+                    let Ok(kept) = cache.scans.get_or_make(text, || {
                         let refs = scan();
                         let snippets: Vec<_> = refs.iter().map(|r| &r.snippet).collect();
                         let shown = cache::digest(&snippets);
                         Ok::<_, std::convert::Infallible>(std::sync::Arc::new((refs, shown)))
                     });
-                    (kept.0.clone(), Some(kept.1))
+                    let shown = kept.1;
+                    (kept.0.clone(), Some(graph::PageDigests { text, shown }))
                 }
                 None => (scan(), None),
             };
@@ -242,7 +243,7 @@ fn scan_pages(
                     doc,
                     refs,
                     bound,
-                    shown,
+                    digests,
                 },
                 diagnostics,
             )

@@ -6,13 +6,14 @@
 //! the four kinds by folder, and refuses paths that leave the site root. It does
 //! not parse front matter or Markdown.
 
-use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::string::FromUtf8Error;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use rayon::prelude::*;
+// Paths are looked up twice a file on every `serve` build: Fx hashing.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use walkdir::WalkDir;
 
@@ -136,7 +137,7 @@ pub fn read(
         let read: Vec<_> = (pending.par_iter())
             .map(|(path, _)| read_one(path, previous))
             .collect();
-        let mut next = HashMap::new();
+        let mut next = HashMap::default();
         for ((path, slot), read) in pending.into_iter().zip(read) {
             let (stamp, text) = read.map_err(io(&path))?;
             let rel = display_path(root, &path);
@@ -202,11 +203,14 @@ fn walk(
     // A `content` folder that is itself a link makes every path suspect.
     let content_linked =
         content_root.canonicalize().map_err(io(content_root))? != canonical_root.join("content");
-    let mut linked_dirs: HashSet<PathBuf> = HashSet::new();
+    let mut linked_dirs: HashSet<PathBuf> = HashSet::default();
     let mut found = Vec::new();
+    // By name, as `sort_by_file_name` would: siblings share their folder's
+    // path, so their whole paths compare as their names do, and need not be
+    // taken apart for every comparison.
     let walk = WalkDir::new(content_root)
         .follow_links(true)
-        .sort_by_file_name();
+        .sort_by(|a, b| a.path().as_os_str().cmp(b.path().as_os_str()));
     for entry in walk {
         let entry = match entry {
             Ok(entry) => entry,

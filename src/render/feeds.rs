@@ -27,7 +27,7 @@ pub fn all(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
                     m.entity,
                     m.anchor(r.briefing),
                     m.embed,
-                    r.graph.shown(m.page),
+                    r.graph.digests(m.page).map(|d| d.shown),
                 )
             })
             .collect();

@@ -26,7 +26,7 @@ use serde::Serialize;
 use crate::annotate::{self, RenderOptions, Rendered};
 use crate::cache::{Cache, digest};
 use crate::diagnostics::Files;
-use crate::graph::Graph;
+use crate::graph::{Graph, PageId};
 use crate::highlight::Highlighter;
 use crate::model::{Briefing, Doc, EntityKey};
 use crate::theme::Theme;
@@ -284,12 +284,12 @@ impl<'a> Renderer<'a> {
                     m.page,
                     m.anchor(self.briefing),
                     m.embed,
-                    self.graph.shown(m.page),
+                    self.graph.digests(m.page).map(|d| d.shown),
                 )
             })
             .collect();
-        let body = self.body(self.briefing.doc(key));
-        self.kept(&path, &(key, body, mentions), make)
+        let text = self.graph.digests(PageId::Entity(key));
+        self.kept(&path, &(key, text, mentions), make)
     }
 
     /// The file at `path` as `make` renders it; from the cache when the face

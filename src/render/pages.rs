@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use indexmap::IndexMap;
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -33,12 +34,8 @@ enum Job {
 /// every party, clause and quote gets a label, every other entity.
 pub fn all(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
     let mut jobs = vec![Job::Front, Job::Timeline, Job::NotFound];
-    jobs.extend(
-        Kind::ALL
-            .into_iter()
-            .filter(|k| k.has_index())
-            .map(Job::Index),
-    );
+    let indexes = Kind::ALL.into_iter().filter(|k| k.has_index());
+    jobs.extend(indexes.map(Job::Index));
     jobs.par_iter().try_for_each(|job| {
         let file = match *job {
             Job::Front => {
@@ -150,7 +147,7 @@ pub(super) fn page<P: Serialize>(
 
 #[derive(Serialize)]
 struct FrontPage<'a> {
-    lede: String,
+    lede: &'a str,
     deal_map: Option<DealMap>,
     changes: Vec<&'a EntityView>,
     sections: Vec<views::SectionItem<'a>>,
@@ -165,11 +162,9 @@ fn front(r: &Renderer) -> Result<OutFile, RenderError> {
         .map(|doc| r.markdown(r.body(doc), "", LinkMode::Site, Default::default()))
         .transpose()?;
     let referenced = rendered.as_ref().map_or(&[][..], |x| &x.referenced);
+    let (timeline, on_axis) = drawn(r, Scope::Compact);
     let page = FrontPage {
-        lede: rendered
-            .as_ref()
-            .map(|x| x.html.clone())
-            .unwrap_or_default(),
+        lede: rendered.as_ref().map_or("", |x| &x.html),
         deal_map: dealmap::briefing(r, LinkMode::Site),
         changes: numbered(r, Kind::Clause),
         sections: keys(r, Kind::Section)
@@ -177,9 +172,8 @@ fn front(r: &Renderer) -> Result<OutFile, RenderError> {
             .collect(),
         parties: numbered(r, Kind::Party),
         quotes: numbered(r, Kind::Quote),
-        timeline: drawn(r, Scope::Compact),
+        timeline,
     };
-    let on_axis: Vec<EntityKey> = (page.timeline.iter()).flat_map(|t| t.keys()).collect();
     let previews = (lookup(r, referenced))
         .chain(r.graph.numbered(Kind::Clause).iter().copied())
         .chain(on_axis);
@@ -188,9 +182,12 @@ fn front(r: &Renderer) -> Result<OutFile, RenderError> {
     self::page(r, "index.html", "index.html", title, previews, meta, page)
 }
 
-/// The dated things of `scope` on a time axis, linking to the site's pages.
-fn drawn(r: &Renderer, scope: Scope) -> Option<TimelineView> {
-    timeline::timeline(r.briefing, |k| r.graph.label(k), scope, LinkMode::Site)
+/// The dated things of `scope` on a time axis, linking to the site's pages,
+/// and the entities it shows.
+fn drawn(r: &Renderer, scope: Scope) -> (Option<TimelineView>, Vec<EntityKey>) {
+    let timeline = timeline::timeline(r.briefing, |k| r.graph.label(k), scope, LinkMode::Site);
+    let shown = timeline.iter().flat_map(|t| t.keys()).collect();
+    (timeline, shown)
 }
 
 #[derive(Serialize)]
@@ -200,20 +197,11 @@ struct TimelinePage {
 
 /// `timeline.html`: every dated thing in order, on a drawn axis.
 fn timeline(r: &Renderer) -> Result<OutFile, RenderError> {
-    let page = TimelinePage {
-        timeline: drawn(r, Scope::Full),
-    };
-    let previews: Vec<EntityKey> = (page.timeline.iter()).flat_map(|t| t.keys()).collect();
-    let meta = meta::listing(r, "Timeline", "timeline.html", true);
-    self::page(
-        r,
-        "timeline.html",
-        "timeline.html",
-        "Timeline",
-        previews,
-        meta,
-        page,
-    )
+    let (timeline, previews) = drawn(r, Scope::Full);
+    let page = TimelinePage { timeline };
+    let (title, path) = ("Timeline", "timeline.html");
+    let meta = meta::listing(r, title, path, true);
+    self::page(r, path, path, title, previews, meta, page)
 }
 
 /// The entities named by `referenced` that exist.
@@ -244,12 +232,7 @@ struct SectionPage<'a> {
 
 fn section(r: &Renderer, key: EntityKey, rendered: &Rendered) -> Result<OutFile, RenderError> {
     let view = r.view(key);
-    let neighbour = |index: usize| {
-        r.link(EntityKey {
-            kind: Kind::Section,
-            index,
-        })
-    };
+    let neighbour = |index| r.link(EntityKey { index, ..key });
     let neighbours = Neighbours {
         previous: key.index.checked_sub(1).map(neighbour),
         next: (key.index + 1 < r.briefing.sections.len()).then(|| neighbour(key.index + 1)),
@@ -273,17 +256,9 @@ fn section(r: &Renderer, key: EntityKey, rendered: &Rendered) -> Result<OutFile,
         related: related_groups(r, related)?,
         mentioned_in: mentioned_in(r, key),
     };
-    let path = format!("sections/{}.html", view.id);
+    let (path, previews) = (&view.href, referenced());
     let meta = meta::entity(r, key, &rendered.referenced);
-    self::page(
-        r,
-        "section.html",
-        &path,
-        &view.name,
-        referenced(),
-        meta,
-        page,
-    )
+    self::page(r, "section.html", path, &view.name, previews, meta, page)
 }
 
 #[derive(Serialize)]
@@ -315,9 +290,8 @@ fn entity(r: &Renderer, key: EntityKey, rendered: &Rendered) -> Result<OutFile, 
             .flatten(),
     };
     let template = format!("{}.html", key.kind.as_str());
-    let path = format!("{}/{}.html", key.kind.dir(), view.id);
     let meta = meta::entity(r, key, &rendered.referenced);
-    self::page(r, &template, &path, &view.name, previews, meta, page)
+    self::page(r, &template, &view.href, &view.name, previews, meta, page)
 }
 
 /// "Mentioned in": the entity's mentions on other pages, grouped by page in
@@ -336,10 +310,7 @@ fn mentioned_in<'a>(r: &'a Renderer, key: EntityKey) -> Vec<MentionGroup<'a>> {
             };
             let mentions = (run.iter())
                 .map(|m| {
-                    let mut href = String::with_capacity(page.href.len() + 40);
-                    href.push_str("../");
-                    href.push_str(&page.href);
-                    href.push('#');
+                    let mut href = ["../", &page.href, "#"].concat();
                     m.anchor(r.briefing).push_to(&mut href);
                     MentionView {
                         href,
@@ -356,25 +327,32 @@ fn mentioned_in<'a>(r: &'a Renderer, key: EntityKey) -> Vec<MentionGroup<'a>> {
 /// The related lists of entity `key`'s page, each with its title.
 fn related(r: &Renderer, key: EntityKey) -> Vec<(String, Vec<EntityKey>)> {
     fn of<'i>(kind: Kind, items: impl IntoIterator<Item = &'i usize>) -> Vec<EntityKey> {
-        (items.into_iter())
-            .map(|&index| EntityKey { kind, index })
-            .collect()
+        let items = items.into_iter();
+        items.map(|&index| EntityKey { kind, index }).collect()
     }
     let name = r.briefing.display_name(key);
     let (graph, i) = (r.graph, key.index);
     let relations = &graph.relations;
-    let mut groups = match key.kind {
+    match key.kind {
         Kind::Party => {
             let clauses = of(Kind::Clause, &graph.party_clauses[i]);
             let by = of(Kind::Quote, &graph.party_quotes[i]);
             let about = of(Kind::Quote, &graph.party_quoted_in[i]);
             let events = of(Kind::Event, &graph.party_events[i]);
-            vec![
+            let mut groups = vec![
                 ("Clauses binding this party".into(), clauses),
                 (format!("Quotes by {name}"), by),
                 (format!("Quotes about {name}"), about),
                 (format!("Events involving {name}"), events),
-            ]
+            ];
+            // Its affiliated parties, a group for each kind: "People",
+            // "Products", and so on.
+            for kind in PartyKind::ALL {
+                let members = (graph.party_people[i].iter())
+                    .filter(|&&m| r.briefing.parties[m].meta.kind == kind);
+                groups.push((kind.plural().to_string(), of(Kind::Party, members)));
+            }
+            groups
         }
         Kind::Clause => {
             let parties = relations.clause_parties.get(i).into_iter().flatten();
@@ -403,17 +381,7 @@ fn related(r: &Renderer, key: EntityKey) -> Vec<(String, Vec<EntityKey>)> {
             ]
         }
         Kind::Section => Vec::new(),
-    };
-    // A party's affiliated parties, a group for each kind: "People",
-    // "Products", and so on.
-    if key.kind == Kind::Party {
-        for kind in PartyKind::ALL {
-            let members = (graph.party_people[i].iter())
-                .filter(|&&m| r.briefing.parties[m].meta.kind == kind);
-            groups.push((kind.plural().to_string(), of(Kind::Party, members)));
-        }
     }
-    groups
 }
 
 /// Related lists made of their titles and entities, the empty ones left out.
@@ -461,17 +429,14 @@ fn index(r: &Renderer, kind: Kind) -> Result<OutFile, RenderError> {
         _ => (v.speaker.as_ref()).map_or_else(|| "Unattributed".into(), |s| s.name.to_string()),
     };
     // Each group where its first entity comes.
-    let mut groups: Vec<IndexGroup> = Vec::new();
+    let mut groups: IndexMap<String, Vec<&EntityView>> = IndexMap::new();
     for view in entries {
-        let title = group_of(view);
-        match groups.iter_mut().find(|g| g.title == title) {
-            Some(g) => g.items.push(view),
-            None => groups.push(IndexGroup {
-                title,
-                items: vec![view],
-            }),
-        }
+        groups.entry(group_of(view)).or_default().push(view);
     }
+    let groups = groups
+        .into_iter()
+        .map(|(title, items)| IndexGroup { title, items })
+        .collect();
     let template = format!("{}_index.html", kind.dir());
     let path = format!("{}/index.html", kind.dir());
     let page = IndexPage { kind, groups };

@@ -193,7 +193,7 @@ fn entry(r: &Renderer, sink: &dyn Sink, key: EntityKey) -> Result<Bytes, SiteErr
     };
     sink.put(super::pages::entity_file(r, key, page_body)?)?;
     let sections = (key.kind != Kind::Section).then(|| mentioning_sections(r, key));
-    let inputs = (key, r.body(r.briefing.doc(key)), &sections);
+    let inputs = (key, r.graph.digests(PageId::Entity(key)), &sections);
     let made = r.kept("print.html", &inputs, || {
         let entry = Entry {
             entity: &r.print_view(key),

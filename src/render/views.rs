@@ -149,6 +149,9 @@ pub fn page_href(briefing: &Briefing, page: PageId) -> String {
 
 pub fn site_view(briefing: &Briefing, mode: LinkMode, base_url: Option<&str>) -> SiteView {
     let config: &Config = &briefing.config;
+    // Every section, while the list is short enough to repeat on every page.
+    let count = briefing.sections.len();
+    let listed = if count <= NAV_SECTIONS_MAX { count } else { 0 };
     let image = (briefing.image.as_ref())
         .zip(base_url)
         .map(|(image, base)| ImageView {
@@ -164,13 +167,9 @@ pub fn site_view(briefing: &Briefing, mode: LinkMode, base_url: Option<&str>) ->
         date: config.date.as_ref().map(DateView::new),
         language: config.language().to_string(),
         sources: config.sources.iter().map(source_view).collect(),
-        sections: if briefing.sections.len() <= NAV_SECTIONS_MAX {
-            (briefing.keys().take_while(|k| k.kind == Kind::Section))
-                .map(|key| link(briefing, None, key, mode))
-                .collect()
-        } else {
-            Vec::new()
-        },
+        sections: (briefing.keys().take(listed))
+            .map(|key| link(briefing, None, key, mode))
+            .collect(),
         section_count: briefing.sections.len(),
     }
 }
@@ -216,14 +215,14 @@ pub fn entity_view(
     mode: LinkMode,
 ) -> EntityView {
     let link_to = |key: EntityKey| link(briefing, Some(graph), key, mode);
-    let party_link = |index| {
-        link_to(EntityKey {
-            kind: Kind::Party,
-            index,
-        })
+    let to = |kind, index| link_to(EntityKey { kind, index });
+    // The links to the entities of `kind` a relation holds for this one.
+    let all = |kind, indexes: Option<&Vec<usize>>| {
+        let indexes = indexes.into_iter().flatten();
+        indexes.map(|&index| to(kind, index)).collect()
     };
     let party =
-        |index: Option<&Option<usize>>| Some(Box::new(party_link(index.copied().flatten()?)));
+        |index: Option<&Option<usize>>| Some(Box::new(to(Kind::Party, index.copied().flatten()?)));
     let date = |date: &Option<crate::date::Date>| date.as_ref().map(|d| Box::new(DateView::new(d)));
     let source_of = |id: &Option<toml::Spanned<String>>| {
         (id.as_ref())
@@ -268,11 +267,6 @@ pub fn entity_view(
         }
         Kind::Clause => {
             let meta = &briefing.clauses[key.index].meta;
-            let parties = relations
-                .clause_parties
-                .get(key.index)
-                .into_iter()
-                .flatten();
             EntityView {
                 agreement: meta.agreement.clone(),
                 status: Some(meta.status),
@@ -280,7 +274,7 @@ pub fn entity_view(
                 after: meta.after.clone(),
                 effective: date(&meta.effective),
                 until: date(&meta.until),
-                parties: parties.map(|&index| party_link(index)).collect(),
+                parties: all(Kind::Party, relations.clause_parties.get(key.index)),
                 source: source_of(&meta.source),
                 ..view
             }
@@ -304,18 +298,10 @@ pub fn entity_view(
         }
         Kind::Event => {
             let meta = &briefing.events[key.index].meta;
-            let parties = relations.event_parties.get(key.index).into_iter().flatten();
-            let clauses = relations.event_clauses.get(key.index).into_iter().flatten();
-            let clause_link = |&index| {
-                link_to(EntityKey {
-                    kind: Kind::Clause,
-                    index,
-                })
-            };
             EntityView {
                 date: Some(Box::new(DateView::new(&meta.date))),
-                parties: parties.map(|&index| party_link(index)).collect(),
-                clauses: clauses.map(clause_link).collect(),
+                parties: all(Kind::Party, relations.event_parties.get(key.index)),
+                clauses: all(Kind::Clause, relations.event_clauses.get(key.index)),
                 source: source_of(&meta.source),
                 ..view
             }

@@ -48,20 +48,23 @@ impl Found {
     /// Reads the next piece of the page: whole markup, cut between tags.
     /// Line numbers continue from the pieces before it.
     pub fn read(&mut self, html: &str) {
-        let mut lines = Lines {
-            text: html.as_bytes(),
-            at: 0,
-            line: self.lines + 1,
+        // The line of each offset asked for, offsets only moving forward.
+        let (mut at, mut line) = (0, self.lines + 1);
+        let mut line_at = |offset: usize| {
+            let text = html.as_bytes().get(at..offset).unwrap_or_default();
+            line += memchr::memchr_iter(b'\n', text).count() as u64;
+            at = at.max(offset);
+            line
         };
         each_attribute(html, |start, tag, attribute, value| {
             // Lines are counted only up to a link that is new to the page.
-            let mut line = || lines.at(start);
+            let mut line = || line_at(start);
             each_value(tag, attribute, &html[value], |is_id, text| match is_id {
                 true => self.ids.push(hash(text)),
                 false => self.link(text, &mut line),
             });
         });
-        self.lines = lines.at(html.len()) - 1;
+        self.lines = line_at(html.len()) - 1;
     }
 
     /// [`Found::read`] for bytes. Rendered pages are UTF-8; the lossy
@@ -327,27 +330,24 @@ pub(crate) fn decode_references(value: &str) -> Cow<'_, str> {
     if !value.contains('&') {
         return Cow::Borrowed(value);
     }
+    // Each part but the first follows an `&`; a reference's name holds no
+    // `&`, so a reference ends within its part or it is not one.
+    let mut parts = value.split('&');
     let mut out = String::with_capacity(value.len());
-    let mut rest = value;
-    while let Some(at) = rest.find('&') {
-        out.push_str(&rest[..at]);
-        let after = &rest[at + 1..];
-        let decoded = after
-            .find(';')
-            .filter(|&end| end <= 10)
-            .and_then(|end| Some((reference(&after[..end])?, end)));
-        match decoded {
+    out.push_str(parts.next().unwrap_or_default());
+    for part in parts {
+        let end = part.find(';').filter(|&end| end <= 10);
+        match end.and_then(|end| Some((reference(&part[..end])?, end))) {
             Some((c, end)) => {
                 out.push(c);
-                rest = &after[end + 1..];
+                out.push_str(&part[end + 1..]);
             }
             None => {
                 out.push('&');
-                rest = after;
+                out.push_str(part);
             }
         }
     }
-    out.push_str(rest);
     Cow::Owned(out)
 }
 
@@ -361,31 +361,10 @@ pub(crate) fn reference(entity: &str) -> Option<char> {
         "apos" => Some('\''),
         _ => {
             let number = entity.strip_prefix('#')?;
-            let code = match number.strip_prefix(['x', 'X']) {
-                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-                None => number.parse().ok()?,
-            };
-            char::from_u32(code)
+            let (digits, radix) =
+                (number.strip_prefix(['x', 'X'])).map_or((number, 10), |hex| (hex, 16));
+            char::from_u32(u32::from_str_radix(digits, radix).ok()?)
         }
-    }
-}
-
-/// Line numbers for byte offsets that only move forward.
-struct Lines<'a> {
-    text: &'a [u8],
-    at: usize,
-    line: u64,
-}
-
-impl Lines<'_> {
-    fn at(&mut self, offset: usize) -> u64 {
-        let offset = offset.min(self.text.len());
-        if offset > self.at {
-            let newlines = memchr::memchr_iter(b'\n', &self.text[self.at..offset]).count();
-            self.line += newlines as u64;
-            self.at = offset;
-        }
-        self.line
     }
 }
 

@@ -36,23 +36,17 @@ pub fn locate(
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let mut left = Vec::new();
     let mut by_page: HashMap<&str, Vec<&SourceDoc>> = HashMap::new();
-    for doc in docs {
-        if let Some(page) = doc.page.as_deref() {
-            by_page.entry(page).or_default().push(doc);
-        }
+    for (page, doc) in docs.iter().filter_map(|d| Some((d.page.as_deref()?, d))) {
+        by_page.entry(page).or_default().push(doc);
     }
     // A link's own page explains a miss best, so it speaks first.
     misses.sort_by_key(|m| !by_page.contains_key(m.page.as_str()));
     for miss in misses {
         // An author's link stands on its own page, and every body is shown
         // again in print.html; no other page holds one.
-        let own = by_page
-            .get(miss.page.as_str())
-            .into_iter()
-            .flatten()
-            .copied();
+        let own = by_page.get(miss.page.as_str()).into_iter().flatten();
         let print = if miss.page == "print.html" { docs } else { &[] };
-        let found = own.chain(print).find_map(|doc| {
+        let found = own.copied().chain(print).find_map(|doc| {
             let list = links
                 .entry(doc.file)
                 .or_insert_with(|| markdown_links(files.text(doc.file), doc.body_start));
@@ -60,16 +54,17 @@ pub fn locate(
                 .find(|(dest, _)| same_target(dest, doc.page.as_deref(), &miss))
                 .map(|(_, span)| (doc.file, span.clone()))
         });
-        match found {
-            // One link shown on several pages (its own and print.html) is one mistake.
-            Some((file, span)) => match diagnostics
-                .iter_mut()
-                .find(|d| d.file == file && d.span == span)
-            {
-                Some(seen) => seen.label = format!("{}, {}", seen.label, miss.page),
-                None => diagnostics.push(diagnostic(&miss, file, span, outputs)),
-            },
-            None => left.push(miss),
+        let Some((file, span)) = found else {
+            left.push(miss);
+            continue;
+        };
+        // One link shown on several pages (its own and print.html) is one mistake.
+        match diagnostics
+            .iter_mut()
+            .find(|d| d.file == file && d.span == span)
+        {
+            Some(seen) => seen.label = format!("{}, {}", seen.label, miss.page),
+            None => diagnostics.push(diagnostic(&miss, file, span, outputs)),
         }
     }
     (diagnostics, left)
@@ -86,14 +81,10 @@ fn diagnostic(miss: &Miss, file: FileId, span: Range<usize>, outputs: &[&str]) -
         }
         _ => None,
     };
-    Diagnostic::error(
-        "broken-link",
-        file,
-        span,
-        format!("broken link: {}", miss.problem),
-    )
-    .with_label(format!("linked here, on {}", miss.page))
-    .with_help_opt(help)
+    let message = format!("broken link: {}", miss.problem);
+    Diagnostic::error("broken-link", file, span, message)
+        .with_label(format!("linked here, on {}", miss.page))
+        .with_help_opt(help)
 }
 
 /// Whether a Markdown destination written for `doc_page` is the link that

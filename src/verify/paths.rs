@@ -9,48 +9,26 @@ use std::borrow::Cow;
 /// `rel` seen from `page`, as a `/`-separated path from the output root, or
 /// None when it climbs out. A trailing `/` is kept: it names a folder.
 pub fn resolve(page: &str, rel: &str) -> Option<String> {
-    // The path's parts joined by `/` as they are pushed and popped: the
-    // page's folders, then `rel`'s segments. A part may be empty (the
-    // trailing one of a folder), so they are counted.
-    let mut path = (String::with_capacity(page.len() + rel.len()), 0);
-    if let Some((folders, _)) = page.rsplit_once('/') {
-        path.0.push_str(folders);
-        path.1 = folders.bytes().filter(|&b| b == b'/').count() + 1;
-    }
-    let mut rest = Some(rel);
-    while let Some(segment) = rest {
-        // Split by hand: `str::split` costs several times as much, and every
-        // link of every page comes through here.
-        let (segment, more) = match segment.bytes().position(|b| b == b'/') {
-            Some(at) => (&segment[..at], Some(&segment[at + 1..])),
-            None => (segment, None),
-        };
-        rest = more;
-        let last = more.is_none();
+    // The page's folders, then each segment of `rel` pushed onto them or
+    // popping one. A part may be empty: the trailing one of a folder.
+    let mut parts: Vec<&str> = page.split('/').collect();
+    parts.pop();
+    let mut segments = rel.split('/').peekable();
+    while let Some(segment) = segments.next() {
+        let last = segments.peek().is_none();
         match segment {
             "" | "." if !last => {}
             ".." => {
-                let (text, parts) = &mut path;
-                *parts = parts.checked_sub(1)?;
-                text.truncate(text.rfind('/').unwrap_or(0));
+                parts.pop()?;
                 if last {
-                    push(&mut path, "");
+                    parts.push("");
                 }
             }
-            "." => push(&mut path, ""),
-            s => push(&mut path, s),
+            "." => parts.push(""),
+            s => parts.push(s),
         }
     }
-    Some(path.0)
-}
-
-/// Appends `part` to a path of `(text, parts)`.
-fn push((text, parts): &mut (String, usize), part: &str) {
-    if *parts > 0 {
-        text.push('/');
-    }
-    text.push_str(part);
-    *parts += 1;
+    Some(parts.join("/"))
 }
 
 /// Decodes `%XX` escapes; anything malformed stays as it is, and bytes that

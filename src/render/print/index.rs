@@ -65,11 +65,9 @@ fn lines(view: &EntityView) -> Vec<(String, IndexEntry)> {
         };
         (sort_key(name), entry)
     };
-    let mut lines = vec![line(&view.name, None)];
-    for alias in view.aliases.iter().filter(|a| **a != view.name) {
-        lines.push(line(alias, Some(view.name.clone())));
-    }
-    lines
+    let aliases = view.aliases.iter().filter(|a| **a != view.name);
+    let see = aliases.map(|alias| line(alias, Some(view.name.clone())));
+    std::iter::once(line(&view.name, None)).chain(see).collect()
 }
 
 /// What a name is sorted by: lower case, without the quotation marks or
