@@ -1,10 +1,10 @@
 //! What `brief serve` keeps from one build to the next, handed to the
-//! pipeline: the sources' stamps, the compiled templates, the references
-//! scanned from each body, each body rendered, each page rendered, and each
-//! page's link scan. Every entry
-//! is keyed by a digest of everything that made it, never by a guess about
-//! what an edit touched, so a build with a cache writes what a build without
-//! one writes, byte for byte.
+//! pipeline: the sources' stamps, what each file's front matter loaded to,
+//! the compiled templates, the references scanned from each body, each body
+//! rendered, each page rendered, and each page's link scan and misses. Every
+//! entry is keyed by a digest of everything that made it, never by a guess
+//! about what an edit touched, so a build with a cache writes what a build
+//! without one writes, byte for byte.
 //!
 //! The stages ask the cache through [`Table::get_or_make`] and keep no state
 //! of their own; a one-off build passes no cache at all.

@@ -238,7 +238,8 @@ fn is_html(path: &str) -> bool {
 /// every page of a folder unless it points into its own page: so pages are
 /// taken a run at a time in path order, and within a run each such link is
 /// checked once for its folder. With a cache, where each such link points is
-/// worked out once for all builds.
+/// worked out once for all builds, and a page that, like the site around it,
+/// is as it was in the last build is not checked again.
 fn check(files: &Files, cache: Option<&ScanCache>) -> Vec<Miss> {
     let site = Site::new(files);
     let mut pages: Vec<(&str, &Arc<Scanned>)> = (files.iter())
