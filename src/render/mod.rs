@@ -164,19 +164,15 @@ impl<'a> Renderer<'a> {
     /// The card of `key` as `card.html` renders it for `variant`, rendered
     /// once and reused by every page that embeds or previews it.
     pub fn card(&self, key: EntityKey, variant: CardVariant) -> Result<&str, RenderError> {
-        let index = self.briefing.position(key);
-        let card = self.cards[index][variant as usize].get_or_init(|| {
-            let (mode, root) = match variant {
-                CardVariant::Nested => (LinkMode::Site, "../"),
-                CardVariant::Top => (LinkMode::Site, ""),
-                CardVariant::Print => (LinkMode::Print, ""),
-            };
+        let cell = &self.cards[self.briefing.position(key)][variant as usize];
+        self.fragment(cell, "card.html", || {
             let print;
-            let entity = match mode {
-                LinkMode::Site => self.view(key),
-                LinkMode::Print => {
+            let (entity, root) = match variant {
+                CardVariant::Nested => (self.view(key), "../"),
+                CardVariant::Top => (self.view(key), ""),
+                CardVariant::Print => {
                     print = self.print_view(key);
-                    &print
+                    (&print, "")
                 }
             };
             let context = CardContext {
@@ -184,15 +180,7 @@ impl<'a> Renderer<'a> {
                 root,
                 anchor: "",
             };
-            // Boxed, which drops the room Tera's output grew into: every
-            // card is kept for the whole build.
-            (self.theme.render("card.html", &context))
-                .map(String::into_boxed_str)
-                .map_err(|e| e.message)
-        });
-        card.as_deref().map_err(|message| RenderError {
-            template: "card.html".into(),
-            message: message.clone(),
+            self.theme.render("card.html", &context)
         })
     }
 
@@ -200,20 +188,32 @@ impl<'a> Renderer<'a> {
     /// `link.html` and reused by every list that names it.
     pub fn related_item(&self, key: EntityKey) -> Result<views::RelatedItem<'_>, RenderError> {
         let link = self.link(key);
-        let html = self.links[self.briefing.position(key)].get_or_init(|| {
+        let cell = &self.links[self.briefing.position(key)];
+        let html = self.fragment(cell, "link.html", || {
             let context = LinkContext {
                 link: &link,
                 root: "../",
             };
-            (self.theme.render("link.html", &context))
-                .map(String::into_boxed_str)
-                .map_err(|e| e.message)
-        });
-        let html = html.as_deref().map_err(|message| RenderError {
-            template: "link.html".into(),
-            message: message.clone(),
+            self.theme.render("link.html", &context)
         })?;
         Ok(views::RelatedItem { link, html })
+    }
+
+    /// `template` as `render` renders it, into `cell` once and from it after.
+    fn fragment<'s>(
+        &self,
+        cell: &'s Fragment,
+        template: &str,
+        render: impl FnOnce() -> Result<String, RenderError>,
+    ) -> Result<&'s str, RenderError> {
+        // Boxed, which drops the room Tera's output grew into: every
+        // fragment is kept for the whole build.
+        let html =
+            cell.get_or_init(|| (render().map(String::into_boxed_str)).map_err(|e| e.message));
+        html.as_deref().map_err(|message| RenderError {
+            template: template.into(),
+            message: message.clone(),
+        })
     }
 
     /// The Markdown body of a document.

@@ -264,11 +264,9 @@ fn body(
         Some(html) => html,
         None => rendered(r, key, &prefix)?,
     };
-    Ok(if html.trim().is_empty() {
-        String::new()
-    } else {
-        html
-    })
+    Ok(Some(html)
+        .filter(|html| !html.trim().is_empty())
+        .unwrap_or_default())
 }
 
 /// The body of `key` rendered for print, ids prefixed with `prefix`.
@@ -438,10 +436,7 @@ fn css_string(text: &str) -> String {
     let mut out = String::from("\"");
     for c in text.chars() {
         match c {
-            '"' | '\\' => {
-                out.push('\\');
-                out.push(c);
-            }
+            '"' | '\\' => out.extend(['\\', c]),
             ' '..='~' => out.push(c),
             _ => out.push_str(&format!("\\{:06X}", u32::from(c))),
         }

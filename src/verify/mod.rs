@@ -21,7 +21,8 @@ pub(crate) use html::{decode_references, find_end_tag, reference};
 pub use locate::{SourceDoc, locate};
 pub use paths::{percent_decode, resolve};
 
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::mem::take;
+use std::sync::{Arc, Mutex};
 
 use rayon::iter::Either;
 use rayon::prelude::*;
@@ -30,6 +31,7 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::annotate::is_external;
+use crate::cache::lock;
 use html::{Found, Scanned};
 
 /// One internal link of the output that points at nothing.
@@ -152,8 +154,8 @@ impl Collector {
         // The next build finds only the scans this one used.
         if let Some(cache) = &self.cache {
             let mut kept = lock(&cache.0);
-            kept.last = std::mem::take(&mut kept.this);
-            kept.last_held = std::mem::take(&mut kept.held);
+            kept.last = take(&mut kept.this);
+            kept.last_held = take(&mut kept.held);
         }
         check(&files, self.cache.as_ref())
     }
@@ -221,12 +223,6 @@ impl ScanCache {
     }
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
 fn is_html(path: &str) -> bool {
     path.ends_with(".html") || path.ends_with(".htm")
 }
@@ -247,14 +243,8 @@ fn check(files: &Files, cache: Option<&ScanCache>) -> Vec<Miss> {
         .collect();
     pages.sort_unstable_by_key(|&(page, _)| page);
     // Read by every thread without a lock, and added to once all are done.
-    let (mut known, last) = match cache {
-        Some(cache) => {
-            let mut kept = lock(&cache.0);
-            (
-                std::mem::take(&mut kept.places),
-                std::mem::take(&mut kept.verdicts),
-            )
-        }
+    let (mut known, last) = match cache.map(|cache| lock(&cache.0)) {
+        Some(mut kept) => (take(&mut kept.places), take(&mut kept.verdicts)),
         None => Default::default(),
     };
     // A page misses what it missed in the last build when its scan is the
@@ -349,12 +339,9 @@ fn shape(files: &Files) -> u128 {
         bytes.push(0xff);
         let ids = scanned.as_deref().map(Scanned::ids);
         bytes.push(u8::from(ids.is_some()));
-        bytes.extend(ids.unwrap_or_default().len().to_le_bytes());
-        bytes.extend(
-            ids.unwrap_or_default()
-                .iter()
-                .flat_map(|id| id.to_le_bytes()),
-        );
+        let ids = ids.unwrap_or_default();
+        bytes.extend(ids.len().to_le_bytes());
+        bytes.extend(ids.iter().flat_map(|id| id.to_le_bytes()));
     }
     xxhash_rust::xxh3::xxh3_128(&bytes)
 }
