@@ -20,17 +20,7 @@ pub fn all(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
     // `brief serve` keeps both while the views and the mentions are as
     // they were: an edit inside a paragraph without references leaves them.
     let mentions = r.cache.map(|_| {
-        let mentions: Vec<_> = (r.graph.mentions.iter())
-            .map(|m| {
-                (
-                    m.page,
-                    m.entity,
-                    m.anchor(r.briefing),
-                    m.embed,
-                    r.graph.digests(m.page).map(|d| d.shown),
-                )
-            })
-            .collect();
+        let mentions: Vec<_> = r.graph.mentions.iter().map(|m| r.shown(m)).collect();
         digest(&mentions)
     });
     streamed(r, sink, "graph.json", mentions, graph_json)?;

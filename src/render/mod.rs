@@ -26,7 +26,7 @@ use serde::Serialize;
 use crate::annotate::{self, RenderOptions, Rendered};
 use crate::cache::{Cache, digest};
 use crate::diagnostics::Files;
-use crate::graph::{Graph, PageId};
+use crate::graph::{Graph, Mention, PageId};
 use crate::highlight::Highlighter;
 use crate::model::{Briefing, Doc, EntityKey};
 use crate::theme::Theme;
@@ -278,18 +278,17 @@ impl<'a> Renderer<'a> {
         if self.cache.is_none() {
             return make();
         }
-        let mentions: Vec<_> = (self.graph.mentions_of(key))
-            .map(|m| {
-                (
-                    m.page,
-                    m.anchor(self.briefing),
-                    m.embed,
-                    self.graph.digests(m.page).map(|d| d.shown),
-                )
-            })
-            .collect();
+        let mentions: Vec<_> = self.graph.mentions_of(key).map(|m| self.shown(m)).collect();
         let text = self.graph.digests(PageId::Entity(key));
         self.kept(&path, &(key, text, mentions), make)
+    }
+
+    /// What a page or feed listing mention `m` shows of it beside the
+    /// views, for the cache: where it stands, whether it embeds, and the
+    /// snippets of its page.
+    pub(crate) fn shown(&self, m: &Mention) -> impl std::hash::Hash + use<'a> {
+        let snippets = self.graph.digests(m.page).map(|d| d.shown);
+        (m.page, m.entity, m.anchor(self.briefing), m.embed, snippets)
     }
 
     /// The file at `path` as `make` renders it; from the cache when the face
