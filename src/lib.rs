@@ -331,12 +331,11 @@ pub fn run(
 ) -> Result<Compiled, Error> {
     progress(Stage::Compiling);
     let mut compiled = timed("compile", || compile_with(root, cache))?;
-    let Some((briefing, graph)) = compiled.site.as_ref() else {
+    // A failed compile has no site to render, or one that must not be.
+    let site = compiled.site.as_ref();
+    let Some((briefing, graph)) = site.filter(|_| !compiled.failed(options.deny_warnings)) else {
         return Ok(compiled);
     };
-    if compiled.failed(options.deny_warnings) {
-        return Ok(compiled);
-    }
     progress(Stage::Rendering);
     let theme = timed("theme", || Theme::load(Some(root), cache))?;
     let verifying = Verifying {
