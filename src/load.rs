@@ -151,11 +151,14 @@ fn kept_or<M: Meta>(
     content: &ContentFile,
     parse: impl Fn() -> Parsed<M>,
 ) -> Parsed<M> {
-    let text = files.text(content.file);
-    let head = frontmatter::split(content.file, text).map(|split| &text[..split.body_start]);
-    let (Some(cache), Ok(head)) = (cache, head) else {
+    let Some(cache) = cache else {
         return parse();
     };
+    let text = files.text(content.file);
+    let Ok(split) = frontmatter::split(content.file, text) else {
+        return parse();
+    };
+    let head = &text[..split.body_start];
     let key = digest(&(M::KIND, content.file, &content.stem, head));
     let kept = cache.fronts.get_or_make(key, || {
         Ok::<_, Infallible>(Arc::new(parse()) as Arc<dyn Any + Send + Sync>)

@@ -264,9 +264,11 @@ fn body(
         Some(html) => html,
         None => rendered(r, key, &prefix)?,
     };
-    Ok(Some(html)
-        .filter(|html| !html.trim().is_empty())
-        .unwrap_or_default())
+    Ok(if html.trim().is_empty() {
+        String::new()
+    } else {
+        html
+    })
 }
 
 /// The body of `key` rendered for print, ids prefixed with `prefix`.
