@@ -93,29 +93,9 @@ fn inline(tag: TagEnd) -> bool {
     )
 }
 
-/// Elements whose start begins a new paragraph.
-const BLOCKS: [&str; 20] = [
-    "p",
-    "div",
-    "li",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "blockquote",
-    "pre",
-    "td",
-    "th",
-    "tr",
-    "dd",
-    "dt",
-    "figcaption",
-    "section",
-    "article",
-    "br",
-];
+/// Elements whose start begins a new paragraph, between spaces.
+const BLOCKS: &str =
+    "p div li h1 h2 h3 h4 h5 h6 blockquote pre td th tr dd dt figcaption section article br";
 
 /// The words of an HTML page's text and the offsets of its block elements.
 fn html(text: &str) -> (Vec<Word>, Vec<usize>) {
@@ -129,7 +109,7 @@ fn html(text: &str) -> (Vec<Word>, Vec<usize>) {
             len
         } else if let Some((name, len)) = tag(rest) {
             let start = !rest.starts_with("</");
-            if BLOCKS.contains(&name.as_str()) {
+            if BLOCKS.split(' ').any(|block| block == name) {
                 tokenizer.close();
                 if start {
                     breaks.push(i);
@@ -167,14 +147,11 @@ fn skipped(rest: &str) -> Option<usize> {
 /// its length; None when no tag starts there.
 fn tag(rest: &str) -> Option<(String, usize)> {
     let after = (rest.strip_prefix("</")).or_else(|| rest.strip_prefix('<'))?;
-    let name: String = after
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
-    if name.is_empty() || !after.starts_with(|c: char| c.is_ascii_alphabetic()) {
+    if !after.starts_with(|c: char| c.is_ascii_alphabetic()) {
         return None;
     }
+    let end = after.find(|c: char| !c.is_ascii_alphanumeric());
+    let name = after[..end.unwrap_or(after.len())].to_ascii_lowercase();
     // The tag ends at the first `>` outside a quoted attribute value.
     let mut quote = None;
     for (i, c) in rest.char_indices() {

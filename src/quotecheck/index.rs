@@ -110,12 +110,7 @@ impl SourceText {
         rarest[first..]
             .iter()
             .map(|&p| p as usize - k)
-            .find(|&start| self.holds(start, piece))
-    }
-
-    fn holds(&self, start: usize, piece: &[Word]) -> bool {
-        (self.words.get(start..start + piece.len()))
-            .is_some_and(|found| found.iter().zip(piece).all(|(a, b)| a.hash == b.hash))
+            .find(|&start| same_start(&self.words[start..], piece) == piece.len())
     }
 
     /// Where the word `word` is spelled occurs in the source, in order.
@@ -154,10 +149,7 @@ impl SourceText {
         // How many words the quote and the source have in common from `start`.
         let same = (usize::try_from(start).ok())
             .and_then(|start| self.words.get(start..))
-            .map_or(0, |words| {
-                let pairs = quote.iter().zip(words);
-                pairs.take_while(|(q, w)| q.hash == w.hash).count()
-            });
+            .map_or(0, |words| same_start(quote, words));
         let skip = same.saturating_sub(10);
         let piece = &quote[skip..quote.len().min(skip + ALIGNED)];
         let start = start + skip as isize;
@@ -230,14 +222,9 @@ impl SourceText {
         let start = range.start.min(end);
         let at = (mark.as_ref().map_or(range.start, |m| m.start))
             .min(self.words.len().saturating_sub(1));
-        let (line, paragraph) = (self.line(at), self.paragraph(at));
-        let mut out = format!(
-            "closest passage, {}:{line} (paragraph {paragraph}): “",
-            self.shown
-        );
-        if start > 0 {
-            out.push('…');
-        }
+        let (shown, line, paragraph) = (&self.shown, self.line(at), self.paragraph(at));
+        let cut = if start > 0 { "…" } else { "" };
+        let mut out = format!("closest passage, {shown}:{line} (paragraph {paragraph}): “{cut}");
         for at in start..end {
             if at > start && self.format == Format::Html {
                 // Between words of HTML lie tags: words and spaces only.
@@ -282,11 +269,7 @@ impl SourceText {
                 continue;
             };
             let place = place as usize;
-            let same = prose[at..]
-                .iter()
-                .zip(&self.words[place..])
-                .take_while(|(a, b)| a.hash == b.hash)
-                .count();
+            let same = same_start(&prose[at..], &self.words[place..]);
             if same >= self.run {
                 found.push((at..at + same, place));
                 clear_from = at + same;
@@ -294,6 +277,12 @@ impl SourceText {
         }
         found
     }
+}
+
+/// How many words `a` and `b` have in common from their starts.
+fn same_start(a: &[Word], b: &[Word]) -> usize {
+    let pairs = a.iter().zip(b);
+    pairs.take_while(|(a, b)| a.hash == b.hash).count()
 }
 
 /// The rolling hash of every run of `n` consecutive words, with where it

@@ -195,14 +195,13 @@ fn check_prose(
     let Some(doc) = key.map_or(briefing.front, |key| Some(briefing.doc(key))) else {
         return Vec::new();
     };
-    let body = files
-        .text(doc.file)
-        .get(doc.body_start..)
-        .unwrap_or_default();
+    let text = files.text(doc.file);
+    let body = text.get(doc.body_start..).unwrap_or_default();
     // The body, whose words are placed in the file already, then each
     // front-matter text, whose words are placed in its value.
     let mut prose = vec![(None, formats::markdown(body, doc.body_start))];
     for (name, value) in key.map(|k| prose_keys(briefing, k)).unwrap_or_default() {
+        let Some(value) = value else { continue };
         let at = Located::value(files, doc, name, value);
         prose.push((Some(at), words::words(value, 0)));
     }
@@ -224,9 +223,10 @@ fn check_prose(
     diagnostics
 }
 
-/// The front-matter texts of `key` that are the author's own words, by key.
-fn prose_keys(briefing: &Briefing, key: EntityKey) -> Vec<(&'static str, &str)> {
-    let keys: Vec<(&'static str, Option<&String>)> = match key.kind {
+/// The front-matter texts of `key` that are the author's own words, by key
+/// (None where not given).
+fn prose_keys(briefing: &Briefing, key: EntityKey) -> Vec<(&'static str, Option<&String>)> {
+    match key.kind {
         Kind::Section => {
             let meta = &briefing.sections[key.index].meta;
             vec![
@@ -256,10 +256,7 @@ fn prose_keys(briefing: &Briefing, key: EntityKey) -> Vec<(&'static str, &str)> 
             vec![("text", Some(&meta.text).filter(|_| paraphrase))]
         }
         Kind::Event => vec![("title", Some(&briefing.events[key.index].meta.title))],
-    };
-    (keys.into_iter())
-        .filter_map(|(name, value)| Some((name, value?.as_str())))
-        .collect()
+    }
 }
 
 /// Where a front-matter string's characters lie in its file: the whole
