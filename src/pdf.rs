@@ -175,14 +175,10 @@ fn timeout(value: Option<std::ffi::OsString>) -> Result<Duration, PdfError> {
         return Ok(DEFAULT_TIMEOUT);
     };
     let text = value.to_string_lossy();
-    let seconds = text
-        .trim()
-        .parse()
-        .ok()
-        .and_then(|s| Duration::try_from_secs_f64(s).ok());
-    seconds
-        .filter(|d| !d.is_zero())
-        .ok_or_else(|| PdfError::BadTimeout(text.into_owned()))
+    match text.trim().parse().map(Duration::try_from_secs_f64) {
+        Ok(Ok(seconds)) if !seconds.is_zero() => Ok(seconds),
+        _ => Err(PdfError::BadTimeout(text.into_owned())),
+    }
 }
 
 /// One page of the built site, printed by one browser from one server.
@@ -250,20 +246,19 @@ impl Job<'_> {
         std::fs::create_dir_all(&profile).map_err(io(&profile))?;
         let out = std::path::absolute(out).map_err(|e| failed(e.to_string()))?;
         let _ = std::fs::remove_file(&out);
-        let mut command = Command::new(chromium);
-        command
-            .args(CHROMIUM_FLAGS)
-            .arg(format!("--proxy-server={}", self.server.proxy()))
-            .arg(flag("--user-data-dir=", &profile))
-            .arg(flag("--print-to-pdf=", &out))
-            .arg(self.server.url(self.page));
         // Output goes to a file rather than a pipe: a helper process that
         // keeps a pipe open would keep a reader waiting after the browser
         // is gone.
         let log = folder.join("chromium.log");
         let cannot_run = |e| failed(format!("cannot run it: {e}"));
         let file = std::fs::File::create(&log).map_err(&cannot_run)?;
+        let mut command = Command::new(chromium);
         command
+            .args(CHROMIUM_FLAGS)
+            .arg(format!("--proxy-server={}", self.server.proxy()))
+            .arg(flag("--user-data-dir=", &profile))
+            .arg(flag("--print-to-pdf=", &out))
+            .arg(self.server.url(self.page))
             .stdout(file.try_clone().map_err(&cannot_run)?)
             .stderr(file);
         let status = self.browser.run(command, "print the page", cannot_run)?;
@@ -342,25 +337,16 @@ fn read_pages(
     let bytes = std::fs::read(path).map_err(io(path))?;
     let pdf = ReadBack::parse(&bytes).map_err(unreadable)?;
     let destinations = pdf.destinations().map_err(unreadable)?;
-    let mut contents = Vec::new();
-    if !entries.is_empty() {
-        let outline = pdf.outline(&destinations).map_err(unreadable)?;
-        contents = contents_pages(entries, &outline, &destinations)?;
-    }
     let anchors = (marks.anchors().into_iter())
         .filter_map(|id| Some((id.to_string(), *destinations.get(id)?)))
         .collect();
-    Ok(Reading { contents, anchors })
-}
-
-/// The page of each contents entry: the page of the named destination its
-/// link makes (Chromium writes one for each id a link targets), else of the
-/// `outline` entry with its heading's text.
-fn contents_pages(
-    entries: &[(String, String)],
-    outline: &[(String, u32)],
-    destinations: &BTreeMap<String, u32>,
-) -> Result<Vec<u32>, PdfError> {
+    let mut outline = Vec::new();
+    if !entries.is_empty() {
+        outline = pdf.outline(&destinations).map_err(unreadable)?;
+    }
+    // The page of each contents entry: the page of the named destination its
+    // link makes (Chromium writes one for each id a link targets), else of
+    // the outline entry with its heading's text.
     let normal = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
     let page = |(id, heading): &(String, String)| {
         let by_heading = || outline.iter().find(|(t, _)| normal(t) == normal(heading));
@@ -371,7 +357,8 @@ fn contents_pages(
                 heading: heading.clone(),
             })
     };
-    entries.iter().map(page).collect()
+    let contents = entries.iter().map(page).collect::<Result<_, _>>()?;
+    Ok(Reading { contents, anchors })
 }
 
 /// A `<style>` that writes each contents entry's page number after it.

@@ -94,9 +94,7 @@ impl Marks {
     /// Takes in one start tag; `last_id` is the id of the nearest element
     /// before it that has one.
     fn take(&mut self, tag: Tag, last_id: &mut Option<String>) {
-        if let Some(of) = tag.pages_of {
-            self.listed.push(of);
-        }
+        self.listed.extend(tag.pages_of);
         let target = tag.href.as_deref().and_then(|h| h.strip_prefix('#'));
         let by = match (&tag.id, tag.note_id) {
             (Some(id), _) => Some(("id", id.clone(), id.clone())),

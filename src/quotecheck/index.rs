@@ -155,10 +155,8 @@ impl SourceText {
         let start = start + skip as isize;
         let slack = (piece.len() / 2 + 3) as isize;
         let clamp = |at: isize| at.clamp(0, self.words.len() as isize) as usize;
-        let (a, b) = (
-            clamp(start - slack),
-            clamp(start + piece.len() as isize + slack),
-        );
+        let a = clamp(start - slack);
+        let b = clamp(start + piece.len() as isize + slack);
         let source = &self.words[a..b];
         let (n, m) = (piece.len(), source.len());
         // cost[i][j]: the fewest changes that make the quote's first i words
