@@ -212,22 +212,20 @@ impl Marks {
     }
 
     /// The pages each target is referenced on, sorted, each once.
-    fn mentions(&self, pages: &BTreeMap<String, u32>) -> BTreeMap<&str, Vec<u32>> {
+    fn mentions(&self, pages: &BTreeMap<String, u32>) -> BTreeMap<&str, BTreeSet<u32>> {
         let mut on: BTreeMap<&str, BTreeSet<u32>> = BTreeMap::new();
         for r in &self.references {
             if let Some(&page) = pages.get(&r.at) {
                 on.entry(&r.target).or_default().insert(page);
             }
         }
-        (on.into_iter())
-            .map(|(target, pages)| (target, pages.into_iter().collect()))
-            .collect()
+        on
     }
 }
 
 /// Sorted pages as a reader expects them: runs of consecutive pages
 /// collapsed into ranges, `3, 5, 9–10`.
-fn ranges(pages: &[u32]) -> String {
+fn ranges<'a>(pages: impl IntoIterator<Item = &'a u32>) -> String {
     let mut runs: Vec<(u32, u32)> = Vec::new();
     for &page in pages {
         match runs.last_mut() {
