@@ -198,6 +198,26 @@ impl Staging {
             left_behind,
         })
     }
+
+    /// A new file at `rel` in the staging folder, and the folders it needs.
+    /// Once brief is asked to stop, new files are refused.
+    fn create(&self, rel: &str) -> std::io::Result<fs::File> {
+        let path = self.dir.join(rel);
+        if self.interrupted() {
+            let stop = std::io::ErrorKind::Interrupted;
+            Err(std::io::Error::new(stop, "brief was asked to stop"))
+        } else if !is_inside(rel) {
+            Err(std::io::Error::other("the path leaves the output folder"))
+        } else {
+            (path.parent().map_or(Ok(()), fs::create_dir_all))
+                .and_then(|()| fs::File::create(&path))
+        }
+    }
+
+    fn count(&self, bytes: usize) {
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(bytes, Ordering::Relaxed);
+    }
 }
 
 /// Removes what builds into `parent/name` left beside it when they were
@@ -268,28 +288,6 @@ impl Sink for Staging {
         out.flush().map_err(fail)?;
         self.count(bytes);
         Ok(())
-    }
-}
-
-impl Staging {
-    /// A new file at `rel` in the staging folder, and the folders it needs.
-    /// Once brief is asked to stop, new files are refused.
-    fn create(&self, rel: &str) -> std::io::Result<fs::File> {
-        let path = self.dir.join(rel);
-        if self.interrupted() {
-            let stop = std::io::ErrorKind::Interrupted;
-            Err(std::io::Error::new(stop, "brief was asked to stop"))
-        } else if !is_inside(rel) {
-            Err(std::io::Error::other("the path leaves the output folder"))
-        } else {
-            (path.parent().map_or(Ok(()), fs::create_dir_all))
-                .and_then(|()| fs::File::create(&path))
-        }
-    }
-
-    fn count(&self, bytes: usize) {
-        self.files.fetch_add(1, Ordering::Relaxed);
-        self.bytes.fetch_add(bytes, Ordering::Relaxed);
     }
 }
 

@@ -74,12 +74,10 @@ fn resolve(path: &Path) -> std::io::Result<PathBuf> {
         };
         let rest = absolute.strip_prefix(existing).unwrap_or(Path::new(""));
         for part in rest.components() {
-            match part {
-                Component::ParentDir => {
-                    resolved.pop();
-                }
-                Component::Normal(name) => resolved.push(name),
-                Component::CurDir | Component::RootDir | Component::Prefix(_) => {}
+            if part == Component::ParentDir {
+                resolved.pop();
+            } else if let Component::Normal(name) = part {
+                resolved.push(name);
             }
         }
         return Ok(resolved);
