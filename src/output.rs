@@ -131,9 +131,7 @@ impl Staging {
             _ => PathBuf::from("."),
         };
         fs::create_dir_all(&parent).map_err(io(&parent))?;
-        let name = out
-            .file_name()
-            .map_or("public".into(), |n| n.to_string_lossy());
+        let name = (out.file_name()).map_or("public".into(), |n| n.to_string_lossy());
         remove_stale(&parent, &name, out);
         let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
         let old = parent.join(format!(".{name}.old-{}", std::process::id()));

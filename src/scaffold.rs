@@ -91,9 +91,7 @@ pub fn new(root: &Path, kind: Kind, id: &str) -> Result<PathBuf, ScaffoldError> 
         }
         _ => (format!("{id}.md"), id.to_string()),
     };
-    let path = dir.join(name);
-    create(&path, &skeleton(kind, &id))?;
-    Ok(path)
+    create(&dir.join(name), &skeleton(kind, &id))
 }
 
 /// The front matter `brief new` writes for `kind`, from `scaffold/new/`, with
@@ -133,7 +131,7 @@ fn stems(dir: &Path) -> Result<Vec<String>, ScaffoldError> {
     Ok(stems)
 }
 
-/// Creates `path` with `text`, failing if it exists.
+/// Creates `path` with `text`, failing if it exists, and returns it.
 fn create(path: &Path, text: &str) -> Result<PathBuf, ScaffoldError> {
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent).map_err(io(parent))?;
