@@ -237,9 +237,8 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                 return Ok(1);
             }
             let mut out = std::io::stdout().lock();
-            (out.write_all(fragment.html.as_bytes())
-                .and_then(|()| out.flush()))
-            .map_err(|e| (2, format!("cannot write output: {e}")))?;
+            let written = (out.write_all(fragment.html.as_bytes())).and_then(|()| out.flush());
+            written.map_err(|e| (2, format!("cannot write output: {e}")))?;
             (0, None)
         }
     };
@@ -258,9 +257,8 @@ fn read_input(file: Option<&Path>) -> Result<(Vec<u8>, PathBuf), Failure> {
             .map_err(|e| (2, format!("cannot read {}: {e}", path.display()))),
         _ => {
             let mut bytes = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut bytes)
-                .map_err(|e| (2, format!("cannot read standard input: {e}")))?;
+            let read = std::io::stdin().read_to_end(&mut bytes);
+            read.map_err(|e| (2, format!("cannot read standard input: {e}")))?;
             Ok((bytes, PathBuf::from("<stdin>")))
         }
     }

@@ -131,9 +131,7 @@ impl Staging {
             _ => PathBuf::from("."),
         };
         fs::create_dir_all(&parent).map_err(io(&parent))?;
-        let name = out
-            .file_name()
-            .map_or("public".into(), |n| n.to_string_lossy());
+        let name = (out.file_name()).map_or("public".into(), |n| n.to_string_lossy());
         remove_stale(&parent, &name, out);
         let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
         let old = parent.join(format!(".{name}.old-{}", std::process::id()));
@@ -197,6 +195,26 @@ impl Staging {
             bytes: self.bytes.load(Ordering::Relaxed),
             left_behind,
         })
+    }
+
+    /// A new file at `rel` in the staging folder, and the folders it needs.
+    /// Once brief is asked to stop, new files are refused.
+    fn create(&self, rel: &str) -> std::io::Result<fs::File> {
+        let path = self.dir.join(rel);
+        if self.interrupted() {
+            let stop = std::io::ErrorKind::Interrupted;
+            Err(std::io::Error::new(stop, "brief was asked to stop"))
+        } else if !is_inside(rel) {
+            Err(std::io::Error::other("the path leaves the output folder"))
+        } else {
+            (path.parent().map_or(Ok(()), fs::create_dir_all))
+                .and_then(|()| fs::File::create(&path))
+        }
+    }
+
+    fn count(&self, bytes: usize) {
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(bytes, Ordering::Relaxed);
     }
 }
 
@@ -268,28 +286,6 @@ impl Sink for Staging {
         out.flush().map_err(fail)?;
         self.count(bytes);
         Ok(())
-    }
-}
-
-impl Staging {
-    /// A new file at `rel` in the staging folder, and the folders it needs.
-    /// Once brief is asked to stop, new files are refused.
-    fn create(&self, rel: &str) -> std::io::Result<fs::File> {
-        let path = self.dir.join(rel);
-        if self.interrupted() {
-            let stop = std::io::ErrorKind::Interrupted;
-            Err(std::io::Error::new(stop, "brief was asked to stop"))
-        } else if !is_inside(rel) {
-            Err(std::io::Error::other("the path leaves the output folder"))
-        } else {
-            (path.parent().map_or(Ok(()), fs::create_dir_all))
-                .and_then(|()| fs::File::create(&path))
-        }
-    }
-
-    fn count(&self, bytes: usize) {
-        self.files.fetch_add(1, Ordering::Relaxed);
-        self.bytes.fetch_add(bytes, Ordering::Relaxed);
     }
 }
 

@@ -66,12 +66,10 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, ScaffoldError> {
 /// A new section gets the next `NN-` number.
 pub fn new(root: &Path, kind: Kind, id: &str) -> Result<PathBuf, ScaffoldError> {
     if !is_valid_id(id) {
-        let suggestion = Some(slugify(id))
-            .filter(|s| is_valid_id(s))
-            .unwrap_or_else(|| "my-id".into());
+        let valid = Some(slugify(id)).filter(|s| is_valid_id(s));
         return Err(ScaffoldError::InvalidId {
             id: id.to_string(),
-            suggestion,
+            suggestion: valid.unwrap_or_else(|| "my-id".into()),
         });
     }
     if !root.join("briefing.toml").is_file() {
@@ -93,9 +91,7 @@ pub fn new(root: &Path, kind: Kind, id: &str) -> Result<PathBuf, ScaffoldError> 
         }
         _ => (format!("{id}.md"), id.to_string()),
     };
-    let path = dir.join(name);
-    create(&path, &skeleton(kind, &id))?;
-    Ok(path)
+    create(&dir.join(name), &skeleton(kind, &id))
 }
 
 /// The front matter `brief new` writes for `kind`, from `scaffold/new/`, with
@@ -135,17 +131,14 @@ fn stems(dir: &Path) -> Result<Vec<String>, ScaffoldError> {
     Ok(stems)
 }
 
-/// Creates `path` with `text`, failing if it exists.
+/// Creates `path` with `text`, failing if it exists, and returns it.
 fn create(path: &Path, text: &str) -> Result<PathBuf, ScaffoldError> {
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent).map_err(io(parent))?;
     }
-    let mut file = fs::File::create_new(path).map_err(|source| {
-        if source.kind() == std::io::ErrorKind::AlreadyExists {
-            ScaffoldError::Exists(path.to_path_buf())
-        } else {
-            io(path)(source).into()
-        }
+    let mut file = fs::File::create_new(path).map_err(|source| match source.kind() {
+        std::io::ErrorKind::AlreadyExists => ScaffoldError::Exists(path.to_path_buf()),
+        _ => io(path)(source).into(),
     })?;
     file.write_all(text.as_bytes()).map_err(io(path))?;
     Ok(path.to_path_buf())

@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 use std::error::Error as _;
-use std::path::{Path, PathBuf};
+use std::path::{MAIN_SEPARATOR, Path, PathBuf};
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -77,14 +77,9 @@ impl Theme {
     /// it; its templates compiled, or taken from `cache` when they are as
     /// they were in the last build.
     pub fn load(root: Option<&Path>, cache: Option<&Cache>) -> Result<Theme, ThemeError> {
-        let mut templates: BTreeMap<String, String> = TEMPLATES
-            .iter()
-            .map(|(n, t)| (n.to_string(), t.to_string()))
-            .collect();
-        let mut statics: BTreeMap<String, Vec<u8>> = STATIC
-            .iter()
-            .map(|(n, t)| (n.to_string(), t.as_bytes().to_vec()))
-            .collect();
+        let mut templates = BTreeMap::from(TEMPLATES.map(|(n, t)| (n.to_string(), t.to_string())));
+        let mut statics =
+            BTreeMap::from(STATIC.map(|(n, t)| (n.to_string(), t.as_bytes().to_vec())));
         if let Some(root) = root {
             for (name, bytes) in read_dir(root, "templates")? {
                 let text = String::from_utf8(bytes).map_err(|_| {
@@ -105,10 +100,7 @@ impl Theme {
                 .map_err(|e| ThemeError::Template(chain(&e)))?;
             Ok(Arc::new(tera))
         };
-        let tera = match cache {
-            Some(cache) => cache.themes.get_or_make(digest, compile)?,
-            None => compile()?,
-        };
+        let tera = cache.map_or_else(compile, |cache| cache.themes.get_or_make(digest, compile))?;
         Ok(Theme {
             tera,
             digest,
@@ -200,9 +192,7 @@ fn read_dir(root: &Path, folder: &str) -> Result<Vec<(String, Vec<u8>)>, ThemeEr
             continue;
         }
         let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
-        let name = rel
-            .to_string_lossy()
-            .replace(std::path::MAIN_SEPARATOR, "/");
+        let name = rel.to_string_lossy().replace(MAIN_SEPARATOR, "/");
         let bytes = std::fs::read(entry.path()).map_err(io(entry.path()))?;
         out.push((name, bytes));
     }

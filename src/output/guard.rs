@@ -38,10 +38,8 @@ pub enum Overlap {
 /// it points at. Any command that writes (a build, a PDF) can ask this.
 pub fn overlap(root: &Path, out: &Path) -> std::io::Result<Option<Overlap>> {
     let target = match (out.parent(), out.file_name()) {
-        (Some(parent), Some(name)) if parent.as_os_str().is_empty() => {
-            resolve(Path::new("."))?.join(name)
-        }
-        (Some(parent), Some(name)) => resolve(parent)?.join(name),
+        // A bare name's parent is empty: the current folder.
+        (Some(parent), Some(name)) => resolve(&Path::new(".").join(parent))?.join(name),
         _ => resolve(out)?,
     };
     let root = resolve(root)?;
@@ -74,12 +72,10 @@ fn resolve(path: &Path) -> std::io::Result<PathBuf> {
         };
         let rest = absolute.strip_prefix(existing).unwrap_or(Path::new(""));
         for part in rest.components() {
-            match part {
-                Component::ParentDir => {
-                    resolved.pop();
-                }
-                Component::Normal(name) => resolved.push(name),
-                Component::CurDir | Component::RootDir | Component::Prefix(_) => {}
+            if part == Component::ParentDir {
+                resolved.pop();
+            } else if let Component::Normal(name) = part {
+                resolved.push(name);
             }
         }
         return Ok(resolved);

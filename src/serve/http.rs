@@ -97,9 +97,8 @@ fn read_head(stream: &mut TcpStream) -> Option<String> {
     while !head.windows(4).any(|w| w == b"\r\n\r\n") {
         let left = deadline.checked_duration_since(std::time::Instant::now())?;
         // A zero timeout means none at all to the standard library.
-        stream
-            .set_read_timeout(Some(left.max(Duration::from_millis(1))))
-            .ok()?;
+        let timeout = left.max(Duration::from_millis(1));
+        stream.set_read_timeout(Some(timeout)).ok()?;
         let n = stream.read(&mut buf).ok()?;
         if n == 0 || head.len() + n > MAX_HEAD {
             return None;
@@ -165,11 +164,8 @@ impl Reply {
 }
 
 pub fn plain(status: u16, text: &str) -> Reply {
-    reply(
-        status,
-        "text/plain; charset=utf-8",
-        format!("{text}\n").into_bytes(),
-    )
+    let body = format!("{text}\n").into_bytes();
+    reply(status, "text/plain; charset=utf-8", body)
 }
 
 pub fn reply(status: u16, kind: &str, body: Vec<u8>) -> Reply {

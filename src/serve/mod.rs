@@ -21,12 +21,13 @@ use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::sync::mpsc::{Receiver, channel};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use notify_debouncer_full::notify::{EventKind, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, DebouncedEvent, RecommendedCache, new_debouncer};
 
+use crate::cache::lock;
 use crate::incremental::Incremental;
 use crate::output::INPUTS;
 use crate::{BuildOptions, diagnostics};
@@ -72,36 +73,32 @@ struct State {
 
 impl State {
     fn status(&self) -> Status {
-        self.now.lock().map(|now| now.1.clone()).unwrap_or_default()
+        lock(&self.now).1.clone()
     }
 
     fn files(&self) -> Arc<Files> {
-        (self.now.lock())
-            .map(|now| Arc::clone(&now.0))
-            .unwrap_or_default()
+        Arc::clone(&lock(&self.now).0)
     }
 
     /// Waits until the status version passes `since`, or `timeout`.
     fn wait(&self, since: u64, timeout: Duration) -> Status {
-        let Ok(now) = self.now.lock() else {
-            return Status::default();
-        };
+        let now = lock(&self.now);
         let waited = (self.changed).wait_timeout_while(now, timeout, |now| now.1.version <= since);
-        waited.map(|(now, _)| now.1.clone()).unwrap_or_default()
+        let (now, _) = waited.unwrap_or_else(PoisonError::into_inner);
+        now.1.clone()
     }
 
     fn publish(&self, files: Option<Arc<Files>>, error: Option<String>) {
-        if let Ok(mut now) = self.now.lock() {
-            let (served, status) = &mut *now;
-            if let Some(files) = files {
-                *served = files;
-            }
-            status.version += 1;
-            if error.is_none() {
-                status.built = status.version;
-            }
-            status.error = error;
+        let mut now = lock(&self.now);
+        let (served, status) = &mut *now;
+        if let Some(files) = files {
+            *served = files;
         }
+        status.version += 1;
+        if error.is_none() {
+            status.built = status.version;
+        }
+        status.error = error;
         self.changed.notify_all();
     }
 }
@@ -128,6 +125,7 @@ pub fn serve(root: &Path, port: u16, quiet: bool) -> Result<(), crate::Error> {
         root: root.clone(),
         debouncer,
         folders: BTreeSet::new(),
+        rx,
     };
     watcher.refresh()?;
     let root_shown = root.display();
@@ -137,11 +135,9 @@ pub fn serve(root: &Path, port: u16, quiet: bool) -> Result<(), crate::Error> {
     let http_state = Arc::clone(&state);
     std::thread::spawn(move || {
         let never = AtomicBool::new(false);
-        http::run(listener, &never, move |request| {
-            routes::respond(request, &http_state)
-        })
+        http::run(listener, &never, move |r| routes::respond(r, &http_state))
     });
-    watcher.run(&mut site, &state, &log, &rx);
+    watcher.run(&mut site, &state, &log);
     Ok(())
 }
 
@@ -152,12 +148,10 @@ pub fn serve(root: &Path, port: u16, quiet: bool) -> Result<(), crate::Error> {
 const DEBOUNCE: Duration = Duration::from_millis(5);
 
 fn bind(port: u16) -> Result<TcpListener, ServeError> {
-    TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], port))).map_err(|source| {
-        if source.kind() == std::io::ErrorKind::AddrInUse {
-            ServeError::PortInUse(port)
-        } else {
-            ServeError::Bind { port, source }
-        }
+    let address = SocketAddr::from(([127, 0, 0, 1], port));
+    TcpListener::bind(address).map_err(|source| match source.kind() {
+        std::io::ErrorKind::AddrInUse => ServeError::PortInUse(port),
+        _ => ServeError::Bind { port, source },
     })
 }
 
@@ -172,11 +166,12 @@ fn is_source(root: &Path, path: &Path) -> bool {
 /// The file watches of one site: the root itself (not recursively, for
 /// `briefing.toml`, since editors often replace a file rather than write into
 /// it) and each of `content/`, `templates/`, `static/` and `sources/` that exists, added
-/// when such a folder appears after serving began.
+/// when such a folder appears after serving began; and the events they send.
 struct Watcher {
     root: PathBuf,
     debouncer: Debouncer,
     folders: BTreeSet<PathBuf>,
+    rx: Receiver<DebounceEventResult>,
 }
 
 impl Watcher {
@@ -200,17 +195,11 @@ impl Watcher {
     }
 
     /// Rebuilds on every batch of source changes, until the watcher goes away.
-    fn run(
-        &mut self,
-        site: &mut Incremental,
-        state: &State,
-        log: &Log,
-        rx: &Receiver<DebounceEventResult>,
-    ) {
-        while let Ok(events) = rx.recv() {
+    fn run(&mut self, site: &mut Incremental, state: &State, log: &Log) {
+        while let Ok(events) = self.rx.recv() {
             let mut relevant = changes_sources(&self.root, &events, log);
             // Coalesce whatever else arrived meanwhile into the same rebuild.
-            while let Ok(more) = rx.try_recv() {
+            while let Ok(more) = self.rx.try_recv() {
                 relevant |= changes_sources(&self.root, &more, log);
             }
             if let Err(err) = self.refresh() {

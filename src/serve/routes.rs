@@ -125,10 +125,7 @@ fn events(query: &str, state: &State) -> Reply {
         .split('&')
         .find_map(|kv| kv.strip_prefix("since="))
         .and_then(|v| v.parse::<u64>().ok());
-    let status = match since {
-        Some(since) => state.wait(since, POLL),
-        None => state.status(),
-    };
+    let status = since.map_or_else(|| state.status(), |since| state.wait(since, POLL));
     let body = serde_json::to_vec(&status).unwrap_or_default();
     reply(200, "application/json", body)
 }
