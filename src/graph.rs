@@ -283,10 +283,8 @@ fn placement_warnings(
         let Some(&Some(index)) = speaker.filter(|_| key.kind == Kind::Quote) else {
             continue;
         };
-        let speaker = EntityKey {
-            kind: Kind::Party,
-            index,
-        };
+        let kind = Kind::Party;
+        let speaker = EntityKey { kind, index };
         // On the speaker's own page, the page names the speaker.
         let nearby = page.page == PageId::Entity(speaker)
             || bound().any(|(other, key)| {

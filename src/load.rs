@@ -192,20 +192,12 @@ fn entity<M: Meta>(
     out: &mut Vec<Diagnostic>,
 ) -> Result<Entity<M>, Diagnostic> {
     let (file, text) = (content.file, files.text(content.file));
-    let split = frontmatter::split(file, text)?;
+    let split = &frontmatter::split(file, text)?;
     check_id(file, M::KIND, &id)?;
-    let mut meta: M = frontmatter::parse(file, text, &split)?;
-    let at = Fill {
-        file,
-        text,
-        split: &split,
-    };
-    meta.check(&at, out);
-    Ok(Entity {
-        id,
-        meta,
-        doc: doc(file, &split),
-    })
+    let mut meta: M = frontmatter::parse(file, text, split)?;
+    meta.check(&Fill { file, text, split }, out);
+    let doc = doc(file, split);
+    Ok(Entity { id, meta, doc })
 }
 
 /// Where a file's front matter is, for [`Meta::check`]'s diagnostics.

@@ -295,22 +295,21 @@ impl Briefing {
     }
 
     pub fn id(&self, key: EntityKey) -> &str {
-        match key.kind {
-            Kind::Section => &self.sections[key.index].id,
-            Kind::Party => &self.parties[key.index].id,
-            Kind::Clause => &self.clauses[key.index].id,
-            Kind::Quote => &self.quotes[key.index].id,
-            Kind::Event => &self.events[key.index].id,
-        }
+        self.id_and_doc(key).0
     }
 
     pub fn doc(&self, key: EntityKey) -> Doc {
+        self.id_and_doc(key).1
+    }
+
+    fn id_and_doc(&self, key: EntityKey) -> (&str, Doc) {
+        let i = key.index;
         match key.kind {
-            Kind::Section => self.sections[key.index].doc,
-            Kind::Party => self.parties[key.index].doc,
-            Kind::Clause => self.clauses[key.index].doc,
-            Kind::Quote => self.quotes[key.index].doc,
-            Kind::Event => self.events[key.index].doc,
+            Kind::Section => (&self.sections[i].id, self.sections[i].doc),
+            Kind::Party => (&self.parties[i].id, self.parties[i].doc),
+            Kind::Clause => (&self.clauses[i].id, self.clauses[i].doc),
+            Kind::Quote => (&self.quotes[i].id, self.quotes[i].doc),
+            Kind::Event => (&self.events[i].id, self.events[i].doc),
         }
     }
 

@@ -270,10 +270,8 @@ fn slot_of(depth: usize, path: &Path) -> Option<Slot> {
         1 if name == "_index.md" => Some(Slot::Front),
         2 => {
             let folder = path.parent()?.file_name()?.to_str()?;
-            Kind::ALL
-                .into_iter()
-                .find(|k| k.dir() == folder)
-                .map(Slot::Entity)
+            let kind = Kind::ALL.into_iter().find(|k| k.dir() == folder);
+            kind.map(Slot::Entity)
         }
         _ => None,
     }
