@@ -240,11 +240,10 @@ impl Meta for ClauseMeta {
         // A side the status does not need may be left blank, as `brief new`
         // writes it; one it needs is required, and its absence is `resolve`'s
         // to report.
-        if self.status == Status::Added {
-            drop_blank(&mut self.before);
-        }
-        if self.status == Status::Removed {
-            drop_blank(&mut self.after);
+        match self.status {
+            Status::Added => drop_blank(&mut self.before),
+            Status::Removed => drop_blank(&mut self.after),
+            Status::Changed | Status::Unchanged => {}
         }
         let help = "give the term a short title, e.g. \"Revenue share\"";
         at.required("title", &self.title, help, out);
@@ -317,11 +316,8 @@ fn drop_blank(text: &mut Option<String>) {
 /// The first or the last day `date` can mean, as (year, month, day), with
 /// `(month, day)` where it names none: "2030" runs from (1, 1) to (12, 31).
 fn bound(date: &Date, (month, day): (u8, u8)) -> (u16, u8, u8) {
-    (
-        date.year(),
-        date.month().unwrap_or(month),
-        date.day().unwrap_or(day),
-    )
+    let (month, day) = (date.month().unwrap_or(month), date.day().unwrap_or(day));
+    (date.year(), month, day)
 }
 
 /// `03-enterprise` → (Some(3), "enterprise"); `intro` → (None, "intro").

@@ -261,9 +261,8 @@ impl Briefing {
     }
 
     pub fn lookup(&self, kind: Kind, id: &str) -> Option<EntityKey> {
-        self.ids[kind as usize]
-            .get(id)
-            .map(|&index| EntityKey { kind, index })
+        let index = *self.ids[kind as usize].get(id)?;
+        Some(EntityKey { kind, index })
     }
 
     /// Every id of `kind`, in no particular order.

@@ -100,11 +100,8 @@ impl Known {
     /// it had, and its modification time is old enough to trust.
     fn kept(&self, path: &Path, stamp: Option<Stamp>) -> Option<Arc<String>> {
         let ((kept, text), now) = (self.files.get(path)?, stamp?);
-        let trusted = self
-            .read_at
-            .and_then(|at| at.checked_sub(TRUST_MODIFIED_BEFORE))
-            .is_some_and(|line| now.modified < line);
-        (trusted && *kept == now).then(|| Arc::clone(text))
+        let trusted_before = self.read_at?.checked_sub(TRUST_MODIFIED_BEFORE)?;
+        (now.modified < trusted_before && *kept == now).then(|| Arc::clone(text))
     }
 }
 
@@ -241,11 +238,8 @@ fn walk(
         if hidden || !entry.file_type().is_file() || path.extension().is_none_or(|e| e != "md") {
             continue;
         }
-        if linked
-            && !path
-                .canonicalize()
-                .is_ok_and(|p| p.starts_with(&canonical_root))
-        {
+        let inside = || (path.canonicalize()).is_ok_and(|p| p.starts_with(&canonical_root));
+        if linked && !inside() {
             let message = "this file links to a place outside the site folder";
             let help = "copy the file into content/ instead of linking to it";
             let refused = Diagnostic::error("outside-site", 0, 0..0, message);
