@@ -41,11 +41,8 @@ impl Mention {
     /// Element id of the reference on its page (`m-party-openai-2`).
     pub fn anchor<'a>(&self, briefing: &'a Briefing) -> Anchor<'a> {
         // A bound reference names its entity's id exactly.
-        Anchor {
-            kind: self.entity.kind,
-            id: briefing.id(self.entity),
-            nth: self.nth,
-        }
+        let (kind, id, nth) = (self.entity.kind, briefing.id(self.entity), self.nth);
+        Anchor { kind, id, nth }
     }
 }
 
@@ -139,9 +136,8 @@ impl Graph {
             relations,
             ..Graph::default()
         };
-        graph.digests = (pages.iter())
-            .filter_map(|page| Some((page.page, page.digests?)))
-            .collect();
+        let digests = (pages.iter()).filter_map(|page| Some((page.page, page.digests?)));
+        graph.digests = digests.collect();
         // Each page's mentions are taken from its scan in parallel
         // (dropping what the scan kept for itself with the thread that made
         // it), then laid end to end.
@@ -190,11 +186,8 @@ impl Graph {
         let (parties, clauses) = (briefing.parties.len(), briefing.clauses.len());
         let r = &self.relations;
         let about = |kind: Kind| {
-            (r.quote_about.iter()).map(move |keys| {
-                keys.iter()
-                    .filter(move |k| k.kind == kind)
-                    .map(|k| &k.index)
-            })
+            let of_kind = move |key: &&EntityKey| key.kind == kind;
+            (r.quote_about.iter()).map(move |keys| keys.iter().filter(of_kind).map(|k| &k.index))
         };
         self.party_clauses = invert(parties, &r.clause_parties);
         self.party_quotes = invert(parties, &r.quote_speaker);

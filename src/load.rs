@@ -34,9 +34,8 @@ pub fn load(sources: &Sources, cache: Option<&Cache>) -> (Option<Briefing>, Vec<
     let files = &sources.files;
     let config = parse_config(files, sources.config_file, &mut diagnostics);
     let mut loaded = Briefing::default();
-    loaded.front = (sources.content.iter())
-        .find(|content| content.slot == Slot::Front)
-        .and_then(|content| front(files, content, &mut diagnostics));
+    let front_page = (sources.content.iter()).find(|content| content.slot == Slot::Front);
+    loaded.front = front_page.and_then(|content| front(files, content, &mut diagnostics));
     loaded.sections = entities(sources, cache, &mut diagnostics);
     loaded.parties = entities(sources, cache, &mut diagnostics);
     loaded.clauses = entities(sources, cache, &mut diagnostics);

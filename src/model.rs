@@ -272,9 +272,8 @@ impl Briefing {
 
     /// Every entity, kind by kind, in each kind's order.
     pub fn keys(&self) -> impl Iterator<Item = EntityKey> + '_ {
-        Kind::ALL
-            .into_iter()
-            .flat_map(move |kind| (0..self.len(kind)).map(move |index| EntityKey { kind, index }))
+        let keys = move |kind| (0..self.len(kind)).map(move |index| EntityKey { kind, index });
+        Kind::ALL.into_iter().flat_map(keys)
     }
 
     /// Where `key` comes in [`Briefing::keys`].
