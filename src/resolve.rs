@@ -232,8 +232,10 @@ impl Cx<'_> {
         let named = "named in `about`";
         // Each way `value` can fail gives the code, message, label and help
         // of its error.
-        let (code, message, label, help) = if let Some((prefix, id)) = value.split_once(':') {
-            match Kind::from_prefix(prefix) {
+        let party = self.briefing.lookup(Kind::Party, value);
+        let clause = self.briefing.lookup(Kind::Clause, value);
+        let (code, message, label, help) = match (value.split_once(':'), party, clause) {
+            (Some((prefix, id)), _, _) => match Kind::from_prefix(prefix) {
                 Some(kind @ (Kind::Party | Kind::Clause)) => {
                     return self.lookup(kind, id, doc.file, span, Some("about"));
                 }
@@ -243,31 +245,25 @@ impl Cx<'_> {
                     "here",
                     Some("write `party:ID`, `clause:ID` or a bare id".to_string()),
                 ),
-            }
-        } else {
-            let party = self.briefing.lookup(Kind::Party, value);
-            let clause = self.briefing.lookup(Kind::Clause, value);
-            match (party, clause) {
-                (Some(key), None) | (None, Some(key)) => return Some(key),
-                (Some(_), Some(_)) => (
-                    "ambiguous-id",
-                    format!("`{value}` names both a party and a clause"),
-                    "ambiguous",
-                    Some(format!("write `party:{value}` or `clause:{value}`")),
-                ),
-                (None, None) => {
-                    let mut kinds = [Kind::Party, Kind::Clause].into_iter();
-                    let ids =
-                        (self.briefing.ids(Kind::Party)).chain(self.briefing.ids(Kind::Clause));
-                    match kinds.find_map(|kind| self.not_loaded(kind, value)) {
-                        Some(message) => (NOT_LOADED, message, named, None),
-                        None => (
-                            "unknown-id",
-                            format!("no party or clause has the id `{value}`"),
-                            named,
-                            suggest(value, ids).map(|s| format!("did you mean `{s}`?")),
-                        ),
-                    }
+            },
+            (None, Some(key), None) | (None, None, Some(key)) => return Some(key),
+            (None, Some(_), Some(_)) => (
+                "ambiguous-id",
+                format!("`{value}` names both a party and a clause"),
+                "ambiguous",
+                Some(format!("write `party:{value}` or `clause:{value}`")),
+            ),
+            (None, None, None) => {
+                let mut kinds = [Kind::Party, Kind::Clause].into_iter();
+                let ids = (self.briefing.ids(Kind::Party)).chain(self.briefing.ids(Kind::Clause));
+                match kinds.find_map(|kind| self.not_loaded(kind, value)) {
+                    Some(message) => (NOT_LOADED, message, named, None),
+                    None => (
+                        "unknown-id",
+                        format!("no party or clause has the id `{value}`"),
+                        named,
+                        suggest(value, ids).map(|s| format!("did you mean `{s}`?")),
+                    ),
                 }
             }
         };
