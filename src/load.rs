@@ -159,14 +159,12 @@ fn kept_or<M: Meta>(
     };
     let head = &text[..split.body_start];
     let key = digest(&(M::KIND, content.file, &content.stem, head));
-    let kept = cache.fronts.get_or_make(key, || {
+    let Ok(kept) = cache.fronts.get_or_make(key, || {
         Ok::<_, Infallible>(Arc::new(parse()) as Arc<dyn Any + Send + Sync>)
     });
     // The kind is part of the key, so what is kept under it is a `Parsed<M>`.
-    match kept.map(|kept| kept.downcast::<Parsed<M>>()) {
-        Ok(Ok(parsed)) => Arc::unwrap_or_clone(parsed),
-        _ => parse(),
-    }
+    let kept = kept.downcast::<Parsed<M>>();
+    kept.map_or_else(|_| parse(), Arc::unwrap_or_clone)
 }
 
 /// A file's entity, if its front matter parsed, and what was found in it.
