@@ -129,9 +129,8 @@ impl Graph {
         // Where each reference stands is only for the warnings: they are
         // made from the scans, rather than kept with each of hundreds of
         // thousands of mentions for the build.
-        let mut warnings: Vec<Diagnostic> = (pages.par_iter())
-            .flat_map_iter(|page| placement_warnings(briefing, &relations, page))
-            .collect();
+        let of_page = |page: &PageRefs| placement_warnings(briefing, &relations, page);
+        let mut warnings: Vec<Diagnostic> = (pages.par_iter()).flat_map_iter(of_page).collect();
         let mut graph = Graph {
             relations,
             ..Graph::default()
@@ -141,19 +140,18 @@ impl Graph {
         // Each page's mentions are taken from its scan in parallel
         // (dropping what the scan kept for itself with the thread that made
         // it), then laid end to end.
-        graph.mentions = (pages.into_par_iter())
-            .flat_map_iter(|page| {
-                (page.refs.into_iter().zip(page.bound)).filter_map(move |(r, bound)| {
-                    Some(Mention {
-                        page: page.page,
-                        entity: bound?,
-                        nth: r.nth,
-                        snippet: r.snippet,
-                        embed: r.embed,
-                    })
+        let mentions = (pages.into_par_iter()).flat_map_iter(|page| {
+            (page.refs.into_iter().zip(page.bound)).filter_map(move |(r, bound)| {
+                Some(Mention {
+                    page: page.page,
+                    entity: bound?,
+                    nth: r.nth,
+                    snippet: r.snippet,
+                    embed: r.embed,
                 })
             })
-            .collect();
+        });
+        graph.mentions = mentions.collect();
         graph.by_entity = Kind::ALL.map(|kind| vec![Vec::new(); briefing.len(kind)]);
         for (n, m) in graph.mentions.iter().enumerate() {
             graph.by_entity[m.entity.kind as usize][m.entity.index].push(n);
