@@ -100,10 +100,8 @@ impl DateView {
             (Some(m), None) => format!("{} {:04}", month(m), date.year()),
             (None, _) => format!("{:04}", date.year()),
         };
-        DateView {
-            iso: date.to_string(),
-            human,
-        }
+        let iso = date.to_string();
+        DateView { iso, human }
     }
 }
 

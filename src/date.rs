@@ -54,26 +54,19 @@ impl Date {
         let Some(year) = year.and_then(|y| digits(y, 4)) else {
             return Err(String::new());
         };
-        let month = match (month, rest) {
+        let month = match (month.map(|m| digits(m, 2)), rest) {
             (None, _) => None,
-            (Some(m), None) => match digits(m, 2) {
-                Some(month @ 1..=12) => Some(month),
-                Some(_) => return Err("months run from 01 to 12".to_string()),
-                None => return Err(String::new()),
-            },
+            (Some(Some(month @ 1..=12)), None) => Some(month),
+            (Some(Some(_)), None) => return Err("months run from 01 to 12".to_string()),
             // A whole day in quotes is the likeliest slip of all.
-            (Some(_), Some(_)) => match s.parse::<toml::value::Datetime>() {
-                Ok(dt) if Date::from_toml(&dt).is_ok() => {
-                    return Err(format!("a full date is written without quotes: {s}"));
-                }
-                _ => return Err(String::new()),
-            },
+            (Some(_), Some(_)) if s.parse().is_ok_and(|dt| Date::from_toml(&dt).is_ok()) => {
+                return Err(format!("a full date is written without quotes: {s}"));
+            }
+            _ => return Err(String::new()),
         };
-        Ok(Date {
-            year,
-            month,
-            day: None,
-        })
+        // The string forms never name a day.
+        let day = None;
+        Ok(Date { year, month, day })
     }
 
     /// Reads a TOML date. A time of day or an offset is more than a date says,

@@ -124,14 +124,10 @@ impl Files {
 /// The candidate closest to `wanted`, if it is close enough to be a plausible typo.
 pub fn suggest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (wanted.chars().count() / 3).clamp(1, 4);
-    candidates
-        .into_iter()
-        .map(|c| (strsim::damerau_levenshtein(wanted, c), c))
-        .filter(|&(d, c)| {
-            d <= limit || (c.len() > 3 && (c.starts_with(wanted) || wanted.starts_with(c)))
-        })
-        .min()
-        .map(|(_, c)| c)
+    let prefix = |c: &str| c.len() > 3 && (c.starts_with(wanted) || wanted.starts_with(c));
+    let scored = (candidates.into_iter()).map(|c| (strsim::damerau_levenshtein(wanted, c), c));
+    let near = scored.filter(|&(d, c)| d <= limit || prefix(c));
+    near.min().map(|(_, c)| c)
 }
 
 /// Renders diagnostics as plain text in the form
@@ -145,9 +141,8 @@ pub fn render(files: &Files, diagnostics: &[Diagnostic]) -> String {
     let mut out = String::new();
     for d in diagnostics {
         let (path, text) = &files.entries[d.file];
-        let file = db
-            .entry(d.file)
-            .or_insert_with(|| SimpleFile::new(path.display().to_string(), text.as_str()));
+        let new = || SimpleFile::new(path.display().to_string(), text.as_str());
+        let file = db.entry(d.file).or_insert_with(new);
         let start = text.floor_char_boundary(d.span.start);
         let end = text.ceil_char_boundary(d.span.end.max(start));
         let report = Report::new(d.severity)

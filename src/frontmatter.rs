@@ -36,9 +36,8 @@ pub fn split(file: FileId, text: &str) -> Result<Split, Diagnostic> {
         let help =
             "replace both `---` lines with `+++` and write the keys as TOML (`title = \"...\"`)";
         let error = Diagnostic::error("yaml-front-matter", file, opening, message);
-        return Err(error
-            .with_label("YAML front matter starts here")
-            .with_help(help));
+        let label = "YAML front matter starts here";
+        return Err(error.with_label(label).with_help(help));
     }
     if first.trim_end() != "+++" {
         return Ok(Split::default());
@@ -57,10 +56,9 @@ pub fn split(file: FileId, text: &str) -> Result<Split, Diagnostic> {
     }
     let message = "front matter is not closed";
     let error = Diagnostic::error("unterminated-front-matter", file, opening, message);
+    let label = "this `+++` has no closing `+++` line";
     let help = "end the front matter with a line holding only `+++`";
-    Err(error
-        .with_label("this `+++` has no closing `+++` line")
-        .with_help(help))
+    Err(error.with_label(label).with_help(help))
 }
 
 /// Deserialises the front matter of `text` (as found by [`split`]) into `T`.
@@ -95,9 +93,8 @@ pub fn value_spans(text: &str, split: &Split) -> BTreeMap<String, Range<usize>> 
     let table: BTreeMap<String, toml::Spanned<toml::Value>> =
         toml::from_str(source).unwrap_or_default();
     let shift = |span: Range<usize>| range.start + span.start..range.start + span.end;
-    (table.into_iter())
-        .map(|(key, value)| (key, shift(value.span())))
-        .collect()
+    let spans = (table.into_iter()).map(|(key, value)| (key, shift(value.span())));
+    spans.collect()
 }
 
 /// Turns one of toml/serde's messages into a diagnostic with a plain message and,

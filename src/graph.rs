@@ -41,11 +41,8 @@ impl Mention {
     /// Element id of the reference on its page (`m-party-openai-2`).
     pub fn anchor<'a>(&self, briefing: &'a Briefing) -> Anchor<'a> {
         // A bound reference names its entity's id exactly.
-        Anchor {
-            kind: self.entity.kind,
-            id: briefing.id(self.entity),
-            nth: self.nth,
-        }
+        let (kind, id, nth) = (self.entity.kind, briefing.id(self.entity), self.nth);
+        Anchor { kind, id, nth }
     }
 }
 
@@ -132,32 +129,29 @@ impl Graph {
         // Where each reference stands is only for the warnings: they are
         // made from the scans, rather than kept with each of hundreds of
         // thousands of mentions for the build.
-        let mut warnings: Vec<Diagnostic> = (pages.par_iter())
-            .flat_map_iter(|page| placement_warnings(briefing, &relations, page))
-            .collect();
+        let of_page = |page: &PageRefs| placement_warnings(briefing, &relations, page);
+        let mut warnings: Vec<Diagnostic> = (pages.par_iter()).flat_map_iter(of_page).collect();
         let mut graph = Graph {
             relations,
             ..Graph::default()
         };
-        graph.digests = (pages.iter())
-            .filter_map(|page| Some((page.page, page.digests?)))
-            .collect();
+        let digests = (pages.iter()).filter_map(|page| Some((page.page, page.digests?)));
+        graph.digests = digests.collect();
         // Each page's mentions are taken from its scan in parallel
         // (dropping what the scan kept for itself with the thread that made
         // it), then laid end to end.
-        graph.mentions = (pages.into_par_iter())
-            .flat_map_iter(|page| {
-                (page.refs.into_iter().zip(page.bound)).filter_map(move |(r, bound)| {
-                    Some(Mention {
-                        page: page.page,
-                        entity: bound?,
-                        nth: r.nth,
-                        snippet: r.snippet,
-                        embed: r.embed,
-                    })
+        let mentions = (pages.into_par_iter()).flat_map_iter(|page| {
+            (page.refs.into_iter().zip(page.bound)).filter_map(move |(r, bound)| {
+                Some(Mention {
+                    page: page.page,
+                    entity: bound?,
+                    nth: r.nth,
+                    snippet: r.snippet,
+                    embed: r.embed,
                 })
             })
-            .collect();
+        });
+        graph.mentions = mentions.collect();
         graph.by_entity = Kind::ALL.map(|kind| vec![Vec::new(); briefing.len(kind)]);
         for (n, m) in graph.mentions.iter().enumerate() {
             graph.by_entity[m.entity.kind as usize][m.entity.index].push(n);
@@ -190,11 +184,8 @@ impl Graph {
         let (parties, clauses) = (briefing.parties.len(), briefing.clauses.len());
         let r = &self.relations;
         let about = |kind: Kind| {
-            (r.quote_about.iter()).map(move |keys| {
-                keys.iter()
-                    .filter(move |k| k.kind == kind)
-                    .map(|k| &k.index)
-            })
+            let of_kind = move |key: &&EntityKey| key.kind == kind;
+            (r.quote_about.iter()).map(move |keys| keys.iter().filter(of_kind).map(|k| &k.index))
         };
         self.party_clauses = invert(parties, &r.clause_parties);
         self.party_quotes = invert(parties, &r.quote_speaker);
@@ -283,10 +274,8 @@ fn placement_warnings(
         let Some(&Some(index)) = speaker.filter(|_| key.kind == Kind::Quote) else {
             continue;
         };
-        let speaker = EntityKey {
-            kind: Kind::Party,
-            index,
-        };
+        let kind = Kind::Party;
+        let speaker = EntityKey { kind, index };
         // On the speaker's own page, the page names the speaker.
         let nearby = page.page == PageId::Entity(speaker)
             || bound().any(|(other, key)| {

@@ -34,9 +34,8 @@ pub fn load(sources: &Sources, cache: Option<&Cache>) -> (Option<Briefing>, Vec<
     let files = &sources.files;
     let config = parse_config(files, sources.config_file, &mut diagnostics);
     let mut loaded = Briefing::default();
-    loaded.front = (sources.content.iter())
-        .find(|content| content.slot == Slot::Front)
-        .and_then(|content| front(files, content, &mut diagnostics));
+    let front_page = (sources.content.iter()).find(|content| content.slot == Slot::Front);
+    loaded.front = front_page.and_then(|content| front(files, content, &mut diagnostics));
     loaded.sections = entities(sources, cache, &mut diagnostics);
     loaded.parties = entities(sources, cache, &mut diagnostics);
     loaded.clauses = entities(sources, cache, &mut diagnostics);
@@ -160,14 +159,12 @@ fn kept_or<M: Meta>(
     };
     let head = &text[..split.body_start];
     let key = digest(&(M::KIND, content.file, &content.stem, head));
-    let kept = cache.fronts.get_or_make(key, || {
+    let Ok(kept) = cache.fronts.get_or_make(key, || {
         Ok::<_, Infallible>(Arc::new(parse()) as Arc<dyn Any + Send + Sync>)
     });
     // The kind is part of the key, so what is kept under it is a `Parsed<M>`.
-    match kept.map(|kept| kept.downcast::<Parsed<M>>()) {
-        Ok(Ok(parsed)) => Arc::unwrap_or_clone(parsed),
-        _ => parse(),
-    }
+    let kept = kept.downcast::<Parsed<M>>();
+    kept.map_or_else(|_| parse(), Arc::unwrap_or_clone)
 }
 
 /// A file's entity, if its front matter parsed, and what was found in it.
@@ -192,20 +189,12 @@ fn entity<M: Meta>(
     out: &mut Vec<Diagnostic>,
 ) -> Result<Entity<M>, Diagnostic> {
     let (file, text) = (content.file, files.text(content.file));
-    let split = frontmatter::split(file, text)?;
+    let split = &frontmatter::split(file, text)?;
     check_id(file, M::KIND, &id)?;
-    let mut meta: M = frontmatter::parse(file, text, &split)?;
-    let at = Fill {
-        file,
-        text,
-        split: &split,
-    };
-    meta.check(&at, out);
-    Ok(Entity {
-        id,
-        meta,
-        doc: doc(file, &split),
-    })
+    let mut meta: M = frontmatter::parse(file, text, split)?;
+    meta.check(&Fill { file, text, split }, out);
+    let doc = doc(file, split);
+    Ok(Entity { id, meta, doc })
 }
 
 /// Where a file's front matter is, for [`Meta::check`]'s diagnostics.
@@ -248,11 +237,10 @@ impl Meta for ClauseMeta {
         // A side the status does not need may be left blank, as `brief new`
         // writes it; one it needs is required, and its absence is `resolve`'s
         // to report.
-        if self.status == Status::Added {
-            drop_blank(&mut self.before);
-        }
-        if self.status == Status::Removed {
-            drop_blank(&mut self.after);
+        match self.status {
+            Status::Added => drop_blank(&mut self.before),
+            Status::Removed => drop_blank(&mut self.after),
+            Status::Changed | Status::Unchanged => {}
         }
         let help = "give the term a short title, e.g. \"Revenue share\"";
         at.required("title", &self.title, help, out);
@@ -325,11 +313,8 @@ fn drop_blank(text: &mut Option<String>) {
 /// The first or the last day `date` can mean, as (year, month, day), with
 /// `(month, day)` where it names none: "2030" runs from (1, 1) to (12, 31).
 fn bound(date: &Date, (month, day): (u8, u8)) -> (u16, u8, u8) {
-    (
-        date.year(),
-        date.month().unwrap_or(month),
-        date.day().unwrap_or(day),
-    )
+    let (month, day) = (date.month().unwrap_or(month), date.day().unwrap_or(day));
+    (date.year(), month, day)
 }
 
 /// `03-enterprise` → (Some(3), "enterprise"); `intro` → (None, "intro").

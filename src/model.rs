@@ -261,9 +261,8 @@ impl Briefing {
     }
 
     pub fn lookup(&self, kind: Kind, id: &str) -> Option<EntityKey> {
-        self.ids[kind as usize]
-            .get(id)
-            .map(|&index| EntityKey { kind, index })
+        let index = *self.ids[kind as usize].get(id)?;
+        Some(EntityKey { kind, index })
     }
 
     /// Every id of `kind`, in no particular order.
@@ -273,9 +272,8 @@ impl Briefing {
 
     /// Every entity, kind by kind, in each kind's order.
     pub fn keys(&self) -> impl Iterator<Item = EntityKey> + '_ {
-        Kind::ALL
-            .into_iter()
-            .flat_map(move |kind| (0..self.len(kind)).map(move |index| EntityKey { kind, index }))
+        let keys = move |kind| (0..self.len(kind)).map(move |index| EntityKey { kind, index });
+        Kind::ALL.into_iter().flat_map(keys)
     }
 
     /// Where `key` comes in [`Briefing::keys`].
@@ -295,22 +293,21 @@ impl Briefing {
     }
 
     pub fn id(&self, key: EntityKey) -> &str {
-        match key.kind {
-            Kind::Section => &self.sections[key.index].id,
-            Kind::Party => &self.parties[key.index].id,
-            Kind::Clause => &self.clauses[key.index].id,
-            Kind::Quote => &self.quotes[key.index].id,
-            Kind::Event => &self.events[key.index].id,
-        }
+        self.id_and_doc(key).0
     }
 
     pub fn doc(&self, key: EntityKey) -> Doc {
+        self.id_and_doc(key).1
+    }
+
+    fn id_and_doc(&self, key: EntityKey) -> (&str, Doc) {
+        let i = key.index;
         match key.kind {
-            Kind::Section => self.sections[key.index].doc,
-            Kind::Party => self.parties[key.index].doc,
-            Kind::Clause => self.clauses[key.index].doc,
-            Kind::Quote => self.quotes[key.index].doc,
-            Kind::Event => self.events[key.index].doc,
+            Kind::Section => (&self.sections[i].id, self.sections[i].doc),
+            Kind::Party => (&self.parties[i].id, self.parties[i].doc),
+            Kind::Clause => (&self.clauses[i].id, self.clauses[i].doc),
+            Kind::Quote => (&self.quotes[i].id, self.quotes[i].doc),
+            Kind::Event => (&self.events[i].id, self.events[i].doc),
         }
     }
 

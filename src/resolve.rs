@@ -37,10 +37,8 @@ pub struct Relations {
 /// `status`, returning the relations that could be bound.
 pub fn relations(briefing: &Briefing) -> (Relations, Vec<Diagnostic>) {
     let mut relations = Relations::default();
-    let mut cx = Cx {
-        briefing,
-        out: Vec::new(),
-    };
+    let out = Vec::new();
+    let mut cx = Cx { briefing, out };
     for party in &briefing.parties {
         let affiliation = party.meta.affiliation.as_ref();
         let bound = affiliation.and_then(|a| cx.bind(Kind::Party, a, party.doc, "affiliation"));
@@ -99,10 +97,8 @@ pub fn references(
     doc: Doc,
     refs: &[RawRef],
 ) -> (Vec<Option<EntityKey>>, Vec<Diagnostic>) {
-    let mut cx = Cx {
-        briefing,
-        out: Vec::new(),
-    };
+    let out = Vec::new();
+    let mut cx = Cx { briefing, out };
     let bound = refs
         .iter()
         .map(|r| {
@@ -197,7 +193,9 @@ impl Cx<'_> {
             None => "referenced here".to_string(),
             Some(key) => format!("named in `{key}`"),
         };
-        if self.not_loaded(kind, id, file, span.clone(), &label) {
+        if let Some(message) = self.not_loaded(kind, id) {
+            let error = Diagnostic::error(NOT_LOADED, file, span, message);
+            self.out.push(error.with_label(label));
             return None;
         }
         let name = kind.as_str();
@@ -234,8 +232,10 @@ impl Cx<'_> {
         let named = "named in `about`";
         // Each way `value` can fail gives the code, message, label and help
         // of its error.
-        let (code, message, label, help) = if let Some((prefix, id)) = value.split_once(':') {
-            match Kind::from_prefix(prefix) {
+        let party = self.briefing.lookup(Kind::Party, value);
+        let clause = self.briefing.lookup(Kind::Clause, value);
+        let (code, message, label, help) = match (value.split_once(':'), party, clause) {
+            (Some((prefix, id)), _, _) => match Kind::from_prefix(prefix) {
                 Some(kind @ (Kind::Party | Kind::Clause)) => {
                     return self.lookup(kind, id, doc.file, span, Some("about"));
                 }
@@ -245,32 +245,25 @@ impl Cx<'_> {
                     "here",
                     Some("write `party:ID`, `clause:ID` or a bare id".to_string()),
                 ),
-            }
-        } else {
-            let party = self.briefing.lookup(Kind::Party, value);
-            let clause = self.briefing.lookup(Kind::Clause, value);
-            match (party, clause) {
-                (Some(key), None) | (None, Some(key)) => return Some(key),
-                (Some(_), Some(_)) => (
-                    "ambiguous-id",
-                    format!("`{value}` names both a party and a clause"),
-                    "ambiguous",
-                    Some(format!("write `party:{value}` or `clause:{value}`")),
-                ),
-                (None, None) => {
-                    for kind in [Kind::Party, Kind::Clause] {
-                        if self.not_loaded(kind, value, doc.file, span.clone(), named) {
-                            return None;
-                        }
-                    }
-                    let ids =
-                        (self.briefing.ids(Kind::Party)).chain(self.briefing.ids(Kind::Clause));
-                    (
+            },
+            (None, Some(key), None) | (None, None, Some(key)) => return Some(key),
+            (None, Some(_), Some(_)) => (
+                "ambiguous-id",
+                format!("`{value}` names both a party and a clause"),
+                "ambiguous",
+                Some(format!("write `party:{value}` or `clause:{value}`")),
+            ),
+            (None, None, None) => {
+                let mut kinds = [Kind::Party, Kind::Clause].into_iter();
+                let ids = (self.briefing.ids(Kind::Party)).chain(self.briefing.ids(Kind::Clause));
+                match kinds.find_map(|kind| self.not_loaded(kind, value)) {
+                    Some(message) => (NOT_LOADED, message, named, None),
+                    None => (
                         "unknown-id",
                         format!("no party or clause has the id `{value}`"),
                         named,
                         suggest(value, ids).map(|s| format!("did you mean `{s}`?")),
-                    )
+                    ),
                 }
             }
         };
@@ -279,25 +272,14 @@ impl Cx<'_> {
         None
     }
 
-    /// Reports an id of an entity whose file exists but has an error of
-    /// its own, which is the one to fix (and is reported before this one).
-    /// False when `id` is simply unknown.
-    fn not_loaded(
-        &mut self,
-        kind: Kind,
-        id: &str,
-        file: FileId,
-        span: Range<usize>,
-        label: &str,
-    ) -> bool {
-        let Some(path) = self.briefing.unloaded.get(&(kind, id.to_string())) else {
-            return false;
-        };
+    /// The message for an id of an entity whose file exists but has an
+    /// error of its own, which is the one to fix (and is reported before
+    /// this one). None when `id` is simply unknown.
+    fn not_loaded(&self, kind: Kind, id: &str) -> Option<String> {
+        let path = self.briefing.unloaded.get(&(kind, id.to_string()))?;
         let kind = kind.as_str();
         let message = format!("{kind} `{id}` could not be loaded: see the error in {path}");
-        let error = Diagnostic::error(NOT_LOADED, file, span, message);
-        self.out.push(error.with_label(label));
-        true
+        Some(message)
     }
 
     fn check_source(&mut self, source: &Option<Spanned<String>>, doc: Doc) {
@@ -308,11 +290,10 @@ impl Cx<'_> {
         }
         let sources = &self.briefing.config.sources;
         let ids = sources.iter().map(|s| s.id.get_ref().as_str());
-        let help = suggest(id, ids)
-            .map(|s| format!("did you mean `{s}`?"))
-            .unwrap_or_else(|| {
-                "add it to briefing.toml as `[[sources]]` with this `id`".to_string()
-            });
+        let help = match suggest(id, ids) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => "add it to briefing.toml as `[[sources]]` with this `id`".to_string(),
+        };
         let message = format!("unknown source `{id}`");
         let span = shift(doc, source.span());
         let error = Diagnostic::error("unknown-source", doc.file, span, message);

@@ -100,11 +100,8 @@ impl Known {
     /// it had, and its modification time is old enough to trust.
     fn kept(&self, path: &Path, stamp: Option<Stamp>) -> Option<Arc<String>> {
         let ((kept, text), now) = (self.files.get(path)?, stamp?);
-        let trusted = self
-            .read_at
-            .and_then(|at| at.checked_sub(TRUST_MODIFIED_BEFORE))
-            .is_some_and(|line| now.modified < line);
-        (trusted && *kept == now).then(|| Arc::clone(text))
+        let trusted_before = self.read_at?.checked_sub(TRUST_MODIFIED_BEFORE)?;
+        (now.modified < trusted_before && *kept == now).then(|| Arc::clone(text))
     }
 }
 
@@ -134,9 +131,8 @@ pub fn read(
         // Reading is most of this stage's time on a large site: read in
         // parallel, then number the files in the walk's order.
         let previous = known.as_deref();
-        let read: Vec<_> = (pending.par_iter())
-            .map(|(path, _)| read_one(path, previous))
-            .collect();
+        let read = (pending.par_iter()).map(|(path, _)| read_one(path, previous));
+        let read: Vec<_> = read.collect();
         let mut next = HashMap::default();
         for ((path, slot), read) in pending.into_iter().zip(read) {
             let (stamp, text) = read.map_err(io(&path))?;
@@ -241,11 +237,8 @@ fn walk(
         if hidden || !entry.file_type().is_file() || path.extension().is_none_or(|e| e != "md") {
             continue;
         }
-        if linked
-            && !path
-                .canonicalize()
-                .is_ok_and(|p| p.starts_with(&canonical_root))
-        {
+        let inside = || (path.canonicalize()).is_ok_and(|p| p.starts_with(&canonical_root));
+        if linked && !inside() {
             let message = "this file links to a place outside the site folder";
             let help = "copy the file into content/ instead of linking to it";
             let refused = Diagnostic::error("outside-site", 0, 0..0, message);
@@ -270,10 +263,8 @@ fn slot_of(depth: usize, path: &Path) -> Option<Slot> {
         1 if name == "_index.md" => Some(Slot::Front),
         2 => {
             let folder = path.parent()?.file_name()?.to_str()?;
-            Kind::ALL
-                .into_iter()
-                .find(|k| k.dir() == folder)
-                .map(Slot::Entity)
+            let kind = Kind::ALL.into_iter().find(|k| k.dir() == folder);
+            kind.map(Slot::Entity)
         }
         _ => None,
     }
