@@ -8,12 +8,9 @@ use pulldown_cmark::{BlockQuoteKind, Event, Tag};
 /// `event`, followed by what brief adds to it.
 pub(super) fn expand(event: Event<'_>) -> impl Iterator<Item = Event<'_>> {
     let (event, after) = match event {
-        Event::Start(Tag::BlockQuote(Some(kind))) => {
+        event @ Event::Start(Tag::BlockQuote(Some(kind))) => {
             let title = format!("<p class=\"markdown-alert-title\">{}</p>\n", title(kind));
-            (
-                Event::Start(Tag::BlockQuote(Some(kind))),
-                Some(Event::Html(title.into())),
-            )
+            (event, Some(Event::Html(title.into())))
         }
         Event::TaskListMarker(done) => {
             let (checked, label) = if done {
