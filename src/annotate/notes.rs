@@ -8,10 +8,11 @@
 //! (`rewrite.rs`); this module only decides where each note goes.
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::ops::Range;
 
+use indexmap::IndexMap;
 use pulldown_cmark::{CowStr, Event, Parser, Tag, TagEnd};
 use pulldown_cmark_escape::escape_html_body_text;
 
@@ -27,9 +28,8 @@ pub(super) type Located<'a> = (Event<'a>, Range<usize>);
 pub(super) struct Footnotes<'a> {
     /// Each definition's events by label (the first of a label wins).
     definitions: HashMap<String, Vec<Located<'a>>>,
-    /// (label, byte offset of its first call), in order of first call.
-    calls: Vec<(String, usize)>,
-    called: HashSet<String>,
+    /// The byte offset of each label's first call, in order of first call.
+    calls: IndexMap<String, usize>,
 }
 
 impl<'a> Footnotes<'a> {
@@ -43,9 +43,7 @@ impl<'a> Footnotes<'a> {
                 let label = match &item.0 {
                     Event::Start(Tag::FootnoteDefinition(label)) => label.to_string(),
                     Event::FootnoteReference(label) => {
-                        if self.called.insert(label.to_string()) {
-                            self.calls.push((label.to_string(), item.1.start));
-                        }
+                        self.calls.entry(label.to_string()).or_insert(item.1.start);
                         return Some(item);
                     }
                     _ => return Some(item),
