@@ -228,9 +228,7 @@ impl ScanWalk<'_, '_> {
             }
             _ => {}
         }
-        if self.blocks.last().is_some_and(|open| open.end == end)
-            && let Some(done) = self.blocks.pop()
-        {
+        if let Some(done) = self.blocks.pop_if(|open| open.end == end) {
             let source = self.source.map(|(source, _)| source);
             for &(index, start, end) in &done.refs {
                 if let Some((_, r)) = self.refs.get_mut(index) {
@@ -244,13 +242,13 @@ impl ScanWalk<'_, '_> {
     /// `start` of its block's: an embed, or a link with no text of its own,
     /// shows its target's name there.
     fn close_link(&mut self, index: usize, start: usize) {
-        let empty = self.blocks.last().is_some_and(|b| b.text.len() == start);
-        let shown = match self.refs.get(index) {
-            Some((_, r)) if empty => (self.name)(r.kind, &r.id).unwrap_or_else(|| r.id.clone()),
-            _ => String::new(),
-        };
-        self.write(&shown, None);
         if let Some(open) = self.blocks.last_mut() {
+            if open.text.len() == start
+                && let Some((_, r)) = self.refs.get(index)
+            {
+                let name = (self.name)(r.kind, &r.id);
+                open.text.push(name.as_deref().unwrap_or(&r.id), None);
+            }
             open.refs.push((index, start, open.text.len()));
         }
     }
