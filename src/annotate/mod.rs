@@ -107,13 +107,11 @@ pub fn misspelt_kind(dest: &str) -> Option<(&str, Kind, &str)> {
     let exact = Kind::ALL
         .into_iter()
         .find(|k| lower == k.as_str() || lower == k.dir() || lower == format!("{}s", k.as_str()));
+    // Else the nearest kind within two edits; of kinds as near, the first.
     let kind = exact.or_else(|| {
-        Kind::ALL
-            .into_iter()
-            .map(|k| (strsim::damerau_levenshtein(&lower, k.as_str()), k))
-            .filter(|&(d, _)| d <= 2)
-            .min()
-            .map(|(_, k)| k)
+        let distance = |k: &Kind| strsim::damerau_levenshtein(&lower, k.as_str());
+        let near = Kind::ALL.into_iter().filter(|k| distance(k) <= 2);
+        near.min_by_key(distance)
     })?;
     Some((scheme, kind, id))
 }
