@@ -161,11 +161,7 @@ impl<'e, I: Iterator<Item = Event<'e>>> ReferenceRewrite<'_, '_, 'e, I> {
             return Some(call_as_text(event));
         }
         match event {
-            Event::Start(Tag::Paragraph) => {
-                let start = self.paragraph();
-                self.in_paragraph = matches!(start, Event::Start(Tag::Paragraph));
-                Some(start)
-            }
+            Event::Start(Tag::Paragraph) => Some(self.paragraph()),
             Event::End(TagEnd::Paragraph) => {
                 self.in_paragraph = false;
                 Some(event)
@@ -244,6 +240,7 @@ impl<'e, I: Iterator<Item = Event<'e>>> ReferenceRewrite<'_, '_, 'e, I> {
         for event in look.into_iter().rev() {
             self.again.push_front(event);
         }
+        self.in_paragraph = true;
         Event::Start(Tag::Paragraph)
     }
 
