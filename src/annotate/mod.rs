@@ -117,8 +117,9 @@ pub fn misspelt_kind(dest: &str) -> Option<(&str, Kind, &str)> {
 }
 
 /// Where in a document a reference stands, as far as embedding cares.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Place {
+    #[default]
     Flow,
     Heading,
     TableCell,
@@ -126,7 +127,7 @@ pub enum Place {
 }
 
 /// One reference found by [`scan_source`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RawRef {
     pub kind: Kind,
     pub id: String,

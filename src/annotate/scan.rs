@@ -17,7 +17,7 @@ use pulldown_cmark::{Event, Tag, TagEnd};
 
 use super::notes::Footnotes;
 use super::snippet::BlockText;
-use super::{Flaw, Place, RawRef, Snippet, misspelt_kind, nested, parse_reference, script_scheme};
+use super::{Flaw, Place, RawRef, misspelt_kind, nested, parse_reference, script_scheme};
 use crate::model::Kind;
 
 /// Finds every reference in the body that starts at `body_start` of
@@ -116,12 +116,9 @@ impl ScanWalk<'_, '_> {
             kind,
             id: id.to_string(),
             span,
-            embed: false,
             place: self.place,
             block: self.blocks.last().map_or(0, |b| b.number),
-            nth: 0,
-            snippet: Snippet::default(),
-            flaw: None,
+            ..RawRef::default()
         }
     }
 
