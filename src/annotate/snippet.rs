@@ -146,11 +146,9 @@ impl BlockText {
             return;
         }
         let len = self.text.len();
-        let follows = match self.stretches.last() {
-            Some(&(start, Some(from))) => at == Some(from + (len - start)),
-            _ => false,
-        };
-        if !follows {
+        // Where in the source a slice that continues the last stretch starts.
+        let next = (self.stretches.last()).and_then(|&(start, from)| Some(from? + (len - start)));
+        if at.is_none() || at != next {
             self.stretches.push((len, at));
         }
         self.text.push_str(piece);
