@@ -261,6 +261,7 @@ pub fn render(
     Rendered {
         html: notes.place(&html, &places, options.id_prefix),
         headings,
+        referenced: references.counts.into_keys().collect(),
         ..references.found
     }
 }
