@@ -251,10 +251,9 @@ impl ScanWalk<'_, '_> {
     }
 
     /// The references with their anchors, in reading order.
-    fn finish(self) -> Vec<RawRef> {
-        let mut refs = self.refs;
+    fn finish(mut self) -> Vec<RawRef> {
         let mut counts: HashMap<(Kind, String), usize> = HashMap::new();
-        for (_, r) in refs.iter_mut().filter(|(_, r)| r.flaw.is_none()) {
+        for (_, r) in self.refs.iter_mut().filter(|(_, r)| r.flaw.is_none()) {
             let n = counts.entry((r.kind, r.id.clone())).or_insert(0);
             *n += 1;
             r.nth = *n;
@@ -262,8 +261,8 @@ impl ScanWalk<'_, '_> {
         // Anchors follow the main-text-then-notes walk that `render` also
         // takes; the list itself is returned in reading order, which
         // numbering and backlinks use.
-        refs.sort_by_key(|(at, _)| *at);
-        refs.into_iter().map(|(_, r)| r).collect()
+        self.refs.sort_by_key(|(at, _)| *at);
+        self.refs.into_iter().map(|(_, r)| r).collect()
     }
 }
 
