@@ -13,10 +13,9 @@ pub(super) fn expand(event: Event<'_>) -> impl Iterator<Item = Event<'_>> {
             (event, Some(Event::Html(title.into())))
         }
         Event::TaskListMarker(done) => {
-            let (checked, label) = if done {
-                (" checked", "Done")
-            } else {
-                ("", "To do")
+            let (checked, label) = match done {
+                true => (" checked", "Done"),
+                false => ("", "To do"),
             };
             let html = format!(
                 "<input type=\"checkbox\" class=\"task\" disabled{checked} aria-label=\"{label}\"> "
