@@ -300,9 +300,8 @@ fn rewrite<'e>(
     let events = rewrite::heading_ids(events, options.id_prefix, headings);
     let events = references.rewrite(events);
     let events = rewrite::highlight_code(events, highlighter);
-    events
-        .map(move |event| rewrite::rebase(event, &options))
-        .flat_map(conventions::expand)
+    let events = events.map(move |event| rewrite::rebase(event, &options));
+    events.flat_map(conventions::expand)
 }
 
 #[cfg(test)]
