@@ -212,10 +212,8 @@ fn before_range(text: &str, start: usize) -> (Range<usize>, bool) {
     let (Some((at, _)), Some(_)) = (back.next(), back.next()) else {
         return (start - before.trim_start().len()..start, false);
     };
-    let from = before[at..]
-        .char_indices()
-        .find(|(_, c)| c.is_whitespace())
-        .map_or(at, |(i, c)| at + i + c.len_utf8());
+    let space = before[at..].match_indices(char::is_whitespace).next();
+    let from = space.map_or(at, |(i, space)| at + i + space.len());
     (from..start, true)
 }
 
@@ -228,11 +226,7 @@ fn after_range(text: &str, end: usize) -> (Range<usize>, bool) {
         return (end..end + after.trim_end().len(), false);
     };
     let head = &after[..cut];
-    let keep = head
-        .char_indices()
-        .rev()
-        .find(|(_, c)| c.is_whitespace())
-        .map_or(head.len(), |(i, _)| i);
+    let keep = head.rfind(char::is_whitespace).unwrap_or(head.len());
     (end..end + keep, true)
 }
 
