@@ -101,11 +101,10 @@ fn unique_slug(text: &str, seen: &mut HashSet<String>) -> String {
     }
     let mut id = slug.clone();
     let mut n = 1;
-    while seen.contains(&id) {
+    while !seen.insert(id.clone()) {
         n += 1;
         id = format!("{slug}-{n}");
     }
-    seen.insert(id.clone());
     id
 }
 
