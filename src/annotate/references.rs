@@ -82,13 +82,11 @@ impl<'a> References<'a> {
         let _ = escape_html(&mut tag, &anchor);
         tag.extend(["\" data-ref=\"", kind, ":"]);
         let _ = escape_html(&mut tag, id);
-        tag.push('"');
         if let Some(label) = &target.label {
-            tag.push_str(" data-label=\"");
+            tag.push_str("\" data-label=\"");
             let _ = escape_html(&mut tag, label);
-            tag.push('"');
         }
-        tag.push('>');
+        tag.push_str("\">");
         Some((tag, target.name))
     }
 
