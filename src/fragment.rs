@@ -79,8 +79,8 @@ pub fn render_fragment(input: &[u8], name: &Path, root: Option<&Path>) -> Result
     match compiled.as_ref().and_then(|c| c.site.as_ref()) {
         Some((briefing, graph)) => {
             (fragment.diagnostics).extend(check_references(briefing, doc, &text));
-            let root = root.unwrap_or(Path::new("."));
-            let theme = Theme::load(Some(root), None)?;
+            // A site was found, so there is a root.
+            let theme = Theme::load(root, None)?;
             let renderer = Renderer::new(&fragment.files, briefing, graph, &theme, None, None);
             let rendered = renderer.markdown(body, "", LinkMode::Site, options)?;
             fragment.html = Arc::unwrap_or_clone(rendered).html;

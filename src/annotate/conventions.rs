@@ -8,18 +8,14 @@ use pulldown_cmark::{BlockQuoteKind, Event, Tag};
 /// `event`, followed by what brief adds to it.
 pub(super) fn expand(event: Event<'_>) -> impl Iterator<Item = Event<'_>> {
     let (event, after) = match event {
-        Event::Start(Tag::BlockQuote(Some(kind))) => {
+        event @ Event::Start(Tag::BlockQuote(Some(kind))) => {
             let title = format!("<p class=\"markdown-alert-title\">{}</p>\n", title(kind));
-            (
-                Event::Start(Tag::BlockQuote(Some(kind))),
-                Some(Event::Html(title.into())),
-            )
+            (event, Some(Event::Html(title.into())))
         }
         Event::TaskListMarker(done) => {
-            let (checked, label) = if done {
-                (" checked", "Done")
-            } else {
-                ("", "To do")
+            let (checked, label) = match done {
+                true => (" checked", "Done"),
+                false => ("", "To do"),
             };
             let html = format!(
                 "<input type=\"checkbox\" class=\"task\" disabled{checked} aria-label=\"{label}\"> "

@@ -107,20 +107,19 @@ pub fn misspelt_kind(dest: &str) -> Option<(&str, Kind, &str)> {
     let exact = Kind::ALL
         .into_iter()
         .find(|k| lower == k.as_str() || lower == k.dir() || lower == format!("{}s", k.as_str()));
+    // Else the nearest kind within two edits; of kinds as near, the first.
     let kind = exact.or_else(|| {
-        Kind::ALL
-            .into_iter()
-            .map(|k| (strsim::damerau_levenshtein(&lower, k.as_str()), k))
-            .filter(|&(d, _)| d <= 2)
-            .min()
-            .map(|(_, k)| k)
+        let distance = |k: &Kind| strsim::damerau_levenshtein(&lower, k.as_str());
+        let near = Kind::ALL.into_iter().filter(|k| distance(k) <= 2);
+        near.min_by_key(distance)
     })?;
     Some((scheme, kind, id))
 }
 
 /// Where in a document a reference stands, as far as embedding cares.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Place {
+    #[default]
     Flow,
     Heading,
     TableCell,
@@ -128,7 +127,7 @@ pub enum Place {
 }
 
 /// One reference found by [`scan_source`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RawRef {
     pub kind: Kind,
     pub id: String,
@@ -262,6 +261,7 @@ pub fn render(
     Rendered {
         html: notes.place(&html, &places, options.id_prefix),
         headings,
+        referenced: references.counts.into_keys().collect(),
         ..references.found
     }
 }
@@ -300,9 +300,8 @@ fn rewrite<'e>(
     let events = rewrite::heading_ids(events, options.id_prefix, headings);
     let events = references.rewrite(events);
     let events = rewrite::highlight_code(events, highlighter);
-    events
-        .map(move |event| rewrite::rebase(event, &options))
-        .flat_map(conventions::expand)
+    let events = events.map(move |event| rewrite::rebase(event, &options));
+    events.flat_map(conventions::expand)
 }
 
 #[cfg(test)]

@@ -8,10 +8,11 @@
 //! (`rewrite.rs`); this module only decides where each note goes.
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::ops::Range;
 
+use indexmap::IndexMap;
 use pulldown_cmark::{CowStr, Event, Parser, Tag, TagEnd};
 use pulldown_cmark_escape::escape_html_body_text;
 
@@ -27,9 +28,8 @@ pub(super) type Located<'a> = (Event<'a>, Range<usize>);
 pub(super) struct Footnotes<'a> {
     /// Each definition's events by label (the first of a label wins).
     definitions: HashMap<String, Vec<Located<'a>>>,
-    /// (label, byte offset of its first call), in order of first call.
-    calls: Vec<(String, usize)>,
-    called: HashSet<String>,
+    /// The byte offset of each label's first call, in order of first call.
+    calls: IndexMap<String, usize>,
 }
 
 impl<'a> Footnotes<'a> {
@@ -40,15 +40,11 @@ impl<'a> Footnotes<'a> {
         std::iter::from_fn(move || {
             loop {
                 let item = events.next()?;
-                let label = match &item.0 {
-                    Event::Start(Tag::FootnoteDefinition(label)) => label.to_string(),
-                    Event::FootnoteReference(label) => {
-                        if self.called.insert(label.to_string()) {
-                            self.calls.push((label.to_string(), item.1.start));
-                        }
-                        return Some(item);
-                    }
-                    _ => return Some(item),
+                if let Event::FootnoteReference(label) = &item.0 {
+                    self.calls.entry(label.to_string()).or_insert(item.1.start);
+                }
+                let Event::Start(Tag::FootnoteDefinition(label)) = &item.0 else {
+                    return Some(item);
                 };
                 // Its events up to its end, which is dropped; definitions
                 // inside this one are part of it.
@@ -59,7 +55,7 @@ impl<'a> Footnotes<'a> {
                         depth > 0
                     })
                     .collect();
-                self.definitions.entry(label).or_insert(body);
+                self.definitions.entry(label.to_string()).or_insert(body);
             }
         })
     }
@@ -121,10 +117,8 @@ impl std::fmt::Write for Written<'_> {
 /// The rendered notes of a body, numbered in the order they are added.
 #[derive(Default)]
 pub(super) struct Notes {
-    /// Each note's inline HTML, note 1 first.
-    html: Vec<String>,
-    /// Where each note is in `html`, by label.
-    numbers: HashMap<String, usize>,
+    /// Each note's inline HTML by label, note 1 first.
+    html: IndexMap<String, String>,
 }
 
 impl Notes {
@@ -143,8 +137,7 @@ impl Notes {
         });
         let mut html = String::new();
         pulldown_cmark::html::push_html(&mut html, events);
-        self.numbers.insert(label.to_string(), self.html.len());
-        self.html.push(html.trim().to_string());
+        self.html.insert(label.to_string(), html.trim().to_string());
     }
 
     /// `main`, the main text's HTML, with each call's sidenote at its place
@@ -158,9 +151,8 @@ impl Notes {
                 html.push_str(before);
                 from = *at;
             }
-            let index = self.numbers.get(label.as_ref());
-            match index.and_then(|&i| Some((i + 1, self.html.get(i)?))) {
-                Some((number, note)) => html.push_str(&sidenote(prefix, number, note)),
+            match self.html.get_full(label.as_ref()) {
+                Some((i, _, note)) => html.push_str(&sidenote(prefix, i + 1, note)),
                 None => {
                     html.push_str("[^");
                     let _ = escape_html_body_text(&mut html, label);
@@ -174,8 +166,7 @@ impl Notes {
         }
         // The notes again as a numbered list after the text, for print.
         html.push_str("<aside class=\"endnotes\" aria-label=\"Notes\"><ol>\n");
-        for (i, note) in self.html.iter().enumerate() {
-            let number = i + 1;
+        for (number, note) in (1..).zip(self.html.values()) {
             // The sidenote already carries the note's anchors; the print copy
             // must not repeat them, so its ids become inert data attributes.
             let note = note.replace(" id=\"", " data-note-id=\"");

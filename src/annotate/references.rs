@@ -9,8 +9,9 @@
 //! [`Targets`]; whether a reference or embed is allowed where it stands is
 //! `resolve`'s business. Anything that is not a reference passes as it is.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 
+use indexmap::IndexMap;
 use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
 
@@ -27,10 +28,11 @@ use crate::model::Kind;
 pub(super) struct References<'a> {
     targets: &'a dyn Targets,
     pub(super) options: RenderOptions<'a>,
-    /// How many references to each entity have been met so far.
-    counts: HashMap<(Kind, String), usize>,
-    /// What the body's rendering tells of its references: which entities
-    /// it names, whether the author wrote links, whether it embeds a card.
+    /// How many references to each entity have been met so far, in order
+    /// of each entity's first: the entities the body references.
+    pub(super) counts: IndexMap<(Kind, String), usize>,
+    /// What the body's rendering tells of its references besides: whether
+    /// the author wrote links, whether it embeds a card.
     pub(super) found: Rendered,
 }
 
@@ -39,7 +41,7 @@ impl<'a> References<'a> {
         References {
             targets,
             options,
-            counts: HashMap::new(),
+            counts: IndexMap::new(),
             found: Rendered::default(),
         }
     }
@@ -64,9 +66,6 @@ impl<'a> References<'a> {
     fn anchor(&mut self, kind: Kind, id: &str) -> String {
         let n = self.counts.entry((kind, id.to_string())).or_insert(0);
         *n += 1;
-        if *n == 1 {
-            self.found.referenced.push((kind, id.to_string()));
-        }
         anchor_id(self.options.id_prefix, kind, id, *n)
     }
 
@@ -83,13 +82,11 @@ impl<'a> References<'a> {
         let _ = escape_html(&mut tag, &anchor);
         tag.extend(["\" data-ref=\"", kind, ":"]);
         let _ = escape_html(&mut tag, id);
-        tag.push('"');
         if let Some(label) = &target.label {
-            tag.push_str(" data-label=\"");
+            tag.push_str("\" data-label=\"");
             let _ = escape_html(&mut tag, label);
-            tag.push('"');
         }
-        tag.push('>');
+        tag.push_str("\">");
         Some((tag, target.name))
     }
 
@@ -161,11 +158,7 @@ impl<'e, I: Iterator<Item = Event<'e>>> ReferenceRewrite<'_, '_, 'e, I> {
             return Some(call_as_text(event));
         }
         match event {
-            Event::Start(Tag::Paragraph) => {
-                let start = self.paragraph();
-                self.in_paragraph = matches!(start, Event::Start(Tag::Paragraph));
-                Some(start)
-            }
+            Event::Start(Tag::Paragraph) => Some(self.paragraph()),
             Event::End(TagEnd::Paragraph) => {
                 self.in_paragraph = false;
                 Some(event)
@@ -244,16 +237,17 @@ impl<'e, I: Iterator<Item = Event<'e>>> ReferenceRewrite<'_, '_, 'e, I> {
         for event in look.into_iter().rev() {
             self.again.push_front(event);
         }
+        self.in_paragraph = true;
         Event::Start(Tag::Paragraph)
     }
 
     /// A reference link just opened: its `<a>` tag, or nothing when the
     /// reference points nowhere (its text then stands alone).
     fn link(&mut self, kind: Kind, id: &str, link_type: LinkType) -> Option<Event<'e>> {
-        let Some((tag, name)) = self.references.open(kind, id) else {
-            self.links.push(None);
-            return None;
-        };
+        let opened = self.references.open(kind, id);
+        // Its end closes the `<a>` tag, or goes with it when there is none.
+        self.links.push(opened.as_ref().map(|_| CLOSE));
+        let (tag, name) = opened?;
         // Shown by its name when it has no text of its own: an autolink's
         // text is its address, so it goes.
         if link_type == LinkType::Autolink {
@@ -263,7 +257,6 @@ impl<'e, I: Iterator<Item = Event<'e>>> ReferenceRewrite<'_, '_, 'e, I> {
         if matches!(self.peek(), Some(Event::End(TagEnd::Link))) {
             self.again.push_front(Event::Text(name.into()));
         }
-        self.links.push(Some(CLOSE));
         Some(Event::InlineHtml(tag.into()))
     }
 }

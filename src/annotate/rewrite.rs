@@ -10,7 +10,7 @@
 
 use std::collections::{HashSet, VecDeque};
 
-use pulldown_cmark::{CodeBlockKind, Event, Tag};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag};
 
 use super::{Heading, RenderOptions};
 use crate::highlight::Highlighter;
@@ -101,11 +101,10 @@ fn unique_slug(text: &str, seen: &mut HashSet<String>) -> String {
     }
     let mut id = slug.clone();
     let mut n = 1;
-    while seen.contains(&id) {
+    while !seen.insert(id.clone()) {
         n += 1;
         id = format!("{slug}-{n}");
     }
-    seen.insert(id.clone());
     id
 }
 
@@ -115,8 +114,9 @@ pub(super) fn highlight_code<'e>(
     highlighter: &Highlighter,
 ) -> impl Iterator<Item = Event<'e>> {
     std::iter::from_fn(move || {
-        let kind = match events.next()? {
-            Event::Start(Tag::CodeBlock(kind)) => kind,
+        let info = match events.next()? {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => info,
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Indented)) => CowStr::Borrowed(""),
             event => return Some(event),
         };
         let mut code = String::new();
@@ -128,11 +128,7 @@ pub(super) fn highlight_code<'e>(
                 }
             },
         );
-        let info = match &kind {
-            CodeBlockKind::Fenced(info) => info.as_ref(),
-            CodeBlockKind::Indented => "",
-        };
-        Some(Event::Html(highlighter.block(info, &code).into()))
+        Some(Event::Html(highlighter.block(&info, &code).into()))
     })
 }
 

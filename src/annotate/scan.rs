@@ -17,7 +17,7 @@ use pulldown_cmark::{Event, Tag, TagEnd};
 
 use super::notes::Footnotes;
 use super::snippet::BlockText;
-use super::{Flaw, Place, RawRef, Snippet, misspelt_kind, nested, parse_reference, script_scheme};
+use super::{Flaw, Place, RawRef, misspelt_kind, nested, parse_reference, script_scheme};
 use crate::model::Kind;
 
 /// Finds every reference in the body that starts at `body_start` of
@@ -116,12 +116,9 @@ impl ScanWalk<'_, '_> {
             kind,
             id: id.to_string(),
             span,
-            embed: false,
             place: self.place,
             block: self.blocks.last().map_or(0, |b| b.number),
-            nth: 0,
-            snippet: Snippet::default(),
-            flaw: None,
+            ..RawRef::default()
         }
     }
 
@@ -228,9 +225,7 @@ impl ScanWalk<'_, '_> {
             }
             _ => {}
         }
-        if self.blocks.last().is_some_and(|open| open.end == end)
-            && let Some(done) = self.blocks.pop()
-        {
+        if let Some(done) = self.blocks.pop_if(|open| open.end == end) {
             let source = self.source.map(|(source, _)| source);
             for &(index, start, end) in &done.refs {
                 if let Some((_, r)) = self.refs.get_mut(index) {
@@ -244,22 +239,21 @@ impl ScanWalk<'_, '_> {
     /// `start` of its block's: an embed, or a link with no text of its own,
     /// shows its target's name there.
     fn close_link(&mut self, index: usize, start: usize) {
-        let empty = self.blocks.last().is_some_and(|b| b.text.len() == start);
-        let shown = match self.refs.get(index) {
-            Some((_, r)) if empty => (self.name)(r.kind, &r.id).unwrap_or_else(|| r.id.clone()),
-            _ => String::new(),
-        };
-        self.write(&shown, None);
         if let Some(open) = self.blocks.last_mut() {
+            if open.text.len() == start
+                && let Some((_, r)) = self.refs.get(index)
+            {
+                let name = (self.name)(r.kind, &r.id);
+                open.text.push(name.as_deref().unwrap_or(&r.id), None);
+            }
             open.refs.push((index, start, open.text.len()));
         }
     }
 
     /// The references with their anchors, in reading order.
-    fn finish(self) -> Vec<RawRef> {
-        let mut refs = self.refs;
+    fn finish(mut self) -> Vec<RawRef> {
         let mut counts: HashMap<(Kind, String), usize> = HashMap::new();
-        for (_, r) in refs.iter_mut().filter(|(_, r)| r.flaw.is_none()) {
+        for (_, r) in self.refs.iter_mut().filter(|(_, r)| r.flaw.is_none()) {
             let n = counts.entry((r.kind, r.id.clone())).or_insert(0);
             *n += 1;
             r.nth = *n;
@@ -267,8 +261,8 @@ impl ScanWalk<'_, '_> {
         // Anchors follow the main-text-then-notes walk that `render` also
         // takes; the list itself is returned in reading order, which
         // numbering and backlinks use.
-        refs.sort_by_key(|(at, _)| *at);
-        refs.into_iter().map(|(_, r)| r).collect()
+        self.refs.sort_by_key(|(at, _)| *at);
+        self.refs.into_iter().map(|(_, r)| r).collect()
     }
 }
 

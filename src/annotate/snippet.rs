@@ -45,10 +45,7 @@ impl Snippet {
             end += part.len();
             // Past 4 GiB of context nothing is worth showing: the part reads
             // as empty.
-            match (u32::try_from(start), u32::try_from(end)) {
-                (Ok(start), Ok(end)) => (start, end),
-                _ => (0, 0),
-            }
+            narrow(start..end).unwrap_or((0, 0))
         });
         Snippet {
             text: Arc::new(parts.concat()),
@@ -57,21 +54,30 @@ impl Snippet {
         }
     }
 
-    /// The three parts as they read: `before` starts with an ellipsis when
-    /// it was cut short, `after` ends with one.
-    fn read(&self) -> Read<'_> {
+    /// The three parts as they read, each as two strings to join: `before`
+    /// follows an ellipsis when it was cut short, `after` is followed by one.
+    fn pieces(&self) -> [[&str; 2]; 3] {
         let [before, text, after] = (self.parts)
             .map(|(start, end)| self.text.get(start as usize..end as usize).unwrap_or(""));
+        let ellipsis = |cut: bool| if cut { ELLIPSIS } else { "" };
+        [
+            [ellipsis(self.cut[0]), before],
+            [text, ""],
+            [after, ellipsis(self.cut[1])],
+        ]
+    }
+
+    /// The three parts as they read, joined only where there is an ellipsis
+    /// to join.
+    fn read(&self) -> Read<'_> {
+        let [before, text, after] = self.pieces().map(|pair| match pair {
+            ["", part] | [part, ""] => Cow::Borrowed(part),
+            pair => Cow::Owned(pair.concat()),
+        });
         Read {
-            before: match self.cut[0] {
-                true => Cow::Owned([ELLIPSIS, before].concat()),
-                false => Cow::Borrowed(before),
-            },
-            text: Cow::Borrowed(text),
-            after: match self.cut[1] {
-                true => Cow::Owned([after, ELLIPSIS].concat()),
-                false => Cow::Borrowed(after),
-            },
+            before,
+            text,
+            after,
         }
     }
 }
@@ -98,15 +104,7 @@ impl Eq for Snippet {}
 /// hashes every snippet of the briefing on each rebuild.
 impl Hash for Snippet {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        let [before, text, after] = (self.parts)
-            .map(|(start, end)| self.text.get(start as usize..end as usize).unwrap_or(""));
-        let ellipsis = |cut: bool| if cut { ELLIPSIS } else { "" };
-        let pieces = [
-            [ellipsis(self.cut[0]), before],
-            [text, ""],
-            [after, ellipsis(self.cut[1])],
-        ];
-        for [a, b] in pieces {
+        for [a, b] in self.pieces() {
             state.write(a.as_bytes());
             state.write(b.as_bytes());
             state.write_u8(0xff);
@@ -148,11 +146,9 @@ impl BlockText {
             return;
         }
         let len = self.text.len();
-        let follows = match self.stretches.last() {
-            Some(&(start, Some(from))) => at == Some(from + (len - start)),
-            _ => false,
-        };
-        if !follows {
+        // Where in the source a slice that continues the last stretch starts.
+        let next = (self.stretches.last()).and_then(|&(start, from)| Some(from? + (len - start)));
+        if at.is_none() || at != next {
             self.stretches.push((len, at));
         }
         self.text.push_str(piece);
@@ -169,19 +165,12 @@ impl BlockText {
             .partition_point(|&(start, _)| start <= range.start)
             .checked_sub(1)?;
         let (start, from) = self.stretches[index];
-        let from = from?;
-        let end = self
-            .stretches
-            .get(index + 1)
-            .map_or(self.text.len(), |s| s.0);
+        let end = (self.stretches.get(index + 1)).map_or(self.text.len(), |s| s.0);
         if range.end > end {
             return None;
         }
-        let at = from + (range.start - start);
-        Some((
-            u32::try_from(at).ok()?,
-            u32::try_from(at + range.len()).ok()?,
-        ))
+        let at = from? + (range.start - start);
+        narrow(at..at + range.len())
     }
 
     /// The snippet of the reference at `start..end` of this block: at most
@@ -204,6 +193,14 @@ impl BlockText {
     }
 }
 
+/// `range` as a snippet keeps it, when it fits.
+fn narrow(range: Range<usize>) -> Option<(u32, u32)> {
+    Some((
+        u32::try_from(range.start).ok()?,
+        u32::try_from(range.end).ok()?,
+    ))
+}
+
 /// The context kept before a reference starting at `start`, and whether it
 /// was cut short: the last [`SNIPPET_CONTEXT`] characters from the first
 /// word boundary among them, or all of it without leading white space.
@@ -215,10 +212,8 @@ fn before_range(text: &str, start: usize) -> (Range<usize>, bool) {
     let (Some((at, _)), Some(_)) = (back.next(), back.next()) else {
         return (start - before.trim_start().len()..start, false);
     };
-    let from = before[at..]
-        .char_indices()
-        .find(|(_, c)| c.is_whitespace())
-        .map_or(at, |(i, c)| at + i + c.len_utf8());
+    let space = before[at..].match_indices(char::is_whitespace).next();
+    let from = space.map_or(at, |(i, space)| at + i + space.len());
     (from..start, true)
 }
 
@@ -231,11 +226,7 @@ fn after_range(text: &str, end: usize) -> (Range<usize>, bool) {
         return (end..end + after.trim_end().len(), false);
     };
     let head = &after[..cut];
-    let keep = head
-        .char_indices()
-        .rev()
-        .find(|(_, c)| c.is_whitespace())
-        .map_or(head.len(), |(i, _)| i);
+    let keep = head.rfind(char::is_whitespace).unwrap_or(head.len());
     (end..end + keep, true)
 }
 
