@@ -138,7 +138,7 @@ pub struct RawRef {
     /// Sequence number of the innermost block holding the reference.
     pub block: usize,
     /// Which reference to its `kind:id` in the body this is, from 1: the
-    /// number that ends its anchor ([`RawRef::anchor`]).
+    /// number that ends its anchor ([`anchor_id`]).
     pub nth: usize,
     /// Kept with the mention and reused from build to build; cheap to clone.
     pub snippet: Snippet,
@@ -146,14 +146,6 @@ pub struct RawRef {
     /// stands; such a link has no anchor (`nth` is 0) and, for a script
     /// link, no meaningful `kind` or `id`.
     pub flaw: Option<Flaw>,
-}
-
-impl RawRef {
-    /// The element id the rendered reference carries (`m-party-openai-2`),
-    /// spelled out only where it is shown.
-    pub fn anchor(&self) -> String {
-        anchor_id("", self.kind, &self.id, self.nth)
-    }
 }
 
 /// The element id of the `n`th reference to `kind:id` in a body.

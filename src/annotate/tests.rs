@@ -2,6 +2,13 @@
 
 use super::*;
 
+impl RawRef {
+    /// The element id the rendered reference carries (`m-party-openai-2`).
+    fn anchor(&self) -> String {
+        anchor_id("", self.kind, &self.id, self.nth)
+    }
+}
+
 /// Every reference resolves; names are the id in capitals, labels `X1`.
 struct Fixed;
 
