@@ -260,11 +260,8 @@ fn layout(r: &Renderer, clauses: &[EntityKey], total: usize, mode: LinkMode) -> 
         let mut heading = Vec::new();
         let mut column = Vec::new();
         for g in sides.iter().filter(|g| g.left == left) {
-            let name = wrap(
-                g.agreement.as_deref().unwrap_or("Clauses"),
-                CLAUSE_W,
-                HEADING_SIZE,
-            );
+            let agreement = g.agreement.as_deref().unwrap_or("Clauses");
+            let name = wrap(agreement, CLAUSE_W, HEADING_SIZE);
             match heading.is_empty() {
                 true => heading = name,
                 false => column.push((GROUP_GAP, Item::Heading(name))),
@@ -299,10 +296,8 @@ fn layout(r: &Renderer, clauses: &[EntityKey], total: usize, mode: LinkMode) -> 
     };
     let head_rows = columns.iter().map(|c| c.2.len()).max().unwrap_or(1);
     let top = MARGIN + head_rows as f64 * HEADING_LINE + 6.0;
-    let body = columns
-        .iter()
-        .map(|c| stack_height(&c.3))
-        .fold(0.0, f64::max);
+    let heights = columns.iter().map(|c| stack_height(&c.3));
+    let body = heights.fold(0.0, f64::max);
     let mut headings = Vec::new();
     let mut places: HashMap<EntityKey, Place> = HashMap::new();
     for (x, w, heading, column) in &columns {
