@@ -140,10 +140,11 @@ pub struct Compiled {
 
 impl Compiled {
     pub fn errors(&self) -> usize {
-        self.diagnostics
+        let errors = self
+            .diagnostics
             .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count()
+            .filter(|d| d.severity == Severity::Error);
+        errors.count()
     }
 
     pub fn warnings(&self) -> usize {
@@ -237,16 +238,14 @@ fn scan_pages(
                 None => (scan(), None),
             };
             let (bound, diagnostics) = resolve::references(briefing, doc, &refs);
-            (
-                PageRefs {
-                    page,
-                    doc,
-                    refs,
-                    bound,
-                    digests,
-                },
-                diagnostics,
-            )
+            let page = PageRefs {
+                page,
+                doc,
+                refs,
+                bound,
+                digests,
+            };
+            (page, diagnostics)
         })
         .unzip();
     (pages, diagnostics.into_iter().flatten().collect())
