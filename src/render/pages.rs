@@ -205,10 +205,7 @@ fn timeline(r: &Renderer) -> Result<OutFile, RenderError> {
 }
 
 /// The entities named by `referenced` that exist.
-fn lookup<'a>(
-    r: &'a Renderer,
-    referenced: &'a [(Kind, String)],
-) -> impl Iterator<Item = EntityKey> + 'a {
+fn lookup(r: &Renderer, referenced: &[(Kind, String)]) -> impl Iterator<Item = EntityKey> {
     (referenced.iter()).filter_map(|(kind, id)| r.briefing.lookup(*kind, id))
 }
 
