@@ -190,8 +190,7 @@ fn search_index(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
         let entry = |&key: &EntityKey| {
             let v = r.view(key);
             let mut words: Vec<&str> = own_words(v).collect();
-            let referenced: std::collections::BTreeSet<EntityKey> = r
-                .graph
+            let referenced: std::collections::BTreeSet<EntityKey> = (r.graph)
                 .mentions_on(PageId::Entity(key))
                 .map(|m| m.entity)
                 .filter(|&e| e != key)

@@ -165,8 +165,7 @@ fn skeleton_page<'a>(r: &'a Renderer, lede: String, entries: &[EntityKey]) -> Pr
         (!page.quotes.is_empty(), "appendix-quotes", "Quotes"),
         (dated, "appendix-chronology", "Chronology"),
     ];
-    page.appendices = candidates
-        .into_iter()
+    page.appendices = (candidates.into_iter())
         .filter(|(present, _, _)| *present)
         .zip('A'..)
         .map(|((_, id, title), letter)| Appendix { id, letter, title })
