@@ -17,6 +17,7 @@
 
 use std::collections::HashMap;
 
+use indexmap::IndexSet;
 use serde::Serialize;
 
 use super::Renderer;
@@ -160,15 +161,11 @@ fn owner(r: &Renderer, party: EntityKey) -> Option<EntityKey> {
 
 /// The parties `clauses` bind, and the company of each product among them,
 /// in the order the clauses name them.
-fn parties_of(r: &Renderer, clauses: &[EntityKey]) -> Vec<EntityKey> {
-    let mut parties: Vec<EntityKey> = Vec::new();
+fn parties_of(r: &Renderer, clauses: &[EntityKey]) -> IndexSet<EntityKey> {
+    let mut parties = IndexSet::new();
     for p in clauses.iter().flat_map(|&c| bound(r, c)) {
         let company = (r.view(p).party_kind == Some(PartyKind::Product)).then(|| owner(r, p));
-        for p in company.flatten().into_iter().chain([p]) {
-            if !parties.contains(&p) {
-                parties.push(p);
-            }
-        }
+        parties.extend(company.flatten().into_iter().chain([p]));
     }
     parties
 }
