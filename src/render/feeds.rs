@@ -26,8 +26,7 @@ pub fn all(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
     streamed(r, sink, "graph.json", mentions, graph_json)?;
     streamed(r, sink, "search-index.js", mentions, search_index)?;
     sink.put(sitemap(r))?;
-    sink.put(super::print::running_heads(r))?;
-    Ok(())
+    Ok(sink.put(super::print::running_heads(r))?)
 }
 
 /// The file at `path` as `write` hands it on, a piece at a time; `brief
@@ -42,12 +41,11 @@ fn streamed(
     if mentions.is_none() {
         return write(r, sink);
     }
-    sink.put(r.kept(path, &mentions, || {
+    Ok(sink.put(r.kept(path, &mentions, || {
         let whole = super::Collect::default();
         write(r, &whole)?;
         Ok::<_, SiteError>(whole.into_files().pop().unwrap_or_default())
-    })?)?;
-    Ok(())
+    })?)?)
 }
 
 /// How many entities or mentions go into one piece of a feed: a large

@@ -51,8 +51,7 @@ pub fn all(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
                 page(r, "404.html", "404.html", "Page not found", [], meta, ())
             }),
         }?;
-        sink.put(file)?;
-        Ok(())
+        Ok(sink.put(file)?)
     })
 }
 
