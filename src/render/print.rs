@@ -296,16 +296,13 @@ fn reprint(r: &Renderer, page: &Rendered, prefix: &str) -> Option<String> {
     let _ = escape_html(&mut prefix_html, prefix);
     // Where each change goes: the range replaced and its replacement.
     let mut edits: Vec<(Range<usize>, Cow<str>)> = Vec::new();
+    // The prefix, inserted at `at`.
+    let prefix_at = |at: usize| (at..at, Cow::from(&prefix_html));
     let mut href = 0..0;
     let mut missing = false;
     crate::verify::html::each_attribute(html, |_, _, name, value| match name {
-        "id" | "for" | "data-note-id" => {
-            edits.push((value.start..value.start, Cow::from(&prefix_html)))
-        }
-        "href" if html[value.clone()].starts_with('#') => {
-            let at = value.start + 1;
-            edits.push((at..at, Cow::from(&prefix_html)));
-        }
+        "id" | "for" | "data-note-id" => edits.push(prefix_at(value.start)),
+        "href" if html[value.clone()].starts_with('#') => edits.push(prefix_at(value.start + 1)),
         "href" => href = value,
         // A reference's tag: `class`, `href`, `id`, `data-ref`, then any
         // `data-label`, as `annotate` writes it.
