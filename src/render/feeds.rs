@@ -128,10 +128,8 @@ fn graph_json(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
 
 pub fn sitemap(r: &Renderer) -> OutFile {
     let base = r.base_url.clone().unwrap_or_default();
-    let mut paths = ["index.html", "print.html", "timeline.html"]
-        .map(String::from)
-        .to_vec();
-    paths.extend(r.views.iter().map(|v| v.href.clone()));
+    let mut paths: Vec<String> = r.views.iter().map(|v| v.href.clone()).collect();
+    paths.extend(["index.html", "print.html", "timeline.html"].map(String::from));
     let indexes = Kind::ALL.into_iter().filter(|k| k.has_index());
     paths.extend(indexes.map(|k| format!("{}/index.html", k.dir())));
     paths.sort();
