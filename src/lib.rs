@@ -463,8 +463,7 @@ fn locate_misses(
     let Some((briefing, _)) = compiled.site.as_ref().filter(|_| !misses.is_empty()) else {
         return Ok(Vec::new());
     };
-    let docs: Vec<verify::SourceDoc> = pages(briefing)
-        .into_iter()
+    let docs: Vec<verify::SourceDoc> = (pages(briefing).into_iter())
         .map(|(page, doc)| verify::SourceDoc {
             file: doc.file,
             body_start: doc.body_start,
