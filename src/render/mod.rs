@@ -218,10 +218,8 @@ impl<'a> Renderer<'a> {
 
     /// The Markdown body of a document.
     pub fn body(&self, doc: Doc) -> &'a str {
-        self.files
-            .text(doc.file)
-            .get(doc.body_start..)
-            .unwrap_or("")
+        let text = self.files.text(doc.file);
+        text.get(doc.body_start..).unwrap_or("")
     }
 
     /// Renders `text` as it stands on a page `root` away from the site root,
