@@ -287,10 +287,8 @@ fn check(files: &Files, cache: Option<&ScanCache>) -> Vec<Miss> {
                                 problem
                             }
                         };
-                        checked
-                            .entry((folder, target))
-                            .or_insert_with(judge)
-                            .clone()
+                        let entry = checked.entry((folder, target));
+                        entry.or_insert_with(judge).clone()
                     };
                     misses.extend(problem.map(|problem| Miss {
                         problem,
