@@ -140,11 +140,10 @@ pub struct Compiled {
 
 impl Compiled {
     pub fn errors(&self) -> usize {
-        let errors = self
-            .diagnostics
+        self.diagnostics
             .iter()
-            .filter(|d| d.severity == Severity::Error);
-        errors.count()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
     }
 
     pub fn warnings(&self) -> usize {
