@@ -41,11 +41,12 @@ fn streamed(
     if mentions.is_none() {
         return write(r, sink);
     }
-    Ok(sink.put(r.kept(path, &mentions, || {
+    sink.put(r.kept(path, &mentions, || {
         let whole = super::Collect::default();
         write(r, &whole)?;
         Ok::<_, SiteError>(whole.into_files().pop().unwrap_or_default())
-    })?)?)
+    })?)?;
+    Ok(())
 }
 
 /// How many entities or mentions go into one piece of a feed: a large

@@ -126,7 +126,7 @@ pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
                 Piece::Text(text) => Ok(Arc::new(text.into_bytes())),
                 Piece::Entry(n) => entry(r, sink, entries[n]),
             })
-            .collect::<Vec<Result<Bytes, SiteError>>>()
+            .collect::<Vec<_>>()
     });
     crate::timed("print entries", || sink.put_pieces("print.html", &mut next))
 }
