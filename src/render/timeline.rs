@@ -222,9 +222,7 @@ impl TimelineView {
 fn dated(briefing: &Briefing) -> Vec<Dated> {
     let mut dated = Vec::new();
     let mut add = |date: Option<Date>, kind: Kind, index: usize, what| {
-        if let Some(date) = date {
-            dated.push((date, EntityKey { kind, index }, what));
-        }
+        dated.extend(date.map(|date| (date, EntityKey { kind, index }, what)));
     };
     for (index, event) in briefing.events.iter().enumerate() {
         add(Some(event.meta.date), Kind::Event, index, "Event");
