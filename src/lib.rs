@@ -237,16 +237,14 @@ fn scan_pages(
                 None => (scan(), None),
             };
             let (bound, diagnostics) = resolve::references(briefing, doc, &refs);
-            (
-                PageRefs {
-                    page,
-                    doc,
-                    refs,
-                    bound,
-                    digests,
-                },
-                diagnostics,
-            )
+            let page = PageRefs {
+                page,
+                doc,
+                refs,
+                bound,
+                digests,
+            };
+            (page, diagnostics)
         })
         .unzip();
     (pages, diagnostics.into_iter().flatten().collect())
@@ -389,10 +387,8 @@ pub fn timed<T>(stage: &str, f: impl FnOnce() -> T) -> T {
         .ok()
         .and_then(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok())
         .map_or(0, |pages| pages * 4096 / 1_000_000);
-    eprintln!(
-        "{stage:>16} {:8.1} ms {resident:>6} MB resident",
-        started.elapsed().as_secs_f64() * 1e3
-    );
+    let ms = started.elapsed().as_secs_f64() * 1e3;
+    eprintln!("{stage:>16} {ms:8.1} ms {resident:>6} MB resident");
     value
 }
 
@@ -447,18 +443,12 @@ fn shadowed(compiled: &mut Compiled, twice: std::collections::BTreeSet<String>) 
     for path in twice {
         let shown = std::path::Path::new("static").join(&path);
         let file = compiled.files.add(shown, String::new());
-        compiled.diagnostics.push(
-            Diagnostic::error(
-                "shadowed-page",
-                file,
-                0..0,
-                format!("static file `static/{path}` has the path of a page brief writes"),
-            )
-            .with_label("this file")
-            .with_help(format!(
-                "rename or move it: the page `{path}` would replace it in the output"
-            )),
-        );
+        let message = format!("static file `static/{path}` has the path of a page brief writes");
+        let help = format!("rename or move it: the page `{path}` would replace it in the output");
+        let error = Diagnostic::error("shadowed-page", file, 0..0, message);
+        compiled
+            .diagnostics
+            .push(error.with_label("this file").with_help(help));
     }
 }
 
@@ -472,8 +462,7 @@ fn locate_misses(
     let Some((briefing, _)) = compiled.site.as_ref().filter(|_| !misses.is_empty()) else {
         return Ok(Vec::new());
     };
-    let docs: Vec<verify::SourceDoc> = pages(briefing)
-        .into_iter()
+    let docs: Vec<verify::SourceDoc> = (pages(briefing).into_iter())
         .map(|(page, doc)| verify::SourceDoc {
             file: doc.file,
             body_start: doc.body_start,

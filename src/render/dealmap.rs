@@ -17,6 +17,7 @@
 
 use std::collections::HashMap;
 
+use indexmap::IndexSet;
 use serde::Serialize;
 
 use super::Renderer;
@@ -160,15 +161,11 @@ fn owner(r: &Renderer, party: EntityKey) -> Option<EntityKey> {
 
 /// The parties `clauses` bind, and the company of each product among them,
 /// in the order the clauses name them.
-fn parties_of(r: &Renderer, clauses: &[EntityKey]) -> Vec<EntityKey> {
-    let mut parties: Vec<EntityKey> = Vec::new();
+fn parties_of(r: &Renderer, clauses: &[EntityKey]) -> IndexSet<EntityKey> {
+    let mut parties = IndexSet::new();
     for p in clauses.iter().flat_map(|&c| bound(r, c)) {
         let company = (r.view(p).party_kind == Some(PartyKind::Product)).then(|| owner(r, p));
-        for p in company.flatten().into_iter().chain([p]) {
-            if !parties.contains(&p) {
-                parties.push(p);
-            }
-        }
+        parties.extend(company.flatten().into_iter().chain([p]));
     }
     parties
 }
@@ -260,11 +257,8 @@ fn layout(r: &Renderer, clauses: &[EntityKey], total: usize, mode: LinkMode) -> 
         let mut heading = Vec::new();
         let mut column = Vec::new();
         for g in sides.iter().filter(|g| g.left == left) {
-            let name = wrap(
-                g.agreement.as_deref().unwrap_or("Clauses"),
-                CLAUSE_W,
-                HEADING_SIZE,
-            );
+            let agreement = g.agreement.as_deref().unwrap_or("Clauses");
+            let name = wrap(agreement, CLAUSE_W, HEADING_SIZE);
             match heading.is_empty() {
                 true => heading = name,
                 false => column.push((GROUP_GAP, Item::Heading(name))),
@@ -299,10 +293,8 @@ fn layout(r: &Renderer, clauses: &[EntityKey], total: usize, mode: LinkMode) -> 
     };
     let head_rows = columns.iter().map(|c| c.2.len()).max().unwrap_or(1);
     let top = MARGIN + head_rows as f64 * HEADING_LINE + 6.0;
-    let body = columns
-        .iter()
-        .map(|c| stack_height(&c.3))
-        .fold(0.0, f64::max);
+    let heights = columns.iter().map(|c| stack_height(&c.3));
+    let body = heights.fold(0.0, f64::max);
     let mut headings = Vec::new();
     let mut places: HashMap<EntityKey, Place> = HashMap::new();
     for (x, w, heading, column) in &columns {

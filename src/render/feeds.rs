@@ -26,8 +26,7 @@ pub fn all(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
     streamed(r, sink, "graph.json", mentions, graph_json)?;
     streamed(r, sink, "search-index.js", mentions, search_index)?;
     sink.put(sitemap(r))?;
-    sink.put(super::print::running_heads(r))?;
-    Ok(())
+    Ok(sink.put(super::print::running_heads(r))?)
 }
 
 /// The file at `path` as `write` hands it on, a piece at a time; `brief
@@ -130,10 +129,8 @@ fn graph_json(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
 
 pub fn sitemap(r: &Renderer) -> OutFile {
     let base = r.base_url.clone().unwrap_or_default();
-    let mut paths = ["index.html", "print.html", "timeline.html"]
-        .map(String::from)
-        .to_vec();
-    paths.extend(r.views.iter().map(|v| v.href.clone()));
+    let mut paths: Vec<String> = r.views.iter().map(|v| v.href.clone()).collect();
+    paths.extend(["index.html", "print.html", "timeline.html"].map(String::from));
     let indexes = Kind::ALL.into_iter().filter(|k| k.has_index());
     paths.extend(indexes.map(|k| format!("{}/index.html", k.dir())));
     paths.sort();
@@ -190,8 +187,7 @@ fn search_index(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
         let entry = |&key: &EntityKey| {
             let v = r.view(key);
             let mut words: Vec<&str> = own_words(v).collect();
-            let referenced: std::collections::BTreeSet<EntityKey> = r
-                .graph
+            let referenced: std::collections::BTreeSet<EntityKey> = (r.graph)
                 .mentions_on(PageId::Entity(key))
                 .map(|m| m.entity)
                 .filter(|&e| e != key)

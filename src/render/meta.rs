@@ -240,12 +240,10 @@ fn change(view: &EntityView) -> String {
     line.push('.');
     for (label, text) in [("Before", &view.before), ("After", &view.after)] {
         if let Some(text) = text {
-            let stop = if text.ends_with(['.', '!', '?']) {
-                ""
-            } else {
-                "."
-            };
-            line.push_str(&format!(" {label}: {text}{stop}"));
+            line.push_str(&format!(" {label}: {text}"));
+            if !text.ends_with(['.', '!', '?']) {
+                line.push('.');
+            }
         }
     }
     line

@@ -218,10 +218,8 @@ impl<'a> Renderer<'a> {
 
     /// The Markdown body of a document.
     pub fn body(&self, doc: Doc) -> &'a str {
-        self.files
-            .text(doc.file)
-            .get(doc.body_start..)
-            .unwrap_or("")
+        let text = self.files.text(doc.file);
+        text.get(doc.body_start..).unwrap_or("")
     }
 
     /// Renders `text` as it stands on a page `root` away from the site root,
@@ -333,13 +331,10 @@ pub trait Sink: Sync {
         // Joined once all are made, into a buffer of the right size: grown
         // piece by piece, a large file would be copied over and over.
         let pieces = pieces.collect::<Result<Vec<Bytes>, SiteError>>()?;
-        let mut bytes = Vec::with_capacity(pieces.iter().map(|piece| piece.len()).sum());
-        for piece in pieces {
-            bytes.extend_from_slice(&piece);
-        }
+        let slices: Vec<&[u8]> = pieces.iter().map(|piece| piece.as_slice()).collect();
         Ok(self.put(OutFile {
             path: path.to_string(),
-            bytes: Arc::new(bytes),
+            bytes: Arc::new(slices.concat()),
         })?)
     }
 }
@@ -392,11 +387,10 @@ impl Sink for Collect {
 /// from one rendering of the body (the document by one thread, the entries
 /// and pages by all).
 pub fn site(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
-    use crate::timed;
-    timed("pages", || pages::all(r, sink))?;
+    crate::timed("pages", || pages::all(r, sink))?;
     let (print, feeds) = rayon::join(
-        || timed("print.html", || print::page(r, sink)),
-        || timed("feeds", || feeds::all(r, sink)),
+        || crate::timed("print.html", || print::page(r, sink)),
+        || crate::timed("feeds", || feeds::all(r, sink)),
     );
     print?;
     feeds

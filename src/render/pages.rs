@@ -51,8 +51,7 @@ pub fn all(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
                 page(r, "404.html", "404.html", "Page not found", [], meta, ())
             }),
         }?;
-        sink.put(file)?;
-        Ok(())
+        Ok(sink.put(file)?)
     })
 }
 
@@ -205,10 +204,7 @@ fn timeline(r: &Renderer) -> Result<OutFile, RenderError> {
 }
 
 /// The entities named by `referenced` that exist.
-fn lookup<'a>(
-    r: &'a Renderer,
-    referenced: &'a [(Kind, String)],
-) -> impl Iterator<Item = EntityKey> + 'a {
+fn lookup(r: &Renderer, referenced: &[(Kind, String)]) -> impl Iterator<Item = EntityKey> {
     (referenced.iter()).filter_map(|(kind, id)| r.briefing.lookup(*kind, id))
 }
 

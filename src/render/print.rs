@@ -121,13 +121,12 @@ pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
         (!batch.is_empty()).then_some(batch)
     });
     let mut next = batches.flat_map(|batch| {
-        let made: Vec<Result<Bytes, SiteError>> = (batch.into_par_iter())
+        (batch.into_par_iter())
             .map(|piece| match piece {
                 Piece::Text(text) => Ok(Arc::new(text.into_bytes())),
                 Piece::Entry(n) => entry(r, sink, entries[n]),
             })
-            .collect();
-        made
+            .collect::<Vec<_>>()
     });
     crate::timed("print entries", || sink.put_pieces("print.html", &mut next))
 }
@@ -159,18 +158,14 @@ fn skeleton_page<'a>(r: &'a Renderer, lede: String, entries: &[EntityKey]) -> Pr
     }
     let label_of = |key| r.graph.label(key);
     page.chronology = timeline::timeline(r.briefing, label_of, Scope::Full, LinkMode::Print);
+    let dated = page.chronology.is_some();
     let candidates = [
         (!page.parties.is_empty(), "appendix-parties", "Parties"),
         (!page.clauses.is_empty(), "appendix-clauses", "What changed"),
         (!page.quotes.is_empty(), "appendix-quotes", "Quotes"),
-        (
-            page.chronology.is_some(),
-            "appendix-chronology",
-            "Chronology",
-        ),
+        (dated, "appendix-chronology", "Chronology"),
     ];
-    page.appendices = candidates
-        .into_iter()
+    page.appendices = (candidates.into_iter())
         .filter(|(present, _, _)| *present)
         .zip('A'..)
         .map(|((_, id, title), letter)| Appendix { id, letter, title })
@@ -301,16 +296,13 @@ fn reprint(r: &Renderer, page: &Rendered, prefix: &str) -> Option<String> {
     let _ = escape_html(&mut prefix_html, prefix);
     // Where each change goes: the range replaced and its replacement.
     let mut edits: Vec<(Range<usize>, Cow<str>)> = Vec::new();
+    // The prefix, inserted at `at`.
+    let prefix_at = |at: usize| (at..at, Cow::from(&prefix_html));
     let mut href = 0..0;
     let mut missing = false;
     crate::verify::html::each_attribute(html, |_, _, name, value| match name {
-        "id" | "for" | "data-note-id" => {
-            edits.push((value.start..value.start, Cow::from(&prefix_html)))
-        }
-        "href" if html[value.clone()].starts_with('#') => {
-            let at = value.start + 1;
-            edits.push((at..at, Cow::from(&prefix_html)));
-        }
+        "id" | "for" | "data-note-id" => edits.push(prefix_at(value.start)),
+        "href" if html[value.clone()].starts_with('#') => edits.push(prefix_at(value.start + 1)),
         "href" => href = value,
         // A reference's tag: `class`, `href`, `id`, `data-ref`, then any
         // `data-label`, as `annotate` writes it.
@@ -321,11 +313,9 @@ fn reprint(r: &Renderer, page: &Rendered, prefix: &str) -> Option<String> {
                 missing = true;
                 return;
             };
+            let anchor = views::entity_href(r.briefing, key, LinkMode::Print);
             let mut to = String::new();
-            let _ = escape_href(
-                &mut to,
-                &views::entity_href(r.briefing, key, LinkMode::Print),
-            );
+            let _ = escape_href(&mut to, &anchor);
             edits.push((href.clone(), Cow::Owned(to)));
             if let (Kind::Section, Some(n)) = (key.kind, r.view(key).number) {
                 let end = value.end + 1;
@@ -396,9 +386,7 @@ fn pieces(skeleton: &str, count: usize) -> Vec<Piece> {
 
 /// `§N` for each section that mentions `key`, once each, in section order.
 fn mentioning_sections(r: &Renderer, key: EntityKey) -> Vec<String> {
-    let numbers: std::collections::BTreeSet<usize> = r
-        .graph
-        .mentions_of(key)
+    let numbers: std::collections::BTreeSet<usize> = (r.graph.mentions_of(key))
         .filter_map(|m| match m.page {
             PageId::Entity(k) if k.kind == Kind::Section && k != key => Some(k.index + 1),
             _ => None,

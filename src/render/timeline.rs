@@ -194,23 +194,18 @@ fn fit(text: &str, x: u32) -> (String, Extent, u32, &'static str) {
         .find(|label| text_width(label) <= room)
         .unwrap_or_else(|| shorten(text, 1));
     let width = text_width(&label);
-    let start = width <= right_room;
     // Either side has room for at least half the axis, so a label set to
     // end at its line never runs past the left edge.
-    let left = if start {
-        x + 4
-    } else {
-        x.saturating_sub(4 + width)
+    let (left, text_x, anchor) = match width <= right_room {
+        true => (x + 4, x + 4, "start"),
+        false => (x.saturating_sub(4 + width), x.saturating_sub(4), "end"),
     };
     let extent = Extent {
         x,
         left,
         right: left + width,
     };
-    match start {
-        true => (label, extent, left, "start"),
-        false => (label, extent, left + width, "end"),
-    }
+    (label, extent, text_x, anchor)
 }
 
 impl TimelineView {
@@ -227,9 +222,7 @@ impl TimelineView {
 fn dated(briefing: &Briefing) -> Vec<Dated> {
     let mut dated = Vec::new();
     let mut add = |date: Option<Date>, kind: Kind, index: usize, what| {
-        if let Some(date) = date {
-            dated.push((date, EntityKey { kind, index }, what));
-        }
+        dated.extend(date.map(|date| (date, EntityKey { kind, index }, what)));
     };
     for (index, event) in briefing.events.iter().enumerate() {
         add(Some(event.meta.date), Kind::Event, index, "Event");

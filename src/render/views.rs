@@ -229,10 +229,8 @@ pub fn entity_view(
             .and_then(|s| briefing.config.source(s.get_ref()))
             .map(|s| Box::new(source_view(s)))
     };
-    let mention_count = graph
-        .mentions_of(key)
-        .filter(|m| m.page != PageId::Entity(key))
-        .count();
+    let own = PageId::Entity(key);
+    let elsewhere = graph.mentions_of(key).filter(|m| m.page != own);
     let view = EntityView {
         kind: key.kind,
         id: briefing.id(key).to_string(),
@@ -240,7 +238,7 @@ pub fn entity_view(
         href: entity_href(briefing, key, mode),
         name: briefing.display_name(key),
         label: graph.label(key),
-        mention_count,
+        mention_count: elsewhere.count(),
         ..EntityView::default()
     };
     let relations = &graph.relations;

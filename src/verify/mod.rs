@@ -271,10 +271,8 @@ fn check(files: &Files, cache: Option<&ScanCache>) -> Vec<Miss> {
                 let folder = page.rsplit_once('/').map_or("", |(folder, _)| folder);
                 let mut misses = Vec::new();
                 for (line, target) in scanned.links() {
-                    let own_page = matches!(
-                        target.trim_start().as_bytes().first(),
-                        None | Some(b'#' | b'?')
-                    );
+                    let first = target.trim_start().bytes().next();
+                    let own_page = matches!(first, None | Some(b'#' | b'?'));
                     let problem = if own_page {
                         site.judge(target, &destination(page, target))
                     } else {
@@ -289,10 +287,8 @@ fn check(files: &Files, cache: Option<&ScanCache>) -> Vec<Miss> {
                                 problem
                             }
                         };
-                        checked
-                            .entry((folder, target))
-                            .or_insert_with(judge)
-                            .clone()
+                        let entry = checked.entry((folder, target));
+                        entry.or_insert_with(judge).clone()
                     };
                     misses.extend(problem.map(|problem| Miss {
                         problem,
