@@ -307,13 +307,10 @@ fn shift(doc: Doc, span: Range<usize>) -> Range<usize> {
 }
 
 fn missing_side(doc: Doc, key: &str, status: Status) -> Diagnostic {
-    let side = match key {
-        "before" => "was before the change",
-        _ => "is after the change",
-    };
+    let tense = if key == "before" { "was" } else { "is" };
     let opening = doc.meta_start.saturating_sub(4);
     let message = format!("a clause with status `{}` needs `{key}`", status.as_str());
-    let help = format!("add `{key} = \"...\"` saying what the term {side}");
+    let help = format!("add `{key} = \"...\"` saying what the term {tense} {key} the change");
     let error = Diagnostic::error("missing-key", doc.file, opening..opening + 3, message);
     error.with_label("in this front matter").with_help(help)
 }
