@@ -226,18 +226,17 @@ impl Marks {
 /// Sorted pages as a reader expects them: runs of consecutive pages
 /// collapsed into ranges, `3, 5, 9–10`.
 fn ranges<'a>(pages: impl IntoIterator<Item = &'a u32>) -> String {
-    let mut runs: Vec<(u32, u32)> = Vec::new();
-    for &page in pages {
-        match runs.last_mut() {
-            Some((_, end)) if *end + 1 == page => *end = page,
-            _ => runs.push((page, page)),
-        }
-    }
-    let run = |&(start, end): &(u32, u32)| match start == end {
-        true => start.to_string(),
-        false => format!("{start}–{end}"),
+    let pages: Vec<u32> = pages.into_iter().copied().collect();
+    let run = |run: &[u32]| match run {
+        [start, .., end] => format!("{start}–{end}"),
+        [page] => page.to_string(),
+        [] => String::new(),
     };
-    runs.iter().map(run).collect::<Vec<_>>().join(", ")
+    let runs: Vec<String> = pages
+        .chunk_by(|&page, &next| page + 1 == next)
+        .map(run)
+        .collect();
+    runs.join(", ")
 }
 
 #[cfg(test)]

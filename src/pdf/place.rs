@@ -14,8 +14,7 @@ use crate::output::{Overlap, io, overlap};
 /// Refuses an `out` that is, lies inside or holds one of the inputs of the
 /// site at `root`.
 pub fn refuse_inputs(root: &Path, out: &Path) -> Result<(), PdfError> {
-    let found = overlap(root, out).map_err(io(out))?;
-    let input = match found {
+    let input = match overlap(root, out).map_err(io(out))? {
         None => return Ok(()),
         Some(Overlap::Inside(input) | Overlap::Holds(input)) => input,
         Some(Overlap::Site) => "folder",

@@ -83,10 +83,8 @@ impl SourceText {
             places.entry(word.hash).or_default().push(i as u32);
         }
         let mut runs = FxHashMap::default();
-        if run > 0 {
-            for (hash, at) in rolling(&words, run) {
-                runs.entry(hash).or_insert(at as u32);
-            }
+        for (hash, at) in rolling(&words, run) {
+            runs.entry(hash).or_insert(at as u32);
         }
         SourceText {
             shown,
@@ -284,7 +282,7 @@ fn same_start(a: &[Word], b: &[Word]) -> usize {
 }
 
 /// The rolling hash of every run of `n` consecutive words, with where it
-/// starts.
+/// starts; none when `n` is 0.
 fn rolling(words: &[Word], n: usize) -> impl Iterator<Item = (u64, usize)> + '_ {
     let top = (1..n).fold(1u64, |p, _| p.wrapping_mul(BASE));
     let mut hash = 0u64;
@@ -293,7 +291,7 @@ fn rolling(words: &[Word], n: usize) -> impl Iterator<Item = (u64, usize)> + '_ 
             hash = hash.wrapping_sub(words[i - n].hash.wrapping_mul(top));
         }
         hash = hash.wrapping_mul(BASE).wrapping_add(word.hash);
-        (i + 1 >= n).then(|| (hash, i + 1 - n))
+        (n > 0 && i + 1 >= n).then(|| (hash, i + 1 - n))
     })
 }
 
