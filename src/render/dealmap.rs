@@ -140,11 +140,11 @@ fn key(kind: Kind, index: usize) -> EntityKey {
 /// unmentioned ones after, by file.
 fn in_order(r: &Renderer, clauses: impl IntoIterator<Item = usize>) -> Vec<EntityKey> {
     let numbered = r.graph.numbered(Kind::Clause);
-    let rank = |c: &usize| numbered.iter().position(|k| k.index == *c);
-    let mut clauses: Vec<usize> = clauses.into_iter().collect();
-    clauses.sort_by_cached_key(|c| (rank(c).unwrap_or(usize::MAX), *c));
+    let rank = |c: &EntityKey| numbered.iter().position(|k| k == c).unwrap_or(usize::MAX);
+    let mut clauses: Vec<EntityKey> = clauses.into_iter().map(|c| key(Kind::Clause, c)).collect();
+    clauses.sort_by_cached_key(|c| (rank(c), c.index));
     clauses.dedup();
-    clauses.into_iter().map(|c| key(Kind::Clause, c)).collect()
+    clauses
 }
 
 /// The parties a clause binds.
@@ -208,16 +208,14 @@ fn layout(r: &Renderer, clauses: &[EntityKey], total: usize, mode: LinkMode) -> 
     let drawn_owner = |p| owner(r, p).filter(|o| parties.contains(o));
     let head = |p| drawn_owner(p).filter(|&o| drawn_owner(o).is_none());
     // Each group is a party, then the members drawn under it.
-    let mut groups: Vec<Vec<EntityKey>> = Vec::new();
-    for &p in &parties {
-        let top = head(p).unwrap_or(p);
-        if !groups.iter().any(|g| g[0] == top) {
-            groups.push(vec![top]);
-        }
-        if let Some(g) = groups.iter_mut().find(|g| g[0] == top && top != p) {
-            g.push(p);
-        }
-    }
+    let tops: IndexSet<EntityKey> = parties.iter().map(|&p| head(p).unwrap_or(p)).collect();
+    let mut groups: Vec<Vec<EntityKey>> = tops
+        .into_iter()
+        .map(|top| {
+            let members = parties.iter().filter(|&&p| head(p) == Some(top));
+            [top].into_iter().chain(members.copied()).collect()
+        })
+        .collect();
     let mut sides: Vec<ClauseGroup> = Vec::new();
     for &c in clauses {
         let agreement = r.view(c).agreement.clone();
@@ -282,13 +280,15 @@ fn layout(r: &Renderer, clauses: &[EntityKey], total: usize, mode: LinkMode) -> 
         })
         .collect();
     let box_height = |k: &EntityKey| 2.0 * PAD + lines[k].len() as f64 * NAME_LINE + NOTE_LINE;
+    let item_height = |item: &Item| match item {
+        Item::Heading(lines) => lines.len() as f64 * HEADING_LINE + 4.0,
+        Item::Box(k, _) => box_height(k),
+    };
     // Every height is a whole number of pixels, so sums are exact in any order.
     let stack_height = |column: &[(f64, Item)]| -> f64 {
-        (column.iter())
-            .map(|(gap, item)| match item {
-                Item::Heading(lines) => gap + lines.len() as f64 * HEADING_LINE + 4.0,
-                Item::Box(k, _) => gap + box_height(k),
-            })
+        column
+            .iter()
+            .map(|(gap, item)| gap + item_height(item))
             .sum()
     };
     let head_rows = columns.iter().map(|c| c.2.len()).max().unwrap_or(1);
@@ -298,27 +298,19 @@ fn layout(r: &Renderer, clauses: &[EntityKey], total: usize, mode: LinkMode) -> 
     let mut headings = Vec::new();
     let mut places: HashMap<EntityKey, Place> = HashMap::new();
     for (x, w, heading, column) in &columns {
-        for (n, line) in heading.iter().enumerate() {
-            headings.push(text(*x, MARGIN + (n + 1) as f64 * HEADING_LINE - 4.0, line));
-        }
+        headings.extend(heading_lines(*x, MARGIN, heading));
         // Each column's body centred on the tallest.
         let mut y = top + (body - stack_height(column)) / 2.0;
         for (gap, item) in column {
             y += gap;
             match item {
-                Item::Heading(lines) => {
-                    for line in lines {
-                        y += HEADING_LINE;
-                        headings.push(text(*x, y - 4.0, line));
-                    }
-                    y += 4.0;
-                }
+                Item::Heading(lines) => headings.extend(heading_lines(*x, y, lines)),
                 Item::Box(k, indent) => {
                     let (x, w, h) = (x + indent, w - indent, box_height(k));
                     places.insert(*k, Place { x, y, w, h });
-                    y += h;
                 }
             }
+            y += item_height(item);
         }
     }
 
@@ -499,6 +491,14 @@ fn mark(status: Status) -> &'static str {
 /// A party's kind as front matter writes it.
 fn kind_word(kind: PartyKind) -> &'static str {
     ["company", "person", "government", "organisation", "product"][kind as usize]
+}
+
+/// A heading's lines, set at `x` below `y`.
+fn heading_lines(x: f64, y: f64, lines: &[String]) -> impl Iterator<Item = Text> + '_ {
+    lines
+        .iter()
+        .enumerate()
+        .map(move |(n, line)| text(x, y + (n + 1) as f64 * HEADING_LINE - 4.0, line))
 }
 
 fn px(v: f64) -> i64 {

@@ -8,17 +8,16 @@ pub fn wrap(text: &str, width: f64, size: f64) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
     for word in text.split_whitespace() {
-        let joined = match line.is_empty() {
-            true => word.to_string(),
-            false => format!("{line} {word}"),
-        };
-        if text_width(&joined, size) <= width {
-            line = joined;
-            continue;
-        }
         if !line.is_empty() {
+            let joined = format!("{line} {word}");
+            if text_width(&joined, size) <= width {
+                line = joined;
+                continue;
+            }
             lines.push(std::mem::take(&mut line));
         }
+        // A word that starts a line, broken where it is wider than one
+        // (a prefix of a word that fits fits too, so one that fits is whole).
         for c in word.chars() {
             if !line.is_empty() && text_width(&format!("{line}{c}"), size) > width {
                 lines.push(std::mem::take(&mut line));
