@@ -47,7 +47,11 @@ fn is_apostrophe(c: char) -> bool {
 impl Tokenizer {
     /// Reads `c`, found at `at` in the text.
     pub fn push(&mut self, at: Range<usize>, c: char) {
-        if stands_alone(c) {
+        if c.is_ascii_alphanumeric() {
+            self.letter(at, c.to_ascii_lowercase());
+        } else if c.is_ascii() && !is_apostrophe(c) {
+            self.close();
+        } else if stands_alone(c) {
             self.close();
             self.letter(at, c);
             self.close();
