@@ -93,8 +93,9 @@ pub fn value_spans(text: &str, split: &Split) -> BTreeMap<String, Range<usize>> 
     let table: BTreeMap<String, toml::Spanned<toml::Value>> =
         toml::from_str(source).unwrap_or_default();
     let shift = |span: Range<usize>| range.start + span.start..range.start + span.end;
-    let spans = (table.into_iter()).map(|(key, value)| (key, shift(value.span())));
-    spans.collect()
+    (table.into_iter())
+        .map(|(key, value)| (key, shift(value.span())))
+        .collect()
 }
 
 /// Turns one of toml/serde's messages into a diagnostic with a plain message and,

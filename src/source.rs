@@ -131,8 +131,9 @@ pub fn read(
         // Reading is most of this stage's time on a large site: read in
         // parallel, then number the files in the walk's order.
         let previous = known.as_deref();
-        let read = (pending.par_iter()).map(|(path, _)| read_one(path, previous));
-        let read: Vec<_> = read.collect();
+        let read: Vec<_> = (pending.par_iter())
+            .map(|(path, _)| read_one(path, previous))
+            .collect();
         let mut next = HashMap::default();
         for ((path, slot), read) in pending.into_iter().zip(read) {
             let (stamp, text) = read.map_err(io(&path))?;
