@@ -1,21 +1,47 @@
 /* brief.js: reference previews and search. Progressive enhancement only:
  * without this script every reference is a plain link, sidenotes open with
  * CSS, and the search box stays hidden (a CSS scripting media query). No
- * dependencies, no network. */
+ * dependencies, and nothing loaded from outside the site. */
 (function () {
   'use strict';
   var d = document, root = d.body.getAttribute('data-root') || '';
 
   /* ---------- Reference previews ---------- */
 
-  // One floating box, filled with a copy of the page's hidden card for the
-  // reference under the pointer or focus.
+  // One floating box, filled with the card of the reference under the
+  // pointer or focus. The cards of the whole site are in previews.js, loaded
+  // the first time one is wanted: `wanted` is the reference waiting for them.
   var box = d.createElement('div');
   box.className = 'ref-preview';
   box.id = 'ref-preview';
   box.hidden = true;
   d.body.appendChild(box);
-  var current = null, armed = null, showTimer = 0, hideTimer = 0, pointer = 'mouse';
+  var current = null, armed = null, wanted = null, loading = false,
+    showTimer = 0, hideTimer = 0, pointer = 'mouse';
+
+  function cardOf(a) {
+    var cards = window.BRIEF_PREVIEWS;
+    if (cards) return cards[a.getAttribute('data-ref')];
+    wanted = a;
+    if (!loading) {
+      loading = true;
+      var s = d.createElement('script');
+      s.src = root + 'previews.js';
+      s.onload = function () { if (wanted) show(wanted); };
+      d.head.appendChild(s);
+    }
+  }
+
+  // A card's links start from the site root; this page's start from its folder.
+  function rebase(node) {
+    if (!root) return;
+    node.querySelectorAll('[href], [src]').forEach(function (el) {
+      ['href', 'src'].forEach(function (name) {
+        var v = el.getAttribute(name);
+        if (v && !/^([a-z][a-z0-9+.-]*:|[#/])/i.test(v)) el.setAttribute(name, root + v);
+      });
+    });
+  }
 
   function refOf(node) {
     var a = node && node.closest ? node.closest('a.ref[data-ref]') : null;
@@ -23,16 +49,19 @@
   }
 
   function show(a) {
-    var src = d.getElementById('preview-' + a.getAttribute('data-ref').replace(':', '-'));
+    var card = cardOf(a);
     clearTimeout(hideTimer);
     clearTimeout(showTimer);
-    if (!src) return;
+    if (!card) return;
+    wanted = null;
     if (current !== a) {
       if (current) current.removeAttribute('aria-describedby');
-      box.innerHTML = src.innerHTML;
+      box.innerHTML = card;
+      rebase(box);
       box.setAttribute('data-ref', a.getAttribute('data-ref'));
       current = a;
-      armed = null;
+      // A tap that waited for previews.js has armed this reference already.
+      if (armed !== a) armed = null;
     }
     a.setAttribute('aria-describedby', box.id);
     box.hidden = false;
@@ -43,7 +72,7 @@
     clearTimeout(showTimer);
     clearTimeout(hideTimer);
     if (current) current.removeAttribute('aria-describedby');
-    current = armed = null;
+    current = armed = wanted = null;
     box.hidden = true;
   }
 
@@ -87,6 +116,7 @@
     if (e.pointerType !== 'mouse') return;
     if (refOf(e.target) || box.contains(e.target)) {
       clearTimeout(showTimer);
+      if (refOf(e.target) === wanted) wanted = null;
       if (!box.hidden && d.activeElement !== current) hideTimer = setTimeout(hide, 300);
     }
   });

@@ -59,9 +59,11 @@ pub(super) fn heading_ids<'e>(
 }
 
 /// Ids the built-in templates give elements of the pages a body is shown
-/// on (the front page, a section or entity page, `print.html`).
+/// on (the front page, a section or entity page, `print.html`), and the one
+/// `brief.js` gives its preview box.
 const TEMPLATE_IDS: &[&str] = &[
     "main",
+    "ref-preview",
     "mentioned-in",
     "related",
     "search-input",
@@ -81,9 +83,8 @@ const TEMPLATE_IDS: &[&str] = &[
 ];
 
 /// The beginnings of ids brief makes itself on a page: mention anchors and
-/// embeds (`m-party-acme-1`), preview cards (`preview-party-acme`) and
-/// footnotes (`note-1`, `note-ref-1`, `sn-1`).
-const MADE_ID_PREFIXES: &[&str] = &["m-", "preview-", "note-", "sn-"];
+/// embeds (`m-party-acme-1`) and footnotes (`note-1`, `note-ref-1`, `sn-1`).
+const MADE_ID_PREFIXES: &[&str] = &["m-", "note-", "sn-"];
 
 /// A heading id from its text, unique within the stream and never one brief
 /// uses itself: such a slug gains an `h-` in front (a heading "Main" gets

@@ -195,7 +195,7 @@ fn headings_get_unique_ids_with_prefix() {
 fn heading_slugs_never_take_an_id_brief_uses_or_repeat_one() {
     let out = render(
         "## Main\n\n## Mentioned in\n\n## M party acme 1\n\n## Note 1\n\n\
-         ## Money\n\n## Money 2\n\n## Money\n\n## H main\n",
+         ## Money\n\n## Money 2\n\n## Money\n\n## H main\n\n## Ref preview\n",
         &Fixed,
         &Highlighter::new(),
         RenderOptions::default(),
@@ -212,6 +212,7 @@ fn heading_slugs_never_take_an_id_brief_uses_or_repeat_one() {
             "money-2",
             "money-3",
             "h-main-2",
+            "h-ref-preview",
         ]
     );
 }

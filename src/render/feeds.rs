@@ -1,15 +1,17 @@
 //! Machine-readable outputs: `graph.json` (every entity and mention, for other
-//! tools; schema in `docs/graph-json.md`), `sitemap.xml` and the search index
-//! script that the search box reads without `fetch`, so it works from `file://`.
-//! Each is serialised with serde_json from the views; nothing here renders HTML.
+//! tools; schema in `docs/graph-json.md`), `sitemap.xml`, and the scripts that
+//! `brief.js` reads without `fetch`, so that they work from `file://`: the
+//! search index and the preview cards. Each is serialised with serde_json,
+//! from the views or from the cards `card.html` renders.
 
 use std::fmt::Write as _;
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::views::{EntityView, page_href};
-use super::{Bytes, OutFile, Renderer, Sink, SiteError, text};
+use super::{Bytes, CardVariant, OutFile, RenderError, Renderer, Sink, SiteError, text};
 use crate::annotate::Snippet;
 use crate::cache::digest;
 use crate::graph::PageId;
@@ -25,6 +27,7 @@ pub fn all(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
     });
     streamed(r, sink, "graph.json", mentions, graph_json)?;
     streamed(r, sink, "search-index.js", mentions, search_index)?;
+    streamed(r, sink, "previews.js", mentions, previews)?;
     sink.put(sitemap(r))?;
     Ok(sink.put(super::print::running_heads(r))?)
 }
@@ -207,14 +210,46 @@ fn search_index(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
             }
         };
         push_all(piece, keys.iter().map(entry));
-        // Escaped a piece at a time: the escapes stand inside strings only.
-        let json = text(Arc::new(std::mem::take(piece)));
-        *piece = script_safe(json).into_bytes();
+        script_safe_piece(piece);
     });
     let mut pieces = fixed(b"window.BRIEF_SEARCH = [")
         .chain(entries)
         .chain(fixed(b"];\n"));
     sink.put_pieces("search-index.js", &mut pieces)
+}
+
+/// `previews.js`: every entity's card, as `card.html` renders it for a page
+/// at the site root, by the `data-ref` of the references to it
+/// (`party:openai`), assigned to `window.BRIEF_PREVIEWS`. The cards are
+/// made once for the whole site rather than carried by every page that
+/// refers to them; `brief.js` loads them the first time a reference is
+/// hovered, focused or tapped, and starts their links from the page's folder.
+fn previews(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
+    let cards = (r.briefing.keys().collect::<Vec<_>>().into_par_iter())
+        .map(|key| Ok((&r.view(key).key, r.card(key, CardVariant::Top)?)))
+        .collect::<Result<Vec<_>, RenderError>>()?;
+    let cards = items(&cards, |piece, cards| {
+        for (n, (key, card)) in cards.iter().enumerate() {
+            if n > 0 {
+                piece.push(b',');
+            }
+            push_json(piece, key);
+            piece.push(b':');
+            push_json(piece, card);
+        }
+        script_safe_piece(piece);
+    });
+    let mut pieces = fixed(b"window.BRIEF_PREVIEWS = {")
+        .chain(cards)
+        .chain(fixed(b"};\n"));
+    sink.put_pieces("previews.js", &mut pieces)
+}
+
+/// [`script_safe`] on a piece of a script's JSON; the escapes stand inside
+/// strings only, so a piece can be escaped on its own.
+fn script_safe_piece(piece: &mut Vec<u8>) {
+    let json = text(Arc::new(std::mem::take(piece)));
+    *piece = script_safe(json).into_bytes();
 }
 
 /// Appends `value` as JSON. Serialising views and strings into memory

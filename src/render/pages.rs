@@ -14,7 +14,7 @@ use super::timeline::{self, Scope, TimelineView};
 use super::views::{
     self, EntityView, LinkMode, MentionGroup, MentionView, Neighbours, RelatedGroup, SiteView,
 };
-use super::{CardVariant, OutFile, RenderError, Renderer, Sink, SiteError};
+use super::{OutFile, RenderError, Renderer, Sink, SiteError};
 use crate::annotate::{Heading, Rendered};
 use crate::graph::{Mention, PageId};
 use crate::model::{EntityKey, Kind, PartyKind};
@@ -48,7 +48,7 @@ pub fn all(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
             Job::Timeline => r.kept("timeline.html", &(), || timeline(r)),
             Job::NotFound => r.kept("404.html", &(), || {
                 let meta = meta::listing(r, "Page not found", "404.html", false);
-                page(r, "404.html", "404.html", "Page not found", [], meta, ())
+                page(r, "404.html", "404.html", "Page not found", meta, ())
             }),
         }?;
         Ok(sink.put(file)?)
@@ -94,19 +94,15 @@ struct PageContext<'a, P: Serialize> {
     og_type: &'a str,
     /// The page's schema.org JSON-LD, safe inside a `<script>` element.
     structured: String,
-    /// The hidden preview cards of every entity the page references, as HTML.
-    previews: String,
     page: P,
 }
 
-/// `template` at `path` with `page` as its view; `referenced` are the
-/// entities whose preview cards the page carries.
+/// `template` at `path` with `page` as its view.
 pub(super) fn page<P: Serialize>(
     r: &Renderer,
     template: &str,
     path: &str,
     title: &str,
-    referenced: impl IntoIterator<Item = EntityKey>,
     meta: Meta,
     page: P,
 ) -> Result<OutFile, RenderError> {
@@ -117,15 +113,6 @@ pub(super) fn page<P: Serialize>(
         _ if path.contains('/') => "../",
         _ => "",
     };
-    let variant = CardVariant::of(root, LinkMode::Site);
-    let mut previews = String::new();
-    // Each entity's preview once, however often the page refers to it.
-    let mut shown = std::collections::HashSet::new();
-    for key in referenced.into_iter().filter(|&key| shown.insert(key)) {
-        let (kind, id, card) = (key.kind.as_str(), r.briefing.id(key), r.card(key, variant)?);
-        let open = "<div class=\"preview\" id=\"preview-";
-        previews.extend([open, kind, "-", id, "\">", card, "</div>\n"]);
-    }
     let context = PageContext {
         site: &r.site,
         root,
@@ -135,7 +122,6 @@ pub(super) fn page<P: Serialize>(
         description: meta.description,
         og_type: meta.og_type,
         structured: meta.structured,
-        previews,
         page,
     };
     Ok(OutFile {
@@ -160,8 +146,6 @@ fn front(r: &Renderer) -> Result<OutFile, RenderError> {
     let rendered = (r.briefing.front)
         .map(|doc| r.markdown(r.body(doc), "", LinkMode::Site, Default::default()))
         .transpose()?;
-    let referenced = rendered.as_ref().map_or(&[][..], |x| &x.referenced);
-    let (timeline, on_axis) = drawn(r, Scope::Compact);
     let page = FrontPage {
         lede: rendered.as_ref().map_or("", |x| &x.html),
         deal_map: dealmap::briefing(r, LinkMode::Site),
@@ -171,22 +155,16 @@ fn front(r: &Renderer) -> Result<OutFile, RenderError> {
             .collect(),
         parties: numbered(r, Kind::Party),
         quotes: numbered(r, Kind::Quote),
-        timeline,
+        timeline: drawn(r, Scope::Compact),
     };
-    let previews = (lookup(r, referenced))
-        .chain(r.graph.numbered(Kind::Clause).iter().copied())
-        .chain(on_axis);
     let title = &r.briefing.config.title;
     let meta = meta::front(r, "index.html");
-    self::page(r, "index.html", "index.html", title, previews, meta, page)
+    self::page(r, "index.html", "index.html", title, meta, page)
 }
 
-/// The dated things of `scope` on a time axis, linking to the site's pages,
-/// and the entities it shows.
-fn drawn(r: &Renderer, scope: Scope) -> (Option<TimelineView>, Vec<EntityKey>) {
-    let timeline = timeline::timeline(r.briefing, |k| r.graph.label(k), scope, LinkMode::Site);
-    let shown = timeline.iter().flat_map(|t| t.keys()).collect();
-    (timeline, shown)
+/// The dated things of `scope` on a time axis, linking to the site's pages.
+fn drawn(r: &Renderer, scope: Scope) -> Option<TimelineView> {
+    timeline::timeline(r.briefing, |k| r.graph.label(k), scope, LinkMode::Site)
 }
 
 #[derive(Serialize)]
@@ -196,11 +174,12 @@ struct TimelinePage {
 
 /// `timeline.html`: every dated thing in order, on a drawn axis.
 fn timeline(r: &Renderer) -> Result<OutFile, RenderError> {
-    let (timeline, previews) = drawn(r, Scope::Full);
-    let page = TimelinePage { timeline };
+    let page = TimelinePage {
+        timeline: drawn(r, Scope::Full),
+    };
     let (title, path) = ("Timeline", "timeline.html");
     let meta = meta::listing(r, title, path, true);
-    self::page(r, path, path, title, previews, meta, page)
+    self::page(r, path, path, title, meta, page)
 }
 
 /// The entities named by `referenced` that exist.
@@ -233,7 +212,6 @@ fn section(r: &Renderer, key: EntityKey, rendered: &Rendered) -> Result<OutFile,
         previous: key.index.checked_sub(1).map(neighbour),
         next: (key.index + 1 < r.briefing.sections.len()).then(|| neighbour(key.index + 1)),
     };
-    let referenced = || lookup(r, &rendered.referenced);
     let related = [
         (Kind::Party, "Parties"),
         (Kind::Clause, "Clauses"),
@@ -241,7 +219,9 @@ fn section(r: &Renderer, key: EntityKey, rendered: &Rendered) -> Result<OutFile,
         (Kind::Event, "Events"),
     ]
     .map(|(kind, title)| {
-        let keys = referenced().filter(|k| k.kind == kind).collect();
+        let keys = lookup(r, &rendered.referenced)
+            .filter(|k| k.kind == kind)
+            .collect();
         (format!("{title} in this section"), keys)
     });
     let page = SectionPage {
@@ -252,9 +232,8 @@ fn section(r: &Renderer, key: EntityKey, rendered: &Rendered) -> Result<OutFile,
         related: related_groups(r, related)?,
         mentioned_in: mentioned_in(r, key),
     };
-    let (path, previews) = (&view.href, referenced());
     let meta = meta::entity(r, key, &rendered.referenced);
-    self::page(r, "section.html", path, &view.name, previews, meta, page)
+    self::page(r, "section.html", &view.href, &view.name, meta, page)
 }
 
 #[derive(Serialize)]
@@ -270,24 +249,18 @@ struct EntityPage<'a> {
 
 fn entity(r: &Renderer, key: EntityKey, rendered: &Rendered) -> Result<OutFile, RenderError> {
     let view = r.view(key);
-    let related = related(r, key);
-    let mut previews: Vec<EntityKey> = lookup(r, &rendered.referenced)
-        .chain(related.iter().flat_map(|(_, keys)| keys.iter().copied()))
-        .collect();
-    previews.sort_by_key(|&k| (k.kind, r.briefing.id(k)));
-    previews.dedup();
     let page = EntityPage {
         entity: view,
         html: &rendered.html,
         mentioned_in: mentioned_in(r, key),
-        related: related_groups(r, related)?,
+        related: related_groups(r, related(r, key))?,
         map: (key.kind == Kind::Party)
             .then(|| dealmap::party(r, key.index, LinkMode::Site))
             .flatten(),
     };
     let template = format!("{}.html", key.kind.as_str());
     let meta = meta::entity(r, key, &rendered.referenced);
-    self::page(r, &template, &view.href, &view.name, previews, meta, page)
+    self::page(r, &template, &view.href, &view.name, meta, page)
 }
 
 /// "Mentioned in": the entity's mentions on other pages, grouped by page in
@@ -437,5 +410,5 @@ fn index(r: &Renderer, kind: Kind) -> Result<OutFile, RenderError> {
     let path = format!("{}/index.html", kind.dir());
     let page = IndexPage { kind, groups };
     let meta = meta::listing(r, title, &path, true);
-    self::page(r, &template, &path, title, keys(r, kind), meta, page)
+    self::page(r, &template, &path, title, meta, page)
 }

@@ -106,7 +106,7 @@ pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
             let page = skeleton_page(r, lede.clone(), &entries);
             let meta = super::meta::front(r, "print.html");
             let title = &r.briefing.config.title;
-            super::pages::page(r, "print.html", "print.html", title, [], meta, page)
+            super::pages::page(r, "print.html", "print.html", title, meta, page)
         })
     })?;
     // The page's text in pieces of its own, each let go once it is handed

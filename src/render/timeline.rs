@@ -84,8 +84,6 @@ pub struct Tick {
 /// the label, all one link to its entity.
 #[derive(Debug, Clone, Serialize)]
 pub struct Mark {
-    #[serde(skip)]
-    entity: EntityKey,
     pub kind: Kind,
     /// `event:id`, as references write it.
     pub key: String,
@@ -140,7 +138,6 @@ pub fn timeline(
         let (label, extent, text_x, anchor) = fit(&text, x);
         extents.push(extent);
         marks.push(Mark {
-            entity: key,
             kind: key.kind,
             key: briefing.key_string(key),
             href: entity_href(briefing, key, mode),
@@ -206,14 +203,6 @@ fn fit(text: &str, x: u32) -> (String, Extent, u32, &'static str) {
         right: left + width,
     };
     (label, extent, text_x, anchor)
-}
-
-impl TimelineView {
-    /// The entities the drawing links to, once each, in date order.
-    pub fn keys(&self) -> impl Iterator<Item = EntityKey> + '_ {
-        let mut seen = std::collections::HashSet::new();
-        (self.marks.iter().map(|m| m.entity)).filter(move |&k| seen.insert(k))
-    }
 }
 
 /// Every dated thing, in date order; of two on one date, in the order of

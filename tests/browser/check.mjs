@@ -352,11 +352,16 @@ async function previewState(page) {
     return { ref: box.getAttribute('data-ref'), text: box.textContent.replace(/\s+/g, ' ').trim(), left: r.left, right: r.right, top: r.top, bottom: r.bottom, vw: document.documentElement.clientWidth, vh: window.innerHeight };
   }, previewSelector);
 }
-const cardText = (page, key) => page.evaluate((id) => {
-  const card = document.getElementById(id);
-  const head = card && (card.querySelector('.card-title') || card.querySelector('.quote-text'));
+// The cards brief.js previews, by `kind:id`, as previews.js assigns them.
+const previewCards = JSON.parse(fs.readFileSync(path.join(site, 'previews.js'), 'utf8').trim()
+  .replace(/^window\.BRIEF_PREVIEWS = /, '').replace(/;$/, ''));
+const cardText = (page, key) => page.evaluate((html) => {
+  const card = document.createElement('template');
+  card.innerHTML = html || '';
+  const head = card.content.querySelector('.card-title') || card.content.querySelector('.quote-text');
   return head ? head.textContent.replace(/\s+/g, ' ').trim() : null;
-}, `preview-${key.replace(':', '-')}`);
+}, previewCards[key]);
+const previewShown = (page) => page.waitForFunction((sel) => { const b = document.querySelector(sel); return b && !b.hidden; }, previewSelector, { timeout: 3000 });
 const inViewport = (s) => s && s.left >= 0 && s.top >= 0 && s.right <= s.vw + 0.5 && s.bottom <= s.vh + 0.5;
 
 await step('previews: hover and focus', async () => {
@@ -372,7 +377,7 @@ await step('previews: hover and focus', async () => {
     const expected = await cardText(page, key);
     await link.scrollIntoViewIfNeeded();
     await link.hover();
-    await page.waitForFunction((sel) => { const b = document.querySelector(sel); return b && !b.hidden; }, previewSelector, { timeout: 3000 });
+    await previewShown(page);
     const shown = await previewState(page);
     check(`hover on a ${kind} reference previews ${key}`, shown && shown.ref === key && expected && shown.text.includes(expected), JSON.stringify(shown && shown.text.slice(0, 80)));
     check(`the ${kind} preview stays inside the viewport`, inViewport(shown), JSON.stringify(shown));
@@ -387,6 +392,8 @@ await step('previews: hover and focus', async () => {
     await page.keyboard.press('Tab');
     focused = await page.evaluate(() => { const a = document.activeElement; return a && a.matches('a.ref[data-ref]') ? a.getAttribute('data-ref') : null; });
   }
+  // The first preview of a page waits for previews.js.
+  if (focused) await previewShown(page);
   const shown = await previewState(page);
   const expected = focused && await cardText(page, focused);
   check('keyboard focus on a reference previews it', focused && shown && shown.ref === focused && shown.text.includes(expected), `${focused} ${JSON.stringify(shown && shown.text.slice(0, 60))}`);
@@ -404,7 +411,7 @@ await step('previews: hover and focus', async () => {
     const last = page.locator('main .prose a.ref:visible').last();
     await last.evaluate((a) => { const r = a.getBoundingClientRect(); window.scrollBy(0, r.bottom - window.innerHeight + 4); });
     await last.hover();
-    await page.waitForFunction((sel) => { const b = document.querySelector(sel); return b && !b.hidden; }, previewSelector, { timeout: 3000 });
+    await previewShown(page);
     const s = await previewState(page);
     check(`a preview at the bottom of the viewport stays inside it (${width}px)`, inViewport(s), JSON.stringify(s));
     await page.mouse.move(0, 0);
@@ -421,7 +428,7 @@ await step('previews: touch', async () => {
   const href = await link.getAttribute('href');
   await link.scrollIntoViewIfNeeded();
   await link.tap();
-  await page.waitForTimeout(300);
+  await previewShown(page);
   const shown = await previewState(page);
   check('first tap on a reference previews it and stays on the page', shown && shown.ref === key && page.url() === http_(noteSection), `${page.url()} ${JSON.stringify(shown)}`);
   check('the tapped preview stays inside the viewport', inViewport(shown), JSON.stringify(shown));
@@ -429,6 +436,20 @@ await step('previews: touch', async () => {
   check('the preview card links to the page', cardLink);
   await Promise.all([page.waitForURL((u) => u.href !== http_(noteSection), { timeout: 5000 }), link.tap()]);
   check('a second tap follows the reference', new URL(page.url()).pathname.endsWith(href.replace(/^(\.\.\/)+/, '')), page.url());
+  await ctx.close();
+});
+
+await step('previews: from file://', async () => {
+  const ctx = await context();
+  const page = await ctx.newPage();
+  await page.goto(file_(noteSection));
+  const link = page.locator('main .prose a.ref-party:visible').first();
+  const href = await link.getAttribute('href');
+  await link.scrollIntoViewIfNeeded();
+  await link.hover();
+  await previewShown(page);
+  const cardLink = await page.evaluate((h) => [...document.querySelectorAll('.ref-preview a')].some((a) => a.getAttribute('href') === h), href);
+  check('from file://, hover previews a reference and its card links to the page as the reference does', cardLink, href);
   await ctx.close();
 });
 
@@ -469,7 +490,7 @@ await step('no JavaScript', async () => {
   let bad = [];
   for (const p of Object.values(sample).filter(Boolean)) {
     await page.goto(http_(p));
-    const refs = await page.evaluate(() => [...document.querySelectorAll('a.ref')].map((a) => ({ href: a.getAttribute('href'), url: a.href, visible: !!a.offsetParent || a.closest('.previews') !== null })));
+    const refs = await page.evaluate(() => [...document.querySelectorAll('a.ref')].map((a) => ({ href: a.getAttribute('href'), url: a.href, visible: !!a.offsetParent })));
     for (const r of refs) {
       const target = r.url.startsWith(origin) ? path.join(site, decodeURIComponent(new URL(r.url).pathname)) : null;
       if (!r.href || !target || !fs.existsSync(target)) bad.push(`${p}: ${r.href}`);
@@ -539,9 +560,15 @@ await step('quotation marks', async () => {
   const ctx = await context();
   const page = await ctx.newPage();
   let bad = [];
+  const quoteCards = Object.keys(previewCards).filter((k) => k.startsWith('quote:')).map((k) => previewCards[k]);
   for (const p of [sample.quotes, sample.front, ...entities.filter((e) => e.kind === 'quote').map((e) => e.href)]) {
     await page.goto(http_(p));
-    bad = bad.concat(await page.evaluate((p) => {
+    bad = bad.concat(await page.evaluate(([p, cards]) => {
+      // The quotes' preview cards, styled as a preview shows them.
+      const box = document.createElement('div');
+      box.className = 'ref-preview';
+      box.innerHTML = cards.join('');
+      document.body.appendChild(box);
       const out = [];
       for (const el of document.querySelectorAll('.quote-paraphrase')) {
         const before = getComputedStyle(el, '::before').content, after = getComputedStyle(el, '::after').content;
@@ -551,9 +578,9 @@ await step('quotation marks', async () => {
         if (!/^[“"]/.test(el.textContent.trim())) out.push(`${p}: direct quote without quotation marks`);
       }
       return out;
-    }, p));
+    }, [p, quoteCards]));
   }
-  check('direct quotes show quotation marks; paraphrases never do', bad.length === 0, bad.slice(0, 3).join(', '));
+  check('direct quotes show quotation marks; paraphrases never do, on pages and in previews', bad.length === 0, bad.slice(0, 3).join(', '));
   await ctx.close();
 });
 

@@ -70,8 +70,11 @@ fn references_to_events_link_fill_their_title_and_embed_as_cards() {
         text(&select(&html, "main .prose aside.card-event time")[0]),
         "27 April 2026"
     );
-    // The preview of each referenced event is on the page.
-    assert_eq!(select(&html, "#preview-event-talks .card-event").len(), 1);
+    // Each event has its hover preview, a card linking to its page from
+    // the site root (brief.js starts the link from the page's folder).
+    let talks = &previews(&out)["event:talks"];
+    let title = &select(talks, "aside.card-event .card-title a")[0];
+    assert_eq!(attr(title, "href"), "events/talks.html");
 }
 
 /// The marks of the time axis on `path`, as (date, label, href), in order.

@@ -315,18 +315,7 @@ fn front_matter_strings_never_escape_their_context() {
                 .iter()
                 .any(|e| e["before"] == payload)
         );
-        let search = std::fs::read_to_string(out.join("search-index.js")).unwrap();
-        assert!(
-            !search.contains("</script"),
-            "search index can close a script"
-        );
-        let body = search
-            .trim()
-            .strip_prefix("window.BRIEF_SEARCH = ")
-            .unwrap()
-            .strip_suffix(';')
-            .unwrap();
-        let entries: serde_json::Value = serde_json::from_str(body).unwrap();
+        let entries = script_json(&out, "search-index.js", "BRIEF_SEARCH");
         assert!(
             entries
                 .as_array()
@@ -346,6 +335,22 @@ fn front_matter_strings_never_escape_their_context() {
                 "{e:?}"
             );
             assert!(e["l"].is_null() || e["l"].is_string(), "{e:?}");
+        }
+        // The preview cards, which brief.js puts into pages, show the
+        // payload as text, never as markup.
+        let cards = previews(&out);
+        let acme = &cards["party:acme"];
+        let shown = (select(acme, ".card-title")[0].text()).collect::<String>();
+        assert_eq!(
+            shown.split_whitespace().collect::<Vec<_>>(),
+            payload.split_whitespace().collect::<Vec<_>>()
+        );
+        for (key, card) in &cards {
+            assert!(
+                select(card, "script, img, [onerror]").is_empty(),
+                "{key}: {}",
+                card.html()
+            );
         }
         let sitemap = std::fs::read_to_string(out.join("sitemap.xml")).unwrap();
         assert!(

@@ -104,6 +104,26 @@ pub fn text(el: &scraper::ElementRef) -> String {
         .join(" ")
 }
 
+/// What `file`, a script brief writes (`window.NAME = …;`), assigns, as JSON.
+pub fn script_json(out: &Path, file: &str, name: &str) -> serde_json::Value {
+    let script = std::fs::read_to_string(out.join(file)).unwrap();
+    assert!(!script.contains("</script"), "{file} can close a script");
+    let json = (script.trim())
+        .strip_prefix(&format!("window.{name} = "))
+        .and_then(|rest| rest.strip_suffix(';'))
+        .unwrap_or_else(|| panic!("{file} does not assign window.{name}"));
+    serde_json::from_str(json).unwrap_or_else(|e| panic!("{file}: {e}"))
+}
+
+/// The hover preview card of each entity, by `kind:id`, from `previews.js`.
+pub fn previews(out: &Path) -> std::collections::BTreeMap<String, Html> {
+    let cards = script_json(out, "previews.js", "BRIEF_PREVIEWS");
+    let cards = cards.as_object().expect("previews.js assigns an object");
+    (cards.iter())
+        .map(|(key, card)| (key.clone(), Html::parse_fragment(card.as_str().unwrap())))
+        .collect()
+}
+
 /// Every internal `href`/`src` of every HTML page under `out`, as
 /// (page, target) where target is missing or has a missing `#fragment`.
 pub fn broken_links(out: &Path) -> Vec<(String, String)> {
