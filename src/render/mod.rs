@@ -3,9 +3,10 @@
 //! Every page is written by the Tera template of its name (the built-in one
 //! or the site's own), fed only with the view models of [`views`]. Rust makes
 //! what Markdown rendering makes (a body's HTML through `annotate::render`)
-//! and the views; it writes no page chrome. Each entity's card is rendered
-//! once per link base by `card.html` and reused by every embed and preview.
-//! `graph.json`, `sitemap.xml` and the search index are serialised directly.
+//! and the views; it writes no page chrome. `card.html` renders an entity's
+//! card for each embed, and once for `previews.js`, which every page's hover
+//! previews read. `graph.json`, `sitemap.xml`, the search index and
+//! `previews.js` are serialised directly.
 //! Pages render in parallel and go to a [`Sink`] as each is done. Nothing here
 //! writes files.
 
@@ -46,10 +47,6 @@ pub type Bytes = Arc<Vec<u8>>;
 
 pub use crate::theme::RenderError;
 
-/// A piece of HTML rendered once by its template and shared by every page
-/// that shows it; or why its template failed.
-type Fragment = OnceLock<Result<Box<str>, String>>;
-
 /// Everything rendering reads, shared by all pages and threads.
 pub struct Renderer<'a> {
     pub files: &'a Files,
@@ -62,11 +59,6 @@ pub struct Renderer<'a> {
     /// `Briefing::keys()`. Print's views, which link to anchors inside
     /// `print.html`, are made when needed ([`Renderer::print_view`]).
     pub views: Vec<EntityView>,
-    /// Each entity's card, rendered at most once per [`CardVariant`].
-    cards: Vec<[Fragment; 3]>,
-    /// Each entity's link on a page one folder down, as `link.html`
-    /// renders it, at most once.
-    links: Vec<Fragment>,
     pub base_url: Option<String>,
     /// What `brief serve` keeps between builds; None for a one-off build.
     cache: Option<&'a Cache>,
@@ -130,8 +122,6 @@ impl<'a> Renderer<'a> {
             },
             site: views::site_view(briefing, LinkMode::Site, base_url.as_deref()),
             views: views::entity_views(briefing, graph, LinkMode::Site),
-            cards: briefing.keys().map(|_| Default::default()).collect(),
-            links: briefing.keys().map(|_| Default::default()).collect(),
             base_url,
             cache,
             face: OnceLock::new(),
@@ -161,59 +151,35 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// The card of `key` as `card.html` renders it for `variant`, rendered
-    /// once and reused by every page that embeds or previews it.
-    pub fn card(&self, key: EntityKey, variant: CardVariant) -> Result<&str, RenderError> {
-        let cell = &self.cards[self.briefing.position(key)][variant as usize];
-        self.fragment(cell, "card.html", || {
-            let print;
-            let (entity, root) = match variant {
-                CardVariant::Nested => (self.view(key), "../"),
-                CardVariant::Top => (self.view(key), ""),
-                CardVariant::Print => {
-                    print = self.print_view(key);
-                    (&print, "")
-                }
-            };
-            let context = CardContext {
-                entity,
-                root,
-                anchor: "",
-            };
-            self.theme.render("card.html", &context)
-        })
+    /// The card of `key` as `card.html` renders it for `variant`.
+    pub fn card(&self, key: EntityKey, variant: CardVariant) -> Result<String, RenderError> {
+        let print;
+        let (entity, root) = match variant {
+            CardVariant::Nested => (self.view(key), "../"),
+            CardVariant::Top => (self.view(key), ""),
+            CardVariant::Print => {
+                print = self.print_view(key);
+                (&print, "")
+            }
+        };
+        let context = CardContext {
+            entity,
+            root,
+            anchor: "",
+        };
+        self.theme.render("card.html", &context)
     }
 
-    /// `key` as an item of a related list, its link rendered once by
-    /// `link.html` and reused by every list that names it.
+    /// `key` as an item of a related list, with its link as `link.html`
+    /// renders it on a page one folder down.
     pub fn related_item(&self, key: EntityKey) -> Result<views::RelatedItem<'_>, RenderError> {
         let link = self.link(key);
-        let cell = &self.links[self.briefing.position(key)];
-        let html = self.fragment(cell, "link.html", || {
-            let context = LinkContext {
-                link: &link,
-                root: "../",
-            };
-            self.theme.render("link.html", &context)
-        })?;
+        let context = LinkContext {
+            link: &link,
+            root: "../",
+        };
+        let html = self.theme.render("link.html", &context)?;
         Ok(views::RelatedItem { link, html })
-    }
-
-    /// `template` as `render` renders it, into `cell` once and from it after.
-    fn fragment<'s>(
-        &self,
-        cell: &'s Fragment,
-        template: &str,
-        render: impl FnOnce() -> Result<String, RenderError>,
-    ) -> Result<&'s str, RenderError> {
-        // Boxed, which drops the room Tera's output grew into: every
-        // fragment is kept for the whole build.
-        let html =
-            cell.get_or_init(|| (render().map(String::into_boxed_str)).map_err(|e| e.message));
-        html.as_deref().map_err(|message| RenderError {
-            template: template.into(),
-            message: message.clone(),
-        })
     }
 
     /// The Markdown body of a document.

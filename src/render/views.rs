@@ -360,13 +360,12 @@ impl<'a> SectionItem<'a> {
 }
 
 /// An entity in a related list: its link, and that link as `link.html`
-/// renders it on a page one folder down, made once per entity and reused
-/// by every list that names it.
+/// renders it on a page one folder down.
 #[derive(Debug, Clone, Serialize)]
 pub struct RelatedItem<'a> {
     #[serde(flatten)]
     pub link: LinkView<'a>,
-    pub html: &'a str,
+    pub html: String,
 }
 
 /// Previous / next navigation between sections.
