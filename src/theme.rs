@@ -25,10 +25,10 @@ macro_rules! embedded {
 }
 
 /// The built-in templates, by name.
-pub const TEMPLATES: [(&str, &str); 21] = embedded!("templates":
+pub const TEMPLATES: [(&str, &str); 20] = embedded!("templates":
     "base.html", "macros.html", "card.html", "index.html", "section.html", "party.html", "clause.html",
     "quote.html", "parties_index.html", "clauses_index.html", "quotes_index.html", "print.html", "404.html",
-    "related.html", "mentions.html", "entity_tail.html", "link.html", "event.html", "timeline.html",
+    "related.html", "mentions.html", "entity_tail.html", "event.html", "timeline.html",
     "timeline_axis.html", "deal_map.html",
 );
 

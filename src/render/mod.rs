@@ -90,12 +90,6 @@ impl CardVariant {
 }
 
 #[derive(Serialize)]
-struct LinkContext<'a> {
-    link: &'a views::LinkView<'a>,
-    root: &'a str,
-}
-
-#[derive(Serialize)]
 struct CardContext<'a> {
     entity: &'a EntityView,
     root: &'a str,
@@ -168,18 +162,6 @@ impl<'a> Renderer<'a> {
             anchor: "",
         };
         self.theme.render("card.html", &context)
-    }
-
-    /// `key` as an item of a related list, with its link as `link.html`
-    /// renders it on a page one folder down.
-    pub fn related_item(&self, key: EntityKey) -> Result<views::RelatedItem<'_>, RenderError> {
-        let link = self.link(key);
-        let context = LinkContext {
-            link: &link,
-            root: "../",
-        };
-        let html = self.theme.render("link.html", &context)?;
-        Ok(views::RelatedItem { link, html })
     }
 
     /// The Markdown body of a document.

@@ -229,7 +229,7 @@ fn section(r: &Renderer, key: EntityKey, rendered: &Rendered) -> Result<OutFile,
         html: &rendered.html,
         headings: &rendered.headings,
         neighbours,
-        related: related_groups(r, related)?,
+        related: related_groups(r, related),
         mentioned_in: mentioned_in(r, key),
     };
     let meta = meta::entity(r, key, &rendered.referenced);
@@ -253,7 +253,7 @@ fn entity(r: &Renderer, key: EntityKey, rendered: &Rendered) -> Result<OutFile, 
         entity: view,
         html: &rendered.html,
         mentioned_in: mentioned_in(r, key),
-        related: related_groups(r, related(r, key))?,
+        related: related_groups(r, related(r, key)),
         map: (key.kind == Kind::Party)
             .then(|| dealmap::party(r, key.index, LinkMode::Site))
             .flatten(),
@@ -357,14 +357,12 @@ fn related(r: &Renderer, key: EntityKey) -> Vec<(String, Vec<EntityKey>)> {
 fn related_groups<'a>(
     r: &'a Renderer,
     groups: impl IntoIterator<Item = (String, Vec<EntityKey>)>,
-) -> Result<Vec<RelatedGroup<'a>>, RenderError> {
+) -> Vec<RelatedGroup<'a>> {
     (groups.into_iter())
         .filter(|(_, items)| !items.is_empty())
-        .map(|(title, items)| {
-            let items = (items.into_iter())
-                .map(|k| r.related_item(k))
-                .collect::<Result<_, _>>()?;
-            Ok(RelatedGroup { title, items })
+        .map(|(title, items)| RelatedGroup {
+            title,
+            items: items.into_iter().map(|k| r.link(k)).collect(),
         })
         .collect()
 }

@@ -327,7 +327,7 @@ pub struct MentionGroup<'a> {
 #[derive(Debug, Clone, Serialize)]
 pub struct RelatedGroup<'a> {
     pub title: String,
-    pub items: Vec<RelatedItem<'a>>,
+    pub items: Vec<LinkView<'a>>,
 }
 
 /// A section as a list of every section shows it (the front page's, print's
@@ -357,15 +357,6 @@ impl<'a> SectionItem<'a> {
             summary,
         }
     }
-}
-
-/// An entity in a related list: its link, and that link as `link.html`
-/// renders it on a page one folder down.
-#[derive(Debug, Clone, Serialize)]
-pub struct RelatedItem<'a> {
-    #[serde(flatten)]
-    pub link: LinkView<'a>,
-    pub html: String,
 }
 
 /// Previous / next navigation between sections.

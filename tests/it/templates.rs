@@ -25,7 +25,7 @@ fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 /// For each built-in template: the text after which an edit goes (a place
 /// whose output is shown), and a page of `build/basic` built from it (of
 /// `events/basic` for an event's page, which `build/basic` has none of).
-const EDITS: [(&str, &str, &str); 21] = [
+const EDITS: [(&str, &str, &str); 20] = [
     (
         "base.html",
         "<main id=\"main\" tabindex=\"-1\">",
@@ -82,11 +82,6 @@ const EDITS: [(&str, &str, &str); 21] = [
         "parties/acme.html",
     ),
     ("entity_tail.html", "</div>{% endif %}", "parties/acme.html"),
-    (
-        "link.html",
-        "{{ <link l={link} root /> -}}",
-        "sections/deal.html",
-    ),
     (
         "deal_map.html",
         "{% component deal_map(map, id, root, caption, links) %}",
