@@ -230,7 +230,7 @@ fn is_html(path: &str) -> bool {
 /// Every miss among the links of `files`, sorted by page and line.
 ///
 /// Pages of one folder share most of their links (the stylesheet, the
-/// menus, the cards of what they preview), and a link means the same from
+/// menus, the entities they refer to), and a link means the same from
 /// every page of a folder unless it points into its own page: so pages are
 /// taken a run at a time in path order, and within a run each such link is
 /// checked once for its folder. With a cache, where each such link points is
