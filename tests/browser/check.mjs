@@ -367,6 +367,12 @@ const inViewport = (s) => s && s.left >= 0 && s.top >= 0 && s.right <= s.vw + 0.
 await step('previews: hover and focus', async () => {
   const ctx = await context();
   const page = await ctx.newPage();
+  // The cards are loaded the first time one is wanted, not with every page.
+  const cardLoads = [];
+  page.on('request', (r) => { if (r.url().endsWith('/previews.js')) cardLoads.push(r.url()); });
+  await page.goto(http_(noteSection));
+  await page.waitForLoadState('networkidle');
+  check('a page loads no preview cards until a reference is hovered, focused or tapped', cardLoads.length === 0, cardLoads.join(', '));
   for (const kind of ['party', 'clause', 'quote', 'event', 'section']) {
     // The first section with a visible reference of this kind.
     const where = sections.find((p) => new RegExp(`<p>[^\\n]*class="ref ref-${kind}"`).test(fs.readFileSync(path.join(site, p), 'utf8')));
@@ -379,6 +385,7 @@ await step('previews: hover and focus', async () => {
     await link.hover();
     await previewShown(page);
     const shown = await previewState(page);
+    if (kind === 'party') check('the first hover loads the cards, once', cardLoads.length === 1, cardLoads.join(', '));
     check(`hover on a ${kind} reference previews ${key}`, shown && shown.ref === key && expected && shown.text.includes(expected), JSON.stringify(shown && shown.text.slice(0, 80)));
     check(`the ${kind} preview stays inside the viewport`, inViewport(shown), JSON.stringify(shown));
     await page.keyboard.press('Escape');
