@@ -185,14 +185,14 @@ enum Item {
 
 /// A box as placed.
 #[derive(Debug, Clone, Copy)]
-struct Place {
+struct Rect {
     x: f64,
     y: f64,
     w: f64,
     h: f64,
 }
 
-impl Place {
+impl Rect {
     fn middle(&self) -> f64 {
         self.y + self.h / 2.0
     }
@@ -296,7 +296,7 @@ fn layout(r: &Renderer, clauses: &[EntityKey], total: usize, mode: LinkMode) -> 
     let heights = columns.iter().map(|c| stack_height(&c.3));
     let body = heights.fold(0.0, f64::max);
     let mut headings = Vec::new();
-    let mut places: HashMap<EntityKey, Place> = HashMap::new();
+    let mut places: HashMap<EntityKey, Rect> = HashMap::new();
     for (x, w, heading, column) in &columns {
         headings.extend(heading_lines(*x, MARGIN, heading));
         // Each column's body centred on the tallest.
@@ -307,7 +307,7 @@ fn layout(r: &Renderer, clauses: &[EntityKey], total: usize, mode: LinkMode) -> 
                 Item::Heading(lines) => headings.extend(heading_lines(*x, y, lines)),
                 Item::Box(k, indent) => {
                     let (x, w, h) = (x + indent, w - indent, box_height(k));
-                    places.insert(*k, Place { x, y, w, h });
+                    places.insert(*k, Rect { x, y, w, h });
                 }
             }
             y += item_height(item);

@@ -186,7 +186,7 @@ struct Generations {
     held: HashMap<usize, (Arc<Vec<u8>>, Arc<Scanned>)>,
     /// Where each link of another page points, by its page's folder and its
     /// text: that depends on nothing else, so it holds for every build.
-    places: Places,
+    destinations: Destinations,
     /// The last build's [`shape`], and each page's scan and misses.
     verdicts: Option<(u128, Verdicts)>,
 }
@@ -195,7 +195,7 @@ struct Generations {
 type Verdicts = HashMap<String, (Arc<Scanned>, Vec<Miss>)>;
 
 /// Where links point ([`destination`]), by their page's folder and their text.
-type Places = HashMap<String, HashMap<String, Place>>;
+type Destinations = HashMap<String, HashMap<String, Destination>>;
 
 impl ScanCache {
     /// The scan of a page or a piece: the last build's when these are the
@@ -244,7 +244,7 @@ fn check(files: &Files, cache: Option<&ScanCache>) -> Vec<Miss> {
     pages.sort_unstable_by_key(|&(page, _)| page);
     // Read by every thread without a lock, and added to once all are done.
     let (mut known, last) = match cache.map(|cache| lock(&cache.0)) {
-        Some(mut kept) => (take(&mut kept.places), take(&mut kept.verdicts)),
+        Some(mut kept) => (take(&mut kept.destinations), take(&mut kept.verdicts)),
         None => Default::default(),
     };
     // A page misses what it missed in the last build when its scan is the
@@ -277,12 +277,12 @@ fn check(files: &Files, cache: Option<&ScanCache>) -> Vec<Miss> {
                         site.judge(target, &destination(page, target))
                     } else {
                         let judge = || match known.get(folder).and_then(|f| f.get(target)) {
-                            Some(place) => site.judge(target, place),
+                            Some(known) => site.judge(target, known),
                             None => {
-                                let place = destination(page, target);
-                                let problem = site.judge(target, &place);
+                                let to = destination(page, target);
+                                let problem = site.judge(target, &to);
                                 if cache.is_some() {
-                                    found.push((folder, target, place));
+                                    found.push((folder, target, to));
                                 }
                                 problem
                             }
@@ -304,9 +304,9 @@ fn check(files: &Files, cache: Option<&ScanCache>) -> Vec<Miss> {
         .collect();
     for (checked, found) in runs {
         done.extend(checked);
-        for (folder, target, place) in found {
+        for (folder, target, to) in found {
             let folder = known.entry(folder.to_string()).or_default();
-            folder.insert(target.to_string(), place);
+            folder.insert(target.to_string(), to);
         }
     }
     let mut misses: Vec<Miss> = (done.iter())
@@ -318,7 +318,7 @@ fn check(files: &Files, cache: Option<&ScanCache>) -> Vec<Miss> {
             .map(|(page, scanned, missed)| (page.to_string(), (Arc::clone(scanned), missed)))
             .collect();
         let mut kept = lock(&cache.0);
-        (kept.places, kept.verdicts) = (known, Some((shape, verdicts)));
+        (kept.destinations, kept.verdicts) = (known, Some((shape, verdicts)));
     }
     misses
 }
@@ -345,11 +345,11 @@ fn shape(files: &Files) -> u128 {
 /// Where a link points, as [`destination`] works it out: the output file and
 /// where the fragment starts in the link (trimmed); None for an external
 /// link; or why it cannot point anywhere.
-type Place = Result<Option<(String, usize)>, Problem>;
+type Destination = Result<Option<(String, usize)>, Problem>;
 
 /// Where `target`, a link on `page`, points. Only `page`'s folder counts,
 /// unless the link has no path.
-fn destination(page: &str, target: &str) -> Place {
+fn destination(page: &str, target: &str) -> Destination {
     let target = target.trim();
     if is_external(target) {
         return Ok(None);
@@ -389,10 +389,10 @@ impl<'a> Site<'a> {
         Site { files, folders }
     }
 
-    /// What is wrong with `target`, a link at `place` ([`destination`]), if
+    /// What is wrong with `target`, a link going to `destination`, if
     /// anything.
-    fn judge(&self, target: &str, place: &Place) -> Option<Problem> {
-        let (file, fragment) = match place {
+    fn judge(&self, target: &str, destination: &Destination) -> Option<Problem> {
+        let (file, fragment) = match destination {
             Ok(Some((file, at))) => (file, target.trim().get(*at..).unwrap_or("")),
             Ok(None) => return None,
             Err(problem) => return Some(problem.clone()),

@@ -276,13 +276,13 @@ fn where_a_link_points_is_kept_by_its_folder_and_text() {
     assert_eq!(misses[0].problem, Problem::NoFile("sub/a.html".into()));
     let kept = |folder: &str, target: &str| {
         let generations = lock(&cache.0);
-        let place = generations.places.get(folder)?.get(target)?.clone();
-        place.ok()?.map(|(file, _)| file)
+        let destination = generations.destinations.get(folder)?.get(target)?.clone();
+        destination.ok()?.map(|(file, _)| file)
     };
     assert_eq!(kept("", "a.html").as_deref(), Some("a.html"));
     assert_eq!(kept("sub", "a.html").as_deref(), Some("sub/a.html"));
     assert_eq!(kept("sub", "../a.html").as_deref(), Some("a.html"));
-    // Taken from the cache, the places still meet the files as they are now.
+    // Taken from the cache, the destinations still meet the files as they are now.
     let without_a = &files[..2];
     assert_eq!(build(&cache, without_a), full(without_a));
     assert_eq!(build(&cache, without_a).len(), 3);
