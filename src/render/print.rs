@@ -38,7 +38,7 @@ struct PrintPage<'a> {
     events: Vec<Item<EntityView>>,
     chronology: Option<TimelineView>,
     appendices: Vec<Appendix>,
-    index: Vec<index::IndexGroup>,
+    index: Vec<index::Letter>,
     deal_map: Option<super::dealmap::DealMap>,
 }
 

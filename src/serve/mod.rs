@@ -54,7 +54,7 @@ type Files = BTreeMap<String, crate::render::Bytes>;
 
 /// What the browser's live-reload script asks about, as it reads it (JSON).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
-struct Status {
+struct ReloadState {
     /// Bumped by every finished build, good or not.
     version: u64,
     /// The version of the last good build, the one being served.
@@ -67,12 +67,12 @@ struct Status {
 /// served and its status, with a signal for each change.
 #[derive(Default)]
 struct State {
-    now: Mutex<(Arc<Files>, Status)>,
+    now: Mutex<(Arc<Files>, ReloadState)>,
     changed: Condvar,
 }
 
 impl State {
-    fn status(&self) -> Status {
+    fn status(&self) -> ReloadState {
         lock(&self.now).1.clone()
     }
 
@@ -81,7 +81,7 @@ impl State {
     }
 
     /// Waits until the status version passes `since`, or `timeout`.
-    fn wait(&self, since: u64, timeout: Duration) -> Status {
+    fn wait(&self, since: u64, timeout: Duration) -> ReloadState {
         let now = lock(&self.now);
         let waited = (self.changed).wait_timeout_while(now, timeout, |now| now.1.version <= since);
         let (now, _) = waited.unwrap_or_else(PoisonError::into_inner);
@@ -302,7 +302,7 @@ mod tests {
         let seen = waiter.join().unwrap();
         assert_eq!(
             seen,
-            Status {
+            ReloadState {
                 version: 1,
                 built: 0,
                 error: Some("boom".into())

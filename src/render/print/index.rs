@@ -14,7 +14,7 @@ use crate::render::views::EntityView;
 
 /// One letter of the index and the entries filed under it.
 #[derive(Serialize)]
-pub struct IndexGroup {
+pub struct Letter {
     pub letter: String,
     pub entries: Vec<IndexEntry>,
 }
@@ -35,15 +35,15 @@ pub struct IndexEntry {
 
 /// The index of `views` (print's, of every entity an appendix lists),
 /// grouped by initial letter, in alphabetical order.
-pub fn index<'v>(views: impl IntoIterator<Item = &'v EntityView>) -> Vec<IndexGroup> {
+pub fn index<'v>(views: impl IntoIterator<Item = &'v EntityView>) -> Vec<Letter> {
     let mut entries: Vec<(String, IndexEntry)> = views.into_iter().flat_map(lines).collect();
     entries.sort_by(|(a, x), (b, y)| (a, &x.name, &x.href).cmp(&(b, &y.name, &y.href)));
-    let mut groups: Vec<IndexGroup> = Vec::new();
+    let mut groups: Vec<Letter> = Vec::new();
     for (key, entry) in entries {
         let letter = initial(&key);
         match groups.last_mut() {
             Some(group) if group.letter == letter => group.entries.push(entry),
-            _ => groups.push(IndexGroup {
+            _ => groups.push(Letter {
                 letter,
                 entries: vec![entry],
             }),
