@@ -76,11 +76,20 @@ fn fixed(text: &[u8]) -> impl Iterator<Item = Result<Bytes, SiteError>> {
 
 /// Appends each of `values` as JSON, a comma between each two.
 fn push_all<T: Serialize>(out: &mut Vec<u8>, values: impl IntoIterator<Item = T>) {
+    push_separated(out, values, |out, value| push_json(out, &value));
+}
+
+/// Appends each of `values` as `write` writes it, a comma between each two.
+fn push_separated<T>(
+    out: &mut Vec<u8>,
+    values: impl IntoIterator<Item = T>,
+    write: impl Fn(&mut Vec<u8>, T),
+) {
     for (n, value) in values.into_iter().enumerate() {
         if n > 0 {
             out.push(b',');
         }
-        push_json(out, &value);
+        write(out, value);
     }
 }
 
@@ -229,14 +238,12 @@ fn previews(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
         .map(|key| Ok((&r.view(key).key, r.card(key, CardVariant::Top)?)))
         .collect::<Result<Vec<_>, RenderError>>()?;
     let cards = items(&cards, |piece, cards| {
-        for (n, (key, card)) in cards.iter().enumerate() {
-            if n > 0 {
-                piece.push(b',');
-            }
+        // Each card as a member of the object: `"party:openai":"<aside…"`.
+        push_separated(piece, cards, |piece, (key, card)| {
             push_json(piece, key);
             piece.push(b':');
             push_json(piece, card);
-        }
+        });
         script_safe_piece(piece);
     });
     let mut pieces = fixed(b"window.BRIEF_PREVIEWS = {")

@@ -497,7 +497,7 @@ await step('no JavaScript', async () => {
   let bad = [];
   for (const p of Object.values(sample).filter(Boolean)) {
     await page.goto(http_(p));
-    const refs = await page.evaluate(() => [...document.querySelectorAll('a.ref')].map((a) => ({ href: a.getAttribute('href'), url: a.href, visible: !!a.offsetParent })));
+    const refs = await page.evaluate(() => [...document.querySelectorAll('a.ref')].map((a) => ({ href: a.getAttribute('href'), url: a.href })));
     for (const r of refs) {
       const target = r.url.startsWith(origin) ? path.join(site, decodeURIComponent(new URL(r.url).pathname)) : null;
       if (!r.href || !target || !fs.existsSync(target)) bad.push(`${p}: ${r.href}`);
