@@ -462,12 +462,8 @@ fn locate_misses(
     let Some((briefing, _)) = compiled.site.as_ref().filter(|_| !misses.is_empty()) else {
         return Ok(Vec::new());
     };
-    let docs: Vec<verify::SourceDoc> = (pages(briefing).into_iter())
-        .map(|(page, doc)| verify::SourceDoc {
-            file: doc.file,
-            body_start: doc.body_start,
-            page: Some(render::views::page_href(briefing, page)),
-        })
+    let docs: Vec<(String, Doc)> = (pages(briefing).into_iter())
+        .map(|(page, doc)| (render::views::page_href(briefing, page), doc))
         .collect();
     let (found, left) = verify::locate(misses, &compiled.files, &docs, outputs);
     if left.is_empty() {

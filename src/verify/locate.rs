@@ -14,44 +14,37 @@ use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use super::{Miss, Problem, html, percent_decode, resolve};
 use crate::annotate::{self, is_external};
 use crate::diagnostics::{Diagnostic, FileId, Files, suggest};
-
-/// A content file whose body may have made links on some pages.
-#[derive(Debug, Clone)]
-pub struct SourceDoc {
-    pub file: FileId,
-    pub body_start: usize,
-    /// The page it renders to; its links can also appear on other pages.
-    pub page: Option<String>,
-}
+use crate::model::Doc;
 
 /// Turns misses into diagnostics at the Markdown link that made them, when one
-/// can be found; the misses left over came from templates.
+/// can be found; the misses left over came from templates. `docs` are the
+/// content files with a body, each with the page it renders to (its links
+/// can also appear on other pages).
 pub fn locate(
     mut misses: Vec<Miss>,
     files: &Files,
-    docs: &[SourceDoc],
+    docs: &[(String, Doc)],
     outputs: &[&str],
 ) -> (Vec<Diagnostic>, Vec<Miss>) {
     let mut links: HashMap<FileId, Vec<(String, Range<usize>)>> = HashMap::new();
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let mut left = Vec::new();
-    let mut by_page: HashMap<&str, Vec<&SourceDoc>> = HashMap::new();
-    for (page, doc) in docs.iter().filter_map(|d| Some((d.page.as_deref()?, d))) {
-        by_page.entry(page).or_default().push(doc);
-    }
+    // Every page has its own path, so one body at most is a page's own.
+    let by_page: HashMap<&str, &(String, Doc)> =
+        docs.iter().map(|doc| (doc.0.as_str(), doc)).collect();
     // A link's own page explains a miss best, so it speaks first.
     misses.sort_by_key(|m| !by_page.contains_key(m.page.as_str()));
     for miss in misses {
         // An author's link stands on its own page, and every body is shown
         // again in print.html; no other page holds one.
-        let own = by_page.get(miss.page.as_str()).into_iter().flatten();
+        let own = by_page.get(miss.page.as_str()).copied();
         let print = if miss.page == "print.html" { docs } else { &[] };
-        let found = own.copied().chain(print).find_map(|doc| {
+        let found = own.into_iter().chain(print).find_map(|(page, doc)| {
             let list = links
                 .entry(doc.file)
                 .or_insert_with(|| markdown_links(files.text(doc.file), doc.body_start));
             list.iter()
-                .find(|(dest, _)| same_target(dest, doc.page.as_deref(), &miss))
+                .find(|(dest, _)| same_target(dest, page, &miss))
                 .map(|(_, span)| (doc.file, span.clone()))
         });
         let Some((file, span)) = found else {
@@ -89,14 +82,11 @@ fn diagnostic(miss: &Miss, file: FileId, span: Range<usize>, outputs: &[&str]) -
 
 /// Whether a Markdown destination written for `doc_page` is the link that
 /// missed, either as written or as rebased onto another page (print.html).
-fn same_target(dest: &str, doc_page: Option<&str>, miss: &Miss) -> bool {
+fn same_target(dest: &str, doc_page: &str, miss: &Miss) -> bool {
     let (dest, target) = (percent_decode(dest), percent_decode(&miss.target));
     if dest == target {
         return true;
     }
-    let Some(doc_page) = doc_page else {
-        return false;
-    };
     // On print.html a body's own `#fragment` gains the body's id prefix.
     if let (Some(fragment), Some(moved)) = (dest.strip_prefix('#'), target.strip_prefix('#')) {
         return doc_page != miss.page && moved.ends_with(fragment);
@@ -163,15 +153,15 @@ mod tests {
     const TEXT: &str = "+++\ntitle = \"x\"\n+++\nSee [the memo](../memo.html) now.\n";
 
     /// One section, `sections/a.html`, whose body links to `../memo.html`.
-    fn one_section() -> (Files, SourceDoc) {
+    fn one_section() -> (Files, (String, Doc)) {
         let mut files = Files::default();
-        let id = files.add("content/sections/01-a.md".into(), TEXT.into());
-        let doc = SourceDoc {
-            file: id,
+        let file = files.add("content/sections/01-a.md".into(), TEXT.into());
+        let doc = Doc {
+            file,
+            meta_start: 4,
             body_start: 20,
-            page: Some("sections/a.html".into()),
         };
-        (files, doc)
+        (files, ("sections/a.html".into(), doc))
     }
 
     #[test]

@@ -18,13 +18,12 @@ mod locate;
 mod paths;
 
 pub(crate) use html::{decode_references, find_end_tag, reference};
-pub use locate::{SourceDoc, locate};
+pub use locate::locate;
 pub use paths::{percent_decode, resolve};
 
 use std::mem::take;
 use std::sync::{Arc, Mutex};
 
-use rayon::iter::Either;
 use rayon::prelude::*;
 // Keys are paths, folders and digests, looked up hundreds of thousands of
 // times: Fx hashing, as elsewhere in brief.
@@ -253,21 +252,18 @@ fn check(files: &Files, cache: Option<&ScanCache>) -> Vec<Miss> {
     let last = last
         .filter(|(then, _)| Some(*then) == shape)
         .map(|(_, pages)| pages);
-    let (mut done, pages): (Vec<_>, Vec<_>) =
-        (pages.into_par_iter()).partition_map(|(page, scanned)| {
-            match last.as_ref().and_then(|last| last.get(page)) {
-                Some((then, missed)) if Arc::ptr_eq(then, scanned) => {
-                    Either::Left((page, scanned, missed.clone()))
-                }
-                _ => Either::Right((page, scanned)),
-            }
-        });
     let runs: Vec<_> = (pages.par_chunks(PAGES_PER_RUN))
         .map(|run| {
             let mut checked: HashMap<(&str, &str), Option<Problem>> = HashMap::default();
-            let mut done = Vec::new();
-            let mut found = Vec::new();
+            let (mut done, mut found) = (Vec::new(), Vec::new());
             for &(page, scanned) in run {
+                let then = last.as_ref().and_then(|last| last.get(page));
+                if let Some((then, missed)) = then
+                    && Arc::ptr_eq(then, scanned)
+                {
+                    done.push((page.to_string(), (Arc::clone(scanned), missed.clone())));
+                    continue;
+                }
                 let folder = page.rsplit_once('/').map_or("", |(folder, _)| folder);
                 let mut misses = Vec::new();
                 for (line, target) in scanned.links() {
@@ -297,11 +293,12 @@ fn check(files: &Files, cache: Option<&ScanCache>) -> Vec<Miss> {
                         target: target.to_string(),
                     }));
                 }
-                done.push((page, scanned, misses));
+                done.push((page.to_string(), (Arc::clone(scanned), misses)));
             }
             (done, found)
         })
         .collect();
+    let mut done = Vec::new();
     for (checked, found) in runs {
         done.extend(checked);
         for (folder, target, to) in found {
@@ -310,14 +307,12 @@ fn check(files: &Files, cache: Option<&ScanCache>) -> Vec<Miss> {
         }
     }
     let mut misses: Vec<Miss> = (done.iter())
-        .flat_map(|(_, _, missed)| missed.clone())
+        .flat_map(|(_, (_, missed))| missed.clone())
         .collect();
     misses.sort();
     if let (Some(cache), Some(shape)) = (cache, shape) {
-        let verdicts = (done.into_iter())
-            .map(|(page, scanned, missed)| (page.to_string(), (Arc::clone(scanned), missed)))
-            .collect();
         let mut kept = lock(&cache.0);
+        let verdicts = done.into_iter().collect();
         (kept.destinations, kept.verdicts) = (known, Some((shape, verdicts)));
     }
     misses
