@@ -56,10 +56,12 @@ impl Config {
         self.language.as_deref().unwrap_or("en")
     }
 
-    /// `base_url` with exactly one trailing slash, if set and non-empty.
-    pub fn base_url(&self) -> Option<String> {
-        let url = self.base_url.as_deref()?.trim();
-        (!url.is_empty()).then(|| format!("{}/", url.trim_end_matches('/')))
+    /// The address the site lives at, with exactly one trailing slash:
+    /// `given` (the command line's) when set and not blank, else `base_url`.
+    pub fn base_url(&self, given: Option<&str>) -> Option<String> {
+        let urls = [given, self.base_url.as_deref()].into_iter().flatten();
+        let url = urls.map(str::trim).find(|url| !url.is_empty())?;
+        Some(format!("{}/", url.trim_end_matches('/')))
     }
 
     pub fn source(&self, id: &str) -> Option<&SourceRef> {
@@ -131,8 +133,13 @@ mod tests {
     fn base_url_gets_one_trailing_slash() {
         let mut c: Config =
             toml::from_str("title = \"T\"\nbase_url = \"https://x.org/b\"").unwrap();
-        assert_eq!(c.base_url().as_deref(), Some("https://x.org/b/"));
+        assert_eq!(c.base_url(None).as_deref(), Some("https://x.org/b/"));
+        assert_eq!(c.base_url(Some(" ")).as_deref(), Some("https://x.org/b/"));
+        assert_eq!(
+            c.base_url(Some("https://y.org//")).as_deref(),
+            Some("https://y.org/")
+        );
         c.base_url = Some(" ".into());
-        assert_eq!(c.base_url(), None);
+        assert_eq!(c.base_url(None), None);
     }
 }

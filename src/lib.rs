@@ -352,11 +352,7 @@ pub fn run(
         verifying.collector.add(path, &file.bytes);
         sink.put(file).map_err(render::SiteError::from)?;
     }
-    let base_url = (options.base_url.as_deref())
-        .map(str::trim)
-        .filter(|u| !u.is_empty())
-        .map(|u| format!("{}/", u.trim_end_matches('/')))
-        .or_else(|| briefing.config.base_url());
+    let base_url = briefing.config.base_url(options.base_url.as_deref());
     let renderer = timed("views", || {
         Renderer::new(&compiled.files, briefing, graph, &theme, base_url, cache)
     });
