@@ -110,11 +110,7 @@ fn entities<M: Meta>(
         .filter(|content| content.slot == Slot::Entity(M::KIND))
         .map(|content| {
             let (number, id) = number_and_id(M::KIND, &content.stem);
-            let (entity, found) = kept_or(cache, files, content, || {
-                let mut found = Vec::new();
-                let entity = entity::<M>(files, content, id.clone(), &mut found);
-                (entity.map_err(|d| found.push(d)).ok(), found)
-            });
+            let (entity, found) = parsed::<M>(cache, files, content, id);
             (number, entity, found)
         })
         .collect();
@@ -142,22 +138,27 @@ fn entities<M: Meta>(
     entities
 }
 
-/// What `parse` makes of `content`, kept by `brief serve` under a digest of
-/// the file's place, name and front matter: all that parsing reads.
-fn kept_or<M: Meta>(
+/// The entity `content` holds under `id`, if its front matter parsed, and
+/// what was found in it; kept by `brief serve` under a digest of the file's
+/// place, name and front matter: all that parsing reads.
+fn parsed<M: Meta>(
     cache: Option<&Cache>,
     files: &Files,
     content: &ContentFile,
-    parse: impl Fn() -> Parsed<M>,
+    id: String,
 ) -> Parsed<M> {
+    let parse = || {
+        let mut found = Vec::new();
+        let entity = entity::<M>(files, content, id.clone(), &mut found);
+        (entity.map_err(|d| found.push(d)).ok(), found)
+    };
     let Some(cache) = cache else {
         return parse();
     };
     let text = files.text(content.file);
-    let Ok(split) = frontmatter::split(content.file, text) else {
-        return parse();
-    };
-    let head = &text[..split.body_start];
+    // Front matter that does not split is kept by the whole text.
+    let split = frontmatter::split(content.file, text);
+    let head = split.map_or(text, |split| &text[..split.body_start]);
     let key = digest(&(M::KIND, content.file, &content.stem, head));
     let Ok(kept) = cache.fronts.get_or_make(key, || {
         Ok::<_, Infallible>(Arc::new(parse()) as Arc<dyn Any + Send + Sync>)
