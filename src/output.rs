@@ -126,13 +126,12 @@ pub(crate) fn watch_stop(stop: &Arc<AtomicBool>) -> Vec<std::io::Result<signal_h
 
 impl Staging {
     pub fn new(out: &Path) -> Result<Staging, OutputError> {
-        let parent = match out.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        fs::create_dir_all(&parent).map_err(io(&parent))?;
+        // A bare name's parent is empty: the current folder.
+        let parent = (out.parent()).filter(|p| !p.as_os_str().is_empty());
+        let parent = parent.unwrap_or(Path::new("."));
+        fs::create_dir_all(parent).map_err(io(parent))?;
         let name = (out.file_name()).map_or("public".into(), |n| n.to_string_lossy());
-        remove_stale(&parent, &name, out);
+        remove_stale(parent, &name, out);
         let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
         let old = parent.join(format!(".{name}.old-{}", std::process::id()));
         // This process's own leftovers, from an earlier build into the same
