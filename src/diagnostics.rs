@@ -97,13 +97,9 @@ pub struct Files {
 }
 
 impl Files {
-    pub fn add(&mut self, path: PathBuf, text: String) -> FileId {
-        self.add_shared(path, Arc::new(text))
-    }
-
-    /// [`Files::add`] for a text that is shared already.
-    pub fn add_shared(&mut self, path: PathBuf, text: Arc<String>) -> FileId {
-        self.entries.push((path, text));
+    /// Keeps `text`, shared already or not, under `path`.
+    pub fn add(&mut self, path: PathBuf, text: impl Into<Arc<String>>) -> FileId {
+        self.entries.push((path, text.into()));
         self.entries.len() - 1
     }
 
@@ -186,7 +182,7 @@ mod tests {
         let mut files = Files::default();
         let id = files.add(
             "content/a.md".into(),
-            "one\nsee [x](party:microsfot) now\n".into(),
+            "one\nsee [x](party:microsfot) now\n".to_string(),
         );
         let d = Diagnostic::error("unknown-party", id, 8..28, "no party with id `microsfot`")
             .with_label("referenced here")

@@ -298,7 +298,7 @@ pub fn decode(
     rel: PathBuf,
 ) -> Result<FileId, FileId> {
     match text {
-        Ok(text) => Ok(files.add_shared(rel, text)),
+        Ok(text) => Ok(files.add(rel, text)),
         Err(err) => {
             let at = err.utf8_error().valid_up_to();
             let file = files.add(rel, String::from_utf8_lossy(err.as_bytes()).into_owned());

@@ -155,7 +155,7 @@ mod tests {
     /// One section, `sections/a.html`, whose body links to `../memo.html`.
     fn one_section() -> (Files, (String, Doc)) {
         let mut files = Files::default();
-        let file = files.add("content/sections/01-a.md".into(), TEXT.into());
+        let file = files.add("content/sections/01-a.md".into(), TEXT.to_string());
         let doc = Doc {
             file,
             meta_start: 4,
