@@ -255,15 +255,14 @@ fn body(
     if text.trim().is_empty() {
         return Ok(String::new());
     }
-    let html = match reprint(r, &*page_body()?, &prefix) {
+    let mut html = match reprint(r, &*page_body()?, &prefix) {
         Some(html) => html,
         None => rendered(r, key, &prefix)?,
     };
-    Ok(if html.trim().is_empty() {
-        String::new()
-    } else {
-        html
-    })
+    if html.trim().is_empty() {
+        html.clear();
+    }
+    Ok(html)
 }
 
 /// The body of `key` rendered for print, ids prefixed with `prefix`.
