@@ -17,7 +17,7 @@
 
 use std::collections::HashMap;
 
-use indexmap::{IndexMap, IndexSet};
+use indexmap::IndexSet;
 use serde::Serialize;
 
 use super::Renderer;
@@ -216,27 +216,25 @@ fn layout(r: &Renderer, clauses: &[EntityKey], total: usize, mode: LinkMode) -> 
             [top].into_iter().chain(members.copied()).collect()
         })
         .collect();
-    let mut agreements: IndexMap<Option<String>, Vec<EntityKey>> = IndexMap::new();
+    let mut sides: Vec<ClauseGroup> = Vec::new();
     for &c in clauses {
-        agreements
-            .entry(r.view(c).agreement.clone())
-            .or_default()
-            .push(c);
-    }
-    // One agreement stands on the right; of several, the first on the left.
-    let several = agreements.len() > 1;
-    let mut count = [0, 0];
-    let mut sides: Vec<ClauseGroup> = (agreements.into_iter().enumerate())
-        .map(|(n, (agreement, clauses))| {
-            let left = several && (n == 0 || (n > 1 && count[0] < count[1]));
-            count[usize::from(!left)] += clauses.len();
-            ClauseGroup {
+        let agreement = r.view(c).agreement.clone();
+        match sides.iter_mut().find(|g| g.agreement == agreement) {
+            Some(g) => g.clauses.push(c),
+            None => sides.push(ClauseGroup {
                 agreement,
-                left,
-                clauses,
-            }
-        })
-        .collect();
+                left: false,
+                clauses: vec![c],
+            }),
+        }
+    }
+    if sides.len() > 1 {
+        let mut count = [0, 0];
+        for (n, g) in sides.iter_mut().enumerate() {
+            g.left = n == 0 || (n > 1 && count[0] < count[1]);
+            count[usize::from(!g.left)] += g.clauses.len();
+        }
+    }
     order(r, &mut groups, &mut sides);
 
     // Three columns: clauses on the left, parties, clauses on the right.

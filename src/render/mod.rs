@@ -168,10 +168,8 @@ impl<'a> Renderer<'a> {
             };
             let rendered = annotate::render(text, &targets, self.highlighter, options);
             // The first card that failed to render, if any, fails the body.
-            targets
-                .error
-                .into_inner()
-                .map_or(Ok(Arc::new(rendered)), Err)
+            let error = targets.error.into_inner();
+            error.map_or(Ok(Arc::new(rendered)), Err)
         };
         let Some(cache) = self.cache else {
             return render();
