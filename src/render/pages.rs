@@ -164,16 +164,11 @@ fn front(r: &Renderer) -> Result<OutFile, RenderError> {
             .collect(),
         parties: numbered(r, Kind::Party),
         quotes: numbered(r, Kind::Quote),
-        timeline: drawn(r, Scope::Compact),
+        timeline: timeline::timeline(r, Scope::Compact, LinkMode::Site),
     };
     let title = &r.briefing.config.title;
     let meta = meta::front(r, "index.html");
     self::page(r, "index.html", "index.html", title, meta, page)
-}
-
-/// The dated things of `scope` on a time axis, linking to the site's pages.
-fn drawn(r: &Renderer, scope: Scope) -> Option<TimelineView> {
-    timeline::timeline(r.briefing, |k| r.graph.label(k), scope, LinkMode::Site)
 }
 
 #[derive(Serialize)]
@@ -184,7 +179,7 @@ struct TimelinePage {
 /// `timeline.html`: every dated thing in order, on a drawn axis.
 fn timeline(r: &Renderer) -> Result<OutFile, RenderError> {
     let page = TimelinePage {
-        timeline: drawn(r, Scope::Full),
+        timeline: timeline::timeline(r, Scope::Full, LinkMode::Site),
     };
     let (title, path) = ("Timeline", "timeline.html");
     let meta = meta::listing(r, title, path, true);

@@ -156,14 +156,16 @@ fn skeleton_page<'a>(r: &'a Renderer, lede: String, entries: &[EntityKey]) -> Pr
             entry,
         });
     }
-    let label_of = |key| r.graph.label(key);
-    page.chronology = timeline::timeline(r.briefing, label_of, Scope::Full, LinkMode::Print);
-    let dated = page.chronology.is_some();
+    page.chronology = timeline::timeline(r, Scope::Full, LinkMode::Print);
     let candidates = [
         (!page.parties.is_empty(), "appendix-parties", "Parties"),
         (!page.clauses.is_empty(), "appendix-clauses", "What changed"),
         (!page.quotes.is_empty(), "appendix-quotes", "Quotes"),
-        (dated, "appendix-chronology", "Chronology"),
+        (
+            page.chronology.is_some(),
+            "appendix-chronology",
+            "Chronology",
+        ),
     ];
     page.appendices = (candidates.into_iter())
         .filter(|(present, _, _)| *present)
