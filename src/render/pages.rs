@@ -159,8 +159,8 @@ fn front(r: &Renderer) -> Result<OutFile, RenderError> {
         lede: rendered.as_ref().map_or("", |x| &x.html),
         deal_map: dealmap::briefing(r, LinkMode::Site),
         changes: numbered(r, Kind::Clause),
-        sections: keys(r, Kind::Section)
-            .map(|k| views::SectionItem::of(r.view(k), LinkMode::Site))
+        sections: (r.views.iter().filter(|v| v.kind == Kind::Section))
+            .map(|v| views::SectionItem::of(v, LinkMode::Site))
             .collect(),
         parties: numbered(r, Kind::Party),
         quotes: numbered(r, Kind::Quote),
@@ -184,10 +184,6 @@ fn timeline(r: &Renderer) -> Result<OutFile, RenderError> {
     let (title, path) = ("Timeline", "timeline.html");
     let meta = meta::listing(r, title, path, true);
     self::page(r, path, path, title, meta, page)
-}
-
-fn keys(r: &Renderer, kind: Kind) -> impl Iterator<Item = EntityKey> {
-    (0..r.briefing.len(kind)).map(move |index| EntityKey { kind, index })
 }
 
 fn numbered<'a>(r: &'a Renderer, kind: Kind) -> Vec<&'a EntityView> {
@@ -375,7 +371,7 @@ fn index(r: &Renderer, kind: Kind) -> Result<OutFile, RenderError> {
     let (title, entries) = match kind {
         Kind::Party => {
             // Parties by kind, in the order of `PartyKind::ALL`.
-            let mut parties: Vec<&EntityView> = keys(r, kind).map(|k| r.view(k)).collect();
+            let mut parties: Vec<&EntityView> = r.views.iter().filter(|v| v.kind == kind).collect();
             parties.sort_by_key(|v| PartyKind::ALL.iter().position(|&k| v.party_kind == Some(k)));
             ("Parties", parties)
         }
