@@ -157,15 +157,12 @@ fn skeleton_page<'a>(r: &'a Renderer, lede: String, entries: &[EntityKey]) -> Pr
         });
     }
     page.chronology = timeline::timeline(r, Scope::Full, LinkMode::Print);
+    let dated = page.chronology.is_some();
     let candidates = [
         (!page.parties.is_empty(), "appendix-parties", "Parties"),
         (!page.clauses.is_empty(), "appendix-clauses", "What changed"),
         (!page.quotes.is_empty(), "appendix-quotes", "Quotes"),
-        (
-            page.chronology.is_some(),
-            "appendix-chronology",
-            "Chronology",
-        ),
+        (dated, "appendix-chronology", "Chronology"),
     ];
     page.appendices = (candidates.into_iter())
         .filter(|(present, _, _)| *present)
