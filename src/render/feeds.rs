@@ -10,8 +10,8 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::views::{EntityView, page_href};
-use super::{Bytes, CardVariant, OutFile, RenderError, Renderer, Sink, SiteError, text};
+use super::views::{EntityView, LinkMode, page_href};
+use super::{Bytes, OutFile, RenderError, Renderer, Sink, SiteError, text};
 use crate::annotate::Snippet;
 use crate::cache::digest;
 use crate::graph::PageId;
@@ -111,13 +111,10 @@ fn graph_json(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
     let entities = items(&r.views, push_all);
     let mentions = items(&r.graph.mentions, |piece, mentions| {
         // A page's path is made once for each run of its mentions.
-        let mut first = true;
-        for run in mentions.chunk_by(|a, b| a.page == b.page) {
+        let runs = mentions.chunk_by(|a, b| a.page == b.page);
+        push_separated(piece, runs, |piece, run| {
             let page = page_href(r.briefing, run[0].page);
-            for m in run {
-                if !std::mem::take(&mut first) {
-                    piece.push(b',');
-                }
+            push_separated(piece, run, |piece, m| {
                 let mut anchor = String::new();
                 m.anchor(r.briefing).push_to(&mut anchor);
                 let mention = MentionJson {
@@ -129,8 +126,8 @@ fn graph_json(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
                     snippet: &m.snippet,
                 };
                 push_json(piece, &mention);
-            }
-        }
+            });
+        });
     });
     let mut pieces = (fixed(&head).chain(entities))
         .chain(fixed(b"],\"mentions\":["))
@@ -235,7 +232,7 @@ fn search_index(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
 /// hovered, focused or tapped, and starts their links from the page's folder.
 fn previews(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
     let cards = (r.briefing.keys().collect::<Vec<_>>().into_par_iter())
-        .map(|key| Ok((&r.view(key).key, r.card(key, CardVariant::Top)?)))
+        .map(|key| Ok((&r.view(key).key, r.card(key, "", LinkMode::Site)?)))
         .collect::<Result<Vec<_>, RenderError>>()?;
     let cards = items(&cards, |piece, cards| {
         // Each card as a member of the object: `"party:openai":"<aside…"`.

@@ -20,6 +20,7 @@ mod targets;
 mod timeline;
 pub mod views;
 
+use std::cell::RefCell;
 use std::sync::{Arc, OnceLock, PoisonError};
 
 use serde::Serialize;
@@ -27,7 +28,7 @@ use serde::Serialize;
 use crate::annotate::{self, RenderOptions, Rendered};
 use crate::cache::{Cache, digest};
 use crate::diagnostics::Files;
-use crate::graph::{Graph, Mention, PageId};
+use crate::graph::{Graph, Mention};
 use crate::highlight::Highlighter;
 use crate::model::{Briefing, Doc, EntityKey};
 use crate::theme::Theme;
@@ -67,28 +68,6 @@ pub struct Renderer<'a> {
     face: OnceLock<crate::cache::Digest>,
 }
 
-/// Where a card's links start from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CardVariant {
-    /// On a page one folder down (`../`).
-    Nested,
-    /// On a page at the site root.
-    Top,
-    /// Inside `print.html`, linking to its own anchors.
-    Print,
-}
-
-impl CardVariant {
-    /// The variant for a page `root` away from the site root, or for print.
-    fn of(root: &str, mode: LinkMode) -> CardVariant {
-        match (mode, root) {
-            (LinkMode::Print, _) => CardVariant::Print,
-            (LinkMode::Site, "") => CardVariant::Top,
-            (LinkMode::Site, _) => CardVariant::Nested,
-        }
-    }
-}
-
 #[derive(Serialize)]
 struct CardContext<'a> {
     entity: &'a EntityView,
@@ -114,8 +93,8 @@ impl<'a> Renderer<'a> {
                 Some(_) => Highlighter::kept(),
                 None => Highlighter::shared(),
             },
-            site: views::site_view(briefing, LinkMode::Site, base_url.as_deref()),
-            views: views::entity_views(briefing, graph, LinkMode::Site),
+            site: views::site_view(briefing, base_url.as_deref()),
+            views: views::entity_views(briefing, graph),
             base_url,
             cache,
             face: OnceLock::new(),
@@ -145,15 +124,15 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// The card of `key` as `card.html` renders it for `variant`.
-    pub fn card(&self, key: EntityKey, variant: CardVariant) -> Result<String, RenderError> {
+    /// The card of `key` as `card.html` renders it on a page `root` away
+    /// from the site root, or in print.
+    pub fn card(&self, key: EntityKey, root: &str, mode: LinkMode) -> Result<String, RenderError> {
         let print;
-        let (entity, root) = match variant {
-            CardVariant::Nested => (self.view(key), "../"),
-            CardVariant::Top => (self.view(key), ""),
-            CardVariant::Print => {
+        let entity = match mode {
+            LinkMode::Site => self.view(key),
+            LinkMode::Print => {
                 print = self.print_view(key);
-                (&print, "")
+                &print
             }
         };
         let context = CardContext {
@@ -181,9 +160,16 @@ impl<'a> Renderer<'a> {
         options: RenderOptions,
     ) -> Result<Arc<Rendered>, RenderError> {
         let render = || {
-            let targets = PageTargets::new(self, root, mode);
+            let targets = PageTargets {
+                renderer: self,
+                root,
+                mode,
+                error: RefCell::new(None),
+            };
             let rendered = annotate::render(text, &targets, self.highlighter, options);
-            targets.finish(rendered).map(Arc::new)
+            // The first card that failed to render, if any, fails the body.
+            let error = targets.error.into_inner();
+            error.map_or(Ok(Arc::new(rendered)), Err)
         };
         let Some(cache) = self.cache else {
             return render();
@@ -209,24 +195,6 @@ impl<'a> Renderer<'a> {
             let views = (&self.views, &self.site);
             digest(&(views, &self.base_url, self.theme.digest))
         })
-    }
-
-    /// The page of entity `key` as `make` renders it; from the cache, without
-    /// building its context, when its body, its mentions and the face of the
-    /// briefing ([`Renderer::face`]) are as they were: most pages are
-    /// untouched by an edit to one section.
-    pub fn entity_page(
-        &self,
-        key: EntityKey,
-        make: impl FnOnce() -> Result<OutFile, RenderError>,
-    ) -> Result<OutFile, RenderError> {
-        let path = views::entity_href(self.briefing, key, LinkMode::Site);
-        if self.cache.is_none() {
-            return make();
-        }
-        let mentions: Vec<_> = self.graph.mentions_of(key).map(|m| self.shown(m)).collect();
-        let text = self.graph.digests(PageId::Entity(key));
-        self.kept(&path, &(key, text, mentions), make)
     }
 
     /// What a page or feed listing mention `m` shows of it beside the

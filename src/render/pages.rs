@@ -12,7 +12,7 @@ use super::dealmap::{self, DealMap};
 use super::meta::{self, Meta};
 use super::timeline::{self, Scope, TimelineView};
 use super::views::{
-    self, EntityView, LinkMode, MentionGroup, MentionView, Neighbours, RelatedGroup, SiteView,
+    self, EntityView, Group, LinkMode, LinkView, MentionGroup, MentionView, Neighbours, SiteView,
 };
 use super::{OutFile, RenderError, Renderer, Sink, SiteError};
 use crate::annotate::{Heading, Rendered};
@@ -62,19 +62,28 @@ pub(super) fn body(r: &Renderer, key: EntityKey) -> Result<Arc<Rendered>, Render
 }
 
 /// The page of entity `key`, with its body as `body` gives it when the
-/// page is made rather than kept from the last build.
+/// page is made rather than kept from the last build. `brief serve` keeps
+/// it, without building its context, while its body, its mentions and the
+/// face of the briefing ([`Renderer::face`]) are as they were: most pages
+/// are untouched by an edit to one section.
 pub(super) fn entity_file(
     r: &Renderer,
     key: EntityKey,
     body: impl FnOnce() -> Result<Arc<Rendered>, RenderError>,
 ) -> Result<OutFile, RenderError> {
-    r.entity_page(key, || {
+    let make = || {
         let body = body()?;
         match key.kind {
             Kind::Section => section(r, key, &body),
             _ => entity(r, key, &body),
         }
-    })
+    };
+    if r.cache.is_none() {
+        return make();
+    }
+    let mentions: Vec<_> = r.graph.mentions_of(key).map(|m| r.shown(m)).collect();
+    let text = r.graph.digests(PageId::Entity(key));
+    r.kept(&r.view(key).href, &(key, text, mentions), make)
 }
 
 /// Everything a page's template sees: the site, where the page stands, and
@@ -150,21 +159,16 @@ fn front(r: &Renderer) -> Result<OutFile, RenderError> {
         lede: rendered.as_ref().map_or("", |x| &x.html),
         deal_map: dealmap::briefing(r, LinkMode::Site),
         changes: numbered(r, Kind::Clause),
-        sections: keys(r, Kind::Section)
-            .map(|k| views::SectionItem::of(r.view(k), LinkMode::Site))
+        sections: (r.views.iter().filter(|v| v.kind == Kind::Section))
+            .map(|v| views::SectionItem::of(v, LinkMode::Site))
             .collect(),
         parties: numbered(r, Kind::Party),
         quotes: numbered(r, Kind::Quote),
-        timeline: drawn(r, Scope::Compact),
+        timeline: timeline::timeline(r, Scope::Compact, LinkMode::Site),
     };
     let title = &r.briefing.config.title;
     let meta = meta::front(r, "index.html");
     self::page(r, "index.html", "index.html", title, meta, page)
-}
-
-/// The dated things of `scope` on a time axis, linking to the site's pages.
-fn drawn(r: &Renderer, scope: Scope) -> Option<TimelineView> {
-    timeline::timeline(r.briefing, |k| r.graph.label(k), scope, LinkMode::Site)
 }
 
 #[derive(Serialize)]
@@ -175,20 +179,11 @@ struct TimelinePage {
 /// `timeline.html`: every dated thing in order, on a drawn axis.
 fn timeline(r: &Renderer) -> Result<OutFile, RenderError> {
     let page = TimelinePage {
-        timeline: drawn(r, Scope::Full),
+        timeline: timeline::timeline(r, Scope::Full, LinkMode::Site),
     };
     let (title, path) = ("Timeline", "timeline.html");
     let meta = meta::listing(r, title, path, true);
     self::page(r, path, path, title, meta, page)
-}
-
-/// The entities named by `referenced` that exist.
-fn lookup(r: &Renderer, referenced: &[(Kind, String)]) -> impl Iterator<Item = EntityKey> {
-    (referenced.iter()).filter_map(|(kind, id)| r.briefing.lookup(*kind, id))
-}
-
-fn keys(r: &Renderer, kind: Kind) -> impl Iterator<Item = EntityKey> {
-    (0..r.briefing.len(kind)).map(move |index| EntityKey { kind, index })
 }
 
 fn numbered<'a>(r: &'a Renderer, kind: Kind) -> Vec<&'a EntityView> {
@@ -201,7 +196,7 @@ struct SectionPage<'a> {
     html: &'a str,
     headings: &'a [Heading],
     neighbours: Neighbours<'a>,
-    related: Vec<RelatedGroup<'a>>,
+    related: Vec<Group<LinkView<'a>>>,
     mentioned_in: Vec<MentionGroup<'a>>,
 }
 
@@ -219,10 +214,9 @@ fn section(r: &Renderer, key: EntityKey, rendered: &Rendered) -> Result<OutFile,
         (Kind::Event, "Events"),
     ]
     .map(|(kind, title)| {
-        let keys = lookup(r, &rendered.referenced)
-            .filter(|k| k.kind == kind)
-            .collect();
-        (format!("{title} in this section"), keys)
+        let referenced = rendered.referenced.iter().filter(|(k, _)| *k == kind);
+        let keys = referenced.filter_map(|(_, id)| r.briefing.lookup(kind, id));
+        (format!("{title} in this section"), keys.collect())
     });
     let page = SectionPage {
         section: view,
@@ -241,7 +235,7 @@ struct EntityPage<'a> {
     entity: &'a EntityView,
     html: &'a str,
     mentioned_in: Vec<MentionGroup<'a>>,
-    related: Vec<RelatedGroup<'a>>,
+    related: Vec<Group<LinkView<'a>>>,
     /// A party's own deal map: its clauses and the parties they bind.
     #[serde(skip_serializing_if = "Option::is_none")]
     map: Option<DealMap>,
@@ -357,10 +351,10 @@ fn related(r: &Renderer, key: EntityKey) -> Vec<(String, Vec<EntityKey>)> {
 fn related_groups<'a>(
     r: &'a Renderer,
     groups: impl IntoIterator<Item = (String, Vec<EntityKey>)>,
-) -> Vec<RelatedGroup<'a>> {
+) -> Vec<Group<LinkView<'a>>> {
     (groups.into_iter())
         .filter(|(_, items)| !items.is_empty())
-        .map(|(title, items)| RelatedGroup {
+        .map(|(title, items)| Group {
             title,
             items: items.into_iter().map(|k| r.link(k)).collect(),
         })
@@ -370,20 +364,14 @@ fn related_groups<'a>(
 #[derive(Serialize)]
 struct IndexPage<'a> {
     kind: Kind,
-    groups: Vec<IndexGroup<'a>>,
-}
-
-#[derive(Serialize)]
-struct IndexGroup<'a> {
-    title: String,
-    items: Vec<&'a EntityView>,
+    groups: Vec<Group<&'a EntityView>>,
 }
 
 fn index(r: &Renderer, kind: Kind) -> Result<OutFile, RenderError> {
     let (title, entries) = match kind {
         Kind::Party => {
             // Parties by kind, in the order of `PartyKind::ALL`.
-            let mut parties: Vec<&EntityView> = keys(r, kind).map(|k| r.view(k)).collect();
+            let mut parties: Vec<&EntityView> = r.views.iter().filter(|v| v.kind == kind).collect();
             parties.sort_by_key(|v| PartyKind::ALL.iter().position(|&k| v.party_kind == Some(k)));
             ("Parties", parties)
         }
@@ -402,7 +390,7 @@ fn index(r: &Renderer, kind: Kind) -> Result<OutFile, RenderError> {
     }
     let groups = groups
         .into_iter()
-        .map(|(title, items)| IndexGroup { title, items })
+        .map(|(title, items)| Group { title, items })
         .collect();
     let template = format!("{}_index.html", kind.dir());
     let path = format!("{}/index.html", kind.dir());

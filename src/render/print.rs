@@ -156,8 +156,7 @@ fn skeleton_page<'a>(r: &'a Renderer, lede: String, entries: &[EntityKey]) -> Pr
             entry,
         });
     }
-    let label_of = |key| r.graph.label(key);
-    page.chronology = timeline::timeline(r.briefing, label_of, Scope::Full, LinkMode::Print);
+    page.chronology = timeline::timeline(r, Scope::Full, LinkMode::Print);
     let dated = page.chronology.is_some();
     let candidates = [
         (!page.parties.is_empty(), "appendix-parties", "Parties"),
@@ -255,15 +254,14 @@ fn body(
     if text.trim().is_empty() {
         return Ok(String::new());
     }
-    let html = match reprint(r, &*page_body()?, &prefix) {
+    let mut html = match reprint(r, &*page_body()?, &prefix) {
         Some(html) => html,
         None => rendered(r, key, &prefix)?,
     };
-    Ok(if html.trim().is_empty() {
-        String::new()
-    } else {
-        html
-    })
+    if html.trim().is_empty() {
+        html.clear();
+    }
+    Ok(html)
 }
 
 /// The body of `key` rendered for print, ids prefixed with `prefix`.

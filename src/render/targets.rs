@@ -6,34 +6,18 @@
 use std::cell::RefCell;
 
 use super::views::{self, LinkMode};
-use super::{CardVariant, RenderError, Renderer};
-use crate::annotate::{Rendered, Target, Targets};
+use super::{RenderError, Renderer};
+use crate::annotate::{Target, Targets};
 use crate::model::Kind;
 
 /// Reference targets as seen from a page `root` away from the site root, or
 /// from `print.html`.
 pub(super) struct PageTargets<'r, 'a> {
-    renderer: &'r Renderer<'a>,
-    root: &'r str,
-    mode: LinkMode,
+    pub(super) renderer: &'r Renderer<'a>,
+    pub(super) root: &'r str,
+    pub(super) mode: LinkMode,
     /// The first card that failed to render, reported once the body is done.
-    error: RefCell<Option<RenderError>>,
-}
-
-impl<'r, 'a> PageTargets<'r, 'a> {
-    pub(super) fn new(renderer: &'r Renderer<'a>, root: &'r str, mode: LinkMode) -> Self {
-        PageTargets {
-            renderer,
-            root,
-            mode,
-            error: RefCell::new(None),
-        }
-    }
-
-    /// `rendered`, or the first card template failure met while rendering it.
-    pub(super) fn finish(self, rendered: Rendered) -> Result<Rendered, RenderError> {
-        self.error.into_inner().map_or(Ok(rendered), Err)
-    }
+    pub(super) error: RefCell<Option<RenderError>>,
 }
 
 impl Targets for PageTargets<'_, '_> {
@@ -59,8 +43,7 @@ impl Targets for PageTargets<'_, '_> {
 
     fn card(&self, kind: Kind, id: &str, anchor: &str) -> Option<String> {
         let key = self.renderer.briefing.lookup(kind, id)?;
-        let variant = CardVariant::of(self.root, self.mode);
-        match self.renderer.card(key, variant) {
+        match self.renderer.card(key, self.root, self.mode) {
             // The card is shared; the embed's anchor goes on a wrapper.
             Ok(card) => Some(format!(
                 "<div class=\"embed\" id=\"{anchor}\">{card}</div>\n"

@@ -14,6 +14,7 @@
 
 use serde::Serialize;
 
+use super::Renderer;
 use super::views::{LinkMode, entity_href};
 use crate::config::DateView;
 use crate::date::Date;
@@ -109,15 +110,11 @@ pub struct Mark {
     pub anchor: &'static str,
 }
 
-/// The time axis of `briefing`'s dated things in `scope`, with links as
-/// `mode` makes them and each entity's print label from `label_of`; None
-/// when nothing is dated.
-pub fn timeline(
-    briefing: &Briefing,
-    label_of: impl Fn(EntityKey) -> Option<String>,
-    scope: Scope,
-    mode: LinkMode,
-) -> Option<TimelineView> {
+/// The time axis of the briefing's dated things in `scope`, with links as
+/// `mode` makes them and each entity's print label; None when nothing is
+/// dated.
+pub fn timeline(r: &Renderer, scope: Scope, mode: LinkMode) -> Option<TimelineView> {
+    let briefing = r.briefing;
     let mut dated = dated(briefing);
     let is_event = |d: &Dated| d.1.kind == Kind::Event;
     if scope == Scope::Compact && dated.iter().any(is_event) {
@@ -146,7 +143,7 @@ pub fn timeline(
             what,
             date: DateView::new(&date),
             precision,
-            entity_label: label_of(key),
+            entity_label: r.graph.label(key),
             x,
             bar_width: x2.saturating_sub(x).max(4),
             y: 0,

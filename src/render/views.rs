@@ -147,7 +147,7 @@ pub fn page_href(briefing: &Briefing, page: PageId) -> String {
     }
 }
 
-pub fn site_view(briefing: &Briefing, mode: LinkMode, base_url: Option<&str>) -> SiteView {
+pub fn site_view(briefing: &Briefing, base_url: Option<&str>) -> SiteView {
     let config: &Config = &briefing.config;
     // Every section, while the list is short enough to repeat on every page.
     let count = briefing.sections.len();
@@ -168,7 +168,7 @@ pub fn site_view(briefing: &Briefing, mode: LinkMode, base_url: Option<&str>) ->
         language: config.language().to_string(),
         sources: config.sources.iter().map(source_view).collect(),
         sections: (briefing.keys().take(listed))
-            .map(|key| link(briefing, None, key, mode))
+            .map(|key| link(briefing, None, key, LinkMode::Site))
             .collect(),
         section_count: briefing.sections.len(),
     }
@@ -199,12 +199,13 @@ pub fn link(
     }
 }
 
-/// Views of every entity, indexed like `Briefing::keys()`.
-pub fn entity_views(briefing: &Briefing, graph: &Graph, mode: LinkMode) -> Vec<EntityView> {
+/// Views of every entity with links to the site's pages, indexed like
+/// `Briefing::keys()`.
+pub fn entity_views(briefing: &Briefing, graph: &Graph) -> Vec<EntityView> {
     use rayon::prelude::*;
     let keys: Vec<EntityKey> = briefing.keys().collect();
     keys.par_iter()
-        .map(|&key| entity_view(briefing, graph, key, mode))
+        .map(|&key| entity_view(briefing, graph, key, LinkMode::Site))
         .collect()
 }
 
@@ -323,11 +324,11 @@ pub struct MentionGroup<'a> {
     pub mentions: Vec<MentionView<'a>>,
 }
 
-/// A titled list of related entities.
+/// A titled list: of related entities, or of a list page's entities.
 #[derive(Debug, Clone, Serialize)]
-pub struct RelatedGroup<'a> {
+pub struct Group<T> {
     pub title: String,
-    pub items: Vec<LinkView<'a>>,
+    pub items: Vec<T>,
 }
 
 /// A section as a list of every section shows it (the front page's, print's

@@ -7,6 +7,7 @@
 //! appendices. It is made of the print views the appendices list, so a kind
 //! that gets an appendix joins it without a change here.
 
+use indexmap::IndexMap;
 use serde::Serialize;
 
 use crate::model::Kind;
@@ -38,18 +39,14 @@ pub struct IndexEntry {
 pub fn index<'v>(views: impl IntoIterator<Item = &'v EntityView>) -> Vec<Letter> {
     let mut entries: Vec<(String, IndexEntry)> = views.into_iter().flat_map(lines).collect();
     entries.sort_by(|(a, x), (b, y)| (a, &x.name, &x.href).cmp(&(b, &y.name, &y.href)));
-    let mut groups: Vec<Letter> = Vec::new();
+    let mut letters: IndexMap<String, Vec<IndexEntry>> = IndexMap::new();
     for (key, entry) in entries {
-        let letter = initial(&key);
-        match groups.last_mut() {
-            Some(group) if group.letter == letter => group.entries.push(entry),
-            _ => groups.push(Letter {
-                letter,
-                entries: vec![entry],
-            }),
-        }
+        letters.entry(initial(&key)).or_default().push(entry);
     }
-    groups
+    let letters = letters.into_iter();
+    letters
+        .map(|(letter, entries)| Letter { letter, entries })
+        .collect()
 }
 
 /// The lines `view`'s entity gets, each with the text it is sorted by: its
