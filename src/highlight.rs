@@ -32,15 +32,11 @@ pub struct Highlighter {
 }
 
 impl Highlighter {
-    pub fn new() -> Self {
-        Self::default()
-    }
-
     /// The highlighter of a one-off build: its syntaxes load once for the
     /// process, and it keeps no block.
     pub fn shared() -> &'static Highlighter {
         static SHARED: OnceLock<Highlighter> = OnceLock::new();
-        SHARED.get_or_init(Highlighter::new)
+        SHARED.get_or_init(Highlighter::default)
     }
 
     /// The highlighter `brief serve`'s builds share: it keeps every block,
@@ -138,23 +134,23 @@ mod tests {
 
     #[test]
     fn known_language_gets_classes_not_styles() {
-        let html = Highlighter::new().block("rust", "fn main() {}\n");
+        let html = Highlighter::default().block("rust", "fn main() {}\n");
         assert!(html.contains("class=\"hl-"), "{html}");
         assert!(!html.contains("style="), "{html}");
     }
 
     #[test]
     fn unknown_language_is_escaped_plain_text_that_keeps_its_language() {
-        let html = Highlighter::new().block("mermaid", "<b>&</b>\n");
+        let html = Highlighter::default().block("mermaid", "<b>&</b>\n");
         assert_eq!(
             html,
             "<pre class=\"code\" data-lang=\"mermaid\"><code class=\"language-mermaid\">\
              &lt;b&gt;&amp;&lt;/b&gt;\n</code></pre>\n"
         );
-        let html = Highlighter::new().block("", "x\n");
+        let html = Highlighter::default().block("", "x\n");
         assert_eq!(html, "<pre class=\"code\"><code>x\n</code></pre>\n");
         // A language name cannot leave its attribute.
-        let html = Highlighter::new().block("a\"b", "x\n");
+        let html = Highlighter::default().block("a\"b", "x\n");
         assert!(
             html.contains("<code class=\"language-a&quot;b\">"),
             "{html}"
@@ -163,7 +159,7 @@ mod tests {
 
     #[test]
     fn a_known_language_keeps_its_name_as_a_class_too() {
-        let html = Highlighter::new().block("rust", "fn main() {}\n");
+        let html = Highlighter::default().block("rust", "fn main() {}\n");
         assert!(
             html.starts_with(
                 "<pre class=\"code hl-code\" data-lang=\"rust\"><code class=\"language-rust\">"
@@ -188,7 +184,7 @@ mod tests {
         h.block("rust", "fn other() {}\n");
         assert_eq!(kept(), 3);
         // A one-off build's highlighter gives the same and keeps nothing.
-        let once = Highlighter::new();
+        let once = Highlighter::default();
         assert_eq!(once.block("rust", "fn main() {}\n"), first);
         assert!(once.done.is_none());
     }
@@ -221,7 +217,7 @@ mod tests {
             "fn main() {\n    let x = 1;\n}\nfn main() {\n    let x = 1;\n}\n",
             "fn main() {\n    let x = 1;\n",
         ];
-        let h = Highlighter::new();
+        let h = Highlighter::default();
         for code in blocks {
             assert_eq!(h.block("rust", code), by_syntect("rust", code), "{code}");
         }
@@ -229,7 +225,7 @@ mod tests {
 
     #[test]
     fn syntaxes_load_only_when_needed() {
-        let h = Highlighter::new();
+        let h = Highlighter::default();
         h.block("", "plain\n");
         assert!(h.syntaxes.get().is_none());
         h.block("toml", "a = 1\n");

@@ -218,12 +218,6 @@ pub struct Entity<M> {
     pub doc: Doc,
 }
 
-pub type Section = Entity<SectionMeta>;
-pub type Party = Entity<PartyMeta>;
-pub type Clause = Entity<ClauseMeta>;
-pub type Quote = Entity<QuoteMeta>;
-pub type Event = Entity<EventMeta>;
-
 /// Everything loaded from a site: settings, the front page text and the entities,
 /// sections in reading order and the other kinds sorted by id.
 #[derive(Debug, Clone, Default)]
@@ -231,11 +225,11 @@ pub struct Briefing {
     pub config: Config,
     pub config_file: FileId,
     pub front: Option<Doc>,
-    pub sections: Vec<Section>,
-    pub parties: Vec<Party>,
-    pub clauses: Vec<Clause>,
-    pub quotes: Vec<Quote>,
-    pub events: Vec<Event>,
+    pub sections: Vec<Entity<SectionMeta>>,
+    pub parties: Vec<Entity<PartyMeta>>,
+    pub clauses: Vec<Entity<ClauseMeta>>,
+    pub quotes: Vec<Entity<QuoteMeta>>,
+    pub events: Vec<Entity<EventMeta>>,
     /// Entities whose file exists but could not be loaded (its front matter
     /// has an error), by kind and id, with the file's path as shown in
     /// diagnostics: a reference to one is reported as such, not as unknown.

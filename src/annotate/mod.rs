@@ -79,12 +79,11 @@ pub fn script_scheme(url: &str) -> Option<&'static str> {
         .map(|b| b.to_ascii_lowercase())
         .collect();
     let scripts = ["javascript:", "vbscript:"];
-    if let Some(scheme) = scripts.into_iter().find(|s| head.starts_with(s.as_bytes())) {
-        return Some(scheme);
-    }
+    let script = scripts.into_iter().find(|s| head.starts_with(s.as_bytes()));
     // A data URL's type may have spaces before it (`data: text/html,`).
-    let kind = head.strip_prefix(b"data:")?.trim_ascii_start();
-    kind.starts_with(b"text/html").then_some("data:text/html")
+    let data = (head.strip_prefix(b"data:"))
+        .is_some_and(|kind| kind.trim_ascii_start().starts_with(b"text/html"));
+    script.or(data.then_some("data:text/html"))
 }
 
 /// `parties:x`, `Party:x`, `qoute:x`: a destination whose scheme is not a
@@ -107,12 +106,10 @@ pub fn misspelt_kind(dest: &str) -> Option<(&str, Kind, &str)> {
     let exact = Kind::ALL
         .into_iter()
         .find(|k| lower == k.as_str() || lower == k.dir() || lower == format!("{}s", k.as_str()));
-    // Else the nearest kind within two edits; of kinds as near, the first.
-    let kind = exact.or_else(|| {
-        let distance = |k: &Kind| strsim::damerau_levenshtein(&lower, k.as_str());
-        let near = Kind::ALL.into_iter().filter(|k| distance(k) <= 2);
-        near.min_by_key(distance)
-    })?;
+    // Else the nearest kind, if within two edits; of kinds as near, the first.
+    let distance = |k: &Kind| strsim::damerau_levenshtein(&lower, k.as_str());
+    let nearest = Kind::ALL.into_iter().min_by_key(distance);
+    let kind = exact.or(nearest.filter(|k| distance(k) <= 2))?;
     Some((scheme, kind, id))
 }
 

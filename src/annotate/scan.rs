@@ -129,11 +129,6 @@ impl ScanWalk<'_, '_> {
             self.image_depth = nested(self.image_depth, &event);
             return;
         }
-        if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &event
-            && parse_reference(dest_url).is_none()
-        {
-            self.flawed(dest_url, range.clone());
-        }
         match event {
             Event::Start(tag) => self.start(tag, range),
             Event::End(end) => self.end(end),
@@ -184,34 +179,33 @@ impl ScanWalk<'_, '_> {
         match tag {
             Tag::Heading { .. } => self.place = Place::Heading,
             Tag::TableCell => self.place = Place::TableCell,
-            Tag::Image { dest_url, .. } => {
-                self.image_depth += 1;
-                if let Some((kind, id)) = parse_reference(&dest_url) {
-                    // A card is a block: no link's text can hold one.
-                    let place = match self.open_links.is_empty() {
-                        true => self.place,
-                        false => Place::LinkText,
-                    };
-                    self.push(RawRef {
-                        embed: true,
-                        place,
-                        ..self.reference(kind, id, range)
-                    });
-                    // An embed shows its target's name in the block's text,
-                    // as a link with no text of its own does.
-                    let start = self.blocks.last().map_or(0, |b| b.text.len());
-                    self.close_link(self.refs.len() - 1, start);
-                }
-            }
-            Tag::Link { dest_url, .. } => {
-                let reference = parse_reference(&dest_url).map(|(kind, id)| {
-                    self.push(self.reference(kind, id, range));
-                    let open = self.blocks.last().map_or(0, |b| b.text.len());
-                    (self.refs.len() - 1, open)
-                });
-                self.open_links.push(reference);
-            }
             _ => {}
+        }
+        let (Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &tag else {
+            return;
+        };
+        let embed = matches!(tag, Tag::Image { .. });
+        self.image_depth += usize::from(embed);
+        let Some((kind, id)) = parse_reference(dest_url) else {
+            self.flawed(dest_url, range);
+            if !embed {
+                self.open_links.push(None);
+            }
+            return;
+        };
+        // A card is a block: no link's text can hold one.
+        let place = match embed && !self.open_links.is_empty() {
+            true => Place::LinkText,
+            false => self.place,
+        };
+        let r = self.reference(kind, id, range);
+        self.push(RawRef { embed, place, ..r });
+        let start = self.blocks.last().map_or(0, |b| b.text.len());
+        // An embed shows its target's name in the block's text at once, as
+        // a link with no text of its own does when it closes.
+        match embed {
+            true => self.close_link(self.refs.len() - 1, start),
+            false => self.open_links.push(Some((self.refs.len() - 1, start))),
         }
     }
 

@@ -54,23 +54,19 @@ impl Snippet {
         }
     }
 
-    /// The three parts as they read, each as two strings to join: `before`
-    /// follows an ellipsis when it was cut short, `after` is followed by one.
-    fn pieces(&self) -> [[&str; 2]; 3] {
+    /// The three parts as they read: `before` follows an ellipsis when it
+    /// was cut short, `after` is followed by one. A part is copied only
+    /// where it has an ellipsis to join.
+    fn read(&self) -> Read<'_> {
         let [before, text, after] = (self.parts)
             .map(|(start, end)| self.text.get(start as usize..end as usize).unwrap_or(""));
         let ellipsis = |cut: bool| if cut { ELLIPSIS } else { "" };
-        [
+        let pairs = [
             [ellipsis(self.cut[0]), before],
             [text, ""],
             [after, ellipsis(self.cut[1])],
-        ]
-    }
-
-    /// The three parts as they read, joined only where there is an ellipsis
-    /// to join.
-    fn read(&self) -> Read<'_> {
-        let [before, text, after] = self.pieces().map(|pair| match pair {
+        ];
+        let [before, text, after] = pairs.map(|pair| match pair {
             ["", part] | [part, ""] => Cow::Borrowed(part),
             pair => Cow::Owned(pair.concat()),
         });
@@ -82,9 +78,8 @@ impl Snippet {
     }
 }
 
-/// A snippet as it reads, compares and serialises (and hashes: see
-/// `Snippet`'s `Hash`).
-#[derive(Debug, PartialEq, Eq, Serialize)]
+/// A snippet as it reads, compares, hashes and serialises.
+#[derive(Debug, PartialEq, Eq, Hash, Serialize)]
 struct Read<'a> {
     before: Cow<'a, str>,
     text: Cow<'a, str>,
@@ -99,16 +94,9 @@ impl PartialEq for Snippet {
 
 impl Eq for Snippet {}
 
-/// Hashes as [`Read`] would, each part's bytes then the marker a `str`
-/// ends its hash with, but without joining an ellipsis to a part: `serve`
-/// hashes every snippet of the briefing on each rebuild.
 impl Hash for Snippet {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        for [a, b] in self.pieces() {
-            state.write(a.as_bytes());
-            state.write(b.as_bytes());
-            state.write_u8(0xff);
-        }
+        self.read().hash(state);
     }
 }
 

@@ -38,7 +38,7 @@ fn html(markdown: &str) -> String {
     render(
         markdown,
         &Fixed,
-        &Highlighter::new(),
+        &Highlighter::default(),
         RenderOptions::default(),
     )
     .html
@@ -170,7 +170,7 @@ fn headings_get_unique_ids_with_prefix() {
     let out = render(
         "## Money\n\n## Money\n",
         &Fixed,
-        &Highlighter::new(),
+        &Highlighter::default(),
         RenderOptions {
             id_prefix: "s-",
             moved_from: None,
@@ -197,7 +197,7 @@ fn heading_slugs_never_take_an_id_brief_uses_or_repeat_one() {
         "## Main\n\n## Mentioned in\n\n## M party acme 1\n\n## Note 1\n\n\
          ## Money\n\n## Money 2\n\n## Money\n\n## H main\n\n## Ref preview\n",
         &Fixed,
-        &Highlighter::new(),
+        &Highlighter::default(),
         RenderOptions::default(),
     );
     let ids: Vec<&str> = out.headings.iter().map(|h| h.id.as_str()).collect();
@@ -325,7 +325,7 @@ fn moved_bodies_rebase_relative_links() {
         moved_from: Some("sections/"),
     };
     let md = "[a](../parties/x.html) [b](memo.pdf) [c](#terms) [d](https://x.org/) ![e](./img/p.png) [f](/abs)";
-    let out = render(md, &Fixed, &Highlighter::new(), options).html;
+    let out = render(md, &Fixed, &Highlighter::default(), options).html;
     for href in [
         "href=\"parties/x.html\"",
         "href=\"sections/memo.pdf\"",
@@ -348,8 +348,8 @@ fn bodies_with_and_without_notes_render_alike() {
         id_prefix: "",
         moved_from: None,
     };
-    let a = render(plain, &Fixed, &Highlighter::new(), options());
-    let b = render(&noted, &Fixed, &Highlighter::new(), options());
+    let a = render(plain, &Fixed, &Highlighter::default(), options());
+    let b = render(&noted, &Fixed, &Highlighter::default(), options());
     assert!(b.html.starts_with(&a.html), "{}\n---\n{}", a.html, b.html);
     assert!(a.html.contains("id=\"money-2\""), "{}", a.html);
     assert_eq!(a.headings, b.headings);

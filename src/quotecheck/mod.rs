@@ -26,7 +26,7 @@ use rustc_hash::FxHashMap;
 
 use crate::diagnostics::{Diagnostic, Files};
 use crate::frontmatter;
-use crate::model::{Briefing, Checked, Doc, EntityKey, Kind, Quote, QuoteKind};
+use crate::model::{Briefing, Checked, Doc, Entity, EntityKey, Kind, QuoteKind, QuoteMeta};
 use index::{Change, SourceText, Step};
 use words::Word;
 
@@ -81,7 +81,7 @@ pub fn check(
 /// with a copy; an error if it does not stand there word for word.
 fn check_quote(
     files: &Files,
-    quote: &Quote,
+    quote: &Entity<QuoteMeta>,
     texts: &BTreeMap<&str, SourceText>,
     ids: &[&str],
 ) -> Result<Option<Checked>, Diagnostic> {
@@ -122,7 +122,7 @@ fn check_quote(
 /// closest passage, which the help shows.
 fn misquote(
     files: &Files,
-    quote: &Quote,
+    quote: &Entity<QuoteMeta>,
     piece: &[Word],
     source: &SourceText,
     from: usize,
