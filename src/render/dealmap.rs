@@ -198,21 +198,74 @@ impl Rect {
     }
 }
 
+/// The parties and clauses of one map, grouped and in row order.
+struct Arrangement {
+    /// Each party group: a party, then the members drawn under it.
+    groups: Vec<Vec<EntityKey>>,
+    /// The party each member is drawn under.
+    heads: HashMap<EntityKey, EntityKey>,
+    /// The clauses by agreement, each group on its side.
+    sides: Vec<ClauseGroup>,
+    /// Each clause with each party it binds, in the order of the clauses.
+    pairs: Vec<(EntityKey, EntityKey)>,
+}
+
+/// Every box as placed, each name wrapped to its lines, the column headings,
+/// and the size of the whole.
+struct Placed {
+    rects: HashMap<EntityKey, Rect>,
+    lines: HashMap<EntityKey, Vec<String>>,
+    headings: Vec<Text>,
+    width: f64,
+    height: f64,
+}
+
+/// The map of `clauses`, of `total` there are: the parties and clauses
+/// arranged in rows, placed in columns, then drawn as boxes and connections.
 fn layout(r: &Renderer, clauses: &[EntityKey], total: usize, mode: LinkMode) -> Option<DealMap> {
     if clauses.is_empty() {
         return None;
     }
+    let arranged = arrange(r, clauses);
+    let placed = place(r, &arranged);
+    let edges = edges(r, &arranged, &placed, mode);
+    let (parties, clause_nodes) = nodes(r, &arranged, &placed, mode);
+    let brackets = (arranged.groups.iter())
+        .filter_map(|g| {
+            let (head, last) = (placed.rects[&g[0]], placed.rects[g[1..].last()?]);
+            let (x, y) = (px(head.x + INDENT / 2.0), px(head.y + head.h));
+            Some(format!("M{x} {y}V{}H{}", px(last.middle()), px(last.x)))
+        })
+        .collect();
+    Some(DealMap {
+        width: px(placed.width),
+        height: px(placed.height),
+        headings: placed.headings,
+        parties,
+        clauses: clause_nodes,
+        edges,
+        brackets,
+        shown: clauses.len(),
+        total,
+    })
+}
+
+/// The parties `clauses` bind, in groups, and the clauses by agreement: the
+/// first agreement on the left, the second on the right, each further one
+/// on the side with fewer clauses; rows ordered by [`order`].
+fn arrange(r: &Renderer, clauses: &[EntityKey]) -> Arrangement {
     let parties = parties_of(r, clauses);
     // A member stands under the party it belongs to when that party is
     // drawn and stands on its own.
     let drawn_owner = |p| owner(r, p).filter(|o| parties.contains(o));
-    let head = |p| drawn_owner(p).filter(|&o| drawn_owner(o).is_none());
-    // Each group is a party, then the members drawn under it.
-    let tops: IndexSet<EntityKey> = parties.iter().map(|&p| head(p).unwrap_or(p)).collect();
+    let heads: HashMap<EntityKey, EntityKey> = (parties.iter())
+        .filter_map(|&p| Some((p, drawn_owner(p).filter(|&o| drawn_owner(o).is_none())?)))
+        .collect();
+    let tops: IndexSet<EntityKey> = parties.iter().map(|p| *heads.get(p).unwrap_or(p)).collect();
     let mut groups: Vec<Vec<EntityKey>> = tops
         .into_iter()
         .map(|top| {
-            let members = parties.iter().filter(|&&p| head(p) == Some(top));
+            let members = parties.iter().filter(|&p| heads.get(p) == Some(&top));
             [top].into_iter().chain(members.copied()).collect()
         })
         .collect();
@@ -236,10 +289,22 @@ fn layout(r: &Renderer, clauses: &[EntityKey], total: usize, mode: LinkMode) -> 
         }
     }
     order(r, &mut groups, &mut sides);
+    let pairs = (clauses.iter())
+        .flat_map(|&c| bound(r, c).map(move |p| (c, p)))
+        .collect();
+    Arrangement {
+        groups,
+        heads,
+        sides,
+        pairs,
+    }
+}
 
-    // Three columns: clauses on the left, parties, clauses on the right.
-    // The first heading of each stands in a row at the top; the rest of a
-    // column is its body.
+/// Stacks the boxes in three columns: clauses on the left, parties,
+/// clauses on the right. The first heading of each column stands in a row
+/// at the top; the rest of a column is its body, centred on the tallest.
+fn place(r: &Renderer, arranged: &Arrangement) -> Placed {
+    let (groups, sides) = (&arranged.groups, &arranged.sides);
     let has = |left: bool| sides.iter().any(|g| g.left == left);
     let party_x = MARGIN + if has(true) { CLAUSE_W + GAP } else { 0.0 };
     let right_x = party_x + PARTY_W + GAP;
@@ -269,10 +334,11 @@ fn layout(r: &Renderer, clauses: &[EntityKey], total: usize, mode: LinkMode) -> 
             columns.push((x, CLAUSE_W, heading, column));
         }
     }
-    let lines: HashMap<EntityKey, Vec<String>> = (parties.iter().chain(clauses))
+    let clauses = sides.iter().flat_map(|g| &g.clauses);
+    let lines: HashMap<EntityKey, Vec<String>> = (groups.iter().flatten().chain(clauses))
         .map(|&k| {
             let width = match k.kind {
-                Kind::Party if head(k).is_some() => PARTY_W - INDENT,
+                Kind::Party if arranged.heads.contains_key(&k) => PARTY_W - INDENT,
                 Kind::Party => PARTY_W,
                 _ => CLAUSE_W,
             };
@@ -296,10 +362,9 @@ fn layout(r: &Renderer, clauses: &[EntityKey], total: usize, mode: LinkMode) -> 
     let heights = columns.iter().map(|c| stack_height(&c.3));
     let body = heights.fold(0.0, f64::max);
     let mut headings = Vec::new();
-    let mut places: HashMap<EntityKey, Rect> = HashMap::new();
+    let mut rects: HashMap<EntityKey, Rect> = HashMap::new();
     for (x, w, heading, column) in &columns {
         headings.extend(heading_lines(*x, MARGIN, heading));
-        // Each column's body centred on the tallest.
         let mut y = top + (body - stack_height(column)) / 2.0;
         for (gap, item) in column {
             y += gap;
@@ -307,34 +372,42 @@ fn layout(r: &Renderer, clauses: &[EntityKey], total: usize, mode: LinkMode) -> 
                 Item::Heading(lines) => headings.extend(heading_lines(*x, y, lines)),
                 Item::Box(k, indent) => {
                     let (x, w, h) = (x + indent, w - indent, box_height(k));
-                    places.insert(*k, Rect { x, y, w, h });
+                    rects.insert(*k, Rect { x, y, w, h });
                 }
             }
             y += item_height(item);
         }
     }
+    let right = party_x + PARTY_W + if has(false) { GAP + CLAUSE_W } else { 0.0 };
+    Placed {
+        rects,
+        lines,
+        headings,
+        width: right + MARGIN,
+        height: top + body + MARGIN,
+    }
+}
 
-    let href = |k: EntityKey| entity_href(r.briefing, k, mode);
-    let is_left = |c: EntityKey| sides.iter().any(|g| g.left && g.clauses.contains(&c));
-    // Connections, each end spread along the side of its box that faces
-    // the other end, in the order of the other ends' heights.
-    let pairs: Vec<(EntityKey, EntityKey)> = (clauses.iter())
-        .flat_map(|&c| bound(r, c).map(move |p| (c, p)))
-        .collect();
+/// A connection for each clause and party it binds, each
+/// end spread along the side of its box that faces the other end, in the
+/// order of the other ends' heights.
+fn edges(r: &Renderer, arranged: &Arrangement, placed: &Placed, mode: LinkMode) -> Vec<Edge> {
+    let (rects, pairs) = (&placed.rects, &arranged.pairs);
+    let is_left = |c: EntityKey| (arranged.sides.iter()).any(|g| g.left && g.clauses.contains(&c));
     let end = |at: EntityKey, other: EntityKey, others: Vec<EntityKey>| {
-        let y = places[&other].middle();
-        let rank = others.iter().filter(|o| places[o].middle() < y).count();
-        let place = places[&at];
-        place.y + place.h * (rank + 1) as f64 / (others.len() + 1) as f64
+        let y = rects[&other].middle();
+        let rank = others.iter().filter(|o| rects[o].middle() < y).count();
+        let rect = rects[&at];
+        rect.y + rect.h * (rank + 1) as f64 / (others.len() + 1) as f64
     };
-    let edges = (pairs.iter())
+    (pairs.iter())
         .map(|&(c, p)| {
             let cy = end(c, p, bound(r, c).collect());
             let same_side = (pairs.iter())
                 .filter(|&&(oc, op)| op == p && is_left(oc) == is_left(c))
                 .map(|&(oc, _)| oc);
             let py = end(p, c, same_side.collect());
-            let (cp, pp) = (places[&c], places[&p]);
+            let (cp, pp) = (rects[&c], rects[&p]);
             let d = match is_left(c) {
                 true => curve(cp.x + cp.w, cy, pp.x, py),
                 false => curve(pp.x + pp.w, py, cp.x, cy),
@@ -344,57 +417,58 @@ fn layout(r: &Renderer, clauses: &[EntityKey], total: usize, mode: LinkMode) -> 
             Edge {
                 d,
                 status,
-                href: href(c),
+                href: entity_href(r.briefing, c, mode),
                 title,
             }
         })
-        .collect();
-    let brackets = (groups.iter())
-        .filter_map(|g| {
-            let (head, last) = (places[&g[0]], places[g[1..].last()?]);
-            let (x, y) = (px(head.x + INDENT / 2.0), px(head.y + head.h));
-            Some(format!("M{x} {y}V{}H{}", px(last.middle()), px(last.x)))
-        })
-        .collect();
+        .collect()
+}
 
-    // A node's box and lines of text, with its note and title, its group
-    // and its parties.
+/// The boxes of the parties and of the clauses, each with its lines of
+/// text, its note and title, its group and (a clause's) parties.
+fn nodes(
+    r: &Renderer,
+    arranged: &Arrangement,
+    placed: &Placed,
+    mode: LinkMode,
+) -> (Vec<Node>, Vec<Node>) {
     let node = |k, note: String, class, title, group, parties| {
-        let place = places[&k];
-        let y = place.y + PAD + NAME_SIZE;
-        let lines = &lines[&k];
+        let rect = placed.rects[&k];
+        let y = rect.y + PAD + NAME_SIZE;
+        let lines = &placed.lines[&k];
         let last = y + (lines.len() - 1) as f64 * NAME_LINE;
         Node {
-            href: href(k),
+            href: entity_href(r.briefing, k, mode),
             name: r.view(k).name.clone(),
             title,
             class,
-            x: px(place.x),
-            y: px(place.y),
-            w: px(place.w),
-            h: px(place.h),
+            x: px(rect.x),
+            y: px(rect.y),
+            w: px(rect.w),
+            h: px(rect.h),
             lines: (lines.iter().enumerate())
-                .map(|(n, line)| text(place.x + PAD, y + n as f64 * NAME_LINE, line))
+                .map(|(n, line)| text(rect.x + PAD, y + n as f64 * NAME_LINE, line))
                 .collect(),
-            note: text(place.x + PAD, last + NOTE_LINE + 1.0, &note),
+            note: text(rect.x + PAD, last + NOTE_LINE + 1.0, &note),
             group,
             parties,
         }
     };
-    let party_nodes = (groups.iter().flatten().copied())
+    let parties = (arranged.groups.iter().flatten().copied())
         .map(|p| {
             let view = r.view(p);
             let kind = view.party_kind.map_or("party", kind_word);
-            let title = match pairs.iter().filter(|(_, pp)| *pp == p).count() {
+            let bound = arranged.pairs.iter().filter(|(_, pp)| *pp == p);
+            let title = match bound.count() {
                 0 => format!("{} ({kind})", view.name),
                 1 => format!("{} ({kind}): 1 clause", view.name),
                 count => format!("{} ({kind}): {count} clauses", view.name),
             };
-            let group = head(p).map(|o| r.view(o).name.clone());
+            let group = arranged.heads.get(&p).map(|o| r.view(*o).name.clone());
             node(p, kind.into(), kind, title, group, Vec::new())
         })
         .collect();
-    let clause_nodes = (sides.iter().flat_map(|g| &g.clauses))
+    let clauses = (arranged.sides.iter().flat_map(|g| &g.clauses))
         .map(|&c| {
             let view = r.view(c);
             let status = view.status.unwrap_or(Status::Unchanged);
@@ -412,19 +486,7 @@ fn layout(r: &Renderer, clauses: &[EntityKey], total: usize, mode: LinkMode) -> 
             node(c, note, status.as_str(), title, group, parties)
         })
         .collect();
-
-    let right = party_x + PARTY_W + if has(false) { GAP + CLAUSE_W } else { 0.0 };
-    Some(DealMap {
-        width: px(right + MARGIN),
-        height: px(top + body + MARGIN),
-        headings,
-        parties: party_nodes,
-        clauses: clause_nodes,
-        edges,
-        brackets,
-        shown: clauses.len(),
-        total,
-    })
+    (parties, clauses)
 }
 
 /// Orders rows to cross fewer connections. Party groups start in order of
