@@ -45,8 +45,8 @@ impl Fragment {
 /// against the site at `root` when there is one that compiles.
 pub fn render_fragment(input: &[u8], name: &Path, root: Option<&Path>) -> Result<Fragment, Error> {
     let site = root.filter(|r| r.join("briefing.toml").is_file());
-    let compiled =
-        (site.map(crate::compile).transpose()?).filter(|c| c.errors() == 0 && c.site.is_some());
+    let compiled = (site.map(|root| crate::compile(root, None)).transpose()?)
+        .filter(|c| c.errors() == 0 && c.site.is_some());
     let mut fragment = Fragment::default();
     if let Some(compiled) = &compiled {
         fragment.files = compiled.files.clone();

@@ -51,7 +51,7 @@ pub(crate) mod test_site {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, text).unwrap();
         }
-        crate::compile(dir.path()).unwrap()
+        crate::compile(dir.path(), None).unwrap()
     }
 }
 
@@ -157,14 +157,9 @@ impl Compiled {
 }
 
 /// Everything `brief check` does before rendering: read, parse, resolve,
-/// build the graph.
-pub fn compile(root: &Path) -> Result<Compiled, Error> {
-    compile_with(root, None)
-}
-
-/// [`compile`], reusing from `cache` the sources and scans that did not
-/// change since the last build.
-fn compile_with(root: &Path, cache: Option<&Cache>) -> Result<Compiled, Error> {
+/// build the graph; with a `cache`, reusing from it the sources and scans
+/// that did not change since the last build.
+pub fn compile(root: &Path, cache: Option<&Cache>) -> Result<Compiled, Error> {
     let (sources, mut diagnostics) = timed("read", || {
         source::read(root, cache.map(|c| cache::lock(&c.sources)).as_deref_mut())
     })?;
@@ -250,14 +245,33 @@ fn scan_pages(
     (pages, diagnostics.into_iter().flatten().collect())
 }
 
-/// How to build.
-#[derive(Debug, Clone, Default)]
+/// How to build: the options of `brief build`, as its help shows them.
+/// `base_url` overrides the one in `briefing.toml`.
+#[derive(Debug, Clone, Default, clap::Args)]
 pub struct BuildOptions {
-    /// Overrides `base_url` from `briefing.toml`.
+    /// Absolute URL the site will live at, starting with http:// or https://
+    /// (for sitemap.xml and canonical links).
+    #[arg(long, value_parser = web_address)]
     pub base_url: Option<String>,
+    /// Fail on warnings too (exit 1), as a publishing pipeline should.
+    #[arg(long)]
     pub deny_warnings: bool,
-    /// Replace an output folder that `brief` did not make.
+    /// Replace an output folder that brief did not create.
+    #[arg(long)]
     pub force: bool,
+}
+
+/// `--base-url` names where the site is published, so it must be a web
+/// address: anything else would be written into sitemap.xml and canonical
+/// links as a broken absolute URL.
+fn web_address(url: &str) -> Result<String, String> {
+    let lower = url.trim().to_ascii_lowercase();
+    match lower.starts_with("https://") || lower.starts_with("http://") {
+        true => Ok(url.trim().to_string()),
+        false => Err(format!(
+            "`{url}` is not a web address: give one starting with https:// or http://, e.g. https://example.org/briefing/"
+        )),
+    }
 }
 
 /// The steps of a build, announced to a progress display as each begins.
@@ -328,7 +342,7 @@ pub fn run(
     sink: &dyn render::Sink,
 ) -> Result<Compiled, Error> {
     progress(Stage::Compiling);
-    let mut compiled = timed("compile", || compile_with(root, cache))?;
+    let mut compiled = timed("compile", || compile(root, cache))?;
     // A failed compile has no site to render, or one that must not be.
     let site = compiled.site.as_ref();
     let Some((briefing, graph)) = site.filter(|_| !compiled.failed(options.deny_warnings)) else {
@@ -478,13 +492,9 @@ fn locate_misses(
 /// stopped on diagnostics and wrote nothing).
 pub type Built = (Compiled, Option<output::Written>);
 
-/// Checks, renders, verifies and writes the site at `root` into `out`.
-pub fn build(root: &Path, out: &Path, options: &BuildOptions) -> Result<Built, Error> {
-    build_with(root, out, options, &|_| {})
-}
-
-/// [`build`], announcing each stage to `progress`.
-pub fn build_with(
+/// Checks, renders, verifies and writes the site at `root` into `out`,
+/// announcing each stage to `progress`.
+pub fn build(
     root: &Path,
     out: &Path,
     options: &BuildOptions,

@@ -39,16 +39,8 @@ enum Command {
         /// Output folder [default: ROOT/public].
         #[arg(long)]
         out: Option<PathBuf>,
-        /// Absolute URL the site will live at, starting with http:// or https://
-        /// (for sitemap.xml and canonical links).
-        #[arg(long, value_parser = web_address)]
-        base_url: Option<String>,
-        /// Fail on warnings too (exit 1), as a publishing pipeline should.
-        #[arg(long)]
-        deny_warnings: bool,
-        /// Replace an output folder that brief did not create.
-        #[arg(long)]
-        force: bool,
+        #[command(flatten)]
+        options: BuildOptions,
     },
     /// Check everything a build checks; write nothing.
     Check {
@@ -113,19 +105,6 @@ enum Command {
     },
 }
 
-/// `--base-url` names where the site is published, so it must be a web
-/// address: anything else would be written into sitemap.xml and canonical
-/// links as a broken absolute URL.
-fn web_address(url: &str) -> Result<String, String> {
-    let lower = url.trim().to_ascii_lowercase();
-    match lower.starts_with("https://") || lower.starts_with("http://") {
-        true => Ok(url.trim().to_string()),
-        false => Err(format!(
-            "`{url}` is not a web address: give one starting with https:// or http://, e.g. https://example.org/briefing/"
-        )),
-    }
-}
-
 fn main() -> ExitCode {
     let code = run(Cli::parse()).unwrap_or_else(|(code, message)| {
         eprintln!("error: {message}");
@@ -150,24 +129,13 @@ fn run(cli: Cli) -> Result<u8, Failure> {
     };
     // Each command's exit code, and what it did, told unless `--quiet`.
     let (code, done) = match cli.command {
-        Command::Build {
-            root,
-            out,
-            base_url,
-            deny_warnings,
-            force,
-        } => {
+        Command::Build { root, out, options } => {
             let out = out.unwrap_or_else(|| root.join("public"));
-            let options = BuildOptions {
-                base_url,
-                deny_warnings,
-                force,
-            };
             let built = progress::spin(cli.quiet, |stage| {
-                brief::build_with(&root, &out, &options, stage)
+                brief::build(&root, &out, &options, stage)
             });
             let (compiled, written) = built.map_err(fail)?;
-            let code = report(&compiled, deny_warnings);
+            let code = report(&compiled, options.deny_warnings);
             if let Some(left) = written.as_ref().and_then(|w| w.left_behind.as_ref()) {
                 eprintln!("warning: {left}");
             }

@@ -152,7 +152,7 @@ pub fn pdf(
         .tempdir()
         .map_err(|e| PdfError::from(io(&std::env::temp_dir())(e)))?;
     let site = scratch.path().join("site");
-    let (compiled, written) = crate::build(root, &site, build)?;
+    let (compiled, written) = crate::build(root, &site, build, &|_| {})?;
     // A build that stopped on diagnostics wrote nothing to print.
     if written.is_none() {
         return Ok((compiled, None));
@@ -280,9 +280,7 @@ impl Job<'_> {
 
 /// `--name=` and a path, which need not be UTF-8.
 fn flag(name: &str, path: &Path) -> std::ffi::OsString {
-    let mut flag = std::ffi::OsString::from(name);
-    flag.push(path);
-    flag
+    [name.as_ref(), path.as_os_str()].into_iter().collect()
 }
 
 /// Chromium's flags for printing: headless, with none of its own network

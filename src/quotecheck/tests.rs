@@ -13,7 +13,7 @@ fn compile(files: &[(&str, &str)]) -> crate::Compiled {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, text).unwrap();
     }
-    crate::compile(dir.path()).unwrap()
+    crate::compile(dir.path(), None).unwrap()
 }
 
 const CONFIG: &str = "title = \"T\"\n[[sources]]\nid = \"a\"\ntitle = \"A\"\nfile = \"a.txt\"\n";
