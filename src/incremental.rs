@@ -1,5 +1,5 @@
 //! The build `brief serve` runs after each edit: the one pipeline
-//! ([`crate::run`]) with a [`Cache`] kept from the build before, the rendered
+//! ([`crate::check`]) with a [`Cache`] kept from the build before, the rendered
 //! files kept in memory. Whatever the cache hands back was made from inputs
 //! with the same digest, so the files are a full build's, byte for byte.
 
@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::cache::Cache;
-use crate::render::{Bytes, Collect};
+use crate::render::Bytes;
 use crate::{BuildOptions, Compiled, Error};
 
 /// Builds of one site, each reusing what the last one made.
@@ -42,13 +42,12 @@ impl Incremental {
     }
 
     pub fn build(&mut self) -> Result<Rebuilt, Error> {
-        let kept = Collect::default();
-        let built = crate::run(&self.root, &self.options, Some(&self.cache), &|_| {}, &kept);
+        let built = crate::check(&self.root, &self.options, Some(&self.cache));
         let rendered = self.cache.advance();
-        let compiled = built?;
+        let (compiled, files) = built?;
         let mut changed = 0;
-        let files = (!compiled.failed(self.options.deny_warnings)).then(|| {
-            let mut files: BTreeMap<String, Bytes> = (kept.into_files().into_iter())
+        let files = files.map(|files| {
+            let mut files: BTreeMap<String, Bytes> = (files.into_iter())
                 .map(|file| (file.path, file.bytes))
                 .collect();
             // Bytes equal to the last build's are shared with it.

@@ -283,16 +283,17 @@ pub enum Stage {
     Writing,
 }
 
-/// Everything a build does but writing: compile, render, verify the output.
-/// Returns the diagnostics and, when nothing failed, every file a build
-/// would write (static files included), sorted by path.
+/// Everything a build does but writing: compile, render, verify the output,
+/// with `cache` when there is one. Returns the diagnostics and, when nothing
+/// failed, every file a build would write (static files included), sorted by
+/// path.
 pub fn check(
     root: &Path,
     options: &BuildOptions,
-    progress: &dyn Fn(Stage),
+    cache: Option<&Cache>,
 ) -> Result<(Compiled, Option<Vec<render::OutFile>>), Error> {
     let collect = render::Collect::default();
-    let compiled = run(root, options, None, progress, &collect)?;
+    let compiled = run(root, options, cache, &|_| {}, &collect)?;
     let files = (!compiled.failed(options.deny_warnings)).then(|| collect.into_files());
     Ok((compiled, files))
 }

@@ -20,7 +20,7 @@ struct Outcome {
 
 fn full_build(root: &Path) -> Outcome {
     let (compiled, files) =
-        brief::check(root, &BuildOptions::default(), &|_| {}).expect("full build runs");
+        brief::check(root, &BuildOptions::default(), None).expect("full build runs");
     Outcome {
         diagnostics: brief::diagnostics::render(&compiled.files, &compiled.diagnostics),
         files: files.map(|files| {
