@@ -56,7 +56,7 @@ pub enum LoadError {
 }
 
 /// The content files one read found, for the next read of the same site: a
-/// file whose [`Stamp`] is as it was is not read again. `brief serve` rereads
+/// file whose `Stamp` is as it was is not read again. `brief serve` rereads
 /// the site on every save, and most files are unchanged.
 #[derive(Debug, Default)]
 pub struct Known {

@@ -3,9 +3,9 @@
 //! repeat a long run of a source's words outside a direct quote.
 //!
 //! Each source named by a `[[sources]] file` is read and indexed once
-//! ([`index::SourceText`]); every direct quote is then looked up in its own
+//! (`index::SourceText`); every direct quote is then looked up in its own
 //! source, and every body and front-matter text in every source. Words are
-//! compared as [`words`] normalises them, so whitespace, quotation marks,
+//! compared as `words` normalises them, so whitespace, quotation marks,
 //! apostrophes and dashes of any style, and letter case never make a quote
 //! differ; an ellipsis stands for words left out. What is found becomes
 //! [`Checked`] places for the quotes' pages and diagnostics for the author.

@@ -1,7 +1,7 @@
 //! What a body's references point at, as seen from one page: the
-//! [`annotate::Targets`] that rendering a body asks. It answers from the
-//! entity views and the cards the [`Renderer`] keeps; it renders nothing
-//! itself but cards, through the renderer's cache.
+//! [`crate::annotate::Targets`] that rendering a body asks. It answers from
+//! the entity views of the [`Renderer`], and renders nothing itself but the
+//! cards a body embeds (with [`Renderer::card`]).
 
 use std::cell::RefCell;
 

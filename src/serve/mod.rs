@@ -8,7 +8,7 @@
 //! reach a file of the output, and nothing is written to disk.
 //!
 //! This module has no build logic of its own: it keeps an
-//! [`Incremental`](crate::incremental::Incremental) build, which re-renders
+//! [`Incremental`] build, which re-renders
 //! only what an edit changed, and serves its result: `routes` says what to
 //! answer, `http` is the server.
 
