@@ -261,7 +261,7 @@ fn check(files: &Files, cache: Option<&ScanCache>) -> Vec<Miss> {
                 if let Some((then, missed)) = then
                     && Arc::ptr_eq(then, scanned)
                 {
-                    done.push((page.to_string(), (Arc::clone(scanned), missed.clone())));
+                    done.push((page, scanned, missed.clone()));
                     continue;
                 }
                 let folder = page.rsplit_once('/').map_or("", |(folder, _)| folder);
@@ -293,7 +293,7 @@ fn check(files: &Files, cache: Option<&ScanCache>) -> Vec<Miss> {
                         target: target.to_string(),
                     }));
                 }
-                done.push((page.to_string(), (Arc::clone(scanned), misses)));
+                done.push((page, scanned, misses));
             }
             (done, found)
         })
@@ -307,12 +307,14 @@ fn check(files: &Files, cache: Option<&ScanCache>) -> Vec<Miss> {
         }
     }
     let mut misses: Vec<Miss> = (done.iter())
-        .flat_map(|(_, (_, missed))| missed.clone())
+        .flat_map(|(_, _, missed)| missed.clone())
         .collect();
     misses.sort();
     if let (Some(cache), Some(shape)) = (cache, shape) {
         let mut kept = lock(&cache.0);
-        let verdicts = done.into_iter().collect();
+        let verdicts = (done.into_iter())
+            .map(|(page, scanned, missed)| (page.to_string(), (Arc::clone(scanned), missed)))
+            .collect();
         (kept.destinations, kept.verdicts) = (known, Some((shape, verdicts)));
     }
     misses
