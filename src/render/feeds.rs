@@ -267,18 +267,28 @@ fn push_json(out: &mut Vec<u8>, value: &impl Serialize) {
 /// escapes, as are the line separators JavaScript once rejected in strings.
 /// Copied only when there is something to escape.
 pub(super) fn script_safe(json: String) -> String {
-    const SPECIAL: [char; 5] = ['<', '>', '&', '\u{2028}', '\u{2029}'];
-    if !json.contains(SPECIAL) {
+    // Each special character is ASCII or, as U+2028 and U+2029 are in
+    // UTF-8, starts with the byte 0xE2: found by byte, at a character's start.
+    let starts = |b: &u8| matches!(b, b'<' | b'>' | b'&' | 0xE2);
+    if !json.as_bytes().iter().any(starts) {
         return json;
     }
     let mut safe = String::with_capacity(json.len() + 64);
-    for c in json.chars() {
+    let mut rest = json.as_str();
+    while let Some(at) = rest.as_bytes().iter().position(starts) {
+        safe.push_str(&rest[..at]);
+        let c = rest[at..].chars().next().unwrap_or_default();
         match c {
-            // Writing to a `String` cannot fail.
-            c if SPECIAL.contains(&c) => _ = write!(safe, "\\u{:04x}", u32::from(c)),
+            '<' => safe.push_str("\\u003c"),
+            '>' => safe.push_str("\\u003e"),
+            '&' => safe.push_str("\\u0026"),
+            '\u{2028}' => safe.push_str("\\u2028"),
+            '\u{2029}' => safe.push_str("\\u2029"),
             c => safe.push(c),
         }
+        rest = &rest[at + c.len_utf8()..];
     }
+    safe.push_str(rest);
     safe
 }
 

@@ -267,7 +267,7 @@ fn meta(description: Option<String>, og_type: &'static str, mut object: Value) -
     Meta {
         description,
         og_type,
-        structured: super::feeds::script_safe(object.to_string()),
+        structured: super::feeds::script_safe(serde_json::to_string(&object).unwrap_or_default()),
     }
 }
 
