@@ -33,14 +33,6 @@ pub struct Fragment {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-impl Fragment {
-    pub fn errors(&self) -> usize {
-        (self.diagnostics.iter())
-            .filter(|d| d.severity == Severity::Error)
-            .count()
-    }
-}
-
 /// Renders `input`, shown in diagnostics as `name`. References resolve
 /// against the site at `root` when there is one that compiles.
 pub fn render_fragment(input: &[u8], name: &Path, root: Option<&Path>) -> Result<Fragment, Error> {

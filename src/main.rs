@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 
-use brief::{BuildOptions, Compiled, diagnostics};
+use brief::{BuildOptions, Compiled, Diagnostic, Files, Severity, diagnostics};
 
 mod progress;
 
@@ -194,14 +194,9 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Render { file, root } => {
             let (bytes, name) = read_input(file.as_deref())?;
             let fragment = brief::render_fragment(&bytes, &name, Some(&root)).map_err(fail)?;
-            let text = diagnostics::render(&fragment.files, &fragment.diagnostics);
-            let _ = std::io::stderr().lock().write_all(text.as_bytes());
             // As a build writes nothing when it has errors, a fragment with
             // errors is not printed.
-            let errors = fragment.errors();
-            if errors > 0 {
-                let warnings = fragment.diagnostics.len() - errors;
-                eprintln!("render failed: {errors} error(s), {warnings} warning(s)");
+            if print_diagnostics(&fragment.files, &fragment.diagnostics, "render", false) {
                 return Ok(1);
             }
             let mut out = std::io::stdout().lock();
@@ -232,21 +227,30 @@ fn read_input(file: Option<&Path>) -> Result<(Vec<u8>, PathBuf), Failure> {
     }
 }
 
-/// Prints the diagnostics and returns the exit code they call for.
-fn report(compiled: &Compiled, deny_warnings: bool) -> u8 {
-    let text = diagnostics::render(&compiled.files, &compiled.diagnostics);
+/// Prints a build's diagnostics and returns the exit code they call for. A
+/// build that stopped before it had a site (no briefing.toml to read) fails
+/// too.
+fn report(compiled: &Compiled, deny: bool) -> u8 {
+    let failed = print_diagnostics(&compiled.files, &compiled.diagnostics, "build", deny);
+    u8::from(failed || compiled.site.is_none())
+}
+
+/// Prints the diagnostics, then, when they fail `what` (a build, a
+/// render), a line saying so; returns whether they do.
+fn print_diagnostics(files: &Files, diagnostics: &[Diagnostic], what: &str, deny: bool) -> bool {
+    let text = diagnostics::render(files, diagnostics);
     let mut stderr = std::io::stderr().lock();
     let _ = stderr.write_all(text.as_bytes());
-    let (errors, warnings) = (compiled.errors(), compiled.warnings());
-    let denied = deny_warnings && warnings > 0;
+    let is_error = |d: &&Diagnostic| d.severity == Severity::Error;
+    let errors = diagnostics.iter().filter(is_error).count();
+    let warnings = diagnostics.len() - errors;
+    let denied = deny && warnings > 0;
     if errors > 0 || denied {
         let denied = if denied { " (warnings denied)" } else { "" };
         let _ = writeln!(
             stderr,
-            "build failed: {errors} error(s), {warnings} warning(s){denied}"
+            "{what} failed: {errors} error(s), {warnings} warning(s){denied}"
         );
     }
-    // A build that stopped before it had a site (no briefing.toml to read)
-    // fails too.
-    u8::from(compiled.failed(deny_warnings))
+    errors > 0 || denied
 }

@@ -114,12 +114,10 @@ pub(crate) fn watch_stop(stop: &Arc<AtomicBool>) -> Vec<std::io::Result<signal_h
     let mut signals = signal_hook::consts::TERM_SIGNALS.to_vec();
     #[cfg(unix)]
     signals.push(signal_hook::consts::SIGHUP);
+    use signal_hook::flag::{register, register_conditional_default};
     let watch = |signal| {
-        let conditional = signal_hook::flag::register_conditional_default(signal, Arc::clone(stop));
-        [
-            conditional,
-            signal_hook::flag::register(signal, Arc::clone(stop)),
-        ]
+        let conditional = register_conditional_default(signal, Arc::clone(stop));
+        [conditional, register(signal, Arc::clone(stop))]
     };
     signals.into_iter().flat_map(watch).collect()
 }

@@ -43,15 +43,9 @@ pub fn read(text: &str, format: Format) -> (Vec<Word>, Vec<usize>) {
 /// The start of every blank line: where a paragraph of plain text or
 /// Markdown ends.
 fn blank_lines(text: &str) -> Vec<usize> {
-    let mut at = 0;
-    let mut breaks = Vec::new();
-    for line in text.split_inclusive('\n') {
-        if line.trim().is_empty() {
-            breaks.push(at);
-        }
-        at += line.len();
-    }
-    breaks
+    let lines = codespan_reporting::files::line_starts(text).zip(text.split_inclusive('\n'));
+    let blank = |(at, line): (usize, &str)| line.trim().is_empty().then_some(at);
+    lines.filter_map(blank).collect()
 }
 
 /// The words of Markdown as a reader sees them: text and code, not link

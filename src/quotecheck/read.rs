@@ -70,8 +70,7 @@ pub fn read(
         );
     }
     // A byte order mark is no part of the text.
-    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&bytes);
-    let text = std::str::from_utf8(bytes).map_err(|_| {
+    let text = crate::source::utf8(bytes).map_err(|_| {
         error(format!("{shown} is not valid UTF-8 text")).with_help("save it as UTF-8")
     })?;
     Ok(SourceText::new(shown, text.to_string(), format, run))

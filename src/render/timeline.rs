@@ -240,25 +240,25 @@ struct Extent {
 /// later marks goes above their labels. Where
 /// no row avoids every line, the lowest clear of other labels is taken.
 fn place(extents: &[Extent]) -> Vec<u32> {
-    // Placed from the right, so the marks placed so far stand at or right
-    // of the one being placed, the nearest last.
-    let mut placed: Vec<(u32, Extent)> = Vec::with_capacity(extents.len());
     let mut by_row: Vec<Vec<Extent>> = Vec::new();
     let mut rows = vec![0; extents.len()];
     for (n, e) in extents.iter().enumerate().rev() {
+        // Placed from the right, so the marks placed so far, each with its
+        // row, stand at or right of this one, the nearest first.
+        let placed = || extents[n + 1..].iter().zip(&rows[n + 1..]);
         // Above the labels of the marks whose lines this label runs across,
         // and of the later marks at the same place, so that a stack reads
         // in date order from the top.
-        let crossed = (placed.iter().rev())
-            .take_while(|(_, o)| o.x <= e.right.max(e.x))
-            .filter(|(_, o)| o.x == e.x || (e.left..=e.right).contains(&o.x))
-            .map(|&(row, _)| row + 1);
+        let crossed = placed()
+            .take_while(|(o, _)| o.x <= e.right.max(e.x))
+            .filter(|(o, _)| o.x == e.x || (e.left..=e.right).contains(&o.x))
+            .map(|(_, row)| row + 1);
         let lowest = crossed.max().unwrap_or(0);
         // Not above a label that runs left across this mark's line (one
         // set to end at its own line, near the right edge).
-        let highest = (placed.iter())
-            .filter(|(_, o)| o.right < o.x && (o.left..=o.right).contains(&e.x))
-            .map(|&(row, _)| row)
+        let highest = placed()
+            .filter(|(o, _)| o.right < o.x && (o.left..=o.right).contains(&e.x))
+            .map(|(_, &row)| row)
             .min()
             .unwrap_or(u32::MAX);
         let clear = |row: &u32| {
@@ -274,7 +274,6 @@ fn place(extents: &[Extent]) -> Vec<u32> {
             by_row.push(Vec::new());
         }
         by_row[row as usize].push(*e);
-        placed.push((row, *e));
         rows[n] = row;
     }
     rows

@@ -88,17 +88,16 @@ impl State {
         now.1.clone()
     }
 
-    fn publish(&self, files: Option<Arc<Files>>, error: Option<String>) {
+    /// Publishes a finished build: the site it made, which is served from
+    /// now on, or its error, served beside the last good build.
+    fn publish(&self, build: Result<Arc<Files>, String>) {
         let mut now = lock(&self.now);
         let (served, status) = &mut *now;
-        if let Some(files) = files {
-            *served = files;
-        }
         status.version += 1;
-        if error.is_none() {
-            status.built = status.version;
+        match build {
+            Ok(files) => (*served, status.built, status.error) = (files, status.version, None),
+            Err(error) => status.error = Some(error),
         }
-        status.error = error;
         self.changed.notify_all();
     }
 }
@@ -238,7 +237,7 @@ fn rebuild(site: &mut Incremental, state: &State, log: &Log) {
             if let Some(files) = built.files {
                 log.info(&text);
                 let count = files.len();
-                state.publish(Some(files), None);
+                state.publish(Ok(files));
                 let (changed, rendered) = (built.changed, built.rendered);
                 let ms = started.elapsed().as_millis();
                 log.info(&format!(
@@ -255,7 +254,7 @@ fn rebuild(site: &mut Incremental, state: &State, log: &Log) {
         0 => "serving the error until a build succeeds\n",
         _ => "still serving the last good build\n",
     });
-    state.publish(None, Some(text));
+    state.publish(Err(text));
 }
 
 /// The terminal side of serving: what went wrong always, the rest unless
@@ -298,7 +297,7 @@ mod tests {
         let other = Arc::clone(&state);
         let waiter = std::thread::spawn(move || other.wait(0, Duration::from_secs(5)));
         std::thread::sleep(Duration::from_millis(20));
-        state.publish(None, Some("boom".into()));
+        state.publish(Err("boom".into()));
         let seen = waiter.join().unwrap();
         assert_eq!(
             seen,
