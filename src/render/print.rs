@@ -109,9 +109,10 @@ pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
             super::pages::page(r, "print.html", "print.html", title, meta, page)
         })
     })?;
-    // The page's text in pieces of its own, each let go once it is handed
-    // on: the contents, at the top, are megabytes long in a large briefing.
-    let plan = pieces(&text(skeleton.bytes), entries.len());
+    // The page's text is cut where the entries go; each piece is copied
+    // out of it only when its batch is handed on.
+    let skeleton = text(skeleton.bytes);
+    let plan = pieces(&skeleton, entries.len());
     placed_once(&plan, entries.len())?;
     // A batch at a time, rendered in parallel: the page's text and its
     // entries alternate, so a batch holds about BATCH entries.
@@ -123,7 +124,7 @@ pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
     let mut next = batches.flat_map(|batch| {
         (batch.into_par_iter())
             .map(|piece| match piece {
-                Piece::Text(text) => Ok(Arc::new(text.into_bytes())),
+                Piece::Text(range) => Ok(Arc::new(skeleton.as_bytes()[range].to_vec())),
                 Piece::Entry(n) => entry(r, sink, entries[n]),
             })
             .collect::<Vec<_>>()
@@ -345,9 +346,9 @@ const BATCH: usize = 64;
 
 /// One piece of `print.html`: text of the rendered page, or the entry that
 /// stands at a mark.
-#[derive(Debug, PartialEq, Eq)]
 enum Piece {
-    Text(String),
+    /// Where a stretch of the page's text is in it.
+    Text(Range<usize>),
     Entry(usize),
 }
 
@@ -358,27 +359,21 @@ const ENTRY_MARK: &str = "<!--brief-entry-";
 /// the entry at each of the `count` marks in between.
 fn pieces(skeleton: &str, count: usize) -> Vec<Piece> {
     let mut pieces = Vec::with_capacity(count * 2 + 1);
-    let mut rest = skeleton;
-    while let Some(at) = rest.find(ENTRY_MARK) {
-        let after = &rest[at + ENTRY_MARK.len()..];
+    let mut start = 0;
+    let mut marks = skeleton.match_indices(ENTRY_MARK).map(|(at, _)| at);
+    while let Some(at) = marks.next() {
+        let after = &skeleton[at + ENTRY_MARK.len()..];
         let entry = after
             .find("-->")
             .and_then(|end| Some((after[..end].parse::<usize>().ok()?, end)))
             .filter(|(n, _)| *n < count);
-        match entry {
-            Some((n, end)) => {
-                pieces.push(Piece::Text(rest[..at].to_string()));
-                pieces.push(Piece::Entry(n));
-                rest = &after[end + 3..];
-            }
-            None => {
-                // Not a mark after all: keep it as text.
-                pieces.push(Piece::Text(rest[..at + ENTRY_MARK.len()].to_string()));
-                rest = after;
-            }
-        }
+        // Not a mark after all, it stays text.
+        let Some((n, end)) = entry else { continue };
+        pieces.push(Piece::Text(start..at));
+        pieces.push(Piece::Entry(n));
+        start = at + ENTRY_MARK.len() + end + 3;
     }
-    pieces.push(Piece::Text(rest.to_string()));
+    pieces.push(Piece::Text(start..skeleton.len()));
     pieces
 }
 
@@ -542,17 +537,18 @@ mod tests {
     fn the_skeleton_is_cut_at_each_mark_and_other_text_is_left_alone() {
         let skeleton =
             format!("a {ENTRY_MARK}1--> b {ENTRY_MARK}0--> c {ENTRY_MARK}9--> d {ENTRY_MARK}x");
-        let cut = pieces(&skeleton, 2);
+        let cut = pieces(&skeleton, 2).into_iter().map(|piece| match piece {
+            Piece::Text(range) => skeleton[range].to_string(),
+            Piece::Entry(n) => format!("entry {n}"),
+        });
         assert_eq!(
-            cut,
+            cut.collect::<Vec<_>>(),
             [
-                Piece::Text("a ".into()),
-                Piece::Entry(1),
-                Piece::Text(" b ".into()),
-                Piece::Entry(0),
-                Piece::Text(format!(" c {ENTRY_MARK}")),
-                Piece::Text(format!("9--> d {ENTRY_MARK}")),
-                Piece::Text("x".into()),
+                "a ".to_string(),
+                "entry 1".into(),
+                " b ".into(),
+                "entry 0".into(),
+                format!(" c {ENTRY_MARK}9--> d {ENTRY_MARK}x"),
             ]
         );
     }
