@@ -360,8 +360,7 @@ const ENTRY_MARK: &str = "<!--brief-entry-";
 fn pieces(skeleton: &str, count: usize) -> Vec<Piece> {
     let mut pieces = Vec::with_capacity(count * 2 + 1);
     let mut start = 0;
-    let mut marks = skeleton.match_indices(ENTRY_MARK).map(|(at, _)| at);
-    while let Some(at) = marks.next() {
+    for (at, _) in skeleton.match_indices(ENTRY_MARK) {
         let after = &skeleton[at + ENTRY_MARK.len()..];
         let entry = after
             .find("-->")
