@@ -6,6 +6,7 @@
 //! the output.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use toml::Spanned;
 
@@ -70,8 +71,10 @@ pub fn read(
         );
     }
     // A byte order mark is no part of the text.
-    let text = crate::source::utf8(bytes).map_err(|_| {
-        error(format!("{shown} is not valid UTF-8 text")).with_help("save it as UTF-8")
-    })?;
-    Ok(SourceText::new(shown, text.to_string(), format, run))
+    let text = crate::source::utf8(bytes)
+        .map(Arc::unwrap_or_clone)
+        .map_err(|_| {
+            error(format!("{shown} is not valid UTF-8 text")).with_help("save it as UTF-8")
+        })?;
+    Ok(SourceText::new(shown, text, format, run))
 }
