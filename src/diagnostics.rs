@@ -126,6 +126,13 @@ pub fn suggest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) 
     near.min().map(|(_, c)| c)
 }
 
+/// How many of `diagnostics` are errors; the rest are warnings.
+pub fn errors(diagnostics: &[Diagnostic]) -> usize {
+    (diagnostics.iter())
+        .filter(|d| d.severity == Severity::Error)
+        .count()
+}
+
 /// Renders diagnostics as plain text in the form
 /// `error[code]: message`, `┌─ file:line:col`, the source line, a caret, `= help`.
 pub fn render(files: &Files, diagnostics: &[Diagnostic]) -> String {

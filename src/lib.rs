@@ -140,10 +140,7 @@ pub struct Compiled {
 
 impl Compiled {
     pub fn errors(&self) -> usize {
-        self.diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count()
+        diagnostics::errors(&self.diagnostics)
     }
 
     pub fn warnings(&self) -> usize {

@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 
-use brief::{BuildOptions, Compiled, Diagnostic, Files, Severity, diagnostics};
+use brief::{BuildOptions, Compiled, Diagnostic, Files, diagnostics};
 
 mod progress;
 
@@ -241,8 +241,7 @@ fn print_diagnostics(files: &Files, diagnostics: &[Diagnostic], what: &str, deny
     let text = diagnostics::render(files, diagnostics);
     let mut stderr = std::io::stderr().lock();
     let _ = stderr.write_all(text.as_bytes());
-    let is_error = |d: &&Diagnostic| d.severity == Severity::Error;
-    let errors = diagnostics.iter().filter(is_error).count();
+    let errors = diagnostics::errors(diagnostics);
     let warnings = diagnostics.len() - errors;
     let denied = deny && warnings > 0;
     if errors > 0 || denied {
