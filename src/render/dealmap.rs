@@ -108,7 +108,7 @@ pub struct Edge {
 /// The map of the whole briefing: every clause while the briefing is small
 /// enough to draw, else the most-mentioned ones.
 pub fn briefing(r: &Renderer, mode: LinkMode) -> Option<DealMap> {
-    let mut clauses = in_order(r, 0..r.briefing.clauses.len());
+    let mut clauses = in_order(r, |_| true);
     let total = clauses.len();
     if total > MAX_CLAUSES || parties_of(r, &clauses).len() > MAX_PARTIES {
         clauses.sort_by_key(|&c| std::cmp::Reverse(r.view(c).mention_count));
@@ -119,7 +119,7 @@ pub fn briefing(r: &Renderer, mode: LinkMode) -> Option<DealMap> {
                 chosen.pop();
             }
         }
-        clauses = in_order(r, chosen.iter().map(|c| c.index));
+        clauses = in_order(r, |c| chosen.contains(c));
     }
     layout(r, &clauses, total, mode)
 }
@@ -127,8 +127,8 @@ pub fn briefing(r: &Renderer, mode: LinkMode) -> Option<DealMap> {
 /// The map of one party's clauses and the parties they bind; none when no
 /// clause names it.
 pub fn party(r: &Renderer, index: usize, mode: LinkMode) -> Option<DealMap> {
-    let clauses = r.graph.party_clauses[index].iter();
-    let clauses = in_order(r, clauses.copied());
+    let binding = &r.graph.party_clauses[index];
+    let clauses = in_order(r, |c| binding.contains(&c.index));
     layout(r, &clauses, clauses.len(), mode)
 }
 
@@ -136,15 +136,11 @@ fn key(kind: Kind, index: usize) -> EntityKey {
     EntityKey { kind, index }
 }
 
-/// Clause keys in the order print numbers them (first mention), the
-/// unmentioned ones after, by file.
-fn in_order(r: &Renderer, clauses: impl IntoIterator<Item = usize>) -> Vec<EntityKey> {
-    let numbered = r.graph.numbered(Kind::Clause);
-    let rank = |c: &EntityKey| numbered.iter().position(|k| k == c).unwrap_or(usize::MAX);
-    let mut clauses: Vec<EntityKey> = clauses.into_iter().map(|c| key(Kind::Clause, c)).collect();
-    clauses.sort_by_cached_key(|c| (rank(c), c.index));
-    clauses.dedup();
-    clauses
+/// The clauses `wanted` picks, in the order print numbers them (first
+/// mention, the unmentioned ones after, by file): every clause is numbered.
+fn in_order(r: &Renderer, wanted: impl Fn(&EntityKey) -> bool) -> Vec<EntityKey> {
+    let numbered = r.graph.numbered(Kind::Clause).iter().copied();
+    numbered.filter(wanted).collect()
 }
 
 /// The parties a clause binds.
