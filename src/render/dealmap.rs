@@ -105,22 +105,21 @@ pub struct Edge {
     pub title: String,
 }
 
-/// The map of the whole briefing: every clause while the briefing is small
-/// enough to draw, else the most-mentioned ones.
+/// The map of the whole briefing: its clauses, taken most-mentioned first,
+/// but for those that would make the map too large to draw (so a small
+/// briefing's map has every clause).
 pub fn briefing(r: &Renderer, mode: LinkMode) -> Option<DealMap> {
-    let mut clauses = in_order(r, |_| true);
+    let mut clauses = r.graph.numbered(Kind::Clause).to_vec();
     let total = clauses.len();
-    if total > MAX_CLAUSES || parties_of(r, &clauses).len() > MAX_PARTIES {
-        clauses.sort_by_key(|&c| std::cmp::Reverse(r.view(c).mention_count));
-        let mut chosen = Vec::new();
-        for c in clauses {
-            chosen.push(c);
-            if chosen.len() > MAX_CLAUSES || parties_of(r, &chosen).len() > MAX_PARTIES {
-                chosen.pop();
-            }
+    clauses.sort_by_key(|&c| std::cmp::Reverse(r.view(c).mention_count));
+    let mut chosen = Vec::new();
+    for c in clauses {
+        chosen.push(c);
+        if chosen.len() > MAX_CLAUSES || parties_of(r, &chosen).len() > MAX_PARTIES {
+            chosen.pop();
         }
-        clauses = in_order(r, |c| chosen.contains(c));
     }
+    let clauses = in_order(r, |c| chosen.contains(c));
     layout(r, &clauses, total, mode)
 }
 
