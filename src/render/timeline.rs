@@ -78,7 +78,7 @@ pub struct TimelineView {
 #[derive(Debug, Clone, Serialize)]
 pub struct Tick {
     pub x: u32,
-    pub label: Option<String>,
+    pub label: String,
 }
 
 /// One dated thing drawn: a mark on the axis, a line up to its label, and
@@ -338,7 +338,7 @@ impl Scale {
             .filter(|n| (u32::from(self.first) + n) % step == 0)
             .map(|n| Tick {
                 x: self.x(n * YEAR + YEAR / 2),
-                label: Some((u32::from(self.first) + n).to_string()),
+                label: (u32::from(self.first) + n).to_string(),
             })
             .collect();
         (ticks, years)
@@ -418,7 +418,7 @@ mod tests {
         );
         let (ticks, years) = scale.ticks();
         assert_eq!(ticks.len(), 7);
-        let labels: Vec<_> = years.into_iter().filter_map(|t| t.label).collect();
+        let labels: Vec<_> = years.into_iter().map(|t| t.label).collect();
         assert_eq!(labels, ["2025", "2026", "2027", "2028", "2029", "2030"]);
     }
 
