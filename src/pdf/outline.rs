@@ -27,8 +27,8 @@ pub enum ReadError {
     Malformed { what: String, cause: lopdf::Error },
     #[error("{0} points at no page of the document")]
     Nowhere(String),
-    #[error("its {0} loops back on itself")]
-    Loop(&'static str),
+    #[error("its outline loops back on itself")]
+    Loop,
 }
 
 /// A printed PDF, parsed, with the number of each page object.
@@ -64,7 +64,7 @@ impl ReadBack {
         let mut pending: Vec<ObjectId> = reference(root, b"First").into_iter().collect();
         while let Some(id) = pending.pop() {
             if !seen.insert(id) {
-                return Err(ReadError::Loop("outline"));
+                return Err(ReadError::Loop);
             }
             let what = format!("outline entry {} {}", id.0, id.1);
             let item = self.doc.get_dictionary(id).map_err(malformed(&what))?;

@@ -202,15 +202,15 @@ fn check_prose(
     let mut prose = vec![(None, formats::markdown(body, doc.body_start))];
     for (name, value) in key.map(|k| prose_keys(briefing, k)).unwrap_or_default() {
         let Some(value) = value else { continue };
-        let at = Located::value(files, doc, name, value);
-        prose.push((Some(at), words::words(value, 0)));
+        prose.push((Some((name, value)), words::words(value, 0)));
     }
     let mut diagnostics = Vec::new();
     for source in texts.values() {
         for (at, words) in &prose {
             for (run, place) in source.copied(words) {
                 let within = words[run.start].start..words[run.end - 1].end;
-                let span = at.as_ref().map_or(within.clone(), |at| at.span(within));
+                let at = at.map(|(name, value)| Located::value(files, doc, name, value));
+                let span = at.map_or(within.clone(), |at| at.span(within));
                 let (shown, line) = (&source.shown, source.line(place));
                 let message =
                     format!("copied from {shown}:{line}; quote it or say it in your own words");
