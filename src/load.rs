@@ -173,11 +173,17 @@ type Parsed<M> = (Option<Entity<M>>, Vec<Diagnostic>);
 
 /// The number and the id a content file's name gives: a section's name
 /// may start with its number, which is no part of its id.
-fn number_and_id(kind: Kind, stem: &str) -> (Option<i64>, String) {
-    match kind {
-        Kind::Section => section_order(stem),
-        _ => (None, stem.to_string()),
+/// `03-enterprise` → (Some(3), "enterprise"); `intro` → (None, "intro").
+pub(crate) fn number_and_id(kind: Kind, stem: &str) -> (Option<i64>, String) {
+    if kind == Kind::Section
+        && let Some((number, rest)) = stem.split_once('-')
+        && number.bytes().all(|b| b.is_ascii_digit())
+        && !rest.is_empty()
+        && let Ok(n) = number.parse::<i64>()
+    {
+        return (Some(n), rest.to_string());
     }
+    (None, stem.to_string())
 }
 
 /// Parses one content file's front matter into an entity with `id`; the
@@ -318,18 +324,6 @@ fn bound(date: &Date, (month, day): (u8, u8)) -> (u16, u8, u8) {
     (date.year(), month, day)
 }
 
-/// `03-enterprise` → (Some(3), "enterprise"); `intro` → (None, "intro").
-pub(crate) fn section_order(stem: &str) -> (Option<i64>, String) {
-    if let Some((number, rest)) = stem.split_once('-')
-        && number.bytes().all(|b| b.is_ascii_digit())
-        && !rest.is_empty()
-        && let Ok(n) = number.parse::<i64>()
-    {
-        return (Some(n), rest.to_string());
-    }
-    (None, stem.to_string())
-}
-
 /// Refuses an id that is not one, and one whose page would be written over
 /// another: `parties/index.html` is the parties' index, so no party may be
 /// called `index` (nor may a clause or a quote). Sections and events have
@@ -401,11 +395,18 @@ mod tests {
     #[test]
     fn section_numbers_are_stripped() {
         assert_eq!(
-            section_order("03-enterprise"),
+            number_and_id(Kind::Section, "03-enterprise"),
             (Some(3), "enterprise".into())
         );
-        assert_eq!(section_order("intro"), (None, "intro".into()));
-        assert_eq!(section_order("03"), (None, "03".into()));
-        assert_eq!(section_order("2026-plan"), (Some(2026), "plan".into()));
+        assert_eq!(
+            number_and_id(Kind::Section, "intro"),
+            (None, "intro".into())
+        );
+        assert_eq!(number_and_id(Kind::Section, "03"), (None, "03".into()));
+        assert_eq!(number_and_id(Kind::Party, "03-x"), (None, "03-x".into()));
+        assert_eq!(
+            number_and_id(Kind::Section, "2026-plan"),
+            (Some(2026), "plan".into())
+        );
     }
 }

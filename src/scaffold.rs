@@ -10,7 +10,7 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::load::section_order;
+use crate::load::number_and_id;
 use crate::model::{Kind, is_valid_id, slugify};
 use crate::output::{WriteError, io};
 
@@ -81,11 +81,11 @@ pub fn new(root: &Path, kind: Kind, id: &str) -> Result<PathBuf, ScaffoldError> 
         Kind::Section => {
             // `05-annex` asks for section `annex` at number 5: the number
             // is the file's, as the loader reads it, never part of the id.
-            let (number, id) = section_order(id);
-            if let Some(stem) = existing.iter().find(|s| section_order(s).1 == id) {
+            let (number, id) = number_and_id(kind, id);
+            if let Some(stem) = existing.iter().find(|s| number_and_id(kind, s).1 == id) {
                 return Err(ScaffoldError::Exists(dir.join(format!("{stem}.md"))));
             }
-            let numbers = existing.iter().filter_map(|s| section_order(s).0);
+            let numbers = existing.iter().filter_map(|s| number_and_id(kind, s).0);
             let next = number.unwrap_or_else(|| numbers.max().map_or(1, |n| n + 1));
             (format!("{next:02}-{id}.md"), id)
         }
@@ -151,12 +151,21 @@ mod tests {
     #[test]
     fn section_numbers_and_ids() {
         assert_eq!(
-            section_order("03-enterprise"),
+            number_and_id(Kind::Section, "03-enterprise"),
             (Some(3), "enterprise".into())
         );
-        assert_eq!(section_order("enterprise"), (None, "enterprise".into()));
-        assert_eq!(section_order("9-to-5"), (Some(9), "to-5".into()));
-        assert_eq!(section_order("intro"), (None, "intro".into()));
+        assert_eq!(
+            number_and_id(Kind::Section, "enterprise"),
+            (None, "enterprise".into())
+        );
+        assert_eq!(
+            number_and_id(Kind::Section, "9-to-5"),
+            (Some(9), "to-5".into())
+        );
+        assert_eq!(
+            number_and_id(Kind::Section, "intro"),
+            (None, "intro".into())
+        );
     }
 
     #[test]
