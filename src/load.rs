@@ -403,6 +403,10 @@ mod tests {
             (None, "intro".into())
         );
         assert_eq!(number_and_id(Kind::Section, "03"), (None, "03".into()));
+        assert_eq!(
+            number_and_id(Kind::Section, "9-to-5"),
+            (Some(9), "to-5".into())
+        );
         assert_eq!(number_and_id(Kind::Party, "03-x"), (None, "03-x".into()));
         assert_eq!(
             number_and_id(Kind::Section, "2026-plan"),

@@ -149,26 +149,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn section_numbers_and_ids() {
-        assert_eq!(
-            number_and_id(Kind::Section, "03-enterprise"),
-            (Some(3), "enterprise".into())
-        );
-        assert_eq!(
-            number_and_id(Kind::Section, "enterprise"),
-            (None, "enterprise".into())
-        );
-        assert_eq!(
-            number_and_id(Kind::Section, "9-to-5"),
-            (Some(9), "to-5".into())
-        );
-        assert_eq!(
-            number_and_id(Kind::Section, "intro"),
-            (None, "intro".into())
-        );
-    }
-
-    #[test]
     fn new_numbers_sections_and_refuses_duplicates() {
         let tmp = tempfile::tempdir().unwrap();
         init(tmp.path()).unwrap();
