@@ -15,6 +15,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::annotate::{RawRef, Rendered};
+use crate::sync::lock;
 
 /// A 128-bit digest of a value's `Hash`: equal digests stand for equal inputs.
 pub type Digest = u128;
@@ -123,8 +124,4 @@ impl Cache {
         self.scans.advance();
         self.themes.advance() + self.bodies.advance() + self.pages.advance()
     }
-}
-
-pub(crate) fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }

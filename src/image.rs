@@ -5,18 +5,8 @@
 
 use std::path::Path;
 
-use serde::Serialize;
-
 use crate::diagnostics::Diagnostic;
-use crate::model::Briefing;
-
-/// The share picture: its path in the output and its size in pixels.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-pub struct Image {
-    pub path: String,
-    pub width: usize,
-    pub height: usize,
-}
+use crate::model::{Briefing, Image};
 
 /// The picture `image` names under `root/static/`, or why it cannot be used.
 pub fn check(root: &Path, briefing: &Briefing) -> (Option<Image>, Vec<Diagnostic>) {

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::cache::Cache;
-use crate::render::Bytes;
+use crate::sink::Bytes;
 use crate::{BuildOptions, Compiled, Error};
 
 /// Builds of one site, each reusing what the last one made.

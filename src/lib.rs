@@ -20,7 +20,7 @@ pub mod cache;
 pub mod config;
 pub mod date;
 pub mod diagnostics;
-mod fragment;
+pub mod fragment;
 pub mod frontmatter;
 pub mod graph;
 pub mod highlight;
@@ -35,8 +35,11 @@ pub mod render;
 pub mod resolve;
 pub mod scaffold;
 pub mod serve;
+pub mod sink;
 pub mod source;
+pub mod sync;
 pub mod theme;
+pub mod timing;
 pub mod verify;
 
 /// Tiny sites for unit tests of stages that need a whole briefing.
@@ -62,11 +65,11 @@ use rayon::prelude::*;
 
 use cache::Cache;
 pub use diagnostics::{Diagnostic, Files, Severity};
-pub use fragment::{Fragment, render_fragment};
 use graph::{Graph, PageId, PageRefs};
 use model::{Briefing, Doc, Kind};
 use render::Renderer;
 use theme::Theme;
+use timing::timed;
 
 /// Failures that are not mistakes in the content.
 #[derive(Debug, thiserror::Error)]
@@ -78,17 +81,11 @@ pub enum Error {
     #[error(transparent)]
     Render(#[from] render::RenderError),
     #[error(transparent)]
-    Site(#[from] render::SiteError),
+    Site(#[from] sink::SiteError),
     #[error(transparent)]
     Output(#[from] output::OutputError),
     #[error(transparent)]
-    Pdf(#[from] pdf::PdfError),
-    #[error(transparent)]
     Links(#[from] BrokenLinks),
-    #[error(transparent)]
-    Serve(#[from] serve::ServeError),
-    #[error(transparent)]
-    Scaffold(#[from] scaffold::ScaffoldError),
 }
 
 /// Links the templates made that point at nothing (misses traced to content
@@ -124,7 +121,7 @@ impl Error {
         match self {
             Error::Theme(theme::ThemeError::Template(_))
             | Error::Render(_)
-            | Error::Site(render::SiteError::Render(_))
+            | Error::Site(sink::SiteError::Render(_))
             | Error::Links(_) => 1,
             _ => 2,
         }
@@ -158,7 +155,7 @@ impl Compiled {
 /// that did not change since the last build.
 pub fn compile(root: &Path, cache: Option<&Cache>) -> Result<Compiled, Error> {
     let (sources, mut diagnostics) = timed("read", || {
-        source::read(root, cache.map(|c| cache::lock(&c.sources)).as_deref_mut())
+        source::read(root, cache.map(|c| sync::lock(&c.sources)).as_deref_mut())
     })?;
     let (briefing, found) = timed("load", || load::load(&sources, cache));
     diagnostics.extend(found);
@@ -288,8 +285,8 @@ pub fn check(
     root: &Path,
     options: &BuildOptions,
     cache: Option<&Cache>,
-) -> Result<(Compiled, Option<Vec<render::OutFile>>), Error> {
-    let collect = render::Collect::default();
+) -> Result<(Compiled, Option<Vec<sink::OutFile>>), Error> {
+    let collect = sink::Collect::default();
     let compiled = run(root, options, cache, &|_| {}, &collect)?;
     let files = (!compiled.failed(options.deny_warnings)).then(|| collect.into_files());
     Ok((compiled, files))
@@ -312,13 +309,13 @@ pub fn check_only(
 #[derive(Default)]
 struct Discard(std::sync::atomic::AtomicUsize);
 
-impl render::Sink for Discard {
-    fn put(&self, _: render::OutFile) -> Result<(), render::SinkError> {
+impl sink::Sink for Discard {
+    fn put(&self, _: sink::OutFile) -> Result<(), sink::SinkError> {
         self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Ok(())
     }
 
-    fn put_pieces(&self, _: &str, pieces: render::Pieces) -> Result<(), render::SiteError> {
+    fn put_pieces(&self, _: &str, pieces: sink::Pieces) -> Result<(), sink::SiteError> {
         for piece in pieces {
             piece?;
         }
@@ -337,7 +334,7 @@ pub fn run(
     options: &BuildOptions,
     cache: Option<&Cache>,
     progress: &dyn Fn(Stage),
-    sink: &dyn render::Sink,
+    sink: &dyn sink::Sink,
 ) -> Result<Compiled, Error> {
     progress(Stage::Compiling);
     let mut compiled = timed("compile", || compile(root, cache))?;
@@ -357,12 +354,12 @@ pub fn run(
     // Static files first: a rendered page of the same path is an error at
     // the static file (see `shadowed`), never a silent replacement.
     for (path, bytes) in &theme.statics {
-        let file = render::OutFile {
+        let file = sink::OutFile {
             path: path.clone(),
             bytes: bytes.clone().into(),
         };
         verifying.collector.add(path, &file.bytes);
-        sink.put(file).map_err(render::SiteError::from)?;
+        sink.put(file).map_err(sink::SiteError::from)?;
     }
     let base_url = briefing.config.base_url(options.base_url.as_deref());
     let renderer = timed("views", || {
@@ -381,29 +378,10 @@ pub fn run(
     Ok(compiled)
 }
 
-/// Runs `f`, printing how long it took to stderr when `BRIEF_TIMINGS` is set
-/// (for profiling builds; see BENCHMARKS.md).
-pub fn timed<T>(stage: &str, f: impl FnOnce() -> T) -> T {
-    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    if !*ON.get_or_init(|| std::env::var_os("BRIEF_TIMINGS").is_some()) {
-        return f();
-    }
-    let started = std::time::Instant::now();
-    let value = f();
-    // Resident memory when the stage ends, from /proc where there is one.
-    let resident = std::fs::read_to_string("/proc/self/statm")
-        .ok()
-        .and_then(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok())
-        .map_or(0, |pages| pages * 4096 / 1_000_000);
-    let ms = started.elapsed().as_secs_f64() * 1e3;
-    eprintln!("{stage:>16} {ms:8.1} ms {resident:>6} MB resident");
-    value
-}
-
 /// A sink that shows every rendered file to the link check before passing
 /// it on, and notes every one with the path of a static file.
 struct Verifying<'a> {
-    inner: &'a dyn render::Sink,
+    inner: &'a dyn sink::Sink,
     collector: verify::Collector,
     statics: &'a std::collections::BTreeMap<String, Vec<u8>>,
     shadowed: std::sync::Mutex<std::collections::BTreeSet<String>>,
@@ -421,14 +399,14 @@ impl Verifying<'_> {
     }
 }
 
-impl render::Sink for Verifying<'_> {
-    fn put(&self, file: render::OutFile) -> Result<(), render::SinkError> {
+impl sink::Sink for Verifying<'_> {
+    fn put(&self, file: sink::OutFile) -> Result<(), sink::SinkError> {
         self.note(&file.path);
         self.collector.add(&file.path, &file.bytes);
         self.inner.put(file)
     }
 
-    fn put_pieces(&self, path: &str, pieces: render::Pieces) -> Result<(), render::SiteError> {
+    fn put_pieces(&self, path: &str, pieces: sink::Pieces) -> Result<(), sink::SiteError> {
         self.note(path);
         let mut page = self.collector.start(path);
         let mut seen = pieces.inspect(|piece| {

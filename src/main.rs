@@ -119,6 +119,11 @@ fn fail(err: brief::Error) -> Failure {
     (err.exit_code(), err.to_string())
 }
 
+/// A failure of the environment rather than of the content: exit 2.
+fn environment(err: impl std::fmt::Display) -> Failure {
+    (2, err.to_string())
+}
+
 fn run(cli: Cli) -> Result<u8, Failure> {
     let started = Instant::now();
     let ms = || started.elapsed().as_millis();
@@ -171,29 +176,30 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                 eprintln!("building {} and printing it with Chromium…", root.display());
             }
             let printed = brief::pdf::pdf(&root, &out, &page, paper, &denying(deny_warnings));
-            let (compiled, bytes) = printed.map_err(fail)?;
+            let (compiled, bytes) = printed.map_err(|e| (e.exit_code(), e.to_string()))?;
             let code = report(&compiled, deny_warnings);
             let kb = bytes.map(|bytes| bytes / 1024);
             let done = kb.map(|kb| format!("wrote {} ({kb} KB) in {} ms", out.display(), ms()));
             (code, done)
         }
         Command::Serve { root, port } => {
-            brief::serve::serve(&root, port, cli.quiet).map_err(fail)?;
+            brief::serve::serve(&root, port, cli.quiet).map_err(environment)?;
             (0, None)
         }
         Command::Init { dir } => {
-            let written = brief::scaffold::init(&dir).map_err(|e| fail(e.into()))?;
+            let written = brief::scaffold::init(&dir).map_err(environment)?;
             let (count, dir) = (written.len(), dir.display());
             let next = format!("next: brief serve --root {dir}   (or: brief build --root {dir})");
             (0, Some(format!("wrote {count} files into {dir}\n{next}")))
         }
         Command::New { kind, id, root } => {
-            let path = brief::scaffold::new(&root, kind, &id).map_err(|e| fail(e.into()))?;
+            let path = brief::scaffold::new(&root, kind, &id).map_err(environment)?;
             (0, Some(format!("wrote {}", path.display())))
         }
         Command::Render { file, root } => {
             let (bytes, name) = read_input(file.as_deref())?;
-            let fragment = brief::render_fragment(&bytes, &name, Some(&root)).map_err(fail)?;
+            let fragment =
+                brief::fragment::render_fragment(&bytes, &name, Some(&root)).map_err(fail)?;
             // As a build writes nothing when it has errors, a fragment with
             // errors is not printed.
             if print_diagnostics(&fragment.files, &fragment.diagnostics, "render", false) {

@@ -202,6 +202,14 @@ pub struct EventMeta {
     pub source: Option<Spanned<String>>,
 }
 
+/// The share picture: its path in the output and its size in pixels.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Image {
+    pub path: String,
+    pub width: usize,
+    pub height: usize,
+}
+
 /// Where a direct quote stands in its source's file: the line and the
 /// paragraph of its first word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -238,7 +246,7 @@ pub struct Briefing {
     /// (set by `quotecheck`).
     pub checked: FxHashMap<usize, Checked>,
     /// The picture shared links show, once found (set by `image`).
-    pub image: Option<crate::image::Image>,
+    pub image: Option<Image>,
     ids: [FxHashMap<String, usize>; 5],
 }
 

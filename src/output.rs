@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use std::io::Write;
 
-use crate::render::{OutFile, Pieces, Sink, SinkError, SiteError};
+use crate::sink::{OutFile, Pieces, Sink, SinkError, SiteError};
 
 mod guard;
 pub use guard::{INPUTS, Overlap, check_target, overlap};
@@ -394,14 +394,14 @@ mod tests {
         assert_eq!(written.bytes, 10);
 
         let staging = Staging::new(&out).unwrap();
-        let broken = crate::render::SiteError::Render(crate::render::RenderError {
+        let broken = crate::sink::SiteError::Render(crate::render::RenderError {
             template: "card.html".into(),
             message: "broken".into(),
         });
         let mut pieces = [Ok(b"partial".to_vec().into()), Err(broken)].into_iter();
         let failed = staging.put_pieces("print.html", &mut pieces);
         match failed {
-            Err(crate::render::SiteError::Render(err)) => assert_eq!(err.template, "card.html"),
+            Err(crate::sink::SiteError::Render(err)) => assert_eq!(err.template, "card.html"),
             other => panic!("expected the render error, got {other:?}"),
         }
     }

@@ -126,6 +126,20 @@ pub enum PdfError {
     Loopback(String),
     #[error(transparent)]
     Io(#[from] WriteError),
+    /// The build before printing failed.
+    #[error(transparent)]
+    Build(#[from] Error),
+}
+
+impl PdfError {
+    /// The build's exit code when the build failed; 2, the environment's,
+    /// for everything else.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            PdfError::Build(err) => err.exit_code(),
+            _ => 2,
+        }
+    }
 }
 
 /// Builds the site at `root` into a temporary folder as `build` says and
@@ -139,11 +153,11 @@ pub fn pdf(
     page: &str,
     paper: Paper,
     build: &BuildOptions,
-) -> Result<(Compiled, Option<u64>), Error> {
+) -> Result<(Compiled, Option<u64>), PdfError> {
     // The page is edited in place before printing, so it must be one of the
     // built pages, never a path that leads out of the temporary folder.
     if !crate::output::is_inside(page) || !page.ends_with(".html") {
-        return Err(PdfError::NoPage(page.to_string()).into());
+        return Err(PdfError::NoPage(page.to_string()));
     }
     place::refuse_inputs(root, out)?;
     let browser = Browser::find(timeout(std::env::var_os(TIMEOUT_ENV))?)?;

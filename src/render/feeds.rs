@@ -11,11 +11,12 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::views::{EntityView, LinkMode, page_href};
-use super::{Bytes, OutFile, RenderError, Renderer, Sink, SiteError, text};
+use super::{RenderError, Renderer, text};
 use crate::annotate::Snippet;
 use crate::cache::digest;
 use crate::graph::PageId;
 use crate::model::{EntityKey, Kind};
+use crate::sink::{Bytes, Collect, OutFile, Sink, SiteError};
 
 /// Writes every feed, and `print-running.css`, into `sink`.
 pub fn all(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
@@ -45,7 +46,7 @@ fn streamed(
         return write(r, sink);
     }
     sink.put(r.kept(path, &mentions, || {
-        let whole = super::Collect::default();
+        let whole = Collect::default();
         write(r, &whole)?;
         Ok::<_, SiteError>(whole.into_files().pop().unwrap_or_default())
     })?)?;

@@ -21,7 +21,7 @@ mod timeline;
 pub mod views;
 
 use std::cell::RefCell;
-use std::sync::{Arc, OnceLock, PoisonError};
+use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 
@@ -31,20 +31,10 @@ use crate::diagnostics::Files;
 use crate::graph::{Graph, Mention};
 use crate::highlight::Highlighter;
 use crate::model::{Briefing, Doc, EntityKey};
+use crate::sink::{Bytes, OutFile, Sink, SiteError};
 use crate::theme::Theme;
 use targets::PageTargets;
 use views::{EntityView, LinkMode, SiteView};
-
-/// One file of the built site: its path relative to the output root.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct OutFile {
-    pub path: String,
-    pub bytes: Bytes,
-}
-
-/// A file's bytes, shared by whoever holds them: `brief serve` hands the
-/// same page to its cache, its last build and the server without copying.
-pub type Bytes = Arc<Vec<u8>>;
 
 pub use crate::theme::RenderError;
 
@@ -233,68 +223,6 @@ fn text(bytes: Bytes) -> String {
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
-/// Where rendered files go as soon as each is done: a staging folder, memory,
-/// or nowhere. Rendering never holds the whole site itself, so a build's
-/// memory does not grow with the size of its output.
-pub trait Sink: Sync {
-    fn put(&self, file: OutFile) -> Result<(), SinkError>;
-
-    /// Takes a file too large to hold whole (`print.html`, `graph.json` of a
-    /// large briefing), a piece at a time as `pieces` makes them; each piece
-    /// of an HTML file is whole markup. Sinks that keep files in memory take
-    /// this default, which joins the pieces.
-    fn put_pieces(&self, path: &str, pieces: Pieces) -> Result<(), SiteError> {
-        // Joined once all are made, into a buffer of the right size: grown
-        // piece by piece, a large file would be copied over and over.
-        let pieces = pieces.collect::<Result<Vec<Bytes>, SiteError>>()?;
-        let slices: Vec<&[u8]> = pieces.iter().map(|piece| piece.as_slice()).collect();
-        Ok(self.put(OutFile {
-            path: path.to_string(),
-            bytes: Arc::new(slices.concat()),
-        })?)
-    }
-}
-
-/// The pieces of a file handed on in pieces, made as they are asked for: a
-/// piece `brief serve` kept from the last build comes as the same bytes.
-pub type Pieces<'a> = &'a mut dyn Iterator<Item = Result<Bytes, SiteError>>;
-
-/// A sink could not take a file.
-#[derive(Debug, thiserror::Error)]
-#[error("cannot write {path}: {source}")]
-pub struct SinkError {
-    pub path: String,
-    pub source: std::io::Error,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum SiteError {
-    #[error(transparent)]
-    Render(#[from] RenderError),
-    #[error(transparent)]
-    Sink(#[from] SinkError),
-}
-
-/// Keeps every file in memory, for `brief serve` and tests.
-#[derive(Default)]
-pub struct Collect(std::sync::Mutex<Vec<OutFile>>);
-
-impl Collect {
-    /// The files, sorted by path.
-    pub fn into_files(self) -> Vec<OutFile> {
-        let mut files = self.0.into_inner().unwrap_or_else(PoisonError::into_inner);
-        files.sort_by(|a, b| a.path.cmp(&b.path));
-        files
-    }
-}
-
-impl Sink for Collect {
-    fn put(&self, file: OutFile) -> Result<(), SinkError> {
-        crate::cache::lock(&self.0).push(file);
-        Ok(())
-    }
-}
-
 /// Renders every output file of the site into `sink`.
 ///
 /// First the pages that are no entity's (the front page, the lists,
@@ -303,10 +231,10 @@ impl Sink for Collect {
 /// from one rendering of the body (the document by one thread, the entries
 /// and pages by all).
 pub fn site(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
-    crate::timed("pages", || pages::all(r, sink))?;
+    crate::timing::timed("pages", || pages::all(r, sink))?;
     let (print, feeds) = rayon::join(
-        || crate::timed("print.html", || print::page(r, sink)),
-        || crate::timed("feeds", || feeds::all(r, sink)),
+        || crate::timing::timed("print.html", || print::page(r, sink)),
+        || crate::timing::timed("feeds", || feeds::all(r, sink)),
     );
     print?;
     feeds

@@ -14,10 +14,11 @@ use super::timeline::{self, Scope, TimelineView};
 use super::views::{
     self, EntityView, Group, LinkMode, LinkView, MentionGroup, MentionView, Neighbours, SiteView,
 };
-use super::{OutFile, RenderError, Renderer, Sink, SiteError};
+use super::{RenderError, Renderer};
 use crate::annotate::{Heading, Rendered};
 use crate::graph::{Mention, PageId};
 use crate::model::{EntityKey, Kind, PartyKind};
+use crate::sink::{OutFile, Sink, SiteError};
 
 /// One page to render; rendering them is independent, so it runs in parallel.
 #[derive(Debug, Clone, Copy)]

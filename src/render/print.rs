@@ -20,10 +20,11 @@ use serde::Serialize;
 
 use super::timeline::{self, Scope, TimelineView};
 use super::views::{self, EntityView, LinkMode, SectionItem};
-use super::{Bytes, OutFile, RenderError, Renderer, Sink, SiteError, text};
+use super::{RenderError, Renderer, text};
 use crate::annotate::{RenderOptions, Rendered};
 use crate::graph::PageId;
 use crate::model::{EntityKey, Kind};
+use crate::sink::{Bytes, OutFile, Sink, SiteError};
 
 mod index;
 
@@ -101,7 +102,7 @@ pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
     // The page beyond its lede is made of the views alone, which a serve
     // build's cache key holds already: it keeps the page while both are as
     // they were, and only then is the page's context made.
-    let skeleton = crate::timed("print skeleton", || {
+    let skeleton = crate::timing::timed("print skeleton", || {
         r.kept("print.html", &lede, || {
             let page = skeleton_page(r, lede.clone(), &entries);
             let meta = super::meta::front(r, "print.html");
@@ -129,7 +130,7 @@ pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
             })
             .collect::<Vec<_>>()
     });
-    crate::timed("print entries", || sink.put_pieces("print.html", &mut next))
+    crate::timing::timed("print entries", || sink.put_pieces("print.html", &mut next))
 }
 
 /// What the page itself shows: the lede, each entry's view beside the mark

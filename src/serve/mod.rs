@@ -27,9 +27,9 @@ use std::time::{Duration, Instant};
 use notify_debouncer_full::notify::{EventKind, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, DebouncedEvent, RecommendedCache, new_debouncer};
 
-use crate::cache::lock;
 use crate::incremental::Incremental;
 use crate::output::INPUTS;
+use crate::sync::lock;
 use crate::{BuildOptions, diagnostics};
 
 #[derive(Debug, thiserror::Error)]
@@ -50,7 +50,7 @@ pub enum ServeError {
 }
 
 /// The site being served: output path → bytes, from the last good build.
-type Files = BTreeMap<String, crate::render::Bytes>;
+type Files = BTreeMap<String, crate::sink::Bytes>;
 
 /// What the browser's live-reload script asks about, as it reads it (JSON).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
@@ -104,9 +104,9 @@ impl State {
 
 /// Serves the site at `root` on `port` of 127.0.0.1 (0 picks any free
 /// port) until the process is stopped; `quiet` prints nothing but errors.
-pub fn serve(root: &Path, port: u16, quiet: bool) -> Result<(), crate::Error> {
+pub fn serve(root: &Path, port: u16, quiet: bool) -> Result<(), ServeError> {
     if !root.join("briefing.toml").is_file() {
-        return Err(ServeError::NotASite(root.to_path_buf()).into());
+        return Err(ServeError::NotASite(root.to_path_buf()));
     }
     let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let listener = bind(port)?;

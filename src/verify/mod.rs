@@ -30,7 +30,7 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::annotate::is_external;
-use crate::cache::lock;
+use crate::sync::lock;
 use html::{Found, Scanned};
 
 /// One internal link of the output that points at nothing.

@@ -2,7 +2,7 @@
 //! come whole, in pieces, or through a [`ScanCache`] across builds.
 
 use super::*;
-use crate::render::OutFile;
+use crate::sink::OutFile;
 use std::collections::BTreeMap;
 
 /// Every miss in the rendered files and static files, sorted by page and

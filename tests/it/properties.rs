@@ -64,7 +64,7 @@ proptest! {
 
     #[test]
     fn rendering_any_markdown_is_safe(text in markdown()) {
-        let fragment = brief::render_fragment(text.as_bytes(), std::path::Path::new("x.md"), None)
+        let fragment = brief::fragment::render_fragment(text.as_bytes(), std::path::Path::new("x.md"), None)
             .expect("render never fails without a site");
         let html = fragment.html;
         check(&html)?;
