@@ -172,7 +172,7 @@ pub fn pdf(
         return Ok((compiled, None));
     }
     let server = Loopback::start(&site)?;
-    let job = Job {
+    let job = PrintJob {
         browser: &browser,
         server: &server,
         page,
@@ -196,7 +196,7 @@ fn timeout(value: Option<std::ffi::OsString>) -> Result<Duration, PdfError> {
 }
 
 /// One page of the built site, printed by one browser from one server.
-struct Job<'a> {
+struct PrintJob<'a> {
     browser: &'a Browser,
     server: &'a Loopback,
     /// The page, relative to the site's folder.
@@ -204,7 +204,7 @@ struct Job<'a> {
     scratch: &'a Path,
 }
 
-impl Job<'_> {
+impl PrintJob<'_> {
     /// Prints the page at `file` on the chosen paper; when it has anything
     /// that takes page numbers (a contents list, labelled references,
     /// appendix entries, an index), prints it again with them, until the

@@ -93,7 +93,7 @@ impl Browser {
         command.stdin(Stdio::null());
         #[cfg(unix)]
         std::os::unix::process::CommandExt::process_group(&mut command, 0);
-        let mut group = Group(command.spawn().map_err(&cannot_run)?);
+        let mut group = ProcessGroup(command.spawn().map_err(&cannot_run)?);
         // Waits for the browser to exit, at most `timeout` and only until
         // `stop` is set.
         let started = Instant::now();
@@ -118,9 +118,9 @@ impl Browser {
 
 /// A running browser in a process group of its own (on Unix), which is
 /// killed whole when dropped: the browser and every helper it started.
-struct Group(Child);
+struct ProcessGroup(Child);
 
-impl Drop for Group {
+impl Drop for ProcessGroup {
     fn drop(&mut self) {
         // The group's id is the leader's process id. Linux and the BSDs do
         // not hand out a process id that is still some group's id, so the

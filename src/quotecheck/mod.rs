@@ -91,7 +91,7 @@ fn check_quote(
             [id] => format!("add `source = \"{id}\"` if the words are from that source"),
             _ => format!("add `source = \"…\"` naming one of `{}`", ids.join("`, `")),
         };
-        let at = Located::value(files, quote.doc, "text", text);
+        let at = ValueSpan::value(files, quote.doc, "text", text);
         let message = "direct quote names no `source` to check it against";
         let warning = Diagnostic::warning("unsourced-quote", quote.doc.file, at.whole, message);
         return Err(warning.with_label("not checked").with_help(help));
@@ -128,7 +128,7 @@ fn misquote(
     from: usize,
 ) -> Diagnostic {
     let text = &quote.meta.text;
-    let at = Located::value(files, quote.doc, "text", text);
+    let at = ValueSpan::value(files, quote.doc, "text", text);
     let said = |k: usize| piece.get(k).map_or("", |w| &text[w.start..w.end]);
     // An error at the words `within` the quote's text.
     let message = format!("direct quote is not word for word in {}", source.shown);
@@ -209,7 +209,7 @@ fn check_prose(
         for (at, words) in &prose {
             for (run, place) in source.copied(words) {
                 let within = words[run.start].start..words[run.end - 1].end;
-                let at = at.map(|(name, value)| Located::value(files, doc, name, value));
+                let at = at.map(|(name, value)| ValueSpan::value(files, doc, name, value));
                 let span = at.map_or(within.clone(), |at| at.span(within));
                 let (shown, line) = (&source.shown, source.line(place));
                 let message =
@@ -262,14 +262,14 @@ fn prose_keys(briefing: &Briefing, key: EntityKey) -> Vec<(&'static str, Option<
 /// Where a front-matter string's characters lie in its file: the whole
 /// value, and where its text starts when it is written as it reads (no
 /// escapes), so that a word in it can be pointed at.
-struct Located {
+struct ValueSpan {
     whole: Range<usize>,
     content: Option<usize>,
 }
 
-impl Located {
+impl ValueSpan {
     /// The string `value` of the top-level key `key` in `doc`'s front matter.
-    fn value(files: &Files, doc: Doc, key: &str, value: &str) -> Located {
+    fn value(files: &Files, doc: Doc, key: &str, value: &str) -> ValueSpan {
         let text = files.text(doc.file);
         let whole = frontmatter::split(doc.file, text)
             .ok()
@@ -288,7 +288,7 @@ impl Located {
             // The text ends where the closing quote starts.
             (inner == value).then_some(whole.end - quote.len() - inner.len())
         });
-        Located { whole, content }
+        ValueSpan { whole, content }
     }
 
     /// The span in the file of `range` in the value.

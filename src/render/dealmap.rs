@@ -56,7 +56,7 @@ const ROUNDS: usize = 4;
 pub struct DealMap {
     pub width: i64,
     pub height: i64,
-    pub headings: Vec<Text>,
+    pub headings: Vec<TextLine>,
     pub parties: Vec<Node>,
     pub clauses: Vec<Node>,
     pub edges: Vec<Edge>,
@@ -69,7 +69,7 @@ pub struct DealMap {
 
 /// A line of text and where its baseline starts.
 #[derive(Debug, Clone, Serialize)]
-pub struct Text {
+pub struct TextLine {
     pub x: i64,
     pub y: i64,
     pub text: String,
@@ -88,8 +88,8 @@ pub struct Node {
     pub y: i64,
     pub w: i64,
     pub h: i64,
-    pub lines: Vec<Text>,
-    pub note: Text,
+    pub lines: Vec<TextLine>,
+    pub note: TextLine,
     /// A clause's agreement; the party a member is drawn under.
     pub group: Option<String>,
     /// A clause's parties, for the table beside the picture.
@@ -173,7 +173,7 @@ struct ClauseGroup {
 }
 
 /// What a column stacks, top to bottom, each after a gap.
-enum Item {
+enum Stacked {
     Heading(Vec<String>),
     Box(EntityKey, f64),
 }
@@ -210,7 +210,7 @@ struct Arrangement {
 struct Placed {
     rects: HashMap<EntityKey, Rect>,
     lines: HashMap<EntityKey, Vec<String>>,
-    headings: Vec<Text>,
+    headings: Vec<TextLine>,
     width: f64,
     height: f64,
 }
@@ -305,9 +305,12 @@ fn place(r: &Renderer, arranged: &Arrangement) -> Placed {
     let right_x = party_x + PARTY_W + GAP;
     let mut party_column = Vec::new();
     for (n, g) in groups.iter().enumerate() {
-        party_column.push((if n == 0 { 0.0 } else { GROUP_GAP }, Item::Box(g[0], 0.0)));
+        party_column.push((
+            if n == 0 { 0.0 } else { GROUP_GAP },
+            Stacked::Box(g[0], 0.0),
+        ));
         for &m in &g[1..] {
-            party_column.push((ROW_GAP / 2.0, Item::Box(m, INDENT)));
+            party_column.push((ROW_GAP / 2.0, Stacked::Box(m, INDENT)));
         }
     }
     let mut columns = vec![(party_x, PARTY_W, vec!["Parties".to_string()], party_column)];
@@ -319,10 +322,10 @@ fn place(r: &Renderer, arranged: &Arrangement) -> Placed {
             let name = wrap(agreement, CLAUSE_W, HEADING_SIZE);
             match heading.is_empty() {
                 true => heading = name,
-                false => column.push((GROUP_GAP, Item::Heading(name))),
+                false => column.push((GROUP_GAP, Stacked::Heading(name))),
             }
             for (n, &c) in g.clauses.iter().enumerate() {
-                column.push((if n == 0 { 0.0 } else { ROW_GAP }, Item::Box(c, 0.0)));
+                column.push((if n == 0 { 0.0 } else { ROW_GAP }, Stacked::Box(c, 0.0)));
             }
         }
         if !column.is_empty() {
@@ -341,12 +344,12 @@ fn place(r: &Renderer, arranged: &Arrangement) -> Placed {
         })
         .collect();
     let box_height = |k: &EntityKey| 2.0 * PAD + lines[k].len() as f64 * NAME_LINE + NOTE_LINE;
-    let item_height = |item: &Item| match item {
-        Item::Heading(lines) => lines.len() as f64 * HEADING_LINE + 4.0,
-        Item::Box(k, _) => box_height(k),
+    let item_height = |item: &Stacked| match item {
+        Stacked::Heading(lines) => lines.len() as f64 * HEADING_LINE + 4.0,
+        Stacked::Box(k, _) => box_height(k),
     };
     // Every height is a whole number of pixels, so sums are exact in any order.
-    let stack_height = |column: &[(f64, Item)]| -> f64 {
+    let stack_height = |column: &[(f64, Stacked)]| -> f64 {
         column
             .iter()
             .map(|(gap, item)| gap + item_height(item))
@@ -364,8 +367,8 @@ fn place(r: &Renderer, arranged: &Arrangement) -> Placed {
         for (gap, item) in column {
             y += gap;
             match item {
-                Item::Heading(lines) => headings.extend(heading_lines(*x, y, lines)),
-                Item::Box(k, indent) => {
+                Stacked::Heading(lines) => headings.extend(heading_lines(*x, y, lines)),
+                Stacked::Box(k, indent) => {
                     let (x, w, h) = (x + indent, w - indent, box_height(k));
                     rects.insert(*k, Rect { x, y, w, h });
                 }
@@ -551,7 +554,7 @@ fn kind_word(kind: PartyKind) -> &'static str {
 }
 
 /// A heading's lines, set at `x` below `y`.
-fn heading_lines(x: f64, y: f64, lines: &[String]) -> impl Iterator<Item = Text> + '_ {
+fn heading_lines(x: f64, y: f64, lines: &[String]) -> impl Iterator<Item = TextLine> + '_ {
     lines
         .iter()
         .enumerate()
@@ -562,8 +565,8 @@ fn px(v: f64) -> i64 {
     v.round() as i64
 }
 
-fn text(x: f64, y: f64, text: &str) -> Text {
-    Text {
+fn text(x: f64, y: f64, text: &str) -> TextLine {
+    TextLine {
         x: px(x),
         y: px(y),
         text: text.to_string(),

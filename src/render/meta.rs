@@ -10,7 +10,7 @@ use super::views::{EntityView, SourceView};
 use crate::model::{EntityKey, Kind, PartyKind};
 
 /// The machine-readable face of one page.
-pub struct Meta {
+pub struct PageMeta {
     pub description: Option<String>,
     /// `og:type`: `website` for the front page and lists, else `article`.
     pub og_type: &'static str,
@@ -47,7 +47,7 @@ pub(super) fn fit(text: &str, max: usize) -> String {
 
 /// The front page (and the print edition): the briefing itself, naming
 /// every party it mentions and every source it is based on.
-pub fn front(r: &Renderer, path: &str) -> Meta {
+pub fn front(r: &Renderer, path: &str) -> PageMeta {
     let description = r.briefing.config.dek.as_deref().and_then(describe);
     let parties = r.graph.numbered(Kind::Party).iter().map(|&k| party(r, k));
     let mut report = article(r, &r.briefing.config.title, None, parties.collect());
@@ -79,7 +79,7 @@ fn article(
 }
 
 /// The page of entity `key`; `referenced` are the entities its body refers to.
-pub fn entity(r: &Renderer, key: EntityKey, referenced: &[(Kind, String)]) -> Meta {
+pub fn entity(r: &Renderer, key: EntityKey, referenced: &[(Kind, String)]) -> PageMeta {
     let view = r.view(key);
     let links = |keys: &mut dyn Iterator<Item = &str>| -> Vec<Value> {
         keys.filter_map(|k| link_key(r, k))
@@ -151,7 +151,7 @@ pub fn entity(r: &Renderer, key: EntityKey, referenced: &[(Kind, String)]) -> Me
 
 /// A page listing entities, or any other page of the site: a page of the
 /// briefing, and no more.
-pub fn listing(r: &Renderer, name: &str, path: &str, collection: bool) -> Meta {
+pub fn listing(r: &Renderer, name: &str, path: &str, collection: bool) -> PageMeta {
     let page = json!({
         "@type": if collection { "CollectionPage" } else { "WebPage" },
         "name": name,
@@ -261,10 +261,10 @@ fn url(r: &Renderer, path: &str) -> Option<String> {
     r.base_url.as_ref().map(|base| format!("{base}{path}"))
 }
 
-fn meta(description: Option<String>, og_type: &'static str, mut object: Value) -> Meta {
+fn meta(description: Option<String>, og_type: &'static str, mut object: Value) -> PageMeta {
     object["@context"] = json!("https://schema.org");
     prune(&mut object);
-    Meta {
+    PageMeta {
         description,
         og_type,
         structured: super::feeds::script_safe(serde_json::to_string(&object).unwrap_or_default()),

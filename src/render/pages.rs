@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::dealmap::{self, DealMap};
-use super::meta::{self, Meta};
+use super::meta::{self, PageMeta};
 use super::timeline::{self, Scope, TimelineView};
 use super::views::{
     self, EntityView, Group, LinkMode, LinkView, MentionGroup, MentionView, Neighbours, SiteView,
@@ -22,7 +22,7 @@ use crate::sink::{OutFile, Sink, SiteError};
 
 /// One page to render; rendering them is independent, so it runs in parallel.
 #[derive(Debug, Clone, Copy)]
-enum Job {
+enum SitePage {
     Front,
     Index(Kind),
     Timeline,
@@ -34,20 +34,20 @@ enum Job {
 /// beside its entry in `print.html`, which holds every section and, since
 /// every party, clause and quote gets a label, every other entity.
 pub fn all(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
-    let mut jobs = vec![Job::Front, Job::Timeline, Job::NotFound];
+    let mut jobs = vec![SitePage::Front, SitePage::Timeline, SitePage::NotFound];
     let indexes = Kind::ALL.into_iter().filter(|k| k.has_index());
-    jobs.extend(indexes.map(Job::Index));
+    jobs.extend(indexes.map(SitePage::Index));
     jobs.par_iter().try_for_each(|job| {
         let file = match *job {
-            Job::Front => {
+            SitePage::Front => {
                 let lede = r.briefing.front.map(|doc| r.body(doc));
                 r.kept("index.html", &lede, || front(r))
             }
-            Job::Index(kind) => r.kept(&format!("{}/index.html", kind.dir()), &(), || {
+            SitePage::Index(kind) => r.kept(&format!("{}/index.html", kind.dir()), &(), || {
                 index(r, kind)
             }),
-            Job::Timeline => r.kept("timeline.html", &(), || timeline(r)),
-            Job::NotFound => r.kept("404.html", &(), || {
+            SitePage::Timeline => r.kept("timeline.html", &(), || timeline(r)),
+            SitePage::NotFound => r.kept("404.html", &(), || {
                 let meta = meta::listing(r, "Page not found", "404.html", false);
                 page(r, "404.html", "404.html", "Page not found", meta, ())
             }),
@@ -113,7 +113,7 @@ pub(super) fn page<P: Serialize>(
     template: &str,
     path: &str,
     title: &str,
-    meta: Meta,
+    meta: PageMeta,
     page: P,
 ) -> Result<OutFile, RenderError> {
     // A host serves 404.html at whatever address was missing, where links

@@ -31,12 +31,12 @@ mod index;
 #[derive(Serialize, Default)]
 struct PrintPage<'a> {
     lede: String,
-    sections: Vec<Item<SectionItem<'a>>>,
-    parties: Vec<Item<EntityView>>,
-    clauses: Vec<Item<EntityView>>,
-    quotes: Vec<Item<EntityView>>,
+    sections: Vec<Listed<SectionItem<'a>>>,
+    parties: Vec<Listed<EntityView>>,
+    clauses: Vec<Listed<EntityView>>,
+    quotes: Vec<Listed<EntityView>>,
     /// In date order, after the time axis of everything dated.
-    events: Vec<Item<EntityView>>,
+    events: Vec<Listed<EntityView>>,
     chronology: Option<TimelineView>,
     appendices: Vec<Appendix>,
     index: Vec<index::Letter>,
@@ -46,7 +46,7 @@ struct PrintPage<'a> {
 /// An entry as the page lists it: what the page itself shows of the
 /// entity, and a mark where the entry, rendered on its own, goes.
 #[derive(Serialize)]
-struct Item<E> {
+struct Listed<E> {
     entity: E,
     entry: String,
 }
@@ -145,7 +145,7 @@ fn skeleton_page<'a>(r: &'a Renderer, lede: String, entries: &[EntityKey]) -> Pr
         let list = match key.kind {
             Kind::Section => {
                 let entity = SectionItem::of(r.view(key), LinkMode::Print);
-                page.sections.push(Item { entity, entry });
+                page.sections.push(Listed { entity, entry });
                 continue;
             }
             Kind::Party => &mut page.parties,
@@ -153,7 +153,7 @@ fn skeleton_page<'a>(r: &'a Renderer, lede: String, entries: &[EntityKey]) -> Pr
             Kind::Quote => &mut page.quotes,
             Kind::Event => &mut page.events,
         };
-        list.push(Item {
+        list.push(Listed {
             entity: r.print_view(key),
             entry,
         });

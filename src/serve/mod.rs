@@ -50,7 +50,7 @@ pub enum ServeError {
 }
 
 /// The site being served: output path → bytes, from the last good build.
-type Files = BTreeMap<String, crate::sink::Bytes>;
+type Served = BTreeMap<String, crate::sink::Bytes>;
 
 /// What the browser's live-reload script asks about, as it reads it (JSON).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
@@ -67,7 +67,7 @@ struct ReloadState {
 /// served and its status, with a signal for each change.
 #[derive(Default)]
 struct State {
-    now: Mutex<(Arc<Files>, ReloadState)>,
+    now: Mutex<(Arc<Served>, ReloadState)>,
     changed: Condvar,
 }
 
@@ -76,7 +76,7 @@ impl State {
         lock(&self.now).1.clone()
     }
 
-    fn files(&self) -> Arc<Files> {
+    fn files(&self) -> Arc<Served> {
         Arc::clone(&lock(&self.now).0)
     }
 
@@ -90,7 +90,7 @@ impl State {
 
     /// Publishes a finished build: the site it made, which is served from
     /// now on, or its error, served beside the last good build.
-    fn publish(&self, build: Result<Arc<Files>, String>) {
+    fn publish(&self, build: Result<Arc<Served>, String>) {
         let mut now = lock(&self.now);
         let (served, status) = &mut *now;
         status.version += 1;

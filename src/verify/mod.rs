@@ -67,7 +67,7 @@ pub enum Problem {
 }
 
 /// Every output path, with the scan of each HTML page.
-type Files = HashMap<String, Option<Arc<Scanned>>>;
+type Scans = HashMap<String, Option<Arc<Scanned>>>;
 
 /// Takes in files as a build produces them and keeps only what verification
 /// needs — every path, and each page's ids and internal links — so the bytes
@@ -77,7 +77,7 @@ type Files = HashMap<String, Option<Arc<Scanned>>>;
 pub struct Collector {
     /// The cache handed to [`Collector::new`], shared with its owner.
     cache: Option<ScanCache>,
-    files: Mutex<Files>,
+    files: Mutex<Scans>,
 }
 
 /// One page handed to a [`Collector`] in pieces ([`Collector::start`]).
@@ -235,7 +235,7 @@ fn is_html(path: &str) -> bool {
 /// checked once for its folder. With a cache, where each such link points is
 /// worked out once for all builds, and a page that, like the site around it,
 /// is as it was in the last build is not checked again.
-fn check(files: &Files, cache: Option<&ScanCache>) -> Vec<Miss> {
+fn check(files: &Scans, cache: Option<&ScanCache>) -> Vec<Miss> {
     let site = Site::new(files);
     let mut pages: Vec<(&str, &Arc<Scanned>)> = (files.iter())
         .filter_map(|(page, scanned)| Some((page.as_str(), scanned.as_ref()?)))
@@ -322,7 +322,7 @@ fn check(files: &Files, cache: Option<&ScanCache>) -> Vec<Miss> {
 
 /// A digest of every output path and of the ids of each page: beside a
 /// link itself, all that decides whether it lands.
-fn shape(files: &Files) -> u128 {
+fn shape(files: &Scans) -> u128 {
     let mut all: Vec<_> = files.iter().collect();
     all.sort_unstable_by_key(|&(path, _)| path);
     let mut bytes = Vec::new();
@@ -373,13 +373,13 @@ const PAGES_PER_RUN: usize = 256;
 
 /// The output as links are checked against it.
 struct Site<'a> {
-    files: &'a Files,
+    files: &'a Scans,
     /// Every folder holding a file: `a` and `a/b` for `a/b/c.html`.
     folders: HashSet<&'a str>,
 }
 
 impl<'a> Site<'a> {
-    fn new(files: &'a Files) -> Site<'a> {
+    fn new(files: &'a Scans) -> Site<'a> {
         let folders = (files.keys())
             .flat_map(|path| path.match_indices('/').map(|(at, _)| &path[..at]))
             .collect();
