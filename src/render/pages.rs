@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::dealmap::{self, DealMap};
 use super::meta::{self, PageMeta};
-use super::timeline::{self, Scope, TimelineView};
+use super::timeline::{self, Detail, TimelineView};
 use super::views::{
     self, EntityView, Group, LinkMode, LinkView, MentionGroup, MentionView, Neighbours, SiteView,
 };
@@ -165,7 +165,7 @@ fn front(r: &Renderer) -> Result<OutFile, RenderError> {
             .collect(),
         parties: numbered(r, Kind::Party),
         quotes: numbered(r, Kind::Quote),
-        timeline: timeline::timeline(r, Scope::Compact, LinkMode::Site),
+        timeline: timeline::timeline(r, Detail::Compact, LinkMode::Site),
     };
     let title = &r.briefing.config.title;
     let meta = meta::front(r, "index.html");
@@ -180,7 +180,7 @@ struct TimelinePage {
 /// `timeline.html`: every dated thing in order, on a drawn axis.
 fn timeline(r: &Renderer) -> Result<OutFile, RenderError> {
     let page = TimelinePage {
-        timeline: timeline::timeline(r, Scope::Full, LinkMode::Site),
+        timeline: timeline::timeline(r, Detail::Full, LinkMode::Site),
     };
     let (title, path) = ("Timeline", "timeline.html");
     let meta = meta::listing(r, title, path, true);

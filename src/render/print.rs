@@ -18,7 +18,7 @@ use pulldown_cmark_escape::{escape_href, escape_html};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::timeline::{self, Scope, TimelineView};
+use super::timeline::{self, Detail, TimelineView};
 use super::views::{self, EntityView, LinkMode, SectionItem};
 use super::{RenderError, Renderer, text};
 use crate::annotate::{RenderOptions, Rendered};
@@ -158,7 +158,7 @@ fn skeleton_page<'a>(r: &'a Renderer, lede: String, entries: &[EntityKey]) -> Pr
             entry,
         });
     }
-    page.chronology = timeline::timeline(r, Scope::Full, LinkMode::Print);
+    page.chronology = timeline::timeline(r, Detail::Full, LinkMode::Print);
     let dated = page.chronology.is_some();
     let candidates = [
         (!page.parties.is_empty(), "appendix-parties", "Parties"),

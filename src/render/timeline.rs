@@ -42,7 +42,7 @@ type Dated = (Date, EntityKey, &'static str);
 
 /// Which dated things a drawing shows, and how long its labels may be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
+pub enum Detail {
     /// Everything dated: `timeline.html` and print's Chronology.
     Full,
     /// The events alone (everything dated when there are none), with
@@ -110,14 +110,14 @@ pub struct Mark {
     pub anchor: &'static str,
 }
 
-/// The time axis of the briefing's dated things in `scope`, with links as
+/// The time axis of the briefing's dated things at `detail`, with links as
 /// `mode` makes them and each entity's print label; None when nothing is
 /// dated.
-pub fn timeline(r: &Renderer, scope: Scope, mode: LinkMode) -> Option<TimelineView> {
+pub fn timeline(r: &Renderer, detail: Detail, mode: LinkMode) -> Option<TimelineView> {
     let briefing = r.briefing;
     let mut dated = dated(briefing);
     let is_event = |d: &Dated| d.1.kind == Kind::Event;
-    if scope == Scope::Compact && dated.iter().any(is_event) {
+    if detail == Detail::Compact && dated.iter().any(is_event) {
         dated.retain(is_event);
     }
     // Sorted by date, the first is the earliest and the last the latest.
