@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Lines of non-test Rust in src/: lines that are neither blank nor comments,
-outside `#[cfg(test)]` modules and `tests.rs` files.
+outside `#[cfg(test)]` modules, `tests.rs` files and the `tests/` folders
+beside them.
 
 Usage: bench/loc.py [ROOT]   (default: the repository this script is in)
 Prints the total, then each file's count with --files.
@@ -11,7 +12,7 @@ root = next((a for a in sys.argv[1:] if not a.startswith("-")),
             os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 rows = []
 for path in sorted(glob.glob(os.path.join(root, "src", "**", "*.rs"), recursive=True)):
-    if path.endswith("tests.rs"):
+    if path.endswith("tests.rs") or f"{os.sep}tests{os.sep}" in os.path.relpath(path, root):
         continue
     lines = open(path, encoding="utf-8").read().splitlines()
     kept, i = [], 0

@@ -1,8 +1,9 @@
 //! The library's modules import each other in no circle: each one names
 //! only modules below it, so every stage can be read without the ones after
 //! it. The modules are those `src/lib.rs` declares; what a module names is
-//! every `crate::…` path in its files outside tests, and for `lib.rs` (the
-//! pipeline) every path that starts at one of the modules.
+//! every `crate::…` path in its files outside tests (`#[cfg(test)]` items,
+//! `tests.rs` files and `tests/` folders), and for `lib.rs` (the pipeline)
+//! every path that starts at one of the modules.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -107,7 +108,8 @@ fn graph() -> BTreeMap<String, BTreeMap<String, String>> {
         let rel = rel.to_string_lossy().replace('\\', "/");
         let top = rel.split('/').next().unwrap_or("").trim_end_matches(".rs");
         let is_module = modules.contains(top) || top == "lib";
-        if !rel.ends_with(".rs") || rel.ends_with("tests.rs") || !is_module {
+        let is_test = rel.ends_with("tests.rs") || rel.contains("/tests/");
+        if !rel.ends_with(".rs") || is_test || !is_module {
             continue;
         }
         let mut named = Named {
