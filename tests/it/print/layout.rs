@@ -24,16 +24,7 @@ fn pdf_pages_are_neither_blank_nor_spill_past_the_margins() {
             std::fs::remove_file(old).unwrap();
         }
     }
-    tool(
-        "pdftoppm",
-        &[
-            "-png",
-            "-r",
-            "60",
-            pdf.to_str().unwrap(),
-            dir.join("briefing").to_str().unwrap(),
-        ],
-    );
+    page_images(pdf, &dir.join("briefing"));
     let gray = tempfile::tempdir().unwrap();
     tool(
         "pdftoppm",
@@ -105,16 +96,7 @@ fn printing_a_party_page_gives_a_clean_short_pdf() {
     ] {
         assert!(!text.contains(nav), "navigation text on paper: {nav}");
     }
-    tool(
-        "pdftoppm",
-        &[
-            "-png",
-            "-r",
-            "60",
-            pdf.to_str().unwrap(),
-            artifacts().join("party-openai").to_str().unwrap(),
-        ],
-    );
+    page_images(&pdf, &artifacts().join("party-openai"));
 }
 
 #[test]

@@ -285,16 +285,7 @@ fn pdf_of_a_few_pages_numbers_every_reference_and_indexes_it() {
         pages[0]
     );
     assert!(pages[8].contains("its appendix entry's page is in bold"));
-    tool(
-        "pdftoppm",
-        &[
-            "-r",
-            "60",
-            "-png",
-            pdf.to_str().unwrap(),
-            artifacts().join("pages").to_str().unwrap(),
-        ],
-    );
+    page_images(&pdf, &artifacts().join("pages"));
 }
 
 #[test]

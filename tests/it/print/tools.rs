@@ -65,6 +65,13 @@ pub fn tool(program: &str, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// Writes each page of `pdf` as a PNG at 60 dpi, named `prefix-N.png`,
+/// for people to look at.
+pub fn page_images(pdf: &Path, prefix: &Path) {
+    let (pdf, prefix) = (pdf.to_str().unwrap(), prefix.to_str().unwrap());
+    tool("pdftoppm", &["-png", "-r", "60", pdf, prefix]);
+}
+
 pub fn page_count(pdf: &Path) -> usize {
     let info = tool("pdfinfo", &[pdf.to_str().unwrap()]);
     info.lines()
