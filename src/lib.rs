@@ -68,6 +68,7 @@ pub use diagnostics::{Diagnostic, Files, Severity};
 use graph::{Graph, PageId, PageRefs};
 use model::{Briefing, Doc, Kind};
 use render::Renderer;
+use sink::{Collect, OutFile, Pieces, Sink, SinkError, SiteError};
 use theme::Theme;
 use timing::timed;
 
@@ -81,7 +82,7 @@ pub enum Error {
     #[error(transparent)]
     Render(#[from] render::RenderError),
     #[error(transparent)]
-    Site(#[from] sink::SiteError),
+    Site(#[from] SiteError),
     #[error(transparent)]
     Output(#[from] output::OutputError),
     #[error(transparent)]
@@ -121,7 +122,7 @@ impl Error {
         match self {
             Error::Theme(theme::ThemeError::Template(_))
             | Error::Render(_)
-            | Error::Site(sink::SiteError::Render(_))
+            | Error::Site(SiteError::Render(_))
             | Error::Links(_) => 1,
             _ => 2,
         }
@@ -285,8 +286,8 @@ pub fn check(
     root: &Path,
     options: &BuildOptions,
     cache: Option<&Cache>,
-) -> Result<(Compiled, Option<Vec<sink::OutFile>>), Error> {
-    let collect = sink::Collect::default();
+) -> Result<(Compiled, Option<Vec<OutFile>>), Error> {
+    let collect = Collect::default();
     let compiled = run(root, options, cache, &|_| {}, &collect)?;
     let files = (!compiled.failed(options.deny_warnings)).then(|| collect.into_files());
     Ok((compiled, files))
@@ -309,13 +310,13 @@ pub fn check_only(
 #[derive(Default)]
 struct Discard(std::sync::atomic::AtomicUsize);
 
-impl sink::Sink for Discard {
-    fn put(&self, _: sink::OutFile) -> Result<(), sink::SinkError> {
+impl Sink for Discard {
+    fn put(&self, _: OutFile) -> Result<(), SinkError> {
         self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Ok(())
     }
 
-    fn put_pieces(&self, _: &str, pieces: sink::Pieces) -> Result<(), sink::SiteError> {
+    fn put_pieces(&self, _: &str, pieces: Pieces) -> Result<(), SiteError> {
         for piece in pieces {
             piece?;
         }
@@ -334,7 +335,7 @@ pub fn run(
     options: &BuildOptions,
     cache: Option<&Cache>,
     progress: &dyn Fn(Stage),
-    sink: &dyn sink::Sink,
+    sink: &dyn Sink,
 ) -> Result<Compiled, Error> {
     progress(Stage::Compiling);
     let mut compiled = timed("compile", || compile(root, cache))?;
@@ -354,12 +355,12 @@ pub fn run(
     // Static files first: a rendered page of the same path is an error at
     // the static file (see `shadowed`), never a silent replacement.
     for (path, bytes) in &theme.statics {
-        let file = sink::OutFile {
+        let file = OutFile {
             path: path.clone(),
             bytes: bytes.clone().into(),
         };
         verifying.collector.add(path, &file.bytes);
-        sink.put(file).map_err(sink::SiteError::from)?;
+        sink.put(file).map_err(SiteError::from)?;
     }
     let base_url = briefing.config.base_url(options.base_url.as_deref());
     let renderer = timed("views", || {
@@ -381,7 +382,7 @@ pub fn run(
 /// A sink that shows every rendered file to the link check before passing
 /// it on, and notes every one with the path of a static file.
 struct Verifying<'a> {
-    inner: &'a dyn sink::Sink,
+    inner: &'a dyn Sink,
     collector: verify::Collector,
     statics: &'a std::collections::BTreeMap<String, Vec<u8>>,
     shadowed: std::sync::Mutex<std::collections::BTreeSet<String>>,
@@ -399,14 +400,14 @@ impl Verifying<'_> {
     }
 }
 
-impl sink::Sink for Verifying<'_> {
-    fn put(&self, file: sink::OutFile) -> Result<(), sink::SinkError> {
+impl Sink for Verifying<'_> {
+    fn put(&self, file: OutFile) -> Result<(), SinkError> {
         self.note(&file.path);
         self.collector.add(&file.path, &file.bytes);
         self.inner.put(file)
     }
 
-    fn put_pieces(&self, path: &str, pieces: sink::Pieces) -> Result<(), sink::SiteError> {
+    fn put_pieces(&self, path: &str, pieces: Pieces) -> Result<(), SiteError> {
         self.note(path);
         let mut page = self.collector.start(path);
         let mut seen = pieces.inspect(|piece| {
