@@ -11,7 +11,8 @@ use std::path::Path;
 use syn::visit::Visit;
 
 /// The names a file's paths take from the crate root: the first segment
-/// after `crate::`, or (for `lib.rs`) a module's name at the start of a path.
+/// after `crate::`, or (for `lib.rs`) a module's name at the start of a
+/// path of two segments or more (one segment alone is a local name).
 struct Named<'a> {
     modules: &'a BTreeSet<String>,
     at_root: bool,
@@ -24,7 +25,7 @@ impl Named<'_> {
             [first, second, ..] if first == "crate" => {
                 self.found.insert(second.clone());
             }
-            [first, ..] if self.at_root && self.modules.contains(first) => {
+            [first, _, ..] if self.at_root && self.modules.contains(first) => {
                 self.found.insert(first.clone());
             }
             _ => {}
