@@ -68,7 +68,7 @@ pub use diagnostics::{Diagnostic, Files, Severity};
 use graph::{Graph, PageId, PageRefs};
 use model::{Briefing, Doc, Kind};
 use render::Renderer;
-use sink::{Collect, OutFile, Pieces, Sink, SinkError, SiteError};
+use sink::{Collect, OutFile, Pieces, Sink, SiteError, WriteError};
 use theme::Theme;
 use timing::timed;
 
@@ -311,7 +311,7 @@ pub fn check_only(
 struct Discard(std::sync::atomic::AtomicUsize);
 
 impl Sink for Discard {
-    fn put(&self, _: OutFile) -> Result<(), SinkError> {
+    fn put(&self, _: OutFile) -> Result<(), WriteError> {
         self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Ok(())
     }
@@ -401,7 +401,7 @@ impl Verifying<'_> {
 }
 
 impl Sink for Verifying<'_> {
-    fn put(&self, file: OutFile) -> Result<(), SinkError> {
+    fn put(&self, file: OutFile) -> Result<(), WriteError> {
         self.note(&file.path);
         self.collector.add(&file.path, &file.bytes);
         self.inner.put(file)

@@ -16,7 +16,8 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use std::io::Write;
 
-use crate::sink::{OutFile, Pieces, Sink, SinkError, SiteError};
+pub use crate::sink::WriteError;
+use crate::sink::{OutFile, Pieces, Sink, SiteError};
 
 mod guard;
 pub use guard::{INPUTS, Overlap, check_target, overlap};
@@ -39,26 +40,9 @@ pub enum OutputError {
     Interrupted,
 }
 
-/// A failure to write the output file `rel`.
-fn failed(rel: &str) -> impl Fn(std::io::Error) -> SinkError + Copy + '_ {
-    move |source| SinkError {
-        path: rel.to_string(),
-        source,
-    }
-}
-
-/// A file or folder that could not be made or written where something is
-/// written: the output, the PDF, a new content file.
-#[derive(Debug, thiserror::Error)]
-#[error("cannot write {path}: {source}")]
-pub struct WriteError {
-    pub path: PathBuf,
-    pub source: std::io::Error,
-}
-
 /// The error for an I/O failure at `path`; `?` turns it into the error of
 /// whichever command failed.
-pub(crate) fn io(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + '_ {
+pub(crate) fn io(path: &Path) -> impl Fn(std::io::Error) -> WriteError + Copy + '_ {
     move |source| WriteError {
         path: path.to_path_buf(),
         source,
@@ -264,15 +248,15 @@ fn alive(pid: u32) -> bool {
 }
 
 impl Sink for Staging {
-    fn put(&self, file: OutFile) -> Result<(), SinkError> {
+    fn put(&self, file: OutFile) -> Result<(), WriteError> {
         let written = (self.create(&file.path)).and_then(|mut out| out.write_all(&file.bytes));
-        written.map_err(failed(&file.path))?;
+        written.map_err(io(Path::new(&file.path)))?;
         self.count(file.bytes.len());
         Ok(())
     }
 
     fn put_pieces(&self, rel: &str, pieces: Pieces) -> Result<(), SiteError> {
-        let fail = failed(rel);
+        let fail = io(Path::new(rel));
         let mut out = std::io::BufWriter::new(self.create(rel).map_err(fail)?);
         let mut bytes = 0;
         for piece in pieces {

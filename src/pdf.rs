@@ -164,7 +164,7 @@ pub fn pdf(
     let scratch = tempfile::Builder::new()
         .prefix("brief-pdf-")
         .tempdir()
-        .map_err(|e| PdfError::from(io(&std::env::temp_dir())(e)))?;
+        .map_err(io(&std::env::temp_dir()))?;
     let site = scratch.path().join("site");
     let (compiled, written) = crate::build(root, &site, build, &|_| {})?;
     // A build that stopped on diagnostics wrote nothing to print.
@@ -283,11 +283,16 @@ impl PrintJob<'_> {
         if status.success() && !log.contains("Page load failed") && written {
             return Ok(());
         }
-        let unwritten = (!written).then_some(" without writing a PDF");
+        let unwritten = if written {
+            ""
+        } else {
+            " without writing a PDF"
+        };
         let last = (log.lines().rev())
             .find(|l| !l.trim().is_empty() && !l.contains("dbus"))
-            .map(|l| format!("; its last message: {}", l.trim()));
-        let (unwritten, last) = (unwritten.unwrap_or_default(), last.unwrap_or_default());
+            .map_or(String::new(), |l| {
+                format!("; its last message: {}", l.trim())
+            });
         Err(failed(format!("{status}{unwritten}{last}")))
     }
 }

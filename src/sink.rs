@@ -21,7 +21,7 @@ pub type Bytes = Arc<Vec<u8>>;
 /// or nowhere. Rendering never holds the whole site itself, so a build's
 /// memory does not grow with the size of its output.
 pub trait Sink: Sync {
-    fn put(&self, file: OutFile) -> Result<(), SinkError>;
+    fn put(&self, file: OutFile) -> Result<(), WriteError>;
 
     /// Takes a file too large to hold whole (`print.html`, `graph.json` of a
     /// large briefing), a piece at a time as `pieces` makes them; each piece
@@ -43,11 +43,12 @@ pub trait Sink: Sync {
 /// piece `brief serve` kept from the last build comes as the same bytes.
 pub type Pieces<'a> = &'a mut dyn Iterator<Item = Result<Bytes, SiteError>>;
 
-/// A sink could not take a file.
+/// A file or folder that could not be made or written where something is
+/// written: a sink's file, the output, the PDF, a new content file.
 #[derive(Debug, thiserror::Error)]
 #[error("cannot write {path}: {source}")]
-pub struct SinkError {
-    pub path: String,
+pub struct WriteError {
+    pub path: std::path::PathBuf,
     pub source: std::io::Error,
 }
 
@@ -56,7 +57,7 @@ pub enum SiteError {
     #[error(transparent)]
     Render(#[from] RenderError),
     #[error(transparent)]
-    Sink(#[from] SinkError),
+    Sink(#[from] WriteError),
 }
 
 /// Keeps every file in memory, for `brief serve` and tests.
@@ -73,7 +74,7 @@ impl Collect {
 }
 
 impl Sink for Collect {
-    fn put(&self, file: OutFile) -> Result<(), SinkError> {
+    fn put(&self, file: OutFile) -> Result<(), WriteError> {
         lock(&self.0).push(file);
         Ok(())
     }
