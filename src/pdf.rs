@@ -283,16 +283,11 @@ impl PrintJob<'_> {
         if status.success() && !log.contains("Page load failed") && written {
             return Ok(());
         }
-        let unwritten = if written {
-            ""
-        } else {
-            " without writing a PDF"
-        };
+        let unwritten = (!written).then_some(" without writing a PDF");
         let last = (log.lines().rev())
             .find(|l| !l.trim().is_empty() && !l.contains("dbus"))
-            .map_or(String::new(), |l| {
-                format!("; its last message: {}", l.trim())
-            });
+            .map(|l| format!("; its last message: {}", l.trim()));
+        let (unwritten, last) = (unwritten.unwrap_or_default(), last.unwrap_or_default());
         Err(failed(format!("{status}{unwritten}{last}")))
     }
 }

@@ -71,19 +71,16 @@ where
     }
 }
 
-/// Reads one request from `stream`, answers it and closes the connection.
-fn connection(mut stream: TcpStream, answer: &dyn Fn(&Request) -> Reply) {
-    if stream.set_write_timeout(Some(WRITE_TIMEOUT)).is_err() {
-        return;
-    }
-    let Some(head) = read_head(&mut stream) else {
-        return;
-    };
+/// Reads one request from `stream`, answers it and closes the connection;
+/// None when the client went away or was too slow.
+fn connection(mut stream: TcpStream, answer: &dyn Fn(&Request) -> Reply) -> Option<()> {
+    stream.set_write_timeout(Some(WRITE_TIMEOUT)).ok()?;
+    let head = read_head(&mut stream)?;
     let (reply, head_only) = match parse(&head) {
         Some(request) => (answer(&request), request.method == "HEAD"),
         None => (plain(400, "a malformed request"), false),
     };
-    let _ = stream.write_all(&reply.to_bytes(head_only));
+    stream.write_all(&reply.to_bytes(head_only)).ok()
 }
 
 /// The request head, up to its blank line; None when the client does not
