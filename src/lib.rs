@@ -390,12 +390,8 @@ struct Verifying<'a> {
 
 impl Verifying<'_> {
     fn note(&self, path: &str) {
-        // A poisoned lock means a thread panicked, which fails the build
-        // anyway; the note is then not needed.
-        if self.statics.contains_key(path)
-            && let Ok(mut shadowed) = self.shadowed.lock()
-        {
-            shadowed.insert(path.to_string());
+        if self.statics.contains_key(path) {
+            sync::lock(&self.shadowed).insert(path.to_string());
         }
     }
 }
@@ -433,9 +429,8 @@ fn shadowed(compiled: &mut Compiled, twice: std::collections::BTreeSet<String>) 
         let message = format!("static file `static/{path}` has the path of a page brief writes");
         let help = format!("rename or move it: the page `{path}` would replace it in the output");
         let error = Diagnostic::error("shadowed-page", file, 0..0, message);
-        compiled
-            .diagnostics
-            .push(error.with_label("this file").with_help(help));
+        let error = error.with_label("this file").with_help(help);
+        compiled.diagnostics.push(error);
     }
 }
 

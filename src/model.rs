@@ -28,13 +28,8 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 5] = [
-        Kind::Section,
-        Kind::Party,
-        Kind::Clause,
-        Kind::Quote,
-        Kind::Event,
-    ];
+    #[rustfmt::skip]
+    pub const ALL: [Kind; 5] = [Kind::Section, Kind::Party, Kind::Clause, Kind::Quote, Kind::Event];
 
     // The tables below list the kinds in the order they are declared, which
     // is `self as usize`.
@@ -108,23 +103,21 @@ pub enum PartyKind {
 }
 
 impl PartyKind {
+    #[rustfmt::skip]
     pub const ALL: [PartyKind; 5] = [
-        PartyKind::Company,
-        PartyKind::Person,
-        PartyKind::Government,
-        PartyKind::Organisation,
+        PartyKind::Company, PartyKind::Person, PartyKind::Government, PartyKind::Organisation,
         PartyKind::Product,
     ];
 
     /// The heading of a list of parties of this kind.
     pub fn plural(self) -> &'static str {
-        match self {
-            PartyKind::Company => "Companies",
-            PartyKind::Person => "People",
-            PartyKind::Government => "Governments",
-            PartyKind::Organisation => "Organisations",
-            PartyKind::Product => "Products",
-        }
+        [
+            "Companies",
+            "People",
+            "Governments",
+            "Organisations",
+            "Products",
+        ][self as usize]
     }
 }
 

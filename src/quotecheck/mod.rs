@@ -201,8 +201,7 @@ fn check_prose(
     // front-matter text, whose words are placed in its value.
     let mut prose = vec![(None, formats::markdown(body, doc.body_start))];
     for (name, value) in key.map(|k| prose_keys(briefing, k)).unwrap_or_default() {
-        let Some(value) = value else { continue };
-        prose.push((Some((name, value)), words::words(value, 0)));
+        prose.extend(value.map(|value| (Some((name, value)), words::words(value, 0))));
     }
     let mut diagnostics = Vec::new();
     for source in texts.values() {
