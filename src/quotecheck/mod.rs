@@ -272,7 +272,7 @@ impl ValueSpan {
         let text = files.text(doc.file);
         let whole = frontmatter::split(doc.file, text)
             .ok()
-            .and_then(|split| frontmatter::value_spans(text, &split).remove(key))
+            .and_then(|split| frontmatter::value_span(text, &split, key))
             .unwrap_or(doc.meta_start..doc.meta_start);
         let raw = text.get(whole.clone()).unwrap_or_default();
         let content = ["\"\"\"", "'''", "\"", "'"].into_iter().find_map(|quote| {
