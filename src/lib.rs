@@ -459,18 +459,15 @@ fn locate_misses(
     .into())
 }
 
-/// What a build did: its diagnostics, and what it wrote (None when it
-/// stopped on diagnostics and wrote nothing).
-pub type Built = (Compiled, Option<output::Written>);
-
 /// Checks, renders, verifies and writes the site at `root` into `out`,
-/// announcing each stage to `progress`.
+/// announcing each stage to `progress`. Returns the diagnostics, and what
+/// was written (None when the build stopped on diagnostics and wrote nothing).
 pub fn build(
     root: &Path,
     out: &Path,
     options: &BuildOptions,
     progress: &dyn Fn(Stage),
-) -> Result<Built, Error> {
+) -> Result<(Compiled, Option<output::Written>), Error> {
     // Checked before anything is made: a mistyped --root must not become a
     // folder, and a site without content/ must not replace the output with
     // an empty one.
