@@ -111,13 +111,13 @@ impl PartyKind {
 
     /// The heading of a list of parties of this kind.
     pub fn plural(self) -> &'static str {
-        [
-            "Companies",
-            "People",
-            "Governments",
-            "Organisations",
-            "Products",
-        ][self as usize]
+        match self {
+            PartyKind::Company => "Companies",
+            PartyKind::Person => "People",
+            PartyKind::Government => "Governments",
+            PartyKind::Organisation => "Organisations",
+            PartyKind::Product => "Products",
+        }
     }
 }
 
