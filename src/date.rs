@@ -49,24 +49,22 @@ impl Date {
             let all = part.len() == len && part.bytes().all(|b| b.is_ascii_digit());
             all.then(|| part.parse().ok()).flatten()
         }
-        let mut parts = s.split('-');
-        let (year, month, rest) = (parts.next(), parts.next(), parts.next());
-        let Some(year) = year.and_then(|y| digits(y, 4)) else {
-            return Err(String::new());
-        };
-        let month = match (month.map(|m| digits(m, 2)), rest) {
-            (None, _) => None,
-            (Some(Some(month @ 1..=12)), None) => Some(month),
-            (Some(Some(_)), None) => return Err("months run from 01 to 12".to_string()),
-            // A whole day in quotes is the likeliest slip of all.
-            (Some(_), Some(_)) if s.parse().is_ok_and(|dt| Date::from_toml(&dt).is_ok()) => {
-                return Err(format!("a full date is written without quotes: {s}"));
-            }
-            _ => return Err(String::new()),
-        };
         // The string forms never name a day.
         let day = None;
-        Ok(Date { year, month, day })
+        let date = |year, month| Ok(Date { year, month, day });
+        match s.split('-').collect::<Vec<_>>()[..] {
+            [year] => digits(year, 4).map_or(Err(String::new()), |year| date(year, None)),
+            [year, month] => match (digits(year, 4), digits(month, 2)) {
+                (Some(year), Some(month @ 1..=12)) => date(year, Some(month)),
+                (Some(_), Some(_)) => Err("months run from 01 to 12".to_string()),
+                _ => Err(String::new()),
+            },
+            // A whole day in quotes is the likeliest slip of all.
+            _ if s.parse().is_ok_and(|dt| Date::from_toml(&dt).is_ok()) => {
+                Err(format!("a full date is written without quotes: {s}"))
+            }
+            _ => Err(String::new()),
+        }
     }
 
     /// Reads a TOML date. A time of day or an offset is more than a date says,

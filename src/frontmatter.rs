@@ -84,18 +84,17 @@ pub fn parse<T: DeserializeOwned>(
     })
 }
 
-/// Where the value of each top-level key of the front matter lies in `text`.
-/// Typed front matter keeps no spans for plain text; this reads the block
-/// again for them, so only a file with something to report pays for it.
-pub fn value_spans(text: &str, split: &Split) -> BTreeMap<String, Range<usize>> {
+/// Where the value of the top-level key `key` of the front matter lies in
+/// `text`, if the key is there. Typed front matter keeps no spans for plain
+/// text; this reads the block again for it, so only a file with something
+/// to report pays for it.
+pub fn value_span(text: &str, split: &Split, key: &str) -> Option<Range<usize>> {
     let range = split.toml.clone().unwrap_or(0..0);
     let source = text.get(range.clone()).unwrap_or_default();
-    let table: BTreeMap<String, toml::Spanned<toml::Value>> =
+    let mut table: BTreeMap<String, toml::Spanned<toml::Value>> =
         toml::from_str(source).unwrap_or_default();
-    let shift = |span: Range<usize>| range.start + span.start..range.start + span.end;
-    (table.into_iter())
-        .map(|(key, value)| (key, shift(value.span())))
-        .collect()
+    let span = table.remove(key)?.span();
+    Some(range.start + span.start..range.start + span.end)
 }
 
 /// Turns one of toml/serde's messages into a diagnostic with a plain message and,

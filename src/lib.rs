@@ -320,8 +320,7 @@ impl Sink for Discard {
         for piece in pieces {
             piece?;
         }
-        self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        Ok(())
+        Ok(self.put(OutFile::default())?)
     }
 }
 
@@ -390,12 +389,8 @@ struct Verifying<'a> {
 
 impl Verifying<'_> {
     fn note(&self, path: &str) {
-        // A poisoned lock means a thread panicked, which fails the build
-        // anyway; the note is then not needed.
-        if self.statics.contains_key(path)
-            && let Ok(mut shadowed) = self.shadowed.lock()
-        {
-            shadowed.insert(path.to_string());
+        if self.statics.contains_key(path) {
+            sync::lock(&self.shadowed).insert(path.to_string());
         }
     }
 }
@@ -433,9 +428,8 @@ fn shadowed(compiled: &mut Compiled, twice: std::collections::BTreeSet<String>) 
         let message = format!("static file `static/{path}` has the path of a page brief writes");
         let help = format!("rename or move it: the page `{path}` would replace it in the output");
         let error = Diagnostic::error("shadowed-page", file, 0..0, message);
-        compiled
-            .diagnostics
-            .push(error.with_label("this file").with_help(help));
+        let error = error.with_label("this file").with_help(help);
+        compiled.diagnostics.push(error);
     }
 }
 
@@ -465,18 +459,15 @@ fn locate_misses(
     .into())
 }
 
-/// What a build did: its diagnostics, and what it wrote (None when it
-/// stopped on diagnostics and wrote nothing).
-pub type Built = (Compiled, Option<output::Written>);
-
 /// Checks, renders, verifies and writes the site at `root` into `out`,
-/// announcing each stage to `progress`.
+/// announcing each stage to `progress`. Returns the diagnostics, and what
+/// was written (None when the build stopped on diagnostics and wrote nothing).
 pub fn build(
     root: &Path,
     out: &Path,
     options: &BuildOptions,
     progress: &dyn Fn(Stage),
-) -> Result<Built, Error> {
+) -> Result<(Compiled, Option<output::Written>), Error> {
     // Checked before anything is made: a mistyped --root must not become a
     // folder, and a site without content/ must not replace the output with
     // an empty one.

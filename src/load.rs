@@ -305,9 +305,9 @@ impl Fill<'_> {
     /// An error at the value of `key`, or at the front matter's opening
     /// when it has none.
     fn error(&self, code: &'static str, key: &str, message: String) -> Diagnostic {
-        let spans = frontmatter::value_spans(self.text, self.split);
-        let span = spans.get(key).unwrap_or(&self.split.opening);
-        Diagnostic::error(code, self.file, span.clone(), message)
+        let span = frontmatter::value_span(self.text, self.split, key);
+        let span = span.unwrap_or_else(|| self.split.opening.clone());
+        Diagnostic::error(code, self.file, span, message)
     }
 }
 

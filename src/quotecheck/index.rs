@@ -222,15 +222,14 @@ impl SourceText {
         let cut = if start > 0 { "…" } else { "" };
         let mut out = format!("closest passage, {shown}:{line} (paragraph {paragraph}): “{cut}");
         for at in start..end {
-            if at > start && self.format == Format::Html {
+            if at > start {
                 // Between words of HTML lie tags: words and spaces only.
-                out.push(' ');
-            } else if at > start {
-                let between = (self.text)
-                    .get(self.words[at - 1].end..self.words[at].start)
-                    .unwrap_or(" ");
+                let between = match self.format {
+                    Format::Html => None,
+                    _ => self.text.get(self.words[at - 1].end..self.words[at].start),
+                };
                 // Each run of whitespace as one space.
-                for c in between.chars() {
+                for c in between.unwrap_or(" ").chars() {
                     match c.is_whitespace() {
                         false => out.push(c),
                         true if !out.ends_with(' ') => out.push(' '),

@@ -201,8 +201,7 @@ fn check_prose(
     // front-matter text, whose words are placed in its value.
     let mut prose = vec![(None, formats::markdown(body, doc.body_start))];
     for (name, value) in key.map(|k| prose_keys(briefing, k)).unwrap_or_default() {
-        let Some(value) = value else { continue };
-        prose.push((Some((name, value)), words::words(value, 0)));
+        prose.extend(value.map(|value| (Some((name, value)), words::words(value, 0))));
     }
     let mut diagnostics = Vec::new();
     for source in texts.values() {
@@ -273,7 +272,7 @@ impl ValueSpan {
         let text = files.text(doc.file);
         let whole = frontmatter::split(doc.file, text)
             .ok()
-            .and_then(|split| frontmatter::value_spans(text, &split).remove(key))
+            .and_then(|split| frontmatter::value_span(text, &split, key))
             .unwrap_or(doc.meta_start..doc.meta_start);
         let raw = text.get(whole.clone()).unwrap_or_default();
         let content = ["\"\"\"", "'''", "\"", "'"].into_iter().find_map(|quote| {
