@@ -320,7 +320,8 @@ impl Sink for Discard {
         for piece in pieces {
             piece?;
         }
-        Ok(self.put(OutFile::default())?)
+        self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
     }
 }
 

@@ -28,8 +28,13 @@ pub enum Kind {
 }
 
 impl Kind {
-    #[rustfmt::skip]
-    pub const ALL: [Kind; 5] = [Kind::Section, Kind::Party, Kind::Clause, Kind::Quote, Kind::Event];
+    pub const ALL: [Kind; 5] = [
+        Kind::Section,
+        Kind::Party,
+        Kind::Clause,
+        Kind::Quote,
+        Kind::Event,
+    ];
 
     // The tables below list the kinds in the order they are declared, which
     // is `self as usize`.
@@ -103,9 +108,11 @@ pub enum PartyKind {
 }
 
 impl PartyKind {
-    #[rustfmt::skip]
     pub const ALL: [PartyKind; 5] = [
-        PartyKind::Company, PartyKind::Person, PartyKind::Government, PartyKind::Organisation,
+        PartyKind::Company,
+        PartyKind::Person,
+        PartyKind::Government,
+        PartyKind::Organisation,
         PartyKind::Product,
     ];
 
