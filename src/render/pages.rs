@@ -331,12 +331,12 @@ fn related(
                 (Kind::Quote, "Quotes"),
                 (Kind::Event, "Events"),
             ];
-            let referenced = |(kind, title)| {
+            let group = |(kind, title)| {
                 let ids = referenced.iter().filter(move |(k, _)| *k == kind);
                 let keys = ids.filter_map(|(_, id)| r.briefing.lookup(kind, id));
                 (format!("{title} in this section"), keys.collect())
             };
-            titles.into_iter().map(referenced).collect()
+            titles.into_iter().map(group).collect()
         }
     }
 }
