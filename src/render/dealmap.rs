@@ -305,10 +305,8 @@ fn place(r: &Renderer, arranged: &Arrangement) -> Placed {
     let right_x = party_x + PARTY_W + GAP;
     let mut party_column = Vec::new();
     for (n, g) in groups.iter().enumerate() {
-        party_column.push((
-            if n == 0 { 0.0 } else { GROUP_GAP },
-            Stacked::Box(g[0], 0.0),
-        ));
+        let gap = if n == 0 { 0.0 } else { GROUP_GAP };
+        party_column.push((gap, Stacked::Box(g[0], 0.0)));
         for &m in &g[1..] {
             party_column.push((ROW_GAP / 2.0, Stacked::Box(m, INDENT)));
         }

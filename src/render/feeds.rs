@@ -158,13 +158,11 @@ pub fn sitemap(r: &Renderer) -> OutFile {
     }
 }
 
+/// `s` as XML text: HTML's escapes, and `'` too.
 fn xml_escape(s: &str) -> String {
-    // `&` first, so the other escapes are not escaped again.
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&apos;")
+    let mut escaped = String::with_capacity(s.len());
+    let _ = pulldown_cmark_escape::escape_html(&mut escaped, s);
+    escaped.replace('\'', "&apos;")
 }
 
 /// One entry of the search index: `{"k": kind, "t": title or name, "a":

@@ -20,6 +20,7 @@ mod targets;
 mod timeline;
 pub mod views;
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::sync::{Arc, OnceLock};
 
@@ -110,23 +111,19 @@ impl<'a> Renderer<'a> {
             key: view.key.as_str().into(),
             href: view.href.as_str().into(),
             name: view.name.as_str().into(),
-            label: view.label.as_deref().map(std::borrow::Cow::Borrowed),
+            label: view.label.as_deref().map(Cow::Borrowed),
         }
     }
 
     /// The card of `key` as `card.html` renders it on a page `root` away
     /// from the site root, or in print.
     pub fn card(&self, key: EntityKey, root: &str, mode: LinkMode) -> Result<String, RenderError> {
-        let print;
         let entity = match mode {
-            LinkMode::Site => self.view(key),
-            LinkMode::Print => {
-                print = self.print_view(key);
-                &print
-            }
+            LinkMode::Site => Cow::Borrowed(self.view(key)),
+            LinkMode::Print => Cow::Owned(self.print_view(key)),
         };
         let context = CardContext {
-            entity,
+            entity: &entity,
             root,
             anchor: "",
         };

@@ -37,20 +37,15 @@ pub fn all(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
     let mut jobs = vec![SitePage::Front, SitePage::Timeline, SitePage::NotFound];
     let indexes = Kind::ALL.into_iter().filter(|k| k.has_index());
     jobs.extend(indexes.map(SitePage::Index));
-    jobs.par_iter().try_for_each(|job| {
-        let file = match *job {
-            SitePage::Front => {
-                let lede = r.briefing.front.map(|doc| r.body(doc));
-                r.kept("index.html", &lede, || front(r))
-            }
+    jobs.par_iter().try_for_each(|&job| {
+        let lede = r.briefing.front.map(|doc| r.body(doc));
+        let file = match job {
+            SitePage::Front => r.kept("index.html", &lede, || front(r)),
             SitePage::Index(kind) => r.kept(&format!("{}/index.html", kind.dir()), &(), || {
                 index(r, kind)
             }),
             SitePage::Timeline => r.kept("timeline.html", &(), || timeline(r)),
-            SitePage::NotFound => r.kept("404.html", &(), || {
-                let meta = meta::listing(r, "Page not found", "404.html", false);
-                page(r, "404.html", "404.html", "Page not found", meta, ())
-            }),
+            SitePage::NotFound => r.kept("404.html", &(), || not_found(r)),
         }?;
         Ok(sink.put(file)?)
     })
@@ -72,13 +67,7 @@ pub(super) fn entity_file(
     key: EntityKey,
     body: impl FnOnce() -> Result<Arc<Rendered>, RenderError>,
 ) -> Result<OutFile, RenderError> {
-    let make = || {
-        let body = body()?;
-        match key.kind {
-            Kind::Section => section(r, key, &body),
-            _ => entity(r, key, &body),
-        }
-    };
+    let make = || entity(r, key, &*body()?);
     if r.cache.is_none() {
         return make();
     }
@@ -172,6 +161,12 @@ fn front(r: &Renderer) -> Result<OutFile, RenderError> {
     self::page(r, "index.html", "index.html", title, meta, page)
 }
 
+fn not_found(r: &Renderer) -> Result<OutFile, RenderError> {
+    let (title, path) = ("Page not found", "404.html");
+    let meta = meta::listing(r, title, path, false);
+    self::page(r, path, path, title, meta, ())
+}
+
 #[derive(Serialize)]
 struct TimelinePage {
     timeline: Option<TimelineView>,
@@ -191,71 +186,51 @@ fn numbered<'a>(r: &'a Renderer, kind: Kind) -> Vec<&'a EntityView> {
     r.graph.numbered(kind).iter().map(|&k| r.view(k)).collect()
 }
 
-#[derive(Serialize)]
-struct SectionPage<'a> {
-    section: &'a EntityView,
-    html: &'a str,
-    headings: &'a [Heading],
-    neighbours: Neighbours<'a>,
-    related: Vec<Group<LinkView<'a>>>,
-    mentioned_in: Vec<MentionGroup<'a>>,
-}
-
-fn section(r: &Renderer, key: EntityKey, rendered: &Rendered) -> Result<OutFile, RenderError> {
-    let view = r.view(key);
-    let neighbour = |index| r.link(EntityKey { index, ..key });
-    let neighbours = Neighbours {
-        previous: key.index.checked_sub(1).map(neighbour),
-        next: (key.index + 1 < r.briefing.sections.len()).then(|| neighbour(key.index + 1)),
-    };
-    let related = [
-        (Kind::Party, "Parties"),
-        (Kind::Clause, "Clauses"),
-        (Kind::Quote, "Quotes"),
-        (Kind::Event, "Events"),
-    ]
-    .map(|(kind, title)| {
-        let referenced = rendered.referenced.iter().filter(|(k, _)| *k == kind);
-        let keys = referenced.filter_map(|(_, id)| r.briefing.lookup(kind, id));
-        (format!("{title} in this section"), keys.collect())
-    });
-    let page = SectionPage {
-        section: view,
-        html: &rendered.html,
-        headings: &rendered.headings,
-        neighbours,
-        related: related_groups(r, related),
-        mentioned_in: mentioned_in(r, key),
-    };
-    let meta = meta::entity(r, key, &rendered.referenced);
-    self::page(r, "section.html", &view.href, &view.name, meta, page)
-}
-
+/// An entity's page: its view and body, its mentions elsewhere and its
+/// related lists; a section's headings and neighbours, a party's own deal
+/// map (its clauses and the parties they bind).
+#[serde_with::skip_serializing_none]
 #[derive(Serialize)]
 struct EntityPage<'a> {
-    entity: &'a EntityView,
+    /// The entity's view: `section.html` names a section's `section`.
+    section: Option<&'a EntityView>,
+    entity: Option<&'a EntityView>,
     html: &'a str,
     mentioned_in: Vec<MentionGroup<'a>>,
     related: Vec<Group<LinkView<'a>>>,
-    /// A party's own deal map: its clauses and the parties they bind.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    headings: Option<&'a [Heading]>,
+    neighbours: Option<Neighbours<'a>>,
     map: Option<DealMap>,
 }
 
 fn entity(r: &Renderer, key: EntityKey, rendered: &Rendered) -> Result<OutFile, RenderError> {
     let view = r.view(key);
+    let section = key.kind == Kind::Section;
     let page = EntityPage {
-        entity: view,
+        section: section.then_some(view),
+        entity: (!section).then_some(view),
         html: &rendered.html,
         mentioned_in: mentioned_in(r, key),
-        related: related_groups(r, related(r, key)),
+        related: related_groups(r, related(r, key, &rendered.referenced)),
+        headings: section.then_some(&rendered.headings),
+        neighbours: section.then(|| neighbours(r, key)),
         map: (key.kind == Kind::Party)
             .then(|| dealmap::party(r, key.index, LinkMode::Site))
             .flatten(),
     };
+    // `section.html`, `party.html`, and so on.
     let template = format!("{}.html", key.kind.as_str());
     let meta = meta::entity(r, key, &rendered.referenced);
     self::page(r, &template, &view.href, &view.name, meta, page)
+}
+
+/// The sections before and after section `key`.
+fn neighbours<'a>(r: &'a Renderer, key: EntityKey) -> Neighbours<'a> {
+    let neighbour = |index| r.link(EntityKey { index, ..key });
+    Neighbours {
+        previous: key.index.checked_sub(1).map(neighbour),
+        next: (key.index + 1 < r.briefing.sections.len()).then(|| neighbour(key.index + 1)),
+    }
 }
 
 /// "Mentioned in": the entity's mentions on other pages, grouped by page in
@@ -288,8 +263,13 @@ fn mentioned_in<'a>(r: &'a Renderer, key: EntityKey) -> Vec<MentionGroup<'a>> {
         .collect()
 }
 
-/// The related lists of entity `key`'s page, each with its title.
-fn related(r: &Renderer, key: EntityKey) -> Vec<(String, Vec<EntityKey>)> {
+/// The related lists of entity `key`'s page, each with its title; a
+/// section's are the entities its body refers to, `referenced`.
+fn related(
+    r: &Renderer,
+    key: EntityKey,
+    referenced: &[(Kind, String)],
+) -> Vec<(String, Vec<EntityKey>)> {
     fn of<'i>(kind: Kind, items: impl IntoIterator<Item = &'i usize>) -> Vec<EntityKey> {
         let items = items.into_iter();
         items.map(|&index| EntityKey { kind, index }).collect()
@@ -344,7 +324,20 @@ fn related(r: &Renderer, key: EntityKey) -> Vec<(String, Vec<EntityKey>)> {
                 ("Clauses".into(), of(Kind::Clause, clauses)),
             ]
         }
-        Kind::Section => Vec::new(),
+        Kind::Section => {
+            let titles = [
+                (Kind::Party, "Parties"),
+                (Kind::Clause, "Clauses"),
+                (Kind::Quote, "Quotes"),
+                (Kind::Event, "Events"),
+            ];
+            let group = |(kind, title)| {
+                let ids = referenced.iter().filter(move |(k, _)| *k == kind);
+                let keys = ids.filter_map(|(_, id)| r.briefing.lookup(kind, id));
+                (format!("{title} in this section"), keys.collect())
+            };
+            titles.into_iter().map(group).collect()
+        }
     }
 }
 

@@ -117,16 +117,11 @@ pub fn page(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
     placed_once(&plan, entries.len())?;
     // A batch at a time, rendered in parallel: the page's text and its
     // entries alternate, so a batch holds about BATCH entries.
-    let mut plan = plan.into_iter();
-    let batches = std::iter::from_fn(|| {
-        let batch: Vec<Piece> = plan.by_ref().take(2 * BATCH).collect();
-        (!batch.is_empty()).then_some(batch)
-    });
-    let mut next = batches.flat_map(|batch| {
-        (batch.into_par_iter())
+    let mut next = plan.chunks(2 * BATCH).flat_map(|batch| {
+        (batch.par_iter())
             .map(|piece| match piece {
-                Piece::Text(range) => Ok(Arc::new(skeleton.as_bytes()[range].to_vec())),
-                Piece::Entry(n) => entry(r, sink, entries[n]),
+                Piece::Text(range) => Ok(Arc::new(skeleton.as_bytes()[range.clone()].to_vec())),
+                Piece::Entry(n) => entry(r, sink, entries[*n]),
             })
             .collect::<Vec<_>>()
     });
