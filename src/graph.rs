@@ -129,7 +129,7 @@ impl Graph {
         // Where each reference stands is only for the warnings: they are
         // made from the scans, rather than kept with each of hundreds of
         // thousands of mentions for the build.
-        let of_page = |page: &PageRefs| placement_warnings(briefing, &relations, page);
+        let of_page = |page| placement_warnings(briefing, &relations, page);
         let mut warnings: Vec<Diagnostic> = (pages.par_iter()).flat_map_iter(of_page).collect();
         let mut graph = Graph {
             relations,
@@ -246,16 +246,15 @@ impl Graph {
 
 /// The warnings about where a page's references stand: entities whose own
 /// page references them, and quotes referenced where their speaker is not
-/// named nearby.
-fn placement_warnings(
-    briefing: &Briefing,
-    relations: &Relations,
-    page: &PageRefs,
-) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
+/// named nearby. A reference gets one warning at most.
+fn placement_warnings<'a>(
+    briefing: &'a Briefing,
+    relations: &'a Relations,
+    page: &'a PageRefs,
+) -> impl Iterator<Item = Diagnostic> + 'a {
     let bound = || (page.refs.iter().zip(&page.bound)).filter_map(|(r, key)| Some((r, (*key)?)));
     let (file, start) = (page.doc.file, page.doc.body_start);
-    for (r, key) in bound() {
+    bound().filter_map(move |(r, key)| {
         let span = r.span.start + start..r.span.end + start;
         // A reference from an entity's own body to itself: on its page it
         // is a link that goes nowhere, and it counts for nothing in
@@ -267,13 +266,10 @@ fn placement_warnings(
             let help = "write the name as plain text: the page is already about it";
             let label = "a link to the page it is on";
             let warning = Diagnostic::warning("self-reference", file, span, message);
-            out.push(warning.with_label(label).with_help(help));
-            continue;
+            return Some(warning.with_label(label).with_help(help));
         }
-        let speaker = relations.quote_speaker.get(key.index);
-        let Some(&Some(index)) = speaker.filter(|_| key.kind == Kind::Quote) else {
-            continue;
-        };
+        let speaker = relations.quote_speaker.get(key.index).copied().flatten();
+        let index = speaker.filter(|_| key.kind == Kind::Quote)?;
         let kind = Kind::Party;
         let speaker = EntityKey { kind, index };
         // On the speaker's own page, the page names the speaker.
@@ -281,7 +277,7 @@ fn placement_warnings(
             || bound().any(|(other, key)| {
                 key == speaker && (other.block == r.block || other.block + 1 == r.block)
             });
-        if !nearby {
+        (!nearby).then(|| {
             let quote = briefing.id(key);
             let message = format!("the speaker of quote `{quote}` is not named nearby");
             let help = format!(
@@ -289,10 +285,9 @@ fn placement_warnings(
                 briefing.key_string(speaker)
             );
             let warning = Diagnostic::warning("speaker-not-linked", file, span, message);
-            out.push(warning.with_label("quote referenced here").with_help(help));
-        }
-    }
-    out
+            warning.with_label("quote referenced here").with_help(help)
+        })
+    })
 }
 
 /// For each of `len` targets, the positions of the lists in `lists` that
