@@ -5,8 +5,9 @@
 //! The graph is built once from plain values and read by every renderer. It does
 //! no I/O and renders nothing.
 
+use indexmap::{IndexSet, set::Slice};
 use rayon::prelude::*;
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxBuildHasher, FxHashMap as HashMap};
 use std::fmt::Write as _;
 use std::ops::Range;
 
@@ -99,11 +100,9 @@ pub struct Graph {
     by_page: HashMap<PageId, Range<usize>>,
     /// Each page's [`PageRefs::digests`], when there is a cache.
     digests: HashMap<PageId, PageDigests>,
-    /// Each entity's label number, by kind and index; 0 for one never
-    /// numbered (every section).
-    labels: [Vec<usize>; 5],
-    /// Entities of each numbered kind in label order, by kind.
-    numbered: [Vec<EntityKey>; 5],
+    /// Entities of each numbered kind in label order, by kind: an entity's
+    /// label is its place in the set, from 1.
+    numbered: [IndexSet<EntityKey, FxBuildHasher>; 5],
     /// The relations read the other way, by party or clause index: the
     /// clauses binding a party, the quotes by a party and about it, the
     /// parties affiliated with it, the events it took part in, and the
@@ -164,18 +163,13 @@ impl Graph {
         (graph, warnings)
     }
 
+    /// Numbers the parties, clauses, quotes and events of each kind in the
+    /// order of their first mention, then those never mentioned.
     fn number(&mut self, briefing: &Briefing) {
-        self.labels = Kind::ALL.map(|kind| vec![0; briefing.len(kind)]);
         let mentioned = self.mentions.iter().map(|m| m.entity);
         let numbered = mentioned.chain(briefing.keys());
         for key in numbered.filter(|k| k.kind.label_letter().is_some()) {
-            let slot = key.kind as usize;
-            if let Some(label) = self.labels[slot].get_mut(key.index)
-                && *label == 0
-            {
-                self.numbered[slot].push(key);
-                *label = self.numbered[slot].len();
-            }
+            self.numbered[key.kind as usize].insert(key);
         }
     }
 
@@ -215,13 +209,13 @@ impl Graph {
     /// The print label, `P2`, of a party, clause, quote or event.
     pub fn label(&self, key: EntityKey) -> Option<String> {
         let letter = key.kind.label_letter()?;
-        let n = *self.labels[key.kind as usize].get(key.index)?;
-        (n > 0).then(|| format!("{letter}{n}"))
+        let n = self.numbered[key.kind as usize].get_index_of(&key)? + 1;
+        Some(format!("{letter}{n}"))
     }
 
     /// Parties, clauses, quotes or events in label order.
-    pub fn numbered(&self, kind: Kind) -> &[EntityKey] {
-        &self.numbered[kind as usize]
+    pub fn numbered(&self, kind: Kind) -> &Slice<EntityKey> {
+        self.numbered[kind as usize].as_slice()
     }
 
     /// Parties, clauses, quotes and events that no other page references.
@@ -367,7 +361,7 @@ mod tests {
         assert_eq!(graph.label(party(&c, "b")).as_deref(), Some("P1"));
         assert_eq!(graph.label(party(&c, "a")).as_deref(), Some("P2"));
         assert_eq!(
-            graph.numbered(Kind::Party),
+            *graph.numbered(Kind::Party),
             [party(&c, "b"), party(&c, "a")]
         );
     }
