@@ -5,8 +5,9 @@
 //! The graph is built once from plain values and read by every renderer. It does
 //! no I/O and renders nothing.
 
+use indexmap::{IndexSet, set::Slice};
 use rayon::prelude::*;
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxBuildHasher, FxHashMap as HashMap};
 use std::fmt::Write as _;
 use std::ops::Range;
 
@@ -99,11 +100,9 @@ pub struct Graph {
     by_page: HashMap<PageId, Range<usize>>,
     /// Each page's [`PageRefs::digests`], when there is a cache.
     digests: HashMap<PageId, PageDigests>,
-    /// Each entity's label number, by kind and index; 0 for one never
-    /// numbered (every section).
-    labels: [Vec<usize>; 5],
-    /// Entities of each numbered kind in label order, by kind.
-    numbered: [Vec<EntityKey>; 5],
+    /// Entities of each numbered kind in label order, by kind: an entity's
+    /// label is its place in the set, from 1.
+    numbered: [IndexSet<EntityKey, FxBuildHasher>; 5],
     /// The relations read the other way, by party or clause index: the
     /// clauses binding a party, the quotes by a party and about it, the
     /// parties affiliated with it, the events it took part in, and the
@@ -129,7 +128,7 @@ impl Graph {
         // Where each reference stands is only for the warnings: they are
         // made from the scans, rather than kept with each of hundreds of
         // thousands of mentions for the build.
-        let of_page = |page: &PageRefs| placement_warnings(briefing, &relations, page);
+        let of_page = |page| placement_warnings(briefing, &relations, page);
         let mut warnings: Vec<Diagnostic> = (pages.par_iter()).flat_map_iter(of_page).collect();
         let mut graph = Graph {
             relations,
@@ -164,18 +163,13 @@ impl Graph {
         (graph, warnings)
     }
 
+    /// Numbers the parties, clauses, quotes and events of each kind in the
+    /// order of their first mention, then those never mentioned.
     fn number(&mut self, briefing: &Briefing) {
-        self.labels = Kind::ALL.map(|kind| vec![0; briefing.len(kind)]);
         let mentioned = self.mentions.iter().map(|m| m.entity);
         let numbered = mentioned.chain(briefing.keys());
         for key in numbered.filter(|k| k.kind.label_letter().is_some()) {
-            let slot = key.kind as usize;
-            if let Some(label) = self.labels[slot].get_mut(key.index)
-                && *label == 0
-            {
-                self.numbered[slot].push(key);
-                *label = self.numbered[slot].len();
-            }
+            self.numbered[key.kind as usize].insert(key);
         }
     }
 
@@ -215,13 +209,13 @@ impl Graph {
     /// The print label, `P2`, of a party, clause, quote or event.
     pub fn label(&self, key: EntityKey) -> Option<String> {
         let letter = key.kind.label_letter()?;
-        let n = *self.labels[key.kind as usize].get(key.index)?;
-        (n > 0).then(|| format!("{letter}{n}"))
+        let n = self.numbered[key.kind as usize].get_index_of(&key)? + 1;
+        Some(format!("{letter}{n}"))
     }
 
     /// Parties, clauses, quotes or events in label order.
-    pub fn numbered(&self, kind: Kind) -> &[EntityKey] {
-        &self.numbered[kind as usize]
+    pub fn numbered(&self, kind: Kind) -> &Slice<EntityKey> {
+        self.numbered[kind as usize].as_slice()
     }
 
     /// Parties, clauses, quotes and events that no other page references.
@@ -246,16 +240,15 @@ impl Graph {
 
 /// The warnings about where a page's references stand: entities whose own
 /// page references them, and quotes referenced where their speaker is not
-/// named nearby.
-fn placement_warnings(
-    briefing: &Briefing,
-    relations: &Relations,
-    page: &PageRefs,
-) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
+/// named nearby. A reference gets one warning at most.
+fn placement_warnings<'a>(
+    briefing: &'a Briefing,
+    relations: &'a Relations,
+    page: &'a PageRefs,
+) -> impl Iterator<Item = Diagnostic> + 'a {
     let bound = || (page.refs.iter().zip(&page.bound)).filter_map(|(r, key)| Some((r, (*key)?)));
     let (file, start) = (page.doc.file, page.doc.body_start);
-    for (r, key) in bound() {
+    bound().filter_map(move |(r, key)| {
         let span = r.span.start + start..r.span.end + start;
         // A reference from an entity's own body to itself: on its page it
         // is a link that goes nowhere, and it counts for nothing in
@@ -267,13 +260,10 @@ fn placement_warnings(
             let help = "write the name as plain text: the page is already about it";
             let label = "a link to the page it is on";
             let warning = Diagnostic::warning("self-reference", file, span, message);
-            out.push(warning.with_label(label).with_help(help));
-            continue;
+            return Some(warning.with_label(label).with_help(help));
         }
-        let speaker = relations.quote_speaker.get(key.index);
-        let Some(&Some(index)) = speaker.filter(|_| key.kind == Kind::Quote) else {
-            continue;
-        };
+        let speaker = relations.quote_speaker.get(key.index).copied().flatten();
+        let index = speaker.filter(|_| key.kind == Kind::Quote)?;
         let kind = Kind::Party;
         let speaker = EntityKey { kind, index };
         // On the speaker's own page, the page names the speaker.
@@ -281,7 +271,7 @@ fn placement_warnings(
             || bound().any(|(other, key)| {
                 key == speaker && (other.block == r.block || other.block + 1 == r.block)
             });
-        if !nearby {
+        (!nearby).then(|| {
             let quote = briefing.id(key);
             let message = format!("the speaker of quote `{quote}` is not named nearby");
             let help = format!(
@@ -289,10 +279,9 @@ fn placement_warnings(
                 briefing.key_string(speaker)
             );
             let warning = Diagnostic::warning("speaker-not-linked", file, span, message);
-            out.push(warning.with_label("quote referenced here").with_help(help));
-        }
-    }
-    out
+            warning.with_label("quote referenced here").with_help(help)
+        })
+    })
 }
 
 /// For each of `len` targets, the positions of the lists in `lists` that
@@ -372,7 +361,7 @@ mod tests {
         assert_eq!(graph.label(party(&c, "b")).as_deref(), Some("P1"));
         assert_eq!(graph.label(party(&c, "a")).as_deref(), Some("P2"));
         assert_eq!(
-            graph.numbered(Kind::Party),
+            *graph.numbered(Kind::Party),
             [party(&c, "b"), party(&c, "a")]
         );
     }

@@ -109,7 +109,7 @@ pub struct Edge {
 /// but for those that would make the map too large to draw (so a small
 /// briefing's map has every clause).
 pub fn briefing(r: &Renderer, mode: LinkMode) -> Option<DealMap> {
-    let mut clauses = r.graph.numbered(Kind::Clause).to_vec();
+    let mut clauses: Vec<EntityKey> = r.graph.numbered(Kind::Clause).iter().copied().collect();
     let total = clauses.len();
     clauses.sort_by_key(|&c| std::cmp::Reverse(r.view(c).mention_count));
     let mut chosen = Vec::new();

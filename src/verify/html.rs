@@ -97,10 +97,9 @@ impl Found {
         }
     }
 
-    /// What is kept of the page once its last piece is read. A link into
-    /// the page itself (`#id`) is checked here, against the ids the page
-    /// has, and kept only when it misses: most of a page's links are kept
-    /// to the end of the build, and these need nothing else to be checked.
+    /// What is kept of the page once its last piece is read. Links into the
+    /// page itself (`#id`) are kept with the others: they are checked with
+    /// them, once every page is in.
     pub fn done(self) -> Scanned {
         let mut ids = self.ids;
         ids.sort_unstable();
@@ -108,33 +107,12 @@ impl Found {
         // Copied rather than shrunk: the allocator shrinks a block in place
         // when the new size is over half of it, so a page's lists would be
         // kept with the room they grew into, about a third more in all.
-        let (mut texts, mut ends) = (String::new(), Vec::with_capacity(self.ends.len()));
-        let mut start = 0;
-        for &(line, end) in &self.ends {
-            let text = self.texts.get(start..end as usize).unwrap_or("");
-            start = end as usize;
-            let fragment = text.trim().strip_prefix('#');
-            if fragment.is_some_and(|fragment| lands(&ids, fragment)) {
-                continue;
-            }
-            texts.push_str(text);
-            ends.push((line, saturate(texts.len())));
-        }
         Scanned {
             ids: Box::from(ids.as_slice()),
-            texts: Box::from(texts.as_str()),
-            ends: Box::from(ends.as_slice()),
+            texts: Box::from(self.texts.as_str()),
+            ends: Box::from(self.ends.as_slice()),
         }
     }
-}
-
-/// Whether `fragment`, of a link into a page with `ids` (sorted [`hash`]es),
-/// names a place on it: one of its ids, or the top of the page.
-pub(super) fn lands(ids: &[u64], fragment: &str) -> bool {
-    let anchor = super::percent_decode(fragment);
-    anchor.is_empty()
-        || anchor.eq_ignore_ascii_case("top")
-        || ids.binary_search(&hash(&anchor)).is_ok()
 }
 
 /// What verification keeps of one page once it is scanned; never its bytes.
@@ -163,9 +141,13 @@ impl Scanned {
         &self.ids
     }
 
-    /// Whether `fragment` names a place on the page (see [`lands`]).
+    /// Whether `fragment`, of a link into the page, names a place on it:
+    /// one of its ids, or the top of the page.
     pub fn lands(&self, fragment: &str) -> bool {
-        lands(&self.ids, fragment)
+        let anchor = super::percent_decode(fragment);
+        anchor.is_empty()
+            || anchor.eq_ignore_ascii_case("top")
+            || self.ids.binary_search(&hash(&anchor)).is_ok()
     }
 
     /// Each internal link with the line it first appears on.
@@ -436,11 +418,17 @@ mod tests {
         let pieces = found.done();
         assert_eq!(links(&whole), links(&pieces));
         assert_eq!(whole.ids, pieces.ids);
-        // Links into the page itself are checked once it is all read: only
-        // the one that misses is kept, though its id came after it.
+        // Each link is kept once, at its first line, links into the page
+        // itself too: they are checked with the others, once all is read.
         assert_eq!(
             links(&pieces),
-            [(3, "missing.html"), (7, "#gone"), (9, "gone.png")]
+            [
+                (2, "#top"),
+                (3, "missing.html"),
+                (4, "#nowhere"),
+                (7, "#gone"),
+                (9, "gone.png")
+            ]
         );
     }
 
@@ -464,7 +452,13 @@ mod tests {
         }
         assert_eq!(
             links(&whole),
-            [(2, "a.css"), (4, "x.html#1"), (7, "i.png"), (7, "j.png"),]
+            [
+                (2, "a.css"),
+                (4, "x.html#1"),
+                (7, "i.png"),
+                (7, "j.png"),
+                (9, "#p")
+            ]
         );
     }
 

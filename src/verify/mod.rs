@@ -183,8 +183,9 @@ struct Generations {
     last_held: HashMap<usize, (Arc<Vec<u8>>, Arc<Scanned>)>,
     /// The same for the build under way.
     held: HashMap<usize, (Arc<Vec<u8>>, Arc<Scanned>)>,
-    /// Where each link of another page points, by its page's folder and its
-    /// text: that depends on nothing else, so it holds for every build.
+    /// Where each link points, by its text and its page's folder (its page,
+    /// for a link into the page itself): that depends on nothing else, so it
+    /// holds for every build.
     destinations: Destinations,
     /// The last build's [`shape`], and each page's scan and misses.
     verdicts: Option<(u128, Verdicts)>,
@@ -193,7 +194,8 @@ struct Generations {
 /// The misses of each page, by its path, with the scan they were found in.
 type Verdicts = HashMap<String, (Arc<Scanned>, Vec<Miss>)>;
 
-/// Where links point ([`destination`]), by their page's folder and their text.
+/// Where links point ([`destination`]), by their page's folder (or page) and
+/// their text.
 type Destinations = HashMap<String, HashMap<String, Destination>>;
 
 impl ScanCache {
@@ -231,10 +233,10 @@ fn is_html(path: &str) -> bool {
 /// Pages of one folder share most of their links (the stylesheet, the
 /// menus, the entities they refer to), and a link means the same from
 /// every page of a folder unless it points into its own page: so pages are
-/// taken a run at a time in path order, and within a run each such link is
-/// checked once for its folder. With a cache, where each such link points is
-/// worked out once for all builds, and a page that, like the site around it,
-/// is as it was in the last build is not checked again.
+/// taken a run at a time in path order, and within a run each link is
+/// checked once for its folder (or its page). With a cache, where each link
+/// points is worked out once for all builds, and a page that, like the site
+/// around it, is as it was in the last build is not checked again.
 fn check(files: &Scans, cache: Option<&ScanCache>) -> Vec<Miss> {
     let site = Site::new(files);
     let mut pages: Vec<(&str, &Arc<Scanned>)> = (files.iter())
@@ -267,25 +269,25 @@ fn check(files: &Scans, cache: Option<&ScanCache>) -> Vec<Miss> {
                 let folder = page.rsplit_once('/').map_or("", |(folder, _)| folder);
                 let mut misses = Vec::new();
                 for (line, target) in scanned.links() {
+                    // A link with no path points into its own page; any
+                    // other means the same from every page of its folder.
                     let first = target.trim_start().bytes().next();
-                    let own_page = matches!(first, None | Some(b'#' | b'?'));
-                    let problem = if own_page {
-                        site.judge(target, &destination(page, target))
-                    } else {
-                        let judge = || match known.get(folder).and_then(|f| f.get(target)) {
-                            Some(known) => site.judge(target, known),
-                            None => {
-                                let to = destination(page, target);
-                                let problem = site.judge(target, &to);
-                                if cache.is_some() {
-                                    found.push((folder, target, to));
-                                }
-                                problem
-                            }
-                        };
-                        let entry = checked.entry((folder, target));
-                        entry.or_insert_with(judge).clone()
+                    let scope = match first {
+                        None | Some(b'#' | b'?') => page,
+                        _ => folder,
                     };
+                    let judge = || match known.get(scope).and_then(|f| f.get(target)) {
+                        Some(known) => site.judge(target, known),
+                        None => {
+                            let to = destination(page, target);
+                            let problem = site.judge(target, &to);
+                            if cache.is_some() {
+                                found.push((scope, target, to));
+                            }
+                            problem
+                        }
+                    };
+                    let problem = checked.entry((scope, target)).or_insert_with(judge).clone();
                     misses.extend(problem.map(|problem| Miss {
                         problem,
                         page: page.to_string(),
