@@ -37,8 +37,8 @@ pub fn all(r: &Renderer, sink: &dyn Sink) -> Result<(), SiteError> {
     let mut jobs = vec![SitePage::Front, SitePage::Timeline, SitePage::NotFound];
     let indexes = Kind::ALL.into_iter().filter(|k| k.has_index());
     jobs.extend(indexes.map(SitePage::Index));
+    let lede = r.briefing.front.map(|doc| r.body(doc));
     jobs.par_iter().try_for_each(|&job| {
-        let lede = r.briefing.front.map(|doc| r.body(doc));
         let file = match job {
             SitePage::Front => r.kept("index.html", &lede, || front(r)),
             SitePage::Index(kind) => r.kept(&format!("{}/index.html", kind.dir()), &(), || {
