@@ -8,7 +8,10 @@
 #
 # Usage: bench/run.sh [N ...]            default: 1000 10000
 # Env:   ROUNDS (default 5), WORK (default /dev/shm/brief-bench; a RAM disk),
-#        SKIP_MDBOOK_ABOVE (default 5000: mdBook takes minutes beyond it)
+#        SKIP_MDBOOK_ABOVE (default 5000: mdBook takes minutes beyond it),
+#        AGAINST (a checkout of another revision of brief, e.g. a git worktree:
+#        its release build runs in every round too, as "other", with a
+#        base.html of its own made from its templates)
 # Needs: hugo (Debian package), mdbook (cargo install mdbook), GNU time.
 # Prints a Markdown table of medians: wall time, user+sys, peak RSS.
 set -euo pipefail
@@ -20,6 +23,11 @@ SIZES=("$@"); [ ${#SIZES[@]} -gt 0 ] || SIZES=(1000 10000)
 
 cargo build --quiet --release --bin brief --example corpus --example floor
 BRIEF=$PWD/target/release/brief
+OTHER=
+if [ -n "${AGAINST:-}" ]; then
+  (cd "$AGAINST" && cargo build --quiet --release --bin brief)
+  OTHER=$AGAINST/target/release/brief
+fi
 mkdir -p "$WORK"
 RESULTS="$WORK/results.tsv"
 : > "$RESULTS"
@@ -36,18 +44,26 @@ measure() { # measure N TOOL COMMAND...
   rm -f "$t"
 }
 
+own_base() { # own_base TEMPLATES SITE: corpus's brief site, its base.html from TEMPLATES with one line more
+  rm -rf "$2"; cp -r "$corpus/brief" "$2"; mkdir -p "$2/templates"
+  sed 's|<footer class="site-footer">|<footer class="site-footer"><p class="local">Internal briefing</p>|' \
+    "$1/base.html" > "$2/templates/base.html"
+}
+
 for n in "${SIZES[@]}"; do
   corpus="$WORK/corpus-$n"
   target/release/examples/corpus "$n" "$corpus"
   "$BRIEF" build --quiet --force --root "$corpus/brief" --out "$WORK/ref-$n"   # the output the copy floor copies
   # The same site with a base.html of its own: one line more in every page.
-  rm -rf "$corpus/brief-custom"; cp -r "$corpus/brief" "$corpus/brief-custom"
-  mkdir -p "$corpus/brief-custom/templates"
-  sed 's|<footer class="site-footer">|<footer class="site-footer"><p class="local">Internal briefing</p>|' \
-    templates/base.html > "$corpus/brief-custom/templates/base.html"
+  own_base templates "$corpus/brief-custom"
+  [ -z "$OTHER" ] || own_base "$AGAINST/templates" "$corpus/brief-other-custom"
   for round in $(seq "$ROUNDS"); do
     rm -rf "$WORK/out-brief"; measure "$n" brief "$BRIEF" build --quiet --root "$corpus/brief" --out "$WORK/out-brief"
     rm -rf "$WORK/out-brief"; measure "$n" "brief, own base.html" "$BRIEF" build --quiet --root "$corpus/brief-custom" --out "$WORK/out-brief"
+    if [ -n "$OTHER" ]; then
+      rm -rf "$WORK/out-brief"; measure "$n" other "$OTHER" build --quiet --root "$corpus/brief" --out "$WORK/out-brief"
+      rm -rf "$WORK/out-brief"; measure "$n" "other, own base.html" "$OTHER" build --quiet --root "$corpus/brief-other-custom" --out "$WORK/out-brief"
+    fi
     if command -v hugo >/dev/null; then
       rm -rf "$WORK/out-hugo"; measure "$n" hugo hugo --quiet -s "$corpus/hugo" -d "$WORK/out-hugo"
     fi
